@@ -1,0 +1,41 @@
+"""load -> validate -> gate, in one call: what `check`, `build` and the MkDocs adapter share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, Severity
+from .gate import Gate, consent_gate
+from .project import Project
+from .validate import validate
+
+
+@dataclass
+class CheckResult:
+    project: Project
+    gate: Gate
+
+    @property
+    def problems(self) -> list[Problem]:
+        return sorted(self.project.problems + self.gate.problems, key=lambda p: (p.path, p.line or 0, p.code))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def run_check(root: Path, as_of: dt.date | None = None) -> CheckResult:
+    """Load, validate and gate everything under `root` for the build date `as_of` (default today)."""
+    project = validate(Path(root))
+    gate = consent_gate(project, as_of or dt.date.today())
+    return CheckResult(project, gate)

@@ -1,0 +1,140 @@
+"""The `flywheel` command. Exit codes: 0 success, 1 content errors, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from . import consent as consent_cmds
+from .check import run_check
+from .errors import FlywheelError
+from .output import FORMATS, emit
+from .schema import IDENTIFIERS, SCOPES, SIGNERS
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD, got '{text}'") from None
+
+
+def _add_common(parser: argparse.ArgumentParser, gated: bool = True) -> None:
+    parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
+    if gated:
+        parser.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="build date for the consent gate (default: today)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="flywheel", description="Content engine for healthcare practices.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("check", help="validate everything and apply the consent gate")
+    _add_common(check)
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+
+    consent = commands.add_parser("consent", help="consent fingerprints, records and status")
+    consent_sub = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
+
+    fingerprint = consent_sub.add_parser("fingerprint", help="print each story's fingerprint")
+    _add_common(fingerprint, gated=False)
+    fingerprint.add_argument("stories", nargs="+", metavar="STORY")
+
+    record = consent_sub.add_parser("record", help="write a consent record for a story's current text")
+    _add_common(record, gated=False)
+    record.add_argument("story", metavar="STORY")
+    record.add_argument("--id", dest="record_id", help="record id (default: the story's 'consent' key, or the next free C-YEAR-NNN)")
+    record.add_argument("--signed-on", type=_date, required=True, metavar="DATE")
+    record.add_argument("--expires-on", type=_date, required=True, metavar="DATE")
+    record.add_argument("--form-ref", required=True, help="where the signed form is kept, e.g. esign/8841")
+    record.add_argument("--signed-by", choices=SIGNERS, default="patient")
+    record.add_argument("--purpose", default=consent_cmds.DEFAULT_PURPOSE)
+    record.add_argument("--scope", nargs="+", choices=SCOPES, default=["website"])
+    record.add_argument("--identifiers", nargs="*", choices=IDENTIFIERS, default=[])
+
+    status = consent_sub.add_parser("status", help="every story's gate state and days until its consent expires")
+    _add_common(status)
+    status.add_argument("--format", choices=["text", "json"], default="text")
+    return parser
+
+
+def cmd_check(args) -> int:
+    result = run_check(args.root, args.as_of)
+    emit(result, args.format)
+    return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def cmd_fingerprint(args) -> int:
+    result = run_check(args.root)
+    for story in consent_cmds.find_stories(result.project, args.stories):
+        print(f"{consent_cmds.story_fingerprint(story)}  {story.id}")
+    return EXIT_OK
+
+
+def cmd_record(args) -> int:
+    result = run_check(args.root)
+    (story,) = consent_cmds.find_stories(result.project, [args.story])
+    path = consent_cmds.write_record(
+        result.project,
+        story,
+        record_id=args.record_id,
+        signed_on=args.signed_on,
+        expires_on=args.expires_on,
+        form_ref=args.form_ref,
+        signed_by=args.signed_by,
+        purpose=args.purpose,
+        scope=args.scope,
+        identifiers=args.identifiers,
+    )
+    rel = path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path
+    print(f"wrote {rel} for '{story.id}' ({consent_cmds.story_fingerprint(story)})")
+    if story.data.consent != path.stem:
+        print(f"next: set 'consent: {path.stem}' in {story.path} so the story uses this record")
+    return EXIT_OK
+
+
+def cmd_status(args) -> int:
+    result = run_check(args.root, args.as_of)
+    rows = consent_cmds.status_rows(result)
+    if args.format == "json":
+        print(json.dumps({"as_of": result.gate.as_of.isoformat(), "stories": rows}, indent=2))
+        return EXIT_OK
+    width = max((len(r["slug"]) for r in rows), default=4)
+    print(f"{'story':<{width}}  {'state':<9}  {'consent':<11}  {'expires':<10}  days  reason")
+    for r in rows:
+        days = "" if r["days_left"] is None else str(r["days_left"])
+        print(f"{r['slug']:<{width}}  {r['state']:<9}  {r['consent'] or '-':<11}  {r['expires_on'] or '-':<10}  {days:>4}  {r['reason']}")
+    return EXIT_OK
+
+
+HANDLERS = {
+    ("check", None): cmd_check,
+    ("consent", "fingerprint"): cmd_fingerprint,
+    ("consent", "record"): cmd_record,
+    ("consent", "status"): cmd_status,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = HANDLERS[(args.command, getattr(args, "consent_command", None))]
+    try:
+        return handler(args)
+    except FlywheelError as exc:
+        for p in exc.problems:
+            print(p.format(), file=sys.stderr)
+        if not exc.problems:
+            print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

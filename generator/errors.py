@@ -1,0 +1,124 @@
+"""The error catalog: every problem Flywheel reports has a permanent code listed here.
+
+A problem names the file (relative to the project root), the line where it can be known,
+the field, what was expected, and a hint where one exists. Problems are collected across
+every file and reported together; nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Iterable
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# code -> (severity, what it means and what to do). The docs list this catalog; codes never change.
+CATALOG: dict[str, tuple[Severity, str]] = {
+    "yaml-syntax": (Severity.ERROR, "The YAML could not be parsed. Fix the syntax at the line named."),
+    "yaml-duplicate-key": (Severity.ERROR, "A key appears twice in one mapping; YAML would silently keep only the last."),
+    "yaml-alias": (Severity.ERROR, "Anchors and aliases (`&`, `*`) are not allowed in content: they can expand without bound."),
+    "not-a-mapping": (Severity.ERROR, "Frontmatter or a YAML file must be a mapping of `key: value` lines, not a list or a scalar."),
+    "no-frontmatter": (Severity.ERROR, "A Markdown content file must start with a `---` line, its frontmatter, and a closing `---` line."),
+    "undecodable": (Severity.ERROR, "The file is not valid UTF-8 text. Save it as UTF-8."),
+    "unreadable": (Severity.ERROR, "The file could not be read (a directory with a file's name, or a permissions problem)."),
+    "file-too-large": (Severity.ERROR, "The file is larger than Flywheel accepts for one piece of content."),
+    "unsafe-path": (Severity.ERROR, "A file or name would make Flywheel read or write outside the project."),
+    "bad-slug": (Severity.ERROR, "A file name (the slug) must be lowercase letters, digits and hyphens."),
+    "missing-key": (Severity.ERROR, "A required key is absent."),
+    "unknown-key": (Severity.ERROR, "A key is not part of the schema; often a typo."),
+    "wrong-type": (Severity.ERROR, "A value has the wrong type (text where a list is expected, and so on)."),
+    "bad-date": (Severity.ERROR, "A date must be written YYYY-MM-DD and be a real calendar date."),
+    "bad-choice": (Severity.ERROR, "A value is outside its controlled vocabulary."),
+    "bad-url": (Severity.ERROR, "Care step URLs must be `https:` or site-relative (start with `/`)."),
+    "summary-too-long": (Severity.ERROR, "Summaries are shown in listings and search results; keep them to 160 characters."),
+    "unknown-service-line": (Severity.ERROR, "`service_line` must name a file in `service_lines/`."),
+    "unknown-topic": (Severity.ERROR, "`topic` must be one of the topics declared by the service line."),
+    "unknown-champion": (Severity.ERROR, "`champion` must be an id in `content/champions.yml`."),
+    "unknown-story": (Severity.WARNING, "A consent record's `story` names no story."),
+    "next-step-unavailable": (Severity.ERROR, "The next step names a care step the service line does not have."),
+    "duplicate-slug": (Severity.ERROR, "Slugs (file names without `.md`) must be unique across all content."),
+    "no-pillar": (Severity.ERROR, "Every topic with guides needs exactly one pillar guide (`pillar: true`)."),
+    "two-pillars": (Severity.ERROR, "A topic has more than one pillar guide."),
+    "consent-unknown-record": (Severity.WARNING, "A story names a consent record that does not exist (yet); the story is withheld."),
+    "name-exceeds-consent": (Severity.ERROR, "The champion's display name reveals more than the consent's identifiers allow."),
+    "consent-expiring": (Severity.WARNING, "A published story's consent expires soon; renew it or the story will be withheld."),
+    "review-overdue": (Severity.WARNING, "A guide's medical review is older than its service line's review interval."),
+    "reading-grade": (Severity.WARNING, "Patient-facing text reads above the configured grade level."),
+    "identifier-in-story": (Severity.WARNING, "Story text contains something that may identify the patient; the story is withheld."),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file, at one place."""
+
+    path: str
+    line: int | None
+    code: str
+    field: str | None
+    message: str
+    hint: str | None = None
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def format(self) -> str:
+        """One line per problem, then the hint indented, as compilers print them."""
+        where = f" {self.field}:" if self.field else ""
+        text = f"{self.location()}: {self.severity}:{where} {self.message} [{self.code}]"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "file": self.path,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def problem(
+    code: str,
+    path: str,
+    message: str,
+    *,
+    line: int | None = None,
+    field: str | None = None,
+    hint: str | None = None,
+) -> Problem:
+    """Build a problem whose severity comes from the catalog, so one code never varies."""
+    return Problem(path, line, code, field, message, hint, CATALOG[code][0])
+
+
+def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
+    """A 'did you mean' hint, or None when nothing is close."""
+    matches = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+class FlywheelError(Exception):
+    """The one exception Flywheel raises for bad input; prints cleanly under the CLI and MkDocs."""
+
+    def __init__(self, problems: list[Problem] | str):
+        self.problems = [] if isinstance(problems, str) else list(problems)
+        summary = problems if isinstance(problems, str) else summarize(self.problems)
+        super().__init__(summary)
+
+
+def summarize(problems: list[Problem]) -> str:
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    lines = [p.format() for p in problems if p.severity is Severity.ERROR]
+    lines.append(f"{errors} error{'s' if errors != 1 else ''}")
+    return "\n".join(lines)

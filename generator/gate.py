@@ -1,0 +1,195 @@
+"""Stage 3, gate: decide what may be published, and nothing else.
+
+A story is published only when every rule of the contract holds on the build date. Reasons
+are written for a compliance officer and never quote the story's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from .errors import Problem, problem
+from .project import Entry, Project
+from .schema import Story
+
+EXPIRY_WARNING_DAYS = 30
+ANONYMOUS_CREDIT = "a patient champion"
+
+# rule -> the contract's wording, listed in the docs and in `--format json`.
+RULES: dict[str, str] = {
+    "draft": "drafts are never published",
+    "consent-missing": "rule 1: the story names no consent record",
+    "consent-not-found": "rule 1: the named consent record does not exist",
+    "consent-other-story": "rule 1: the consent record covers a different story",
+    "consent-invalid": "rule 1: the consent record has errors",
+    "consent-not-yet-signed": "rule 2: signed after the build date",
+    "consent-expired": "rule 3: expired on or before the build date",
+    "consent-revoked": "rule 4: revoked on or before the build date",
+    "consent-scope": "rule 5: the scope does not include the website",
+    "consent-fingerprint": "rule 6: the story text changed since the patient approved it",
+    "name-exceeds-consent": "the champion's display name reveals more than the consent allows",
+    "source-errors": "the story's own file has errors",
+}
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def fingerprint_text(title: str, summary: str, pull_quote: str, body: str) -> str:
+    """`sha256:<hex>` of the approved parts. Line endings and runs of whitespace are
+    normalized, so re-wrapping keeps consent; changing a word does not."""
+    parts = [_WHITESPACE.sub(" ", part.replace("\r\n", "\n")).strip() for part in (title, summary, pull_quote, body)]
+    digest = hashlib.sha256("\n\x1e\n".join(parts).encode("utf-8")).hexdigest()
+    return f"sha256:{digest}"
+
+
+def story_fingerprint(story: Entry[Story]) -> str:
+    return fingerprint_text(story.data.title, story.data.summary, story.data.pull_quote, story.doc.body)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The gate's answer for one piece: published or withheld, and why."""
+
+    slug: str
+    kind: str  # "guide" or "story"
+    path: str
+    published: bool
+    reasons: tuple[tuple[str, str], ...] = ()  # (rule, plain-words reason)
+    consent: str | None = None
+    expires_on: dt.date | None = None
+    credit: str | None = None  # the champion credit the consent allows
+    show_photo: bool = False
+
+    @property
+    def rule(self) -> str | None:
+        return self.reasons[0][0] if self.reasons else None
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(text for _, text in self.reasons)
+
+
+@dataclass
+class Gate:
+    as_of: dt.date
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def published(self, kind: str) -> list[str]:
+        return sorted(s for s, d in self.decisions.items() if d.kind == kind and d.published)
+
+    @property
+    def withheld(self) -> list[Decision]:
+        return sorted((d for d in self.decisions.values() if not d.published), key=lambda d: (d.kind, d.slug))
+
+    def is_published(self, slug: str) -> bool:
+        decision = self.decisions.get(slug)
+        return decision is not None and decision.published
+
+
+def _consent_reasons(story: Entry[Story], project: Project, as_of: dt.date) -> list[tuple[str, str]]:
+    record_id = story.data.consent
+    if not record_id:
+        return [("consent-missing", "no consent record yet: the story names none")]
+    record_entry = project.consents.get(record_id)
+    if record_entry is None:
+        if any(p.path == f"consent/{record_id}.yml" for p in project.problems):
+            return [("consent-invalid", f"consent {record_id} has errors (see consent/{record_id}.yml)")]
+        return [("consent-not-found", f"no consent record {record_id} on file yet")]
+    record = record_entry.data
+    if record.story != story.id:
+        return [("consent-other-story", f"consent {record_id} covers the story '{record.story}', not this one")]
+    reasons = []
+    if record.signed_on > as_of:
+        reasons.append(("consent-not-yet-signed", f"consent {record_id} is dated {record.signed_on}, after {as_of}"))
+    if record.expires_on <= as_of:
+        reasons.append(("consent-expired", f"consent {record_id} expired on {record.expires_on}"))
+    if record.revoked_on is not None and record.revoked_on <= as_of:
+        reasons.append(("consent-revoked", f"consent {record_id} was revoked on {record.revoked_on}"))
+    if "website" not in record.scope:
+        scope = ", ".join(record.scope) or "nothing"
+        reasons.append(("consent-scope", f"consent {record_id} covers {scope}, not the website"))
+    if record.approved_fingerprint != story_fingerprint(story):
+        reasons.append(
+            (
+                "consent-fingerprint",
+                f"the story's text changed since the patient approved it under consent {record_id}; "
+                "the patient must approve the new text",
+            )
+        )
+    return reasons
+
+
+def champion_credit(name: str, identifiers: list[str]) -> str:
+    """The credit a consent allows: the display name with first_name or full_name, else anonymous."""
+    if "full_name" in identifiers or "first_name" in identifiers:
+        return name
+    return ANONYMOUS_CREDIT
+
+
+def _gate_story(story: Entry[Story], project: Project, as_of: dt.date, problems: list[Problem]) -> Decision:
+    reasons = [] if not story.data.draft else [("draft", "the story is a draft")]
+    if any(p.path == story.path and p.severity == "error" for p in project.problems):
+        reasons.append(("source-errors", f"{story.path} has errors"))
+    reasons += _consent_reasons(story, project, as_of)
+    record = project.consents.get(story.data.consent or "")
+    record_ok = record is not None and record.data.story == story.id
+    champion = project.champions.get(story.data.champion)
+    credit, show_photo = ANONYMOUS_CREDIT, False
+    if record_ok and champion is not None:
+        identifiers = record.data.identifiers
+        credit = champion_credit(champion.data.name, identifiers)
+        show_photo = "photo" in identifiers and bool(champion.data.photo)
+        if "first_name" in identifiers and "full_name" not in identifiers and len(champion.data.name.split()) > 1:
+            problems.append(
+                problem(
+                    "name-exceeds-consent",
+                    champion.path,
+                    f"display name of '{champion.id}' has {len(champion.data.name.split())} words but consent "
+                    f"{record.id} allows only a first name",
+                    line=champion.line(champion.id, "name"),
+                    field=f"{champion.id}.name",
+                    hint="shorten the display name to the first name, or record a consent with full_name",
+                )
+            )
+            reasons.append(("name-exceeds-consent", f"consent {record.id} allows only the champion's first name"))
+    if record_ok and not reasons:
+        days_left = (record.data.expires_on - as_of).days
+        if days_left <= EXPIRY_WARNING_DAYS:
+            problems.append(
+                problem(
+                    "consent-expiring",
+                    record.path,
+                    f"consent {record.id} for '{story.id}' expires on {record.data.expires_on}, in {days_left} day(s)",
+                    line=record.line("expires_on"),
+                    field="expires_on",
+                    hint="renew the authorization with the patient before it expires",
+                )
+            )
+    return Decision(
+        slug=story.id,
+        kind="story",
+        path=story.path,
+        published=not reasons,
+        reasons=tuple(reasons),
+        consent=story.data.consent,
+        expires_on=record.data.expires_on if record_ok else None,
+        credit=credit if not reasons else None,
+        show_photo=show_photo and not reasons,
+    )
+
+
+def consent_gate(project: Project, as_of: dt.date) -> Gate:
+    """Decide, for every guide and story, whether it may be published on `as_of`."""
+    gate = Gate(as_of=as_of)
+    for slug, guide in project.guides.items():
+        reasons = (("draft", "the guide is a draft"),) if guide.data.draft else ()
+        gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, reasons)
+    for slug, story in project.stories.items():
+        gate.decisions[slug] = _gate_story(story, project, as_of, gate.problems)
+    for slug, (kind, path) in project.invalid.items():
+        gate.decisions[slug] = Decision(slug, kind, path, False, (("source-errors", f"{path} has errors"),))
+    return gate

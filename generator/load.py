@@ -1,0 +1,264 @@
+"""Stage 1, load: files on disk -> raw documents that remember their path and line numbers.
+
+One reader wraps python-frontmatter and fixes what it gets wrong for us: YAML errors name
+the file and the line, frontmatter that is not a mapping is an error (not `{}`), a key named
+`content` is an ordinary key, BOMs and CRLF are fine, undecodable bytes are an error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .errors import FlywheelError, Problem, problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loading, with dates left as text: the schema parses them, so an impossible date
+    such as 2026-13-01 is a clear error rather than an exception inside PyYAML."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_HANDLER = YAMLHandler()
+
+KeyPath = tuple[str, ...]
+
+
+@dataclass
+class Document:
+    """A file's data with the line of every key, so later stages can point at it."""
+
+    path: str  # relative to the project root, with forward slashes
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    first_line: int = 1
+
+    def line_of(self, keys: KeyPath | tuple = ()) -> int:
+        """The line of the deepest key of `keys` that is known, else the document's first line."""
+        keys = tuple(str(k) for k in keys)
+        while keys:
+            if keys in self.lines:
+                return self.lines[keys]
+            keys = keys[:-1]
+        return self.first_line
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, root: Path) -> str:
+    """Read a file as UTF-8 text (BOM and CRLF tolerated), or raise FlywheelError naming it."""
+    rel = relative(path, root)
+    try:
+        if path.is_dir():
+            raise FlywheelError([problem("unreadable", rel, "is a directory, expected a file")])
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FlywheelError(
+                [
+                    problem(
+                        "file-too-large",
+                        rel,
+                        f"file is {size:,} bytes; content files may be at most {MAX_FILE_BYTES:,} bytes",
+                        hint="split it into smaller pieces",
+                    )
+                ]
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FlywheelError([problem("unreadable", rel, f"cannot read file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FlywheelError(
+            [
+                problem(
+                    "undecodable",
+                    rel,
+                    f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8",
+                    line=line,
+                    hint="save the file as UTF-8",
+                )
+            ]
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Document:
+    """Parse YAML into a Document, recording the line of every mapping key.
+
+    Duplicate keys and aliases are refused: YAML silently keeps the last duplicate, and
+    aliases can expand exponentially (the 'billion laughs')."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        problems: list[Problem] = []
+        lines: dict[KeyPath, int] = {}
+        if node is not None:
+            _index(node, (), lines, problems, rel, line_offset, set())
+        if problems:
+            raise FlywheelError(problems)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        what = " ".join(filter(None, [exc.context, exc.problem]))
+        raise FlywheelError([problem("yaml-syntax", rel, f"YAML syntax error: {what}", line=line)]) from None
+    except yaml.YAMLError as exc:
+        raise FlywheelError([problem("yaml-syntax", rel, f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise FlywheelError([problem("yaml-syntax", rel, "YAML nests too deeply")]) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML's constructors raise these for a few values it scans but cannot build.
+        raise FlywheelError([problem("yaml-syntax", rel, f"YAML value cannot be read: {exc}")]) from None
+    finally:
+        loader.dispose()
+    return Document(rel, data, lines, first_line=1 + line_offset)
+
+
+def _index(node, path, lines, problems, rel, offset, seen) -> None:
+    if id(node) in seen:
+        problems.append(
+            problem(
+                "yaml-alias",
+                rel,
+                "anchors and aliases (& and *) are not allowed",
+                line=node.start_mark.line + 1 + offset,
+                hint="write the value out in full",
+            )
+        )
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys_here: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            line = key_node.start_mark.line + 1 + offset
+            if key in keys_here:
+                problems.append(
+                    problem(
+                        "yaml-duplicate-key",
+                        rel,
+                        f"key '{key}' appears twice (first on line {keys_here[key]})",
+                        line=line,
+                        field=".".join(path + (key,)),
+                        hint="remove one of them",
+                    )
+                )
+            keys_here[key] = line
+            lines[path + (key,)] = line
+            _index(value_node, path + (key,), lines, problems, rel, offset, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (str(i),)] = item.start_mark.line + 1 + offset
+            _index(item, path + (str(i),), lines, problems, rel, offset, seen)
+
+
+def require_mapping(doc: Document, what: str) -> dict:
+    if not isinstance(doc.data, dict):
+        kind = "empty" if doc.data is None else type(doc.data).__name__
+        shown = {"list": "a list", "str": "text", "int": "a number", "float": "a number"}.get(kind, kind)
+        raise FlywheelError(
+            [
+                problem(
+                    "not-a-mapping",
+                    doc.path,
+                    f"{what} must be a mapping of 'key: value' lines, got {shown}",
+                    line=doc.first_line,
+                )
+            ]
+        )
+    return doc.data
+
+
+def read_yaml_file(path: Path, root: Path) -> Document:
+    rel = relative(path, root)
+    doc = parse_yaml(read_text(path, root), rel)
+    require_mapping(doc, "the file")
+    return doc
+
+
+def read_markdown(path: Path, root: Path) -> Document:
+    """Read a Markdown file with YAML frontmatter through python-frontmatter's splitter."""
+    rel = relative(path, root)
+    text = read_text(path, root)
+    if not _HANDLER.detect(text):
+        raise FlywheelError(
+            [
+                problem(
+                    "no-frontmatter",
+                    rel,
+                    "no frontmatter: the file must start with a line '---'",
+                    line=1,
+                    hint="add the frontmatter block; `flywheel new` writes one for you",
+                )
+            ]
+        )
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        raise FlywheelError(
+            [
+                problem(
+                    "no-frontmatter",
+                    rel,
+                    "the frontmatter is never closed: add a line '---' after it",
+                    line=1,
+                )
+            ]
+        ) from None
+    # The splitter leaves the rest of the opening '---' line at the start of `fm`, so YAML's
+    # line 0 is the file's line 1.
+    doc = parse_yaml(fm, rel, line_offset=0)
+    doc.first_line = 1
+    require_mapping(doc, "frontmatter")
+    head = text[: len(text) - len(body)]
+    doc.body = body.lstrip("\n")
+    doc.body_line = head.count("\n") + 1 + (len(body) - len(body.lstrip("\n")))
+    return doc
+
+
+def content_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], list[Problem]]:
+    """Every file under `root/folder` ending in `suffix`, sorted, refusing anything that
+    resolves outside the project (symlinks included)."""
+    base = root / folder
+    found: list[Path] = []
+    problems: list[Problem] = []
+    if not base.exists():
+        return found, problems
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames.sort()
+        here = Path(dirpath)
+        for name in sorted(dirnames + filenames):
+            path = here / name
+            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+                problems.append(
+                    problem(
+                        "unsafe-path",
+                        relative(path, root),
+                        f"is a symbolic link to {path.resolve()}, outside the project; refused",
+                        hint="copy the file into the project instead of linking to it",
+                    )
+                )
+                continue
+            if name.endswith(suffix) and (name in filenames or path.is_dir()):
+                found.append(path)
+    return sorted(found), problems

@@ -1,0 +1,58 @@
+"""The content model in memory: every validated record with the document it came from.
+
+Nothing here knows about MkDocs; the render stage and the MkDocs adapter read this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from .errors import Problem, Severity
+from .load import Document
+from .schema import Champion, ConsentRecord, Guide, ServiceLine, Story
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    """One record: its id (slug or record id), its validated data and its source document."""
+
+    id: str
+    data: T
+    doc: Document
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+    def line(self, *keys: str) -> int:
+        return self.doc.line_of(keys)
+
+
+@dataclass
+class Project:
+    """Everything Flywheel loaded from one repository, and every problem found on the way."""
+
+    root: Path
+    service_lines: dict[str, Entry[ServiceLine]] = field(default_factory=dict)
+    champions: dict[str, Entry[Champion]] = field(default_factory=dict)
+    consents: dict[str, Entry[ConsentRecord]] = field(default_factory=dict)
+    guides: dict[str, Entry[Guide]] = field(default_factory=dict)
+    stories: dict[str, Entry[Story]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Pieces whose files have schema errors: slug -> (kind, path). They are never published,
+    # but they still exist for references and for the gate's report.
+    invalid: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The raw frontmatter of every piece that parsed, valid or not, for reference checks.
+    raw: dict[str, tuple[str, Document, dict]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]

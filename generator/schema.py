@@ -1,0 +1,193 @@
+"""Each content type, declared once. Validation, the docs' reference page and `flywheel new`
+all derive from these declarations; every field carries a description.
+
+Values are coerced here, at the boundary, and nowhere else: dates from `YYYY-MM-DD` text,
+a single scalar to a one-item list, an empty value to the field's default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+STAGES = ("learn", "decide", "prepare", "recover")
+STORY_STAGE = "share"
+NEXT_STEPS = ("intake", "scheduling", "triage")
+SCOPES = ("website", "social", "email", "print")
+IDENTIFIERS = ("first_name", "full_name", "photo", "age", "town")
+SIGNERS = ("patient", "representative")
+SUMMARY_MAX = 160
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RECORD_ID_PATTERN = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PydanticCustomError("bad_date", "expected a date written YYYY-MM-DD")
+
+
+def _as_list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [value]
+    return value
+
+
+def _empty_to_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+Date = Annotated[dt.date, BeforeValidator(_as_date)]
+OptionalDate = Annotated[dt.date | None, BeforeValidator(lambda v: None if v in (None, "") else _as_date(v))]
+Text = Annotated[str, Field(min_length=1)]
+TextList = Annotated[list[str], BeforeValidator(_as_list)]
+NextStep = Annotated[Literal["intake", "scheduling", "triage"] | None, BeforeValidator(_empty_to_none)]
+
+
+class Schema(BaseModel):
+    """Strict about keys and types; lenient only in the coercions declared above."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=True)
+
+
+class CareStep(Schema):
+    """One next care step a page can send a reader to."""
+
+    label: Text = Field(description="The call to action's text, e.g. 'Book a visit'.")
+    url: str | None = Field(None, description="Where it leads: an `https:` URL or a site-relative path.")
+    text: str | None = Field(None, description="Extra words shown with it; for triage, what to do right now.")
+    phone: str | None = Field(None, description="A phone number to show beside it.")
+
+
+class CareSteps(Schema):
+    """The care steps of a service line; `triage` makes it an urgent pathway."""
+
+    intake: CareStep = Field(description="The intake form for new patients.")
+    scheduling: CareStep = Field(description="Booking a visit.")
+    triage: CareStep | None = Field(None, description="Urgent triage notice; present only on urgent pathways.")
+
+
+class Topic(Schema):
+    """A topic of a service line: one pillar guide and its cluster guides."""
+
+    title: Text = Field(description="The topic's title as shown in navigation.")
+    summary: str | None = Field(None, description="One line on what the topic covers.")
+
+
+class ServiceLine(Schema):
+    """`service_lines/<slug>.yml`: a service line, its care steps and its topics."""
+
+    name: Text = Field(description="Display name, e.g. 'Cardiology'.")
+    summary: Text = Field(description="What the service line treats, in one line (at most 160 characters).")
+    default_next_step: Literal["intake", "scheduling", "triage"] = Field(
+        description="The next step of pages that do not name one: intake, scheduling or triage."
+    )
+    care_steps: CareSteps = Field(description="intake and scheduling (required) and triage (optional).")
+    topics: dict[str, Topic] = Field(description="Topic slug -> topic. Guides and stories name one of these.")
+    review_interval_days: int = Field(
+        365, gt=0, description="Medical review cadence for its guides, in days."
+    )
+
+    @property
+    def urgent(self) -> bool:
+        return self.care_steps.triage is not None
+
+
+class Guide(Schema):
+    """`content/guides/**/<slug>.md`: an education piece, pillar or cluster guide of a topic."""
+
+    title: Text = Field(description="The guide's title.")
+    summary: Text = Field(description="One or two sentences shown in listings and search (at most 160 characters).")
+    service_line: Text = Field(description="The slug of a file in `service_lines/`.")
+    topic: Text = Field(description="A topic of that service line.")
+    pillar: bool = Field(False, description="True for the one pillar guide of its topic.")
+    stage: Literal["learn", "decide", "prepare", "recover"] = Field(
+        description="Journey stage: learn, decide, prepare or recover."
+    )
+    next_step: NextStep = Field(
+        None, description="intake, scheduling or triage; default: the service line's `default_next_step`."
+    )
+    reviewed_by: Text = Field(description="The medical reviewer, e.g. 'A. Example, MD'.")
+    reviewed_on: Date = Field(description="Date of the last medical review, YYYY-MM-DD.")
+    tags: TextList = Field(default_factory=list, description="Free tags.")
+    draft: bool = Field(False, description="Drafts are never published.")
+
+
+class Story(Schema):
+    """`content/stories/**/<slug>.md`: a patient-led story, published only with valid consent."""
+
+    title: Text = Field(description="The story's title (part of what the patient approves).")
+    summary: Text = Field(description="One line shown in listings (at most 160 characters; approved by the patient).")
+    champion: Text = Field(description="An id in `content/champions.yml`.")
+    service_line: Text = Field(description="The slug of a file in `service_lines/`.")
+    topic: str | None = Field(None, description="Optional: a topic of that service line.")
+    consent: str | None = Field(
+        None, description="The consent record id (a file in `consent/`). No record, no publication."
+    )
+    next_step: NextStep = Field(None, description="As for guides.")
+    pull_quote: str = Field("", description="A short quote shown on the story page (approved by the patient).")
+    material_connection: str = Field(
+        "", description="FTC disclosure of anything the patient received, e.g. a discounted visit."
+    )
+    tags: TextList = Field(default_factory=list, description="Free tags.")
+    draft: bool = Field(False, description="Drafts are never published.")
+
+
+class Champion(Schema):
+    """An entry of `content/champions.yml`: a patient champion who co-authors stories."""
+
+    name: Text = Field(description="Display name; shown only as the consent's identifiers allow.")
+    bio: str = Field("", description="A short bio (at most 160 characters).")
+    photo: str | None = Field(None, description="Site-relative path of a photo; shown only with `photo` consent.")
+
+
+class ConsentRecord(Schema):
+    """`consent/<record-id>.yml`: one signed HIPAA-style marketing authorization (45 CFR 164.508(c)).
+
+    It points at the signed form; it never holds the form or any health information."""
+
+    story: Text = Field(description="The slug of the story this authorization covers.")
+    signed_on: Date = Field(description="The date the authorization was signed.")
+    signed_by: Literal["patient", "representative"] = Field(description="patient or representative.")
+    purpose: Text = Field(description="The purpose of the disclosure, as on the form.")
+    scope: Annotated[list[Literal["website", "social", "email", "print"]], BeforeValidator(_as_list)] = Field(
+        description="Channels covered; publication on the site needs `website`."
+    )
+    identifiers: Annotated[
+        list[Literal["first_name", "full_name", "photo", "age", "town"]], BeforeValidator(_as_list)
+    ] = Field(default_factory=list, description="What may identify the patient: first_name, full_name, photo, age, town.")
+    expires_on: Date = Field(description="Required: an authorization must expire.")
+    form_ref: Text = Field(description="Where the signed form is kept, e.g. 'esign/8841'.")
+    approved_fingerprint: Text = Field(
+        description="`sha256:<hex>` of the story text the patient approved (`flywheel consent fingerprint`)."
+    )
+    revoked_on: OptionalDate = Field(None, description="A date ends publication from that day on.")
+    accepted_findings: TextList = Field(
+        default_factory=list,
+        description="Identifier findings in the story text the patient explicitly accepted, as "
+        "`kind: text` (e.g. `age: 54`).",
+    )
+
+
+CONTENT_TYPES: dict[str, type[Schema]] = {
+    "guide": Guide,
+    "story": Story,
+    "service_line": ServiceLine,
+    "champion": Champion,
+    "consent": ConsentRecord,
+}
