@@ -130,9 +130,11 @@ def champion_credit(name: str, identifiers: list[str]) -> str:
     return ANONYMOUS_CREDIT
 
 
-def _gate_story(story: Entry[Story], project: Project, as_of: dt.date, problems: list[Problem]) -> Decision:
+def _gate_story(
+    story: Entry[Story], project: Project, as_of: dt.date, problems: list[Problem], broken: set[str]
+) -> Decision:
     reasons = [] if not story.data.draft else [("draft", "the story is a draft")]
-    if any(p.path == story.path and p.severity == "error" for p in project.problems):
+    if story.path in broken:
         reasons.append(("source-errors", f"{story.path} has errors"))
     reasons += _consent_reasons(story, project, as_of)
     record = project.consents.get(story.data.consent or "")
@@ -185,11 +187,14 @@ def _gate_story(story: Entry[Story], project: Project, as_of: dt.date, problems:
 def consent_gate(project: Project, as_of: dt.date) -> Gate:
     """Decide, for every guide and story, whether it may be published on `as_of`."""
     gate = Gate(as_of=as_of)
+    broken = {p.path for p in project.errors}
     for slug, guide in project.guides.items():
-        reasons = (("draft", "the guide is a draft"),) if guide.data.draft else ()
-        gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, reasons)
+        reasons = [("draft", "the guide is a draft")] if guide.data.draft else []
+        if guide.path in broken:
+            reasons.append(("source-errors", f"{guide.path} has errors"))
+        gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, tuple(reasons))
     for slug, story in project.stories.items():
-        gate.decisions[slug] = _gate_story(story, project, as_of, gate.problems)
+        gate.decisions[slug] = _gate_story(story, project, as_of, gate.problems, broken)
     for slug, (kind, path) in project.invalid.items():
         gate.decisions[slug] = Decision(slug, kind, path, False, (("source-errors", f"{path} has errors"),))
     return gate

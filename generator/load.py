@@ -135,6 +135,8 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Document:
 
 def _index(node, path, lines, problems, rel, offset, seen) -> None:
     if id(node) in seen:
+        if any(p.code == "yaml-alias" for p in problems):
+            return  # one report per file is enough; a bomb repeats the same alias thousands of times
         problems.append(
             problem(
                 "yaml-alias",

@@ -119,7 +119,8 @@ def format_github(result: CheckResult) -> str:
 FORMATS = {"text": format_text, "json": format_json, "github": format_github}
 
 
-def emit(result: CheckResult, fmt: str, stream: TextIO = sys.stdout) -> None:
+def emit(result: CheckResult, fmt: str, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
     if fmt == "text":
         stream.write(format_text(result, colour=use_colour(stream)))
     else:

@@ -77,7 +77,7 @@ def schema_problems(exc: ValidationError, model: type[Schema], doc: Document, pr
         kind, value = err["type"], err.get("input")
         if kind == "missing":
             info = _field_info(model, loc[len(prefix) :])
-            hint = info.description if info is not None and info.description else None
+            hint = f"add '{loc[-1]}': {info.description}" if info is not None and info.description else None
             found.append(problem("missing-key", doc.path, f"missing required key '{loc[-1]}'", line=line, field=name, hint=hint))
         elif kind == "extra_forbidden":
             allowed = _allowed_keys(model, loc[len(prefix) : -1])

@@ -1,0 +1,61 @@
+"""Shared test helpers: copy fixture projects, drop edge-case files into them."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE = FIXTURES / "base"
+CASES = FIXTURES / "cases"
+
+# Where each kind of edge-case file goes inside a project, by its name's prefix.
+_DESTINATIONS = {
+    "guide": "content/guides/cardiology",
+    "story": "content/stories/cardiology",
+    "service_line": "service_lines",
+    "consent": "consent",
+    "dir": "content/guides/cardiology",
+}
+# Cases whose file name is itself the point of the case.
+_NAMES = {"guide_bad_slug.md": "Guide_Bad_Slug.md", "dir_named_md.md": "not-a-file.md"}
+
+
+def copy_base(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(BASE, root)
+    return root
+
+
+def case_destination(root: Path, case: str) -> Path:
+    prefix = next(p for p in sorted(_DESTINATIONS, key=len, reverse=True) if case.startswith(p))
+    name = _NAMES.get(case)
+    if name is None:
+        stem, dot, ext = case.partition(".")
+        name = stem.replace("_", "-") + dot + ext
+        if prefix == "consent":
+            name = "C-2026-900.yml"
+    return root / _DESTINATIONS[prefix] / name
+
+
+def add_case(root: Path, case: str) -> str:
+    """Copy tests/fixtures/cases/<case> into the project; returns its relative path."""
+    source = CASES / case
+    dest = case_destination(root, case)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, dest)
+    else:
+        shutil.copyfile(source, dest)
+    return dest.relative_to(root).as_posix()
+
+
+def tree_digest(*folders: Path) -> dict[str, str]:
+    """sha256 of every file under the folders, by path: to prove nothing changed."""
+    digests = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digests[path.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
