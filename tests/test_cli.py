@@ -1,0 +1,172 @@
+"""The command line: formats, exit codes, fingerprints and consent records."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from generator.cli import main
+from helpers import add_case, copy_base, tree_digest
+
+AS_OF = ["--as-of", "2026-11-22"]
+
+
+@pytest.fixture
+def root(tmp_path):
+    return copy_base(tmp_path)
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_clean_project_exits_0(root, capsys):
+    code, out, _ = run(capsys, "check", "--root", root, *AS_OF)
+    assert code == 0
+    assert out.splitlines()[-2:] == ["Published: 2 guides, 1 story.", "OK: 0 errors, 0 warnings"]
+
+
+def test_check_errors_exit_1_and_name_file_and_line(root, capsys):
+    add_case(root, "guide_bad_stage.md")
+    code, out, _ = run(capsys, "check", "--root", root, *AS_OF)
+    assert code == 1
+    assert "content/guides/cardiology/guide-bad-stage.md:6: error: stage: expected one of learn" in out
+    assert out.splitlines()[-1] == "FAILED: 1 error, 0 warnings"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check", "--format", "xml"], ["check", "--as-of", "2026-02-30"], ["nonsense"], ["consent"], []],
+)
+def test_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+
+
+def test_withheld_stories_listed_with_reason_not_text(root, capsys):
+    code, out, _ = run(capsys, "check", "--root", root, "--as-of", "2028-10-02")
+    assert code == 0
+    assert "  story walking-again: consent C-2026-001 expired on 2028-10-02 [consent-expired]" in out
+    assert "walk every morning" not in out
+
+
+def test_json_gives_the_same_facts(root, capsys):
+    add_case(root, "guide_unknown_topic.md")
+    code, out, _ = run(capsys, "check", "--root", root, "--format", "json", "--as-of", "2028-10-02")
+    data = json.loads(out)
+    assert code == 1
+    assert data["flywheel"] == 1 and data["ok"] is False and data["as_of"] == "2028-10-02"
+    assert data["summary"] == {
+        "errors": 1,
+        "warnings": 0,
+        "published": {"guides": 2, "stories": 0},
+        "withheld": 2,
+    }
+    assert data["problems"] == [
+        {
+            "code": "unknown-topic",
+            "severity": "error",
+            "file": "content/guides/cardiology/guide-unknown-topic.md",
+            "line": 5,
+            "field": "topic",
+            "message": "service line 'cardiology' has no topic 'chest-pian'",
+            "hint": "did you mean 'chest-pain'?",
+        }
+    ]
+    story = [w for w in data["withheld"] if w["slug"] == "walking-again"][0]
+    assert story["reasons"] == [
+        {
+            "rule": "consent-expired",
+            "reason": "consent C-2026-001 expired on 2028-10-02",
+            "contract": "rule 3: expired on or before the build date",
+        }
+    ]
+
+
+def test_github_format_annotates_file_and_line(root, capsys):
+    add_case(root, "guide_bad_stage.md")
+    code, out, _ = run(capsys, "check", "--root", root, "--format", "github", *AS_OF)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "::error file=content/guides/cardiology/guide-bad-stage.md,line=6,title=bad-choice::"
+        "stage: expected one of learn, decide, prepare, recover; got 'lern' (hint: did you mean 'learn'?)"
+    )
+
+
+def test_fingerprint_prints_sha256sum_lines(root, capsys):
+    code, out, _ = run(capsys, "consent", "fingerprint", "--root", root, "walking-again")
+    recorded = yaml.safe_load((root / "consent/C-2026-001.yml").read_text())["approved_fingerprint"]
+    assert code == 0
+    assert out == f"{recorded}  walking-again\n"
+
+
+def test_fingerprint_unknown_story_suggests(root, capsys):
+    code, _, err = run(capsys, "consent", "fingerprint", "--root", root, "walking-agian")
+    assert code == 1
+    assert "no valid story 'walking-agian'" in err and "did you mean 'walking-again'?" in err
+
+
+def test_record_writes_a_valid_record_and_refuses_to_overwrite(root, capsys):
+    story = root / "content/stories/cardiology/walking-again.md"
+    story.write_text(story.read_text().replace("I walk every morning now.\n", "I run every morning now.\n"))
+    code, out, _ = run(capsys, "check", "--root", root, *AS_OF)
+    assert "[consent-fingerprint]" in out
+    record = ["consent", "record", "walking-again", "--root", root, "--signed-on", "2026-11-20",
+              "--expires-on", "2028-11-20", "--form-ref", "esign/0002", "--identifiers", "first_name"]
+    code, out, _ = run(capsys, *record, "--id", "C-2026-002")
+    assert code == 0
+    assert out.splitlines()[0].startswith("wrote consent/C-2026-002.yml for 'walking-again' (sha256:")
+    assert out.splitlines()[1] == "next: set 'consent: C-2026-002' in content/stories/cardiology/walking-again.md so the story uses this record"
+    story.write_text(story.read_text().replace("consent: C-2026-001", "consent: C-2026-002"))
+    code, out, _ = run(capsys, "check", "--root", root, *AS_OF)
+    assert code == 0 and "Published: 2 guides, 1 story." in out
+    before = (root / "consent/C-2026-002.yml").read_bytes()
+    code, _, err = run(capsys, *record, "--id", "C-2026-002")
+    assert code == 1 and "already exists; records are never overwritten" in err
+    assert (root / "consent/C-2026-002.yml").read_bytes() == before
+
+
+def test_record_uses_the_story_consent_id_by_default(root, capsys):
+    (root / "consent/C-2026-001.yml").unlink()
+    code, out, _ = run(capsys, "consent", "record", "walking-again", "--root", root, "--signed-on", "2026-11-01",
+                       "--expires-on", "2027-11-01", "--form-ref", "esign/3")
+    assert code == 0 and out.startswith("wrote consent/C-2026-001.yml")
+    assert main(["check", "--root", str(root), *AS_OF]) == 0
+
+
+def test_status_lists_days_left_without_text(root, capsys):
+    code, out, _ = run(capsys, "consent", "status", "--root", root, "--format", "json", *AS_OF)
+    data = json.loads(out)
+    assert data["stories"] == [
+        {"slug": "walking-again", "consent": "C-2026-001", "state": "published", "rules": [], "reason": "",
+         "expires_on": "2028-10-02", "days_left": 680}
+    ]
+
+
+def test_check_changes_no_content_bytes(root, capsys):
+    for case in ["guide_yaml_syntax.md", "guide_bom_crlf.md", "guide_undecodable.md"]:
+        add_case(root, case)
+    before = tree_digest(root)
+    run(capsys, "check", "--root", root, *AS_OF)
+    run(capsys, "consent", "fingerprint", "--root", root, "walking-again")
+    run(capsys, "consent", "status", "--root", root)
+    assert tree_digest(root) == before
+
+
+@pytest.mark.parametrize("case", ["guide_alias_bomb.md", "guide_undecodable.md", "guide_list_frontmatter.md", "dir_named_md.md"])
+def test_real_command_never_prints_a_traceback(root, case):
+    add_case(root, case)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "check", "--root", str(root), *AS_OF],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "content/guides/cardiology/" in proc.stdout

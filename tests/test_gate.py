@@ -1,0 +1,191 @@
+"""The consent gate, rule by rule, at each rule's boundary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.check import run_check
+from generator.gate import fingerprint_text
+from helpers import copy_base
+
+STORY = "walking-again"
+RECORD = "consent/C-2026-001.yml"
+SIGNED = dt.date(2026, 10, 2)
+EXPIRES = dt.date(2028, 10, 2)
+
+
+def edit_record(root: Path, **changes) -> None:
+    path = root / RECORD
+    data = yaml.safe_load(path.read_text())
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def decision(root: Path, as_of: dt.date):
+    result = run_check(root, as_of)
+    return result.gate.decisions[STORY]
+
+
+@pytest.fixture
+def root(tmp_path):
+    return copy_base(tmp_path)
+
+
+def test_valid_consent_publishes(root):
+    d = decision(root, dt.date(2026, 11, 22))
+    assert (d.published, d.reasons, d.credit) == (True, (), "Ana")
+
+
+@pytest.mark.parametrize(
+    "as_of, published",
+    [(SIGNED - dt.timedelta(days=1), False), (SIGNED, True), (SIGNED + dt.timedelta(days=1), True)],
+    ids=["day-before-signing", "signed-today", "day-after-signing"],
+)
+def test_rule_2_signed_on_or_before_build_date(root, as_of, published):
+    d = decision(root, as_of)
+    assert d.published is published
+    if not published:
+        assert d.reasons == (("consent-not-yet-signed", f"consent C-2026-001 is dated 2026-10-02, after {as_of}"),)
+
+
+@pytest.mark.parametrize(
+    "as_of, published",
+    [(EXPIRES - dt.timedelta(days=1), True), (EXPIRES, False), (EXPIRES + dt.timedelta(days=1), False)],
+    ids=["day-before-expiry", "expires-today", "day-after-expiry"],
+)
+def test_rule_3_expires_after_build_date(root, as_of, published):
+    d = decision(root, as_of)
+    assert d.published is published
+    if not published:
+        assert d.reasons == (("consent-expired", "consent C-2026-001 expired on 2028-10-02"),)
+
+
+@pytest.mark.parametrize(
+    "revoked_on, published",
+    [(dt.date(2026, 11, 23), True), (dt.date(2026, 11, 22), False), (dt.date(2026, 11, 21), False)],
+    ids=["revoked-tomorrow", "revoked-today", "revoked-yesterday"],
+)
+def test_rule_4_revocation(root, revoked_on, published):
+    edit_record(root, revoked_on=revoked_on.isoformat())
+    d = decision(root, dt.date(2026, 11, 22))
+    assert d.published is published
+    if not published:
+        assert d.reasons == (("consent-revoked", f"consent C-2026-001 was revoked on {revoked_on}"),)
+
+
+def test_rule_5_scope_must_include_website(root):
+    edit_record(root, scope=["print", "email"])
+    d = decision(root, dt.date(2026, 11, 22))
+    assert d.reasons == (("consent-scope", "consent C-2026-001 covers print, email, not the website"),)
+
+
+def test_rule_6_changed_word_withholds(root):
+    story = root / "content/stories/cardiology/walking-again.md"
+    story.write_text(story.read_text().replace("I walk every morning now.\n", "I run every morning now.\n"))
+    d = decision(root, dt.date(2026, 11, 22))
+    assert [rule for rule, _ in d.reasons] == ["consent-fingerprint"]
+    assert "run every morning" not in d.reason  # reasons never quote the story
+
+
+def test_rule_6_rewrapping_keeps_consent(root):
+    story = root / "content/stories/cardiology/walking-again.md"
+    text = story.read_text()
+    story.write_text(text.replace("This fictional story is test content. I walk", "This fictional story\n   is test content.\r\nI walk"))
+    assert decision(root, dt.date(2026, 11, 22)).published
+
+
+def test_rule_1_record_must_name_this_story(root):
+    edit_record(root, story="someone-else")
+    d = decision(root, dt.date(2026, 11, 22))
+    assert d.reasons == (("consent-other-story", "consent C-2026-001 covers the story 'someone-else', not this one"),)
+
+
+def test_rule_1_no_consent_key(root):
+    story = root / "content/stories/cardiology/walking-again.md"
+    story.write_text(story.read_text().replace("consent: C-2026-001\n", ""))
+    d = decision(root, dt.date(2026, 11, 22))
+    assert d.reasons == (("consent-missing", "no consent record yet: the story names none"),)
+
+
+def test_rule_1_record_not_on_file(root):
+    (root / RECORD).unlink()
+    d = decision(root, dt.date(2026, 11, 22))
+    assert d.reasons == (("consent-not-found", "no consent record C-2026-001 on file yet"),)
+
+
+def test_invalid_record_withholds(root):
+    edit_record(root, expires_on="never")
+    result = run_check(root, dt.date(2026, 11, 22))
+    assert not result.ok
+    assert result.gate.decisions[STORY].rule == "consent-invalid"
+
+
+def test_draft_story_is_never_published(root):
+    story = root / "content/stories/cardiology/walking-again.md"
+    story.write_text(story.read_text().replace('material_connection: ""\n', 'material_connection: ""\ndraft: true\n'))
+    d = decision(root, dt.date(2026, 11, 22))
+    assert d.reasons == (("draft", "the story is a draft"),)
+
+
+def test_several_failures_are_all_named(root):
+    edit_record(root, scope=["print"], revoked_on="2026-11-01")
+    d = decision(root, dt.date(2026, 11, 22))
+    assert [rule for rule, _ in d.reasons] == ["consent-revoked", "consent-scope"]
+
+
+@pytest.mark.parametrize(
+    "identifiers, name, credit, error",
+    [
+        (["first_name"], "Ana", "Ana", False),
+        (["first_name"], "Ana Silva", None, True),
+        (["full_name"], "Ana Silva", "Ana Silva", False),
+        (["first_name", "full_name"], "Ana Silva", "Ana Silva", False),
+        ([], "Ana Silva", "a patient champion", False),
+        (["age", "town"], "Ana", "a patient champion", False),
+    ],
+)
+def test_identifiers_rule_for_champion_names(root, identifiers, name, credit, error):
+    edit_record(root, identifiers=identifiers)
+    (root / "content/champions.yml").write_text(yaml.safe_dump({"ana": {"name": name, "bio": "Fictional."}}))
+    result = run_check(root, dt.date(2026, 11, 22))
+    d = result.gate.decisions[STORY]
+    assert d.credit == credit
+    assert [p.code for p in result.errors] == (["name-exceeds-consent"] if error else [])
+    if error:
+        assert result.errors[0].format() == (
+            "content/champions.yml:3: error: ana.name: display name of 'ana' has 2 words but consent "
+            "C-2026-001 allows only a first name [name-exceeds-consent]\n"
+            "    hint: shorten the display name to the first name, or record a consent with full_name"
+        )
+
+
+def test_photo_only_with_photo_identifier(root):
+    (root / "content/champions.yml").write_text(
+        yaml.safe_dump({"ana": {"name": "Ana", "bio": "Fictional.", "photo": "/img/ana.jpg"}})
+    )
+    assert decision(root, dt.date(2026, 11, 22)).show_photo is False
+    edit_record(root, identifiers=["first_name", "photo"])
+    assert decision(root, dt.date(2026, 11, 22)).show_photo is True
+
+
+def test_expiring_consent_warns_within_30_days(root):
+    at_30 = EXPIRES - dt.timedelta(days=30)
+    result = run_check(root, at_30)
+    assert [p.format() for p in result.warnings] == [
+        "consent/C-2026-001.yml:8: warning: expires_on: consent C-2026-001 for 'walking-again' expires on "
+        "2028-10-02, in 30 day(s) [consent-expiring]\n    hint: renew the authorization with the patient before it expires"
+    ]
+    assert run_check(root, at_30 - dt.timedelta(days=1)).warnings == []
+
+
+def test_fingerprint_normalizes_whitespace_and_line_endings():
+    a = fingerprint_text("T", "S", "Q", "one  two\r\nthree\n\n")
+    b = fingerprint_text("T ", "S", "Q", "one two three")
+    assert a == b
+    assert a != fingerprint_text("T", "S", "Q", "one two four")
+    # moving a word between parts changes the fingerprint: the parts are kept apart
+    assert fingerprint_text("T x", "S", "Q", "b") != fingerprint_text("T", "x S", "Q", "b")
