@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import Problem, problem
+from .identifiers import scan_story
 from .project import Entry, Project
 from .schema import Story
 
@@ -32,6 +33,7 @@ RULES: dict[str, str] = {
     "consent-fingerprint": "rule 6: the story text changed since the patient approved it",
     "name-exceeds-consent": "the champion's display name reveals more than the consent allows",
     "source-errors": "the story's own file has errors",
+    "identifier-found": "the story text contains an identifier the consent does not accept",
 }
 
 _WHITESPACE = re.compile(r"\s+")
@@ -158,6 +160,7 @@ def _gate_story(
                 )
             )
             reasons.append(("name-exceeds-consent", f"consent {record.id} allows only the champion's first name"))
+    reasons += _identifier_reasons(story, record if record_ok else None, problems)
     if record_ok and not reasons:
         days_left = (record.data.expires_on - as_of).days
         if days_left <= EXPIRY_WARNING_DAYS:
@@ -182,6 +185,28 @@ def _gate_story(
         credit=credit if not reasons else None,
         show_photo=show_photo and not reasons,
     )
+
+
+def _identifier_reasons(story: Entry[Story], record, problems: list[Problem]) -> list[tuple[str, str]]:
+    data, doc = story.data, story.doc
+    accepted = set(record.data.accepted_findings) if record is not None else set()
+    reasons = []
+    for finding in scan_story(data.title, data.summary, data.pull_quote, doc.body, doc.lines, doc.body_line):
+        if finding.id in accepted:
+            continue
+        where = f"consent/{record.id}.yml" if record is not None else "its consent record"
+        problems.append(
+            problem(
+                "identifier-in-story",
+                story.path,
+                f"{finding.description} (finding {finding.id}); the story is withheld",
+                line=finding.line,
+                hint=f"remove it from the text, or, if the patient agreed to it, add '{finding.id}' "
+                f"to accepted_findings in {where}",
+            )
+        )
+        reasons.append(("identifier-found", f"line {finding.line}: {finding.description} (finding {finding.id})"))
+    return reasons
 
 
 def consent_gate(project: Project, as_of: dt.date) -> Gate:
