@@ -57,6 +57,21 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--scope", nargs="+", choices=SCOPES, default=["website"])
     record.add_argument("--identifiers", nargs="*", choices=IDENTIFIERS, default=[])
 
+    new = commands.add_parser("new", help="scaffold a new guide or story (prompts in a terminal)")
+    _add_common(new, gated=False)
+    new.add_argument("kind", choices=["guide", "story"])
+    new.add_argument("--title")
+    new.add_argument("--summary")
+    new.add_argument("--slug", help="default: made from the title")
+    new.add_argument("--service-line", dest="service_line")
+    new.add_argument("--topic")
+    new.add_argument("--stage", choices=["learn", "decide", "prepare", "recover"])
+    new.add_argument("--pillar", action="store_true")
+    new.add_argument("--reviewed-by", dest="reviewed_by")
+    new.add_argument("--champion")
+    new.add_argument("--consent", help="the consent record id the story will use (default: the next free one)")
+    new.add_argument("--next-step", dest="next_step", choices=["intake", "scheduling", "triage"])
+
     status = consent_sub.add_parser("status", help="every story's gate state and days until its consent expires")
     _add_common(status)
     status.add_argument("--format", choices=["text", "json"], default="text")
@@ -112,7 +127,31 @@ def cmd_status(args) -> int:
     return EXIT_OK
 
 
+def _prompt(what: str, choices: list[str]) -> str | None:
+    """Ask in a terminal; choices are numbered so nobody has to type a slug."""
+    if choices:
+        for number, choice in enumerate(choices, 1):
+            print(f"  {number}. {choice}")
+    answer = input(f"{what}: ").strip()
+    if choices and answer.isdigit() and 1 <= int(answer) <= len(choices):
+        return choices[int(answer) - 1]
+    return answer or None
+
+
+def cmd_new(args) -> int:
+    from .scaffold import scaffold
+
+    result = run_check(args.root)
+    options = {k: getattr(args, k) for k in ("title", "summary", "slug", "service_line", "topic", "stage",
+                                              "pillar", "reviewed_by", "champion", "consent", "next_step")}
+    ask = _prompt if sys.stdin.isatty() else None
+    path = scaffold(result.project, args.kind, options, ask=ask)
+    print(f"wrote {path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path}")
+    return EXIT_OK
+
+
 HANDLERS = {
+    ("new", None): cmd_new,
     ("check", None): cmd_check,
     ("consent", "fingerprint"): cmd_fingerprint,
     ("consent", "record"): cmd_record,

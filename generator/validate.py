@@ -403,7 +403,7 @@ def check_references(project: Project) -> None:
                     f"no consent record '{consent}' in {CONSENT_DIR}/ (yet); the story is withheld",
                     line=doc.line_of(("consent",)),
                     field="consent",
-                    hint=did_you_mean(consent, project.consents),
+                    hint=did_you_mean(consent, [r for r, e in project.consents.items() if e.data.story == slug]),
                 )
             )
     stories = {slug for slug, (kind, _, _) in project.raw.items() if kind == "story"}

@@ -105,7 +105,7 @@ EXPECTED: dict[str, list[str]] = {
         "service_lines/service-line-missing-scheduling.yml:4: error: care_steps.scheduling: missing required key 'scheduling' [missing-key]\n    hint: add 'scheduling': Booking a visit.",
     ],
     'story_consent_unknown_record.md': [
-        "content/stories/cardiology/story-consent-unknown-record.md:6: warning: consent: no consent record 'C-2026-002' in consent/ (yet); the story is withheld [consent-unknown-record]\n    hint: did you mean 'C-2026-001'?",
+        "content/stories/cardiology/story-consent-unknown-record.md:6: warning: consent: no consent record 'C-2026-002' in consent/ (yet); the story is withheld [consent-unknown-record]",
     ],
     'story_unknown_champion.md': [
         "content/stories/cardiology/story-unknown-champion.md:4: error: champion: no champion 'anna' in content/champions.yml [unknown-champion]\n    hint: did you mean 'ana'?",
