@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import Problem, Severity
 from .gate import Gate, consent_gate
 from .project import Project
+from .quality import review_problems
 from .validate import validate
 
 
@@ -36,6 +37,8 @@ class CheckResult:
 
 def run_check(root: Path, as_of: dt.date | None = None) -> CheckResult:
     """Load, validate and gate everything under `root` for the build date `as_of` (default today)."""
+    as_of = as_of or dt.date.today()
     project = validate(Path(root))
-    gate = consent_gate(project, as_of or dt.date.today())
+    project.problems += review_problems(project, as_of)
+    gate = consent_gate(project, as_of)
     return CheckResult(project, gate)

@@ -175,11 +175,12 @@ def test_photo_only_with_photo_identifier(root):
 def test_expiring_consent_warns_within_30_days(root):
     at_30 = EXPIRES - dt.timedelta(days=30)
     result = run_check(root, at_30)
-    assert [p.format() for p in result.warnings] == [
+    assert [p.format() for p in result.warnings if p.code == "consent-expiring"] == [
         "consent/C-2026-001.yml:8: warning: expires_on: consent C-2026-001 for 'walking-again' expires on "
         "2028-10-02, in 30 day(s) [consent-expiring]\n    hint: renew the authorization with the patient before it expires"
     ]
-    assert run_check(root, at_30 - dt.timedelta(days=1)).warnings == []
+    later = run_check(root, at_30 - dt.timedelta(days=1)).warnings
+    assert [p for p in later if p.code == "consent-expiring"] == []
 
 
 def test_fingerprint_normalizes_whitespace_and_line_endings():
@@ -189,3 +190,18 @@ def test_fingerprint_normalizes_whitespace_and_line_endings():
     assert a != fingerprint_text("T", "S", "Q", "one two four")
     # moving a word between parts changes the fingerprint: the parts are kept apart
     assert fingerprint_text("T x", "S", "Q", "b") != fingerprint_text("T", "x S", "Q", "b")
+
+
+@pytest.mark.parametrize("as_of, overdue", [(dt.date(2027, 9, 1), 0), (dt.date(2027, 9, 2), 1)])
+def test_review_overdue_warning_counts_days(root, as_of, overdue):
+    # chest-pain guides were reviewed on 2026-09-01; cardiology reviews every 365 days.
+    warnings = [p for p in run_check(root, as_of).warnings if p.code == "review-overdue"]
+    expected = [] if not overdue else [
+        "content/guides/cardiology/chest-pain-guide.md:9: warning: reviewed_on: medical review is 1 day(s) "
+        "overdue: reviewed on 2026-09-01, and cardiology guides are reviewed every 365 days [review-overdue]\n"
+        "    hint: have the guide reviewed, then update reviewed_by and reviewed_on",
+        "content/guides/cardiology/chest-pain-when-to-worry.md:9: warning: reviewed_on: medical review is 1 "
+        "day(s) overdue: reviewed on 2026-09-01, and cardiology guides are reviewed every 365 days "
+        "[review-overdue]\n    hint: have the guide reviewed, then update reviewed_by and reviewed_on",
+    ]
+    assert [p.format() for p in warnings] == expected

@@ -1,0 +1,41 @@
+"""Editorial quality warnings: medical reviews that are overdue and text that reads too hard.
+
+These never withhold anything; they are warnings in `check` and rows in the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .errors import Problem, problem
+from .project import Project
+
+
+def review_due(reviewed_on: dt.date, interval_days: int) -> dt.date:
+    """The day a guide's medical review falls due."""
+    return reviewed_on + dt.timedelta(days=interval_days)
+
+
+def review_problems(project: Project, as_of: dt.date) -> list[Problem]:
+    """A warning for each non-draft guide whose review is older than its service line allows."""
+    found = []
+    for entry in project.guides.values():
+        guide = entry.data
+        line = project.service_lines.get(guide.service_line)
+        if guide.draft or line is None:
+            continue
+        interval = line.data.review_interval_days
+        overdue = (as_of - review_due(guide.reviewed_on, interval)).days
+        if overdue > 0:
+            found.append(
+                problem(
+                    "review-overdue",
+                    entry.path,
+                    f"medical review is {overdue} day(s) overdue: reviewed on {guide.reviewed_on}, "
+                    f"and {guide.service_line} guides are reviewed every {interval} days",
+                    line=entry.line("reviewed_on"),
+                    field="reviewed_on",
+                    hint="have the guide reviewed, then update reviewed_by and reviewed_on",
+                )
+            )
+    return found
