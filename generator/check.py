@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache
 from .errors import Problem, Severity
 from .gate import Gate, consent_gate
 from .project import Project
@@ -35,10 +36,15 @@ class CheckResult:
         return not self.errors
 
 
-def run_check(root: Path, as_of: dt.date | None = None) -> CheckResult:
-    """Load, validate and gate everything under `root` for the build date `as_of` (default today)."""
+def run_check(root: Path, as_of: dt.date | None = None, use_cache: bool = False) -> CheckResult:
+    """Load, validate and gate everything under `root` for the build date `as_of` (default today).
+
+    With `use_cache`, parsed frontmatter and identifier scans are kept in `.flywheel-cache/`,
+    keyed on content; the CLI uses it, library callers opt in."""
     as_of = as_of or dt.date.today()
-    project = validate(Path(root))
+    cache = Cache.for_project(Path(root), enabled=use_cache)
+    project = validate(Path(root), cache)
     project.problems += review_problems(project, as_of)
     gate = consent_gate(project, as_of)
+    cache.save()
     return CheckResult(project, gate)

@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate everything and apply the consent gate")
     _add_common(check)
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("--no-cache", action="store_true", help="ignore .flywheel-cache/ (parsed frontmatter)")
 
     consent = commands.add_parser("consent", help="consent fingerprints, records and status")
     consent_sub = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
@@ -79,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args) -> int:
-    result = run_check(args.root, args.as_of)
+    result = run_check(args.root, args.as_of, use_cache=not args.no_cache)
     emit(result, args.format)
     return EXIT_OK if result.ok else EXIT_ERRORS
 

@@ -92,13 +92,15 @@ class Gate:
         return decision is not None and decision.published
 
 
-def _consent_reasons(story: Entry[Story], project: Project, as_of: dt.date) -> list[tuple[str, str]]:
+def _consent_reasons(
+    story: Entry[Story], project: Project, as_of: dt.date, broken: set[str]
+) -> list[tuple[str, str]]:
     record_id = story.data.consent
     if not record_id:
         return [("consent-missing", "no consent record yet: the story names none")]
     record_entry = project.consents.get(record_id)
     if record_entry is None:
-        if any(p.path == f"consent/{record_id}.yml" for p in project.problems):
+        if f"consent/{record_id}.yml" in broken:
             return [("consent-invalid", f"consent {record_id} has errors (see consent/{record_id}.yml)")]
         return [("consent-not-found", f"no consent record {record_id} on file yet")]
     record = record_entry.data
@@ -138,7 +140,7 @@ def _gate_story(
     reasons = [] if not story.data.draft else [("draft", "the story is a draft")]
     if story.path in broken:
         reasons.append(("source-errors", f"{story.path} has errors"))
-    reasons += _consent_reasons(story, project, as_of)
+    reasons += _consent_reasons(story, project, as_of, broken)
     record = project.consents.get(story.data.consent or "")
     record_ok = record is not None and record.data.story == story.id
     champion = project.champions.get(story.data.champion)
@@ -160,7 +162,7 @@ def _gate_story(
                 )
             )
             reasons.append(("name-exceeds-consent", f"consent {record.id} allows only the champion's first name"))
-    reasons += _identifier_reasons(story, record if record_ok else None, problems)
+    reasons += _identifier_reasons(story, project, record if record_ok else None, problems)
     if record_ok and not reasons:
         days_left = (record.data.expires_on - as_of).days
         if days_left <= EXPIRY_WARNING_DAYS:
@@ -187,11 +189,19 @@ def _gate_story(
     )
 
 
-def _identifier_reasons(story: Entry[Story], record, problems: list[Problem]) -> list[tuple[str, str]]:
+def _identifier_reasons(
+    story: Entry[Story], project: Project, record, problems: list[Problem]
+) -> list[tuple[str, str]]:
     data, doc = story.data, story.doc
     accepted = set(record.data.accepted_findings) if record is not None else set()
     reasons = []
-    for finding in scan_story(data.title, data.summary, data.pull_quote, doc.body, doc.lines, doc.body_line):
+    parts = (data.title, data.summary, data.pull_quote, doc.body)
+    findings = project.cache.memo(
+        f"findings:{doc.body_line}:{[doc.lines.get((key,)) for key in ('title', 'summary', 'pull_quote')]}",
+        "\x1e".join(parts),
+        lambda: scan_story(*parts, doc.lines, doc.body_line),
+    )
+    for finding in findings:
         if finding.id in accepted:
             continue
         where = f"consent/{record.id}.yml" if record is not None else "its consent record"

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -56,10 +57,8 @@ class Document:
 
 
 def relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    text, base = path.as_posix(), root.as_posix().rstrip("/") + "/"
+    return text[len(base) :] if text.startswith(base) else text
 
 
 def read_text(path: Path, root: Path) -> str:
@@ -173,6 +172,21 @@ def _index(node, path, lines, problems, rel, offset, seen) -> None:
             _index(item, path + (str(i),), lines, problems, rel, offset, seen)
 
 
+def parse_yaml_cached(text: str, rel: str, cache: Cache, line_offset: int = 0) -> Document:
+    """parse_yaml through the content-keyed cache; errors are cached as well as successes."""
+
+    def compute():
+        try:
+            return parse_yaml(text, rel, line_offset)
+        except FlywheelError as exc:
+            return exc.problems
+
+    result = cache.memo(f"yaml:{rel}:{line_offset}", text, compute)
+    if isinstance(result, list):
+        raise FlywheelError(result)
+    return Document(result.path, result.data, result.lines, first_line=result.first_line)
+
+
 def require_mapping(doc: Document, what: str) -> dict:
     if not isinstance(doc.data, dict):
         kind = "empty" if doc.data is None else type(doc.data).__name__
@@ -190,14 +204,14 @@ def require_mapping(doc: Document, what: str) -> dict:
     return doc.data
 
 
-def read_yaml_file(path: Path, root: Path) -> Document:
+def read_yaml_file(path: Path, root: Path, cache: Cache = NO_CACHE) -> Document:
     rel = relative(path, root)
-    doc = parse_yaml(read_text(path, root), rel)
+    doc = parse_yaml_cached(read_text(path, root), rel, cache)
     require_mapping(doc, "the file")
     return doc
 
 
-def read_markdown(path: Path, root: Path) -> Document:
+def read_markdown(path: Path, root: Path, cache: Cache = NO_CACHE) -> Document:
     """Read a Markdown file with YAML frontmatter through python-frontmatter's splitter."""
     rel = relative(path, root)
     text = read_text(path, root)
@@ -228,7 +242,7 @@ def read_markdown(path: Path, root: Path) -> Document:
         ) from None
     # The splitter leaves the rest of the opening '---' line at the start of `fm`, so YAML's
     # line 0 is the file's line 1.
-    doc = parse_yaml(fm, rel, line_offset=0)
+    doc = parse_yaml_cached(fm, rel, cache)
     doc.first_line = 1
     require_mapping(doc, "frontmatter")
     head = text[: len(text) - len(body)]
@@ -249,8 +263,11 @@ def content_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], lis
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         dirnames.sort()
         here = Path(dirpath)
+        files = set(filenames)
         for name in sorted(dirnames + filenames):
             path = here / name
+            if not name.endswith(suffix) and name in files:
+                continue
             if path.is_symlink() and not path.resolve().is_relative_to(real_root):
                 problems.append(
                     problem(
@@ -261,6 +278,6 @@ def content_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], lis
                     )
                 )
                 continue
-            if name.endswith(suffix) and (name in filenames or path.is_dir()):
+            if name.endswith(suffix) and (name in files or path.is_dir()):
                 found.append(path)
     return sorted(found), problems

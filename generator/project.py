@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from .cache import NO_CACHE, Cache
 from .errors import Problem, Severity
 from .load import Document
 from .schema import Champion, ConsentRecord, Guide, ServiceLine, Story
@@ -48,6 +49,7 @@ class Project:
     invalid: dict[str, tuple[str, str]] = field(default_factory=dict)
     # The raw frontmatter of every piece that parsed, valid or not, for reference checks.
     raw: dict[str, tuple[str, Document, dict]] = field(default_factory=dict)
+    cache: Cache = field(default=NO_CACHE, repr=False)
 
     @property
     def errors(self) -> list[Problem]:

@@ -12,6 +12,7 @@ from typing import Any, Iterable, TypeVar
 
 from pydantic import ValidationError
 
+from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, did_you_mean, problem
 from .load import Document, content_files, read_markdown, read_yaml_file, relative
 from .project import Entry, Project
@@ -163,9 +164,9 @@ def build(model: type[S], data: dict, doc: Document, problems: list[Problem], pr
         return None
 
 
-def _read(reader, path: Path, root: Path, problems: list[Problem]) -> Document | None:
+def _read(reader, path: Path, root: Path, problems: list[Problem], cache: Cache = NO_CACHE) -> Document | None:
     try:
-        return reader(path, root)
+        return reader(path, root, cache)
     except FlywheelError as exc:
         problems.extend(exc.problems)
         return None
@@ -222,7 +223,7 @@ def load_service_lines(project: Project) -> None:
     paths, unsafe = content_files(root, SERVICE_LINES_DIR, ".yml")
     problems.extend(unsafe)
     for path in paths:
-        doc = _read(read_yaml_file, path, root, problems)
+        doc = _read(read_yaml_file, path, root, problems, project.cache)
         if doc is None or not _check_slug(path.stem, doc.path, problems, what="service line slug"):
             continue
         line = build(ServiceLine, doc.data, doc, problems)
@@ -268,7 +269,7 @@ def load_champions(project: Project) -> None:
     path = project.root / CHAMPIONS_FILE
     if not path.exists():
         return
-    doc = _read(read_yaml_file, path, project.root, project.problems)
+    doc = _read(read_yaml_file, path, project.root, project.problems, project.cache)
     if doc is None:
         return
     for champion_id, data in doc.data.items():
@@ -295,7 +296,7 @@ def load_consents(project: Project) -> None:
     paths, unsafe = content_files(root, CONSENT_DIR, ".yml")
     problems.extend(unsafe)
     for path in paths:
-        doc = _read(read_yaml_file, path, root, problems)
+        doc = _read(read_yaml_file, path, root, problems, project.cache)
         if doc is None or not _check_slug(path.stem, doc.path, problems, RECORD_ID_PATTERN, "record id"):
             continue
         record = build(ConsentRecord, doc.data, doc, problems)
@@ -308,7 +309,7 @@ def load_pieces(project: Project, folder: str, kind: str, model: type[S], into: 
     paths, unsafe = content_files(root, folder, ".md")
     problems.extend(unsafe)
     for path in paths:
-        doc = _read(read_markdown, path, root, problems)
+        doc = _read(read_markdown, path, root, problems, project.cache)
         if doc is None or not _check_slug(path.stem, doc.path, problems):
             continue
         slug = path.stem
@@ -343,10 +344,11 @@ def check_references(project: Project) -> None:
     still has its references checked in the same run."""
     problems = project.problems
     lines = project.service_lines
+    broken_files = {p.path for p in problems}
     for slug, (kind, doc, data) in project.raw.items():
         line_slug, topic, next_step = _text(data, "service_line"), _text(data, "topic"), _text(data, "next_step")
         line = lines.get(line_slug) if line_slug else None
-        if line_slug and line is None and not any(p.path.startswith(f"{SERVICE_LINES_DIR}/{line_slug}.") for p in problems):
+        if line_slug and line is None and f"{SERVICE_LINES_DIR}/{line_slug}.yml" not in broken_files:
             problems.append(
                 problem(
                     "unknown-service-line",
@@ -395,7 +397,7 @@ def check_references(project: Project) -> None:
                 )
             )
         record_file = f"{CONSENT_DIR}/{consent}.yml"
-        if consent and consent not in project.consents and not any(p.path == record_file for p in problems):
+        if consent and consent not in project.consents and record_file not in broken_files:
             problems.append(
                 problem(
                     "consent-unknown-record",
@@ -456,9 +458,9 @@ def check_pillars(project: Project) -> None:
             )
 
 
-def validate(root: Path) -> Project:
+def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
     """Load and validate everything under `root`. Problems are collected, never raised."""
-    project = Project(root=Path(root))
+    project = Project(root=Path(root), cache=cache)
     load_service_lines(project)
     load_champions(project)
     load_consents(project)
