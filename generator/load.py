@@ -63,25 +63,25 @@ def relative(path: Path, root: Path) -> str:
 
 def read_text(path: Path, root: Path) -> str:
     """Read a file as UTF-8 text (BOM and CRLF tolerated), or raise FlywheelError naming it."""
-    rel = relative(path, root)
     try:
-        if path.is_dir():
-            raise FlywheelError([problem("unreadable", rel, "is a directory, expected a file")])
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FlywheelError(
-                [
-                    problem(
-                        "file-too-large",
-                        rel,
-                        f"file is {size:,} bytes; content files may be at most {MAX_FILE_BYTES:,} bytes",
-                        hint="split it into smaller pieces",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise FlywheelError([problem("unreadable", relative(path, root), "is a directory, expected a file")]) from None
     except OSError as exc:
-        raise FlywheelError([problem("unreadable", rel, f"cannot read file: {exc.strerror}")]) from None
+        raise FlywheelError([problem("unreadable", relative(path, root), f"cannot read file: {exc.strerror}")]) from None
+    rel = relative(path, root)
+    if len(raw) > MAX_FILE_BYTES:
+        raise FlywheelError(
+            [
+                problem(
+                    "file-too-large",
+                    rel,
+                    f"file is larger than {MAX_FILE_BYTES:,} bytes, the most a content file may be",
+                    hint="split it into smaller pieces",
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -252,32 +252,37 @@ def read_markdown(path: Path, root: Path, cache: Cache = NO_CACHE) -> Document:
 
 
 def content_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], list[Problem]]:
-    """Every file under `root/folder` ending in `suffix`, sorted, refusing anything that
-    resolves outside the project (symlinks included)."""
-    base = root / folder
+    """Every entry under `root/folder` whose name ends in `suffix` (a directory with such a
+    name too, so it is reported rather than skipped), sorted, refusing symlinks that resolve
+    outside the project."""
     found: list[Path] = []
     problems: list[Problem] = []
-    if not base.exists():
-        return found, problems
     real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        dirnames.sort()
-        here = Path(dirpath)
-        files = set(filenames)
-        for name in sorted(dirnames + filenames):
-            path = here / name
-            if not name.endswith(suffix) and name in files:
+    pending = [str(root / folder)]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            matches = entry.name.endswith(suffix)
+            if not matches and entry.is_file(follow_symlinks=False):
                 continue
-            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-                problems.append(
-                    problem(
-                        "unsafe-path",
-                        relative(path, root),
-                        f"is a symbolic link to {path.resolve()}, outside the project; refused",
-                        hint="copy the file into the project instead of linking to it",
+            path = Path(entry.path)
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(real_root):
+                    problems.append(
+                        problem(
+                            "unsafe-path",
+                            relative(path, root),
+                            f"is a symbolic link to {target}, outside the project; refused",
+                            hint="copy the file into the project instead of linking to it",
+                        )
                     )
-                )
-                continue
-            if name.endswith(suffix) and (name in files or path.is_dir()):
+                    continue
+            if matches:
                 found.append(path)
-    return sorted(found), problems
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+    return sorted(found), sorted(problems)
