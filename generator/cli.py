@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 from . import consent as consent_cmds
@@ -38,6 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check)
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
     check.add_argument("--no-cache", action="store_true", help="ignore .flywheel-cache/ (parsed frontmatter)")
+
+    build = commands.add_parser("build", help="check, then render the site into site/")
+    _add_common(build)
+    build.add_argument("--strict", action="store_true", help="fail on warnings too, including MkDocs' link validation")
+
+    serve = commands.add_parser("serve", help="local preview with live reload (withheld pieces shown with a banner)")
+    _add_common(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--published-only", action="store_true", help="preview exactly what a build would publish")
 
     consent = commands.add_parser("consent", help="consent fingerprints, records and status")
     consent_sub = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
@@ -83,6 +95,37 @@ def cmd_check(args) -> int:
     result = run_check(args.root, args.as_of, use_cache=not args.no_cache)
     emit(result, args.format)
     return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def _progress(message: str) -> None:
+    """Stage lines for people at a terminal; CI logs stay quiet."""
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        print(message, file=sys.stderr, flush=True)
+
+
+def cmd_build(args) -> int:
+    from .build import build_site
+
+    started = time.monotonic()
+    _progress("checking content and consent…")
+    result = run_check(args.root, args.as_of, use_cache=True)
+    failing = result.errors + (result.warnings if args.strict else [])
+    emit(result, "text", sys.stderr if not failing else sys.stdout)
+    if failing:
+        why = f"{len(result.errors)} error(s)" if result.errors else f"--strict treats the {len(failing)} warning(s) as errors"
+        print(f"build stopped ({why}): site/ left as it was", file=sys.stderr)
+        return EXIT_ERRORS
+    _progress(f"rendering {len(result.gate.published('guide'))} guides and {len(result.gate.published('story'))} stories…")
+    build_site(args.root, result, strict=args.strict)
+    print(f"built site/ in {time.monotonic() - started:.1f} s (as of {result.gate.as_of})")
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from .build import serve_site
+
+    serve_site(args.root, args.as_of or dt.date.today(), args.host, args.port, preview=not args.published_only)
+    return EXIT_OK
 
 
 def cmd_fingerprint(args) -> int:
@@ -152,6 +195,8 @@ def cmd_new(args) -> int:
 
 
 HANDLERS = {
+    ("build", None): cmd_build,
+    ("serve", None): cmd_serve,
     ("new", None): cmd_new,
     ("check", None): cmd_check,
     ("consent", "fingerprint"): cmd_fingerprint,

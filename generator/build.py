@@ -1,0 +1,67 @@
+"""`flywheel build` and `flywheel serve`: the check, then MkDocs through its public API.
+
+The check runs once; its result is handed to the MkDocs plugin so the site is rendered from
+exactly what was checked. The plugin builds into a staging folder and swaps it into `site/`
+only on success.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.commands import serve as mkdocs_serve
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, MkDocsException
+
+from .check import CheckResult
+from .errors import FlywheelError
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin MkDocs < 2; the banner only confuses
+
+
+def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
+    config_file = root / "mkdocs.yml"
+    if not config_file.exists():
+        raise FlywheelError(f"{config_file} not found: run flywheel from the project folder or pass --root")
+    config = load_config(str(config_file), strict=strict, **overrides)
+    plugin = config.plugins.get("flywheel")
+    if plugin is None:
+        raise FlywheelError("mkdocs.yml does not list the flywheel plugin under 'plugins:'")
+    plugin.config.as_of = as_of.isoformat()
+    return config, plugin
+
+
+def build_site(root: Path, result: CheckResult, strict: bool = False) -> None:
+    """Render the checked content into `root/site` (or mkdocs.yml's site_dir); raise on failure."""
+    config, plugin = _config(root, strict, result.gate.as_of)
+    plugin.result = result
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build.build(config)
+    except Abort as exc:
+        raise FlywheelError(f"build failed, site/ left as it was: {exc}") from None
+    except MkDocsException as exc:
+        raise FlywheelError(f"build failed, site/ left as it was: {exc}") from None
+    finally:
+        config.plugins.on_shutdown()
+
+
+def serve_site(root: Path, as_of: dt.date, host: str, port: int, preview: bool = True) -> None:
+    """Live preview: withheld stories and drafts shown with a banner, pages marked noindex."""
+    if preview:
+        os.environ["FLYWHEEL_PREVIEW"] = "1"
+    os.environ["FLYWHEEL_AS_OF"] = as_of.isoformat()
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        mkdocs_serve.serve(
+            config_file=str(root / "mkdocs.yml"),
+            dev_addr=f"{host}:{port}",
+            livereload=True,
+        )
+    except (Abort, MkDocsException) as exc:
+        raise FlywheelError(str(exc)) from None

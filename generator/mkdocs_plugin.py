@@ -1,0 +1,112 @@
+"""The MkDocs adapter: thin hooks that hand the work to the core pipeline.
+
+`mkdocs build` and `mkdocs serve` from the repository root run the same check, gate and
+render as `flywheel build`. Only public MkDocs APIs are used. A build writes into a fresh
+folder and replaces `site/` only once it succeeded (strict warnings included), so a failed
+build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import CountHandler
+
+from .assets import STYLESHEET, stylesheet
+from .check import CheckResult, run_check
+from .errors import summarize
+from .publish import SiteSwap
+from .render import RenderedSite, render_site
+
+log = logging.getLogger("mkdocs.plugins.flywheel")
+
+
+class FlywheelConfig(Config):
+    as_of = c.Optional(c.Type(str))
+    campaign_params = c.Type(bool, default=True)
+    preview = c.Type(bool, default=False)
+
+
+def as_of_date(configured: str | None) -> dt.date:
+    """FLYWHEEL_AS_OF overrides the configured date, which overrides today."""
+    text = os.environ.get("FLYWHEEL_AS_OF") or configured
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PluginError(f"flywheel: as_of must be a date written YYYY-MM-DD, got '{text}'") from None
+
+
+class FlywheelPlugin(BasePlugin[FlywheelConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.result: CheckResult | None = None  # set by `flywheel build` to skip a second check
+        self.site: RenderedSite | None = None
+        self.swap: SiteSwap | None = None
+        self.warnings = CountHandler()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).parent
+        preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
+        if preview and self.command != "serve":
+            # Preview pages show withheld stories: they must never reach a built site.
+            raise PluginError("flywheel: preview is only for `flywheel serve` / `mkdocs serve`, never for a build")
+        result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+        if not result.ok:
+            raise PluginError("flywheel: the content has errors; nothing was built\n" + summarize(result.errors))
+        for decision in result.gate.withheld:
+            log.info("withheld %s %s: %s", decision.kind, decision.slug, decision.reason)
+        self.site = render_site(result, site_name=config.site_name, campaign=self.config.campaign_params, preview=preview)
+        config.nav = self.site.nav
+        config.extra_css = [STYLESHEET, *[css for css in config.extra_css if css != STYLESHEET]]
+        if self.command == "build":
+            self.swap = SiteSwap(Path(config.site_dir))
+            config.site_dir = str(self.swap.staging)
+            self.warnings = CountHandler()
+            self.warnings.setLevel(logging.WARNING)
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        assert self.site is not None
+        for page in self.site.pages:
+            files.append(File.generated(config, page.src_uri, content=page.markdown))
+        files.append(File.generated(config, STYLESHEET, content=stylesheet()))
+        return files
+
+    def on_serve(self, server, config, builder):
+        root = Path(config.config_file_path).parent
+        for folder in ("content", "service_lines", "consent"):
+            if (root / folder).exists():
+                server.watch(str(root / folder))
+        return server
+
+    def on_post_build(self, config) -> None:
+        if self.swap is None:
+            return
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if config.strict and self.warnings.get_counts():
+            self.swap.discard()  # MkDocs aborts right after this hook; keep the old site
+        else:
+            self.swap.commit()
+        self.swap = None
+
+    def on_build_error(self, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.swap is not None:
+            self.swap.discard()
+            self.swap = None
