@@ -59,3 +59,41 @@ def tree_digest(*folders: Path) -> dict[str, str]:
             if path.is_file():
                 digests[path.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digests
+
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_PARTS = ("content", "service_lines", "consent", "theme", "mkdocs.yml")
+
+
+def copy_sample(tmp_path: Path, name: str = "sample") -> Path:
+    """A copy of the repository's sample site (content and site settings) to build in."""
+    root = tmp_path / name
+    root.mkdir()
+    for part in SAMPLE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        else:
+            shutil.copyfile(source, root / part)
+    return root
+
+
+def site_settings(root: Path) -> None:
+    """Give a fixture project the repository's mkdocs.yml and theme folder."""
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "theme", root / "theme")
+
+
+def site_texts(site: Path) -> dict[str, str]:
+    """Every file under site/ as text, gzip files decompressed: what a leak test searches."""
+    import gzip
+
+    texts = {}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        texts[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
+    return texts
