@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--purpose", default=consent_cmds.DEFAULT_PURPOSE)
     record.add_argument("--scope", nargs="+", choices=SCOPES, default=["website"])
     record.add_argument("--identifiers", nargs="*", choices=IDENTIFIERS, default=[])
+    record.add_argument("--accept-finding", dest="accepted_findings", action="append", default=[], metavar="ID",
+                        help="an identifier finding the patient agreed to publish, e.g. url:7b1810c8 (repeatable)")
 
     new = commands.add_parser("new", help="scaffold a new guide or story (prompts in a terminal)")
     _add_common(new, gated=False)
@@ -149,6 +151,7 @@ def cmd_record(args) -> int:
         purpose=args.purpose,
         scope=args.scope,
         identifiers=args.identifiers,
+        accepted_findings=args.accepted_findings,
     )
     rel = path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path
     print(f"wrote {rel} for '{story.id}' ({consent_cmds.story_fingerprint(story)})")

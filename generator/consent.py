@@ -72,6 +72,7 @@ def write_record(
     purpose: str = DEFAULT_PURPOSE,
     scope: list[str] | None = None,
     identifiers: list[str] | None = None,
+    accepted_findings: list[str] | None = None,
 ) -> Path:
     """Create consent/<id>.yml for the story's current text. Never overwrites."""
     if record_id is None:
@@ -95,6 +96,8 @@ def write_record(
         "approved_fingerprint": story_fingerprint(story),
         "revoked_on": None,
     }
+    if accepted_findings:
+        fields["accepted_findings"] = sorted(accepted_findings)
     folder = project.root / CONSENT_DIR
     folder.mkdir(exist_ok=True)
     path = folder / f"{record_id}.yml"
