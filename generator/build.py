@@ -40,6 +40,11 @@ def build_site(root: Path, result: CheckResult, strict: bool = False) -> None:
     """Render the checked content into `root/site` (or mkdocs.yml's site_dir); raise on failure."""
     config, plugin = _config(root, strict, result.gate.as_of)
     plugin.result = result
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("mkdocs %(levelname)s: %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build.build(config)
@@ -48,6 +53,7 @@ def build_site(root: Path, result: CheckResult, strict: bool = False) -> None:
     except MkDocsException as exc:
         raise FlywheelError(f"build failed, site/ left as it was: {exc}") from None
     finally:
+        mkdocs_log.removeHandler(handler)
         config.plugins.on_shutdown()
 
 

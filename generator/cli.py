@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--published-only", action="store_true", help="preview exactly what a build would publish")
 
+    story = commands.add_parser("story", help="stories: the champion's proof")
+    story_sub = story.add_subparsers(dest="story_command", metavar="ACTION", required=True)
+    proof = story_sub.add_parser("proof", help="write a standalone HTML proof of a story, with its fingerprint")
+    _add_common(proof, gated=False)
+    proof.add_argument("story", metavar="STORY")
+    proof.add_argument("--out", type=Path, help="where to write it (default: proofs/<story>.html)")
+
     consent = commands.add_parser("consent", help="consent fingerprints, records and status")
     consent_sub = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
 
@@ -130,6 +137,26 @@ def cmd_serve(args) -> int:
     return EXIT_OK
 
 
+def _site_name(root: Path) -> str:
+    try:
+        import yaml
+
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        return str(config.get("site_name") or "our practice")
+    except (OSError, AttributeError, yaml.YAMLError):
+        return "our practice"
+
+
+def cmd_proof(args) -> int:
+    from .proof import write_proof
+
+    result = run_check(args.root)
+    (story,) = consent_cmds.find_stories(result.project, [args.story])
+    path = write_proof(result.project, story, _site_name(args.root), args.out)
+    print(f"wrote {path} ({consent_cmds.story_fingerprint(story)})")
+    return EXIT_OK
+
+
 def cmd_fingerprint(args) -> int:
     result = run_check(args.root)
     for story in consent_cmds.find_stories(result.project, args.stories):
@@ -201,6 +228,7 @@ HANDLERS = {
     ("build", None): cmd_build,
     ("serve", None): cmd_serve,
     ("new", None): cmd_new,
+    ("story", "proof"): cmd_proof,
     ("check", None): cmd_check,
     ("consent", "fingerprint"): cmd_fingerprint,
     ("consent", "record"): cmd_record,
@@ -211,7 +239,8 @@ HANDLERS = {
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = HANDLERS[(args.command, getattr(args, "consent_command", None))]
+    action = getattr(args, "consent_command", None) or getattr(args, "story_command", None)
+    handler = HANDLERS[(args.command, action)]
     try:
         return handler(args)
     except FlywheelError as exc:

@@ -18,6 +18,7 @@ import jinja2
 import markupsafe
 
 from .check import CheckResult
+from .gate import ANONYMOUS_CREDIT
 from .link import Cluster, NextStep, SiteModel, link, next_step
 from .project import Entry
 from .sanitize import story_html
@@ -42,7 +43,7 @@ def json_ld(data: dict) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         autoescape=True,
@@ -111,7 +112,7 @@ class _Renderer:
         self.site = site
         self.site_name = site_name
         self.project = site.result.project
-        self.env = _environment()
+        self.env = template_environment()
 
     def _render(self, template: str, src_uri: str, **context: Any) -> str:
         def rel(target: Any) -> str:
@@ -177,7 +178,7 @@ class _Renderer:
             credit=self.site.credit(entry),
             champion_page=(
                 _relative(champion_uri(story.champion), uri).removesuffix(".md") + "/"
-                if story.champion in self.site.champions
+                if story.champion in self.site.champions and decision.published and decision.credit != ANONYMOUS_CREDIT
                 else None
             ),
             photo=photo,
