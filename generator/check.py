@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
 from .errors import Problem, Severity
 from .gate import Gate, consent_gate
 from .project import Project
-from .quality import review_problems
+from .quality import reading_grades, reading_problems, review_problems
+from .readability import DEFAULT_GRADE_MAX
 from .validate import validate
 
 
@@ -18,6 +19,7 @@ from .validate import validate
 class CheckResult:
     project: Project
     gate: Gate
+    grades: dict[str, float] = field(default_factory=dict)  # reading grade by slug
 
     @property
     def problems(self) -> list[Problem]:
@@ -36,7 +38,12 @@ class CheckResult:
         return not self.errors
 
 
-def run_check(root: Path, as_of: dt.date | None = None, use_cache: bool = False) -> CheckResult:
+def run_check(
+    root: Path,
+    as_of: dt.date | None = None,
+    use_cache: bool = False,
+    reading_grade_max: float = DEFAULT_GRADE_MAX,
+) -> CheckResult:
     """Load, validate and gate everything under `root` for the build date `as_of` (default today).
 
     With `use_cache`, parsed frontmatter and identifier scans are kept in `.flywheel-cache/`,
@@ -45,6 +52,8 @@ def run_check(root: Path, as_of: dt.date | None = None, use_cache: bool = False)
     cache = Cache.for_project(Path(root), enabled=use_cache)
     project = validate(Path(root), cache)
     project.problems += review_problems(project, as_of)
+    grades = reading_grades(project)
+    project.problems += reading_problems(project, grades, reading_grade_max)
     gate = consent_gate(project, as_of)
     cache.save()
-    return CheckResult(project, gate)
+    return CheckResult(project, gate, grades)

@@ -14,6 +14,7 @@ from . import consent as consent_cmds
 from .check import run_check
 from .errors import FlywheelError
 from .output import FORMATS, emit
+from .readability import DEFAULT_GRADE_MAX
 from .schema import IDENTIFIERS, SCOPES, SIGNERS
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -30,6 +31,8 @@ def _add_common(parser: argparse.ArgumentParser, gated: bool = True) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     if gated:
         parser.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="build date for the consent gate (default: today)")
+        parser.add_argument("--reading-grade-max", type=float, default=DEFAULT_GRADE_MAX, metavar="GRADE",
+                            help=f"warn above this reading grade (default {DEFAULT_GRADE_MAX:g}; 0 turns it off)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args) -> int:
-    result = run_check(args.root, args.as_of, use_cache=not args.no_cache)
+    result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
     emit(result, args.format)
     return EXIT_OK if result.ok else EXIT_ERRORS
 
@@ -117,7 +120,7 @@ def cmd_build(args) -> int:
 
     started = time.monotonic()
     _progress("checking content and consent…")
-    result = run_check(args.root, args.as_of, use_cache=True)
+    result = run_check(args.root, args.as_of, use_cache=True, reading_grade_max=args.reading_grade_max)
     failing = result.errors + (result.warnings if args.strict else [])
     emit(result, "text", sys.stderr if not failing else sys.stdout)
     if failing:

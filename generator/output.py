@@ -82,6 +82,7 @@ def as_json_data(result: CheckResult) -> dict:
             for d in gate.withheld
         ],
         "published": {"guides": gate.published("guide"), "stories": gate.published("story")},
+        "reading_grades": result.grades,
     }
 
 

@@ -39,3 +39,34 @@ def review_problems(project: Project, as_of: dt.date) -> list[Problem]:
                 )
             )
     return found
+
+
+def reading_grades(project: Project) -> dict[str, float]:
+    """Reading grade of every valid guide and story, by slug (cached on the body's text)."""
+    from .readability import reading_grade
+
+    grades = {}
+    for entry in [*project.guides.values(), *project.stories.values()]:
+        body = entry.doc.body
+        grades[entry.id] = round(project.cache.memo("grade", body, lambda: reading_grade(body)), 1)
+    return dict(sorted(grades.items()))
+
+
+def reading_problems(project: Project, grades: dict[str, float], grade_max: float) -> list[Problem]:
+    """A warning for each piece that reads above `grade_max` (0 turns the check off)."""
+    if grade_max <= 0:
+        return []
+    found = []
+    for entry in [*project.guides.values(), *project.stories.values()]:
+        grade = grades.get(entry.id, 0.0)
+        if grade > grade_max:
+            found.append(
+                problem(
+                    "reading-grade",
+                    entry.path,
+                    f"reads at grade {grade:.1f}; patient-facing text should read at grade {grade_max:g} or below",
+                    line=entry.doc.body_line,
+                    hint="use shorter sentences and everyday words; explain medical terms",
+                )
+            )
+    return found
