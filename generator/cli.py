@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--published-only", action="store_true", help="preview exactly what a build would publish")
 
+    report = commands.add_parser("report", help="the flywheel coverage report, written to report/ (never site/)")
+    _add_common(report)
+    report.add_argument("--out", type=Path, help="folder to write into (default: <root>/report)")
+    report.add_argument("--format", choices=["text", "json"], default="text", help="the terminal summary's format")
+
     story = commands.add_parser("story", help="stories: the champion's proof")
     story_sub = story.add_subparsers(dest="story_command", metavar="ACTION", required=True)
     proof = story_sub.add_parser("proof", help="write a standalone HTML proof of a story, with its fingerprint")
@@ -150,6 +155,22 @@ def _site_name(root: Path) -> str:
         return "our practice"
 
 
+def cmd_report(args) -> int:
+    from .report import summary_text, write_report
+
+    result = run_check(args.root, args.as_of, use_cache=True, reading_grade_max=args.reading_grade_max)
+    out = args.out or args.root / "report"
+    data = write_report(result, args.root, out, args.reading_grade_max, _site_name(args.root))
+    if args.format == "json":
+        print(json.dumps(data["summary"], indent=2, sort_keys=True))
+    else:
+        print(summary_text(data, out), end="")
+    if result.errors:
+        print(f"the content has {len(result.errors)} error(s); run flywheel check", file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
 def cmd_proof(args) -> int:
     from .proof import write_proof
 
@@ -231,6 +252,7 @@ HANDLERS = {
     ("build", None): cmd_build,
     ("serve", None): cmd_serve,
     ("new", None): cmd_new,
+    ("report", None): cmd_report,
     ("story", "proof"): cmd_proof,
     ("check", None): cmd_check,
     ("consent", "fingerprint"): cmd_fingerprint,
