@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test check serve clean setup
+.PHONY: site test check serve report clean setup browser
 
 setup: $(STAMP)
 
@@ -21,8 +21,24 @@ site: $(STAMP)
 	$(BIN)/flywheel check
 	$(BIN)/flywheel build
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The browser tests use Debian's chromium and axe-core from the npm registry.
+APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo "sudo -n apt-get")
+browser: node_modules/axe-core/axe.min.js
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null || \
+	  echo "make: could not install chromium; the browser tests will fail and say so"; }
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+report: $(STAMP)
+	$(BIN)/flywheel report
 
 check: $(STAMP)
 	$(BIN)/flywheel check
@@ -31,4 +47,4 @@ serve: $(STAMP)
 	$(BIN)/flywheel serve
 
 clean:
-	rm -rf $(VENV) site report .flywheel-cache
+	rm -rf $(VENV) site report proofs node_modules .flywheel-cache

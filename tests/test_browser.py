@@ -1,0 +1,177 @@
+"""What patients see, in a real headless Chromium: WCAG 2.1 AA with axe-core, the call to
+action in the first screen at phone and desktop sizes, keyboard reach, and screenshots.
+
+Chromium comes from Debian's `chromium` package and axe-core from the npm registry; `make
+test` installs both. If either is missing these tests fail loudly rather than skip, unless
+FLYWHEEL_SKIP_BROWSER=1 says on purpose that this machine has no browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from helpers import REPO, copy_sample
+
+CHROMIUM = os.environ.get("FLYWHEEL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE = REPO / "node_modules/axe-core/axe.min.js"
+SCREENSHOTS = REPO / "docs/screenshots"
+SIZES = {"phone": (375, 667), "desktop": (1280, 800)}
+PAGES = {
+    "home": "/",
+    "service-line": "/cardiology/",
+    "pillar": "/cardiology/chest-pain/",
+    "cluster-guide": "/thyroid/hypothyroidism/taking-levothyroxine/",
+    "story": "/stories/finding-answers/",
+    "champion": "/champions/daniel-o/",
+    "not-found": "/404.html",
+}
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+if os.environ.get("FLYWHEEL_SKIP_BROWSER") == "1":
+    pytest.skip("FLYWHEEL_SKIP_BROWSER=1: browser tests switched off on purpose", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = [str(p) for p in (Path(CHROMIUM), AXE) if not p.exists()]
+    if missing:
+        pytest.fail(f"browser tests need {', '.join(missing)}: run `make test` (it installs Debian's chromium and npm's axe-core)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    root = copy_sample(tmp_path_factory.mktemp("browser"))
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", root
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def open_page(browser, url: str, size=(1280, 800)):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    return context, page
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]]
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_wcag_21_aa_violations(browser, site_url, name):
+    base, _ = site_url
+    context, page = open_page(browser, base + PAGES[name])
+    try:
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_axe_catches_a_call_to_action_without_a_name(browser, site_url):
+    base, _ = site_url
+    context, page = open_page(browser, base + PAGES["story"])
+    try:
+        page.evaluate("() => { document.querySelector('.fw-cta').textContent = ''; }")
+        assert "link-name" in [v["id"] for v in axe_violations(page)]
+    finally:
+        context.close()
+
+
+def story_and_guide_paths(root: Path) -> list[str]:
+    paths = []
+    for html in sorted((root / "site").rglob("index.html")):
+        rel = html.parent.relative_to(root / "site").as_posix()
+        if rel.startswith("stories/") or rel.count("/") >= 1 and not rel.startswith(("champions", "search", "assets")):
+            paths.append(f"/{rel}/")
+    return paths
+
+
+CTA_CHECK = """() => {
+  const cta = document.querySelector('.md-content .fw-cta');
+  const triage = document.querySelector('.md-content .fw-triage');
+  const box = cta.getBoundingClientRect();
+  const style = getComputedStyle(cta);
+  return {
+    visible: box.top >= 0 && box.bottom <= window.innerHeight && box.left >= 0 && box.right <= window.innerWidth
+             && style.visibility !== 'hidden' && style.display !== 'none' && box.width > 0,
+    triageTop: triage ? triage.getBoundingClientRect().top : null,
+    name: cta.textContent.trim(),
+  };
+}"""
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_cta_is_in_the_first_screen_of_every_story_and_guide(browser, site_url, size):
+    base, root = site_url
+    paths = story_and_guide_paths(root)
+    assert len(paths) == 26 + 5
+    context = browser.new_context(viewport=dict(zip(("width", "height"), SIZES[size])), reduced_motion="reduce")
+    page = context.new_page()
+    try:
+        for path in paths:
+            page.goto(base + path, wait_until="load")
+            state = page.evaluate(CTA_CHECK)
+            assert state["visible"] and state["name"], f"{path} at {size}: {state}"
+            if state["triageTop"] is not None:  # urgent pages: the triage notice is in the first screen too
+                assert 0 <= state["triageTop"] < SIZES[size][1] / 2, f"{path} at {size}: {state}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["story", "pillar", "service-line"])
+def test_cta_is_reachable_with_the_keyboard(browser, site_url, name):
+    base, _ = site_url
+    context, page = open_page(browser, base + PAGES[name], SIZES["phone"])
+    try:
+        for _ in range(400):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.classList.contains('fw-cta')"):
+                break
+        else:
+            pytest.fail("Tab never reached the call to action")
+        box = page.evaluate("() => document.activeElement.getBoundingClientRect().bottom <= window.innerHeight")
+        assert box, "the focused call to action is off screen"
+    finally:
+        context.close()
+
+
+def test_screenshots_of_each_page_type(browser, site_url):
+    base, _ = site_url
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for size, (width, height) in SIZES.items():
+        for name, path in PAGES.items():
+            context, page = open_page(browser, base + path, (width, height))
+            target = SCREENSHOTS / f"{name}-{size}.png"
+            page.screenshot(path=str(target))
+            context.close()
+            assert target.stat().st_size > 5000
