@@ -18,7 +18,7 @@ import yaml
 from .consent import next_record_id
 from .errors import FlywheelError, did_you_mean, problem
 from .project import Project
-from .schema import Guide, Schema, Story
+from .schema import SLUG_PATTERN, Guide, Schema, Story
 from .validate import GUIDES_DIR, STORIES_DIR
 
 MODELS: dict[str, type[Schema]] = {"guide": Guide, "story": Story}
@@ -93,8 +93,8 @@ def scaffold(project: Project, kind: str, options: dict[str, Any], ask=None, tod
     if not title:
         raise FlywheelError("--title is required")
     slug = options.get("slug") or slugify(title)
-    if not slug:
-        raise FlywheelError(f"cannot make a slug from the title '{title}'; pass --slug")
+    if not SLUG_PATTERN.match(slug):
+        raise FlywheelError(f"'{slug}' is not a slug (lowercase letters, digits and hyphens); pass another --slug")
     taken = set(project.raw)
     if slug in taken:
         raise FlywheelError([problem("duplicate-slug", project.raw[slug][1].path, f"slug '{slug}' is already used", hint="pass another --slug")])

@@ -203,6 +203,6 @@ def test_symlink_outside_project_is_refused(tmp_path):
 def test_large_file_is_an_error_that_names_it(tmp_path):
     root = copy_base(tmp_path)
     big = root / "content/guides/cardiology/huge.md"
-    big.write_text("---\ntitle: t\n---\n" + "word " * (4 * 1024 * 1024), encoding="utf-8")
+    big.write_text("---\ntitle: t\n---\n" + "word " * (4 * 1024 * 1024), encoding="utf-8")  # 20 MiB
     problems = [p for p in run_check(root, AS_OF).problems]
     assert [(p.path, p.code) for p in problems] == [("content/guides/cardiology/huge.md", "file-too-large")]
