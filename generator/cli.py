@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--published-only", action="store_true", help="preview exactly what a build would publish")
 
+    export = commands.add_parser("export", help="write the gated pages and a plain mkdocs.yml (for Zensical)")
+    _add_common(export)
+    export.add_argument("out", type=Path, metavar="DIR")
+
     report = commands.add_parser("report", help="the flywheel coverage report, written to report/ (never site/)")
     _add_common(report)
     report.add_argument("--out", type=Path, help="folder to write into (default: <root>/report)")
@@ -155,6 +159,19 @@ def _site_name(root: Path) -> str:
         return "our practice"
 
 
+def cmd_export(args) -> int:
+    from .export import export_site
+
+    result = run_check(args.root, args.as_of, use_cache=True, reading_grade_max=args.reading_grade_max)
+    if not result.ok:
+        emit(result, "text", sys.stderr)
+        return EXIT_ERRORS
+    out = export_site(result, args.root, args.out)
+    print(f"wrote {out}/mkdocs.yml and {out}/docs/ ({len(result.gate.published('guide'))} guides, "
+          f"{len(result.gate.published('story'))} stories)")
+    return EXIT_OK
+
+
 def cmd_report(args) -> int:
     from .report import summary_text, write_report
 
@@ -253,6 +270,7 @@ HANDLERS = {
     ("serve", None): cmd_serve,
     ("new", None): cmd_new,
     ("report", None): cmd_report,
+    ("export", None): cmd_export,
     ("story", "proof"): cmd_proof,
     ("check", None): cmd_check,
     ("consent", "fingerprint"): cmd_fingerprint,
