@@ -68,6 +68,7 @@ def serve_site(root: Path, as_of: dt.date, host: str, port: int, preview: bool =
             config_file=str(root / "mkdocs.yml"),
             dev_addr=f"{host}:{port}",
             livereload=True,
+            build_type="dirty",  # re-render only the pages whose generated source changed
         )
     except (Abort, MkDocsException) as exc:
         raise FlywheelError(str(exc)) from None

@@ -49,6 +49,5 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     if isinstance(theme, dict) and theme.get("custom_dir"):
         shutil.copytree(root / theme["custom_dir"], out / "overrides", dirs_exist_ok=True)
         theme["custom_dir"] = "overrides"
-    config.pop("validation", None)
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return out

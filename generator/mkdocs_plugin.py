@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from .assets import STYLESHEET, stylesheet
+from .cache import CACHE_DIR
 from .check import CheckResult, run_check
 from .errors import summarize
 from .publish import SiteSwap
@@ -83,6 +84,17 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None
+        if self.command == "serve":
+            # Preview: pages live on disk and are rewritten only when their bytes change, so a
+            # dirty rebuild re-renders just the pages an edit touched.
+            folder = Path(config.config_file_path).parent / CACHE_DIR / "preview"
+            for src_uri, text in [(p.src_uri, p.markdown) for p in self.site.pages] + [(STYLESHEET, stylesheet())]:
+                path = folder / src_uri
+                if not path.exists() or path.read_text(encoding="utf-8") != text:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(text, encoding="utf-8")
+                files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+            return files
         for page in self.site.pages:
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))

