@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
-from .errors import Problem, Severity
+from .errors import HasProblems, Problem
 from .gate import Gate, consent_gate
 from .project import Project
 from .quality import reading_grades, reading_problems, review_problems
@@ -16,7 +16,7 @@ from .validate import validate
 
 
 @dataclass
-class CheckResult:
+class CheckResult(HasProblems):
     project: Project
     gate: Gate
     grades: dict[str, float] = field(default_factory=dict)  # reading grade by slug
@@ -24,14 +24,6 @@ class CheckResult:
     @property
     def problems(self) -> list[Problem]:
         return sorted(self.project.problems + self.gate.problems, key=lambda p: (p.path, p.line or 0, p.code))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.WARNING]
 
     @property
     def ok(self) -> bool:

@@ -108,6 +108,20 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
     return f"did you mean '{matches[0]}'?" if matches else None
 
 
+class HasProblems:
+    """Errors and warnings of anything with a `problems` list."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
 class FlywheelError(Exception):
     """The one exception Flywheel raises for bad input; prints cleanly under the CLI and MkDocs."""
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from .cache import NO_CACHE, Cache
-from .errors import Problem, Severity
+from .errors import HasProblems, Problem
 from .load import Document
 from .schema import Champion, ConsentRecord, Guide, ServiceLine, Story
 
@@ -34,7 +34,7 @@ class Entry(Generic[T]):
 
 
 @dataclass
-class Project:
+class Project(HasProblems):
     """Everything Flywheel loaded from one repository, and every problem found on the way."""
 
     root: Path
@@ -50,11 +50,3 @@ class Project:
     # The raw frontmatter of every piece that parsed, valid or not, for reference checks.
     raw: dict[str, tuple[str, Document, dict]] = field(default_factory=dict)
     cache: Cache = field(default=NO_CACHE, repr=False)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.WARNING]

@@ -87,9 +87,10 @@ def schema_problems(exc: ValidationError, model: type[Schema], doc: Document, pr
         elif kind == "literal_error":
             choices = [c.strip("'") for c in err["ctx"]["expected"].replace(" or ", ", ").split(", ")]
             found.append(
-                problem(
+                field_problem(
                     "bad-choice",
-                    doc.path,
+                    doc,
+                    ("default_next_step",),
                     f"expected one of {', '.join(choices)}; got {describe(value)}",
                     line=line,
                     field=_without_index(name, value),
@@ -187,15 +188,19 @@ def _check_slug(slug: str, path: str, problems: list[Problem], pattern=SLUG_PATT
     return False
 
 
+def field_problem(code: str, doc: Document, keys: tuple, message: str, hint: str | None = None) -> Problem:
+    """A problem at a key of a document: its line and dotted field name come from the keys."""
+    return problem(code, doc.path, message, line=doc.line_of(keys), field=".".join(keys), hint=hint)
+
+
 def _check_summary(text: str | None, doc: Document, keys: tuple, problems: list[Problem]) -> None:
     if text and len(text) > SUMMARY_MAX:
         problems.append(
-            problem(
+            field_problem(
                 "summary-too-long",
-                doc.path,
+                doc,
+                keys,
                 f"expected at most {SUMMARY_MAX} characters, got {len(text)}",
-                line=doc.line_of(keys),
-                field=".".join(keys),
                 hint="shorten it; listings and search results cut long summaries",
             )
         )
@@ -207,12 +212,11 @@ def _check_url(url: str | None, doc: Document, keys: tuple, problems: list[Probl
     if url.startswith("https://") or (url.startswith("/") and not url.startswith("//")):
         return
     problems.append(
-        problem(
+        field_problem(
             "bad-url",
-            doc.path,
+            doc,
+            keys,
             f"expected an https: URL or a site-relative path starting with '/', got {describe(url)}",
-            line=doc.line_of(keys),
-            field=".".join(keys),
             hint="use https:// (never http:, javascript: or data:)",
         )
     )
@@ -238,7 +242,7 @@ def load_service_lines(project: Project) -> None:
             _check_url(step.url, doc, keys + ("url",), problems)
             if step_name != "triage" and not step.url:
                 problems.append(
-                    problem("missing-key", doc.path, "missing required key 'url'", line=doc.line_of(keys), field=".".join(keys + ("url",)))
+                    field_problem("missing-key", doc, keys + ("url",), "missing required key 'url'")
                 )
         if line.default_next_step == "triage" and not line.urgent:
             problems.append(
@@ -246,19 +250,16 @@ def load_service_lines(project: Project) -> None:
                     "next-step-unavailable",
                     doc.path,
                     "default_next_step is 'triage' but the service line has no triage care step",
-                    line=doc.line_of(("default_next_step",)),
-                    field="default_next_step",
                 )
             )
         for topic_slug, topic in line.topics.items():
             if not SLUG_PATTERN.match(topic_slug):
                 problems.append(
-                    problem(
+                    field_problem(
                         "bad-slug",
-                        doc.path,
+                        doc,
+                        ("topics", topic_slug),
                         f"topic slug '{topic_slug}' must be lowercase letters, digits and hyphens",
-                        line=doc.line_of(("topics", topic_slug)),
-                        field=f"topics.{topic_slug}",
                     )
                 )
             _check_summary(topic.summary, doc, ("topics", topic_slug, "summary"), problems)
@@ -276,12 +277,11 @@ def load_champions(project: Project) -> None:
         champion_id = str(champion_id)
         if not isinstance(data, dict):
             project.problems.append(
-                problem(
+                field_problem(
                     "wrong-type",
-                    doc.path,
+                    doc,
+                    (champion_id,),
                     f"expected a mapping with name and bio, got {describe(data)}",
-                    line=doc.line_of((champion_id,)),
-                    field=champion_id,
                 )
             )
             continue
@@ -315,9 +315,10 @@ def load_pieces(project: Project, folder: str, kind: str, model: type[S], into: 
         slug = path.stem
         if slug in project.raw:
             problems.append(
-                problem(
+                field_problem(
                     "duplicate-slug",
-                    doc.path,
+                    doc,
+                    ("service_line",),
                     f"slug '{slug}' is already used by {project.raw[slug][1].path}",
                     line=1,
                     hint="rename one of the files; slugs are unique across all content",
@@ -354,31 +355,27 @@ def check_references(project: Project) -> None:
                     "unknown-service-line",
                     doc.path,
                     f"no service line '{line_slug}' in {SERVICE_LINES_DIR}/",
-                    line=doc.line_of(("service_line",)),
-                    field="service_line",
                     hint=did_you_mean(line_slug, lines),
                 )
             )
         if line is not None and topic is not None and topic not in line.data.topics:
             problems.append(
-                problem(
+                field_problem(
                     "unknown-topic",
-                    doc.path,
+                    doc,
+                    ("topic",),
                     f"service line '{line_slug}' has no topic '{topic}'",
-                    line=doc.line_of(("topic",)),
-                    field="topic",
                     hint=did_you_mean(topic, line.data.topics)
                     or f"topics of {line_slug}: {', '.join(sorted(line.data.topics))}",
                 )
             )
         if line is not None and next_step == "triage" and not line.data.urgent:
             problems.append(
-                problem(
+                field_problem(
                     "next-step-unavailable",
-                    doc.path,
+                    doc,
+                    ("next_step",),
                     f"next_step is 'triage' but service line '{line_slug}' has no triage care step",
-                    line=doc.line_of(("next_step",)),
-                    field="next_step",
                     hint="use intake or scheduling",
                 )
             )
@@ -387,24 +384,22 @@ def check_references(project: Project) -> None:
         champion, consent = _text(data, "champion"), _text(data, "consent")
         if champion and champion not in project.champions:
             problems.append(
-                problem(
+                field_problem(
                     "unknown-champion",
-                    doc.path,
+                    doc,
+                    ("champion",),
                     f"no champion '{champion}' in {CHAMPIONS_FILE}",
-                    line=doc.line_of(("champion",)),
-                    field="champion",
                     hint=did_you_mean(champion, project.champions),
                 )
             )
         record_file = f"{CONSENT_DIR}/{consent}.yml"
         if consent and consent not in project.consents and record_file not in broken_files:
             problems.append(
-                problem(
+                field_problem(
                     "consent-unknown-record",
-                    doc.path,
+                    doc,
+                    ("consent",),
                     f"no consent record '{consent}' in {CONSENT_DIR}/ (yet); the story is withheld",
-                    line=doc.line_of(("consent",)),
-                    field="consent",
                     hint=did_you_mean(consent, [r for r, e in project.consents.items() if e.data.story == slug]),
                 )
             )
