@@ -87,10 +87,9 @@ def schema_problems(exc: ValidationError, model: type[Schema], doc: Document, pr
         elif kind == "literal_error":
             choices = [c.strip("'") for c in err["ctx"]["expected"].replace(" or ", ", ").split(", ")]
             found.append(
-                field_problem(
+                problem(
                     "bad-choice",
-                    doc,
-                    ("default_next_step",),
+                    doc.path,
                     f"expected one of {', '.join(choices)}; got {describe(value)}",
                     line=line,
                     field=_without_index(name, value),
@@ -246,9 +245,10 @@ def load_service_lines(project: Project) -> None:
                 )
         if line.default_next_step == "triage" and not line.urgent:
             problems.append(
-                problem(
+                field_problem(
                     "next-step-unavailable",
-                    doc.path,
+                    doc,
+                    ("default_next_step",),
                     "default_next_step is 'triage' but the service line has no triage care step",
                 )
             )
@@ -315,10 +315,9 @@ def load_pieces(project: Project, folder: str, kind: str, model: type[S], into: 
         slug = path.stem
         if slug in project.raw:
             problems.append(
-                field_problem(
+                problem(
                     "duplicate-slug",
-                    doc,
-                    ("service_line",),
+                    doc.path,
                     f"slug '{slug}' is already used by {project.raw[slug][1].path}",
                     line=1,
                     hint="rename one of the files; slugs are unique across all content",
@@ -351,9 +350,10 @@ def check_references(project: Project) -> None:
         line = lines.get(line_slug) if line_slug else None
         if line_slug and line is None and f"{SERVICE_LINES_DIR}/{line_slug}.yml" not in broken_files:
             problems.append(
-                problem(
+                field_problem(
                     "unknown-service-line",
-                    doc.path,
+                    doc,
+                    ("service_line",),
                     f"no service line '{line_slug}' in {SERVICE_LINES_DIR}/",
                     hint=did_you_mean(line_slug, lines),
                 )
