@@ -118,9 +118,13 @@ def cmd_check(args) -> int:
     return EXIT_OK if result.ok else EXIT_ERRORS
 
 
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 def _progress(message: str) -> None:
     """Stage lines for people at a terminal; CI logs stay quiet."""
-    if sys.stderr.isatty() and not os.environ.get("CI"):
+    if _interactive():
         print(message, file=sys.stderr, flush=True)
 
 
@@ -137,6 +141,8 @@ def cmd_build(args) -> int:
         print(f"build stopped ({why}): site/ left as it was", file=sys.stderr)
         return EXIT_ERRORS
     _progress(f"rendering {len(result.gate.published('guide'))} guides and {len(result.gate.published('story'))} stories…")
+    if _interactive():
+        os.environ["FLYWHEEL_PROGRESS"] = "1"  # the plugin counts rendered pages on the same line
     build_site(args.root, result, strict=args.strict)
     print(f"built site/ in {time.monotonic() - started:.1f} s (as of {result.gate.as_of})")
     return EXIT_OK

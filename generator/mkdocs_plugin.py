@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -99,6 +100,16 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
         return files
+
+    def on_post_page(self, output: str, page, config) -> str:
+        if os.environ.get("FLYWHEEL_PROGRESS") == "1" and self.site is not None:
+            self.rendered = getattr(self, "rendered", 0) + 1
+            total = len(self.site.pages)
+            if self.rendered % 50 == 0 or self.rendered == total:
+                sys.stderr.write(f"\rrendered {self.rendered}/{total} pages")
+                sys.stderr.write("\n" if self.rendered == total else "")
+                sys.stderr.flush()
+        return output
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).parent

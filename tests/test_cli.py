@@ -172,3 +172,31 @@ def test_real_command_never_prints_a_traceback(root, case):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "content/guides/cardiology/" in proc.stdout
+
+
+class _Tty:
+    def __init__(self, tty: bool):
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("tty, no_color, expected", [(True, False, True), (True, True, False), (False, False, False)])
+def test_colour_only_in_a_terminal_and_never_with_no_color(monkeypatch, tty, no_color, expected):
+    from generator.output import use_colour
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "")
+    assert use_colour(_Tty(tty)) is expected
+
+
+def test_build_is_quiet_in_ci(root, capsys, monkeypatch):
+    from helpers import site_settings
+
+    site_settings(root)
+    monkeypatch.setenv("CI", "true")
+    assert main(["build", "--root", str(root), *AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert "rendering" not in err and "rendered" not in err and "\x1b[" not in err
