@@ -290,6 +290,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     action = getattr(args, "consent_command", None) or getattr(args, "story_command", None)
     handler = HANDLERS[(args.command, action)]
+    root: Path = args.root
+    if not (root / "content").is_dir() and not (root / "service_lines").is_dir():
+        print(
+            f"flywheel: {root.resolve()} is not a Flywheel project (it has no content/ or service_lines/); "
+            "run flywheel from the project folder or pass --root",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         return handler(args)
     except FlywheelError as exc:

@@ -200,3 +200,8 @@ def test_build_is_quiet_in_ci(root, capsys, monkeypatch):
     assert main(["build", "--root", str(root), *AS_OF]) == 0
     err = capsys.readouterr().err
     assert "rendering" not in err and "rendered" not in err and "\x1b[" not in err
+
+
+def test_outside_a_project_is_a_usage_error(tmp_path, capsys):
+    assert main(["check", "--root", str(tmp_path)]) == 2
+    assert "is not a Flywheel project" in capsys.readouterr().err
