@@ -50,10 +50,23 @@ class Cache:
         folder = Path(os.environ.get("FLYWHEEL_CACHE_DIR") or Path(root) / CACHE_DIR)
         return cls(folder)
 
+    @staticmethod
+    def key(kind: str, text: str) -> tuple[str, bytes]:
+        return (kind, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+
+    @property
+    def enabled(self) -> bool:
+        return self.path is not None
+
+    def fill(self, key: tuple[str, bytes], value: Any) -> None:
+        """Store a value computed elsewhere (the parallel prefetch) under its key."""
+        self.entries[key] = value
+        self.dirty = True
+
     def memo(self, kind: str, text: str, compute: Callable[[], Any]) -> Any:
         if self.path is None:
             return compute()
-        key = (kind, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+        key = self.key(kind, text)
         self.used.add(key)
         if key in self.entries:
             return self.entries[key]

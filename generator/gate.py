@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import Problem, problem
-from .identifiers import scan_story
+from .identifiers import findings_key, scan_story
 from .project import Entry, Project
 from .schema import Story
 
@@ -196,11 +196,8 @@ def _identifier_reasons(
     accepted = set(record.data.accepted_findings) if record is not None else set()
     reasons = []
     parts = (data.title, data.summary, data.pull_quote, doc.body)
-    findings = project.cache.memo(
-        f"findings:{doc.body_line}:{[doc.lines.get((key,)) for key in ('title', 'summary', 'pull_quote')]}",
-        "\x1e".join(parts),
-        lambda: scan_story(*parts, doc.lines, doc.body_line),
-    )
+    kind, text = findings_key(*parts, doc.lines, doc.body_line)
+    findings = project.cache.memo(kind, text, lambda: scan_story(*parts, doc.lines, doc.body_line))
     for finding in findings:
         if finding.id in accepted:
             continue

@@ -94,3 +94,9 @@ def scan_story(title: str, summary: str, pull_quote: str, body: str, lines: dict
         found += scan(text, lines.get((key,), 1))
     found += scan(body, body_line)
     return sorted(found, key=lambda f: (f.line, f.kind, f.id))
+
+
+def findings_key(title: str, summary: str, pull_quote: str, body: str, lines: dict, body_line: int) -> tuple[str, str]:
+    """The cache kind and text of a story's scan: the findings depend on the text and its lines."""
+    kind = f"findings:{body_line}:{[lines.get((key,)) for key in ('title', 'summary', 'pull_quote')]}"
+    return kind, "\x1e".join((title, summary, pull_quote, body))

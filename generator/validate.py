@@ -459,6 +459,11 @@ def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
     load_service_lines(project)
     load_champions(project)
     load_consents(project)
+    if cache.enabled:
+        from .prefetch import prefetch
+
+        prefetch(cache, project.root, content_files(project.root, GUIDES_DIR, ".md")[0],
+                 content_files(project.root, STORIES_DIR, ".md")[0])
     load_pieces(project, GUIDES_DIR, "guide", Guide, project.guides)
     load_pieces(project, STORIES_DIR, "story", Story, project.stories)
     check_references(project)

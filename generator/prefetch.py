@@ -1,0 +1,85 @@
+"""Fill the cache for many new files at once, on every core.
+
+A cold `check` of a large library spends its time parsing YAML, grading readability and
+scanning stories for identifiers, one file at a time. When many files are new to the cache,
+this does that work for them in a pool of processes first; the ordinary, serial pipeline then
+finds every answer in the cache. The values are the same ones the serial code computes, under
+the same keys, so the answers cannot differ; anything a worker cannot do is left to it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .cache import Cache
+from .errors import FlywheelError
+from .identifiers import findings_key, scan_story
+from .load import _HANDLER, parse_yaml, read_text, relative
+from .readability import reading_grade
+
+MIN_FILES = 400  # below this, starting processes costs more than it saves
+
+
+def _job(args: tuple[str, str, bool]) -> list[tuple[tuple[str, bytes], object]]:
+    path, root, is_story = args
+    rel = relative(Path(path), Path(root))
+    try:
+        text = read_text(Path(path), Path(root))
+        if not _HANDLER.detect(text):
+            return []
+        fm, body = _HANDLER.split(text)
+    except (FlywheelError, ValueError):
+        return []  # the serial pass reports it
+    out: list[tuple[tuple[str, bytes], object]] = []
+    try:
+        doc = parse_yaml(fm, rel)
+    except FlywheelError as exc:
+        return [(Cache.key(f"yaml:{rel}:0", fm), exc.problems)]
+    out.append((Cache.key(f"yaml:{rel}:0", fm), doc))
+    head = text[: len(text) - len(body)]
+    stripped = body.lstrip("\n")
+    body_line = head.count("\n") + 1 + (len(body) - len(stripped))
+    out.append((Cache.key("grade", stripped), reading_grade(stripped)))
+    if is_story and isinstance(doc.data, dict):
+        parts = tuple(
+            value.strip() if isinstance(value, str) else ""
+            for value in (doc.data.get("title"), doc.data.get("summary"), doc.data.get("pull_quote"))
+        )
+        kind, joined = findings_key(*parts, stripped, doc.lines, body_line)
+        out.append((Cache.key(kind, joined), scan_story(*parts, stripped, doc.lines, body_line)))
+    return out
+
+
+def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) -> int:
+    """Compute the cache entries of files whose frontmatter the cache does not hold yet."""
+    if not cache.enabled or len(guides) + len(stories) < MIN_FILES or (os.cpu_count() or 1) < 2:
+        return 0
+    jobs = []
+    for paths, is_story in ((guides, False), (stories, True)):
+        for path in paths:
+            jobs.append((str(path), str(root), is_story))
+    if len(jobs) - _cached_share(cache, jobs) < MIN_FILES:
+        return 0
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+        for results in pool.map(_job, jobs, chunksize=64):
+            for key, value in results:
+                cache.fill(key, value)
+    return len(jobs)
+
+
+def _cached_share(cache: Cache, jobs: list[tuple[str, str, bool]]) -> int:
+    """How many of the files the cache already holds, judged from a sample of them."""
+    sample = jobs[:: max(1, len(jobs) // 50)]
+    held = 0
+    for path, root, _ in sample:
+        try:
+            text = read_text(Path(path), Path(root))
+            fm, _body = _HANDLER.split(text)
+        except (FlywheelError, ValueError):
+            continue
+        held += Cache.key(f"yaml:{relative(Path(path), Path(root))}:0", fm) in cache.entries
+    return round(held / max(1, len(sample)) * len(jobs))
