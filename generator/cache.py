@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 CACHE_DIR = ".flywheel-cache"
-_CODE_FILES = ("load.py", "identifiers.py", "readability.py", "cache.py")
+_CODE_FILES = ("load.py", "identifiers.py", "readability.py", "gate.py", "cache.py")
 
 
 def _code_version() -> str:

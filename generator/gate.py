@@ -51,6 +51,11 @@ def story_fingerprint(story: Entry[Story]) -> str:
     return fingerprint_text(story.data.title, story.data.summary, story.data.pull_quote, story.doc.body)
 
 
+def _approved_text(story: Entry[Story]) -> str:
+    """The parts the fingerprint covers, joined: the cache key of the fingerprint."""
+    return "\x1e".join((story.data.title, story.data.summary, story.data.pull_quote, story.doc.body))
+
+
 @dataclass(frozen=True)
 class Decision:
     """The gate's answer for one piece: published or withheld, and why."""
@@ -116,7 +121,7 @@ def _consent_reasons(
     if "website" not in record.scope:
         scope = ", ".join(record.scope) or "nothing"
         reasons.append(("consent-scope", f"consent {record_id} covers {scope}, not the website"))
-    if record.approved_fingerprint != story_fingerprint(story):
+    if record.approved_fingerprint != project.cache.memo("fingerprint", _approved_text(story), lambda: story_fingerprint(story)):
         reasons.append(
             (
                 "consent-fingerprint",

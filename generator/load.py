@@ -285,4 +285,5 @@ def content_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], lis
                 found.append(path)
             elif entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
-    return sorted(found), sorted(problems)
+    found.sort(key=str)  # comparing strings is far cheaper than comparing Path objects
+    return found, sorted(problems)

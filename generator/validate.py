@@ -304,9 +304,11 @@ def load_consents(project: Project) -> None:
             project.consents[path.stem] = Entry(path.stem, record, doc)
 
 
-def load_pieces(project: Project, folder: str, kind: str, model: type[S], into: dict[str, Entry[S]]) -> None:
+def load_pieces(
+    project: Project, listing: tuple[list[Path], list[Problem]], kind: str, model: type[S], into: dict[str, Entry[S]]
+) -> None:
     root, problems = project.root, project.problems
-    paths, unsafe = content_files(root, folder, ".md")
+    paths, unsafe = listing
     problems.extend(unsafe)
     for path in paths:
         doc = _read(read_markdown, path, root, problems, project.cache)
@@ -345,6 +347,9 @@ def check_references(project: Project) -> None:
     problems = project.problems
     lines = project.service_lines
     broken_files = {p.path for p in problems}
+    records_of: dict[str, list[str]] = defaultdict(list)  # story slug -> ids of its consent records
+    for record_id, record in project.consents.items():
+        records_of[record.data.story].append(record_id)
     for slug, (kind, doc, data) in project.raw.items():
         line_slug, topic, next_step = _text(data, "service_line"), _text(data, "topic"), _text(data, "next_step")
         line = lines.get(line_slug) if line_slug else None
@@ -400,7 +405,7 @@ def check_references(project: Project) -> None:
                     doc,
                     ("consent",),
                     f"no consent record '{consent}' in {CONSENT_DIR}/ (yet); the story is withheld",
-                    hint=did_you_mean(consent, [r for r, e in project.consents.items() if e.data.story == slug]),
+                    hint=did_you_mean(consent, records_of.get(slug, [])),
                 )
             )
     stories = {slug for slug, (kind, _, _) in project.raw.items() if kind == "story"}
@@ -459,13 +464,14 @@ def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
     load_service_lines(project)
     load_champions(project)
     load_consents(project)
+    guides = content_files(project.root, GUIDES_DIR, ".md")
+    stories = content_files(project.root, STORIES_DIR, ".md")
     if cache.enabled:
         from .prefetch import prefetch
 
-        prefetch(cache, project.root, content_files(project.root, GUIDES_DIR, ".md")[0],
-                 content_files(project.root, STORIES_DIR, ".md")[0])
-    load_pieces(project, GUIDES_DIR, "guide", Guide, project.guides)
-    load_pieces(project, STORIES_DIR, "story", Story, project.stories)
+        prefetch(cache, project.root, guides[0], stories[0])
+    load_pieces(project, guides, "guide", Guide, project.guides)
+    load_pieces(project, stories, "story", Story, project.stories)
     check_references(project)
     check_pillars(project)
     project.problems.sort(key=lambda p: (p.path, p.line or 0, p.code))
