@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from .check import CheckResult
-from .errors import FlywheelError, problem
+from .errors import FlywheelError, did_you_mean, problem
 from .gate import story_fingerprint
 from .project import Entry, Project
 from .schema import RECORD_ID_PATTERN, Story
@@ -24,8 +24,6 @@ DEFAULT_PURPOSE = "Publication on the practice website to help other patients."
 
 def find_stories(project: Project, slugs: list[str]) -> list[Entry[Story]]:
     """The named stories, or FlywheelError naming each unknown slug with a suggestion."""
-    from .errors import did_you_mean
-
     missing = [s for s in slugs if s not in project.stories]
     if missing:
         raise FlywheelError(

@@ -179,15 +179,7 @@ class ConsentRecord(Schema):
     revoked_on: OptionalDate = Field(None, description="A date ends publication from that day on.")
     accepted_findings: TextList = Field(
         default_factory=list,
-        description="Identifier findings in the story text the patient explicitly accepted, as "
-        "`kind: text` (e.g. `age: 54`).",
+        description="Ids of identifier findings in the story text that the patient explicitly accepted, "
+        "as `check` prints them (e.g. `phone:56e9bcfb`).",
     )
 
-
-CONTENT_TYPES: dict[str, type[Schema]] = {
-    "guide": Guide,
-    "story": Story,
-    "service_line": ServiceLine,
-    "champion": Champion,
-    "consent": ConsentRecord,
-}
