@@ -16,10 +16,10 @@ import pyphen
 
 DEFAULT_GRADE_MAX = 8.0
 
-_CODE = re.compile(r"```.*?```|`[^`]*`", re.S)
+_CODE = re.compile(r"```.*?```|`[^`]*`", re.DOTALL)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTML = re.compile(r"<[^>]+>")
-_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s?)", re.M)
+_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s?)", re.MULTILINE)
 _EMPHASIS = re.compile(r"[*_]{1,3}")
 
 
