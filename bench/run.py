@@ -144,15 +144,20 @@ def bench_size(size: int, work: Path, repeats: int, results: dict) -> Path:
     results[f"check_cold_{size}"] = repeat(repeats, flywheel("check", *args), project, before=lambda: shutil.rmtree(cache, ignore_errors=True))
     results[f"check_warm_{size}"] = repeat(repeats, flywheel("check", *args), project)
     print(f"  {size}: check cold {results[f'check_cold_{size}'].median:.2f} s, warm {results[f'check_warm_{size}'].median:.2f} s", flush=True)
-    results[f"build_{size}"] = repeat(repeats, flywheel("build", *args), project)
-    print(f"  {size}: flywheel build {results[f'build_{size}'].median:.1f} s", flush=True)
     floor = plain_site(project, work / f"floor{size}", flat=False)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(floor / "mkdocs.yml")]
-    results[f"floor_{size}"] = repeat(repeats, mkdocs, floor)
-    print(f"  {size}: renderer floor {results[f'floor_{size}'].median:.1f} s", flush=True)
+    # Interleaved, so that a noisy neighbour slows both sides of a ratio alike.
+    build, floor_sample = Sample(), Sample()
+    for _ in range(repeats):
+        for sample, argv, cwd in ((build, flywheel("build", *args), project), (floor_sample, mkdocs, floor)):
+            seconds, peak = measure(argv, cwd)
+            sample.seconds.append(seconds)
+            sample.peak_mb.append(peak)
+    results[f"build_{size}"], results[f"floor_{size}"] = build, floor_sample
+    print(f"  {size}: flywheel build {build.median:.1f} s, renderer floor {floor_sample.median:.1f} s", flush=True)
     if size == 1000:
         flat = plain_site(project, work / f"flat{size}", flat=True)
-        results[f"flat_{size}"] = repeat(1 if repeats < 3 else repeats, [*mkdocs[:-1], str(flat / "mkdocs.yml")], flat)
+        results[f"flat_{size}"] = repeat(repeats, [*mkdocs[:-1], str(flat / "mkdocs.yml")], flat)
         print(f"  {size}: mkdocs-material defaults {results[f'flat_{size}'].median:.1f} s", flush=True)
     hugo_dir = work / f"hugo{size}"
     hugo = hugo_site(floor, hugo_dir)
