@@ -27,7 +27,9 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin MkDocs < 2; the bann
 def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
     config_file = root / "mkdocs.yml"
     if not config_file.exists():
-        raise FlywheelError(f"{config_file} not found: run flywheel from the project folder or pass --root")
+        raise FlywheelError(
+            f"{config_file} not found: run flywheel from the project folder or pass --root"
+        )
     config = load_config(str(config_file), strict=strict, **overrides)
     plugin = config.plugins.get("flywheel")
     if plugin is None:

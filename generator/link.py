@@ -7,7 +7,7 @@ sorted by a stable key so the same content always gives the same site.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
 from .check import CheckResult
 from .gate import ANONYMOUS_CREDIT, Decision
@@ -29,22 +29,38 @@ class NextStep:
 
 
 def with_campaign(url: str, service_line: str, slug: str) -> str:
-    """Append campaign parameters so intake can tell which page sent a patient."""
+    """Append campaign parameters so intake can tell which page sent a patient.
+
+    The URL's own query is kept byte for byte (an intake form may need it), except earlier
+    `utm_*` parameters, which ours replace; a fragment stays at the end.
+    """
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
-    query += [
-        ("utm_source", "website"),
-        ("utm_medium", "cta"),
-        ("utm_campaign", service_line),
-        ("utm_content", slug),
+    kept = [
+        part
+        for part in parts.query.split("&")
+        if part and not unquote_plus(part.split("=", 1)[0]).startswith("utm_")
     ]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    campaign = urlencode(
+        [
+            ("utm_source", "website"),
+            ("utm_medium", "cta"),
+            ("utm_campaign", service_line),
+            ("utm_content", slug),
+        ]
+    )
+    return urlunsplit(parts._replace(query="&".join([*kept, campaign])))
 
 
-def next_step(line_slug: str, line: ServiceLine, wanted: str | None, slug: str, campaign: bool) -> NextStep:
+def next_step(
+    line_slug: str, line: ServiceLine, wanted: str | None, slug: str, campaign: bool
+) -> NextStep:
+    """The page's next step: `wanted` (its `next_step`) or the line's `default_next_step`,
+    with campaign parameters naming the line and the page `slug` when `campaign` is on."""
     kind = wanted or line.default_next_step
     step: CareStep | None = getattr(line.care_steps, kind)
-    if step is None:  # validation rejects this; fall back rather than render nothing
+    if step is None or not (step.url or step.phone):
+        # Validation rejects a missing step; a triage step with neither URL nor phone cannot be
+        # a link (its notice still opens the page). Fall back to intake, which always has a URL.
         kind, step = "intake", line.care_steps.intake
     url = step.url
     if url and campaign:
@@ -84,9 +100,11 @@ class SiteModel:
     champions: dict[str, list[Entry[Story]]]  # champions who get a page -> their stories
 
     def decision(self, slug: str) -> Decision:
+        """The gate's decision for a piece."""
         return self.result.gate.decisions[slug]
 
     def credit(self, story: Entry[Story]) -> str:
+        """How the story's champion is credited: only what the consent allows."""
         decision = self.decision(story.id)
         if decision.credit:
             return decision.credit
@@ -108,7 +126,9 @@ def link(result: CheckResult, *, campaign: bool = True, preview: bool = False) -
     def shown(slug: str) -> bool:
         return preview or gate.is_published(slug)
 
-    lines = sorted(project.service_lines, key=lambda s: (project.service_lines[s].data.name.casefold(), s))
+    lines = sorted(
+        project.service_lines, key=lambda s: (project.service_lines[s].data.name.casefold(), s)
+    )
     clusters: dict[tuple[str, str], Cluster] = {}
     for line_slug in lines:
         for topic_slug, topic in sorted(project.service_lines[line_slug].data.topics.items()):
@@ -132,13 +152,21 @@ def link(result: CheckResult, *, campaign: bool = True, preview: bool = False) -
         if cluster is not None:
             cluster.stories.append(entry)
         decision = gate.decisions[entry.id]
-        if decision.published and decision.credit != ANONYMOUS_CREDIT and story.champion in project.champions:
+        if (
+            decision.published
+            and decision.credit != ANONYMOUS_CREDIT
+            and story.champion in project.champions
+        ):
             champions.setdefault(story.champion, []).append(entry)
     # A champion page would link their stories together: only when every story names them.
     for champion_id in list(champions):
         all_theirs = [
-            e for e in project.stories.values() if e.data.champion == champion_id and gate.is_published(e.id)
+            e
+            for e in project.stories.values()
+            if e.data.champion == champion_id and gate.is_published(e.id)
         ]
         if any(gate.decisions[e.id].credit == ANONYMOUS_CREDIT for e in all_theirs):
             del champions[champion_id]
-    return SiteModel(result, campaign, preview, lines, clusters, stories_by_line, dict(sorted(champions.items())))
+    return SiteModel(
+        result, campaign, preview, lines, clusters, stories_by_line, dict(sorted(champions.items()))
+    )

@@ -26,13 +26,15 @@ URL_SCHEMES = {"http", "https", "mailto"}
 class _NoRawHtml(Extension):
     """Treat raw HTML as text: its `<` and `>` are escaped like any other character."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # Python-Markdown's hook name
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
 
 
 def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=[_NoRawHtml(), "tables", "sane_lists"], output_format="html")
+    return markdown.Markdown(
+        extensions=[_NoRawHtml(), "tables", "sane_lists"], output_format="html"
+    )
 
 
 def clean_html(fragment: str) -> str:
