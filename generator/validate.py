@@ -221,14 +221,19 @@ def _check_url(url: str | None, doc: Document, keys: tuple, problems: list[Probl
     )
 
 
-def load_service_lines(project: Project) -> None:
-    root, problems = project.root, project.problems
-    paths, unsafe = content_files(root, SERVICE_LINES_DIR, ".yml")
-    problems.extend(unsafe)
+def _yaml_records(project: Project, folder: str, pattern=SLUG_PATTERN, what: str = "slug"):
+    """(id, document) of every readable YAML file in `folder` whose name is a valid id."""
+    paths, unsafe = content_files(project.root, folder, ".yml")
+    project.problems.extend(unsafe)
     for path in paths:
-        doc = _read(read_yaml_file, path, root, problems, project.cache)
-        if doc is None or not _check_slug(path.stem, doc.path, problems, what="service line slug"):
-            continue
+        doc = _read(read_yaml_file, path, project.root, project.problems, project.cache)
+        if doc is not None and _check_slug(path.stem, doc.path, project.problems, pattern, what):
+            yield path.stem, doc
+
+
+def load_service_lines(project: Project) -> None:
+    problems = project.problems
+    for slug, doc in _yaml_records(project, SERVICE_LINES_DIR, what="service line slug"):
         line = build(ServiceLine, doc.data, doc, problems)
         if line is None:
             continue
@@ -263,7 +268,7 @@ def load_service_lines(project: Project) -> None:
                     )
                 )
             _check_summary(topic.summary, doc, ("topics", topic_slug, "summary"), problems)
-        project.service_lines[path.stem] = Entry(path.stem, line, doc)
+        project.service_lines[slug] = Entry(slug, line, doc)
 
 
 def load_champions(project: Project) -> None:
@@ -292,16 +297,10 @@ def load_champions(project: Project) -> None:
 
 
 def load_consents(project: Project) -> None:
-    root, problems = project.root, project.problems
-    paths, unsafe = content_files(root, CONSENT_DIR, ".yml")
-    problems.extend(unsafe)
-    for path in paths:
-        doc = _read(read_yaml_file, path, root, problems, project.cache)
-        if doc is None or not _check_slug(path.stem, doc.path, problems, RECORD_ID_PATTERN, "record id"):
-            continue
-        record = build(ConsentRecord, doc.data, doc, problems)
+    for record_id, doc in _yaml_records(project, CONSENT_DIR, RECORD_ID_PATTERN, "record id"):
+        record = build(ConsentRecord, doc.data, doc, project.problems)
         if record is not None:
-            project.consents[path.stem] = Entry(path.stem, record, doc)
+            project.consents[record_id] = Entry(record_id, record, doc)
 
 
 def load_pieces(
