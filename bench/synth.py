@@ -16,12 +16,7 @@ import yaml
 
 from generator.gate import fingerprint_text
 
-WORDS = (
-    "heart care team visit blood pressure test results medicine doctor nurse sleep pain back neck "
-    "thyroid hormone daily walk rest recovery plan questions answers symptoms signs appointment "
-    "breathing exercise water salt weight morning evening family support health clinic follow "
-    "gentle simple clear steps treatment options choose decide prepare learn"
-).split()
+WORDS = ["heart", "care", "team", "visit", "blood", "pressure", "test", "results", "medicine", "doctor", "nurse", "sleep", "pain", "back", "neck", "thyroid", "hormone", "daily", "walk", "rest", "recovery", "plan", "questions", "answers", "symptoms", "signs", "appointment", "breathing", "exercise", "water", "salt", "weight", "morning", "evening", "family", "support", "health", "clinic", "follow", "gentle", "simple", "clear", "steps", "treatment", "options", "choose", "decide", "prepare", "learn"]
 LINES = 10
 GUIDES_PER_TOPIC = 12
 

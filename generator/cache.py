@@ -12,8 +12,9 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 CACHE_DIR = ".flywheel-cache"
 _CODE_FILES = ("load.py", "identifiers.py", "readability.py", "gate.py", "cache.py")
@@ -44,7 +45,7 @@ class Cache:
                 self.entries = {}
 
     @classmethod
-    def for_project(cls, root: Path, enabled: bool = True) -> "Cache":
+    def for_project(cls, root: Path, enabled: bool = True) -> Cache:
         if not enabled or os.environ.get("FLYWHEEL_NO_CACHE"):
             return cls(None)
         folder = Path(os.environ.get("FLYWHEEL_CACHE_DIR") or Path(root) / CACHE_DIR)

@@ -8,9 +8,9 @@ every file and reported together; nothing stops at the first one.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Iterable
 
 
 class Severity(StrEnum):

@@ -58,7 +58,7 @@ class Document:
 
 def relative(path: Path, root: Path) -> str:
     text, base = path.as_posix(), root.as_posix().rstrip("/") + "/"
-    return text[len(base) :] if text.startswith(base) else text
+    return text.removeprefix(base)
 
 
 def read_text(path: Path, root: Path) -> str:

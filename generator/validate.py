@@ -7,8 +7,9 @@ fails is silently skipped: it is reported and left out of the model.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -477,4 +478,4 @@ def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
     return project
 
 
-__all__ = ["validate", "relative"]
+__all__ = ["relative", "validate"]

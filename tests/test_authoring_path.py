@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
+from helpers import copy_sample, site_texts
 
 from generator.cli import main
-from helpers import copy_sample, site_texts
 
 AS_OF = ["--as-of", "2026-11-22"]
 
@@ -20,7 +20,7 @@ def test_story_from_draft_to_publication_and_back(tmp_path, capsys):
                  "--service-line", "sleep", "--topic", "sleep-apnea"]) == 0
     path = root / "content/stories/sleep/breathing-easier.md"
     text = path.read_text()
-    consent_id = re.search(r"^consent: (\S+)", text, re.M).group(1)
+    consent_id = re.search(r"^consent: (\S+)", text, re.MULTILINE).group(1)
     text = text.replace("TODO: one line about Breathing easier", "How a new mask made CPAP easy.")
     text = text.replace("pull_quote: ''", "pull_quote: 'The right mask changed everything.'")
     path.write_text(text.replace("Write the story here with the patient, in their words.", "The first mask leaked. The second one fit."))

@@ -16,9 +16,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers import REPO, copy_sample
 
 from generator.cli import main
-from helpers import REPO, copy_sample
 
 CHROMIUM = os.environ.get("FLYWHEEL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE = REPO / "node_modules/axe-core/axe.min.js"

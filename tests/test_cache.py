@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
+from helpers import copy_base
+
 from generator.cli import main
 from generator.prefetch import MIN_FILES
-from helpers import copy_base
 
 AS_OF = ["--as-of", "2026-11-22"]
 

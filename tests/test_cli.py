@@ -8,9 +8,9 @@ import sys
 
 import pytest
 import yaml
+from helpers import add_case, copy_base, tree_digest
 
 from generator.cli import main
-from helpers import add_case, copy_base, tree_digest
 
 AS_OF = ["--as-of", "2026-11-22"]
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import yaml
+from helpers import copy_base, site_settings
 
 from generator.cli import main
-from helpers import copy_base, site_settings
 
 
 def test_export_writes_published_pages_and_a_plugin_free_config(tmp_path, capsys):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import copy_base
 
 from generator.check import run_check
 from generator.gate import fingerprint_text
-from helpers import copy_base
 
 STORY = "walking-again"
 RECORD = "consent/C-2026-001.yml"

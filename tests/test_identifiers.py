@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 import yaml
+from helpers import copy_base
 
 from generator.check import run_check
 from generator.identifiers import scan
-from helpers import copy_base
 
 FOUND = [
     ("email", "Write to me at jo.smith@example.com any time."),

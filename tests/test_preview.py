@@ -10,10 +10,11 @@ import sys
 import time
 import urllib.request
 
+from helpers import copy_sample, site_texts
+
 from generator.check import run_check
 from generator.cli import main
 from generator.render import render_site
-from helpers import copy_sample, site_texts
 
 AS_OF = dt.date(2026, 11, 22)
 

@@ -6,13 +6,13 @@ import datetime as dt
 import string
 
 import yaml
+from helpers import copy_base
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.check import run_check
-from generator.load import parse_yaml, read_markdown
 from generator.errors import FlywheelError
-from helpers import copy_base
+from generator.load import parse_yaml, read_markdown
 
 KEYS = ["title", "summary", "service_line", "topic", "pillar", "stage", "next_step", "reviewed_by",
         "reviewed_on", "tags", "draft", "content", "champion", "consent", "pull_quote"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from helpers import copy_base
 
 from generator.check import run_check
 from generator.readability import plain_text, reading_grade
-from helpers import copy_base
 
 SIMPLE = "Take your pill in the morning. Drink a glass of water. Wait before you eat."
 COMPLEX = (

@@ -12,11 +12,11 @@ import time
 
 import pytest
 import yaml
+from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
 
 from generator.check import run_check
 from generator.cli import main
 from generator.gate import story_fingerprint
-from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
 
 AS_OF = dt.date(2026, 11, 22)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from helpers import copy_base
 
 from generator.check import run_check
 from generator.cli import main
 from generator.errors import FlywheelError
 from generator.scaffold import scaffold, slugify
-from helpers import copy_base
 
 AS_OF = dt.date(2026, 11, 22)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from helpers import CASES, add_case, copy_base
 
 from generator.check import run_check
-from helpers import CASES, add_case, copy_base
 
 AS_OF = dt.date(2026, 11, 22)
 
