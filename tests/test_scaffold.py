@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from helpers import copy_base
@@ -37,7 +38,8 @@ def test_new_guide_passes_check(root, capsys):
     assert result.ok and result.problems == []
     assert "stress-tests-explained" in result.gate.published("guide")
     text = (root / "content/guides/cardiology/stress-tests-explained.md").read_text()
-    assert "reviewed_on: 2026-" in text and "# Journey stage: learn, decide, prepare or recover." in text
+    assert re.search(r"^reviewed_on: \d{4}-\d{2}-\d{2}  # ", text, re.MULTILINE)  # today, unquoted
+    assert "# Journey stage: learn, decide, prepare or recover." in text
 
 
 def test_new_story_names_a_free_consent_id_and_is_withheld_until_recorded(root):
