@@ -75,6 +75,16 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
+def url_between(target_uri: str, source_uri: str, directory_urls: bool = True) -> str:
+    """The relative address of one generated page from another, for links written as raw HTML
+    (MkDocs rewrites only Markdown links)."""
+    target = page_url(target_uri, directory_urls)
+    here = page_url(source_uri, directory_urls)
+    folder = here.rstrip("/") if directory_urls else posixpath.dirname(here)
+    relative = posixpath.relpath(target or ".", folder or ".")
+    return relative + "/" if directory_urls and (target.endswith("/") or not target) else relative
+
+
 @lru_cache(maxsize=1)
 def template_environment() -> jinja2.Environment:
     """The Jinja environment of the page templates: autoescaping, strict about names."""
@@ -237,7 +247,7 @@ class _Renderer:
             decision=decision,
             credit=self.site.credit(entry),
             champion_page=(
-                _relative(champion_uri(story.champion), uri).removesuffix(".md") + "/"
+                url_between(champion_uri(story.champion), uri, self.directory_urls)
                 if story.champion in self.site.champions
                 and decision.published
                 and decision.credit != ANONYMOUS_CREDIT

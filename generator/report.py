@@ -23,7 +23,7 @@ from .errors import FlywheelError
 from .link import SiteModel, link, next_step
 from .quality import review_due
 from .readability import DEFAULT_GRADE_MAX
-from .render import champion_uri, guide_uri, line_uri, story_uri
+from .render import champion_uri, guide_uri, line_uri, page_url, story_uri
 from .report_html import render_html, site_settings, summary_text
 from .schema import NEXT_STEPS, STAGES, STORY_STAGE
 
@@ -54,11 +54,6 @@ def link_targets(markdown_text: str) -> list[str]:
     return [target.strip("<>") for target in found]
 
 
-def _served_folder(page_uri: str) -> str:
-    """The folder a page is served from with directory URLs: `a/x.md` is served at `a/x/`."""
-    stem = page_uri.removesuffix(".md")
-    return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
-
 
 def resolve_link(target: str, page_uri: str) -> list[str]:
     """The docs paths (`cardiology/chest-pain/index.md`) a link on `page_uri` may point at.
@@ -75,7 +70,7 @@ def resolve_link(target: str, page_uri: str) -> list[str]:
     elif "." in posixpath.basename(path.rstrip("/")) and not path.endswith("/"):
         return []
     else:
-        base = _served_folder(page_uri)
+        base = page_url(page_uri).rstrip("/")  # the folder the page is served from
     if path.startswith("/"):
         base = ""
     resolved = posixpath.normpath(posixpath.join(base, path.lstrip("/")))

@@ -334,3 +334,20 @@ def test_a_triage_step_that_cannot_be_a_link_falls_back_to_intake(tmp_path):
     assert page is not None and page.next_step.kind == "intake"
     assert page.markdown.index('class="fw-triage"') < page.markdown.index("<h1>")
     assert page.markdown.count("fw-cta") == 1
+
+
+def test_every_link_in_page_chrome_reaches_a_built_page(built):
+    """Links the templates write as raw HTML are not checked by MkDocs: resolve them here."""
+    import posixpath
+
+    from generator.render import page_url
+
+    root, rendered = built
+    checked = 0
+    for page in rendered.pages:
+        here = page_url(page.src_uri).rstrip("/")  # the folder the page is served from
+        for a in content(html_of(root, page.src_uri)).select(".fw-credit a[href]"):
+            target = posixpath.normpath(posixpath.join(here, a["href"]))
+            assert (root / "site" / target / "index.html").exists(), f"{page.src_uri}: {a['href']} -> {target}"
+            checked += 1
+    assert checked >= 4  # the named stories' credits link to their champion pages
