@@ -50,6 +50,8 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "consent-expiring": (Severity.WARNING, "A published story's consent expires soon; renew it or the story will be withheld."),
     "review-overdue": (Severity.WARNING, "A guide's medical review is older than its service line's review interval."),
     "reading-grade": (Severity.WARNING, "Patient-facing text reads above the configured grade level."),
+    "practice-missing": (Severity.WARNING, "There is no `practice.yml`: no practice frame on pages, and the gate's date is taken in UTC."),
+    "bad-timezone": (Severity.ERROR, "`timezone` in `practice.yml` must be an IANA time zone name such as `America/Chicago`."),
     "identifier-in-story": (Severity.WARNING, "Story text contains something that may identify the patient; the story is withheld."),
 }
 

@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from .cache import NO_CACHE, Cache
 from .errors import HasProblems, Problem
 from .load import Document
-from .schema import Champion, ConsentRecord, Guide, ServiceLine, Story
+from .schema import Champion, ConsentRecord, Guide, Practice, ServiceLine, Story
 
 T = TypeVar("T")
 
@@ -38,6 +38,7 @@ class Project(HasProblems):
     """Everything Flywheel loaded from one repository, and every problem found on the way."""
 
     root: Path
+    practice: Entry[Practice] | None = None
     service_lines: dict[str, Entry[ServiceLine]] = field(default_factory=dict)
     champions: dict[str, Entry[Champion]] = field(default_factory=dict)
     consents: dict[str, Entry[ConsentRecord]] = field(default_factory=dict)

@@ -16,7 +16,20 @@ from pydantic_core import PydanticUndefined
 
 from .errors import CATALOG
 from .gate import RULES
-from .schema import CareStep, CareSteps, Champion, ConsentRecord, Guide, ServiceLine, Story, Topic
+from .schema import (
+    CareStep,
+    CareSteps,
+    Champion,
+    ConsentRecord,
+    Emergency,
+    Guide,
+    Practice,
+    PracticeStep,
+    ServiceLine,
+    Story,
+    ThirdParty,
+    Topic,
+)
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Guide", Guide),
@@ -27,6 +40,10 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Topic", Topic),
     ("Champion", Champion),
     ("Consent record", ConsentRecord),
+    ("Practice", Practice),
+    ("Emergency", Emergency),
+    ("Practice next step", PracticeStep),
+    ("Third party", ThirdParty),
 ]
 
 

@@ -156,6 +156,45 @@ class Champion(Schema):
     photo: str | None = Field(None, description="Site-relative path of a photo; shown only with `photo` consent.")
 
 
+class Emergency(Schema):
+    """What to do in an emergency, shown on every page."""
+
+    phone: Text = Field(description="The emergency number, e.g. '911'.")
+    text: Text = Field(description="One plain sentence, e.g. 'If you think you are having a medical emergency, call 911.'")
+
+
+class PracticeStep(Schema):
+    """The practice-wide next step, for pages that belong to no service line."""
+
+    label: Text = Field(description="The call to action's text, e.g. 'Book a visit'.")
+    url: Text = Field(description="Where it leads: an `https:` URL or a site-relative path.")
+
+
+class ThirdParty(Schema):
+    """A host other than the site's own that pages may load something from."""
+
+    host: Text = Field(description="The host name, e.g. 'plausible.io'.")
+    reason: Text = Field(description="Why it is allowed: what it collects and the agreement that covers it.")
+
+
+class Practice(Schema):
+    """`practice.yml`: the practice's name, contacts and settings every page needs."""
+
+    name: Text = Field(description="The practice's name as patients know it.")
+    phone: Text = Field(description="The main phone number.")
+    address: Text = Field(description="The street address, one line.")
+    hours: Text = Field(description="Opening hours in plain words.")
+    timezone: Text = Field(
+        description="IANA time zone, e.g. 'America/Chicago': the consent gate's 'today' is the date here."
+    )
+    emergency: Emergency = Field(description="The emergency line and what to say about it.")
+    next_step: PracticeStep = Field(description="The next step for pages that belong to no service line.")
+    third_parties: list[ThirdParty] = Field(
+        default_factory=list,
+        description="Hosts other than the site's own that pages may load from, each with a reason.",
+    )
+
+
 class ConsentRecord(Schema):
     """`consent/<record-id>.yml`: one signed HIPAA-style marketing authorization (45 CFR 164.508(c)).
 

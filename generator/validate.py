@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from .dates import available_timezones, time_zone
 from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, did_you_mean, problem
 from .load import Document, content_files, read_markdown, read_yaml_file, relative
@@ -24,6 +25,7 @@ from .schema import (
     Champion,
     ConsentRecord,
     Guide,
+    Practice,
     Schema,
     ServiceLine,
     Story,
@@ -36,6 +38,7 @@ STORIES_DIR = "content/stories"
 CHAMPIONS_FILE = "content/champions.yml"
 SERVICE_LINES_DIR = "service_lines"
 CONSENT_DIR = "consent"
+PRACTICE_FILE = "practice.yml"
 
 _EXPECTED = {
     "string_type": "text",
@@ -272,6 +275,41 @@ def load_service_lines(project: Project) -> None:
         project.service_lines[slug] = Entry(slug, line, doc)
 
 
+def load_practice(project: Project) -> None:
+    """`practice.yml`: optional, but without it the gate's 'today' is the date in UTC."""
+    path = project.root / PRACTICE_FILE
+    if not path.exists():
+        project.problems.append(
+            problem(
+                "practice-missing",
+                PRACTICE_FILE,
+                "no practice.yml: pages get no practice frame and the consent gate uses the date in UTC",
+                hint="add practice.yml with the practice's name, phone and timezone (see docs/reference.md)",
+            )
+        )
+        return
+    doc = _read(read_yaml_file, path, project.root, project.problems, project.cache)
+    if doc is None:
+        return
+    practice = build(Practice, doc.data, doc, project.problems)
+    if practice is None:
+        return
+    if time_zone(practice.timezone) is None:
+        project.problems.append(
+            field_problem(
+                "bad-timezone",
+                doc,
+                ("timezone",),
+                f"unknown time zone {describe(practice.timezone)}",
+                hint=did_you_mean(practice.timezone, available_timezones())
+                or "use an IANA name such as 'America/Chicago'",
+            )
+        )
+        return
+    _check_url(practice.next_step.url, doc, ("next_step", "url"), project.problems)
+    project.practice = Entry(PRACTICE_FILE, practice, doc)
+
+
 def load_champions(project: Project) -> None:
     path = project.root / CHAMPIONS_FILE
     if not path.exists():
@@ -461,6 +499,7 @@ def check_pillars(project: Project) -> None:
 def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
     """Load and validate everything under `root`. Problems are collected, never raised."""
     project = Project(root=Path(root), cache=cache)
+    load_practice(project)
     load_service_lines(project)
     load_champions(project)
     load_consents(project)

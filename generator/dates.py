@@ -1,0 +1,36 @@
+"""The practice's calendar: what 'today' is, in the practice's time zone, on every machine.
+
+The consent gate decides by date, so the date must not depend on the clock zone of whichever
+machine runs the build: a revocation dated today counts on every CI runner or on none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from functools import lru_cache
+
+UTC = dt.UTC
+
+
+@lru_cache(maxsize=64)
+def time_zone(name: str) -> dt.tzinfo | None:
+    """The IANA zone called `name`, or None when there is no such zone (or the name is unsafe)."""
+    if not name or name.startswith(("/", ".")) or ".." in name or "\\" in name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def available_timezones() -> frozenset[str]:
+    """Every zone name this machine knows, for 'did you mean' hints."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def today_in(zone: dt.tzinfo | None, now: dt.datetime | None = None) -> dt.date:
+    """Today's date in `zone` (UTC when None). `now` is for tests."""
+    moment = now or dt.datetime.now(UTC)
+    return moment.astimezone(zone or UTC).date()
