@@ -59,11 +59,15 @@ def build_site(root: Path, result: CheckResult, strict: bool = False) -> None:
         config.plugins.on_shutdown()
 
 
-def serve_site(root: Path, as_of: dt.date, host: str, port: int, preview: bool = True) -> None:
-    """Live preview: withheld stories and drafts shown with a banner, pages marked noindex."""
+def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview: bool = True) -> None:
+    """Live preview: withheld stories and drafts shown with a banner, pages marked noindex.
+
+    Without `as_of`, every rebuild gates on that moment's practice date, so a revocation or an
+    expiry reaches a long-running preview without a restart."""
     if preview:
         os.environ["FLYWHEEL_PREVIEW"] = "1"
-    os.environ["FLYWHEEL_AS_OF"] = as_of.isoformat()
+    if as_of is not None:
+        os.environ["FLYWHEEL_AS_OF"] = as_of.isoformat()
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         mkdocs_serve.serve(

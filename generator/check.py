@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
+from .dates import time_zone, today_in
 from .errors import HasProblems, Problem
 from .gate import Gate, consent_gate
 from .project import Project
@@ -30,22 +31,32 @@ class CheckResult(HasProblems):
         return not self.errors
 
 
+def practice_today(project: Project, now: dt.datetime | None = None) -> dt.date:
+    """Today in the practice's time zone (UTC without a valid practice.yml)."""
+    zone = time_zone(project.practice.data.timezone) if project.practice else None
+    return today_in(zone, now)
+
+
 def run_check(
     root: Path,
     as_of: dt.date | None = None,
     use_cache: bool = False,
     reading_grade_max: float = DEFAULT_GRADE_MAX,
+    today: dt.date | None = None,
 ) -> CheckResult:
-    """Load, validate and gate everything under `root` for the build date `as_of` (default today).
+    """Load, validate and gate everything under `root` for the build date `as_of` (default:
+    the practice's today). `as_of` may lie ahead of today, never behind it for consent: a
+    story whose consent has ended by today is withheld whatever the build date.
 
-    With `use_cache`, parsed frontmatter and identifier scans are kept in `.flywheel-cache/`,
-    keyed on content; the CLI uses it, library callers opt in."""
-    as_of = as_of or dt.date.today()
+    `today` is for tests only (no command or setting passes it). With `use_cache`, parsed
+    frontmatter and identifier scans are kept in `.flywheel-cache/`, keyed on content."""
     cache = Cache.for_project(Path(root), enabled=use_cache)
     project = validate(Path(root), cache)
+    today = today or practice_today(project)
+    as_of = as_of or today
     project.problems += review_problems(project, as_of)
     grades = reading_grades(project)
     project.problems += reading_problems(project, grades, reading_grade_max)
-    gate = consent_gate(project, as_of)
+    gate = consent_gate(project, as_of, today)
     cache.save()
     return CheckResult(project, gate, grades)

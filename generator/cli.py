@@ -151,7 +151,7 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from .build import serve_site
 
-    serve_site(args.root, args.as_of or dt.date.today(), args.host, args.port, preview=not args.published_only)
+    serve_site(args.root, args.as_of, args.host, args.port, preview=not args.published_only)
     return EXIT_OK
 
 

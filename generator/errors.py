@@ -16,6 +16,7 @@ from enum import StrEnum
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"  # for the people who act on it; never fails a build, strict or not
 
 
 # code -> (severity, what it means and what to do). The docs list this catalog; codes never change.
@@ -47,11 +48,15 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "two-pillars": (Severity.ERROR, "A topic has more than one pillar guide."),
     "consent-unknown-record": (Severity.WARNING, "A story names a consent record that does not exist (yet); the story is withheld."),
     "name-exceeds-consent": (Severity.ERROR, "The champion's display name reveals more than the consent's identifiers allow."),
-    "consent-expiring": (Severity.WARNING, "A published story's consent expires soon; renew it or the story will be withheld."),
+    "consent-expiring": (Severity.NOTICE, "A published story's consent expires soon; renew it or the story will be withheld."),
     "review-overdue": (Severity.WARNING, "A guide's medical review is older than its service line's review interval."),
     "reading-grade": (Severity.WARNING, "Patient-facing text reads above the configured grade level."),
     "practice-missing": (Severity.WARNING, "There is no `practice.yml`: no practice frame on pages, and the gate's date is taken in UTC."),
     "bad-timezone": (Severity.ERROR, "`timezone` in `practice.yml` must be an IANA time zone name such as `America/Chicago`."),
+    "duplicate-id": (Severity.ERROR, "Two files share one id (slug or record id) somewhere in a folder tree; neither is used."),
+    "wrong-extension": (Severity.ERROR, "A file has an extension Flywheel does not read (`.yaml`, `.markdown`); it would be ignored."),
+    "misplaced-content": (Severity.ERROR, "A content file is in a folder where it is not read, or where it is read as the wrong kind."),
+    "misfiled-content": (Severity.WARNING, "A piece sits in the folder of one service line but names another."),
     "identifier-in-story": (Severity.WARNING, "Story text contains something that may identify the patient; the story is withheld."),
 }
 
@@ -122,6 +127,10 @@ class HasProblems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def notices(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.NOTICE]
 
 
 class FlywheelError(Exception):

@@ -98,13 +98,15 @@ class Gate:
 
 
 def _consent_reasons(
-    story: Entry[Story], project: Project, as_of: dt.date, broken: set[str]
+    story: Entry[Story], project: Project, as_of: dt.date, today: dt.date, broken: set[str]
 ) -> list[tuple[str, str]]:
     record_id = story.data.consent
     if not record_id:
         return [("consent-missing", "no consent record yet: the story names none")]
     record_entry = project.consents.get(record_id)
     if record_entry is None:
+        if record_id in project.duplicates:
+            return [("consent-invalid", f"consent {record_id} is held by more than one file; neither is used")]
         if f"consent/{record_id}.yml" in broken:
             return [("consent-invalid", f"consent {record_id} has errors (see consent/{record_id}.yml)")]
         return [("consent-not-found", f"no consent record {record_id} on file yet")]
@@ -112,11 +114,14 @@ def _consent_reasons(
     if record.story != story.id:
         return [("consent-other-story", f"consent {record_id} covers the story '{record.story}', not this one")]
     reasons = []
+    # A build date may move forward, never back: an authorization that has ended by the
+    # practice's today stays ended whatever --as-of says.
+    ended_by = max(as_of, today)
     if record.signed_on > as_of:
         reasons.append(("consent-not-yet-signed", f"consent {record_id} is dated {record.signed_on}, after {as_of}"))
-    if record.expires_on <= as_of:
+    if record.expires_on <= ended_by:
         reasons.append(("consent-expired", f"consent {record_id} expired on {record.expires_on}"))
-    if record.revoked_on is not None and record.revoked_on <= as_of:
+    if record.revoked_on is not None and record.revoked_on <= ended_by:
         reasons.append(("consent-revoked", f"consent {record_id} was revoked on {record.revoked_on}"))
     if "website" not in record.scope:
         scope = ", ".join(record.scope) or "nothing"
@@ -140,12 +145,12 @@ def champion_credit(name: str, identifiers: list[str]) -> str:
 
 
 def _gate_story(
-    story: Entry[Story], project: Project, as_of: dt.date, problems: list[Problem], broken: set[str]
+    story: Entry[Story], project: Project, as_of: dt.date, today: dt.date, problems: list[Problem], broken: set[str]
 ) -> Decision:
     reasons = [] if not story.data.draft else [("draft", "the story is a draft")]
     if story.path in broken:
         reasons.append(("source-errors", f"{story.path} has errors"))
-    reasons += _consent_reasons(story, project, as_of, broken)
+    reasons += _consent_reasons(story, project, as_of, today, broken)
     record = project.consents.get(story.data.consent or "")
     record_ok = record is not None and record.data.story == story.id
     champion = project.champions.get(story.data.champion)
@@ -221,8 +226,11 @@ def _identifier_reasons(
     return reasons
 
 
-def consent_gate(project: Project, as_of: dt.date) -> Gate:
-    """Decide, for every guide and story, whether it may be published on `as_of`."""
+def consent_gate(project: Project, as_of: dt.date, today: dt.date | None = None) -> Gate:
+    """Decide, for every guide and story, whether it may be published on `as_of`.
+
+    `today` is the practice's date (default: `as_of`); consent that ended by then stays ended."""
+    today = today or as_of
     gate = Gate(as_of=as_of)
     broken = {p.path for p in project.errors}
     for slug, guide in project.guides.items():
@@ -231,7 +239,7 @@ def consent_gate(project: Project, as_of: dt.date) -> Gate:
             reasons.append(("source-errors", f"{guide.path} has errors"))
         gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, tuple(reasons))
     for slug, story in project.stories.items():
-        gate.decisions[slug] = _gate_story(story, project, as_of, gate.problems, broken)
+        gate.decisions[slug] = _gate_story(story, project, as_of, today, gate.problems, broken)
     for slug, (kind, path) in project.invalid.items():
         gate.decisions[slug] = Decision(slug, kind, path, False, (("source-errors", f"{path} has errors"),))
     return gate

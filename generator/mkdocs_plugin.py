@@ -82,11 +82,13 @@ class FlywheelConfig(Config):
     preview = c.Type(bool, default=False)
 
 
-def as_of_date(configured: str | None) -> dt.date:
-    """FLYWHEEL_AS_OF overrides the configured date, which overrides today."""
+def as_of_date(configured: str | None) -> dt.date | None:
+    """FLYWHEEL_AS_OF overrides the configured date; None means the practice's today. Either
+    may move the build date forward only: the gate never lets consent that has ended by the
+    practice's today publish again."""
     text = os.environ.get("FLYWHEEL_AS_OF") or configured
     if not text:
-        return dt.date.today()
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -38,7 +38,8 @@ def format_text(result: CheckResult, colour: bool = False) -> str:
             if current_file is not None:
                 lines.append("")
             current_file = p.path
-        tag = _paint(str(p.severity), "31;1" if p.severity is Severity.ERROR else "33;1", colour)
+        shade = {Severity.ERROR: "31;1", Severity.WARNING: "33;1"}.get(p.severity, "36")
+        tag = _paint(str(p.severity), shade, colour)
         lines.append(p.format().replace(f" {p.severity}:", f" {tag}:", 1))
     withheld = result.gate.withheld
     if withheld:
@@ -53,6 +54,8 @@ def format_text(result: CheckResult, colour: bool = False) -> str:
     lines.append(f"Published: {_plural(len(guides), 'guide')}, {_plural(len(stories), 'story', 'stories')}.")
     errors, warnings = len(result.errors), len(result.warnings)
     verdict = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if result.notices:
+        verdict += f", {_plural(len(result.notices), 'notice')}"
     lines.append(_paint(("FAILED: " if errors else "OK: ") + verdict, "31;1" if errors else "32;1", colour))
     return "\n".join(lines) + "\n"
 
@@ -66,6 +69,7 @@ def as_json_data(result: CheckResult) -> dict:
         "summary": {
             "errors": len(result.errors),
             "warnings": len(result.warnings),
+            "notices": len(result.notices),
             "published": {"guides": len(gate.published("guide")), "stories": len(gate.published("story"))},
             "withheld": len(gate.withheld),
         },

@@ -50,4 +50,6 @@ class Project(HasProblems):
     invalid: dict[str, tuple[str, str]] = field(default_factory=dict)
     # The raw frontmatter of every piece that parsed, valid or not, for reference checks.
     raw: dict[str, tuple[str, Document, dict]] = field(default_factory=dict)
+    # Ids held by more than one file: none of those files is used.
+    duplicates: set[str] = field(default_factory=set)
     cache: Cache = field(default=NO_CACHE, repr=False)

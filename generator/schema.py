@@ -21,8 +21,10 @@ SCOPES = ("website", "social", "email", "print")
 IDENTIFIERS = ("first_name", "full_name", "photo", "age", "town")
 SIGNERS = ("patient", "representative")
 SUMMARY_MAX = 160
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RECORD_ID_PATTERN = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
+# Contract v2 ids. `\Z`, not `$`: `$` also matches before a final newline, so a file name
+# ending in a newline would pass. Use with `.match` (anchored at the start) or `.fullmatch`.
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+RECORD_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -54,14 +54,17 @@ _EXPECTED = {
 }
 
 
-def describe(value: Any) -> str:
-    """How a YAML value looks to the person who wrote it."""
+def describe(value: Any, quote: bool = True) -> str:
+    """How a YAML value looks to the person who wrote it. With `quote` off (story files: their
+    text is the patient's and never appears in any output), text is described, not quoted."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, (int, float)):
         return f"a number ({value})"
+    if isinstance(value, str) and not quote:
+        return "text"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"'{shown}'"
@@ -72,9 +75,16 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def schema_problems(exc: ValidationError, model: type[Schema], doc: Document, prefix: tuple = ()) -> list[Problem]:
-    """Turn pydantic's errors into catalog problems with file, line, field, expectation and hint."""
+def schema_problems(
+    exc: ValidationError, model: type[Schema], doc: Document, prefix: tuple = (), quote: bool = True
+) -> list[Problem]:
+    """Turn pydantic's errors into catalog problems with file, line, field, expectation and hint.
+    With `quote` off, no value from the file is repeated in a message or hint."""
     found = []
+
+    def shown(value: Any) -> str:
+        return describe(value, quote)
+
     for err in exc.errors():
         loc = prefix + tuple(str(part) for part in err["loc"])
         name = ".".join(loc)
@@ -94,7 +104,7 @@ def schema_problems(exc: ValidationError, model: type[Schema], doc: Document, pr
                 problem(
                     "bad-choice",
                     doc.path,
-                    f"expected one of {', '.join(choices)}; got {describe(value)}",
+                    f"expected one of {', '.join(choices)}; got {shown(value)}",
                     line=line,
                     field=_without_index(name, value),
                     hint=did_you_mean(value, choices),
@@ -102,11 +112,11 @@ def schema_problems(exc: ValidationError, model: type[Schema], doc: Document, pr
             )
         elif kind == "bad_date":
             found.append(
-                problem("bad-date", doc.path, f"expected a date written YYYY-MM-DD, got {describe(value)}", line=line, field=name)
+                problem("bad-date", doc.path, f"expected a date written YYYY-MM-DD, got {shown(value)}", line=line, field=name)
             )
         elif kind in _EXPECTED:
             found.append(
-                problem("wrong-type", doc.path, f"expected {_EXPECTED[kind]}, got {describe(value)}", line=line, field=name)
+                problem("wrong-type", doc.path, f"expected {_EXPECTED[kind]}, got {shown(value)}", line=line, field=name)
             )
         elif kind == "string_too_short":
             found.append(problem("wrong-type", doc.path, "must not be empty", line=line, field=name))
@@ -160,11 +170,13 @@ def _field_info(model: type[Schema], loc: tuple):
     return parent.model_fields.get(loc[-1]) if parent else None
 
 
-def build(model: type[S], data: dict, doc: Document, problems: list[Problem], prefix: tuple = ()) -> S | None:
+def build(
+    model: type[S], data: dict, doc: Document, problems: list[Problem], prefix: tuple = (), quote: bool = True
+) -> S | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(schema_problems(exc, model, doc, prefix))
+        problems.extend(schema_problems(exc, model, doc, prefix, quote))
         return None
 
 
@@ -226,13 +238,61 @@ def _check_url(url: str | None, doc: Document, keys: tuple, problems: list[Probl
 
 
 def _yaml_records(project: Project, folder: str, pattern=SLUG_PATTERN, what: str = "slug"):
-    """(id, document) of every readable YAML file in `folder` whose name is a valid id."""
-    paths, unsafe = content_files(project.root, folder, ".yml")
-    project.problems.extend(unsafe)
-    for path in paths:
+    """(id, document) of every readable YAML file in `folder` whose name is a valid id.
+
+    An id must be unique across the folder's whole tree: two files with one id (say
+    `consent/C-1.yml` and `consent/archive/C-1.yml`) are an error naming both, and neither is
+    used, so an old copy can never stand in for the record that holds a revocation."""
+    paths = _listing(project, folder, ".yml", {".yaml": ".yml"})
+    for stem, group in _by_id(project, paths, what):
+        path = group[0]
         doc = _read(read_yaml_file, path, project.root, project.problems, project.cache)
-        if doc is not None and _check_slug(path.stem, doc.path, project.problems, pattern, what):
-            yield path.stem, doc
+        if doc is not None and _check_slug(stem, doc.path, project.problems, pattern, what):
+            yield stem, doc
+
+
+def _listing(project: Project, folder: str, suffix: str, wrong: dict[str, str]) -> list[Path]:
+    """Files ending in `suffix` under `folder`; files ending in a `wrong` suffix are errors
+    (they would otherwise be skipped without a word)."""
+    paths, unsafe = content_files(project.root, folder, suffix)
+    project.problems.extend(unsafe)
+    for bad, good in wrong.items():
+        for path in content_files(project.root, folder, bad)[0]:
+            rel = relative(path, project.root)
+            project.problems.append(
+                problem(
+                    "wrong-extension",
+                    rel,
+                    f"'{bad}' files are not read; this file is ignored",
+                    hint=f"rename it to end in '{good}'",
+                )
+            )
+    return paths
+
+
+def _by_id(project: Project, paths: list[Path], what: str):
+    """(id, [path]) per id; ids held by more than one file (ignoring case) are reported and
+    left out entirely, and remembered in `project.duplicates`."""
+    groups: dict[str, list[Path]] = defaultdict(list)
+    for path in paths:
+        groups[path.stem.casefold()].append(path)
+    for group in groups.values():
+        if len(group) == 1:
+            yield group[0].stem, group
+            continue
+        rels = [relative(p, project.root) for p in group]
+        for path, rel in zip(group, rels, strict=True):
+            others = ", ".join(r for r in rels if r != rel)
+            project.problems.append(
+                problem(
+                    "duplicate-id",
+                    rel,
+                    f"{what} '{path.stem}' is also used by {others}; neither file is used",
+                    line=1,
+                    hint="keep one file per id: move old copies out of the project, or give the file its own id",
+                )
+            )
+            project.duplicates.add(path.stem)
 
 
 def load_service_lines(project: Project) -> None:
@@ -261,18 +321,21 @@ def load_service_lines(project: Project) -> None:
                     "default_next_step is 'triage' but the service line has no triage care step",
                 )
             )
+        bad_topic = False
         for topic_slug, topic in line.topics.items():
             if not SLUG_PATTERN.match(topic_slug):
+                bad_topic = True
                 problems.append(
                     field_problem(
                         "bad-slug",
                         doc,
                         ("topics", topic_slug),
-                        f"topic slug '{topic_slug}' must be lowercase letters, digits and hyphens",
+                        "topic slug must be lowercase letters, digits and hyphens",
                     )
                 )
             _check_summary(topic.summary, doc, ("topics", topic_slug, "summary"), problems)
-        project.service_lines[slug] = Entry(slug, line, doc)
+        if not bad_topic:  # topic slugs become folders: a line with a bad one is not used
+            project.service_lines[slug] = Entry(slug, line, doc)
 
 
 def load_practice(project: Project) -> None:
@@ -319,6 +382,18 @@ def load_champions(project: Project) -> None:
         return
     for champion_id, data in doc.data.items():
         champion_id = str(champion_id)
+        if not SLUG_PATTERN.match(champion_id):
+            # Ids become page addresses and preview file names: a '../' id would write elsewhere.
+            project.problems.append(
+                field_problem(
+                    "bad-slug",
+                    doc,
+                    (champion_id,),
+                    "champion id must be lowercase letters, digits and hyphens",
+                    hint="e.g. 'maria-l'",
+                )
+            )
+            continue
         if not isinstance(data, dict):
             project.problems.append(
                 field_problem(
@@ -329,7 +404,7 @@ def load_champions(project: Project) -> None:
                 )
             )
             continue
-        champion = build(Champion, data, doc, project.problems, prefix=(champion_id,))
+        champion = build(Champion, data, doc, project.problems, prefix=(champion_id,), quote=False)
         if champion is not None:
             _check_summary(champion.bio, doc, (champion_id, "bio"), project.problems)
             project.champions[champion_id] = Entry(champion_id, champion, doc)
@@ -342,41 +417,130 @@ def load_consents(project: Project) -> None:
             project.consents[record_id] = Entry(record_id, record, doc)
 
 
+_GUIDE_ONLY = ("reviewed_by", "reviewed_on", "stage", "pillar")
+_STORY_ONLY = ("champion", "consent", "pull_quote", "material_connection")
+
+
+def _misplaced(kind: str, data: dict, doc: Document, problems: list[Problem]) -> bool:
+    """A guide in the stories folder (or a story among guides) gets one clear error instead of
+    a list of missing and unknown keys."""
+    looks_other = (
+        any(k in data for k in _GUIDE_ONLY) and not any(k in data for k in _STORY_ONLY)
+        if kind == "story"
+        else any(k in data for k in _STORY_ONLY) and not any(k in data for k in _GUIDE_ONLY)
+    )
+    if not looks_other:
+        return False
+    other, folder = ("guide", GUIDES_DIR) if kind == "story" else ("story", STORIES_DIR)
+    problems.append(
+        problem(
+            "misplaced-content",
+            doc.path,
+            f"this file looks like a {other} (its keys are a {other}'s) but sits among {kind}s",
+            line=1,
+            hint=f"move it under {folder}/",
+        )
+    )
+    return True
+
+
+def _misfiled(data: dict, doc: Document, kind_dir: str, project: Project) -> None:
+    """A piece in the folder of one service line that names another: a warning saying where."""
+    folder = doc.path.removeprefix(kind_dir + "/").split("/")[0]
+    named = data.get("service_line")
+    if isinstance(named, str) and named != folder and {folder, named} <= project.service_lines.keys():
+        project.problems.append(
+            field_problem(
+                "misfiled-content",
+                doc,
+                ("service_line",),
+                f"filed under {kind_dir}/{folder}/ but its service_line is '{named}'",
+                hint=f"move it to {kind_dir}/{named}/, or correct service_line",
+            )
+        )
+
+
 def load_pieces(
-    project: Project, listing: tuple[list[Path], list[Problem]], kind: str, model: type[S], into: dict[str, Entry[S]]
+    project: Project, paths: list[Path], kind: str, model: type[S], into: dict[str, Entry[S]]
 ) -> None:
     root, problems = project.root, project.problems
-    paths, unsafe = listing
-    problems.extend(unsafe)
+    kind_dir = GUIDES_DIR if kind == "guide" else STORIES_DIR
     for path in paths:
         doc = _read(read_markdown, path, root, problems, project.cache)
         if doc is None or not _check_slug(path.stem, doc.path, problems):
+            if SLUG_PATTERN.match(path.stem):
+                project.invalid.setdefault(path.stem, (kind, relative(path, root)))
             continue
         slug = path.stem
-        if slug in project.raw:
+        if slug in project.raw or slug in project.invalid:
+            first = project.raw[slug][1].path if slug in project.raw else project.invalid[slug][1]
             problems.append(
                 problem(
                     "duplicate-slug",
                     doc.path,
-                    f"slug '{slug}' is already used by {project.raw[slug][1].path}",
+                    f"slug '{slug}' is already used by {first}; neither file is published",
                     line=1,
                     hint="rename one of the files; slugs are unique across all content",
                 )
             )
+            project.duplicates.add(slug)
             continue
+        if _misplaced(kind, doc.data, doc, problems):
+            project.invalid[slug] = (kind, doc.path)
+            continue
+        _misfiled(doc.data, doc, kind_dir, project)
         project.raw[slug] = (kind, doc, doc.data)
         if isinstance(doc.data.get("summary"), str):
             _check_summary(doc.data["summary"], doc, ("summary",), problems)
-        piece = build(model, doc.data, doc, problems)
+        piece = build(model, doc.data, doc, problems, quote=kind != "story")
         if piece is None:
             project.invalid[slug] = (kind, doc.path)
         else:
             into[slug] = Entry(slug, piece, doc)
 
 
+def _drop_duplicates(project: Project) -> None:
+    """A slug held by two pieces publishes neither: both become invalid."""
+    for slug in project.duplicates:
+        for kind, pieces in (("guide", project.guides), ("story", project.stories)):
+            entry = pieces.pop(slug, None)
+            if entry is not None:
+                project.invalid[slug] = (kind, entry.path)
+
+
+def check_stray_content(project: Project) -> None:
+    """Markdown under content/ that no stage reads is an error saying where it belongs."""
+    content = project.root / "content"
+    read = (project.root / GUIDES_DIR, project.root / STORIES_DIR)
+    for suffix in (".md", ".markdown"):
+        for path in content_files(project.root, "content", suffix)[0]:
+            if path.is_relative_to(read[0]) or path.is_relative_to(read[1]):
+                continue
+            if path.name.casefold() == "readme.md" and path.parent == content:
+                continue  # the folder's own explanation, not content
+            project.problems.append(
+                problem(
+                    "misplaced-content",
+                    relative(path, project.root),
+                    "Markdown here is never read: content lives in content/guides/ or content/stories/",
+                    hint="move guides under content/guides/<service line>/ and stories under "
+                    "content/stories/<service line>/",
+                )
+            )
+
+
 def _text(data: dict, key: str) -> str | None:
     value = data.get(key)
     return value if isinstance(value, str) and value else None
+
+
+def _id_text(data: dict, key: str) -> str | None:
+    """A reference as written, if it has the shape of an id. Anything else is reported as
+    "not an id" rather than quoted: in a story file it could be the patient's words."""
+    value = _text(data, key)
+    if value is None:
+        return None
+    return value if RECORD_ID_PATTERN.match(value) else "(text that is not an id)"
 
 
 def check_references(project: Project) -> None:
@@ -389,9 +553,14 @@ def check_references(project: Project) -> None:
     for record_id, record in project.consents.items():
         records_of[record.data.story].append(record_id)
     for slug, (kind, doc, data) in project.raw.items():
-        line_slug, topic, next_step = _text(data, "service_line"), _text(data, "topic"), _text(data, "next_step")
+        line_slug, topic, next_step = _id_text(data, "service_line"), _id_text(data, "topic"), _text(data, "next_step")
         line = lines.get(line_slug) if line_slug else None
-        if line_slug and line is None and f"{SERVICE_LINES_DIR}/{line_slug}.yml" not in broken_files:
+        if (
+            line_slug
+            and line is None
+            and f"{SERVICE_LINES_DIR}/{line_slug}.yml" not in broken_files
+            and line_slug not in project.duplicates
+        ):
             problems.append(
                 field_problem(
                     "unknown-service-line",
@@ -424,7 +593,7 @@ def check_references(project: Project) -> None:
             )
         if kind != "story":
             continue
-        champion, consent = _text(data, "champion"), _text(data, "consent")
+        champion, consent = _id_text(data, "champion"), _id_text(data, "consent")
         if champion and champion not in project.champions:
             problems.append(
                 field_problem(
@@ -436,7 +605,12 @@ def check_references(project: Project) -> None:
                 )
             )
         record_file = f"{CONSENT_DIR}/{consent}.yml"
-        if consent and consent not in project.consents and record_file not in broken_files:
+        if (
+            consent
+            and consent not in project.consents
+            and record_file not in broken_files
+            and consent not in project.duplicates
+        ):
             problems.append(
                 field_problem(
                     "consent-unknown-record",
@@ -503,14 +677,16 @@ def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
     load_service_lines(project)
     load_champions(project)
     load_consents(project)
-    guides = content_files(project.root, GUIDES_DIR, ".md")
-    stories = content_files(project.root, STORIES_DIR, ".md")
+    guides = _listing(project, GUIDES_DIR, ".md", {".markdown": ".md"})
+    stories = _listing(project, STORIES_DIR, ".md", {".markdown": ".md"})
     if cache.enabled:
         from .prefetch import prefetch
 
-        prefetch(cache, project.root, guides[0], stories[0])
+        prefetch(cache, project.root, guides, stories)
     load_pieces(project, guides, "guide", Guide, project.guides)
     load_pieces(project, stories, "story", Story, project.stories)
+    _drop_duplicates(project)
+    check_stray_content(project)
     check_references(project)
     check_pillars(project)
     project.problems.sort(key=lambda p: (p.path, p.line or 0, p.code))

@@ -20,6 +20,8 @@ _DESTINATIONS = {
 }
 # Cases whose file name is itself the point of the case.
 _NAMES = {"guide_bad_slug.md": "Guide_Bad_Slug.md", "dir_named_md.md": "not-a-file.md"}
+# Cases about another service line are filed in that line's folder, as an editor would.
+_FOLDERS = {"guide_triage_on_non_urgent_line.md": "content/guides/thyroid"}
 
 
 def copy_base(tmp_path: Path) -> Path:
@@ -36,7 +38,7 @@ def case_destination(root: Path, case: str) -> Path:
         name = stem.replace("_", "-") + dot + ext
         if prefix == "consent":
             name = "C-2026-900.yml"
-    return root / _DESTINATIONS[prefix] / name
+    return root / _FOLDERS.get(case, _DESTINATIONS[prefix]) / name
 
 
 def add_case(root: Path, case: str) -> str:

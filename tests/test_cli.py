@@ -66,6 +66,7 @@ def test_json_gives_the_same_facts(root, capsys):
     assert data["summary"] == {
         "errors": 1,
         "warnings": 3,  # three guides' medical reviews are overdue by 2028
+        "notices": 0,
         "published": {"guides": 2, "stories": 0},
         "withheld": 2,
     }

@@ -72,7 +72,7 @@ EXPECTED: dict[str, list[str]] = {
         'content/guides/cardiology/guide-summary-too-long.md:3: error: summary: expected at most 160 characters, got 161 [summary-too-long]\n    hint: shorten it; listings and search results cut long summaries',
     ],
     'guide_triage_on_non_urgent_line.md': [
-        "content/guides/cardiology/guide-triage-on-non-urgent-line.md:8: error: next_step: next_step is 'triage' but service line 'thyroid' has no triage care step [next-step-unavailable]\n    hint: use intake or scheduling",
+        "content/guides/thyroid/guide-triage-on-non-urgent-line.md:8: error: next_step: next_step is 'triage' but service line 'thyroid' has no triage care step [next-step-unavailable]\n    hint: use intake or scheduling",
     ],
     'guide_unclosed_frontmatter.md': [
         "content/guides/cardiology/guide-unclosed-frontmatter.md:1: error: the frontmatter is never closed: add a line '---' after it [no-frontmatter]",
@@ -171,7 +171,7 @@ def test_duplicate_slug_across_guides_and_stories(tmp_path):
     problems = [p.format() for p in run_check(root, AS_OF).problems]
     assert problems == [
         "content/stories/cardiology/chest-pain-when-to-worry.md:1: error: slug 'chest-pain-when-to-worry' "
-        "is already used by content/guides/cardiology/chest-pain-when-to-worry.md [duplicate-slug]\n"
+        "is already used by content/guides/cardiology/chest-pain-when-to-worry.md; neither file is published [duplicate-slug]\n"
         "    hint: rename one of the files; slugs are unique across all content"
     ]
 
