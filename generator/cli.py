@@ -77,9 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(fingerprint, gated=False)
     fingerprint.add_argument("stories", nargs="+", metavar="STORY")
 
-    record = consent_sub.add_parser("record", help="write a consent record for a story's current text")
+    record = consent_sub.add_parser("record", help="write a consent record for the proof the patient approved")
     _add_common(record, gated=False)
     record.add_argument("story", metavar="STORY")
+    record.add_argument("--fingerprint", required=True, metavar="SHA256",
+                        help="the fingerprint printed on the proof the patient approved; "
+                        "nothing is written if the story no longer matches it")
     record.add_argument("--id", dest="record_id", help="record id (default: the story's 'consent' key, or the next free C-YEAR-NNN)")
     record.add_argument("--signed-on", type=_date, required=True, metavar="DATE")
     record.add_argument("--expires-on", type=_date, required=True, metavar="DATE")
@@ -200,14 +203,14 @@ def cmd_proof(args) -> int:
     result = run_check(args.root)
     (story,) = consent_cmds.find_stories(result.project, [args.story])
     path = write_proof(result.project, story, _site_name(args.root), args.out)
-    print(f"wrote {path} ({consent_cmds.story_fingerprint(story)})")
+    print(f"wrote {path} ({consent_cmds.story_fingerprint(story, result.project)})")
     return EXIT_OK
 
 
 def cmd_fingerprint(args) -> int:
     result = run_check(args.root)
     for story in consent_cmds.find_stories(result.project, args.stories):
-        print(f"{consent_cmds.story_fingerprint(story)}  {story.id}")
+        print(f"{consent_cmds.story_fingerprint(story, result.project)}  {story.id}")
     return EXIT_OK
 
 
@@ -226,9 +229,10 @@ def cmd_record(args) -> int:
         scope=args.scope,
         identifiers=args.identifiers,
         accepted_findings=args.accepted_findings,
+        approved=args.fingerprint,
     )
     rel = path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path
-    print(f"wrote {rel} for '{story.id}' ({consent_cmds.story_fingerprint(story)})")
+    print(f"wrote {rel} for '{story.id}' ({args.fingerprint.strip()})")
     if story.data.consent != path.stem:
         print(f"next: set 'consent: {path.stem}' in {story.path} so the story uses this record")
     return EXIT_OK

@@ -14,7 +14,7 @@ import yaml
 
 from .check import CheckResult
 from .errors import FlywheelError, did_you_mean, problem
-from .gate import story_fingerprint
+from .shown import story_fingerprint
 from .project import Entry, Project
 from .schema import RECORD_ID_PATTERN, Story
 from .validate import CONSENT_DIR
@@ -71,8 +71,26 @@ def write_record(
     scope: list[str] | None = None,
     identifiers: list[str] | None = None,
     accepted_findings: list[str] | None = None,
+    approved: str,
 ) -> Path:
-    """Create consent/<id>.yml for the story's current text. Never overwrites."""
+    """Create consent/<id>.yml for the proof the patient approved. Never overwrites.
+
+    `approved` is the fingerprint printed on that proof. When the story no longer matches it
+    (edited after the proof was made), nothing is written: the patient approved other words."""
+    current = story_fingerprint(story, project)
+    if approved.strip() != current:
+        raise FlywheelError(
+            [
+                problem(
+                    "proof-mismatch",
+                    story.path,
+                    "the story no longer matches the proof the patient approved "
+                    f"({approved.strip()[:20]}...); no record was written",
+                    hint="make a new proof with `flywheel story proof`, have the patient approve it, "
+                    "and record the fingerprint printed on it",
+                )
+            ]
+        )
     if record_id is None:
         named = story.data.consent
         record_id = named if named and named not in project.consents else next_record_id(project, signed_on.year)
@@ -91,7 +109,7 @@ def write_record(
         "identifiers": identifiers or [],
         "expires_on": expires_on,
         "form_ref": form_ref,
-        "approved_fingerprint": story_fingerprint(story),
+        "approved_fingerprint": current,
         "revoked_on": None,
     }
     if accepted_findings:

@@ -57,6 +57,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "wrong-extension": (Severity.ERROR, "A file has an extension Flywheel does not read (`.yaml`, `.markdown`); it would be ignored."),
     "misplaced-content": (Severity.ERROR, "A content file is in a folder where it is not read, or where it is read as the wrong kind."),
     "misfiled-content": (Severity.WARNING, "A piece sits in the folder of one service line but names another."),
+    "proof-mismatch": (Severity.ERROR, "The story changed after the proof the patient approved; record consent only for the fingerprint on an approved proof."),
     "identifier-in-story": (Severity.WARNING, "Story text contains something that may identify the patient; the story is withheld."),
 }
 

@@ -7,14 +7,15 @@ are written for a compliance officer and never quote the story's text.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import Problem, problem
 from .identifiers import findings_key, scan_story
 from .project import Entry, Project
 from .schema import Story
+from .shown import body_html, legacy_fingerprint, plain_shown, story_fingerprint, visible_text
 
 EXPIRY_WARNING_DAYS = 30
 ANONYMOUS_CREDIT = "a patient champion"
@@ -35,26 +36,6 @@ RULES: dict[str, str] = {
     "source-errors": "the story's own file has errors",
     "identifier-found": "the story text contains an identifier the consent does not accept",
 }
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-def fingerprint_text(title: str, summary: str, pull_quote: str, body: str) -> str:
-    """`sha256:<hex>` of the approved parts. Line endings and runs of whitespace are
-    normalized, so re-wrapping keeps consent; changing a word does not."""
-    parts = [_WHITESPACE.sub(" ", part.replace("\r\n", "\n")).strip() for part in (title, summary, pull_quote, body)]
-    digest = hashlib.sha256("\n\x1e\n".join(parts).encode("utf-8")).hexdigest()
-    return f"sha256:{digest}"
-
-
-def story_fingerprint(story: Entry[Story]) -> str:
-    return fingerprint_text(story.data.title, story.data.summary, story.data.pull_quote, story.doc.body)
-
-
-def _approved_text(story: Entry[Story]) -> str:
-    """The parts the fingerprint covers, joined: the cache key of the fingerprint."""
-    return "\x1e".join((story.data.title, story.data.summary, story.data.pull_quote, story.doc.body))
-
 
 @dataclass(frozen=True)
 class Decision:
@@ -126,7 +107,16 @@ def _consent_reasons(
     if "website" not in record.scope:
         scope = ", ".join(record.scope) or "nothing"
         reasons.append(("consent-scope", f"consent {record_id} covers {scope}, not the website"))
-    if record.approved_fingerprint != project.cache.memo("fingerprint", _approved_text(story), lambda: story_fingerprint(story)):
+    if record.approved_fingerprint == legacy_fingerprint(story):
+        reasons.append(
+            (
+                "consent-fingerprint",
+                f"consent {record_id} was approved under the first fingerprint, which did not cover the "
+                "material connection, the champion's name, bio and photo, or where the story is filed; "
+                "show the patient the proof and record the fingerprint printed on it",
+            )
+        )
+    elif record.approved_fingerprint != story_fingerprint(story, project):
         reasons.append(
             (
                 "consent-fingerprint",
@@ -135,6 +125,27 @@ def _consent_reasons(
             )
         )
     return reasons
+
+
+# Letters that render as nothing or as space: a name joined with one of them reads as two.
+_INVISIBLE_LETTERS = {"\u3164", "\u115f", "\u1160", "\uffa0", "\u2800"}
+
+
+def is_first_name(name: str) -> bool:
+    """One given name: after NFKC normalization, letters (and combining marks) only, one
+    capital at most at the start of each case run, nothing invisible. 'Maria', 'Zoë', 'José'
+    and 'Siobhán' are first names; 'Maria Lopez', 'Maria-Lopez', 'MariaLopez', 'Maria.L' and
+    'Maria' joined to 'Lopez' by an invisible or blank letter are not."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    if not text or len(text) > 40:
+        return False
+    for ch in text:
+        if ch in _INVISIBLE_LETTERS or unicodedata.category(ch)[0] not in "LM":
+            return False
+    if unicodedata.category(text[0])[0] != "L":
+        return False
+    # 'MariaLopez': a capital after a lower-case letter starts a second name.
+    return not any(a.islower() and b.isupper() for a, b in zip(text, text[1:], strict=False))
 
 
 def champion_credit(name: str, identifiers: list[str]) -> str:
@@ -159,20 +170,22 @@ def _gate_story(
         identifiers = record.data.identifiers
         credit = champion_credit(champion.data.name, identifiers)
         show_photo = "photo" in identifiers and bool(champion.data.photo)
-        if "first_name" in identifiers and "full_name" not in identifiers and len(champion.data.name.split()) > 1:
+        if "first_name" in identifiers and "full_name" not in identifiers and not is_first_name(champion.data.name):
             problems.append(
                 problem(
                     "name-exceeds-consent",
                     champion.path,
-                    f"display name of '{champion.id}' has {len(champion.data.name.split())} words but consent "
+                    f"display name of '{champion.id}' is not a single first name, but consent "
                     f"{record.id} allows only a first name",
                     line=champion.line(champion.id, "name"),
                     field=f"{champion.id}.name",
-                    hint="shorten the display name to the first name, or record a consent with full_name",
+                    hint="use the first name alone (letters only: no spaces, hyphens, dots or hidden "
+                    "characters), or record a consent with full_name",
                 )
             )
             reasons.append(("name-exceeds-consent", f"consent {record.id} allows only the champion's first name"))
-    reasons += _identifier_reasons(story, project, record if record_ok else None, problems)
+    named = credit if credit != ANONYMOUS_CREDIT else None
+    reasons += _identifier_reasons(story, project, record if record_ok else None, problems, named)
     if record_ok and not reasons:
         days_left = (record.data.expires_on - as_of).days
         if days_left <= EXPIRY_WARNING_DAYS:
@@ -199,18 +212,50 @@ def _gate_story(
     )
 
 
-def _identifier_reasons(
-    story: Entry[Story], project: Project, record, problems: list[Problem]
-) -> list[tuple[str, str]]:
+def allowed_names(project: Project, champion_name: str | None) -> frozenset[str]:
+    """Names that are not the patient's identifiers: the practice's own medical reviewers as
+    `reviewed_by` shows them, and the champion's name where the consent allows it."""
+    names = {entry.data.reviewed_by for entry in project.guides.values()}
+    if champion_name:
+        names.add(champion_name)
+    return frozenset(names)
+
+
+def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
+    """Every part of the story a reader sees, as they see it, with the file line it starts on.
+
+    The typed body is scanned with entities decoded (exact lines), and the rendered body as a
+    reader sees it (an identifier spelt with entities, escapes or emphasis inside it)."""
     data, doc = story.data, story.doc
+    champion = project.champions.get(data.champion)
+    at = doc.line_of
+    parts = [
+        (plain_shown(data.title), at(("title",))),
+        (plain_shown(data.summary), at(("summary",))),
+        (plain_shown(data.pull_quote), at(("pull_quote",))),
+        (plain_shown(data.material_connection), at(("material_connection",))),
+        (plain_shown(doc.body), doc.body_line),
+        (visible_text(body_html(story, project)), doc.body_line),
+    ]
+    if champion is not None:
+        parts.append((plain_shown(champion.data.bio), at(("champion",))))
+    return parts
+
+
+def _identifier_reasons(
+    story: Entry[Story], project: Project, record, problems: list[Problem], champion_name: str | None
+) -> list[tuple[str, str]]:
     accepted = set(record.data.accepted_findings) if record is not None else set()
     reasons = []
-    parts = (data.title, data.summary, data.pull_quote, doc.body)
-    kind, text = findings_key(*parts, doc.lines, doc.body_line)
-    findings = project.cache.memo(kind, text, lambda: scan_story(*parts, doc.lines, doc.body_line))
+    parts = scan_parts(story, project)
+    names = allowed_names(project, champion_name)
+    kind, text = findings_key(parts, names)
+    findings = project.cache.memo(kind, text, lambda: scan_story(parts, names))
+    seen: set[str] = set()
     for finding in findings:
-        if finding.id in accepted:
+        if finding.id in accepted or finding.id in seen:
             continue
+        seen.add(finding.id)
         where = f"consent/{record.id}.yml" if record is not None else "its consent record"
         problems.append(
             problem(

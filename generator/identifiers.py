@@ -8,7 +8,9 @@ its id. Findings are reported by kind, line and id, never by the text they match
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _MONTHS = (
@@ -87,16 +89,15 @@ def scan(text: str, first_line: int = 1) -> list[Finding]:
     return sorted(findings.values(), key=lambda f: (f.line, f.kind))
 
 
-def scan_story(title: str, summary: str, pull_quote: str, body: str, lines: dict, body_line: int) -> list[Finding]:
-    """Findings in every part of a story the patient approves, with file lines."""
+def scan_story(parts: list[tuple[str, int]], allowed_names: Iterable[str] = ()) -> list[Finding]:
+    """Findings in every shown part of a story: `parts` is (visible plain text, file line it
+    starts on). `allowed_names` are names that are not findings (not used by these patterns)."""
     found = []
-    for key, text in (("title", title), ("summary", summary), ("pull_quote", pull_quote)):
-        found += scan(text, lines.get((key,), 1))
-    found += scan(body, body_line)
+    for text, first_line in parts:
+        found += scan(text, first_line)
     return sorted(found, key=lambda f: (f.line, f.kind, f.id))
 
 
-def findings_key(title: str, summary: str, pull_quote: str, body: str, lines: dict, body_line: int) -> tuple[str, str]:
-    """The cache kind and text of a story's scan: the findings depend on the text and its lines."""
-    kind = f"findings:{body_line}:{[lines.get((key,)) for key in ('title', 'summary', 'pull_quote')]}"
-    return kind, "\x1e".join((title, summary, pull_quote, body))
+def findings_key(parts: list[tuple[str, int]], allowed_names: Iterable[str] = ()) -> tuple[str, str]:
+    """The cache kind and text of a story's scan, encoded so that no two inputs share a key."""
+    return "findings", json.dumps([[list(p) for p in parts], sorted(allowed_names)], ensure_ascii=False)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from .cache import Cache
 from .errors import FlywheelError
-from .identifiers import findings_key, scan_story
 from .load import _HANDLER, parse_yaml, read_text, relative
 from .readability import reading_grade
+from .sanitize import story_html
 
 MIN_FILES = 400  # below this, starting processes costs more than it saves
 
@@ -39,17 +39,10 @@ def _job(args: tuple[str, str, bool]) -> list[tuple[tuple[str, bytes], object]]:
     except FlywheelError as exc:
         return [(Cache.key(f"yaml:{rel}:0", fm), exc.problems)]
     out.append((Cache.key(f"yaml:{rel}:0", fm), doc))
-    head = text[: len(text) - len(body)]
     stripped = body.lstrip("\n")
-    body_line = head.count("\n") + 1 + (len(body) - len(stripped))
     out.append((Cache.key("grade", stripped), reading_grade(stripped)))
-    if is_story and isinstance(doc.data, dict):
-        parts = tuple(
-            value.strip() if isinstance(value, str) else ""
-            for value in (doc.data.get("title"), doc.data.get("summary"), doc.data.get("pull_quote"))
-        )
-        kind, joined = findings_key(*parts, stripped, doc.lines, body_line)
-        out.append((Cache.key(kind, joined), scan_story(*parts, stripped, doc.lines, body_line)))
+    if is_story:
+        out.append((Cache.key("story-html", stripped), story_html(stripped)))
     return out
 
 

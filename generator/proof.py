@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import FlywheelError
-from .gate import ANONYMOUS_CREDIT, champion_credit, story_fingerprint
+from .gate import ANONYMOUS_CREDIT, champion_credit
+from .shown import shown_fields, story_fingerprint
 from .project import Entry, Project
 from .render import template_environment
-from .sanitize import story_html
 from .schema import Story
 
 PROOFS_DIR = "proofs"
@@ -33,14 +33,21 @@ def proof_html(project: Project, story: Entry[Story], site_name: str) -> str:
             f"as '{ANONYMOUS_CREDIT}' unless your authorization lists your first or full name, "
             f"in which case as '{name}'."
         )
+    fields = shown_fields(story, project)
+    line = project.service_lines[data.service_line].data
+    topic = line.topics.get(data.topic or "")
     return template_environment().get_template("proof.html.j2").render(
         story=data,
         slug=story.id,
-        line=project.service_lines[data.service_line].data,
+        line=line,
+        topic_title=topic.title if topic else "",
         credit=credit,
         credit_note=note,
-        body_html=story_html(story.doc.body),
-        fingerprint=story_fingerprint(story),
+        body_html=fields["body"],
+        champion_name=fields["champion_name"],
+        champion_bio=fields["champion_bio"],
+        champion_photo=fields["champion_photo"],
+        fingerprint=story_fingerprint(story, project),
         site_name=site_name,
     )
 

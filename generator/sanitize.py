@@ -3,7 +3,7 @@
 Story bodies are Markdown written by patients. Raw HTML in them is never interpreted: the
 Markdown parser treats it as text. The resulting HTML then goes through `nh3` (the Rust
 `ammonia` sanitizer), an allow-list of tags and attributes where links may only be http(s),
-mailto or site-relative. Images are dropped: a photo needs the `photo` identifier in the
+site-relative (never mailto: or any other scheme). Images are dropped: a photo needs the `photo` identifier in the
 consent, and a remote image would let a third party track readers.
 """
 
@@ -20,7 +20,7 @@ ALLOWED_TAGS = {
     "h2", "h3", "h4", "a", "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https"}  # never mailto:, tel: or anything else in a patient's text
 
 
 class _NoRawHtml(Extension):

@@ -36,7 +36,8 @@ def test_story_from_draft_to_publication_and_back(tmp_path, capsys):
     assert proof_fingerprint in proof_line and "The second one fit." in proof.get_text()
 
     assert main(["consent", "record", "breathing-easier", *r, "--signed-on", "2026-11-20",
-                 "--expires-on", "2028-11-20", "--form-ref", "esign/9001", "--identifiers", "first_name"]) == 0
+                 "--expires-on", "2028-11-20", "--form-ref", "esign/9001", "--identifiers", "first_name",
+                 "--fingerprint", proof_fingerprint]) == 0
     assert capsys.readouterr().out.startswith(f"wrote consent/{consent_id}.yml for 'breathing-easier' ({proof_fingerprint})")
 
     assert main(["build", *r, *AS_OF]) == 0
@@ -49,8 +50,16 @@ def test_story_from_draft_to_publication_and_back(tmp_path, capsys):
     assert main(["build", *r, *AS_OF]) == 0
     assert not any("breathing-easier" in t or "third one fit" in t for t in site_texts(root / "site").values())
 
-    assert main(["consent", "record", "breathing-easier", *r, "--id", "C-2026-040", "--signed-on", "2026-11-21",
-                 "--expires-on", "2028-11-21", "--form-ref", "esign/9002", "--identifiers", "first_name"]) == 0
+    # The old proof no longer matches the story: recording it would publish words the patient
+    # never saw, so nothing is written.
+    again = ["consent", "record", "breathing-easier", *r, "--id", "C-2026-040", "--signed-on", "2026-11-21",
+             "--expires-on", "2028-11-21", "--form-ref", "esign/9002", "--identifiers", "first_name"]
+    assert main([*again, "--fingerprint", proof_fingerprint]) == 1
+    assert "no longer matches the proof the patient approved" in capsys.readouterr().err
+    assert not (root / "consent/C-2026-040.yml").exists()
+    assert main(["story", "proof", *r, "breathing-easier"]) == 0
+    new_proof = BeautifulSoup((root / "proofs/breathing-easier.html").read_text(), "html.parser")
+    assert main([*again, "--fingerprint", new_proof.find("code").get_text()]) == 0
     path.write_text(path.read_text().replace(f"consent: {consent_id}", "consent: C-2026-040"))
     assert main(["build", *r, *AS_OF]) == 0
     page = BeautifulSoup((root / "site/stories/breathing-easier/index.html").read_text(), "html.parser")

@@ -119,8 +119,11 @@ def test_record_writes_a_valid_record_and_refuses_to_overwrite(root, capsys):
     story.write_text(story.read_text().replace("I walk every morning now.\n", "I run every morning now.\n"))
     code, out, _ = run(capsys, "check", "--root", root, *AS_OF)
     assert "[consent-fingerprint]" in out
+    _, proof_out, _ = run(capsys, "story", "proof", "walking-again", "--root", root)
+    approved = proof_out.rsplit("(", 1)[1].rstrip(")\n")
     record = ["consent", "record", "walking-again", "--root", root, "--signed-on", "2026-11-20",
-              "--expires-on", "2028-11-20", "--form-ref", "esign/0002", "--identifiers", "first_name"]
+              "--expires-on", "2028-11-20", "--form-ref", "esign/0002", "--identifiers", "first_name",
+              "--fingerprint", approved]
     code, out, _ = run(capsys, *record, "--id", "C-2026-002")
     assert code == 0
     assert out.splitlines()[0].startswith("wrote consent/C-2026-002.yml for 'walking-again' (sha256:")
@@ -136,8 +139,9 @@ def test_record_writes_a_valid_record_and_refuses_to_overwrite(root, capsys):
 
 def test_record_uses_the_story_consent_id_by_default(root, capsys):
     (root / "consent/C-2026-001.yml").unlink()
+    _, fingerprint, _ = run(capsys, "consent", "fingerprint", "walking-again", "--root", root)
     code, out, _ = run(capsys, "consent", "record", "walking-again", "--root", root, "--signed-on", "2026-11-01",
-                       "--expires-on", "2027-11-01", "--form-ref", "esign/3")
+                       "--expires-on", "2027-11-01", "--form-ref", "esign/3", "--fingerprint", fingerprint.split()[0])
     assert code == 0 and out.startswith("wrote consent/C-2026-001.yml")
     assert main(["check", "--root", str(root), *AS_OF]) == 0
 

@@ -10,7 +10,7 @@ import yaml
 from helpers import copy_base
 
 from generator.check import run_check
-from generator.gate import fingerprint_text
+from generator.shown import FIELDS, fingerprint_fields, story_fingerprint
 
 STORY = "walking-again"
 RECORD = "consent/C-2026-001.yml"
@@ -23,6 +23,12 @@ def edit_record(root: Path, **changes) -> None:
     data = yaml.safe_load(path.read_text())
     data.update(changes)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def approve(root: Path) -> None:
+    """The patient approves the story as it is now (a new proof, the fingerprint on it)."""
+    project = run_check(root, dt.date(2026, 11, 22)).project
+    edit_record(root, approved_fingerprint=story_fingerprint(project.stories[STORY], project))
 
 
 def decision(root: Path, as_of: dt.date):
@@ -152,15 +158,17 @@ def test_several_failures_are_all_named(root):
 def test_identifiers_rule_for_champion_names(root, identifiers, name, credit, error):
     edit_record(root, identifiers=identifiers)
     (root / "content/champions.yml").write_text(yaml.safe_dump({"ana": {"name": name, "bio": "Fictional."}}))
+    approve(root)
     result = run_check(root, dt.date(2026, 11, 22))
     d = result.gate.decisions[STORY]
     assert d.credit == credit
     assert [p.code for p in result.errors] == (["name-exceeds-consent"] if error else [])
     if error:
         assert result.errors[0].format() == (
-            "content/champions.yml:3: error: ana.name: display name of 'ana' has 2 words but consent "
-            "C-2026-001 allows only a first name [name-exceeds-consent]\n"
-            "    hint: shorten the display name to the first name, or record a consent with full_name"
+            "content/champions.yml:3: error: ana.name: display name of 'ana' is not a single first name, "
+            "but consent C-2026-001 allows only a first name [name-exceeds-consent]\n"
+            "    hint: use the first name alone (letters only: no spaces, hyphens, dots or hidden "
+            "characters), or record a consent with full_name"
         )
 
 
@@ -168,6 +176,7 @@ def test_photo_only_with_photo_identifier(root):
     (root / "content/champions.yml").write_text(
         yaml.safe_dump({"ana": {"name": "Ana", "bio": "Fictional.", "photo": "/img/ana.jpg"}})
     )
+    approve(root)
     assert decision(root, dt.date(2026, 11, 22)).show_photo is False
     edit_record(root, identifiers=["first_name", "photo"])
     assert decision(root, dt.date(2026, 11, 22)).show_photo is True
@@ -187,13 +196,23 @@ def test_expiring_consent_is_a_notice_within_30_days(root):
     assert [p for p in later if p.code == "consent-expiring"] == []
 
 
+def _fp(**fields: str) -> str:
+    return fingerprint_fields({"title": "T", "summary": "S", "pull_quote": "Q", "body": "<p>b</p>"} | fields)
+
+
 def test_fingerprint_normalizes_whitespace_and_line_endings():
-    a = fingerprint_text("T", "S", "Q", "one  two\r\nthree\n\n")
-    b = fingerprint_text("T ", "S", "Q", "one two three")
-    assert a == b
-    assert a != fingerprint_text("T", "S", "Q", "one two four")
+    a = _fp(body="<p>one  two\r\nthree</p>\n\n")
+    assert a == _fp(body="<p>one two three</p>")
+    assert a != _fp(body="<p>one two four</p>")
     # moving a word between parts changes the fingerprint: the parts are kept apart
-    assert fingerprint_text("T x", "S", "Q", "b") != fingerprint_text("T", "x S", "Q", "b")
+    assert _fp(title="T x", summary="S") != _fp(title="T", summary="x S")
+    # a separator character inside a part cannot glue two parts together either
+    assert _fp(title="T\x1ex", summary="S") != _fp(title="T", summary="x\x1eS")
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_fingerprint_covers_every_shown_field(field):
+    assert _fp(**{field: "one"}) != _fp(**{field: "two"})
 
 
 @pytest.mark.parametrize("as_of, overdue", [(dt.date(2027, 9, 1), 0), (dt.date(2027, 9, 2), 1)])

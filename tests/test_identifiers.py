@@ -63,11 +63,12 @@ def test_finding_withholds_story_until_accepted(tmp_path):
     )
     assert "010-4567" not in warning.format()
     # Accepting the finding (with a new approval of the changed text) publishes it again.
-    from generator.gate import story_fingerprint
+    from generator.shown import story_fingerprint
 
     record_path = root / "consent/C-2026-001.yml"
     record = yaml.safe_load(record_path.read_text())
-    record["approved_fingerprint"] = story_fingerprint(run_check(root, dt.date(2026, 11, 22)).project.stories["walking-again"])
+    project = run_check(root, dt.date(2026, 11, 22)).project
+    record["approved_fingerprint"] = story_fingerprint(project.stories["walking-again"], project)
     record["accepted_findings"] = ["phone:b77a27aa"]
     record_path.write_text(yaml.safe_dump(record))
     assert run_check(root, dt.date(2026, 11, 22)).gate.decisions["walking-again"].published

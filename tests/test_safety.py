@@ -16,7 +16,7 @@ from helpers import copy_base, copy_sample, site_settings, site_texts, tree_dige
 
 from generator.check import run_check
 from generator.cli import main
-from generator.gate import story_fingerprint
+from generator.shown import story_fingerprint
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -62,11 +62,12 @@ def add_story(root, rule: str, record: dict | str | None, identifiers=("first_na
     path.write_text("---\n" + yaml.safe_dump(frontmatter, sort_keys=False) + "---\n" + body + "\n")
     if record is None or record == "no-consent-key":
         return
-    story = run_check(root, AS_OF).project.stories[slug]
+    project = run_check(root, AS_OF).project
+    story = project.stories[slug]
     data = {
         "story": slug, "signed_on": "2026-10-01", "signed_by": "patient", "purpose": "Website.", "scope": ["website"],
         "identifiers": list(identifiers), "expires_on": "2028-10-01", "form_ref": "esign/x",
-        "approved_fingerprint": story_fingerprint(story),
+        "approved_fingerprint": story_fingerprint(story, project),
     }
     if isinstance(record, dict):
         data.update(record)
@@ -194,7 +195,10 @@ def test_no_command_changes_content_except_new_and_record(tmp_path, capsys):
         assert tree_digest(*folders) == before, argv
     before = tree_digest(*folders)
     main(["new", "guide", *r, "--title", "Sleep hygiene", "--service-line", "sleep", "--topic", "sleep-apnea", "--reviewed-by", "R"])
-    main(["consent", "record", "tired-for-years", *r, "--signed-on", "2026-11-01", "--expires-on", "2027-11-01", "--form-ref", "f"])
+    project = run_check(root).project
+    approved = story_fingerprint(project.stories["tired-for-years"], project)
+    main(["consent", "record", "tired-for-years", *r, "--signed-on", "2026-11-01", "--expires-on", "2027-11-01",
+          "--form-ref", "f", "--fingerprint", approved])
     after = tree_digest(*folders)
     added = sorted(k.split("/sample/", 1)[1] for k in set(after) - set(before))
     assert added == ["consent/C-2026-031.yml", "content/guides/sleep/sleep-hygiene.md"]

@@ -12,7 +12,7 @@ from helpers import copy_base, site_settings
 from generator.check import run_check
 from generator.cli import main
 from generator.consent import write_record
-from generator.gate import story_fingerprint
+from generator.shown import story_fingerprint
 from generator.sanitize import story_html
 
 PAYLOADS = {
@@ -64,7 +64,7 @@ def assert_safe(fragment: str) -> None:
             assert attr.lower() != "style", tag
             if attr in ("href", "src"):
                 scheme = value.split(":", 1)[0].lower().strip() if ":" in value else ""
-                assert scheme in ("", "http", "https", "mailto"), tag
+                assert scheme in ("", "http", "https"), tag
 
 
 @pytest.mark.parametrize("name", sorted(PAYLOADS))
@@ -77,11 +77,9 @@ def test_sanitizer_keeps_safe_markdown():
         "**bold** [site](/cardiology/) [web](https://example.org) [mail](mailto:care@example.org)"
     )
     soup = BeautifulSoup(html, "html.parser")
-    assert [a["href"] for a in soup.find_all("a")] == [
-        "/cardiology/",
-        "https://example.org",
-        "mailto:care@example.org",
-    ]
+    # Only http(s) and site-relative links survive: a patient's mailto: link is published as
+    # its text alone.
+    assert [a.get("href") for a in soup.find_all("a")] == ["/cardiology/", "https://example.org", None]
     assert soup.strong.get_text() == "bold"
 
 
@@ -116,6 +114,7 @@ def test_payloads_never_reach_the_built_story_page(tmp_path):
         form_ref="esign/1",
         identifiers=["first_name"],
         accepted_findings=findings,
+        approved=story_fingerprint(project.stories["walking-again"], project),
     )
     assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
     page = BeautifulSoup(
@@ -158,9 +157,8 @@ def test_plain_text_fields_are_escaped_wherever_the_theme_prints_them(tmp_path):
     champions = root / "content/champions.yml"
     champions.write_text(champions.read_text().replace("Fictional test champion.", HOSTILE))
     consent = root / "consent/C-2026-001.yml"
-    fingerprint = story_fingerprint(
-        run_check(root, dt.date(2026, 11, 22)).project.stories["walking-again"]
-    )
+    project = run_check(root, dt.date(2026, 11, 22)).project
+    fingerprint = story_fingerprint(project.stories["walking-again"], project)
     _replace_line(consent, "approved_fingerprint", fingerprint)
     result = run_check(root, dt.date(2026, 11, 22))
     assert result.gate.is_published("walking-again"), result.gate.decisions["walking-again"].reason

@@ -1,0 +1,124 @@
+"""What a reader sees of a story, and the fingerprint that binds consent to exactly that.
+
+The patient approves everything the site shows about their story and about them: the title,
+summary, pull quote, body, material connection, their display name, bio and photo, and where
+the story is filed (service line and topic). The fingerprint covers all of it, so changing any
+of it withholds the story until the patient approves again.
+
+The body is fingerprinted as the page shows it (rendered and sanitized, whitespace runs
+collapsed), not as it is typed: re-wrapping a paragraph keeps consent, but anything that
+changes what a reader sees, such as a reference-style link definition moved into a paragraph
+where it becomes visible text, changes the fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from html.parser import HTMLParser
+
+from .project import Entry, Project
+from .sanitize import story_html
+from .schema import Story
+
+_WHITESPACE = re.compile(r"\s+")
+
+# The fields, in the order the proof lists them. Never reorder or rename: a name is part of
+# every fingerprint ever recorded.
+FIELDS = (
+    "title",
+    "summary",
+    "pull_quote",
+    "body",
+    "material_connection",
+    "champion_name",
+    "champion_bio",
+    "champion_photo",
+    "service_line",
+    "topic",
+)
+
+
+def normalized(text: str) -> str:
+    """Line endings and runs of whitespace as one space, ends trimmed."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def body_html(story: Entry[Story], project: Project) -> str:
+    """The story body as the site shows it: sanitized HTML (cached on the body's text)."""
+    body = story.doc.body
+    return project.cache.memo("story-html", body, lambda: story_html(body))
+
+
+def shown_fields(story: Entry[Story], project: Project) -> dict[str, str]:
+    """Everything the site shows about the story and its champion, as text."""
+    data = story.data
+    champion = project.champions.get(data.champion)
+    return {
+        "title": data.title,
+        "summary": data.summary,
+        "pull_quote": data.pull_quote,
+        "body": body_html(story, project),
+        "material_connection": data.material_connection,
+        "champion_name": champion.data.name if champion else "",
+        "champion_bio": champion.data.bio if champion else "",
+        "champion_photo": (champion.data.photo or "") if champion else "",
+        "service_line": data.service_line,
+        "topic": data.topic or "",
+    }
+
+
+def fingerprint_fields(fields: dict[str, str]) -> str:
+    """`sha256:<hex>` over the shown fields, normalized. The fields are encoded as JSON, so no
+    text can move from one field to another and keep the fingerprint."""
+    payload = json.dumps([[name, normalized(fields.get(name, ""))] for name in FIELDS], ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def story_fingerprint(story: Entry[Story], project: Project) -> str:
+    """The fingerprint a consent record must carry for the story as it is now."""
+    return fingerprint_fields(shown_fields(story, project))
+
+
+def legacy_fingerprint(story: Entry[Story]) -> str:
+    """The first release's fingerprint (title, summary, pull quote and typed body only).
+    Records carrying it were approved without the other shown fields: they are recognised so
+    the reason can say so, and never accepted."""
+    parts = [normalized(p) for p in (story.data.title, story.data.summary, story.data.pull_quote, story.doc.body)]
+    return "sha256:" + hashlib.sha256("\n\x1e\n".join(parts).encode("utf-8")).hexdigest()
+
+
+class _Visible(HTMLParser):
+    """Collects the text a reader sees and the addresses links lead to."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("p", "li", "br", "h2", "h3", "h4", "blockquote", "tr", "td", "th", "pre"):
+            self.parts.append("\n")
+        for name, value in attrs:
+            if name in ("href", "title", "alt", "src") and value:
+                self.parts.append(f" {value} ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(fragment: str) -> str:
+    """The text of an HTML fragment as a reader sees it (entities decoded), link addresses
+    included, with block boundaries kept as line breaks."""
+    parser = _Visible()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def plain_shown(value: str) -> str:
+    """A plain-text field as the page shows it. Templates escape these, so what is typed is
+    what is seen; decoding entities here too means `&#64;` is scanned as what a careless
+    template or another renderer would show."""
+    return html.unescape(value)
