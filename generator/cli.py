@@ -106,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--consent", help="the consent record id the story will use (default: the next free one)")
     new.add_argument("--next-step", dest="next_step", choices=["intake", "scheduling", "triage"])
 
+    campaign = commands.add_parser("campaign", help="campaigns: landing page links per channel")
+    campaign_sub = campaign.add_subparsers(dest="campaign_command", metavar="ACTION", required=True)
+    links = campaign_sub.add_parser("links", help="print the landing page address tagged for each channel")
+    _add_common(links, gated=False)
+    links.add_argument("campaign", metavar="ID")
+
     status = consent_sub.add_parser("status", help="every story's gate state and days until its consent expires")
     _add_common(status)
     status.add_argument("--format", choices=["text", "json"], default="text")
@@ -248,6 +254,33 @@ def cmd_status(args) -> int:
     return EXIT_OK
 
 
+def cmd_campaign_links(args) -> int:
+    from .campaigns import campaign_links, is_active
+
+    result = run_check(args.root)
+    for line in campaign_links(args.root, result.project, args.campaign, _site_url(args.root)):
+        print(line)
+    campaign = result.project.campaigns[args.campaign].data
+    today = result.gate.as_of  # the practice's today, as the build sees it
+    if not is_active(campaign, today):
+        when = "ended" if campaign.ends_on < today else "starts"
+        day = campaign.ends_on if campaign.ends_on < today else campaign.starts_on
+        print(f"note: campaign '{args.campaign}' {when} on {day}: its landing page is built only "
+              f"from {campaign.starts_on} to {campaign.ends_on}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _site_url(root: Path) -> str | None:
+    try:
+        import yaml
+
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        url = config.get("site_url") if isinstance(config, dict) else None
+        return url if isinstance(url, str) and url.strip() else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
 def _prompt(what: str, choices: list[str]) -> str | None:
     """Ask in a terminal; choices are numbered so nobody has to type a slug."""
     if choices:
@@ -282,13 +315,18 @@ HANDLERS = {
     ("consent", "fingerprint"): cmd_fingerprint,
     ("consent", "record"): cmd_record,
     ("consent", "status"): cmd_status,
+    ("campaign", "links"): cmd_campaign_links,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    action = getattr(args, "consent_command", None) or getattr(args, "story_command", None)
+    action = (
+        getattr(args, "consent_command", None)
+        or getattr(args, "story_command", None)
+        or getattr(args, "campaign_command", None)
+    )
     handler = HANDLERS[(args.command, action)]
     root: Path = args.root
     if not (root / "content").is_dir() and not (root / "service_lines").is_dir():
