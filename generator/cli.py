@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import consent as consent_cmds
 from .check import run_check
-from .errors import FlywheelError
+from .errors import FlywheelError, Problem, Severity
 from .output import FORMATS, emit
 from .readability import DEFAULT_GRADE_MAX
 from .schema import IDENTIFIERS, SCOPES, SIGNERS
@@ -189,11 +189,19 @@ def cmd_report(args) -> int:
 
     result = run_check(args.root, args.as_of, use_cache=True, reading_grade_max=args.reading_grade_max)
     out = args.out or args.root / "report"
-    data = write_report(result, args.root, out, args.reading_grade_max, _site_name(args.root))
+    data = write_report(result, args.root, out, args.reading_grade_max, _site_name(args.root),
+                        _site_url(args.root))
     if args.format == "json":
         print(json.dumps(data["summary"], indent=2, sort_keys=True))
     else:
         print(summary_text(data, out), end="")
+    for found in data["measurement_problems"]:
+        print(Problem(found["file"], found["line"], found["code"], found["field"], found["message"],
+                      found["hint"], Severity(found["severity"])).format(), file=sys.stderr)
+    if data["summary"]["measurement_errors"]:
+        print(f"the measurement files have {data['summary']['measurement_errors']} error(s): "
+              "those rows (or files) were left out", file=sys.stderr)
+        return EXIT_ERRORS
     if result.errors:
         print(f"the content has {len(result.errors)} error(s); run flywheel check", file=sys.stderr)
         return EXIT_ERRORS
