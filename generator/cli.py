@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(new, gated=False)
     new.add_argument("kind", choices=["guide", "story"])
     new.add_argument("--title")
+    new.add_argument("--question", help="start a guide from a backlog question (flywheel report): it becomes the title")
     new.add_argument("--summary")
     new.add_argument("--slug", help="default: made from the title")
     new.add_argument("--service-line", dest="service_line")
@@ -305,7 +306,7 @@ def cmd_new(args) -> int:
 
     result = run_check(args.root)
     options = {k: getattr(args, k) for k in ("title", "summary", "slug", "service_line", "topic", "stage",
-                                              "pillar", "reviewed_by", "champion", "consent", "next_step")}
+                                              "pillar", "reviewed_by", "champion", "consent", "next_step", "question")}
     ask = _prompt if sys.stdin.isatty() else None
     path = scaffold(result.project, args.kind, options, ask=ask)
     print(f"wrote {path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path}")
