@@ -9,9 +9,9 @@ and the four before are 2026-10-19 to 2026-11-09).
   week, none before; it lists the withheld heart-story-expired and the draft valves-draft.
 - campaign sleep-spring (in campaigns/old/) ended on 2026-05-31: no page.
 - sleep: 10 steps started and 2 completed each week: 50 started, 10 completed, 20% (friction).
-- questions: the monitor question is answered by palpitations-holter; the parking question
-  (9 in 3 weeks, one spelled differently) outranks the overnight one (9 in 2 weeks), then
-  Sundays (4).
+- questions: the monitor question is answered by palpitations-holter; the overnight question
+  (9 in 3 weeks, once spelled differently) outranks the parking one (9 in 2 weeks), then
+  Sundays (4): most asked first, then asked in more weeks.
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def test_report_carries_the_exact_flywheel_figures(clinic, capsys):
     ]
     q = data["questions"]
     assert [(b["question"], b["asked"], b["weeks_asked"]) for b in q["backlog"]] == [
-        ("Where do I park for my visit?", 9, 3),
-        ("Can my partner stay overnight at the clinic?", 9, 2),
+        ("Can my partner stay overnight at the clinic?", 9, 3),
+        ("Where do I park for my visit?", 9, 2),
         ("Do you open on Sundays?", 4, 1),
     ]
     answered = next(x for x in q["questions"] if x["question"] == "How long do I wear a heart monitor?")
