@@ -94,6 +94,7 @@ def _week(text: str, weeks: dict[str, dt.date | str]) -> dt.date | str:
     """The Monday a `week` cell names, or the reason it is not one (memoized: few distinct)."""
     found = weeks.get(text)
     if found is None:
+        raw, text = text, text.strip()
         found = "expected the Monday of the week written YYYY-MM-DD"
         if _WEEK.match(text):
             try:
@@ -102,7 +103,7 @@ def _week(text: str, weeks: dict[str, dt.date | str]) -> dt.date | str:
                 found = "expected a real calendar date written YYYY-MM-DD"
             else:
                 found = day if day.weekday() == 0 else f"{text} is a {day:%A}, not a Monday"
-        weeks[text] = found
+        weeks[raw] = found
     return found
 
 
@@ -180,7 +181,7 @@ class _File:
                     line=reader.line_num,
                 )
                 continue
-            yield reader.line_num, {c: row[i].strip() for c, i in index.items()}
+            yield reader.line_num, {c: row[i] for c, i in index.items()}
 
     def _text(self) -> str | None:
         try:
@@ -255,7 +256,7 @@ def _read_outcomes(file: _File, vocabulary: Vocabulary, measures: Measures, week
         if isinstance(week, str):
             _bad_week(file, line, week)
             continue
-        campaign, page, step = row["utm_campaign"], row["utm_content"], row["care_step"]
+        campaign, page, step = row["utm_campaign"].strip(), row["utm_content"].strip(), row["care_step"].strip()
         if campaign not in known_campaigns:
             file.error(
                 "unknown-campaign",
@@ -309,12 +310,16 @@ def _served_path(path: str, base: str) -> str:
 
 
 def _read_views(file: _File, vocabulary: Vocabulary, page_of: dict[str, str], measures: Measures, weeks) -> None:
+    served: dict[str, str] = {}  # raw path -> served path: an export repeats each path weekly
     for line, row in file.rows(PAGEVIEW_COLUMNS):
         week = _week(row["week"], weeks)
         if isinstance(week, str):
             _bad_week(file, line, week)
             continue
-        page = page_of.get(_served_path(row["path"], vocabulary.base_path))
+        path = served.get(row["path"])
+        if path is None:
+            path = served[row["path"]] = _served_path(row["path"], vocabulary.base_path)
+        page = page_of.get(path)
         if page is None:
             file.error(
                 "unknown-page",
@@ -338,7 +343,7 @@ def _read_questions(file: _File, vocabulary: Vocabulary, measures: Measures, wee
         if isinstance(week, str):
             _bad_week(file, line, week)
             continue
-        line_slug, question = row["service_line"], " ".join(row["question"].split())
+        line_slug, question = row["service_line"].strip(), " ".join(row["question"].split())
         if line_slug not in vocabulary.service_lines:
             file.error(
                 "unknown-service-line",

@@ -9,9 +9,11 @@ unbounded scores do not. It needs no dependency and ranks 1,000 guides in millis
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass
 
 THRESHOLD = 0.25  # a guide scoring at least this answers the question (python -m bench.questions)
@@ -29,6 +31,7 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix stripper: 'tests'/'testing'/'tested' -> 'test'. Enough for questions."""
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly"):
@@ -83,13 +86,26 @@ class GuideIndex:
         for w, weight in query.items():
             for i in self.postings.get(w, ()):
                 totals[i] = totals.get(i, 0.0) + weight * self.vectors[i][w]
-        ranked = sorted(totals.items(), key=lambda item: (-item[1], self.documents[item[0]].slug))
+        # Documents are sorted by slug, so the index breaks ties by slug.
+        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+        return [(self.documents[i].slug, round(score, 3)) for i, score in ranked]
+
+    def best(self, question: str, top: int) -> list[tuple[str, float]]:
+        """The `top` best of `scores`, without sorting every guide."""
+        counts = Counter(w for w in words(question) if w in self.idf)
+        query = self._unit({w: (1 + math.log(n)) * self.idf[w] for w, n in counts.items()})
+        totals: dict[int, float] = {}
+        for w, weight in query.items():
+            vectors = self.vectors
+            for i in self.postings.get(w, ()):
+                totals[i] = totals.get(i, 0.0) + weight * vectors[i][w]
+        ranked = heapq.nsmallest(top, totals.items(), key=lambda item: (-item[1], item[0]))
         return [(self.documents[i].slug, round(score, 3)) for i, score in ranked]
 
     def answers(self, question: str, threshold: float = THRESHOLD, top: int = TOP) -> list[dict]:
         """The guides that answer the question: score at least `threshold`, best `top` first."""
         return [
             {"guide": slug, "score": score}
-            for slug, score in self.scores(question)[:top]
+            for slug, score in self.best(question, top)
             if score >= threshold
         ]
