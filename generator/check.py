@@ -58,5 +58,8 @@ def run_check(
     grades = reading_grades(project)
     project.problems += reading_problems(project, grades, reading_grade_max)
     gate = consent_gate(project, as_of, today)
+    from .campaigns import campaign_problems  # it imports link, which imports this module
+
+    gate.problems += campaign_problems(project, gate)
     cache.save()
     return CheckResult(project, gate, grades)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import consent as consent_cmds
 from .check import run_check
-from .errors import FlywheelError
+from .errors import FlywheelError, Problem, Severity
 from .output import FORMATS, emit
 from .readability import DEFAULT_GRADE_MAX
 from .schema import IDENTIFIERS, SCOPES, SIGNERS
@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(new, gated=False)
     new.add_argument("kind", choices=["guide", "story"])
     new.add_argument("--title")
+    new.add_argument("--question", help="start a guide from a backlog question (flywheel report): it becomes the title")
     new.add_argument("--summary")
     new.add_argument("--slug", help="default: made from the title")
     new.add_argument("--service-line", dest="service_line")
@@ -108,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--champion")
     new.add_argument("--consent", help="the consent record id the story will use (default: the next free one)")
     new.add_argument("--next-step", dest="next_step", choices=["intake", "scheduling", "triage"])
+
+    campaign = commands.add_parser("campaign", help="campaigns: landing page links per channel")
+    campaign_sub = campaign.add_subparsers(dest="campaign_command", metavar="ACTION", required=True)
+    links = campaign_sub.add_parser("links", help="print the landing page address tagged for each channel")
+    _add_common(links, gated=False)
+    links.add_argument("campaign", metavar="ID")
 
     status = consent_sub.add_parser("status", help="every story's gate state and days until its consent expires")
     _add_common(status)
@@ -186,11 +193,19 @@ def cmd_report(args) -> int:
 
     result = run_check(args.root, args.as_of, use_cache=True, reading_grade_max=args.reading_grade_max)
     out = args.out or args.root / "report"
-    data = write_report(result, args.root, out, args.reading_grade_max, _site_name(args.root))
+    data = write_report(result, args.root, out, args.reading_grade_max, _site_name(args.root),
+                        _site_url(args.root))
     if args.format == "json":
         print(json.dumps(data["summary"], indent=2, sort_keys=True))
     else:
         print(summary_text(data, out), end="")
+    for found in data["measurement_problems"]:
+        print(Problem(found["file"], found["line"], found["code"], found["field"], found["message"],
+                      found["hint"], Severity(found["severity"])).format(), file=sys.stderr)
+    if data["summary"]["measurement_errors"]:
+        print(f"the measurement files have {data['summary']['measurement_errors']} error(s): "
+              "those rows (or files) were left out", file=sys.stderr)
+        return EXIT_ERRORS
     if result.errors:
         print(f"the content has {len(result.errors)} error(s); run flywheel check", file=sys.stderr)
         return EXIT_ERRORS
@@ -252,6 +267,33 @@ def cmd_status(args) -> int:
     return EXIT_OK
 
 
+def cmd_campaign_links(args) -> int:
+    from .campaigns import campaign_links, is_active
+
+    result = run_check(args.root)
+    for line in campaign_links(args.root, result.project, args.campaign, _site_url(args.root)):
+        print(line)
+    campaign = result.project.campaigns[args.campaign].data
+    today = result.gate.as_of  # the practice's today, as the build sees it
+    if not is_active(campaign, today):
+        when = "ended" if campaign.ends_on < today else "starts"
+        day = campaign.ends_on if campaign.ends_on < today else campaign.starts_on
+        print(f"note: campaign '{args.campaign}' {when} on {day}: its landing page is built only "
+              f"from {campaign.starts_on} to {campaign.ends_on}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _site_url(root: Path) -> str | None:
+    try:
+        import yaml
+
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        url = config.get("site_url") if isinstance(config, dict) else None
+        return url if isinstance(url, str) and url.strip() else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
 def _prompt(what: str, choices: list[str]) -> str | None:
     """Ask in a terminal; choices are numbered so nobody has to type a slug."""
     if choices:
@@ -268,7 +310,7 @@ def cmd_new(args) -> int:
 
     result = run_check(args.root)
     options = {k: getattr(args, k) for k in ("title", "summary", "slug", "service_line", "topic", "stage",
-                                              "pillar", "reviewed_by", "champion", "consent", "next_step")}
+                                              "pillar", "reviewed_by", "champion", "consent", "next_step", "question")}
     ask = _prompt if sys.stdin.isatty() else None
     path = scaffold(result.project, args.kind, options, ask=ask)
     print(f"wrote {path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path}")
@@ -286,13 +328,18 @@ HANDLERS = {
     ("consent", "fingerprint"): cmd_fingerprint,
     ("consent", "record"): cmd_record,
     ("consent", "status"): cmd_status,
+    ("campaign", "links"): cmd_campaign_links,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    action = getattr(args, "consent_command", None) or getattr(args, "story_command", None)
+    action = (
+        getattr(args, "consent_command", None)
+        or getattr(args, "story_command", None)
+        or getattr(args, "campaign_command", None)
+    )
     handler = HANDLERS[(args.command, action)]
     root: Path = args.root
     if not (root / "content").is_dir() and not (root / "service_lines").is_dir():

@@ -59,6 +59,22 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "misfiled-content": (Severity.WARNING, "A piece sits in the folder of one service line but names another."),
     "proof-mismatch": (Severity.ERROR, "The story changed after the proof the patient approved; record consent only for the fingerprint on an approved proof."),
     "identifier-in-story": (Severity.WARNING, "Story text contains something that may identify the patient; the story is withheld."),
+    "duplicate-id": (Severity.ERROR, "Two files in one folder tree (subfolders included) have the same id; the error names both."),
+    "campaign-dates": (Severity.ERROR, "A campaign's `ends_on` is before its `starts_on`."),
+    "unknown-guide": (Severity.ERROR, "A campaign lists a guide slug that names no guide."),
+    "unknown-story-slug": (Severity.ERROR, "A campaign lists a story slug that names no story."),
+    "campaign-stories-withheld": (Severity.WARNING, "Every story a campaign lists is withheld by the consent gate: its landing page lists none."),
+    "unknown-campaign": (Severity.ERROR, "A campaign id (or an outcomes row's `utm_campaign`) names neither a campaign in `campaigns/` nor a service line."),
+    "unknown-page": (Severity.ERROR, "A page view's `path` or an outcome's `utm_content` names no page of the site."),
+    "identifying-column": (Severity.ERROR, "A measurement file has a column that could identify a person; the file is refused and nothing from it is read."),
+    "csv-header": (Severity.ERROR, "A measurement file's first line must name its columns, including every required one."),
+    "csv-syntax": (Severity.ERROR, "A line of a measurement file could not be read as CSV (a stray quote, a NUL byte, a field too large)."),
+    "csv-row": (Severity.ERROR, "A row has more or fewer fields than the header names; it is skipped and none of its fields are read."),
+    "csv-unused-column": (Severity.WARNING, "A measurement file has a column Flywheel does not use; it is ignored and never read."),
+    "bad-week": (Severity.ERROR, "`week` must be the Monday of the week, written YYYY-MM-DD."),
+    "bad-count": (Severity.ERROR, "A count must be a whole number, zero or more."),
+    "bad-question": (Severity.ERROR, "A question must be text of at most 300 characters."),
+    "no-site-url": (Severity.ERROR, "`flywheel campaign links` needs `site_url` in mkdocs.yml to print full addresses."),
 }
 
 

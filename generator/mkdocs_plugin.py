@@ -19,7 +19,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from .assets import STYLESHEET, stylesheet
@@ -72,6 +72,14 @@ class SourceNames(logging.Filter):
             if f"]({target}" in text or f"]: {target}" in text or f"<{target}>" in text:
                 return number
         return None
+
+
+def _inclusion(page) -> InclusionLevel:
+    """Pages kept out of the navigation (campaign landing pages) say so, so MkDocs does not
+    warn that they are missing from it."""
+    if page is not None and not page.in_nav:
+        return InclusionLevel.NOT_IN_NAV
+    return InclusionLevel.UNDEFINED
 
 
 class FlywheelConfig(Config):
@@ -167,6 +175,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             # Preview: pages live on disk and are rewritten only when their bytes change, so a
             # dirty rebuild re-renders just the pages an edit touched.
             folder = Path(config.config_file_path).parent / CACHE_DIR / "preview"
+            pages = {p.src_uri: p for p in self.site.pages}
             for src_uri, text in [(p.src_uri, p.markdown) for p in self.site.pages] + [
                 (STYLESHEET, stylesheet())
             ]:
@@ -174,10 +183,15 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 if not path.exists() or path.read_text(encoding="utf-8") != text:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_text(text, encoding="utf-8")
-                files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+                files.append(File.generated(config, src_uri, abs_src_path=str(path),
+                                            inclusion=_inclusion(pages.get(src_uri))))
             return files
         for page in self.site.pages:
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            files.append(
+                File.generated(
+                    config, page.src_uri, content=page.markdown, inclusion=_inclusion(page)
+                )
+            )
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
         return files
 

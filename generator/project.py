@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from .cache import NO_CACHE, Cache
 from .errors import HasProblems, Problem
 from .load import Document
-from .schema import Champion, ConsentRecord, Guide, Practice, ServiceLine, Story
+from .schema import Campaign, Champion, ConsentRecord, Guide, Practice, ServiceLine, Story
 
 T = TypeVar("T")
 
@@ -44,6 +44,7 @@ class Project(HasProblems):
     consents: dict[str, Entry[ConsentRecord]] = field(default_factory=dict)
     guides: dict[str, Entry[Guide]] = field(default_factory=dict)
     stories: dict[str, Entry[Story]] = field(default_factory=dict)
+    campaigns: dict[str, Entry[Campaign]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     # Pieces whose files have schema errors: slug -> (kind, path). They are never published,
     # but they still exist for references and for the gate's report.

@@ -17,12 +17,14 @@ from pydantic_core import PydanticUndefined
 from .errors import CATALOG
 from .gate import RULES
 from .schema import (
+    Campaign,
     CareStep,
     CareSteps,
     Champion,
     ConsentRecord,
     Emergency,
     Guide,
+    Landing,
     Practice,
     PracticeStep,
     ServiceLine,
@@ -44,6 +46,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Emergency", Emergency),
     ("Practice next step", PracticeStep),
     ("Third party", ThirdParty),
+    ("Campaign", Campaign),
+    ("Campaign landing page", Landing),
 ]
 
 

@@ -117,6 +117,7 @@ class GeneratedPage:
     next_step: NextStep | None = None
     published: bool = True
     source: str | None = None  # the content file it comes from, relative to the project
+    in_nav: bool = True  # campaign landing pages are reached by their links, not the nav
 
 
 @dataclass
@@ -131,6 +132,11 @@ class RenderedSite:
         return next(
             (p for p in self.pages if p.slug == slug and (kind is None or p.kind == kind)), None
         )
+
+
+def campaign_page_meta(title: str, description: str) -> dict[str, str]:
+    """Frontmatter of a page kept out of search engines and the site's own search."""
+    return {"title": html_text(title), "description": html_text(description)}
 
 
 def guide_uri(entry: Entry[Guide]) -> str:
@@ -408,4 +414,7 @@ def render_site(
         ]
         pages.extend(champion_pages)
         nav.append({"Our patient champions": [{esc(p.title): p.src_uri} for p in champion_pages]})
+    from .campaigns import campaign_pages  # campaigns builds on this module's renderer
+
+    pages.extend(campaign_pages(renderer))
     return RenderedSite(pages, nav)

@@ -27,7 +27,7 @@ from .render import champion_uri, guide_uri, line_uri, page_url, story_uri
 from .report_html import render_html, site_settings, summary_text
 from .schema import NEXT_STEPS, STAGES, STORY_STAGE
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: campaigns, outcomes, page views and questions (docs/report.md)
 JOURNEY = (*STAGES, STORY_STAGE)
 THIN_CLUSTER = 3  # a topic with fewer cluster guides than this is thin
 EXPIRY_WINDOWS = (30, 60, 90)  # days: consents of published stories expiring soon
@@ -305,6 +305,30 @@ def analyse(result: CheckResult, grade_max: float = DEFAULT_GRADE_MAX) -> Report
     }
 
 
+def add_measures(data: Report, result: CheckResult, root: Path, site_url: str | None) -> None:
+    """Add the flywheel dashboard (outcomes, page views, questions) to the report's data, with
+    the measurement files' problems by file, line and column (never a cell's content)."""
+    from .dashboard import measured
+
+    extra, measures = measured(result, root, site_url)
+    data.update(extra)
+    data["version"] = REPORT_VERSION
+    data["measurement_problems"] = [p.as_dict() for p in measures.problems]
+    found = extra["outcomes"]
+    data["summary"].update(
+        {
+            "measurement_files": len(extra["files"]),
+            "measurement_errors": sum(p.severity == "error" for p in measures.problems),
+            "weeks_measured": len(found["weeks"]),
+            "active_campaigns": sum(c["state"] == "active" for c in found["campaigns"]),
+            "read_no_step": len(found["read_no_step"]),
+            "friction": len(found["friction"]),
+            "questions": len(extra["questions"]["questions"]),
+            "backlog_questions": len(extra["questions"]["backlog"]),
+        }
+    )
+
+
 def check_out_dir(root: Path, out: Path) -> None:
     """Refuse an output folder inside `site/` or a content folder: the report names
     unpublished work, and the generator never writes into content."""
@@ -329,6 +353,7 @@ def write_report(
     out: Path,
     grade_max: float = DEFAULT_GRADE_MAX,
     site_name: str | None = None,
+    site_url: str | None = None,
 ) -> Report:
     """Write `index.html` and `report.json` into `out` and return the report's data.
 
@@ -336,6 +361,7 @@ def write_report(
     that cannot be written into a FlywheelError too, never a traceback."""
     check_out_dir(root, out)
     data = analyse(result, grade_max)
+    add_measures(data, result, root, site_url)
     settings = site_settings(root)
     html = render_html(data, site_name or settings.name, fictional=settings.fictional)
     try:

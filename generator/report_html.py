@@ -62,6 +62,41 @@ def gap_sentence(name: str, stage: str) -> str:
     return f"{name} has no published {stage} guide."
 
 
+def trend_charts(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(caption, inline SVG) of the report's trend charts; none without measured weeks."""
+    from .charts import line_chart
+
+    found = data.get("outcomes") or {}
+    weeks = found.get("weeks") or []
+    if not weeks:
+        return []
+    trend = found["trend"]
+    charts = [
+        ("Page views per week", line_chart("Page views per week", weeks, {"views": trend["views"]})),
+        (
+            "Care steps per week: started, completed, attended",
+            line_chart(
+                "Care steps per week",
+                weeks,
+                {k: trend[k] for k in ("started", "completed", "attended")},
+            ),
+        ),
+    ]
+    if found.get("campaign_trend"):
+        charts.append(
+            (
+                "Care steps started per week, by campaign",
+                line_chart("Care steps started per week by campaign", weeks, found["campaign_trend"]),
+            )
+        )
+    return charts
+
+
+def percent(rate: float | None) -> str:
+    """0.2097 -> '21%'; no rate -> '-'."""
+    return "-" if rate is None else f"{100 * rate:.0f}%"
+
+
 def render_html(data: dict[str, Any], site_name: str, fictional: bool = False) -> str:
     """The report page: self-contained HTML with inline CSS and no script."""
     top = max((n for row in data["coverage"].values() for n in row.values()), default=0)
@@ -76,6 +111,8 @@ def render_html(data: dict[str, Any], site_name: str, fictional: bool = False) -
             level=lambda n: heat_level(n, top),
             gap_sentence=gap_sentence,
             rules=RULES,
+            charts=trend_charts(data),
+            percent=percent,
         )
     )
 
@@ -145,6 +182,20 @@ def summary_text(data: dict[str, Any], out: Path | str) -> str:
     grade_max = quality["reading_grade_max"]
     if grade_max > 0:
         lines.append(_count_line(f"above reading grade {grade_max:g}", len(hard), _listed(hard, 3)))
+    found = data.get("outcomes") or {}
+    if found.get("weeks"):
+        movers = [f"{m['id']} {m['metric']} {m['change']:+g}" for m in found["movers"]]
+        lines.append(f"  weeks measured: {len(found['weeks'])}, this week {found['this_week']}; "
+                     f"movers: {_listed(movers, 3)}")
+        read = [f"{p['page']} ({p['views']} views)" for p in found["read_no_step"]]
+        lines.append(_count_line("read often, no care step", len(read), _listed(read, 3)))
+        friction = [f"{f['service_line']} {f['care_step']} {percent(f['completed_per_started'])} completed"
+                    for f in found["friction"]]
+        lines.append(_count_line("steps started but not completed", len(friction), _listed(friction, 3)))
+    backlog = (data.get("questions") or {}).get("backlog") or []
+    if backlog:
+        asked = [f"\"{q['question']}\" ({q['asked']})" for q in backlog]
+        lines.append(_count_line("questions no guide answers", len(asked), _listed(asked, 2)))
     if s["errors"]:
         lines.append(
             f"  content errors: {s['errors']} (the report covers what loaded; run flywheel check)"

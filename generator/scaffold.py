@@ -89,7 +89,7 @@ def _choose(project_choices: list[str], value: str | None, what: str, field: str
 
 def scaffold(project: Project, kind: str, options: dict[str, Any], ask=None, today: dt.date | None = None) -> Path:
     """Create the new file and return its path. `ask(what, choices)` prompts in a terminal."""
-    title = options.get("title") or (ask("title", []) if ask else None)
+    title = options.get("title") or _from_question(options.get("question")) or (ask("title", []) if ask else None)
     if not title:
         raise FlywheelError("--title is required")
     slug = options.get("slug") or slugify(title)
@@ -130,6 +130,12 @@ def scaffold(project: Project, kind: str, options: dict[str, Any], ask=None, tod
     except FileExistsError:
         raise FlywheelError(f"{path.relative_to(project.root).as_posix()} already exists; nothing was written") from None
     return path
+
+
+def _from_question(question: str | None) -> str | None:
+    """A backlog question as a guide's title: 'What can I take for insomnia?' as it was asked."""
+    text = " ".join((question or "").split())
+    return text[:120] or None
 
 
 def _free_record_id(project: Project, named: set[str], today: dt.date) -> str:

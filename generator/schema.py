@@ -82,6 +82,9 @@ class CareSteps(Schema):
     intake: CareStep = Field(description="The intake form for new patients.")
     scheduling: CareStep = Field(description="Booking a visit.")
     triage: CareStep | None = Field(None, description="Urgent triage notice; present only on urgent pathways.")
+    urgent: CareStep | None = Field(
+        None, description="Optional same-day route between routine scheduling and 911."
+    )
 
 
 class Topic(Schema):
@@ -224,3 +227,42 @@ class ConsentRecord(Schema):
         "as `check` prints them (e.g. `phone:56e9bcfb`).",
     )
 
+
+
+CAMPAIGN_STEPS = ("intake", "scheduling", "urgent")
+
+
+class Landing(Schema):
+    """What a campaign's landing page shows: its own title and summary, and the pieces it lists."""
+
+    title: Text = Field(description="The landing page's title.")
+    summary: Text = Field(description="One line under the title (at most 160 characters).")
+    guides: TextList = Field(
+        default_factory=list, description="Slugs of guides to list; drafts are never listed."
+    )
+    stories: TextList = Field(
+        default_factory=list,
+        description="Slugs of stories to list, each only while the consent gate publishes it.",
+    )
+
+
+class Campaign(Schema):
+    """`campaigns/<id>.yml`: a campaign for one care pathway, with a landing page that matches
+    the appointment it fills. The id is the file name without `.yml`."""
+
+    name: Text = Field(description="The campaign's name, for the team and the report.")
+    service_line: Text = Field(description="The slug of a file in `service_lines/`.")
+    care_step: Literal["intake", "scheduling", "urgent"] = Field(
+        description="The care step its call to action leads to: intake, scheduling or urgent."
+    )
+    appointment_type: Text = Field(
+        description="The appointment it fills, e.g. 'New patient heart evaluation'."
+    )
+    starts_on: Date = Field(description="First day the landing page is built, YYYY-MM-DD.")
+    ends_on: Date = Field(description="Last day the landing page is built, YYYY-MM-DD.")
+    landing: Landing = Field(description="The landing page: title, summary, guides and stories.")
+    channels: TextList = Field(
+        default_factory=list,
+        description="Where the campaign runs (email, search, social, print...): "
+        "`flywheel campaign links` tags the address for each as `utm_source`.",
+    )

@@ -689,6 +689,9 @@ def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
     check_stray_content(project)
     check_references(project)
     check_pillars(project)
+    from .campaigns import load_campaigns  # campaigns reuses this module's checks
+
+    load_campaigns(project)
     project.problems.sort(key=lambda p: (p.path, p.line or 0, p.code))
     return project
 

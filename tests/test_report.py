@@ -63,6 +63,14 @@ def test_report_json_has_the_clinics_exact_numbers(clinic, capsys):
     assert (code, err) == (0, "")
     data = report_json(clinic)
     assert data["summary"] == {
+        "active_campaigns": 0,
+        "backlog_questions": 0,
+        "friction": 0,
+        "measurement_errors": 0,
+        "measurement_files": 0,
+        "questions": 0,
+        "read_no_step": 0,
+        "weeks_measured": 0,
         "above_reading_grade": 1,
         "broken_links": 2,
         "consents_expiring_90": 2,
