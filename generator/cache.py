@@ -1,23 +1,38 @@
-"""A cache of parsed frontmatter and identifier scans, keyed on content, never on time.
+"""A cache of parsed frontmatter, reading grades, rendered story bodies and identifier scans.
 
-Every entry is keyed by a hash of the exact text it was computed from (plus the version of
-the code that computed it), so a hit can never change an answer: edited text is new text.
-It lives in `.flywheel-cache/` at the project root, outside the content folders, and a cache
-that cannot be read or written is simply not used.
+A cache may make Flywheel faster, never different. Everything in the working tree may have
+been written by a stranger (a cache committed by mistake, a hostile pull request), so:
+
+- entries are data, never code: JSON, read with `json.loads`, turned back into Flywheel's own
+  types by this module; nothing in it can run when it is read;
+- every entry is keyed by the kind of value and a hash of the exact input it was computed from
+  (plus the version of the code that computed it), so edited text is a miss;
+- the file carries an HMAC made with a key that lives outside every project
+  (`$XDG_CACHE_HOME/flywheel/cache-key`, created on first use, readable by its owner only).
+  A cache file this machine's user did not write, or one edited afterwards, fails the check and
+  is ignored whole: at worst a poisoned cache costs the time of a cold run.
+
+A cache that cannot be read or written is simply not used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
+import math
 import os
-import pickle
+import secrets
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .errors import Problem, Severity
+
 CACHE_DIR = ".flywheel-cache"
-_CODE_FILES = ("load.py", "identifiers.py", "readability.py", "gate.py", "cache.py")
+_CODE_FILES = ("load.py", "identifiers.py", "readability.py", "sanitize.py", "cache.py", "errors.py")
+_MAX_BYTES = 512 * 1024 * 1024
 
 
 def _code_version() -> str:
@@ -29,20 +44,103 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
+def _machine_key() -> bytes | None:
+    """This user's cache key, kept outside every project; None when it cannot be kept."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flywheel"
+    path = base / "cache-key"
+    try:
+        if path.exists():
+            key = path.read_bytes()
+            return key if len(key) == 32 else None
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _plain(value: Any) -> bool:
+    """True when JSON gives `value` back exactly: str keys, no tuples, sets, bytes or NaN."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def encode(value: Any) -> Any:
+    """A cached value as JSON data, or raise ValueError when it has no exact JSON form."""
+    from .identifiers import Finding
+    from .load import Document
+
+    if isinstance(value, Document):
+        if not _plain(value.data):
+            raise ValueError("frontmatter with values JSON cannot hold exactly")
+        return {
+            "document": [value.path, value.data, [[list(k), n] for k, n in value.lines.items()], value.first_line]
+        }
+    if isinstance(value, list) and value and all(isinstance(v, Problem) for v in value):
+        return {"problems": [[p.path, p.line, p.code, p.field, p.message, p.hint, str(p.severity)] for p in value]}
+    if isinstance(value, list) and all(isinstance(v, Finding) for v in value):
+        return {"findings": [[f.kind, f.line, f.id] for f in value]}
+    if isinstance(value, (str, float, int)) and _plain(value):
+        return {"value": value}
+    raise ValueError(f"cannot cache a {type(value).__name__}")
+
+
+def decode(data: Any) -> Any:
+    """The value `encode` wrote; ValueError (or a type error) for anything else."""
+    from .identifiers import Finding
+    from .load import Document
+
+    (tag, body), = data.items()
+    if tag == "document":
+        path, payload, lines, first_line = body
+        return Document(str(path), payload, {tuple(map(str, k)): int(n) for k, n in lines}, first_line=int(first_line))
+    if tag == "problems":
+        return [Problem(p, ln, c, f, m, h, Severity(s)) for p, ln, c, f, m, h, s in body]
+    if tag == "findings":
+        return [Finding(str(k), int(n), str(i)) for k, n, i in body]
+    if tag == "value" and isinstance(body, (str, float, int)):
+        return body
+    raise ValueError(f"unknown cache entry {tag!r}")
+
+
 class Cache:
-    """A dictionary persisted with pickle; `memo(kind, text, compute)` is the whole interface."""
+    """`memo(kind, text, compute)` is the whole interface; `fill` stores work done elsewhere."""
 
     def __init__(self, folder: Path | None):
-        self.path = folder / f"check-{_code_version()}.pickle" if folder else None
-        self.entries: dict[tuple[str, bytes], Any] = {}
-        self.used: set[tuple[str, bytes]] = set()
+        self.key_bytes = _machine_key() if folder else None
+        self.path = folder / f"check-{_code_version()}.json" if folder and self.key_bytes else None
+        self.entries: dict[str, Any] = {}  # key -> encoded value
+        self.used: set[str] = set()
         self.dirty = False
-        if self.path is not None and self.path.exists():
-            try:
-                with self.path.open("rb") as handle:
-                    self.entries = pickle.load(handle)
-            except Exception:  # a damaged cache is a miss, never an error
-                self.entries = {}
+        if self.path is not None:
+            self.entries = self._load()
+
+    def _mac(self, payload: bytes) -> str:
+        assert self.key_bytes is not None
+        return hmac.new(self.key_bytes, payload, hashlib.sha256).hexdigest()
+
+    def _load(self) -> dict[str, Any]:
+        assert self.path is not None
+        try:
+            if not self.path.is_file() or self.path.stat().st_size > _MAX_BYTES:
+                return {}
+            raw = self.path.read_bytes()
+            mac, _, payload = raw.partition(b"\n")
+            if not hmac.compare_digest(mac.decode("ascii", "replace"), self._mac(payload)):
+                return {}  # not written by this user on this machine, or changed since
+            entries = json.loads(payload)
+            return entries if isinstance(entries, dict) else {}
+        except (OSError, ValueError):
+            return {}
 
     @classmethod
     def for_project(cls, root: Path, enabled: bool = True) -> Cache:
@@ -52,17 +150,28 @@ class Cache:
         return cls(folder)
 
     @staticmethod
-    def key(kind: str, text: str) -> tuple[str, bytes]:
-        return (kind, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+    def key(kind: str, text: str) -> str:
+        """The entry's key: the kind and a hash of the exact input, which cannot collide with
+        another kind's (the kind is hashed with its length in front of it)."""
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(f"{len(kind)}:{kind}\n".encode())
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     @property
     def enabled(self) -> bool:
         return self.path is not None
 
-    def fill(self, key: tuple[str, bytes], value: Any) -> None:
+    def fill(self, key: str, value: Any) -> None:
         """Store a value computed elsewhere (the parallel prefetch) under its key."""
-        self.entries[key] = value
+        try:
+            self.entries[key] = encode(value)
+        except ValueError:
+            return
         self.dirty = True
+
+    def holds(self, key: str) -> bool:
+        return key in self.entries
 
     def memo(self, kind: str, text: str, compute: Callable[[], Any]) -> Any:
         if self.path is None:
@@ -70,28 +179,35 @@ class Cache:
         key = self.key(kind, text)
         self.used.add(key)
         if key in self.entries:
-            return self.entries[key]
+            try:
+                return decode(self.entries[key])
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass  # unreadable entry: compute it again
         value = compute()
-        self.entries[key] = value
-        self.dirty = True
+        try:
+            self.entries[key] = encode(value)
+            self.dirty = True
+        except ValueError:
+            self.entries.pop(key, None)
         return value
 
     def save(self) -> None:
         """Write the entries used in this run (so deleted files age out), atomically."""
         if self.path is None or not self.dirty and len(self.used) == len(self.entries):
             return
-        kept = {key: self.entries[key] for key in self.used if key in self.entries}
+        kept = {key: self.entries[key] for key in sorted(self.used) if key in self.entries}
+        payload = json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             gitignore = self.path.parent / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
-            for stale in self.path.parent.glob("check-*.pickle"):
+            for stale in [*self.path.parent.glob("check-*.json"), *self.path.parent.glob("check-*.pickle")]:
                 if stale != self.path:
                     stale.unlink(missing_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(self._mac(payload).encode("ascii") + b"\n" + payload)
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only checkout still checks, just without a cache

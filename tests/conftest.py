@@ -15,3 +15,12 @@ def pytest_addoption(parser):
         action="store_true",
         help="rewrite tests/golden/ from the current renderer instead of comparing",
     )
+
+
+def pytest_configure(config):
+    # The cache's signing key lives in the user's cache folder; tests get a folder of their own
+    # so they neither read nor create the real one.
+    import os
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="flywheel-test-xdg-")

@@ -35,7 +35,7 @@ def test_no_cache_cold_and_warm_agree(tmp_path, capsys):
     uncached = check_json(root, capsys, "--no-cache")
     assert not (root / ".flywheel-cache").exists()
     cold = check_json(root, capsys)
-    assert list((root / ".flywheel-cache").glob("check-*.pickle"))
+    assert list((root / ".flywheel-cache").glob("check-*.json"))
     warm = check_json(root, capsys)
     assert uncached == cold == warm
     assert "identifier-found" in [r["rule"] for r in uncached["withheld"][0]["reasons"]]
@@ -55,6 +55,70 @@ def test_an_edit_is_never_served_from_the_cache(tmp_path, capsys):
 def test_a_damaged_cache_is_a_miss(tmp_path, capsys):
     root = copy_base(tmp_path)
     first = check_json(root, capsys)
-    for path in (root / ".flywheel-cache").glob("check-*.pickle"):
-        path.write_bytes(b"not a pickle")
+    for path in (root / ".flywheel-cache").glob("check-*.json"):
+        path.write_bytes(b"not a cache")
     assert check_json(root, capsys) == first
+
+
+def _cache_file(root):
+    (path,) = (root / ".flywheel-cache").glob("check-*.json")
+    return path
+
+
+def test_a_committed_pickle_is_never_loaded(tmp_path, capsys):
+    """The first release kept a pickle: one committed to the repository must not run."""
+    import pickle
+
+    root = copy_base(tmp_path)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    folder = root / ".flywheel-cache"
+    folder.mkdir()
+    for name in ("check-0000000000000000.pickle", "check-0000000000000000.json", "preview"):
+        (folder / name).write_bytes(pickle.dumps(Exploit())) if name != "preview" else None
+    before = check_json(root, capsys, "--no-cache")
+    assert check_json(root, capsys) == before
+    assert not marker.exists()
+
+
+def test_a_tampered_cache_changes_no_decision(tmp_path, capsys):
+    """Rewrite the scan entry of a story with an identifier to 'no findings', as a hostile
+    pull request would: the signature no longer matches, so the whole file is ignored."""
+    root = copy_base(tmp_path)
+    story = root / "content/stories/cardiology/walking-again.md"
+    story.write_text(story.read_text() + "\nCall me at (555) 010-4567.\n")
+    honest = check_json(root, capsys)
+    assert "identifier-found" in [r["rule"] for d in honest["withheld"] for r in d["reasons"]]
+    path = _cache_file(root)
+    mac, _, payload = path.read_bytes().partition(b"\n")
+    entries = json.loads(payload)
+    poisoned = {k: ({"findings": []} if "findings" in v else v) for k, v in entries.items()}
+    assert poisoned != entries
+    path.write_bytes(mac + b"\n" + json.dumps(poisoned).encode())
+    assert check_json(root, capsys) == honest
+
+
+def test_a_cache_signed_on_another_machine_is_ignored(tmp_path, capsys, monkeypatch):
+    """A cache written elsewhere (another user's key) and committed: its entries are not used,
+    even when they are well formed and claim a story has no findings."""
+    root = copy_base(tmp_path)
+    story = root / "content/stories/cardiology/walking-again.md"
+    story.write_text(story.read_text() + "\nCall me at (555) 010-4567.\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+    honest = check_json(root, capsys)
+    path = _cache_file(root)
+    mac, _, payload = path.read_bytes().partition(b"\n")
+    entries = {k: ({"findings": []} if "findings" in v else v) for k, v in json.loads(payload).items()}
+    import hashlib
+    import hmac
+
+    foreign_key = (tmp_path / "elsewhere/flywheel/cache-key").read_bytes()
+    body = json.dumps(entries).encode()
+    path.write_bytes(hmac.new(foreign_key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "here"))
+    assert check_json(root, capsys) == honest
+
