@@ -15,6 +15,7 @@ any record in it.
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 import shutil
 import types
 import typing
@@ -216,7 +217,7 @@ def collections(project: Project, choices: Choices | None = None) -> list[dict]:
             for sl in choices.service_lines:
                 fields = model_fields(spec.model, choices, sl, {**spec.defaults, "service_line": sl})
                 fields.append({"label": "Body", "name": "body", "widget": "markdown",
-                               "modes": ["raw", "rich_text"], "hint": _BODY_HINT})
+                               "modes": ["raw"], "hint": _BODY_HINT})
                 out.append({
                     "name": f"{spec.name}-{sl}",
                     "label": f"{spec.label}: {project.service_lines[sl].data.name}",
@@ -406,6 +407,8 @@ def add_admin(root: Path, site_dir: Path, serving: bool) -> None:
 
     if serving and not (root / ADMIN_DIR / "config.yml").is_file():
         return
+    # Decap reads config.yml only when it is served as YAML; Python's table may not know .yml.
+    mimetypes.add_type("text/yaml", ".yml")
     try:
         install_admin(root, site_dir)
     except BundleMissing as exc:
