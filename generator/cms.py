@@ -204,7 +204,8 @@ def model_fields(model: type[BaseModel], choices: Choices, service_line: str | N
 
 
 def _doc_line(model: type[BaseModel]) -> str:
-    return " ".join(line.strip() for line in (model.__doc__ or "").strip().splitlines())
+    """The model's docstring on one line; collection descriptions are plain text, not Markdown."""
+    return " ".join(line.strip() for line in (model.__doc__ or "").strip().splitlines()).replace("`", "")
 
 
 def collections(project: Project, choices: Choices | None = None) -> list[dict]:
