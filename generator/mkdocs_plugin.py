@@ -25,6 +25,7 @@ from mkdocs.utils import CountHandler
 from .assets import STYLESHEET, stylesheet
 from .cache import CACHE_DIR
 from .check import CheckResult, run_check
+from .cms import add_admin
 from .errors import summarize
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
@@ -88,6 +89,7 @@ class FlywheelConfig(Config):
     as_of = c.Optional(c.Type(str))
     campaign_params = c.Type(bool, default=True)
     preview = c.Type(bool, default=False)
+    admin = c.Type(bool, default=False)  # deploy the web editor (admin/) with the site
 
 
 def as_of_date(configured: str | None) -> dt.date | None:
@@ -214,6 +216,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_post_build(self, config) -> None:
         self._forget_sources()
+        if self.command == "serve" or self.config.admin:
+            add_admin(Path(config.config_file_path).parent, Path(config.site_dir), self.command == "serve")
         if self.swap is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)

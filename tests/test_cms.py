@@ -1,0 +1,176 @@
+"""The web editor's configuration: derived from the schema, current, and blind to consent/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import REPO, copy_sample
+
+from generator import cms, schema
+from generator.check import run_check
+from generator.cli import main
+
+
+def walk_fields(fields: list[dict], prefix: str = ""):
+    for f in fields:
+        yield prefix + f["name"], f
+        yield from walk_fields(f.get("fields", []), prefix + f["name"] + ".")
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    return yaml.safe_load((REPO / "admin/config.yml").read_text(encoding="utf-8"))
+
+
+def by_name(config: dict) -> dict[str, dict]:
+    return {c["name"]: c for c in config["collections"]}
+
+
+def test_committed_admin_files_are_up_to_date():
+    project = run_check(REPO).project
+    for rel, text in cms.admin_files(project).items():
+        assert (REPO / rel).read_text(encoding="utf-8") == text, f"{rel} is stale: run `flywheel cms`"
+
+
+def test_cms_check_fails_when_a_topic_is_added(tmp_path, capsys):
+    root = copy_sample(tmp_path)
+    shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
+    assert main(["cms", "--root", str(root)]) == 0
+    assert main(["cms", "--root", str(root), "--check"]) == 0
+    path = root / "service_lines/sleep.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "topics:\n", "topics:\n  restless-legs: {title: Restless legs}\n", 1), encoding="utf-8")
+    assert main(["cms", "--root", str(root), "--check"]) == 1
+    assert "admin/config.yml is out of date: run flywheel cms" in capsys.readouterr().err
+    assert main(["cms", "--root", str(root)]) == 0
+    topic = dict(walk_fields(by_name(yaml.safe_load((root / "admin/config.yml").read_text()))["guides-sleep"]["fields"]))["topic"]
+    assert "restless-legs" in topic["options"]
+
+
+def test_no_collection_reads_or_writes_consent(config):
+    record_ids = sorted(p.stem for p in (REPO / "consent").glob("*.yml"))
+    assert record_ids
+    text = (REPO / "admin/config.yml").read_text(encoding="utf-8")
+    for record in record_ids:
+        assert record not in text
+    paths = [config["media_folder"]]
+    for collection in config["collections"]:
+        paths.append(collection.get("folder", ""))
+        paths += [f["file"] for f in collection.get("files", [])]
+    for path in filter(None, paths):
+        first = Path(path).parts[0]
+        assert first not in cms.PRIVATE_FOLDERS and not path.startswith("consent"), path
+    assert "consent" not in [c.name for c in cms.COLLECTIONS]
+
+
+def test_every_schema_field_is_in_its_collection_with_label_hint_and_required(config):
+    collections = by_name(config)
+    expected = {"guides-cardiology": schema.Guide, "stories-spine": schema.Story, "practice": schema.Practice}
+    for name, model in expected.items():
+        collection = collections[name]
+        fields = collection["fields"] if "fields" in collection else collection["files"][0]["fields"]
+        top = {f["name"]: f for f in fields}
+        for field, info in model.model_fields.items():
+            assert field in top, f"{name} lacks {field}"
+            assert top[field]["hint"] == info.description
+            assert top[field]["required"] == info.is_required()
+            assert top[field]["label"]
+
+
+def test_select_lists_hold_the_choices_that_exist(config):
+    collections = by_name(config)
+    guide = {f["name"]: f for f in collections["guides-cardiology"]["fields"]}
+    assert guide["service_line"]["options"] == ["cardiology", "sleep", "spine", "thyroid"]
+    assert guide["service_line"]["default"] == "cardiology"
+    topics = yaml.safe_load((REPO / "service_lines/cardiology.yml").read_text())["topics"]
+    assert guide["topic"]["options"] == sorted(topics)
+    assert guide["stage"]["options"] == list(schema.STAGES)
+    assert guide["next_step"]["options"] == list(schema.NEXT_STEPS)
+    assert guide["next_step"]["required"] is False
+    story = {f["name"]: f for f in collections["stories-spine"]["fields"]}
+    champions = yaml.safe_load((REPO / "content/champions.yml").read_text())
+    assert story["champion"]["options"] == sorted(champions)
+    assert story["draft"]["default"] is True, "new stories start as drafts"
+    assert guide["draft"]["default"] is False
+
+
+def test_guides_and_stories_have_one_collection_per_service_line_folder(config):
+    folders = sorted(c["folder"] for c in config["collections"] if c.get("format") == "frontmatter")
+    lines = sorted(p.stem for p in (REPO / "service_lines").glob("*.yml"))
+    assert folders == sorted([f"content/guides/{s}" for s in lines] + [f"content/stories/{s}" for s in lines])
+
+
+def test_campaigns_are_a_collection_when_the_schema_declares_them(config, monkeypatch):
+    names = set(by_name(config))
+    assert ("campaigns" in names) == hasattr(schema, "Campaign")
+    assert {"service_lines", "champions", "practice"} <= names
+
+
+def test_admin_lives_outside_content_site_and_docs_dir():
+    settings = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    for folder in ("content", settings["site_dir"], settings["docs_dir"], "service_lines", "consent"):
+        assert not Path(cms.ADMIN_DIR).is_relative_to(folder)
+
+
+def fake_bundle(tmp_path: Path) -> Path:
+    dist = tmp_path / "node_modules/decap-cms/dist"
+    dist.mkdir(parents=True)
+    for name in ("decap-cms.js", "12.decap-cms.js", "cms.js", "12.cms.js", "decap-cms.js.map", "a.wasm",
+                 "decap-cms.js.LICENSE.txt"):
+        (dist / name).write_text(f"// {name}\n")
+    (dist.parent / "LICENSE").write_text("MIT\n")
+    return dist
+
+
+def test_install_admin_copies_the_page_the_stylesheet_and_only_the_bundle_it_loads(tmp_path):
+    root = copy_sample(tmp_path)
+    shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
+    assert main(["cms", "--root", str(root)]) == 0
+    target = cms.install_admin(root, tmp_path / "out", fake_bundle(tmp_path))
+    names = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert names == ["config.yml", "decap-cms/12.decap-cms.js", "decap-cms/LICENSE", "decap-cms/a.wasm",
+                     "decap-cms/decap-cms.js", "decap-cms/decap-cms.js.LICENSE.txt", "flywheel.css", "index.html"]
+    assert (target / "flywheel.css").read_bytes() == cms.STYLESHEET.read_bytes()
+
+
+def test_admin_page_loads_nothing_from_another_host():
+    html = (REPO / "admin/index.html").read_text(encoding="utf-8")
+    assert "http" not in html.replace("http-equiv", "")
+    assert 'src="decap-cms/decap-cms.js"' in html
+
+
+@pytest.mark.parametrize("opt_in", [False, True])
+def test_build_deploys_the_admin_page_only_when_mkdocs_yml_opts_in(tmp_path, opt_in):
+    root = copy_sample(tmp_path)
+    shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
+    assert main(["cms", "--root", str(root)]) == 0
+    shutil.copytree(fake_bundle(tmp_path / "npm").parent, root / "node_modules/decap-cms")
+    if opt_in:
+        settings = root / "mkdocs.yml"
+        settings.write_text(settings.read_text().replace("campaign_params: true", "campaign_params: true\n      admin: true"))
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    assert (root / "site/admin/index.html").exists() == opt_in
+    assert (root / "site/admin/decap-cms/decap-cms.js").exists() == opt_in
+
+
+def test_build_with_admin_but_no_bundle_fails_and_keeps_the_old_site(tmp_path):
+    root = copy_sample(tmp_path)
+    shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
+    assert main(["cms", "--root", str(root)]) == 0
+    settings = root / "mkdocs.yml"
+    settings.write_text(settings.read_text().replace("campaign_params: true", "campaign_params: true\n      admin: true"))
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1
+    assert not (root / "site/admin").exists()
+
+
+def test_cms_refuses_to_write_from_a_project_with_errors(tmp_path, capsys):
+    root = copy_sample(tmp_path)
+    shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
+    path = root / "service_lines/sleep.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Sleep medicine\n", ""), encoding="utf-8")
+    assert main(["cms", "--root", str(root)]) == 1
+    assert not (root / "admin").exists()
+    assert "service_lines/sleep.yml" in capsys.readouterr().err

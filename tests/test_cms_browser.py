@@ -1,0 +1,207 @@
+"""The web editor in a real headless Chromium, against Decap's local backend (decap-server from
+npm, on 127.0.0.1) and `flywheel serve`, both run on a temporary copy of the sample project.
+
+An editor creates a guide and edits a story through the UI; the files appear in the copy, and
+`flywheel check` accepts them (the edited story is withheld until its patient re-approves it).
+A guide missing a required field cannot be saved. FLYWHEEL_SKIP_BROWSER=1 switches this off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import REPO, copy_sample
+from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+from generator.cli import main
+
+DECAP = REPO / "node_modules/decap-cms/dist/decap-cms.js"
+DECAP_SERVER = REPO / "node_modules/decap-server/dist/index.js"
+AS_OF = "2026-11-22"
+
+if os.environ.get("FLYWHEEL_SKIP_BROWSER") == "1":
+    pytest.skip("FLYWHEEL_SKIP_BROWSER=1: browser tests switched off on purpose", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port}")
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory):
+    """(admin URL, project root) with decap-server and flywheel serve running on the copy."""
+    missing = [str(p) for p in (Path(CHROMIUM), DECAP, DECAP_SERVER) if not p.exists()]
+    if missing:
+        pytest.fail(f"the web editor test needs {', '.join(missing)}: run `make test` (npm ci, chromium)")
+    root = copy_sample(tmp_path_factory.mktemp("cms"))
+    for part in ("practice.yml", "admin"):
+        (shutil.copytree if (REPO / part).is_dir() else shutil.copyfile)(REPO / part, root / part)
+    (root / "node_modules").symlink_to(REPO / "node_modules")
+    api, web = free_port(), free_port()
+    config = root / "admin/config.yml"  # the committed config, pointed at this test's decap-server
+    config.write_text(config.read_text().replace("localhost:8081", f"127.0.0.1:{api}"))
+    logs = root.parent
+    env = {**os.environ, "PORT": str(api), "BIND_HOST": "127.0.0.1", "MODE": "fs", "GIT_REPO_DIRECTORY": str(root)}
+    processes = [
+        subprocess.Popen(["node", str(DECAP_SERVER)], env=env, cwd=root,
+                         stdout=open(logs / "decap.log", "w"), stderr=subprocess.STDOUT),
+        subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(web),
+                          "--as-of", AS_OF], cwd=REPO, stdout=open(logs / "serve.log", "w"), stderr=subprocess.STDOUT),
+    ]
+    try:
+        wait_for(api, processes[0])
+        wait_for(web, processes[1], 120)
+        yield f"http://127.0.0.1:{web}/admin/", root
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, editor):
+    admin, _ = editor
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+    page.goto(admin)
+    page.get_by_role("button", name="Login").click()
+    page.get_by_text("Guides: Cardiology").first.wait_for()
+    yield page
+    context.close()
+    assert hosts <= {admin.split("/")[2], f"127.0.0.1:{editor_api_port(editor[1])}"}, hosts
+
+
+def editor_api_port(root: Path) -> int:
+    config = yaml.safe_load((root / "admin/config.yml").read_text())
+    return int(config["local_backend"]["url"].split(":")[2].split("/")[0])
+
+
+def field(page, name: str):
+    return page.locator(f"[id^='{name}-field-']").first
+
+
+def choose(page, name: str, option: str) -> None:
+    control = field(page, name)
+    control.fill(option)
+    page.keyboard.press("Enter")
+
+
+def publish(page) -> None:
+    page.get_by_role("button", name="Publish").first.click()
+    page.get_by_text("Publish now").click()
+
+
+def check(root: Path, capsys) -> dict:
+    capsys.readouterr()
+    main(["check", "--root", str(root), "--as-of", AS_OF, "--format", "json"])
+    return json.loads(capsys.readouterr().out)
+
+
+def fill_guide(page, **skip: bool) -> None:
+    values = {"title": "Heart palpitations: what they mean", "summary": "When a racing or fluttering heart is harmless and when to call.",
+              "reviewed_by": "A. Example, MD"}
+    for name, value in values.items():
+        if not skip.get(name):
+            field(page, name).fill(value)
+    choose(page, "topic", "chest-pain")
+    choose(page, "stage", "learn")
+    field(page, "reviewed_on").fill("2026-11-20")
+    body = page.locator("label[for^='body-field-']").locator("xpath=../..").get_by_role("textbox")
+    body.click()
+    page.keyboard.type("Most palpitations are harmless.\n\n- They can follow coffee\n- Or stress\n")
+
+
+def test_a_guide_missing_a_required_field_cannot_be_saved(page, editor, capsys):
+    admin, root = editor
+    page.goto(admin + "#/collections/guides-cardiology/new")
+    field(page, "title").wait_for()
+    fill_guide(page, reviewed_by=True)
+    before = sorted((root / "content").rglob("*.md"))
+    publish(page)
+    page.get_by_text("missed a required field").wait_for()
+    time.sleep(1)
+    assert sorted((root / "content").rglob("*.md")) == before
+
+
+def test_an_editor_creates_a_guide_that_flywheel_check_accepts(page, editor, capsys):
+    admin, root = editor
+    page.goto(admin + "#/collections/guides-cardiology/new")
+    field(page, "title").wait_for()
+    fill_guide(page)
+    publish(page)
+    path = root / "content/guides/cardiology/heart-palpitations-what-they-mean.md"
+    deadline = time.monotonic() + 20
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert path.exists(), sorted(p.name for p in path.parent.iterdir())
+    text = path.read_text()
+    assert "service_line: cardiology" in text and "reviewed_by: A. Example, MD" in text
+    result = check(root, capsys)
+    assert [p for p in result["problems"] if p["severity"] == "error"] == []
+    assert "heart-palpitations-what-they-mean" in result["published"]["guides"]
+
+
+def test_editing_a_story_withholds_it_until_the_patient_approves_again(page, editor, capsys):
+    admin, root = editor
+    path = root / "content/stories/spine/finding-answers.md"
+    assert "finding-answers" in check(root, capsys)["published"]["stories"]
+    before = path.read_text()
+    page.goto(admin + "#/collections/stories-spine/entries/finding-answers")
+    pull_quote = field(page, "pull_quote")
+    pull_quote.wait_for()
+    pull_quote.fill("I finally felt heard, and believed.")
+    publish(page)
+    deadline = time.monotonic() + 20
+    while path.read_text() == before and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert "I finally felt heard, and believed." in path.read_text()
+    result = check(root, capsys)
+    assert result["ok"], result["problems"]
+    assert "finding-answers" not in result["published"]["stories"]
+    withheld = {d["slug"]: d for d in result["withheld"]}
+    assert withheld["finding-answers"]["rule"] == "consent-fingerprint"
+
+
+def test_nothing_in_the_editor_opens_consent(page, editor):
+    admin, root = editor
+    collections = page.evaluate("() => [...document.querySelectorAll('a[href*=\"#/collections/\"]')].map(a => a.getAttribute('href'))")
+    assert collections and not [c for c in collections if "consent" in c.lower()]
+    page.goto(admin + "#/collections/consent")
+    page.wait_for_timeout(1000)
+    assert "C-2026-014" not in page.inner_text("body")
