@@ -38,10 +38,21 @@ def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
     return config, plugin
 
 
-def build_site(root: Path, result: CheckResult, strict: bool = False) -> None:
-    """Render the checked content into `root/site` (or mkdocs.yml's site_dir); raise on failure."""
+def site_dir(root: Path) -> Path:
+    """The folder a build writes, as mkdocs.yml names it (`site` when it names none)."""
+    from .paths import configured_folders
+
+    return configured_folders(root)["site_dir"]
+
+
+def build_site(root: Path, result: CheckResult, strict: bool = False, withdrawal: bool = False) -> None:
+    """Render the checked content into `root/site` (or mkdocs.yml's site_dir); raise on failure.
+
+    With `withdrawal`, `result` may hold errors: the site is rendered without the pieces that
+    have them, only so that stories withheld today leave the site (withdraw.py)."""
     config, plugin = _config(root, strict, result.gate.as_of)
     plugin.result = result
+    plugin.fail_after_withdrawal = not withdrawal
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("mkdocs %(levelname)s: %(message)s"))

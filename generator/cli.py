@@ -143,7 +143,8 @@ def _progress(message: str) -> None:
 
 
 def cmd_build(args) -> int:
-    from .build import build_site
+    from .build import build_site, site_dir
+    from .withdraw import withdrawals_due
 
     started = time.monotonic()
     _progress("checking content and consent…")
@@ -152,7 +153,15 @@ def cmd_build(args) -> int:
     emit(result, "text", sys.stderr if not failing else sys.stdout)
     if failing:
         why = f"{len(result.errors)} error(s)" if result.errors else f"--strict treats the {len(failing)} warning(s) as errors"
-        print(f"build stopped ({why}): site/ left as it was", file=sys.stderr)
+        due = withdrawals_due(site_dir(args.root), result)
+        if not due:
+            print(f"build stopped ({why}): site/ left as it was", file=sys.stderr)
+            return EXIT_ERRORS
+        # Withdrawal always deploys: the old site shows stories that are now withheld.
+        print(f"build failed ({why}), but site/ shows {len(due)} story(ies) now withheld ({', '.join(due)}): "
+              "rebuilding site/ from today's content, without the pieces that have errors", file=sys.stderr)
+        build_site(args.root, result, strict=False, withdrawal=True)
+        print(f"site/ rebuilt to withdraw {', '.join(due)}; the build still failed ({why})", file=sys.stderr)
         return EXIT_ERRORS
     _progress(f"rendering {len(result.gate.published('guide'))} guides and {len(result.gate.published('story'))} stories…")
     if _interactive():

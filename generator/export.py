@@ -16,21 +16,37 @@ import yaml
 from .assets import STYLESHEET, stylesheet
 from .check import CheckResult
 from .errors import FlywheelError
+from .paths import refuse_published
 from .render import render_site
 
-FORBIDDEN = ("content", "service_lines", "consent", "site")
+MARKER = ".flywheel-export"
+
+
+def _claim(out: Path, root: Path) -> Path:
+    """The export folder, if Flywheel may write it: new or empty, or made by an earlier export
+    (it holds the marker). Anything else is refused: an export replaces only what it made."""
+    target = refuse_published(out, root, "export")
+    if target.exists() and not target.is_dir():
+        raise FlywheelError(f"refusing to export into {out}: it is a file")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise FlywheelError(
+            f"refusing to export into {out}: the folder has files that flywheel export did not write; "
+            "choose a new or empty folder"
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    (target / MARKER).write_text("Written by `flywheel export`; the next export replaces docs/, overrides/ and mkdocs.yml here.\n", encoding="utf-8")
+    return target
 
 
 def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = True) -> Path:
     """Write out/docs/** and out/mkdocs.yml (nav included, flywheel plugin removed)."""
-    resolved = out.resolve()
-    if any(resolved.is_relative_to((root / name).resolve()) for name in FORBIDDEN) or resolved == root.resolve():
-        raise FlywheelError(f"refusing to export into {out}: choose a folder outside the project's content and site/")
+    out = _claim(out, root)
     config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
     rendered = render_site(result, site_name=config.get("site_name", "Our practice"), campaign=campaign)
     docs = out / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
+    for made in (docs, out / "overrides"):
+        if made.is_dir() and not made.is_symlink():
+            shutil.rmtree(made)
     static = root / config.get("docs_dir", "docs")
     if static.is_dir():
         shutil.copytree(static, docs)

@@ -29,6 +29,7 @@ from .cms import add_admin
 from .errors import summarize
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
+from .withdraw import scrub, withdrawals_due
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
 
@@ -115,10 +116,14 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.result: CheckResult | None = None  # set by `flywheel build` to skip a second check
+        self.checked: CheckResult | None = None  # what this build renders (never reused)
         self.site: RenderedSite | None = None
         self.swap: SiteSwap | None = None
         self.warnings = CountHandler()
         self.source_names: SourceNames | None = None
+        # Stories withdrawn by a build that fails but must still replace site/ (see withdraw.py).
+        self.withdrawing: list[str] = []
+        self.fail_after_withdrawal = True  # `flywheel build` reports the failure itself
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -132,9 +137,21 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 "flywheel: preview is only for `flywheel serve` / `mkdocs serve`, never for a build"
             )
         result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+        self.checked, self.withdrawing = result, []
         if not result.ok:
-            raise PluginError(
-                "flywheel: the content has errors; nothing was built\n" + summarize(result.errors)
+            due = withdrawals_due(Path(config.site_dir), result) if self.command == "build" else []
+            if not due:
+                raise PluginError(
+                    "flywheel: the content has errors; nothing was built, site/ left as it was\n"
+                    + summarize(result.errors)
+                )
+            # Withdrawal always deploys: rebuild without the pieces that have errors.
+            self.withdrawing = due
+            log.error(
+                "flywheel: the content has errors, but site/ shows %d story(ies) that are now withheld "
+                "(%s): rebuilding it from today's content without the pieces that have errors",
+                len(due),
+                ", ".join(due),
             )
         for decision in result.gate.withheld:
             log.info("withheld %s %s: %s", decision.kind, decision.slug, decision.reason)
@@ -221,15 +238,38 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.swap is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if config.strict and self.warnings.get_counts():
-            self.swap.discard()  # MkDocs aborts right after this hook; keep the old site
-        else:
-            self.swap.commit()
-        self.swap = None
+        swap, self.swap = self.swap, None
+        if config.strict and self.warnings.get_counts() and not self.withdrawing:
+            assert self.checked is not None
+            self.withdrawing = withdrawals_due(swap.site_dir, self.checked)
+            if not self.withdrawing:
+                swap.discard()  # MkDocs aborts right after this hook; keep the old site
+                return
+            log.error(
+                "flywheel: strict mode fails this build, but site/ is replaced anyway to withdraw %s",
+                ", ".join(self.withdrawing),
+            )
+        swap.commit()
+        if self.withdrawing and self.checked is not None and not self.checked.ok and self.fail_after_withdrawal:
+            self.withdrawing = []
+            raise PluginError(
+                "flywheel: the content has errors; site/ was rebuilt only to withdraw stories that are "
+                "now withheld\n" + summarize(self.checked.errors)
+            )
 
     def on_build_error(self, error: Exception) -> None:
         self._forget_sources()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.swap is not None:
-            self.swap.discard()
-            self.swap = None
+        if self.swap is None:
+            return
+        site_dir = self.swap.site_dir
+        self.swap.discard()
+        self.swap = None
+        if self.checked is not None and (due := withdrawals_due(site_dir, self.checked)):
+            deleted = scrub(site_dir, due)
+            log.error(
+                "flywheel: the build failed and site/ showed %s, which are now withheld: deleted the "
+                "%d file(s) that showed or linked to them",
+                ", ".join(due),
+                len(deleted),
+            )

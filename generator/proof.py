@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import FlywheelError
+from .paths import refuse_published
 from .gate import ANONYMOUS_CREDIT, champion_credit
 from .shown import shown_fields, story_fingerprint
 from .project import Entry, Project
@@ -56,9 +57,7 @@ def write_proof(project: Project, story: Entry[Story], site_name: str, out: Path
     if story.data.service_line not in project.service_lines:
         raise FlywheelError(f"{story.path}: fix the story's service_line before making a proof")
     path = out or project.root / PROOFS_DIR / f"{story.id}.html"
-    site = (project.root / "site").resolve()
-    if path.resolve().is_relative_to(site):
-        raise FlywheelError("a proof holds unpublished text and is never written inside site/")
+    refuse_published(path, project.root, "proof (it holds unpublished text)")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(proof_html(project, story, site_name), encoding="utf-8")
     return path

@@ -32,9 +32,10 @@ JOURNEY = (*STAGES, STORY_STAGE)
 THIN_CLUSTER = 3  # a topic with fewer cluster guides than this is thin
 EXPIRY_WINDOWS = (30, 60, 90)  # days: consents of published stories expiring soon
 REVIEW_DUE_SOON = 30  # days: medical reviews falling due soon
-FORBIDDEN_OUTPUTS = ("site", "content", "service_lines", "consent")
 
 Report = dict[str, Any]
+
+from .paths import refuse_published  # noqa: E402
 
 __all__ = ["analyse", "check_out_dir", "link_graph", "link_targets", "summary_text", "write_report"]
 
@@ -330,15 +331,9 @@ def add_measures(data: Report, result: CheckResult, root: Path, site_url: str | 
 
 
 def check_out_dir(root: Path, out: Path) -> None:
-    """Refuse an output folder inside `site/` or a content folder: the report names
-    unpublished work, and the generator never writes into content."""
-    resolved = out.resolve()
-    for name in FORBIDDEN_OUTPUTS:
-        if resolved.is_relative_to((root / name).resolve()):
-            raise FlywheelError(
-                f"the report names unpublished work and is never written inside {name}/ "
-                f"({out}): choose another --out, e.g. {root / 'report'}"
-            )
+    """Refuse an output folder where it would be published or read as content: the report
+    names unpublished work (paths.refuse_published)."""
+    refuse_published(out, root, "report")
 
 
 def _write_if_changed(path: Path, text: str) -> None:

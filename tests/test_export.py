@@ -26,4 +26,4 @@ def test_export_refuses_the_content_folders(tmp_path, capsys):
     root = copy_base(tmp_path)
     site_settings(root)
     assert main(["export", str(root / "content/out"), "--root", str(root)]) == 1
-    assert "refusing to export" in capsys.readouterr().err
+    assert "refusing to write the export into" in capsys.readouterr().err

@@ -1,0 +1,99 @@
+"""Where things are published, as the configuration says, and where generated output may go.
+
+Proofs, reports, exports and previews hold unpublished text (a withheld story, a draft). They
+are refused inside every folder that is published or read as content: `site_dir` and `docs_dir`
+as mkdocs.yml names them (never assumed to be `site` and `docs`), the content folders, and any
+folder that contains one of those. A value only becomes a path through `safe_join`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from .errors import FlywheelError
+
+CONTENT_FOLDERS = ("content", "service_lines", "consent", "campaigns", "outcomes", "questions")
+
+
+class _Tolerant(yaml.SafeLoader):
+    """Reads mkdocs.yml without running anything: `!ENV` as MkDocs resolves it, any other tag
+    (`!!python/name:...`, `!relative`) as nothing."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        items = loader.construct_sequence(node)  # type: ignore[arg-type]
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    return next((os.environ[str(n)] for n in names if str(n) in os.environ), default)
+
+
+_Tolerant.add_constructor("!ENV", _env)
+_Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
+_Tolerant.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def _read_config(config_file: Path, depth: int = 0) -> dict:
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Tolerant) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise FlywheelError(f"{config_file.name} cannot be read, so where the site is published is unknown: {exc}") from None
+    if not isinstance(data, dict):
+        raise FlywheelError(f"{config_file.name} is not a mapping, so where the site is published is unknown")
+    parent = data.get("INHERIT")
+    if isinstance(parent, str) and depth < 5:
+        return _read_config(config_file.parent / parent, depth + 1) | data
+    return data
+
+
+def configured_folders(root: Path) -> dict[str, Path]:
+    """`site_dir` and `docs_dir` (and the theme's `custom_dir`, when set), resolved against the
+    folder of mkdocs.yml as MkDocs resolves them."""
+    root = Path(root)
+    config_file = root / "mkdocs.yml"
+    data = _read_config(config_file) if config_file.is_file() else {}
+    folders = {}
+    for key, default in (("site_dir", "site"), ("docs_dir", "docs")):
+        value = data.get(key)
+        folders[key] = (root / (value if isinstance(value, str) and value else default)).resolve()
+    theme = data.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        folders["custom_dir"] = (root / theme["custom_dir"]).resolve()
+    return folders
+
+
+def protected_folders(root: Path) -> dict[str, Path]:
+    """Every folder generated output must stay out of: what is published and what is read."""
+    folders = {name: (Path(root) / name).resolve() for name in CONTENT_FOLDERS}
+    folders.update(configured_folders(root))
+    return folders
+
+
+def refuse_published(out: Path, root: Path, what: str) -> Path:
+    """`out`, resolved, unless it lies inside (or contains) a protected folder or the project
+    itself; then FlywheelError saying where it may go instead."""
+    target = Path(out).resolve()
+    project = Path(root).resolve()
+    if target == project or project.is_relative_to(target):
+        raise FlywheelError(f"refusing to write the {what} into {out}: that is the project itself or a folder above it")
+    for name, folder in protected_folders(root).items():
+        if target == folder or target.is_relative_to(folder) or folder.is_relative_to(target):
+            shown = os.path.relpath(folder, project) if folder.is_relative_to(project) else str(folder)
+            raise FlywheelError(
+                f"refusing to write the {what} into {out}: it would land in {shown} ({name}), "
+                "where it would be published or read as content; choose a folder outside them"
+            )
+    return target
+
+
+def safe_join(base: Path, *parts: str) -> Path:
+    """`base/parts...`, refusing any result outside `base` (as Werkzeug's safe_join does)."""
+    base = Path(base).resolve()
+    joined = base.joinpath(*parts).resolve()
+    if not joined.is_relative_to(base) or joined == base:
+        raise FlywheelError(f"refusing a path outside {base}: {'/'.join(parts)}")
+    return joined

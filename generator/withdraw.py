@@ -1,0 +1,109 @@
+"""Withdrawal always deploys: no build, failed or not, leaves a withheld story in `site/`.
+
+A failed build normally leaves the previous `site/` as it was, so a broken guide never takes
+good pages offline. But if that previous site shows a story that today's gate withholds (a
+revocation, an expiry, an edit the patient has not approved, a deleted story), keeping it would
+keep publishing the story for as long as the unrelated error stands. So a failed build first
+looks for such traces:
+
+1. none: `site/` is left exactly as it was;
+2. some: the site is rebuilt from the current content with today's gate, leniently: every
+   piece that has errors of its own is left out (the gate withholds it), warnings do not
+   stop it, and the build still reports failure;
+3. if even that rebuild fails, every file of the previous site that shows the story, links to
+   it or indexes the site (search index, sitemap) is deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from .check import CheckResult
+
+_TEXT_SUFFIXES = (".html", ".json", ".xml", ".txt", ".js", ".md", ".gz")
+_STORY_PAGE = re.compile(r"stories/([a-z0-9][a-z0-9-]*)(?:/|\.html)")
+
+
+def _story_slugs_in(site_dir: Path) -> set[str]:
+    """Slugs of the story pages a built site holds (`stories/<slug>/` or `stories/<slug>.html`)."""
+    folder = site_dir / "stories"
+    if not folder.is_dir():
+        return set()
+    slugs = set()
+    for entry in folder.iterdir():
+        name = entry.name.removesuffix(".html")
+        if name != "index" and not name.startswith("."):
+            slugs.add(name)
+    return slugs
+
+
+def _text_files(site_dir: Path):
+    for folder, _dirs, files in os.walk(site_dir):
+        for name in files:
+            if name.endswith(_TEXT_SUFFIXES):
+                yield Path(folder) / name
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            import gzip
+
+            data = gzip.decompress(data)
+        return data.decode("utf-8", "replace")
+    except (OSError, EOFError, ValueError):
+        return ""
+
+
+def unpublished_stories(result: CheckResult) -> set[str]:
+    """Every story slug the project knows that today's gate does not publish."""
+    project, gate = result.project, result.gate
+    known = {slug for slug, (kind, _, _) in project.raw.items() if kind == "story"}
+    known |= {slug for slug, (kind, _) in project.invalid.items() if kind == "story"}
+    known |= set(project.stories) | project.duplicates
+    return {slug for slug in known if not gate.is_published(slug)}
+
+
+def withdrawals_due(site_dir: Path, result: CheckResult) -> list[str]:
+    """Slugs of stories the existing site shows (a page, or a link to one) that today's gate
+    does not publish. Empty when there is no site or nothing in it needs withdrawing."""
+    if not site_dir.is_dir():
+        return []
+    published = set(result.gate.published("story"))
+    due = {slug for slug in _story_slugs_in(site_dir) if slug not in published}
+    watch = unpublished_stories(result) - due
+    if watch:
+        for path in _text_files(site_dir):
+            for slug in _STORY_PAGE.findall(_read(path)):
+                if slug in watch:
+                    due.add(slug)
+                    watch.discard(slug)
+            if not watch:
+                break
+    return sorted(due)
+
+
+def scrub(site_dir: Path, slugs: list[str]) -> list[str]:
+    """Last resort: delete every file of the site that shows or links to one of `slugs`, and
+    the site-wide indexes. Returns the deleted paths, relative to the site."""
+    deleted = []
+    for slug in slugs:
+        for target in (site_dir / "stories" / slug, site_dir / "stories" / f"{slug}.html"):
+            if target.is_dir():
+                shutil.rmtree(target, ignore_errors=True)
+                deleted.append(target.relative_to(site_dir).as_posix() + "/")
+            elif target.exists():
+                target.unlink()
+                deleted.append(target.relative_to(site_dir).as_posix())
+    pattern = re.compile("|".join(rf"stories/{re.escape(s)}(?:/|\.html)" for s in slugs)) if slugs else None
+    for path in list(_text_files(site_dir)):
+        rel = path.relative_to(site_dir).as_posix()
+        indexes = rel.startswith("search/") or rel.startswith("sitemap.xml")
+        if indexes or (pattern is not None and pattern.search(_read(path))):
+            path.unlink(missing_ok=True)
+            deleted.append(rel)
+    return sorted(deleted)
