@@ -91,20 +91,43 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--accept-finding", dest="accepted_findings", action="append", default=[], metavar="ID",
                         help="an identifier finding the patient agreed to publish, e.g. url:7b1810c8 (repeatable)")
 
-    new = commands.add_parser("new", help="scaffold a new guide or story (prompts in a terminal)")
+    new = commands.add_parser("new", help="scaffold a new guide, story or service line, or show a topic's lines (prompts in a terminal)")
     _add_common(new, gated=False)
-    new.add_argument("kind", choices=["guide", "story"])
-    new.add_argument("--title")
-    new.add_argument("--summary")
-    new.add_argument("--slug", help="default: made from the title")
-    new.add_argument("--service-line", dest="service_line")
-    new.add_argument("--topic")
-    new.add_argument("--stage", choices=["learn", "decide", "prepare", "recover"])
-    new.add_argument("--pillar", action="store_true")
-    new.add_argument("--reviewed-by", dest="reviewed_by")
-    new.add_argument("--champion")
+    new.add_argument("kind", choices=["guide", "story", "service-line", "topic"],
+                     help="what to create; `topic` prints the lines to add to a service line file")
+    new.add_argument("--title", help="the title (guide, story, topic)")
+    new.add_argument("--summary", help="one line shown in listings; blank leaves a TODO placeholder")
+    new.add_argument("--slug", help="the file name or id (default: made from the title or name)")
+    new.add_argument("--service-line", dest="service_line", help="the service line's id, a file in service_lines/")
+    new.add_argument("--topic", help="a topic of that service line")
+    new.add_argument("--stage", choices=["learn", "decide", "prepare", "recover"], help="the guide's journey stage")
+    new.add_argument("--pillar", action=argparse.BooleanOptionalAction, default=None,
+                     help="the guide is its topic's pillar, its complete overview (default: no)")
+    new.add_argument("--reviewed-by", dest="reviewed_by", help="the guide's medical reviewer, e.g. 'A. Example, MD'")
+    new.add_argument("--champion", help="the story's champion, an id in content/champions.yml")
     new.add_argument("--consent", help="the consent record id the story will use (default: the next free one)")
-    new.add_argument("--next-step", dest="next_step", choices=["intake", "scheduling", "triage"])
+    new.add_argument("--pull-quote", dest="pull_quote", help="a short quote from the story, in the patient's words")
+    new.add_argument("--material-connection", dest="material_connection",
+                     help="anything the patient received for sharing (FTC disclosure)")
+    new.add_argument("--next-step", dest="next_step", choices=["intake", "scheduling", "triage"],
+                     help="default: the service line's default_next_step")
+    new.add_argument("--name", help="the service line's display name")
+    new.add_argument("--intake-url", dest="intake_url", help="the service line's intake form (default: practice.yml next_step.url)")
+    new.add_argument("--scheduling-url", dest="scheduling_url", help="the service line's booking page (default: practice.yml next_step.url)")
+    new.add_argument("--topic-title", dest="topic_title", help="the new service line's first topic")
+
+    init = commands.add_parser("init", help="create a new practice's project, with no sample content (prompts in a terminal)")
+    init.add_argument("directory", type=Path, metavar="DIR", help="the new project's folder (absent or empty)")
+    from .init import practice_questions
+
+    for question in practice_questions():
+        init.add_argument(question.option, dest=question.dest, metavar="TEXT", help=f"practice.yml {question.key}: {question.description}")
+    init.add_argument("--site-url", default="", metavar="URL", help="the site's public address, e.g. https://www.example.org/")
+    init.add_argument("--flywheel-source", metavar="URL",
+                      help="where CI installs Flywheel from, e.g. git+https://github.com/your-org/flywheel@v0.1.0")
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas of every file type, for editors")
+    schema.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR", help="where to write them (default: schemas/)")
 
     status = consent_sub.add_parser("status", help="every story's gate state and days until its consent expires")
     _add_common(status)
@@ -260,14 +283,51 @@ def _prompt(what: str, choices: list[str]) -> str | None:
 
 
 def cmd_new(args) -> int:
-    from .scaffold import scaffold
+    from .scaffold import scaffold, scaffold_service_line, topic_lines
 
     result = run_check(args.root)
-    options = {k: getattr(args, k) for k in ("title", "summary", "slug", "service_line", "topic", "stage",
-                                              "pillar", "reviewed_by", "champion", "consent", "next_step")}
+    options = {k: v for k, v in vars(args).items() if k not in ("command", "kind", "root")}
     ask = _prompt if sys.stdin.isatty() else None
-    path = scaffold(result.project, args.kind, options, ask=ask)
+    if args.kind == "topic":
+        path, line, snippet = topic_lines(result.project, options, ask=ask)
+        print(f"Add these lines under 'topics:' (line {line}) in {path}:\n\n{snippet}")
+        print("Flywheel never edits a file it did not create; save the file, then run flywheel check.")
+        return EXIT_OK
+    if args.kind == "service-line":
+        path = scaffold_service_line(result.project, options, ask=ask)
+    else:
+        path = scaffold(result.project, args.kind, options, ask=ask)
     print(f"wrote {path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path}")
+    if args.kind == "guide":
+        print("next: write the text, replace every TODO, and fill in reviewed_on once the medical review is done")
+    return EXIT_OK
+
+
+def _ask_text(question: str, suggestion: str | None) -> str | None:
+    shown = f" [{suggestion}]" if suggestion else ""
+    answer = input(f"{question}{shown}: ").strip()
+    return answer or suggestion
+
+
+def cmd_init(args) -> int:
+    from .init import create_project
+
+    given = {k: v for k, v in vars(args).items() if k.startswith("practice_")}
+    ask = _ask_text if sys.stdin.isatty() else None
+    files, guessed = create_project(args.directory, given, ask=ask, site_url=args.site_url, source=args.flywheel_source)
+    print(f"created {args.directory} ({len(files)} files)")
+    print(f"next: cd {args.directory} && flywheel build    (then flywheel serve for a preview)")
+    if guessed:
+        print("next: in requirements.txt, point 'flywheel @ ...' at where your team keeps Flywheel (CI installs from it)")
+    print("next: replace the @your-org teams in .github/CODEOWNERS")
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from .schemafiles import write_schemas
+
+    written = write_schemas(args.out)
+    print(f"wrote {len(written)} schema(s) to {args.out}" if written else f"{args.out} is up to date")
     return EXIT_OK
 
 
@@ -275,6 +335,8 @@ HANDLERS = {
     ("build", None): cmd_build,
     ("serve", None): cmd_serve,
     ("new", None): cmd_new,
+    ("init", None): cmd_init,
+    ("schema", None): cmd_schema,
     ("report", None): cmd_report,
     ("export", None): cmd_export,
     ("story", "proof"): cmd_proof,
@@ -290,6 +352,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     action = getattr(args, "consent_command", None) or getattr(args, "story_command", None)
     handler = HANDLERS[(args.command, action)]
+    if args.command in ("init", "schema"):  # these work outside a project
+        try:
+            return handler(args)
+        except FlywheelError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_ERRORS
     root: Path = args.root
     if not (root / "content").is_dir() and not (root / "service_lines").is_dir():
         print(

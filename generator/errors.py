@@ -37,7 +37,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "bad-choice": (Severity.ERROR, "A value is outside its controlled vocabulary."),
     "bad-url": (Severity.ERROR, "Care step URLs must be `https:` or site-relative (start with `/`)."),
     "summary-too-long": (Severity.ERROR, "Summaries are shown in listings and search results; keep them to 160 characters."),
-    "unknown-service-line": (Severity.ERROR, "`service_line` must name a file in `service_lines/`."),
+    "unknown-service-line": (Severity.ERROR, "`service_line` must name a file in `service_lines/`; `flywheel new service-line` adds one."),
     "unknown-topic": (Severity.ERROR, "`topic` must be one of the topics declared by the service line."),
     "unknown-champion": (Severity.ERROR, "`champion` must be an id in `content/champions.yml`."),
     "unknown-story": (Severity.WARNING, "A consent record's `story` names no story."),

@@ -398,7 +398,8 @@ def check_references(project: Project) -> None:
                     doc,
                     ("service_line",),
                     f"no service line '{line_slug}' in {SERVICE_LINES_DIR}/",
-                    hint=did_you_mean(line_slug, lines),
+                    hint=(did_you_mean(line_slug, lines) or f"service lines: {', '.join(sorted(lines)) or 'none yet'}")
+                    + "; or add one with `flywheel new service-line`",
                 )
             )
         if line is not None and topic is not None and topic not in line.data.topics:

@@ -85,7 +85,7 @@ EXPECTED: dict[str, list[str]] = {
         "content/guides/cardiology/guide-unknown-key.md:7: error: reviewd_by: unknown key 'reviewd_by' [unknown-key]\n    hint: did you mean 'reviewed_by'?",
     ],
     'guide_unknown_service_line.md': [
-        "content/guides/cardiology/guide-unknown-service-line.md:4: error: service_line: no service line 'cardiolgy' in service_lines/ [unknown-service-line]\n    hint: did you mean 'cardiology'?",
+        "content/guides/cardiology/guide-unknown-service-line.md:4: error: service_line: no service line 'cardiolgy' in service_lines/ [unknown-service-line]\n    hint: did you mean 'cardiology'?; or add one with `flywheel new service-line`",
     ],
     'guide_unknown_topic.md': [
         "content/guides/cardiology/guide-unknown-topic.md:5: error: topic: service line 'cardiology' has no topic 'chest-pian' [unknown-topic]\n    hint: did you mean 'chest-pain'?",
