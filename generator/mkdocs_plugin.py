@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from .assets import STYLESHEET, stylesheet
+from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR
 from .check import CheckResult, run_check
 from .errors import summarize
@@ -95,6 +95,18 @@ def as_of_date(configured: str | None) -> dt.date:
         ) from None
 
 
+def use_package_theme(config) -> None:
+    """Serve Flywheel's theme overrides from the installed package, so a practice's
+    repository holds content and settings only. They sit after the practice's own
+    `custom_dir` (which still wins, file by file) and before the theme's own templates."""
+    dirs = config.theme.dirs
+    if str(THEME_DIR) in dirs:
+        return
+    custom = config.theme.custom_dir
+    position = 1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0
+    dirs.insert(position, str(THEME_DIR))
+
+
 class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     """Generates every page and the navigation from the checked, gated content."""
 
@@ -137,6 +149,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         config.nav = self.site.nav
         self._name_sources(root)
         config.extra_css = [STYLESHEET, *[css for css in config.extra_css if css != STYLESHEET]]
+        use_package_theme(config)
         if self.command == "build":
             self.swap = SiteSwap(Path(config.site_dir))
             config.site_dir = str(self.swap.staging)

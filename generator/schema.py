@@ -55,7 +55,8 @@ def _empty_to_none(value: Any) -> Any:
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(lambda v: None if v in (None, "") else _as_date(v))]
 Text = Annotated[str, Field(min_length=1)]
-TextList = Annotated[list[str], BeforeValidator(_as_list)]
+# The JSON Schema says what the loader accepts: one value where a list is expected is a list.
+TextList = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=list[str] | str | None)]
 NextStep = Annotated[Literal["intake", "scheduling", "triage"] | None, BeforeValidator(_empty_to_none)]
 
 
