@@ -229,9 +229,12 @@ def cmd_proof(args) -> int:
 
 def cmd_fingerprint(args) -> int:
     result = run_check(args.root)
-    for story in consent_cmds.find_stories(result.project, args.stories):
+    found, problems = consent_cmds.resolve_stories(result.project, args.stories)
+    for story in found:  # the good ones are printed even when others are not stories
         print(f"{consent_cmds.story_fingerprint(story)}  {story.id}")
-    return EXIT_OK
+    for p in problems:
+        print(p.format(), file=sys.stderr)
+    return EXIT_ERRORS if problems else EXIT_OK
 
 
 def cmd_record(args) -> int:

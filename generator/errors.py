@@ -48,6 +48,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "consent-unknown-record": (Severity.WARNING, "A story names a consent record that does not exist (yet); the story is withheld."),
     "name-exceeds-consent": (Severity.ERROR, "The champion's display name reveals more than the consent's identifiers allow."),
     "consent-expiring": (Severity.WARNING, "A published story's consent expires soon; renew it or the story will be withheld."),
+    "review-in-future": (Severity.ERROR, "A medical review cannot be dated after the build date; write the date it happened."),
     "review-overdue": (Severity.WARNING, "A guide's medical review is older than its service line's review interval."),
     "reading-grade": (Severity.WARNING, "Patient-facing text reads above the configured grade level."),
     "practice-missing": (Severity.WARNING, "There is no `practice.yml`: no practice frame on pages, and the gate's date is taken in UTC."),

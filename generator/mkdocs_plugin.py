@@ -131,7 +131,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             raise PluginError(
                 "flywheel: preview is only for `flywheel serve` / `mkdocs serve`, never for a build"
             )
+        use_package_theme(config)
         result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+        if not result.ok and self.command == "serve":
+            return self._show_problems(result, config)
         if not result.ok:
             raise PluginError(
                 "flywheel: the content has errors; nothing was built\n" + summarize(result.errors)
@@ -149,13 +152,22 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         config.nav = self.site.nav
         self._name_sources(root)
         config.extra_css = [STYLESHEET, *[css for css in config.extra_css if css != STYLESHEET]]
-        use_package_theme(config)
         if self.command == "build":
             self.swap = SiteSwap(Path(config.site_dir))
             config.site_dir = str(self.swap.staging)
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
             logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def _show_problems(self, result: CheckResult, config):
+        """Preview only: the errors as the page in the browser, instead of a hanging request."""
+        from .preview import problems_site
+
+        for problem in result.errors:
+            log.error(problem.format())
+        self.site = problems_site(result.errors, self.site)
+        config.nav = self.site.nav
         return config
 
     def _name_sources(self, root: Path) -> None:

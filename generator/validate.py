@@ -351,6 +351,8 @@ def load_pieces(
     for path in paths:
         doc = _read(read_markdown, path, root, problems, project.cache)
         if doc is None or not _check_slug(path.stem, doc.path, problems):
+            # Listed as withheld like any piece with errors, by its file name, never its text.
+            project.invalid.setdefault(path.stem, (kind, relative(path, root)))
             continue
         slug = path.stem
         if slug in project.raw:
