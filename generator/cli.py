@@ -41,22 +41,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate everything and apply the consent gate")
     _add_common(check)
-    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text",
+                       help="text for people (default), json for tools, github for Actions annotations")
     check.add_argument("--no-cache", action="store_true", help="ignore .flywheel-cache/ (parsed frontmatter)")
 
     build = commands.add_parser("build", help="check, then render the site into site/")
     _add_common(build)
     build.add_argument("--strict", action="store_true", help="fail on warnings too, including MkDocs' link validation")
 
-    serve = commands.add_parser("serve", help="local preview with live reload (withheld pieces shown with a banner)")
+    serve = commands.add_parser(
+        "serve",
+        help="local preview with live reload (withheld pieces shown with a banner)",
+        description="Local preview at http://127.0.0.1:8000/ (change with --host and --port), reloaded as "
+        "files are saved. Content errors show as a page in the browser until they are fixed. Rebuilds "
+        "re-render only pages whose source changed; `flywheel build` is always a full build.",
+    )
     _add_common(serve)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000): http://HOST:PORT/")
     serve.add_argument("--published-only", action="store_true", help="preview exactly what a build would publish")
 
     export = commands.add_parser("export", help="write the gated pages and a plain mkdocs.yml (for Zensical)")
     _add_common(export)
-    export.add_argument("out", type=Path, metavar="DIR")
+    export.add_argument("out", type=Path, metavar="DIR", help="a folder outside the content folders and site/")
 
     report = commands.add_parser("report", help="the flywheel coverage report, written to report/ (never site/)")
     _add_common(report)
@@ -67,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     story_sub = story.add_subparsers(dest="story_command", metavar="ACTION", required=True)
     proof = story_sub.add_parser("proof", help="write a standalone HTML proof of a story, with its fingerprint")
     _add_common(proof, gated=False)
-    proof.add_argument("story", metavar="STORY")
+    proof.add_argument("story", metavar="STORY", help="the story's slug, or its path inside content/stories")
     proof.add_argument("--out", type=Path, help="where to write it (default: proofs/<story>.html)")
 
     consent = commands.add_parser("consent", help="consent fingerprints, records and status")
@@ -75,19 +83,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     fingerprint = consent_sub.add_parser("fingerprint", help="print each story's fingerprint")
     _add_common(fingerprint, gated=False)
-    fingerprint.add_argument("stories", nargs="+", metavar="STORY")
+    fingerprint.add_argument("stories", nargs="+", metavar="STORY",
+                             help="a story's slug, or its path inside content/stories")
 
     record = consent_sub.add_parser("record", help="write a consent record for a story's current text")
     _add_common(record, gated=False)
-    record.add_argument("story", metavar="STORY")
+    record.add_argument("story", metavar="STORY", help="the story's slug, or its path inside content/stories")
     record.add_argument("--id", dest="record_id", help="record id (default: the story's 'consent' key, or the next free C-YEAR-NNN)")
-    record.add_argument("--signed-on", type=_date, required=True, metavar="DATE")
-    record.add_argument("--expires-on", type=_date, required=True, metavar="DATE")
+    record.add_argument("--signed-on", type=_date, required=True, metavar="DATE", help="the date the form was signed")
+    record.add_argument("--expires-on", type=_date, required=True, metavar="DATE",
+                        help="the date the authorization expires, as on the form")
     record.add_argument("--form-ref", required=True, help="where the signed form is kept, e.g. esign/8841")
-    record.add_argument("--signed-by", choices=SIGNERS, default="patient")
-    record.add_argument("--purpose", default=consent_cmds.DEFAULT_PURPOSE)
-    record.add_argument("--scope", nargs="+", choices=SCOPES, default=["website"])
-    record.add_argument("--identifiers", nargs="*", choices=IDENTIFIERS, default=[])
+    record.add_argument("--signed-by", choices=SIGNERS, default="patient", help="who signed (default: patient)")
+    record.add_argument("--purpose", default=consent_cmds.DEFAULT_PURPOSE, help="the purpose, as on the form")
+    record.add_argument("--scope", nargs="+", choices=SCOPES, default=["website"],
+                        help="channels the form covers (default: website)")
+    record.add_argument("--identifiers", nargs="*", choices=IDENTIFIERS, default=[],
+                        help="what may identify the patient, as on the form (default: nothing)")
     record.add_argument("--accept-finding", dest="accepted_findings", action="append", default=[], metavar="ID",
                         help="an identifier finding the patient agreed to publish, e.g. url:7b1810c8 (repeatable)")
 
@@ -131,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = consent_sub.add_parser("status", help="every story's gate state and days until its consent expires")
     _add_common(status)
-    status.add_argument("--format", choices=["text", "json"], default="text")
+    status.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")
     return parser
 
 

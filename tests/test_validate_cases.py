@@ -25,6 +25,15 @@ EXPECTED: dict[str, list[str]] = {
     'guide_alias_bomb.md': [
         'content/guides/cardiology/guide-alias-bomb.md:2: error: anchors and aliases (& and *) are not allowed [yaml-alias]\n    hint: write the value out in full',
     ],
+    'guide_tab_indent.md': [
+        'content/guides/cardiology/guide-tab-indent.md:10: error: YAML does not allow tabs for indentation; use spaces [yaml-syntax]\n    hint: replace the tab at the start of this line with spaces',
+    ],
+    'guide_reviewed_in_future.md': [
+        'content/guides/cardiology/guide-reviewed-in-future.md:8: error: reviewed_on: reviewed on 2026-11-23, after the build date 2026-11-22 [review-in-future]\n    hint: write the date the medical review happened',
+    ],
+    'story_yaml_syntax.md': [
+        'content/stories/cardiology/story-yaml-syntax.md:7: error: YAML syntax error: while scanning a quoted scalar found unexpected end of stream [yaml-syntax]',
+    ],
     'guide_bad_date.md': [
         "content/guides/cardiology/guide-bad-date.md:8: error: reviewed_on: expected a date written YYYY-MM-DD, got '2026-13-01' [bad-date]",
     ],
