@@ -227,8 +227,11 @@ def read_yaml_file(path: Path, root: Path, cache: Cache = NO_CACHE) -> Document:
 
 def read_markdown(path: Path, root: Path, cache: Cache = NO_CACHE) -> Document:
     """Read a Markdown file with YAML frontmatter through python-frontmatter's splitter."""
-    rel = relative(path, root)
-    text = read_text(path, root)
+    return markdown_document(read_text(path, root), relative(path, root), cache)
+
+
+def markdown_document(text: str, rel: str, cache: Cache = NO_CACHE) -> Document:
+    """A Markdown file's text (already read) as a Document; `rel` names it in errors."""
     if not _HANDLER.detect(text):
         raise FlywheelError(
             [
