@@ -4,22 +4,31 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Two stamps: building the site needs only the runtime; the test tools (playwright alone is
+# 165 MB) are installed by `make test`.
+RUNTIME := $(VENV)/.installed-runtime
+TESTING := $(VENV)/.installed-test
+STAMP   := $(TESTING)
 
 .PHONY: site test check serve report clean setup browser bench cms cms-screenshots
 
-setup: $(STAMP)
+setup: $(TESTING)
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; run 'make PYTHON=python3 ...'"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUNTIME)
 
-site: $(STAMP)
-	$(BIN)/flywheel check
+$(TESTING): $(RUNTIME)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(TESTING)
+
+# `flywheel build` checks first and prints every problem once; a separate check would repeat them.
+site: $(RUNTIME)
 	$(BIN)/flywheel build
+	@echo "flywheel is installed in $(BIN)/: run 'source $(BIN)/activate' to type 'flywheel ...' as the docs do"
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
@@ -43,19 +52,19 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 # The web editor (Decap CMS): admin/config.yml from the schema, and its screenshots in the docs.
-cms: $(STAMP)
+cms: $(RUNTIME)
 	$(BIN)/flywheel cms
 
 cms-screenshots: $(STAMP) browser
 	$(BIN)/python -m pytest tests/cms_screenshots.py -q
 
-report: $(STAMP)
+report: $(RUNTIME)
 	$(BIN)/flywheel report
 
-check: $(STAMP)
+check: $(RUNTIME)
 	$(BIN)/flywheel check
 
-serve: $(STAMP)
+serve: $(RUNTIME)
 	$(BIN)/flywheel serve
 
 clean:

@@ -70,6 +70,16 @@ def build_site(root: Path, result: CheckResult, strict: bool = False, withdrawal
         config.plugins.on_shutdown()
 
 
+class QuietDirtyBuild(logging.Filter):
+    """Drop MkDocs' warning, on every preview rebuild, that a dirty build gives 'inaccurate
+    navigation'. The preview chooses dirty rebuilds on purpose (only pages whose generated
+    source changed are re-rendered) and says so in `flywheel serve --help`; a page whose
+    navigation changed shows it once it is re-rendered, and `flywheel build` is always full."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview: bool = True) -> None:
     """Live preview: withheld stories and drafts shown with a banner, pages marked noindex.
 
@@ -80,6 +90,7 @@ def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview:
     if as_of is not None:
         os.environ["FLYWHEEL_AS_OF"] = as_of.isoformat()
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("mkdocs.commands.build").addFilter(QuietDirtyBuild())
     try:
         mkdocs_serve.serve(
             config_file=str(root / "mkdocs.yml"),

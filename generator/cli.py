@@ -41,22 +41,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate everything and apply the consent gate")
     _add_common(check)
-    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text",
+                       help="text for people (default), json for tools, github for Actions annotations")
     check.add_argument("--no-cache", action="store_true", help="ignore .flywheel-cache/ (parsed frontmatter)")
 
     build = commands.add_parser("build", help="check, then render the site into site/")
     _add_common(build)
     build.add_argument("--strict", action="store_true", help="fail on warnings too, including MkDocs' link validation")
 
-    serve = commands.add_parser("serve", help="local preview with live reload (withheld pieces shown with a banner)")
+    serve = commands.add_parser(
+        "serve",
+        help="local preview with live reload (withheld pieces shown with a banner)",
+        description="Local preview at http://127.0.0.1:8000/ (change with --host and --port), reloaded as "
+        "files are saved. Content errors show as a page in the browser until they are fixed. Rebuilds "
+        "re-render only pages whose source changed; `flywheel build` is always a full build.",
+    )
     _add_common(serve)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000): http://HOST:PORT/")
     serve.add_argument("--published-only", action="store_true", help="preview exactly what a build would publish")
 
     export = commands.add_parser("export", help="write the gated pages and a plain mkdocs.yml (for Zensical)")
     _add_common(export)
-    export.add_argument("out", type=Path, metavar="DIR")
+    export.add_argument("out", type=Path, metavar="DIR", help="a folder outside the content folders and site/")
 
     report = commands.add_parser("report", help="the flywheel coverage report, written to report/ (never site/)")
     _add_common(report)
@@ -67,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     story_sub = story.add_subparsers(dest="story_command", metavar="ACTION", required=True)
     proof = story_sub.add_parser("proof", help="write a standalone HTML proof of a story, with its fingerprint")
     _add_common(proof, gated=False)
-    proof.add_argument("story", metavar="STORY")
+    proof.add_argument("story", metavar="STORY", help="the story's slug, or its path inside content/stories")
     proof.add_argument("--out", type=Path, help="where to write it (default: proofs/<story>.html)")
 
     consent = commands.add_parser("consent", help="consent fingerprints, records and status")
@@ -75,46 +83,73 @@ def build_parser() -> argparse.ArgumentParser:
 
     fingerprint = consent_sub.add_parser("fingerprint", help="print each story's fingerprint")
     _add_common(fingerprint, gated=False)
-    fingerprint.add_argument("stories", nargs="+", metavar="STORY")
+    fingerprint.add_argument("stories", nargs="+", metavar="STORY",
+                             help="a story's slug, or its path inside content/stories")
 
     record = consent_sub.add_parser("record", help="write a consent record for the proof the patient approved")
     _add_common(record, gated=False)
-    record.add_argument("story", metavar="STORY")
+    record.add_argument("story", metavar="STORY", help="the story's slug, or its path inside content/stories")
     record.add_argument("--fingerprint", required=True, metavar="SHA256",
                         help="the fingerprint printed on the proof the patient approved; "
                         "nothing is written if the story no longer matches it")
     record.add_argument("--id", dest="record_id", help="record id (default: the story's 'consent' key, or the next free C-YEAR-NNN)")
-    record.add_argument("--signed-on", type=_date, required=True, metavar="DATE")
-    record.add_argument("--expires-on", type=_date, required=True, metavar="DATE")
+    record.add_argument("--signed-on", type=_date, required=True, metavar="DATE", help="the date the form was signed")
+    record.add_argument("--expires-on", type=_date, required=True, metavar="DATE",
+                        help="the date the authorization expires, as on the form")
     record.add_argument("--form-ref", required=True, help="where the signed form is kept, e.g. esign/8841")
-    record.add_argument("--signed-by", choices=SIGNERS, default="patient")
-    record.add_argument("--purpose", default=consent_cmds.DEFAULT_PURPOSE)
-    record.add_argument("--scope", nargs="+", choices=SCOPES, default=["website"])
-    record.add_argument("--identifiers", nargs="*", choices=IDENTIFIERS, default=[])
+    record.add_argument("--signed-by", choices=SIGNERS, default="patient", help="who signed (default: patient)")
+    record.add_argument("--purpose", default=consent_cmds.DEFAULT_PURPOSE, help="the purpose, as on the form")
+    record.add_argument("--scope", nargs="+", choices=SCOPES, default=["website"],
+                        help="channels the form covers (default: website)")
+    record.add_argument("--identifiers", nargs="*", choices=IDENTIFIERS, default=[],
+                        help="what may identify the patient, as on the form (default: nothing)")
     record.add_argument("--accept-finding", dest="accepted_findings", action="append", default=[], metavar="ID",
                         help="an identifier finding the patient agreed to publish, e.g. url:7b1810c8 (repeatable)")
 
-    new = commands.add_parser("new", help="scaffold a new guide or story (prompts in a terminal)")
+    new = commands.add_parser("new", help="scaffold a new guide, story or service line, or show a topic's lines (prompts in a terminal)")
     _add_common(new, gated=False)
-    new.add_argument("kind", choices=["guide", "story"])
-    new.add_argument("--title")
+    new.add_argument("kind", choices=["guide", "story", "service-line", "topic"],
+                     help="what to create; `topic` prints the lines to add to a service line file")
+    new.add_argument("--title", help="the title (guide, story, topic)")
     new.add_argument("--question", help="start a guide from a backlog question (flywheel report): it becomes the title")
-    new.add_argument("--summary")
-    new.add_argument("--slug", help="default: made from the title")
-    new.add_argument("--service-line", dest="service_line")
-    new.add_argument("--topic")
-    new.add_argument("--stage", choices=["learn", "decide", "prepare", "recover"])
-    new.add_argument("--pillar", action="store_true")
-    new.add_argument("--reviewed-by", dest="reviewed_by")
-    new.add_argument("--champion")
+    new.add_argument("--summary", help="one line shown in listings; blank leaves a TODO placeholder")
+    new.add_argument("--slug", help="the file name or id (default: made from the title or name)")
+    new.add_argument("--service-line", dest="service_line", help="the service line's id, a file in service_lines/")
+    new.add_argument("--topic", help="a topic of that service line")
+    new.add_argument("--stage", choices=["learn", "decide", "prepare", "recover"], help="the guide's journey stage")
+    new.add_argument("--pillar", action=argparse.BooleanOptionalAction, default=None,
+                     help="the guide is its topic's pillar, its complete overview (default: no)")
+    new.add_argument("--reviewed-by", dest="reviewed_by", help="the guide's medical reviewer, e.g. 'A. Example, MD'")
+    new.add_argument("--champion", help="the story's champion, an id in content/champions.yml")
     new.add_argument("--consent", help="the consent record id the story will use (default: the next free one)")
-    new.add_argument("--next-step", dest="next_step", choices=["intake", "scheduling", "triage"])
+    new.add_argument("--pull-quote", dest="pull_quote", help="a short quote from the story, in the patient's words")
+    new.add_argument("--material-connection", dest="material_connection",
+                     help="anything the patient received for sharing (FTC disclosure)")
+    new.add_argument("--next-step", dest="next_step", choices=["intake", "scheduling", "triage"],
+                     help="default: the service line's default_next_step")
+    new.add_argument("--name", help="the service line's display name")
+    new.add_argument("--intake-url", dest="intake_url", help="the service line's intake form (default: practice.yml next_step.url)")
+    new.add_argument("--scheduling-url", dest="scheduling_url", help="the service line's booking page (default: practice.yml next_step.url)")
+    new.add_argument("--topic-title", dest="topic_title", help="the new service line's first topic")
+
+    init = commands.add_parser("init", help="create a new practice's project, with no sample content (prompts in a terminal)")
+    init.add_argument("directory", type=Path, metavar="DIR", help="the new project's folder (absent or empty)")
+    from .init import practice_questions
+
+    for question in practice_questions():
+        init.add_argument(question.option, dest=question.dest, metavar="TEXT", help=f"practice.yml {question.key}: {question.description}")
+    init.add_argument("--site-url", default="", metavar="URL", help="the site's public address, e.g. https://www.example.org/")
+    init.add_argument("--flywheel-source", metavar="URL",
+                      help="where CI installs Flywheel from, e.g. git+https://github.com/your-org/flywheel@v0.1.0")
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas of every file type, for editors")
+    schema.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR", help="where to write them (default: schemas/)")
 
     campaign = commands.add_parser("campaign", help="campaigns: landing page links per channel")
     campaign_sub = campaign.add_subparsers(dest="campaign_command", metavar="ACTION", required=True)
     links = campaign_sub.add_parser("links", help="print the landing page address tagged for each channel")
     _add_common(links, gated=False)
-    links.add_argument("campaign", metavar="ID")
+    links.add_argument("campaign", metavar="ID", help="the campaign id, a file name in campaigns/")
 
     cms = commands.add_parser("cms", help="write the web editor's files, admin/config.yml and admin/index.html")
     _add_common(cms, gated=False)
@@ -122,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = consent_sub.add_parser("status", help="every story's gate state and days until its consent expires")
     _add_common(status)
-    status.add_argument("--format", choices=["text", "json"], default="text")
+    status.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")
     return parser
 
 
@@ -237,9 +272,12 @@ def cmd_proof(args) -> int:
 
 def cmd_fingerprint(args) -> int:
     result = run_check(args.root)
-    for story in consent_cmds.find_stories(result.project, args.stories):
+    found, problems = consent_cmds.resolve_stories(result.project, args.stories)
+    for story in found:  # the good ones are printed even when others are not stories
         print(f"{consent_cmds.story_fingerprint(story, result.project)}  {story.id}")
-    return EXIT_OK
+    for p in problems:
+        print(p.format(), file=sys.stderr)
+    return EXIT_ERRORS if problems else EXIT_OK
 
 
 def cmd_record(args) -> int:
@@ -319,14 +357,51 @@ def _prompt(what: str, choices: list[str]) -> str | None:
 
 
 def cmd_new(args) -> int:
-    from .scaffold import scaffold
+    from .scaffold import scaffold, scaffold_service_line, topic_lines
 
     result = run_check(args.root)
-    options = {k: getattr(args, k) for k in ("title", "summary", "slug", "service_line", "topic", "stage",
-                                              "pillar", "reviewed_by", "champion", "consent", "next_step", "question")}
+    options = {k: v for k, v in vars(args).items() if k not in ("command", "kind", "root")}
     ask = _prompt if sys.stdin.isatty() else None
-    path = scaffold(result.project, args.kind, options, ask=ask)
+    if args.kind == "topic":
+        path, line, snippet = topic_lines(result.project, options, ask=ask)
+        print(f"Add these lines under 'topics:' (line {line}) in {path}:\n\n{snippet}")
+        print("Flywheel never edits a file it did not create; save the file, then run flywheel check.")
+        return EXIT_OK
+    if args.kind == "service-line":
+        path = scaffold_service_line(result.project, options, ask=ask)
+    else:
+        path = scaffold(result.project, args.kind, options, ask=ask)
     print(f"wrote {path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path}")
+    if args.kind == "guide":
+        print("next: write the text, replace every TODO, and fill in reviewed_on once the medical review is done")
+    return EXIT_OK
+
+
+def _ask_text(question: str, suggestion: str | None) -> str | None:
+    shown = f" [{suggestion}]" if suggestion else ""
+    answer = input(f"{question}{shown}: ").strip()
+    return answer or suggestion
+
+
+def cmd_init(args) -> int:
+    from .init import create_project
+
+    given = {k: v for k, v in vars(args).items() if k.startswith("practice_")}
+    ask = _ask_text if sys.stdin.isatty() else None
+    files, guessed = create_project(args.directory, given, ask=ask, site_url=args.site_url, source=args.flywheel_source)
+    print(f"created {args.directory} ({len(files)} files)")
+    print(f"next: cd {args.directory} && flywheel build    (then flywheel serve for a preview)")
+    if guessed:
+        print("next: in requirements.txt, point 'flywheel @ ...' at where your team keeps Flywheel (CI installs from it)")
+    print("next: replace the @your-org teams in .github/CODEOWNERS")
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from .schemafiles import write_schemas
+
+    written = write_schemas(args.out)
+    print(f"wrote {len(written)} schema(s) to {args.out}" if written else f"{args.out} is up to date")
     return EXIT_OK
 
 
@@ -354,6 +429,8 @@ HANDLERS = {
     ("build", None): cmd_build,
     ("serve", None): cmd_serve,
     ("new", None): cmd_new,
+    ("init", None): cmd_init,
+    ("schema", None): cmd_schema,
     ("report", None): cmd_report,
     ("export", None): cmd_export,
     ("story", "proof"): cmd_proof,
@@ -374,6 +451,12 @@ def main(argv: list[str] | None = None) -> int:
         or getattr(args, "campaign_command", None)
     )
     handler = HANDLERS[(args.command, action)]
+    if args.command in ("init", "schema"):  # these work outside a project
+        try:
+            return handler(args)
+        except FlywheelError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_ERRORS
     root: Path = args.root
     if not (root / "content").is_dir() and not (root / "service_lines").is_dir():
         print(

@@ -13,31 +13,64 @@ from pathlib import Path
 import yaml
 
 from .check import CheckResult
-from .errors import FlywheelError, did_you_mean, problem
+from .errors import FlywheelError, Problem, did_you_mean, problem
 from .shown import story_fingerprint
 from .project import Entry, Project
 from .schema import RECORD_ID_PATTERN, Story
-from .validate import CONSENT_DIR
+from .validate import CONSENT_DIR, STORIES_DIR
 
 DEFAULT_PURPOSE = "Publication on the practice website to help other patients."
 
 
-def find_stories(project: Project, slugs: list[str]) -> list[Entry[Story]]:
-    """The named stories, or FlywheelError naming each unknown slug with a suggestion."""
-    missing = [s for s in slugs if s not in project.stories]
-    if missing:
-        raise FlywheelError(
-            [
+def story_slug(project: Project, name: str) -> str | Problem:
+    """The slug a STORY argument names: a slug, or a path to a story file that a person pasted
+    (`content/stories/spine/finding-answers.md`), resolved safely; a path outside
+    content/stories is refused, never read."""
+    if "/" not in name and "\\" not in name and not name.endswith(".md"):
+        return name
+    folder = (project.root / STORIES_DIR).resolve()
+    given = Path(name)
+    candidates = [given] if given.is_absolute() else [Path.cwd() / given, project.root / given]
+    for candidate in candidates:
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(folder) and resolved.suffix == ".md" and resolved.is_file():
+            return resolved.stem
+    return problem(
+        "unsafe-path",
+        name,
+        f"'{name}' is not a story file inside {STORIES_DIR}/",
+        hint="name the story by its slug (the file name without .md) or by its path inside content/stories",
+    )
+
+
+def resolve_stories(project: Project, names: list[str]) -> tuple[list[Entry[Story]], list[Problem]]:
+    """The stories named by slug or path, in order, and a problem for each that is not one."""
+    found: list[Entry[Story]] = []
+    problems: list[Problem] = []
+    for name in names:
+        slug = story_slug(project, name)
+        if isinstance(slug, Problem):
+            problems.append(slug)
+        elif slug in project.stories:
+            found.append(project.stories[slug])
+        else:
+            problems.append(
                 problem(
                     "unknown-story",
-                    "content/stories",
+                    STORIES_DIR,
                     f"no valid story '{slug}'",
                     hint=did_you_mean(slug, project.stories) or "run `flywheel check` to see stories with errors",
                 )
-                for slug in missing
-            ]
-        )
-    return [project.stories[s] for s in slugs]
+            )
+    return found, problems
+
+
+def find_stories(project: Project, names: list[str]) -> list[Entry[Story]]:
+    """The named stories (slugs or paths), or FlywheelError naming each that is not one."""
+    found, problems = resolve_stories(project, names)
+    if problems:
+        raise FlywheelError(problems)
+    return found
 
 
 def next_record_id(project: Project, year: int) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .assets import STYLESHEET, stylesheet
+from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .check import CheckResult
 from .errors import FlywheelError
 from .paths import refuse_published
@@ -62,8 +62,12 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     config["extra_css"] = [STYLESHEET]
     config["plugins"] = ["search"]
     theme = config.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
+    if not isinstance(theme, dict):
+        theme = config["theme"] = {"name": theme or "material"}
+    # Without the plugin, the package's overrides must travel as files; the practice's own win.
+    shutil.copytree(THEME_DIR, out / "overrides", dirs_exist_ok=True)
+    if theme.get("custom_dir"):
         shutil.copytree(root / theme["custom_dir"], out / "overrides", dirs_exist_ok=True)
-        theme["custom_dir"] = "overrides"
+    theme["custom_dir"] = "overrides"
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return out

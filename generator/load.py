@@ -119,6 +119,11 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         what = " ".join(filter(None, [exc.context, exc.problem]))
+        if mark is not None and _tab_indented(text, mark.line):  # the parser's words mean nothing here
+            raise FlywheelError(
+                [problem("yaml-syntax", rel, "YAML does not allow tabs for indentation; use spaces", line=line,
+                         hint="replace the tab at the start of this line with spaces")]
+            ) from None
         raise FlywheelError([problem("yaml-syntax", rel, f"YAML syntax error: {what}", line=line)]) from None
     except yaml.YAMLError as exc:
         raise FlywheelError([problem("yaml-syntax", rel, f"YAML error: {exc}")]) from None
@@ -130,6 +135,15 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Document:
     finally:
         loader.dispose()
     return Document(rel, data, lines, first_line=1 + line_offset)
+
+
+def _tab_indented(text: str, line_index: int) -> bool:
+    """Whether the line (0-based) is indented with a tab, which YAML forbids."""
+    lines = text.split("\n")
+    if not 0 <= line_index < len(lines):
+        return False
+    line = lines[line_index]
+    return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _index(node, path, lines, problems, rel, offset, seen) -> None:
@@ -213,8 +227,11 @@ def read_yaml_file(path: Path, root: Path, cache: Cache = NO_CACHE) -> Document:
 
 def read_markdown(path: Path, root: Path, cache: Cache = NO_CACHE) -> Document:
     """Read a Markdown file with YAML frontmatter through python-frontmatter's splitter."""
-    rel = relative(path, root)
-    text = read_text(path, root)
+    return markdown_document(read_text(path, root), relative(path, root), cache)
+
+
+def markdown_document(text: str, rel: str, cache: Cache = NO_CACHE) -> Document:
+    """A Markdown file's text (already read) as a Document; `rel` names it in errors."""
     if not _HANDLER.detect(text):
         raise FlywheelError(
             [

@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from .assets import STYLESHEET, stylesheet
+from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR
 from .check import CheckResult, run_check
 from .cms import add_admin
@@ -108,6 +108,18 @@ def as_of_date(configured: str | None) -> dt.date | None:
         ) from None
 
 
+def use_package_theme(config) -> None:
+    """Serve Flywheel's theme overrides from the installed package, so a practice's
+    repository holds content and settings only. They sit after the practice's own
+    `custom_dir` (which still wins, file by file) and before the theme's own templates."""
+    dirs = config.theme.dirs
+    if str(THEME_DIR) in dirs:
+        return
+    custom = config.theme.custom_dir
+    position = 1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0
+    dirs.insert(position, str(THEME_DIR))
+
+
 class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     """Generates every page and the navigation from the checked, gated content."""
 
@@ -136,7 +148,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             raise PluginError(
                 "flywheel: preview is only for `flywheel serve` / `mkdocs serve`, never for a build"
             )
+        use_package_theme(config)
         result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+        if not result.ok and self.command == "serve":
+            return self._show_problems(result, config)
         self.checked, self.withdrawing = result, []
         if not result.ok:
             due = withdrawals_due(Path(config.site_dir), result) if self.command == "build" else []
@@ -172,6 +187,16 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
             logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def _show_problems(self, result: CheckResult, config):
+        """Preview only: the errors as the page in the browser, instead of a hanging request."""
+        from .preview import problems_site
+
+        for problem in result.errors:
+            log.error(problem.format())
+        self.site = problems_site(result.errors, self.site)
+        config.nav = self.site.nav
         return config
 
     def _name_sources(self, root: Path) -> None:

@@ -50,8 +50,10 @@ def format_text(result: CheckResult, colour: bool = False) -> str:
             rules = ", ".join(rule for rule, _ in decision.reasons)
             lines.append(f"  {decision.kind} {decision.slug}: {decision.reason} [{rules}]")
     guides, stories = result.gate.published("guide"), result.gate.published("story")
+    counts = f"{_plural(len(guides), 'guide')}, {_plural(len(stories), 'story', 'stories')}"
     lines.append("")
-    lines.append(f"Published: {_plural(len(guides), 'guide')}, {_plural(len(stories), 'story', 'stories')}.")
+    # With errors nothing is published: a build stops. Say what a build would publish once fixed.
+    lines.append(f"Would publish, once the errors are fixed: {counts}." if result.errors else f"Published: {counts}.")
     errors, warnings = len(result.errors), len(result.warnings)
     verdict = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
     if result.notices:

@@ -1,7 +1,9 @@
 """`flywheel story proof STORY`: the story exactly as it will be published, for the patient.
 
-The proof is a standalone HTML file with the story's fingerprint at the bottom; compliance
-attaches it to the signed authorization and records the same fingerprint. Proofs hold
+The proof is a standalone HTML file, readable on a phone and printable, with the story's
+fingerprint at the bottom; compliance attaches it to the signed authorization and records the
+same fingerprint. When the champion approved an earlier version, the proof first shows what
+changed since, word by word, against the approved text found in git (generator/approved.py). Proofs hold
 unpublished text: they are written to `proofs/` (git-ignored), never into `site/`.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .approved import approved_version, changes
 from .errors import FlywheelError
 from .paths import refuse_published
 from .gate import ANONYMOUS_CREDIT, champion_credit
@@ -38,6 +41,7 @@ def proof_html(project: Project, story: Entry[Story], site_name: str) -> str:
     line = project.service_lines[data.service_line].data
     topic = line.topics.get(data.topic or "")
     return template_environment().get_template("proof.html.j2").render(
+        comparison=comparison(project, story),
         story=data,
         slug=story.id,
         line=line,
@@ -51,6 +55,21 @@ def proof_html(project: Project, story: Entry[Story], site_name: str) -> str:
         fingerprint=story_fingerprint(story, project),
         site_name=site_name,
     )
+
+
+def comparison(project: Project, story: Entry[Story]) -> dict:
+    """What changed since the champion last approved: `state` is first | unchanged | changed |
+    unknown, with the changes word by word when the approved text was found."""
+    record = project.consents.get(story.data.consent or "")
+    if record is None or record.data.story != story.id:
+        return {"state": "first"}
+    facts = {"record": record.id, "signed_on": record.data.signed_on}
+    if story_fingerprint(story, project) == record.data.approved_fingerprint:
+        return {"state": "unchanged", **facts}
+    approved = approved_version(project, story, record)
+    if approved is None:
+        return {"state": "unknown", **facts}
+    return {"state": "changed", "changes": changes(approved.story, story), "commit": approved.commit[:12], **facts}
 
 
 def write_proof(project: Project, story: Entry[Story], site_name: str, out: Path | None = None) -> Path:

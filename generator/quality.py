@@ -17,12 +17,25 @@ def review_due(reviewed_on: dt.date, interval_days: int) -> dt.date:
 
 
 def review_problems(project: Project, as_of: dt.date) -> list[Problem]:
-    """A warning for each non-draft guide whose review is older than its service line allows."""
+    """A warning for each non-draft guide whose review is older than its service line allows,
+    and an error for each whose review is dated after the build date."""
     found = []
     for entry in project.guides.values():
         guide = entry.data
         line = project.service_lines.get(guide.service_line)
         if guide.draft or line is None:
+            continue
+        if guide.reviewed_on > as_of:
+            found.append(
+                problem(
+                    "review-in-future",
+                    entry.path,
+                    f"reviewed on {guide.reviewed_on}, after the build date {as_of}",
+                    line=entry.line("reviewed_on"),
+                    field="reviewed_on",
+                    hint="write the date the medical review happened",
+                )
+            )
             continue
         interval = line.data.review_interval_days
         overdue = (as_of - review_due(guide.reviewed_on, interval)).days

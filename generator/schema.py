@@ -26,6 +26,13 @@ SUMMARY_MAX = 160
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 RECORD_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
 
+
+
+def ecma_pattern(pattern: re.Pattern[str]) -> str:
+    """An id pattern for JSON Schema (ECMA-262 regex, where `$` already means the very end)."""
+    return "^" + pattern.pattern.removesuffix("\\Z") + "$"
+
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -57,7 +64,8 @@ def _empty_to_none(value: Any) -> Any:
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(lambda v: None if v in (None, "") else _as_date(v))]
 Text = Annotated[str, Field(min_length=1)]
-TextList = Annotated[list[str], BeforeValidator(_as_list)]
+# The JSON Schema says what the loader accepts: one value where a list is expected is a list.
+TextList = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=list[str] | str | None)]
 NextStep = Annotated[Literal["intake", "scheduling", "triage"] | None, BeforeValidator(_empty_to_none)]
 
 

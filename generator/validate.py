@@ -468,6 +468,8 @@ def load_pieces(
     for path in paths:
         doc = _read(read_markdown, path, root, problems, project.cache)
         if doc is None or not _check_slug(path.stem, doc.path, problems):
+            # Listed as withheld like any piece with errors, by its file name (when the name is a
+            # slug: any other name could be the patient's words), never its text.
             if SLUG_PATTERN.match(path.stem):
                 project.invalid.setdefault(path.stem, (kind, relative(path, root)))
             continue
@@ -567,7 +569,8 @@ def check_references(project: Project) -> None:
                     doc,
                     ("service_line",),
                     f"no service line '{line_slug}' in {SERVICE_LINES_DIR}/",
-                    hint=did_you_mean(line_slug, lines),
+                    hint=(did_you_mean(line_slug, lines) or f"service lines: {', '.join(sorted(lines)) or 'none yet'}")
+                    + "; or add one with `flywheel new service-line`",
                 )
             )
         if line is not None and topic is not None and topic not in line.data.topics:

@@ -23,7 +23,7 @@ def test_story_from_draft_to_publication_and_back(tmp_path, capsys):
     consent_id = re.search(r"^consent: (\S+)", text, re.MULTILINE).group(1)
     text = text.replace("TODO: one line about Breathing easier", "How a new mask made CPAP easy.")
     text = text.replace("pull_quote: ''", "pull_quote: 'The right mask changed everything.'")
-    path.write_text(text.replace("Write the story here with the patient, in their words.", "The first mask leaked. The second one fit."))
+    path.write_text(text.replace("TODO: write the story here with the patient, in their words.", "The first mask leaked. The second one fit."))
     capsys.readouterr()
 
     assert main(["check", *r, *AS_OF]) == 0

@@ -266,7 +266,7 @@ def test_real_build_has_the_active_landing_page_gated_and_nothing_of_the_ended_o
 
 def test_new_guide_from_a_backlog_question(clinic, capsys):
     code = main(["new", "guide", "--root", str(clinic), "--question", "Where do I  park for my visit?",
-                 "--service-line", "heart", "--topic", "palpitations"])
+                 "--service-line", "heart", "--topic", "palpitations", "--stage", "learn"])
     assert code == 0
     text = (clinic / "content/guides/heart/where-do-i-park-for-my-visit.md").read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: Where do I park for my visit?  #")

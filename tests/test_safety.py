@@ -194,7 +194,7 @@ def test_no_command_changes_content_except_new_and_record(tmp_path, capsys):
         main(argv)
         assert tree_digest(*folders) == before, argv
     before = tree_digest(*folders)
-    main(["new", "guide", *r, "--title", "Sleep hygiene", "--service-line", "sleep", "--topic", "sleep-apnea", "--reviewed-by", "R"])
+    main(["new", "guide", *r, "--title", "Sleep hygiene", "--service-line", "sleep", "--topic", "sleep-apnea", "--stage", "learn", "--reviewed-by", "R"])
     project = run_check(root).project
     approved = story_fingerprint(project.stories["tired-for-years"], project)
     main(["consent", "record", "tired-for-years", *r, "--signed-on", "2026-11-01", "--expires-on", "2027-11-01",

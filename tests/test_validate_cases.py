@@ -25,6 +25,15 @@ EXPECTED: dict[str, list[str]] = {
     'guide_alias_bomb.md': [
         'content/guides/cardiology/guide-alias-bomb.md:2: error: anchors and aliases (& and *) are not allowed [yaml-alias]\n    hint: write the value out in full',
     ],
+    'guide_tab_indent.md': [
+        'content/guides/cardiology/guide-tab-indent.md:10: error: YAML does not allow tabs for indentation; use spaces [yaml-syntax]\n    hint: replace the tab at the start of this line with spaces',
+    ],
+    'guide_reviewed_in_future.md': [
+        'content/guides/cardiology/guide-reviewed-in-future.md:8: error: reviewed_on: reviewed on 2026-11-23, after the build date 2026-11-22 [review-in-future]\n    hint: write the date the medical review happened',
+    ],
+    'story_yaml_syntax.md': [
+        'content/stories/cardiology/story-yaml-syntax.md:7: error: YAML syntax error: while scanning a quoted scalar found unexpected end of stream [yaml-syntax]',
+    ],
     'guide_bad_date.md': [
         "content/guides/cardiology/guide-bad-date.md:8: error: reviewed_on: expected a date written YYYY-MM-DD, got '2026-13-01' [bad-date]",
     ],
@@ -85,7 +94,7 @@ EXPECTED: dict[str, list[str]] = {
         "content/guides/cardiology/guide-unknown-key.md:7: error: reviewd_by: unknown key 'reviewd_by' [unknown-key]\n    hint: did you mean 'reviewed_by'?",
     ],
     'guide_unknown_service_line.md': [
-        "content/guides/cardiology/guide-unknown-service-line.md:4: error: service_line: no service line 'cardiolgy' in service_lines/ [unknown-service-line]\n    hint: did you mean 'cardiology'?",
+        "content/guides/cardiology/guide-unknown-service-line.md:4: error: service_line: no service line 'cardiolgy' in service_lines/ [unknown-service-line]\n    hint: did you mean 'cardiology'?; or add one with `flywheel new service-line`",
     ],
     'guide_unknown_topic.md': [
         "content/guides/cardiology/guide-unknown-topic.md:5: error: topic: service line 'cardiology' has no topic 'chest-pian' [unknown-topic]\n    hint: did you mean 'chest-pain'?",
