@@ -206,8 +206,31 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args) -> int:
     from .build import serve_site
+
+    if not _loopback(args.host):
+        if not args.published_only:
+            print(
+                f"flywheel serve: refusing to show the preview on {args.host}: it shows withheld stories and "
+                "drafts, so it only listens on this computer (127.0.0.1). Use --published-only to show "
+                "exactly what a build publishes on another address.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        print(f"flywheel serve: WARNING: listening on {args.host}, reachable from other machines; "
+              "only what a build would publish is shown", file=sys.stderr)
 
     serve_site(args.root, args.as_of, args.host, args.port, preview=not args.published_only)
     return EXIT_OK

@@ -102,7 +102,10 @@ def _week(text: str, weeks: dict[str, dt.date | str]) -> dt.date | str:
             except ValueError:
                 found = "expected a real calendar date written YYYY-MM-DD"
             else:
-                found = day if day.weekday() == 0 else f"{text} is a {day:%A}, not a Monday"
+                if not 1900 <= day.year <= 9000:
+                    found = f"{text} is not a plausible week (years 1900 to 9000)"
+                else:
+                    found = day if day.weekday() == 0 else f"{text} is a {day:%A}, not a Monday"
         weeks[raw] = found
     return found
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from urllib.parse import unquote
 import os
 import re
 import sys
@@ -29,7 +30,8 @@ from .cms import add_admin
 from .errors import summarize
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
-from .withdraw import scrub, withdrawals_due
+from .leaks import story_traces, strip_unpublished_links
+from .withdraw import scrub, unpublished_stories, withdrawals_due
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
 
@@ -129,6 +131,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.command = "build"
         self.result: CheckResult | None = None  # set by `flywheel build` to skip a second check
         self.checked: CheckResult | None = None  # what this build renders (never reused)
+        self._unpublished_slugs: frozenset[str] | None = None
+        self._withheld_stories: frozenset[str] | None = None
+        self.preview = False
+        self.files: Files | None = None
         self.site: RenderedSite | None = None
         self.swap: SiteSwap | None = None
         self.warnings = CountHandler()
@@ -143,6 +149,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     def on_config(self, config):
         root = Path(config.config_file_path).parent
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
+        self.preview = preview
         if preview and self.command != "serve":
             # Preview pages show withheld stories: they must never reach a built site.
             raise PluginError(
@@ -153,6 +160,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
         self.checked, self.withdrawing = result, []
+        self._unpublished_slugs = self._withheld_stories = None
         if not result.ok:
             due = withdrawals_due(Path(config.site_dir), result) if self.command == "build" else []
             if not due:
@@ -213,8 +221,30 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 handler.removeFilter(self.source_names)
             self.source_names = None
 
+    def _drop_unconsented_photos(self, files: Files) -> None:
+        """A champion photo in the static files reaches the site only while a published story
+        shows it: without `photo` consent, after revocation or expiry, the file is left out."""
+        if self.checked is None or self.preview:
+            return
+        project, gate = self.checked.project, self.checked.gate
+        shown = {
+            project.stories[d.slug].data.champion
+            for d in gate.decisions.values()
+            if d.kind == "story" and d.published and d.show_photo and d.slug in project.stories
+        }
+        for champion_id, entry in project.champions.items():
+            photo = entry.data.photo
+            if not photo or champion_id in shown or not photo.startswith("/"):
+                continue
+            found = files.get_file_from_path(unquote(photo.split("?")[0].split("#")[0]).lstrip("/"))
+            if found is not None:
+                files.remove(found)
+                log.info("flywheel: photo of %s left out of the site (no photo consent in force)", champion_id)
+
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None
+        self._drop_unconsented_photos(files)
+        self.files = files
         if self.command == "serve":
             # Preview: pages live on disk and are rewritten only when their bytes change, so a
             # dirty rebuild re-renders just the pages an edit touched.
@@ -239,7 +269,36 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
         return files
 
+    def on_page_content(self, html: str, page, config, files) -> str:
+        """Remove links to unpublished pieces from every page (leaks.py)."""
+        if self.checked is None or self.preview:
+            return html
+        html, removed = strip_unpublished_links(html, self._unpublished())
+        for slug in removed:
+            log.warning(
+                "Doc file '%s' links to '%s', which is not published: the link and its text were removed",
+                page.file.src_uri,
+                slug,
+            )
+        return html
+
+    def _unpublished(self) -> frozenset[str]:
+        if self._unpublished_slugs is None:
+            assert self.checked is not None
+            gate = self.checked.gate
+            slugs = {s for s, d in gate.decisions.items() if not d.published}
+            self._unpublished_slugs = frozenset(slugs | unpublished_stories(self.checked))
+        return self._unpublished_slugs
+
     def on_post_page(self, output: str, page, config) -> str:
+        if self.checked is not None and not self.preview:
+            if self._withheld_stories is None:
+                self._withheld_stories = frozenset(unpublished_stories(self.checked))
+            if traces := story_traces(output, self._withheld_stories):
+                raise PluginError(
+                    f"flywheel: page {page.file.src_uri} shows the address of withheld story "
+                    f"{', '.join(traces)}; remove it from the source (nothing was published)"
+                )
         if os.environ.get("FLYWHEEL_PROGRESS") == "1" and self.site is not None:
             self.rendered = getattr(self, "rendered", 0) + 1
             total = len(self.site.pages)
@@ -251,13 +310,27 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).parent
-        for folder in ("content", "service_lines", "consent"):
-            if (root / folder).exists():
-                server.watch(str(root / folder))
+        for name in ("content", "service_lines", "consent", "campaigns", "practice.yml"):
+            if (root / name).exists():
+                server.watch(str(root / name))
         return server
+
+    def _remove_stale_pages(self, site_dir: Path) -> None:
+        """Preview rebuilds are dirty (only changed pages are rendered again), so a page that is
+        no longer generated (a story withdrawn while the preview runs) would stay on the preview
+        server. Remove every page this build did not produce."""
+        if self.files is None:
+            return
+        keep = {f.dest_uri for f in self.files} | {"404.html"}
+        for path in site_dir.rglob("*.html"):
+            rel = path.relative_to(site_dir).as_posix()
+            if rel not in keep and not rel.startswith("admin/"):
+                path.unlink(missing_ok=True)
 
     def on_post_build(self, config) -> None:
         self._forget_sources()
+        if self.command == "serve":
+            self._remove_stale_pages(Path(config.site_dir))
         if self.command == "serve" or self.config.admin:
             add_admin(Path(config.config_file_path).parent, Path(config.site_dir), self.command == "serve")
         if self.swap is None:

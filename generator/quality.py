@@ -12,8 +12,11 @@ from .project import Project
 
 
 def review_due(reviewed_on: dt.date, interval_days: int) -> dt.date:
-    """The day a guide's medical review falls due."""
-    return reviewed_on + dt.timedelta(days=interval_days)
+    """The day a guide's medical review falls due (the last representable day if later)."""
+    try:
+        return reviewed_on + dt.timedelta(days=interval_days)
+    except OverflowError:
+        return dt.date.max
 
 
 def review_problems(project: Project, as_of: dt.date) -> list[Problem]:

@@ -113,7 +113,7 @@ class ServiceLine(Schema):
     care_steps: CareSteps = Field(description="intake and scheduling (required) and triage (optional).")
     topics: dict[str, Topic] = Field(description="Topic slug -> topic. Guides and stories name one of these.")
     review_interval_days: int = Field(
-        365, gt=0, description="Medical review cadence for its guides, in days."
+        365, gt=0, le=3660, description="Medical review cadence for its guides, in days (at most ten years)."
     )
 
     @property

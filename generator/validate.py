@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from .dates import available_timezones, time_zone
 from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, did_you_mean, problem
+from .nesting import nesting_problem
 from .load import Document, content_files, read_markdown, read_yaml_file, relative
 from .project import Entry, Project
 from .schema import (
@@ -492,6 +493,19 @@ def load_pieces(
             continue
         _misfiled(doc.data, doc, kind_dir, project)
         project.raw[slug] = (kind, doc, doc.data)
+        if (deep := nesting_problem(doc.body)) is not None:
+            offset, what = deep
+            problems.append(
+                problem(
+                    "too-deeply-nested",
+                    doc.path,
+                    f"the text {what}; it cannot be rendered safely",
+                    line=doc.body_line + offset,
+                    hint="flatten the lists or close the brackets",
+                )
+            )
+            project.invalid[slug] = (kind, doc.path)
+            continue
         if isinstance(doc.data.get("summary"), str):
             _check_summary(doc.data["summary"], doc, ("summary",), problems)
         piece = build(model, doc.data, doc, problems, quote=kind != "story")

@@ -1,0 +1,54 @@
+"""A bound on how deeply Markdown may nest, checked before anything renders it.
+
+Python-Markdown recurses per nesting level and backtracks over unclosed brackets: `- `
+repeated 3,000 times exhausts Python's stack, and thousands of unclosed `[` or `(` take
+minutes. No real guide or story nests more than a handful of levels, so deeper text is an
+error naming the line, found in one linear pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_BLOCK_DEPTH = 10  # list items and block quotes inside each other
+MAX_BRACKET_DEPTH = 32  # unclosed [ or ( at one point of the text
+
+_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)]|>)(?=[ \t]|$)")
+
+
+def _block_depth(line: str) -> int:
+    """List markers and quote markers opening the line, plus its indentation in steps of 4."""
+    depth, pos = 0, 0
+    indent = len(line) - len(line.lstrip(" \t"))
+    while True:
+        match = _MARKER.match(line, pos)
+        if match is None:
+            break
+        depth += 1
+        pos = match.end()
+    return depth + indent // 4
+
+
+def nesting_problem(body: str) -> tuple[int, str] | None:
+    """(line offset from the body's first line, what is too deep), or None when within bounds."""
+    square = round_ = 0
+    for offset, line in enumerate(body.split("\n")):
+        if not line.strip():
+            square = round_ = 0  # inline markup never spans paragraphs
+            continue
+        if _block_depth(line) > MAX_BLOCK_DEPTH:
+            return offset, f"lists or quotes nest more than {MAX_BLOCK_DEPTH} levels deep"
+        for ch in line:
+            if ch == "[":
+                square += 1
+            elif ch == "]":
+                square = max(0, square - 1)
+            elif ch == "(":
+                round_ += 1
+            elif ch == ")":
+                round_ = max(0, round_ - 1)
+            else:
+                continue
+            if square > MAX_BRACKET_DEPTH or round_ > MAX_BRACKET_DEPTH:
+                return offset, f"more than {MAX_BRACKET_DEPTH} brackets are open at once"
+    return None
