@@ -194,17 +194,34 @@ def _gate_story(
     )
 
 
+# Consent identifiers that accept every finding of a kind: the patient agreed to be placed by
+# their town, or to show an age over 89.
+_CONSENTED_KINDS = {"town": "town", "age": "age"}
+_CREDENTIALS = re.compile(r"(?i)^(?:dr\.?|doctor|prof\.?)\s+|,.*$|\s+(?:md|do|rn|np|pa-c|phd)\.?$")
+
+
 def _identifier_reasons(
     story: Entry[Story], project: Project, record, problems: list[Problem]
 ) -> list[tuple[str, str]]:
     data, doc = story.data, story.doc
     accepted = set(record.data.accepted_findings) if record is not None else set()
+    consented = set(record.data.identifiers) if record is not None else set()
+    accepted_kinds = {kind for key, kind in _CONSENTED_KINDS.items() if key in consented}
+    allowed = {_CREDENTIALS.sub("", g.data.reviewed_by).strip() for g in project.guides.values()}
+    champion = project.champions.get(data.champion)
+    if champion is not None and consented & {"first_name", "full_name"}:
+        allowed.add(champion.data.name)
     reasons = []
-    parts = (data.title, data.summary, data.pull_quote, doc.body)
-    kind, text = findings_key(*parts, doc.lines, doc.body_line)
-    findings = project.cache.memo(kind, text, lambda: scan_story(*parts, doc.lines, doc.body_line))
+    parts = [
+        (data.title, doc.lines.get(("title",), 1)),
+        (data.summary, doc.lines.get(("summary",), 1)),
+        (data.pull_quote, doc.lines.get(("pull_quote",), 1)),
+        (doc.body, doc.body_line),
+    ]
+    kind, text = findings_key(parts, allowed)
+    findings = project.cache.memo(kind, text, lambda: scan_story(parts, allowed))
     for finding in findings:
-        if finding.id in accepted:
+        if finding.id in accepted or finding.kind in accepted_kinds:
             continue
         where = f"consent/{record.id}.yml" if record is not None else "its consent record"
         problems.append(

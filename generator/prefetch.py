@@ -1,7 +1,7 @@
 """Fill the cache for many new files at once, on every core.
 
-A cold `check` of a large library spends its time parsing YAML, grading readability and
-scanning stories for identifiers, one file at a time. When many files are new to the cache,
+A cold `check` of a large library spends its time parsing YAML and grading readability, one
+file at a time. When many files are new to the cache,
 this does that work for them in a pool of processes first; the ordinary, serial pipeline then
 finds every answer in the cache. The values are the same ones the serial code computes, under
 the same keys, so the answers cannot differ; anything a worker cannot do is left to it.
@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .cache import Cache
 from .errors import FlywheelError
-from .identifiers import findings_key, scan_story
 from .load import _HANDLER, parse_yaml, read_text, relative
 from .readability import reading_grade
 
@@ -24,7 +23,7 @@ MIN_FILES = 400  # below this, starting processes costs more than it saves
 
 
 def _job(args: tuple[str, str, bool]) -> list[tuple[tuple[str, bytes], object]]:
-    path, root, is_story = args
+    path, root, _ = args
     rel = relative(Path(path), Path(root))
     try:
         text = read_text(Path(path), Path(root))
@@ -43,13 +42,9 @@ def _job(args: tuple[str, str, bool]) -> list[tuple[tuple[str, bytes], object]]:
     stripped = body.lstrip("\n")
     body_line = head.count("\n") + 1 + (len(body) - len(stripped))
     out.append((Cache.key("grade", stripped), reading_grade(stripped)))
-    if is_story and isinstance(doc.data, dict):
-        parts = tuple(
-            value.strip() if isinstance(value, str) else ""
-            for value in (doc.data.get("title"), doc.data.get("summary"), doc.data.get("pull_quote"))
-        )
-        kind, joined = findings_key(*parts, stripped, doc.lines, body_line)
-        out.append((Cache.key(kind, joined), scan_story(*parts, stripped, doc.lines, body_line)))
+    # Stories' identifier scans are left to the serial pass: their cache key holds names
+    # (the champion's, the reviewers') that only the whole project knows, and a scan costs
+    # about a millisecond.
     return out
 
 
