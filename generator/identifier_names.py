@@ -34,48 +34,39 @@ _WINDOW = 48
 
 _STATE_WORDS = {s.lower() for s in STATES} | {s.lower() for s in STATE_ABBREVIATIONS}
 _NOT_PLACES = _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES
-_WORD = re.compile(r"(?<![\w'’-])[A-Z][A-Za-z'’-]{0,40}")
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z'’-]{0,40}")
 _CAP = r"[A-Z][a-z'’.-]{1,30}"
 _CAPS = rf"{_CAP}(?:\s{_CAP}){{0,2}}"
 _STATE_ALT = "|".join(sorted((re.escape(s) for s in STATES), key=len, reverse=True))
 _ABBR_ALT = "|".join(STATE_ABBREVIATIONS)
 
-_STATE_NAME = re.compile(rf"(?<![\w])(?:{_STATE_ALT})(?![\w])")
-_COUNTY = re.compile(rf"(?<![\w'’-])(?:{_CAP}\s){{1,3}}(?:County|Parish|Borough|Township)\b")
+_STATE_NAME = re.compile(rf"(?:{_STATE_ALT})(?![\w])")
+_COUNTY = re.compile(rf"[A-Z][a-z'’.-]{{1,30}}\s(?:{_CAP}\s){{0,2}}(?:County|Parish|Borough|Township)\b")
 _CITY_STATE = re.compile(
-    rf"(?<![\w'’-])({_CAPS}),\s{{1,2}}(?:{_STATE_ALT}|{_ABBR_ALT})(?![\w])"
+    rf"[A-Z][a-z'’.-]{{1,30}}(?:\s{_CAP}){{0,2}},\s{{1,2}}(?:{_STATE_ALT}|{_ABBR_ALT})(?![\w])"
 )
 _TOWN_OF = re.compile(
-    rf"(?i:\b(?:town|city|village|hometown|township)\b)(?:\s+of|,|\s+called|\s+named)?\s+({_CAPS})"
+    r"(?:town|Town|city|City|village|Village|hometown|Hometown|township|Township)"
+    rf"(?:\s+of|,|\s+called|\s+named)?\s+({_CAPS})"
 )
-_PLACE_AFTER = re.compile(
-    rf"(?<![\w])(?:in|to|from|near|outside(?:\s+of)?|around)\s+({_CAPS})(?![\w'’])"
-)
-_PLACE_VERB = re.compile(
-    r"(?i)\b(?:live[sd]?|living|grew\s+up|raised|born|mov(?:e|ed|ing)|relocat\w*|retir\w*|"
-    r"settled|commut\w*|drove|drive|driving|came|come|coming|home|house|farm|apartment|"
-    r"family|folks|everyone|everybody|people|neighbou?rs|clinic|hospital|ER|pharmacy|worked|"
-    r"mill|plant|spent|stay(?:ed|ing)?|been|originally|I'm|I’m|I\s+am|visit\w*|ended\s+up|"
-    r"flew|son|daughter|sister|brother|parents|mom|mother|dad|father|kids)\b[^.!?\n]*$"
+_PLACE_AFTER = re.compile(rf"(?:in|to|from|near|outside(?:\s+of)?|around)\s+({_CAPS})(?![\w'’])")
+_PLACE_VERBS = set(
+    """
+    live lives lived living grew raised born move moved moving relocated relocate retired
+    retiring settled commute commuted commuting drove drive driving came come coming home
+    house farm apartment family folks everyone everybody people neighbors neighbours clinic
+    hospital er pharmacy worked mill plant spent stay stayed staying been originally i'm i’m
+    am visit visited visiting flew son daughter sister brother parents mom mother dad father
+    kids up
+    """.split()
 )
 
-_RELATION = "|".join(sorted((re.escape(r) for r in RELATIONS), key=len, reverse=True))
-_TITLE = "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
-_BEFORE_NAME = re.compile(
-    rf"(?:(?<![\w])(?:{_TITLE})\s{{1,2}}"
-    rf"|(?i:\b(?:{_RELATION})),?\s{{1,2}}(?:(?i:named|called)\s{{1,2}})?"
-    r"|(?i:\b(?:named|called|name\s+is|name\s+was|thank\s+you|thanks|dear|hi|hello)),?\s{1,2}"
-    r")$"
-)
-_EMPLOYER_BEFORE = re.compile(
-    r"(?i)\b(?:work(?:s|ed|ing)?\s+(?:for|at)|employed\s+(?:by|at)|job\s+at|crew\s+at|"
-    r"boss\s+at|shifts?\s+at|retired\s+from|employer,?|hired\s+by|manager\s+at|"
-    r"(?:company|firm|employer)\s+(?:is|was|called|named))\s{1,2}(?:the\s)?$"
-)
-_AFTER_NAME = re.compile(
-    rf"^(?:,\s{{1,2}}(?:my|our)\s{{1,2}}(?i:{_RELATION})\b|\s{{1,2}}and\s{{1,2}}I\b)"
-)
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”(\[]|\n|^\s*[-*+>]|\d\.)\s*$")
+_TITLE_WORDS = {t.rstrip(".").lower() for t in TITLES}
+_RELATION_WORDS = {r.lower() for r in RELATIONS}
+_NAMING_WORDS = {"named", "called", "dear", "hi", "hello", "thanks"}
+_WORK_WORDS = {"work", "works", "worked", "working", "employed", "job", "crew", "boss", "shift",
+               "shifts", "retired", "hired", "manager", "employer"}
+_SENTENCE_MARKS = tuple('.!?:;"“”([*•>-')
 
 
 @cache
@@ -113,30 +104,35 @@ def _is_allowed(found: str, allowed: frozenset[str]) -> bool:
     return bool(parts) and all(p in allowed for p in parts)
 
 
-def _title_case_line(text: str, start: int) -> bool:
-    """Headings and titles capitalise every word: a capital there says nothing about names."""
-    line_start = text.rfind("\n", max(0, start - 400), start) + 1
-    line_end = text.find("\n", start, start + 400)
-    line = text[line_start : line_end if line_end != -1 else start + 400]
-    words = re.findall(r"[A-Za-z][\w'’-]*", line)
-    if len(words) < 3:
-        return False
-    capitals = sum(w[0].isupper() for w in words if len(w) > 3)
-    return capitals >= 0.7 * sum(len(w) > 3 for w in words)
+def _title_like(before: list[str], after: list[str]) -> bool:
+    """Headings capitalise every word: then a capital says nothing about a name."""
+    near = [w for w in before[-2:] + after[:2] if len(w) > 3 and w[0].isalpha()]
+    return len(near) >= 2 and all(w[0].isupper() for w in near)
 
 
 def places(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """Towns, cities and counties: geography smaller than a state."""
     for match in _COUNTY.finditer(text):
-        yield "town", *match.span()
-    for pattern in (_CITY_STATE, _TOWN_OF):
-        for match in pattern.finditer(text):
-            if _is_place(match.group(1), allowed):
-                yield "town", *match.span(1)
-    for match in _PLACE_AFTER.finditer(text):
-        before = text[max(0, match.start() - _WINDOW) : match.start()]
-        if _PLACE_VERB.search(before) and _is_place(match.group(1), allowed):
+        if _starts_word(text, match.start()):
+            yield "town", *match.span()
+    for match in _CITY_STATE.finditer(text):
+        city = match.group().split(",")[0]
+        if _starts_word(text, match.start()) and _is_place(city, allowed):
+            yield "town", match.start(), match.start() + len(city)
+    for match in _TOWN_OF.finditer(text):
+        if _starts_word(text, match.start()) and _is_place(match.group(1), allowed):
             yield "town", *match.span(1)
+    for match in _PLACE_AFTER.finditer(text):
+        if not _starts_word(text, match.start()):
+            continue
+        before = text[max(0, match.start() - _WINDOW) : match.start()]
+        sentence = before[max(before.rfind(mark) for mark in ".!?\n") + 1 :].lower().split()
+        if _PLACE_VERBS.intersection(sentence[-6:]) and _is_place(match.group(1), allowed):
+            yield "town", *match.span(1)
+
+
+def _starts_word(text: str, start: int) -> bool:
+    return start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_'’-")
 
 
 def _is_place(found: str, allowed: frozenset[str]) -> bool:
@@ -150,52 +146,69 @@ def _is_place(found: str, allowed: frozenset[str]) -> bool:
 def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """Names of people other than the patient, and of employers."""
     names = first_names()
-    states = bytearray(len(text))
-    for match in _STATE_NAME.finditer(text):  # "South Carolina" is a state, not Carolina
-        states[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+    states = {m.start() for m in _STATE_NAME.finditer(text) if _starts_word(text, m.start())}
+    states |= {m.start() + m.group().find(" ") + 1 for m in _STATE_NAME.finditer(text) if " " in m.group()}
     position = 0
-    for match in _WORD.finditer(text):
+    for match in _CAPITALISED.finditer(text):
         start, end = match.span()
-        if start < position:
-            continue  # already part of the previous name
+        if start < position or not _starts_word(text, start):
+            continue
         word = match.group()
-        if end < len(text) and (text[end].isalnum() or word.isupper() and len(word) > 1):
+        if end < len(text) and text[end].isalnum() or (len(word) > 1 and word.isupper()):
             continue  # an acronym (ECG, CPAP) or a word too long to be a name
-        key = re.sub(r"['’]s$", "", word).lower()
-        if states[start]:
+        key = word.lower()
+        if key.endswith(("'s", "’s")):
+            key = key[:-2]
+        if key in NOT_NAMES:
             continue
-        if key in NOT_NAMES or key in MONTHS or key in DAYS or key in _STATE_WORDS:
-            continue
-        before = text[max(0, start - _WINDOW) : start]
+        raw_before = text[max(0, start - _WINDOW) : start]
+        before = raw_before.split()
         after = text[end : end + _WINDOW]
-        span_end = _name_end(text, end)
-        if _EMPLOYER_BEFORE.search(before):
+        previous = before[-1].lower() if before else ""
+        bare = previous.rstrip(",")
+        by_context = (
+            bare.rstrip(".") in _TITLE_WORDS and before[-1][:1].isupper()
+            or bare in _RELATION_WORDS
+            or bare in _NAMING_WORDS
+            or (bare == "you" and len(before) > 1 and before[-2].lower() == "thank")
+            or (bare in ("is", "was") and len(before) > 1 and before[-2].lower() == "name")
+            or (bare in ("for", "at", "by") and _WORK_WORDS & {w.lower() for w in before[-4:-1]})
+            or after.startswith((", my ", ", our ", " and I ", " and I,"))
+        )
+        span_end = end
+        if by_context:
             found = True
-        elif _BEFORE_NAME.search(before) or _AFTER_NAME.match(after):
-            found = True
-        elif key in names:
-            starts_sentence = bool(_SENTENCE_END.search(before))
-            if span_end > end:
-                found = not _title_case_line(text, start)
-            elif starts_sentence:
-                found = key not in COMMON_WORD_NAMES
+            span_end = _name_end(text, end)
+        elif key in names and start not in states and key not in MONTHS and key not in DAYS:
+            stripped = raw_before.rstrip()
+            starts_sentence = not stripped or stripped.endswith(_SENTENCE_MARKS) or "\n" in raw_before[len(stripped) :]
+            span_end = _name_end(text, end)
+            if _title_like(before, after.split()):
+                found = False
+            elif span_end > end:
+                found = True
             else:
-                found = not _title_case_line(text, start) and key not in MONTHS
+                found = not starts_sentence or key not in COMMON_WORD_NAMES
         else:
             found = False
         if not found:
             continue
-        span_text = text[start:span_end]
         position = span_end
-        if not _is_allowed(span_text, allowed):
+        if not _is_allowed(text[start:span_end], allowed):
             yield "name", start, span_end
 
 
+_NEXT_NAME = re.compile(r"\s([A-Z][a-z'’-]{1,30}|[A-Z]\.)(?![\w])")
+
+
 def _name_end(text: str, end: int) -> int:
-    """Where a name that ends its first word at `end` ends: up to two more capitalised words."""
+    """Where a name whose first word ends at `end` ends: up to two more capitalised words."""
     for _ in range(2):
-        following = re.match(r"\s([A-Z][a-z'’-]{1,30}|[A-Z]\.)(?![\w])", text[end : end + 34])
-        if following is None or following.group(1).lower().rstrip(".") in NOT_NAMES:
+        following = _NEXT_NAME.match(text, end)
+        if following is None:
             break
-        end += following.end()
+        word = following.group(1).lower().rstrip(".")
+        if word in NOT_NAMES or word in _STATE_WORDS or word in MONTHS or word in DAYS:
+            break
+        end = following.end()
     return end

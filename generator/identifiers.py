@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ KINDS: dict[str, str] = {
     "town": "a town, city or county",
     "name": "a name of a person or employer",
 }
+_NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
 SCANNER_VERSION = "2"
 
@@ -61,9 +63,12 @@ def finding_id(kind: str, text: str) -> str:
 
 def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, int]]:
     """Every detector's spans, most specific first."""
+    yield from identifier_shapes.internet(text)
+    yield from identifier_shapes.named_numbers(text)
     yield from identifier_shapes.shaped_numbers(text)
-    yield from identifier_shapes.context_numbers(text)
-    yield from identifier_shapes.dates_and_places(text)
+    yield from identifier_shapes.dates(text)
+    yield from identifier_shapes.ages(text)
+    yield from identifier_shapes.addresses(text)
     yield from identifier_names.places(text, allowed)
     yield from identifier_names.people(text, allowed)
 
@@ -77,15 +82,18 @@ def scan(text: str, first_line: int = 1, allowed_names: frozenset[str] = frozens
     """
     _, allowed = identifier_names.allowed_words(frozenset(allowed_names))
     taken = bytearray(len(text))
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+    newlines = [match.start() for match in _NEWLINE.finditer(text)]
     findings: dict[tuple[str, int, str], Finding] = {}
+    ids: dict[tuple[str, str], str] = {}
     for kind, start, end in _candidates(text, allowed):
         if end <= start or taken.find(1, start, end) != -1:
             continue  # already reported as a more specific kind
         taken[start:end] = b"\x01" * (end - start)
         line = first_line + bisect.bisect_left(newlines, start)
-        found = Finding(kind, line, finding_id(kind, text[start:end]))
-        findings.setdefault((kind, line, found.id), found)
+        matched = text[start:end]
+        found_id = ids.get((kind, matched)) or ids.setdefault((kind, matched), finding_id(kind, matched))
+        if (kind, line, found_id) not in findings:
+            findings[(kind, line, found_id)] = Finding(kind, line, found_id)
     return sorted(findings.values(), key=lambda f: (f.line, f.kind, f.id))
 
 
