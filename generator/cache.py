@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".flywheel-cache"
-_CODE_FILES = ("load.py", "identifiers.py", "readability.py", "gate.py", "cache.py")
+_CODE_FILES = (
+    "load.py",
+    "identifiers.py",
+    "identifier_shapes.py",
+    "identifier_names.py",
+    "identifier_words.py",
+    "readability.py",
+    "gate.py",
+    "cache.py",
+)
 
 
 def _code_version() -> str:

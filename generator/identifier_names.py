@@ -173,7 +173,8 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             or (bare == "you" and len(before) > 1 and before[-2].lower() == "thank")
             or (bare in ("is", "was") and len(before) > 1 and before[-2].lower() == "name")
             or (bare in ("for", "at", "by") and _WORK_WORDS & {w.lower() for w in before[-4:-1]})
-            or after.startswith((", my ", ", our ", " and I ", " and I,"))
+            or _appositive(after)
+            or (after.startswith((" and I ", " and I,")) and key not in COMMON_WORD_NAMES)
         )
         span_end = end
         if by_context:
@@ -196,6 +197,14 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         position = span_end
         if not _is_allowed(text[start:span_end], allowed):
             yield "name", start, span_end
+
+
+def _appositive(after: str) -> bool:
+    """"Walter, my neighbour, ...": a capitalised word followed by who the person is."""
+    if not after.startswith((", my ", ", our ", ", his ", ", her ")):
+        return False
+    words = after[2:].split()
+    return len(words) > 1 and words[1].strip(",.;").lower() in _RELATION_WORDS
 
 
 _NEXT_NAME = re.compile(r"\s([A-Z][a-z'’-]{1,30}|[A-Z]\.)(?![\w])")
