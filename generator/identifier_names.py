@@ -33,7 +33,7 @@ Span = tuple[str, int, int]
 _WINDOW = 48
 
 _STATE_WORDS = {s.lower() for s in STATES} | {s.lower() for s in STATE_ABBREVIATIONS}
-_NOT_PLACES = _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES
+_NOT_PLACES = _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES | {t.rstrip(".").lower() for t in TITLES}
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z'’-]{0,40}")
 _CAP = r"[A-Z][a-z'’.-]{1,30}"
 _CAPS = rf"{_CAP}(?:\s{_CAP}){{0,2}}"
@@ -57,15 +57,26 @@ _PLACE_VERBS = set(
     house farm apartment family folks everyone everybody people neighbors neighbours clinic
     hospital er pharmacy worked mill plant spent stay stayed staying been originally i'm i’m
     am visit visited visiting flew son daughter sister brother parents mom mother dad father
-    kids up
+    kids up school college university bus train cabin church nobody anyone anybody someone
+    somebody doctors specialists friends relatives cousins grandkids grandchildren
     """.split()
 )
+# After these a capitalised place needs no verb: "a cabin outside Ely", "near Tifton".
+_PLACE_ALONE = {"near", "outside", "around"}
 
 _TITLE_WORDS = {t.rstrip(".").lower() for t in TITLES}
 _RELATION_WORDS = {r.lower() for r in RELATIONS}
 _NAMING_WORDS = {"named", "called", "dear", "hi", "hello", "thanks"}
 _WORK_WORDS = {"work", "works", "worked", "working", "employed", "job", "crew", "boss", "shift",
                "shifts", "retired", "hired", "manager", "employer"}
+# The last word of a business's name: "Kessler Freight", "Hartwell Plumbing".
+_ORGANISATION = re.compile(
+    rf"[A-Z][a-z'’&-]{{1,30}}(?:\s[A-Z][a-z'’&-]{{1,30}}){{0,2}}\s"
+    r"(?:Inc|LLC|Co|Company|Corp|Corporation|Construction|Plumbing|Roofing|Logistics|Freight|"
+    r"Trucking|Transport|Services|Foods|Motors|Industries|Manufacturing|Farms|Bank|Hardware|"
+    r"Electric|Landscaping|Builders|Contractors|Lumber|Mills|Auto|Dental|Law|Realty|Bakery|"
+    r"Diner|Cafe|Market|Grocers?|Insurance\s+Agency)\b"
+)
 _SENTENCE_MARKS = tuple('.!?:;"“”([*•>-')
 
 
@@ -127,7 +138,8 @@ def places(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             continue
         before = text[max(0, match.start() - _WINDOW) : match.start()]
         sentence = before[max(before.rfind(mark) for mark in ".!?\n") + 1 :].lower().split()
-        if _PLACE_VERBS.intersection(sentence[-6:]) and _is_place(match.group(1), allowed):
+        alone = match.group().split()[0] in _PLACE_ALONE
+        if (alone or _PLACE_VERBS.intersection(sentence[-6:])) and _is_place(match.group(1), allowed):
             yield "town", *match.span(1)
 
 
@@ -141,6 +153,14 @@ def _is_place(found: str, allowed: frozenset[str]) -> bool:
     if lowered in _NOT_PLACES or first in _NOT_PLACES or first in ("the", "my", "our"):
         return False
     return not _is_allowed(found, allowed) and not found.endswith(("'s", "’s"))
+
+
+def employers(text: str, allowed: frozenset[str]) -> Iterator[Span]:
+    """Businesses named with a trade word ("Kessler Freight"): a patient's employer, usually."""
+    for match in _ORGANISATION.finditer(text):
+        if _starts_word(text, match.start()) and not _is_allowed(match.group(), allowed):
+            if match.group().split()[0].lower() not in _NOT_PLACES:
+                yield "name", *match.span()
 
 
 def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:

@@ -181,7 +181,8 @@ _CONTEXT_KINDS = [(kind, re.compile(f"(?:{phrases})")) for kind, phrases in _CON
 _LINK_WORDS = {
     "is", "was", "are", "were", "of", "no", "no.", "number", "num", "id", "read", "reads",
     "say", "says", "listed", "showed", "shows", "printed", "on", "my", "the", "card", "at",
-    "as", "ending", "in", "being", "it", "s", "#", ":", "-",
+    "as", "ending", "in", "being", "it", "s", "#", ":", "-", "ends", "end", "last", "four",
+    "digits", "of", "are",
 }
 _VALUE = re.compile(r"\(?[A-Za-z0-9][\w()/+-]{0,30}")
 _MORE_DIGITS = re.compile(r" \d[\d-]{1,15}(?![\w])")

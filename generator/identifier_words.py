@@ -76,7 +76,7 @@ RELATIONS = (
  "child children grandchild grandkid sibling twin bestie buddy pal doctor surgeon nurse "
  "therapist cardiologist dentist physician pharmacist sponsor mentor employer classmate "
  "brother-in-law sister-in-law mother-in-law father-in-law son-in-law daughter-in-law "
- "ex ex-wife ex-husband spouse godmother godfather godson goddaughter"
+ "ex ex-wife ex-husband spouse godmother godfather godson goddaughter boy girl baby grandbaby"
 ).split()
 TITLES = (
  "Dr Dr. Doctor Mr Mr. Mrs Mrs. Ms Ms. Miss Mx Mx. Nurse Pastor Father Fr. Reverend Rev "

@@ -70,6 +70,7 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     yield from identifier_shapes.ages(text)
     yield from identifier_shapes.addresses(text)
     yield from identifier_names.places(text, allowed)
+    yield from identifier_names.employers(text, allowed)
     yield from identifier_names.people(text, allowed)
 
 
