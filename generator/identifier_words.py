@@ -29,6 +29,10 @@ REGIONS = {
  "jamaica", "guatemala", "honduras", "colombia", "peru", "poland", "russia", "ukraine",
  "israel", "iran", "iraq", "pakistan", "australia", "midwest", "south", "north", "east",
  "west", "southwest", "northeast", "northwest", "southeast", "new england", "appalachia",
+    # hospital departments and wards, which patients capitalise: "moved to Cardiology"
+    "cardiology", "oncology", "radiology", "neurology", "urology", "orthopedics", "pediatrics",
+    "maternity", "recovery", "rehab", "rehabilitation", "surgery", "emergency", "triage",
+    "admissions", "imaging", "hospice", "icu", "ccu", "pacu", "telemetry", "dialysis",
  "the states", "caribbean", "latin america", "middle east", "pacific northwest",
 }
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from identifiers_eval.run import evaluate, flywheel_detector
+from identifiers_eval.run import SETS, evaluate, flywheel_detector
 
 MIN_RECALL = 0.95  # per kind
 MAX_FALSE_ALARMS = 0.03  # share of clean sentences flagged
 
 
-@pytest.fixture(scope="module", params=["tune", "held_out"])
+@pytest.fixture(scope="module", params=SETS)
 def result(request):
     return evaluate(flywheel_detector, request.param)
 
