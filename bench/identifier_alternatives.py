@@ -22,7 +22,9 @@ import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("identifiers_eval_run", ROOT / "tests/identifiers_eval/run.py")
+_spec = importlib.util.spec_from_file_location(
+    "identifiers_eval_run", ROOT / "tests/identifiers_eval/run.py"
+)
 run = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = run
 _spec.loader.exec_module(run)  # type: ignore[union-attr]
@@ -31,11 +33,15 @@ _spec.loader.exec_module(run)  # type: ignore[union-attr]
 def old_scanner():
     """The regex scanner on main before this rewrite, loaded from git."""
     source = subprocess.run(
-        ["git", "show", "232eb1a:generator/identifiers.py"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "show", "232eb1a:generator/identifiers.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     module = types.ModuleType("old_identifiers")
     sys.modules[module.__name__] = module
-    exec(compile(source, "old_identifiers.py", "exec"), module.__dict__)  # our own code, from git
+    exec(compile(source, "old_identifiers.py", "exec"), module.__dict__)  # noqa: S102 (our own code, from git)
     return lambda text, allowed: [f.kind for f in module.scan(text)]
 
 
@@ -48,23 +54,38 @@ def presidio(threshold: float, custom: bool):
     folder = Path(tempfile.mkdtemp()) / "blank_en"
     spacy.blank("en").to_disk(folder)
     engine = NlpEngineProvider(
-        nlp_configuration={"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": str(folder)}]}
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": str(folder)}],
+        }
     ).create_engine()
     analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
     if custom:  # the context-word recognizers a practice would have to write for itself
         for entity, regex, context in [
-            ("MRN", r"\b[A-Z0-9-]*\d[A-Z0-9-]{3,}\b", ["mrn", "record", "account", "member", "policy", "patient"]),
+            (
+                "MRN",
+                r"\b[A-Z0-9-]*\d[A-Z0-9-]{3,}\b",
+                ["mrn", "record", "account", "member", "policy", "patient"],
+            ),
             ("ZIP", r"\b\d{5}(?:-\d{4})?\b", ["zip", "postal", "code"]),
             ("PLATE", r"\b[A-Z0-9]{2,4}[- ]?[A-Z0-9]{3,4}\b", ["plate", "tag", "vin"]),
             ("SERIAL", r"\b[A-Z0-9-]*\d[A-Z0-9-]{4,}\b", ["serial", "device", "imei", "udi"]),
-            ("STREET", r"\b\d{1,6}\s+(?:[A-Z][a-z]+\s+){1,3}[A-Z][a-z]+\b", ["live", "address", "street"]),
+            (
+                "STREET",
+                r"\b\d{1,6}\s+(?:[A-Z][a-z]+\s+){1,3}[A-Z][a-z]+\b",
+                ["live", "address", "street"],
+            ),
         ]:
             analyzer.registry.add_recognizer(
-                PatternRecognizer(supported_entity=entity, patterns=[Pattern(entity, regex, 0.1)], context=context)
+                PatternRecognizer(
+                    supported_entity=entity, patterns=[Pattern(entity, regex, 0.1)], context=context
+                )
             )
 
     def detect(text: str, allowed: frozenset[str]) -> list[str]:
-        return [r.entity_type for r in analyzer.analyze(text, language="en", score_threshold=threshold)]
+        return [
+            r.entity_type for r in analyzer.analyze(text, language="en", score_threshold=threshold)
+        ]
 
     return detect
 
@@ -84,8 +105,12 @@ def philter_lite_regex():
     import philter_lite
     from philter_lite import philter as engine
 
-    engine._get_pos = lambda text: [(w, "NNP" if w[:1].isupper() else "NN") for w in engine._get_clean(text)]
-    filters = philter_lite.load_filters(os.path.join(os.path.dirname(philter_lite.__file__), "configs/philter_delta.toml"))
+    engine._get_pos = lambda text: [
+        (w, "NNP" if w[:1].isupper() else "NN") for w in engine._get_clean(text)
+    ]
+    filters = philter_lite.load_filters(
+        os.path.join(os.path.dirname(philter_lite.__file__), "configs/philter_delta.toml")
+    )
 
     def detect(text: str, allowed: frozenset[str]) -> list[str]:
         _, _, tracker = philter_lite.detect_phi(text, filters)
@@ -108,7 +133,12 @@ def flywheel_with_names(source: str):
         import nicknames
 
         with open(Path(nicknames.__file__).parent / "names.csv", encoding="utf-8") as handle:
-            names = {cell.lower() for row in csv.reader(handle) for cell in (row[0], row[2]) if cell.isalpha()}
+            names = {
+                cell.lower()
+                for row in csv.reader(handle)
+                for cell in (row[0], row[2])
+                if cell.isalpha()
+            }
     elif source == "none":
         names = set()
     else:
@@ -154,7 +184,11 @@ def main() -> int:
         rows.append((label, results, ms, time.perf_counter() - start))
         print(f"done {label}", file=sys.stderr)
     kinds = list(rows[0][1][0].planted)
-    print("| detector | " + " | ".join(f"{s}: recall (any kind) / clean flagged" for s in run.SETS) + " | ms per story |")
+    print(
+        "| detector | "
+        + " | ".join(f"{s}: recall (any kind) / clean flagged" for s in run.SETS)
+        + " | ms per story |"
+    )
     print("|---" * (len(run.SETS) + 2) + "|")
     for label, results, ms, _ in rows:
         cells = [f"{r.overall_recall_any:.1%} / {r.false_alarm_rate:.1%}" for r in results]

@@ -33,7 +33,9 @@ Span = tuple[str, int, int]
 _WINDOW = 48
 
 _STATE_WORDS = {s.lower() for s in STATES} | {s.lower() for s in STATE_ABBREVIATIONS}
-_NOT_PLACES = _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES | {t.rstrip(".").lower() for t in TITLES}
+_NOT_PLACES = (
+    _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES | {t.rstrip(".").lower() for t in TITLES}
+)
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z'’-]{0,40}")
 _CAP = r"[A-Z][a-z'’.-]{1,30}"
 _CAPS = rf"{_CAP}(?:\s{_CAP}){{0,2}}"
@@ -41,7 +43,9 @@ _STATE_ALT = "|".join(sorted((re.escape(s) for s in STATES), key=len, reverse=Tr
 _ABBR_ALT = "|".join(STATE_ABBREVIATIONS)
 
 _STATE_NAME = re.compile(rf"(?:{_STATE_ALT})(?![\w])")
-_COUNTY = re.compile(rf"[A-Z][a-z'’.-]{{1,30}}\s(?:{_CAP}\s){{0,2}}(?:County|Parish|Borough|Township)\b")
+_COUNTY = re.compile(
+    rf"[A-Z][a-z'’.-]{{1,30}}\s(?:{_CAP}\s){{0,2}}(?:County|Parish|Borough|Township)\b"
+)
 _CITY_STATE = re.compile(
     rf"[A-Z][a-z'’.-]{{1,30}}(?:\s{_CAP}){{0,2}},\s{{1,2}}(?:{_STATE_ALT}|{_ABBR_ALT})(?![\w])"
 )
@@ -67,11 +71,25 @@ _PLACE_ALONE = {"near", "outside", "around"}
 _TITLE_WORDS = {t.rstrip(".").lower() for t in TITLES}
 _RELATION_WORDS = {r.lower() for r in RELATIONS}
 _NAMING_WORDS = {"named", "called", "dear", "hi", "hello", "thanks"}
-_WORK_WORDS = {"work", "works", "worked", "working", "employed", "job", "crew", "boss", "shift",
-               "shifts", "retired", "hired", "manager", "employer"}
+_WORK_WORDS = {
+    "work",
+    "works",
+    "worked",
+    "working",
+    "employed",
+    "job",
+    "crew",
+    "boss",
+    "shift",
+    "shifts",
+    "retired",
+    "hired",
+    "manager",
+    "employer",
+}
 # The last word of a business's name: "Kessler Freight", "Hartwell Plumbing".
 _ORGANISATION = re.compile(
-    rf"[A-Z][a-z'’&-]{{1,30}}(?:\s[A-Z][a-z'’&-]{{1,30}}){{0,2}}\s"
+    r"[A-Z][a-z'’&-]{1,30}(?:\s[A-Z][a-z'’&-]{1,30}){0,2}\s"
     r"(?:Inc|LLC|Co|Company|Corp|Corporation|Construction|Plumbing|Roofing|Logistics|Freight|"
     r"Trucking|Transport|Services|Foods|Motors|Industries|Manufacturing|Farms|Bank|Hardware|"
     r"Electric|Landscaping|Builders|Contractors|Lumber|Mills|Auto|Dental|Law|Realty|Bakery|"
@@ -139,7 +157,9 @@ def places(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         before = text[max(0, match.start() - _WINDOW) : match.start()]
         sentence = before[max(before.rfind(mark) for mark in ".!?\n") + 1 :].lower().split()
         alone = match.group().split()[0] in _PLACE_ALONE
-        if (alone or _PLACE_VERBS.intersection(sentence[-6:])) and _is_place(match.group(1), allowed):
+        if (alone or _PLACE_VERBS.intersection(sentence[-6:])) and _is_place(
+            match.group(1), allowed
+        ):
             yield "town", *match.span(1)
 
 
@@ -158,8 +178,9 @@ def _is_place(found: str, allowed: frozenset[str]) -> bool:
 def employers(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """Businesses named with a trade word ("Kessler Freight"): a patient's employer, usually."""
     for match in _ORGANISATION.finditer(text):
-        if _starts_word(text, match.start()) and not _is_allowed(match.group(), allowed):
-            if match.group().split()[0].lower() not in _NOT_PLACES:
+        first = match.group().split()[0].lower()
+        if _starts_word(text, match.start()) and first not in _NOT_PLACES:
+            if not _is_allowed(match.group(), allowed):
                 yield "name", *match.span()
 
 
@@ -167,7 +188,9 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """Names of people other than the patient, and of employers."""
     names = first_names()
     states = {m.start() for m in _STATE_NAME.finditer(text) if _starts_word(text, m.start())}
-    states |= {m.start() + m.group().find(" ") + 1 for m in _STATE_NAME.finditer(text) if " " in m.group()}
+    states |= {
+        m.start() + m.group().find(" ") + 1 for m in _STATE_NAME.finditer(text) if " " in m.group()
+    }
     position = 0
     for match in _CAPITALISED.finditer(text):
         start, end = match.span()
@@ -187,7 +210,8 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         previous = before[-1].lower() if before else ""
         bare = previous.rstrip(",")
         by_context = (
-            bare.rstrip(".") in _TITLE_WORDS and before[-1][:1].isupper()
+            bare.rstrip(".") in _TITLE_WORDS
+            and before[-1][:1].isupper()
             or bare in _RELATION_WORDS
             or bare in _NAMING_WORDS
             or (bare == "you" and len(before) > 1 and before[-2].lower() == "thank")
@@ -202,7 +226,11 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             span_end = _name_end(text, end)
         elif key in names and start not in states and key not in MONTHS and key not in DAYS:
             stripped = raw_before.rstrip()
-            starts_sentence = not stripped or stripped.endswith(_SENTENCE_MARKS) or "\n" in raw_before[len(stripped) :]
+            starts_sentence = (
+                not stripped
+                or stripped.endswith(_SENTENCE_MARKS)
+                or "\n" in raw_before[len(stripped) :]
+            )
             span_end = _name_end(text, end)
             if _title_like(before, after.split()):
                 found = False
@@ -220,7 +248,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
 
 
 def _appositive(after: str) -> bool:
-    """"Walter, my neighbour, ...": a capitalised word followed by who the person is."""
+    """ "Walter, my neighbour, ...": a capitalised word followed by who the person is."""
     if not after.startswith((", my ", ", our ", ", his ", ", her ")):
         return False
     words = after[2:].split()

@@ -60,7 +60,9 @@ def _words_before(text: str, start: int, count: int = 3) -> list[str]:
 
 _EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
 _LOCAL_PART = re.compile(r"[\w.+()-]{1,64}\Z")
-_SPOKEN_EMAIL = re.compile(r"[ \t](?:dot|\[dot\]|\(dot\))[ \t]{1,3}(?:com|org|net|edu|gov|io|co|us|info)\b")
+_SPOKEN_EMAIL = re.compile(
+    r"[ \t](?:dot|\[dot\]|\(dot\))[ \t]{1,3}(?:com|org|net|edu|gov|io|co|us|info)\b"
+)
 _SPOKEN_LOCAL = re.compile(r"[\w.+-]{1,64}[ \t]{1,3}(?:at|\[at\]|\(at\))[ \t]{1,3}[\w-]{1,63}\Z")
 _WEB = re.compile(r"(?:https?://|HTTPS?://|Https?://|www\.|WWW\.|Www\.)[^\s<>\"'()\[\]]{1,2000}")
 _TLD = re.compile(
@@ -109,9 +111,10 @@ def internet(text: str) -> Iterator[Span]:
         if _free_before(text, match.start(), "@.") and _free_after(text, match.end(), "@"):
             yield "url", *match.span()
     for match in _IPV4.finditer(text):
-        if _free_before(text, match.start(), ".") and _free_after(text, match.end()):
-            if all(int(part) <= 255 for part in match.group().split(".")):
-                yield "ip-address", *match.span()
+        octets = match.group().split(".")
+        free = _free_before(text, match.start(), ".") and _free_after(text, match.end())
+        if free and all(int(octet) <= 255 for octet in octets):
+            yield "ip-address", *match.span()
     for match in _IPV6.finditer(text):
         found = match.group().rstrip(".:")
         if ("::" in found or found.count(":") >= 5) and _free_before(text, match.start(), ":"):
@@ -177,13 +180,15 @@ _CONTEXT_PHRASES = {
 # decided afterwards, in the order above ("licence plate" is a vehicle's, not a licence).
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CONTEXT = re.compile("(?:" + "|".join(_CONTEXT_PHRASES.values()) + r")(?![\w/])")
-_CONTEXT_KINDS = [(kind, re.compile(f"(?:{phrases})")) for kind, phrases in _CONTEXT_PHRASES.items()]
-_LINK_WORDS = {
-    "is", "was", "are", "were", "of", "no", "no.", "number", "num", "id", "read", "reads",
-    "say", "says", "listed", "showed", "shows", "printed", "on", "my", "the", "card", "at",
-    "as", "ending", "in", "being", "it", "s", "#", ":", "-", "ends", "end", "last", "four",
-    "digits", "of", "are",
-}
+_CONTEXT_KINDS = [
+    (kind, re.compile(f"(?:{phrases})")) for kind, phrases in _CONTEXT_PHRASES.items()
+]
+_LINK_WORDS = set(
+    """
+    is was are were of no no. number num id read reads say says listed showed shows printed
+    on my the card at as ending ends end in being it s # : - last four digits
+    """.split()
+)
 _VALUE = re.compile(r"\(?[A-Za-z0-9][\w()/+-]{0,30}")
 _MORE_DIGITS = re.compile(r" \d[\d-]{1,15}(?![\w])")
 _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
@@ -262,14 +267,14 @@ _PHONE = re.compile(
 def shaped_numbers(text: str) -> Iterator[Span]:
     """SSNs, VINs and phone numbers: shapes that mean one thing wherever they stand."""
     for match in _SSN.finditer(text):
-        if _free_before(text, match.start(), "-") and _free_after(text, match.end(), "-"):
-            if not match.group().startswith("000"):
-                yield "ssn", *match.span()
+        free = _free_before(text, match.start(), "-") and _free_after(text, match.end(), "-")
+        if free and not match.group().startswith("000"):
+            yield "ssn", *match.span()
     for match in _VIN.finditer(text):
         found = match.group()
-        if _free_before(text, match.start(), "-") and _free_after(text, match.end(), "-"):
-            if not found.isdigit() and not found.isalpha():
-                yield "vehicle-id", *match.span()
+        free = _free_before(text, match.start(), "-") and _free_after(text, match.end(), "-")
+        if free and not found.isdigit() and not found.isalpha():
+            yield "vehicle-id", *match.span()
     for match in _PHONE.finditer(text):
         start, end = match.span()
         if _free_before(text, start, "+.,$:/-") and _free_after(text, end, "-"):
@@ -303,9 +308,31 @@ _AGE_AFTER = re.compile(
 _AGE_AT_AFTER = re.compile(r",|\s+(?:I|he|she|we|my|his|her|and|when)\b")
 _AGE_WORDS = {"am", "i'm", "i’m", "be", "being", "turned", "turning", "aged", "age", "reached"}
 _PERSON_WORDS = {
-    "i", "he", "she", "who", "mom", "mum", "mother", "dad", "father", "husband", "wife",
-    "grandma", "grandpa", "grandmother", "grandfather", "aunt", "uncle", "sister", "brother",
-    "son", "daughter", "patient", "neighbor", "neighbour", "friend",
+    "i",
+    "he",
+    "she",
+    "who",
+    "mom",
+    "mum",
+    "mother",
+    "dad",
+    "father",
+    "husband",
+    "wife",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "aunt",
+    "uncle",
+    "sister",
+    "brother",
+    "son",
+    "daughter",
+    "patient",
+    "neighbor",
+    "neighbour",
+    "friend",
 }
 
 
@@ -323,13 +350,15 @@ def _plausible_date(found: str) -> bool:
 def dates(text: str) -> Iterator[Span]:
     """Dates more specific than a year: a day, or a month with its year."""
     for match in _NUMERIC_DATE.finditer(text):
-        if _free_before(text, match.start(), "/.-") and _free_after(text, match.end(), "/"):
-            if _plausible_date(match.group()):
-                yield "date", *match.span()
+        free = _free_before(text, match.start(), "/.-") and _free_after(text, match.end(), "/")
+        if free and _plausible_date(match.group()):
+            yield "date", *match.span()
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         for match in pattern.finditer(text):
             day = re.search(r"\d+", match.group())
-            if _free_before(text, match.start()) and (len(day.group()) > 2 or 1 <= int(day.group()) <= 31):
+            if _free_before(text, match.start()) and (
+                len(day.group()) > 2 or 1 <= int(day.group()) <= 31
+            ):
                 yield "date", *match.span()
     for match in _SHORT_DATE.finditer(text):
         month, day = (int(part) for part in match.group().split("/"))
@@ -347,7 +376,9 @@ def ages(text: str) -> Iterator[Span]:
             if text[end : end + 1] == "s" and _free_after(text, end + 1):
                 if _in_my(text, start):  # "in my 90s", not "in the 90s"
                     yield "age", start, end + 1
-            elif _AGE_AFTER.match(text, end) or (_free_after(text, end) and _age_context(text, start, end)):
+            elif _AGE_AFTER.match(text, end) or (
+                _free_after(text, end) and _age_context(text, start, end)
+            ):
                 yield "age", start, end
     for match in _AGE_WORD.finditer(text):
         start, end = match.span()
@@ -443,6 +474,8 @@ def _zip_context(text: str, start: int, end: int) -> bool:
         return True
     if _ZIP_WORDS & set(words):
         return True
-    if last in _ZIP_PLACE_WORDS or (last == "the" and len(words) > 1 and words[-2] in _ZIP_PLACE_WORDS):
+    if last in _ZIP_PLACE_WORDS or (
+        last == "the" and len(words) > 1 and words[-2] in _ZIP_PLACE_WORDS
+    ):
         return not _UNIT_AHEAD.match(text, end)
     return bool(_ZIP_AFTER.match(text, end))

@@ -74,7 +74,9 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     yield from identifier_names.people(text, allowed)
 
 
-def scan(text: str, first_line: int = 1, allowed_names: frozenset[str] = frozenset()) -> list[Finding]:
+def scan(
+    text: str, first_line: int = 1, allowed_names: frozenset[str] = frozenset()
+) -> list[Finding]:
     """Every identifier in `text`, with the file line it starts on.
 
     `allowed_names` are personal names that are not findings (the patient's own name as the
@@ -92,7 +94,9 @@ def scan(text: str, first_line: int = 1, allowed_names: frozenset[str] = frozens
         taken[start:end] = b"\x01" * (end - start)
         line = first_line + bisect.bisect_left(newlines, start)
         matched = text[start:end]
-        found_id = ids.get((kind, matched)) or ids.setdefault((kind, matched), finding_id(kind, matched))
+        found_id = ids.get((kind, matched)) or ids.setdefault(
+            (kind, matched), finding_id(kind, matched)
+        )
         if (kind, line, found_id) not in findings:
             findings[(kind, line, found_id)] = Finding(kind, line, found_id)
     return sorted(findings.values(), key=lambda f: (f.line, f.kind, f.id))

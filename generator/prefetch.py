@@ -38,9 +38,7 @@ def _job(args: tuple[str, str, bool]) -> list[tuple[tuple[str, bytes], object]]:
     except FlywheelError as exc:
         return [(Cache.key(f"yaml:{rel}:0", fm), exc.problems)]
     out.append((Cache.key(f"yaml:{rel}:0", fm), doc))
-    head = text[: len(text) - len(body)]
     stripped = body.lstrip("\n")
-    body_line = head.count("\n") + 1 + (len(body) - len(stripped))
     out.append((Cache.key("grade", stripped), reading_grade(stripped)))
     # Stories' identifier scans are left to the serial pass: their cache key holds names
     # (the champion's, the reviewers') that only the whole project knows, and a scan costs

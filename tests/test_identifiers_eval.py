@@ -15,7 +15,11 @@ def result(request):
 
 
 def test_every_kind_is_caught_at_least_95_percent_of_the_time(result):
-    low = {kind: f"{result.recall(kind):.0%}" for kind in result.planted if result.recall(kind) < MIN_RECALL}
+    low = {
+        kind: f"{result.recall(kind):.0%}"
+        for kind in result.planted
+        if result.recall(kind) < MIN_RECALL
+    }
     assert not low, f"{result.name}: recall below {MIN_RECALL:.0%}: {low}; missed: {result.missed}"
 
 

@@ -112,7 +112,10 @@ def table(results: list[Result]) -> str:
     for kind in results[0].planted:
         cells = [f"{r.caught[kind]}/{r.planted[kind]} ({r.recall(kind):.0%})" for r in results]
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
-    overall = [f"{sum(r.caught.values())}/{sum(r.planted.values())} ({r.overall_recall:.1%})" for r in results]
+    overall = [
+        f"{sum(r.caught.values())}/{sum(r.planted.values())} ({r.overall_recall:.1%})"
+        for r in results
+    ]
     lines.append("| **all kinds** | " + " | ".join(overall) + " |")
     alarms = [f"{r.flagged}/{r.clean} ({r.false_alarm_rate:.1%})" for r in results]
     lines.append("| **clean sentences flagged** | " + " | ".join(alarms) + " |")
@@ -121,12 +124,18 @@ def table(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--misses", action="store_true", help="list missed and falsely flagged sentences")
+    parser.add_argument(
+        "--misses", action="store_true", help="list missed and falsely flagged sentences"
+    )
     args = parser.parse_args(argv)
-    results = [evaluate(flywheel_detector, name) for name in SETS if (HERE / f"{name}.yaml").exists()]
+    results = [
+        evaluate(flywheel_detector, name) for name in SETS if (HERE / f"{name}.yaml").exists()
+    ]
     print(table(results))
     ms, size = time_per_story(flywheel_detector)
-    print(f"\nscan time per sample story ({size} characters on average): {ms:.2f} ms (median of 20)")
+    print(
+        f"\nscan time per sample story ({size} characters on average): {ms:.2f} ms (median of 20)"
+    )
     if args.misses:
         for result in results:
             for kind, sentence in result.missed:
