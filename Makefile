@@ -10,7 +10,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 STAMP   := $(TESTING)
 
-.PHONY: site test check serve report clean setup browser bench cms cms-screenshots
+.PHONY: site test check serve report clean setup browser bench cms cms-screenshots eval-identifiers
 
 setup: $(TESTING)
 
@@ -57,6 +57,10 @@ cms: $(RUNTIME)
 
 cms-screenshots: $(STAMP) browser
 	$(BIN)/python -m pytest tests/cms_screenshots.py -q
+
+# Recall and false alarms of the identifier scan per kind (docs/security.md, "Identifier detection").
+eval-identifiers: $(STAMP)
+	$(BIN)/python -m tests.identifiers_eval.run
 
 report: $(RUNTIME)
 	$(BIN)/flywheel report

@@ -31,7 +31,17 @@ from typing import Any
 from .errors import Problem, Severity
 
 CACHE_DIR = ".flywheel-cache"
-_CODE_FILES = ("load.py", "identifiers.py", "readability.py", "sanitize.py", "cache.py", "errors.py")
+_CODE_FILES = (
+    "load.py",
+    "identifiers.py",
+    "identifier_shapes.py",
+    "identifier_names.py",
+    "identifier_words.py",
+    "readability.py",
+    "sanitize.py",
+    "cache.py",
+    "errors.py",
+)
 _MAX_BYTES = 512 * 1024 * 1024
 
 

@@ -212,13 +212,20 @@ def _gate_story(
     )
 
 
+# Consent identifiers that accept every finding of a kind: the patient agreed to be placed by
+# their town, or to show an age over 89.
+_CONSENTED_KINDS = {"town": "town", "age": "age"}
+_CREDENTIALS = re.compile(r"(?i)^(?:dr\.?|doctor|prof\.?)\s+|,.*$|\s+(?:md|do|rn|np|pa-c|phd)\.?$")
+
+
 def allowed_names(project: Project, champion_name: str | None) -> frozenset[str]:
     """Names that are not the patient's identifiers: the practice's own medical reviewers as
-    `reviewed_by` shows them, and the champion's name where the consent allows it."""
-    names = {entry.data.reviewed_by for entry in project.guides.values()}
+    `reviewed_by` shows them (credentials removed), and the champion's name where the consent
+    allows it."""
+    names = {_CREDENTIALS.sub("", entry.data.reviewed_by).strip() for entry in project.guides.values()}
     if champion_name:
         names.add(champion_name)
-    return frozenset(names)
+    return frozenset(name for name in names if name)
 
 
 def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
@@ -246,6 +253,8 @@ def _identifier_reasons(
     story: Entry[Story], project: Project, record, problems: list[Problem], champion_name: str | None
 ) -> list[tuple[str, str]]:
     accepted = set(record.data.accepted_findings) if record is not None else set()
+    consented = set(record.data.identifiers) if record is not None else set()
+    accepted_kinds = {kind for key, kind in _CONSENTED_KINDS.items() if key in consented}
     reasons = []
     parts = scan_parts(story, project)
     names = allowed_names(project, champion_name)
@@ -253,7 +262,7 @@ def _identifier_reasons(
     findings = project.cache.memo(kind, text, lambda: scan_story(parts, names))
     seen: set[str] = set()
     for finding in findings:
-        if finding.id in accepted or finding.id in seen:
+        if finding.id in accepted or finding.kind in accepted_kinds or finding.id in seen:
             continue
         seen.add(finding.id)
         where = f"consent/{record.id}.yml" if record is not None else "its consent record"

@@ -3,58 +3,45 @@
 
 A finding withholds the story until the text changes or the consent record accepts it by
 its id. Findings are reported by kind, line and id, never by the text they matched.
+
+The detectors live in `identifier_shapes` (numbers, dates, addresses: shapes and the words
+before them) and `identifier_names` (people, employers and towns: name lists and context).
+Each is linear in the length of the text; `scan` keeps the first detector's claim where two
+overlap, so an email's domain is not also a web address and a record number is not a phone.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_STREET_TYPES = (
-    r"(?i:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|"
-    r"terrace|ter|circle|cir|highway|hwy|parkway|pkwy)\.?"
-)
+from . import identifier_names, identifier_shapes
 
-# kind -> (what a compliance officer reads, pattern). Order matters only for reporting.
-PATTERNS: dict[str, tuple[str, re.Pattern[str]]] = {
-    "email": ("an email address", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
-    "url": (
-        "a web address",
-        re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\[\]]+|\b[\w-]+\.(?:com|net|org|me|info|blog|io)/[^\s]*"),
-    ),
-    "ssn": ("a social security number", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
-    "phone": (
-        "a phone or fax number",
-        re.compile(r"(?<![\w-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|(?<![\w-])\d{3}[.-]\d{4}\b"),
-    ),
-    "date": (
-        "a full date",
-        re.compile(
-            rf"(?i)\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
-            rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}\b"
-            r"|\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b"
-            r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b"
-        ),
-    ),
-    "record-number": (
-        "a record or account number",
-        re.compile(
-            r"(?i)\b(?:mrn|medical record(?: number| no\.?| #)?|record (?:number|no\.?|#)|account(?: number| no\.?| #)?|"
-            r"patient id|member id|policy(?: number| no\.?| #)?|chart(?: number| no\.?| #))\s*[:#]?\s*[A-Z0-9-]*\d[A-Z0-9-]*"
-        ),
-    ),
-    "street-address": (
-        "a street address",
-        re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[A-Z][\w'-]*\s+){{1,4}}{_STREET_TYPES}(?=[\s,.;:!?)]|$)"),
-    ),
+# kind -> what a compliance officer reads. Kinds are part of finding ids: never rename one.
+KINDS: dict[str, str] = {
+    "email": "an email address",
+    "url": "a web address or online handle",
+    "ip-address": "an IP address",
+    "ssn": "a social security number",
+    "vehicle-id": "a vehicle licence plate or VIN",
+    "device-id": "a device serial number or identifier",
+    "licence-number": "a licence, certificate or ID card number",
+    "record-number": "a record, account or health plan number",
+    "phone": "a phone or fax number",
+    "date": "a full date",
+    "age": "an age over 89",
+    "street-address": "a street address",
+    "zip": "a ZIP code",
+    "town": "a town, city or county",
+    "name": "a name of a person or employer",
 }
+_NEWLINE = re.compile("\n")
+# Bump when the scanner's answers change for the same text (the cache key carries it).
+SCANNER_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -65,39 +52,71 @@ class Finding:
 
     @property
     def description(self) -> str:
-        return PATTERNS[self.kind][0]
+        return KINDS[self.kind]
 
 
 def finding_id(kind: str, text: str) -> str:
+    """The stable id of a finding: its kind and a short hash of the matched text."""
     digest = hashlib.sha256(f"{kind}\n{text.strip().lower()}".encode()).hexdigest()[:8]
     return f"{kind}:{digest}"
 
 
-def scan(text: str, first_line: int = 1) -> list[Finding]:
-    """Every identifier-like match in `text`, with the file line it starts on."""
+def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, int]]:
+    """Every detector's spans, most specific first."""
+    yield from identifier_shapes.internet(text)
+    yield from identifier_shapes.named_numbers(text)
+    yield from identifier_shapes.shaped_numbers(text)
+    yield from identifier_shapes.dates(text)
+    yield from identifier_shapes.ages(text)
+    yield from identifier_shapes.addresses(text)
+    yield from identifier_names.places(text, allowed)
+    yield from identifier_names.employers(text, allowed)
+    yield from identifier_names.people(text, allowed)
+
+
+def scan(
+    text: str, first_line: int = 1, allowed_names: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """Every identifier in `text`, with the file line it starts on.
+
+    `allowed_names` are personal names that are not findings (the patient's own name as the
+    consent allows it, the practice's clinicians): matched case-insensitively as whole words,
+    and any single word of a multi-word name is allowed too.
+    """
+    _, allowed = identifier_names.allowed_words(frozenset(allowed_names))
+    taken = bytearray(len(text))
+    newlines = [match.start() for match in _NEWLINE.finditer(text)]
     findings: dict[tuple[str, int, str], Finding] = {}
-    taken: list[tuple[int, int]] = []
-    for kind, (_, pattern) in PATTERNS.items():
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
-                continue  # already reported as a more specific kind (an email's domain is not a URL)
-            taken.append((start, end))
-            line = first_line + text.count("\n", 0, start)
-            found = Finding(kind, line, finding_id(kind, match.group()))
-            findings.setdefault((kind, line, found.id), found)
-    return sorted(findings.values(), key=lambda f: (f.line, f.kind))
+    ids: dict[tuple[str, str], str] = {}
+    for kind, start, end in _candidates(text, allowed):
+        if end <= start or taken.find(1, start, end) != -1:
+            continue  # already reported as a more specific kind
+        taken[start:end] = b"\x01" * (end - start)
+        line = first_line + bisect.bisect_left(newlines, start)
+        matched = text[start:end]
+        found_id = ids.get((kind, matched)) or ids.setdefault(
+            (kind, matched), finding_id(kind, matched)
+        )
+        if (kind, line, found_id) not in findings:
+            findings[(kind, line, found_id)] = Finding(kind, line, found_id)
+    return sorted(findings.values(), key=lambda f: (f.line, f.kind, f.id))
 
 
 def scan_story(parts: list[tuple[str, int]], allowed_names: Iterable[str] = ()) -> list[Finding]:
-    """Findings in every shown part of a story: `parts` is (visible plain text, file line it
-    starts on). `allowed_names` are names that are not findings (not used by these patterns)."""
-    found = []
-    for text, first_line in parts:
-        found += scan(text, first_line)
-    return sorted(found, key=lambda f: (f.line, f.kind, f.id))
+    """Findings in every shown part of a story: `parts` is (visible plain text, file line it starts on)."""
+    allowed = frozenset(allowed_names)
+    found: dict[tuple[str, int, str], Finding] = {}
+    for text, line in parts:
+        for finding in scan(text, line, allowed):
+            found.setdefault((finding.kind, finding.line, finding.id), finding)
+    return sorted(found.values(), key=lambda f: (f.line, f.kind, f.id))
 
 
-def findings_key(parts: list[tuple[str, int]], allowed_names: Iterable[str] = ()) -> tuple[str, str]:
-    """The cache kind and text of a story's scan, encoded so that no two inputs share a key."""
-    return "findings", json.dumps([[list(p) for p in parts], sorted(allowed_names)], ensure_ascii=False)
+def findings_key(parts: list[tuple[str, int]], allowed_names: Iterable[str]) -> tuple[str, str]:
+    """The cache kind and text of a story's scan: the findings depend on the parts, their lines
+    and the allowed names, encoded unambiguously as JSON."""
+    encoded = json.dumps(
+        {"parts": [[text, line] for text, line in parts], "allowed": sorted(set(allowed_names))},
+        ensure_ascii=False,
+    )
+    return f"findings:v{SCANNER_VERSION}", encoded

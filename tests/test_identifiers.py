@@ -9,7 +9,7 @@ import yaml
 from helpers import copy_base
 
 from generator.check import run_check
-from generator.identifiers import scan
+from generator.identifiers import findings_key, scan, scan_story
 
 FOUND = [
     ("email", "Write to me at jo.smith@example.com any time."),
@@ -27,6 +27,29 @@ FOUND = [
     ("street-address", "Find us at 221B Baker St."),
     ("url", "My blog is at https://jo-recovers.example.com/diary."),
     ("url", "See www.jo-recovers.net for more."),
+    # The misses the issue measured, one of each.
+    ("url", "I wrote about it on russo.com."),
+    ("record-number", "My MRN is 4986440."),
+    ("record-number", "My hospital number is 22-41178."),
+    ("record-number", "Patient number A88213 was on every page."),
+    ("phone", "You can reach me at 620-456-7340x6788."),
+    ("phone", "My cell is 001-620-456-7340."),
+    ("phone", "Call 6204567340 any evening."),
+    ("street-address", "We live at 4417 Larkspur Forge."),
+    ("street-address", "Send cards to 88 Quail Run Views."),
+    ("street-address", "My house at 1209 Chestnut Estates has stairs."),
+    ("street-address", "The ambulance came to 31 Mill Alley."),
+    ("street-address", "I grew up at 7 Old Post Turnpike."),
+    ("ip-address", "The portal logged me in from 192.168.1.24."),
+    ("name", "My neighbour Tom Becker drove me to every appointment."),
+    ("name", "My sister Carla stayed with me."),
+    ("zip", "Our ZIP code is 43215."),
+    ("vehicle-id", "My license plate is 7ABC123."),
+    ("town", "I have lived in Millbrook my whole life."),
+    ("age", "I am 92 and still live on my own."),
+    ("date", "My surgery was on June 9th."),
+    ("licence-number", "My driver's license number is D123-4567-8901."),
+    ("device-id", "My pacemaker serial number is PJN123456H."),
 ]
 NOT_FOUND = [
     "Last spring I was 54 and my heart rate was 120.",
@@ -34,6 +57,15 @@ NOT_FOUND = [
     "Take 2 tablets a day; it lasted 10-12 days.",
     "I finally felt heard.",
     "My blood pressure was 120/80 in March.",
+    # Context the issue names: none of these identifies anyone.
+    "I was 38 years old",
+    "We moved to West Virginia",
+    "In 2003 my doctor found a nodule",
+    "My A1c went from 9.5 to 6.5",
+    "6 tablets of 100 mg",
+    "8 p.m. to 5 a.m.",
+    "Every morning I take 8 weeks of pills, says the CPAP and ECG team.",
+    "My heart rate was 110 when I arrived.",
 ]
 
 
@@ -80,3 +112,88 @@ def test_title_findings_point_at_the_title_line(tmp_path):
     story.write_text(story.read_text().replace("title: Walking again", "title: Walking again at 12 Elm Street"))
     result = run_check(root, dt.date(2026, 11, 22))
     assert [(p.line, p.code) for p in result.warnings] == [(2, "identifier-in-story")]
+
+
+ALLOWED = frozenset({"Maria Lopez", "A. Example"})
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Maria and I walked the dog.", []),
+        ("maria lopez wrote this story, and MARIA LOPEZ approved it.", []),
+        ("Lopez is my family name.", []),
+        ("Dr. Example told me the results.", []),
+        ("Maria Hernandez, my cousin, came too.", ["name"]),
+        ("My sister Rosa came too.", ["name"]),
+    ],
+)
+def test_allowed_names_are_whole_words_in_any_case(text, found):
+    assert [f.kind for f in scan(text, allowed_names=ALLOWED)] == found
+
+
+def test_scan_story_reports_each_part_on_its_own_line():
+    parts = [("Walking again", 2), ("Call 555-0147", 3), ("", 7), ("Line one.\nWrite to jo@example.com", 12)]
+    assert [(f.kind, f.line) for f in scan_story(parts)] == [("phone", 3), ("email", 13)]
+
+
+def test_findings_key_cannot_collide():
+    joined = findings_key([("a\x1eb", 1)], [])
+    split = findings_key([("a", 1), ("b", 1)], [])
+    assert joined != split
+    assert findings_key([("a", 1)], []) != findings_key([("a", 2)], [])
+    assert findings_key([("a", 1)], ["Ana"]) != findings_key([("a", 1)], [])
+    assert findings_key([("a", 1)], ["Ana", "Bo"]) == findings_key([("a", 1)], ["Bo", "Ana", "Ana"])
+
+
+def test_finding_ids_do_not_depend_on_position():
+    first = scan("Call me on 555-0147.")[0]
+    second = scan("Long before anything else happened,\nplease call me on 555-0147.", 40)[0]
+    assert first.id == second.id and (first.line, second.line) == (1, 41)
+
+
+def _adversarial(size: int) -> str:
+    seeds = [
+        "1", " ", "a@", "-", "Abc ", "www.", "1-", "1.", "a:", "Tom ", "Dr. Tom 12 Oak ", "a.b@",
+        "+1 ", "(555) ", "1/", "my sister ", "Ann, ", "12 ", "ab:", "_a", "\n", ".", "social ",
+        "serial number ", "in Tom ", "lived in ", "zip 1", "I am 9", "March 3 ", "a.com.", "O'",
+        "12345 ", "192.168.", "x@y.", "ninety ", "on Oak ", "County ", "Street ", "\u00e9",
+    ]
+    chunk = size // len(seeds)
+    return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
+
+
+def test_scan_is_linear_on_two_mebibytes_of_adversarial_input():
+    import time
+
+    text = _adversarial(2 * 1024 * 1024)
+    start = time.perf_counter()
+    scan(text)
+    assert time.perf_counter() - start < 10, "the identifier scan must stay linear in the text"
+
+
+def _gate_reasons(root, appended: str, identifiers: list[str] | None = None) -> list[tuple[str, str]]:
+    story = root / "content/stories/cardiology/walking-again.md"
+    story.write_text(story.read_text() + "\n" + appended + "\n")
+    if identifiers is not None:
+        record_path = root / "consent/C-2026-001.yml"
+        record = yaml.safe_load(record_path.read_text())
+        record["identifiers"] = identifiers
+        record_path.write_text(yaml.safe_dump(record))
+    decision = run_check(root, dt.date(2026, 11, 22)).gate.decisions["walking-again"]
+    return [r for r in decision.reasons if r[0] == "identifier-found"]
+
+
+def test_the_champions_name_is_allowed_when_the_consent_shows_it(tmp_path):
+    assert _gate_reasons(copy_base(tmp_path), "Ana and I walked with Dr. Example.") == []
+
+
+def test_the_champions_name_is_a_finding_when_the_consent_hides_it(tmp_path):
+    reasons = _gate_reasons(copy_base(tmp_path), "Ana and I walked.", identifiers=[])
+    assert [r[1].split("(")[0] for r in reasons] == ["line 13: a name of a person or employer "]
+
+
+def test_a_consent_with_town_accepts_towns(tmp_path):
+    text = "I have lived in Millbrook my whole life."
+    assert len(_gate_reasons(copy_base(tmp_path / "a"), text)) == 1
+    assert _gate_reasons(copy_base(tmp_path / "b"), text, identifiers=["first_name", "town"]) == []

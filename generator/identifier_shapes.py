@@ -1,0 +1,481 @@
+"""Identifiers recognised by their shape and the words next to them: numbers, dates, addresses.
+
+Linear by construction: every pattern starts with a literal or a character class (so the
+regex engine skips non-candidates in C), every repetition is bounded, and the checks around
+a candidate read a window of at most `_WINDOW` characters. No pattern nests unbounded
+quantifiers, so nothing can backtrack across the input. A detector yields `(kind, start,
+end)` spans; `identifiers.scan` decides which to keep.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+
+from .identifier_words import STATE_ABBREVIATIONS, STATES, STREET_SUFFIXES, STREET_SUFFIXES_ALONE
+
+Span = tuple[str, int, int]
+_WINDOW = 48  # how far before or after a candidate its context is read
+
+_STATE_KEYS = {s.lower() for s in STATES}
+_ABBR_KEYS = set(STATE_ABBREVIATIONS)
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|"
+    r"JAN|FEB|MAR|APR|MAY|JUNE?|JULY?|AUG|SEPT?|OCT|NOV|DEC)\.?"
+)
+_DAY = r"\d\d?(?:st|nd|rd|th)?"  # checked for range in Python
+_YEAR = r"(?:1[89]\d\d|20\d\d|'\d\d)"
+# Units and counts after a number say it is a measurement, not an identifier.
+_UNIT_AHEAD = re.compile(
+    r"(?i)\s?(?:%|percent|mg|mcg|µg|g\b|kg|lbs?\b|pounds|ml|cc\b|iu\b|units?|beats|bpm|mm|cm|"
+    r"inch|feet|ft\b|miles?|km|steps|calories|kcal|days?|weeks?|months?|years?\b(?!\s*old)|"
+    r"hours?|hrs?\b|minutes?|mins?\b|seconds?|times|people|patients|dollars|degrees|°|/|\.\d|"
+    r"mmhg|points?|sessions|visits|tablets|pills|cups|glasses|words|pages|copies|cells)"
+)
+
+
+def _free_before(text: str, start: int, also: str = "") -> bool:
+    """Nothing word-like touches the candidate on the left."""
+    return start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_" + also)
+
+
+def _free_after(text: str, end: int, also: str = "") -> bool:
+    """Nothing word-like touches the candidate on the right (a full stop ending a sentence is fine)."""
+    if end >= len(text):
+        return True
+    ch = text[end]
+    if ch.isalnum() or ch in "_" + also:
+        return False
+    return not (ch in ".,-/:" and end + 1 < len(text) and text[end + 1].isalnum())
+
+
+def _words_before(text: str, start: int, count: int = 3) -> list[str]:
+    """The last `count` words before `start`, lower case, punctuation kept."""
+    return text[max(0, start - _WINDOW) : start].lower().split()[-count:]
+
+
+# --- Emails, web addresses, IP addresses ---------------------------------------------------
+
+_EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
+_LOCAL_PART = re.compile(r"[\w.+()-]{1,64}\Z")
+_SPOKEN_EMAIL = re.compile(
+    r"[ \t](?:dot|\[dot\]|\(dot\))[ \t]{1,3}(?:com|org|net|edu|gov|io|co|us|info)\b"
+)
+_SPOKEN_LOCAL = re.compile(r"[\w.+-]{1,64}[ \t]{1,3}(?:at|\[at\]|\(at\))[ \t]{1,3}[\w-]{1,63}\Z")
+_WEB = re.compile(r"(?:https?://|HTTPS?://|Https?://|www\.|WWW\.|Www\.)[^\s<>\"'()\[\]]{1,2000}")
+_TLD = re.compile(
+    r"\.(?i:com|net|org|edu|gov|io|co|us|info|biz|me|blog|app|health|care|ly|tv|fm|uk|ca|au|nz|"
+    r"site|online|shop|store|page|link|life|club|xyz|dev|ai|social|community|live|fun)"
+    r"(?![A-Za-z0-9-])"
+)
+_DOMAIN_TAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}\Z")
+_PATH = re.compile(r"/[^\s<>\"'()\[\]]{0,2000}")
+_HANDLE = re.compile(r"@[A-Za-z0-9_]{2,30}")
+_IPV4 = re.compile(r"\d(?<!\d\d)\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
+_IPV6 = re.compile(r"[0-9A-Fa-f:][0-9A-Fa-f:]{0,4}:[0-9A-Fa-f:.]{2,40}")
+
+
+def _strip_end(text: str, start: int, end: int) -> int:
+    """A web address does not end with the sentence's punctuation."""
+    while end > start and text[end - 1] in ".,;:!?":
+        end -= 1
+    return end
+
+
+def internet(text: str) -> Iterator[Span]:
+    """Emails, web addresses, social media handles and IP addresses."""
+    for match in _EMAIL_DOMAIN.finditer(text):
+        at = match.start()
+        local = _LOCAL_PART.search(text, max(0, at - 64), at)
+        if local is not None and _free_before(text, local.start(), ".+()-"):
+            yield "email", local.start(), match.end()
+    for match in _SPOKEN_EMAIL.finditer(text):
+        local = _SPOKEN_LOCAL.search(text, max(0, match.start() - 140), match.start())
+        if local is not None and _free_before(text, local.start(), ".+-"):
+            yield "email", local.start(), match.end()
+    for match in _WEB.finditer(text):
+        if _free_before(text, match.start(), "."):
+            yield "url", match.start(), _strip_end(text, *match.span())
+    for match in _TLD.finditer(text):
+        domain = _DOMAIN_TAIL.search(text, max(0, match.start() - 63), match.start())
+        if domain is None or not _free_before(text, domain.start(), ".@/-"):
+            continue
+        end = match.end()
+        if end < len(text) and text[end] == "." and end + 1 < len(text) and text[end + 1].isalnum():
+            continue  # a longer dotted word, not an address ending here
+        path = _PATH.match(text, end)
+        yield "url", domain.start(), _strip_end(text, domain.start(), path.end() if path else end)
+    for match in _HANDLE.finditer(text):
+        if _free_before(text, match.start(), "@.") and _free_after(text, match.end(), "@"):
+            yield "url", *match.span()
+    for match in _IPV4.finditer(text):
+        octets = match.group().split(".")
+        free = _free_before(text, match.start(), ".") and _free_after(text, match.end())
+        if free and all(int(octet) <= 255 for octet in octets):
+            yield "ip-address", *match.span()
+    for match in _IPV6.finditer(text):
+        found = match.group().rstrip(".:")
+        if ("::" in found or found.count(":") >= 5) and _free_before(text, match.start(), ":"):
+            try:
+                ipaddress.IPv6Address(found)
+            except ValueError:
+                continue
+            yield "ip-address", match.start(), match.start() + len(found)
+
+
+# --- Numbers named by the words before them ------------------------------------------------
+
+# Matched against the text with ASCII capitals lowered (same length, same offsets): a
+# case-sensitive alternation of literals is many times faster than an IGNORECASE one.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_NUMBER = r"(?:\s+(?:number|no\.?|#))?"
+
+
+def _each(words: str, tail: str = "") -> str:
+    """Alternatives that each start with a literal word (the regex engine skips ahead on those)."""
+    return "|".join(f"{word}{tail}" for word in words.split())
+
+
+_CONTEXT_PHRASES = {
+    "vehicle-id": "|".join(
+        (
+            _each("license licence registration car van truck motorcycle handicap", r"\s+plates?"),
+            rf"plates?{_NUMBER}|tags?(?:\s+number)?|vin|vehicle\s+id(?:entification\s+number)?",
+        )
+    ),
+    "device-id": "|".join(
+        (
+            rf"serial{_NUMBER}|s/n|sn|udi|imei|device\s+(?:id|identifier|serial)",
+            _each("transmitter implant sensor pump monitor", r"\s+id"),
+        )
+    ),
+    "licence-number": "|".join(
+        (
+            _each("driver's drivers driver", rf"\s+licen[cs]e{_NUMBER}"),
+            _each("license licence passport certificate permit cdl", _NUMBER),
+            rf"dl\s?#|dl|dea{_NUMBER}|state\s+id(?:\s+card)?{_NUMBER}|id\s+card{_NUMBER}",
+            r"green\s+card(?:\s+number)?|id\s+number|identification\s+number",
+            _each("veteran va military", r"\s+id(?:\s+number)?"),
+        )
+    ),
+    "record-number": "|".join(
+        (
+            rf"mrn|medical\s+record{_NUMBER}|record\s+(?:number|no\.?|#)|health\s+plan\s*(?:number|no\.?|#|id)",
+            _each(
+                "hospital patient chart member subscriber policy group medicare medicaid insurance "
+                "plan claim case beneficiary encounter visit billing invoice account acct",
+                r"\s*(?:number|no\.?|#|id)",
+            ),
+            "account|policy|claim|encounter",
+        )
+    ),
+    "ssn": rf"ssn|ss\s?#|ss\s+number|social(?:\s+security)?{_NUMBER}|soc\.?\s+sec\.?{_NUMBER}",
+    "phone": _each("phone cell mobile fax call text ring dial landline number"),
+}
+# One pass over the text with ASCII capitals lowered (same length, same offsets): a plain,
+# case-sensitive alternation lets the regex engine skip ahead in C; IGNORECASE or named
+# groups would make it try every alternative at every position. Which kind a phrase names is
+# decided afterwards, in the order above ("licence plate" is a vehicle's, not a licence).
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_CONTEXT = re.compile("(?:" + "|".join(_CONTEXT_PHRASES.values()) + r")(?![\w/])")
+_CONTEXT_KINDS = [
+    (kind, re.compile(f"(?:{phrases})")) for kind, phrases in _CONTEXT_PHRASES.items()
+]
+_LINK_WORDS = set(
+    """
+    is was are were of no no. number num id read reads say says listed showed shows printed
+    on my the card at as ending ends end in being it s # : - last four digits
+    """.split()
+)
+_VALUE = re.compile(r"\(?[A-Za-z0-9][\w()/+-]{0,30}")
+_MORE_DIGITS = re.compile(r" \d[\d-]{1,15}(?![\w])")
+_YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
+_STOP = re.compile(r"(?<!\bno)(?<!\bNo)(?<!\bNO)(?<!\bnum)[.!?;](?=\s|$)|\n")
+
+
+def _context_value(text: str, end: int, kind: str) -> tuple[int, int] | None:
+    """The span of the identifier that follows a context word ending at `end`, if any."""
+    window = text[end : end + _WINDOW]
+    stop = _STOP.search(window)
+    if stop is not None:
+        window = window[: stop.start()]
+    skipped = 0
+    for value in _VALUE.finditer(window):
+        token, value_end = value.group(), value.end()
+        digits = sum(ch.isdigit() for ch in token)
+        more = _MORE_DIGITS.match(window, value_end) if digits else None
+        if more is not None:  # "4GHT 921", "555 0166": one identifier written in two groups
+            token, value_end = window[value.start() : more.end()], more.end()
+            digits = sum(ch.isdigit() for ch in token)
+        if digits and _is_value(kind, token, digits, window[value_end:]):
+            return end + value.start(), end + value_end
+        if token.lower() not in _LINK_WORDS:
+            skipped += 1
+            if kind in ("phone", "ssn") or skipped > 4:
+                return None
+    return None
+
+
+def _is_value(kind: str, token: str, digits: int, after: str) -> bool:
+    if digits == len(token) and _UNIT_AHEAD.match(after):
+        return False
+    if kind == "phone":
+        return 7 <= digits <= 15 and len(token) - digits <= 4
+    if kind == "ssn":
+        return digits in (4, 9) and digits == sum(ch.isalnum() for ch in token)
+    if _YEAR_ONLY.fullmatch(token):
+        return False
+    return len(token) >= 4 or digits >= 3
+
+
+def named_numbers(text: str) -> Iterator[Span]:
+    """Numbers that the words before them name: record, licence, device and vehicle ids."""
+    searched: dict[str, int] = {}  # kind -> end of the last window read for it
+    for match in _CONTEXT.finditer(text.translate(_ASCII_LOWER)):
+        if not _free_before(text, match.start()):
+            continue
+        kind = next(kind for kind, phrases in _CONTEXT_KINDS if phrases.fullmatch(match.group()))
+        if match.start() < searched.get(kind, -1):
+            continue  # inside the window of the same kind's last context word: already read
+        searched[kind] = match.end() + _WINDOW
+        span = _context_value(text, match.end(), kind)
+        if span is not None:
+            yield kind, *span
+
+
+# --- Numbers recognised by shape ----------------------------------------------------------
+
+_SSN = re.compile(r"\d(?<!\d\d)\d\d([- ])\d{2}\1\d{4}")
+_VIN = re.compile(r"[A-HJ-NPR-Z0-9][A-HJ-NPR-Z0-9]{16}")
+_EXT = r"(?:\s{0,2}(?:x|ext\.?|extension)\s{0,2}\d{1,6})?"
+_LINE = rf"\d{{3}}[\s.-]{{1,2}}\d{{4}}{_EXT}"  # exchange and line number
+_AREA_LINE = rf"\(\d{{3}}\)[\s.-]{{0,2}}{_LINE}|\d{{3}}[\s.-]{{1,2}}{_LINE}|\(\d{{3}}\)\d{{7}}"
+# Three branches, each starting with one character ("+", "(" or a digit) so that the engine
+# skips ahead; after the first digit, look-behinds say which digit it was.
+_PHONE = re.compile(
+    rf"\+(?: ?1[\s.-]{{0,2}}(?:{_AREA_LINE}|[2-9]\d{{2}}[2-9]\d{{6}})"
+    rf"|\d{{1,3}}[\s.-]?\d{{1,4}}(?:[\s.-]?\d{{2,4}}){{2,4}})"
+    rf"|\((?:\d{{3}}\)[\s.-]{{0,2}}{_LINE}|\d{{3}}\)\d{{7}})"
+    rf"|\d(?<!\d\d)(?:(?<=0)01[\s.-]{{0,2}}(?:{_AREA_LINE})|(?<=1)[\s.-]{{0,2}}(?:{_AREA_LINE})"
+    rf"|\d\d[\s.-]{{1,2}}{_LINE}|(?<=[2-9])\d\d[2-9]\d{{6}}|(?<=1)[2-9]\d\d[2-9]\d{{6}}"
+    rf"|\d\d[-.]\d{{4}})"
+)
+
+
+def shaped_numbers(text: str) -> Iterator[Span]:
+    """SSNs, VINs and phone numbers: shapes that mean one thing wherever they stand."""
+    for match in _SSN.finditer(text):
+        free = _free_before(text, match.start(), "-") and _free_after(text, match.end(), "-")
+        if free and not match.group().startswith("000"):
+            yield "ssn", *match.span()
+    for match in _VIN.finditer(text):
+        found = match.group()
+        free = _free_before(text, match.start(), "-") and _free_after(text, match.end(), "-")
+        if free and not found.isdigit() and not found.isalpha():
+            yield "vehicle-id", *match.span()
+    for match in _PHONE.finditer(text):
+        start, end = match.span()
+        if _free_before(text, start, "+.,$:/-") and _free_after(text, end, "-"):
+            yield "phone", start, end
+
+
+# --- Dates and ages -----------------------------------------------------------------------
+
+_NUMERIC_DATE = re.compile(r"\d(?<!\d\d)\d{0,3}([/.-])\d{1,2}\1\d{2,4}")
+_DAY_MONTH = re.compile(
+    rf"\d(?<!\d\d)\d?(?:(?:st|nd|rd|th)?\s{{1,3}}(?:of\s{{1,3}})?{_MONTH}(?![\w])"
+    rf"(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?|[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})(?!\w))"
+)
+_MONTH_DAY = re.compile(
+    rf"{_MONTH}(?:\s{{1,3}}{_DAY}(?![\w:])(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?"
+    rf"|,?\s{{1,3}}(?:1[89]\d\d|20\d\d)(?![\w:]))"
+)
+_SHORT_DATE = re.compile(r"\d(?<!\d\d)\d?/\d\d?(?![\d/])")
+_SHORT_DATE_BEFORE = {"on", "since", "until", "by", "born", "dated", "admitted", "discharged"}
+
+_AGE_NUMBER = re.compile(r"\d(?<!\d\d)\d\d?(?!\d)")
+_AGE_WORD = re.compile(
+    r"(?:ninety|Ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|nonagenarians?|Nonagenarians?|nineties|Nineties|one hundred|One hundred"
+    r"|centenarians?|Centenarians?"
+)
+_AGE_AFTER = re.compile(
+    r"(?i)(?:[\s-]{1,2}(?:years?|yrs?)[\s-]{1,2}old|[\s-]{1,2}year[\s-]old|th\s{1,3}birthday|"
+    r"\s{1,2}years\s{1,2}of\s{1,2}age)\b"
+)
+_AGE_AT_AFTER = re.compile(r",|\s+(?:I|he|she|we|my|his|her|and|when)\b")
+_AGE_WORDS = {"am", "i'm", "i’m", "be", "being", "turned", "turning", "aged", "age", "reached"}
+_PERSON_WORDS = {
+    "i",
+    "he",
+    "she",
+    "who",
+    "mom",
+    "mum",
+    "mother",
+    "dad",
+    "father",
+    "husband",
+    "wife",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "aunt",
+    "uncle",
+    "sister",
+    "brother",
+    "son",
+    "daughter",
+    "patient",
+    "neighbor",
+    "neighbour",
+    "friend",
+}
+
+
+def _plausible_date(found: str) -> bool:
+    """A numeric date has a month and a day in range, year first or last."""
+    parts = re.split(r"[/.-]", found)
+    if len(parts[0]) == 4:
+        return 1 <= int(parts[1]) <= 12 and 1 <= int(parts[2]) <= 31 and len(parts[2]) <= 2
+    if len(parts[0]) == 3 or len(parts[2]) == 3:
+        return False
+    first, second = int(parts[0]), int(parts[1])
+    return (1 <= first <= 12 and 1 <= second <= 31) or (1 <= second <= 12 and 1 <= first <= 31)
+
+
+def dates(text: str) -> Iterator[Span]:
+    """Dates more specific than a year: a day, or a month with its year."""
+    for match in _NUMERIC_DATE.finditer(text):
+        free = _free_before(text, match.start(), "/.-") and _free_after(text, match.end(), "/")
+        if free and _plausible_date(match.group()):
+            yield "date", *match.span()
+    for pattern in (_DAY_MONTH, _MONTH_DAY):
+        for match in pattern.finditer(text):
+            day = re.search(r"\d+", match.group())
+            if _free_before(text, match.start()) and (
+                len(day.group()) > 2 or 1 <= int(day.group()) <= 31
+            ):
+                yield "date", *match.span()
+    for match in _SHORT_DATE.finditer(text):
+        month, day = (int(part) for part in match.group().split("/"))
+        if _free_before(text, match.start(), "/.-") and 1 <= month <= 12 and 1 <= day <= 31:
+            before = _words_before(text, match.start(), 1)
+            if before and before[-1] in _SHORT_DATE_BEFORE:
+                yield "date", *match.span()
+
+
+def ages(text: str) -> Iterator[Span]:
+    """Ages over 89, which Safe Harbor counts as identifying."""
+    for match in _AGE_NUMBER.finditer(text):
+        start, end = match.span()
+        if 90 <= int(match.group()) <= 119 and _free_before(text, start, ".-"):
+            if text[end : end + 1] == "s" and _free_after(text, end + 1):
+                if _in_my(text, start):  # "in my 90s", not "in the 90s"
+                    yield "age", start, end + 1
+            elif _AGE_AFTER.match(text, end) or (
+                _free_after(text, end) and _age_context(text, start, end)
+            ):
+                yield "age", start, end
+    for match in _AGE_WORD.finditer(text):
+        start, end = match.span()
+        found = match.group().lower()
+        if not _free_before(text, start):
+            continue
+        if _AGE_AFTER.match(text, end) or found.startswith(("nonagenarian", "centenarian")):
+            yield "age", start, end
+        elif not _free_after(text, end):
+            continue
+        elif found == "nineties":
+            if _in_my(text, start):
+                yield "age", start, end
+        elif _age_context(text, start, end):
+            yield "age", start, end
+
+
+def _in_my(text: str, start: int) -> bool:
+    words = _words_before(text, start, 2)
+    return len(words) == 2 and words[0] == "in" and words[1] in ("my", "his", "her", "their", "our")
+
+
+def _age_context(text: str, start: int, end: int) -> bool:
+    """Whether the words before a number say it is someone's age, and no unit follows it."""
+    if _UNIT_AHEAD.match(text, end):
+        return False
+    words = _words_before(text, start, 3)
+    last = words[-1] if words else ""
+    previous = words[-2] if len(words) > 1 else ""
+    return (
+        last in _AGE_WORDS
+        or (last == "was" and previous == "i")
+        or (last in ("is", "was") and (previous in _PERSON_WORDS or _capitalised(text, start)))
+        or (last.endswith(("'s", "’s")) and last[:-2] in _PERSON_WORDS)
+        or (last == "to" and previous in ("lived", "live", "it"))
+        or (last == "of" and previous in ("woman", "man", "lady", "gentleman"))
+        or (last == "at" and bool(_AGE_AT_AFTER.match(text, end)))
+    )
+
+
+def _capitalised(text: str, start: int) -> bool:
+    """Whether the word two before `start` is a capitalised name ("Rosa is 92")."""
+    words = text[max(0, start - _WINDOW) : start].split()
+    return len(words) >= 2 and words[-2][:1].isupper() and words[-2][1:].islower()
+
+
+# --- Street addresses and ZIP codes -------------------------------------------------------
+
+_NAME_WORD = r"(?:[A-Z][\w'’.-]{0,30}|\d{1,3}(?:st|nd|rd|th))"
+_SUFFIX = "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True))
+_SUFFIX_ALONE = "|".join(sorted(STREET_SUFFIXES_ALONE, key=len, reverse=True))
+_STREET = re.compile(
+    r"\d(?<!\d\d)\d{0,5}[A-Za-z]?\s{1,2}(?:[NSEW]\.?\s{1,2}|(?:North|South|East|West)\s{1,2})?"
+    rf"(?:{_NAME_WORD}\s{{1,2}}){{0,3}}{_NAME_WORD}\s{{1,2}}(?:{_SUFFIX})\b\.?"
+)
+_STREET_ON = re.compile(rf"on\s(?:[A-Z][a-z'’-]{{1,30}}\s{{1,2}}){{1,3}}(?:{_SUFFIX_ALONE})\b")
+_PO_BOX = re.compile(r"[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb]ox\s{0,2}\d{1,8}\b")
+_ZIP = re.compile(r"\d(?<!\d\d)\d{4}(?:-\d{4})?")
+_ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:"}
+_ZIP_PLACE_WORDS = {"in", "near", "around", "to", "of", "serves", "from", "outside"}
+_ZIP_AFTER = re.compile(r"(?i)\W{0,3}(?:area|zip|postal|as\s+my\s+zip)\b")
+
+
+def addresses(text: str) -> Iterator[Span]:
+    """Street addresses, P.O. boxes and ZIP codes."""
+    for match in _STREET.finditer(text):
+        if _free_before(text, match.start(), "$.,/-") and not _UNIT_AHEAD.match(
+            text, match.start() + len(match.group().split()[0])
+        ):
+            yield "street-address", *match.span()
+    for match in _STREET_ON.finditer(text):
+        if _free_before(text, match.start()):
+            yield "street-address", match.start() + 3, match.end()
+    for match in _PO_BOX.finditer(text):
+        if _free_before(text, match.start()):
+            yield "street-address", *match.span()
+    for match in _ZIP.finditer(text):
+        start, end = match.span()
+        if not (_free_before(text, start, ".,$/-") and _free_after(text, end, "-")):
+            continue
+        if end - start == 10 or _zip_context(text, start, end):
+            yield "zip", start, end
+
+
+def _zip_context(text: str, start: int, end: int) -> bool:
+    """A five-digit number is a ZIP code after a state, a ZIP word or a place preposition."""
+    original = [w.strip(",:#") for w in text[max(0, start - _WINDOW) : start].split()[-4:]]
+    words = [w.lower() for w in original]
+    if not words:
+        return bool(_ZIP_AFTER.match(text, end))
+    last = words[-1]
+    if original[-1] in _ABBR_KEYS or any(" ".join(words[-n:]) in _STATE_KEYS for n in (1, 2, 3)):
+        return True
+    if _ZIP_WORDS & set(words):
+        return True
+    if last in _ZIP_PLACE_WORDS or (
+        last == "the" and len(words) > 1 and words[-2] in _ZIP_PLACE_WORDS
+    ):
+        return not _UNIT_AHEAD.match(text, end)
+    return bool(_ZIP_AFTER.match(text, end))
