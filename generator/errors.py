@@ -52,6 +52,8 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "reading-grade": (Severity.WARNING, "Patient-facing text reads above the configured grade level."),
     "practice-missing": (Severity.WARNING, "There is no `practice.yml`: no practice frame on pages, and the gate's date is taken in UTC."),
     "bad-timezone": (Severity.ERROR, "`timezone` in `practice.yml` must be an IANA time zone name such as `America/Chicago`."),
+    "unknown-care-card": (Severity.ERROR, "A care card's level must be `emergency`, `urgent` or `routine` (`!!! emergency \"Call 911 if:\"`); a misspelt one would show as a plain note."),
+    "third-party-resource": (Severity.ERROR, "A built page loads something from a host other than the site's own that `practice.yml` does not list under `third_parties`."),
     "identifier-in-story": (Severity.WARNING, "Story text contains something that may identify the patient; the story is withheld."),
 }
 

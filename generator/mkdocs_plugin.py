@@ -135,6 +135,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             preview=preview,
         )
         config.nav = self.site.nav
+        config.extra["flywheel"] = self.site.frame  # the practice frame the theme prints
         self._name_sources(root)
         config.extra_css = [STYLESHEET, *[css for css in config.extra_css if css != STYLESHEET]]
         if self.command == "build":
