@@ -28,6 +28,7 @@ from .check import CheckResult, run_check
 from .errors import summarize
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
+from .third_parties import third_party_problems
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
 
@@ -199,6 +200,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_post_build(self, config) -> None:
         self._forget_sources()
+        if self.site is not None:  # contract v2: no third-party requests (raising discards)
+            found = third_party_problems(
+                Path(config.site_dir), config.site_url, self.site.third_parties
+            )
+            if found:
+                raise PluginError("flywheel: a page loads from a third party\n" + summarize(found))
         if self.swap is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)

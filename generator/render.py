@@ -147,6 +147,7 @@ class RenderedSite:
     pages: list[GeneratedPage]
     nav: list[Any]  # in the shape of mkdocs.yml's `nav:`
     frame: dict[str, Any] = field(default_factory=dict)  # the practice frame the theme prints
+    third_parties: list[str] = field(default_factory=list)  # hosts practice.yml allows
 
     def page(self, slug: str, kind: str | None = None) -> GeneratedPage | None:
         """The page generated for a slug (and kind), if any."""
@@ -707,4 +708,6 @@ def render_site(
                 + [{esc(p.title): p.src_uri} for p in champion_pages[1:]]
             }
         )
-    return RenderedSite(pages, nav, renderer.frame())
+    practice = result.project.practice
+    allowed = [t.host for t in practice.data.third_parties] if practice is not None else []
+    return RenderedSite(pages, nav, renderer.frame(), allowed)
