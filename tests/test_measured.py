@@ -125,7 +125,7 @@ def test_lighthouse_scores(served, tmp_path, name, form):
     assert result["accessibility"] == 100, result
     assert result["best-practices"] == 100, result
     assert result["seo"] == 100, result
-    assert result["performance"] >= (95 if form == "mobile" else 90), result
+    assert result["performance"] >= 95, result
 
 
 def test_nu_html_checker_finds_no_error_from_flywheels_templates(served):
