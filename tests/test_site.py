@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import copy_base, copy_sample, site_texts, tree_digest
+from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
 
 from generator.check import run_check
 from generator.cli import main
@@ -510,3 +510,25 @@ def test_third_party_scan_finds_every_kind_of_resource(tmp_path):
         "bg.example.com", "cdn.example.net", "css.example.com", "fonts.example.com",
         "icons.example.com", "img.example.com", "video.example.com",
     ]
+
+
+def test_a_story_shares_its_photo_only_with_photo_consent(tmp_path):
+    root = copy_base(tmp_path)
+    champions = root / "content/champions.yml"
+    champions.write_text(champions.read_text() + "  photo: /img/ana.jpg\n")
+    consent = root / "consent/C-2026-001.yml"
+
+    def story_meta() -> str:
+        result = run_check(root, dt.date.fromisoformat(AS_OF))
+        assert result.gate.is_published("walking-again"), result.gate.decisions
+        page = render_site(result, site_url="https://example.org/").page("walking-again")
+        return page.markdown.split("---")[1]
+
+    assert "fw_image" not in story_meta()
+    consent.write_text(consent.read_text().replace("[first_name]", "[first_name, photo]"))
+    assert 'fw_image: "https://example.org/img/ana.jpg"' in story_meta()
+    site_settings(root)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    soup = BeautifulSoup((root / "site/stories/walking-again/index.html").read_text(), "html.parser")
+    assert soup.select_one('meta[property="og:image"]')["content"] == "https://example.org/img/ana.jpg"
+    assert soup.select_one('meta[name="twitter:card"]')["content"] == "summary_large_image"
