@@ -10,7 +10,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 STAMP   := $(TESTING)
 
-.PHONY: site test check serve report clean setup browser bench cms cms-screenshots eval-identifiers
+.PHONY: site test check serve report clean setup browser bench cms cms-screenshots eval-identifiers screenshots
 
 setup: $(TESTING)
 
@@ -40,11 +40,19 @@ browser: node_modules/axe-core/axe.min.js
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null || \
 	  echo "make: could not install chromium; the browser tests will fail and say so"; }
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing Debian's default-jre-headless for the Nu HTML checker"; \
+	  $(APT) update -qq && $(APT) install -y -qq default-jre-headless >/dev/null || \
+	  echo "make: could not install java; the Nu HTML checker test will fail and say so"; }
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq npm >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# Screenshots of every page type at 375x667 and 1280x800 into docs/screenshots/ (docs/site.md).
+screenshots: $(STAMP) browser
+	$(BIN)/python -m pytest tests/test_browser.py -q -k screenshots
 
 # The benchmark (about 20 minutes): writes docs/benchmarks.md. Hugo is optional.
 bench: $(STAMP)

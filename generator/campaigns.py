@@ -229,10 +229,11 @@ def campaign_pages(renderer) -> list:
         markdown = renderer._render(
             "campaign.md.j2",
             uri,
-            meta=campaign_page_meta(campaign.landing.title, campaign.landing.summary),
+            meta=campaign_page_meta(campaign.landing.title, campaign.landing.summary)
+            | renderer._meta("campaign", data.step, renderer._crumbs((campaign.landing.title, None))),
             page=data,
             line=project.service_lines[campaign.service_line].data,
-            triage=renderer._triage(campaign.service_line),
+            triage_card=renderer._triage_card(campaign.service_line, None, campaign_id),
         )
         pages.append(
             GeneratedPage(

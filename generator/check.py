@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import care_cards
 from .cache import Cache
 from .dates import time_zone, today_in
 from .errors import HasProblems, Problem
@@ -55,6 +56,8 @@ def run_check(
     today = today or practice_today(project)
     as_of = as_of or today
     project.problems += review_problems(project, as_of)
+    for entry in project.guides.values():
+        project.problems += care_cards.problems(entry.doc.body, entry.path, entry.doc.body_line)
     grades = reading_grades(project)
     project.problems += reading_problems(project, grades, reading_grade_max)
     gate = consent_gate(project, as_of, today)

@@ -21,11 +21,17 @@ _STAGE_ORDER = {stage: i for i, stage in enumerate(STAGES)}
 class NextStep:
     """The one primary call to action of a page."""
 
-    kind: str  # intake | scheduling | triage
+    kind: str  # intake | scheduling | triage | practice
     label: str
     url: str | None
     phone: str | None
     text: str | None
+    heading: str | None = None  # triage: the step's own label ("Chest pain right now?")
+
+    @property
+    def emergency(self) -> bool:
+        """A triage step: its button says the number to call and looks like an emergency."""
+        return self.kind == "triage"
 
 
 def with_campaign(url: str, service_line: str, slug: str) -> str:
@@ -52,12 +58,22 @@ def with_campaign(url: str, service_line: str, slug: str) -> str:
 
 
 def next_step(
-    line_slug: str, line: ServiceLine, wanted: str | None, slug: str, campaign: bool
+    line_slug: str,
+    line: ServiceLine,
+    wanted: str | None,
+    slug: str,
+    campaign: bool,
+    triage: CareStep | None = None,
 ) -> NextStep:
     """The page's next step: `wanted` (its `next_step`) or the line's `default_next_step`,
-    with campaign parameters naming the line and the page `slug` when `campaign` is on."""
+    with campaign parameters naming the line and the page `slug` when `campaign` is on.
+
+    `triage` is the page's own triage step when its topic declares one. A triage step with a
+    phone reads "Call 911", not its label: the button must say what to do."""
     kind = wanted or line.default_next_step
     step: CareStep | None = getattr(line.care_steps, kind)
+    if kind == "triage" and triage is not None:
+        step = triage
     if step is None or not (step.url or step.phone):
         # Validation rejects a missing step; a triage step with neither URL nor phone cannot be
         # a link (its notice still opens the page). Fall back to intake, which always has a URL.
@@ -65,6 +81,8 @@ def next_step(
     url = step.url
     if url and campaign:
         url = with_campaign(url, line_slug, slug)
+    if kind == "triage" and step.phone:
+        return NextStep(kind, f"Call {step.phone}", None, step.phone, step.text, step.label)
     return NextStep(kind, step.label, url, step.phone, step.text)
 
 

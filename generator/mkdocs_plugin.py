@@ -31,6 +31,7 @@ from .errors import summarize
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
 from .leaks import story_traces, strip_unpublished_links
+from .third_parties import third_party_problems
 from .withdraw import scrub, unpublished_stories, withdrawals_due
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
@@ -187,6 +188,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             preview=preview,
         )
         config.nav = self.site.nav
+        config.extra["flywheel"] = self.site.frame  # the practice frame the theme prints
         self._name_sources(root)
         config.extra_css = [STYLESHEET, *[css for css in config.extra_css if css != STYLESHEET]]
         if self.command == "build":
@@ -331,6 +333,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._forget_sources()
         if self.command == "serve":
             self._remove_stale_pages(Path(config.site_dir))
+        if self.site is not None:  # contract v2: no third-party requests (raising discards)
+            found = third_party_problems(
+                Path(config.site_dir), config.site_url, self.site.third_parties
+            )
+            if found:
+                raise PluginError("flywheel: a page loads from a third party\n" + summarize(found))
         if self.command == "serve" or self.config.admin:
             add_admin(Path(config.config_file_path).parent, Path(config.site_dir), self.command == "serve")
         if self.swap is None:

@@ -13,19 +13,22 @@ import html
 import json
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import jinja2
 import markupsafe
 
+import markdown as markdown_lib
+
+from . import care_cards
 from .check import CheckResult
 from .gate import ANONYMOUS_CREDIT
 from .link import Cluster, NextStep, SiteModel, link, next_step, with_campaign
 from .project import Entry
 from .sanitize import story_html
-from .schema import Guide, Story
+from .schema import CareStep, Guide, Practice, ServiceLine, Story
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -105,13 +108,31 @@ def template_environment() -> jinja2.Environment:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """How to reach the care a card or notice points to: prepared here, printed by templates."""
+
+    label: str
+    url: str | None
+    phone: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """One step of a page's breadcrumb trail; the last is the page itself (no url)."""
+
+    title: str
+    url: str | None  # site-root-relative page address, as MkDocs' `url` filter takes it
+
+
+@dataclass(frozen=True)
 class GeneratedPage:
     """One page of the site: where it goes, its Markdown source, and what it is."""
 
     src_uri: str
     markdown: str
     title: str  # plain text; the nav and the page metadata carry it HTML-escaped
-    kind: str  # home | service_line | guide | story | champion
+    kind: str  # home | service_line | guide | story | champion | stories | champions
     slug: str
     service_line: str | None = None
     next_step: NextStep | None = None
@@ -126,6 +147,8 @@ class RenderedSite:
 
     pages: list[GeneratedPage]
     nav: list[Any]  # in the shape of mkdocs.yml's `nav:`
+    frame: dict[str, Any] = field(default_factory=dict)  # the practice frame the theme prints
+    third_parties: list[str] = field(default_factory=list)  # hosts practice.yml allows
 
     def page(self, slug: str, kind: str | None = None) -> GeneratedPage | None:
         """The page generated for a slug (and kind), if any."""
@@ -165,8 +188,21 @@ def uri_of(entry: Entry) -> str:
     return guide_uri(entry) if isinstance(entry.data, Guide) else story_uri(entry)
 
 
+def stories_index_uri() -> str:
+    """The index of every published story."""
+    return "stories/index.md"
+
+
+def champions_index_uri() -> str:
+    """The index of the champions who have a page."""
+    return "champions/index.md"
+
+
 def _relative(target: str, source: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+LEVEL_NAMES = {"emergency": "Emergency", "urgent": "Urgent", "routine": "Non-urgent"}
 
 
 class _Renderer:
@@ -176,27 +212,158 @@ class _Renderer:
         self.site_url = site_url.rstrip("/") + "/" if site_url else None
         self.directory_urls = directory_urls
         self.project = site.result.project
+        self.practice: Practice | None = (
+            self.project.practice.data if self.project.practice is not None else None
+        )
         self.env = template_environment()
+
+    # -- helpers ---------------------------------------------------------------------------
 
     def _render(self, template: str, src_uri: str, **context: Any) -> str:
         def rel(target: Any) -> str:
             uri = target if isinstance(target, str) else uri_of(target)
             return _relative(uri, src_uri)
 
-        return self.env.get_template(template).render(site=self.site, rel=rel, **context)
+        def href(target: Any) -> str:
+            uri = target if isinstance(target, str) else uri_of(target)
+            return url_between(uri, src_uri, self.directory_urls)
 
-    def _step(self, line_slug: str, wanted: str | None, slug: str) -> NextStep:
-        line = self.project.service_lines[line_slug].data
-        return next_step(line_slug, line, wanted, slug, self.site.campaign)
+        return self.env.get_template(template).render(
+            site=self.site, rel=rel, href=href, practice=self.practice, **context
+        )
 
-    def _triage(self, line_slug: str) -> NextStep | None:
-        line = self.project.service_lines[line_slug].data
-        return self._step(line_slug, "triage", line_slug) if line.urgent else None
+    def _absolute(self, uri: str) -> str | None:
+        return self.site_url + page_url(uri, self.directory_urls) if self.site_url else None
+
+    def _line(self, line_slug: str) -> ServiceLine:
+        return self.project.service_lines[line_slug].data
+
+    def _triage(self, line_slug: str, topic: str | None = None) -> CareStep | None:
+        """The triage step of a page: its topic's own, else its service line's."""
+        line = self._line(line_slug)
+        own = line.topics[topic].triage if topic and topic in line.topics else None
+        return own or line.care_steps.triage
+
+    def _step(self, line_slug: str, wanted: str | None, slug: str, topic: str | None = None) -> NextStep:
+        line = self._line(line_slug)
+        return next_step(
+            line_slug, line, wanted, slug, self.site.campaign, self._triage(line_slug, topic)
+        )
+
+    def _practice_step(self) -> NextStep | None:
+        if self.practice is None:
+            return None
+        step = self.practice.next_step
+        return NextStep("practice", step.label, step.url, self.practice.phone, None)
+
+    def _link(self, url: str | None, line_slug: str, slug: str) -> str | None:
+        return with_campaign(url, line_slug, slug) if url and self.site.campaign else url
+
+    def _contact(self, step: CareStep, line_slug: str, slug: str) -> Contact:
+        return Contact(step.label, self._link(step.url, line_slug, slug), step.phone, step.text)
+
+    def _emergency_contact(self, line_slug: str, topic: str | None, slug: str) -> Contact:
+        triage = self._triage(line_slug, topic)
+        if triage is not None:
+            return self._contact(triage, line_slug, slug)
+        if self.practice is not None:
+            e = self.practice.emergency
+            return Contact("Emergency", None, e.phone, e.text)
+        return Contact("Emergency", None, "911", "Call 911 or go to the nearest emergency room.")
+
+    def _card_contacts(self, line_slug: str, topic: str | None, slug: str) -> dict[str, Contact]:
+        """The contact each card level ends with, from the page's service line."""
+        steps = self._line(line_slug).care_steps
+        return {
+            "emergency": self._emergency_contact(line_slug, topic, slug),
+            "urgent": self._contact(steps.urgent or steps.scheduling, line_slug, slug),
+            "routine": self._contact(steps.scheduling, line_slug, slug),
+        }
+
+    def _triage_card(self, line_slug: str, topic: str | None, slug: str) -> str | None:
+        """The triage notice as the page's first emergency card, or None off urgent pathways."""
+        triage = self._triage(line_slug, topic)
+        if triage is None:
+            return None
+        contact = Contact(triage.label, self._link(triage.url, line_slug, slug), triage.phone, triage.text)
+        html_block = self.env.get_template("care_card.html").render(
+            level="emergency",
+            level_name=LEVEL_NAMES["emergency"],
+            title=triage.label,
+            content_html="",
+            contact=contact,
+            card_id="fw-triage",
+            triage=True,
+        )
+        return "\n".join(line for line in html_block.split("\n") if line.strip())
+
+    def _with_cards(self, body: str, contacts: dict[str, Contact]) -> str:
+        count = 0
+
+        def card(block: care_cards.CareCard) -> str:
+            nonlocal count
+            count += 1
+            return self.env.get_template("care_card.html").render(
+                level=block.level,
+                level_name=LEVEL_NAMES[block.level],
+                title=block.title or LEVEL_NAMES[block.level],
+                content_html=markupsafe.Markup(markdown_lib.markdown(block.content)),
+                contact=contacts[block.level],
+                card_id=f"fw-care-{count}",
+                triage=False,
+            )
+
+        return care_cards.replace(body, card)
+
+    def _meta(self, kind: str, step: NextStep | None, crumbs: list[Crumb], image: str | None = None) -> dict:
+        """What the theme prints around the page: header button, breadcrumbs, sharing image.
+        Titles are HTML-escaped because the theme prints them as HTML."""
+        meta: dict[str, Any] = {"fw_kind": kind}
+        if step is not None:
+            meta["fw_step"] = {
+                "label": html_text(step.label),
+                "href": step.url or f"tel:{tel(step.phone or '')}",
+                "emergency": step.emergency,
+            }
+        if crumbs:
+            meta["fw_crumbs"] = [{"title": html_text(c.title), "url": c.url} for c in crumbs]
+        if image:
+            meta["fw_image"] = image
+        return meta
+
+    def _crumbs(self, *trail: tuple[str, str | None]) -> list[Crumb]:
+        crumbs = [Crumb("Home", "")]
+        crumbs += [
+            Crumb(title, page_url(uri, self.directory_urls) if uri else None) for title, uri in trail
+        ]
+        return crumbs
+
+    def _breadcrumb_ld(self, crumbs: list[Crumb], here: str) -> str | None:
+        if not self.site_url:
+            return None
+        items = []
+        for position, crumb in enumerate(crumbs, start=1):
+            url = self.site_url + (crumb.url if crumb.url is not None else page_url(here, self.directory_urls))
+            items.append({"@type": "ListItem", "position": position, "name": crumb.title, "item": url})
+        return json_ld(
+            {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+        )
+
+    def _story_card(self, entry: Entry[Story]) -> dict:
+        """What a listing shows of a story: only what the patient approved and the gate allows."""
+        return {
+            "entry": entry,
+            "quote": entry.data.pull_quote,
+            "credit": self.site.credit(entry),
+            "line": self._line(entry.data.service_line).name,
+        }
+
+    # -- pages -----------------------------------------------------------------------------
 
     def guide(self, entry: Entry[Guide], cluster: Cluster) -> GeneratedPage:
         guide, uri = entry.data, guide_uri(entry)
-        line = self.project.service_lines[guide.service_line].data
-        step = self._step(guide.service_line, guide.next_step, entry.id)
+        line = self._line(guide.service_line)
+        step = self._step(guide.service_line, guide.next_step, entry.id, guide.topic)
         ld = {
             "@context": "https://schema.org",
             "@type": "MedicalWebPage",
@@ -209,15 +376,27 @@ class _Renderer:
         }
         if self.site_url:
             ld["url"] = self.site_url + page_url(uri, self.directory_urls)
+        line_page = (line.name, line_uri(guide.service_line))
+        if guide.pillar:
+            crumbs = self._crumbs(line_page, (cluster.title, None))
+        else:
+            pillar_uri = guide_uri(cluster.pillar) if cluster.pillar else None
+            crumbs = self._crumbs(line_page, (cluster.title, pillar_uri), (guide.title, None))
+        body = self._with_cards(
+            entry.doc.body.strip() + "\n", self._card_contacts(guide.service_line, guide.topic, entry.id)
+        )
         markdown = self._render(
             "guide.md.j2",
             uri,
             guide=guide,
+            slug=entry.id,
             line=line,
-            triage=self._triage(guide.service_line),
+            triage_card=self._triage_card(guide.service_line, guide.topic, entry.id),
             decision=self.site.decision(entry.id),
             jsonld=json_ld(ld),
-            body=entry.doc.body.strip() + "\n",
+            crumbs_ld=self._breadcrumb_ld(crumbs, uri),
+            meta=self._meta("guide", step, crumbs),
+            body=body,
             cluster=cluster,
             read_next=cluster.read_next(entry.id),
             step=step,
@@ -236,20 +415,26 @@ class _Renderer:
 
     def story(self, entry: Entry[Story]) -> GeneratedPage:
         story, uri = entry.data, story_uri(entry)
-        line = self.project.service_lines[story.service_line].data
+        line = self._line(story.service_line)
         cluster = self.site.clusters.get((story.service_line, story.topic or ""))
         decision = self.site.decision(entry.id)
         champion = self.project.champions.get(story.champion)
         photo = (
             safe_src(champion.data.photo) if champion is not None and decision.show_photo else None
         )
-        step = self._step(story.service_line, story.next_step, entry.id)
+        step = self._step(story.service_line, story.next_step, entry.id, story.topic)
+        crumbs = self._crumbs(("Patient stories", stories_index_uri()), (story.title, None))
+        image = None
+        if photo and photo.startswith("https://"):
+            image = photo
+        elif photo and self.site_url:
+            image = self.site_url + photo.lstrip("/")
         markdown = self._render(
             "story.md.j2",
             uri,
             story=story,
             line=line,
-            triage=self._triage(story.service_line),
+            triage_card=self._triage_card(story.service_line, story.topic, entry.id),
             decision=decision,
             credit=self.site.credit(entry),
             champion_page=(
@@ -263,6 +448,8 @@ class _Renderer:
             body_html=story_html(entry.doc.body),
             pillar=cluster.pillar if cluster else None,
             line_page=_relative(line_uri(story.service_line), uri),
+            crumbs_ld=self._breadcrumb_ld(crumbs, uri),
+            meta=self._meta("story", step, crumbs, image),
             step=step,
         )
         return GeneratedPage(
@@ -279,38 +466,42 @@ class _Renderer:
 
     def service_line(self, line_slug: str) -> GeneratedPage:
         entry = self.project.service_lines[line_slug]
-        uri = line_uri(line_slug)
+        line, uri = entry.data, line_uri(line_slug)
         topics = [
-            c
+            (c, line.topics[c.topic].summary or c.pillar.data.summary)
             for (sl, _), c in self.site.clusters.items()
             if sl == line_slug and c.pillar is not None
         ]
         step = self._step(line_slug, None, line_slug)
-        # The care steps are calls to action too: their links carry the same campaign.
+        # Every care step, most urgent last; their links carry the same campaign as the CTA.
+        steps = line.care_steps
         care_links = [
-            (
-                s.label,
-                with_campaign(s.url, line_slug, line_slug)
-                if s.url and self.site.campaign
-                else s.url,
-                s.phone,
+            (name, self._contact(s, line_slug, line_slug))
+            for name, s in (
+                ("intake", steps.intake),
+                ("scheduling", steps.scheduling),
+                ("urgent", steps.urgent),
+                ("triage", steps.triage),
             )
-            for s in (entry.data.care_steps.intake, entry.data.care_steps.scheduling)
+            if s is not None
         ]
+        crumbs = self._crumbs((line.name, None))
         markdown = self._render(
             "service_line.md.j2",
             uri,
-            line=entry.data,
+            line=line,
             care_links=care_links,
-            triage=self._triage(line_slug),
+            triage_card=self._triage_card(line_slug, None, line_slug),
             topics=topics,
-            stories=self.site.stories_by_line[line_slug],
+            stories=[self._story_card(s) for s in self.site.stories_by_line[line_slug]],
+            crumbs_ld=self._breadcrumb_ld(crumbs, uri),
+            meta=self._meta("service_line", step, crumbs),
             step=step,
         )
         return GeneratedPage(
             uri,
             markdown,
-            entry.data.name,
+            line.name,
             "service_line",
             line_slug,
             service_line=line_slug,
@@ -322,16 +513,19 @@ class _Renderer:
         champion = self.project.champions[champion_id].data
         uri = champion_uri(champion_id)
         first = stories[0].data
-        step = self._step(first.service_line, first.next_step, champion_id)
+        step = self._step(first.service_line, first.next_step, champion_id, first.topic)
+        crumbs = self._crumbs(("Our patient champions", champions_index_uri()), (champion.name, None))
         # The call to action leads into the first story's service line: on an urgent pathway
         # its triage notice comes first, as on every other page that leads there.
         markdown = self._render(
             "champion.md.j2",
             uri,
             champion=champion,
-            stories=stories,
+            stories=[self._story_card(s) for s in stories],
             step=step,
-            triage=self._triage(first.service_line),
+            triage_card=self._triage_card(first.service_line, first.topic, champion_id),
+            crumbs_ld=self._breadcrumb_ld(crumbs, uri),
+            meta=self._meta("champion", step, crumbs),
         )
         return GeneratedPage(
             uri,
@@ -344,19 +538,116 @@ class _Renderer:
             source=self.project.champions[champion_id].path,
         )
 
-    def home(self) -> GeneratedPage:
-        lines = [(self.project.service_lines[s].data, line_uri(s)) for s in self.site.lines]
-        published = [
-            s
-            for stories in self.site.stories_by_line.values()
-            for s in stories
-            if self.site.decision(s.id).published
-        ]
-        featured = sorted(published, key=lambda s: s.id)[:3]
-        markdown = self._render(
-            "home.md.j2", "index.md", site_name=self.site_name, lines=lines, featured=featured
+    def _published_stories(self) -> list[Entry[Story]]:
+        return sorted(
+            (
+                s
+                for stories in self.site.stories_by_line.values()
+                for s in stories
+                if self.site.decision(s.id).published or self.site.preview
+            ),
+            key=lambda s: (s.data.title.casefold(), s.id),
         )
-        return GeneratedPage("index.md", markdown, self.site_name, "home", "index")
+
+    def stories_index(self) -> GeneratedPage:
+        uri = stories_index_uri()
+        step = self._practice_step()
+        crumbs = self._crumbs(("Patient stories", None))
+        markdown = self._render(
+            "stories.md.j2",
+            uri,
+            stories=[self._story_card(s) for s in self._published_stories()],
+            step=step,
+            crumbs_ld=self._breadcrumb_ld(crumbs, uri),
+            meta=self._meta("stories", step, crumbs),
+        )
+        return GeneratedPage(uri, markdown, "Patient stories", "stories", "stories", next_step=step)
+
+    def champions_index(self) -> GeneratedPage:
+        uri = champions_index_uri()
+        step = self._practice_step()
+        crumbs = self._crumbs(("Our patient champions", None))
+        champions = [
+            (self.project.champions[cid].data, champion_uri(cid), len(stories))
+            for cid, stories in self.site.champions.items()
+        ]
+        markdown = self._render(
+            "champions.md.j2",
+            uri,
+            champions=champions,
+            step=step,
+            crumbs_ld=self._breadcrumb_ld(crumbs, uri),
+            meta=self._meta("champions", step, crumbs),
+        )
+        return GeneratedPage(
+            uri, markdown, "Our patient champions", "champions", "champions", next_step=step
+        )
+
+    def home(self) -> GeneratedPage:
+        lines = [
+            (self._line(s), line_uri(s), self._line(s).who_for) for s in self.site.lines
+        ]
+        featured = [
+            self._story_card(s) for s in self._published_stories() if s.data.pull_quote
+        ][:3]
+        step = self._practice_step()
+        ld = None
+        if self.practice is not None:
+            data: dict[str, Any] = {
+                "@context": "https://schema.org",
+                "@type": "MedicalClinic",
+                "name": self.practice.name,
+                "telephone": self.practice.phone,
+                "address": {"@type": "PostalAddress", "streetAddress": self.practice.address},
+                "openingHours": self.practice.hours,
+                "medicalSpecialty": [self._line(s).name for s in self.site.lines],
+            }
+            if self.site_url:
+                data["url"] = self.site_url
+            ld = json_ld(data)
+        markdown = self._render(
+            "home.md.j2",
+            "index.md",
+            site_name=self.site_name,
+            lines=lines,
+            featured=featured,
+            story_count=len(self._published_stories()),
+            jsonld=ld,
+            meta=self._meta("home", step, []),
+            step=step,
+        )
+        return GeneratedPage("index.md", markdown, self.site_name, "home", "index", next_step=step)
+
+    def frame(self) -> dict[str, Any]:
+        """The practice frame every page prints (header, footer), 404 included."""
+        practice = self.practice
+        step = self._practice_step()
+        frame: dict[str, Any] = {
+            "name": html_text(practice.name if practice else self.site_name),
+            "lines": [
+                {"name": html_text(self._line(s).name), "url": page_url(line_uri(s), self.directory_urls)}
+                for s in self.site.lines
+            ],
+            "stories_url": page_url(stories_index_uri(), self.directory_urls),
+            "champions_url": (
+                page_url(champions_index_uri(), self.directory_urls) if self.site.champions else None
+            ),
+        }
+        if practice is not None:
+            frame.update(
+                phone=html_text(practice.phone),
+                tel=tel(practice.phone),
+                address=html_text(practice.address),
+                hours=html_text(practice.hours),
+                emergency={
+                    "phone": html_text(practice.emergency.phone),
+                    "tel": tel(practice.emergency.phone),
+                    "text": html_text(practice.emergency.text),
+                },
+            )
+        if step is not None:
+            frame["step"] = self._meta("home", step, [])["fw_step"]
+        return frame
 
 
 def render_site(
@@ -368,9 +659,10 @@ def render_site(
     campaign: bool = True,
     preview: bool = False,
 ) -> RenderedSite:
-    """Every page of the site and its navigation: service line -> topic -> pages.
+    """Every page of the site, its navigation (service line -> topic -> pages, then the
+    stories and champions) and the practice frame the theme prints around each page.
 
-    `site_url` (mkdocs.yml's) makes the guides' structured data carry their address;
+    `site_url` (mkdocs.yml's) makes structured data carry absolute addresses;
     `directory_urls` says how MkDocs addresses pages. Nav titles are HTML-escaped.
     """
     site = link(result, campaign=campaign, preview=preview)
@@ -408,13 +700,23 @@ def render_site(
             pages.extend(story_pages)
             section.append({"Patient stories": [{esc(p.title): p.src_uri} for p in story_pages]})
         nav.append({esc(line_page.title): section})
+    stories_page = renderer.stories_index()
+    pages.append(stories_page)
+    nav.append({"Patient stories": stories_page.src_uri})
     if site.champions:
-        champion_pages = [
+        champion_pages = [renderer.champions_index()] + [
             renderer.champion(cid, stories) for cid, stories in site.champions.items()
         ]
         pages.extend(champion_pages)
-        nav.append({"Our patient champions": [{esc(p.title): p.src_uri} for p in champion_pages]})
+        nav.append(
+            {
+                "Our patient champions": [champion_pages[0].src_uri]
+                + [{esc(p.title): p.src_uri} for p in champion_pages[1:]]
+            }
+        )
     from .campaigns import campaign_pages  # campaigns builds on this module's renderer
 
     pages.extend(campaign_pages(renderer))
-    return RenderedSite(pages, nav)
+    practice = result.project.practice
+    allowed = [t.host for t in practice.data.third_parties] if practice is not None else []
+    return RenderedSite(pages, nav, renderer.frame(), allowed)

@@ -91,7 +91,9 @@ class CareSteps(Schema):
     scheduling: CareStep = Field(description="Booking a visit.")
     triage: CareStep | None = Field(None, description="Urgent triage notice; present only on urgent pathways.")
     urgent: CareStep | None = Field(
-        None, description="Optional same-day route between routine scheduling and 911."
+        None,
+        description="A same-day route between routine booking and 911, e.g. a same-day phone line; "
+        "the contact of `urgent` care cards.",
     )
 
 
@@ -99,7 +101,20 @@ class Topic(Schema):
     """A topic of a service line: one pillar guide and its cluster guides."""
 
     title: Text = Field(description="The topic's title as shown in navigation.")
-    summary: str | None = Field(None, description="One line on what the topic covers.")
+    summary: str | None = Field(None, description="One line on what the topic covers, shown on its card.")
+    triage: CareStep | None = Field(
+        None,
+        description="The topic's own triage notice: replaces the service line's `triage` on the "
+        "topic's pages (heart failure warns of sudden breathlessness, not chest pain).",
+    )
+
+
+class FirstVisit(Schema):
+    """What a new patient needs to know before the first visit."""
+
+    wait: str | None = Field(None, description="How soon a new patient is seen, e.g. 'Most new patients are seen within 5 working days.'")
+    length: str | None = Field(None, description="How long the first visit takes, e.g. 'About an hour.'")
+    bring: TextList = Field(default_factory=list, description="What to bring, one item a line.")
 
 
 class ServiceLine(Schema):
@@ -110,7 +125,15 @@ class ServiceLine(Schema):
     default_next_step: Literal["intake", "scheduling", "triage"] = Field(
         description="The next step of pages that do not name one: intake, scheduling or triage."
     )
-    care_steps: CareSteps = Field(description="intake and scheduling (required) and triage (optional).")
+    who_for: str | None = Field(
+        None, description="Who the service line is for, and whether a referral is needed, in one or two sentences."
+    )
+    first_visit: FirstVisit | None = Field(
+        None, description="The first visit: `wait` (how soon), `length` (how long), `bring` (a list)."
+    )
+    care_steps: CareSteps = Field(
+        description="intake and scheduling (required), urgent and triage (optional)."
+    )
     topics: dict[str, Topic] = Field(description="Topic slug -> topic. Guides and stories name one of these.")
     review_interval_days: int = Field(
         365, gt=0, le=3660, description="Medical review cadence for its guides, in days (at most ten years)."
@@ -202,6 +225,9 @@ class Practice(Schema):
     )
     emergency: Emergency = Field(description="The emergency line and what to say about it.")
     next_step: PracticeStep = Field(description="The next step for pages that belong to no service line.")
+    serves: str | None = Field(
+        None, description="Who the practice serves, in one or two sentences: the home page's opening line."
+    )
     third_parties: list[ThirdParty] = Field(
         default_factory=list,
         description="Hosts other than the site's own that pages may load from, each with a reason.",

@@ -303,13 +303,13 @@ def load_service_lines(project: Project) -> None:
         if line is None:
             continue
         _check_summary(line.summary, doc, ("summary",), problems)
-        for step_name in ("intake", "scheduling", "triage"):
+        for step_name in ("intake", "scheduling", "urgent", "triage"):
             step = getattr(line.care_steps, step_name)
             if step is None:
                 continue
             keys = ("care_steps", step_name)
             _check_url(step.url, doc, keys + ("url",), problems)
-            if step_name != "triage" and not step.url:
+            if step_name in ("intake", "scheduling") and not step.url:
                 problems.append(
                     field_problem("missing-key", doc, keys + ("url",), "missing required key 'url'")
                 )
@@ -335,6 +335,8 @@ def load_service_lines(project: Project) -> None:
                     )
                 )
             _check_summary(topic.summary, doc, ("topics", topic_slug, "summary"), problems)
+            if topic.triage is not None:
+                _check_url(topic.triage.url, doc, ("topics", topic_slug, "triage", "url"), problems)
         if not bad_topic:  # topic slugs become folders: a line with a bad one is not used
             project.service_lines[slug] = Entry(slug, line, doc)
 

@@ -64,7 +64,7 @@ def tree_digest(*folders: Path) -> dict[str, str]:
 
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_PARTS = ("content", "service_lines", "consent", "theme", "mkdocs.yml")
+SAMPLE_PARTS = ("content", "service_lines", "consent", "theme", "mkdocs.yml", "practice.yml")
 
 
 def copy_sample(tmp_path: Path, name: str = "sample") -> Path:

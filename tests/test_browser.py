@@ -30,7 +30,9 @@ PAGES = {
     "pillar": "/cardiology/chest-pain/",
     "cluster-guide": "/thyroid/hypothyroidism/taking-levothyroxine/",
     "story": "/stories/finding-answers/",
+    "stories-index": "/stories/",
     "champion": "/champions/daniel-o/",
+    "urgent-guide": "/cardiology/chest-pain/chest-pain-when-to-worry/",
     "not-found": "/404.html",
 }
 CHROMIUM_ARGS = [
@@ -175,3 +177,125 @@ def test_screenshots_of_each_page_type(browser, site_url):
             page.screenshot(path=str(target))
             context.close()
             assert target.stat().st_size > 5000
+
+
+def test_no_page_requests_anything_from_another_host(browser, site_url):
+    """Contract v2: a page loads nothing from any host but the site's own (fonts included)."""
+    base, _ = site_url
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        for path in PAGES.values():
+            page.goto(base + path, wait_until="networkidle")
+        # A search loads the worker and the index too: type as a reader does, once the index
+        # is in, and wait for Material's result count.
+        page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('search_index.json'))")
+        page.click("input.md-search__input")
+        page.keyboard.type("chest", delay=50)
+        page.wait_for_function(
+            "() => /matching/.test(document.querySelector('.md-search-result__meta').innerText)",
+            timeout=20000,
+        )
+        assert len(requests) > 20
+        foreign = sorted({u for u in requests if not u.startswith((base, "data:", "blob:"))})
+        assert foreign == []
+    finally:
+        context.close()
+
+
+def test_a_request_to_another_host_is_caught(browser, site_url):
+    """The check above can fail: a page that fetches a font from elsewhere is seen."""
+    base, _ = site_url
+    context, page = open_page(browser, base + "/")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.evaluate("""() => { const l = document.createElement('link'); l.rel = 'stylesheet';
+        l.href = 'https://fonts.googleapis.invalid/css'; document.head.appendChild(l); }""")
+    page.wait_for_timeout(300)
+    context.close()
+    assert any("fonts.googleapis.invalid" in u for u in requests)
+
+
+HEADER_CHECK = """() => {
+  const inView = (el) => { if (!el) return false; const b = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return b.width > 0 && b.top >= 0 && b.bottom <= window.innerHeight && b.left >= 0
+      && b.right <= window.innerWidth && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const phone = document.querySelector('.fw-header__phone');
+  const cta = document.querySelector('.fw-header__cta');
+  return {phone: inView(phone), phoneHref: phone && phone.getAttribute('href'),
+          cta: inView(cta), ctaName: cta && cta.textContent.trim(),
+          scrollable: document.documentElement.scrollWidth > window.innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_header_phone_and_next_step_in_the_first_phone_screen(browser, site_url, name):
+    base, _ = site_url
+    context, page = open_page(browser, base + PAGES[name], SIZES["phone"])
+    try:
+        state = page.evaluate(HEADER_CHECK)
+        assert state == {
+            "phone": True, "phoneHref": "tel:+15550100", "cta": True,
+            "ctaName": state["ctaName"] or "(none)", "scrollable": False,
+        }, name
+        assert state["ctaName"] != "(none)"
+    finally:
+        context.close()
+
+
+EMERGENCY_CHECK = """() => {
+  const first = document.querySelector('.md-content__inner').firstElementChild;
+  const b = first.getBoundingClientRect();
+  const call = first.querySelector('.fw-care-card__call');
+  const heading = first.querySelector('h2');
+  return {classes: [...first.classList], top: b.top, call: call && call.textContent.trim(),
+          href: call && call.getAttribute('href'), callBottom: call && call.getBoundingClientRect().bottom,
+          headingBg: getComputedStyle(heading).backgroundColor, bg: getComputedStyle(first).backgroundColor};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/cardiology/chest-pain/chest-pain-when-to-worry/", "/cardiology/heart-failure/", "/cardiology/"])
+def test_emergency_card_comes_first_and_says_the_number(browser, site_url, path):
+    base, _ = site_url
+    context, page = open_page(browser, base + path, SIZES["phone"])
+    try:
+        state = page.evaluate(EMERGENCY_CHECK)
+        assert "fw-care-card--emergency" in state["classes"], state
+        assert state["call"] == "Call 911" and state["href"] == "tel:911", state
+        assert state["callBottom"] <= SIZES["phone"][1], state  # the number is in the first screen
+        assert state["headingBg"] == "rgb(200, 16, 46)" and state["bg"] == "rgb(33, 43, 50)", state
+    finally:
+        context.close()
+
+
+PRINT_CHECK = """() => {
+  const shown = (sel) => [...document.querySelectorAll(sel)].some(
+    (el) => getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0);
+  const bar = document.querySelector('.fw-next-step');
+  return {header: shown('.md-header'), crumbs: shown('.fw-breadcrumbs'),
+          barPosition: getComputedStyle(bar).position, barText: bar.innerText,
+          card: shown('.fw-triage'), cardText: document.querySelector('.fw-triage').innerText,
+          cardBg: getComputedStyle(document.querySelector('.fw-triage')).backgroundColor};
+}"""
+
+
+def test_a_guide_prints_cleanly(browser, site_url):
+    """Print: no header, breadcrumbs or sticky bar; the emergency card and next step as text
+    with the phone number or address."""
+    base, _ = site_url
+    context, page = open_page(browser, base + "/cardiology/heart-failure/heart-failure-daily-weights/")
+    try:
+        page.emulate_media(media="print")
+        state = page.evaluate(PRINT_CHECK)
+        assert not state["header"] and not state["crumbs"], state
+        assert state["barPosition"] == "static", state
+        assert "https://example.org/intake/cardiology" in state["barText"], state
+        assert state["card"] and "Call 911" in state["cardText"], state
+        assert state["cardBg"] == "rgb(255, 255, 255)", state  # black on white, not a black box
+        page.emulate_media(media="screen")
+        assert page.evaluate(PRINT_CHECK)["header"]  # the check can fail: on screen it shows
+    finally:
+        context.close()

@@ -9,12 +9,13 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import copy_base, copy_sample, site_texts, tree_digest
+from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
 
 from generator.check import run_check
 from generator.cli import main
 from generator.link import with_campaign
 from generator.render import render_site
+from generator.shown import story_fingerprint
 
 AS_OF = "2026-11-22"
 WITHHELD_MARKERS = [  # phrases only the withheld sample pieces contain
@@ -72,22 +73,34 @@ def test_every_page_has_one_primary_cta_with_its_step_url(built):
     checked = 0
     for page in rendered.pages:
         ctas = content(html_of(root, page.src_uri)).select(".md-button--primary")
-        if page.kind == "home":
-            assert ctas == []
-            continue
         assert len(ctas) == 1, page.src_uri
         step = page.next_step
         assert ctas[0]["href"] == (step.url or f"tel:{step.phone}"), page.src_uri
         assert ctas[0].get_text(strip=True) == step.label
         checked += 1
-    assert checked == len(rendered.pages) - 1  # every page but the home page
+    assert checked == len(rendered.pages)
+    # Pages that belong to no service line lead to the practice-wide next step (practice.yml).
+    assert rendered.page("index").next_step.url == "https://example.org/book"
+    assert rendered.page("stories", "stories").next_step.label == "Book a visit"
     assert {p.kind for p in rendered.pages} == {
         "home",
         "service_line",
         "guide",
         "story",
         "champion",
+        "stories",
+        "champions",
     }
+
+
+def test_triage_next_step_says_the_number_to_call(built):
+    root, rendered = built
+    page = rendered.page("chest-pain-when-to-worry")  # next_step: triage
+    cta = content(html_of(root, page.src_uri)).select_one(".fw-cta")
+    assert cta.get_text(strip=True) == "Call 911" and cta["href"] == "tel:911"
+    assert "fw-next-step--emergency" in cta.parent["class"]
+    header = html_of(root, page.src_uri).select_one(".fw-header__cta")
+    assert header.get_text(strip=True) == "Call 911" and "fw-header__cta--emergency" in header["class"]
 
 
 def test_campaign_parameters_name_line_and_page(built):
@@ -118,10 +131,106 @@ def test_urgent_pages_show_triage_first(built):
     assert len(urgent) >= 10 and any(p.kind == "champion" for p in urgent)
     for page in urgent:
         first = content(html_of(root, page.src_uri)).find(recursive=False)
-        assert first.name == "aside" and "fw-triage" in first["class"], page.src_uri
+        assert first.name == "section" and "fw-triage" in first["class"], page.src_uri
+        assert "fw-care-card--emergency" in first["class"], page.src_uri
+        assert first.get("role") != "alert"  # not an interruption read out on every page
+        assert first.select_one("a.fw-care-card__call").get_text(strip=True) == "Call 911"
         assert "Call 911" in first.get_text()
     calm = content(html_of(root, "thyroid/hypothyroidism/index.md"))
     assert calm.select(".fw-triage") == []
+
+
+def test_a_topics_triage_replaces_the_service_lines(built):
+    root, _ = built
+    for uri in ["cardiology/heart-failure/index.md", "cardiology/heart-failure/heart-failure-medicines.md"]:
+        triage = content(html_of(root, uri)).select_one(".fw-triage").get_text(" ", strip=True)
+        assert "Suddenly very short of breath?" in triage and "Chest pain" not in triage, uri
+    chest = content(html_of(root, "cardiology/chest-pain/index.md")).select_one(".fw-triage")
+    assert "Chest pain right now?" in chest.get_text()
+
+
+def test_care_cards_end_with_the_contact_for_their_level(built):
+    root, _ = built
+    page = content(html_of(root, "cardiology/chest-pain/index.md"))
+    cards = {
+        c["class"][1].removeprefix("fw-care-card--"): c
+        for c in page.select(".fw-care-card:not(.fw-triage)")
+    }
+    assert sorted(cards) == ["emergency", "routine", "urgent"]
+    assert cards["emergency"].select_one(".fw-care-card__heading").get_text(" ", strip=True) == (
+        "Emergency: Call 911 if your chest pain:"
+    )
+    assert "spreads to your arm, jaw, neck or back" in cards["emergency"].get_text()
+    calls = {level: c.select_one(".fw-care-card__call")["href"] for level, c in cards.items()}
+    # emergency: the triage step; urgent: the line's urgent step; routine: scheduling
+    assert calls == {"emergency": "tel:911", "urgent": "tel:+15550101", "routine": "tel:+15550100"}
+    assert cards["routine"].select_one(".fw-care-card__link")["href"].startswith(
+        "https://example.org/book/cardiology?"
+    )
+    assert "!!!" not in page.get_text()
+
+
+def test_home_page_converts(built):
+    root, _ = built
+    soup = html_of(root, "index.md")
+    assert soup.title.get_text(strip=True) == "Riverbend Family Health"  # not doubled
+    home = content(soup)
+    assert "New patients welcome" in home.select_one(".fw-lede").get_text()
+    assert [a.get_text() for a in home.select(".fw-card--service .fw-card__title a")] == [
+        "Cardiology", "Sleep medicine", "Spine and headache care", "Thyroid care",
+    ]
+    quotes = [q.get_text(strip=True) for q in home.select(".fw-card--story .fw-card__quote")]
+    assert len(quotes) == 3 and "I finally felt heard." in quotes
+    assert home.select_one(".fw-emergency-line a")["href"] == "tel:911"
+    data = json.loads(home.select_one('script[type="application/ld+json"]').string)
+    assert data["@type"] == "MedicalClinic" and data["telephone"] == "+1 555 0100"
+    assert data["openingHours"] == "Monday to Friday, 8am to 6pm"
+    assert "Review" not in json.dumps(data) and "rating" not in json.dumps(data).lower()
+
+
+def test_every_published_story_is_on_the_stories_index(built, gate):
+    root, _ = built
+    index = content(html_of(root, "stories/index.md"))
+    linked = {a["href"].strip("/").split("/")[-1] for a in index.select(".fw-card__title a")}
+    assert linked == set(gate.published("story"))
+    assert len(index.select(".fw-card--story .fw-card__quote")) == len(linked)
+    assert html_of(root, "champions/index.md").select_one(".fw-card__title a")
+
+
+def test_service_line_is_a_landing_page(built):
+    root, _ = built
+    page = content(html_of(root, "cardiology/index.md"))
+    text = page.get_text(" ", strip=True)
+    assert "No referral needed." in text and "within 5 working days" in text
+    assert [dt.get_text() for dt in page.select(".fw-first-visit dt")] == [
+        "How soon", "How long", "What to bring",
+    ]
+    steps = [li["class"][1] for li in page.select(".fw-care-steps li")]
+    assert steps == [f"fw-care-step--{s}" for s in ("intake", "scheduling", "urgent", "triage")]
+    topics = page.select(".fw-card--topic")
+    assert "An irregular heartbeat and how it is treated." in topics[0].get_text()
+    thyroid = content(html_of(root, "thyroid/index.md"))  # no who_for / first_visit: builds
+    assert thyroid.select(".fw-first-visit") == []
+
+
+def test_practice_frame_on_every_page(built):
+    root, _ = built
+    for path in sorted((root / "site").rglob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        name = path.relative_to(root / "site").as_posix()
+        assert soup.select_one(".fw-header__phone")["href"] == "tel:+15550100", name
+        assert soup.select_one(".fw-header__cta"), name
+        footer = soup.select_one(".fw-footer").get_text(" ", strip=True)
+        assert "100 Example Street" in footer and "Monday to Friday" in footer, name
+        assert "Call 911" in footer and "Made with" not in footer, name
+        assert soup.select(".md-sidebar") == [], name  # no docs nav tree, no TOC
+        assert "fonts.googleapis.com" not in str(soup), name
+    crumbs = html_of(root, "cardiology/chest-pain/chest-pain-when-to-worry.md").select(
+        ".fw-breadcrumbs li"
+    )
+    assert [li.get_text(strip=True) for li in crumbs] == [
+        "Home", "Cardiology", "Chest pain", "Chest pain: when to worry",
+    ]
 
 
 def _links(soup) -> set[str]:
@@ -225,6 +334,7 @@ def test_navigation_is_service_line_then_topic(built):
         "Sleep medicine",
         "Spine and headache care",
         "Thyroid care",
+        "Patient stories",
         "Our patient champions",
     ]
     cardiology = rendered.nav[1]["Cardiology"]
@@ -332,7 +442,7 @@ def test_a_triage_step_that_cannot_be_a_link_falls_back_to_intake(tmp_path):
     assert result.ok, result.errors
     page = render_site(result).page("chest-pain-when-to-worry")  # its next_step is triage
     assert page is not None and page.next_step.kind == "intake"
-    assert page.markdown.index('class="fw-triage"') < page.markdown.index("<h1>")
+    assert page.markdown.index(' fw-triage"') < page.markdown.index("<h1>")
     assert page.markdown.count("fw-cta") == 1
 
 
@@ -346,8 +456,99 @@ def test_every_link_in_page_chrome_reaches_a_built_page(built):
     checked = 0
     for page in rendered.pages:
         here = page_url(page.src_uri).rstrip("/")  # the folder the page is served from
-        for a in content(html_of(root, page.src_uri)).select(".fw-credit a[href]"):
+        soup = html_of(root, page.src_uri)
+        chrome = ".fw-credit a[href], .fw-card a[href], .fw-breadcrumbs a[href], .fw-footer__nav a[href], .fw-more a[href]"
+        for a in soup.select(chrome):
             target = posixpath.normpath(posixpath.join(here, a["href"]))
             assert (root / "site" / target / "index.html").exists(), f"{page.src_uri}: {a['href']} -> {target}"
             checked += 1
-    assert checked >= 4  # the named stories' credits link to their champion pages
+    assert checked >= 300  # credits, cards, breadcrumbs and the footer of every page
+
+
+def test_a_page_loading_from_an_unlisted_host_fails_the_build(tmp_path, capsys):
+    """Contract v2: no third-party requests. Google Fonts back on -> the build fails, site kept;
+    listing the hosts in practice.yml's third_parties lets it through."""
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    before = tree_digest(root / "site")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("font: false", "font: {text: Roboto}"))
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 1
+    err = capsys.readouterr().err
+    assert "index.html:" in err and "from fonts.googleapis.com" in err
+    assert "[third-party-resource]" in err
+    assert tree_digest(root / "site") == before
+    practice = root / "practice.yml"
+    practice.write_text(
+        practice.read_text().replace(
+            "third_parties: []",
+            "third_parties: [{host: fonts.googleapis.com, reason: test}, "
+            "{host: fonts.gstatic.com, reason: test}]",
+        )
+    )
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+
+
+def test_third_party_scan_finds_every_kind_of_resource(tmp_path):
+    from generator.third_parties import third_party_problems
+
+    (tmp_path / "a.html").write_text(
+        '<script src="https://cdn.example.net/x.js"></script>\n'
+        '<link rel="stylesheet" href="//fonts.example.com/f.css">\n'
+        '<link rel="icon" href="https://icons.example.com/i.png">\n'
+        '<img srcset="https://img.example.com/a.png 2x, b.png 1x" src="/ok.png">\n'
+        '<iframe src="https://video.example.com/e"></iframe>\n'
+        '<a href="https://elsewhere.example.com/">a link is not a request</a>\n'
+        '<link rel="canonical" href="https://canonical.example.com/">\n'
+        '<img src="https://example.org/own.png"><style>b{background:url("https://bg.example.com/b.png")}</style>\n'
+    )
+    (tmp_path / "b.css").write_text("@import 'https://css.example.com/c.css'; a{b:url(data:x)}")
+    hosts = sorted(
+        p.message.split(" from ")[1].split(",")[0]
+        for p in third_party_problems(tmp_path, "https://example.org/", ["allowed.example.com"])
+    )
+    assert hosts == [
+        "bg.example.com", "cdn.example.net", "css.example.com", "fonts.example.com",
+        "icons.example.com", "img.example.com", "video.example.com",
+    ]
+
+
+def test_a_story_shares_its_photo_only_with_photo_consent(tmp_path):
+    root = copy_base(tmp_path)
+    site_settings(root)
+    champions = root / "content/champions.yml"
+    champions.write_text(champions.read_text() + "  photo: /img/ana.jpg\n")
+    photo = root / "theme/pages/img/ana.jpg"  # where MkDocs copies static files from
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"\xff\xd8 a fictional photo")
+    consent = root / "consent/C-2026-001.yml"
+
+    def approve() -> None:  # the photo reference is shown: the patient approves it
+        project = run_check(root, dt.date.fromisoformat(AS_OF)).project
+        fingerprint = story_fingerprint(project.stories["walking-again"], project)
+        text = consent.read_text()
+        old = next(line for line in text.splitlines() if line.startswith("approved_fingerprint:"))
+        consent.write_text(text.replace(old, f"approved_fingerprint: {fingerprint}"))
+
+    def story_meta() -> str:
+        result = run_check(root, dt.date.fromisoformat(AS_OF))
+        assert result.gate.is_published("walking-again"), result.gate.decisions
+        page = render_site(result, site_url="https://example.org/").page("walking-again")
+        return page.markdown.split("---")[1]
+
+    approve()
+    assert "fw_image" not in story_meta()
+    # Without photo consent the file itself stays off the site, though MkDocs would copy it.
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    assert not (root / "site/img/ana.jpg").exists()
+    consent.write_text(consent.read_text().replace("[first_name]", "[first_name, photo]"))
+    assert 'fw_image: "https://example.org/img/ana.jpg"' in story_meta()
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    assert (root / "site/img/ana.jpg").read_bytes() == photo.read_bytes()
+    soup = BeautifulSoup((root / "site/stories/walking-again/index.html").read_text(), "html.parser")
+    assert soup.select_one('meta[property="og:image"]')["content"] == "https://example.org/img/ana.jpg"
+    assert soup.select_one('meta[name="twitter:card"]')["content"] == "summary_large_image"
+    # Revoked: the next build leaves the file out again.
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-01"))
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    assert not (root / "site/img/ana.jpg").exists()

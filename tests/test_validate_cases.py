@@ -43,6 +43,9 @@ EXPECTED: dict[str, list[str]] = {
     'guide_bad_slug.md': [
         "content/guides/cardiology/Guide_Bad_Slug.md:1: error: slug 'Guide_Bad_Slug' (the file name) must be lowercase letters, digits and hyphens [bad-slug]\n    hint: rename the file, e.g. 'chest-pain-when-to-worry.md'",
     ],
+    'guide_care_card_misspelt.md': [
+        "content/guides/cardiology/guide-care-card-misspelt.md:12: error: unknown care card level 'emergancy': expected one of emergency, urgent, routine [unknown-care-card]\n    hint: did you mean 'emergency'?",
+    ],
     'guide_bad_stage.md': [
         "content/guides/cardiology/guide-bad-stage.md:6: error: stage: expected one of learn, decide, prepare, recover; got 'lern' [bad-choice]\n    hint: did you mean 'learn'?",
     ],

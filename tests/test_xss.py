@@ -173,7 +173,8 @@ def test_plain_text_fields_are_escaped_wherever_the_theme_prints_them(tmp_path):
         for script in soup.find_all("script", src=False):
             text = script.string or ""
             if script.get("type") == "application/ld+json":  # data, with no `<` to end it early
-                assert "<" not in text and json.loads(text)["@type"] == "MedicalWebPage", path
+                assert "<" not in text, path
+                assert json.loads(text)["@type"] in {"MedicalWebPage", "BreadcrumbList", "MedicalClinic"}
             else:
                 assert "alert(" not in text, (path, script)
         pages += HOSTILE in soup.get_text()
@@ -194,8 +195,15 @@ def test_plain_text_fields_are_escaped_wherever_the_theme_prints_them(tmp_path):
     )
     assert story_page.select_one(".md-content h1").get_text() == f"Title {HOSTILE}"
     assert story_page.select_one(".fw-pull-quote").get_text() == f"Quote {HOSTILE}"
-    nav_texts = [a.get_text(" ", strip=True) for a in story_page.select("nav.md-nav--primary a")]
-    assert f"Title {HOSTILE}" in nav_texts
+    crumbs = [li.get_text(" ", strip=True) for li in story_page.select(".fw-breadcrumbs li")]
+    assert crumbs[-1] == f"Title {HOSTILE}"
+    guide_crumbs = [li.get_text(" ", strip=True) for li in guide_page.select(".fw-breadcrumbs li")]
+    assert HOSTILE in guide_crumbs  # the topic's title
+    assert story_page.select_one('meta[property="og:title"]')["content"] == f"Title {HOSTILE}"
+    crumbs_ld = [
+        json.loads(s.string) for s in guide_page.select('script[type="application/ld+json"]')
+    ]
+    assert any(d["@type"] == "BreadcrumbList" for d in crumbs_ld)
     index = json.loads((root / "site/search/search_index.json").read_text())
     for doc in index["docs"]:  # Material renders these as HTML: markup in them must be escaped
         assert "<img" not in doc["title"] and "<script" not in doc["title"], doc["title"]
