@@ -195,7 +195,15 @@ def cmd_build(args) -> int:
         # Withdrawal always deploys: the old site shows stories that are now withheld.
         print(f"build failed ({why}), but site/ shows {len(due)} story(ies) now withheld ({', '.join(due)}): "
               "rebuilding site/ from today's content, without the pieces that have errors", file=sys.stderr)
-        build_site(args.root, result, strict=False, withdrawal=True)
+        try:
+            build_site(args.root, result, strict=False, withdrawal=True)
+        except FlywheelError:
+            from .withdraw import scrub
+
+            deleted = scrub(site_dir(args.root), due)
+            print(f"the rebuild failed too: deleted the {len(deleted)} file(s) of site/ that showed or linked to "
+                  f"{', '.join(due)}", file=sys.stderr)
+            raise
         print(f"site/ rebuilt to withdraw {', '.join(due)}; the build still failed ({why})", file=sys.stderr)
         return EXIT_ERRORS
     _progress(f"rendering {len(result.gate.published('guide'))} guides and {len(result.gate.published('story'))} stories…")

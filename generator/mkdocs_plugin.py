@@ -28,6 +28,8 @@ from .cache import CACHE_DIR
 from .check import CheckResult, run_check
 from .cms import add_admin
 from .errors import summarize
+from .errors import FlywheelError
+from .paths import refuse_published, safe_join
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
 from .leaks import story_traces, strip_unpublished_links
@@ -250,12 +252,17 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.command == "serve":
             # Preview: pages live on disk and are rewritten only when their bytes change, so a
             # dirty rebuild re-renders just the pages an edit touched.
-            folder = Path(config.config_file_path).parent / CACHE_DIR / "preview"
+            root = Path(config.config_file_path).parent
+            folder = root / CACHE_DIR / "preview"
+            try:
+                refuse_published(folder, root, "preview")
+            except FlywheelError as exc:
+                raise PluginError(f"flywheel: {exc}") from None
             pages = {p.src_uri: p for p in self.site.pages}
             for src_uri, text in [(p.src_uri, p.markdown) for p in self.site.pages] + [
                 (STYLESHEET, stylesheet())
             ]:
-                path = folder / src_uri
+                path = safe_join(folder, src_uri)  # ids are validated; this refuses any escape anyway
                 if not path.exists() or path.read_text(encoding="utf-8") != text:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_text(text, encoding="utf-8")

@@ -1,15 +1,34 @@
 """Replace `site/` only with a build that finished: render elsewhere, then swap.
 
-The staging folder sits beside `site/` (same file system), so the swap is two renames. A
-build that fails or is killed leaves `site/` exactly as it was; leftovers of a killed build
-are removed by the next one.
+The staging folder sits beside `site/` (same file system). On Linux the swap is one atomic
+`renameat2(RENAME_EXCHANGE)`: there is no moment without a `site/`. Elsewhere it is two
+renames, and a build killed between them leaves the previous site as `.site.old-<pid>`, which
+the next build puts back before doing anything else. A build that fails or is killed leaves
+`site/` as it was; leftovers of a killed build are removed by the next one.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
 from pathlib import Path
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically; False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
 
 
 class SiteSwap:
@@ -17,14 +36,26 @@ class SiteSwap:
         self.site_dir = site_dir.resolve()
         parent = self.site_dir.parent
         parent.mkdir(parents=True, exist_ok=True)
+        self._recover(parent)
         for leftover in parent.glob(f".{self.site_dir.name}.*-*"):
             shutil.rmtree(leftover, ignore_errors=True)
         self.staging = parent / f".{self.site_dir.name}.staging-{os.getpid()}"
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir()
 
+    def _recover(self, parent: Path) -> None:
+        """A build killed between the two renames left no `site/`, only the old one aside."""
+        if self.site_dir.exists():
+            return
+        olds = sorted(parent.glob(f".{self.site_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+        if olds:
+            os.rename(olds[-1], self.site_dir)
+
     def commit(self) -> None:
         """Put the finished build in place of `site/`."""
+        if self.site_dir.is_dir() and _exchange(self.staging, self.site_dir):
+            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the old site
+            return
         old = self.site_dir.parent / f".{self.site_dir.name}.old-{os.getpid()}"
         if self.site_dir.exists():
             os.rename(self.site_dir, old)

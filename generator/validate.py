@@ -6,6 +6,7 @@ fails is silently skipped: it is reported and left out of the model.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,7 @@ from .dates import available_timezones, time_zone
 from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, did_you_mean, problem
 from .nesting import nesting_problem
+from .yamlgen import PLACEHOLDER
 from .load import Document, content_files, read_markdown, read_yaml_file, relative
 from .project import Entry, Project
 from .schema import (
@@ -495,6 +497,9 @@ def load_pieces(
             continue
         _misfiled(doc.data, doc, kind_dir, project)
         project.raw[slug] = (kind, doc, doc.data)
+        if _placeholders(doc, problems):
+            project.invalid[slug] = (kind, doc.path)
+            continue
         if (deep := nesting_problem(doc.body)) is not None:
             offset, what = deep
             problems.append(
@@ -515,6 +520,40 @@ def load_pieces(
             project.invalid[slug] = (kind, doc.path)
         else:
             into[slug] = Entry(slug, piece, doc)
+
+
+_PLACEHOLDER = re.compile(rf"\b{PLACEHOLDER}\b")
+
+
+def _placeholders(doc: Document, problems: list[Problem]) -> bool:
+    """A scaffold's `TODO` left in any value or in the text: an error, so it never publishes
+    ("Medically reviewed by TODO")."""
+    found = False
+    for key, value in doc.data.items() if isinstance(doc.data, dict) else ():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and _PLACEHOLDER.search(v) for v in values):
+            found = True
+            problems.append(
+                field_problem(
+                    "placeholder",
+                    doc,
+                    (str(key),),
+                    f"still holds the placeholder {PLACEHOLDER}",
+                    hint="write the real value; nothing with a placeholder is published",
+                )
+            )
+    if (match := _PLACEHOLDER.search(doc.body)) is not None:
+        found = True
+        problems.append(
+            problem(
+                "placeholder",
+                doc.path,
+                f"the text still holds the placeholder {PLACEHOLDER}",
+                line=doc.body_line + doc.body.count("\n", 0, match.start()),
+                hint="write the real text; nothing with a placeholder is published",
+            )
+        )
+    return found
 
 
 def _drop_duplicates(project: Project) -> None:

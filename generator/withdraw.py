@@ -99,7 +99,8 @@ def scrub(site_dir: Path, slugs: list[str]) -> list[str]:
             elif target.exists():
                 target.unlink()
                 deleted.append(target.relative_to(site_dir).as_posix())
-    pattern = re.compile("|".join(rf"stories/{re.escape(s)}(?:/|\.html)" for s in slugs)) if slugs else None
+    # Any mention of the slug as a whole word: a listing inside stories/ links to `slug/`.
+    pattern = re.compile("|".join(rf"(?<![a-z0-9-]){re.escape(s)}(?![a-z0-9-])" for s in slugs)) if slugs else None
     for path in list(_text_files(site_dir)):
         rel = path.relative_to(site_dir).as_posix()
         indexes = rel.startswith("search/") or rel.startswith("sitemap.xml")

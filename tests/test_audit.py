@@ -1,0 +1,520 @@
+"""The outside audit's routes around the consent promise, each written as the attack.
+
+Every test here failed on the first release (see docs/security.md for the table of
+properties, attacks and tests). The sample site is fictional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
+
+from generator.check import practice_today, run_check
+from generator.cli import main
+from generator.gate import is_first_name
+from generator.publish import SiteSwap
+from generator.schema import RECORD_ID_PATTERN, SLUG_PATTERN
+from generator.shown import legacy_fingerprint, story_fingerprint
+from generator.withdraw import scrub
+
+AS_OF = "2026-11-22"
+STORY = "learning-to-live-with-heart-failure"  # published in the sample under consent C-2026-012
+TITLE = "Learning to live with heart failure"
+
+
+def _edit_yaml(path: Path, **changes) -> None:
+    data = yaml.safe_load(path.read_text())
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def _approve(root: Path, slug: str, record: str) -> None:
+    """The patient approves the story as it is now (a new proof, its fingerprint recorded)."""
+    project = run_check(root, dt.date.fromisoformat(AS_OF)).project
+    _edit_yaml(root / f"consent/{record}.yml", approved_fingerprint=story_fingerprint(project.stories[slug], project))
+
+
+def _traces(root: Path, *markers: str) -> list[str]:
+    return sorted(path for path, text in site_texts(root / "site").items() if any(m in text for m in markers))
+
+
+@pytest.fixture
+def sample(tmp_path):
+    return copy_sample(tmp_path)
+
+
+# 1. Duplicate ids in subfolders ---------------------------------------------------------
+
+
+def test_an_archived_copy_of_a_consent_record_cannot_hide_its_revocation(sample):
+    record = sample / "consent/C-2026-012.yml"
+    archive = sample / "consent/archive/C-2026-012.yml"
+    archive.parent.mkdir()
+    archive.write_text(record.read_text())  # the old copy, before the revocation
+    _edit_yaml(record, revoked_on="2026-11-20")
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert not result.gate.is_published(STORY)
+    messages = [p.format() for p in result.errors if p.code == "duplicate-id"]
+    assert messages == [
+        "consent/C-2026-012.yml:1: error: record id 'C-2026-012' is also used by consent/archive/C-2026-012.yml; "
+        "neither file is used [duplicate-id]\n    hint: keep one file per id: move old copies out of the project, "
+        "or give the file its own id",
+        "consent/archive/C-2026-012.yml:1: error: record id 'C-2026-012' is also used by consent/C-2026-012.yml; "
+        "neither file is used [duplicate-id]\n    hint: keep one file per id: move old copies out of the project, "
+        "or give the file its own id",
+    ]
+
+
+@pytest.mark.parametrize("copy", ["consent/c-2026-012.yml", "consent/C-2026-012.yaml"])
+def test_a_renamed_copy_of_a_record_is_an_error_too(sample, copy):
+    (sample / copy).write_text((sample / "consent/C-2026-012.yml").read_text())
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert {p.code for p in result.errors} & {"duplicate-id", "wrong-extension"}
+    assert copy in {p.path for p in result.errors}
+
+
+def test_an_old_service_line_copy_cannot_remove_the_triage_notice(sample):
+    old = sample / "service_lines/old/cardiology.yml"
+    old.parent.mkdir()
+    text = (sample / "service_lines/cardiology.yml").read_text()
+    old.write_text(text.replace("  triage:", "  # triage:"))
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert "cardiology" not in result.project.service_lines
+    assert [p.path for p in result.errors if p.code == "duplicate-id"] == [
+        "service_lines/cardiology.yml",
+        "service_lines/old/cardiology.yml",
+    ]
+
+
+def test_a_duplicate_story_slug_publishes_neither_file(sample):
+    copy = sample / "content/stories/thyroid/learning-to-live-with-heart-failure.md"
+    copy.write_text((sample / f"content/stories/cardiology/{STORY}.md").read_text().replace("scale", "SCALE"))
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert not result.gate.is_published(STORY)
+
+
+# 2. Withdrawal always deploys -------------------------------------------------------------
+
+
+def _built(sample: Path) -> None:
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _traces(sample, f"stories/{STORY}/")
+
+
+def test_strict_build_that_fails_still_withdraws_a_revoked_story(sample, capsys):
+    _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    # The sample has warnings (overdue reviews), so --strict fails; the revocation deploys anyway.
+    assert main(["build", "--strict", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "rebuilding site/ from today's content" in capsys.readouterr().err
+    assert _traces(sample, f"stories/{STORY}", TITLE, "My scale is my early warning system") == []
+    assert (sample / "site/cardiology/heart-failure/index.html").is_file()  # the rest is still there
+    # Nothing left to withdraw: a failing strict build leaves site/ exactly as it is.
+    before = tree_digest(sample / "site")
+    assert main(["build", "--strict", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before
+
+
+def test_an_error_in_an_unrelated_guide_does_not_hold_back_a_withdrawal(sample):
+    _built(sample)
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/thyroid/thyroid-ultrasound.md"
+    guide.write_text(guide.read_text().replace("stage: learn", "stage: lern", 1))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before  # no withdrawal due: the old site stays
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    assert (sample / "site/spine/index.html").is_file()
+
+
+def test_mkdocs_build_strict_withdraws_too(sample):
+    _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    guide.write_text(guide.read_text() + "\n[A broken link](no-such-page.md)\n")
+    env = dict(os.environ, FLYWHEEL_AS_OF=AS_OF)
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=sample, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+
+
+def test_a_story_deleted_from_the_repository_is_withdrawn_by_a_failing_build(sample):
+    _built(sample)
+    (sample / f"content/stories/cardiology/{STORY}.md").unlink()
+    (sample / "consent/C-2026-012.yml").unlink()
+    guide = sample / "content/guides/thyroid/thyroid-ultrasound.md"
+    guide.write_text(guide.read_text().replace("stage: learn", "stage: lern", 1))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+
+
+def test_the_last_resort_deletes_every_file_that_shows_the_story(sample):
+    _built(sample)
+    deleted = scrub(sample / "site", [STORY])
+    assert f"stories/{STORY}/" in deleted and "search/search_index.json" in deleted
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    assert (sample / "site/spine/index.html").is_file()
+
+
+def test_an_expiring_consent_does_not_fail_a_strict_build(tmp_path):
+    root = copy_base(tmp_path)
+    site_settings(root)
+    _edit_yaml(root / "consent/C-2026-001.yml", expires_on="2026-12-01")
+    result = run_check(root, dt.date.fromisoformat(AS_OF))
+    assert [p.code for p in result.notices] == ["consent-expiring"]
+    assert "consent-expiring" not in [p.code for p in result.warnings]
+
+
+# 3. Ids become paths only after validation -------------------------------------------------
+
+
+@pytest.mark.parametrize("champion", ["../../../theme/pages/x", "a/b", "Maria", "x\n"])
+def test_a_champion_id_that_is_not_a_slug_is_refused(tmp_path, champion):
+    root = copy_base(tmp_path)
+    path = root / "content/champions.yml"
+    data = yaml.safe_load(path.read_text())
+    data[champion] = {"name": "Ana", "bio": "Fictional."}
+    path.write_text(yaml.safe_dump(data))
+    result = run_check(root, dt.date.fromisoformat(AS_OF))
+    assert champion not in result.project.champions
+    assert "bad-slug" in [p.code for p in result.errors]
+
+
+@pytest.mark.parametrize("text", ["abc\n", "abc\n\n", "-abc", "abc/..", "ABC"])
+def test_slugs_are_matched_to_the_very_end(text):
+    assert SLUG_PATTERN.match(text) is None
+    assert RECORD_ID_PATTERN.match("C-2026-014\n") is None
+
+
+# 5. Everything a patient can see is approved ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda root: _edit_story(root, 'material_connection: ""', 'material_connection: "received a free visit"'),
+        lambda root: _edit_champions(root, "bio", "Fictional sample champion. Lives next to the bakery."),
+        lambda root: _edit_champions(root, "name", "Gracie"),
+        lambda root: _edit_champions(root, "photo", "/img/grace.jpg"),
+        lambda root: _edit_story(root, "topic: heart-failure", "topic: chest-pain"),
+    ],
+    ids=["material-connection", "bio", "display-name", "photo", "topic"],
+)
+def test_changing_anything_shown_about_a_story_withholds_it(sample, edit):
+    assert run_check(sample, dt.date.fromisoformat(AS_OF)).gate.is_published(STORY)
+    edit(sample)
+    decision = run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions[STORY]
+    assert "consent-fingerprint" in [rule for rule, _ in decision.reasons]
+
+
+def _edit_story(root: Path, old: str, new: str) -> None:
+    path = root / f"content/stories/cardiology/{STORY}.md"
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+
+
+def _edit_champions(root: Path, key: str, value: str) -> None:
+    path = root / "content/champions.yml"
+    data = yaml.safe_load(path.read_text())
+    data["grace-t"][key] = value
+    path.write_text(yaml.safe_dump(data))
+
+
+def test_a_record_approved_under_the_first_fingerprint_is_not_accepted(sample):
+    story = run_check(sample, dt.date.fromisoformat(AS_OF)).project.stories[STORY]
+    _edit_yaml(sample / "consent/C-2026-012.yml", approved_fingerprint=legacy_fingerprint(story))
+    decision = run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions[STORY]
+    assert decision.reasons[0][0] == "consent-fingerprint"
+    assert "approved under the first fingerprint" in decision.reasons[0][1]
+
+
+def test_the_proof_shows_everything_the_fingerprint_covers(sample):
+    _edit_story(sample, 'material_connection: ""', 'material_connection: "received a free visit"')
+    assert main(["story", "proof", STORY, "--root", str(sample)]) == 0
+    proof = (sample / f"proofs/{STORY}.html").read_text()
+    for shown in ("received a free visit", "Grandmother of four", "Grace", "Cardiology", "Living with heart failure"):
+        assert shown in proof
+
+
+# 6. A first name is one name in Unicode terms -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Maria\u2800Lopez", "Maria\u3164Lopez", "Maria\u200bLopez", "Maria\u180eLopez", "Maria-Lopez",
+     "MariaLopez", "Maria Lopez", "Maria.L", "Maria\u00a0Lopez", "Maria\u2003Lopez", "M4ria", "",
+     "Maria\ufeffLopez", "Maria\u115fLopez"],
+)
+def test_a_name_that_reads_as_two_is_not_a_first_name(name):
+    assert not is_first_name(name)
+
+
+@pytest.mark.parametrize("name", ["Maria", "Zoë", "Zoe\u0308", "José", "Siobhán", "Nguyễn", "Łucja", "Ana"])
+def test_real_first_names_pass(name):
+    assert is_first_name(name)
+
+
+def test_a_hidden_second_name_withholds_the_story(sample):
+    _edit_champions(sample, "name", "Grace\u2800Tanaka")
+    _approve(sample, STORY, "C-2026-012")
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert "name-exceeds-consent" in [rule for rule, _ in result.gate.decisions[STORY].reasons]
+
+
+# 7. The scan reads what the reader sees; only http(s) links ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "line", ["Write to jane.doe&#64;example.com any time.", "Call 555&#45;867&#45;5309 after six.",
+             "Call 555\\-867\\-5309 after six.", "Mail me: jane.doe&#x40;example.com"],
+)
+def test_an_identifier_spelt_with_entities_or_escapes_is_found(sample, line):
+    _edit_story(sample, "My scale is my early warning system.\"", "My scale is my early warning system.\"")
+    path = sample / f"content/stories/cardiology/{STORY}.md"
+    path.write_text(path.read_text() + f"\n{line}\n")
+    _approve(sample, STORY, "C-2026-012")
+    decision = run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions[STORY]
+    assert "identifier-found" in [rule for rule, _ in decision.reasons]
+
+
+def test_only_http_links_from_a_story_are_published(sample):
+    path = sample / f"content/stories/cardiology/{STORY}.md"
+    path.write_text(path.read_text() + "\n[Write to the team](mailto:team) and [call](tel:911) or [run](data:text/html,x)\n")
+    _approve(sample, STORY, "C-2026-012")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((sample / f"site/stories/{STORY}/index.html").read_text(), "html.parser")
+    body = page.select_one(".fw-story-body")
+    assert "Write to the team" in body.get_text()
+    assert [a.get("href") for a in body.find_all("a")] == [None, None, None]
+
+
+# 8. Links to withheld stories ------------------------------------------------------------------
+
+
+def test_a_guide_linking_to_a_withheld_story_publishes_no_trace_of_it(sample, capsys):
+    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    guide.write_text(guide.read_text() + "\nRead [Daniel's racing heart story](../../stories/a-racing-heart/).\n"
+                     "<a href='/stories/a-racing-heart.html'>again</a>\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _traces(sample, "a-racing-heart", "racing heart story") == []
+    assert "links to 'a-racing-heart', which is not published" in capsys.readouterr().err
+
+
+def test_a_withheld_story_address_typed_as_text_stops_the_build(sample):
+    before_build = main(["build", "--root", str(sample), "--as-of", AS_OF])
+    assert before_build == 0
+    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    guide.write_text(guide.read_text() + "\nSee example.org/stories/a-racing-heart/ for Daniel's story.\n")
+    before = tree_digest(sample / "site")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before
+
+
+# 9. Outputs never land where they are published -------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["theme/pages/proof.html", "public/proof.html", "campaigns/p.html"])
+def test_a_proof_is_refused_in_published_folders_whatever_their_names(sample, where, capsys):
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_dir: site", "site_dir: public"))
+    assert main(["story", "proof", STORY, "--root", str(sample), "--out", str(sample / where)]) == 1
+    assert "refusing to write the proof" in capsys.readouterr().err
+    assert not (sample / where).exists()
+
+
+@pytest.mark.parametrize("command", [["report", "--out"], ["export"]])
+def test_report_and_export_are_refused_in_a_renamed_site_dir(sample, command, capsys):
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_dir: site", "site_dir: public"))
+    assert main([*command, str(sample / "public/x"), "--root", str(sample)]) == 1
+    assert not (sample / "public/x").exists()
+
+
+def test_export_from_a_project_called_docs_never_deletes_the_project(tmp_path, capsys):
+    root = copy_sample(tmp_path, name="docs")
+    (root / ".git").mkdir()
+    (root / ".git/HEAD").write_text("ref: refs/heads/main\n")
+
+    def before_digest() -> dict:
+        return {k: v for k, v in tree_digest(root).items() if "/.flywheel-cache/" not in k}
+
+    before = before_digest()
+    os.chdir(root)
+    try:
+        for out in ("..", "/", ".", str(root / "content")):
+            assert main(["export", out, "--root", str(root)]) == 1
+    finally:
+        os.chdir(tmp_path)
+    assert before_digest() == before
+    other = tmp_path / "not-ours"
+    other.mkdir()
+    (other / "keep.txt").write_text("someone else's file")
+    assert main(["export", str(other), "--root", str(root)]) == 1
+    assert (other / "keep.txt").read_text() == "someone else's file"
+
+
+# 11-12. A build date never resurrects; the practice's date ----------------------------------------
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-09", "2026-05-05"])
+def test_a_backdated_build_never_publishes_a_revoked_or_expired_story(sample, as_of):
+    result = run_check(sample, dt.date.fromisoformat(as_of))
+    assert not result.gate.is_published("a-racing-heart")  # revoked 2026-11-10
+    assert not result.gate.is_published("back-to-the-workshop")  # expired 2026-11-01
+
+
+def test_flywheel_as_of_in_the_environment_cannot_backdate_mkdocs_build(sample):
+    env = dict(os.environ, FLYWHEEL_AS_OF="2026-11-09")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert _traces(sample, "stories/a-racing-heart", "A racing heart, and a steady plan") == []
+
+
+def test_today_is_the_practices_date_not_the_machines(sample):
+    project = run_check(sample, dt.date.fromisoformat(AS_OF)).project
+    late_evening_in_chicago = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
+    assert practice_today(project, late_evening_in_chicago) == dt.date(2026, 11, 23)
+    (sample / "practice.yml").write_text((sample / "practice.yml").read_text().replace("America/Chicago", "Asia/Tokyo"))
+    project = run_check(sample, dt.date.fromisoformat(AS_OF)).project
+    assert practice_today(project, late_evening_in_chicago) == dt.date(2026, 11, 24)
+
+
+def test_a_revocation_dated_today_counts_on_every_machine(sample):
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-23")
+    for tz in ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        code = (
+            "import os,time,datetime as dt;from generator.check import run_check;time.tzset();"
+            f"r=run_check(__import__('pathlib').Path({str(sample)!r}), today=dt.date(2026,11,23));"
+            f"print(r.gate.is_published({STORY!r}))"
+        )
+        done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, TZ=tz), capture_output=True, text=True)
+        assert done.stdout.strip() == "False", (tz, done.stderr)
+
+
+def test_a_bad_time_zone_is_an_error_with_a_suggestion(sample):
+    (sample / "practice.yml").write_text((sample / "practice.yml").read_text().replace("America/Chicago", "America/Chicgo"))
+    result = run_check(sample)
+    assert [p.format() for p in result.errors] == [
+        "practice.yml:7: error: timezone: unknown time zone 'America/Chicgo' [bad-timezone]\n"
+        "    hint: did you mean 'America/Chicago'?"
+    ]
+
+
+# 13. What the reader sees, not how it is typed -------------------------------------------------
+
+
+def test_text_that_stops_showing_changes_the_fingerprint(sample):
+    """A sentence re-wrapped to the start of a line becomes a reference definition, which the
+    page does not show: the typed words are the same, what the reader sees is not."""
+    path = sample / f"content/stories/cardiology/{STORY}.md"
+    path.write_text(path.read_text() + '\nI keep going. [note]: /x "An approved sentence."\n')
+    _approve(sample, STORY, "C-2026-012")
+    assert run_check(sample, dt.date.fromisoformat(AS_OF)).gate.is_published(STORY)
+    path.write_text(path.read_text().replace("I keep going. [note]", "I keep going.\n[note]"))
+    assert not run_check(sample, dt.date.fromisoformat(AS_OF)).gate.is_published(STORY)
+    # Re-wrapping a paragraph keeps the patient's approval.
+    path.write_text(path.read_text().replace("I keep going.\n[note]", "I keep going. [note]"))
+    text = path.read_text()
+    path.write_text(text.replace("I am seventy-four, and I have", "I am seventy-four,\nand   I have"))
+    assert run_check(sample, dt.date.fromisoformat(AS_OF)).gate.is_published(STORY)
+
+
+# Also: previews, quoting, placeholders, content in the wrong place -------------------------------
+
+
+def test_the_preview_refuses_to_show_withheld_stories_off_loopback(sample, capsys):
+    assert main(["serve", "--host", "0.0.0.0", "--root", str(sample)]) == 2
+    assert "refusing to show the preview on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_a_mistyped_draft_value_is_not_quoted(sample, capsys):
+    secret = "I was diagnosed with a rare condition in Millbrook"
+    _edit_story(sample, "consent: C-2026-012", f'consent: C-2026-012\ndraft: "{secret}"')
+    for fmt in ("text", "json", "github"):
+        main(["check", "--root", str(sample), "--format", fmt])
+        out, err = capsys.readouterr()
+        assert "rare condition" not in out + err and "I was diag" not in out + err
+
+
+def test_an_unfilled_scaffold_never_publishes(sample):
+    assert main(["new", "guide", "--root", str(sample), "--title", "Sleep hygiene", "--service-line", "sleep",
+                 "--topic", "sleep-apnea", "--stage", "learn", "--reviewed-by", "R. Example, MD"]) == 0
+    guide = sample / "content/guides/sleep/sleep-hygiene.md"
+    guide.write_text(guide.read_text().replace("reviewed_on:", "reviewed_on: 2026-11-01", 1))
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert "placeholder" in [p.code for p in result.errors if p.path.endswith("sleep-hygiene.md")]
+    assert not result.gate.is_published("sleep-hygiene")
+
+
+@pytest.mark.parametrize(
+    "path, code",
+    [
+        ("content/notes/guide.md", "misplaced-content"),
+        ("content/guides/cardiology/new-guide.markdown", "wrong-extension"),
+    ],
+)
+def test_content_in_the_wrong_place_says_where_it_belongs(sample, path, code):
+    target = sample / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text((sample / "content/guides/cardiology/chest-pain-when-to-worry.md").read_text())
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert (path, code) in {(p.path, p.code) for p in result.errors}
+
+
+def test_a_guide_among_stories_gets_one_clear_error(sample):
+    target = sample / "content/stories/cardiology/misplaced-guide.md"
+    target.write_text((sample / "content/guides/cardiology/chest-pain-when-to-worry.md").read_text())
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    mine = [p for p in result.problems if p.path.endswith("misplaced-guide.md")]
+    assert [p.code for p in mine] == ["misplaced-content"]
+    assert "move it under content/guides/" in mine[0].format()
+
+
+# Crashes and destruction ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["- " * 3000 + "x", "[" * 4000, "[a](" * 10000, "![" * 20000, "> " * 3000])
+def test_text_nested_beyond_reason_is_an_error_not_a_crash(sample, body, capsys):
+    path = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    path.write_text(path.read_text() + "\n" + body + "\n")
+    started = time.monotonic()
+    assert main(["check", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "[too-deeply-nested]" in capsys.readouterr().out
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert time.monotonic() - started < 120  # generous: a shared, slow machine; it was minutes to hours
+
+
+@pytest.mark.parametrize("edit", [("reviewed_on: 2026-09-01", "reviewed_on: 9999-12-30"),
+                                  ("review_interval_days: 365", "review_interval_days: 99999999999")])
+def test_dates_at_the_edge_of_the_calendar_give_no_traceback(tmp_path, edit, capsys):
+    root = copy_base(tmp_path)
+    for path in [*root.glob("content/guides/**/*.md"), *root.glob("service_lines/*.yml")]:
+        path.write_text(path.read_text().replace(*edit))
+    assert main(["check", "--root", str(root), "--as-of", AS_OF]) in (0, 1)
+    assert "Traceback" not in "".join(capsys.readouterr())
+
+
+def test_a_build_killed_between_the_two_renames_leaves_a_site(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous good site")
+    # The moment the audit killed: site/ renamed aside, the new one not yet in place.
+    os.rename(site, tmp_path / f".site.old-{os.getpid() + 1}")
+    swap = SiteSwap(site)
+    assert (site / "index.html").read_text() == "previous good site"
+    (swap.staging / "index.html").write_text("new site")
+    swap.commit()
+    assert (site / "index.html").read_text() == "new site"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
