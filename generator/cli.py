@@ -179,7 +179,7 @@ def _progress(message: str) -> None:
 
 def cmd_build(args) -> int:
     from .build import build_site, site_dir
-    from .withdraw import withdrawals_due
+    from .withdraw import replacement_due, withdrawals_due
 
     started = time.monotonic()
     _progress("checking content and consent…")
@@ -188,23 +188,25 @@ def cmd_build(args) -> int:
     emit(result, "text", sys.stderr if not failing else sys.stdout)
     if failing:
         why = f"{len(result.errors)} error(s)" if result.errors else f"--strict treats the {len(failing)} warning(s) as errors"
-        due = withdrawals_due(site_dir(args.root), result)
-        if not due:
+        reason = replacement_due(site_dir(args.root), result)
+        if reason is None:
             print(f"build stopped ({why}): site/ left as it was", file=sys.stderr)
             return EXIT_ERRORS
-        # Withdrawal always deploys: the old site shows stories that are now withheld.
-        print(f"build failed ({why}), but site/ shows {len(due)} story(ies) now withheld ({', '.join(due)}): "
-              "rebuilding site/ from today's content, without the pieces that have errors", file=sys.stderr)
+        # Withdrawal always deploys: write a site without the pieces that have errors.
+        print(f"build failed ({why}), but {reason}: building site/ from today's content, "
+              "without the pieces that have errors", file=sys.stderr)
+        due = withdrawals_due(site_dir(args.root), result)
         try:
             build_site(args.root, result, strict=False, withdrawal=True)
         except FlywheelError:
             from .withdraw import scrub
 
-            deleted = scrub(site_dir(args.root), due)
+            deleted = scrub(site_dir(args.root), due) if due else []
             print(f"the rebuild failed too: deleted the {len(deleted)} file(s) of site/ that showed or linked to "
-                  f"{', '.join(due)}", file=sys.stderr)
+                  f"{', '.join(due) or 'withheld stories'}", file=sys.stderr)
             raise
-        print(f"site/ rebuilt to withdraw {', '.join(due)}; the build still failed ({why})", file=sys.stderr)
+        print(f"site/ written without withheld stories or pieces with errors; the build still failed ({why})",
+              file=sys.stderr)
         return EXIT_ERRORS
     _progress(f"rendering {len(result.gate.published('guide'))} guides and {len(result.gate.published('story'))} stories…")
     if _interactive():

@@ -168,6 +168,8 @@ site_dir: site
 theme:
   name: material
   language: en
+  # System fonts: no Google Fonts request, so no third party learns who reads which page.
+  font: false
   features:
     - navigation.indexes
     - navigation.prune
@@ -249,15 +251,17 @@ jobs:
         run: flywheel check --format github
       - name: Build the site
         run: flywheel build --strict
+      # Also after a failed build: site/ never holds a withheld story, and a revocation must
+      # reach the live site even while an unrelated error or warning fails the build.
       - name: Upload the site
-        if: github.ref == 'refs/heads/main' && github.event_name != 'pull_request'
+        if: always() && github.ref == 'refs/heads/main' && github.event_name != 'pull_request' && hashFiles('site/index.html') != ''
         uses: actions/upload-pages-artifact@v3
         with:
           path: site
 
   deploy:
     needs: build
-    if: github.ref == 'refs/heads/main' && github.event_name != 'pull_request'
+    if: always() && needs.build.result != 'cancelled' && github.ref == 'refs/heads/main' && github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     permissions:
       pages: write

@@ -34,7 +34,7 @@ from .publish import SiteSwap
 from .render import RenderedSite, render_site
 from .leaks import story_traces, strip_unpublished_links
 from .third_parties import third_party_problems
-from .withdraw import scrub, unpublished_stories, withdrawals_due
+from .withdraw import replacement_due, scrub, unpublished_stories, withdrawals_due
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
 
@@ -165,19 +165,18 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.checked, self.withdrawing = result, []
         self._unpublished_slugs = self._withheld_stories = None
         if not result.ok:
-            due = withdrawals_due(Path(config.site_dir), result) if self.command == "build" else []
-            if not due:
+            reason = replacement_due(Path(config.site_dir), result) if self.command == "build" else None
+            if reason is None:
                 raise PluginError(
                     "flywheel: the content has errors; nothing was built, site/ left as it was\n"
                     + summarize(result.errors)
                 )
-            # Withdrawal always deploys: rebuild without the pieces that have errors.
-            self.withdrawing = due
+            # Withdrawal always deploys: write the site without the pieces that have errors.
+            self.withdrawing = [reason]
             log.error(
-                "flywheel: the content has errors, but site/ shows %d story(ies) that are now withheld "
-                "(%s): rebuilding it from today's content without the pieces that have errors",
-                len(due),
-                ", ".join(due),
+                "flywheel: the content has errors, but %s: building site/ from today's content "
+                "without the pieces that have errors",
+                reason,
             )
         for decision in result.gate.withheld:
             log.info("withheld %s %s: %s", decision.kind, decision.slug, decision.reason)
@@ -354,14 +353,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         swap, self.swap = self.swap, None
         if config.strict and self.warnings.get_counts() and not self.withdrawing:
             assert self.checked is not None
-            self.withdrawing = withdrawals_due(swap.site_dir, self.checked)
-            if not self.withdrawing:
+            reason = replacement_due(swap.site_dir, self.checked)
+            if reason is None:
                 swap.discard()  # MkDocs aborts right after this hook; keep the old site
                 return
-            log.error(
-                "flywheel: strict mode fails this build, but site/ is replaced anyway to withdraw %s",
-                ", ".join(self.withdrawing),
-            )
+            self.withdrawing = [reason]
+            log.error("flywheel: strict mode fails this build, but site/ is written anyway: %s", reason)
         swap.commit()
         if self.withdrawing and self.checked is not None and not self.checked.ok and self.fail_after_withdrawal:
             self.withdrawing = []

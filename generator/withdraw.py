@@ -1,7 +1,9 @@
 """Withdrawal always deploys: no build, failed or not, leaves a withheld story in `site/`.
 
 A failed build normally leaves the previous `site/` as it was, so a broken guide never takes
-good pages offline. But if that previous site shows a story that today's gate withholds (a
+good pages offline. Where there is no previous `site/` (a CI job's fresh checkout, which
+deploys what the build leaves), there are no good pages to keep, and the live site may still show
+a story withheld today: the failed build writes the lenient site described in 2. But if that previous site shows a story that today's gate withholds (a
 revocation, an expiry, an edit the patient has not approved, a deleted story), keeping it would
 keep publishing the story for as long as the unrelated error stands. So a failed build first
 looks for such traces:
@@ -85,6 +87,16 @@ def withdrawals_due(site_dir: Path, result: CheckResult) -> list[str]:
             if not watch:
                 break
     return sorted(due)
+
+
+def replacement_due(site_dir: Path, result: CheckResult) -> str | None:
+    """Why a failed build must still write `site/` (in plain words), or None to leave it."""
+    if not site_dir.exists():
+        return "there is no previous site/ to keep, and a deploy must carry every withdrawal"
+    due = withdrawals_due(site_dir, result)
+    if due:
+        return f"site/ shows {len(due)} story(ies) now withheld ({', '.join(due)})"
+    return None
 
 
 def scrub(site_dir: Path, slugs: list[str]) -> list[str]:

@@ -114,7 +114,7 @@ def test_strict_build_that_fails_still_withdraws_a_revoked_story(sample, capsys)
     _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
     # The sample has warnings (overdue reviews), so --strict fails; the revocation deploys anyway.
     assert main(["build", "--strict", "--root", str(sample), "--as-of", AS_OF]) == 1
-    assert "rebuilding site/ from today's content" in capsys.readouterr().err
+    assert "building site/ from today's content" in capsys.readouterr().err
     assert _traces(sample, f"stories/{STORY}", TITLE, "My scale is my early warning system") == []
     assert (sample / "site/cardiology/heart-failure/index.html").is_file()  # the rest is still there
     # Nothing left to withdraw: a failing strict build leaves site/ exactly as it is.
@@ -518,3 +518,16 @@ def test_a_build_killed_between_the_two_renames_leaves_a_site(tmp_path):
     swap.commit()
     assert (site / "index.html").read_text() == "new site"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_failed_build_in_a_fresh_checkout_writes_a_site_without_withheld_stories(sample, capsys):
+    """CI builds in a fresh checkout and deploys what the build leaves: with no previous site
+    to keep, a failing build still writes one, without withheld stories or broken pieces."""
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    guide = sample / "content/guides/thyroid/thyroid-ultrasound.md"
+    guide.write_text(guide.read_text().replace("stage: learn", "stage: lern", 1))
+    assert main(["build", "--strict", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "there is no previous site/ to keep" in capsys.readouterr().err
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/thyroid/thyroid-nodules/thyroid-ultrasound").exists()
+    assert _traces(sample, f"stories/{STORY}", TITLE, "thyroid-ultrasound") == []
