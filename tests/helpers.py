@@ -99,3 +99,27 @@ def site_texts(site: Path) -> dict[str, str]:
             data = gzip.decompress(data)
         texts[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
     return texts
+
+
+def free_port() -> int:
+    """A TCP port free on loopback, for a server a test starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, deadline: float, timeout: float = 5) -> str:
+    """GET `url` as text, retrying until `deadline` (time.monotonic()) while the server starts."""
+    import time
+    import urllib.request
+
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

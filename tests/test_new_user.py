@@ -6,14 +6,12 @@ import argparse
 import datetime as dt
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
-from helpers import REPO, add_case, copy_base, copy_sample
+from helpers import REPO, add_case, copy_base, copy_sample, fetch, free_port
 
 from generator.check import run_check
 from generator.cli import build_parser, main
@@ -113,21 +111,8 @@ def test_writing_guide_says_how_to_add_a_service_line():
     assert "flywheel new service-line" in guide
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def _fetch(url: str, deadline: float) -> str:
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read().decode("utf-8")
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def test_serve_shows_content_errors_as_a_page_and_recovers(tmp_path):
@@ -137,7 +122,7 @@ def test_serve_shows_content_errors_as_a_page_and_recovers(tmp_path):
     guide = root / "content/guides/cardiology/chest-pain-when-to-worry.md"
     good = guide.read_text()
     guide.write_text(good.replace("stage: ", "stage: lern # ", 1))
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as stderr:
         server = subprocess.Popen(
@@ -147,15 +132,15 @@ def test_serve_shows_content_errors_as_a_page_and_recovers(tmp_path):
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            page = _fetch(f"{base}/", time.monotonic() + 60)
+            page = fetch(f"{base}/", time.monotonic() + 60)
             assert "The preview cannot show the site yet" in page
             assert "chest-pain-when-to-worry.md" in page and "[bad-choice]" in page
             guide.write_text(good)
             deadline = time.monotonic() + 40
-            while "The preview cannot show the site yet" in _fetch(f"{base}/", deadline):
+            while "The preview cannot show the site yet" in fetch(f"{base}/", deadline):
                 assert time.monotonic() < deadline, "the preview never came back after the fix"
                 time.sleep(0.3)
-            assert "Chest pain" in _fetch(f"{base}/cardiology/", deadline)
+            assert "Chest pain" in fetch(f"{base}/cardiology/", deadline)
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
-from helpers import copy_sample, site_texts
+from helpers import copy_sample, fetch, free_port, site_texts
 
 from generator.check import run_check
 from generator.cli import main
@@ -49,26 +47,13 @@ def test_preview_can_never_be_built(tmp_path, monkeypatch, capsys):
     assert not (root / "site").exists() or not any("Preview only" in t for t in site_texts(root / "site").values())
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def _fetch(url: str, deadline: float) -> str:
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read().decode("utf-8")
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
     root = copy_sample(tmp_path)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "NO_COLOR": "1"}
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(port), "--as-of", AS_OF.isoformat()],
@@ -76,15 +61,15 @@ def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        page = _fetch(f"{base}/stories/a-racing-heart/", time.monotonic() + 60)
+        page = fetch(f"{base}/stories/a-racing-heart/", time.monotonic() + 60)
         assert "Preview only: not published." in page and '<meta name="robots" content="noindex, nofollow">' in page
         story = root / "content/stories/spine/finding-answers.md"
         story.write_text(story.read_text().replace("I am running again now", "I am swimming again now"))
         deadline = time.monotonic() + 30
-        while "swimming again" not in _fetch(f"{base}/stories/finding-answers/", deadline):
+        while "swimming again" not in fetch(f"{base}/stories/finding-answers/", deadline):
             assert time.monotonic() < deadline, "the preview never showed the edit"
             time.sleep(0.3)
-        edited = _fetch(f"{base}/stories/finding-answers/", deadline)
+        edited = fetch(f"{base}/stories/finding-answers/", deadline)
         assert "the story&#39;s text changed since the patient approved it" in edited or "text changed since" in edited
     finally:
         server.terminate()
