@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
 from .check import CheckResult
+from .paths import check_build_folders, configured_folders
 from .errors import FlywheelError
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin MkDocs < 2; the banner only confuses
@@ -30,7 +31,12 @@ def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
         raise FlywheelError(
             f"{config_file} not found: run flywheel from the project folder or pass --root"
         )
-    config = load_config(str(config_file), strict=strict, **overrides)
+    folders = configured_folders(root)
+    check_build_folders(root, folders["site_dir"], folders["docs_dir"])
+    try:
+        config = load_config(str(config_file), strict=strict, **overrides)
+    except (Abort, MkDocsException) as exc:
+        raise FlywheelError(f"mkdocs.yml: {exc}") from None
     plugin = config.plugins.get("flywheel")
     if plugin is None:
         raise FlywheelError("mkdocs.yml does not list the flywheel plugin under 'plugins:'")
@@ -40,8 +46,6 @@ def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
 
 def site_dir(root: Path) -> Path:
     """The folder a build writes, as mkdocs.yml names it (`site` when it names none)."""
-    from .paths import configured_folders
-
     return configured_folders(root)["site_dir"]
 
 

@@ -54,10 +54,13 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def _machine_key() -> bytes | None:
-    """This user's cache key, kept outside every project; None when it cannot be kept."""
+def _machine_key(root: Path | None = None) -> bytes | None:
+    """This user's cache key, kept outside every project; None when it cannot be kept (a
+    confused setup pointing XDG_CACHE_HOME into the project would let the repository sign)."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flywheel"
     path = base / "cache-key"
+    if root is not None and base.resolve().is_relative_to(Path(root).resolve()):
+        return None
     try:
         if path.exists():
             key = path.read_bytes()
@@ -125,8 +128,8 @@ def decode(data: Any) -> Any:
 class Cache:
     """`memo(kind, text, compute)` is the whole interface; `fill` stores work done elsewhere."""
 
-    def __init__(self, folder: Path | None):
-        self.key_bytes = _machine_key() if folder else None
+    def __init__(self, folder: Path | None, root: Path | None = None):
+        self.key_bytes = _machine_key(root) if folder else None
         self.path = folder / f"check-{_code_version()}.json" if folder and self.key_bytes else None
         self.entries: dict[str, Any] = {}  # key -> encoded value
         self.used: set[str] = set()
@@ -157,7 +160,7 @@ class Cache:
         if not enabled or os.environ.get("FLYWHEEL_NO_CACHE"):
             return cls(None)
         folder = Path(os.environ.get("FLYWHEEL_CACHE_DIR") or Path(root) / CACHE_DIR)
-        return cls(folder)
+        return cls(folder, root)
 
     @staticmethod
     def key(kind: str, text: str) -> str:

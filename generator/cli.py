@@ -179,9 +179,12 @@ def _progress(message: str) -> None:
 
 def cmd_build(args) -> int:
     from .build import build_site, site_dir
+    from .paths import check_build_folders, configured_folders
     from .withdraw import replacement_due, withdrawals_due
 
     started = time.monotonic()
+    folders = configured_folders(args.root)
+    check_build_folders(args.root, folders["site_dir"], folders["docs_dir"])
     _progress("checking content and consent…")
     result = run_check(args.root, args.as_of, use_cache=True, reading_grade_max=args.reading_grade_max)
     failing = result.errors + (result.warnings if args.strict else [])

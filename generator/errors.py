@@ -57,7 +57,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "wrong-extension": (Severity.ERROR, "A file has an extension Flywheel does not read (`.yaml`, `.markdown`); it would be ignored."),
     "misplaced-content": (Severity.ERROR, "A content file is in a folder where it is not read, or where it is read as the wrong kind."),
     "misfiled-content": (Severity.WARNING, "A piece sits in the folder of one service line but names another."),
-    "placeholder": (Severity.ERROR, "A scaffold's `TODO` placeholder is still in a value or the text; nothing with a placeholder is published."),
+    "placeholder": (Severity.WARNING, "A scaffold's `TODO` placeholder is still in a value or the text; the piece is withheld until it is replaced."),
     "too-deeply-nested": (Severity.ERROR, "Lists, quotes or brackets nest deeper than any real text does; such text could stall or crash the renderer."),
     "proof-mismatch": (Severity.ERROR, "The story changed after the proof the patient approved; record consent only for the fingerprint on an approved proof."),
     "unknown-care-card": (Severity.ERROR, "A care card's level must be `emergency`, `urgent` or `routine` (`!!! emergency \"Call 911 if:\"`); a misspelt one would show as a plain note."),

@@ -23,6 +23,7 @@ ANONYMOUS_CREDIT = "a patient champion"
 # rule -> the contract's wording, listed in the docs and in `--format json`.
 RULES: dict[str, str] = {
     "draft": "drafts are never published",
+    "placeholder": "a scaffold's TODO placeholder is still in it",
     "consent-missing": "rule 1: the story names no consent record",
     "consent-not-found": "rule 1: the named consent record does not exist",
     "consent-other-story": "rule 1: the consent record covers a different story",
@@ -159,6 +160,8 @@ def _gate_story(
     story: Entry[Story], project: Project, as_of: dt.date, today: dt.date, problems: list[Problem], broken: set[str]
 ) -> Decision:
     reasons = [] if not story.data.draft else [("draft", "the story is a draft")]
+    if story.id in project.placeholders:
+        reasons.append(("placeholder", "it still holds a TODO placeholder"))
     if story.path in broken:
         reasons.append(("source-errors", f"{story.path} has errors"))
     reasons += _consent_reasons(story, project, as_of, today, broken)
@@ -289,6 +292,8 @@ def consent_gate(project: Project, as_of: dt.date, today: dt.date | None = None)
     broken = {p.path for p in project.errors}
     for slug, guide in project.guides.items():
         reasons = [("draft", "the guide is a draft")] if guide.data.draft else []
+        if slug in project.placeholders:
+            reasons.append(("placeholder", "it still holds a TODO placeholder"))
         if guide.path in broken:
             reasons.append(("source-errors", f"{guide.path} has errors"))
         gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, tuple(reasons))

@@ -29,7 +29,7 @@ from .check import CheckResult, run_check
 from .cms import add_admin
 from .errors import summarize
 from .errors import FlywheelError
-from .paths import refuse_published, safe_join
+from .paths import check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
 from .leaks import story_traces, strip_unpublished_links
@@ -151,6 +151,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
+        try:
+            check_build_folders(root, Path(config.site_dir), Path(config.docs_dir))
+        except FlywheelError as exc:
+            raise PluginError(f"flywheel: {exc}") from None
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
         self.preview = preview
         if preview and self.command != "serve":
@@ -237,7 +241,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         }
         for champion_id, entry in project.champions.items():
             photo = entry.data.photo
-            if not photo or champion_id in shown or not photo.startswith("/"):
+            if not photo or champion_id in shown or photo.startswith(("http://", "https://", "//")):
                 continue
             found = files.get_file_from_path(unquote(photo.split("?")[0].split("#")[0]).lstrip("/"))
             if found is not None:

@@ -90,6 +90,29 @@ def refuse_published(out: Path, root: Path, what: str) -> Path:
     return target
 
 
+GENERATED_FOLDERS = (".git", ".flywheel-cache", "proofs", "report")
+
+
+def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
+    """Refuse a configuration that would publish sources or overwrite the project.
+
+    `docs_dir` is published as it is: pointed at the project, `content/` or `consent/`, it would
+    put raw story files on the site. `site_dir` is replaced whole by every build: pointed at the
+    project or a content folder, a build would replace it. Either is a FlywheelError."""
+    project = Path(root).resolve()
+    guarded = {name: (project / name).resolve() for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS)}
+    guarded["practice.yml"] = (project / "practice.yml").resolve()
+    for key, folder in (("docs_dir", Path(docs_dir).resolve()), ("site_dir", Path(site_dir).resolve())):
+        if folder == project or project.is_relative_to(folder):
+            raise FlywheelError(f"mkdocs.yml: {key} is the project folder (or above it); give it a folder of its own")
+        for name, inner in guarded.items():
+            if folder == inner or folder.is_relative_to(inner) or inner.is_relative_to(folder):
+                raise FlywheelError(
+                    f"mkdocs.yml: {key} would {'publish' if key == 'docs_dir' else 'replace'} {name}; "
+                    "give it a folder of its own, outside the content folders"
+                )
+
+
 def safe_join(base: Path, *parts: str) -> Path:
     """`base/parts...`, refusing any result outside `base` (as Werkzeug's safe_join does)."""
     base = Path(base).resolve()

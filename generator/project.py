@@ -53,4 +53,6 @@ class Project(HasProblems):
     raw: dict[str, tuple[str, Document, dict]] = field(default_factory=dict)
     # Ids held by more than one file: none of those files is used.
     duplicates: set[str] = field(default_factory=set)
+    # Pieces still holding a scaffold's TODO placeholder: never published.
+    placeholders: set[str] = field(default_factory=set)
     cache: Cache = field(default=NO_CACHE, repr=False)

@@ -497,9 +497,7 @@ def load_pieces(
             continue
         _misfiled(doc.data, doc, kind_dir, project)
         project.raw[slug] = (kind, doc, doc.data)
-        if _placeholders(doc, problems):
-            project.invalid[slug] = (kind, doc.path)
-            continue
+        placeholder = _placeholders(doc, problems)
         if (deep := nesting_problem(doc.body)) is not None:
             offset, what = deep
             problems.append(
@@ -515,6 +513,8 @@ def load_pieces(
             continue
         if isinstance(doc.data.get("summary"), str):
             _check_summary(doc.data["summary"], doc, ("summary",), problems)
+        if placeholder:
+            project.placeholders.add(slug)
         piece = build(model, doc.data, doc, problems, quote=kind != "story")
         if piece is None:
             project.invalid[slug] = (kind, doc.path)

@@ -70,13 +70,41 @@ def unpublished_stories(result: CheckResult) -> set[str]:
     return {slug for slug in known if not gate.is_published(slug)}
 
 
+def _credit_traces(site_dir: Path, result: CheckResult) -> set[str]:
+    """Names the site shows that today's consents no longer allow: a champion page for a
+    champion no longer credited by name (`champions/<id>`), or a story page still showing the
+    name of a champion its consent now credits anonymously (the story's slug)."""
+    from .gate import ANONYMOUS_CREDIT
+    from .link import link
+
+    due = set()
+    folder = site_dir / "champions"
+    if folder.is_dir():
+        named = set(link(result, campaign=False).champions)
+        for entry in folder.iterdir():
+            champion = entry.name.removesuffix(".html")
+            if champion != "index" and not champion.startswith(".") and champion not in named:
+                due.add(f"champions/{champion}")
+    project = result.project
+    for decision in result.gate.decisions.values():
+        if decision.kind != "story" or not decision.published or decision.credit != ANONYMOUS_CREDIT:
+            continue
+        champion = project.champions.get(project.stories[decision.slug].data.champion)
+        pages = (site_dir / "stories" / decision.slug / "index.html", site_dir / "stories" / f"{decision.slug}.html")
+        if champion and any(champion.data.name in _read(page) for page in pages if page.is_file()):
+            due.add(decision.slug)
+    return due
+
+
 def withdrawals_due(site_dir: Path, result: CheckResult) -> list[str]:
-    """Slugs of stories the existing site shows (a page, or a link to one) that today's gate
-    does not publish. Empty when there is no site or nothing in it needs withdrawing."""
+    """What the existing site shows that today's gate does not publish: slugs of withheld
+    stories (a page, or a link to one), and names no longer allowed (see `_credit_traces`).
+    Empty when there is no site or nothing in it needs withdrawing."""
     if not site_dir.is_dir():
         return []
     published = set(result.gate.published("story"))
     due = {slug for slug in _story_slugs_in(site_dir) if slug not in published}
+    due |= _credit_traces(site_dir, result)
     watch = unpublished_stories(result) - due
     if watch:
         for path in _text_files(site_dir):
@@ -103,8 +131,14 @@ def scrub(site_dir: Path, slugs: list[str]) -> list[str]:
     """Last resort: delete every file of the site that shows or links to one of `slugs`, and
     the site-wide indexes. Returns the deleted paths, relative to the site."""
     deleted = []
+    slugs = [item.rpartition("/")[2] for item in slugs]  # `champions/<id>` and story slugs alike
     for slug in slugs:
-        for target in (site_dir / "stories" / slug, site_dir / "stories" / f"{slug}.html"):
+        for target in (
+            site_dir / "stories" / slug,
+            site_dir / "stories" / f"{slug}.html",
+            site_dir / "champions" / slug,
+            site_dir / "champions" / f"{slug}.html",
+        ):
             if target.is_dir():
                 shutil.rmtree(target, ignore_errors=True)
                 deleted.append(target.relative_to(site_dir).as_posix() + "/")

@@ -454,8 +454,10 @@ def test_an_unfilled_scaffold_never_publishes(sample):
     guide = sample / "content/guides/sleep/sleep-hygiene.md"
     guide.write_text(guide.read_text().replace("reviewed_on:", "reviewed_on: 2026-11-01", 1))
     result = run_check(sample, dt.date.fromisoformat(AS_OF))
-    assert "placeholder" in [p.code for p in result.errors if p.path.endswith("sleep-hygiene.md")]
-    assert not result.gate.is_published("sleep-hygiene")
+    assert "placeholder" in [p.code for p in result.warnings if p.path.endswith("sleep-hygiene.md")]
+    assert result.gate.decisions["sleep-hygiene"].rule == "placeholder"
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _traces(sample, "sleep-hygiene", "Sleep hygiene") == []
 
 
 @pytest.mark.parametrize(
@@ -531,3 +533,31 @@ def test_a_failed_build_in_a_fresh_checkout_writes_a_site_without_withheld_stori
     assert (sample / "site/index.html").is_file()
     assert not (sample / "site/thyroid/thyroid-nodules/thyroid-ultrasound").exists()
     assert _traces(sample, f"stories/{STORY}", TITLE, "thyroid-ultrasound") == []
+
+
+def test_a_name_the_consent_no_longer_allows_is_withdrawn_by_a_failing_build(sample):
+    """Not a withheld story, but the same promise: the consent now credits the story to 'a
+    patient champion', so the old pages naming the champion must go even if the build fails."""
+    _built(sample)
+    assert (sample / "site/champions/grace-t/index.html").is_file()
+    _edit_yaml(sample / "consent/C-2026-012.yml", identifiers=["town"])
+    guide = sample / "content/guides/thyroid/thyroid-ultrasound.md"
+    guide.write_text(guide.read_text().replace("stage: learn", "stage: lern", 1))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert not (sample / "site/champions/grace-t").exists()
+    page = (sample / f"site/stories/{STORY}/index.html").read_text()
+    assert "a patient champion" in page and "Shared by Grace" not in page
+
+
+@pytest.mark.parametrize("setting", ["docs_dir: content", "docs_dir: .", "docs_dir: consent/x", "site_dir: .",
+                                     "site_dir: content", "site_dir: .."])
+def test_mkdocs_yml_cannot_publish_sources_or_replace_the_project(sample, setting, capsys):
+    config = sample / "mkdocs.yml"
+    key = setting.split(":")[0]
+    text = "\n".join(line for line in config.read_text().splitlines() if not line.startswith(f"{key}:"))
+    config.write_text(text + f"\n{setting}\n")
+    before = {k: v for k, v in tree_digest(sample).items() if "/.flywheel-cache/" not in k and "/site/" not in k}
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert f"{key} " in capsys.readouterr().err
+    after = {k: v for k, v in tree_digest(sample).items() if "/.flywheel-cache/" not in k and "/site/" not in k}
+    assert after == before

@@ -47,7 +47,7 @@ def test_new_guide_leaves_the_review_date_to_a_person(root, capsys):
     result = run_check(root, AS_OF)
     assert [p.format() for p in result.errors] == [
         "content/guides/cardiology/stress-tests-explained.md:9: error: reviewed_on: expected a date written "
-        "YYYY-MM-DD, got nothing [bad-date]"
+        "YYYY-MM-DD, got nothing [bad-date]",
     ]
     path.write_text(text.replace("reviewed_on: ", "reviewed_on: 2026-11-02").replace("TODO: write", "Read"))
     result = run_check(root, AS_OF)
@@ -77,7 +77,10 @@ def test_new_story_names_a_free_consent_id_and_is_withheld_until_recorded(root):
     result = run_check(root, AS_OF)
     assert result.ok
     decision = result.gate.decisions["back-on-my-bike"]
-    assert decision.reasons == (("consent-not-found", "no consent record C-2026-002 on file yet"),)
+    assert decision.reasons == (
+        ("placeholder", "it still holds a TODO placeholder"),
+        ("consent-not-found", "no consent record C-2026-002 on file yet"),
+    )
     assert path.name == "back-on-my-bike.md"
 
 
