@@ -376,9 +376,39 @@ class BundleMissing(Exception):
     """node_modules/decap-cms is not installed."""
 
 
-def install_admin(root: Path, dest: Path, dist: Path | None = None) -> Path:
+# Select lists whose choices name patients' stories or champions (withheld ones included): a
+# published editor shows them as free text instead, so its config.yml names no one.
+PRIVATE_CHOICES = ("champion", "stories")
+
+
+def public_config(text: str) -> str:
+    """The configuration as deployed with the site: every select list in PRIVATE_CHOICES
+    becomes a text field and the champions collection is left out, so the public config.yml
+    lists no story slug or champion id."""
+    data = yaml.safe_load(text)
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("name") in PRIVATE_CHOICES and node.get("widget") == "select":
+                node.pop("options", None)
+                many = node.pop("multiple", False)
+                node["widget"] = "list" if many else "string"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    # The champions file's fields are the champions' ids: edited on the team's own machines only.
+    data["collections"] = [c for c in data.get("collections", []) if c.get("name") != "champions"]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def install_admin(root: Path, dest: Path, dist: Path | None = None, public: bool = False) -> Path:
     """Copy the admin page, its configuration, the site's stylesheet and the Decap bundle into
-    `dest/admin/` (a served or built site folder). Files are copied only when they changed."""
+    `dest/admin/` (a served or built site folder). Files are copied only when they changed.
+    With `public` (deployed with the site), the configuration names no story or champion."""
     dist = dist or root / BUNDLE_DIST
     if not dist.is_dir():
         raise BundleMissing(f"{dist} not found: run `npm ci` to install Decap CMS for the web editor")
@@ -396,6 +426,9 @@ def install_admin(root: Path, dest: Path, dist: Path | None = None) -> Path:
             continue
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, out)
+    if public:
+        config = target / "config.yml"
+        config.write_text(public_config(config.read_text(encoding="utf-8")), encoding="utf-8")
     return target
 
 
@@ -411,7 +444,7 @@ def add_admin(root: Path, site_dir: Path, serving: bool) -> None:
     # Decap reads config.yml only when it is served as YAML; Python's table may not know .yml.
     mimetypes.add_type("text/yaml", ".yml")
     try:
-        install_admin(root, site_dir)
+        install_admin(root, site_dir, public=not serving)
     except BundleMissing as exc:
         if not serving:
             raise PluginError(f"flywheel: admin: true, but {exc}") from None

@@ -154,6 +154,13 @@ def test_build_deploys_the_admin_page_only_when_mkdocs_yml_opts_in(tmp_path, opt
     assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
     assert (root / "site/admin/index.html").exists() == opt_in
     assert (root / "site/admin/decap-cms/decap-cms.js").exists() == opt_in
+    if opt_in:
+        # The published editor's configuration names no story (withheld ones included) and
+        # no champion: those lists exist only in the copy served on the editor's own machine.
+        public = (root / "site/admin/config.yml").read_text()
+        for name in ["a-racing-heart", "tired-for-years", "finding-answers", "maria-l", "grace-t"]:
+            assert name not in public
+        assert "a-racing-heart" in (root / "admin/config.yml").read_text()
 
 
 def test_build_with_admin_but_no_bundle_fails_and_keeps_the_old_site(tmp_path):
