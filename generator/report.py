@@ -259,8 +259,20 @@ def hard_to_read(result: CheckResult, grade_max: float) -> list[Report]:
     ]
 
 
+def first_visit_gaps(result: CheckResult) -> list[dict]:
+    """Service lines that do not yet tell a new patient who they are for and what the first visit
+    is like (contract v2 `who_for` and `first_visit`): a warning here, never an error."""
+    gaps = []
+    for slug, entry in sorted(result.project.service_lines.items()):
+        missing = [key for key in ("who_for", "first_visit") if getattr(entry.data, key) is None]
+        if missing:
+            gaps.append({"service_line": slug, "file": entry.path, "missing": missing})
+    return gaps
+
+
 def analyse(result: CheckResult, grade_max: float = DEFAULT_GRADE_MAX) -> Report:
     """The whole report as plain data: the `report.json` document (docs/report.md)."""
+    first_visit = first_visit_gaps(result)
     site = link(result, campaign=False)
     gate = result.gate
     grid = coverage(site)
@@ -283,6 +295,7 @@ def analyse(result: CheckResult, grade_max: float = DEFAULT_GRADE_MAX) -> Report
         "reviews_overdue": sum(1 for r in reviews if r["overdue"]),
         "reviews_due_soon": sum(1 for r in reviews if not r["overdue"]),
         "above_reading_grade": len(hard),
+        "first_visit_gaps": len(first_visit),
         "errors": len(result.errors),
     }
     return {
@@ -302,6 +315,7 @@ def analyse(result: CheckResult, grade_max: float = DEFAULT_GRADE_MAX) -> Report
             "reading_grade_max": grade_max,
             "reviews_due": reviews,
             "above_reading_grade": hard,
+            "first_visit_gaps": first_visit,
         },
     }
 

@@ -182,6 +182,8 @@ def summary_text(data: dict[str, Any], out: Path | str) -> str:
     grade_max = quality["reading_grade_max"]
     if grade_max > 0:
         lines.append(_count_line(f"above reading grade {grade_max:g}", len(hard), _listed(hard, 3)))
+    gaps = [f"{g['service_line']} ({', '.join(g['missing'])})" for g in quality["first_visit_gaps"]]
+    lines.append(_count_line("service lines without who_for/first_visit", len(gaps), _listed(gaps, 3)))
     found = data.get("outcomes") or {}
     if found.get("weeks"):
         movers = [f"{m['id']} {m['metric']} {m['change']:+g}" for m in found["movers"]]

@@ -72,6 +72,7 @@ def test_report_json_has_the_clinics_exact_numbers(clinic, capsys):
         "read_no_step": 0,
         "weeks_measured": 0,
         "above_reading_grade": 1,
+        "first_visit_gaps": 2,  # neither clinic line says who it is for or what the first visit is
         "broken_links": 2,
         "consents_expiring_90": 2,
         "coverage_gaps": 2,
@@ -338,3 +339,16 @@ def test_any_broken_input_gives_a_report_not_a_traceback(tmp_path, capsys, case)
     code, _, _ = run_report(root, capsys)
     assert code in (0, 1)
     assert report_json(root)["as_of"] == "2026-11-22"
+
+
+def test_service_lines_without_first_visit_details_are_named(clinic, capsys):
+    line = clinic / "service_lines/heart.yml"
+    line.write_text(line.read_text() + 'who_for: "Adults with heart symptoms. No referral needed."\n'
+                    'first_visit: {wait: "Within 5 working days.", length: "About an hour.", bring: [photo ID]}\n')
+    code, out, _ = run_report(clinic, capsys)
+    assert code == 0
+    data = json.loads((clinic / "report/report.json").read_text())
+    assert data["quality"]["first_visit_gaps"] == [
+        {"service_line": "sleep", "file": "service_lines/sleep.yml", "missing": ["who_for", "first_visit"]}
+    ]
+    assert "service lines without who_for/first_visit (1): sleep (who_for, first_visit)" in out
