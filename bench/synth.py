@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.gate import fingerprint_text
+from generator.sanitize import story_html
+from generator.shown import fingerprint_fields
 
 WORDS = ["heart", "care", "team", "visit", "blood", "pressure", "test", "results", "medicine", "doctor", "nurse", "sleep", "pain", "back", "neck", "thyroid", "hormone", "daily", "walk", "rest", "recovery", "plan", "questions", "answers", "symptoms", "signs", "appointment", "breathing", "exercise", "water", "salt", "weight", "morning", "evening", "family", "support", "health", "clinic", "follow", "gentle", "simple", "clear", "steps", "treatment", "options", "choose", "decide", "prepare", "learn"]
 LINES = 10
@@ -61,7 +62,9 @@ def generate(root: Path, pieces: int, seed: int = 7) -> Path:
         }
         (root / f"service_lines/line-{line}.yml").write_text(yaml.safe_dump(data, sort_keys=False))
     all_topics = [(f"line-{line}", f"topic-{line}-{t}") for line in range(LINES) for t in range(topics_per_line)]
-    champions = {f"champion-{i}": {"name": f"Champion{i}", "bio": "Synthetic."} for i in range(50)}
+    # One-word names of letters only, as a first-name consent requires.
+    champions = {f"champion-{i}": {"name": f"Champion{chr(97 + i // 26)}{chr(97 + i % 26)}", "bio": "Synthetic."}
+                 for i in range(50)}
     (root / "content/champions.yml").write_text(yaml.safe_dump(champions))
     pillars = set()
     for i in range(guides):
@@ -102,7 +105,14 @@ def generate(root: Path, pieces: int, seed: int = 7) -> Path:
         record = {
             "story": f"story-{i}", "signed_on": dt.date(2026, 1, 1), "signed_by": "patient", "purpose": "Website.",
             "scope": ["website"], "identifiers": ["first_name"], "expires_on": dt.date(2028, 1, 1), "form_ref": f"esign/{i}",
-            "approved_fingerprint": fingerprint_text(fm["title"], fm["summary"], fm["pull_quote"], text),
+            "approved_fingerprint": fingerprint_fields(
+                {
+                    "title": fm["title"], "summary": fm["summary"], "pull_quote": fm["pull_quote"],
+                    "body": story_html(text.lstrip("\n")), "material_connection": "",
+                    "champion_name": champions[fm["champion"]]["name"], "champion_bio": "Synthetic.",
+                    "champion_photo": "", "service_line": line, "topic": topic,
+                }
+            ),
         }
         (root / f"consent/C-2026-{i:05d}.yml").write_text(yaml.safe_dump(record, sort_keys=False))
     return root
