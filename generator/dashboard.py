@@ -100,33 +100,38 @@ def outcomes(result: CheckResult, measures: Measures, pages: dict[str, dict[str,
     by_line_step: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     site: dict[dt.date, list[int]] = {}
 
-    def add(target: dict[dt.date, list[int]], week: dt.date, offset: int, values) -> None:
-        cell = target.setdefault(week, [0, 0, 0, 0])
-        for i, n in enumerate(values):
-            cell[offset + i] += n
+    def cell(target: dict[dt.date, list[int]], week: dt.date) -> list[int]:
+        found = target.get(week)
+        if found is None:
+            found = target[week] = [0, 0, 0, 0]
+        return found
 
     for (week, page), views in measures.views.items():
         if week not in included:
             continue
-        add(by_page[page], week, 0, (views,))
-        add(site, week, 0, (views,))
-        line = pages[page]["service_line"]
-        if line:
-            add(by_line[line], week, 0, (views,))
-        if pages[page]["kind"] == "campaign":
-            add(by_campaign[page], week, 0, (views,))
-    for (week, campaign, page, step), counts in measures.outcomes.items():
+        info = pages[page]
+        cell(by_page[page], week)[0] += views
+        cell(site, week)[0] += views
+        if info["service_line"]:
+            cell(by_line[info["service_line"]], week)[0] += views
+        if info["kind"] == "campaign":
+            cell(by_campaign[page], week)[0] += views
+    for (week, campaign, page, step), (started, completed, attended) in measures.outcomes.items():
         if week not in included:
             continue
-        add(by_page[page], week, 1, counts)
-        add(site, week, 1, counts)
         line = campaign if campaign in project.service_lines else project.campaigns[campaign].data.service_line
-        add(by_line[line], week, 1, counts)
+        targets = [by_page[page], site, by_line[line]]
         if campaign in project.campaigns:
-            add(by_campaign[campaign], week, 1, counts)
-        cell = by_line_step[(line, step)]
-        for i, n in enumerate(counts):
-            cell[i] += n
+            targets.append(by_campaign[campaign])
+        for target in targets:
+            counts = cell(target, week)
+            counts[1] += started
+            counts[2] += completed
+            counts[3] += attended
+        totals = by_line_step[(line, step)]
+        totals[0] += started
+        totals[1] += completed
+        totals[2] += attended
 
     page_rows = [_row(p, s, weeks, this) | {"kind": pages[p]["kind"], "service_line": pages[p]["service_line"]}
                  for p, s in sorted(by_page.items())]
