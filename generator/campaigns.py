@@ -75,28 +75,22 @@ def load_campaigns(project: Project) -> None:
                     hint="a campaign runs from starts_on to ends_on, both days included",
                 )
             )
-        for index, slug in enumerate(campaign.landing.guides):
-            if slug not in project.guides and project.raw.get(slug, ("",))[0] != "guide":
-                problems.append(
-                    field_problem(
-                        "unknown-guide",
-                        doc,
-                        ("landing", "guides", str(index)),
-                        f"no guide '{slug}' in content/guides/",
-                        hint=did_you_mean(slug, _slugs(project, "guide")),
+        listed = (
+            ("guide", "unknown-guide", campaign.landing.guides, project.guides),
+            ("story", "unknown-story-slug", campaign.landing.stories, project.stories),
+        )
+        for kind, code, slugs, pieces in listed:
+            for index, slug in enumerate(slugs):
+                if slug not in pieces and project.raw.get(slug, ("",))[0] != kind:
+                    problems.append(
+                        field_problem(
+                            code,
+                            doc,
+                            ("landing", f"{kind}s" if kind == "guide" else "stories", str(index)),
+                            f"no {kind} '{slug}' in content/{'guides' if kind == 'guide' else 'stories'}/",
+                            hint=did_you_mean(slug, _slugs(project, kind)),
+                        )
                     )
-                )
-        for index, slug in enumerate(campaign.landing.stories):
-            if slug not in project.stories and project.raw.get(slug, ("",))[0] != "story":
-                problems.append(
-                    field_problem(
-                        "unknown-story-slug",
-                        doc,
-                        ("landing", "stories", str(index)),
-                        f"no story '{slug}' in content/stories/",
-                        hint=did_you_mean(slug, _slugs(project, "story")),
-                    )
-                )
         for index, channel in enumerate(campaign.channels):
             if not SLUG_PATTERN.match(channel):
                 problems.append(

@@ -10,6 +10,7 @@ found stops the build rather than publishing it.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from urllib.parse import unquote
 
@@ -51,3 +52,24 @@ def story_traces(html: str, story_slugs: frozenset[str]) -> list[str]:
         return []
     text = unquote(html).casefold()
     return sorted(slug for slug in story_slugs if re.search(rf"stories/{re.escape(slug)}(?![a-z0-9-])", text))
+
+
+MIN_QUOTED = 24  # shorter titles and quotes are too likely to occur by chance ("My story")
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def _plain(text: str) -> str:
+    return _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", text))).casefold().strip()
+
+
+def quoted_text_pattern(texts: list[str]) -> re.Pattern[str] | None:
+    """One pattern for the titles, summaries and pull quotes of withheld stories that are long
+    enough to be theirs alone; None when there are none."""
+    needles = sorted({_plain(t) for t in texts if len(_plain(t)) >= MIN_QUOTED}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in needles)) if needles else None
+
+
+def quoted_traces(html: str, pattern: re.Pattern[str] | None) -> bool:
+    """True when the page's text quotes a withheld story's title, summary or pull quote."""
+    return pattern is not None and pattern.search(_plain(html)) is not None

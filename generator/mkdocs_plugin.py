@@ -32,7 +32,7 @@ from .errors import FlywheelError
 from .paths import check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
-from .leaks import story_traces, strip_unpublished_links
+from .leaks import quoted_text_pattern, quoted_traces, story_traces, strip_unpublished_links
 from .third_parties import third_party_problems
 from .withdraw import replacement_due, scrub, unpublished_stories, withdrawals_due
 
@@ -136,6 +136,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.checked: CheckResult | None = None  # what this build renders (never reused)
         self._unpublished_slugs: frozenset[str] | None = None
         self._withheld_stories: frozenset[str] | None = None
+        self._quoted = None  # a pattern of withheld stories' own words, made on the first page
         self.preview = False
         self.files: Files | None = None
         self.site: RenderedSite | None = None
@@ -167,7 +168,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
         self.checked, self.withdrawing = result, []
-        self._unpublished_slugs = self._withheld_stories = None
+        self._unpublished_slugs = self._withheld_stories = self._quoted = None
         if not result.ok:
             reason = replacement_due(Path(config.site_dir), result) if self.command == "build" else None
             if reason is None:
@@ -294,6 +295,15 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             )
         return html
 
+    def _withheld_texts(self) -> list[str]:
+        """Titles, summaries and pull quotes of every story the gate does not publish."""
+        assert self.checked is not None
+        project, texts = self.checked.project, []
+        for slug, (kind, _doc, data) in project.raw.items():
+            if kind == "story" and not self.checked.gate.is_published(slug):
+                texts += [v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)]
+        return texts
+
     def _unpublished(self) -> frozenset[str]:
         if self._unpublished_slugs is None:
             assert self.checked is not None
@@ -306,6 +316,13 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.checked is not None and not self.preview:
             if self._withheld_stories is None:
                 self._withheld_stories = frozenset(unpublished_stories(self.checked))
+            if self._quoted is None:
+                self._quoted = quoted_text_pattern(self._withheld_texts())
+            if quoted_traces(output, self._quoted):
+                raise PluginError(
+                    f"flywheel: page {page.file.src_uri} quotes the title, summary or pull quote of a "
+                    "withheld story; remove it from the source (nothing was published)"
+                )
             if traces := story_traces(output, self._withheld_stories):
                 raise PluginError(
                     f"flywheel: page {page.file.src_uri} shows the address of withheld story "

@@ -123,3 +123,16 @@ def fetch(url: str, deadline: float, timeout: float = 5) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def serve_folder(folder: Path, handler_class):
+    """Serve `folder` over HTTP on a free loopback port in a daemon thread: (base URL, server).
+    Call `server.shutdown()` when done."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(handler_class, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server

@@ -561,3 +561,13 @@ def test_mkdocs_yml_cannot_publish_sources_or_replace_the_project(sample, settin
     assert f"{key} " in capsys.readouterr().err
     after = {k: v for k, v in tree_digest(sample).items() if "/.flywheel-cache/" not in k and "/site/" not in k}
     assert after == before
+
+
+def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    guide.write_text(guide.read_text() + '\nAs one patient put it: "A steady plan beats a racing heart."\n')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before
+    assert _traces(sample, "A steady plan beats a racing heart") == []

@@ -8,15 +8,13 @@ FLYWHEEL_SKIP_BROWSER=1 says on purpose that this machine has no browser.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from helpers import REPO, copy_sample
+from helpers import REPO, copy_sample, serve_folder
 
 from generator.cli import main
 
@@ -61,11 +59,8 @@ def browser():
 def site_url(tmp_path_factory):
     root = copy_sample(tmp_path_factory.mktemp("browser"))
     assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
-    handler = functools.partial(QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", root
+    base, server = serve_folder(root / "site", QuietHandler)
+    yield base, root
     server.shutdown()
 
 

@@ -8,7 +8,6 @@ browser tests they fail loudly when a tool is missing, unless FLYWHEEL_SKIP_BROW
 
 from __future__ import annotations
 
-import functools
 import gzip
 import http.server
 import json
@@ -16,11 +15,10 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
-from helpers import REPO, copy_sample
+from helpers import REPO, copy_sample, serve_folder
 
 from generator.cli import main
 
@@ -86,10 +84,8 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
 def served(tmp_path_factory):
     root = copy_sample(tmp_path_factory.mktemp("measured"))
     assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
-    handler = functools.partial(GzipHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", root
+    base, server = serve_folder(root / "site", GzipHandler)
+    yield base, root
     server.shutdown()
 
 
