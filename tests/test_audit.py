@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
 
 from generator.check import practice_today, run_check
@@ -571,3 +573,44 @@ def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert tree_digest(sample / "site") == before
     assert _traces(sample, "A steady plan beats a racing heart") == []
+
+
+# The property behind all of the above: after any build, no withheld story is anywhere. -------
+
+STORIES = {  # slug -> (record, a sentence of its own that no other page repeats)
+    "learning-to-live-with-heart-failure": ("C-2026-012", "My scale is my early warning system"),
+    "walking-again-after-my-heart-attack": ("C-2026-011", "walking-again-after-my-heart-attack"),
+    "finding-answers": ("C-2026-014", "finding-answers"),
+}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    withdrawn=st.lists(st.sampled_from(sorted(STORIES)), unique=True, min_size=1),
+    how=st.sampled_from(["revoked", "expired", "edited", "deleted"]),
+    broken=st.booleans(),
+    strict=st.booleans(),
+    build_first=st.booleans(),
+)
+def test_no_build_ever_leaves_a_withheld_story_in_site(tmp_path_factory, withdrawn, how, broken, strict, build_first):
+    sample = copy_sample(tmp_path_factory.mktemp("property"))
+    if build_first:
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    for slug in withdrawn:
+        record, _ = STORIES[slug]
+        story = next((sample / "content/stories").rglob(f"{slug}.md"))
+        if how == "revoked":
+            _edit_yaml(sample / f"consent/{record}.yml", revoked_on="2026-11-20")
+        elif how == "expired":
+            _edit_yaml(sample / f"consent/{record}.yml", expires_on="2026-11-21")
+        elif how == "edited":
+            story.write_text(story.read_text() + "\nOne more sentence the patient never saw.\n")
+        else:
+            story.unlink()
+    if broken:
+        guide = sample / "content/guides/thyroid/thyroid-ultrasound.md"
+        guide.write_text(guide.read_text().replace("stage: learn", "stage: lern", 1))
+    main(["build", *(["--strict"] if strict else []), "--root", str(sample), "--as-of", AS_OF])
+    if (sample / "site").exists():
+        for slug in withdrawn:
+            assert _traces(sample, f"stories/{slug}", STORIES[slug][1]) == [], (slug, how, broken, strict)
