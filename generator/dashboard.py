@@ -69,7 +69,7 @@ def _rate(part: int, whole: int) -> float | None:
 def _row(entity: str, series: dict[dt.date, list[int]], weeks: list[dt.date], this: dt.date | None) -> Report:
     """Totals, rates and this week against the average of the four before, for one entity."""
     totals = [sum(series.get(w, (0, 0, 0, 0))[i] for w in weeks) for i in range(4)]
-    row: Report = {"id": entity, **dict(zip(METRICS, totals))}
+    row: Report = {"id": entity, **dict(zip(METRICS, totals, strict=True))}
     row["rates"] = {
         "started_per_view": _rate(totals[1], totals[0]),
         "completed_per_started": _rate(totals[2], totals[1]),
@@ -79,8 +79,8 @@ def _row(entity: str, series: dict[dt.date, list[int]], weeks: list[dt.date], th
         now = series.get(this, [0, 0, 0, 0])
         before = [this - dt.timedelta(weeks=k) for k in range(1, BEFORE_WEEKS + 1)]
         average = [round(sum(series.get(w, (0, 0, 0, 0))[i] for w in before) / BEFORE_WEEKS, 2) for i in range(4)]
-        row["this_week"] = dict(zip(METRICS, now))
-        row["before"] = dict(zip(METRICS, average))
+        row["this_week"] = dict(zip(METRICS, now, strict=True))
+        row["before"] = dict(zip(METRICS, average, strict=True))
         row["change"] = {m: round(now[i] - average[i], 2) for i, m in enumerate(METRICS)}
     return row
 

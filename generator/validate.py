@@ -639,14 +639,15 @@ def check_references(project: Project) -> None:
                     or f"topics of {line_slug}: {', '.join(sorted(line.data.topics))}",
                 )
             )
-        if line is not None and next_step == "triage" and not line.data.urgent:
+        topic_triage = line is not None and topic in line.data.topics and line.data.topics[topic].triage
+        if line is not None and next_step == "triage" and not line.data.urgent and not topic_triage:
             problems.append(
                 field_problem(
                     "next-step-unavailable",
                     doc,
                     ("next_step",),
                     f"next_step is 'triage' but service line '{line_slug}' has no triage care step",
-                    hint="use intake or scheduling",
+                    hint="use intake or scheduling, or give the topic its own triage step",
                 )
             )
         if kind != "story":

@@ -614,3 +614,23 @@ def test_no_build_ever_leaves_a_withheld_story_in_site(tmp_path_factory, withdra
     if (sample / "site").exists():
         for slug in withdrawn:
             assert _traces(sample, f"stories/{slug}", STORIES[slug][1]) == [], (slug, how, broken, strict)
+
+
+def test_a_topic_with_its_own_triage_step_can_be_a_pages_next_step(tmp_path):
+    root = copy_base(tmp_path)
+    line = root / "service_lines/thyroid.yml"
+    data = yaml.safe_load(line.read_text())
+    topic = next(iter(data["topics"]))
+    guide = root / "content/guides/thyroid/urgent-thyroid.md"
+    guide.parent.mkdir(parents=True, exist_ok=True)
+    guide.write_text(
+        "---\ntitle: When a thyroid problem is urgent\nsummary: Signs that need care today.\n"
+        f"service_line: thyroid\ntopic: {topic}\nstage: learn\nnext_step: triage\n"
+        "reviewed_by: A. Example, MD\nreviewed_on: 2026-09-01\n---\nSome words.\n"
+    )
+    result = run_check(root, dt.date.fromisoformat(AS_OF))
+    assert "next-step-unavailable" in [p.code for p in result.errors if p.path.endswith("urgent-thyroid.md")]
+    data["topics"][topic]["triage"] = {"label": "Trouble breathing?", "text": "Call 911.", "phone": "911"}
+    line.write_text(yaml.safe_dump(data))
+    result = run_check(root, dt.date.fromisoformat(AS_OF))
+    assert "next-step-unavailable" not in [p.code for p in result.errors]

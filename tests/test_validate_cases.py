@@ -84,7 +84,7 @@ EXPECTED: dict[str, list[str]] = {
         'content/guides/cardiology/guide-summary-too-long.md:3: error: summary: expected at most 160 characters, got 161 [summary-too-long]\n    hint: shorten it; listings and search results cut long summaries',
     ],
     'guide_triage_on_non_urgent_line.md': [
-        "content/guides/thyroid/guide-triage-on-non-urgent-line.md:8: error: next_step: next_step is 'triage' but service line 'thyroid' has no triage care step [next-step-unavailable]\n    hint: use intake or scheduling",
+        "content/guides/thyroid/guide-triage-on-non-urgent-line.md:8: error: next_step: next_step is 'triage' but service line 'thyroid' has no triage care step [next-step-unavailable]\n    hint: use intake or scheduling, or give the topic its own triage step",
     ],
     'guide_unclosed_frontmatter.md': [
         "content/guides/cardiology/guide-unclosed-frontmatter.md:1: error: the frontmatter is never closed: add a line '---' after it [no-frontmatter]",
