@@ -296,13 +296,16 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         return html
 
     def _withheld_texts(self) -> list[str]:
-        """Titles, summaries and pull quotes of every story the gate does not publish."""
+        """Titles, summaries and pull quotes of every story the gate does not publish, less any
+        that a published story shares word for word (the site shows those legitimately)."""
         assert self.checked is not None
-        project, texts = self.checked.project, []
+        project, gate = self.checked.project, self.checked.gate
+        withheld, published = set(), set()
         for slug, (kind, _doc, data) in project.raw.items():
-            if kind == "story" and not self.checked.gate.is_published(slug):
-                texts += [v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)]
-        return texts
+            if kind == "story":
+                texts = {v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)}
+                (published if gate.is_published(slug) else withheld).update(texts)
+        return sorted(withheld - published)
 
     def _unpublished(self) -> frozenset[str]:
         if self._unpublished_slugs is None:
