@@ -66,7 +66,7 @@ def unpublished_stories(result: CheckResult) -> set[str]:
     project, gate = result.project, result.gate
     known = {slug for slug, (kind, _, _) in project.raw.items() if kind == "story"}
     known |= {slug for slug, (kind, _) in project.invalid.items() if kind == "story"}
-    known |= set(project.stories) | project.duplicates
+    known |= set(project.stories)  # a duplicated story slug is in `raw` or `invalid` already
     return {slug for slug in known if not gate.is_published(slug)}
 
 
