@@ -157,7 +157,13 @@ def champion_credit(name: str, identifiers: list[str]) -> str:
 
 
 def _gate_story(
-    story: Entry[Story], project: Project, as_of: dt.date, today: dt.date, problems: list[Problem], broken: set[str]
+    story: Entry[Story],
+    project: Project,
+    as_of: dt.date,
+    today: dt.date,
+    problems: list[Problem],
+    broken: set[str],
+    reviewers: frozenset[str],
 ) -> Decision:
     reasons = [] if not story.data.draft else [("draft", "the story is a draft")]
     if story.id in project.placeholders:
@@ -188,7 +194,7 @@ def _gate_story(
             )
             reasons.append(("name-exceeds-consent", f"consent {record.id} allows only the champion's first name"))
     named = credit if credit != ANONYMOUS_CREDIT else None
-    reasons += _identifier_reasons(story, project, record if record_ok else None, problems, named)
+    reasons += _identifier_reasons(story, project, record if record_ok else None, problems, named, reviewers)
     if record_ok and not reasons:
         days_left = (record.data.expires_on - as_of).days
         if days_left <= EXPIRY_WARNING_DAYS:
@@ -221,14 +227,17 @@ _CONSENTED_KINDS = {"town": "town", "age": "age"}
 _CREDENTIALS = re.compile(r"(?i)^(?:dr\.?|doctor|prof\.?)\s+|,.*$|\s+(?:md|do|rn|np|pa-c|phd)\.?$")
 
 
-def allowed_names(project: Project, champion_name: str | None) -> frozenset[str]:
-    """Names that are not the patient's identifiers: the practice's own medical reviewers as
-    `reviewed_by` shows them (credentials removed), and the champion's name where the consent
-    allows it."""
+def reviewer_names(project: Project) -> frozenset[str]:
+    """The practice's own medical reviewers as `reviewed_by` shows them (credentials removed):
+    names in a story that are not the patient's identifiers. Computed once per gate."""
     names = {_CREDENTIALS.sub("", entry.data.reviewed_by).strip() for entry in project.guides.values()}
-    if champion_name:
-        names.add(champion_name)
     return frozenset(name for name in names if name)
+
+
+def allowed_names(reviewers: frozenset[str], champion_name: str | None) -> frozenset[str]:
+    """Names that are not findings: the reviewers, and the champion's name where the consent
+    allows it."""
+    return reviewers | {champion_name} if champion_name else reviewers
 
 
 def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
@@ -253,14 +262,19 @@ def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
 
 
 def _identifier_reasons(
-    story: Entry[Story], project: Project, record, problems: list[Problem], champion_name: str | None
+    story: Entry[Story],
+    project: Project,
+    record,
+    problems: list[Problem],
+    champion_name: str | None,
+    reviewers: frozenset[str],
 ) -> list[tuple[str, str]]:
     accepted = set(record.data.accepted_findings) if record is not None else set()
     consented = set(record.data.identifiers) if record is not None else set()
     accepted_kinds = {kind for key, kind in _CONSENTED_KINDS.items() if key in consented}
     reasons = []
     parts = scan_parts(story, project)
-    names = allowed_names(project, champion_name)
+    names = allowed_names(reviewers, champion_name)
     kind, text = findings_key(parts, names)
     findings = project.cache.memo(kind, text, lambda: scan_story(parts, names))
     seen: set[str] = set()
@@ -297,8 +311,9 @@ def consent_gate(project: Project, as_of: dt.date, today: dt.date | None = None)
         if guide.path in broken:
             reasons.append(("source-errors", f"{guide.path} has errors"))
         gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, tuple(reasons))
+    reviewers = reviewer_names(project)
     for slug, story in project.stories.items():
-        gate.decisions[slug] = _gate_story(story, project, as_of, today, gate.problems, broken)
+        gate.decisions[slug] = _gate_story(story, project, as_of, today, gate.problems, broken, reviewers)
     for slug, (kind, path) in project.invalid.items():
         gate.decisions[slug] = Decision(slug, kind, path, False, (("source-errors", f"{path} has errors"),))
     return gate

@@ -46,30 +46,49 @@ def strip_unpublished_links(html: str, slugs: frozenset[str]) -> tuple[str, list
     return _LINKED.sub(replace, html), removed
 
 
+_STORY_ADDRESS = re.compile(r"stories/([a-z0-9][a-z0-9-]*)(?![a-z0-9-])")
+
+
 def story_traces(html: str, story_slugs: frozenset[str]) -> list[str]:
-    """Withheld story slugs whose page address still appears anywhere in `html`."""
+    """Withheld story slugs whose page address still appears anywhere in `html`: one pass over
+    the page, whatever the number of withheld stories."""
     if not story_slugs:
         return []
-    text = unquote(html).casefold()
-    return sorted(slug for slug in story_slugs if re.search(rf"stories/{re.escape(slug)}(?![a-z0-9-])", text))
+    found = {slug for slug in _STORY_ADDRESS.findall(unquote(html).casefold()) if slug in story_slugs}
+    return sorted(found)
 
 
 MIN_QUOTED = 24  # shorter titles and quotes are too likely to occur by chance ("My story")
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+Quoted = dict[tuple[str, str], list[tuple[str, ...]]]
 
 
-def _plain(text: str) -> str:
-    return _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", text))).casefold().strip()
+def _words(text: str) -> list[str]:
+    """Lower-case words, punctuation and markup dropped: how a quotation is recognised."""
+    return _NOT_WORD.sub(" ", html_lib.unescape(_TAG.sub(" ", text))).casefold().split()
 
 
-def quoted_text_pattern(texts: list[str]) -> re.Pattern[str] | None:
-    """One pattern for the titles, summaries and pull quotes of withheld stories that are long
-    enough to be theirs alone; None when there are none."""
-    needles = sorted({_plain(t) for t in texts if len(_plain(t)) >= MIN_QUOTED}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in needles)) if needles else None
+def quoted_index(texts: list[str]) -> Quoted:
+    """The titles, summaries and pull quotes of withheld stories that are long enough to be
+    theirs alone, indexed by their first two words."""
+    index: Quoted = {}
+    for text in texts:
+        words = tuple(_words(text))
+        if len(words) >= 3 and len(" ".join(words)) >= MIN_QUOTED:
+            index.setdefault(words[:2], []).append(words)
+    return index
 
 
-def quoted_traces(html: str, pattern: re.Pattern[str] | None) -> bool:
-    """True when the page's text quotes a withheld story's title, summary or pull quote."""
-    return pattern is not None and pattern.search(_plain(html)) is not None
+def quoted_traces(html: str, index: Quoted) -> bool:
+    """True when the page's text quotes one of the indexed texts. One pass over the page's
+    words; a candidate is compared in full only where its first two words occur."""
+    if not index:
+        return False
+    words = _words(html)
+    for i in range(len(words) - 1):
+        for needle in index.get((words[i], words[i + 1]), ()):
+            if tuple(words[i : i + len(needle)]) == needle:
+                return True
+    return False

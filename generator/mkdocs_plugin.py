@@ -32,7 +32,7 @@ from .errors import FlywheelError
 from .paths import check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
-from .leaks import quoted_text_pattern, quoted_traces, story_traces, strip_unpublished_links
+from .leaks import quoted_index, quoted_traces, story_traces, strip_unpublished_links
 from .third_parties import third_party_problems
 from .withdraw import replacement_due, scrub, unpublished_stories, withdrawals_due
 
@@ -320,7 +320,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             if self._withheld_stories is None:
                 self._withheld_stories = frozenset(unpublished_stories(self.checked))
             if self._quoted is None:
-                self._quoted = quoted_text_pattern(self._withheld_texts())
+                self._quoted = quoted_index(self._withheld_texts())
             if quoted_traces(output, self._quoted):
                 raise PluginError(
                     f"flywheel: page {page.file.src_uri} quotes the title, summary or pull quote of a "
