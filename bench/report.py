@@ -119,7 +119,7 @@ def write_report(results: dict, sizes: list[int], machine: str, out: Path, targe
         "plain Markdown with a hand-written navigation of the same shape and pruning, no Flywheel at all.",
         "*mkdocs-material defaults* (with `--flat`): the same pages with its default flat navigation (1,000 only).",
         "*warm build 5000*: a second build of the same corpus with nothing changed; *rebuild 5000*: the",
-        "build after appending one sentence to one guide. Every *build* is from scratch.",
+        "build after appending one sentence to one guide. Every *build N* row is from scratch.",
         "*Hugo*: the same Markdown with minimal templates.",
         "",
     ]
