@@ -44,11 +44,6 @@ def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
     return config, plugin
 
 
-def site_dir(root: Path) -> Path:
-    """The folder a build writes, as mkdocs.yml names it (`site` when it names none)."""
-    return configured_folders(root)["site_dir"]
-
-
 def build_site(root: Path, result: CheckResult, strict: bool = False, withdrawal: bool = False) -> None:
     """Render the checked content into `root/site` (or mkdocs.yml's site_dir); raise on failure.
 

@@ -178,9 +178,9 @@ def _progress(message: str) -> None:
 
 
 def cmd_build(args) -> int:
-    from .build import build_site, site_dir
+    from .build import build_site
     from .paths import check_build_folders, configured_folders
-    from .withdraw import replacement_due, withdrawals_due
+    from .withdraw import replacement_due, scrub, withdrawals_due
 
     started = time.monotonic()
     folders = configured_folders(args.root)
@@ -191,20 +191,19 @@ def cmd_build(args) -> int:
     emit(result, "text", sys.stderr if not failing else sys.stdout)
     if failing:
         why = f"{len(result.errors)} error(s)" if result.errors else f"--strict treats the {len(failing)} warning(s) as errors"
-        reason = replacement_due(site_dir(args.root), result)
+        reason = replacement_due(folders["site_dir"], result)
         if reason is None:
             print(f"build stopped ({why}): site/ left as it was", file=sys.stderr)
             return EXIT_ERRORS
         # Withdrawal always deploys: write a site without the pieces that have errors.
         print(f"build failed ({why}), but {reason}: building site/ from today's content, "
               "without the pieces that have errors", file=sys.stderr)
-        due = withdrawals_due(site_dir(args.root), result)
         try:
             build_site(args.root, result, strict=False, withdrawal=True)
         except FlywheelError:
-            from .withdraw import scrub
-
-            deleted = scrub(site_dir(args.root), due) if due else []
+            # The plugin scrubs when rendering fails; this covers a failure before it runs.
+            due = withdrawals_due(folders["site_dir"], result)
+            deleted = scrub(folders["site_dir"], due) if due else []
             print(f"the rebuild failed too: deleted the {len(deleted)} file(s) of site/ that showed or linked to "
                   f"{', '.join(due) or 'withheld stories'}", file=sys.stderr)
             raise

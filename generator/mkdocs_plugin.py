@@ -307,18 +307,24 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 (published if gate.is_published(slug) else withheld).update(texts)
         return sorted(withheld - published)
 
+    def _withheld(self) -> frozenset[str]:
+        """Every story slug this build does not publish (computed once per build)."""
+        if self._withheld_stories is None:
+            assert self.checked is not None
+            self._withheld_stories = frozenset(unpublished_stories(self.checked))
+        return self._withheld_stories
+
     def _unpublished(self) -> frozenset[str]:
+        """Those stories and every other piece the gate withholds (drafts included)."""
         if self._unpublished_slugs is None:
             assert self.checked is not None
             gate = self.checked.gate
             slugs = {s for s, d in gate.decisions.items() if not d.published}
-            self._unpublished_slugs = frozenset(slugs | unpublished_stories(self.checked))
+            self._unpublished_slugs = frozenset(slugs) | self._withheld()
         return self._unpublished_slugs
 
     def on_post_page(self, output: str, page, config) -> str:
         if self.checked is not None and not self.preview:
-            if self._withheld_stories is None:
-                self._withheld_stories = frozenset(unpublished_stories(self.checked))
             if self._quoted is None:
                 self._quoted = quoted_index(self._withheld_texts())
             if quoted_traces(output, self._quoted):
@@ -326,7 +332,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                     f"flywheel: page {page.file.src_uri} quotes the title, summary or pull quote of a "
                     "withheld story; remove it from the source (nothing was published)"
                 )
-            if traces := story_traces(output, self._withheld_stories):
+            if traces := story_traces(output, self._withheld()):
                 raise PluginError(
                     f"flywheel: page {page.file.src_uri} shows the address of withheld story "
                     f"{', '.join(traces)}; remove it from the source (nothing was published)"
