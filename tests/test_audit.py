@@ -634,3 +634,17 @@ def test_a_topic_with_its_own_triage_step_can_be_a_pages_next_step(tmp_path):
     line.write_text(yaml.safe_dump(data))
     result = run_check(root, dt.date.fromisoformat(AS_OF))
     assert "next-step-unavailable" not in [p.code for p in result.errors]
+
+
+def test_a_photo_named_without_a_leading_slash_stays_off_the_site_too(tmp_path):
+    root = copy_base(tmp_path)
+    site_settings(root)
+    champions = root / "content/champions.yml"
+    champions.write_text(champions.read_text() + "  photo: img/ana.jpg\n")
+    photo = root / "theme/pages/img/ana.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"a fictional photo")
+    _approve(root, "walking-again", "C-2026-001")
+    assert run_check(root, dt.date.fromisoformat(AS_OF)).gate.is_published("walking-again")
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    assert not (root / "site/img/ana.jpg").exists()

@@ -122,3 +122,13 @@ def test_a_cache_signed_on_another_machine_is_ignored(tmp_path, capsys, monkeypa
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "here"))
     assert check_json(root, capsys) == honest
 
+
+
+def test_a_signing_key_inside_the_project_is_never_used(tmp_path, capsys, monkeypatch):
+    """A confused CI setup pointing XDG_CACHE_HOME into the checkout would let a committed key
+    sign a committed cache: then there is no cache at all."""
+    root = copy_base(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root / "ci-cache"))
+    check_json(root, capsys)
+    assert not (root / "ci-cache/flywheel/cache-key").exists()
+    assert not list((root / ".flywheel-cache").glob("check-*.json"))
