@@ -10,11 +10,13 @@ reader clicks (`<a href>`) are not requests and are not checked.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from .errors import Problem, problem
 
@@ -24,38 +26,48 @@ _FETCHED_RELS = {
     "icon", "shortcut", "apple-touch-icon", "manifest", "mask-icon",
 }  # fmt: skip
 _SRC_TAGS = {"script", "img", "source", "iframe", "video", "audio", "track", "embed", "input"}
+_INVISIBLE = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
-class _Resources(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, str]] = []  # (line, url)
-        self._in_style = False
+def page_resources(html: str) -> list[tuple[int | None, str]]:
+    """(line, address) of every resource a browser fetches by itself while showing `html`.
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        line = self.getpos()[0]
+    The page is parsed the way a browser parses it (lexbor, an HTML5 parser, through
+    selectolax), so character references are decoded and misnested markup is read as the
+    browser reads it. A `<template>`'s content is scanned too, though it is fetched only once a
+    script uses it. Lines are where the address is written, when it is written as it is."""
+    found: list[str] = []
+    _scan(LexborHTMLParser(html).root, found)
+    return [(_line_of(html, url), url) for url in found]
+
+
+def _scan(root, found: list[str]) -> None:
+    if root is None:
+        return
+    for node in root.traverse(include_text=False):
+        tag, a = node.tag, {k: v or "" for k, v in node.attributes.items()}
         if tag == "link" and _FETCHED_RELS & set(a.get("rel", "").lower().split()):
-            self.found.append((line, a.get("href", "")))
+            found.append(a.get("href", ""))
         if tag in _SRC_TAGS or tag == "object":
-            for key in ("src", "data", "poster"):
-                if a.get(key):
-                    self.found.append((line, a[key]))
+            found += [a[key] for key in ("src", "data", "poster") if a.get(key)]
         for key in ("srcset", "imagesrcset"):
-            for candidate in a.get(key, "").split(","):
-                if candidate.strip():
-                    self.found.append((line, candidate.strip().split()[0]))
+            found += [c.strip().split()[0] for c in a.get(key, "").split(",") if c.strip()]
         if a.get("style"):
-            self.found += [(line, u) for u in css_urls(a["style"])]
-        self._in_style = tag == "style"
+            found += css_urls(a["style"])
+        if tag == "style":
+            found += css_urls(node.text(deep=True))
+        if tag == "template":
+            outer = node.html or ""
+            inner = outer[outer.find(">") + 1 : outer.rfind("<")]
+            if inner:
+                _scan(LexborHTMLParser(inner).root, found)
 
-    def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
 
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            self.found += [(self.getpos()[0], u) for u in css_urls(data)]
+def _line_of(html: str, url: str) -> int | None:
+    at = html.find(url) if url else -1
+    return None if at < 0 else html.count("\n", 0, at) + 1
 
 
 def css_urls(text: str) -> list[str]:
@@ -65,7 +77,10 @@ def css_urls(text: str) -> list[str]:
 
 def foreign_host(url: str, own_hosts: set[str]) -> str | None:
     """The host of `url` if it is another site's, else None (relative, data:, our own)."""
-    url = url.strip()
+    # As a browser reads an address (the URL standard): spaces and control characters around
+    # it dropped, tabs and newlines inside it removed, and a backslash read as a slash, so
+    # `/\host/x` and `https:\\host` are other hosts too.
+    url = _INVISIBLE.sub("", url.strip(_C0_AND_SPACE)).replace("\\", "/")
     if url.startswith("//"):
         url = "https:" + url
     parts = urlsplit(url)
@@ -76,9 +91,12 @@ def foreign_host(url: str, own_hosts: set[str]) -> str | None:
 
 
 def third_party_problems(
-    site_dir: Path, site_url: str | None, allowed: Iterable[str] = ()
+    site_dir: Path, site_url: str | None, allowed: Iterable[str] = (), known: dict[str, list] | None = None
 ) -> list[Problem]:
-    """Every resource in the built site on a host that is neither the site's nor allowed."""
+    """Every resource in the built site on a host that is neither the site's nor allowed.
+
+    `known` maps the SHA-256 of a page's bytes to its resources, found when the page was
+    rendered (in a worker, or by a build that made the same page): those are not parsed again."""
     own = {h.lower() for h in allowed}
     if site_url and urlsplit(site_url).hostname:
         own.add(urlsplit(site_url).hostname.lower())
@@ -86,13 +104,14 @@ def third_party_problems(
     for path in sorted(site_dir.rglob("*")):
         if path.suffix not in (".html", ".css") or not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+        data = path.read_bytes()
+        text = data.decode("utf-8", errors="replace")
         if path.suffix == ".css":
             resources = [(None, u) for u in css_urls(text)]
+        elif known and (found_before := known.get(hashlib.sha256(data).hexdigest())) is not None:
+            resources = found_before
         else:
-            parser = _Resources()
-            parser.feed(text)
-            resources = parser.found
+            resources = page_resources(text)
         for line, url in resources:
             host = foreign_host(url, own)
             if host is None:

@@ -513,6 +513,31 @@ def test_third_party_scan_finds_every_kind_of_resource(tmp_path):
     ]
 
 
+def test_third_party_scan_sees_addresses_as_a_browser_reads_them(tmp_path):
+    """A hostile page disguises a foreign address: character references, a backslash (read as a
+    slash), a tab inside the scheme, a capitalised rel, a template, markup a browser repairs."""
+    from generator.third_parties import third_party_problems
+
+    (tmp_path / "a.html").write_text(
+        '<img src="https&#58;&#x2F;&#x2f;entity.example.com/a.png">\n'
+        '<img src="/\\backslash.example.com/b.png">\n'
+        '<img src="https:\\\\double.example.com/c.png">\n'
+        '<img src="ht\ttps://tab.example.com/d.png">\n'
+        '<link rel="StyleSheet" href=" //caps.example.com/e.css">\n'
+        '<template><script src="https://template.example.com/f.js"></script></template>\n'
+        '<p><img src=https://unquoted.example.com/g.png</p>\n'
+        '<a href="/\\link.example.com/">a link is still not a request</a>\n'
+    )
+    hosts = sorted(
+        p.message.split(" from ")[1].split(",")[0]
+        for p in third_party_problems(tmp_path, "https://example.org/", [])
+    )
+    assert hosts == [
+        "backslash.example.com", "caps.example.com", "double.example.com", "entity.example.com",
+        "tab.example.com", "template.example.com", "unquoted.example.com",
+    ]
+
+
 def test_a_story_shares_its_photo_only_with_photo_consent(tmp_path):
     root = copy_base(tmp_path)
     site_settings(root)
