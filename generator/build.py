@@ -13,11 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-from mkdocs.commands import build as mkdocs_build
 from mkdocs.commands import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from . import pages_pool
 from .check import CheckResult
 from .paths import check_build_folders, configured_folders
 from .errors import FlywheelError
@@ -44,14 +44,18 @@ def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
     return config, plugin
 
 
-def build_site(root: Path, result: CheckResult, strict: bool = False, withdrawal: bool = False) -> None:
+def build_site(
+    root: Path, result: CheckResult, strict: bool = False, withdrawal: bool = False, cache: bool = True
+) -> None:
     """Render the checked content into `root/site` (or mkdocs.yml's site_dir); raise on failure.
 
     With `withdrawal`, `result` may hold errors: the site is rendered without the pieces that
-    have them, only so that stories withheld today leave the site (withdraw.py)."""
+    have them, only so that stories withheld today leave the site (withdraw.py). With `cache`,
+    pages whose every input is unchanged since a previous build are reused (page_cache.py)."""
     config, plugin = _config(root, strict, result.gate.as_of)
     plugin.result = result
     plugin.fail_after_withdrawal = not withdrawal
+    plugin.caches_pages = cache
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("mkdocs %(levelname)s: %(message)s"))
@@ -59,7 +63,7 @@ def build_site(root: Path, result: CheckResult, strict: bool = False, withdrawal
     mkdocs_log.addHandler(handler)
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        mkdocs_build.build(config)
+        pages_pool.build(config)
     except Abort as exc:
         raise FlywheelError(f"build failed, site/ left as it was: {exc}") from None
     except MkDocsException as exc:

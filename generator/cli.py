@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="check, then render the site into site/")
     _add_common(build)
     build.add_argument("--strict", action="store_true", help="fail on warnings too, including MkDocs' link validation")
+    build.add_argument("--no-cache", action="store_true",
+                       help="ignore .flywheel-cache/: check and render every page afresh (the site is the same)")
 
     serve = commands.add_parser(
         "serve",
@@ -186,7 +188,7 @@ def cmd_build(args) -> int:
     folders = configured_folders(args.root)
     check_build_folders(args.root, folders["site_dir"], folders["docs_dir"])
     _progress("checking content and consent…")
-    result = run_check(args.root, args.as_of, use_cache=True, reading_grade_max=args.reading_grade_max)
+    result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
     failing = result.errors + (result.warnings if args.strict else [])
     emit(result, "text", sys.stderr if not failing else sys.stdout)
     if failing:
@@ -199,7 +201,7 @@ def cmd_build(args) -> int:
         print(f"build failed ({why}), but {reason}: building site/ from today's content, "
               "without the pieces that have errors", file=sys.stderr)
         try:
-            build_site(args.root, result, strict=False, withdrawal=True)
+            build_site(args.root, result, strict=False, withdrawal=True, cache=not args.no_cache)
         except FlywheelError:
             # The plugin scrubs when rendering fails; this covers a failure before it runs.
             due = withdrawals_due(folders["site_dir"], result)
@@ -213,7 +215,7 @@ def cmd_build(args) -> int:
     _progress(f"rendering {len(result.gate.published('guide'))} guides and {len(result.gate.published('story'))} stories…")
     if _interactive():
         os.environ["FLYWHEEL_PROGRESS"] = "1"  # the plugin counts rendered pages on the same line
-    build_site(args.root, result, strict=args.strict)
+    build_site(args.root, result, strict=args.strict, cache=not args.no_cache)
     print(f"built site/ in {time.monotonic() - started:.1f} s (as of {result.gate.as_of})")
     return EXIT_OK
 

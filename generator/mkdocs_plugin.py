@@ -146,6 +146,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # Stories withdrawn by a build that fails but must still replace site/ (see withdraw.py).
         self.withdrawing: list[str] = []
         self.fail_after_withdrawal = True  # `flywheel build` reports the failure itself
+        self.progress = False
+        self.rendered = 0
+        self.caches_pages = False  # `flywheel build` reuses unchanged pages (page_cache.py)
+        self.known_resources: dict[str, list] = {}  # page SHA-256 -> its fetched resources
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -158,6 +162,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             raise PluginError(f"flywheel: {exc}") from None
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
         self.preview = preview
+        self.progress, self.rendered = os.environ.get("FLYWHEEL_PROGRESS") == "1", 0
         if preview and self.command != "serve":
             # Preview pages show withheld stories: they must never reach a built site.
             raise PluginError(
@@ -295,6 +300,24 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             )
         return html
 
+    def page_inputs(self) -> dict:
+        """What this build's pages depend on besides their own source, MkDocs' settings and the
+        theme (page_cache.py keys on it): every page's title, and what the leak checks and the
+        third-party check compare pages against."""
+        assert self.checked is not None and self.site is not None
+        gate = self.checked.gate
+        return {
+            "titles": [[p.src_uri, p.title] for p in self.site.pages],
+            "unpublished": sorted(self._unpublished()),
+            "withheld": sorted(self._withheld()),
+            "withheld_texts": self._withheld_texts(),
+            "third_parties": sorted(self.site.third_parties),
+            "as_of": gate.as_of.isoformat(),
+            "today": dt.date.today().isoformat(),
+            "preview": self.preview,
+            "campaign": self.config.campaign_params,
+        }
+
     def _withheld_texts(self) -> list[str]:
         """Titles, summaries and pull quotes of every story the gate does not publish, less any
         that a published story shares word for word (the site shows those legitimately)."""
@@ -337,14 +360,20 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                     f"flywheel: page {page.file.src_uri} shows the address of withheld story "
                     f"{', '.join(traces)}; remove it from the source (nothing was published)"
                 )
-        if os.environ.get("FLYWHEEL_PROGRESS") == "1" and self.site is not None:
-            self.rendered = getattr(self, "rendered", 0) + 1
-            total = len(self.site.pages)
-            if self.rendered % 50 == 0 or self.rendered == total:
-                sys.stderr.write(f"\rrendered {self.rendered}/{total} pages")
-                sys.stderr.write("\n" if self.rendered == total else "")
-                sys.stderr.flush()
+        self.count_rendered()
         return output
+
+    def count_rendered(self, done: int | None = None) -> None:
+        """`rendered N/M pages` on one line while `flywheel build` runs (FLYWHEEL_PROGRESS=1).
+        With pages rendered in worker processes (pages_pool.py), the parent counts them."""
+        if not self.progress or self.site is None:
+            return
+        self.rendered = self.rendered + 1 if done is None else done
+        total = len(self.site.pages)
+        if self.rendered % 50 == 0 or self.rendered == total:
+            sys.stderr.write(f"\rrendered {self.rendered}/{total} pages")
+            sys.stderr.write("\n" if self.rendered == total else "")
+            sys.stderr.flush()
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).parent
@@ -371,7 +400,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self._remove_stale_pages(Path(config.site_dir))
         if self.site is not None:  # contract v2: no third-party requests (raising discards)
             found = third_party_problems(
-                Path(config.site_dir), config.site_url, self.site.third_parties
+                Path(config.site_dir), config.site_url, self.site.third_parties, self.known_resources
             )
             if found:
                 raise PluginError("flywheel: a page loads from a third party\n" + summarize(found))

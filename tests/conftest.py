@@ -24,3 +24,7 @@ def pytest_configure(config):
     import tempfile
 
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="flywheel-test-xdg-")
+    # Real sites of more than a hundred pages render on every core (generator/pages_pool.py);
+    # the test sites are smaller, so the suite forces two workers to build them the same way.
+    # tests/test_pages_pool.py compares that with MkDocs' own one-process build.
+    os.environ.setdefault("FLYWHEEL_WORKERS", "2")

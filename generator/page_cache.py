@@ -1,0 +1,238 @@
+"""Pages a previous `flywheel build` rendered, reused when every input they were made from is
+the same, so a build after a one-guide edit renders that guide (and what shows it) only.
+
+A reused page must be the page a fresh render would write, byte for byte, and the consent gate
+must never be short-cut, so:
+
+- The check and the consent gate always run first and decide; only the pages they publish
+  exist, and only those are looked up. A story withheld today has no page to look up.
+- A page's key hashes everything that reaches it: its generated Markdown; the navigation, the
+  address and title of every page and the list of every file (links and menus are made of
+  them); the MkDocs configuration, the practice frame and every theme file; what the leak
+  checks compare against (every unpublished piece, withheld stories' words, allowed third
+  parties); the build date and today; and the code: Flywheel's own files and the version of
+  every installed distribution. A site whose configuration holds a value this module cannot
+  write down exactly, or that uses a plugin other than Flywheel and search, is not cached.
+- The index is JSON signed with this machine's key (cache.py): an index this user did not
+  write, or one edited afterwards, is ignored whole. Pages are stored under the SHA-256 of
+  their bytes and checked against it on every use: an edited page file is a miss.
+- What a render produced besides the page is stored with it and replayed: the log records
+  (a warning still prints and still fails a strict build), the search index entries, the
+  anchors other pages' links are validated against, and the resources the third-party check
+  reads.
+
+`flywheel build --no-cache` and FLYWHEEL_NO_CACHE=1 build without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import sysconfig
+import tempfile
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .cache import CACHE_DIR, _machine_key, _plain
+
+INDEX = "pages.json"
+BLOBS = "pages"
+_MAX_INDEX_BYTES = 1024 * 1024 * 1024
+# Configuration keys that say where files are, not what a page shows: the staging folder is a
+# new temporary name on every build.
+_UNSHOWN_CONFIG = {"site_dir", "docs_dir", "config_file_path", "watch", "dev_addr", "plugins", "theme"}
+
+
+class Uncacheable(Exception):
+    """A value with no exact written form: the build is not cached."""
+
+
+def canonical(value: Any) -> Any:
+    """`value` as plain JSON data, exactly, or raise Uncacheable."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(json.dumps(canonical(v), sort_keys=True) for v in value)
+    raise Uncacheable(type(value).__name__)
+
+
+def _code_version() -> str:
+    """Flywheel's own files, and the name and version of every installed distribution."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    digest.update("\n".join(versions).encode())
+    return digest.hexdigest()
+
+
+def _theme_digest(theme) -> str:
+    """Every file of the theme's folders, but those of installed packages (mkdocs-material's
+    14,000 files), whose name and version `_code_version` already holds."""
+    installed = {Path(sysconfig.get_paths()[kind]).resolve() for kind in ("purelib", "platlib")}
+    digest = hashlib.sha256()
+    for folder in theme.dirs:
+        base = Path(folder)
+        if any(base.resolve().is_relative_to(site) for site in installed):
+            digest.update(f"{folder}\0installed\0".encode())
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                digest.update(f"{folder}\0{path.relative_to(base).as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _nav(items) -> list:
+    return [
+        [type(item).__name__, item.title, getattr(item, "url", None), _nav(item.children or [])]
+        for item in items
+    ]
+
+
+class PageCache:
+    """`key(page)`, `get(key)` and `put(key, ...)`; `save()` writes what this build used."""
+
+    def __init__(self, folder: Path, key: bytes, salt: str):
+        self.folder, self.blobs, self._key, self.salt = folder, folder / BLOBS, key, salt
+        self.entries: dict[str, dict] = {}
+        self.used: dict[str, dict] = {}
+        self.resources: dict[str, list] = {}  # page bytes' SHA-256 -> what the third-party check found
+        self._load()
+
+    @classmethod
+    def open(cls, root: Path, config, files, nav, inputs: Any) -> PageCache | None:
+        """The cache for this build, or None when it must not or cannot be used."""
+        if os.environ.get("FLYWHEEL_NO_CACHE"):
+            return None
+        key = _machine_key(root)
+        if key is None:
+            return None
+        try:
+            settings = {k: canonical(v) for k, v in config.items() if k not in _UNSHOWN_CONFIG}
+            salt = json.dumps(
+                {
+                    "code": _code_version(),
+                    "config": settings,
+                    "plugins": {name: canonical(dict(p.config)) for name, p in config.plugins.items()},
+                    "theme": [canonical({k: str(v) if k == "locale" else v for k, v in config.theme.items()}),
+                              _theme_digest(config.theme)],
+                    "nav": _nav(nav.items),
+                    # Every file's address; a page written by hand (not generated) may give its
+                    # title to the menus of others, so its text counts for every page.
+                    "files": sorted(
+                        [f.src_uri, f.dest_uri, f.url, str(f.inclusion),
+                         hashlib.sha256(f.content_bytes).hexdigest() if f.is_documentation_page() and not f.generated_by else ""]
+                        for f in files
+                    ),
+                    "inputs": canonical(inputs),
+                    "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+                },
+                sort_keys=True,
+                ensure_ascii=False,
+            )
+        except Uncacheable:
+            return None
+        return cls(Path(root) / CACHE_DIR, key, hashlib.sha256(salt.encode()).hexdigest())
+
+    def key(self, page) -> str:
+        digest = hashlib.sha256(self.salt.encode())
+        for part in (page.file.src_uri, page.file.dest_uri):
+            digest.update(b"\0" + part.encode())
+        digest.update(b"\0" + page.file.content_bytes)
+        return digest.hexdigest()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _mac(self, payload: bytes) -> str:
+        return hmac.new(self._key, payload, hashlib.sha256).hexdigest()
+
+    def _load(self) -> None:
+        path = self.folder / INDEX
+        try:
+            if not path.is_file() or path.stat().st_size > _MAX_INDEX_BYTES:
+                return
+            mac, _, payload = path.read_bytes().partition(b"\n")
+            if not hmac.compare_digest(mac.decode("ascii", "replace"), self._mac(payload)):
+                return  # not written by this user on this machine, or changed since
+            data = json.loads(payload)
+            if isinstance(data, dict) and isinstance(data.get("pages"), dict):
+                self.entries = data["pages"]
+        except (OSError, ValueError):
+            return
+
+    def get(self, key: str) -> tuple[dict, bytes] | None:
+        """The stored entry and page bytes for `key`, if both are there and the bytes are the
+        ones the signed index names."""
+        entry = self.entries.get(key)
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha"), str):
+            return None
+        try:
+            data = (self.blobs / f"{entry['sha']}.html").read_bytes()
+        except (OSError, ValueError):
+            return None
+        if hashlib.sha256(data).hexdigest() != entry["sha"]:
+            return None
+        self.used[key] = entry
+        if isinstance(entry.get("resources"), list):
+            self.resources[entry["sha"]] = entry["resources"]
+        return entry, data
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def put(self, key: str, entry: dict) -> None:
+        """Remember a page rendered in this build (its bytes were stored by `store`)."""
+        if _plain(entry):
+            self.used[key] = entry
+
+    def store(self, data: bytes) -> str:
+        """Keep a page's bytes under their SHA-256 (from a worker too); return the hash."""
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.blobs / f"{sha}.html"
+        if not target.exists():
+            try:
+                self.blobs.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.blobs, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, target)
+            except OSError:
+                pass
+        return sha
+
+    def save(self) -> None:
+        """Write the index of the pages this build used, and delete stored pages it no
+        longer names (only files this cache made: `<sha>.html` in its own folder)."""
+        payload = json.dumps({"pages": self.used}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            gitignore = self.folder / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(self._mac(payload).encode("ascii") + b"\n" + payload)
+            os.replace(tmp, self.folder / INDEX)
+            kept = {entry["sha"] for entry in self.used.values()}
+            for blob in self.blobs.glob("*.html"):
+                if blob.stem not in kept and len(blob.stem) == 64:
+                    blob.unlink(missing_ok=True)
+        except OSError:
+            pass

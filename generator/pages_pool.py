@@ -1,0 +1,325 @@
+"""`flywheel build`'s MkDocs build, with the two page loops spread over every core.
+
+MkDocs renders a site in one process: it reads and converts every page's Markdown, then renders
+every page's template, one page at a time. Those two loops are most of a build. This module
+runs MkDocs' own build, event by event and in MkDocs' order, and hands each loop's pages to
+worker processes forked from the build (so they hold the same configuration, files,
+navigation and plugins), in chunks, in page order:
+
+- the Markdown loop: each worker runs MkDocs' `_populate_page` (with the `pre_page`,
+  `page_markdown` and `page_content` events) and sends back what it set on the page (its
+  Markdown, meta, HTML, table of contents, title and anchors); the parent sets it on its own
+  page, so when the template loop starts every page is read and converted, as in MkDocs;
+- the template loop: each worker runs MkDocs' `_build_page` (`page_context`, the template and
+  `post_page`, which is where Flywheel's leak checks run) and writes the page into the staging
+  folder; it sends back the search index entries the search plugin made for the page.
+
+Log records made in a worker are sent back and handled by the parent's loggers in page order,
+so warnings print once, name their source file, and count for strict mode. An exception in a
+worker is raised in the parent as MkDocs would have raised it, and the build fails as before.
+
+It is used only where that is known to give the same site as MkDocs alone (a test builds both
+and compares every byte): on Linux-like systems with `fork`, more than one core, enough pages
+to repay starting the workers, and no plugins but Flywheel and the search plugin, whose state
+this module knows how to bring back. Anything else is built by MkDocs itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import pickle
+from pathlib import Path
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.exceptions import Abort, BuildError, PluginError
+from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+from mkdocs import utils
+from mkdocs.utils import CountHandler, clean_directory
+
+from .page_cache import PageCache
+from .third_parties import page_resources
+
+log = logging.getLogger("mkdocs.plugins.flywheel")
+
+# Plugins whose cross-page state this module brings back from the workers (the search index);
+# any other plugin may keep state of its own, so a site that uses one is built serially.
+KNOWN_PLUGINS = frozenset({"flywheel", "search", "material/search"})
+MIN_PAGES = 120  # below this, starting two processes costs more than it saves (measured)
+CHUNKS_PER_WORKER = 8  # small enough to even out slow pages, large enough to be cheap to send
+
+_shared: dict = {}  # what the forked workers read: set just before each pool starts
+
+
+def workers_for(config, pages: int) -> int:
+    """How many processes render the pages: 1 means MkDocs' own serial build."""
+    wanted = os.environ.get("FLYWHEEL_WORKERS")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    count = int(wanted) if wanted and wanted.isdigit() else cores
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if not wanted and pages < MIN_PAGES:
+        return 1
+    if set(config.plugins) - KNOWN_PLUGINS:
+        return 1
+    return count
+
+
+def build(config) -> None:
+    """Build the site as `mkdocs.commands.build.build(config)` does, pages on every core."""
+    mkdocs_log = logging.getLogger("mkdocs")
+    strict_counter = CountHandler()
+    strict_counter.setLevel(logging.WARNING)
+    if config.strict:
+        mkdocs_log.addHandler(strict_counter)
+    included = InclusionLevel.is_included
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        clean_directory(config.site_dir)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        pages: list[Page] = []
+        for file in files.documentation_pages(inclusion=included):
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+            assert file.page is not None
+            pages.append(file.page)
+        workers = workers_for(config, len(pages))
+        flywheel = config.plugins.get("flywheel")
+        cache = _open_cache(config, files, nav, flywheel)
+        keys = [cache.key(page) for page in pages] if cache else [None] * len(pages)
+        stored = [cache.get(key) if cache else None for key in keys]
+        todo = [page for page, hit in zip(pages, stored) if hit is None]
+
+        def populate(page: Page) -> dict:
+            mkdocs_build._populate_page(page, config, files)
+            return _populated(page)
+
+        populated = _each(todo, populate, workers)
+        made: dict[int, dict] = {}  # page index -> its cache entry, for pages rendered now
+        for index, (page, hit) in enumerate(zip(pages, stored)):
+            if hit is None:
+                state, logs = next(populated)
+                if workers > 1:
+                    _set_populated(page, state, files)
+                made[index] = {"populate": {"state": _json_state(state), "logs": logs}}
+            else:
+                _replay(hit[0]["populate"]["logs"])
+                _set_populated(page, _unjson_state(hit[0]["populate"]["state"]), files)
+
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(inclusion=included)
+        for template in config.theme.static_templates:
+            mkdocs_build._build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            mkdocs_build._build_extra_template(template, files, config, nav)
+
+        doc_files = files.documentation_pages(inclusion=included)
+        search = _search_index(config)
+
+        def render(page: Page) -> dict:
+            if flywheel is not None and workers > 1:
+                flywheel.progress = False  # in a worker: the parent counts the pages
+            before = len(search.entries) if search is not None else 0
+            mkdocs_build._build_page(page, config, doc_files, nav, env)
+            out = {"search": search.entries[before:] if search is not None else []}
+            if cache is not None and os.path.isfile(page.file.abs_dest_path):
+                with open(page.file.abs_dest_path, "rb") as handle:
+                    data = handle.read()
+                out["sha"] = cache.store(data)
+                out["resources"] = [[line, url] for line, url in page_resources(data.decode("utf-8", errors="replace"))]
+            return out
+
+        rendered = _each([page for page, hit in zip(pages, stored) if hit is None], render, workers)
+        for index, (page, hit) in enumerate(zip(pages, stored)):
+            if hit is None:
+                out, logs = next(rendered)
+                if search is not None and workers > 1:
+                    search.entries.extend(out["search"])
+                if cache is not None and "sha" in out:
+                    cache.resources[out["sha"]] = out["resources"]
+                    cache.put(keys[index], {**made[index], "render": {"search": out["search"], "logs": logs},
+                                            "sha": out["sha"], "resources": out["resources"]})
+            else:
+                entry, data = hit
+                _replay(entry["render"]["logs"])
+                utils.write_file(data, page.file.abs_dest_path)
+                if search is not None:
+                    search.entries.extend(entry["render"]["search"])
+            if flywheel is not None and (workers > 1 or hit is not None):
+                flywheel.count_rendered(index + 1)
+        if cache is not None:
+            cache.save()
+            if flywheel is not None:
+                flywheel.known_resources = cache.resources
+
+        for file in doc_files:
+            assert file.page is not None
+            file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        config.plugins.on_post_build(config=config)
+        if counts := strict_counter.get_counts():
+            raise Abort("Aborted with " + ", ".join(f"{n} {level.lower()}s" for level, n in counts) + " in strict mode!")
+    except Exception as error:
+        config.plugins.on_build_error(error=error)
+        if isinstance(error, BuildError):
+            mkdocs_log.error(str(error))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+    finally:
+        mkdocs_log.removeHandler(strict_counter)
+
+
+def _each(pages: Sequence[Page], work: Callable[[Page], object], workers: int) -> Iterator[tuple]:
+    """(work(page), its log records) for every page, in page order: here, or in forked
+    workers. The caller replays the records (`_replay`), so a page's warnings are printed
+    and counted in page order wherever it was rendered, and can be kept with the page."""
+    if workers < 2:
+        for page in pages:
+            outcome = _run(work, page)
+            yield _outcome(outcome)
+        return
+    if not pages:
+        return
+    size = max(1, len(pages) // (workers * CHUNKS_PER_WORKER))
+    chunks = [range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
+    _shared.update(pages=pages, work=work)
+    context = multiprocessing.get_context("fork")
+    try:
+        # A worker that dies (killed, out of memory) breaks the pool, which raises here: the
+        # build fails instead of waiting for pages that will never come.
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for outcomes in pool.map(_run_chunk, chunks):
+                for outcome in outcomes:
+                    yield _outcome(outcome)
+    finally:
+        _shared.clear()
+
+
+def _outcome(outcome: dict) -> tuple:
+    _replay(outcome["logs"])
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"], outcome["logs"]
+
+
+class _Keeper(logging.Handler):
+    """Keeps each record once (a record reaches one handler per logger it propagates through)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[list] = []
+        self._seen: set[int] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if id(record) not in self._seen:
+            self._seen.add(id(record))
+            self.records.append([record.name, record.levelno, record.getMessage()])
+
+
+def _run(work: Callable[[Page], object], page: Page) -> dict:
+    """work(page) with every log record kept instead of handled."""
+    keeper = _Keeper()
+    loggers = [logging.getLogger()] + [
+        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
+    saved = [(logger, logger.handlers) for logger in loggers if logger.handlers]
+    for logger, _ in saved:
+        logger.handlers = [keeper]
+    try:
+        return {"result": work(page), "logs": keeper.records}
+    except Exception as error:  # raised by the parent, as MkDocs would have
+        return {"error": _portable(error), "logs": keeper.records}
+    finally:
+        for logger, handlers in saved:
+            logger.handlers = handlers
+
+
+def _run_chunk(indexes: range) -> list[dict]:
+    pages, work = _shared["pages"], _shared["work"]
+    outcomes = []
+    for index in indexes:
+        outcomes.append(_run(work, pages[index]))
+        if "error" in outcomes[-1]:
+            break
+    return outcomes
+
+
+def _replay(records: list) -> None:
+    for name, level, message in records:
+        logger = logging.getLogger(name)
+        logger.handle(logger.makeRecord(name, level, "(worker)", 0, message, (), None))
+
+
+def _portable(error: Exception) -> Exception:
+    """The exception itself if it survives pickling, else a PluginError with its message."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return PluginError(f"{type(error).__name__}: {error}")
+
+
+def _populated(page: Page) -> dict:
+    """What `_populate_page` set on a page, to be set on the parent's copy."""
+    links = page.links_to_anchors
+    return {
+        "markdown": page.markdown,
+        "meta": page.meta,
+        "content": page.content,
+        "toc": page.toc,
+        "title": page._title_from_render,
+        "anchors": page.present_anchor_ids,
+        "links": None if links is None else {f.src_uri: v for f, v in links.items()},
+    }
+
+
+def _set_populated(page: Page, state: dict, files: Files) -> None:
+    page.markdown, page.meta = state["markdown"], state["meta"]
+    if "content" in state:  # a page reused from the cache is not rendered: no HTML, no toc
+        page.content, page.toc = state["content"], state["toc"]
+    page._title_from_render = state["title"]
+    page.present_anchor_ids = state["anchors"]
+    if state["links"] is not None:
+        page.links_to_anchors = {files.get_file_from_path(src): v for src, v in state["links"].items()}
+
+
+def _json_state(state: dict) -> dict:
+    """What other pages and the end of the build need of a page, as JSON for the cache."""
+    return {
+        "meta": state["meta"],
+        "title": state["title"],
+        "anchors": sorted(state["anchors"] or ()),
+        "links": state["links"],
+    }
+
+
+def _unjson_state(state: dict) -> dict:
+    return {"markdown": "", "meta": state["meta"], "title": state["title"],
+            "anchors": set(state["anchors"]), "links": state["links"]}
+
+
+def _open_cache(config, files, nav, flywheel) -> PageCache | None:
+    """The page cache, for `flywheel build` of a site with only the plugins this module knows."""
+    if flywheel is None or not flywheel.caches_pages or set(config.plugins) - KNOWN_PLUGINS:
+        return None
+    return PageCache.open(Path(config.config_file_path).parent, config, files, nav, flywheel.page_inputs())
+
+
+def _search_index(config):
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and hasattr(plugin, "search_index"):
+            return plugin.search_index if plugin.config.get("enabled", True) else None
+    return None

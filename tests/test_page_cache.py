@@ -1,0 +1,142 @@
+"""Pages reused from a previous build (generator/page_cache.py) make the site a fresh render
+makes, byte for byte, and no cache content can change what is published."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import pytest
+
+from helpers import REPO, copy_sample, site_settings, site_texts, tree_digest
+
+sys.path.insert(0, str(REPO))  # `bench` is a folder of the repository, not of the package
+
+from bench.synth import generate  # noqa: E402
+
+from generator.build import build_site  # noqa: E402
+from generator.check import run_check  # noqa: E402
+from generator.cli import main  # noqa: E402
+from generator.errors import FlywheelError  # noqa: E402
+
+AS_OF = "2026-11-22"
+
+
+def site_of(root, *extra) -> dict[str, str]:
+    assert main(["build", "--root", str(root), "--as-of", AS_OF, *extra]) == 0
+    return {p.split("/site/", 1)[1]: d for p, d in tree_digest(root / "site").items()}
+
+
+def pages_cached(root) -> int:
+    payload = (root / ".flywheel-cache/pages.json").read_bytes().partition(b"\n")[2]
+    return len(json.loads(payload)["pages"])
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = generate(tmp_path / "corpus", 150)
+    site_settings(root)
+    return root
+
+
+@pytest.mark.parametrize("project", ["sample", "corpus"])
+def test_cold_warm_and_no_cache_builds_give_the_same_site(tmp_path, project, request):
+    root = copy_sample(tmp_path) if project == "sample" else request.getfixturevalue("corpus")
+    fresh = site_of(root, "--no-cache")
+    assert not (root / ".flywheel-cache/pages.json").exists()
+    assert site_of(root) == fresh  # cold: fills the cache
+    assert pages_cached(root) > 20
+    assert site_of(root) == fresh  # warm: every page reused
+
+
+def test_after_one_guide_edit_the_warm_build_is_the_fresh_build(corpus):
+    site_of(corpus)
+    guide = sorted((corpus / "content/guides").rglob("guide-1.md"))[0]
+    guide.write_text(guide.read_text() + "\nWalk and rest each day, a new sentence.\n")
+    warm = site_of(corpus)
+    assert any("a new sentence" in text for text in site_texts(corpus / "site").values())
+    assert site_of(corpus, "--no-cache") == warm
+    # A title edit reaches every page that lists the guide.
+    guide.write_text(guide.read_text().replace("title: 'Guide 1", "title: 'Renamed guide 1", 1))
+    warm = site_of(corpus)
+    assert sum("Renamed guide 1" in text for text in site_texts(corpus / "site").values()) > 2
+    assert site_of(corpus, "--no-cache") == warm
+
+
+def test_a_revocation_reaches_pages_reused_from_the_cache(tmp_path):
+    root = copy_sample(tmp_path)
+    slug = "learning-to-live-with-heart-failure"
+    site_of(root)
+    assert sum(slug in text for text in site_texts(root / "site").values()) > 3  # linked from guides
+    consent = root / "consent/C-2026-012.yml"
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    warm = site_of(root)
+    texts = site_texts(root / "site")
+    assert not [name for name, text in texts.items() if slug in text or slug in name]
+    assert site_of(root, "--no-cache") == warm
+
+
+def test_a_reused_page_still_warns_and_still_fails_a_strict_build(tmp_path, capsys):
+    root = copy_sample(tmp_path)
+    guide = sorted((root / "content/guides").rglob("*.md"))[0]
+    guide.write_text(guide.read_text() + "\nSee [the old page](no-such-page.md).\n")
+    site_of(root)  # fills the cache with the page and its warning
+    before = tree_digest(root / "site")
+    capsys.readouterr()
+    site_of(root)
+    assert sum("no-such-page.md" in line for line in capsys.readouterr().err.splitlines()) == 1
+    with pytest.raises(FlywheelError):
+        build_site(root, run_check(root, dt.date.fromisoformat(AS_OF)), strict=True)
+    assert tree_digest(root / "site") == before
+
+
+def test_a_reused_page_still_fails_the_third_party_check(tmp_path, capsys):
+    root = copy_sample(tmp_path)
+    guide = sorted((root / "content/guides").rglob("*.md"))[0]
+    guide.write_text(guide.read_text() + '\n<img src="https://tracker.example.net/pixel.png" alt="">\n')
+    for _ in range(2):  # cold, then with the page (and what it loads) from the cache
+        assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 1
+        assert "tracker.example.net" in capsys.readouterr().err
+
+
+def test_an_edited_stored_page_is_not_used(corpus):
+    fresh = site_of(corpus, "--no-cache")
+    site_of(corpus)
+    for blob in (corpus / ".flywheel-cache/pages").glob("*.html"):
+        blob.write_text(blob.read_text().replace("</body>", "<p>Story 3: a withheld story</p></body>"))
+    assert site_of(corpus) == fresh
+
+
+@pytest.mark.parametrize("attack", ["edited index", "foreign key"])
+def test_an_index_this_machine_did_not_sign_is_ignored_whole(corpus, tmp_path, monkeypatch, attack):
+    """A hostile pull request commits .flywheel-cache/: an index that points the home page at
+    a page of its own making, signed with a key that is not this machine's or not signed."""
+    fresh = site_of(corpus, "--no-cache")
+    site_of(corpus)
+    cache = corpus / ".flywheel-cache"
+    planted = b"<html><body>Story 3: a withheld story</body></html>"
+    import hashlib
+
+    sha = hashlib.sha256(planted).hexdigest()
+    (cache / "pages" / f"{sha}.html").write_bytes(planted)
+    if attack == "edited index":
+        mac, _, payload = (cache / "pages.json").read_bytes().partition(b"\n")
+        data = json.loads(payload)
+        for entry in data["pages"].values():
+            entry["sha"] = sha
+        (cache / "pages.json").write_bytes(mac + b"\n" + json.dumps(data).encode())
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "attacker"))
+        site_of(corpus)  # signed with the attacker's key, pointing at real pages
+        mac, _, payload = (cache / "pages.json").read_bytes().partition(b"\n")
+        data = json.loads(payload)
+        for entry in data["pages"].values():
+            entry["sha"] = sha
+        import hmac
+
+        key = (tmp_path / "attacker/flywheel/cache-key").read_bytes()
+        payload = json.dumps(data).encode()
+        (cache / "pages.json").write_bytes(hmac.new(key, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload)
+        monkeypatch.undo()
+    assert site_of(corpus) == fresh

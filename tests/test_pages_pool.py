@@ -1,0 +1,87 @@
+"""Pages rendered in worker processes (generator/pages_pool.py) give MkDocs' own site, byte for
+byte, and a warning or a failure in a worker reaches the build as it would without them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+from helpers import REPO, copy_sample, site_settings, tree_digest
+
+sys.path.insert(0, str(REPO))  # `bench` is a folder of the repository, not of the package
+
+from bench.synth import generate  # noqa: E402
+
+from generator.build import build_site  # noqa: E402
+from generator.check import run_check  # noqa: E402
+from generator.errors import FlywheelError  # noqa: E402
+from generator.cli import main  # noqa: E402
+
+AS_OF = "2026-11-22"
+
+
+def relative_digest(site):
+    return {path.split(site.as_posix() + "/", 1)[1]: digest for path, digest in tree_digest(site).items()}
+
+
+def corpus(tmp_path, pieces=150):
+    root = generate(tmp_path / "corpus", pieces)
+    site_settings(root)
+    return root
+
+
+def mkdocs_alone(root) -> dict[str, str]:
+    """The site as `mkdocs build` makes it: MkDocs' own build loop, pages one at a time."""
+    env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")],
+                   check=True, env=env, capture_output=True)
+    return relative_digest(root / "site")
+
+
+@pytest.mark.parametrize("project", ["sample", "corpus"])
+def test_pages_on_two_cores_give_mkdocs_own_site_byte_for_byte(tmp_path, monkeypatch, project):
+    root = copy_sample(tmp_path) if project == "sample" else corpus(tmp_path)
+    expected = mkdocs_alone(root)
+    for workers in ("2", "3", "1"):
+        monkeypatch.setenv("FLYWHEEL_WORKERS", workers)
+        assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+        assert relative_digest(root / "site") == expected, f"{workers} worker(s)"
+    assert any(name.endswith("search_index.json") for name in expected)
+
+
+def test_a_warning_in_a_worker_prints_once_names_its_source_and_counts_for_strict(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    before = tree_digest(root / "site")
+    guide = sorted((root / "content/guides").rglob("*.md"))[0]
+    guide.write_text(guide.read_text() + "\nSee [the old page](no-such-page.md).\n")
+    with pytest.raises(FlywheelError):  # MkDocs' strict mode counts the worker's warning
+        build_site(root, run_check(root, dt.date.fromisoformat(AS_OF)), strict=True)
+    assert tree_digest(root / "site") == before
+    capsys.readouterr()
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "no-such-page.md" in line]
+    assert len(warnings) == 1, warnings
+    assert f"generated from {guide.relative_to(root).as_posix()}" in warnings[0]
+
+
+def test_a_page_that_fails_in_a_worker_fails_the_build_and_leaves_the_site(tmp_path, monkeypatch, capsys):
+    """A guide that types a withheld story's address: the leak check raises in a worker."""
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
+    root = corpus(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    before = tree_digest(root / "site")
+    result = run_check(root, dt.date.fromisoformat(AS_OF))
+    withheld = sorted(d.slug for d in result.gate.withheld if d.kind == "story")[0]
+    guide = sorted((root / "content/guides").rglob("guide-7.md"))[0]
+    guide.write_text(guide.read_text() + f"\nOld address: example.org/stories/{withheld}/\n")
+    capsys.readouterr()
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 1
+    err = capsys.readouterr().err
+    assert f"address of withheld story {withheld}" in err
+    assert tree_digest(root / "site") == before
