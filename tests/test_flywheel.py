@@ -270,3 +270,15 @@ def test_new_guide_from_a_backlog_question(clinic, capsys):
     assert code == 0
     text = (clinic / "content/guides/heart/where-do-i-park-for-my-visit.md").read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: Where do I park for my visit?  #")
+
+
+def test_relpath_is_posixpath_relpath_for_site_addresses():
+    import itertools
+    import posixpath
+
+    from generator.render import relpath
+
+    parts = ["", ".", "..", "a", "b", "index.md", "a/b", "a/", "/x", "a//b", "b/a/c.md"]
+    for target, start in itertools.product(parts, repeat=2):
+        if target and start:
+            assert relpath(target, start) == posixpath.relpath(target, start), (target, start)
