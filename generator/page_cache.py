@@ -195,11 +195,24 @@ class PageCache:
             self.resources[entry["sha"]] = entry["resources"]
         return entry, data
 
+    def place(self, sha: str, data: bytes, destination: str) -> None:
+        """Put a reused page into the site being built: a hard link to the stored file where
+        the file system allows it (no copy; the file is never written in place, and one that
+        was is a miss the next time, its hash no longer matching), else a copy of `data`."""
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        try:
+            os.link(self.blobs / f"{sha}.html", destination)
+        except OSError:
+            with open(destination, "wb") as handle:
+                handle.write(data)
+
     # -- writing ----------------------------------------------------------------------------
 
     def put(self, key: str, entry: dict) -> None:
-        """Remember a page rendered in this build (its bytes were stored by `store`)."""
-        if _plain(entry):
+        """Remember a page rendered in this build (its bytes were stored by `store`). The
+        rest of an entry is made of strings, numbers and lists; a page's meta comes from its
+        frontmatter and is kept only if JSON gives it back exactly."""
+        if _plain(entry["populate"]["state"]["meta"]):
             self.used[key] = entry
 
     def store(self, data: bytes) -> str:

@@ -39,7 +39,6 @@ from mkdocs.exceptions import Abort, BuildError, PluginError
 from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
-from mkdocs import utils
 from mkdocs.utils import CountHandler, clean_directory
 
 from .page_cache import PageCache
@@ -155,7 +154,7 @@ def build(config) -> None:
             else:
                 entry, data = hit
                 _replay(entry["render"]["logs"])
-                utils.write_file(data, page.file.abs_dest_path)
+                cache.place(entry["sha"], data, page.file.abs_dest_path)
                 if search is not None:
                     search.entries.extend(entry["render"]["search"])
             if flywheel is not None and (workers > 1 or hit is not None):
