@@ -16,7 +16,7 @@ import yaml
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .check import CheckResult
 from .errors import FlywheelError
-from .paths import refuse_published
+from .paths import _read_config, refuse_published
 from .render import render_site
 
 MARKER = ".flywheel-export"
@@ -41,7 +41,9 @@ def _claim(out: Path, root: Path) -> Path:
 def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = True) -> Path:
     """Write out/docs/** and out/mkdocs.yml (nav included, flywheel plugin removed)."""
     out = _claim(out, root)
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    # Read with types (`font: false` stays false: read as text it became a Google Fonts
+    # family named "false"), `!ENV` resolved, and nothing run (paths.py).
+    config = _read_config(root / "mkdocs.yml")
     rendered = render_site(result, site_name=config.get("site_name", "Our practice"), campaign=campaign)
     docs = out / "docs"
     for made in (docs, out / "overrides"):

@@ -15,6 +15,8 @@ def test_export_writes_published_pages_and_a_plugin_free_config(tmp_path, capsys
     assert main(["export", str(out), "--root", str(root), "--as-of", "2028-10-02"]) == 0  # the story has expired
     config = yaml.safe_load((out / "mkdocs.yml").read_text())
     assert config["plugins"] == ["search"] and config["docs_dir"] == "docs"
+    # Settings keep their types: `font: false` read as text loaded Google Fonts' "false".
+    assert config["theme"]["font"] is False and config["markdown_extensions"][1] == {"toc": {"permalink": False}}
     assert config["nav"][1] == {"Cardiology": ["cardiology/index.md", {"Chest pain": [
         "cardiology/chest-pain/index.md", {"Chest pain: when to worry": "cardiology/chest-pain/chest-pain-when-to-worry.md"}]}]}
     files = sorted(p.relative_to(out / "docs").as_posix() for p in (out / "docs").rglob("*") if p.is_file())
