@@ -16,6 +16,8 @@ import re
 import sys
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -89,6 +91,20 @@ def _inclusion(page) -> InclusionLevel:
     return InclusionLevel.UNDEFINED
 
 
+class _TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled templates in memory, for the life of one preview server."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.buckets:
+            bucket.bytecode_from_string(self.buckets[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.buckets[bucket.key] = bucket.bytecode_to_string()
+
+
 class FlywheelConfig(Config):
     """The plugin's settings under `plugins: - flywheel:` in mkdocs.yml."""
 
@@ -149,6 +165,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.progress = False
         self.rendered = 0
         self.caches_pages = False  # `flywheel build` reuses unchanged pages (page_cache.py)
+        self._written: dict[str, str] = {}  # preview: the page sources last written to disk
+        self._bytecode = _TemplateBytecode()  # preview: templates compiled once, not per rebuild
         self.known_resources: dict[str, list] = {}  # page SHA-256 -> its fetched resources
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -254,6 +272,15 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 files.remove(found)
                 log.info("flywheel: photo of %s left out of the site (no photo consent in force)", champion_id)
 
+    def on_env(self, env, config, files):
+        """Preview: keep the theme's compiled templates between rebuilds (MkDocs makes a new
+        Jinja environment for each one; compiling Material's templates again took a third of
+        a second). Jinja compares each template's source checksum, so an edited template is
+        compiled again."""
+        if self.command == "serve":
+            env.bytecode_cache = self._bytecode
+        return env
+
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None
         self._drop_unconsented_photos(files)
@@ -272,9 +299,14 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 (STYLESHEET, stylesheet())
             ]:
                 path = safe_join(folder, src_uri)  # ids are validated; this refuses any escape anyway
-                if not path.exists() or path.read_text(encoding="utf-8") != text:
+                # MkDocs keeps this plugin between preview rebuilds: what it wrote last time
+                # is known without reading the file back.
+                if self._written.get(src_uri) == text and path.exists():
+                    pass
+                elif not path.exists() or path.read_text(encoding="utf-8") != text:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_text(text, encoding="utf-8")
+                self._written[src_uri] = text
                 files.append(File.generated(config, src_uri, abs_src_path=str(path),
                                             inclusion=_inclusion(pages.get(src_uri))))
             return files

@@ -31,6 +31,9 @@ _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
+_SEEN: dict[str, list] = {}  # SHA-256 of a page's bytes -> its resources, in this process
+
+
 def page_resources(html: str) -> list[tuple[int | None, str]]:
     """(line, address) of every resource a browser fetches by itself while showing `html`.
 
@@ -96,7 +99,10 @@ def third_party_problems(
     """Every resource in the built site on a host that is neither the site's nor allowed.
 
     `known` maps the SHA-256 of a page's bytes to its resources, found when the page was
-    rendered (in a worker, or by a build that made the same page): those are not parsed again."""
+    rendered (in a worker, or by a build that made the same page): those are not parsed again,
+    nor are pages this process has read before (a preview server rescans after every edit)."""
+    if len(_SEEN) > 100_000:
+        _SEEN.clear()
     own = {h.lower() for h in allowed}
     if site_url and urlsplit(site_url).hostname:
         own.add(urlsplit(site_url).hostname.lower())
@@ -108,10 +114,12 @@ def third_party_problems(
         text = data.decode("utf-8", errors="replace")
         if path.suffix == ".css":
             resources = [(None, u) for u in css_urls(text)]
-        elif known and (found_before := known.get(hashlib.sha256(data).hexdigest())) is not None:
-            resources = found_before
         else:
-            resources = page_resources(text)
+            sha = hashlib.sha256(data).hexdigest()
+            resources = (known or {}).get(sha)
+            resources = _SEEN.get(sha) if resources is None else resources
+            if resources is None:
+                resources = _SEEN[sha] = page_resources(text)
         for line, url in resources:
             host = foreign_host(url, own)
             if host is None:
