@@ -215,17 +215,24 @@ class PageCache:
         if _plain(entry["populate"]["state"]["meta"]):
             self.used[key] = entry
 
-    def store(self, data: bytes) -> str:
-        """Keep a page's bytes under their SHA-256 (from a worker too); return the hash."""
+    def store(self, data: bytes, written: str) -> str:
+        """Keep a page's bytes (`written` is the page just written into the site being built)
+        under their SHA-256, as a hard link where the file system allows it, else a copy;
+        return the hash. Safe from a worker: a name is created whole or not at all."""
         sha = hashlib.sha256(data).hexdigest()
         target = self.blobs / f"{sha}.html"
         if not target.exists():
             try:
                 self.blobs.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=self.blobs, prefix=".tmp-")
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, target)
+                try:
+                    os.link(written, target)
+                except FileExistsError:
+                    pass
+                except OSError:
+                    fd, tmp = tempfile.mkstemp(dir=self.blobs, prefix=".tmp-")
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(data)
+                    os.replace(tmp, target)
             except OSError:
                 pass
         return sha

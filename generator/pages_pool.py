@@ -137,7 +137,7 @@ def build(config) -> None:
             if cache is not None and os.path.isfile(page.file.abs_dest_path):
                 with open(page.file.abs_dest_path, "rb") as handle:
                     data = handle.read()
-                out["sha"] = cache.store(data)
+                out["sha"] = cache.store(data, page.file.abs_dest_path)
                 out["resources"] = [[line, url] for line, url in page_resources(data.decode("utf-8", errors="replace"))]
             return out
 
