@@ -215,6 +215,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             directory_urls=config.use_directory_urls,
             campaign=self.config.campaign_params,
             preview=preview,
+            parallel=self.command == "build",
         )
         config.nav = self.site.nav
         config.extra["flywheel"] = self.site.frame  # the practice frame the theme prints

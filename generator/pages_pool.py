@@ -27,20 +27,19 @@ this module knows how to bring back. Anything else is built by MkDocs itself.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import pickle
 from pathlib import Path
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from mkdocs.commands import build as mkdocs_build
-from mkdocs.exceptions import Abort, BuildError, PluginError
+from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, clean_directory
 
+from .forkmap import each as _each
+from .forkmap import replay as _replay
+from .forkmap import workers
 from .page_cache import PageCache
 from .third_parties import page_resources
 
@@ -50,23 +49,14 @@ log = logging.getLogger("mkdocs.plugins.flywheel")
 # any other plugin may keep state of its own, so a site that uses one is built serially.
 KNOWN_PLUGINS = frozenset({"flywheel", "search", "material/search"})
 MIN_PAGES = 120  # below this, starting two processes costs more than it saves (measured)
-CHUNKS_PER_WORKER = 8  # small enough to even out slow pages, large enough to be cheap to send
 
-_shared: dict = {}  # what the forked workers read: set just before each pool starts
 
 
 def workers_for(config, pages: int) -> int:
     """How many processes render the pages: 1 means MkDocs' own serial build."""
-    wanted = os.environ.get("FLYWHEEL_WORKERS")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    count = int(wanted) if wanted and wanted.isdigit() else cores
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if not wanted and pages < MIN_PAGES:
-        return 1
     if set(config.plugins) - KNOWN_PLUGINS:
         return 1
-    return count
+    return workers(pages, MIN_PAGES)
 
 
 def build(config) -> None:
@@ -178,96 +168,6 @@ def build(config) -> None:
         raise
     finally:
         mkdocs_log.removeHandler(strict_counter)
-
-
-def _each(pages: Sequence[Page], work: Callable[[Page], object], workers: int) -> Iterator[tuple]:
-    """(work(page), its log records) for every page, in page order: here, or in forked
-    workers. The caller replays the records (`_replay`), so a page's warnings are printed
-    and counted in page order wherever it was rendered, and can be kept with the page."""
-    if workers < 2:
-        for page in pages:
-            outcome = _run(work, page)
-            yield _outcome(outcome)
-        return
-    if not pages:
-        return
-    size = max(1, len(pages) // (workers * CHUNKS_PER_WORKER))
-    chunks = [range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
-    _shared.update(pages=pages, work=work)
-    context = multiprocessing.get_context("fork")
-    try:
-        # A worker that dies (killed, out of memory) breaks the pool, which raises here: the
-        # build fails instead of waiting for pages that will never come.
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for outcomes in pool.map(_run_chunk, chunks):
-                for outcome in outcomes:
-                    yield _outcome(outcome)
-    finally:
-        _shared.clear()
-
-
-def _outcome(outcome: dict) -> tuple:
-    _replay(outcome["logs"])
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"], outcome["logs"]
-
-
-class _Keeper(logging.Handler):
-    """Keeps each record once (a record reaches one handler per logger it propagates through)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.NOTSET)
-        self.records: list[list] = []
-        self._seen: set[int] = set()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if id(record) not in self._seen:
-            self._seen.add(id(record))
-            self.records.append([record.name, record.levelno, record.getMessage()])
-
-
-def _run(work: Callable[[Page], object], page: Page) -> dict:
-    """work(page) with every log record kept instead of handled."""
-    keeper = _Keeper()
-    loggers = [logging.getLogger()] + [
-        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
-    ]
-    saved = [(logger, logger.handlers) for logger in loggers if logger.handlers]
-    for logger, _ in saved:
-        logger.handlers = [keeper]
-    try:
-        return {"result": work(page), "logs": keeper.records}
-    except Exception as error:  # raised by the parent, as MkDocs would have
-        return {"error": _portable(error), "logs": keeper.records}
-    finally:
-        for logger, handlers in saved:
-            logger.handlers = handlers
-
-
-def _run_chunk(indexes: range) -> list[dict]:
-    pages, work = _shared["pages"], _shared["work"]
-    outcomes = []
-    for index in indexes:
-        outcomes.append(_run(work, pages[index]))
-        if "error" in outcomes[-1]:
-            break
-    return outcomes
-
-
-def _replay(records: list) -> None:
-    for name, level, message in records:
-        logger = logging.getLogger(name)
-        logger.handle(logger.makeRecord(name, level, "(worker)", 0, message, (), None))
-
-
-def _portable(error: Exception) -> Exception:
-    """The exception itself if it survives pickling, else a PluginError with its message."""
-    try:
-        pickle.loads(pickle.dumps(error))
-        return error
-    except Exception:
-        return PluginError(f"{type(error).__name__}: {error}")
 
 
 def _populated(page: Page) -> dict:

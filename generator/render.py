@@ -24,6 +24,7 @@ import markdown as markdown_lib
 
 from . import care_cards
 from .check import CheckResult
+from .forkmap import each, workers
 from .gate import ANONYMOUS_CREDIT
 from .link import Cluster, NextStep, SiteModel, link, next_step, with_campaign
 from .project import Entry
@@ -218,6 +219,7 @@ def _relative(target: str, source: str) -> str:
     return relpath(target, posixpath.dirname(source) or ".")
 
 
+MIN_PARALLEL_PAGES = 400  # below this, forking costs more than rendering on one core (measured)
 LEVEL_NAMES = {"emergency": "Emergency", "urgent": "Urgent", "routine": "Non-urgent"}
 
 
@@ -674,16 +676,37 @@ def render_site(
     directory_urls: bool = True,
     campaign: bool = True,
     preview: bool = False,
+    parallel: bool = False,
 ) -> RenderedSite:
     """Every page of the site, its navigation (service line -> topic -> pages, then the
     stories and champions) and the practice frame the theme prints around each page.
 
     `site_url` (mkdocs.yml's) makes structured data carry absolute addresses;
-    `directory_urls` says how MkDocs addresses pages. Nav titles are HTML-escaped.
+    `directory_urls` says how MkDocs addresses pages. Nav titles are HTML-escaped. With
+    `parallel` (a build, never the preview server's threads), guides and stories are rendered
+    in forked processes when there are many.
     """
     site = link(result, campaign=campaign, preview=preview)
     renderer = _Renderer(site, site_name, site_url, directory_urls)
     esc = html_text
+    # Guides and stories are most of the pages: render them first, on every core when there
+    # are many (forkmap.py), then lay out the navigation in the same order as before.
+    jobs: list[tuple[str, Any, Any]] = []
+    for (line_slug, _), cluster in site.clusters.items():
+        if line_slug not in site.lines:
+            continue
+        jobs += [("guide", guide, cluster) for guide in ([cluster.pillar] if cluster.pillar else []) + cluster.guides]
+        jobs += [("story", story, None) for story in cluster.stories]
+    for line_slug in site.lines:
+        jobs += [("story", s, None) for s in site.stories_by_line[line_slug]
+                 if (line_slug, s.data.topic or "") not in site.clusters]
+
+    def render(job: tuple[str, Any, Any]) -> GeneratedPage:
+        kind, entry, cluster = job
+        return renderer.guide(entry, cluster) if kind == "guide" else renderer.story(entry)
+
+    count = workers(len(jobs), MIN_PARALLEL_PAGES) if parallel else 1
+    rendered = {id(job[1]): page for job, (page, _logs) in zip(jobs, each(jobs, render, count))}
     pages = [renderer.home()]
     nav: list[Any] = [{"Home": "index.md"}]
     for line_slug in site.lines:
@@ -695,13 +718,13 @@ def render_site(
                 continue
             members: list[Any] = []
             for guide in ([cluster.pillar] if cluster.pillar else []) + cluster.guides:
-                page = renderer.guide(guide, cluster)
+                page = rendered[id(guide)]
                 pages.append(page)
                 members.append(
                     page.src_uri if guide is cluster.pillar else {esc(page.title): page.src_uri}
                 )
             for story in cluster.stories:
-                page = renderer.story(story)
+                page = rendered[id(story)]
                 pages.append(page)
                 members.append({esc(page.title): page.src_uri})
             if members:
@@ -712,7 +735,7 @@ def render_site(
             if (line_slug, s.data.topic or "") not in site.clusters
         ]
         if loose:
-            story_pages = [renderer.story(s) for s in loose]
+            story_pages = [rendered[id(s)] for s in loose]
             pages.extend(story_pages)
             section.append({"Patient stories": [{esc(p.title): p.src_uri} for p in story_pages]})
         nav.append({esc(line_page.title): section})

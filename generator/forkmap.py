@@ -1,0 +1,129 @@
+"""Work on every core: `each(items, work, workers)` runs `work` on every item in processes
+forked from this one, so they hold everything it holds (configuration, navigation, plugins,
+closures), and yields the results in order.
+
+A worker's log records come back with its results and are handled by this process's loggers
+in item order; an exception in a worker is raised here, as if the work had run here; a worker
+that dies breaks the pool, which raises instead of waiting. Fork only: a process started
+another way would not hold the work. Callers fork only where no other thread can hold a lock
+the workers need (a build, not the preview server).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+CHUNKS_PER_WORKER = 8  # small enough to even out slow items, large enough to be cheap to send
+_shared: dict = {}  # what the forked workers read: set just before each pool starts
+
+
+def workers(items: int, minimum: int) -> int:
+    """How many processes share `items` pieces of work: every core (FLYWHEEL_WORKERS=N says
+    otherwise), or 1 (here) below `minimum` items, where starting processes costs more than
+    it saves, or where processes cannot be forked."""
+    wanted = os.environ.get("FLYWHEEL_WORKERS")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    count = int(wanted) if wanted and wanted.isdigit() else cores
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if not wanted and items < minimum:
+        return 1
+    return count
+
+
+def each(items: Sequence, work: Callable[[Any], object], workers: int) -> Iterator[tuple]:
+    """(work(item), its log records) for every item, in order: here, or in forked workers.
+    The records were replayed (`replay`) before the pair is yielded, so a page's warnings are
+    printed and counted in page order wherever it was rendered, and can be kept with it."""
+    if workers < 2:
+        for item in items:
+            yield _outcome(_run(work, item))
+        return
+    if not items:
+        return
+    size = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
+    chunks = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    _shared.update(items=items, work=work)
+    context = multiprocessing.get_context("fork")
+    try:
+        # A worker that dies (killed, out of memory) breaks the pool, which raises here: the
+        # build fails instead of waiting for pages that will never come.
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for outcomes in pool.map(_run_chunk, chunks):
+                for outcome in outcomes:
+                    yield _outcome(outcome)
+    finally:
+        _shared.clear()
+
+
+def _outcome(outcome: dict) -> tuple:
+    replay(outcome["logs"])
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"], outcome["logs"]
+
+
+class _Keeper(logging.Handler):
+    """Keeps each record once (a record reaches one handler per logger it propagates through)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[list] = []
+        self._seen: set[int] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if id(record) not in self._seen:
+            self._seen.add(id(record))
+            self.records.append([record.name, record.levelno, record.getMessage()])
+
+
+def _run(work: Callable[[Any], object], item: Any) -> dict:
+    """work(item) with every log record kept instead of handled."""
+    keeper = _Keeper()
+    loggers = [logging.getLogger()] + [
+        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
+    saved = [(logger, logger.handlers) for logger in loggers if logger.handlers]
+    for logger, _ in saved:
+        logger.handlers = [keeper]
+    try:
+        return {"result": work(item), "logs": keeper.records}
+    except Exception as error:  # raised by the parent, as MkDocs would have
+        return {"error": _portable(error), "logs": keeper.records}
+    finally:
+        for logger, handlers in saved:
+            logger.handlers = handlers
+
+
+def _run_chunk(indexes: range) -> list[dict]:
+    items, work = _shared["items"], _shared["work"]
+    outcomes = []
+    for index in indexes:
+        outcomes.append(_run(work, items[index]))
+        if "error" in outcomes[-1]:
+            break
+    return outcomes
+
+
+def replay(records: list) -> None:
+    """Handle log records made elsewhere as if they were made here, in order."""
+    for name, level, message in records:
+        logger = logging.getLogger(name)
+        logger.handle(logger.makeRecord(name, level, "(worker)", 0, message, (), None))
+
+
+def _portable(error: Exception) -> Exception:
+    """The exception itself if it survives pickling, else a PluginError with its message."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return PluginError(f"{type(error).__name__}: {error}")
