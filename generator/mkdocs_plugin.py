@@ -167,7 +167,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.caches_pages = False  # `flywheel build` reuses unchanged pages (page_cache.py)
         self._written: dict[str, str] = {}  # preview: the page sources last written to disk
         self._bytecode = _TemplateBytecode()  # preview: templates compiled once, not per rebuild
-        self.known_resources: dict[str, list] = {}  # page SHA-256 -> its fetched resources
+        self.known_resources: dict[str, list] = {}  # page written by this build -> what it loads
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command

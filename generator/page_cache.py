@@ -114,7 +114,6 @@ class PageCache:
         self.folder, self.blobs, self._key, self.salt = folder, folder / BLOBS, key, salt
         self.entries: dict[str, dict] = {}
         self.used: dict[str, dict] = {}
-        self.resources: dict[str, list] = {}  # page bytes' SHA-256 -> what the third-party check found
         self._load()
 
     @classmethod
@@ -190,9 +189,9 @@ class PageCache:
             return None
         if hashlib.sha256(data).hexdigest() != entry["sha"]:
             return None
+        if not isinstance(entry.get("resources"), list):
+            return None
         self.used[key] = entry
-        if isinstance(entry.get("resources"), list):
-            self.resources[entry["sha"]] = entry["resources"]
         return entry, data
 
     def place(self, sha: str, data: bytes, destination: str) -> None:

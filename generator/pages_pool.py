@@ -131,6 +131,9 @@ def build(config) -> None:
                 out["resources"] = [[line, url] for line, url in page_resources(data.decode("utf-8", errors="replace"))]
             return out
 
+        # What each page written here loads, found when it was rendered: the third-party check
+        # need not read these pages again.
+        known: dict[str, list] = {}
         rendered = _each([page for page, hit in zip(pages, stored) if hit is None], render, workers)
         for index, (page, hit) in enumerate(zip(pages, stored)):
             if hit is None:
@@ -138,21 +141,22 @@ def build(config) -> None:
                 if search is not None and workers > 1:
                     search.entries.extend(out["search"])
                 if cache is not None and "sha" in out:
-                    cache.resources[out["sha"]] = out["resources"]
+                    known[page.file.dest_uri] = out["resources"]
                     cache.put(keys[index], {**made[index], "render": {"search": out["search"], "logs": logs},
                                             "sha": out["sha"], "resources": out["resources"]})
             else:
                 entry, data = hit
                 _replay(entry["render"]["logs"])
                 cache.place(entry["sha"], data, page.file.abs_dest_path)
+                known[page.file.dest_uri] = entry["resources"]
                 if search is not None:
                     search.entries.extend(entry["render"]["search"])
             if flywheel is not None and (workers > 1 or hit is not None):
                 flywheel.count_rendered(index + 1)
         if cache is not None:
             cache.save()
-            if flywheel is not None:
-                flywheel.known_resources = cache.resources
+        if flywheel is not None:
+            flywheel.known_resources = known
 
         for file in doc_files:
             assert file.page is not None

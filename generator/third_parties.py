@@ -73,6 +73,25 @@ def _line_of(html: str, url: str) -> int | None:
     return None if at < 0 else html.count("\n", 0, at) + 1
 
 
+def _problems(rel: str, resources, own: set[str]) -> list[Problem]:
+    found = []
+    for line, url in resources:
+        host = foreign_host(url, own)
+        if host is None:
+            continue
+        found.append(
+            problem(
+                "third-party-resource",
+                rel,
+                f"loads '{url}' from {host}, a host practice.yml does not list under third_parties",
+                line=line,
+                hint=f"serve it from the site, or add {{host: {host}, reason: ...}} to "
+                "third_parties in practice.yml",
+            )
+        )
+    return found
+
+
 def css_urls(text: str) -> list[str]:
     """Every address a stylesheet fetches (url() and @import)."""
     return [m.group(1) or m.group(2) for m in _CSS_URL.finditer(text)]
@@ -98,9 +117,10 @@ def third_party_problems(
 ) -> list[Problem]:
     """Every resource in the built site on a host that is neither the site's nor allowed.
 
-    `known` maps the SHA-256 of a page's bytes to its resources, found when the page was
-    rendered (in a worker, or by a build that made the same page): those are not parsed again,
-    nor are pages this process has read before (a preview server rescans after every edit)."""
+    `known` maps pages this build wrote (by path in the site) to their resources, found when
+    each was rendered (in a worker, or by the build that made the same bytes): those are not
+    read again. Nor are pages whose bytes this process has read before (a preview server
+    rescans after every edit)."""
     if len(_SEEN) > 100_000:
         _SEEN.clear()
     own = {h.lower() for h in allowed}
@@ -110,29 +130,18 @@ def third_party_problems(
     for path in sorted(site_dir.rglob("*")):
         if path.suffix not in (".html", ".css") or not path.is_file():
             continue
+        rel = path.relative_to(site_dir).as_posix()
+        if known and rel in known:
+            found += _problems(rel, known[rel], own)
+            continue
         data = path.read_bytes()
         text = data.decode("utf-8", errors="replace")
         if path.suffix == ".css":
             resources = [(None, u) for u in css_urls(text)]
         else:
             sha = hashlib.sha256(data).hexdigest()
-            resources = (known or {}).get(sha)
-            resources = _SEEN.get(sha) if resources is None else resources
+            resources = _SEEN.get(sha)
             if resources is None:
                 resources = _SEEN[sha] = page_resources(text)
-        for line, url in resources:
-            host = foreign_host(url, own)
-            if host is None:
-                continue
-            found.append(
-                problem(
-                    "third-party-resource",
-                    path.relative_to(site_dir).as_posix(),
-                    f"loads '{url}' from {host}, a host practice.yml does not list under "
-                    "third_parties",
-                    line=line,
-                    hint=f"serve it from the site, or add {{host: {host}, reason: ...}} to "
-                    "third_parties in practice.yml",
-                )
-            )
+        found += _problems(rel, resources, own)
     return found
