@@ -268,13 +268,16 @@ def markdown_document(text: str, rel: str, cache: Cache = NO_CACHE) -> Document:
     return doc
 
 
-def content_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], list[Problem]]:
+def content_files(
+    root: Path, folder: str, suffix: str, skip: tuple[Path, ...] = ()
+) -> tuple[list[Path], list[Problem]]:
     """Every entry under `root/folder` whose name ends in `suffix` (a directory with such a
     name too, so it is reported rather than skipped), sorted, refusing symlinks that resolve
-    outside the project."""
+    outside the project. Folders named in `skip` are not entered."""
     found: list[Path] = []
     problems: list[Problem] = []
     real_root = root.resolve()
+    skipped = {str(path) for path in skip}
     pending = [str(root / folder)]
     while pending:
         try:
@@ -300,7 +303,7 @@ def content_files(root: Path, folder: str, suffix: str) -> tuple[list[Path], lis
                     continue
             if matches:
                 found.append(path)
-            elif entry.is_dir(follow_symlinks=False):
+            elif entry.is_dir(follow_symlinks=False) and entry.path not in skipped:
                 pending.append(entry.path)
     found.sort(key=str)  # comparing strings is far cheaper than comparing Path objects
     return found, sorted(problems)

@@ -15,6 +15,10 @@ MAX_BRACKET_DEPTH = 32  # unclosed [ or ( at one point of the text
 
 _MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)]|>)(?=[ \t]|$)")
 _BRACKETS = re.compile(r"[][()]")
+# A line deeper than the bound starts with more than MAX_BLOCK_DEPTH characters that can make
+# up markers and indentation: each marker but the last is followed by a space or tab, and
+# four spaces or tabs make one level. Without such a line no line can pass the bound.
+_DEEP_START = re.compile(rf"^[ \t\-*+>0-9.)]{{{MAX_BLOCK_DEPTH + 1}}}", re.MULTILINE)
 
 
 def _block_depth(line: str) -> int:
@@ -32,6 +36,8 @@ def _block_depth(line: str) -> int:
 
 def nesting_problem(body: str) -> tuple[int, str] | None:
     """(line offset from the body's first line, what is too deep), or None when within bounds."""
+    if body.count("[") <= MAX_BRACKET_DEPTH and body.count("(") <= MAX_BRACKET_DEPTH and not _DEEP_START.search(body):
+        return None  # too few brackets to pass the bound, and no line starts deep enough
     square = round_ = 0
     for offset, line in enumerate(body.split("\n")):
         if not line.strip():

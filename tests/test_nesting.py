@@ -54,8 +54,17 @@ def test_edge_cases_agree():
         ")" * 5 + "(" * (MAX_BRACKET_DEPTH + 1),
         "[a](" * 40,
         "- " * (MAX_BLOCK_DEPTH + 1),
+        "- " * MAX_BLOCK_DEPTH,
+        "text\n" + "1. " * (MAX_BLOCK_DEPTH + 1) + "item",
+        "> " * (MAX_BLOCK_DEPTH + 1),
+        "\t" * (4 * MAX_BLOCK_DEPTH + 4) + "deep",
+        " " * (4 * MAX_BLOCK_DEPTH + 3) + "not quite",
+        " " * 40 + "- item",
+        "- " * MAX_BLOCK_DEPTH + "-",  # the shortest line past the bound: 21 characters
+        ">" + " >" * MAX_BLOCK_DEPTH,
         "plain text\nwith (one) [link](x)\n",
     ]
     for body in cases:
         assert nesting_problem(body) == walked(body), body
     assert nesting_problem("[" * (MAX_BRACKET_DEPTH + 1)) is not None
+    assert nesting_problem("- " * MAX_BLOCK_DEPTH + "-") is not None
