@@ -23,6 +23,7 @@ import json
 import math
 import os
 import secrets
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -41,16 +42,31 @@ _CODE_FILES = (
     "sanitize.py",
     "cache.py",
     "errors.py",
+    "shown.py",
+    "gate.py",
 )
+# Libraries whose output is cached (parsed YAML, grades, rendered and sanitized story bodies,
+# the name lists of the identifier scan, the validated fields a scan is keyed on).
+_LIBRARIES = ("pyyaml", "markdown", "nh3", "pyphen", "names", "pydantic", "pydantic-core")
 _MAX_BYTES = 512 * 1024 * 1024
 
 
 def _code_version() -> str:
-    """Changes whenever the code that fills the cache changes."""
+    """Changes whenever the code that fills the cache changes: Flywheel's own files, the
+    versions of the libraries whose output is cached, and Python's (html.parser, re and
+    unicodedata shape what a story shows and what the scan finds)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     here = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=8)
     for name in _CODE_FILES:
         digest.update((here / name).read_bytes())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"\n{library}={version(library)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"\n{library}=?".encode())
+    digest.update(f"\npython={sys.version}".encode())
     return digest.hexdigest()
 
 
