@@ -157,6 +157,17 @@ def champion_credit(name: str, identifiers: list[str]) -> str:
     return ANONYMOUS_CREDIT
 
 
+def champion_named(story: Entry[Story], project: Project) -> str | None:
+    """The champion's name as the story's consent lets it be credited, or None: the name the
+    identifier scan allows besides the reviewers'."""
+    record = project.consents.get(story.data.consent or "")
+    champion = project.champions.get(story.data.champion)
+    if record is None or record.data.story != story.id or champion is None:
+        return None
+    credit = champion_credit(champion.data.name, record.data.identifiers)
+    return credit if credit != ANONYMOUS_CREDIT else None
+
+
 def _gate_story(
     story: Entry[Story],
     project: Project,

@@ -21,6 +21,7 @@ from .readability import reading_grade
 from .sanitize import story_html
 
 MIN_FILES = 400  # below this, starting processes costs more than it saves
+MIN_SCANS = 100  # stories to scan; a scan costs about a millisecond
 
 
 def _job(args: tuple[str, str, bool]) -> list[tuple[str, object]]:
@@ -79,3 +80,46 @@ def _cached_share(cache: Cache, jobs: list[tuple[str, str, bool]]) -> int:
             continue
         held += Cache.key(f"yaml:{relative(Path(path), Path(root))}:0", fm) in cache.entries
     return round(held / max(1, len(sample)) * len(jobs))
+
+
+_PROJECT = None  # the project the scan workers read, inherited through fork
+
+
+def _scan_job(args: tuple[str, str, frozenset[str]]) -> tuple[str, list]:
+    from .gate import scan_parts
+    from .identifiers import scan_story
+
+    slug, key, names = args
+    story = _PROJECT.stories[slug]
+    return key, scan_story(scan_parts(story, _PROJECT), names)
+
+
+def prefetch_scans(project, reviewers: frozenset[str]) -> int:
+    """Scan, on every core, the stories whose identifier scan the cache does not hold yet.
+
+    The keys and values are exactly those the gate computes for itself (`gate.scan_key`, the
+    same `scan_story`), so the gate finds them in the cache and decides as it would have;
+    a story left out here is simply scanned by the gate."""
+    global _PROJECT
+    from .gate import allowed_names, champion_named, scan_key
+
+    cache = project.cache
+    if not cache.enabled or len(project.stories) < MIN_SCANS or (os.cpu_count() or 1) < 2:
+        return 0
+    jobs = []
+    for slug, story in project.stories.items():
+        names = allowed_names(reviewers, champion_named(story, project))
+        key = Cache.key(*scan_key(story, project, names))
+        if key not in cache.entries:
+            jobs.append((slug, key, names))
+    if len(jobs) < MIN_SCANS:
+        return 0
+    _PROJECT = project
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+            for key, findings in pool.map(_scan_job, jobs, chunksize=16):
+                cache.fill(key, findings)
+    finally:
+        _PROJECT = None
+    return len(jobs)
