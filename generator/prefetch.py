@@ -17,14 +17,15 @@ from pathlib import Path
 from .cache import Cache
 from .errors import FlywheelError
 from .load import _HANDLER, parse_yaml, read_text, relative
-from .readability import reading_grade
-from .sanitize import story_html
 
 MIN_FILES = 400  # below this, starting processes costs more than it saves
 MIN_SCANS = 100  # stories to scan; a scan costs about a millisecond
 
 
 def _job(args: tuple[str, str, bool]) -> list[tuple[str, object]]:
+    from .readability import reading_grade  # loaded by the workers that grade, not by a warm check
+    from .sanitize import story_html
+
     path, root, is_story = args
     rel = relative(Path(path), Path(root))
     try:

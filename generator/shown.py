@@ -19,7 +19,6 @@ import json
 from html.parser import HTMLParser
 
 from .project import Entry, Project
-from .sanitize import story_html
 from .schema import Story
 
 # The fields, in the order the proof lists them. Never reorder or rename: a name is part of
@@ -50,7 +49,13 @@ def normalized(text: str) -> str:
 def body_html(story: Entry[Story], project: Project) -> str:
     """The story body as the site shows it: sanitized HTML (cached on the body's text)."""
     body = story.doc.body
-    return project.cache.memo("story-html", body, lambda: story_html(body))
+
+    def render() -> str:
+        from .sanitize import story_html  # Markdown and nh3 load only when a body is rendered
+
+        return story_html(body)
+
+    return project.cache.memo("story-html", body, render)
 
 
 def shown_fields(story: Entry[Story], project: Project) -> dict[str, str]:
