@@ -131,7 +131,8 @@ def decode(data: Any) -> Any:
     (tag, body), = data.items()
     if tag == "document":
         path, payload, lines, first_line = body
-        return Document(str(path), payload, {tuple(map(str, k)): int(n) for k, n in lines}, first_line=int(first_line))
+        # The file is signed, so these are the lists of strings and the numbers `encode` wrote.
+        return Document(str(path), payload, {tuple(k): n for k, n in lines}, first_line=int(first_line))
     if tag == "problems":
         return [Problem(p, ln, c, f, m, h, Severity(s)) for p, ln, c, f, m, h, s in body]
     if tag == "findings":
