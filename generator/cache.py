@@ -200,6 +200,11 @@ class Cache:
             return
         self.dirty = True
 
+    def fill_encoded(self, key: str, data: Any) -> None:
+        """Store a value a worker process has already passed through `encode`."""
+        self.entries[key] = data
+        self.dirty = True
+
     def holds(self, key: str) -> bool:
         return key in self.entries
 

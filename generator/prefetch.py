@@ -14,7 +14,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .cache import Cache
+from .cache import Cache, encode
 from .errors import FlywheelError
 from .load import _HANDLER, parse_yaml, read_text, relative
 
@@ -39,15 +39,26 @@ def _job(args: tuple[str, str, bool]) -> list[tuple[str, object]]:
     try:
         doc = parse_yaml(fm, rel)
     except FlywheelError as exc:
-        return [(Cache.key(f"yaml:{rel}:0", fm), exc.problems)]
+        return _encoded([(Cache.key(f"yaml:{rel}:0", fm), exc.problems)])
     out.append((Cache.key(f"yaml:{rel}:0", fm), doc))
     stripped = body.lstrip("\n")
     out.append((Cache.key("grade", stripped), reading_grade(stripped)))
     if is_story:
         out.append((Cache.key("story-html", stripped), story_html(stripped)))
-    # Stories' identifier scans are left to the serial pass: their cache key holds names
-    # (the champion's, the reviewers') and fields (bio) that only the whole project knows,
-    # and a scan costs about a millisecond.
+    # Stories' identifier scans are left to `prefetch_scans`: their cache key holds names
+    # (the champion's, the reviewers') and fields (bio) that only the whole project knows.
+    return _encoded(out)
+
+
+def _encoded(results: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """The entries as `Cache.fill` would store them, encoded here in the worker so the parent,
+    which shares the cores with the workers, only files them."""
+    out = []
+    for key, value in results:
+        try:
+            out.append((key, encode(value)))
+        except ValueError:
+            continue  # no exact JSON form: the serial pass computes it
     return out
 
 
@@ -64,8 +75,8 @@ def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
         for results in pool.map(_job, jobs, chunksize=64):
-            for key, value in results:
-                cache.fill(key, value)
+            for key, data in results:
+                cache.fill_encoded(key, data)
     return len(jobs)
 
 
@@ -86,13 +97,13 @@ def _cached_share(cache: Cache, jobs: list[tuple[str, str, bool]]) -> int:
 _PROJECT = None  # the project the scan workers read, inherited through fork
 
 
-def _scan_job(args: tuple[str, str, frozenset[str]]) -> tuple[str, list]:
+def _scan_job(args: tuple[str, str, frozenset[str]]) -> list[tuple[str, object]]:
     from .gate import scan_parts
     from .identifiers import scan_story
 
     slug, key, names = args
     story = _PROJECT.stories[slug]
-    return key, scan_story(scan_parts(story, _PROJECT), names)
+    return _encoded([(key, scan_story(scan_parts(story, _PROJECT), names))])
 
 
 def prefetch_scans(project, reviewers: frozenset[str]) -> int:
@@ -119,8 +130,9 @@ def prefetch_scans(project, reviewers: frozenset[str]) -> int:
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
-            for key, findings in pool.map(_scan_job, jobs, chunksize=16):
-                cache.fill(key, findings)
+            for results in pool.map(_scan_job, jobs, chunksize=16):
+                for key, data in results:
+                    cache.fill_encoded(key, data)
     finally:
         _PROJECT = None
     return len(jobs)
