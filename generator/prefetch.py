@@ -118,12 +118,18 @@ def prefetch_scans(project, reviewers: frozenset[str]) -> int:
     cache = project.cache
     if not cache.enabled or len(project.stories) < MIN_SCANS or (os.cpu_count() or 1) < 2:
         return 0
-    jobs = []
-    for slug, story in project.stories.items():
+
+    def job(slug: str) -> tuple[str, str, frozenset[str]]:
+        story = project.stories[slug]
         names = allowed_names(reviewers, champion_named(story, project))
-        key = Cache.key(*scan_key(story, project, names))
-        if key not in cache.entries:
-            jobs.append((slug, key, names))
+        return slug, Cache.key(*scan_key(story, project, names)), names
+
+    slugs = list(project.stories)
+    sample = slugs[:: max(1, len(slugs) // 50)]  # a warm check should not build every key twice
+    missing = sum(job(slug)[1] not in cache.entries for slug in sample)
+    if missing / len(sample) * len(slugs) < MIN_SCANS:
+        return 0
+    jobs = [found for found in map(job, slugs) if found[1] not in cache.entries]
     if len(jobs) < MIN_SCANS:
         return 0
     _PROJECT = project
