@@ -19,7 +19,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-
 # kind -> what a compliance officer reads. Kinds are part of finding ids: never rename one.
 KINDS: dict[str, str] = {
     "email": "an email address",

@@ -111,7 +111,9 @@ def test_edited_guide_and_story_texts_are_never_served_stale(library, capsys, mo
     story = next((library / "content/stories").rglob("story-4.md"))
 
     def edit():
-        replace(guide, "## Part 2", "## Part 2\n\nThe extraordinarily complicated considerations.\n")
+        replace(
+            guide, "## Part 2", "## Part 2\n\nThe extraordinarily complicated considerations.\n"
+        )
         story.write_text(story.read_text() + "\nCall me at (555) 010-4567.\n")
 
     before, after = after_change(library, capsys, edit)
@@ -130,7 +132,9 @@ def test_a_revocation_is_never_served_stale(library, capsys, mode):
 
 def test_a_consent_edited_with_its_size_and_time_kept_is_read_again(library, capsys, mode):
     record = library / "consent/C-2026-00004.yml"
-    edit = lambda: keep_stat(record, lambda p: replace(p, "expires_on: 2028-01-01", "expires_on: 2026-01-01"))
+    edit = lambda: keep_stat(
+        record, lambda p: replace(p, "expires_on: 2028-01-01", "expires_on: 2026-01-01")
+    )
     before, after = after_change(library, capsys, edit)
     assert "story-4" not in withheld(before)
     assert withheld(after)["story-4"] == ["consent-expired"]
@@ -142,7 +146,10 @@ def test_a_story_edited_with_its_old_time_put_back_is_read_again(library, capsys
     word = next(w for w in ("heart", "blood", "sleep", "nurse") if f" {w} " in text)
 
     def edit():
-        keep_stat(story, lambda p: replace(p, f" {word} ", " Tom's "[: len(word) + 2].ljust(len(word) + 2)))
+        keep_stat(
+            story,
+            lambda p: replace(p, f" {word} ", " Tom's "[: len(word) + 2].ljust(len(word) + 2)),
+        )
 
     before, after = after_change(library, capsys, edit)
     assert "story-4" not in withheld(before)
@@ -158,7 +165,9 @@ def test_a_consent_that_expires_at_a_later_build_date_is_decided_again(library, 
 
 def test_the_sample_site_after_a_revocation(tmp_path, capsys):
     root = copy_sample(tmp_path)
-    record = next(p for p in sorted((root / "consent").glob("*.yml")) if "revoked_on: null" in p.read_text())
+    record = next(
+        p for p in sorted((root / "consent").glob("*.yml")) if "revoked_on: null" in p.read_text()
+    )
     story = record.read_text().split("story:", 1)[1].split()[0]
     before, after = after_change(
         root, capsys, lambda: replace(record, "revoked_on: null", "revoked_on: 2026-11-01")
@@ -184,7 +193,9 @@ def _cache_file(root: Path) -> Path:
 
 def _without_findings(payload: bytes) -> bytes:
     entries = json.loads(payload)
-    forged = {key: ({"findings": []} if "findings" in value else value) for key, value in entries.items()}
+    forged = {
+        key: ({"findings": []} if "findings" in value else value) for key, value in entries.items()
+    }
     assert forged != entries, "no scan entry to forge"
     return json.dumps(forged).encode()
 
@@ -236,7 +247,9 @@ def test_another_library_version_is_another_cache(tmp_path, capsys, monkeypatch)
     first = check(root, capsys)
     old = _cache_file(root).name
     real = importlib.metadata.version
-    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0" if name == "markdown" else real(name))
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "0.0" if name == "markdown" else real(name)
+    )
     assert cache._code_version() not in old
     assert check(root, capsys) == first
     assert _cache_file(root).name != old

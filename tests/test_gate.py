@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 import yaml
 from helpers import copy_base
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.check import run_check
 from generator.shown import FIELDS, fingerprint_fields, normalized, story_fingerprint

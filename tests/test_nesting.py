@@ -34,7 +34,25 @@ def walked(body: str) -> tuple[int, str] | None:
     return None
 
 
-_PIECES = st.sampled_from(["[", "]", "(", ")", "[" * 20, "(" * 20, "]" * 5, "\n", "\n\n", " ", "a", "- ", "> ", "1. ", "    "])
+_PIECES = st.sampled_from(
+    [
+        "[",
+        "]",
+        "(",
+        ")",
+        "[" * 20,
+        "(" * 20,
+        "]" * 5,
+        "\n",
+        "\n\n",
+        " ",
+        "a",
+        "- ",
+        "> ",
+        "1. ",
+        "    ",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)
