@@ -253,3 +253,30 @@ def test_another_library_version_is_another_cache(tmp_path, capsys, monkeypatch)
     assert cache._code_version() not in old
     assert check(root, capsys) == first
     assert _cache_file(root).name != old
+
+
+def test_a_forged_rendered_body_cannot_carry_an_old_approval(tmp_path, capsys):
+    """The cached rendering of a story body is fingerprinted: an entry claiming the edited body
+    renders as the approved one would publish text the patient never saw. The signature makes
+    the whole file a miss, so the edit is rendered again and withheld."""
+    from generator.cache import Cache
+    from generator.load import read_markdown
+    from generator.sanitize import story_html
+
+    root = copy_base(tmp_path)
+    story = root / "content/stories/cardiology/walking-again.md"
+    approved_html = story_html(read_markdown(story, root).body)
+    assert "walking-again" not in withheld(check(root, capsys))
+    story.write_text(
+        story.read_text() + "\nThe clinic lost my chart twice, and nobody called me back.\n"
+    )
+    honest = check(root, capsys)
+    assert withheld(honest)["walking-again"] == ["consent-fingerprint"]
+    path = _cache_file(root)
+    mac, _, payload = path.read_bytes().partition(b"\n")
+    entries = json.loads(payload)
+    key = Cache.key("story-html", read_markdown(story, root).body)
+    assert key in entries
+    entries[key] = {"value": approved_html}
+    path.write_bytes(mac + b"\n" + json.dumps(entries).encode())
+    assert check(root, capsys) == honest
