@@ -280,3 +280,49 @@ def test_a_forged_rendered_body_cannot_carry_an_old_approval(tmp_path, capsys):
     entries[key] = {"value": approved_html}
     path.write_bytes(mac + b"\n" + json.dumps(entries).encode())
     assert check(root, capsys) == honest
+
+
+def test_the_scan_key_changes_with_everything_the_scan_reads(tmp_path):
+    """`scan_key` must hold every input of `scan_parts`, or an edit would be served the old
+    findings: change each one alone and the key changes."""
+    import dataclasses
+    import datetime as dt
+
+    from generator.check import run_check
+    from generator.gate import allowed_names, scan_key
+    from generator.project import Entry
+
+    result = run_check(copy_base(tmp_path), dt.date(2026, 11, 22))
+    project = result.project
+    story = project.stories["walking-again"]
+    names = allowed_names(frozenset({"R. Example"}), "Ana")
+    base = scan_key(story, project, names)
+
+    def with_story(**update):
+        return Entry(story.id, story.data.model_copy(update=update), story.doc)
+
+    def with_doc(**change):
+        return Entry(story.id, story.data, dataclasses.replace(story.doc, **change))
+
+    variants = {
+        "title": with_story(title="Another title"),
+        "summary": with_story(summary="Another summary."),
+        "pull quote": with_story(pull_quote="Another quote."),
+        "material connection": with_story(material_connection="A discounted visit."),
+        "body": with_doc(body=story.doc.body + "More."),
+        "body line": with_doc(body_line=story.doc.body_line + 1),
+    }
+    for field in ("title", "summary", "pull_quote", "material_connection", "champion"):
+        assert (field,) in story.doc.lines, field
+        moved = {**story.doc.lines, (field,): story.doc.lines[(field,)] + 100}
+        variants[f"line of {field}"] = with_doc(lines=moved)
+    for what, variant in variants.items():
+        assert scan_key(variant, project, names) != base, what
+    assert scan_key(story, project, names | {"Someone"}) != base
+    champion = project.champions[story.data.champion]
+    project.champions[champion.id] = Entry(
+        champion.id, champion.data.model_copy(update={"bio": "Another bio."}), champion.doc
+    )
+    assert scan_key(story, project, names) != base
+    del project.champions[champion.id]
+    assert scan_key(story, project, names) != base
