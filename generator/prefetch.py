@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def _encoded(results: list[tuple[str, object]]) -> list[tuple[str, object]]:
 
 def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) -> int:
     """Compute the cache entries of files whose frontmatter the cache does not hold yet."""
-    if not cache.enabled or len(guides) + len(stories) < MIN_FILES or (os.cpu_count() or 1) < 2:
+    if not cache.enabled or len(guides) + len(stories) < MIN_FILES or not _may_fork():
         return 0
     jobs = []
     for paths, is_story in ((guides, False), (stories, True)):
@@ -78,6 +79,12 @@ def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) 
             for key, data in results:
                 cache.fill_encoded(key, data)
     return len(jobs)
+
+
+def _may_fork() -> bool:
+    """More than one core, and no other thread (a preview server's) whose locks a forked
+    worker could inherit held: the pools only save time, so when in doubt, none."""
+    return (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
 
 
 def _cached_share(cache: Cache, jobs: list[tuple[str, str, bool]]) -> int:
@@ -116,7 +123,7 @@ def prefetch_scans(project, reviewers: frozenset[str]) -> int:
     from .gate import allowed_names, champion_named, scan_key
 
     cache = project.cache
-    if not cache.enabled or len(project.stories) < MIN_SCANS or (os.cpu_count() or 1) < 2:
+    if not cache.enabled or len(project.stories) < MIN_SCANS or not _may_fork():
         return 0
 
     def job(slug: str) -> tuple[str, str, frozenset[str]]:

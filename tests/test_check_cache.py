@@ -101,9 +101,17 @@ def test_the_sample_site_checks_the_same_three_ways(tmp_path, capsys, mode):
     three_ways(copy_sample(tmp_path), capsys)
 
 
-def test_a_synthetic_library_checks_the_same_three_ways(library, capsys, mode):
+def test_a_synthetic_library_checks_the_same_three_ways(library, capsys, mode, monkeypatch):
+    pooled: list[int] = []
+    for name in ("prefetch", "prefetch_scans"):
+        real = getattr(prefetch, name)
+        monkeypatch.setattr(
+            prefetch, name, lambda *a, real=real: pooled.append(real(*a)) or pooled[-1]
+        )
     out = three_ways(library, capsys)
     assert json.loads(out)["summary"]["published"]["stories"] > 20
+    if mode == "pooled":  # the cold check filled the cache in both pools
+        assert pooled[:2] == [150, 30]
 
 
 def test_edited_guide_and_story_texts_are_never_served_stale(library, capsys, mode):
