@@ -23,6 +23,7 @@ import json
 import math
 import os
 import secrets
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -41,16 +42,31 @@ _CODE_FILES = (
     "sanitize.py",
     "cache.py",
     "errors.py",
+    "shown.py",
+    "gate.py",
 )
+# Libraries whose output is cached (parsed YAML, grades, rendered and sanitized story bodies,
+# the name lists of the identifier scan, the validated fields a scan is keyed on).
+_LIBRARIES = ("pyyaml", "markdown", "nh3", "pyphen", "names", "pydantic", "pydantic-core")
 _MAX_BYTES = 512 * 1024 * 1024
 
 
 def _code_version() -> str:
-    """Changes whenever the code that fills the cache changes."""
+    """Changes whenever the code that fills the cache changes: Flywheel's own files, the
+    versions of the libraries whose output is cached, and Python's (html.parser, re and
+    unicodedata shape what a story shows and what the scan finds)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     here = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=8)
     for name in _CODE_FILES:
         digest.update((here / name).read_bytes())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"\n{library}={version(library)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"\n{library}=?".encode())
+    digest.update(f"\npython={sys.version}".encode())
     return digest.hexdigest()
 
 
@@ -115,7 +131,8 @@ def decode(data: Any) -> Any:
     (tag, body), = data.items()
     if tag == "document":
         path, payload, lines, first_line = body
-        return Document(str(path), payload, {tuple(map(str, k)): int(n) for k, n in lines}, first_line=int(first_line))
+        # The file is signed, so these are the lists of strings and the numbers `encode` wrote.
+        return Document(str(path), payload, {tuple(k): n for k, n in lines}, first_line=int(first_line))
     if tag == "problems":
         return [Problem(p, ln, c, f, m, h, Severity(s)) for p, ln, c, f, m, h, s in body]
     if tag == "findings":
@@ -181,6 +198,11 @@ class Cache:
             self.entries[key] = encode(value)
         except ValueError:
             return
+        self.dirty = True
+
+    def fill_encoded(self, key: str, data: Any) -> None:
+        """Store a value a worker process has already passed through `encode`."""
+        self.entries[key] = data
         self.dirty = True
 
     def holds(self, key: str) -> bool:

@@ -10,7 +10,7 @@ from . import care_cards
 from .cache import Cache
 from .dates import time_zone, today_in
 from .errors import HasProblems, Problem
-from .gate import Gate, consent_gate
+from .gate import Gate, consent_gate, reviewer_names
 from .project import Project
 from .quality import reading_grades, reading_problems, review_problems
 from .readability import DEFAULT_GRADE_MAX
@@ -60,6 +60,10 @@ def run_check(
         project.problems += care_cards.problems(entry.doc.body, entry.path, entry.doc.body_line)
     grades = reading_grades(project)
     project.problems += reading_problems(project, grades, reading_grade_max)
+    if cache.enabled:
+        from .prefetch import prefetch_scans
+
+        prefetch_scans(project, reviewer_names(project))
     gate = consent_gate(project, as_of, today)
     from .campaigns import campaign_problems  # it imports link, which imports this module
 

@@ -7,12 +7,13 @@ are written for a compliance officer and never quote the story's text.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import Problem, problem
-from .identifiers import findings_key, scan_story
+from .identifiers import SCANNER_VERSION, scan_story
 from .project import Entry, Project
 from .schema import Story
 from .shown import body_html, legacy_fingerprint, plain_shown, story_fingerprint, visible_text
@@ -156,6 +157,17 @@ def champion_credit(name: str, identifiers: list[str]) -> str:
     return ANONYMOUS_CREDIT
 
 
+def champion_named(story: Entry[Story], project: Project) -> str | None:
+    """The champion's name as the story's consent lets it be credited, or None: the name the
+    identifier scan allows besides the reviewers'."""
+    record = project.consents.get(story.data.consent or "")
+    champion = project.champions.get(story.data.champion)
+    if record is None or record.data.story != story.id or champion is None:
+        return None
+    credit = champion_credit(champion.data.name, record.data.identifiers)
+    return credit if credit != ANONYMOUS_CREDIT else None
+
+
 def _gate_story(
     story: Entry[Story],
     project: Project,
@@ -261,6 +273,28 @@ def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
     return parts
 
 
+def scan_key(story: Entry[Story], project: Project, names: frozenset[str]) -> tuple[str, str]:
+    """The cache kind and text of a story's scan: everything `scan_parts` reads (the shown
+    fields as validated, the typed body, the champion's bio, the file lines they start on) and
+    the allowed names, as JSON. The findings are a pure function of these and of the code, so
+    a warm check finds them without rendering the body's visible text again."""
+    data, doc = story.data, story.doc
+    champion = project.champions.get(data.champion)
+    at = doc.line_of
+    inputs = {
+        "fields": [
+            [data.title, at(("title",))],
+            [data.summary, at(("summary",))],
+            [data.pull_quote, at(("pull_quote",))],
+            [data.material_connection, at(("material_connection",))],
+            [doc.body, doc.body_line],
+        ],
+        "bio": [champion.data.bio, at(("champion",))] if champion is not None else None,
+        "allowed": sorted(names),
+    }
+    return f"findings-of:v{SCANNER_VERSION}", json.dumps(inputs, ensure_ascii=False)
+
+
 def _identifier_reasons(
     story: Entry[Story],
     project: Project,
@@ -273,10 +307,9 @@ def _identifier_reasons(
     consented = set(record.data.identifiers) if record is not None else set()
     accepted_kinds = {kind for key, kind in _CONSENTED_KINDS.items() if key in consented}
     reasons = []
-    parts = scan_parts(story, project)
     names = allowed_names(reviewers, champion_name)
-    kind, text = findings_key(parts, names)
-    findings = project.cache.memo(kind, text, lambda: scan_story(parts, names))
+    kind, text = scan_key(story, project, names)
+    findings = project.cache.memo(kind, text, lambda: scan_story(scan_parts(story, project), names))
     seen: set[str] = set()
     for finding in findings:
         if finding.id in accepted or finding.kind in accepted_kinds or finding.id in seen:

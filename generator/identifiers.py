@@ -19,8 +19,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from . import identifier_names, identifier_shapes
-
 # kind -> what a compliance officer reads. Kinds are part of finding ids: never rename one.
 KINDS: dict[str, str] = {
     "email": "an email address",
@@ -63,6 +61,10 @@ def finding_id(kind: str, text: str) -> str:
 
 def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, int]]:
     """Every detector's spans, most specific first."""
+    # Imported here: their patterns and name lists are needed only when a story is scanned,
+    # which a warm check (every scan in the cache) never does.
+    from . import identifier_names, identifier_shapes
+
     yield from identifier_shapes.internet(text)
     yield from identifier_shapes.named_numbers(text)
     yield from identifier_shapes.shaped_numbers(text)
@@ -83,6 +85,8 @@ def scan(
     consent allows it, the practice's clinicians): matched case-insensitively as whole words,
     and any single word of a multi-word name is allowed too.
     """
+    from . import identifier_names
+
     _, allowed = identifier_names.allowed_words(frozenset(allowed_names))
     taken = bytearray(len(text))
     newlines = [match.start() for match in _NEWLINE.finditer(text)]

@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .cache import Cache
+from .cache import Cache, encode
 from .errors import FlywheelError
 from .load import _HANDLER, parse_yaml, read_text, relative
-from .readability import reading_grade
-from .sanitize import story_html
 
 MIN_FILES = 400  # below this, starting processes costs more than it saves
+MIN_SCANS = 100  # stories to scan; a scan costs about a millisecond
 
 
 def _job(args: tuple[str, str, bool]) -> list[tuple[str, object]]:
+    from .readability import reading_grade  # loaded by the workers that grade, not by a warm check
+    from .sanitize import story_html
+
     path, root, is_story = args
     rel = relative(Path(path), Path(root))
     try:
@@ -37,21 +40,32 @@ def _job(args: tuple[str, str, bool]) -> list[tuple[str, object]]:
     try:
         doc = parse_yaml(fm, rel)
     except FlywheelError as exc:
-        return [(Cache.key(f"yaml:{rel}:0", fm), exc.problems)]
+        return _encoded([(Cache.key(f"yaml:{rel}:0", fm), exc.problems)])
     out.append((Cache.key(f"yaml:{rel}:0", fm), doc))
     stripped = body.lstrip("\n")
     out.append((Cache.key("grade", stripped), reading_grade(stripped)))
     if is_story:
         out.append((Cache.key("story-html", stripped), story_html(stripped)))
-    # Stories' identifier scans are left to the serial pass: their cache key holds names
-    # (the champion's, the reviewers') and fields (bio) that only the whole project knows,
-    # and a scan costs about a millisecond.
+    # Stories' identifier scans are left to `prefetch_scans`: their cache key holds names
+    # (the champion's, the reviewers') and fields (bio) that only the whole project knows.
+    return _encoded(out)
+
+
+def _encoded(results: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """The entries as `Cache.fill` would store them, encoded here in the worker so the parent,
+    which shares the cores with the workers, only files them."""
+    out = []
+    for key, value in results:
+        try:
+            out.append((key, encode(value)))
+        except ValueError:
+            continue  # no exact JSON form: the serial pass computes it
     return out
 
 
 def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) -> int:
     """Compute the cache entries of files whose frontmatter the cache does not hold yet."""
-    if not cache.enabled or len(guides) + len(stories) < MIN_FILES or (os.cpu_count() or 1) < 2:
+    if not cache.enabled or len(guides) + len(stories) < MIN_FILES or not _may_fork():
         return 0
     jobs = []
     for paths, is_story in ((guides, False), (stories, True)):
@@ -62,9 +76,15 @@ def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
         for results in pool.map(_job, jobs, chunksize=64):
-            for key, value in results:
-                cache.fill(key, value)
+            for key, data in results:
+                cache.fill_encoded(key, data)
     return len(jobs)
+
+
+def _may_fork() -> bool:
+    """More than one core, and no other thread (a preview server's) whose locks a forked
+    worker could inherit held: the pools only save time, so when in doubt, none."""
+    return (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
 
 
 def _cached_share(cache: Cache, jobs: list[tuple[str, str, bool]]) -> int:
@@ -79,3 +99,53 @@ def _cached_share(cache: Cache, jobs: list[tuple[str, str, bool]]) -> int:
             continue
         held += Cache.key(f"yaml:{relative(Path(path), Path(root))}:0", fm) in cache.entries
     return round(held / max(1, len(sample)) * len(jobs))
+
+
+_PROJECT = None  # the project the scan workers read, inherited through fork
+
+
+def _scan_job(args: tuple[str, str, frozenset[str]]) -> list[tuple[str, object]]:
+    from .gate import scan_parts
+    from .identifiers import scan_story
+
+    slug, key, names = args
+    story = _PROJECT.stories[slug]
+    return _encoded([(key, scan_story(scan_parts(story, _PROJECT), names))])
+
+
+def prefetch_scans(project, reviewers: frozenset[str]) -> int:
+    """Scan, on every core, the stories whose identifier scan the cache does not hold yet.
+
+    The keys and values are exactly those the gate computes for itself (`gate.scan_key`, the
+    same `scan_story`), so the gate finds them in the cache and decides as it would have;
+    a story left out here is simply scanned by the gate."""
+    global _PROJECT
+    from .gate import allowed_names, champion_named, scan_key
+
+    cache = project.cache
+    if not cache.enabled or len(project.stories) < MIN_SCANS or not _may_fork():
+        return 0
+
+    def job(slug: str) -> tuple[str, str, frozenset[str]]:
+        story = project.stories[slug]
+        names = allowed_names(reviewers, champion_named(story, project))
+        return slug, Cache.key(*scan_key(story, project, names)), names
+
+    slugs = list(project.stories)
+    sample = slugs[:: max(1, len(slugs) // 50)]  # a warm check should not build every key twice
+    missing = sum(job(slug)[1] not in cache.entries for slug in sample)
+    if missing / len(sample) * len(slugs) < MIN_SCANS:
+        return 0
+    jobs = [found for found in map(job, slugs) if found[1] not in cache.entries]
+    if len(jobs) < MIN_SCANS:
+        return 0
+    _PROJECT = project
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+            for results in pool.map(_scan_job, jobs, chunksize=16):
+                for key, data in results:
+                    cache.fill_encoded(key, data)
+    finally:
+        _PROJECT = None
+    return len(jobs)

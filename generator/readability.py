@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import re
 
-import pyphen
-
 DEFAULT_GRADE_MAX = 8.0
 
 _CODE = re.compile(r"```.*?```|`[^`]*`", re.DOTALL)
@@ -41,7 +39,9 @@ _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 
 
 @functools.lru_cache(maxsize=1)
-def _dictionary() -> pyphen.Pyphen:
+def _dictionary():
+    import pyphen  # loaded when a text is graded: a warm check finds every grade in the cache
+
     return pyphen.Pyphen(lang="en_US")
 
 

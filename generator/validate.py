@@ -531,7 +531,8 @@ def _placeholders(doc: Document, problems: list[Problem]) -> bool:
     found = False
     for key, value in doc.data.items() if isinstance(doc.data, dict) else ():
         values = value if isinstance(value, list) else [value]
-        if any(isinstance(v, str) and _PLACEHOLDER.search(v) for v in values):
+        # `in` first: the word-bounded search has no literal prefix to skip ahead with.
+        if any(isinstance(v, str) and PLACEHOLDER in v and _PLACEHOLDER.search(v) for v in values):
             found = True
             problems.append(
                 field_problem(
@@ -542,7 +543,7 @@ def _placeholders(doc: Document, problems: list[Problem]) -> bool:
                     hint="write the real value; nothing with a placeholder is published",
                 )
             )
-    if (match := _PLACEHOLDER.search(doc.body)) is not None:
+    if PLACEHOLDER in doc.body and (match := _PLACEHOLDER.search(doc.body)) is not None:
         found = True
         problems.append(
             problem(
@@ -570,7 +571,8 @@ def check_stray_content(project: Project) -> None:
     content = project.root / "content"
     read = (project.root / GUIDES_DIR, project.root / STORIES_DIR)
     for suffix in (".md", ".markdown"):
-        for path in content_files(project.root, "content", suffix)[0]:
+        # The two folders that are read are not walked again: nothing under them is reported.
+        for path in content_files(project.root, "content", suffix, skip=read)[0]:
             if path.is_relative_to(read[0]) or path.is_relative_to(read[1]):
                 continue
             if path.name.casefold() == "readme.md" and path.parent == content:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 from helpers import copy_base
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.check import run_check
-from generator.shown import FIELDS, fingerprint_fields, story_fingerprint
+from generator.shown import FIELDS, fingerprint_fields, normalized, story_fingerprint
 
 STORY = "walking-again"
 RECORD = "consent/C-2026-001.yml"
@@ -228,3 +231,20 @@ def test_review_overdue_warning_counts_days(root, as_of, overdue):
         "[review-overdue]\n    hint: have the guide reviewed, then update reviewed_by and reviewed_on",
     ]
     assert [p.format() for p in warnings] == expected
+
+
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_SPACES, "a", "é", "\u200b", "\ufeff", "x y", "\x1e"]), max_size=40).map("".join))
+def test_whitespace_is_normalized_exactly_as_the_fingerprint_always_did(text):
+    """`normalized` splits instead of substituting `\\s+`: every fingerprint ever recorded
+    depends on the two agreeing, for every whitespace character Python knows."""
+    assert normalized(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_every_whitespace_character_is_normalized_as_before():
+    for ch in _SPACES + ["\u200b", "\u180e", "\ufeff", "\x1c", "\x85"]:
+        text = f" a{ch}{ch}b{ch}"
+        assert normalized(text) == re.sub(r"\s+", " ", text).strip(), repr(ch)
