@@ -96,13 +96,22 @@ class Cluster:
     pillar: Entry[Guide] | None
     guides: list[Entry[Guide]] = field(default_factory=list)  # cluster guides, pillar excluded
     stories: list[Entry[Story]] = field(default_factory=list)
+    _positions: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def read_next(self, slug: str) -> Entry[Guide] | None:
         """The sibling after `slug` among the cluster guides, wrapping around."""
-        order = [g.id for g in self.guides]
-        if slug not in order or len(order) < 2:
-            return None
-        return self.guides[(order.index(slug) + 1) % len(order)]
+        following = self.following(slug, 1)
+        return following[0] if following else None
+
+    def following(self, slug: str, count: int) -> list[Entry[Guide]]:
+        """Up to `count` cluster guides after `slug`, in reading order, wrapping around."""
+        if self._positions is None or len(self._positions) != len(self.guides):
+            self._positions = {g.id: n for n, g in enumerate(self.guides)}
+        at = self._positions.get(slug)
+        if at is None:
+            return []
+        total = len(self.guides)
+        return [self.guides[(at + step) % total] for step in range(1, min(count, total - 1) + 1)]
 
 
 @dataclass

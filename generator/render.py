@@ -219,6 +219,8 @@ def _relative(target: str, source: str) -> str:
     return relpath(target, posixpath.dirname(source) or ".")
 
 
+SIBLINGS_SHOWN = 8  # other guides a cluster guide lists besides the pillar and the next one
+STORIES_SHOWN = 3  # story cards on a cluster guide; the pillar shows every story of the topic
 MIN_PARALLEL_PAGES = 400  # below this, forking costs more than rendering on one core (measured)
 LEVEL_NAMES = {"emergency": "Emergency", "urgent": "Urgent", "routine": "Non-urgent"}
 
@@ -378,6 +380,23 @@ class _Renderer:
 
     # -- pages -----------------------------------------------------------------------------
 
+    @staticmethod
+    def _topic_lists(entry: Entry[Guide], cluster: Cluster) -> dict[str, Any]:
+        """What a guide lists of its topic. The pillar, the topic's index, lists every guide
+        and story. A cluster guide lists the pillar, the next guide and the few after it, and
+        the first stories; when there are more, it links to the pillar for all of them. Every
+        page listing every sibling made a topic of n guides cost n² to write and read."""
+        if entry.data.pillar or cluster.pillar is None:
+            siblings = [g for g in cluster.guides if g.id != entry.id]
+            return {"siblings": siblings, "stories": cluster.stories, "more_guides": 0, "more_stories": 0}
+        following = cluster.following(entry.id, 1 + SIBLINGS_SHOWN)
+        return {
+            "siblings": following[1:],
+            "stories": cluster.stories[:STORIES_SHOWN],
+            "more_guides": max(0, len(cluster.guides) - 1 - len(following)),
+            "more_stories": max(0, len(cluster.stories) - STORIES_SHOWN),
+        }
+
     def guide(self, entry: Entry[Guide], cluster: Cluster) -> GeneratedPage:
         guide, uri = entry.data, guide_uri(entry)
         line = self._line(guide.service_line)
@@ -417,6 +436,7 @@ class _Renderer:
             body=body,
             cluster=cluster,
             read_next=cluster.read_next(entry.id),
+            **self._topic_lists(entry, cluster),
             step=step,
         )
         return GeneratedPage(

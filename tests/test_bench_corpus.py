@@ -23,3 +23,26 @@ def test_the_synthetic_corpus_checks_clean_and_publishes_nine_stories_in_ten(tmp
     rules = collections.Counter(d.rule for d in result.gate.withheld)
     assert rules == {"consent-not-found": 2}
     assert len(result.gate.published("story")) == 18
+
+
+def test_a_cluster_guide_lists_a_few_of_its_topic_and_the_pillar_lists_all(tmp_path):
+    """Every guide listing every sibling made a topic of n guides cost n² (issue 16): a cluster
+    guide shows the pillar, the next guide, eight more and three stories, then links to the
+    pillar, which still lists every guide and story of the topic."""
+    from generator.render import render_site
+
+    result = run_check(generate(tmp_path / "corpus", 1000), dt.date(2026, 11, 22))
+    site = render_site(result, site_url="https://example.org/")
+    pillars = {p.src_uri: p.markdown for p in site.pages if p.src_uri.count("/") == 2 and p.src_uri.endswith("index.md")}
+    topic = max(pillars, key=lambda uri: pillars[uri].count("fw-card--story")).removesuffix("index.md")
+    pages = {p.src_uri: p.markdown for p in site.pages if p.src_uri.startswith(topic)}
+    pillar = pages.pop(topic + "index.md")
+    stories = pillar.count('class="fw-card fw-card--story"')
+    assert len(pages) > 9 + 1 and stories > 3  # more cluster guides and stories than a guide lists
+    assert all(pillar.count(f"]({name.removeprefix(topic)})") == 1 for name in pages if "guide-" in name)
+    cluster_guide = next(text for name, text in pages.items() if "guide-" in name)
+    topic_list = cluster_guide.split("## In this topic")[1].split("## Patient stories")[0]
+    assert topic_list.count("\n- ") == 1 + 1 + 8 + 1  # part of, read next, eight, all
+    assert f"All {len(pages) + 1} guides on" in topic_list and "](index.md)" in topic_list
+    assert cluster_guide.count('class="fw-card fw-card--story"') == 3
+    assert f"All {stories} patient stories on" in cluster_guide
