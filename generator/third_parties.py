@@ -26,6 +26,10 @@ _FETCHED_RELS = {
     "icon", "shortcut", "apple-touch-icon", "manifest", "mask-icon",
 }  # fmt: skip
 _SRC_TAGS = {"script", "img", "source", "iframe", "video", "audio", "track", "embed", "input"}
+# Every element that can make the browser fetch something by itself; the rest are not read.
+_CANDIDATES = ", ".join(
+    ["link", "object", "style", "template", "[style]", "[srcset]", "[imagesrcset]", *sorted(_SRC_TAGS)]
+)
 _INVISIBLE = re.compile(r"[\t\n\r]")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
@@ -49,7 +53,11 @@ def page_resources(html: str) -> list[tuple[int | None, str]]:
 def _scan(root, found: list[str]) -> None:
     if root is None:
         return
-    for node in root.traverse(include_text=False):
+    seen: set[int] = set()
+    for node in root.css(_CANDIDATES):  # a node matching several selectors comes once per match
+        if node.mem_id in seen:
+            continue
+        seen.add(node.mem_id)
         tag, a = node.tag, {k: v or "" for k, v in node.attributes.items()}
         if tag == "link" and _FETCHED_RELS & set(a.get("rel", "").lower().split()):
             found.append(a.get("href", ""))
