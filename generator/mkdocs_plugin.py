@@ -39,6 +39,7 @@ from .third_parties import third_party_problems
 from .withdraw import replacement_due, scrub, unpublished_stories, withdrawals_due
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
+BACKGROUND_DELETE_PAGES = 2000
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
 _LINK = re.compile(r"link '([^']+)'")
@@ -451,7 +452,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 return
             self.withdrawing = [reason]
             log.error("flywheel: strict mode fails this build, but site/ is written anyway: %s", reason)
-        swap.commit()
+        # Deleting the previous site of thousands of pages takes as long as reusing them.
+        swap.commit(background=self.site is not None and len(self.site.pages) > BACKGROUND_DELETE_PAGES)
         if self.withdrawing and self.checked is not None and not self.checked.ok and self.fail_after_withdrawal:
             self.withdrawing = []
             raise PluginError(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -29,6 +30,32 @@ def _exchange(a: Path, b: Path) -> bool:
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def _remove(folder: Path, background: bool) -> None:
+    if not background or not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # A name no later build can take for its staging folder while this one is being deleted.
+    trash = folder.with_name(f"{folder.name.split('-')[0]}.trash-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    child = os.fork()
+    if child == 0:  # the child starts the deleter and returns at once; no zombie is left
+        try:
+            if os.fork() == 0:
+                devnull = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):  # never hold a pipe a caller waits on
+                    os.dup2(devnull, fd)
+                os.closerange(3, 65536)
+                shutil.rmtree(trash, ignore_errors=True)
+        finally:
+            os._exit(0)
+    else:
+        os.waitpid(child, 0)
 
 
 class SiteSwap:
@@ -51,16 +78,18 @@ class SiteSwap:
         if olds:
             os.rename(olds[-1], self.site_dir)
 
-    def commit(self) -> None:
-        """Put the finished build in place of `site/`."""
+    def commit(self, background: bool = False) -> None:
+        """Put the finished build in place of `site/`. With `background`, the previous site
+        is deleted by a detached process, so a large site's build does not wait for thousands
+        of deletions (a folder it leaves is removed by the next build)."""
         if self.site_dir.is_dir() and _exchange(self.staging, self.site_dir):
-            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the old site
+            _remove(self.staging, background)  # now holds the old site
             return
         old = self.site_dir.parent / f".{self.site_dir.name}.old-{os.getpid()}"
         if self.site_dir.exists():
             os.rename(self.site_dir, old)
         os.rename(self.staging, self.site_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old, background)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -11,6 +11,7 @@ reader clicks (`<a href>`) are not requests and are not checked.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -81,6 +82,18 @@ def _line_of(html: str, url: str) -> int | None:
     return None if at < 0 else html.count("\n", 0, at) + 1
 
 
+def _html_and_css(site_dir: Path) -> list[str]:
+    """Every .html and .css file under `site_dir`, relative, sorted (os.walk: a 5,000-page site
+    is 5,000 folders, which pathlib's rglob walks several times slower)."""
+    found = []
+    for folder, _dirs, names in os.walk(site_dir):
+        base = os.path.relpath(folder, site_dir)
+        for name in names:
+            if name.endswith((".html", ".css")) and os.path.isfile(os.path.join(folder, name)):
+                found.append(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
+    return sorted(found)
+
+
 def _problems(rel: str, resources, own: set[str]) -> list[Problem]:
     found = []
     for line, url in resources:
@@ -135,13 +148,11 @@ def third_party_problems(
     if site_url and urlsplit(site_url).hostname:
         own.add(urlsplit(site_url).hostname.lower())
     found: list[Problem] = []
-    for path in sorted(site_dir.rglob("*")):
-        if path.suffix not in (".html", ".css") or not path.is_file():
-            continue
-        rel = path.relative_to(site_dir).as_posix()
+    for rel in _html_and_css(site_dir):
         if known and rel in known:
             found += _problems(rel, known[rel], own)
             continue
+        path = site_dir / rel
         data = path.read_bytes()
         text = data.decode("utf-8", errors="replace")
         if path.suffix == ".css":

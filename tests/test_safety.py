@@ -223,3 +223,31 @@ def test_symlinked_folder_outside_the_project_is_refused(tmp_path):
     result = run_check(root, AS_OF)
     assert [(p.path, p.code) for p in result.errors] == [("content/guides/linked", "unsafe-path")]
     assert "sneaky" not in result.project.guides
+
+
+def test_a_large_sites_old_copy_is_deleted_in_the_background_and_named_for_cleanup(tmp_path):
+    """Over 2,000 pages the previous site is deleted by a detached process; its folder is
+    renamed first, to a name the next build's cleanup matches and no staging folder takes."""
+    import subprocess
+
+    from generator.publish import SiteSwap
+
+    site = tmp_path / "site"
+    for n in range(50):
+        (site / f"p{n}").mkdir(parents=True)
+        (site / f"p{n}/index.html").write_text("old")
+    swap = SiteSwap(site)
+    (swap.staging / "index.html").write_text("new")
+    swap.commit(background=True)
+    assert (site / "index.html").read_text() == "new" and not (site / "p0").exists()
+    deadline = time.monotonic() + 30
+    while [p for p in tmp_path.iterdir() if p.name != "site"]:
+        assert all(p.name.startswith(".site.") and "-" in p.name for p in tmp_path.iterdir() if p.name != "site")
+        assert time.monotonic() < deadline, "the old site was never deleted"
+        time.sleep(0.05)
+    # The deleter never holds the caller's output open: a captured run ends with the build.
+    code = ("import sys; from pathlib import Path; from generator.publish import _remove; "
+            "p = Path(sys.argv[1]); p.mkdir(); (p / 'f').write_text('x'); _remove(p, True); print('done')")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / ".site.staging-1")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "done"
