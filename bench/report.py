@@ -6,6 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 
+ANALYSIS = "<!-- analysis: written by hand; bench/report.py keeps everything from here on -->"
+
+
 def _fmt(seconds: float) -> str:
     return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
 
@@ -124,5 +127,9 @@ def write_report(results: dict, sizes: list[int], machine: str, out: Path, targe
         "",
     ]
     text = "\n".join(lines)
+    # The analysis below the marker is written by hand from profiles; a new run keeps it.
+    previous = out.read_text(encoding="utf-8") if out.exists() else ""
+    if ANALYSIS in previous:
+        text += "\n" + previous[previous.index(ANALYSIS):]
     out.write_text(text, encoding="utf-8")
     return text
