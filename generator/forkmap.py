@@ -11,16 +11,21 @@ the workers need (a build, not the preview server).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import multiprocessing
 import os
+import signal
 import pickle
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from mkdocs.exceptions import PluginError
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CHUNKS_PER_WORKER = 8  # small enough to even out slow items, large enough to be cheap to send
 _shared: dict = {}  # what the forked workers read: set just before each pool starts
 
@@ -28,11 +33,13 @@ _shared: dict = {}  # what the forked workers read: set just before each pool st
 def workers(items: int, minimum: int) -> int:
     """How many processes share `items` pieces of work: every core (FLYWHEEL_WORKERS=N says
     otherwise), or 1 (here) below `minimum` items, where starting processes costs more than
-    it saves, or where processes cannot be forked."""
+    it saves, where processes cannot be forked, or while another thread runs."""
     wanted = os.environ.get("FLYWHEEL_WORKERS")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     count = int(wanted) if wanted and wanted.isdigit() else cores
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:  # a fork copies locks another thread may hold
         return 1
     if not wanted and items < minimum:
         return 1
@@ -53,15 +60,39 @@ def each(items: Sequence, work: Callable[[Any], object], workers: int) -> Iterat
     chunks = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _shared.update(items=items, work=work)
     context = multiprocessing.get_context("fork")
+    # Objects the workers inherit stay shared only while nothing writes to their memory; the
+    # garbage collector's passes would, copying the whole build into every worker.
+    gc.freeze()
     try:
         # A worker that dies (killed, out of memory) breaks the pool, which raises here: the
         # build fails instead of waiting for pages that will never come.
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             for outcomes in pool.map(_run_chunk, chunks):
                 for outcome in outcomes:
                     yield _outcome(outcome)
     finally:
-        _shared.clear()
+        _shared.pop("items", None)
+        _shared.pop("work", None)
+        gc.unfreeze()
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: end when the build's process ends, even killed (a worker blocked on its
+    work queue would otherwise wait forever, holding its copy of the build's memory)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    _shared["worker"] = True
+
+
+def in_worker() -> bool:
+    """True in a process `each` started: what it keeps is thrown away with it."""
+    return _shared.get("worker", False)
 
 
 def _outcome(outcome: dict) -> tuple:
@@ -126,4 +157,6 @@ def _portable(error: Exception) -> Exception:
         pickle.loads(pickle.dumps(error))
         return error
     except Exception:
+        from mkdocs.exceptions import PluginError
+
         return PluginError(f"{type(error).__name__}: {error}")

@@ -39,7 +39,7 @@ from mkdocs.utils import CountHandler, clean_directory
 
 from .forkmap import each as _each
 from .forkmap import replay as _replay
-from .forkmap import workers
+from .forkmap import in_worker, workers
 from .page_cache import PageCache
 from .third_parties import page_resources
 
@@ -94,7 +94,10 @@ def build(config) -> None:
 
         def populate(page: Page) -> dict:
             mkdocs_build._populate_page(page, config, files)
-            return _populated(page)
+            state = _populated(page)
+            if in_worker():  # the parent keeps the page; this copy need not hold it twice
+                page.content = page.toc = None
+            return state
 
         populated = _each(todo, populate, workers)
         made: dict[int, dict] = {}  # page index -> its cache entry, for pages rendered now
@@ -108,6 +111,7 @@ def build(config) -> None:
                 _replay(hit[0]["populate"]["logs"])
                 _set_populated(page, _unjson_state(hit[0]["populate"]["state"]), files)
 
+        populated.close()  # every page is in: shut the pool down now, not when collected
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(inclusion=included)
         for template in config.theme.static_templates:
@@ -124,6 +128,8 @@ def build(config) -> None:
             before = len(search.entries) if search is not None else 0
             mkdocs_build._build_page(page, config, doc_files, nav, env)
             out = {"search": search.entries[before:] if search is not None else []}
+            if search is not None and in_worker():
+                del search.entries[before:]  # sent to the parent, which writes the index
             if cache is not None and os.path.isfile(page.file.abs_dest_path):
                 with open(page.file.abs_dest_path, "rb") as handle:
                     data = handle.read()
@@ -158,6 +164,7 @@ def build(config) -> None:
         if flywheel is not None:
             flywheel.known_resources = known
 
+        rendered.close()
         for file in doc_files:
             assert file.page is not None
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .cache import Cache, encode
 from .errors import FlywheelError
+from .forkmap import die_with_parent
 from .load import _HANDLER, parse_yaml, read_text, relative
 
 MIN_FILES = 400  # below this, starting processes costs more than it saves
@@ -74,7 +75,7 @@ def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) 
     if len(jobs) - _cached_share(cache, jobs) < MIN_FILES:
         return 0
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         for results in pool.map(_job, jobs, chunksize=64):
             for key, data in results:
                 cache.fill_encoded(key, data)
@@ -142,7 +143,7 @@ def prefetch_scans(project, reviewers: frozenset[str]) -> int:
     _PROJECT = project
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             for results in pool.map(_scan_job, jobs, chunksize=16):
                 for key, data in results:
                     cache.fill_encoded(key, data)

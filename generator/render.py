@@ -726,7 +726,8 @@ def render_site(
         return renderer.guide(entry, cluster) if kind == "guide" else renderer.story(entry)
 
     count = workers(len(jobs), MIN_PARALLEL_PAGES) if parallel else 1
-    rendered = {id(job[1]): page for job, (page, _logs) in zip(jobs, each(jobs, render, count))}
+    done = list(each(jobs, render, count))  # whole: a generator left suspended keeps its pool
+    rendered = {id(job[1]): page for job, (page, _logs) in zip(jobs, done)}
     pages = [renderer.home()]
     nav: list[Any] = [{"Home": "index.md"}]
     for line_slug in site.lines:

@@ -140,3 +140,23 @@ def test_an_index_this_machine_did_not_sign_is_ignored_whole(corpus, tmp_path, m
         (cache / "pages.json").write_bytes(hmac.new(key, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload)
         monkeypatch.undo()
     assert site_of(corpus) == fresh
+
+
+def test_a_site_with_a_plugin_flywheel_does_not_know_is_built_on_one_core_without_the_cache(tmp_path):
+    """A hook keeps state across pages (here, a running count printed into each page): pages
+    rendered in separate processes, or reused from a cache, would not show the same count."""
+    root = copy_sample(tmp_path)
+    (root / "counter.py").write_text(
+        "seen = 0\n"
+        "def on_post_page(output, page, config):\n"
+        "    global seen\n"
+        "    seen += 1\n"
+        "    return output.replace('</body>', f'<!-- page {seen} --></body>')\n"
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "\nhooks:\n  - counter.py\n")
+    site_of(root)
+    counts = sorted(int(text.split("<!-- page ")[1].split(" ")[0])
+                    for name, text in site_texts(root / "site").items() if name.endswith(".html") and "<!-- page " in text)
+    assert counts == list(range(1, len(counts) + 1)) and len(counts) > 20
+    assert not (root / ".flywheel-cache/pages.json").exists()

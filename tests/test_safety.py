@@ -158,6 +158,14 @@ def test_revocation_and_expiry_remove_every_trace(tmp_path, how):
     assert not (root / "site/stories/finding-answers").exists()
 
 
+def _cmdline(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def test_killed_build_leaves_previous_site_complete(tmp_path):
     root = copy_sample(tmp_path)
     assert main(["build", "--root", str(root), "--as-of", AS_OF.isoformat()]) == 0
@@ -176,6 +184,11 @@ def test_killed_build_leaves_previous_site_complete(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert tree_digest(root / "site") == before
+    # Its worker processes end with it: none waits forever on a queue holding the build's memory.
+    deadline = time.monotonic() + 10
+    while survivors := [p for p in os.listdir("/proc") if p.isdigit() and _cmdline(p).count(str(root)) and int(p) != os.getpid()]:
+        assert time.monotonic() < deadline, f"worker processes outlived the killed build: {survivors}"
+        time.sleep(0.1)
     assert main(["build", "--root", str(root), "--as-of", AS_OF.isoformat()]) == 0  # and the next build cleans up
     assert not list(root.glob(".site.*"))
 
