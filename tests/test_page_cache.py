@@ -160,3 +160,13 @@ def test_a_site_with_a_plugin_flywheel_does_not_know_is_built_on_one_core_withou
                     for name, text in site_texts(root / "site").items() if name.endswith(".html") and "<!-- page " in text)
     assert counts == list(range(1, len(counts) + 1)) and len(counts) > 20
     assert not (root / ".flywheel-cache/pages.json").exists()
+
+
+def test_on_one_core_too_cold_warm_and_no_cache_builds_give_the_same_site(corpus, monkeypatch):
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "1")
+    fresh = site_of(corpus, "--no-cache")
+    assert site_of(corpus) == fresh
+    guide = sorted((corpus / "content/guides").rglob("guide-1.md"))[0]
+    guide.write_text(guide.read_text() + "\nOne more sentence on one core.\n")
+    warm = site_of(corpus)
+    assert site_of(corpus, "--no-cache") == warm
