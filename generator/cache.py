@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, Severity
+from .errors import FlywheelError, Problem, Severity
 
 CACHE_DIR = ".flywheel-cache"
 _CODE_FILES = (
@@ -177,6 +177,11 @@ class Cache:
         if not enabled or os.environ.get("FLYWHEEL_NO_CACHE"):
             return cls(None)
         folder = Path(os.environ.get("FLYWHEEL_CACHE_DIR") or Path(root) / CACHE_DIR)
+        from .paths import cache_folder_refused  # paths reads mkdocs.yml; most runs never need it
+
+        if (why := cache_folder_refused(folder, root)) is not None:
+            raise FlywheelError(why + " (FLYWHEEL_CACHE_DIR, or .flywheel-cache as a link): the cache holds "
+                                "withheld stories and must never be published")
         return cls(folder, root)
 
     @staticmethod

@@ -149,7 +149,12 @@ class PageCache:
             )
         except Uncacheable:
             return None
-        return cls(Path(root) / CACHE_DIR, key, hashlib.sha256(salt.encode()).hexdigest())
+        from .paths import cache_folder_refused
+
+        folder = Path(root) / CACHE_DIR
+        if cache_folder_refused(folder, root) or cache_folder_refused(folder / BLOBS, root):
+            return None  # the check has already refused it with a message; never write there
+        return cls(folder, key, hashlib.sha256(salt.encode()).hexdigest())
 
     def key(self, page) -> str:
         digest = hashlib.sha256(self.salt.encode())

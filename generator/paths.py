@@ -90,6 +90,25 @@ def refuse_published(out: Path, root: Path, what: str) -> Path:
     return target
 
 
+def cache_folder_refused(folder: Path, root: Path) -> str | None:
+    """Why Flywheel must not keep its cache in `folder`, or None. The check's cache holds every
+    story's text, withheld ones included: inside `site_dir` or `docs_dir` (a symlinked
+    `.flywheel-cache`, a FLYWHEEL_CACHE_DIR set carelessly) it would be published. An unreadable
+    mkdocs.yml is judged with MkDocs' default folders."""
+    try:
+        refuse_published(folder, root, "cache")
+    except FlywheelError as exc:
+        if "cannot be read" not in str(exc) and "is not a mapping" not in str(exc):
+            return str(exc)
+        project = Path(root).resolve()
+        target = Path(folder).resolve()
+        for name in (*CONTENT_FOLDERS, "site", "docs"):
+            inner = (project / name).resolve()
+            if target == inner or target.is_relative_to(inner) or inner.is_relative_to(target):
+                return f"refusing to write the cache into {folder}: it would land in {name}"
+    return None
+
+
 GENERATED_FOLDERS = (".git", ".flywheel-cache", "proofs", "report")
 
 

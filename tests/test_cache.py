@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 
-from helpers import copy_base
+import pytest
+
+from helpers import copy_base, copy_sample
 
 from generator.cli import main
 from generator.prefetch import MIN_FILES
@@ -132,3 +134,23 @@ def test_a_signing_key_inside_the_project_is_never_used(tmp_path, capsys, monkey
     check_json(root, capsys)
     assert not (root / "ci-cache/flywheel/cache-key").exists()
     assert not list((root / ".flywheel-cache").glob("check-*.json"))
+
+
+@pytest.mark.parametrize("how", ["environment", "link"])
+def test_the_cache_is_never_written_where_it_would_be_published(tmp_path, monkeypatch, capsys, how):
+    """The cache holds withheld stories' text. A CI setting FLYWHEEL_CACHE_DIR inside docs_dir,
+    or a pull request committing .flywheel-cache as a link into site/, must not publish it."""
+    from generator.cli import main
+
+    root = copy_sample(tmp_path)
+    if how == "environment":
+        monkeypatch.setenv("FLYWHEEL_CACHE_DIR", str(root / "theme/pages/cache"))
+        command = ["build", "--root", str(root), "--as-of", "2026-11-22"]
+    else:
+        (root / "site").mkdir()
+        (root / ".flywheel-cache").symlink_to("site/cache")
+        command = ["check", "--root", str(root), "--as-of", "2026-11-22"]
+    assert main(command) != 0
+    assert "must never be published" in capsys.readouterr().err
+    published = [p for folder in ("theme/pages", "site") for p in (root / folder).rglob("*") if "cache" in p.name]
+    assert published == [] or all(p.is_dir() and not any(p.iterdir()) for p in published)
