@@ -90,6 +90,35 @@ def _machine_key(root: Path | None = None) -> bytes | None:
         return None
 
 
+def read_signed(path: Path, key: bytes, max_bytes: int = _MAX_BYTES) -> Any:
+    """The JSON data in a file `write_signed` made with `key`, or None: missing, too large,
+    unreadable, or not signed with this key (another user's, or edited since)."""
+    try:
+        if not path.is_file() or path.stat().st_size > max_bytes:
+            return None
+        mac, _, payload = path.read_bytes().partition(b"\n")
+        expected = hmac.new(key, payload, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(mac.decode("ascii", "replace"), expected):
+            return None
+        return json.loads(payload)
+    except (OSError, ValueError):
+        return None
+
+
+def write_signed(path: Path, key: bytes, data: Any) -> None:
+    """Write `data` as JSON signed with `key`, atomically, in a cache folder git ignores.
+    Raises OSError (callers run without a cache then)."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    gitignore = path.parent / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("*\n", encoding="utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(hmac.new(key, payload, hashlib.sha256).hexdigest().encode("ascii") + b"\n" + payload)
+    os.replace(tmp, path)
+
+
 def _plain(value: Any) -> bool:
     """True when JSON gives `value` back exactly: str keys, no tuples, sets, bytes or NaN."""
     if value is None or isinstance(value, (str, bool, int)):
@@ -154,23 +183,10 @@ class Cache:
         if self.path is not None:
             self.entries = self._load()
 
-    def _mac(self, payload: bytes) -> str:
-        assert self.key_bytes is not None
-        return hmac.new(self.key_bytes, payload, hashlib.sha256).hexdigest()
-
     def _load(self) -> dict[str, Any]:
-        assert self.path is not None
-        try:
-            if not self.path.is_file() or self.path.stat().st_size > _MAX_BYTES:
-                return {}
-            raw = self.path.read_bytes()
-            mac, _, payload = raw.partition(b"\n")
-            if not hmac.compare_digest(mac.decode("ascii", "replace"), self._mac(payload)):
-                return {}  # not written by this user on this machine, or changed since
-            entries = json.loads(payload)
-            return entries if isinstance(entries, dict) else {}
-        except (OSError, ValueError):
-            return {}
+        assert self.path is not None and self.key_bytes is not None
+        entries = read_signed(self.path, self.key_bytes)
+        return entries if isinstance(entries, dict) else {}
 
     @classmethod
     def for_project(cls, root: Path, enabled: bool = True) -> Cache:
@@ -236,19 +252,12 @@ class Cache:
         if self.path is None or not self.dirty and len(self.used) == len(self.entries):
             return
         kept = {key: self.entries[key] for key in sorted(self.used) if key in self.entries}
-        payload = json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        assert self.key_bytes is not None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.path.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
             for stale in [*self.path.parent.glob("check-*.json"), *self.path.parent.glob("check-*.pickle")]:
                 if stale != self.path:
                     stale.unlink(missing_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(self._mac(payload).encode("ascii") + b"\n" + payload)
-            os.replace(tmp, self.path)
+            write_signed(self.path, self.key_bytes, kept)
         except OSError:
             pass  # a read-only checkout still checks, just without a cache
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
 import os
 import sysconfig
@@ -38,7 +37,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_DIR, _machine_key, _plain
+from .cache import CACHE_DIR, _machine_key, _plain, read_signed, write_signed
 
 INDEX = "pages.json"
 BLOBS = "pages"
@@ -165,22 +164,10 @@ class PageCache:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _mac(self, payload: bytes) -> str:
-        return hmac.new(self._key, payload, hashlib.sha256).hexdigest()
-
     def _load(self) -> None:
-        path = self.folder / INDEX
-        try:
-            if not path.is_file() or path.stat().st_size > _MAX_INDEX_BYTES:
-                return
-            mac, _, payload = path.read_bytes().partition(b"\n")
-            if not hmac.compare_digest(mac.decode("ascii", "replace"), self._mac(payload)):
-                return  # not written by this user on this machine, or changed since
-            data = json.loads(payload)
-            if isinstance(data, dict) and isinstance(data.get("pages"), dict):
-                self.entries = data["pages"]
-        except (OSError, ValueError):
-            return
+        data = read_signed(self.folder / INDEX, self._key, _MAX_INDEX_BYTES)
+        if isinstance(data, dict) and isinstance(data.get("pages"), dict):
+            self.entries = data["pages"]
 
     def get(self, key: str) -> tuple[dict, bytes] | None:
         """The stored entry and page bytes for `key`, if both are there and the bytes are the
@@ -244,16 +231,8 @@ class PageCache:
     def save(self) -> None:
         """Write the index of the pages this build used, and delete stored pages it no
         longer names (only files this cache made: `<sha>.html` in its own folder)."""
-        payload = json.dumps({"pages": self.used}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            gitignore = self.folder / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(self._mac(payload).encode("ascii") + b"\n" + payload)
-            os.replace(tmp, self.folder / INDEX)
+            write_signed(self.folder / INDEX, self._key, {"pages": self.used})
             kept = {entry["sha"] for entry in self.used.values()}
             for blob in self.blobs.glob("*.html"):
                 if blob.stem not in kept and len(blob.stem) == 64:
