@@ -17,13 +17,12 @@ import gc
 import logging
 import multiprocessing
 import os
-import signal
 import pickle
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
-
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CHUNKS_PER_WORKER = 8  # small enough to even out slow items, large enough to be cheap to send

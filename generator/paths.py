@@ -76,18 +76,10 @@ def protected_folders(root: Path) -> dict[str, Path]:
 def refuse_published(out: Path, root: Path, what: str) -> Path:
     """`out`, resolved, unless it lies inside (or contains) a protected folder or the project
     itself; then FlywheelError saying where it may go instead."""
-    target = Path(out).resolve()
-    project = Path(root).resolve()
-    if target == project or project.is_relative_to(target):
-        raise FlywheelError(f"refusing to write the {what} into {out}: that is the project itself or a folder above it")
-    for name, folder in protected_folders(root).items():
-        if target == folder or target.is_relative_to(folder) or folder.is_relative_to(target):
-            shown = os.path.relpath(folder, project) if folder.is_relative_to(project) else str(folder)
-            raise FlywheelError(
-                f"refusing to write the {what} into {out}: it would land in {shown} ({name}), "
-                "where it would be published or read as content; choose a folder outside them"
-            )
-    return target
+    why = _refusal(out, root, what, protected_folders(root))
+    if why is not None:
+        raise FlywheelError(why)
+    return Path(out).resolve()
 
 
 def cache_folder_refused(folder: Path, root: Path) -> str | None:
@@ -96,16 +88,24 @@ def cache_folder_refused(folder: Path, root: Path) -> str | None:
     `.flywheel-cache`, a FLYWHEEL_CACHE_DIR set carelessly) it would be published. An unreadable
     mkdocs.yml is judged with MkDocs' default folders."""
     try:
-        refuse_published(folder, root, "cache")
-    except FlywheelError as exc:
-        if "cannot be read" not in str(exc) and "is not a mapping" not in str(exc):
-            return str(exc)
-        project = Path(root).resolve()
-        target = Path(folder).resolve()
-        for name in (*CONTENT_FOLDERS, "site", "docs"):
-            inner = (project / name).resolve()
-            if target == inner or target.is_relative_to(inner) or inner.is_relative_to(target):
-                return f"refusing to write the cache into {folder}: it would land in {name}"
+        folders = protected_folders(root)
+    except FlywheelError:
+        folders = {name: (Path(root) / name).resolve() for name in (*CONTENT_FOLDERS, "site", "docs")}
+    return _refusal(folder, root, "cache", folders)
+
+
+def _refusal(out: Path, root: Path, what: str, folders: dict[str, Path]) -> str | None:
+    target = Path(out).resolve()
+    project = Path(root).resolve()
+    if target == project or project.is_relative_to(target):
+        return f"refusing to write the {what} into {out}: that is the project itself or a folder above it"
+    for name, folder in folders.items():
+        if target == folder or target.is_relative_to(folder) or folder.is_relative_to(target):
+            shown = os.path.relpath(folder, project) if folder.is_relative_to(project) else str(folder)
+            return (
+                f"refusing to write the {what} into {out}: it would land in {shown} ({name}), "
+                "where it would be published or read as content; choose a folder outside them"
+            )
     return None
 
 

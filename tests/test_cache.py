@@ -136,7 +136,7 @@ def test_a_signing_key_inside_the_project_is_never_used(tmp_path, capsys, monkey
     assert not list((root / ".flywheel-cache").glob("check-*.json"))
 
 
-@pytest.mark.parametrize("how", ["environment", "link"])
+@pytest.mark.parametrize("how", ["environment", "link", "unreadable mkdocs.yml"])
 def test_the_cache_is_never_written_where_it_would_be_published(tmp_path, monkeypatch, capsys, how):
     """The cache holds withheld stories' text. A CI setting FLYWHEEL_CACHE_DIR inside docs_dir,
     or a pull request committing .flywheel-cache as a link into site/, must not publish it."""
@@ -146,9 +146,13 @@ def test_the_cache_is_never_written_where_it_would_be_published(tmp_path, monkey
     if how == "environment":
         monkeypatch.setenv("FLYWHEEL_CACHE_DIR", str(root / "theme/pages/cache"))
         command = ["build", "--root", str(root), "--as-of", "2026-11-22"]
-    else:
+    elif how == "link":
         (root / "site").mkdir()
         (root / ".flywheel-cache").symlink_to("site/cache")
+        command = ["check", "--root", str(root), "--as-of", "2026-11-22"]
+    else:  # the check does not need mkdocs.yml; MkDocs' default site/ is still refused
+        (root / "mkdocs.yml").write_text("site_name: [unclosed\n")
+        monkeypatch.setenv("FLYWHEEL_CACHE_DIR", str(root / "site/cache"))
         command = ["check", "--root", str(root), "--as-of", "2026-11-22"]
     assert main(command) != 0
     assert "must never be published" in capsys.readouterr().err
