@@ -5,7 +5,8 @@ process, repeated, reporting the median wall time and the peak memory (max RSS) 
 Ratios against the baselines are what matter: these machines are shared and noisy.
 
 Measured per size:
-- `flywheel check`, cold (no cache) and warm (cache filled by the previous run);
+- `flywheel check`, cold (no cache) and warm (the previous run left its cache and, nothing
+  having changed since, its snapshot: generator/snapshot.py);
 - `flywheel build`, the full gated site, from scratch (`site/` and `.flywheel-cache/` removed
   before every run);
 - the renderer's floor: the same pages as plain Markdown, built by mkdocs-material with a

@@ -22,6 +22,7 @@ class CheckResult(HasProblems):
     project: Project
     gate: Gate
     grades: dict[str, float] = field(default_factory=dict)  # reading grade by slug
+    today: dt.date | None = None  # the date the consent gate took for today
 
     @property
     def problems(self) -> list[Problem]:
@@ -69,4 +70,4 @@ def run_check(
 
     gate.problems += campaign_problems(project, gate)
     cache.save()
-    return CheckResult(project, gate, grades)
+    return CheckResult(project, gate, grades, today)

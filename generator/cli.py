@@ -10,12 +10,25 @@ import sys
 import time
 from pathlib import Path
 
-from . import consent as consent_cmds
-from .check import run_check
 from .errors import FlywheelError, Problem, Severity
 from .output import FORMATS, emit
 from .readability import DEFAULT_GRADE_MAX
-from .schema import IDENTIFIERS, SCOPES, SIGNERS
+from .terms import DEFAULT_PURPOSE, IDENTIFIERS, SCOPES, SIGNERS
+
+# The commands load what they use: a warm `flywheel check` prints its snapshot without the
+# validator, the gate or pydantic (snapshot.py).
+
+
+def run_check(*args, **kwargs):
+    from .check import run_check as check
+
+    return check(*args, **kwargs)
+
+
+def _consent():
+    from . import consent
+
+    return consent
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -35,9 +48,38 @@ def _add_common(parser: argparse.ArgumentParser, gated: bool = True) -> None:
                             help=f"warn above this reading grade (default {DEFAULT_GRADE_MAX:g}; 0 turns it off)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that can add some of its options only when its command is used."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on_use: list = []  # callables that add options, run once before parsing or help
+
+    def _used(self) -> None:
+        while self.on_use:
+            self.on_use.pop(0)(self)
+
+    def parse_known_args(self, *args, **kwargs):
+        self._used()
+        return super().parse_known_args(*args, **kwargs)
+
+    def format_help(self) -> str:
+        self._used()
+        return super().format_help()
+
+
+def _practice_options(init: argparse.ArgumentParser) -> None:
+    """`flywheel init`'s practice.yml options, derived from the schema (which loads pydantic,
+    so only when `init` runs)."""
+    from .init import practice_questions
+
+    for question in practice_questions():
+        init.add_argument(question.option, dest=question.dest, metavar="TEXT", help=f"practice.yml {question.key}: {question.description}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="flywheel", description="Content engine for healthcare practices.")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="validate everything and apply the consent gate")
     _add_common(check)
@@ -100,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the date the authorization expires, as on the form")
     record.add_argument("--form-ref", required=True, help="where the signed form is kept, e.g. esign/8841")
     record.add_argument("--signed-by", choices=SIGNERS, default="patient", help="who signed (default: patient)")
-    record.add_argument("--purpose", default=consent_cmds.DEFAULT_PURPOSE, help="the purpose, as on the form")
+    record.add_argument("--purpose", default=DEFAULT_PURPOSE, help="the purpose, as on the form")
     record.add_argument("--scope", nargs="+", choices=SCOPES, default=["website"],
                         help="channels the form covers (default: website)")
     record.add_argument("--identifiers", nargs="*", choices=IDENTIFIERS, default=[],
@@ -136,10 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="create a new practice's project, with no sample content (prompts in a terminal)")
     init.add_argument("directory", type=Path, metavar="DIR", help="the new project's folder (absent or empty)")
-    from .init import practice_questions
-
-    for question in practice_questions():
-        init.add_argument(question.option, dest=question.dest, metavar="TEXT", help=f"practice.yml {question.key}: {question.description}")
+    init.on_use.append(_practice_options)
     init.add_argument("--site-url", default="", metavar="URL", help="the site's public address, e.g. https://www.example.org/")
     init.add_argument("--flywheel-source", metavar="URL",
                       help="where CI installs Flywheel from, e.g. git+https://github.com/your-org/flywheel@v0.1.0")
@@ -164,7 +203,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args) -> int:
+    snapshot = None
+    if not args.no_cache:
+        from .snapshot import Snapshot
+
+        snapshot = Snapshot.open(args.root, args.as_of, args.reading_grade_max)
+        if snapshot is not None and (replayed := snapshot.replay()) is not None:
+            emit(replayed, args.format)
+            return EXIT_OK if replayed.ok else EXIT_ERRORS
     result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
+    if snapshot is not None:
+        snapshot.store(result)
     emit(result, args.format)
     return EXIT_OK if result.ok else EXIT_ERRORS
 
@@ -301,17 +350,17 @@ def cmd_proof(args) -> int:
     from .proof import write_proof
 
     result = run_check(args.root)
-    (story,) = consent_cmds.find_stories(result.project, [args.story])
+    (story,) = _consent().find_stories(result.project, [args.story])
     path = write_proof(result.project, story, _site_name(args.root), args.out)
-    print(f"wrote {path} ({consent_cmds.story_fingerprint(story, result.project)})")
+    print(f"wrote {path} ({_consent().story_fingerprint(story, result.project)})")
     return EXIT_OK
 
 
 def cmd_fingerprint(args) -> int:
     result = run_check(args.root)
-    found, problems = consent_cmds.resolve_stories(result.project, args.stories)
+    found, problems = _consent().resolve_stories(result.project, args.stories)
     for story in found:  # the good ones are printed even when others are not stories
-        print(f"{consent_cmds.story_fingerprint(story, result.project)}  {story.id}")
+        print(f"{_consent().story_fingerprint(story, result.project)}  {story.id}")
     for p in problems:
         print(p.format(), file=sys.stderr)
     return EXIT_ERRORS if problems else EXIT_OK
@@ -319,8 +368,8 @@ def cmd_fingerprint(args) -> int:
 
 def cmd_record(args) -> int:
     result = run_check(args.root)
-    (story,) = consent_cmds.find_stories(result.project, [args.story])
-    path = consent_cmds.write_record(
+    (story,) = _consent().find_stories(result.project, [args.story])
+    path = _consent().write_record(
         result.project,
         story,
         record_id=args.record_id,
@@ -343,7 +392,7 @@ def cmd_record(args) -> int:
 
 def cmd_status(args) -> int:
     result = run_check(args.root, args.as_of)
-    rows = consent_cmds.status_rows(result)
+    rows = _consent().status_rows(result)
     if args.format == "json":
         print(json.dumps({"as_of": result.gate.as_of.isoformat(), "stories": rows}, indent=2))
         return EXIT_OK

@@ -15,11 +15,11 @@ import yaml
 from .check import CheckResult
 from .errors import FlywheelError, Problem, did_you_mean, problem
 from .shown import story_fingerprint
+from .terms import DEFAULT_PURPOSE
 from .project import Entry, Project
 from .schema import RECORD_ID_PATTERN, Story
 from .validate import CONSENT_DIR, STORIES_DIR
 
-DEFAULT_PURPOSE = "Publication on the practice website to help other patients."
 
 
 def story_slug(project: Project, name: str) -> str | Problem:

@@ -10,8 +10,8 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
+from .decisions import Decision, Gate
 from .errors import Problem, problem
 from .identifiers import SCANNER_VERSION, scan_story
 from .project import Entry, Project
@@ -20,65 +20,6 @@ from .shown import body_html, legacy_fingerprint, plain_shown, story_fingerprint
 
 EXPIRY_WARNING_DAYS = 30
 ANONYMOUS_CREDIT = "a patient champion"
-
-# rule -> the contract's wording, listed in the docs and in `--format json`.
-RULES: dict[str, str] = {
-    "draft": "drafts are never published",
-    "placeholder": "a scaffold's TODO placeholder is still in it",
-    "consent-missing": "rule 1: the story names no consent record",
-    "consent-not-found": "rule 1: the named consent record does not exist",
-    "consent-other-story": "rule 1: the consent record covers a different story",
-    "consent-invalid": "rule 1: the consent record has errors",
-    "consent-not-yet-signed": "rule 2: signed after the build date",
-    "consent-expired": "rule 3: expired on or before the build date",
-    "consent-revoked": "rule 4: revoked on or before the build date",
-    "consent-scope": "rule 5: the scope does not include the website",
-    "consent-fingerprint": "rule 6: the story text changed since the patient approved it",
-    "name-exceeds-consent": "the champion's display name reveals more than the consent allows",
-    "source-errors": "the story's own file has errors",
-    "identifier-found": "the story text contains an identifier the consent does not accept",
-}
-
-@dataclass(frozen=True)
-class Decision:
-    """The gate's answer for one piece: published or withheld, and why."""
-
-    slug: str
-    kind: str  # "guide" or "story"
-    path: str
-    published: bool
-    reasons: tuple[tuple[str, str], ...] = ()  # (rule, plain-words reason)
-    consent: str | None = None
-    expires_on: dt.date | None = None
-    credit: str | None = None  # the champion credit the consent allows
-    show_photo: bool = False
-
-    @property
-    def rule(self) -> str | None:
-        return self.reasons[0][0] if self.reasons else None
-
-    @property
-    def reason(self) -> str:
-        return "; ".join(text for _, text in self.reasons)
-
-
-@dataclass
-class Gate:
-    as_of: dt.date
-    decisions: dict[str, Decision] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    def published(self, kind: str) -> list[str]:
-        return sorted(s for s, d in self.decisions.items() if d.kind == kind and d.published)
-
-    @property
-    def withheld(self) -> list[Decision]:
-        return sorted((d for d in self.decisions.values() if not d.published), key=lambda d: (d.kind, d.slug))
-
-    def is_published(self, slug: str) -> bool:
-        decision = self.decisions.get(slug)
-        return decision is not None and decision.published
-
 
 def _consent_reasons(
     story: Entry[Story], project: Project, as_of: dt.date, today: dt.date, broken: set[str]

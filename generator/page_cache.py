@@ -33,11 +33,10 @@ import os
 import sysconfig
 import tempfile
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_DIR, _machine_key, _plain, read_signed, write_signed
+from .cache import CACHE_DIR, _machine_key, _plain, installed_code_version, read_signed, write_signed
 
 INDEX = "pages.json"
 BLOBS = "pages"
@@ -70,21 +69,9 @@ def canonical(value: Any) -> Any:
     raise Uncacheable(type(value).__name__)
 
 
-def _code_version() -> str:
-    """Flywheel's own files, and the name and version of every installed distribution."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
-    digest.update("\n".join(versions).encode())
-    return digest.hexdigest()
-
-
 def _theme_digest(theme) -> str:
     """Every file of the theme's folders, but those of installed packages (mkdocs-material's
-    14,000 files), whose name and version `_code_version` already holds."""
+    14,000 files), whose name and version `installed_code_version` already holds."""
     installed = {Path(sysconfig.get_paths()[kind]).resolve() for kind in ("purelib", "platlib")}
     digest = hashlib.sha256()
     for folder in theme.dirs:
@@ -127,7 +114,7 @@ class PageCache:
             settings = {k: canonical(v) for k, v in config.items() if k not in _UNSHOWN_CONFIG}
             salt = json.dumps(
                 {
-                    "code": _code_version(),
+                    "code": installed_code_version(),
                     "config": settings,
                     "plugins": {name: canonical(dict(p.config)) for name, p in config.plugins.items()},
                     "theme": [canonical({k: str(v) if k == "locale" else v for k, v in config.theme.items()}),

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .errors import CATALOG
-from .gate import RULES
+from .decisions import RULES
 from .schema import (
     Campaign,
     CareStep,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .gate import RULES
+from .decisions import RULES
 from .render import template_environment
 
 DEFAULT_SITE_NAME = "our practice"

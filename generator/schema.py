@@ -14,12 +14,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+
 STAGES = ("learn", "decide", "prepare", "recover")
 STORY_STAGE = "share"
 NEXT_STEPS = ("intake", "scheduling", "triage")
-SCOPES = ("website", "social", "email", "print")
-IDENTIFIERS = ("first_name", "full_name", "photo", "age", "town")
-SIGNERS = ("patient", "representative")
 SUMMARY_MAX = 160
 # Contract v2 ids. `\Z`, not `$`: `$` also matches before a final newline, so a file name
 # ending in a newline would pass. Use with `.match` (anchored at the start) or `.fullmatch`.

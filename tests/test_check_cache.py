@@ -59,10 +59,16 @@ def after_change(root: Path, capsys, change, as_of: str = AS_OF) -> tuple[str, s
     return before, uncached
 
 
-@pytest.fixture(params=["serial", "pooled"])
+@pytest.fixture(params=["serial", "pooled", "snapshot"])
 def mode(request, monkeypatch):
     """Serial: the small projects below stay under the pools' thresholds. Pooled: the
-    thresholds are lowered so the prefetch and scan pools fill the cold cache."""
+    thresholds are lowered so the prefetch and scan pools fill the cold cache. Snapshot: the
+    warm check's snapshot (generator/snapshot.py) is made even of files copied moments ago,
+    so every warm check below is answered from it unless it notices the change."""
+    if request.param == "snapshot":
+        from generator import snapshot
+
+        monkeypatch.setattr(snapshot, "RACY_NS", 0)
     if request.param == "pooled":
         monkeypatch.setattr(prefetch, "MIN_FILES", 1)
         monkeypatch.setattr(prefetch, "MIN_SCANS", 1)

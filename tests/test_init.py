@@ -83,9 +83,12 @@ def test_init_without_a_terminal_names_every_missing_option(tmp_path, capsys):
 
 def test_init_options_are_derived_from_the_practice_model():
     init = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices["init"]
+    assert "--emergency-phone" in init.format_help()  # added on first use: they load pydantic
     options = {o for a in init._actions for o in a.option_strings}
     for question in practice_questions():
         assert question.option in options
+        parsed = build_parser().parse_args(["init", "oak", question.option, "x"])
+        assert getattr(parsed, question.dest) == "x"
     assert {"--emergency-phone", "--emergency-text", "--next-step-label", "--next-step-url"} <= options
 
 

@@ -1,0 +1,339 @@
+"""The warm check's snapshot (generator/snapshot.py): the same bytes and exit code as a fresh
+check, and a fresh check whenever anything it read may have changed.
+
+Projects copied by a test are seconds old, and a snapshot is not made of inputs changed in the
+three seconds before a check began, so most tests here set that margin to zero; the margin has
+its own test. The attacks of tests/test_check_cache.py also run against the snapshot
+(its `snapshot` mode).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import copy_base, copy_sample
+
+from generator import snapshot
+from generator.cli import main
+
+AS_OF = "2026-11-22"
+STORY = "content/stories/cardiology/walking-again.md"
+
+
+@pytest.fixture
+def no_margin(monkeypatch):
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)
+
+
+@pytest.fixture
+def fresh_runs(monkeypatch) -> list[int]:
+    """Counts the checks that really ran (a replay runs none)."""
+    from generator import check as check_module
+
+    runs: list[int] = []
+    real = check_module.run_check
+    monkeypatch.setattr(check_module, "run_check", lambda *a, **k: runs.append(1) or real(*a, **k))
+    return runs
+
+
+def check(root: Path, capsys, *extra: str, fmt: str = "json") -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["check", "--root", str(root), "--format", fmt, "--as-of", AS_OF, *extra])
+    return code, capsys.readouterr().out
+
+
+def snapshots(root: Path) -> list[Path]:
+    return sorted((root / ".flywheel-cache").glob("snapshot-*.json"))
+
+
+def withheld(output: str) -> dict[str, list[str]]:
+    return {d["slug"]: [r["rule"] for r in d["reasons"]] for d in json.loads(output)["withheld"]}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_a_replayed_report_is_the_fresh_report_byte_for_byte(tmp_path, capsys, no_margin, fresh_runs, fmt):
+    root = copy_sample(tmp_path)
+    uncached = check(root, capsys, "--no-cache", fmt=fmt)
+    assert not snapshots(root), "--no-cache wrote a snapshot"
+    first = check(root, capsys, fmt=fmt)
+    assert len(snapshots(root)) == 1
+    runs = len(fresh_runs)
+    replayed = check(root, capsys, fmt=fmt)
+    assert len(fresh_runs) == runs, "the second check ran again instead of replaying"
+    assert first == uncached == replayed
+
+
+def test_errors_and_their_exit_code_are_replayed(tmp_path, capsys, no_margin, fresh_runs):
+    root = copy_base(tmp_path)
+    guide = next((root / "content/guides").rglob("*.md"))
+    guide.write_text(guide.read_text().replace("title:", "titel:", 1))
+    code, fresh = check(root, capsys)
+    assert code == 1 and json.loads(fresh)["summary"]["errors"] > 0
+    runs = len(fresh_runs)
+    assert check(root, capsys) == (1, fresh)
+    assert len(fresh_runs) == runs
+
+
+def test_no_cache_neither_reads_nor_writes_it(tmp_path, capsys, no_margin, fresh_runs, monkeypatch):
+    root = copy_base(tmp_path)
+    check(root, capsys)
+    assert snapshots(root)
+    runs = len(fresh_runs)
+    check(root, capsys, "--no-cache")
+    monkeypatch.setenv("FLYWHEEL_NO_CACHE", "1")
+    check(root, capsys)
+    assert len(fresh_runs) == runs + 2
+
+
+def test_inputs_changed_just_before_the_check_make_no_snapshot(tmp_path, capsys):
+    """The racy-git margin: a file written moments ago may be rewritten within one tick of the
+    file system's clock, keeping every time the snapshot would compare."""
+    root = copy_base(tmp_path)
+    check(root, capsys)
+    assert not snapshots(root)
+
+
+def test_a_symbolic_link_among_the_inputs_makes_no_snapshot(tmp_path, capsys, no_margin):
+    root = copy_base(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "notes.txt").write_text("kept outside the project\n")
+    (root / "content/linked").symlink_to(elsewhere, target_is_directory=True)
+    check(root, capsys)
+    assert not snapshots(root)
+
+
+# Every change a stale report could hide behind. --------------------------------------------
+
+
+def _keep_times(path: Path, edit) -> None:
+    """Edit a file to the same size, then put its access and modification times back."""
+    st = path.stat()
+    edit(path)
+    assert path.stat().st_size == st.st_size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _record(root: Path) -> Path:
+    return root / "consent/C-2026-001.yml"  # walking-again's
+
+
+def _expire(root: Path) -> None:
+    text = _record(root).read_text()
+    assert "expires_on: 2028-10-02" in text
+    _keep_times(_record(root), lambda p: p.write_text(text.replace("expires_on: 2028-10-02", "expires_on: 2026-01-01")))
+
+
+def _revoke(root: Path) -> None:
+    record = _record(root)
+    record.write_text(record.read_text().replace("revoked_on: null", "revoked_on: 2026-11-01"))
+
+
+def _add_story(root: Path) -> None:
+    story = root / STORY
+    shutil.copyfile(story, story.with_name("a-new-story.md"))
+
+
+def _delete_consent(root: Path) -> None:
+    _record(root).unlink()
+
+
+def _swap_stories(root: Path) -> None:
+    """Two files exchanged by renames: each path keeps a size and times the snapshot saw."""
+    folder = root / "content/guides/cardiology"
+    one, two = sorted(folder.glob("*.md"))[:2]
+    one.rename(folder / "swap.tmp")
+    two.rename(one)
+    (folder / "swap.tmp").rename(two)
+
+
+def _touch_backwards(root: Path) -> None:
+    """A story edited, then every time put back as `touch -d` would."""
+    story = root / STORY
+    text = story.read_text()
+    assert "every morning" in text
+    _keep_times(story, lambda p: p.write_text(text.replace("every morning", "every Tom Lee")))
+
+
+def _edit_practice(root: Path) -> None:
+    practice = root / "practice.yml"
+    practice.write_text(practice.read_text() + "\n")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_expire, _revoke, _add_story, _delete_consent, _swap_stories, _touch_backwards, _edit_practice],
+    ids=lambda f: f.__name__.strip("_"),
+)
+def test_a_change_to_any_input_is_a_fresh_check(tmp_path, capsys, no_margin, fresh_runs, change):
+    root = copy_base(tmp_path)
+    check(root, capsys)
+    assert snapshots(root)
+    change(root)
+    runs = len(fresh_runs)
+    warm = check(root, capsys)
+    assert len(fresh_runs) == runs + 1, "a changed project was answered from the snapshot"
+    assert warm == check(root, capsys, "--no-cache")
+
+
+def test_an_expired_consent_edited_with_its_times_kept_is_withheld(tmp_path, capsys, no_margin):
+    root = copy_base(tmp_path)
+    assert "walking-again" not in withheld(check(root, capsys)[1])
+    _expire(root)
+    assert withheld(check(root, capsys)[1])["walking-again"] == ["consent-expired"]
+
+
+@pytest.mark.parametrize(
+    "extra", [("--as-of", "2030-01-01"), ("--reading-grade-max", "4")], ids=["as-of", "grade"]
+)
+def test_other_options_are_a_fresh_check(tmp_path, capsys, no_margin, fresh_runs, extra):
+    root = copy_base(tmp_path)
+    check(root, capsys)
+    runs = len(fresh_runs)
+    assert check(root, capsys, *extra) == check(root, capsys, "--no-cache", *extra)
+    assert len(fresh_runs) == runs + 2
+
+
+def test_a_new_day_is_a_fresh_check(tmp_path, capsys, no_margin, fresh_runs, monkeypatch):
+    """Without --as-of the gate decides for today: tomorrow, a consent may have expired."""
+    import datetime as dt
+
+    from generator import dates
+
+    root = copy_base(tmp_path)
+    capsys.readouterr()
+    main(["check", "--root", str(root), "--format", "json"])
+    assert snapshots(root)
+    real = dates.today_in
+    monkeypatch.setattr(dates, "today_in", lambda zone, now=None: real(zone, now) + dt.timedelta(days=1))
+    runs = len(fresh_runs)
+    main(["check", "--root", str(root), "--format", "json"])
+    assert len(fresh_runs) == runs + 1
+
+
+def test_other_code_or_settings_are_a_fresh_check(tmp_path, capsys, no_margin, fresh_runs, monkeypatch):
+    root = copy_base(tmp_path)
+    check(root, capsys)
+    runs = len(fresh_runs)
+    monkeypatch.setenv("FLYWHEEL_SOMETHING", "1")
+    check(root, capsys)
+    assert len(fresh_runs) == runs + 1
+    monkeypatch.setattr(snapshot, "installed_code_version", lambda: "another version")
+    check(root, capsys)
+    assert len(fresh_runs) == runs + 2
+
+
+def test_an_edit_made_while_the_check_reads_is_seen_by_the_next_check(tmp_path, capsys, no_margin, monkeypatch):
+    """The snapshot keeps the times taken before the check read anything: an edit during the
+    check leaves the snapshot describing files that no longer exist."""
+    from generator import check as check_module
+
+    root = copy_base(tmp_path)
+    real = check_module.run_check
+
+    def check_then_revoke(*args, **kwargs):
+        result = real(*args, **kwargs)
+        _revoke(root)
+        return result
+
+    monkeypatch.setattr(check_module, "run_check", check_then_revoke)
+    assert "walking-again" not in withheld(check(root, capsys)[1])
+    monkeypatch.setattr(check_module, "run_check", real)
+    assert withheld(check(root, capsys)[1])["walking-again"] == ["consent-revoked"]
+
+
+# A forged snapshot. -----------------------------------------------------------------------
+
+
+def _forge(path: Path, key: bytes | None = None) -> None:
+    """Publish every withheld story in the snapshot's report, re-signed with `key` if given."""
+    mac, _, payload = path.read_bytes().partition(b"\n")
+    data = json.loads(payload)
+    data["report"]["decisions"] = [[*d[:3], True, [], d[5]] for d in data["report"]["decisions"]]
+    body = json.dumps(data).encode()
+    if key is not None:
+        mac = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    path.write_bytes(mac + b"\n" + body)
+
+
+def _with_a_withheld_story(tmp_path) -> Path:
+    root = copy_base(tmp_path)
+    _revoke(root)
+    return root
+
+
+def test_an_edited_snapshot_is_ignored(tmp_path, capsys, no_margin):
+    root = _with_a_withheld_story(tmp_path)
+    honest = check(root, capsys)
+    assert "walking-again" in withheld(honest[1])
+    _forge(snapshots(root)[0])
+    assert check(root, capsys) == honest
+
+
+def test_a_snapshot_signed_with_another_key_is_ignored(tmp_path, capsys, no_margin, monkeypatch):
+    root = _with_a_withheld_story(tmp_path)
+    honest = check(root, capsys)
+    _forge(snapshots(root)[0], key=b"k" * 32)
+    assert check(root, capsys) == honest
+
+
+def test_a_build_never_reads_the_snapshot(tmp_path, capsys, no_margin):
+    """Even a snapshot signed with this machine's own key, claiming a withheld story is
+    published, cannot publish it: only `flywheel check` replays, and a build decides afresh."""
+    from helpers import site_settings
+
+    root = _with_a_withheld_story(tmp_path)
+    site_settings(root)
+    check(root, capsys)
+    key = (Path(os.environ["XDG_CACHE_HOME"]) / "flywheel/cache-key").read_bytes()
+    _forge(snapshots(root)[0], key=key)
+    assert "walking-again" not in withheld(check(root, capsys)[1]), "the forged snapshot was not replayed"
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    site = root / "site"
+    assert not list(site.rglob("walking-again*"))
+    assert not any("walking-again" in p.read_text(errors="replace") for p in site.rglob("*.html"))
+
+
+def test_a_snapshot_is_never_kept_where_it_would_be_published(tmp_path, capsys, no_margin, monkeypatch):
+    root = copy_base(tmp_path)
+    monkeypatch.setenv("FLYWHEEL_CACHE_DIR", str(root / "site" / "cache"))
+    assert check(root, capsys)[0] == 1
+    assert not (root / "site").exists()
+
+
+# The snapshot's inputs are everything a check reads. --------------------------------------
+
+
+def test_every_file_a_check_reads_is_an_input(tmp_path, capsys):
+    """An audit hook records every file a fresh check opens and every folder it lists; each
+    one under the project must lie inside one of snapshot.INPUTS, or an edit to it would not
+    be seen. (Files outside the project are Flywheel's and its libraries' code, which the
+    snapshot's code version covers, and the caches.)"""
+    from generator.check import run_check
+
+    root = copy_sample(tmp_path)
+    seen: set[str] = set()
+    recording = [True]
+
+    def hook(event, args):
+        if recording[0] and event in ("open", "os.listdir", "os.scandir") and args and isinstance(args[0], (str, bytes, os.PathLike)):
+            seen.add(os.path.abspath(os.fsdecode(args[0])))
+
+    sys.addaudithook(hook)
+    try:
+        run_check(root, use_cache=True)
+        run_check(root, use_cache=False)
+    finally:
+        recording[0] = False
+    project = str(root.resolve())
+    read = {os.path.relpath(p, project) for p in seen if p.startswith(project + os.sep)}
+    assert any(r.startswith("consent/") for r in read) and any(r.startswith("content/") for r in read)
+    outside = {r for r in read if r.split(os.sep)[0] not in (*snapshot.INPUTS, ".flywheel-cache")}
+    assert not outside, f"a check reads files the snapshot does not watch: {sorted(outside)}"
