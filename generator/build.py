@@ -13,7 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-from mkdocs.commands import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
@@ -94,6 +93,8 @@ def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview:
         os.environ["FLYWHEEL_AS_OF"] = as_of.isoformat()
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     logging.getLogger("mkdocs.commands.build").addFilter(QuietDirtyBuild())
+    from mkdocs.commands import serve as mkdocs_serve  # its web server and file watcher: serve only
+
     try:
         mkdocs_serve.serve(
             config_file=str(root / "mkdocs.yml"),

@@ -19,6 +19,8 @@ A stale report would be a wrong answer, so a snapshot is used only when:
   check read it could otherwise keep the times the snapshot saw, on file systems whose clock
   ticks coarsely ("racy git"). Such a check makes no snapshot; the next one does.
 - nothing is a symbolic link: a link's own times do not move when its target changes.
+- the system is not Windows, where `st_ctime` is the file's creation time, which an edit
+  does not move.
 - the command line (`--as-of`, `--reading-grade-max`), today's date in the practice's time
   zone, every FLYWHEEL_ setting, the project folder, and the code (every file of Flywheel and
   the version of every installed distribution) are the same.
@@ -47,6 +49,7 @@ from .errors import FlywheelError, HasProblems, Problem, Severity
 INPUTS = ("content", "service_lines", "consent", "campaigns", "practice.yml", "mkdocs.yml")
 RACY_NS = 3_000_000_000  # inputs changed this close to the check's start make no snapshot
 FORMAT = 1
+CTIME_MOVES_ON_EDIT = os.name != "nt"  # Windows' st_ctime is the creation time
 
 Tree = dict[str, "list[int] | None"]
 
@@ -144,6 +147,8 @@ class Snapshot:
         """None when caching is off, or its folder is refused (the check then says why)."""
         from .cache import Cache
 
+        if not CTIME_MOVES_ON_EDIT:
+            return None
         started = time.time_ns()
         root = Path(root).resolve()
         try:

@@ -337,3 +337,13 @@ def test_every_file_a_check_reads_is_an_input(tmp_path, capsys):
     assert any(r.startswith("consent/") for r in read) and any(r.startswith("content/") for r in read)
     outside = {r for r in read if r.split(os.sep)[0] not in (*snapshot.INPUTS, ".flywheel-cache")}
     assert not outside, f"a check reads files the snapshot does not watch: {sorted(outside)}"
+
+
+def test_no_snapshot_where_ctime_is_a_creation_time(tmp_path, capsys, no_margin, monkeypatch):
+    """On Windows `st_ctime` is when the file was made: an edit with its modification time put
+    back would keep every time the snapshot compares."""
+    root = copy_base(tmp_path)
+    monkeypatch.setattr(snapshot, "CTIME_MOVES_ON_EDIT", False)
+    check(root, capsys)
+    check(root, capsys)
+    assert not snapshots(root)
