@@ -15,9 +15,11 @@ A stale report would be a wrong answer, so a snapshot is used only when:
   file changes its change time (ctime), which no program can set back: `touch -d`, `cp -p`,
   `git checkout` and an editor that restores the old modification time are all misses. A new
   or deleted file changes its folder's times.
-- no input was changed in the three seconds before the check began: a file edited while the
-  check read it could otherwise keep the times the snapshot saw, on file systems whose clock
-  ticks coarsely ("racy git"). Such a check makes no snapshot; the next one does.
+- no input was changed just before the check began ("racy git"): a file rewritten after the
+  check read it keeps the times the snapshot saw if both writes fall in one tick of the file
+  system's clock. The margin is 0.1 s (a kernel tick is at most 10 ms) on file systems that
+  keep times to the nanosecond, and twice the coarsest step the inputs' times show elsewhere
+  (FAT keeps modification times to 2 s). Such a check makes no snapshot; the next one does.
 - nothing is a symbolic link: a link's own times do not move when its target changes.
 - the system is not Windows, where `st_ctime` is the file's creation time, which an edit
   does not move.
@@ -47,7 +49,8 @@ from .errors import FlywheelError, HasProblems, Problem, Severity
 
 # Everything under the project a check reads (tests/test_snapshot.py holds the check to this).
 INPUTS = ("content", "service_lines", "consent", "campaigns", "practice.yml", "mkdocs.yml")
-RACY_NS = 3_000_000_000  # inputs changed this close to the check's start make no snapshot
+RACY_NS = 100_000_000  # inputs changed this close to the check's start make no snapshot...
+_STEPS = (2_000_000_000, 1_000_000_000, 100_000_000, 10_000_000, 1_000_000)  # ...nor closer than 2 steps
 FORMAT = 1
 CTIME_MOVES_ON_EDIT = os.name != "nt"  # Windows' st_ctime is the creation time
 
@@ -93,8 +96,21 @@ def input_tree(root: Path) -> Tree | None:
     return tree
 
 
-def _newest(tree: Tree) -> int:
-    return max((max(key[4], key[5]) for key in tree.values() if key is not None), default=0)
+def _times(tree: Tree) -> list[int]:
+    return [t for key in tree.values() if key is not None for t in (key[4], key[5])]
+
+
+def racy_margin(tree: Tree) -> int:
+    """How long before a check began an input must have last changed for the snapshot to
+    trust its times: RACY_NS, or two steps of the file system's clock where every time in the
+    tree is a whole number of a coarser step (one file system's times all are)."""
+    times = _times(tree)
+    step = next((s for s in _STEPS if times and all(t % s == 0 for t in times)), 1)
+    return max(RACY_NS, 2 * step)
+
+
+def _now_ns() -> int:
+    return time.time_ns()
 
 
 @dataclass
@@ -149,7 +165,7 @@ class Snapshot:
 
         if not CTIME_MOVES_ON_EDIT:
             return None
-        started = time.time_ns()
+        started = _now_ns()
         root = Path(root).resolve()
         try:
             cache = Cache.for_project(root, enabled=True, load=False)
@@ -189,7 +205,9 @@ class Snapshot:
 
     def store(self, result) -> None:
         """Keep `result` for the next check, unless an input changed too recently to trust."""
-        if self.tree is None or result.today is None or _newest(self.tree) >= self.started - RACY_NS:
+        if self.tree is None or result.today is None:
+            return
+        if max(_times(self.tree), default=0) >= self.started - racy_margin(self.tree):
             return
         practice = result.project.practice
         zone = practice.data.timezone if practice else None

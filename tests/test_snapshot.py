@@ -1,9 +1,9 @@
 """The warm check's snapshot (generator/snapshot.py): the same bytes and exit code as a fresh
 check, and a fresh check whenever anything it read may have changed.
 
-Projects copied by a test are seconds old, and a snapshot is not made of inputs changed in the
-three seconds before a check began, so most tests here set that margin to zero; the margin has
-its own test. The attacks of tests/test_check_cache.py also run against the snapshot
+Projects copied by a test are moments old, and a snapshot is not made of inputs changed in the
+0.1 s before a check began, so most tests here set that margin to zero; the margin has its own
+tests. The attacks of tests/test_check_cache.py also run against the snapshot
 (its `snapshot` mode).
 """
 
@@ -92,12 +92,29 @@ def test_no_cache_neither_reads_nor_writes_it(tmp_path, capsys, no_margin, fresh
     assert len(fresh_runs) == runs + 2
 
 
-def test_inputs_changed_just_before_the_check_make_no_snapshot(tmp_path, capsys):
-    """The racy-git margin: a file written moments ago may be rewritten within one tick of the
-    file system's clock, keeping every time the snapshot would compare."""
+def _newest_input(root: Path) -> int:
+    return max(max(st[4], st[5]) for st in snapshot.input_tree(root.resolve()).values() if st)
+
+
+@pytest.mark.parametrize("after_ms, kept", [(50, False), (150, True)])
+def test_inputs_changed_just_before_the_check_make_no_snapshot(tmp_path, capsys, monkeypatch, after_ms, kept):
+    """The racy-git margin: a file written moments before the check may be rewritten within one
+    tick of the file system's clock after the check read it, keeping every time compared."""
     root = copy_base(tmp_path)
+    began = _newest_input(root) + after_ms * 1_000_000
+    monkeypatch.setattr(snapshot, "_now_ns", lambda: began)
     check(root, capsys)
-    assert not snapshots(root)
+    assert bool(snapshots(root)) is kept
+
+
+def test_the_margin_grows_with_the_file_systems_clock_step():
+    def tree(*times: int) -> dict:
+        return {f"f{i}": [0o100644, 1, i, 10, t, t] for i, t in enumerate(times)}
+
+    assert snapshot.racy_margin(tree(1_700_000_000_123_456_789, 1_700_000_001_000_000_000)) == snapshot.RACY_NS
+    assert snapshot.racy_margin(tree(1_700_000_001_000_000_000, 1_700_000_005_000_000_000)) == 2_000_000_000
+    assert snapshot.racy_margin(tree(1_700_000_002_000_000_000, 1_700_000_006_000_000_000)) == 4_000_000_000
+    assert snapshot.racy_margin(tree(1_700_000_002_010_000_000)) == snapshot.RACY_NS  # 10 ms steps: 0.1 s
 
 
 def test_a_symbolic_link_among_the_inputs_makes_no_snapshot(tmp_path, capsys, no_margin):
