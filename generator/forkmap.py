@@ -102,16 +102,20 @@ def _outcome(outcome: dict) -> tuple:
 
 
 class _Keeper(logging.Handler):
-    """Keeps each record once (a record reaches one handler per logger it propagates through)."""
+    """Keeps each record once (a record reaches one handler per logger it propagates through).
+
+    Records are told apart by identity, so each one is held until the keeper goes: a record
+    freed after it was handled leaves its address to the next, which would pass for it and be
+    dropped (a page's warnings lost, a strict build passed)."""
 
     def __init__(self) -> None:
         super().__init__(logging.NOTSET)
         self.records: list[list] = []
-        self._seen: set[int] = set()
+        self._seen: dict[int, logging.LogRecord] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         if id(record) not in self._seen:
-            self._seen.add(id(record))
+            self._seen[id(record)] = record
             self.records.append([record.name, record.levelno, record.getMessage()])
 
 

@@ -1,0 +1,37 @@
+"""generator/forkmap.py: every log record a piece of work makes comes back, once, in order,
+whether the work ran here or in a forked worker."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from generator import forkmap
+
+
+def _warn_three_times(item: int) -> int:
+    log = logging.getLogger("mkdocs.plugins.flywheel")
+    for n in range(3):
+        log.warning("page %d: warning %d", item, n)  # each record is freed once handled
+    return item
+
+
+def test_records_freed_after_handling_are_all_kept():
+    """A record's address is reused by the next one once it is freed: told apart by `id`
+    alone, every record after the first would pass for it and be dropped."""
+    keeper = forkmap._Keeper()
+    for n in range(200):
+        keeper.handle(logging.LogRecord("mkdocs", logging.WARNING, "x.py", 1, f"warning {n}", None, None))
+    assert [r[2] for r in keeper.records] == [f"warning {n}" for n in range(200)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_warning_of_every_item_comes_back_in_order(workers, caplog):
+    items = list(range(40))
+    with caplog.at_level(logging.WARNING):
+        results = list(forkmap.each(items, _warn_three_times, workers))
+    assert [result for result, _logs in results] == items
+    assert [len(logs) for _result, logs in results] == [3] * len(items)
+    expected = [f"page {i}: warning {n}" for i in items for n in range(3)]
+    assert [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.flywheel"] == expected
