@@ -213,7 +213,9 @@ def _by_first_letter(alternatives: list[str]) -> str:
     groups: dict[str, list[str]] = {}
     for alternative in alternatives:
         if not _PLAIN_FIRST_LETTER.match(alternative):
-            raise ValueError(f"a context phrase must start with a plain lower-case letter: {alternative!r}")
+            raise ValueError(
+                f"a context phrase must start with a plain lower-case letter: {alternative!r}"
+            )
         groups.setdefault(alternative[0], []).append(alternative[1:])
     return "|".join(f"{letter}(?:{'|'.join(rest)})" for letter, rest in groups.items())
 

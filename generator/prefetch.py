@@ -14,6 +14,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Self
 
 from .cache import Cache, encode
 from .errors import FlywheelError
@@ -80,8 +81,12 @@ class Prefetch:
         self._results = iter(())
         if jobs:
             context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context,
-                                             initializer=die_with_parent, initargs=(os.getpid(),))
+            self._pool = ProcessPoolExecutor(
+                max_workers=os.cpu_count(),
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
             self._results = self._pool.map(_job, jobs, chunksize=64)
 
     def reach(self, path: Path) -> None:
@@ -96,7 +101,7 @@ class Prefetch:
             self.cache.fill_encoded(key, data)
         self._filed += 1
 
-    def __enter__(self) -> Prefetch:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind, error, traceback) -> None:

@@ -44,10 +44,9 @@ def test_reach_files_a_path_and_every_path_before_it(guides):
 
 def test_an_error_while_loading_ends_the_pool(guides):
     root, paths, cache = guides
-    with pytest.raises(RuntimeError):
-        with prefetch_module.prefetch(cache, root, paths, []) as pool:
-            pool.reach(paths[0])
-            raise RuntimeError("a loader failed")
+    with pytest.raises(RuntimeError), prefetch_module.prefetch(cache, root, paths, []) as pool:
+        pool.reach(paths[0])
+        raise RuntimeError("a loader failed")
     assert threading.active_count() == 1
 
 

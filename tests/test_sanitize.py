@@ -18,8 +18,8 @@ from generator.sanitize import clean_html, story_html
 # Bodies that exercise the parser's state: reference definitions and their use, tables,
 # nested and ordered lists (sane_lists), headings, raw HTML (escaped) and emphasis.
 BODIES = {
-    "defines-reference": "See [my clinic][c] and [the walk][walk].\n\n[c]: https://clinic.example/\n"
-    '[walk]: /cardiology/ "Walking"\n',
+    "defines-reference": "See [my clinic][c] and [the walk][walk].\n\n"
+    '[c]: https://clinic.example/\n[walk]: /cardiology/ "Walking"\n',
     "uses-reference": "I went back to [my clinic][c] and [the walk][walk] again.\n",
     "footnote-like": "It helped[^1] a lot.\n\n[^1]: Not a footnote here: no extension for it.\n",
     "table": "| Week | Steps |\n|:-----|------:|\n| 1 | 2,000 |\n| 2 | 4,500 |\n",
@@ -55,7 +55,12 @@ def test_the_parser_is_reused_within_a_thread_and_not_shared_between_threads():
     story_html("two")
     assert sanitize._local.parser is parser
     seen = []
-    thread = threading.Thread(target=lambda: (story_html("three"), seen.append(sanitize._local.parser)))
+
+    def other_thread() -> None:
+        story_html("three")
+        seen.append(sanitize._local.parser)
+
+    thread = threading.Thread(target=other_thread)
     thread.start()
     thread.join()
     assert seen and seen[0] is not parser
