@@ -12,9 +12,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Self
 
 from .cache import Cache, encode
 from .errors import FlywheelError
@@ -68,9 +68,9 @@ def _encoded(results: list[tuple[str, object]]) -> list[tuple[str, object]]:
 class Prefetch:
     """The pool of `prefetch`, working while this process goes on loading the project.
 
-    Results come back in the order of the files; `reach(path)` files them into the cache up
-    to that file's, so the loader finds its entry, and leaving the `with` block files the rest
-    and ends the workers. The pool is started only after the files are listed and ended before
+    Results come back in the order of the files; `reach(path)` (what the `with` statement
+    gives) files them into the cache up to that file's, so the loader finds its entry, and
+    leaving the `with` block files the rest and ends the workers. The pool is started only after the files are listed and ended before
     the check goes on to fork its scan pool."""
 
     def __init__(self, cache: Cache, jobs: list[tuple[str, str, bool]]):
@@ -101,8 +101,8 @@ class Prefetch:
             self.cache.fill_encoded(key, data)
         self._filed += 1
 
-    def __enter__(self) -> Self:
-        return self
+    def __enter__(self) -> Callable[[Path], None]:
+        return self.reach
 
     def __exit__(self, kind, error, traceback) -> None:
         if self._pool is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -740,10 +741,13 @@ def check_pillars(project: Project) -> None:
 
 
 def _prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]):
-    """The prefetch pool for these files (one that does nothing without a cache)."""
-    from .prefetch import Prefetch, prefetch  # multiprocessing loads only for a cached check
+    """The prefetch's pool for these files, giving `reach(path)` in a `with` statement; without
+    a cache, nothing to wait for (and multiprocessing is not even loaded)."""
+    if not cache.enabled:
+        return nullcontext(lambda path: None)
+    from .prefetch import prefetch
 
-    return prefetch(cache, root, guides, stories) if cache.enabled else Prefetch(cache, [])
+    return prefetch(cache, root, guides, stories)
 
 
 def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
@@ -754,13 +758,13 @@ def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
     # sorted by file below, so the order they are found in does not show).
     guides = _listing(project, GUIDES_DIR, ".md", {".markdown": ".md"})
     stories = _listing(project, STORIES_DIR, ".md", {".markdown": ".md"})
-    with _prefetch(cache, project.root, guides, stories) as pool:
+    with _prefetch(cache, project.root, guides, stories) as reach:
         load_practice(project)
         load_service_lines(project)
         load_champions(project)
         load_consents(project)
-        load_pieces(project, guides, "guide", Guide, project.guides, pool.reach)
-        load_pieces(project, stories, "story", Story, project.stories, pool.reach)
+        load_pieces(project, guides, "guide", Guide, project.guides, reach)
+        load_pieces(project, stories, "story", Story, project.stories, reach)
     _drop_duplicates(project)
     check_stray_content(project)
     check_references(project)

@@ -33,19 +33,20 @@ def yaml_key(path: Path, root: Path) -> str:
 
 def test_reach_files_a_path_and_every_path_before_it(guides):
     root, paths, cache = guides
-    with prefetch_module.prefetch(cache, root, paths, []) as pool:
+    pool = prefetch_module.prefetch(cache, root, paths, [])
+    with pool as reach:
         assert pool.count == len(paths)
-        pool.reach(paths[10])
+        reach(paths[10])
         assert all(cache.holds(yaml_key(path, root)) for path in paths[:11])
-        pool.reach(root / "content/guides/not-listed.md")  # returns at once
+        reach(root / "content/guides/not-listed.md")  # returns at once
     assert all(cache.holds(yaml_key(path, root)) for path in paths)
     assert threading.active_count() == 1  # the workers and the pool's thread are gone
 
 
 def test_an_error_while_loading_ends_the_pool(guides):
     root, paths, cache = guides
-    with pytest.raises(RuntimeError), prefetch_module.prefetch(cache, root, paths, []) as pool:
-        pool.reach(paths[0])
+    with pytest.raises(RuntimeError), prefetch_module.prefetch(cache, root, paths, []) as reach:
+        reach(paths[0])
         raise RuntimeError("a loader failed")
     assert threading.active_count() == 1
 
@@ -53,8 +54,9 @@ def test_an_error_while_loading_ends_the_pool(guides):
 def test_without_enough_new_files_there_is_no_pool(guides, monkeypatch):
     root, paths, cache = guides
     monkeypatch.setattr(prefetch_module, "MIN_FILES", len(paths) + 1)
-    with prefetch_module.prefetch(cache, root, paths, []) as pool:
+    pool = prefetch_module.prefetch(cache, root, paths, [])
+    with pool as reach:
         assert pool.count == 0
-        pool.reach(paths[0])
+        reach(paths[0])
         assert threading.active_count() == 1
     assert not cache.holds(yaml_key(paths[0], root))
