@@ -174,12 +174,62 @@ _CONTEXT_PHRASES = {
     "ssn": rf"ssn|ss\s?#|ss\s+number|social(?:\s+security)?{_NUMBER}|soc\.?\s+sec\.?{_NUMBER}",
     "phone": _each("phone cell mobile fax call text ring dial landline number"),
 }
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression, in order (a `|` inside a group,
+    a character class or after a backslash does not separate two)."""
+    found, depth, in_class, start, i = [], 0, False, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            found.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*found, pattern[start:]]
+
+
+_PLAIN_FIRST_LETTER = re.compile(r"[a-z](?![?*+{])")
+
+
+def _by_first_letter(alternatives: list[str]) -> str:
+    """The same alternation, grouped by each alternative's first letter: `a(?:x|y)|b(?:z)`.
+
+    Every phrase starts with a lower-case letter, and most letters start one, so a flat
+    alternation has the regex engine try all ninety phrases at almost every character of a
+    story. Grouped, it tries the one or two groups whose letter is there. Alternatives that
+    start with different letters cannot match at the same place, and within a group their
+    order is kept, so every match (where it starts, which phrase, where it ends) is the same.
+    """
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        if not _PLAIN_FIRST_LETTER.match(alternative):
+            raise ValueError(
+                f"a context phrase must start with a plain lower-case letter: {alternative!r}"
+            )
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rest)})" for letter, rest in groups.items())
+
+
 # One pass over the text with ASCII capitals lowered (same length, same offsets): a plain,
 # case-sensitive alternation lets the regex engine skip ahead in C; IGNORECASE or named
 # groups would make it try every alternative at every position. Which kind a phrase names is
 # decided afterwards, in the order above ("licence plate" is a vehicle's, not a licence).
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_CONTEXT = re.compile("(?:" + "|".join(_CONTEXT_PHRASES.values()) + r")(?![\w/])")
+_CONTEXT = re.compile(
+    "(?:"
+    + _by_first_letter([a for phrases in _CONTEXT_PHRASES.values() for a in _alternatives(phrases)])
+    + r")(?![\w/])"
+)
 _CONTEXT_KINDS = [
     (kind, re.compile(f"(?:{phrases})")) for kind, phrases in _CONTEXT_PHRASES.items()
 ]

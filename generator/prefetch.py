@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -64,22 +65,68 @@ def _encoded(results: list[tuple[str, object]]) -> list[tuple[str, object]]:
     return out
 
 
-def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) -> int:
-    """Compute the cache entries of files whose frontmatter the cache does not hold yet."""
+class Prefetch:
+    """The pool of `prefetch`, working while this process goes on loading the project.
+
+    Results come back in the order of the files; `reach(path)` (what the `with` statement
+    gives) files them into the cache up to that file's, so the loader finds its entry, and
+    leaving the `with` block files the rest and ends the workers. The pool is started only after the files are listed and ended before
+    the check goes on to fork its scan pool."""
+
+    def __init__(self, cache: Cache, jobs: list[tuple[str, str, bool]]):
+        self.cache, self.count = cache, len(jobs)
+        self._index = {path: i for i, (path, _, _) in enumerate(jobs)}
+        self._filed = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._results = iter(())
+        if jobs:
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(
+                max_workers=os.cpu_count(),
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
+            self._results = self._pool.map(_job, jobs, chunksize=64)
+
+    def reach(self, path: Path) -> None:
+        """Return once the pool's answers for `path`, and for every file before it, are in the
+        cache (at once for a file the pool was not given)."""
+        index = self._index.get(str(path))
+        while index is not None and self._filed <= index:
+            self._file_next()
+
+    def _file_next(self) -> None:
+        for key, data in next(self._results):
+            self.cache.fill_encoded(key, data)
+        self._filed += 1
+
+    def __enter__(self) -> Callable[[Path], None]:
+        return self.reach
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if self._pool is None:
+            return
+        try:
+            if kind is None:
+                while self._filed < self.count:
+                    self._file_next()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=kind is not None)
+
+
+def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) -> Prefetch:
+    """Start computing the cache entries of files whose frontmatter the cache does not hold
+    yet; use the result as a context manager around the loading of those files."""
     if not cache.enabled or len(guides) + len(stories) < MIN_FILES or not _may_fork():
-        return 0
+        return Prefetch(cache, [])
     jobs = []
     for paths, is_story in ((guides, False), (stories, True)):
         for path in paths:
             jobs.append((str(path), str(root), is_story))
     if len(jobs) - _cached_share(cache, jobs) < MIN_FILES:
-        return 0
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        for results in pool.map(_job, jobs, chunksize=64):
-            for key, data in results:
-                cache.fill_encoded(key, data)
-    return len(jobs)
+        return Prefetch(cache, [])
+    return Prefetch(cache, jobs)
 
 
 def _may_fork() -> bool:

@@ -56,3 +56,6 @@ class Project(HasProblems):
     # Pieces still holding a scaffold's TODO placeholder: never published.
     placeholders: set[str] = field(default_factory=set)
     cache: Cache = field(default=NO_CACHE, repr=False)
+    # Story bodies' sanitized HTML by the exact body text, rendered once per project: the gate
+    # needs it twice per story (scan, fingerprint) and a check without a cache rendered it twice.
+    shown_html: dict[str, str] = field(default_factory=dict, repr=False)

@@ -47,7 +47,8 @@ def normalized(text: str) -> str:
 
 
 def body_html(story: Entry[Story], project: Project) -> str:
-    """The story body as the site shows it: sanitized HTML (cached on the body's text)."""
+    """The story body as the site shows it: sanitized HTML (cached on the body's text, and
+    kept in the project for the next ask, cache or none)."""
     body = story.doc.body
 
     def render() -> str:
@@ -55,7 +56,10 @@ def body_html(story: Entry[Story], project: Project) -> str:
 
         return story_html(body)
 
-    return project.cache.memo("story-html", body, render)
+    shown = project.shown_html.get(body)
+    if shown is None:
+        shown = project.shown_html[body] = project.cache.memo("story-html", body, render)
+    return shown
 
 
 def shown_fields(story: Entry[Story], project: Project) -> dict[str, str]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -466,11 +467,19 @@ def _misfiled(data: dict, doc: Document, kind_dir: str, project: Project) -> Non
 
 
 def load_pieces(
-    project: Project, paths: list[Path], kind: str, model: type[S], into: dict[str, Entry[S]]
+    project: Project,
+    paths: list[Path],
+    kind: str,
+    model: type[S],
+    into: dict[str, Entry[S]],
+    reach: Callable[[Path], None] = lambda path: None,
 ) -> None:
+    """Load and validate every guide or story; `reach(path)` waits until the prefetch has
+    filed that file's cache entries."""
     root, problems = project.root, project.problems
     kind_dir = GUIDES_DIR if kind == "guide" else STORIES_DIR
     for path in paths:
+        reach(path)
         doc = _read(read_markdown, path, root, problems, project.cache)
         if doc is None or not _check_slug(path.stem, doc.path, problems):
             # Listed as withheld like any piece with errors, by its file name (when the name is a
@@ -731,21 +740,31 @@ def check_pillars(project: Project) -> None:
             )
 
 
+def _prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]):
+    """The prefetch's pool for these files, giving `reach(path)` in a `with` statement; without
+    a cache, nothing to wait for (and multiprocessing is not even loaded)."""
+    if not cache.enabled:
+        return nullcontext(lambda path: None)
+    from .prefetch import prefetch
+
+    return prefetch(cache, root, guides, stories)
+
+
 def validate(root: Path, cache: Cache = NO_CACHE) -> Project:
     """Load and validate everything under `root`. Problems are collected, never raised."""
     project = Project(root=Path(root), cache=cache)
-    load_practice(project)
-    load_service_lines(project)
-    load_champions(project)
-    load_consents(project)
+    # Pieces are listed first so that the prefetch's workers parse and grade them while this
+    # process loads the practice, service lines, champions and consents (the problems are
+    # sorted by file below, so the order they are found in does not show).
     guides = _listing(project, GUIDES_DIR, ".md", {".markdown": ".md"})
     stories = _listing(project, STORIES_DIR, ".md", {".markdown": ".md"})
-    if cache.enabled:
-        from .prefetch import prefetch
-
-        prefetch(cache, project.root, guides, stories)
-    load_pieces(project, guides, "guide", Guide, project.guides)
-    load_pieces(project, stories, "story", Story, project.stories)
+    with _prefetch(cache, project.root, guides, stories) as reach:
+        load_practice(project)
+        load_service_lines(project)
+        load_champions(project)
+        load_consents(project)
+        load_pieces(project, guides, "guide", Guide, project.guides, reach)
+        load_pieces(project, stories, "story", Story, project.stories, reach)
     _drop_duplicates(project)
     check_stray_content(project)
     check_references(project)

@@ -117,7 +117,7 @@ def test_a_synthetic_library_checks_the_same_three_ways(library, capsys, mode, m
     out = three_ways(library, capsys)
     assert json.loads(out)["summary"]["published"]["stories"] > 20
     if mode == "pooled":  # the cold check filled the cache in both pools
-        assert pooled[:2] == [150, 30]
+        assert [pooled[0].count, pooled[1]] == [150, 30]
 
 
 def test_edited_guide_and_story_texts_are_never_served_stale(library, capsys, mode):
@@ -340,3 +340,27 @@ def test_the_scan_key_changes_with_everything_the_scan_reads(tmp_path):
     assert scan_key(story, project, names) != base
     del project.champions[champion.id]
     assert scan_key(story, project, names) != base
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_each_story_body_is_rendered_once_per_check(tmp_path, monkeypatch, use_cache):
+    """The gate asks for a body's HTML twice (scan and fingerprint); without a cache it was
+    rendered twice. The project keeps it by the exact body text, so each distinct body is
+    rendered once, and a body edited in place is a new key, never the old HTML."""
+    import datetime as dt
+
+    from generator import sanitize
+    from generator.check import run_check
+
+    root = copy_base(tmp_path)
+    rendered: list[str] = []
+    real = sanitize.story_html
+    monkeypatch.setattr(sanitize, "story_html", lambda body: rendered.append(body) or real(body))
+    monkeypatch.setenv("FLYWHEEL_CACHE_DIR", str(tmp_path / "cache"))
+    result = run_check(root, dt.date(2026, 11, 22), use_cache=use_cache)
+    bodies = [story.doc.body for story in result.project.stories.values()]
+    assert bodies and sorted(rendered) == sorted(set(bodies))
+    story = next(iter(result.project.stories.values()))
+    from generator.shown import body_html
+
+    assert body_html(story, result.project) == real(story.doc.body)
