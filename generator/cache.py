@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import FlywheelError, Problem, Severity
+from .errors import FlywheelError, Problem
 
 CACHE_DIR = ".flywheel-cache"
 _CODE_FILES = (
@@ -167,7 +167,7 @@ def encode(value: Any) -> Any:
             "document": [value.path, value.data, [[list(k), n] for k, n in value.lines.items()], value.first_line]
         }
     if isinstance(value, list) and value and all(isinstance(v, Problem) for v in value):
-        return {"problems": [[p.path, p.line, p.code, p.field, p.message, p.hint, str(p.severity)] for p in value]}
+        return {"problems": [p.as_row() for p in value]}
     if isinstance(value, list) and all(isinstance(v, Finding) for v in value):
         return {"findings": [[f.kind, f.line, f.id] for f in value]}
     if isinstance(value, (str, float, int)) and _plain(value):
@@ -186,7 +186,7 @@ def decode(data: Any) -> Any:
         # The file is signed, so these are the lists of strings and the numbers `encode` wrote.
         return Document(str(path), payload, {tuple(k): n for k, n in lines}, first_line=int(first_line))
     if tag == "problems":
-        return [Problem(p, ln, c, f, m, h, Severity(s)) for p, ln, c, f, m, h, s in body]
+        return [Problem.from_row(row) for row in body]
     if tag == "findings":
         return [Finding(str(k), int(n), str(i)) for k, n, i in body]
     if tag == "value" and isinstance(body, (str, float, int)):

@@ -203,17 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args) -> int:
-    snapshot = None
-    if not args.no_cache:
-        from .snapshot import Snapshot
+    from .snapshot import Snapshot
 
-        snapshot = Snapshot.open(args.root, args.as_of, args.reading_grade_max)
-        if snapshot is not None and (replayed := snapshot.replay()) is not None:
-            emit(replayed, args.format)
-            return EXIT_OK if replayed.ok else EXIT_ERRORS
-    result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
-    if snapshot is not None:
-        snapshot.store(result)
+    snapshot = None if args.no_cache else Snapshot.open(args.root, args.as_of, args.reading_grade_max)
+    result = snapshot.replay() if snapshot is not None else None
+    if result is None:
+        result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
+        if snapshot is not None:
+            snapshot.store(result)
     emit(result, args.format)
     return EXIT_OK if result.ok else EXIT_ERRORS
 

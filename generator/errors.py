@@ -105,6 +105,15 @@ class Problem:
             text += f"\n    hint: {self.hint}"
         return text
 
+    def as_row(self) -> list:
+        """The problem as a JSON list, as the caches keep it (`from_row` reads it back)."""
+        return [self.path, self.line, self.code, self.field, self.message, self.hint, str(self.severity)]
+
+    @classmethod
+    def from_row(cls, row: list) -> Problem:
+        path, line, code, field_name, message, hint, severity = row
+        return cls(path, line, code, field_name, message, hint, Severity(severity))
+
     def as_dict(self) -> dict:
         return {
             "code": self.code,

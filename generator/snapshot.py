@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .cache import installed_code_version, read_signed, write_signed
 from .decisions import Decision, Gate
-from .errors import FlywheelError, HasProblems, Problem, Severity
+from .errors import FlywheelError, HasProblems, Problem
 
 # Everything under the project a check reads (tests/test_snapshot.py holds the check to this).
 INPUTS = ("content", "service_lines", "consent", "campaigns", "practice.yml", "mkdocs.yml")
@@ -129,7 +129,7 @@ class Replayed(HasProblems):
 def _report(result) -> dict:
     gate = result.gate
     return {
-        "problems": [[p.path, p.line, p.code, p.field, p.message, p.hint, str(p.severity)] for p in result.problems],
+        "problems": [p.as_row() for p in result.problems],
         "as_of": gate.as_of.isoformat(),
         "decisions": [
             [d.slug, d.kind, d.path, d.published, [list(r) for r in d.reasons], d.consent]
@@ -140,7 +140,7 @@ def _report(result) -> dict:
 
 
 def _replayed(report: dict) -> Replayed:
-    problems = [Problem(p, ln, c, f, m, h, Severity(s)) for p, ln, c, f, m, h, s in report["problems"]]
+    problems = [Problem.from_row(row) for row in report["problems"]]
     gate = Gate(dt.date.fromisoformat(report["as_of"]))
     for slug, kind, path, published, reasons, consent in report["decisions"]:
         gate.decisions[slug] = Decision(slug, kind, path, published, tuple(tuple(r) for r in reasons), consent)
