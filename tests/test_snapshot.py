@@ -364,3 +364,29 @@ def test_no_snapshot_where_ctime_is_a_creation_time(tmp_path, capsys, no_margin,
     check(root, capsys)
     check(root, capsys)
     assert not snapshots(root)
+
+
+def test_a_file_name_json_cannot_hold_makes_no_snapshot(tmp_path, capsys, no_margin):
+    """A name that is not UTF-8 (a file copied from another system) cannot be written into the
+    snapshot; the check still runs and prints the same report, without one."""
+    root = copy_base(tmp_path)
+    (root / "content" / os.fsdecode(b"notes-\xff.txt")).write_text("stray\n")
+    fresh = check(root, capsys, "--no-cache")
+    assert check(root, capsys) == fresh
+    assert not snapshots(root)
+
+
+def test_two_projects_sharing_a_cache_folder_never_share_a_report(tmp_path, capsys, no_margin, fresh_runs, monkeypatch):
+    """Two copies of one project, one cache folder (FLYWHEEL_CACHE_DIR): each keeps its own
+    snapshot, and the copy with a revocation is never answered with the other's report."""
+    monkeypatch.setenv("FLYWHEEL_CACHE_DIR", str(tmp_path / "shared-cache"))
+    one = copy_base(tmp_path / "one")
+    two = copy_base(tmp_path / "two")
+    _revoke(two)
+    assert "walking-again" not in withheld(check(one, capsys)[1])
+    assert withheld(check(two, capsys)[1])["walking-again"] == ["consent-revoked"]
+    assert len(list((tmp_path / "shared-cache").glob("snapshot-*.json"))) == 2
+    runs = len(fresh_runs)
+    assert withheld(check(two, capsys)[1])["walking-again"] == ["consent-revoked"]
+    assert "walking-again" not in withheld(check(one, capsys)[1])
+    assert len(fresh_runs) == runs, "each copy should replay its own snapshot"
