@@ -137,8 +137,9 @@ def write_signed(path: Path, key: bytes, data: Any) -> None:
     if not gitignore.exists():
         gitignore.write_text("*\n", encoding="utf-8")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(hmac.new(key, payload, hashlib.sha256).hexdigest().encode("ascii") + b"\n" + payload)
+    with os.fdopen(fd, "wb") as handle:  # two writes: one copy of a large index is enough
+        handle.write(hmac.new(key, payload, hashlib.sha256).hexdigest().encode("ascii") + b"\n")
+        handle.write(payload)
     os.replace(tmp, path)
 
 

@@ -7,12 +7,15 @@ worker processes forked from the build (so they hold the same configuration, fil
 navigation and plugins), in chunks, in page order:
 
 - the Markdown loop: each worker runs MkDocs' `_populate_page` (with the `pre_page`,
-  `page_markdown` and `page_content` events) and sends back what it set on the page (its
-  Markdown, meta, HTML, table of contents, title and anchors); the parent sets it on its own
-  page, so when the template loop starts every page is read and converted, as in MkDocs;
-- the template loop: each worker runs MkDocs' `_build_page` (`page_context`, the template and
-  `post_page`, which is where Flywheel's leak checks run) and writes the page into the staging
-  folder; it sends back the search index entries the search plugin made for the page.
+  `page_markdown` and `page_content` events) and sends back what other pages and the end of
+  the build need of the page (its meta, title and anchors), which the parent sets on its own
+  page, so when the template loop starts every page is read and converted, as in MkDocs. The
+  page's Markdown, HTML and table of contents wait in a private spool on disk (`_Spool`):
+  MkDocs holds every page's HTML until its build ends, which at 50,000 pieces was gigabytes;
+- the template loop: each worker reads a page's text back from the spool, runs MkDocs'
+  `_build_page` (`page_context`, the template and `post_page`, which is where Flywheel's leak
+  checks run) and writes the page into the staging folder; it sends back the search index
+  entries the search plugin made for the page.
 
 Log records made in a worker are sent back and handled by the parent's loggers in page order,
 so warnings print once, name their source file, and count for strict mode. An exception in a
@@ -28,7 +31,11 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
+import shutil
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.exceptions import Abort, BuildError
@@ -67,6 +74,7 @@ def build(config) -> None:
     if config.strict:
         mkdocs_log.addHandler(strict_counter)
     included = InclusionLevel.is_included
+    spool: _Spool | None = None
     try:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
@@ -92,11 +100,15 @@ def build(config) -> None:
         stored = [cache.get(key) if cache else None for key in keys]
         todo = [page for page, hit in zip(pages, stored) if hit is None]
 
+        spool = _Spool() if workers > 1 else None
+
         def populate(page: Page) -> dict:
             mkdocs_build._populate_page(page, config, files)
             state = _populated(page)
-            if in_worker():  # the parent keeps the page; this copy need not hold it twice
-                page.content = page.toc = None
+            if spool is not None:  # in a worker: the page's text waits on disk for its render
+                state["spooled"] = spool.put((page.markdown, page.content, page.toc))
+                page.markdown = page.content = page.toc = None
+                del state["markdown"], state["content"], state["toc"]
             return state
 
         populated = _each(todo, populate, workers)
@@ -126,7 +138,12 @@ def build(config) -> None:
             if flywheel is not None and workers > 1:
                 flywheel.progress = False  # in a worker: the parent counts the pages
             before = len(search.entries) if search is not None else 0
+            spooled = getattr(page, "_flywheel_spooled", None)
+            if spool is not None and spooled is not None:
+                page.markdown, page.content, page.toc = spool.get(spooled)
             mkdocs_build._build_page(page, config, doc_files, nav, env)
+            if spooled is not None:
+                page.markdown = page.content = page.toc = None  # this worker's copy, used
             out = {"search": search.entries[before:] if search is not None else []}
             if search is not None and in_worker():
                 del search.entries[before:]  # sent to the parent, which writes the index
@@ -159,12 +176,14 @@ def build(config) -> None:
                     search.entries.extend(entry["render"]["search"])
             if flywheel is not None and (workers > 1 or hit is not None):
                 flywheel.count_rendered(index + 1)
+        rendered.close()  # every page is written: the workers' memory goes before the index is
+        if spool is not None:
+            spool.close()
         if cache is not None:
             cache.save()
         if flywheel is not None:
             flywheel.known_resources = known
 
-        rendered.close()
         for file in doc_files:
             assert file.page is not None
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
@@ -179,6 +198,8 @@ def build(config) -> None:
         raise
     finally:
         mkdocs_log.removeHandler(strict_counter)
+        if spool is not None:
+            spool.close()
 
 
 def _populated(page: Page) -> dict:
@@ -196,13 +217,59 @@ def _populated(page: Page) -> dict:
 
 
 def _set_populated(page: Page, state: dict, files: Files) -> None:
-    page.markdown, page.meta = state["markdown"], state["meta"]
+    page.meta = state["meta"]
+    if "spooled" in state:  # its Markdown, HTML and toc are read back by the page's render
+        page._flywheel_spooled = state["spooled"]
+    else:
+        page.markdown = state["markdown"]
     if "content" in state:  # a page reused from the cache is not rendered: no HTML, no toc
         page.content, page.toc = state["content"], state["toc"]
     page._title_from_render = state["title"]
     page.present_anchor_ids = state["anchors"]
     if state["links"] is not None:
         page.links_to_anchors = {files.get_file_from_path(src): v for src, v in state["links"].items()}
+
+
+class _Spool:
+    """Where the Markdown loop's workers leave each page's Markdown, HTML and table of
+    contents for the template loop's workers, so that no process holds every page's text: the
+    parent keeps a page's title, meta and anchors (the navigation and the end of the build
+    need them), and a worker reads a page's text back just before rendering it and drops it
+    after. MkDocs itself holds every page's HTML until its build ends; at 50,000 pieces that
+    was most of the build's memory.
+
+    A private temporary folder (mode 0700) with one file per worker, appended to and never
+    rewritten; it holds published pages only (a withheld story has no page) and goes with the
+    build, failed or not."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="flywheel-pages-")
+        self._owner = os.getpid()
+        self._writer: tuple[int, Any] | None = None  # (pid, file) of this worker's spool file
+        self._readers: dict[str, Any] = {}
+
+    def put(self, value: Any) -> tuple[str, int, int]:
+        if self._writer is None or self._writer[0] != os.getpid():
+            name = os.path.join(self.folder, f"{os.getpid()}.pickle")
+            self._writer = (os.getpid(), open(name, "ab"))  # noqa: SIM115 (kept for the worker's life)
+        handle = self._writer[1]
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        offset = handle.tell()
+        handle.write(data)
+        handle.flush()  # the parent starts the template loop once every page is in
+        return handle.name, offset, len(data)
+
+    def get(self, where: tuple[str, int, int]) -> Any:
+        name, offset, size = where
+        handle = self._readers.get(name)
+        if handle is None:
+            handle = self._readers[name] = open(name, "rb")  # noqa: SIM115
+        handle.seek(offset)
+        return pickle.loads(handle.read(size))
+
+    def close(self) -> None:
+        if os.getpid() == self._owner:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _json_state(state: dict) -> dict:

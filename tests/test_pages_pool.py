@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -20,6 +22,7 @@ from generator.build import build_site  # noqa: E402
 from generator.check import run_check  # noqa: E402
 from generator.errors import FlywheelError  # noqa: E402
 from generator.cli import main  # noqa: E402
+from generator import pages_pool  # noqa: E402
 
 AS_OF = "2026-11-22"
 
@@ -71,9 +74,50 @@ def test_a_warning_in_a_worker_prints_once_names_its_source_and_counts_for_stric
     assert f"generated from {guide.relative_to(root).as_posix()}" in warnings[0]
 
 
+def private_temp(tmp_path, monkeypatch):
+    """A temporary folder of the test's own, where the build's spool goes (tempfile's default)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_no_process_holds_every_page_text_between_the_two_loops(tmp_path, monkeypatch):
+    """Memory at 50,000 pieces: the Markdown loop's workers leave each page's Markdown, HTML and
+    table of contents in a private spool; the parent keeps none of it, the template loop's
+    workers read each page's back, and the spool goes with the build."""
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
+    temp = private_temp(tmp_path, monkeypatch)
+    root = corpus(tmp_path)
+    expected = mkdocs_alone(root)
+    populated, seen = [], {}
+    set_populated, search_index = pages_pool._set_populated, pages_pool._search_index
+
+    def remember(page, state, files):
+        populated.append(page)
+        set_populated(page, state, files)
+
+    def between_the_loops(config):  # once every page is populated, before any is rendered
+        spools = list(temp.glob("flywheel-pages-*"))
+        seen["mode"] = [stat.S_IMODE(folder.stat().st_mode) for folder in spools]
+        seen["bytes"] = sum(file.stat().st_size for folder in spools for file in folder.iterdir())
+        seen["held"] = [p.file.src_uri for p in populated if p.content is not None or p.markdown is not None]
+        return search_index(config)
+
+    monkeypatch.setattr(pages_pool, "_set_populated", remember)
+    monkeypatch.setattr(pages_pool, "_search_index", between_the_loops)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
+    assert relative_digest(root / "site") == expected
+    assert len(populated) > 150 and seen["held"] == []
+    assert seen["mode"] == [0o700]  # one spool, this user's only
+    assert seen["bytes"] > len(populated) * 1000  # every page's text, on disk
+    assert list(temp.iterdir()) == []
+
+
 def test_a_page_that_fails_in_a_worker_fails_the_build_and_leaves_the_site(tmp_path, monkeypatch, capsys):
     """A guide that types a withheld story's address: the leak check raises in a worker."""
     monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
+    temp = private_temp(tmp_path, monkeypatch)
     root = corpus(tmp_path)
     assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
     before = tree_digest(root / "site")
@@ -86,3 +130,4 @@ def test_a_page_that_fails_in_a_worker_fails_the_build_and_leaves_the_site(tmp_p
     err = capsys.readouterr().err
     assert f"address of withheld story {withheld}" in err
     assert tree_digest(root / "site") == before
+    assert list(temp.iterdir()) == []  # the failed build's spool of page text went with it
