@@ -14,6 +14,7 @@ from urllib.parse import unquote
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -333,6 +334,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 slug,
             )
         return html
+
+    def release_sources(self) -> None:
+        """Drop the generated pages' Markdown once MkDocs has read it (a large build's memory);
+        their addresses, titles and kinds stay, for the progress count and the checks after."""
+        if self.site is not None:
+            self.site.pages = [replace(page, markdown="") for page in self.site.pages]
 
     def page_inputs(self) -> dict:
         """What this build's pages depend on besides their own source, MkDocs' settings and the

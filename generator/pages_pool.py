@@ -124,6 +124,11 @@ def build(config) -> None:
                 _set_populated(page, _unjson_state(hit[0]["populate"]["state"]), files)
 
         populated.close()  # every page is in: shut the pool down now, not when collected
+        if spool is not None:  # every page's source is read and spooled: the parent drops it
+            for page in todo:
+                page.file._content = page.file.abs_src_path = None  # read again: MkDocs asserts
+            if flywheel is not None:
+                flywheel.release_sources()
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(inclusion=included)
         for template in config.theme.static_templates:

@@ -84,8 +84,9 @@ def private_temp(tmp_path, monkeypatch):
 
 def test_no_process_holds_every_page_text_between_the_two_loops(tmp_path, monkeypatch):
     """Memory at 50,000 pieces: the Markdown loop's workers leave each page's Markdown, HTML and
-    table of contents in a private spool; the parent keeps none of it, the template loop's
-    workers read each page's back, and the spool goes with the build."""
+    table of contents in a private spool; the parent keeps none of it (nor the generated
+    sources, once read), the template loop's workers read each page's back, and the spool goes
+    with the build."""
     monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
     temp = private_temp(tmp_path, monkeypatch)
     root = corpus(tmp_path)
@@ -101,14 +102,16 @@ def test_no_process_holds_every_page_text_between_the_two_loops(tmp_path, monkey
         spools = list(temp.glob("flywheel-pages-*"))
         seen["mode"] = [stat.S_IMODE(folder.stat().st_mode) for folder in spools]
         seen["bytes"] = sum(file.stat().st_size for folder in spools for file in folder.iterdir())
-        seen["held"] = [p.file.src_uri for p in populated if p.content is not None or p.markdown is not None]
+        seen["held"] = [p.file.src_uri for p in populated
+                        if p.content is not None or p.markdown is not None or p.file._content is not None]
+        seen["sources"] = sum(len(page.markdown) for page in config.plugins["flywheel"].site.pages)
         return search_index(config)
 
     monkeypatch.setattr(pages_pool, "_set_populated", remember)
     monkeypatch.setattr(pages_pool, "_search_index", between_the_loops)
     assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
     assert relative_digest(root / "site") == expected
-    assert len(populated) > 150 and seen["held"] == []
+    assert len(populated) > 150 and seen["held"] == [] and seen["sources"] == 0
     assert seen["mode"] == [0o700]  # one spool, this user's only
     assert seen["bytes"] > len(populated) * 1000  # every page's text, on disk
     assert list(temp.iterdir()) == []
