@@ -166,6 +166,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.fail_after_withdrawal = True  # `flywheel build` reports the failure itself
         self.progress = False
         self.rendered = 0
+        self.pool_counts = False  # pages_pool.py counts the pages its workers render
         self.caches_pages = False  # `flywheel build` reuses unchanged pages (page_cache.py)
         self._written: dict[str, str] = {}  # preview: the page sources last written to disk
         self._bytecode = _TemplateBytecode()  # preview: templates compiled once, not per rebuild
@@ -182,7 +183,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             raise PluginError(f"flywheel: {exc}") from None
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
         self.preview = preview
-        self.progress, self.rendered = os.environ.get("FLYWHEEL_PROGRESS") == "1", 0
+        self.progress, self.rendered, self.pool_counts = os.environ.get("FLYWHEEL_PROGRESS") == "1", 0, False
         if preview and self.command != "serve":
             # Preview pages show withheld stories: they must never reach a built site.
             raise PluginError(
@@ -407,7 +408,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     def count_rendered(self, done: int | None = None) -> None:
         """`rendered N/M pages` on one line while `flywheel build` runs (FLYWHEEL_PROGRESS=1).
         With pages rendered in worker processes (pages_pool.py), the parent counts them."""
-        if not self.progress or self.site is None:
+        if not self.progress or self.site is None or (done is None and self.pool_counts):
             return
         self.rendered = self.rendered + 1 if done is None else done
         total = len(self.site.pages)

@@ -140,8 +140,6 @@ def build(config) -> None:
         search = _search_index(config)
 
         def render(page: Page) -> dict:
-            if flywheel is not None and workers > 1:
-                flywheel.progress = False  # in a worker: the parent counts the pages
             before = len(search.entries) if search is not None else 0
             spooled = getattr(page, "_flywheel_spooled", None)
             if spool is not None and spooled is not None:
@@ -150,8 +148,8 @@ def build(config) -> None:
             if spooled is not None:
                 page.markdown = page.content = page.toc = None  # this worker's copy, used
             out = {"search": search.entries[before:] if search is not None else []}
-            if search is not None and in_worker():
-                del search.entries[before:]  # sent to the parent, which writes the index
+            if search is not None:
+                del search.entries[before:]  # put back in page order by the loop below
             if cache is not None and os.path.isfile(page.file.abs_dest_path):
                 with open(page.file.abs_dest_path, "rb") as handle:
                     data = handle.read()
@@ -162,11 +160,13 @@ def build(config) -> None:
         # What each page written here loads, found when it was rendered: the third-party check
         # need not read these pages again.
         known: dict[str, list] = {}
+        if flywheel is not None:
+            flywheel.pool_counts = workers > 1  # the loop below counts pages, wherever rendered
         rendered = _each([page for page, hit in zip(pages, stored) if hit is None], render, workers)
         for index, (page, hit) in enumerate(zip(pages, stored)):
             if hit is None:
                 out, logs = next(rendered)
-                if search is not None and workers > 1:
+                if search is not None:
                     search.entries.extend(out["search"])
                 if cache is not None and "sha" in out:
                     known[page.file.dest_uri] = out["resources"]

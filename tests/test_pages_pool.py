@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -134,3 +135,19 @@ def test_a_page_that_fails_in_a_worker_fails_the_build_and_leaves_the_site(tmp_p
     assert f"address of withheld story {withheld}" in err
     assert tree_digest(root / "site") == before
     assert list(temp.iterdir()) == []  # the failed build's spool of page text went with it
+
+
+@pytest.mark.parametrize("workers", ["1", "2", "3"])
+def test_the_progress_line_counts_every_page_once_in_order(tmp_path, monkeypatch, capsys, workers):
+    """`rendered N/M pages` on a terminal: the count rises to the total once, whichever process
+    rendered a page (the build's own process renders some of them too)."""
+    monkeypatch.setenv("FLYWHEEL_WORKERS", workers)
+    monkeypatch.setattr("generator.cli._interactive", lambda: True)
+    monkeypatch.setenv("FLYWHEEL_PROGRESS", "0")  # the command sets it; put back after
+    root = corpus(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
+    counts = [tuple(map(int, m)) for m in re.findall(r"rendered (\d+)/(\d+) pages", capsys.readouterr().err)]
+    total = counts[-1][1]
+    assert total > 150 and counts[-1] == (total, total)
+    assert [done for done, _ in counts] == sorted(set(done for done, _ in counts))  # rising, no repeats
+    assert all(done % 50 == 0 for done, _ in counts[:-1])
