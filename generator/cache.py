@@ -286,5 +286,12 @@ class Cache:
         except OSError:
             pass  # a read-only checkout still checks, just without a cache
 
+    def close(self) -> None:
+        """Save, then let go of every entry: a build holds the checked project for its whole
+        length, and the entries (every file's parsed data again, every scan and story body)
+        would stay with it. A later `memo` computes, as without a cache."""
+        self.save()
+        self.entries, self.used, self.path = {}, set(), None
+
 
 NO_CACHE = Cache(None)

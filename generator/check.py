@@ -69,5 +69,5 @@ def run_check(
     from .campaigns import campaign_problems  # it imports link, which imports this module
 
     gate.problems += campaign_problems(project, gate)
-    cache.save()
+    cache.close()
     return CheckResult(project, gate, grades, today)

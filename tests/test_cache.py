@@ -158,3 +158,21 @@ def test_the_cache_is_never_written_where_it_would_be_published(tmp_path, monkey
     assert "must never be published" in capsys.readouterr().err
     published = [p for folder in ("theme/pages", "site") for p in (root / folder).rglob("*") if "cache" in p.name]
     assert published == [] or all(p.is_dir() and not any(p.iterdir()) for p in published)
+
+
+def test_a_check_lets_go_of_its_cache_entries_once_they_are_saved(tmp_path):
+    """A build holds the checked project to its end; the cache's entries (every file parsed
+    again, every scan) must not stay with it. They are on disk, and a warm check reads them."""
+    import datetime as dt
+
+    from generator.check import run_check
+
+    root = copy_sample(tmp_path)
+    as_of = dt.date(2026, 11, 22)
+    cold = run_check(root, as_of, use_cache=True)
+    assert cold.project.cache.entries == {} and not cold.project.cache.enabled
+    saved = list((root / ".flywheel-cache").glob("check-*.json"))
+    assert len(saved) == 1 and saved[0].stat().st_size > 10_000
+    warm = run_check(root, as_of, use_cache=True)
+    assert [p.as_row() for p in warm.problems] == [p.as_row() for p in cold.problems]
+    assert warm.gate.decisions == cold.gate.decisions
