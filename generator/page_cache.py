@@ -170,6 +170,9 @@ class PageCache:
             return None
         if not isinstance(entry.get("resources"), list):
             return None
+        render = entry.get("render")
+        if not isinstance(render, dict) or not isinstance(render.get("search"), str):
+            return None
         self.used[key] = entry
         return entry, data
 

@@ -29,6 +29,7 @@ this module knows how to bring back. Anything else is built by MkDocs itself.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import pickle
@@ -46,7 +47,7 @@ from mkdocs.utils import CountHandler, clean_directory
 
 from .forkmap import each as _each
 from .forkmap import replay as _replay
-from .forkmap import in_worker, workers
+from .forkmap import workers
 from .page_cache import PageCache
 from .third_parties import page_resources
 
@@ -147,9 +148,11 @@ def build(config) -> None:
             mkdocs_build._build_page(page, config, doc_files, nav, env)
             if spooled is not None:
                 page.markdown = page.content = page.toc = None  # this worker's copy, used
-            out = {"search": search.entries[before:] if search is not None else []}
+            # The page's search entries as JSON: one string instead of a dict of strings per
+            # section while the build goes on (the index is made whole once the workers end).
+            out = {"search": _entries_json(search.entries[before:]) if search is not None else "[]"}
             if search is not None:
-                del search.entries[before:]  # put back in page order by the loop below
+                del search.entries[before:]  # put back in page order after the loop below
             if cache is not None and os.path.isfile(page.file.abs_dest_path):
                 with open(page.file.abs_dest_path, "rb") as handle:
                     data = handle.read()
@@ -160,14 +163,14 @@ def build(config) -> None:
         # What each page written here loads, found when it was rendered: the third-party check
         # need not read these pages again.
         known: dict[str, list] = {}
+        found: list[str] = []  # each page's search entries, as JSON, in page order
         if flywheel is not None:
             flywheel.pool_counts = workers > 1  # the loop below counts pages, wherever rendered
         rendered = _each([page for page, hit in zip(pages, stored) if hit is None], render, workers)
         for index, (page, hit) in enumerate(zip(pages, stored)):
             if hit is None:
                 out, logs = next(rendered)
-                if search is not None:
-                    search.entries.extend(out["search"])
+                found.append(out["search"])
                 if cache is not None and "sha" in out:
                     known[page.file.dest_uri] = out["resources"]
                     cache.put(keys[index], {**made[index], "render": {"search": out["search"], "logs": logs},
@@ -177,13 +180,15 @@ def build(config) -> None:
                 _replay(entry["render"]["logs"])
                 cache.place(entry["sha"], data, page.file.abs_dest_path)
                 known[page.file.dest_uri] = entry["resources"]
-                if search is not None:
-                    search.entries.extend(entry["render"]["search"])
+                found.append(entry["render"]["search"])
             if flywheel is not None and (workers > 1 or hit is not None):
                 flywheel.count_rendered(index + 1)
         rendered.close()  # every page is written: the workers' memory goes before the index is
         if spool is not None:
             spool.close()
+        if search is not None:
+            search.entries.extend(entry for page in found for entry in json.loads(page))
+        del found
         if cache is not None:
             cache.save()
         if flywheel is not None:
@@ -297,6 +302,13 @@ def _open_cache(config, files, nav, flywheel) -> PageCache | None:
     if flywheel is None or not flywheel.caches_pages or set(config.plugins) - KNOWN_PLUGINS:
         return None
     return PageCache.open(Path(config.config_file_path).parent, config, files, nav, flywheel.page_inputs())
+
+
+def _entries_json(entries: list) -> str:
+    """A page's search entries as JSON that the search plugin's own `json.dumps(...,
+    default=str)` writes the same from, once read back: values JSON cannot hold become text
+    here, as they would there."""
+    return json.dumps(entries, separators=(",", ":"), default=str)
 
 
 def _search_index(config):
