@@ -20,6 +20,7 @@ import os
 import pickle
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -51,8 +52,8 @@ def each(items: Sequence, work: Callable[[Any], object], workers: int) -> Iterat
     printed and counted in page order wherever it was rendered, and can be kept with it.
 
     With `workers` processes, this one is one of them: it forks `workers - 1`, hands them
-    chunks from the front, and works on chunks from the back while the next chunk in order is
-    not ready. Every forked worker copies what it touches of this process's memory, so one
+    chunks from the front, and works on items from the back, one at a time, while the next
+    chunk in order is not ready. Every forked worker copies what it touches of this process's memory, so one
     fewer is one copy fewer (at 50,000 pieces, hundreds of megabytes)."""
     if workers < 2:
         for item in items:
@@ -60,8 +61,7 @@ def each(items: Sequence, work: Callable[[Any], object], workers: int) -> Iterat
         return
     if not items:
         return
-    size = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
-    chunks = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    largest = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
     _shared.update(items=items, work=work)
     context = multiprocessing.get_context("fork")
     # Objects the workers inherit stay shared only while nothing writes to their memory; the
@@ -72,23 +72,28 @@ def each(items: Sequence, work: Callable[[Any], object], workers: int) -> Iterat
         # build fails instead of waiting for pages that will never come.
         with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=die_with_parent,
                                  initargs=(os.getpid(),)) as pool:
-            ahead = 2 * (workers - 1)  # chunks handed out and not yet yielded: none waits idle
-            front, back = 0, len(chunks)  # chunks[:front] went to the workers, chunks[back:] here
-            sent: dict[int, Any] = {}
-            here: dict[int, list[dict]] = {}
-            for index in range(len(chunks)):
-                while front < back and len(sent) < ahead:
-                    sent[front] = pool.submit(_run_chunk, chunks[front])
-                    front += 1
-                if index in sent:
-                    while not sent[index].done() and front < back:
+            front, back = 0, len(items)  # items[:front] went to the workers, items[back:] here
+            sent: deque = deque()  # (chunk, future), in order
+            here: dict[int, dict] = {}
+            index = 0
+            while index < len(items):
+                while front < back and len(sent) < 2 * (workers - 1):  # none waits idle
+                    # Chunks shrink as the items run out, so no side waits long at the end.
+                    size = max(1, min(largest, (back - front) // (2 * workers)))
+                    chunk = range(front, front + size)
+                    sent.append((chunk, pool.submit(_run_chunk, chunk)))
+                    front += size
+                if sent and sent[0][0].start == index:
+                    chunk, future = sent.popleft()
+                    while not future.done() and front < back:  # the next in order is not ready
                         back -= 1
-                        here[back] = _run_chunk(chunks[back])
-                    outcomes = sent.pop(index).result()
+                        here[back] = _run(work, items[back])
+                    outcomes = future.result()
                 else:
-                    outcomes = here.pop(index)
+                    outcomes = [here.pop(index)]
                 for outcome in outcomes:
                     yield _outcome(outcome)
+                    index += 1
     finally:
         _shared.pop("items", None)
         _shared.pop("work", None)

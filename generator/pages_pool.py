@@ -278,8 +278,14 @@ class _Spool:
         return pickle.loads(handle.read(size))
 
     def close(self) -> None:
-        if os.getpid() == self._owner:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        """In the build's own process (a worker's copy has nothing to delete): close what this
+        process opened, if it rendered pages too, and delete the folder."""
+        if os.getpid() != self._owner:
+            return
+        for handle in [*self._readers.values(), *([self._writer[1]] if self._writer else [])]:
+            handle.close()
+        self._readers, self._writer = {}, None
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _json_state(state: dict) -> dict:

@@ -35,3 +35,39 @@ def test_every_warning_of_every_item_comes_back_in_order(workers, caplog):
     assert [len(logs) for _result, logs in results] == [3] * len(items)
     expected = [f"page {i}: warning {n}" for i in items for n in range(3)]
     assert [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.flywheel"] == expected
+
+
+def _slow_or_fast(item: int) -> tuple[int, int]:
+    """Uneven work, so that this process and the worker meet at no fixed place."""
+    import os
+    import time
+
+    time.sleep(0.002 * (item % 7 == 0))
+    return item, os.getpid()
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_this_process_works_too_and_every_item_comes_once_in_order(workers):
+    """`each` forks `workers - 1` processes and works on items from the back itself: every
+    item's result comes exactly once, in order, and both this process and a worker did some."""
+    import os
+
+    items = list(range(500))
+    results = [result for result, _logs in forkmap.each(items, _slow_or_fast, workers)]
+    assert [item for item, _pid in results] == items
+    pids = {pid for _item, pid in results}
+    assert os.getpid() in pids and len(pids) >= 2
+
+
+def _fail_at_300(item: int) -> int:
+    if item == 300:
+        raise ValueError("item 300")
+    return item
+
+
+def test_a_failure_raises_in_order_after_every_item_before_it():
+    seen = []
+    with pytest.raises(ValueError, match="item 300"):
+        for result, _logs in forkmap.each(list(range(500)), _fail_at_300, 2):
+            seen.append(result)
+    assert seen == list(range(300))
