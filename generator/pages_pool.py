@@ -101,7 +101,7 @@ def build(config) -> None:
         stored = [cache.get(key) if cache else None for key in keys]
         todo = [page for page, hit in zip(pages, stored) if hit is None]
 
-        spool = _Spool() if workers > 1 else None
+        spool = _Spool.open() if workers > 1 else None
 
         def populate(page: Page) -> dict:
             mkdocs_build._populate_page(page, config, files)
@@ -257,6 +257,16 @@ class _Spool:
         self._owner = os.getpid()
         self._writer: tuple[int, Any] | None = None  # (pid, file) of this worker's spool file
         self._readers: dict[str, Any] = {}
+
+    @classmethod
+    def open(cls) -> _Spool | None:
+        """A spool, or None where no temporary folder can be made (the parent then holds the
+        pages, as MkDocs does: more memory, the same site)."""
+        try:
+            return cls()
+        except OSError as error:
+            log.info("flywheel: pages held in memory between the page loops (no temporary folder: %s)", error)
+            return None
 
     def put(self, value: Any) -> tuple[str, int, int]:
         if self._writer is None or self._writer[0] != os.getpid():

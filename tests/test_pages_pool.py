@@ -151,3 +151,16 @@ def test_the_progress_line_counts_every_page_once_in_order(tmp_path, monkeypatch
     assert total > 150 and counts[-1] == (total, total)
     assert [done for done, _ in counts] == sorted(set(done for done, _ in counts))  # rising, no repeats
     assert all(done % 50 == 0 for done, _ in counts[:-1])
+
+
+def test_without_a_temporary_folder_the_pages_wait_in_memory_and_the_site_is_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
+    root = corpus(tmp_path)
+    expected = mkdocs_alone(root)
+
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_room)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
+    assert relative_digest(root / "site") == expected
