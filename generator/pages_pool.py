@@ -2,9 +2,9 @@
 
 MkDocs renders a site in one process: it reads and converts every page's Markdown, then renders
 every page's template, one page at a time. Those two loops are most of a build. This module
-runs MkDocs' own build, event by event and in MkDocs' order, and hands each loop's pages to
-worker processes forked from the build (so they hold the same configuration, files,
-navigation and plugins), in chunks, in page order:
+runs MkDocs' own build, event by event and in MkDocs' order, and shares each loop's pages
+between the build's own process and worker processes forked from it (so they hold the same
+configuration, files, navigation and plugins), results coming back in page order:
 
 - the Markdown loop: each worker runs MkDocs' `_populate_page` (with the `pre_page`,
   `page_markdown` and `page_content` events) and sends back what other pages and the end of
@@ -106,8 +106,11 @@ def build(config) -> None:
         def populate(page: Page) -> dict:
             mkdocs_build._populate_page(page, config, files)
             state = _populated(page)
-            if spool is not None:  # in a worker: the page's text waits on disk for its render
-                state["spooled"] = spool.put((page.markdown, page.content, page.toc))
+            if spool is not None:  # the page's text waits on disk for its render
+                try:
+                    state["spooled"] = spool.put((page.markdown, page.content, page.toc))
+                except OSError:  # no room in $TMPDIR: this page waits in memory, as in MkDocs
+                    return state
                 page.markdown = page.content = page.toc = None
                 del state["markdown"], state["content"], state["toc"]
             return state
@@ -248,15 +251,40 @@ class _Spool:
     after. MkDocs itself holds every page's HTML until its build ends; at 50,000 pieces that
     was most of the build's memory.
 
-    A private temporary folder (mode 0700) with one file per worker, appended to and never
+    A private temporary folder (mode 0700) with one file per process, appended to and never
     rewritten; it holds published pages only (a withheld story has no page) and goes with the
-    build, failed or not."""
+    build, failed or not. A build killed outright leaves it; the next build deletes it (its
+    name carries the build's process id, which no live process holds any more). A process
+    whose write failed (a full disk) writes no more to it: its file's end is no longer known,
+    and its later pages wait in memory."""
+
+    PREFIX = "flywheel-pages-"
 
     def __init__(self) -> None:
-        self.folder = tempfile.mkdtemp(prefix="flywheel-pages-")
+        self._remove_stale()
+        self.folder = tempfile.mkdtemp(prefix=f"{self.PREFIX}{os.getpid()}-")
         self._owner = os.getpid()
-        self._writer: tuple[int, Any] | None = None  # (pid, file) of this worker's spool file
+        self._writer: tuple[int, Any] | None = None  # (pid, file) of this process's spool file
         self._readers: dict[str, Any] = {}
+
+    @classmethod
+    def _remove_stale(cls) -> None:
+        """Delete the spools of builds that were killed: this user's folders of this name
+        whose build process has ended. Anything else in the temporary folder is left alone."""
+        try:
+            entries = list(os.scandir(tempfile.gettempdir()))
+        except OSError:
+            return
+        for entry in entries:
+            pid = entry.name[len(cls.PREFIX):].split("-", 1)[0]
+            if not entry.name.startswith(cls.PREFIX) or not pid.isdigit() or _alive(int(pid)):
+                continue
+            try:
+                mine = entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid()
+            except OSError:
+                continue
+            if mine:
+                shutil.rmtree(entry.path, ignore_errors=True)
 
     @classmethod
     def open(cls) -> _Spool | None:
@@ -269,14 +297,22 @@ class _Spool:
             return None
 
     def put(self, value: Any) -> tuple[str, int, int]:
+        """Where `value` now is; OSError where it could not be written."""
         if self._writer is None or self._writer[0] != os.getpid():
+            self._writer = (os.getpid(), None)
             name = os.path.join(self.folder, f"{os.getpid()}.pickle")
-            self._writer = (os.getpid(), open(name, "ab"))  # noqa: SIM115 (kept for the worker's life)
+            self._writer = (os.getpid(), open(name, "ab"))  # noqa: SIM115 (kept for the process's life)
         handle = self._writer[1]
+        if handle is None:
+            raise OSError("the spool could not be written before")
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-        offset = handle.tell()
-        handle.write(data)
-        handle.flush()  # the parent starts the template loop once every page is in
+        try:
+            offset = handle.tell()
+            handle.write(data)
+            handle.flush()  # the parent starts the template loop once every page is in
+        except OSError:
+            self._writer = (os.getpid(), None)
+            raise
         return handle.name, offset, len(data)
 
     def get(self, where: tuple[str, int, int]) -> Any:
@@ -292,10 +328,20 @@ class _Spool:
         process opened, if it rendered pages too, and delete the folder."""
         if os.getpid() != self._owner:
             return
-        for handle in [*self._readers.values(), *([self._writer[1]] if self._writer else [])]:
+        for handle in [*self._readers.values(), *([self._writer[1]] if self._writer and self._writer[1] else [])]:
             handle.close()
         self._readers, self._writer = {}, None
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: alive
+        return True
+    return True
 
 
 def _json_state(state: dict) -> dict:

@@ -164,3 +164,76 @@ def test_without_a_temporary_folder_the_pages_wait_in_memory_and_the_site_is_the
     monkeypatch.setattr(tempfile, "mkdtemp", no_room)
     assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
     assert relative_digest(root / "site") == expected
+
+
+def test_a_full_temporary_disk_leaves_those_pages_in_memory_and_the_site_is_the_same(tmp_path, monkeypatch):
+    """Every write after the 40th fails in each process (a $TMPDIR that fills up mid-build)."""
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
+    private_temp(tmp_path, monkeypatch)
+    root = corpus(tmp_path)
+    expected = mkdocs_alone(root)
+    put, written = pages_pool._Spool.put, {}
+
+    def filling_up(self, value):
+        written[os.getpid()] = written.get(os.getpid(), 0) + 1
+        if written[os.getpid()] > 40:
+            raise OSError(28, "No space left on device")
+        return put(self, value)
+
+    monkeypatch.setattr(pages_pool._Spool, "put", filling_up)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
+    assert relative_digest(root / "site") == expected
+
+
+def test_a_spool_write_that_failed_is_never_followed_by_another(tmp_path, monkeypatch):
+    """After a failed write the file's end is unknown: a later page written there could be read
+    back as another's. Pages written before it still read back whole."""
+    private_temp(tmp_path, monkeypatch)
+    spool = pages_pool._Spool()
+    first = spool.put(("# one", "<p>one</p>", None))
+
+    class FullOnce:  # the first write fails; the disk then has room again
+        name, failed = first[0], False
+
+        def tell(self):
+            return 100
+
+        def write(self, data):
+            if not self.failed:
+                self.failed = True
+                raise OSError(28, "No space left on device")
+
+        def flush(self):
+            pass
+
+    spool._writer = (os.getpid(), FullOnce())
+    with pytest.raises(OSError):
+        spool.put(("# two", "<p>two</p>", None))
+    with pytest.raises(OSError):  # not written, though the next write might have worked
+        spool.put(("# three", "<p>three</p>", None))
+    assert spool.get(first) == ("# one", "<p>one</p>", None)
+    spool.close()
+    assert not os.path.exists(spool.folder)
+
+
+def test_the_next_build_deletes_a_killed_builds_spool_and_nothing_else(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
+    temp = private_temp(tmp_path, monkeypatch)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    killed = temp / f"flywheel-pages-{ended.pid}-abc123"  # a build that ended without cleaning up
+    killed.mkdir()
+    (killed / f"{ended.pid}.pickle").write_bytes(b"published page text")
+    running = temp / f"flywheel-pages-{os.getpid()}-def456"  # a build still running
+    running.mkdir()
+    unnamed = temp / "flywheel-pages-notapid"
+    unnamed.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not ours")
+    linked = temp / f"flywheel-pages-{ended.pid}-link"
+    linked.symlink_to(elsewhere, target_is_directory=True)
+    root = corpus(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
+    assert sorted(p.name for p in temp.iterdir()) == sorted([running.name, unnamed.name, linked.name])
+    assert (elsewhere / "keep.txt").read_text() == "not ours"
