@@ -1,6 +1,6 @@
-"""Work on every core: `each(items, work, workers)` runs `work` on every item in processes
-forked from this one, so they hold everything it holds (configuration, navigation, plugins,
-closures), and yields the results in order.
+"""Work on every core: `each(items, work, workers)` runs `work` on every item, in this process
+and in processes forked from it, so they hold everything it holds (configuration, navigation,
+plugins, closures), and yields the results in order.
 
 A worker's log records come back with its results and are handled by this process's loggers
 in item order; an exception in a worker is raised here, as if the work had run here; a worker
