@@ -30,7 +30,13 @@ def available_timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def clock() -> dt.datetime:
+    """The current moment: the one place Flywheel reads the clock. The test suite replaces it
+    with a fixed moment (tests/clock/sitecustomize.py), which is not part of the package."""
+    return dt.datetime.now(UTC)
+
+
 def today_in(zone: dt.tzinfo | None, now: dt.datetime | None = None) -> dt.date:
     """Today's date in `zone` (UTC when None). `now` is for tests."""
-    moment = now or dt.datetime.now(UTC)
+    moment = now or clock()
     return moment.astimezone(zone or UTC).date()

@@ -8,6 +8,9 @@ from pathlib import Path
 # tests/helpers.py is imported as a plain module by the test files.
 sys.path.insert(0, str(Path(__file__).parent))
 
+CLOCK_DIR = Path(__file__).parent / "clock"
+TEST_NOW = "2026-11-22T12:00:00+00:00"  # the practice's today for every test (see tests/clock/)
+
 
 def pytest_addoption(parser):
     parser.addoption(
@@ -28,3 +31,14 @@ def pytest_configure(config):
     # the test sites are smaller, so the suite forces two workers to build them the same way.
     # tests/test_pages_pool.py compares that with MkDocs' own one-process build.
     os.environ.setdefault("FLYWHEEL_WORKERS", "2")
+    # One fixed "today" for the whole suite and every process it starts (tests/clock/): the
+    # fixtures' consent dates were written for it, and the gate reads the real calendar.
+    os.environ["FLYWHEEL_TEST_NOW"] = TEST_NOW
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(CLOCK_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("flywheel_test_clock", CLOCK_DIR / "sitecustomize.py")
+    clock = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(clock)  # this process started before PYTHONPATH named the folder

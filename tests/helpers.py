@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,12 @@ _DESTINATIONS = {
 _NAMES = {"guide_bad_slug.md": "Guide_Bad_Slug.md", "dir_named_md.md": "not-a-file.md"}
 # Cases about another service line are filed in that line's folder, as an editor would.
 _FOLDERS = {"guide_triage_on_non_urgent_line.md": "content/guides/thyroid"}
+
+
+def clock_env() -> dict[str, str]:
+    """What a process started with a bare environment needs to keep the suite's fixed today
+    (tests/clock/, set up in conftest.py)."""
+    return {name: os.environ[name] for name in ("FLYWHEEL_TEST_NOW", "PYTHONPATH")}
 
 
 def copy_base(tmp_path: Path) -> Path:

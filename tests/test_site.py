@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
+from helpers import clock_env, copy_base, copy_sample, site_settings, site_texts, tree_digest
 
 from generator.check import run_check
 from generator.cli import main
@@ -384,7 +384,7 @@ def test_strict_fails_on_a_broken_link_and_keeps_site(tmp_path):
     before = tree_digest(root / "site")
     code = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml")],
-        env={"FLYWHEEL_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        env={"FLYWHEEL_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", **clock_env()},
         capture_output=True,
         check=False,
         text=True,
@@ -402,7 +402,7 @@ def test_mkdocs_build_gives_the_same_site(tmp_path):
     ours = {k: v for k, v in site_texts(root / "site").items() if not k.startswith("sitemap")}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")],
-        env={"FLYWHEEL_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        env={"FLYWHEEL_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", **clock_env()},
         capture_output=True,
         check=False,
         text=True,
