@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from urllib.parse import unquote
 import os
 import re
 import sys
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 import jinja2.bccache
@@ -30,13 +30,14 @@ from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR
 from .check import CheckResult, run_check
 from .cms import add_admin
-from .errors import summarize
-from .errors import FlywheelError
+from .errors import FlywheelError, summarize
+from .leaks import quoted_index, quoted_traces, story_traces, strip_unpublished_links
 from .paths import check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
-from .leaks import quoted_index, quoted_traces, story_traces, strip_unpublished_links
+from .rerender import PreviewRenders
 from .third_parties import third_party_problems
+from .watcher import use_native_watcher
 from .withdraw import replacement_due, scrub, unpublished_stories, withdrawals_due
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
@@ -170,6 +171,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.caches_pages = False  # `flywheel build` reuses unchanged pages (page_cache.py)
         self._written: dict[str, str] = {}  # preview: the page sources last written to disk
         self._bytecode = _TemplateBytecode()  # preview: templates compiled once, not per rebuild
+        self._renders = PreviewRenders()  # preview: the last render, for the next save
         self.known_resources: dict[str, list] = {}  # page written by this build -> what it loads
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -211,15 +213,17 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             )
         for decision in result.gate.withheld:
             log.info("withheld %s %s: %s", decision.kind, decision.slug, decision.reason)
-        self.site = render_site(
-            result,
-            site_name=config.site_name,
-            site_url=config.site_url,
-            directory_urls=config.use_directory_urls,
-            campaign=self.config.campaign_params,
-            preview=preview,
-            parallel=self.command == "build",
-        )
+        options = {
+            "site_name": config.site_name,
+            "site_url": config.site_url,
+            "directory_urls": config.use_directory_urls,
+            "campaign": self.config.campaign_params,
+            "preview": preview,
+        }
+        if self.command == "serve":  # only what a save changed is rendered again (rerender.py)
+            self.site = self._renders.render(result, **options)
+        else:
+            self.site = render_site(result, parallel=self.command == "build", **options)
         config.nav = self.site.nav
         config.extra["flywheel"] = self.site.frame  # the practice frame the theme prints
         self._name_sources(root)
@@ -238,6 +242,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
         for problem in result.errors:
             log.error(problem.format())
+        self._renders.forget()
         self.site = problems_site(result.errors, self.site)
         config.nav = self.site.nav
         return config
@@ -419,9 +424,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).parent
-        for name in ("content", "service_lines", "consent", "campaigns", "practice.yml"):
-            if (root / name).exists():
-                server.watch(str(root / name))
+        watched = [root / name for name in ("content", "service_lines", "consent", "campaigns", "practice.yml")]
+        for path in watched:
+            if path.exists():
+                server.watch(str(path))
+        # A save is heard at once, not at the next poll (watcher.py); MkDocs watched these two.
+        use_native_watcher(server, [config.docs_dir, config.config_file_path, *map(str, watched)])
         return server
 
     def _remove_stale_pages(self, site_dir: Path) -> None:

@@ -13,14 +13,14 @@ import html
 import json
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import jinja2
-import markupsafe
-
 import markdown as markdown_lib
+import markupsafe
 
 from . import care_cards
 from .check import CheckResult
@@ -28,8 +28,8 @@ from .forkmap import each, workers
 from .gate import ANONYMOUS_CREDIT
 from .link import Cluster, NextStep, SiteModel, link, next_step, with_campaign
 from .project import Entry
-from .shown import body_html
 from .schema import CareStep, Guide, Practice, ServiceLine, Story
+from .shown import body_html
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -697,6 +697,7 @@ def render_site(
     campaign: bool = True,
     preview: bool = False,
     parallel: bool = False,
+    reuse: Mapping[str, GeneratedPage] | None = None,
 ) -> RenderedSite:
     """Every page of the site, its navigation (service line -> topic -> pages, then the
     stories and champions) and the practice frame the theme prints around each page.
@@ -704,7 +705,8 @@ def render_site(
     `site_url` (mkdocs.yml's) makes structured data carry absolute addresses;
     `directory_urls` says how MkDocs addresses pages. Nav titles are HTML-escaped. With
     `parallel` (a build, never the preview server's threads), guides and stories are rendered
-    in forked processes when there are many.
+    in forked processes when there are many. `reuse` gives pages of guides and stories, by
+    slug, to take as they are instead of rendering them (the preview's, rerender.py).
     """
     site = link(result, campaign=campaign, preview=preview)
     renderer = _Renderer(site, site_name, site_url, directory_urls)
@@ -723,6 +725,8 @@ def render_site(
 
     def render(job: tuple[str, Any, Any]) -> GeneratedPage:
         kind, entry, cluster = job
+        if reuse is not None and (kept := reuse.get(entry.id)) is not None:
+            return kept
         return renderer.guide(entry, cluster) if kind == "guide" else renderer.story(entry)
 
     count = workers(len(jobs), MIN_PARALLEL_PAGES) if parallel else 1

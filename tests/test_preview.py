@@ -47,31 +47,42 @@ def test_preview_can_never_be_built(tmp_path, monkeypatch, capsys):
     assert not (root / "site").exists() or not any("Preview only" in t for t in site_texts(root / "site").values())
 
 
-
-
-
-
 def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
     root = copy_sample(tmp_path)
     port = free_port()
     env = {**os.environ, "NO_COLOR": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(port), "--as-of", AS_OF.isoformat()],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(port), "--as-of", AS_OF.isoformat()],
+            stdout=subprocess.DEVNULL, stderr=err, env=env,
+        )
+    base = f"http://127.0.0.1:{port}"
+
+    def shows(path: str, text: str) -> str:
+        deadline = time.monotonic() + 30
+        while text not in (page := fetch(f"{base}{path}", deadline)):
+            assert time.monotonic() < deadline, f"the preview never showed {text!r} on {path}"
+            time.sleep(0.3)
+        return page
+
     try:
-        base = f"http://127.0.0.1:{port}"
         page = fetch(f"{base}/stories/a-racing-heart/", time.monotonic() + 60)
         assert "Preview only: not published." in page and '<meta name="robots" content="noindex, nofollow">' in page
         story = root / "content/stories/spine/finding-answers.md"
         story.write_text(story.read_text().replace("I am running again now", "I am swimming again now"))
-        deadline = time.monotonic() + 30
-        while "swimming again" not in fetch(f"{base}/stories/finding-answers/", deadline):
-            assert time.monotonic() < deadline, "the preview never showed the edit"
-            time.sleep(0.3)
-        edited = fetch(f"{base}/stories/finding-answers/", deadline)
+        edited = shows("/stories/finding-answers/", "swimming again")
         assert "the story&#39;s text changed since the patient approved it" in edited or "text changed since" in edited
+        # A text edit: only that page is rendered again (rerender.py), and it shows.
+        guide = root / "content/guides/cardiology/chest-pain-when-to-worry.md"
+        guide.write_text(guide.read_text() + "\nA sentence added while the preview runs.\n")
+        shows("/cardiology/chest-pain/chest-pain-when-to-worry/", "A sentence added while the preview runs.")
+        # A title edit reaches every page that lists the guide.
+        guide.write_text(guide.read_text().replace('title: "Chest pain: when to worry"', 'title: "Chest pain: when to call"'))
+        shows("/cardiology/chest-pain/", "Chest pain: when to call")  # the topic's pillar
+        shows("/cardiology/chest-pain/stress-test-explained/", "Chest pain: when to call")
     finally:
         server.terminate()
         server.wait(timeout=10)
     assert not (root / "site").exists()
+    assert "the preview hears saves as they happen" in log.read_text()  # watcher.py: no polling

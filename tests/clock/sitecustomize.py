@@ -21,7 +21,7 @@ def install(moment_text: str | None = None) -> bool:
     if not text:
         return False
     try:
-        import generator.dates as dates
+        from generator import dates
     except ImportError:  # a process without Flywheel (pip, node helpers): nothing to patch
         return False
     moment = _dt.datetime.fromisoformat(text)
