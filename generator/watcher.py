@@ -20,13 +20,35 @@ log = logging.getLogger("mkdocs.plugins.flywheel")
 
 
 def _native_observer_class():
-    """watchdog's observer for this platform, or None where only polling is available."""
+    """watchdog's observer for this platform, hearing changes only, or None where only polling
+    is available.
+
+    Native observers also report a file opened or read (inotify's IN_OPEN and IN_CLOSE_NOWRITE),
+    and MkDocs rebuilds on any event: the check reading every content file would start the next
+    rebuild, forever. Every watch is limited to what a save, a new file, a deletion or a rename
+    does (a touch too, as polling sees it)."""
     try:
+        from watchdog import events
         from watchdog.observers import Observer
         from watchdog.observers.polling import PollingObserver
     except ImportError:
         return None
-    return None if Observer is PollingObserver else Observer
+    if Observer is PollingObserver:
+        return None
+    changes = [
+        events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent,
+        events.FileMovedEvent, events.FileClosedEvent, events.FileAttribEvent,
+        events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent,
+    ]
+
+    class ChangesObserver(Observer):
+        def schedule(self, event_handler, path, *, recursive=False, event_filter=None, **options):
+            return super().schedule(
+                event_handler, path, recursive=recursive, event_filter=event_filter or changes, **options
+            )
+
+    ChangesObserver.__name__ = f"{Observer.__name__}(changes only)"
+    return ChangesObserver
 
 
 def _native_works(observer_class, paths: list[str]) -> bool:

@@ -81,6 +81,12 @@ def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
         guide.write_text(guide.read_text().replace('title: "Chest pain: when to worry"', 'title: "Chest pain: when to call"'))
         shows("/cardiology/chest-pain/", "Chest pain: when to call")  # the topic's pillar
         shows("/cardiology/chest-pain/stress-test-explained/", "Chest pain: when to call")
+        # With nothing saved, nothing is rebuilt: a rebuild reads every content file, and a
+        # watcher that took a read for a change would rebuild forever.
+        time.sleep(3)
+        rebuilds = log.read_text().count("Detected file changes")
+        time.sleep(3)
+        assert log.read_text().count("Detected file changes") == rebuilds
     finally:
         server.terminate()
         server.wait(timeout=10)
