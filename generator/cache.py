@@ -195,6 +195,29 @@ def decode(data: Any) -> Any:
     raise ValueError(f"unknown cache entry {tag!r}")
 
 
+# The preview server checks the project on every save. It keeps each cache file's entries in
+# memory (path -> the file's stat, its entries) and reads the file again only when its stat
+# changed: another process wrote it. Every entry is keyed by a hash of its exact input and
+# was read from a signed file or computed here, so a held entry is as good as a read one.
+_HELD: dict[tuple[str, bytes], tuple[tuple[int, ...], dict[str, Any]]] | None = None
+
+
+def hold_entries() -> None:
+    """Keep cache entries in this process between checks (`flywheel serve` only: a build
+    lets go of them, for its memory)."""
+    global _HELD
+    if _HELD is None:
+        _HELD = {}
+
+
+def _stat_key(path: Path) -> tuple[int, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 class Cache:
     """`memo(kind, text, compute)` is the whole interface; `fill` stores work done elsewhere."""
 
@@ -209,8 +232,14 @@ class Cache:
 
     def _load(self) -> dict[str, Any]:
         assert self.path is not None and self.key_bytes is not None
+        stat = _stat_key(self.path) if _HELD is not None else None
+        if stat is not None and (held := _HELD.get((str(self.path), self.key_bytes))) and held[0] == stat:
+            return dict(held[1])
         entries = read_signed(self.path, self.key_bytes)
-        return entries if isinstance(entries, dict) else {}
+        entries = entries if isinstance(entries, dict) else {}
+        if stat is not None:  # read after the stat: a file changed since is read again next time
+            _HELD[(str(self.path), self.key_bytes)] = (stat, entries)
+        return dict(entries)
 
     @classmethod
     def for_project(cls, root: Path, enabled: bool = True, load: bool = True) -> Cache:
@@ -283,6 +312,8 @@ class Cache:
                 if stale != self.path:
                     stale.unlink(missing_ok=True)
             write_signed(self.path, self.key_bytes, kept)
+            if _HELD is not None and (stat := _stat_key(self.path)) is not None:
+                _HELD[(str(self.path), self.key_bytes)] = (stat, kept)
         except OSError:
             pass  # a read-only checkout still checks, just without a cache
 

@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from .assets import STYLESHEET, THEME_DIR, stylesheet
-from .cache import CACHE_DIR
+from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
 from .cms import add_admin
 from .errors import FlywheelError, summarize
@@ -169,13 +169,16 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.rendered = 0
         self.pool_counts = False  # pages_pool.py counts the pages its workers render
         self.caches_pages = False  # `flywheel build` reuses unchanged pages (page_cache.py)
-        self._written: dict[str, str] = {}  # preview: the page sources last written to disk
+        self._written: dict[str, tuple[str, Path]] = {}  # preview: page sources last written, and where
+        self._scanned: dict[str, tuple] = {}  # preview: each built file's stat and resources
         self._bytecode = _TemplateBytecode()  # preview: templates compiled once, not per rebuild
         self._renders = PreviewRenders()  # preview: the last render, for the next save
         self.known_resources: dict[str, list] = {}  # page written by this build -> what it loads
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        if command == "serve":
+            hold_entries()  # the check on every save reads its cache file only when it changed
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
@@ -307,15 +310,17 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             for src_uri, text in [(p.src_uri, p.markdown) for p in self.site.pages] + [
                 (STYLESHEET, stylesheet())
             ]:
-                path = safe_join(folder, src_uri)  # ids are validated; this refuses any escape anyway
-                # MkDocs keeps this plugin between preview rebuilds: what it wrote last time
-                # is known without reading the file back.
-                if self._written.get(src_uri) == text and path.exists():
-                    pass
-                elif not path.exists() or path.read_text(encoding="utf-8") != text:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(text, encoding="utf-8")
-                self._written[src_uri] = text
+                # MkDocs keeps this plugin between preview rebuilds: what it wrote last time,
+                # and where, is known without reading the file back or resolving its path.
+                written = self._written.get(src_uri)
+                if written is not None and written[0] == text and written[1].exists():
+                    path = written[1]
+                else:
+                    path = safe_join(folder, src_uri)  # ids are validated; this refuses any escape anyway
+                    if not path.exists() or path.read_text(encoding="utf-8") != text:
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_text(text, encoding="utf-8")
+                self._written[src_uri] = (text, path)
                 files.append(File.generated(config, src_uri, abs_src_path=str(path),
                                             inclusion=_inclusion(pages.get(src_uri))))
             return files
@@ -439,10 +444,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.files is None:
             return
         keep = {f.dest_uri for f in self.files} | {"404.html"}
-        for path in site_dir.rglob("*.html"):
-            rel = path.relative_to(site_dir).as_posix()
-            if rel not in keep and not rel.startswith("admin/"):
-                path.unlink(missing_ok=True)
+        for folder, _dirs, names in os.walk(site_dir):
+            base = Path(folder).relative_to(site_dir).as_posix()
+            for name in names:
+                rel = name if base == "." else f"{base}/{name}"
+                if name.endswith(".html") and rel not in keep and not rel.startswith("admin/"):
+                    (site_dir / rel).unlink(missing_ok=True)
 
     def on_post_build(self, config) -> None:
         self._forget_sources()
@@ -450,7 +457,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self._remove_stale_pages(Path(config.site_dir))
         if self.site is not None:  # contract v2: no third-party requests (raising discards)
             found = third_party_problems(
-                Path(config.site_dir), config.site_url, self.site.third_parties, self.known_resources
+                Path(config.site_dir), config.site_url, self.site.third_parties, self.known_resources,
+                unchanged=self._scanned if self.command == "serve" else None,
             )
             if found:
                 raise PluginError("flywheel: a page loads from a third party\n" + summarize(found))

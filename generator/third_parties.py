@@ -134,14 +134,20 @@ def foreign_host(url: str, own_hosts: set[str]) -> str | None:
 
 
 def third_party_problems(
-    site_dir: Path, site_url: str | None, allowed: Iterable[str] = (), known: dict[str, list] | None = None
+    site_dir: Path,
+    site_url: str | None,
+    allowed: Iterable[str] = (),
+    known: dict[str, list] | None = None,
+    unchanged: dict[str, tuple[tuple[int, ...], list]] | None = None,
 ) -> list[Problem]:
     """Every resource in the built site on a host that is neither the site's nor allowed.
 
     `known` maps pages this build wrote (by path in the site) to their resources, found when
     each was rendered (in a worker, or by the build that made the same bytes): those are not
-    read again. Nor are pages whose bytes this process has read before (a preview server
-    rescans after every edit)."""
+    read again. Nor are pages whose bytes this process has read before. A preview server, which
+    rescans after every save, passes `unchanged`, its memory of each file's stat (inode, size,
+    times; a write always moves ctime) and resources: a file whose stat is the same is not read
+    at all."""
     if len(_SEEN) > 100_000:
         _SEEN.clear()
     own = {h.lower() for h in allowed}
@@ -153,6 +159,12 @@ def third_party_problems(
             found += _problems(rel, known[rel], own)
             continue
         path = site_dir / rel
+        if unchanged is not None:
+            st = path.stat()
+            stat = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            if (held := unchanged.get(rel)) is not None and held[0] == stat:
+                found += _problems(rel, held[1], own)
+                continue
         data = path.read_bytes()
         text = data.decode("utf-8", errors="replace")
         if path.suffix == ".css":
@@ -162,5 +174,7 @@ def third_party_problems(
             resources = _SEEN.get(sha)
             if resources is None:
                 resources = _SEEN[sha] = page_resources(text)
+        if unchanged is not None:
+            unchanged[rel] = (stat, resources)
         found += _problems(rel, resources, own)
     return found

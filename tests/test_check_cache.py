@@ -19,6 +19,7 @@ import pytest
 from helpers import copy_base, copy_sample
 
 from bench.synth import generate
+from generator import cache as cache_module
 from generator import prefetch
 from generator.cli import main
 
@@ -59,12 +60,15 @@ def after_change(root: Path, capsys, change, as_of: str = AS_OF) -> tuple[str, s
     return before, uncached
 
 
-@pytest.fixture(params=["serial", "pooled", "snapshot"])
+@pytest.fixture(params=["serial", "pooled", "snapshot", "held"])
 def mode(request, monkeypatch):
     """Serial: the small projects below stay under the pools' thresholds. Pooled: the
     thresholds are lowered so the prefetch and scan pools fill the cold cache. Snapshot: the
     warm check's snapshot (generator/snapshot.py) is made even of files copied moments ago,
-    so every warm check below is answered from it unless it notices the change."""
+    so every warm check below is answered from it unless it notices the change. Held: the
+    cache's entries stay in this process between checks, as in `flywheel serve`."""
+    if request.param == "held":
+        monkeypatch.setattr(cache_module, "_HELD", {})
     if request.param == "snapshot":
         from generator import snapshot
 
@@ -222,6 +226,22 @@ def test_a_forged_scan_entry_is_ignored(tmp_path, capsys):
     mac, _, payload = path.read_bytes().partition(b"\n")
     path.write_bytes(mac + b"\n" + _without_findings(payload))
     assert check(root, capsys) == honest
+
+
+def test_held_entries_never_outlive_the_file(tmp_path, capsys, monkeypatch):
+    """`flywheel serve` holds the cache's entries between checks; a file written since by
+    anyone else (here: forged) is read again, and its forged entry ignored as always."""
+    monkeypatch.setattr(cache_module, "_HELD", {})
+    root = _story_with_a_phone(tmp_path)
+    honest = check(root, capsys)
+    reads = []
+    real = cache_module.read_signed
+    monkeypatch.setattr(cache_module, "read_signed", lambda *a, **k: reads.append(1) or real(*a, **k))
+    assert check(root, capsys) == honest and reads == []  # held: the file was not read again
+    path = _cache_file(root)
+    mac, _, payload = path.read_bytes().partition(b"\n")
+    path.write_bytes(mac + b"\n" + _without_findings(payload))
+    assert check(root, capsys) == honest and reads == [1]
 
 
 def test_a_scan_entry_signed_with_another_key_is_ignored(tmp_path, capsys, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 
@@ -577,3 +578,23 @@ def test_a_story_shares_its_photo_only_with_photo_consent(tmp_path):
     consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-01"))
     assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
     assert not (root / "site/img/ana.jpg").exists()
+
+
+def test_the_previews_third_party_memory_reads_a_page_written_since(tmp_path):
+    """The preview remembers each page's stat and resources between rebuilds; a page written
+    since is read again, even with its size and modification time kept (ctime moves)."""
+    from generator.third_parties import third_party_problems
+
+    page = tmp_path / "a.html"
+    page.write_text('<img src="/own/aaaaaaaaaaa.png">\n')
+    memory: dict = {}
+    assert third_party_problems(tmp_path, "https://example.org/", [], unchanged=memory) == []
+    assert list(memory) == ["a.html"]
+    stat = page.stat()
+    page.write_text('<img src="//evil.example/x.png">\n')  # the same size
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert page.stat().st_size == stat.st_size
+    found = third_party_problems(tmp_path, "https://example.org/", [], unchanged=memory)
+    assert [p.message.split(" from ")[1].split(",")[0] for p in found] == ["evil.example"]
+    # And a page not written since is answered from memory, with the same problems.
+    assert third_party_problems(tmp_path, "https://example.org/", [], unchanged=memory) == found
