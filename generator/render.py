@@ -13,7 +13,6 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -688,31 +687,8 @@ class _Renderer:
         return frame
 
 
-def render_site(
-    result: CheckResult,
-    *,
-    site_name: str = "Our practice",
-    site_url: str | None = None,
-    directory_urls: bool = True,
-    campaign: bool = True,
-    preview: bool = False,
-    parallel: bool = False,
-    reuse: Mapping[str, GeneratedPage] | None = None,
-) -> RenderedSite:
-    """Every page of the site, its navigation (service line -> topic -> pages, then the
-    stories and champions) and the practice frame the theme prints around each page.
-
-    `site_url` (mkdocs.yml's) makes structured data carry absolute addresses;
-    `directory_urls` says how MkDocs addresses pages. Nav titles are HTML-escaped. With
-    `parallel` (a build, never the preview server's threads), guides and stories are rendered
-    in forked processes when there are many. `reuse` gives pages of guides and stories, by
-    slug, to take as they are instead of rendering them (the preview's, rerender.py).
-    """
-    site = link(result, campaign=campaign, preview=preview)
-    renderer = _Renderer(site, site_name, site_url, directory_urls)
-    esc = html_text
-    # Guides and stories are most of the pages: render them first, on every core when there
-    # are many (forkmap.py), then lay out the navigation in the same order as before.
+def _piece_jobs(site: SiteModel) -> list[tuple[str, Any, Any]]:
+    """Every guide (with its cluster) and story the site shows, in navigation order."""
     jobs: list[tuple[str, Any, Any]] = []
     for (line_slug, _), cluster in site.clusters.items():
         if line_slug not in site.lines:
@@ -722,11 +698,57 @@ def render_site(
     for line_slug in site.lines:
         jobs += [("story", s, None) for s in site.stories_by_line[line_slug]
                  if (line_slug, s.data.topic or "") not in site.clusters]
+    return jobs
+
+
+def render_pieces(
+    result: CheckResult,
+    slugs: set[str],
+    *,
+    site_name: str = "Our practice",
+    site_url: str | None = None,
+    directory_urls: bool = True,
+    campaign: bool = True,
+    preview: bool = False,
+) -> dict[str, GeneratedPage]:
+    """The pages of the guides and stories in `slugs` that the site shows, exactly as
+    `render_site` with the same options renders them (the preview's, rerender.py)."""
+    site = link(result, campaign=campaign, preview=preview)
+    renderer = _Renderer(site, site_name, site_url, directory_urls)
+    return {
+        entry.id: renderer.guide(entry, cluster) if kind == "guide" else renderer.story(entry)
+        for kind, entry, cluster in _piece_jobs(site)
+        if entry.id in slugs
+    }
+
+
+def render_site(
+    result: CheckResult,
+    *,
+    site_name: str = "Our practice",
+    site_url: str | None = None,
+    directory_urls: bool = True,
+    campaign: bool = True,
+    preview: bool = False,
+    parallel: bool = False,
+) -> RenderedSite:
+    """Every page of the site, its navigation (service line -> topic -> pages, then the
+    stories and champions) and the practice frame the theme prints around each page.
+
+    `site_url` (mkdocs.yml's) makes structured data carry absolute addresses;
+    `directory_urls` says how MkDocs addresses pages. Nav titles are HTML-escaped. With
+    `parallel` (a build, never the preview server's threads), guides and stories are rendered
+    in forked processes when there are many.
+    """
+    site = link(result, campaign=campaign, preview=preview)
+    renderer = _Renderer(site, site_name, site_url, directory_urls)
+    esc = html_text
+    # Guides and stories are most of the pages: render them first, on every core when there
+    # are many (forkmap.py), then lay out the navigation in the same order as before.
+    jobs = _piece_jobs(site)
 
     def render(job: tuple[str, Any, Any]) -> GeneratedPage:
         kind, entry, cluster = job
-        if reuse is not None and (kept := reuse.get(entry.id)) is not None:
-            return kept
         return renderer.guide(entry, cluster) if kind == "guide" else renderer.story(entry)
 
     count = workers(len(jobs), MIN_PARALLEL_PAGES) if parallel else 1

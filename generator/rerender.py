@@ -7,7 +7,7 @@ else it reads (frontmatter, service lines, champions, practice, campaigns, the g
 decisions, the options) is the same before and after such a save. So the preview keeps its
 last rendered site with a digest of everything the render reads *except* the bodies; when the
 next check gives the same digest, only the guides and stories whose body changed are rendered
-again, and every other page is the one rendered last time. Any other change (a title, a
+again, and every other page, the navigation and the frame are the ones rendered last time. Any other change (a title, a
 consent, a decision, a setting, a template) renders the whole site as before.
 
 The digest is a pickle of the checked content with each document's body left out: two equal
@@ -19,6 +19,7 @@ renders every page from the checked content.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import pickle
@@ -28,7 +29,7 @@ from typing import Any
 
 from .check import CheckResult
 from .load import Document
-from .render import RenderedSite, render_site
+from .render import RenderedSite, render_pieces, render_site
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -90,17 +91,20 @@ class PreviewRenders:
     def render(self, result: CheckResult, **options: Any) -> RenderedSite:
         """The site `render_site(result, **options)` gives, rendering only what changed."""
         digest, bodies = layout_digest(result, options), _bodies(result)
-        reuse = None
         if digest is not None and digest == self.digest and self.site and self.bodies is not None:
-            same = {slug for slug, body in bodies.items() if self.bodies.get(slug) == body}
-            reuse = {
-                page.slug: page
+            changed = {slug for slug, body in bodies.items() if self.bodies.get(slug) != body}
+            fresh = render_pieces(result, changed, **options) if changed else {}
+            pages = [
+                fresh.get(page.slug, page) if page.kind in ("guide", "story") else page
                 for page in self.site.pages
-                if page.kind in ("guide", "story") and page.slug in same and page.markdown
-            }
-        site = render_site(result, reuse=reuse, **options)
-        pieces = [p for p in site.pages if p.kind in ("guide", "story")]
-        self.rendered = len(pieces) - (sum(1 for p in pieces if reuse and reuse.get(p.slug) is p))
+            ]
+            # MkDocs is handed the navigation and frame: each rebuild gets copies of its own.
+            site = RenderedSite(pages, copy.deepcopy(self.site.nav), copy.deepcopy(self.site.frame),
+                                list(self.site.third_parties))
+            self.rendered = len(fresh)
+        else:
+            site = render_site(result, **options)
+            self.rendered = sum(1 for page in site.pages if page.kind in ("guide", "story"))
         self.digest, self.bodies, self.site = digest, bodies, site
         return site
 
