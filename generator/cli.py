@@ -307,16 +307,28 @@ def _site_name(root: Path) -> str:
 
 
 def cmd_export(args) -> int:
-    from .export import export_site
+    from .export import ExportRefused, export_site, withdraw_export
 
     result = run_check(args.root, args.as_of, use_cache=True, reading_grade_max=args.reading_grade_max)
     if not result.ok:
         emit(result, "text", sys.stderr)
-        return EXIT_ERRORS
-    out = export_site(result, args.root, args.out)
-    print(f"wrote {out}/mkdocs.yml and {out}/docs/ ({len(result.gate.published('guide'))} guides, "
-          f"{len(result.gate.published('story'))} stories)")
-    return EXIT_OK
+    else:
+        try:
+            out = export_site(result, args.root, args.out)
+        except ExportRefused as refused:
+            for found in refused.problems:
+                print(found.format(), file=sys.stderr)
+            print(f"export stopped ({len(refused.problems)} error(s)): nothing new was written", file=sys.stderr)
+        else:
+            print(f"wrote {out}/mkdocs.yml and {out}/docs/ ({len(result.gate.published('guide'))} guides, "
+                  f"{len(result.gate.published('story'))} stories)")
+            return EXIT_OK
+    # Withdrawal reaches an export too: a failed one still deletes, from the previous export,
+    # every file that shows a story withheld today (a successful one has replaced them all).
+    if deleted := withdraw_export(result, args.root, args.out):
+        print(f"deleted {len(deleted)} file(s) of the previous export that showed stories withheld today",
+              file=sys.stderr)
+    return EXIT_ERRORS
 
 
 def cmd_report(args) -> int:

@@ -61,6 +61,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "too-deeply-nested": (Severity.ERROR, "Lists, quotes or brackets nest deeper than any real text does; such text could stall or crash the renderer."),
     "proof-mismatch": (Severity.ERROR, "The story changed after the proof the patient approved; record consent only for the fingerprint on an approved proof."),
     "unknown-care-card": (Severity.ERROR, "A care card's level must be `emergency`, `urgent` or `routine` (`!!! emergency \"Call 911 if:\"`); a misspelt one would show as a plain note."),
+    "export-shows-unpublished": (Severity.ERROR, "An exported page links to, shows the address of, or quotes a piece the gate does not publish. `flywheel export` writes nothing new, and deletes from the previous export every file that shows a story withheld today; `flywheel build` removes such a link with a warning, and stops at an address or a quotation."),
     "third-party-resource": (Severity.ERROR, "A built page loads something from a host other than the site's own that `practice.yml` does not list under `third_parties`."),
     "identifier-in-story": (Severity.WARNING, "Story text contains something that may identify the patient; the story is withheld."),
     "duplicate-id": (Severity.ERROR, "Two files in one folder tree (subfolders included) have the same id; the error names both, and neither is used."),

@@ -15,11 +15,82 @@ import yaml
 
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .check import CheckResult
-from .errors import FlywheelError
+from .errors import FlywheelError, Problem, problem
+from .leaks import (
+    decoded,
+    link_targets,
+    quoted_index,
+    quoted_traces,
+    segments,
+    story_traces,
+    unconsented_photos,
+    withheld_passages,
+    withheld_texts,
+)
 from .paths import _read_config, refuse_published
-from .render import render_site
+from .render import RenderedSite, render_site
+from .withdraw import scrub, unpublished_stories
 
 MARKER = ".flywheel-export"
+
+
+class ExportRefused(FlywheelError):
+    """The export would publish what the gate withholds; nothing new was written."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} exported page(s) show unpublished pieces")
+        self.problems = problems
+
+
+def _line_naming(root: Path, source: str | None, slug: str) -> int | None:
+    """The first line of a content file that names `slug` once decoded, if it can be told."""
+    if source is None:
+        return None
+    try:
+        lines = (root / source).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, text in enumerate(lines, start=1) if slug in decoded(text).casefold()), None)
+
+
+def export_problems(result: CheckResult, rendered: RenderedSite) -> list[Problem]:
+    """What the build's page checks (leaks.py) would remove or stop, found in the exported
+    Markdown, which no plugin filters once it leaves: a link to an unpublished piece, the
+    address of a withheld story, a quotation of one."""
+    withheld = frozenset(unpublished_stories(result))
+    unpublished = withheld | {slug for slug, d in result.gate.decisions.items() if not d.published}
+    quoted = quoted_index(withheld_texts(result), withheld_passages(result))
+    found = []
+    for page in rendered.pages:
+        where = page.source or page.src_uri
+        named = {slug for target in link_targets(page.markdown) for slug in segments(target) & unpublished}
+        for slug in sorted(named | set(story_traces(page.markdown, withheld))):
+            found.append(problem(
+                "export-shows-unpublished", where, f"the exported page {page.src_uri} links to or "
+                f"names '{slug}', which is not published",
+                line=_line_naming(result.project.root, page.source, slug),
+                hint="remove the link or the address from the source",
+            ))
+        if quoted_traces(page.markdown, quoted):
+            found.append(problem(
+                "export-shows-unpublished", where, f"the exported page {page.src_uri} quotes a "
+                "withheld story (its title, summary, pull quote or twelve words in a row of its text)",
+                hint="remove the quotation from the source",
+            ))
+    return found
+
+
+def withdraw_export(result: CheckResult, root: Path, out: Path) -> list[str]:
+    """After a failed export: delete from the previous export (a folder `export` made) every
+    file that shows or links to a story withheld today; what it deleted, relative to it."""
+    try:
+        target = refuse_published(out, root, "export")
+    except FlywheelError:
+        return []
+    docs = target / "docs"
+    if not (target / MARKER).is_file() or not docs.is_dir() or docs.is_symlink():
+        return []
+    return scrub(docs, sorted(unpublished_stories(result)))
 
 
 def _claim(out: Path, root: Path) -> Path:
@@ -40,18 +111,26 @@ def _claim(out: Path, root: Path) -> Path:
 
 def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = True) -> Path:
     """Write out/docs/** and out/mkdocs.yml (nav included, flywheel plugin removed)."""
-    out = _claim(out, root)
+    refuse_published(out, root, "export")
     # Read with types (`font: false` stays false: read as text it became a Google Fonts
     # family named "false"), `!ENV` resolved, and nothing run (paths.py).
     config = _read_config(root / "mkdocs.yml")
     rendered = render_site(result, site_name=config.get("site_name", "Our practice"), campaign=campaign)
+    if found := export_problems(result, rendered):
+        raise ExportRefused(found)
+    out = _claim(out, root)
     docs = out / "docs"
     for made in (docs, out / "overrides"):
         if made.is_dir() and not made.is_symlink():
             shutil.rmtree(made)
     static = root / config.get("docs_dir", "docs")
     if static.is_dir():
-        shutil.copytree(static, docs)
+        # A champion photo without photo consent in force stays out, as it stays off the site.
+        photos = unconsented_photos(result)
+        shutil.copytree(static, docs, ignore=lambda folder, names: [
+            name for name in names
+            if (Path(folder) / name).relative_to(static).as_posix().casefold() in photos
+        ])
     for page in rendered.pages:
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -5,24 +5,53 @@ withholds (its slug would be published in the link) or a draft. Every page is fi
 it is rendered: a link (or image, or any element with an address) that leads to an unpublished
 piece is removed with its text, which may name the story, and a warning names the page. Then
 the page is searched for any remaining address of a withheld story (a URL typed as text); one
-found stops the build rather than publishing it.
+found stops the build rather than publishing it, as does a page quoting a withheld story: its
+title, summary or pull quote, or a run of twelve words from its text.
 """
 
 from __future__ import annotations
 
 import html as html_lib
+import posixpath
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+if TYPE_CHECKING:
+    from .check import CheckResult
+
 # An element carrying an address: <a ...>text</a>, or a void/self-closing element (img, source).
-_LINKED = re.compile(r"<a\b[^>]*>.*?</a\s*>|<(?:img|source|iframe|link)\b[^>]*>", re.I | re.S)
-_ADDRESS = re.compile(r"""\b(?:href|src|srcset|data-src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_LINKED = re.compile(r"<a\b[^>]*>.*?</a\s*>|<(?:img|source|iframe|link)\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_ADDRESS = re.compile(r"""\b(?:href|src|srcset|data-src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _SEGMENT_SPLIT = re.compile(r"[/?#\\]")
 
 
-def _segments(address: str) -> set[str]:
+def decoded(text: str) -> str:
+    """`text` as a browser ends up reading it: character references (`a-r&#97;cing`) and
+    percent escapes (`a-r%61cing`) decoded, each twice, whichever came first."""
+    for _ in range(2):
+        text = unquote(html_lib.unescape(text))
+    return text
+
+
+_MARKDOWN_TARGET = re.compile(
+    r"\]\(\s*<?([^)\s>]*)"  # [text](target)
+    r"|^ {0,3}\[[^\]\n]+\]:\s*<?([^\s>]+)"  # [ref]: target
+    r"|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>",  # <scheme:target>
+    re.MULTILINE,
+)
+
+
+def link_targets(markdown: str) -> list[str]:
+    """Every address a Markdown page links to or loads: inline and reference links, autolinks
+    and the addresses in its raw HTML."""
+    found = [next(g for g in m.groups() if g is not None) for m in _MARKDOWN_TARGET.finditer(markdown)]
+    return found + [next(g for g in m.groups() if g is not None) for m in _ADDRESS.finditer(markdown)]
+
+
+def segments(address: str) -> set[str]:
     """The path segments of an address, decoded, without `.md`/`.html`, lower-cased."""
-    text = unquote(unquote(address)).casefold()
+    text = decoded(address).casefold()
     return {part.removesuffix(".md").removesuffix(".html") for part in _SEGMENT_SPLIT.split(text) if part}
 
 
@@ -37,7 +66,7 @@ def strip_unpublished_links(html: str, slugs: frozenset[str]) -> tuple[str, list
         start_tag = element[: element.find(">") + 1]
         for found in _ADDRESS.finditer(start_tag):
             address = next(g for g in found.groups() if g is not None)
-            hit = _segments(address) & slugs
+            hit = segments(address) & slugs
             if hit:
                 removed.extend(sorted(hit))
                 return ""
@@ -54,7 +83,7 @@ def story_traces(html: str, story_slugs: frozenset[str]) -> list[str]:
     the page, whatever the number of withheld stories."""
     if not story_slugs:
         return []
-    found = {slug for slug in _STORY_ADDRESS.findall(unquote(html).casefold()) if slug in story_slugs}
+    found = {slug for slug in _STORY_ADDRESS.findall(decoded(html).casefold()) if slug in story_slugs}
     return sorted(found)
 
 
@@ -70,14 +99,39 @@ def _words(text: str) -> list[str]:
     return _NOT_WORD.sub(" ", html_lib.unescape(_TAG.sub(" ", text))).casefold().split()
 
 
-def quoted_index(texts: list[str]) -> Quoted:
+PASSAGE_WORDS = 12  # this many words in a row from a story's text is a quotation, not chance
+
+
+def passages(bodies: list[str], shown: list[str]) -> list[tuple[str, ...]]:
+    """Every run of PASSAGE_WORDS words in `bodies` (the text of withheld stories), less the
+    runs that `shown` (what published stories show, under their own consent) holds too: a
+    guide that pastes a paragraph of a withheld story publishes the patient's words as surely
+    as the story's page would."""
+    runs = {run for text in bodies for run in _runs(_words(text))}
+    firsts = {run[0] for run in runs}
+    for text in shown if runs else ():
+        words = _words(text)
+        for i in range(len(words) - PASSAGE_WORDS + 1):
+            if words[i] in firsts:
+                runs.discard(tuple(words[i : i + PASSAGE_WORDS]))
+    return sorted(runs)
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + PASSAGE_WORDS]) for i in range(len(words) - PASSAGE_WORDS + 1)}
+
+
+def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
     """The titles, summaries and pull quotes of withheld stories that are long enough to be
-    theirs alone, indexed by their first two words."""
+    theirs alone, and the runs of words from their text (`passages`), indexed by their first
+    two words."""
     index: Quoted = {}
     for text in texts:
         words = tuple(_words(text))
         if len(words) >= 3 and len(" ".join(words)) >= MIN_QUOTED:
             index.setdefault(words[:2], []).append(words)
+    for run in runs:
+        index.setdefault(run[:2], []).append(run)
     return index
 
 
@@ -92,3 +146,47 @@ def quoted_traces(html: str, index: Quoted) -> bool:
             if tuple(words[i : i + len(needle)]) == needle:
                 return True
     return False
+
+
+def withheld_texts(result: CheckResult) -> list[str]:
+    """Titles, summaries and pull quotes of every story the gate does not publish, less any
+    that a published story shares word for word (the site shows those legitimately)."""
+    project, gate = result.project, result.gate
+    withheld, published = set(), set()
+    for slug, (kind, _doc, data) in project.raw.items():
+        if kind == "story":
+            texts = {v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)}
+            (published if gate.is_published(slug) else withheld).update(texts)
+    return sorted(withheld - published)
+
+
+def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
+    """Runs of words from the text of every story the gate does not publish, less those a
+    published story shows too (`passages`)."""
+    project, gate = result.project, result.gate
+    bodies, shown = [], []
+    for slug, (kind, doc, data) in project.raw.items():
+        if kind == "story":
+            texts = [doc.body, *(v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str))]
+            (shown if gate.is_published(slug) else bodies).extend(texts)
+    return passages(bodies, shown)
+
+
+def unconsented_photos(result: CheckResult) -> dict[str, str]:
+    """Champion photos kept in the site's static files that no published story may show (no
+    `photo` consent in force), as docs_dir-relative paths, normalised and case-folded (a
+    case-insensitive disk serves `IMG/Ana.jpg` for `img/ana.jpg`), each with its champion."""
+    project, gate = result.project, result.gate
+    shown = {
+        project.stories[d.slug].data.champion
+        for d in gate.decisions.values()
+        if d.kind == "story" and d.published and d.show_photo and d.slug in project.stories
+    }
+    found = {}
+    for champion_id, entry in project.champions.items():
+        photo = entry.data.photo
+        if not photo or champion_id in shown or photo.startswith(("http://", "https://", "//")):
+            continue
+        path = posixpath.normpath("/" + decoded(photo.split("?")[0].split("#")[0]).replace("\\", "/"))
+        found[path.lstrip("/").casefold()] = champion_id
+    return found

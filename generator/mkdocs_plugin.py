@@ -9,13 +9,13 @@ build leaves the previous site as it was.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
 import sys
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import unquote
 
 import jinja2
 import jinja2.bccache
@@ -31,7 +31,15 @@ from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
 from .cms import add_admin
 from .errors import FlywheelError, summarize
-from .leaks import quoted_index, quoted_traces, story_traces, strip_unpublished_links
+from .leaks import (
+    quoted_index,
+    quoted_traces,
+    story_traces,
+    strip_unpublished_links,
+    unconsented_photos,
+    withheld_passages,
+    withheld_texts,
+)
 from .paths import check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
@@ -156,6 +164,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._unpublished_slugs: frozenset[str] | None = None
         self._withheld_stories: frozenset[str] | None = None
         self._quoted = None  # a pattern of withheld stories' own words, made on the first page
+        self._passages: list[tuple[str, ...]] | None = None  # runs of words from their text
         self.preview = False
         self.files: Files | None = None
         self.site: RenderedSite | None = None
@@ -199,7 +208,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
         self.checked, self.withdrawing = result, []
-        self._unpublished_slugs = self._withheld_stories = self._quoted = None
+        self._unpublished_slugs = self._withheld_stories = self._quoted = self._passages = None
         if not result.ok:
             reason = replacement_due(Path(config.site_dir), result) if self.command == "build" else None
             if reason is None:
@@ -269,20 +278,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         shows it: without `photo` consent, after revocation or expiry, the file is left out."""
         if self.checked is None or self.preview:
             return
-        project, gate = self.checked.project, self.checked.gate
-        shown = {
-            project.stories[d.slug].data.champion
-            for d in gate.decisions.values()
-            if d.kind == "story" and d.published and d.show_photo and d.slug in project.stories
-        }
-        for champion_id, entry in project.champions.items():
-            photo = entry.data.photo
-            if not photo or champion_id in shown or photo.startswith(("http://", "https://", "//")):
-                continue
-            found = files.get_file_from_path(unquote(photo.split("?")[0].split("#")[0]).lstrip("/"))
-            if found is not None:
-                files.remove(found)
-                log.info("flywheel: photo of %s left out of the site (no photo consent in force)", champion_id)
+        photos = unconsented_photos(self.checked)
+        for found in [f for f in files if f.src_uri.casefold() in photos]:
+            files.remove(found)
+            log.info("flywheel: photo of %s left out of the site (no photo consent in force)",
+                     photos[found.src_uri.casefold()])
 
     def on_env(self, env, config, files):
         """Preview: keep the theme's compiled templates between rebuilds (MkDocs makes a new
@@ -363,6 +363,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             "unpublished": sorted(self._unpublished()),
             "withheld": sorted(self._withheld()),
             "withheld_texts": self._withheld_texts(),
+            "withheld_passages": hashlib.sha256(repr(self._withheld_passages()).encode()).hexdigest(),
             "third_parties": sorted(self.site.third_parties),
             "as_of": gate.as_of.isoformat(),
             "today": dt.date.today().isoformat(),
@@ -371,16 +372,15 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         }
 
     def _withheld_texts(self) -> list[str]:
-        """Titles, summaries and pull quotes of every story the gate does not publish, less any
-        that a published story shares word for word (the site shows those legitimately)."""
         assert self.checked is not None
-        project, gate = self.checked.project, self.checked.gate
-        withheld, published = set(), set()
-        for slug, (kind, _doc, data) in project.raw.items():
-            if kind == "story":
-                texts = {v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)}
-                (published if gate.is_published(slug) else withheld).update(texts)
-        return sorted(withheld - published)
+        return withheld_texts(self.checked)
+
+    def _withheld_passages(self) -> list[tuple[str, ...]]:
+        """Computed once per build, before the page workers start (page_inputs asks first)."""
+        if self._passages is None:
+            assert self.checked is not None
+            self._passages = withheld_passages(self.checked)
+        return self._passages
 
     def _withheld(self) -> frozenset[str]:
         """Every story slug this build does not publish (computed once per build)."""
@@ -401,11 +401,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     def on_post_page(self, output: str, page, config) -> str:
         if self.checked is not None and not self.preview:
             if self._quoted is None:
-                self._quoted = quoted_index(self._withheld_texts())
+                self._quoted = quoted_index(self._withheld_texts(), self._withheld_passages())
             if quoted_traces(output, self._quoted):
                 raise PluginError(
-                    f"flywheel: page {page.file.src_uri} quotes the title, summary or pull quote of a "
-                    "withheld story; remove it from the source (nothing was published)"
+                    f"flywheel: page {page.file.src_uri} quotes a withheld story (its title, summary, "
+                    "pull quote or twelve words in a row of its text); remove it from the source "
+                    "(nothing was published)"
                 )
             if traces := story_traces(output, self._withheld()):
                 raise PluginError(

@@ -136,8 +136,10 @@ def scrub(site_dir: Path, slugs: list[str]) -> list[str]:
         for target in (
             site_dir / "stories" / slug,
             site_dir / "stories" / f"{slug}.html",
+            site_dir / "stories" / f"{slug}.md",  # an export's page (export.py)
             site_dir / "champions" / slug,
             site_dir / "champions" / f"{slug}.html",
+            site_dir / "champions" / f"{slug}.md",
         ):
             if target.is_dir():
                 shutil.rmtree(target, ignore_errors=True)

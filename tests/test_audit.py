@@ -7,11 +7,13 @@ properties, attacks and tests). The sample site is fictional.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -312,6 +314,80 @@ def test_a_guide_linking_to_a_withheld_story_publishes_no_trace_of_it(sample, ca
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     assert _traces(sample, "a-racing-heart", "racing heart story") == []
     assert "links to 'a-racing-heart', which is not published" in capsys.readouterr().err
+
+
+def _decoded_traces(root: Path, marker: str) -> list[str]:
+    """Files of the site that show `marker` once a browser has decoded character references
+    and percent escapes (twice, in either order)."""
+    found = []
+    for path, text in site_texts(root / "site").items():
+        for _ in range(2):
+            text = unquote(html.unescape(text))
+        if marker in text:
+            found.append(path)
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "<a href='../../stories/a-r&#97;cing-heart/'>Daniel's racing heart story</a>",
+        "<a href='../../stories/a&#x2d;racing&#x2d;heart/'>Daniel's racing heart story</a>",
+        "<a href='../../stories/a-r&amp;#97;cing-heart/'>Daniel's racing heart story</a>",
+        "<a href='../../stories/%61-racing-heart/'>Daniel's racing heart story</a>",
+        "[Daniel's racing heart story](../../stories/a-r%2561cing-heart/)",
+        "<img src='../../stories/a-r&#97;cing-heart/daniel.jpg' alt=\"Daniel's racing heart story\">",
+    ],
+    ids=["decimal-reference", "hex-references", "escaped-reference", "percent", "double-percent", "image"],
+)
+def test_an_encoded_link_to_a_withheld_story_is_removed_too(sample, capsys, link):
+    """A browser decodes character references and percent escapes before it follows a link:
+    `a-r&#97;cing-heart` is the withheld story's address, and its slug."""
+    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    guide.write_text(guide.read_text() + f"\nRead {link} too.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _decoded_traces(sample, "a-racing-heart") == []
+    assert "links to 'a-racing-heart', which is not published" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("typed", ["stories/a&#x2d;racing&#x2d;heart", "stories/a-r&amp;#97;cing-heart",
+                                   "stori&#101;s/a-racing-heart"])
+def test_an_encoded_address_typed_as_text_stops_the_build(sample, typed):
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    guide.write_text(guide.read_text() + f"\nSee example.org/{typed}/ for Daniel's story.\n")
+    before = tree_digest(sample / "site")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before
+
+
+PASSAGE = "My cardiologist sat with my wife and me and went through it slowly."  # a-racing-heart's
+
+
+def test_a_guide_pasting_a_passage_of_a_withheld_story_stops_the_build(sample, capsys):
+    """The story's consent was revoked; its words leave the site with it, wherever they were
+    pasted. Twelve words in a row is a quotation (leaks.PASSAGE_WORDS)."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    text = guide.read_text()
+    guide.write_text(text + f"\nOne patient told us: *{PASSAGE.upper()}*\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before
+    err = capsys.readouterr().err
+    assert "quotes a withheld story" in err and "went through it slowly" not in err
+    # Eleven of those words are not a quotation: common phrasing must not stop a build.
+    guide.write_text(text + "\nOne patient told us: my cardiologist sat with my wife and me and went through.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+
+
+def test_a_passage_a_published_story_shows_too_is_not_a_leak(sample):
+    """The same champion tells the same moment in a published story: its own consent covers it."""
+    path = sample / f"content/stories/cardiology/{STORY}.md"
+    path.write_text(path.read_text() + f"\n{PASSAGE}\n")
+    _approve(sample, STORY, "C-2026-012")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _traces(sample, PASSAGE) == ["search/search_index.json", f"stories/{STORY}/index.html"]
 
 
 def test_a_withheld_story_address_typed_as_text_stops_the_build(sample):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
-from helpers import copy_base, site_settings
+from helpers import copy_base, copy_sample, site_settings
 
 from generator.cli import main
 
@@ -29,3 +30,84 @@ def test_export_refuses_the_content_folders(tmp_path, capsys):
     site_settings(root)
     assert main(["export", str(root / "content/out"), "--root", str(root)]) == 1
     assert "refusing to write the export into" in capsys.readouterr().err
+
+
+# The export is published by another renderer, with no plugin to filter it: it must hold what the
+# build's page checks (leaks.py) would remove or stop. The sample withholds a-racing-heart
+# (consent revoked) and publishes finding-answers.
+
+GUIDE = "content/guides/cardiology/afib-guide.md"
+
+
+def _append(root, rel: str, text: str) -> None:
+    path = root / rel
+    path.write_text(path.read_text() + f"\n{text}\n")
+
+
+def _export(root, out, capsys) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["export", str(out), "--root", str(root), "--as-of", "2026-11-22"])
+    return code, capsys.readouterr().err
+
+
+def _exported_text(out) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in (out / "docs").rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Read [Daniel's story](../../stories/a-racing-heart/).",
+        "Read [Daniel's story][d].\n\n[d]: ../../stories/a-r%61cing-heart.md",
+        "Read <a href='/stories/a-r&#97;cing-heart/'>Daniel's story</a>.",
+        "See example.org/stories/a-racing-heart for Daniel's story.",
+        'As one patient put it: "A racing heart, and a steady plan".',
+        "A patient told us: my cardiologist sat with my wife and me and went through it slowly.",
+    ],
+    ids=["link", "reference-link", "html-link", "typed-address", "title", "passage"],
+)
+def test_export_never_writes_a_page_that_shows_a_withheld_story(tmp_path, capsys, text):
+    root = copy_sample(tmp_path)
+    _append(root, GUIDE, text)
+    code, err = _export(root, tmp_path / "export", capsys)
+    lines = (root / GUIDE).read_text().splitlines()
+    if "stories/" in text:  # a link or an address: the error names its line
+        where = f"{GUIDE}:{max(n for n, line in enumerate(lines, start=1) if 'stories/' in line)}"
+    else:  # a quotation may span lines: the file alone
+        where = GUIDE
+    assert code == 1 and "[export-shows-unpublished]" in err and f"{where}: error:" in err
+    assert "nothing new was written" in err and not (tmp_path / "export").exists()
+
+
+def test_a_failed_export_withdraws_what_the_previous_one_showed(tmp_path, capsys):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    assert _export(root, out, capsys)[0] == 0
+    assert "finding-answers" in _exported_text(out)
+    untouched = out / "docs/sleep/index.md"
+    before = untouched.read_text()
+    # The story's consent is revoked, and an unrelated guide breaks: the export fails, and the
+    # previous export still loses every file that shows the story.
+    consent = root / "consent/C-2026-014.yml"
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    broken = root / "content/guides/cardiology/ecg-what-to-expect.md"
+    broken.write_text(broken.read_text().replace("stage: prepare", "stage: prepar"))
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "of the previous export that showed stories withheld today" in err
+    assert "finding-answers" not in _exported_text(out)
+    assert untouched.read_text() == before  # the rest of the previous export stays
+
+
+def test_export_leaves_out_a_champion_photo_without_photo_consent(tmp_path, capsys):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    champions = root / "content/champions.yml"
+    data = yaml.safe_load(champions.read_text())
+    data["daniel-o"]["photo"] = "./img/../img/Daniel.jpg"  # a-racing-heart's champion: revoked
+    champions.write_text(yaml.safe_dump(data, sort_keys=False))
+    photo = root / "theme/pages/img/Daniel.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"\xff\xd8 a fictional photo")
+    (root / "theme/pages/img/kept.jpg").write_bytes(b"\xff\xd8 not a champion")
+    assert _export(root, out, capsys)[0] == 0
+    assert not (out / "docs/img/Daniel.jpg").exists() and (out / "docs/img/kept.jpg").exists()
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    assert not (root / "site/img/Daniel.jpg").exists() and (root / "site/img/kept.jpg").exists()

@@ -91,6 +91,21 @@ def test_a_reused_page_still_warns_and_still_fails_a_strict_build(tmp_path, caps
     assert tree_digest(root / "site") == before
 
 
+def test_a_reused_page_is_checked_again_for_passages_of_a_withheld_story(tmp_path, capsys):
+    """A page's key covers the withheld stories' text it is checked against: a guide reused
+    unchanged still fails once a withheld story holds a passage it shows."""
+    root = copy_sample(tmp_path)
+    guide = root / "content/guides/cardiology/afib-blood-thinners.md"
+    sentence = next(line for line in guide.read_text().splitlines() if len(line.split()) >= 14)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    story = root / "content/stories/cardiology/a-racing-heart.md"  # withheld: consent revoked
+    story.write_text(story.read_text() + f"\n{sentence}\n")
+    capsys.readouterr()
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 1
+    assert "quotes a withheld story" in capsys.readouterr().err
+    assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 1
+
+
 def test_a_reused_page_still_fails_the_third_party_check(tmp_path, capsys):
     root = copy_sample(tmp_path)
     guide = sorted((root / "content/guides").rglob("*.md"))[0]
