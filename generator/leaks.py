@@ -26,12 +26,23 @@ _ADDRESS = re.compile(r"""\b(?:href|src|srcset|data-src)\s*=\s*(?:"([^"]*)"|'([^
 _SEGMENT_SPLIT = re.compile(r"[/?#\\]")
 
 
+# Characters a reader never sees (Unicode's default-ignorable code points: soft hyphen, zero
+# widths, joiners, direction marks, variation selectors, tags, invisible fillers). Left in, they
+# would hide a withheld story's address or words from the checks, not from the reader.
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
+)
+
+
 def decoded(text: str) -> str:
     """`text` as a browser ends up reading it: character references (`a-r&#97;cing`) and
-    percent escapes (`a-r%61cing`) decoded, each twice, whichever came first."""
+    percent escapes (`a-r%61cing`) decoded, each twice, whichever came first, and characters
+    nobody sees dropped (`a-rac&shy;ing`)."""
     for _ in range(2):
         text = unquote(html_lib.unescape(text))
-    return text
+    return _IGNORABLE.sub("", text)
 
 
 _MARKDOWN_TARGET = re.compile(
@@ -96,7 +107,7 @@ Quoted = dict[tuple[str, str], list[tuple[str, ...]]]
 
 def _words(text: str) -> list[str]:
     """Lower-case words, punctuation and markup dropped: how a quotation is recognised."""
-    return _NOT_WORD.sub(" ", html_lib.unescape(_TAG.sub(" ", text))).casefold().split()
+    return _NOT_WORD.sub(" ", _IGNORABLE.sub("", html_lib.unescape(_TAG.sub(" ", text)))).casefold().split()
 
 
 PASSAGE_WORDS = 12  # this many words in a row from a story's text is a quotation, not chance

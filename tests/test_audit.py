@@ -351,7 +351,8 @@ def test_an_encoded_link_to_a_withheld_story_is_removed_too(sample, capsys, link
 
 
 @pytest.mark.parametrize("typed", ["stories/a&#x2d;racing&#x2d;heart", "stories/a-r&amp;#97;cing-heart",
-                                   "stori&#101;s/a-racing-heart"])
+                                   "stori&#101;s/a-racing-heart", "stories/a-rac&shy;ing-heart",
+                                   "stories/a-rac\u200bing-heart", "stories/a-racing-he&#8204;art"])
 def test_an_encoded_address_typed_as_text_stops_the_build(sample, typed):
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
@@ -379,6 +380,16 @@ def test_a_guide_pasting_a_passage_of_a_withheld_story_stops_the_build(sample, c
     # Eleven of those words are not a quotation: common phrasing must not stop a build.
     guide.write_text(text + "\nOne patient told us: my cardiologist sat with my wife and me and went through.\n")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+
+
+@pytest.mark.parametrize("quote", ["A racing heart, and a ste\u200bady plan", "A rac&shy;ing heart, and a steady plan",
+                                   "A steady plan beats a ra\u2060cing heart."])
+def test_a_quotation_with_invisible_characters_in_it_stops_the_build(sample, quote):
+    """A soft hyphen or a zero-width space hides nothing from a reader, so nothing from the check."""
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + f"\nAs one patient put it: {quote}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert not (sample / "site").exists()
 
 
 def test_a_passage_a_published_story_shows_too_is_not_a_leak(sample):
