@@ -17,9 +17,9 @@ from urllib.parse import unquote
 
 import pytest
 import yaml
+from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
 
 from generator.check import practice_today, run_check
 from generator.cli import main
