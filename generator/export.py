@@ -17,11 +17,14 @@ from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .check import CheckResult
 from .errors import FlywheelError, Problem, problem
 from .leaks import (
+    STATIC_READ_MAX,
+    STATIC_TEXT,
     decoded,
     link_targets,
     quoted_index,
     quoted_traces,
     segments,
+    static_leak,
     story_traces,
     unconsented_photos,
     withheld_passages,
@@ -80,6 +83,30 @@ def export_problems(result: CheckResult, rendered: RenderedSite) -> list[Problem
     return found
 
 
+def _withheld_static(result: CheckResult, static: Path):
+    """What the copy of docs_dir leaves out, as the build leaves it off the site: champion photos
+    without photo consent in force, and files named for a withheld story or showing its
+    address or words (leaks.static_leak)."""
+    photos = unconsented_photos(result)
+    withheld = frozenset(unpublished_stories(result))
+    quoted = quoted_index(withheld_texts(result), withheld_passages(result))
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        left_out = []
+        for name in names:
+            path = Path(folder) / name
+            rel = path.relative_to(static).as_posix()
+            data = None
+            if path.is_file() and name.casefold().endswith(STATIC_TEXT):
+                with path.open("rb") as handle:
+                    data = handle.read(STATIC_READ_MAX)
+            if rel.casefold() in photos or static_leak(rel, data, withheld, quoted):
+                left_out.append(name)
+        return left_out
+
+    return ignore
+
+
 def withdraw_export(result: CheckResult, root: Path, out: Path) -> list[str]:
     """After a failed export: delete from the previous export (a folder `export` made) every
     file that shows or links to a story withheld today; what it deleted, relative to it."""
@@ -125,12 +152,7 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
             shutil.rmtree(made)
     static = root / config.get("docs_dir", "docs")
     if static.is_dir():
-        # A champion photo without photo consent in force stays out, as it stays off the site.
-        photos = unconsented_photos(result)
-        shutil.copytree(static, docs, ignore=lambda folder, names: [
-            name for name in names
-            if (Path(folder) / name).relative_to(static).as_posix().casefold() in photos
-        ])
+        shutil.copytree(static, docs, ignore=_withheld_static(result, static))
     for page in rendered.pages:
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -201,3 +201,28 @@ def unconsented_photos(result: CheckResult) -> dict[str, str]:
         path = posixpath.normpath("/" + decoded(photo.split("?")[0].split("#")[0]).replace("\\", "/"))
         found[path.lstrip("/").casefold()] = champion_id
     return found
+
+
+# Static files are copied to the site as they are: these are read for a withheld story's address
+# and words (a page saved from the old site, a transcript, a data file); others by name alone.
+STATIC_TEXT = (".html", ".htm", ".txt", ".md", ".json", ".xml", ".js", ".mjs", ".css", ".svg", ".csv",
+               ".webmanifest", ".map", ".rss", ".atom", ".yml", ".yaml")
+STATIC_READ_MAX = 8 * 1024 * 1024
+
+
+def static_leak(rel: str, data: bytes | None, withheld: frozenset[str], quoted: Quoted) -> str | None:
+    """Why a static file (kept in docs_dir or the practice's theme folder, copied to the site as
+    it is) must stay off the site, or None: it is named for a withheld story (any folder or file
+    name, extension aside, is its slug: `stories/<slug>/index.html`, `downloads/<slug>.pdf`), or
+    its text (`data`, for text files) shows the story's address or quotes it."""
+    for part in decoded(rel).casefold().split("/"):
+        if part.split(".")[0] in withheld or part in withheld:
+            return f"it is named for withheld story {part.split('.')[0]}"
+    if data is None:
+        return None
+    text = data.decode("utf-8", "replace")
+    if traces := story_traces(text, withheld):
+        return f"it shows the address of withheld story {traces[0]}"
+    if quoted_traces(text, quoted):
+        return "it quotes a withheld story"
+    return None

@@ -32,8 +32,11 @@ from .check import CheckResult, run_check
 from .cms import add_admin
 from .errors import FlywheelError, summarize
 from .leaks import (
+    STATIC_READ_MAX,
+    STATIC_TEXT,
     quoted_index,
     quoted_traces,
+    static_leak,
     story_traces,
     strip_unpublished_links,
     unconsented_photos,
@@ -284,6 +287,37 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             log.info("flywheel: photo of %s left out of the site (no photo consent in force)",
                      photos[found.src_uri.casefold()])
 
+    def _drop_withheld_static_files(self, files: Files, config) -> None:
+        """Static files are copied to the site as they are, unfiltered: a page saved from the old
+        site into docs_dir, or a file named for a story, would publish a story withheld today.
+        Files from docs_dir and the practice's own theme folder that are named for a withheld
+        story, or show its address or words, are left out, with a warning naming them."""
+        if self.checked is None or self.preview:
+            return
+        withheld = self._withheld()
+        roots = [os.path.abspath(config.docs_dir)]
+        if config.theme.custom_dir:
+            roots.append(os.path.abspath(config.theme.custom_dir))
+        quoted = None
+        for found in list(files):
+            source = found.abs_src_path
+            if found.generated_by or not source or found.is_documentation_page():
+                continue  # pages are checked as they are rendered
+            if not any(os.path.abspath(source).startswith(r + os.sep) for r in roots):
+                continue  # the theme's own files (Material's and Flywheel's)
+            data = None
+            if source.casefold().endswith(STATIC_TEXT):
+                if quoted is None:
+                    quoted = quoted_index(self._withheld_texts(), self._withheld_passages())
+                try:
+                    with open(source, "rb") as handle:
+                        data = handle.read(STATIC_READ_MAX)
+                except OSError:
+                    data = b""
+            if why := static_leak(found.src_uri, data, withheld, quoted or {}):
+                files.remove(found)
+                log.warning("Static file '%s' left out of the site: %s", found.src_uri, why)
+
     def on_env(self, env, config, files):
         """Preview: keep the theme's compiled templates between rebuilds (MkDocs makes a new
         Jinja environment for each one; compiling Material's templates again took a third of
@@ -296,6 +330,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None
         self._drop_unconsented_photos(files)
+        self._drop_withheld_static_files(files, config)
         self.files = files
         if self.command == "serve":
             # Preview: pages live on disk and are rewritten only when their bytes change, so a

@@ -735,3 +735,45 @@ def test_a_photo_named_without_a_leading_slash_stays_off_the_site_too(tmp_path):
     assert run_check(root, dt.date.fromisoformat(AS_OF)).gate.is_published("walking-again")
     assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
     assert not (root / "site/img/ana.jpg").exists()
+
+
+# 10. Static files are copied as they are ---------------------------------------------------------
+
+
+def test_static_files_that_show_a_withheld_story_are_left_out(sample, capsys):
+    """A page saved from the live site into docs_dir, a file named for the story, a transcript
+    quoting it: MkDocs copies static files unfiltered, so each would publish a story withheld
+    today. Each is left out, with a warning naming it; files of published stories stay."""
+    static = sample / "theme/pages"  # the sample's docs_dir
+    consent = sample / "consent/C-2026-014.yml"  # finding-answers: published, until revoked below
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    saved = (sample / "site/stories/finding-answers/index.html").read_bytes()
+    files = {
+        "stories/finding-answers/index.html": saved,
+        "old/copy.html": saved,
+        "downloads/finding-answers.pdf": b"%PDF-1.4 a fictional transcript",
+        "downloads/notes.txt": b"Our favourite: Finding answers after a year of headaches, from the spine team.",
+        "downloads/address.txt": b"See example.org/stori&#101;s/finding-answers/ for her story.",
+        "downloads/kept.txt": b"Nothing about any story here.",
+    }
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (sample / "overrides/assets").mkdir(parents=True)
+    (sample / "overrides/assets/old.html").write_bytes(saved)
+    for rel, data in files.items():
+        (static / rel).parent.mkdir(parents=True, exist_ok=True)
+        (static / rel).write_bytes(data)
+    capsys.readouterr()
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0  # published: all kept
+    assert all((sample / "site" / rel).is_file() for rel in files)
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    left_out = [rel for rel in [*files, "assets/old.html"] if not (sample / "site" / rel).exists()]
+    assert left_out == [*list(files)[:5], "assets/old.html"]
+    assert "Static file 'stories/finding-answers/index.html' left out of the site" in err
+    assert _decoded_traces(sample, "finding-answers") == []
+    out = sample.parent / "export"
+    assert main(["export", str(out), "--root", str(sample), "--as-of", AS_OF]) == 0
+    exported = sorted(p.relative_to(out / "docs").as_posix() for p in (out / "docs").rglob("*") if p.is_file())
+    assert "downloads/kept.txt" in exported and not set(list(files)[:5]) & set(exported)
