@@ -83,11 +83,11 @@ def export_problems(result: CheckResult, rendered: RenderedSite) -> list[Problem
     return found
 
 
-def _withheld_static(result: CheckResult, static: Path):
+def _withheld_static(result: CheckResult, static: Path, site_url: str | None):
     """What the copy of docs_dir leaves out, as the build leaves it off the site: champion photos
     without photo consent in force, and files named for a withheld story or showing its
     address or words (leaks.static_leak)."""
-    photos = unconsented_photos(result)
+    photos = unconsented_photos(result, site_url if isinstance(site_url, str) else None)
     withheld = frozenset(unpublished_stories(result))
     quoted = quoted_index(withheld_texts(result), withheld_passages(result))
 
@@ -152,7 +152,7 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
             shutil.rmtree(made)
     static = root / config.get("docs_dir", "docs")
     if static.is_dir():
-        shutil.copytree(static, docs, ignore=_withheld_static(result, static))
+        shutil.copytree(static, docs, ignore=_withheld_static(result, static, config.get("site_url")))
     for page in rendered.pages:
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ import html as html_lib
 import posixpath
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from .check import CheckResult
@@ -183,10 +183,12 @@ def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
     return passages(bodies, shown)
 
 
-def unconsented_photos(result: CheckResult) -> dict[str, str]:
+def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict[str, str]:
     """Champion photos kept in the site's static files that no published story may show (no
     `photo` consent in force), as docs_dir-relative paths, normalised and case-folded (a
-    case-insensitive disk serves `IMG/Ana.jpg` for `img/ana.jpg`), each with its champion."""
+    case-insensitive disk serves `IMG/Ana.jpg` for `img/ana.jpg`), each with its champion. A
+    photo given as an address on the site's own host (`site_url`) is one of its files too."""
+    own = urlsplit(site_url) if site_url else None
     project, gate = result.project, result.gate
     shown = {
         project.stories[d.slug].data.champion
@@ -196,8 +198,14 @@ def unconsented_photos(result: CheckResult) -> dict[str, str]:
     found = {}
     for champion_id, entry in project.champions.items():
         photo = entry.data.photo
-        if not photo or champion_id in shown or photo.startswith(("http://", "https://", "//")):
+        if not photo or champion_id in shown:
             continue
+        if photo.startswith(("http://", "https://", "//")):
+            address = urlsplit(photo if not photo.startswith("//") else "https:" + photo)
+            if own is None or (address.hostname or "").casefold() != (own.hostname or "").casefold():
+                continue  # another host's file: not in this site
+            base = own.path.rstrip("/") + "/"
+            photo = address.path[len(base) - 1:] if address.path.startswith(base) else address.path
         path = posixpath.normpath("/" + decoded(photo.split("?")[0].split("#")[0]).replace("\\", "/"))
         found[path.lstrip("/").casefold()] = champion_id
     return found

@@ -168,6 +168,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._withheld_stories: frozenset[str] | None = None
         self._quoted = None  # a pattern of withheld stories' own words, made on the first page
         self._passages: list[tuple[str, ...]] | None = None  # runs of words from their text
+        self._site_url: str | None = None  # mkdocs.yml's, for photos given as the site's own address
         self.preview = False
         self.files: Files | None = None
         self.site: RenderedSite | None = None
@@ -281,7 +282,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         shows it: without `photo` consent, after revocation or expiry, the file is left out."""
         if self.checked is None or self.preview:
             return
-        photos = unconsented_photos(self.checked)
+        photos = unconsented_photos(self.checked, self._site_url)
         for found in [f for f in files if f.src_uri.casefold() in photos]:
             files.remove(found)
             log.info("flywheel: photo of %s left out of the site (no photo consent in force)",
@@ -329,6 +330,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None
+        self._site_url = config.site_url
         self._drop_unconsented_photos(files)
         self._drop_withheld_static_files(files, config)
         self.files = files

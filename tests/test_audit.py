@@ -777,3 +777,21 @@ def test_static_files_that_show_a_withheld_story_are_left_out(sample, capsys):
     assert main(["export", str(out), "--root", str(sample), "--as-of", AS_OF]) == 0
     exported = sorted(p.relative_to(out / "docs").as_posix() for p in (out / "docs").rglob("*") if p.is_file())
     assert "downloads/kept.txt" in exported and not set(list(files)[:5]) & set(exported)
+
+
+@pytest.mark.parametrize("photo", ["./img/../img/Daniel.jpg", "IMG/daniel.jpg", "img/Dani%65l.jpg",
+                                   "https://example.org/img/Daniel.jpg", "//EXAMPLE.org/img/Daniel.jpg"])
+def test_an_unconsented_photo_stays_off_however_its_address_is_written(sample, photo):
+    """Daniel's story is withheld (consent revoked): his photo file must not be copied to the
+    site or the export, whichever way the champions file spells its address (the sample's
+    site_url is https://example.org/)."""
+    champions = sample / "content/champions.yml"
+    data = yaml.safe_load(champions.read_text())
+    data["daniel-o"]["photo"] = photo
+    champions.write_text(yaml.safe_dump(data, sort_keys=False))
+    (sample / "theme/pages/img").mkdir(parents=True)
+    (sample / "theme/pages/img/Daniel.jpg").write_bytes(b"\xff\xd8 a fictional photo")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not (sample / "site/img/Daniel.jpg").exists()
+    assert main(["export", str(sample.parent / "export"), "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not (sample.parent / "export/docs/img/Daniel.jpg").exists()
