@@ -14,6 +14,7 @@ from __future__ import annotations
 import html as html_lib
 import posixpath
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -41,6 +42,8 @@ def decoded(text: str) -> str:
     percent escapes (`a-r%61cing`) decoded, each twice, whichever came first, and characters
     nobody sees dropped (`a-rac&shy;ing`)."""
     for _ in range(2):
+        if "&" not in text and "%" not in text:
+            break
         text = unquote(html_lib.unescape(text))
     return _IGNORABLE.sub("", text)
 
@@ -102,7 +105,19 @@ MIN_QUOTED = 24  # shorter titles and quotes are too likely to occur by chance (
 _TAG = re.compile(r"<[^>]*>")
 _NOT_WORD = re.compile(r"[\W_]+")
 
-Quoted = dict[tuple[str, str], list[tuple[str, ...]]]
+@dataclass(frozen=True)
+class Quoted:
+    """What a page must not quote: whole texts (titles, summaries, pull quotes) by their first
+    two words, and runs of PASSAGE_WORDS words from story text, looked up as a set with the
+    pairs that start them. Every page is read once, whatever the number of withheld stories:
+    a list of runs per word pair grew with the site and made a 50,000-piece build quadratic."""
+
+    texts: dict[tuple[str, str], list[tuple[str, ...]]] = field(default_factory=dict)
+    runs: frozenset[tuple[str, ...]] = frozenset()
+    starts: frozenset[tuple[str, str]] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.texts or self.runs)
 
 
 def _words(text: str) -> list[str]:
@@ -134,28 +149,29 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
 
 def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
     """The titles, summaries and pull quotes of withheld stories that are long enough to be
-    theirs alone, and the runs of words from their text (`passages`), indexed by their first
-    two words."""
-    index: Quoted = {}
+    theirs alone, and the runs of words from their text (`passages`)."""
+    index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for text in texts:
         words = tuple(_words(text))
         if len(words) >= 3 and len(" ".join(words)) >= MIN_QUOTED:
             index.setdefault(words[:2], []).append(words)
-    for run in runs:
-        index.setdefault(run[:2], []).append(run)
-    return index
+    return Quoted(index, frozenset(runs), frozenset(run[:2] for run in runs))
 
 
 def quoted_traces(html: str, index: Quoted) -> bool:
-    """True when the page's text quotes one of the indexed texts. One pass over the page's
-    words; a candidate is compared in full only where its first two words occur."""
+    """True when the page's text quotes one of the indexed texts or runs. One pass over the
+    page's words; a candidate is compared in full only where its first two words occur."""
     if not index:
         return False
     words = _words(html)
+    texts, runs, starts = index.texts, index.runs, index.starts
     for i in range(len(words) - 1):
-        for needle in index.get((words[i], words[i + 1]), ()):
+        pair = (words[i], words[i + 1])
+        for needle in texts.get(pair, ()):
             if tuple(words[i : i + len(needle)]) == needle:
                 return True
+        if pair in starts and tuple(words[i : i + PASSAGE_WORDS]) in runs:
+            return True
     return False
 
 

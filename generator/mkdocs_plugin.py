@@ -34,6 +34,7 @@ from .errors import FlywheelError, summarize
 from .leaks import (
     STATIC_READ_MAX,
     STATIC_TEXT,
+    Quoted,
     quoted_index,
     quoted_traces,
     static_leak,
@@ -315,7 +316,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                         data = handle.read(STATIC_READ_MAX)
                 except OSError:
                     data = b""
-            if why := static_leak(found.src_uri, data, withheld, quoted or {}):
+            if why := static_leak(found.src_uri, data, withheld, quoted or Quoted()):
                 files.remove(found)
                 log.warning("Static file '%s' left out of the site: %s", found.src_uri, why)
 
