@@ -200,7 +200,8 @@ CODEOWNERS = """\
 # Who must approve a change. Replace the teams with your organisation's, and turn on
 # "Require review from Code Owners" for the main branch. Everything that decides what is
 # published is here: consent, the practice's settings, the site settings, the service
-# lines, campaigns, the champions, the build itself and the generator version it installs.
+# lines, campaigns, the champions, the build itself and the generator version it installs,
+# and the files copied to the site as they are (static/, the docs_dir, and overrides/).
 *                          {content}
 /consent/                  {compliance}
 /practice.yml              {leads} {compliance}
@@ -214,6 +215,8 @@ CODEOWNERS = """\
 /.flywheel-cache/          {leads} {compliance}
 /.pre-commit-config.yaml   {leads}
 /schemas/                  {leads}
+/static/                   {leads} {compliance}
+/overrides/                {leads} {compliance}
 """
 
 WORKFLOW = """\
