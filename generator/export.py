@@ -98,8 +98,12 @@ def _withheld_static(result: CheckResult, static: Path, site_url: str | None):
             rel = path.relative_to(static).as_posix()
             data = None
             if path.is_file() and name.casefold().endswith(STATIC_TEXT):
-                with path.open("rb") as handle:
-                    data = handle.read(STATIC_READ_MAX)
+                try:
+                    with path.open("rb") as handle:
+                        data = handle.read(STATIC_READ_MAX)
+                except OSError:  # a file that cannot be checked is not exported
+                    left_out.append(name)
+                    continue
             if rel.casefold() in photos or static_leak(rel, data, withheld, quoted):
                 left_out.append(name)
         return left_out
