@@ -17,8 +17,7 @@ from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .check import CheckResult
 from .errors import FlywheelError, Problem, problem
 from .leaks import (
-    STATIC_READ_MAX,
-    STATIC_TEXT,
+    Quoted,
     decoded,
     link_targets,
     quoted_index,
@@ -32,7 +31,7 @@ from .leaks import (
 )
 from .paths import _read_config, refuse_published
 from .render import RenderedSite, render_site
-from .withdraw import scrub, unpublished_stories
+from .withdraw import scrub, unpublished_pieces, unpublished_stories
 
 MARKER = ".flywheel-export"
 
@@ -56,13 +55,11 @@ def _line_naming(root: Path, source: str | None, slug: str) -> int | None:
     return next((n for n, text in enumerate(lines, start=1) if slug in decoded(text).casefold()), None)
 
 
-def export_problems(result: CheckResult, rendered: RenderedSite) -> list[Problem]:
+def export_problems(rendered: RenderedSite, withheld: frozenset[str], unpublished: frozenset[str],
+                    quoted: Quoted, root: Path) -> list[Problem]:
     """What the build's page checks (leaks.py) would remove or stop, found in the exported
     Markdown, which no plugin filters once it leaves: a link to an unpublished piece, the
     address of a withheld story, a quotation of one."""
-    withheld = frozenset(unpublished_stories(result))
-    unpublished = withheld | {slug for slug, d in result.gate.decisions.items() if not d.published}
-    quoted = quoted_index(withheld_texts(result), withheld_passages(result))
     found = []
     for page in rendered.pages:
         where = page.source or page.src_uri
@@ -71,7 +68,7 @@ def export_problems(result: CheckResult, rendered: RenderedSite) -> list[Problem
             found.append(problem(
                 "export-shows-unpublished", where, f"the exported page {page.src_uri} links to or "
                 f"names '{slug}', which is not published",
-                line=_line_naming(result.project.root, page.source, slug),
+                line=_line_naming(root, page.source, slug),
                 hint="remove the link or the address from the source",
             ))
         if quoted_traces(page.markdown, quoted):
@@ -83,28 +80,17 @@ def export_problems(result: CheckResult, rendered: RenderedSite) -> list[Problem
     return found
 
 
-def _withheld_static(result: CheckResult, static: Path, site_url: str | None):
+def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], quoted: Quoted):
     """What the copy of docs_dir leaves out, as the build leaves it off the site: champion photos
-    without photo consent in force, and files named for a withheld story or showing its
-    address or words (leaks.static_leak)."""
-    photos = unconsented_photos(result, site_url if isinstance(site_url, str) else None)
-    withheld = frozenset(unpublished_stories(result))
-    quoted = quoted_index(withheld_texts(result), withheld_passages(result))
+    without photo consent in force, and files named for a withheld story, showing its address
+    or words, or unreadable (leaks.static_leak)."""
 
     def ignore(folder: str, names: list[str]) -> list[str]:
         left_out = []
         for name in names:
             path = Path(folder) / name
             rel = path.relative_to(static).as_posix()
-            data = None
-            if path.is_file() and name.casefold().endswith(STATIC_TEXT):
-                try:
-                    with path.open("rb") as handle:
-                        data = handle.read(STATIC_READ_MAX)
-                except OSError:  # a file that cannot be checked is not exported
-                    left_out.append(name)
-                    continue
-            if rel.casefold() in photos or static_leak(rel, data, withheld, quoted):
+            if rel.casefold() in photos or static_leak(path, rel, withheld, quoted):
                 left_out.append(name)
         return left_out
 
@@ -147,7 +133,10 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     # family named "false"), `!ENV` resolved, and nothing run (paths.py).
     config = _read_config(root / "mkdocs.yml")
     rendered = render_site(result, site_name=config.get("site_name", "Our practice"), campaign=campaign)
-    if found := export_problems(result, rendered):
+    withheld = frozenset(unpublished_stories(result))
+    unpublished = frozenset(unpublished_pieces(result))
+    quoted = quoted_index(withheld_texts(result), withheld_passages(result))
+    if found := export_problems(rendered, withheld, unpublished, quoted, root):
         raise ExportRefused(found)
     out = _claim(out, root)
     docs = out / "docs"
@@ -156,7 +145,9 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
             shutil.rmtree(made)
     static = root / config.get("docs_dir", "docs")
     if static.is_dir():
-        shutil.copytree(static, docs, ignore=_withheld_static(result, static, config.get("site_url")))
+        site_url = config.get("site_url")
+        photos = unconsented_photos(result, site_url if isinstance(site_url, str) else None)
+        shutil.copytree(static, docs, ignore=_left_out(static, photos, withheld, quoted))
     for page in rendered.pages:
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ import html as html_lib
 import posixpath
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -175,27 +176,30 @@ def quoted_traces(html: str, index: Quoted) -> bool:
     return False
 
 
+def _story_texts(result: CheckResult, body: bool):
+    """(published, texts) for every story file: its title, summary and pull quote as written,
+    and with `body` its text."""
+    for slug, (kind, doc, data) in result.project.raw.items():
+        if kind == "story":
+            texts = [v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)]
+            yield result.gate.is_published(slug), [doc.body, *texts] if body else texts
+
+
 def withheld_texts(result: CheckResult) -> list[str]:
     """Titles, summaries and pull quotes of every story the gate does not publish, less any
     that a published story shares word for word (the site shows those legitimately)."""
-    project, gate = result.project, result.gate
     withheld, published = set(), set()
-    for slug, (kind, _doc, data) in project.raw.items():
-        if kind == "story":
-            texts = {v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)}
-            (published if gate.is_published(slug) else withheld).update(texts)
+    for is_published, texts in _story_texts(result, body=False):
+        (published if is_published else withheld).update(texts)
     return sorted(withheld - published)
 
 
 def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
     """Runs of words from the text of every story the gate does not publish, less those a
     published story shows too (`passages`)."""
-    project, gate = result.project, result.gate
     bodies, shown = [], []
-    for slug, (kind, doc, data) in project.raw.items():
-        if kind == "story":
-            texts = [doc.body, *(v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str))]
-            (shown if gate.is_published(slug) else bodies).extend(texts)
+    for is_published, texts in _story_texts(result, body=True):
+        (shown if is_published else bodies).extend(texts)
     return passages(bodies, shown)
 
 
@@ -234,16 +238,22 @@ STATIC_TEXT = (".html", ".htm", ".txt", ".md", ".json", ".xml", ".js", ".mjs", "
 STATIC_READ_MAX = 8 * 1024 * 1024
 
 
-def static_leak(rel: str, data: bytes | None, withheld: frozenset[str], quoted: Quoted) -> str | None:
+def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) -> str | None:
     """Why a static file (kept in docs_dir or the practice's theme folder, copied to the site as
     it is) must stay off the site, or None: it is named for a withheld story (any folder or file
-    name, extension aside, is its slug: `stories/<slug>/index.html`, `downloads/<slug>.pdf`), or
-    its text (`data`, for text files) shows the story's address or quotes it."""
+    name, extension aside, is its slug: `stories/<slug>/index.html`, `downloads/<slug>.pdf`), its
+    text (text files only) shows the story's address or quotes it, or it is a text file that
+    cannot be read, and so cannot be checked. `path` is the file or folder, `rel` its address."""
     for part in decoded(rel).casefold().split("/"):
         if part.split(".")[0] in withheld or part in withheld:
             return f"it is named for withheld story {part.split('.')[0]}"
-    if data is None:
+    if not path.name.casefold().endswith(STATIC_TEXT) or not path.is_file():
         return None
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(STATIC_READ_MAX)
+    except OSError:
+        return "it cannot be read, so it cannot be checked"
     text = data.decode("utf-8", "replace")
     if traces := story_traces(text, withheld):
         return f"it shows the address of withheld story {traces[0]}"

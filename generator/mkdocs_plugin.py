@@ -32,8 +32,6 @@ from .check import CheckResult, run_check
 from .cms import add_admin
 from .errors import FlywheelError, summarize
 from .leaks import (
-    STATIC_READ_MAX,
-    STATIC_TEXT,
     Quoted,
     quoted_index,
     quoted_traces,
@@ -50,7 +48,13 @@ from .render import RenderedSite, render_site
 from .rerender import PreviewRenders
 from .third_parties import third_party_problems
 from .watcher import use_native_watcher
-from .withdraw import replacement_due, scrub, unpublished_stories, withdrawals_due
+from .withdraw import (
+    replacement_due,
+    scrub,
+    unpublished_pieces,
+    unpublished_stories,
+    withdrawals_due,
+)
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
 BACKGROUND_DELETE_PAGES = 2000
@@ -300,23 +304,13 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         roots = [os.path.abspath(config.docs_dir)]
         if config.theme.custom_dir:
             roots.append(os.path.abspath(config.theme.custom_dir))
-        quoted = None
         for found in list(files):
             source = found.abs_src_path
             if found.generated_by or not source or found.is_documentation_page():
                 continue  # pages are checked as they are rendered
             if not any(os.path.abspath(source).startswith(r + os.sep) for r in roots):
                 continue  # the theme's own files (Material's and Flywheel's)
-            data = None
-            if source.casefold().endswith(STATIC_TEXT):
-                if quoted is None:
-                    quoted = quoted_index(self._withheld_texts(), self._withheld_passages())
-                try:
-                    with open(source, "rb") as handle:
-                        data = handle.read(STATIC_READ_MAX)
-                except OSError:
-                    data = b""
-            if why := static_leak(found.src_uri, data, withheld, quoted or Quoted()):
+            if why := static_leak(Path(source), found.src_uri, withheld, self._quoted_index()):
                 files.remove(found)
                 log.warning("Static file '%s' left out of the site: %s", found.src_uri, why)
 
@@ -420,6 +414,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self._passages = withheld_passages(self.checked)
         return self._passages
 
+    def _quoted_index(self) -> Quoted:
+        """What no page may quote (leaks.quoted_index), made once per build."""
+        if self._quoted is None:
+            self._quoted = quoted_index(self._withheld_texts(), self._withheld_passages())
+        return self._quoted
+
     def _withheld(self) -> frozenset[str]:
         """Every story slug this build does not publish (computed once per build)."""
         if self._withheld_stories is None:
@@ -431,16 +431,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """Those stories and every other piece the gate withholds (drafts included)."""
         if self._unpublished_slugs is None:
             assert self.checked is not None
-            gate = self.checked.gate
-            slugs = {s for s, d in gate.decisions.items() if not d.published}
-            self._unpublished_slugs = frozenset(slugs) | self._withheld()
+            self._unpublished_slugs = frozenset(unpublished_pieces(self.checked))
         return self._unpublished_slugs
 
     def on_post_page(self, output: str, page, config) -> str:
         if self.checked is not None and not self.preview:
-            if self._quoted is None:
-                self._quoted = quoted_index(self._withheld_texts(), self._withheld_passages())
-            if quoted_traces(output, self._quoted):
+            if quoted_traces(output, self._quoted_index()):
                 raise PluginError(
                     f"flywheel: page {page.file.src_uri} quotes a withheld story (its title, summary, "
                     "pull quote or twelve words in a row of its text); remove it from the source "

@@ -70,6 +70,11 @@ def unpublished_stories(result: CheckResult) -> set[str]:
     return {slug for slug in known if not gate.is_published(slug)}
 
 
+def unpublished_pieces(result: CheckResult) -> set[str]:
+    """Those stories and every other piece the gate withholds (drafts included)."""
+    return {slug for slug, d in result.gate.decisions.items() if not d.published} | unpublished_stories(result)
+
+
 def _credit_traces(site_dir: Path, result: CheckResult) -> set[str]:
     """Names the site shows that today's consents no longer allow: a champion page for a
     champion no longer credited by name (`champions/<id>`), or a story page still showing the
