@@ -18,8 +18,8 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from . import pages_pool
 from .check import CheckResult
-from .paths import check_build_folders, configured_folders
 from .errors import FlywheelError
+from .paths import check_build_folders, configured_folders
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin MkDocs < 2; the banner only confuses
 
@@ -63,10 +63,11 @@ def build_site(
     config.plugins.on_startup(command="build", dirty=False)
     try:
         pages_pool.build(config)
-    except Abort as exc:
-        raise FlywheelError(f"build failed, site/ left as it was: {exc}") from None
-    except MkDocsException as exc:
-        raise FlywheelError(f"build failed, site/ left as it was: {exc}") from None
+    except (Abort, MkDocsException) as exc:
+        kept = "site/ left as it was" if not plugin.scrubbed else (
+            f"site/ kept, less the {len(plugin.scrubbed)} file(s) that showed stories now withheld"
+        )
+        raise FlywheelError(f"build failed, {kept}: {exc}") from None
     finally:
         mkdocs_log.removeHandler(handler)
         config.plugins.on_shutdown()

@@ -227,6 +227,7 @@ def _progress(message: str) -> None:
 
 def cmd_build(args) -> int:
     from .build import build_site
+    from .leaks import withheld_quoted
     from .paths import check_build_folders, configured_folders
     from .withdraw import replacement_due, scrub, withdrawals_due
 
@@ -251,7 +252,7 @@ def cmd_build(args) -> int:
         except FlywheelError:
             # The plugin scrubs when rendering fails; this covers a failure before it runs.
             due = withdrawals_due(folders["site_dir"], result)
-            deleted = scrub(folders["site_dir"], due) if due else []
+            deleted = scrub(folders["site_dir"], due, withheld_quoted(result)) if due else []
             print(f"the rebuild failed too: deleted the {len(deleted)} file(s) of site/ that showed or linked to "
                   f"{', '.join(due) or 'withheld stories'}", file=sys.stderr)
             raise

@@ -20,14 +20,12 @@ from .leaks import (
     Quoted,
     decoded,
     link_targets,
-    quoted_index,
     quoted_traces,
     segments,
     static_leak,
     story_traces,
     unconsented_photos,
-    withheld_passages,
-    withheld_texts,
+    withheld_quoted,
 )
 from .paths import _read_config, refuse_published
 from .render import RenderedSite, render_site
@@ -81,7 +79,7 @@ def export_problems(rendered: RenderedSite, withheld: frozenset[str], unpublishe
 
 
 def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], quoted: Quoted):
-    """What the copy of docs_dir leaves out, as the build leaves it off the site: champion photos
+    """What the copy of docs_dir (or the theme folder) leaves out, as the build leaves it off the site: champion photos
     without photo consent in force, and files named for a withheld story, showing its address
     or words, or unreadable (leaks.static_leak)."""
 
@@ -107,7 +105,12 @@ def withdraw_export(result: CheckResult, root: Path, out: Path) -> list[str]:
     docs = target / "docs"
     if not (target / MARKER).is_file() or not docs.is_dir() or docs.is_symlink():
         return []
-    return scrub(docs, sorted(unpublished_stories(result)))
+    slugs, quoted = sorted(unpublished_stories(result)), withheld_quoted(result)
+    overrides = target / "overrides"
+    return scrub(docs, slugs, quoted) + (
+        [f"overrides/{rel}" for rel in scrub(overrides, slugs, quoted)]
+        if overrides.is_dir() and not overrides.is_symlink() else []
+    )
 
 
 def _claim(out: Path, root: Path) -> Path:
@@ -135,7 +138,7 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     rendered = render_site(result, site_name=config.get("site_name", "Our practice"), campaign=campaign)
     withheld = frozenset(unpublished_stories(result))
     unpublished = frozenset(unpublished_pieces(result))
-    quoted = quoted_index(withheld_texts(result), withheld_passages(result))
+    quoted = withheld_quoted(result)
     if found := export_problems(rendered, withheld, unpublished, quoted, root):
         raise ExportRefused(found)
     out = _claim(out, root)
@@ -144,9 +147,9 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
         if made.is_dir() and not made.is_symlink():
             shutil.rmtree(made)
     static = root / config.get("docs_dir", "docs")
+    site_url = config.get("site_url")
+    photos = unconsented_photos(result, site_url if isinstance(site_url, str) else None)
     if static.is_dir():
-        site_url = config.get("site_url")
-        photos = unconsented_photos(result, site_url if isinstance(site_url, str) else None)
         shutil.copytree(static, docs, ignore=_left_out(static, photos, withheld, quoted))
     for page in rendered.pages:
         target = docs / page.src_uri
@@ -165,7 +168,10 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     # Without the plugin, the package's overrides must travel as files; the practice's own win.
     shutil.copytree(THEME_DIR, out / "overrides", dirs_exist_ok=True)
     if theme.get("custom_dir"):
-        shutil.copytree(root / theme["custom_dir"], out / "overrides", dirs_exist_ok=True)
+        # The practice's templates and theme files reach every page as they are: one that shows
+        # a withheld story stays out, as its static files do (the build refuses such a template).
+        custom = root / theme["custom_dir"]
+        shutil.copytree(custom, out / "overrides", dirs_exist_ok=True, ignore=_left_out(custom, photos, withheld, quoted))
     theme["custom_dir"] = "overrides"
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return out

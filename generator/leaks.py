@@ -177,19 +177,19 @@ def quoted_traces(html: str, index: Quoted) -> bool:
 
 
 def _story_texts(result: CheckResult, body: bool):
-    """(published, texts) for every story file: its title, summary and pull quote as written,
-    and with `body` its text."""
+    """(slug, published, texts) for every story file: its title, summary and pull quote as
+    written, and with `body` its text first."""
     for slug, (kind, doc, data) in result.project.raw.items():
         if kind == "story":
             texts = [v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)]
-            yield result.gate.is_published(slug), [doc.body, *texts] if body else texts
+            yield slug, result.gate.is_published(slug), [doc.body, *texts] if body else texts
 
 
 def withheld_texts(result: CheckResult) -> list[str]:
     """Titles, summaries and pull quotes of every story the gate does not publish, less any
     that a published story shares word for word (the site shows those legitimately)."""
     withheld, published = set(), set()
-    for is_published, texts in _story_texts(result, body=False):
+    for _slug, is_published, texts in _story_texts(result, body=False):
         (published if is_published else withheld).update(texts)
     return sorted(withheld - published)
 
@@ -198,9 +198,26 @@ def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
     """Runs of words from the text of every story the gate does not publish, less those a
     published story shows too (`passages`)."""
     bodies, shown = [], []
-    for is_published, texts in _story_texts(result, body=True):
+    for _slug, is_published, texts in _story_texts(result, body=True):
         (shown if is_published else bodies).extend(texts)
     return passages(bodies, shown)
+
+
+def withheld_quoted(result: CheckResult) -> Quoted:
+    """What no page may quote of the stories the gate does not publish (`quoted_index`)."""
+    return quoted_index(withheld_texts(result), withheld_passages(result))
+
+
+def quoted_by_story(result: CheckResult, index: Quoted) -> dict[str, Quoted]:
+    """`index` (`withheld_quoted`'s) split by the withheld story each text and run comes from,
+    to name the stories a text quotes once `quoted_traces` has found that it quotes one."""
+    metas = set(withheld_texts(result))
+    split = {}
+    for slug, is_published, (body, *meta) in _story_texts(result, body=True):
+        if not is_published:
+            own = {run for text in (body, *meta) for run in _runs(_words(text))} & index.runs
+            split[slug] = quoted_index([text for text in meta if text in metas], sorted(own))
+    return split
 
 
 def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict[str, str]:

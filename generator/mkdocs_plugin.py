@@ -183,6 +183,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # Stories withdrawn by a build that fails but must still replace site/ (see withdraw.py).
         self.withdrawing: list[str] = []
         self.fail_after_withdrawal = True  # `flywheel build` reports the failure itself
+        self.scrubbed: list[str] = []  # files a failed build deleted from site/ (withdraw.scrub)
         self.progress = False
         self.rendered = 0
         self.pool_counts = False  # pages_pool.py counts the pages its workers render
@@ -216,7 +217,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
-        self.checked, self.withdrawing = result, []
+        self.checked, self.withdrawing, self.scrubbed = result, [], []
         self._unpublished_slugs = self._withheld_stories = self._quoted = self._passages = None
         if not result.ok:
             reason = replacement_due(Path(config.site_dir), result) if self.command == "build" else None
@@ -435,20 +436,37 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         return self._unpublished_slugs
 
     def on_post_page(self, output: str, page, config) -> str:
-        if self.checked is not None and not self.preview:
-            if quoted_traces(output, self._quoted_index()):
-                raise PluginError(
-                    f"flywheel: page {page.file.src_uri} quotes a withheld story (its title, summary, "
-                    "pull quote or twelve words in a row of its text); remove it from the source "
-                    "(nothing was published)"
-                )
-            if traces := story_traces(output, self._withheld()):
-                raise PluginError(
-                    f"flywheel: page {page.file.src_uri} shows the address of withheld story "
-                    f"{', '.join(traces)}; remove it from the source (nothing was published)"
-                )
+        self._refuse_withheld(output, f"page {page.file.src_uri}", "the source")
         self.count_rendered()
         return output
+
+    def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        """The pages rendered from templates alone (the 404 page, the sitemap, `extra_templates`)
+        get the checks every page gets: a practice's own `404.html` in its theme folder, or an
+        extra template in docs_dir, reaches the site without passing through a page."""
+        output, removed = output_content, []
+        if self.checked is not None and not self.preview:
+            output, removed = strip_unpublished_links(output, self._unpublished())
+        for slug in removed:
+            log.warning("Template '%s' links to '%s', which is not published: the link and its text were removed",
+                        template_name, slug)
+        self._refuse_withheld(output, f"template {template_name}", "the template")
+        return output
+
+    def _refuse_withheld(self, output: str, what: str, where: str) -> None:
+        """Stop the build when `output` quotes a withheld story or shows its address."""
+        if self.checked is None or self.preview:
+            return
+        if quoted_traces(output, self._quoted_index()):
+            raise PluginError(
+                f"flywheel: {what} quotes a withheld story (its title, summary, pull quote or "
+                f"twelve words in a row of its text); remove it from {where} (nothing was published)"
+            )
+        if traces := story_traces(output, self._withheld()):
+            raise PluginError(
+                f"flywheel: {what} shows the address of withheld story {', '.join(traces)}; "
+                f"remove it from {where} (nothing was published)"
+            )
 
     def count_rendered(self, done: int | None = None) -> None:
         """`rendered N/M pages` on one line while `flywheel build` runs (FLYWHEEL_PROGRESS=1).
@@ -529,7 +547,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.swap.discard()
         self.swap = None
         if self.checked is not None and (due := withdrawals_due(site_dir, self.checked)):
-            deleted = scrub(site_dir, due)
+            deleted = scrub(site_dir, due, self._quoted_index())
+            self.scrubbed = deleted
             log.error(
                 "flywheel: the build failed and site/ showed %s, which are now withheld: deleted the "
                 "%d file(s) that showed or linked to them",

@@ -24,6 +24,7 @@ import shutil
 from pathlib import Path
 
 from .check import CheckResult
+from .leaks import Quoted, quoted_by_story, quoted_traces, withheld_quoted
 
 _TEXT_SUFFIXES = (".html", ".json", ".xml", ".txt", ".js", ".md", ".gz")
 _STORY_PAGE = re.compile(r"stories/([a-z0-9][a-z0-9-]*)(?:/|\.html)")
@@ -111,14 +112,23 @@ def withdrawals_due(site_dir: Path, result: CheckResult) -> list[str]:
     due = {slug for slug in _story_slugs_in(site_dir) if slug not in published}
     due |= _credit_traces(site_dir, result)
     watch = unpublished_stories(result) - due
-    if watch:
-        for path in _text_files(site_dir):
-            for slug in _STORY_PAGE.findall(_read(path)):
-                if slug in watch:
-                    due.add(slug)
-                    watch.discard(slug)
-            if not watch:
-                break
+    quoted = withheld_quoted(result) if watch else None
+    by_story: dict | None = None
+    for path in _text_files(site_dir) if watch else ():
+        text = _read(path)
+        for slug in _STORY_PAGE.findall(text):
+            if slug in watch:
+                due.add(slug)
+                watch.discard(slug)
+        # A page that quotes the story (a guide that pasted its words, a practice's own 404
+        # page) shows it as surely as its own page did.
+        if quoted is not None and quoted_traces(text, quoted):
+            by_story = by_story if by_story is not None else quoted_by_story(result, quoted)
+            found = {slug for slug, index in by_story.items() if slug in watch and quoted_traces(text, index)}
+            due |= found
+            watch -= found
+        if not watch:
+            break
     return sorted(due)
 
 
@@ -132,9 +142,10 @@ def replacement_due(site_dir: Path, result: CheckResult) -> str | None:
     return None
 
 
-def scrub(site_dir: Path, slugs: list[str]) -> list[str]:
-    """Last resort: delete every file of the site that shows or links to one of `slugs`, and
-    the site-wide indexes. Returns the deleted paths, relative to the site."""
+def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None) -> list[str]:
+    """Last resort: delete every file of the site that shows or links to one of `slugs`, or
+    quotes a withheld story (`quoted`: `leaks.withheld_quoted`'s index), and the site-wide
+    indexes. Returns the deleted paths, relative to the site."""
     deleted = []
     slugs = [item.rpartition("/")[2] for item in slugs]  # `champions/<id>` and story slugs alike
     for slug in slugs:
@@ -156,8 +167,9 @@ def scrub(site_dir: Path, slugs: list[str]) -> list[str]:
     pattern = re.compile("|".join(rf"(?<![a-z0-9-]){re.escape(s)}(?![a-z0-9-])" for s in slugs)) if slugs else None
     for path in list(_text_files(site_dir)):
         rel = path.relative_to(site_dir).as_posix()
-        indexes = rel.startswith("search/") or rel.startswith("sitemap.xml")
-        if indexes or (pattern is not None and pattern.search(_read(path))):
+        indexes = rel.startswith(("search/", "sitemap.xml"))
+        text = "" if indexes else _read(path)
+        if indexes or (pattern is not None and pattern.search(text)) or (quoted and quoted_traces(text, quoted)):
             path.unlink(missing_ok=True)
             deleted.append(rel)
     return sorted(deleted)

@@ -795,3 +795,78 @@ def test_an_unconsented_photo_stays_off_however_its_address_is_written(sample, p
     assert not (sample / "site/img/Daniel.jpg").exists()
     assert main(["export", str(sample.parent / "export"), "--root", str(sample), "--as-of", AS_OF]) == 0
     assert not (sample.parent / "export/docs/img/Daniel.jpg").exists()
+
+
+# 11. Pages made from templates alone, and the words a revocation leaves behind ----------------
+
+QUOTED_WHILE_PUBLISHED = "I knew every pothole on my route, and I thought I knew my body just as well"  # walking-again
+
+
+def _with_custom_404(sample: Path, body: str) -> None:
+    """The practice's own 404 page, in its theme folder (`custom_dir`), as MkDocs renders it."""
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (sample / "overrides").mkdir(exist_ok=True)
+    (sample / "overrides/404.html").write_text(
+        '{% extends "main.html" %}\n{% block content %}<h1>Page not found</h1><p>' + body + "</p>{% endblock %}\n"
+    )
+
+
+@pytest.mark.parametrize("body", [
+    "Read A racing heart, and a steady plan.",  # the title of a story whose consent was revoked
+    "Out of nowhere my heart started racing and fluttering, like a bird trapped in my chest.",  # its text
+    "Lost? Try example.org/stories/a-r&#97;cing-heart/ instead.",  # its address, typed and encoded
+])
+def test_a_404_page_showing_a_withheld_story_stops_the_build(sample, body, capsys):
+    """MkDocs renders the 404 page (and the sitemap, and `extra_templates`) from templates alone,
+    never as a page, so the page checks never saw it: a practice's own 404.html published a
+    revoked story on every address that does not exist."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    _with_custom_404(sample, body)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "template 404.html" in capsys.readouterr().err
+    assert tree_digest(sample / "site") == before
+    for marker in ("a-racing-heart", "bird trapped in my chest", "racing heart, and a steady"):
+        assert _decoded_traces(sample, marker) == []
+
+
+def test_a_404_page_linking_an_unpublished_piece_loses_the_link(sample, capsys):
+    _with_custom_404(sample, '<a href="/cardiology/cardiac-rehab-what-to-expect/">Our rehab guide</a>, coming soon.')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0  # the draft guide's link goes
+    assert "Template '404.html' links to 'cardiac-rehab-what-to-expect'" in capsys.readouterr().err
+    page = (sample / "site/404.html").read_text()
+    assert "coming soon" in page and "cardiac-rehab-what-to-expect" not in page
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_revocation_withdraws_the_words_other_pages_quoted(sample, strict, capsys):
+    """While the story was published, a guide and the practice's 404 page quoted the patient
+    (allowed: the consent covered it). Then the consent is revoked. The next build stops on the
+    quotation, and a stopped build used to keep the previous site whole, except pages showing
+    the story's address: the patient's words stayed published on both pages."""
+    guide = sample / "content/guides/cardiology/heart-failure-daily-weights.md"
+    guide.write_text(guide.read_text() + f'\n\nOne patient told us: "{QUOTED_WHILE_PUBLISHED}."\n')
+    _with_custom_404(sample, f"As a patient of ours said: {QUOTED_WHILE_PUBLISHED}.")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert len(_traces(sample, "pothole on my route")) >= 3  # the story, the guide, the 404 page
+    _edit_yaml(sample / "consent/C-2026-011.yml", revoked_on="2026-11-20")
+    assert main(["build", *(["--strict"] if strict else []), "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, "pothole on my route", "walking-again-after-my-heart-attack") == []
+    assert "site/ left as it was" not in capsys.readouterr().err  # it was not: files were deleted
+    assert (sample / "site/spine/index.html").is_file()  # the rest of the site stays
+
+
+def test_a_site_that_only_quotes_a_withheld_story_is_due_a_withdrawal(sample):
+    """An older site whose story page is gone but whose guide still quotes the patient: the
+    quotation alone makes a failed build withdraw (before, only the story's address did)."""
+    from generator.withdraw import withdrawals_due
+
+    guide = sample / "content/guides/cardiology/heart-failure-daily-weights.md"
+    guide.write_text(guide.read_text() + f'\n\nOne patient told us: "{QUOTED_WHILE_PUBLISHED}."\n')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    scrub(sample / "site", ["walking-again-after-my-heart-attack"])  # the story's page and links gone
+    assert _traces(sample, "pothole on my route") == ["cardiology/heart-failure/heart-failure-daily-weights/index.html"]
+    _edit_yaml(sample / "consent/C-2026-011.yml", revoked_on="2026-11-20")
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert withdrawals_due(sample / "site", result) == ["champions/daniel-o", "walking-again-after-my-heart-attack"]

@@ -111,3 +111,41 @@ def test_export_leaves_out_a_champion_photo_without_photo_consent(tmp_path, caps
     assert not (out / "docs/img/Daniel.jpg").exists() and (out / "docs/img/kept.jpg").exists()
     assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
     assert not (root / "site/img/Daniel.jpg").exists() and (root / "site/img/kept.jpg").exists()
+
+
+PASSAGE = "I knew every pothole on my route, and I thought I knew my body just as well"  # walking-again's
+
+
+def _custom_404(root, body: str) -> None:
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (root / "overrides").mkdir(exist_ok=True)
+    (root / "overrides/404.html").write_text('{% extends "main.html" %}\n{% block content %}' + body + "{% endblock %}\n")
+    (root / "overrides/main.html").write_text('{% extends "base.html" %}\n')
+
+
+def test_export_leaves_out_a_theme_template_that_shows_a_withheld_story(tmp_path, capsys):
+    """The theme folder travels with the export as files (no plugin checks it there): a 404 page
+    quoting a revoked story would be rendered by the other renderer."""
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    _custom_404(root, "<p>Out of nowhere my heart started racing and fluttering, like a bird trapped in my chest.</p>")
+    assert _export(root, out, capsys)[0] == 0
+    page = out / "overrides/404.html"  # Flywheel's own 404 page, or none: never the practice's
+    assert "bird trapped" not in (page.read_text() if page.exists() else "")
+    assert (out / "overrides/main.html").read_text() == '{% extends "base.html" %}\n'  # the rest travels
+
+
+def test_a_failed_export_withdraws_the_words_the_previous_one_quoted(tmp_path, capsys):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    guide = root / "content/guides/cardiology/heart-failure-daily-weights.md"
+    guide.write_text(guide.read_text() + f'\n\nOne patient told us: "{PASSAGE}."\n')
+    _custom_404(root, f"<p>As a patient of ours said: {PASSAGE}.</p>")
+    assert _export(root, out, capsys)[0] == 0
+    exported = out / "docs/cardiology/heart-failure/heart-failure-daily-weights.md"
+    assert PASSAGE in exported.read_text() and PASSAGE in (out / "overrides/404.html").read_text()
+    consent = root / "consent/C-2026-011.yml"
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "export-shows-unpublished" in err
+    assert not exported.exists() and not any(PASSAGE in p.read_text() for p in (out / "overrides").rglob("*.html"))
+    assert (out / "docs/sleep/index.md").is_file() and (out / "overrides/main.html").is_file()
