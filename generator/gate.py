@@ -21,8 +21,21 @@ from .shown import body_html, legacy_fingerprint, plain_shown, story_fingerprint
 EXPIRY_WARNING_DAYS = 30
 ANONYMOUS_CREDIT = "a patient champion"
 
+Revocations = dict[str, list[tuple[str, dt.date]]]  # story slug -> (record id, revoked on)
+
+
+def _revocations(project: Project) -> Revocations:
+    """Every revocation on file, by the story its record covers."""
+    found: Revocations = {}
+    for record_id, entry in project.consents.items():
+        if entry.data.revoked_on is not None:
+            found.setdefault(entry.data.story, []).append((record_id, entry.data.revoked_on))
+    return found
+
+
 def _consent_reasons(
-    story: Entry[Story], project: Project, as_of: dt.date, today: dt.date, broken: set[str]
+    story: Entry[Story], project: Project, as_of: dt.date, today: dt.date, broken: set[str],
+    revocations: Revocations,
 ) -> list[tuple[str, str]]:
     record_id = story.data.consent
     if not record_id:
@@ -41,12 +54,25 @@ def _consent_reasons(
     # A build date may move forward, never back: an authorization that has ended by the
     # practice's today stays ended whatever --as-of says.
     ended_by = max(as_of, today)
-    if record.signed_on > as_of:
-        reasons.append(("consent-not-yet-signed", f"consent {record_id} is dated {record.signed_on}, after {as_of}"))
+    # Nor may it start an authorization early: one dated after the practice's today has not
+    # been signed yet, whatever later date --as-of names.
+    signed_by = min(as_of, today)
+    if record.signed_on > signed_by:
+        reasons.append(("consent-not-yet-signed", f"consent {record_id} is dated {record.signed_on}, after {signed_by}"))
     if record.expires_on <= ended_by:
         reasons.append(("consent-expired", f"consent {record_id} expired on {record.expires_on}"))
     if record.revoked_on is not None and record.revoked_on <= ended_by:
         reasons.append(("consent-revoked", f"consent {record_id} was revoked on {record.revoked_on}"))
+    # A revocation is the patient's latest word on the story: another record of this story
+    # revoked on or after the day this one was signed ends this one too. An older record, or a
+    # copy of the revoked one with another id and date, never outlives it; an authorization the
+    # patient signs after the revocation does.
+    for other_id, revoked_on in revocations.get(story.id, ()):
+        if other_id != record_id and record.signed_on <= revoked_on <= ended_by:
+            why = (f"consent {other_id} for this story was revoked on {revoked_on}, on or after the day "
+                   f"consent {record_id} was signed ({record.signed_on})")
+            reasons.append(("consent-revoked", why))
+            break
     if "website" not in record.scope:
         scope = ", ".join(record.scope) or "nothing"
         reasons.append(("consent-scope", f"consent {record_id} covers {scope}, not the website"))
@@ -117,13 +143,14 @@ def _gate_story(
     problems: list[Problem],
     broken: set[str],
     reviewers: frozenset[str],
+    revocations: Revocations,
 ) -> Decision:
     reasons = [] if not story.data.draft else [("draft", "the story is a draft")]
     if story.id in project.placeholders:
         reasons.append(("placeholder", "it still holds a TODO placeholder"))
     if story.path in broken:
         reasons.append(("source-errors", f"{story.path} has errors"))
-    reasons += _consent_reasons(story, project, as_of, today, broken)
+    reasons += _consent_reasons(story, project, as_of, today, broken, revocations)
     record = project.consents.get(story.data.consent or "")
     record_ok = record is not None and record.data.story == story.id
     champion = project.champions.get(story.data.champion)
@@ -285,9 +312,9 @@ def consent_gate(project: Project, as_of: dt.date, today: dt.date | None = None)
         if guide.path in broken:
             reasons.append(("source-errors", f"{guide.path} has errors"))
         gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, tuple(reasons))
-    reviewers = reviewer_names(project)
+    reviewers, revocations = reviewer_names(project), _revocations(project)
     for slug, story in project.stories.items():
-        gate.decisions[slug] = _gate_story(story, project, as_of, today, gate.problems, broken, reviewers)
+        gate.decisions[slug] = _gate_story(story, project, as_of, today, gate.problems, broken, reviewers, revocations)
     for slug, (kind, path) in project.invalid.items():
         gate.decisions[slug] = Decision(slug, kind, path, False, (("source-errors", f"{path} has errors"),))
     return gate

@@ -87,6 +87,44 @@ def test_rule_4_revocation(root, revoked_on, published):
         assert d.reasons == (("consent-revoked", f"consent C-2026-001 was revoked on {revoked_on}"),)
 
 
+@pytest.mark.parametrize(
+    "signed_on, published",
+    [
+        (dt.date(2026, 9, 1), False),  # an older authorization, or the revoked one copied and backdated
+        (dt.date(2026, 11, 10), False),  # signed the day the other was revoked: the revocation stands
+        (dt.date(2026, 11, 11), True),  # signed after the revocation: the patient consented again
+    ],
+    ids=["signed-before-the-revocation", "signed-the-day-of-it", "signed-after-it"],
+)
+def test_rule_4_a_revocation_ends_every_record_of_the_story_signed_before_it(root, signed_on, published):
+    """The patient revoked C-2026-001; the story is pointed at another record of the same story.
+    A revocation is the patient's latest word: only a record signed after it publishes again."""
+    edit_record(root, revoked_on="2026-11-10")
+    other = yaml.safe_load((root / RECORD).read_text())
+    other.update(signed_on=signed_on.isoformat(), revoked_on=None, form_ref="esign/0002")
+    (root / "consent/C-2026-002.yml").write_text(yaml.safe_dump(other, sort_keys=False))
+    story = root / "content/stories/cardiology/walking-again.md"
+    story.write_text(story.read_text().replace("consent: C-2026-001", "consent: C-2026-002"))
+    d = decision(root, dt.date(2026, 11, 22))
+    assert d.published is published, d.reasons
+    if not published:
+        assert d.reasons == (("consent-revoked", "consent C-2026-001 for this story was revoked on 2026-11-10, on "
+                                                 f"or after the day consent C-2026-002 was signed ({signed_on})"),)
+    # A revocation dated after the build date has not happened yet on that date.
+    assert decision(root, dt.date(2026, 11, 9)).published is (signed_on <= dt.date(2026, 11, 9))
+
+
+def test_rule_2_a_later_build_date_never_signs_a_consent_early(root):
+    """A record dated after the practice's today has not been signed yet: `--as-of` a month
+    ahead published it a month before the patient signed (v2 "a build date never resurrects",
+    the other way round)."""
+    edit_record(root, signed_on="2026-12-20")
+    today, ahead = dt.date(2026, 11, 22), dt.date(2026, 12, 25)
+    d = run_check(root, ahead, today=today).gate.decisions[STORY]
+    assert d.reasons == (("consent-not-yet-signed", "consent C-2026-001 is dated 2026-12-20, after 2026-11-22"),)
+    assert run_check(root, ahead, today=dt.date(2026, 12, 20)).gate.decisions[STORY].published  # signed by then
+
+
 def test_rule_5_scope_must_include_website(root):
     edit_record(root, scope=["print", "email"])
     d = decision(root, dt.date(2026, 11, 22))
