@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -83,6 +85,20 @@ class QuietDirtyBuild(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_cleanly_on_signals() -> None:
+    """Stop the preview on SIGTERM and SIGHUP (a process manager, a closed terminal, `docker
+    stop`) as on Ctrl-C: MkDocs then deletes the temporary folder it serves the preview from.
+    Stopped by those signals, the preview used to leave that folder behind, and with it every
+    withheld story and draft it showed."""
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, _interrupt)
+
+
 def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview: bool = True) -> None:
     """Live preview: withheld stories and drafts shown with a banner, pages marked noindex.
 
@@ -96,6 +112,7 @@ def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview:
     logging.getLogger("mkdocs.commands.build").addFilter(QuietDirtyBuild())
     from mkdocs.commands import serve as mkdocs_serve  # its web server and file watcher: serve only
 
+    _stop_cleanly_on_signals()
     try:
         mkdocs_serve.serve(
             config_file=str(root / "mkdocs.yml"),

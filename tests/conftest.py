@@ -20,13 +20,22 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_unconfigure(config):
+    """The suite's cache folder goes with the suite (one was left in $TMPDIR per run)."""
+    import shutil
+
+    folder = getattr(config, "_flywheel_xdg", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_configure(config):
     # The cache's signing key lives in the user's cache folder; tests get a folder of their own
     # so they neither read nor create the real one.
     import os
     import tempfile
 
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="flywheel-test-xdg-")
+    os.environ["XDG_CACHE_HOME"] = config._flywheel_xdg = tempfile.mkdtemp(prefix="flywheel-test-xdg-")
     # Real sites of more than a hundred pages render on every core (generator/pages_pool.py);
     # the test sites are smaller, so the suite forces two workers to build them the same way.
     # tests/test_pages_pool.py compares that with MkDocs' own one-process build.

@@ -50,7 +50,9 @@ def test_preview_can_never_be_built(tmp_path, monkeypatch, capsys):
 def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
     root = copy_sample(tmp_path)
     port = free_port()
-    env = {**os.environ, "NO_COLOR": "1"}
+    temp = tmp_path / "tmp"  # where MkDocs keeps the preview's built pages, withheld ones included
+    temp.mkdir()
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(temp)}
     log = tmp_path / "serve.log"
     with log.open("w") as err:
         server = subprocess.Popen(
@@ -87,8 +89,11 @@ def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
         rebuilds = log.read_text().count("Detected file changes")
         time.sleep(3)
         assert log.read_text().count("Detected file changes") == rebuilds
+        assert any(temp.glob("mkdocs_*/stories/a-racing-heart/index.html"))
     finally:
         server.terminate()
         server.wait(timeout=10)
     assert not (root / "site").exists()
     assert "the preview hears saves as they happen" in log.read_text()  # watcher.py: no polling
+    # Stopped by a signal (a process manager, `docker stop`), the preview takes its pages with it.
+    assert server.returncode == 0 and list(temp.iterdir()) == []
