@@ -24,6 +24,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "yaml-syntax": (Severity.ERROR, "The YAML could not be parsed. Fix the syntax at the line named."),
     "yaml-duplicate-key": (Severity.ERROR, "A key appears twice in one mapping; YAML would silently keep only the last."),
     "yaml-alias": (Severity.ERROR, "Anchors and aliases (`&`, `*`) are not allowed in content: they can expand without bound."),
+    "yaml-tag": (Severity.ERROR, "Explicit YAML tags (`!!null`, `!!str`, `!!binary`, …) and merge keys (`<<`) are not allowed: `revoked_on: !!null 2026-11-10` reads as a date to a reviewer and as empty to YAML."),
     "not-a-mapping": (Severity.ERROR, "Frontmatter or a YAML file must be a mapping of `key: value` lines, not a list or a scalar."),
     "no-frontmatter": (Severity.ERROR, "A Markdown content file must start with a `---` line, its frontmatter, and a closing `---` line."),
     "undecodable": (Severity.ERROR, "The file is not valid UTF-8 text. Save it as UTF-8."),

@@ -32,6 +32,28 @@ _Loader.yaml_implicit_resolvers = {
 }
 _HANDLER = YAMLHandler()
 
+
+class _ImplicitTags(yaml.resolver.BaseResolver):
+    """The tag the loader gives a node that carries none of its own."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+_IMPLICIT = _ImplicitTags()
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _read_otherwise(node) -> bool:
+    """Whether the node reads otherwise than it is written: an explicit tag that changes its
+    type (`revoked_on: !!null 2026-11-10` is empty to YAML, a date to a reviewer), or a merge
+    key (`<<`), which brings in keys that are not written where they apply."""
+    if isinstance(node, yaml.ScalarNode):
+        plain = not node.style
+        implicit = _IMPLICIT.resolve(yaml.ScalarNode, node.value, (plain, not plain))
+        return node.tag != implicit or node.tag == _MERGE
+    kind = yaml.MappingNode if isinstance(node, yaml.MappingNode) else yaml.SequenceNode
+    return node.tag != _IMPLICIT.resolve(kind, None, (True, False))
+
 KeyPath = tuple[str, ...]
 
 
@@ -166,6 +188,18 @@ def _tab_indented(text: str, line_index: int) -> bool:
     return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 
+def _tagged(node, path: KeyPath, rel: str, offset: int) -> Problem:
+    return problem(
+        "yaml-tag",
+        rel,
+        "YAML tags (such as !!null or !!str) and merge keys (<<) are not allowed: "
+        "the value would not read as it is written",
+        line=node.start_mark.line + 1 + offset,
+        field=".".join(path) or None,
+        hint="write the value plainly, without the tag or the merge key",
+    )
+
+
 def _index(node, path, lines, problems, rel, offset, seen) -> None:
     if id(node) in seen:
         if any(p.code == "yaml-alias" for p in problems):
@@ -181,9 +215,15 @@ def _index(node, path, lines, problems, rel, offset, seen) -> None:
         )
         return
     seen.add(id(node))
+    if _read_otherwise(node):
+        problems.append(_tagged(node, path, rel, offset))
+        return
     if isinstance(node, yaml.MappingNode):
         keys_here: dict[str, int] = {}
         for key_node, value_node in node.value:
+            if _read_otherwise(key_node):
+                problems.append(_tagged(key_node, path, rel, offset))
+                continue
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             line = key_node.start_mark.line + 1 + offset
             if key in keys_here:

@@ -19,6 +19,9 @@ EXPECTED: dict[str, list[str]] = {
         "consent/C-2026-900.yml:1: error: expires_on: missing required key 'expires_on' [missing-key]\n    hint: add 'expires_on': Required: an authorization must expire.",
         "consent/C-2026-900.yml:5: error: scope: expected one of website, social, email, print; got 'billboard' [bad-choice]",
     ],
+    'consent_tagged_revocation.yml': [
+        "consent/C-2026-900.yml:11: error: revoked_on: YAML tags (such as !!null or !!str) and merge keys (<<) are not allowed: the value would not read as it is written [yaml-tag]\n    hint: write the value plainly, without the tag or the merge key",
+    ],
     'dir_named_md.md': [
         'content/guides/cardiology/not-a-file.md: error: is a directory, expected a file [unreadable]',
     ],
@@ -59,6 +62,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     'guide_duplicate_key.md': [
         "content/guides/cardiology/guide-duplicate-key.md:7: error: stage: key 'stage' appears twice (first on line 6) [yaml-duplicate-key]\n    hint: remove one of them",
+    ],
+    'guide_merge_key.md': [
+        "content/guides/cardiology/guide-merge-key.md:7: error: YAML tags (such as !!null or !!str) and merge keys (<<) are not allowed: the value would not read as it is written [yaml-tag]\n    hint: write the value plainly, without the tag or the merge key",
     ],
     'guide_empty.md': [
         "content/guides/cardiology/guide-empty.md:1: error: no frontmatter: the file must start with a line '---' [no-frontmatter]\n    hint: add the frontmatter block; `flywheel new` writes one for you",
