@@ -14,6 +14,7 @@ from __future__ import annotations
 import html as html_lib
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,8 +123,11 @@ class Quoted:
 
 
 def _words(text: str) -> list[str]:
-    """Lower-case words, punctuation and markup dropped: how a quotation is recognised."""
-    return _NOT_WORD.sub(" ", _IGNORABLE.sub("", html_lib.unescape(_TAG.sub(" ", text)))).casefold().split()
+    """Lower-case words, punctuation and markup dropped, compatibility forms folded (NFKC:
+    fullwidth `Ｒａｃｉｎｇ`, ligatures, superscripts read as the letters they show): how a
+    quotation is recognised."""
+    text = html_lib.unescape(_TAG.sub(" ", text))
+    return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", _IGNORABLE.sub("", text))).casefold().split()
 
 
 PASSAGE_WORDS = 12  # this many words in a row from a story's text is a quotation, not chance
