@@ -20,7 +20,7 @@ from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, did_you_mean, problem
 from .nesting import nesting_problem
 from .yamlgen import PLACEHOLDER
-from .load import Document, content_files, read_markdown, read_yaml_file, relative
+from .load import MAX_FILE_BYTES, Document, content_files, read_markdown, read_yaml_file, relative
 from .project import Entry, Project
 from .schema import (
     RECORD_ID_PATTERN,
@@ -421,6 +421,30 @@ def load_consents(project: Project) -> None:
         record = build(ConsentRecord, doc.data, doc, project.problems)
         if record is not None:
             project.consents[record_id] = Entry(record_id, record, doc)
+    _note_unusable_consents(project)
+
+
+_STORY_LINE = re.compile(r"""^[ \t]*["']?story["']?[ \t]*:[ \t]*["']?([^\s"'#,}]+)""", re.MULTILINE)
+
+
+def _note_unusable_consents(project: Project) -> None:
+    """Which stories consent files that cannot be used name (`project.unusable_consents`), read
+    from their text: the gate withholds those stories until the file is fixed, since the file
+    may hold the revocation (a record with a YAML error, one whose id another file holds too,
+    a `.yaml` file). The files' own errors are reported where they are found."""
+    used = {entry.doc.path for entry in project.consents.values()}
+    for suffix in (".yml", ".yaml"):
+        for path in content_files(project.root, CONSENT_DIR, suffix)[0]:
+            rel = relative(path, project.root)
+            if rel in used or not path.is_file():
+                continue
+            try:
+                with path.open("rb") as handle:
+                    text = handle.read(MAX_FILE_BYTES).decode("utf-8", "replace")
+            except OSError:
+                continue
+            for slug in {m.group(1).casefold() for m in _STORY_LINE.finditer(text)}:
+                project.unusable_consents.setdefault(slug, []).append(rel)
 
 
 _GUIDE_ONLY = ("reviewed_by", "reviewed_on", "stage", "pillar")

@@ -873,3 +873,38 @@ def test_a_site_that_only_quotes_a_withheld_story_is_due_a_withdrawal(sample):
     _edit_yaml(sample / "consent/C-2026-011.yml", revoked_on="2026-11-20")
     result = run_check(sample, dt.date.fromisoformat(AS_OF))
     assert withdrawals_due(sample / "site", result) == ["champions/daniel-o", "walking-again-after-my-heart-attack"]
+
+
+# 12. A revocation in a file Flywheel cannot use -------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["yaml-error", "shared-id", "wrong-extension"])
+def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(sample, how):
+    """The story is pointed at an older record of it, and the record that holds the revocation
+    cannot be used (neither can be told apart from an unusable file without reading it): the
+    story waits until the file is fixed, and the failing build's withdrawal does not publish it."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    revoked = sample / "consent/C-2026-017.yml"
+    older = yaml.safe_load(revoked.read_text())
+    older.update(revoked_on=None, signed_on="2026-04-01", form_ref="esign/7000")
+    (sample / "consent/C-2026-099.yml").write_text(yaml.safe_dump(older, sort_keys=False))
+    story = sample / "content/stories/cardiology/a-racing-heart.md"
+    story.write_text(story.read_text().replace("consent: C-2026-017", "consent: C-2026-099"))
+    if how == "yaml-error":
+        revoked.write_text(revoked.read_text() + "signed_on: [\n")
+    elif how == "shared-id":
+        (sample / "consent/archive").mkdir()
+        (sample / "consent/archive/c-2026-017.yml").write_text(revoked.read_text())
+    else:
+        revoked.rename(revoked.with_suffix(".yaml"))
+    decision = run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions["a-racing-heart"]
+    assert not decision.published
+    assert [code for code, _ in decision.reasons] == ["consent-invalid"] * (2 if how == "shared-id" else 1)
+    assert "may hold a revocation" in decision.reasons[0][1]
+    # Another story's consent is revoked too, so the failing build must rewrite site/ (withdrawal
+    # always deploys) from today's content, leniently: that rewrite published the first story.
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, f"stories/{STORY}") == [] and (sample / "site/spine/index.html").is_file()
+    for marker in ("a-racing-heart", "bird trapped in my chest"):
+        assert _decoded_traces(sample, marker) == []
