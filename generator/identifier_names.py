@@ -247,6 +247,29 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             yield "name", start, span_end
 
 
+# Names written in lower case ("my husband, robert"): in a story typed without capitals only
+# the words before say a word is a name.
+_LOWER_NAMED = re.compile(
+    r"(?<![\w'’-])(?:(?:my|our|his|her|their)\s+(?:"
+    + "|".join(sorted((re.escape(w) for w in _RELATION_WORDS), key=len, reverse=True))
+    + r")(?:\s*,\s*|\s+)|(?:named|called)\s+)([a-z][a-z'’-]{1,30})(?![\w])"
+)
+
+
+def lower_case_people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
+    """First names written without a capital after a relation ("my neighbour, walter") or
+    after "named" or "called": a name from the first-name lists that is not also an everyday
+    word ("my son will", "a dog named max" are not findings)."""
+    names = first_names()
+    for match in _LOWER_NAMED.finditer(text):
+        word = match.group(1)
+        key = word.removesuffix("'s").removesuffix("’s")
+        if key not in names or key in NOT_NAMES or key in COMMON_WORD_NAMES or key in MONTHS or key in DAYS:
+            continue
+        if not _is_allowed(word, allowed):
+            yield "name", *match.span(1)
+
+
 def _appositive(after: str) -> bool:
     """ "Walter, my neighbour, ...": a capitalised word followed by who the person is."""
     if not after.startswith((", my ", ", our ", ", his ", ", her ")):

@@ -39,7 +39,7 @@ KINDS: dict[str, str] = {
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "2"
+SCANNER_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     yield from identifier_names.places(text, allowed)
     yield from identifier_names.employers(text, allowed)
     yield from identifier_names.people(text, allowed)
+    yield from identifier_names.lower_case_people(text, allowed)
 
 
 def scan(

@@ -50,6 +50,11 @@ FOUND = [
     ("date", "My surgery was on June 9th."),
     ("licence-number", "My driver's license number is D123-4567-8901."),
     ("device-id", "My pacemaker serial number is PJN123456H."),
+    # Names typed without capitals: the relation or "named" before them says what they are.
+    ("name", "my husband, robert mcallister, drove me in."),
+    ("name", "my neighbour walter checked on me every day."),
+    ("name", "our nurse patricia's jokes kept me going."),
+    ("name", "a volunteer named jerome pushed my wheelchair."),
 ]
 NOT_FOUND = [
     "Last spring I was 54 and my heart rate was 120.",
@@ -66,6 +71,12 @@ NOT_FOUND = [
     "8 p.m. to 5 a.m.",
     "Every morning I take 8 weeks of pills, says the CPAP and ECG team.",
     "My heart rate was 110 when I arrived.",
+    # Lower-case words after a relation that are everyday words, not names.
+    "my son will drive me next time.",
+    "my wife and I walk every day.",
+    "a dog named max keeps me company.",
+    "my doctor said to rest.",
+    "my neighbors were kind.",
 ]
 
 
