@@ -53,9 +53,9 @@ class Project(HasProblems):
     raw: dict[str, tuple[str, Document, dict]] = field(default_factory=dict)
     # Ids held by more than one file: none of those files is used.
     duplicates: set[str] = field(default_factory=set)
-    # Story slug -> consent files that name it but cannot be used (errors, an id another file
-    # holds too, a wrong extension): a revocation written in one would be missed.
-    unusable_consents: dict[str, list[str]] = field(default_factory=dict)
+    # Consent files that cannot be used (errors, an id another file holds too, a wrong
+    # extension) -> the slug-like words of their text: a story one names may be revoked in it.
+    unusable_consents: dict[str, frozenset[str]] = field(default_factory=dict)
     # Pieces still holding a scaffold's TODO placeholder: never published.
     placeholders: set[str] = field(default_factory=set)
     cache: Cache = field(default=NO_CACHE, repr=False)

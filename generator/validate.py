@@ -424,14 +424,15 @@ def load_consents(project: Project) -> None:
     _note_unusable_consents(project)
 
 
-_STORY_LINE = re.compile(r"""^[ \t]*["']?story["']?[ \t]*:[ \t]*["']?([^\s"'#,}]+)""", re.MULTILINE)
+_SLUG_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def _note_unusable_consents(project: Project) -> None:
-    """Which stories consent files that cannot be used name (`project.unusable_consents`), read
-    from their text: the gate withholds those stories until the file is fixed, since the file
-    may hold the revocation (a record with a YAML error, one whose id another file holds too,
-    a `.yaml` file). The files' own errors are reported where they are found."""
+    """The slug-like words of every consent file that cannot be used (a record with a YAML
+    error, one whose id another file holds too, a `.yaml` file), in
+    `project.unusable_consents`: the gate withholds any story such a file names, however it
+    is written (`story: x`, a flow mapping, a folded line), since the file may hold its
+    revocation. The files' own errors are reported where they are found."""
     used = {entry.doc.path for entry in project.consents.values()}
     for suffix in (".yml", ".yaml"):
         for path in content_files(project.root, CONSENT_DIR, suffix)[0]:
@@ -443,8 +444,7 @@ def _note_unusable_consents(project: Project) -> None:
                     text = handle.read(MAX_FILE_BYTES).decode("utf-8", "replace")
             except OSError:
                 continue
-            for slug in {m.group(1).casefold() for m in _STORY_LINE.finditer(text)}:
-                project.unusable_consents.setdefault(slug, []).append(rel)
+            project.unusable_consents[rel] = frozenset(_SLUG_WORD.findall(text.casefold()))
 
 
 _GUIDE_ONLY = ("reviewed_by", "reviewed_on", "stage", "pillar")

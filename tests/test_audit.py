@@ -878,7 +878,7 @@ def test_a_site_that_only_quotes_a_withheld_story_is_due_a_withdrawal(sample):
 # 12. A revocation in a file Flywheel cannot use -------------------------------------------------
 
 
-@pytest.mark.parametrize("how", ["yaml-error", "shared-id", "wrong-extension"])
+@pytest.mark.parametrize("how", ["yaml-error", "flow-mapping", "shared-id", "wrong-extension"])
 def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(sample, how):
     """The story is pointed at an older record of it, and the record that holds the revocation
     cannot be used (neither can be told apart from an unusable file without reading it): the
@@ -892,6 +892,8 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
     story.write_text(story.read_text().replace("consent: C-2026-017", "consent: C-2026-099"))
     if how == "yaml-error":
         revoked.write_text(revoked.read_text() + "signed_on: [\n")
+    elif how == "flow-mapping":  # the story named on no line of its own, and the mapping never closed
+        revoked.write_text("{story: a-racing-heart, signed_on: 2026-05-04, revoked_on: 2026-11-10\n")
     elif how == "shared-id":
         (sample / "consent/archive").mkdir()
         (sample / "consent/archive/c-2026-017.yml").write_text(revoked.read_text())
