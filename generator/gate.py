@@ -193,6 +193,21 @@ def _gate_story(
                     hint="renew the authorization with the patient before it expires",
                 )
             )
+        revoked_on = record.data.revoked_on
+        if revoked_on is not None and revoked_on > as_of:
+            # A patient revokes from the day they ask: a later date is a schedule, or a typo
+            # (2027 for 2026) that would keep the story published for a year without a word.
+            problems.append(
+                problem(
+                    "consent-revocation-ahead",
+                    record.path,
+                    f"consent {record.id} for '{story.id}' is revoked from {revoked_on}, in "
+                    f"{(revoked_on - as_of).days} day(s): the story stays published until then",
+                    line=record.line("revoked_on"),
+                    field="revoked_on",
+                    hint="if the patient revoked it already, set revoked_on to the day they did",
+                )
+            )
     return Decision(
         slug=story.id,
         kind="story",

@@ -125,6 +125,19 @@ def test_rule_2_a_later_build_date_never_signs_a_consent_early(root):
     assert run_check(root, ahead, today=dt.date(2026, 12, 20)).gate.decisions[STORY].published  # signed by then
 
 
+def test_a_revocation_dated_ahead_is_a_notice_naming_the_date(root):
+    """A patient revokes from the day they ask; a revocation dated ahead is a schedule or a typo
+    (2027 for 2026), which kept the story published for a year without a word."""
+    edit_record(root, revoked_on="2027-11-20")
+    result = run_check(root, dt.date(2026, 11, 22), today=dt.date(2026, 11, 22))
+    assert result.gate.decisions[STORY].published
+    [notice] = [p for p in result.notices if p.code == "consent-revocation-ahead"]
+    assert (notice.path, notice.line, notice.field) == (RECORD, 12, "revoked_on")
+    assert "revoked from 2027-11-20, in 363 day(s)" in notice.message
+    edit_record(root, revoked_on=None)
+    assert not [p for p in run_check(root, dt.date(2026, 11, 22)).notices if p.code == "consent-revocation-ahead"]
+
+
 def test_rule_5_scope_must_include_website(root):
     edit_record(root, scope=["print", "email"])
     d = decision(root, dt.date(2026, 11, 22))
