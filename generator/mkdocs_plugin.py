@@ -200,6 +200,15 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             hold_entries()  # the check on every save reads its cache file only when it changed
 
     def on_config(self, config):
+        if self.command == "gh-deploy":
+            # gh-deploy pushes only a build that passed: a withdrawal due while an unrelated error
+            # stops the build would never reach the live site (withdraw.py).
+            raise PluginError(
+                "flywheel: `mkdocs gh-deploy` deploys only a build that passes, so a story withdrawn "
+                "while another error stops the build would stay on the live site. Run `flywheel build` "
+                "and deploy site/ whatever its exit status (examples/github-actions/flywheel.yml does; "
+                "`ghp-import --push site` publishes it to GitHub Pages)"
+            )
         root = Path(config.config_file_path).parent
         try:
             check_build_folders(root, Path(config.site_dir), Path(config.docs_dir))

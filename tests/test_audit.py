@@ -910,3 +910,13 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
     assert _traces(sample, f"stories/{STORY}") == [] and (sample / "site/spine/index.html").is_file()
     for marker in ("a-racing-heart", "bird trapped in my chest"):
         assert _decoded_traces(sample, marker) == []
+
+
+def test_mkdocs_gh_deploy_is_refused_because_it_cannot_carry_a_withdrawal(sample):
+    """`mkdocs gh-deploy` pushes only a build that passes: a story revoked while an unrelated
+    guide has an error would stay on GitHub Pages. It is refused before anything is built."""
+    env = dict(os.environ, FLYWHEEL_AS_OF=AS_OF)
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "gh-deploy", "--no-history"], cwd=sample, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1 and "deploys only a build that passes" in done.stderr
+    assert not (sample / "site").exists()
