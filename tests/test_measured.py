@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -100,8 +101,12 @@ def lighthouse(url: str, form: str, out: Path) -> dict[str, int]:
     ]
     if form == "desktop":
         args.append("--preset=desktop")
-    env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=240, check=False)
+    # Lighthouse kills Chromium when it is done, which leaves Chromium's singleton folder in
+    # $TMPDIR: give it a folder of its own, deleted after (short: the folder holds a socket,
+    # and a socket's path may not be longer than 107 bytes).
+    with tempfile.TemporaryDirectory(prefix="fw-lh-") as temp:
+        env = {**os.environ, "CHROME_PATH": CHROMIUM, "TMPDIR": temp}
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=240, check=False)
     assert out.exists(), proc.stderr[-2000:]
     report = json.loads(out.read_text())
     scores = {k: round(v["score"] * 100) for k, v in report["categories"].items()}
