@@ -46,16 +46,18 @@ def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
 
 
 def build_site(
-    root: Path, result: CheckResult, strict: bool = False, withdrawal: bool = False, cache: bool = True
+    root: Path, result: CheckResult, strict: bool = False, withdrawal: str | None = None, cache: bool = True
 ) -> None:
     """Render the checked content into `root/site` (or mkdocs.yml's site_dir); raise on failure.
 
-    With `withdrawal`, `result` may hold errors: the site is rendered without the pieces that
-    have them, only so that stories withheld today leave the site (withdraw.py). With `cache`,
+    With `withdrawal` (why one is due, from `withdraw.replacement_due`), `result` may hold
+    errors: the site is rendered without the pieces that have them, only so that stories
+    withheld today leave the site (withdraw.py). With `cache`,
     pages whose every input is unchanged since a previous build are reused (page_cache.py)."""
     config, plugin = _config(root, strict, result.gate.as_of)
     plugin.result = result
     plugin.fail_after_withdrawal = not withdrawal
+    plugin.withdrawal_due = withdrawal  # found already: the plugin need not read site/ again
     plugin.caches_pages = cache
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)

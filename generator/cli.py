@@ -248,7 +248,7 @@ def cmd_build(args) -> int:
         print(f"build failed ({why}), but {reason}: building site/ from today's content, "
               "without the pieces that have errors", file=sys.stderr)
         try:
-            build_site(args.root, result, strict=False, withdrawal=True, cache=not args.no_cache)
+            build_site(args.root, result, strict=False, withdrawal=reason, cache=not args.no_cache)
         except FlywheelError:
             # The plugin scrubs when rendering fails; this covers a failure before it runs.
             due = withdrawals_due(folders["site_dir"], result)

@@ -183,6 +183,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # Stories withdrawn by a build that fails but must still replace site/ (see withdraw.py).
         self.withdrawing: list[str] = []
         self.fail_after_withdrawal = True  # `flywheel build` reports the failure itself
+        self.withdrawal_due: str | None = None  # `flywheel build` found a withdrawal due already
         self.scrubbed: list[str] = []  # files a failed build deleted from site/ (withdraw.scrub)
         self.progress = False
         self.rendered = 0
@@ -229,7 +230,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.checked, self.withdrawing, self.scrubbed = result, [], []
         self._unpublished_slugs = self._withheld_stories = self._quoted = self._passages = None
         if not result.ok:
-            reason = replacement_due(Path(config.site_dir), result) if self.command == "build" else None
+            reason = (self.withdrawal_due or replacement_due(Path(config.site_dir), result)) if self.command == "build" else None
             if reason is None:
                 raise PluginError(
                     "flywheel: the content has errors; nothing was built, site/ left as it was\n"
