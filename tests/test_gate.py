@@ -108,8 +108,8 @@ def test_rule_4_a_revocation_ends_every_record_of_the_story_signed_before_it(roo
     d = decision(root, dt.date(2026, 11, 22))
     assert d.published is published, d.reasons
     if not published:
-        assert d.reasons == (("consent-revoked", "consent C-2026-001 for this story was revoked on 2026-11-10, on "
-                                                 f"or after the day consent C-2026-002 was signed ({signed_on})"),)
+        why = f"consent C-2026-001 for this story was revoked on 2026-11-10, on or after the day consent C-2026-002 was signed ({signed_on})"
+        assert d.reasons == (("consent-revoked", why),)
     # A revocation dated after the build date has not happened yet on that date.
     assert decision(root, dt.date(2026, 11, 9)).published is (signed_on <= dt.date(2026, 11, 9))
 
