@@ -163,12 +163,42 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
     return Quoted(index, frozenset(runs), frozenset(run[:2] for run in runs))
 
 
+# Attributes whose text a reader sees or hears: an image's alternative text, a tooltip, what a
+# screen reader announces, a meta description that search results and link previews show.
+_SHOWN_NAMES = frozenset({"alt", "title", "aria-label", "aria-description", "placeholder", "content", "label", "value"})
+_NAME_BEFORE = re.compile(r"([A-Za-z][\w:-]*)\s*\Z")
+# Values long enough to hold a quotation once compatibility forms are folded (a ligature such as
+# U+FB03 stands for three letters): 23 characters, twelve one-letter words. The pattern starts at
+# "=", which the regex engine finds fast; the attribute's name is read back from there.
+_LONG_VALUE = re.compile(r"""=\s*(?:"([^"]{23,})"|'([^']{23,})')""")
+
+
+def _shown_attributes(html: str) -> str:
+    """The values of the attributes a reader sees or hears, long enough to quote anything."""
+    html = unicodedata.normalize("NFKC", html)
+    found = []
+    for match in _LONG_VALUE.finditer(html):
+        name = _NAME_BEFORE.search(html, max(0, match.start() - 40), match.start())
+        if name is not None and name.group(1).lower() in _SHOWN_NAMES:
+            found.append(match.group(1) or match.group(2))
+    return " ".join(found)
+
+
 def quoted_traces(html: str, index: Quoted) -> bool:
-    """True when the page's text quotes one of the indexed texts or runs. One pass over the
-    page's words; a candidate is compared in full only where its first two words occur."""
+    """True when the page quotes one of the indexed texts or runs: in its text, or in the
+    attributes a reader sees or hears (`alt="..."`, `title`, `aria-label`, a meta description),
+    read apart from the text so that a quotation running across an inline tag is still one."""
     if not index:
         return False
-    words = _words(html)
+    if _quotes(_words(html), index):
+        return True
+    shown = _shown_attributes(html)
+    return bool(shown) and _quotes(_words(shown), index)
+
+
+def _quotes(words: list[str], index: Quoted) -> bool:
+    """One pass over the words; a candidate is compared in full only where its first two words
+    occur."""
     texts, runs, starts = index.texts, index.runs, index.starts
     for i in range(len(words) - 1):
         pair = (words[i], words[i + 1])

@@ -395,6 +395,23 @@ def test_a_quotation_with_invisible_characters_in_it_stops_the_build(sample, quo
     assert not (sample / "site").exists()
 
 
+@pytest.mark.parametrize("element", [
+    "![A racing heart, and a steady plan](../../img/heart.png)",  # alternative text, read aloud
+    '<abbr title="Out of nowhere my heart started racing and fluttering, like a bird trapped in my chest">AF</abbr>',
+    "<span aria-label='A racing heart, and a steady plan'>*</span>",
+    '<img src="heart.png" alt="But I am not scared the way I was that \ufb01rst night">',  # twelve words, one a ligature
+])
+def test_a_quotation_in_an_attribute_a_reader_sees_stops_the_build(sample, element):
+    """Alternative text, a tooltip or what a screen reader announces is published as surely as
+    the page's text; the quotation check read only the text between tags."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + f"\n{element}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before
+
+
 def test_a_passage_a_published_story_shows_too_is_not_a_leak(sample):
     """The same champion tells the same moment in a published story: its own consent covers it."""
     path = sample / f"content/stories/cardiology/{STORY}.md"
