@@ -166,7 +166,7 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
 # Attributes whose text a reader sees or hears: an image's alternative text, a tooltip, what a
 # screen reader announces, a meta description that search results and link previews show.
 _SHOWN_NAMES = frozenset({"alt", "title", "aria-label", "aria-description", "placeholder", "content", "label", "value"})
-_NAME_BEFORE = re.compile(r"([A-Za-z][\w:-]*)\s*\Z")
+_NAME_BEFORE = re.compile(r"(?:[\w-]+:)?([A-Za-z][\w-]*)\Z")  # `xlink:title` is a title too
 # Values long enough to hold a quotation once compatibility forms are folded (a ligature such as
 # U+FB03 stands for three letters): 23 characters, twelve one-letter words. The pattern starts at
 # "=", which the regex engine finds fast; the attribute's name is read back from there.
@@ -178,7 +178,10 @@ def _shown_attributes(html: str) -> str:
     html = unicodedata.normalize("NFKC", html)
     found = []
     for match in _LONG_VALUE.finditer(html):
-        name = _NAME_BEFORE.search(html, max(0, match.start() - 40), match.start())
+        end = match.start()
+        while end and html[end - 1].isspace():  # `alt   ="..."`: any spaces before the "="
+            end -= 1
+        name = _NAME_BEFORE.search(html, max(0, end - 40), end)
         if name is not None and name.group(1).lower() in _SHOWN_NAMES:
             found.append(match.group(1) or match.group(2))
     return " ".join(found)

@@ -400,6 +400,8 @@ def test_a_quotation_with_invisible_characters_in_it_stops_the_build(sample, quo
     '<abbr title="Out of nowhere my heart started racing and fluttering, like a bird trapped in my chest">AF</abbr>',
     "<span aria-label='A racing heart, and a steady plan'>*</span>",
     '<img src="heart.png" alt="But I am not scared the way I was that \ufb01rst night">',  # twelve words, one a ligature
+    '<img src="heart.png" alt' + " " * 60 + '="A racing heart, and a steady plan">',  # spaces before the "="
+    '<svg><a xlink:title="A racing heart, and a steady plan"><circle r="4"/></a></svg>',  # a namespaced title
 ])
 def test_a_quotation_in_an_attribute_a_reader_sees_stops_the_build(sample, element):
     """Alternative text, a tooltip or what a screen reader announces is published as surely as
