@@ -250,7 +250,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
 # Names written in lower case ("my husband, robert"): in a story typed without capitals only
 # the words before say a word is a name.
 _LOWER_NAMED = re.compile(
-    r"(?<![\w'’-])(?:(?:my|our|his|her|their)\s+(?:"
+    r"(?<![\w'’-])(?i:(?:my|our|his|her|their)\s+(?:"
     + "|".join(sorted((re.escape(w) for w in _RELATION_WORDS), key=len, reverse=True))
     + r")(?:\s*,\s*|\s+)|(?:named|called)\s+)([a-z][a-z'’-]{1,30})(?![\w])"
 )

@@ -55,6 +55,7 @@ FOUND = [
     ("name", "my neighbour walter checked on me every day."),
     ("name", "our nurse patricia's jokes kept me going."),
     ("name", "a volunteer named jerome pushed my wheelchair."),
+    ("name", "My husband, robert mcallister, drove me in."),  # the sentence's capital is not the name's
 ]
 NOT_FOUND = [
     "Last spring I was 54 and my heart rate was 120.",
