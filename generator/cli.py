@@ -251,8 +251,9 @@ def cmd_build(args) -> int:
             build_site(args.root, result, strict=False, withdrawal=reason, cache=not args.no_cache)
         except FlywheelError:
             # The plugin scrubs when rendering fails; this covers a failure before it runs.
-            due = withdrawals_due(folders["site_dir"], result)
-            deleted = scrub(folders["site_dir"], due, withheld_quoted(result)) if due else []
+            quoted = withheld_quoted(result)
+            due = withdrawals_due(folders["site_dir"], result, quoted)
+            deleted = scrub(folders["site_dir"], due, quoted) if due else []
             print(f"the rebuild failed too: deleted the {len(deleted)} file(s) of site/ that showed or linked to "
                   f"{', '.join(due) or 'withheld stories'}", file=sys.stderr)
             raise

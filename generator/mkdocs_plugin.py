@@ -556,7 +556,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         site_dir = self.swap.site_dir
         self.swap.discard()
         self.swap = None
-        if self.checked is not None and (due := withdrawals_due(site_dir, self.checked)):
+        if self.checked is not None and (due := withdrawals_due(site_dir, self.checked, self._quoted_index())):
             deleted = scrub(site_dir, due, self._quoted_index())
             self.scrubbed = deleted
             log.error(

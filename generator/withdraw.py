@@ -102,7 +102,7 @@ def _credit_traces(site_dir: Path, result: CheckResult) -> set[str]:
     return due
 
 
-def withdrawals_due(site_dir: Path, result: CheckResult) -> list[str]:
+def withdrawals_due(site_dir: Path, result: CheckResult, quoted: Quoted | None = None) -> list[str]:
     """What the existing site shows that today's gate does not publish: slugs of withheld
     stories (a page, or a link to one), and names no longer allowed (see `_credit_traces`).
     Empty when there is no site or nothing in it needs withdrawing."""
@@ -112,7 +112,8 @@ def withdrawals_due(site_dir: Path, result: CheckResult) -> list[str]:
     due = {slug for slug in _story_slugs_in(site_dir) if slug not in published}
     due |= _credit_traces(site_dir, result)
     watch = unpublished_stories(result) - due
-    quoted = withheld_quoted(result) if watch else None
+    if watch and quoted is None:  # the caller's index (`withheld_quoted`), made once a build
+        quoted = withheld_quoted(result)
     by_story: dict | None = None
     for path in _text_files(site_dir) if watch else ():
         text = _read(path)
