@@ -163,40 +163,37 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
     return Quoted(index, frozenset(runs), frozenset(run[:2] for run in runs))
 
 
-# Attributes whose text a reader sees or hears: an image's alternative text, a tooltip, what a
-# screen reader announces, a meta description that search results and link previews show.
-_SHOWN_NAMES = frozenset({"alt", "title", "aria-label", "aria-description", "placeholder", "content", "label", "value"})
-_NAME_BEFORE = re.compile(r"(?:[\w-]+:)?([A-Za-z][\w-]*)\Z")  # `xlink:title` is a title too
-# Values long enough to hold a quotation once compatibility forms are folded (a ligature such as
-# U+FB03 stands for three letters): 23 characters, twelve one-letter words. The pattern starts at
-# "=", which the regex engine finds fast; the attribute's name is read back from there.
-_LONG_VALUE = re.compile(r"""=\s*(?:"([^"]{23,})"|'([^']{23,})')""")
+# Text a page carries outside its text: every attribute's value (alternative text, a tooltip, what
+# a screen reader announces, a meta description; a `data-` attribute that a script or the
+# practice's CSS shows, or that anyone reads in the page source) and every comment. Values long
+# enough to hold a quotation once compatibility forms are folded and references decoded (a
+# ligature such as U+FB03 stands for three letters; `&#32;` is a space, in an unquoted value too):
+# 23 characters, twelve one-letter words. The pattern starts at "=", which the regex engine finds
+# fast.
+_LONG_VALUE = re.compile(r"""=\s*(?:"([^"]{23,})"|'([^']{23,})'|([^\s"'=<>`]{23,}))""")
+_COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
-def _shown_attributes(html: str) -> str:
-    """The values of the attributes a reader sees or hears, long enough to quote anything."""
-    html = unicodedata.normalize("NFKC", html)
-    found = []
-    for match in _LONG_VALUE.finditer(html):
-        end = match.start()
-        while end and html[end - 1].isspace():  # `alt   ="..."`: any spaces before the "="
-            end -= 1
-        name = _NAME_BEFORE.search(html, max(0, end - 40), end)
-        if name is not None and name.group(1).lower() in _SHOWN_NAMES:
-            found.append(match.group(1) or match.group(2))
-    return " ".join(found)
+def _markup_text(html: str) -> str:
+    """The values of the page's attributes and the text of its comments, where long enough to
+    quote anything: published with the page, though not between its tags."""
+    found = [next(g for g in match.groups() if g is not None) for match in _LONG_VALUE.finditer(html)]
+    if "<!--" in html:
+        found += [match.group(1) for match in _COMMENT.finditer(html)]
+    return " \n ".join(found)
 
 
 def quoted_traces(html: str, index: Quoted) -> bool:
-    """True when the page quotes one of the indexed texts or runs: in its text, or in the
-    attributes a reader sees or hears (`alt="..."`, `title`, `aria-label`, a meta description),
-    read apart from the text so that a quotation running across an inline tag is still one."""
+    """True when the page quotes one of the indexed texts or runs: in its text, or in its
+    attributes' values and comments (`alt="..."`, `title`, `aria-label`, a meta description,
+    `data-*`, `<!-- -->`), read apart from the text so that a quotation running across an inline
+    tag is still one."""
     if not index:
         return False
     if _quotes(_words(html), index):
         return True
-    shown = _shown_attributes(html)
-    return bool(shown) and _quotes(_words(shown), index)
+    markup = _markup_text(html)
+    return bool(markup) and _quotes(_words(markup), index)
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:

@@ -414,6 +414,26 @@ def test_a_quotation_in_an_attribute_a_reader_sees_stops_the_build(sample, eleme
     assert tree_digest(sample / "site") == before
 
 
+@pytest.mark.parametrize("element", [
+    "<!-- One evening, a few months after I finished cardiac rehab, I was sitting on the couch -->",
+    "<!-- A steady plan beats a racing heart. -> not closed on this line\n-->",
+    '<span data-note="My cardiologist sat with my wife and me and went through it slowly.">*</span>',
+    "<img src=heart.png alt=A&#32;racing&#32;heart,&#32;and&#32;a&#32;steady&#32;plan>",  # unquoted
+    "<img src=heart.png alt=A.racing.heart,.and.a.steady.plan>",  # no spaces at all
+])
+def test_a_quotation_in_the_page_source_stops_the_build(sample, element):
+    """Published with the page though never between its tags: a comment, a `data-` attribute (a
+    script or the practice's CSS may show it; anyone may read the source), an unquoted value
+    whose spaces are character references. The quotation check read only the text and the
+    quoted values of the attributes a reader sees."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + f"\n{element}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before
+
+
 def test_a_passage_a_published_story_shows_too_is_not_a_leak(sample):
     """The same champion tells the same moment in a published story: its own consent covers it."""
     path = sample / f"content/stories/cardiology/{STORY}.md"
