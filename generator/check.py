@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import care_cards
+from .active_content import code_problems
 from .cache import Cache
 from .dates import time_zone, today_in
 from .errors import HasProblems, Problem
@@ -59,6 +60,7 @@ def run_check(
     project.problems += review_problems(project, as_of)
     for entry in project.guides.values():
         project.problems += care_cards.problems(entry.doc.body, entry.path, entry.doc.body_line)
+        project.problems += code_problems(entry.doc.body, entry.path, entry.doc.body_line)
     grades = reading_grades(project)
     project.problems += reading_problems(project, grades, reading_grade_max)
     if cache.enabled:

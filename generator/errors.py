@@ -62,6 +62,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "placeholder": (Severity.WARNING, "A scaffold's `TODO` placeholder is still in a value or the text; the piece is withheld until it is replaced."),
     "too-deeply-nested": (Severity.ERROR, "Lists, quotes or brackets nest deeper than any real text does; such text could stall or crash the renderer."),
     "proof-mismatch": (Severity.ERROR, "The story changed after the proof the patient approved; record consent only for the fingerprint on an approved proof."),
+    "guide-runs-code": (Severity.ERROR, "A guide's text holds code: a `<script>`, `<object>` or `<embed>` element, an event handler (`onclick=`), an iframe's `srcdoc`, a `<meta http-equiv>`, or a `javascript:` address. The guide is withheld: a script could show what the checks keep off the site."),
     "unknown-care-card": (Severity.ERROR, "A care card's level must be `emergency`, `urgent` or `routine` (`!!! emergency \"Call 911 if:\"`); a misspelt one would show as a plain note."),
     "export-shows-unpublished": (Severity.ERROR, "An exported page links to, shows the address of, or quotes a piece the gate does not publish. `flywheel export` writes nothing new, and deletes from the previous export every file that shows a story withheld today; `flywheel build` removes such a link with a warning, and stops at an address or a quotation."),
     "third-party-resource": (Severity.ERROR, "A built page loads something from a host other than the site's own that `practice.yml` does not list under `third_parties`."),

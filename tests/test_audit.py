@@ -704,6 +704,43 @@ def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
     assert _traces(sample, "A steady plan beats a racing heart") == []
 
 
+@pytest.mark.parametrize("code", [
+    '<script>document.write(atob("QSByYWNpbmcgaGVhcnQ="))</script>',  # a withheld title, base64
+    "<img src=heart.png onerror=\"fetch('/x').then(r => r.text()).then(t => this.alt = t)\">",
+    '[Read more](#){ onclick="location = atob(\'L3N0b3JpZXMv\')" }',  # an attribute list
+    "[Daniel's story](java&#x09;script:void(0))",
+    '<a href="&#106;avascript:void(0)">more</a>',
+    '<iframe srcdoc="&lt;p&gt;A racing heart&lt;/p&gt;"></iframe>',
+    '<meta http-equiv="refresh" content="0; url=/stories/">',
+])
+def test_a_guide_that_runs_code_is_an_error_and_never_published(sample, code, capsys):
+    """Every check that keeps a withheld story off the site reads text; a script writes text no
+    file holds (base64 here). A guide's raw HTML reached the page as written, code included."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    lines = guide.read_text().count("\n")
+    guide.write_text(guide.read_text() + f"\n{code}\n")
+    capsys.readouterr()
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    out = capsys.readouterr().out
+    assert f"content/guides/cardiology/chest-pain-when-to-worry.md:{lines + 2}: error:" in out
+    assert "[guide-runs-code]" in out
+    assert tree_digest(sample / "site") == before
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert [p.code for p in result.errors] == ["guide-runs-code"]
+    assert not result.gate.is_published("chest-pain-when-to-worry")
+
+
+def test_a_guide_showing_html_as_text_is_not_code(sample):
+    """Words that look like attributes in prose, and escaped markup, run nothing."""
+    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    guide.write_text(guide.read_text() + "\nTake it on=time {.note}, and write &lt;script&gt; as text: "
+                     "[our page](/cardiology/){ .button title=\"javascript is not needed\" }.\n")
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert [p for p in result.errors] == []
+
+
 # The property behind all of the above: after any build, no withheld story is anywhere. -------
 
 STORIES = {  # slug -> (record, a sentence of its own that no other page repeats)

@@ -1,0 +1,112 @@
+"""Guides carry text, not code.
+
+A guide's raw HTML reaches the page as it is written (Python-Markdown passes it through), and
+so would a script, an event handler or a `javascript:` address in it. Every check that keeps a
+withheld story off the site reads text (addresses, titles, runs of words); a script can write
+text that no file holds (`atob("...")`, character codes, a fetch from the site's own files), so
+a guide that runs code could show a withheld story whatever those checks find. It could also
+load what the third-party check never sees. A guide for patients has no need of code: Flywheel
+writes the page's structured data itself, and the theme's own scripts are the practice's.
+
+So the text of a guide, read as written (code blocks included: which text Markdown treats as
+code depends on the HTML around it), is refused when it holds:
+
+- an element that runs or embeds code: `script`, `object`, `embed`, `applet`, `base`,
+  `frame`, `frameset`, a `meta` with `http-equiv` (a refresh is a redirect);
+- an attribute that runs code: `on...` (onclick, onerror, onload...) or `srcdoc`, in an HTML
+  tag or in an attribute list (`{ onclick="..." }`);
+- an address that runs code: `javascript:`, `vbscript:` or `data:text/html`, in any attribute
+  or Markdown link, read as a browser reads it (references decoded, tabs, newlines and
+  controls inside the scheme dropped, any case).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from .errors import Problem, problem
+from .leaks import link_targets
+
+_CODE_ELEMENTS = frozenset({"script", "object", "embed", "applet", "base", "frame", "frameset"})
+# A start tag: its name, then everything to the closing ">" outside quotes (a ">" inside a
+# quoted value does not end it).
+_TAG = re.compile(r"""<([A-Za-z][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>?""")
+# An attribute list (Python-Markdown's attr_list, pymdownx): `{: #id .class key="value" }`.
+_ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*)\}")
+_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_CODE_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+_HIDDEN = re.compile(r"[\x00-\x20\x7f]+")  # what a browser drops from, or skips before, a scheme
+
+
+def runs_code_address(value: str) -> bool:
+    """True for an address a browser would run as code, however it is spelt."""
+    text = value
+    for _ in range(2):  # `&amp;#106;` decodes to `&#106;`, then to `j`
+        text = html.unescape(text)
+    return _HIDDEN.sub("", text).casefold().startswith(_CODE_SCHEMES)
+
+
+def _attributes(text: str) -> Iterator[tuple[str, str]]:
+    for match in _ATTRIBUTE.finditer(text):
+        name = match.group(1).casefold()
+        value = next((g for g in match.groups()[1:] if g is not None), "")
+        yield name, value
+
+
+def _attribute_reason(name: str, value: str) -> str | None:
+    local = name.rsplit(":", 1)[-1]
+    if local.startswith("on") and len(local) > 2:
+        return f"an event handler attribute ({name}=)"
+    if local == "srcdoc":
+        return "an iframe's srcdoc attribute (a page of its own)"
+    if runs_code_address(value):
+        return f"a {name}= address that runs code"
+    return None
+
+
+def code_in(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, what) for every piece of code in a guide's text."""
+    for match in _TAG.finditer(text):
+        name = match.group(1).casefold()
+        rest = match.group(2)
+        if name in _CODE_ELEMENTS:
+            yield match.start(), f"a <{name}> element"
+            continue
+        attributes = list(_attributes(rest))
+        if name == "meta" and any(key == "http-equiv" for key, _ in attributes):
+            yield match.start(), "a <meta http-equiv> element (a refresh is a redirect)"
+            continue
+        for key, value in attributes:
+            if (reason := _attribute_reason(key, value)) is not None:
+                yield match.start(), reason
+                break
+    if "{" in text:
+        for match in _ATTR_LIST.finditer(text):
+            for key, value in _attributes(match.group(1)):
+                if (reason := _attribute_reason(key, value)) is not None:
+                    yield match.start(), f"{reason} in an attribute list"
+                    break
+    if "(" in text or "]:" in text:
+        for target in link_targets(text):
+            if runs_code_address(target):
+                yield text.find(target), "a link whose address runs code"
+
+
+def code_problems(body: str, path: str, body_line: int) -> list[Problem]:
+    """An error at each line of a guide's text that holds code (one per line)."""
+    found: dict[int, str] = {}
+    for offset, what in code_in(body):
+        line = body_line + body.count("\n", 0, max(offset, 0))
+        found.setdefault(line, what)
+    return [
+        problem(
+            "guide-runs-code",
+            path,
+            f"the text holds {what}; a guide may not run code",
+            line=line,
+            hint="remove it: a script could show what the checks keep off the site (link to a page instead)",
+        )
+        for line, what in sorted(found.items())
+    ]
