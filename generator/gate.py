@@ -54,7 +54,9 @@ def _consent_reasons(
     # Another file of consent/ names this story but cannot be read as a record: it may be the
     # revocation (below), so the story waits until the file is fixed.
     for path, words in project.unusable_consents.items():
-        if story.id in words:
+        if words is None:
+            reasons.append(("consent-invalid", f"{path} in consent/ cannot be read; it may hold a revocation of any story"))
+        elif story.id in words:
             reasons.append(("consent-invalid", f"{path} names this story and has errors; it may hold a revocation"))
     # A build date may move forward, never back: an authorization that has ended by the
     # practice's today stays ended whatever --as-of says.

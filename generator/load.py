@@ -355,9 +355,15 @@ def content_files(
     skipped = {str(path) for path in skip}
     pending = [str(root / folder)]
     while pending:
+        folder_path = pending.pop()
         try:
-            entries = list(os.scandir(pending.pop()))
+            entries = list(os.scandir(folder_path))
         except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:  # a folder that cannot be listed may hold anything
+            problems.append(problem("unreadable", relative(Path(folder_path), root),
+                                    f"is a folder that cannot be read: {exc.strerror}",
+                                    hint="give the folder read and search permission"))
             continue
         for entry in entries:
             matches = entry.name.endswith(suffix)
@@ -365,7 +371,18 @@ def content_files(
                 continue
             path = Path(entry.path)
             if entry.is_symlink():
-                target = path.resolve()
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError) as exc:  # dangling, a loop (RuntimeError before 3.13)
+                    problems.append(
+                        problem(
+                            "unsafe-path",
+                            relative(path, root),
+                            f"is a symbolic link that cannot be followed ({getattr(exc, 'strerror', None) or exc}); refused",
+                            hint="replace the link with the file itself",
+                        )
+                    )
+                    continue
                 if not target.is_relative_to(real_root):
                     problems.append(
                         problem(

@@ -55,7 +55,8 @@ class Project(HasProblems):
     duplicates: set[str] = field(default_factory=set)
     # Consent files that cannot be used (errors, an id another file holds too, a wrong
     # extension) -> the slug-like words of their text: a story one names may be revoked in it.
-    unusable_consents: dict[str, frozenset[str]] = field(default_factory=dict)
+    # None for an entry that cannot be read at all: it may revoke any story.
+    unusable_consents: dict[str, frozenset[str] | None] = field(default_factory=dict)
     # Pieces still holding a scaffold's TODO placeholder: never published.
     placeholders: set[str] = field(default_factory=set)
     cache: Cache = field(default=NO_CACHE, repr=False)

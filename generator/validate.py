@@ -432,17 +432,24 @@ def _note_unusable_consents(project: Project) -> None:
     error, one whose id another file holds too, a `.yaml` file), in
     `project.unusable_consents`: the gate withholds any story such a file names, however it
     is written (`story: x`, a flow mapping, a folded line), since the file may hold its
-    revocation. The files' own errors are reported where they are found."""
+    revocation. An entry whose text cannot be read at all (a dangling or looping link, a link
+    out of the project, a folder with a record's name, a folder or file without permission)
+    may name any story: its words are None. The files' own errors are reported where they
+    are found."""
     used = {entry.doc.path for entry in project.consents.values()}
     for suffix in (".yml", ".yaml"):
-        for path in content_files(project.root, CONSENT_DIR, suffix)[0]:
+        paths, refused = content_files(project.root, CONSENT_DIR, suffix)
+        for found in refused:
+            project.unusable_consents[found.path] = None
+        for path in paths:
             rel = relative(path, project.root)
-            if rel in used or not path.is_file():
+            if rel in used:
                 continue
             try:
                 with path.open("rb") as handle:
                     text = handle.read(MAX_FILE_BYTES).decode("utf-8", "replace")
-            except OSError:
+            except OSError:  # a folder named like a record, no permission
+                project.unusable_consents[rel] = None
                 continue
             project.unusable_consents[rel] = frozenset(_SLUG_WORD.findall(text.casefold()))
 

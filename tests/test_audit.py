@@ -954,11 +954,15 @@ def test_a_site_that_only_quotes_a_withheld_story_is_due_a_withdrawal(sample):
 # 12. A revocation in a file Flywheel cannot use -------------------------------------------------
 
 
-@pytest.mark.parametrize("how", ["yaml-error", "flow-mapping", "shared-id", "wrong-extension"])
-def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(sample, how):
+@pytest.mark.parametrize("how", ["yaml-error", "flow-mapping", "shared-id", "wrong-extension",
+                                 "dangling-link", "looping-link", "folder", "unlistable-folder"])
+def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(sample, how, monkeypatch):
     """The story is pointed at an older record of it, and the record that holds the revocation
     cannot be used (neither can be told apart from an unusable file without reading it): the
-    story waits until the file is fixed, and the failing build's withdrawal does not publish it."""
+    story waits until the file is fixed, and the failing build's withdrawal does not publish it.
+    An entry that cannot be read at all (a link that leads nowhere, a folder with a record's
+    name, a folder without permission: git keeps links, so a pull request can make the first
+    two) may hold the revocation of any story."""
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     revoked = sample / "consent/C-2026-017.yml"
     older = yaml.safe_load(revoked.read_text())
@@ -973,8 +977,25 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
     elif how == "shared-id":
         (sample / "consent/archive").mkdir()
         (sample / "consent/archive/c-2026-017.yml").write_text(revoked.read_text())
-    else:
+    elif how == "wrong-extension":
         revoked.rename(revoked.with_suffix(".yaml"))
+    elif how in ("dangling-link", "looping-link", "folder"):
+        revoked.unlink()
+        if how == "folder":
+            revoked.mkdir()
+        else:
+            revoked.symlink_to("C-2026-017.yml" if how == "looping-link" else "../archive/C-2026-017.yml")
+    else:
+        (sample / "consent/archive").mkdir()
+        revoked.rename(sample / "consent/archive/C-2026-017.yml")
+        listing = os.scandir
+
+        def refuse(path):  # the suite runs as root, whom chmod does not stop
+            if str(path).endswith("archive"):
+                raise PermissionError(13, "Permission denied", str(path))
+            return listing(path)
+
+        monkeypatch.setattr(os, "scandir", refuse)
     decision = run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions["a-racing-heart"]
     assert not decision.published
     assert [code for code, _ in decision.reasons] == ["consent-invalid"] * (2 if how == "shared-id" else 1)
