@@ -427,6 +427,28 @@ def load_consents(project: Project) -> None:
 _SLUG_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
+_YAML_ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|\r?\n[ \t]*)")
+
+
+def _yaml_unescaped(text: str) -> str:
+    """`text` and, after it, the same text with the escapes of YAML's double-quoted scalars
+    decoded (`a\\u002dracing\\x2dheart`, a line broken with a backslash): how a slug may be
+    spelt in a file that cannot be parsed."""
+    if "\\" not in text:
+        return text
+
+    def decode(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2) or match.group(3)
+        if code is None:
+            return ""
+        try:
+            return chr(int(code, 16))
+        except (ValueError, OverflowError):
+            return " "
+
+    return text + "\n" + _YAML_ESCAPE.sub(decode, text)
+
+
 def _note_unusable_consents(project: Project) -> None:
     """The slug-like words of every consent file that cannot be used (a record with a YAML
     error, one whose id another file holds too, a `.yaml` file), in
@@ -451,7 +473,7 @@ def _note_unusable_consents(project: Project) -> None:
             except OSError:  # a folder named like a record, no permission
                 project.unusable_consents[rel] = None
                 continue
-            project.unusable_consents[rel] = frozenset(_SLUG_WORD.findall(text.casefold()))
+            project.unusable_consents[rel] = frozenset(_SLUG_WORD.findall(_yaml_unescaped(text).casefold()))
 
 
 _GUIDE_ONLY = ("reviewed_by", "reviewed_on", "stage", "pillar")

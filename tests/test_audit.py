@@ -955,7 +955,7 @@ def test_a_site_that_only_quotes_a_withheld_story_is_due_a_withdrawal(sample):
 
 
 @pytest.mark.parametrize("how", ["yaml-error", "flow-mapping", "shared-id", "wrong-extension",
-                                 "dangling-link", "looping-link", "folder", "unlistable-folder"])
+                                 "yaml-escapes", "dangling-link", "looping-link", "folder", "unlistable-folder"])
 def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(sample, how, monkeypatch):
     """The story is pointed at an older record of it, and the record that holds the revocation
     cannot be used (neither can be told apart from an unusable file without reading it): the
@@ -974,6 +974,9 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
         revoked.write_text(revoked.read_text() + "signed_on: [\n")
     elif how == "flow-mapping":  # the story named on no line of its own, and the mapping never closed
         revoked.write_text("{story: a-racing-heart, signed_on: 2026-05-04, revoked_on: 2026-11-10\n")
+    elif how == "yaml-escapes":  # the slug spelt with escapes, and a line broken with a backslash
+        revoked.write_text(revoked.read_text().replace("story: a-racing-heart", 'story: "a\\u002dracing\\x2d\\\n  heart"')
+                           + "signed_on: [\n")
     elif how == "shared-id":
         (sample / "consent/archive").mkdir()
         (sample / "consent/archive/c-2026-017.yml").write_text(revoked.read_text())
