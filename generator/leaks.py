@@ -11,6 +11,7 @@ title, summary or pull quote, or a run of twelve words from its text.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import posixpath
 import re
@@ -122,12 +123,40 @@ class Quoted:
         return bool(self.texts or self.runs)
 
 
+@functools.cache
+def _look_alikes() -> dict[int, str]:
+    """Letters of other scripts that look like a Latin letter (Cyrillic `а`, Greek `Ο`), each
+    with that letter, from Unicode's confusables data (confusable_homoglyphs ships it), as a
+    `str.translate` table. An upper-case look-alike of `l` (Cyrillic `І`, Greek `Ι`) stands for
+    `I`, as a reader takes it."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table = {}
+    for char, similar in confusables_data.items():
+        if len(char) != 1 or char.isascii() or not unicodedata.category(char).startswith("L"):
+            continue
+        latin = next((e["c"] for e in similar if len(e["c"]) == 1 and e["c"].isascii() and e["c"].isalpha()), None)
+        if latin is not None:
+            table[ord(char)] = "I" if latin == "l" and char.isupper() else latin
+    return table
+
+
+@functools.cache
+def _look_alike_letters() -> frozenset[str]:
+    return frozenset(map(chr, _look_alikes()))
+
+
 def _words(text: str) -> list[str]:
     """Lower-case words, punctuation and markup dropped, compatibility forms folded (NFKC:
-    fullwidth `Ｒａｃｉｎｇ`, ligatures, superscripts read as the letters they show): how a
-    quotation is recognised."""
+    fullwidth `Ｒａｃｉｎｇ`, ligatures, superscripts read as the letters they show) and letters
+    of other scripts read as the Latin letters they look like (`rаcing` with a Cyrillic `а`):
+    how a quotation is recognised. The table is applied only to text holding such a letter
+    (a set lookup per character, 0.04 ms a page; the translation itself costs 0.25 ms)."""
     text = html_lib.unescape(_TAG.sub(" ", text))
-    return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", _IGNORABLE.sub("", text))).casefold().split()
+    text = unicodedata.normalize("NFKC", _IGNORABLE.sub("", text))
+    if not text.isascii() and not _look_alike_letters().isdisjoint(text):
+        text = text.translate(_look_alikes())
+    return _NOT_WORD.sub(" ", text).casefold().split()
 
 
 PASSAGE_WORDS = 12  # this many words in a row from a story's text is a quotation, not chance

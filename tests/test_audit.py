@@ -385,10 +385,13 @@ def test_a_guide_pasting_a_passage_of_a_withheld_story_stops_the_build(sample, c
 @pytest.mark.parametrize("quote", ["A racing heart, and a ste\u200bady plan", "A rac&shy;ing heart, and a steady plan",
                                    "A steady plan beats a ra\u2060cing heart.",
                                    "\uff21 \uff52\uff41\uff43\uff49\uff4e\uff47 heart, and a steady plan",  # fullwidth
-                                   "A steady plan beats a \U0001d42b\U0001d41a\U0001d41c\U0001d422\U0001d427\U0001d420 heart."])  # mathematical bold letters
+                                   "A steady plan beats a \U0001d42b\U0001d41a\U0001d41c\U0001d422\U0001d427\U0001d420 heart.",  # mathematical bold letters
+                                   "A r\u0430cing he\u0430rt, \u0430nd \u0430 ste\u0430dy pl\u0430n",  # Cyrillic a
+                                   "\u0406 still w\u03bflk every d\u0430y. \u0406 still get \u0430 little nervous when my heart skips."])  # Cyrillic I, Greek o
 def test_a_quotation_with_invisible_characters_in_it_stops_the_build(sample, quote):
     """A soft hyphen or a zero-width space hides nothing from a reader, so nothing from the check;
-    nor do letters in another compatibility form (fullwidth, mathematical bold: NFKC)."""
+    nor do letters in another compatibility form (fullwidth, mathematical bold: NFKC), nor
+    letters of another script that look the same (Unicode's confusables)."""
     guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
     guide.write_text(guide.read_text() + f"\nAs one patient put it: {quote}\n")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
