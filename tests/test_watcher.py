@@ -34,9 +34,12 @@ def test_every_watch_moves_to_native_events_and_hears_a_save(tree):
     server.watch(str(tree / "content"))  # watched twice (a plugin and the configuration)
     before = _watched(server)
     paths = [str(tree / "content"), str(tree / "mkdocs.yml"), str(tree / "no-such-folder")]
+    delay = server.build_delay
     assert watcher.use_native_watcher(server, paths)
     assert not isinstance(server.observer, PollingObserver)
     assert _watched(server) == before
+    # Native events of one save arrive together: the wait for the last of them is shortened.
+    assert server.build_delay == watcher.NATIVE_BUILD_DELAY < delay
     # Both watches of content/ moved: one unwatch leaves it watched, the second ends it.
     server.unwatch(str(tree / "content"))
     assert str(tree / "content") in _watched(server)
@@ -59,8 +62,10 @@ def test_polling_stays_where_native_events_fail(tree, monkeypatch):
     server.watch(str(tree / "content"))
     polling = server.observer
     monkeypatch.setattr(watcher, "_native_works", lambda observer_class, paths: False)
+    delay = server.build_delay
     assert not watcher.use_native_watcher(server, [str(tree / "content")])
     assert server.observer is polling and str(tree / "content") in _watched(server)
+    assert server.build_delay == delay  # polling keeps MkDocs' own timing
 
 
 def test_a_watch_it_was_not_told_of_keeps_everything_polling(tree):
