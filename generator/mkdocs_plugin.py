@@ -47,6 +47,7 @@ from .publish import SiteSwap
 from .render import RenderedSite, render_site
 from .rerender import PreviewRenders
 from .third_parties import third_party_problems
+from .theme_files import list_installed_once
 from .watcher import use_native_watcher
 from .withdraw import (
     replacement_due,
@@ -224,6 +225,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 "flywheel: preview is only for `flywheel serve` / `mkdocs serve`, never for a build"
             )
         use_package_theme(config)
+        if self.command == "serve":
+            list_installed_once(config.theme)  # 50 ms of every refresh (theme_files.py)
         result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
