@@ -46,8 +46,8 @@ from .paths import check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
 from .rerender import PreviewRenders
-from .third_parties import third_party_problems
 from .theme_files import list_installed_once
+from .third_parties import site_files, third_party_problems
 from .watcher import use_native_watcher
 from .withdraw import (
     replacement_due,
@@ -503,28 +503,29 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         use_native_watcher(server, [config.docs_dir, config.config_file_path, *map(str, watched)])
         return server
 
-    def _remove_stale_pages(self, site_dir: Path) -> None:
+    def _remove_stale_pages(self, site_dir: Path, files: dict) -> None:
         """Preview rebuilds are dirty (only changed pages are rendered again), so a page that is
         no longer generated (a story withdrawn while the preview runs) would stay on the preview
-        server. Remove every page this build did not produce."""
+        server. Remove every page this build did not produce (from `files`, the site's .html
+        and .css files, as `site_files` lists them, too)."""
         if self.files is None:
             return
         keep = {f.dest_uri for f in self.files} | {"404.html"}
-        for folder, _dirs, names in os.walk(site_dir):
-            base = Path(folder).relative_to(site_dir).as_posix()
-            for name in names:
-                rel = name if base == "." else f"{base}/{name}"
-                if name.endswith(".html") and rel not in keep and not rel.startswith("admin/"):
-                    (site_dir / rel).unlink(missing_ok=True)
+        for rel in [rel for rel in files if rel.endswith(".html")]:
+            if rel not in keep and not rel.startswith("admin/"):
+                (site_dir / rel).unlink(missing_ok=True)
+                del files[rel]
 
     def on_post_build(self, config) -> None:
         self._forget_sources()
-        if self.command == "serve":
-            self._remove_stale_pages(Path(config.site_dir))
+        site_dir, built = Path(config.site_dir), None
+        if self.command == "serve":  # one walk of the site for both
+            built = site_files(site_dir, stat=True)
+            self._remove_stale_pages(site_dir, built)
         if self.site is not None:  # contract v2: no third-party requests (raising discards)
             found = third_party_problems(
-                Path(config.site_dir), config.site_url, self.site.third_parties, self.known_resources,
-                unchanged=self._scanned if self.command == "serve" else None,
+                site_dir, config.site_url, self.site.third_parties, self.known_resources,
+                unchanged=self._scanned if self.command == "serve" else None, files=built,
             )
             if found:
                 raise PluginError("flywheel: a page loads from a third party\n" + summarize(found))

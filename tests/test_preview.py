@@ -83,6 +83,13 @@ def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
         guide.write_text(guide.read_text().replace('title: "Chest pain: when to worry"', 'title: "Chest pain: when to call"'))
         shows("/cardiology/chest-pain/", "Chest pain: when to call")  # the topic's pillar
         shows("/cardiology/chest-pain/stress-test-explained/", "Chest pain: when to call")
+        # A page no longer generated leaves the preview (a dirty rebuild alone would keep it).
+        guide.unlink()
+        deadline = time.monotonic() + 30
+        while any(temp.glob("mkdocs_*/cardiology/chest-pain/chest-pain-when-to-worry/index.html")):
+            assert time.monotonic() < deadline, "the deleted guide's page stayed in the preview"
+            time.sleep(0.3)
+        assert any(temp.glob("mkdocs_*/cardiology/chest-pain/stress-test-explained/index.html"))
         # With nothing saved, nothing is rebuilt: a rebuild reads every content file, and a
         # watcher that took a read for a change would rebuild forever.
         time.sleep(3)
