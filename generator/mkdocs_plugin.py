@@ -45,7 +45,7 @@ from .leaks import (
 from .paths import check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import RenderedSite, render_site
-from .rerender import PreviewRenders
+from .rerender import PreviewRenders, stored_render
 from .theme_files import list_installed_once
 from .third_parties import site_files, third_party_problems
 from .watcher import use_native_watcher
@@ -257,6 +257,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         }
         if self.command == "serve":  # only what a save changed is rendered again (rerender.py)
             self.site = self._renders.render(result, **options)
+        elif self.caches_pages:  # `flywheel build` without --no-cache (rerender.py)
+            self.site = stored_render(result, root, parallel=True, **options)
         else:
             self.site = render_site(result, parallel=self.command == "build", **options)
         config.nav = self.site.nav
