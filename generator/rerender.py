@@ -206,6 +206,6 @@ def stored_render(result: CheckResult, root: Path, parallel: bool = False, **opt
             path.unlink(missing_ok=True)
             return site
         write_signed(path, key, {"digest": digest, "bodies": bodies, "site": _encoded(site)})
-    except (OSError, ValueError):
-        pass  # a read-only checkout (or text JSON cannot hold) builds without it
+    except (OSError, ValueError, TypeError):
+        pass  # a read-only checkout (or text or a value JSON cannot hold) builds without it
     return site

@@ -176,3 +176,22 @@ def test_a_check_lets_go_of_its_cache_entries_once_they_are_saved(tmp_path):
     warm = run_check(root, as_of, use_cache=True)
     assert [p.as_row() for p in warm.problems] == [p.as_row() for p in cold.problems]
     assert warm.gate.decisions == cold.gate.decisions
+
+
+def test_cache_files_are_written_byte_for_byte_as_json_writes_them(tmp_path):
+    """orjson writes the signed files (speed); what it writes must be what json wrote, and what
+    json refuses must still be refused (a date would otherwise come back as text)."""
+    import datetime
+
+    from generator.cache import _json_bytes
+    from generator.check import run_check
+
+    root = copy_sample(tmp_path)
+    run_check(root, use_cache=True)
+    payload = next((root / ".flywheel-cache").glob("check-*.json")).read_bytes().partition(b"\n")[2]
+    samples = [json.loads(payload), {"é": ["\u2028", 0.1, 1e16, -0.0, 10**30, None, True]}, {"1": [[], {}]}]
+    for data in samples:
+        assert _json_bytes(data) == json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    for refused in ({"d": datetime.date(2026, 1, 1)}, {"s": {1, 2}}, {"b": b"x"}):
+        with pytest.raises(TypeError):
+            _json_bytes(refused)
