@@ -17,7 +17,11 @@ code depends on the HTML around it), is refused when it holds:
   tag or in an attribute list (`{ onclick="..." }`);
 - an address that runs code: `javascript:`, `vbscript:` or `data:text/html`, in any attribute
   or Markdown link, read as a browser reads it (references decoded, tabs, newlines and
-  controls inside the scheme dropped, any case).
+  controls inside the scheme dropped, any case); any `data:` address shown in an iframe (an
+  SVG document runs its scripts there); an SVG animation that sets an `on...` attribute.
+
+An image can show any words, a data: SVG or a picture of text alike: no text check reads
+them, and the reviewers of a pull request do.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ _TAG = re.compile(r"""<([A-Za-z][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>?""")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*)\}")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _CODE_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
+_FRAMES = frozenset({"iframe", "frame"})  # a data: document in one runs its own scripts
 _HIDDEN = re.compile(r"[\x00-\x20\x7f]+")  # what a browser drops from, or skips before, a scheme
 
 
@@ -55,7 +60,7 @@ def _attributes(text: str) -> Iterator[tuple[str, str]]:
         yield name, value
 
 
-def _attribute_reason(name: str, value: str) -> str | None:
+def _attribute_reason(name: str, value: str, element: str = "") -> str | None:
     local = name.rsplit(":", 1)[-1]
     if local.startswith("on") and len(local) > 2:
         return f"an event handler attribute ({name}=)"
@@ -63,6 +68,10 @@ def _attribute_reason(name: str, value: str) -> str | None:
         return "an iframe's srcdoc attribute (a page of its own)"
     if runs_code_address(value):
         return f"a {name}= address that runs code"
+    if local == "attributename" and _HIDDEN.sub("", html.unescape(value)).casefold().startswith("on"):
+        return "an SVG animation that sets an event handler"
+    if element in _FRAMES and local in ("src", "data") and _HIDDEN.sub("", html.unescape(value)).casefold().startswith("data:"):
+        return f"a <{element}> showing a data: address (a page or an SVG image, scripts and all)"
     return None
 
 
@@ -79,7 +88,7 @@ def code_in(text: str) -> Iterator[tuple[int, str]]:
             yield match.start(), "a <meta http-equiv> element (a refresh is a redirect)"
             continue
         for key, value in attributes:
-            if (reason := _attribute_reason(key, value)) is not None:
+            if (reason := _attribute_reason(key, value, name)) is not None:
                 yield match.start(), reason
                 break
     if "{" in text:

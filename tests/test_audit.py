@@ -715,6 +715,8 @@ def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
     '<a href="&#106;avascript:void(0)">more</a>',
     '<iframe srcdoc="&lt;p&gt;A racing heart&lt;/p&gt;"></iframe>',
     '<meta http-equiv="refresh" content="0; url=/stories/">',
+    '<iframe src="data:image/svg+xml;base64,PHN2Zz48c2NyaXB0Pjwvc2NyaXB0Pjwvc3ZnPg=="></iframe>',  # an SVG with a script
+    '<svg><a><set attributeName="onmouseover" to="location=atob(\'L3N0b3JpZXMv\')"/><text y="9">more</text></a></svg>',
 ])
 def test_a_guide_that_runs_code_is_an_error_and_never_published(sample, code, capsys):
     """Every check that keeps a withheld story off the site reads text; a script writes text no
