@@ -41,6 +41,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .check import CheckResult
+from .errors import FlywheelError
 from .link import NextStep
 from .load import Document
 from .render import GeneratedPage, RenderedSite, render_pieces, render_site
@@ -181,8 +182,11 @@ def stored_render(result: CheckResult, root: Path, parallel: bool = False, **opt
     guides and stories whose body changed since the stored render when nothing else did."""
     from .cache import Cache, installed_code_version, read_signed, write_signed
 
-    cache = Cache.for_project(root, load=False)
-    if not cache.enabled:
+    try:
+        cache = Cache.for_project(root, load=False)
+    except FlywheelError:  # a cache folder where it would be published: the check said so
+        cache = None
+    if cache is None or not cache.enabled:
         return render_site(result, parallel=parallel, **options)
     path, key = cache.path.parent / STORED, cache.key_bytes
     digest = layout_digest(result, {**options, "code": installed_code_version(), "stored": _STORED_VERSION})
