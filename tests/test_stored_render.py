@@ -18,7 +18,6 @@ from helpers import REPO, copy_sample, site_settings, site_texts, tree_digest
 sys.path.insert(0, str(REPO))  # `bench` is a folder of the repository, not of the package
 
 from bench.synth import generate  # noqa: E402
-
 from generator import rerender  # noqa: E402
 from generator.cli import main  # noqa: E402
 
@@ -63,7 +62,7 @@ def test_after_a_body_edit_only_that_guide_is_rendered_and_the_site_is_the_fresh
     unchanged = site_of(corpus)
     assert renders.whole == 0 and renders.pieces == []  # nothing changed: nothing rendered
     assert site_of(corpus, "--no-cache") == unchanged
-    guide = sorted((corpus / "content/guides").rglob("guide-1.md"))[0]
+    guide = min((corpus / "content/guides").rglob("guide-1.md"))
     guide.write_text(guide.read_text() + "\nWalk and rest each day, a sentence of its own.\n")
     warm = site_of(corpus)
     assert renders.whole == 0 and renders.pieces == [{"guide-1"}]
