@@ -146,16 +146,25 @@ def _look_alike_letters() -> frozenset[str]:
     return frozenset(map(chr, _look_alikes()))
 
 
-def _words(text: str) -> list[str]:
-    """Lower-case words, punctuation and markup dropped, compatibility forms folded (NFKC:
-    fullwidth `Ｒａｃｉｎｇ`, ligatures, superscripts read as the letters they show) and letters
-    of other scripts read as the Latin letters they look like (`rаcing` with a Cyrillic `а`):
-    how a quotation is recognised. The table is applied only to text holding such a letter
-    (a set lookup per character, 0.04 ms a page; the translation itself costs 0.25 ms)."""
-    text = html_lib.unescape(_TAG.sub(" ", text))
+def as_seen(text: str) -> str:
+    """`text` as a reader takes it: characters nobody sees dropped, compatibility forms folded
+    (NFKC: fullwidth `Ｒａｃｉｎｇ`, ligatures, superscripts read as the letters they show) and
+    letters of other scripts read as the Latin letters they look like (`rаcing` with a
+    Cyrillic `а`), case kept. Line breaks stay where they were. The table is applied only to
+    text holding such a letter (a set lookup per character, 0.04 ms a page; the translation
+    itself costs 0.25 ms)."""
+    if text.isascii():
+        return text
     text = unicodedata.normalize("NFKC", _IGNORABLE.sub("", text))
     if not text.isascii() and not _look_alike_letters().isdisjoint(text):
         text = text.translate(_look_alikes())
+    return text
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words, punctuation and markup dropped, read `as_seen`: how a quotation is
+    recognised."""
+    text = as_seen(html_lib.unescape(_TAG.sub(" ", text)))
     return _NOT_WORD.sub(" ", text).casefold().split()
 
 

@@ -57,6 +57,16 @@ FOUND = [
     ("name", "a volunteer named jerome pushed my wheelchair."),
     ("name", "My husband, robert mcallister, drove me in."),  # the sentence's capital is not the name's
 ]
+# As a reader sees them: characters nobody sees inside an identifier, and letters of another
+# script that look like Latin ones, hid it from the scan.
+FOUND += [
+    ("phone", "Call me at 312-555\u200b-0187 anytime."),  # a zero-width space
+    ("phone", "Call me at 312-555-01\u00ad87 anytime."),  # a soft hyphen
+    ("email", "Write to jo.smith@exa\u2060mple.com today."),  # a word joiner
+    ("name", "My neighbour R\u043ebert drove me to the clinic."),  # a Cyrillic o
+    ("ssn", "My SSN is 078-05-11\u200d20."),  # a zero-width joiner
+]
+
 NOT_FOUND = [
     "Last spring I was 54 and my heart rate was 120.",
     "In 2019 I had 3 visits and walked 5 miles on the road.",
@@ -78,6 +88,8 @@ NOT_FOUND = [
     "a dog named max keeps me company.",
     "my doctor said to rest.",
     "my neighbors were kind.",
+    "Thank you to everyone at the clinic \u2014 it\u2019s been a good year.",
+    "\u041c\u043e\u0441\u043a\u0432\u0430 is a long way from here.",  # a word in another script
 ]
 
 
