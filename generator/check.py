@@ -60,7 +60,9 @@ def run_check(
     project.problems += review_problems(project, as_of)
     for entry in project.guides.values():
         project.problems += care_cards.problems(entry.doc.body, entry.path, entry.doc.body_line)
-        project.problems += code_problems(entry.doc.body, entry.path, entry.doc.body_line)
+        if found := code_problems(entry.doc.body, entry.path, entry.doc.body_line):
+            project.problems += found
+            project.running_code.add(entry.id)
     grades = reading_grades(project)
     project.problems += reading_problems(project, grades, reading_grade_max)
     if cache.enabled:

@@ -12,6 +12,7 @@ from .errors import Problem
 RULES: dict[str, str] = {
     "draft": "drafts are never published",
     "placeholder": "a scaffold's TODO placeholder is still in it",
+    "guide-runs-code": "the guide's text holds code, which could show what the checks keep off the site",
     "consent-missing": "rule 1: the story names no consent record",
     "consent-not-found": "rule 1: the named consent record does not exist",
     "consent-other-story": "rule 1: the consent record covers a different story",

@@ -331,6 +331,8 @@ def consent_gate(project: Project, as_of: dt.date, today: dt.date | None = None)
         reasons = [("draft", "the guide is a draft")] if guide.data.draft else []
         if slug in project.placeholders:
             reasons.append(("placeholder", "it still holds a TODO placeholder"))
+        if slug in project.running_code:
+            reasons.append(("guide-runs-code", "its text holds code (a script, an event handler or a javascript: address)"))
         if guide.path in broken:
             reasons.append(("source-errors", f"{guide.path} has errors"))
         gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, tuple(reasons))

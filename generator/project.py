@@ -59,6 +59,8 @@ class Project(HasProblems):
     unusable_consents: dict[str, frozenset[str] | None] = field(default_factory=dict)
     # Pieces still holding a scaffold's TODO placeholder: never published.
     placeholders: set[str] = field(default_factory=set)
+    # Guides whose text holds code (active_content.py): never published.
+    running_code: set[str] = field(default_factory=set)
     cache: Cache = field(default=NO_CACHE, repr=False)
     # Story bodies' sanitized HTML by the exact body text, rendered once per project: the gate
     # needs it twice per story (scan, fingerprint) and a check without a cache rendered it twice.

@@ -81,6 +81,7 @@ def layout_digest(result: CheckResult, options: dict[str, Any]) -> str | None:
         project.raw,
         sorted(project.duplicates),
         sorted(project.placeholders),
+        sorted(project.running_code),
         gate.as_of,
         gate.decisions,
         result.today,

@@ -707,22 +707,29 @@ def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
     '<iframe src="data:image/svg+xml;base64,PHN2Zz48c2NyaXB0Pjwvc2NyaXB0Pjwvc3ZnPg=="></iframe>',  # an SVG with a script
     '<svg><a><set attributeName="onmouseover" to="location=atob(\'L3N0b3JpZXMv\')"/><text y="9">more</text></a></svg>',
 ])
-def test_a_guide_that_runs_code_is_an_error_and_never_published(sample, code, capsys):
+def test_a_guide_that_runs_code_is_withheld_and_leaves_the_site(sample, code, capsys):
     """Every check that keeps a withheld story off the site reads text; a script writes text no
-    file holds (base64 here). A guide's raw HTML reached the page as written, code included."""
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
-    before = tree_digest(sample / "site")
+    file holds (base64 here). A guide's raw HTML reached the page as written, code included.
+    Now the guide is withheld with a warning at its line, like a placeholder: the rest of the
+    site is built, so the guide's page leaves the live site at once (an error would have kept
+    the previous site, and with it a page that already held the code), and `--strict` fails."""
     guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    page = sample / "site/cardiology/chest-pain/chest-pain-when-to-worry/index.html"
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0 and page.is_file()
     lines = guide.read_text().count("\n")
     guide.write_text(guide.read_text() + f"\n{code}\n")
     capsys.readouterr()
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF, "--strict"]) == 1
+    assert page.is_file()  # a strict build that fails keeps the previous site
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     out = capsys.readouterr().out
-    assert f"content/guides/cardiology/chest-pain-when-to-worry.md:{lines + 2}: error:" in out
+    assert f"content/guides/cardiology/chest-pain-when-to-worry.md:{lines + 2}: warning:" in out
     assert "[guide-runs-code]" in out
-    assert tree_digest(sample / "site") == before
+    assert not page.exists()
+    assert not any(code in text for text in site_texts(sample / "site").values())
     result = run_check(sample, dt.date.fromisoformat(AS_OF))
-    assert [p.code for p in result.errors] == ["guide-runs-code"]
+    assert [p.code for p in result.warnings if p.code == "guide-runs-code"] == ["guide-runs-code"]
+    assert result.gate.decisions["chest-pain-when-to-worry"].reasons[0][0] == "guide-runs-code"
     assert not result.gate.is_published("chest-pain-when-to-worry")
 
 
