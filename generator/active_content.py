@@ -12,7 +12,10 @@ So the text of a guide, read as written (code blocks included: which text Markdo
 code depends on the HTML around it), is refused when it holds:
 
 - an element that runs or embeds code: `script`, `object`, `embed`, `applet`, `base`,
-  `frame`, `frameset`, a `meta` with `http-equiv` (a refresh is a redirect);
+  `frame`, `frameset`, a `meta` with `http-equiv` (a refresh is a redirect); and `style`,
+  whose `content:` shows text written with CSS escapes (`"\\41  racing heart"`) or taken from
+  attributes (`attr(data-a)`), which no text check reads (a `style=` attribute cannot: it
+  has no pseudo-elements);
 - an attribute that runs code: `on...` (onclick, onerror, onload...) or `srcdoc`, in an HTML
   tag or in an attribute list (`{ onclick="..." }`);
 - an address that runs code: `javascript:`, `vbscript:` or `data:text/html`, in any attribute
@@ -82,6 +85,9 @@ def code_in(text: str) -> Iterator[tuple[int, str]]:
         rest = match.group(2)
         if name in _CODE_ELEMENTS:
             yield match.start(), f"a <{name}> element"
+            continue
+        if name == "style":
+            yield match.start(), "a <style> element (CSS writes text no check reads: content: with escapes, attr())"
             continue
         attributes = list(_attributes(rest))
         if name == "meta" and any(key == "http-equiv" for key, _ in attributes):

@@ -706,6 +706,7 @@ def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
     '<meta http-equiv="refresh" content="0; url=/stories/">',
     '<iframe src="data:image/svg+xml;base64,PHN2Zz48c2NyaXB0Pjwvc2NyaXB0Pjwvc3ZnPg=="></iframe>',  # an SVG with a script
     '<svg><a><set attributeName="onmouseover" to="location=atob(\'L3N0b3JpZXMv\')"/><text y="9">more</text></a></svg>',
+    '<style>.fw-q::after { content: "\\41  r\\61 cing heart, \\61 nd \\61  steady plan"; }</style><p class="fw-q"></p>',  # CSS escapes
 ])
 def test_a_guide_that_runs_code_is_withheld_and_leaves_the_site(sample, code, capsys):
     """Every check that keeps a withheld story off the site reads text; a script writes text no
