@@ -48,12 +48,17 @@ _FRAMES = frozenset({"iframe", "frame"})  # a data: document in one runs its own
 _HIDDEN = re.compile(r"[\x00-\x20\x7f]+")  # what a browser drops from, or skips before, a scheme
 
 
+def _as_read(value: str) -> str:
+    """An attribute's value as a browser reads it for a scheme or a name: references decoded
+    (twice: `&amp;#106;` is `&#106;`, then `j`), tabs, newlines and controls dropped, any case."""
+    for _ in range(2):
+        value = html.unescape(value)
+    return _HIDDEN.sub("", value).casefold()
+
+
 def runs_code_address(value: str) -> bool:
     """True for an address a browser would run as code, however it is spelt."""
-    text = value
-    for _ in range(2):  # `&amp;#106;` decodes to `&#106;`, then to `j`
-        text = html.unescape(text)
-    return _HIDDEN.sub("", text).casefold().startswith(_CODE_SCHEMES)
+    return _as_read(value).startswith(_CODE_SCHEMES)
 
 
 def _attributes(text: str) -> Iterator[tuple[str, str]]:
@@ -69,11 +74,12 @@ def _attribute_reason(name: str, value: str, element: str = "") -> str | None:
         return f"an event handler attribute ({name}=)"
     if local == "srcdoc":
         return "an iframe's srcdoc attribute (a page of its own)"
-    if runs_code_address(value):
+    read = _as_read(value)
+    if read.startswith(_CODE_SCHEMES):
         return f"a {name}= address that runs code"
-    if local == "attributename" and _HIDDEN.sub("", html.unescape(value)).casefold().startswith("on"):
+    if local == "attributename" and read.startswith("on"):
         return "an SVG animation that sets an event handler"
-    if element in _FRAMES and local in ("src", "data") and _HIDDEN.sub("", html.unescape(value)).casefold().startswith("data:"):
+    if element in _FRAMES and local in ("src", "data") and read.startswith("data:"):
         return f"a <{element}> showing a data: address (a page or an SVG image, scripts and all)"
     return None
 

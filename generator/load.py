@@ -374,11 +374,12 @@ def content_files(
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError) as exc:  # dangling, a loop (RuntimeError before 3.13)
+                    why = "it loops" if isinstance(exc, RuntimeError) else exc.strerror or "it leads nowhere"
                     problems.append(
                         problem(
                             "unsafe-path",
                             relative(path, root),
-                            f"is a symbolic link that cannot be followed ({getattr(exc, 'strerror', None) or exc}); refused",
+                            f"is a symbolic link that cannot be followed ({why}); refused",
                             hint="replace the link with the file itself",
                         )
                     )
