@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import sysconfig
-from collections.abc import Callable, Collection
 
 import jinja2
 
@@ -35,15 +34,11 @@ def _installed(folder: str) -> bool:
     return (os.path.realpath(folder) + os.sep).startswith(_INSTALLED)
 
 
-def _filtered(names: list[str], extensions: Collection[str] | None, filter_func: Callable[[str], bool] | None) -> list[str]:
-    """`jinja2.Environment.list_templates`' own filtering, on `names`."""
-    if extensions is not None:
-        if filter_func is not None:
-            raise TypeError("either extensions or filter_func can be passed, but not both")
-        return [name for name in names if "." in name and name.rsplit(".", 1)[1] in extensions]
-    if filter_func is not None:
-        return [name for name in names if filter_func(name)]
-    return names
+def _listed(folders: list[str], extensions=None, filter_func=None) -> list[str]:
+    """What Jinja itself answers for `folders`: its environment's own listing and filtering."""
+    if not folders:
+        return []
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folders)).list_templates(extensions, filter_func)
 
 
 def list_installed_once(theme) -> None:
@@ -59,14 +54,12 @@ def list_installed_once(theme) -> None:
 
         def list_templates(extensions=None, filter_func=None) -> list[str]:
             if getattr(filter_func, "__qualname__", None) != MKDOCS_FILTER or extensions is not None:
-                return _filtered(jinja2.FileSystemLoader(dirs).list_templates(), extensions, filter_func)
+                return _listed(dirs, extensions, filter_func)
             key = (installed, filter_func.__code__, tuple(sorted(theme.static_templates)))
             kept = _KEPT.get(key)
             if kept is None:
-                names = jinja2.FileSystemLoader(list(installed)).list_templates() if installed else []
-                kept = _KEPT[key] = _filtered(names, extensions, filter_func)
-            fresh = _filtered(jinja2.FileSystemLoader(others).list_templates(), extensions, filter_func) if others else []
-            return sorted(set(kept).union(fresh))
+                kept = _KEPT[key] = _listed(list(installed), filter_func=filter_func)
+            return sorted(set(kept).union(_listed(others, filter_func=filter_func)))
 
         env.list_templates = list_templates
         return env
