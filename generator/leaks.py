@@ -48,7 +48,22 @@ def decoded(text: str) -> str:
         if "&" not in text and "%" not in text:
             break
         text = unquote(html_lib.unescape(text))
-    return _IGNORABLE.sub("", text)
+    return text if text.isascii() else _IGNORABLE.sub("", text)
+
+
+# Punctuation common in pages (Material's and Flywheel's own templates, typeset text): never part
+# of a word or an address, never changed by NFKC into one, and not invisible. Read as the spaces
+# they are to every check here, they leave most pages ASCII, which the checks read at C speed.
+_MARKS = ("\u2014", "\u2013", "\u00b7", "\u2019", "\u2018", "\u201c", "\u201d", "\u2022", "\u00a9", "\u00a0")
+
+
+def _without_marks(text: str) -> str:
+    if text.isascii():
+        return text
+    for mark in _MARKS:
+        if mark in text:
+            text = text.replace(mark, " ")
+    return text
 
 
 _MARKDOWN_TARGET = re.compile(
@@ -100,8 +115,9 @@ def story_traces(html: str, story_slugs: frozenset[str]) -> list[str]:
     the page, whatever the number of withheld stories."""
     if not story_slugs:
         return []
-    found = {slug for slug in _STORY_ADDRESS.findall(decoded(html).casefold()) if slug in story_slugs}
-    return sorted(found)
+    text = decoded(_without_marks(html))
+    text = text.lower() if text.isascii() else text.casefold()  # the same, for ASCII
+    return sorted({slug for slug in _STORY_ADDRESS.findall(text) if slug in story_slugs})
 
 
 MIN_QUOTED = 24  # shorter titles and quotes are too likely to occur by chance ("My story")
@@ -117,7 +133,7 @@ class Quoted:
 
     texts: dict[tuple[str, str], list[tuple[str, ...]]] = field(default_factory=dict)
     runs: frozenset[tuple[str, ...]] = frozenset()
-    starts: frozenset[tuple[str, str]] = frozenset()
+    heads: frozenset[tuple[str, str, str]] = frozenset()  # the first three words of each text
 
     def __bool__(self) -> bool:
         return bool(self.texts or self.runs)
@@ -161,10 +177,19 @@ def as_seen(text: str) -> str:
     return text
 
 
+# ASCII letters and digits kept, upper case lowered, every other ASCII character a space: what
+# `_NOT_WORD` and `casefold` make of ASCII text, as one bytes.translate.
+_ASCII_WORDS = bytes(
+    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(128)
+) + bytes(range(128, 256))
+
+
 def _words(text: str) -> list[str]:
     """Lower-case words, punctuation and markup dropped, read `as_seen`: how a quotation is
     recognised."""
-    text = as_seen(html_lib.unescape(_TAG.sub(" ", text)))
+    text = as_seen(_without_marks(html_lib.unescape(_TAG.sub(" ", text))))
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     return _NOT_WORD.sub(" ", text).casefold().split()
 
 
@@ -198,7 +223,7 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
         words = tuple(_words(text))
         if len(words) >= 3 and len(" ".join(words)) >= MIN_QUOTED:
             index.setdefault(words[:2], []).append(words)
-    return Quoted(index, frozenset(runs), frozenset(run[:2] for run in runs))
+    return Quoted(index, frozenset(runs), frozenset(text[:3] for needles in index.values() for text in needles))
 
 
 # Text a page carries outside its text: every attribute's value (alternative text, a tooltip, what
@@ -235,16 +260,19 @@ def quoted_traces(html: str, index: Quoted) -> bool:
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:
-    """One pass over the words; a candidate is compared in full only where its first two words
-    occur."""
-    texts, runs, starts = index.texts, index.runs, index.starts
+    """Whether `words` hold a run or a text of `index`: the page's runs of words are made and
+    looked up in C, and a text is compared in full only where its first two words occur, on a
+    page holding its first three."""
+    texts, runs = index.texts, index.runs
+    # Every run of PASSAGE_WORDS words in the page, made and looked up in C.
+    if runs and not runs.isdisjoint(zip(*(words[k:] for k in range(PASSAGE_WORDS)))):
+        return True
+    if index.heads.isdisjoint(zip(words, words[1:], words[2:])):  # texts have three words or more
+        return False
     for i in range(len(words) - 1):
-        pair = (words[i], words[i + 1])
-        for needle in texts.get(pair, ()):
+        for needle in texts.get((words[i], words[i + 1]), ()):
             if tuple(words[i : i + len(needle)]) == needle:
                 return True
-        if pair in starts and tuple(words[i : i + PASSAGE_WORDS]) in runs:
-            return True
     return False
 
 

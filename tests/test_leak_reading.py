@@ -1,0 +1,88 @@
+"""The leak checks read a page fast (bytes.translate for ASCII text, common punctuation read as
+the spaces it is, runs of words looked up in C). Each fast reading must find exactly what its
+plain definition finds, on any text: these properties hold the fast code to the definitions."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import leaks
+
+# Pieces that exercise every path: ASCII words and markup, the punctuation read as spaces,
+# invisible characters, look-alike and compatibility letters, combining marks, letters whose
+# case folding is ASCII (Kelvin sign, long s), references and escapes, story addresses.
+PIECES = [
+    "a", "racing", "Heart", "STEADY", "plan", "x9", "_", " ", "\n", "\t", ".", ",", "-", "/", "'",
+    "<p>", "</p>", "<a href='", "'>", "<!--", "-->", "&amp;", "&#97;", "&shy;", "&nbsp;", "%2D", "%61",
+    "\u2014", "\u2013", "\u00b7", "\u2019", "\u2018", "\u201c", "\u201d", "\u2022", "\u00a9", "\u00a0",
+    "\u2026", "\u2122", "\u200b", "\u00ad", "\u2060", "\ufeff", "\u0430", "\u043e", "\u0399", "\uff32",
+    "\ufb03", "\u0301", "e\u0301", "\u212a", "\u017f", "\u00df", "\u0130", "stories/", "Stories/",
+    "st&#111;ries/", "a-racing-heart", "story-7",
+]
+pages = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+
+
+def words_by_definition(text: str) -> list[str]:
+    text = leaks.as_seen(html.unescape(leaks._TAG.sub(" ", text)))
+    return re.sub(r"[\W_]+", " ", text).casefold().split()
+
+
+def decoded_by_definition(text: str) -> str:
+    for _ in range(2):
+        if "&" not in text and "%" not in text:
+            break
+        text = leaks.unquote(html.unescape(text))
+    return leaks._IGNORABLE.sub("", text)
+
+
+def quotes_by_definition(words: list[str], index: leaks.Quoted) -> bool:
+    for i in range(len(words)):
+        for needle in [n for group in index.texts.values() for n in group]:
+            if tuple(words[i : i + len(needle)]) == needle:
+                return True
+        if tuple(words[i : i + leaks.PASSAGE_WORDS]) in index.runs:
+            return True
+    return False
+
+
+@settings(max_examples=400, deadline=None)
+@given(pages)
+def test_words_are_read_as_defined(text):
+    assert leaks._words(text) == words_by_definition(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pages)
+def test_story_addresses_are_found_as_defined(text):
+    slugs = frozenset({"a-racing-heart", "story-7", "a"})
+    expected = sorted({s for s in leaks._STORY_ADDRESS.findall(decoded_by_definition(text).casefold()) if s in slugs})
+    assert leaks.story_traces(text, slugs) == expected
+    assert leaks.decoded(text) == decoded_by_definition(text)
+
+
+VOCABULARY = ["a", "racing", "heart", "and", "steady", "plan", "walk", "breathe"]
+word_lists = st.lists(st.sampled_from(VOCABULARY), max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(word_lists, word_lists, st.integers(0, 3), st.integers(0, 3),
+       st.lists(st.lists(st.sampled_from(VOCABULARY), min_size=5, max_size=7), min_size=1, max_size=3),
+       st.lists(st.lists(st.sampled_from(VOCABULARY), min_size=12, max_size=12), min_size=1, max_size=3))
+def test_quotations_are_found_as_defined(before, after, text_in, run_in, texts, runs):
+    """A page of words, sometimes holding one of the texts or runs, cut or whole."""
+    index = leaks.quoted_index([" ".join(t) for t in texts], [tuple(r) for r in runs])
+    middle = texts[text_in % len(texts)] if text_in < 2 else runs[run_in % len(runs)] if run_in < 2 else []
+    words = before + middle[: len(middle) - (text_in == 1)] + after
+    assert leaks._quotes(words, index) == quotes_by_definition(words, index)
+
+
+def test_the_fast_readings_were_taken():
+    """The properties above compare the fast paths, not the slow ones twice: a page of Material's
+    punctuation is ASCII once its marks are read as spaces."""
+    text = "Patient story \u00b7 Cardiology \u2014 a racing heart\u2019s plan"
+    assert leaks._without_marks(text).isascii()
+    assert leaks._words(text) == ["patient", "story", "cardiology", "a", "racing", "heart", "s", "plan"]
