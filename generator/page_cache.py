@@ -179,13 +179,20 @@ class PageCache:
     def place(self, sha: str, data: bytes, destination: str) -> None:
         """Put a reused page into the site being built: a hard link to the stored file where
         the file system allows it (no copy; the file is never written in place, and one that
-        was is a miss the next time, its hash no longer matching), else a copy of `data`."""
+        was is a miss the next time, its hash no longer matching), else a copy of `data`. The
+        page's folder is made only when missing (a rebuild made it in the background)."""
+        for attempt in range(2):
+            try:
+                os.link(self.blobs / f"{sha}.html", destination)
+                return
+            except FileNotFoundError:
+                if attempt == 0:
+                    os.makedirs(os.path.dirname(destination), exist_ok=True)
+            except OSError:
+                break
         os.makedirs(os.path.dirname(destination), exist_ok=True)
-        try:
-            os.link(self.blobs / f"{sha}.html", destination)
-        except OSError:
-            with open(destination, "wb") as handle:
-                handle.write(data)
+        with open(destination, "wb") as handle:
+            handle.write(data)
 
     # -- writing ----------------------------------------------------------------------------
 
