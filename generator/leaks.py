@@ -201,18 +201,21 @@ def passages(bodies: list[str], shown: list[str]) -> list[tuple[str, ...]]:
     runs that `shown` (what published stories show, under their own consent) holds too: a
     guide that pastes a paragraph of a withheld story publishes the patient's words as surely
     as the story's page would."""
-    runs = {run for text in bodies for run in _runs(_words(text))}
-    firsts = {run[0] for run in runs}
+    runs: set[tuple[str, ...]] = set()
+    for text in bodies:
+        runs.update(_each_run(_words(text)))
     for text in shown if runs else ():
-        words = _words(text)
-        for i in range(len(words) - PASSAGE_WORDS + 1):
-            if words[i] in firsts:
-                runs.discard(tuple(words[i : i + PASSAGE_WORDS]))
+        runs.difference_update(_each_run(_words(text)))
     return sorted(runs)
 
 
+def _each_run(words: list[str]):
+    """Every run of PASSAGE_WORDS words in `words`, as tuples made in C."""
+    return zip(*(words[k:] for k in range(PASSAGE_WORDS)))
+
+
 def _runs(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + PASSAGE_WORDS]) for i in range(len(words) - PASSAGE_WORDS + 1)}
+    return set(_each_run(words))
 
 
 def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
@@ -265,7 +268,7 @@ def _quotes(words: list[str], index: Quoted) -> bool:
     page holding its first three."""
     texts, runs = index.texts, index.runs
     # Every run of PASSAGE_WORDS words in the page, made and looked up in C.
-    if runs and not runs.isdisjoint(zip(*(words[k:] for k in range(PASSAGE_WORDS)))):
+    if runs and not runs.isdisjoint(_each_run(words)):
         return True
     if index.heads.isdisjoint(zip(words, words[1:], words[2:])):  # texts have three words or more
         return False

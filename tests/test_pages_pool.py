@@ -237,3 +237,27 @@ def test_the_next_build_deletes_a_killed_builds_spool_and_nothing_else(tmp_path,
     assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
     assert sorted(p.name for p in temp.iterdir()) == sorted([running.name, unnamed.name, linked.name])
     assert (elsewhere / "keep.txt").read_text() == "not ours"
+
+
+def test_the_folders_of_reused_pages_are_made_by_other_processes_or_where_written(tmp_path, monkeypatch):
+    """A rebuild makes the folders of reused pages in `mkdir -p` processes; without `mkdir`, or
+    where it failed, placing a page makes its folder."""
+    from generator.page_cache import PageCache
+    from generator.pages_pool import _FolderMaker
+
+    paths = [str(tmp_path / "site" / f"line-{n % 3}" / f"page-{n}" / "index.html") for n in range(2500)]
+    maker = _FolderMaker(paths)
+    assert len(maker.processes) == 2  # 2,500 folders, 2,000 a process
+    maker.join()
+    assert all(os.path.isdir(os.path.dirname(p)) for p in paths)
+
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    lost = [str(tmp_path / "other" / "a" / "index.html")]
+    maker = _FolderMaker(lost)
+    maker.join()
+    assert maker.processes == [] and not os.path.exists(os.path.dirname(lost[0]))
+    cache = PageCache.__new__(PageCache)
+    cache.blobs = tmp_path / "blobs"  # no stored file: the page is written from its bytes
+    cache.place("0" * 64, b"<p>page</p>", lost[0])
+    with open(lost[0], "rb") as handle:
+        assert handle.read() == b"<p>page</p>"
