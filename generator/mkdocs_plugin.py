@@ -22,7 +22,7 @@ import jinja2.bccache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
@@ -31,6 +31,7 @@ from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
 from .cms import add_admin
 from .errors import FlywheelError, summarize
+from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
     Quoted,
     quoted_index,
@@ -44,7 +45,7 @@ from .leaks import (
 )
 from .paths import check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
-from .render import RenderedSite, render_site
+from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
 from .theme_files import list_installed_once
 from .third_parties import site_files, third_party_problems
@@ -161,6 +162,10 @@ def use_package_theme(config) -> None:
     dirs.insert(position, str(THEME_DIR))
 
 
+# Pages made by Flywheel's templates alone, and guides, whose author's Markdown is known.
+_SWAPPED_KINDS = frozenset({"home", "service_line", "guide", "story", "champion", "stories", "champions", "campaign"})
+
+
 class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     """Generates every page and the navigation from the checked, gated content."""
 
@@ -195,6 +200,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._bytecode = _TemplateBytecode()  # preview: templates compiled once, not per rebuild
         self._renders = PreviewRenders()  # preview: the last render, for the next save
         self.known_resources: dict[str, list] = {}  # page written by this build -> what it loads
+        self._swap_blocks = False  # Flywheel's HTML blocks skip Markdown (html_blocks.py)
+        self._generated: dict[str, GeneratedPage] | None = None  # the site's pages by address
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -263,6 +270,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self.site = render_site(result, parallel=self.command == "build", **options)
         config.nav = self.site.nav
         config.extra["flywheel"] = self.site.frame  # the practice frame the theme prints
+        self._swap_blocks, self._generated = usable(config), None
         self._name_sources(root)
         config.extra_css = [STYLESHEET, *[css for css in config.extra_css if css != STYLESHEET]]
         if self.command == "build":
@@ -381,8 +389,50 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
         return files
 
+    @event_priority(100)  # first: every other plugin reads the page as Markdown made it
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        """A generated page's own HTML blocks are swapped for tokens Markdown passes by
+        (html_blocks.py); `on_page_content` puts them back."""
+        page._flywheel_blocks = None
+        if not self._swap_blocks or self.site is None:
+            return markdown
+        if self._generated is None:
+            self._generated = {p.src_uri: p for p in self.site.pages}
+        generated = self._generated.get(page.file.src_uri)
+        if generated is None or generated.kind not in _SWAPPED_KINDS or (generated.kind == "guide") != bool(generated.body_at):
+            return markdown
+        full = generated.markdown
+        if not full or not full.endswith(markdown):  # another plugin changed it, or it was let go
+            return markdown
+        offset = len(full) - len(markdown)
+        body = (generated.body_at[0] - offset, generated.body_at[1] - offset) if generated.body_at else None
+        swapped = tokenized(markdown, body)
+        if swapped is None:
+            return markdown
+        page._flywheel_blocks = (markdown, swapped[1])
+        return swapped[0]
+
+    @event_priority(100)
     def on_page_content(self, html: str, page, config, files) -> str:
-        """Remove links to unpublished pieces from every page (leaks.py)."""
+        """Put back the HTML blocks `on_page_markdown` swapped out; then remove links to
+        unpublished pieces from every page (leaks.py)."""
+        swapped = getattr(page, "_flywheel_blocks", None)
+        if swapped is not None:
+            page._flywheel_blocks = None
+            original, blocks = swapped
+            page.markdown = original
+            back = restored(html, blocks)
+            if back is not None:
+                html = back
+                page.present_anchor_ids = set(page.present_anchor_ids or ()) | anchor_ids(blocks)
+            else:  # Markdown read a token as something else: convert the page as it was
+                previous = logging.root.manager.disable
+                logging.disable(logging.CRITICAL)  # its warnings were given by the first pass
+                try:
+                    page.render(config, files)
+                finally:
+                    logging.disable(previous)
+                html = page.content
         if self.checked is None or self.preview:
             return html
         html, removed = strip_unpublished_links(html, self._unpublished())

@@ -13,6 +13,7 @@ import html
 import json
 import posixpath
 import re
+import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -155,6 +156,12 @@ class GeneratedPage:
     published: bool = True
     source: str | None = None  # the content file it comes from, relative to the project
     in_nav: bool = True  # campaign landing pages are reached by their links, not the nav
+    body_at: tuple[int, int] | None = None  # where a guide's own Markdown is in `markdown`
+
+
+# Where a guide's own Markdown goes in its page, found after the template ran. Random per
+# process: no author can write it into a guide.
+_BODY_MARKER = f"\x00fw-body-{secrets.token_hex(8)}\x00"
 
 
 @dataclass
@@ -421,6 +428,7 @@ class _Renderer:
         body = self._with_cards(
             entry.doc.body.strip() + "\n", self._card_contacts(guide.service_line, guide.topic, entry.id)
         )
+        marker = _BODY_MARKER
         markdown = self._render(
             "guide.md.j2",
             uri,
@@ -432,12 +440,15 @@ class _Renderer:
             jsonld=json_ld(ld),
             crumbs_ld=self._breadcrumb_ld(crumbs, uri),
             meta=self._meta("guide", step, crumbs),
-            body=body,
+            body=marker,
             cluster=cluster,
             read_next=cluster.read_next(entry.id),
             **self._topic_lists(entry, cluster),
             step=step,
         )
+        before, found, after = markdown.partition(marker)
+        body_at = (len(before), len(before) + len(body)) if found and marker not in after else None
+        markdown = before + body + after if body_at else markdown.replace(marker, body)
         return GeneratedPage(
             uri,
             markdown,
@@ -448,6 +459,7 @@ class _Renderer:
             next_step=step,
             published=self.site.decision(entry.id).published,
             source=entry.path,
+            body_at=body_at,
         )
 
     def story(self, entry: Entry[Story]) -> GeneratedPage:

@@ -142,7 +142,7 @@ class PreviewRenders:
 
 STORED = "render.json"
 STORED_MAX_BYTES = 64 * 1024 * 1024  # of Markdown; 5,000 pieces are about 28 MB
-_STORED_VERSION = 1
+_STORED_VERSION = 2
 
 
 def _body_hashes(result: CheckResult) -> dict[str, str]:
@@ -154,7 +154,7 @@ def _encoded(site: RenderedSite) -> dict[str, Any]:
     return {
         "pages": [[p.src_uri, p.markdown, p.title, p.kind, p.slug, p.service_line,
                    dataclasses.asdict(p.next_step) if p.next_step is not None else None,
-                   p.published, p.source, p.in_nav] for p in site.pages],
+                   p.published, p.source, p.in_nav, list(p.body_at) if p.body_at else None] for p in site.pages],
         "nav": site.nav,
         "frame": site.frame,
         "third_parties": site.third_parties,
@@ -165,9 +165,10 @@ def _decoded(data: Any) -> RenderedSite | None:
     """The stored site, or None for anything but the exact shape `_encoded` writes."""
     try:
         pages = []
-        for src_uri, markdown, title, kind, slug, line, step, published, source, in_nav in data["pages"]:
+        for src_uri, markdown, title, kind, slug, line, step, published, source, in_nav, body_at in data["pages"]:
             page = GeneratedPage(src_uri, markdown, title, kind, slug, line,
-                                 NextStep(**step) if step is not None else None, published, source, in_nav)
+                                 NextStep(**step) if step is not None else None, published, source, in_nav,
+                                 (int(body_at[0]), int(body_at[1])) if body_at is not None else None)
             if not all(isinstance(v, str) for v in (src_uri, markdown, title, kind, slug)):
                 return None
             pages.append(page)
