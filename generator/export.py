@@ -135,7 +135,14 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     # Read with types (`font: false` stays false: read as text it became a Google Fonts
     # family named "false"), `!ENV` resolved, and nothing run (paths.py).
     config = _read_config(root / "mkdocs.yml")
-    rendered = render_site(result, site_name=config.get("site_name", "Our practice"), campaign=campaign)
+    site_url = config.get("site_url")
+    rendered = render_site(
+        result,
+        site_name=config.get("site_name", "Our practice"),
+        site_url=site_url if isinstance(site_url, str) else None,
+        directory_urls=config.get("use_directory_urls", True) is not False,
+        campaign=campaign,
+    )
     withheld = frozenset(unpublished_stories(result))
     unpublished = frozenset(unpublished_pieces(result))
     quoted = withheld_quoted(result)
@@ -147,7 +154,6 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
         if made.is_dir() and not made.is_symlink():
             shutil.rmtree(made)
     static = root / config.get("docs_dir", "docs")
-    site_url = config.get("site_url")
     photos = unconsented_photos(result, site_url if isinstance(site_url, str) else None)
     if static.is_dir():
         shutil.copytree(static, docs, ignore=_left_out(static, photos, withheld, quoted))
@@ -160,6 +166,10 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config["nav"] = rendered.nav
+    # The practice frame every page prints (phone, emergency line, address, services), as the
+    # plugin gives it to the theme.
+    extra = config.get("extra")
+    config["extra"] = {**(extra if isinstance(extra, dict) else {}), "flywheel": rendered.frame}
     config["extra_css"] = [STYLESHEET]
     config["plugins"] = ["search"]
     theme = config.get("theme")

@@ -25,6 +25,33 @@ def test_export_writes_published_pages_and_a_plugin_free_config(tmp_path, capsys
     assert not any("walk every morning" in p.read_text() for p in (out / "docs").rglob("*.md"))
 
 
+def test_the_exported_site_built_by_mkdocs_alone_is_the_site_flywheel_builds(tmp_path, capsys):
+    """Every page the same, byte for byte: the practice frame (the phone in the header, the
+    footer's emergency line, address and services) and the structured data's addresses
+    included. An export without them left patients no emergency line in the footer."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import tree_digest
+
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    out = tmp_path / "export"
+    assert main(["export", str(out), "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(out / "mkdocs.yml")], check=True,
+                   capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+    def pages(site):
+        return {path.removeprefix(site.as_posix() + "/"): digest for path, digest in tree_digest(site).items()
+                if path.endswith(".html")}
+
+    built, exported = pages(root / "site"), pages(out / "site")
+    assert len(built) > 30 and exported == built
+    page = (out / "site/cardiology/chest-pain/index.html").read_text()
+    assert "fw-footer__emergency" in page and '"@type": "BreadcrumbList"' in page
+
+
 def test_export_refuses_the_content_folders(tmp_path, capsys):
     root = copy_base(tmp_path)
     site_settings(root)
