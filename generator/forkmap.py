@@ -23,6 +23,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -98,6 +99,57 @@ def each(items: Sequence, work: Callable[[Any], object], workers: int) -> Iterat
         _shared.pop("items", None)
         _shared.pop("work", None)
         gc.unfreeze()
+
+
+def split(items: Sequence, work: Callable[[Any], object], workers: int) -> list[tuple]:
+    """(work(item), its log records) for every item, in order, as `each` gives them, for many
+    small items of even cost: the items cut into `workers` runs, each but the last worked on by
+    a process forked for it, which sends its results back once, the last here. A pool's traffic
+    per chunk (its queues, threads and messages) cost more than rendering 1,000 pages' Markdown
+    on the second core saved; this costs one fork and one message a worker."""
+    if workers < 2 or len(items) < 2:
+        return [_outcome(_run(work, item)) for item in items]
+    bounds = [len(items) * k // workers for k in range(workers + 1)]
+    parent, children = os.getpid(), []
+    gc.freeze()  # as in `each`: the children share what they only read
+    try:
+        for k in range(workers - 1):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: its run, then one message, then gone
+                code = 1
+                try:
+                    os.close(read)
+                    die_with_parent(parent)
+                    outcomes = [_run(work, items[i]) for i in range(bounds[k], bounds[k + 1])]
+                    with os.fdopen(write, "wb") as pipe:
+                        pipe.write(pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL))
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write)
+            children.append((pid, read))
+        mine = [_run(work, items[i]) for i in range(bounds[-2], bounds[-1])]
+        outcomes: list[dict] = []
+        while children:
+            pid, read = children.pop(0)
+            with os.fdopen(read, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or not data:  # killed, out of memory, or its results would not pickle
+                raise BrokenProcessPool(f"a worker process ended without its results (status {status})")
+            outcomes += pickle.loads(data)
+        outcomes += mine
+    finally:
+        for pid, read in children:  # what an error here left running
+            os.close(read)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        gc.unfreeze()
+    return [_outcome(outcome) for outcome in outcomes]
 
 
 def die_with_parent(parent: int) -> None:

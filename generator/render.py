@@ -24,7 +24,7 @@ import markupsafe
 
 from . import care_cards
 from .check import CheckResult
-from .forkmap import each, workers
+from .forkmap import split, workers
 from .gate import ANONYMOUS_CREDIT
 from .link import Cluster, NextStep, SiteModel, link, next_step, with_campaign
 from .project import Entry
@@ -764,7 +764,7 @@ def render_site(
         return renderer.guide(entry, cluster) if kind == "guide" else renderer.story(entry)
 
     count = workers(len(jobs), MIN_PARALLEL_PAGES) if parallel else 1
-    done = list(each(jobs, render, count))  # whole: a generator left suspended keeps its pool
+    done = split(jobs, render, count)
     rendered = {id(job[1]): page for job, (page, _logs) in zip(jobs, done)}
     pages = [renderer.home()]
     nav: list[Any] = [{"Home": "index.md"}]

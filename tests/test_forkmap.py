@@ -71,3 +71,38 @@ def test_a_failure_raises_in_order_after_every_item_before_it():
         for result, _logs in forkmap.each(list(range(500)), _fail_at_300, 2):
             seen.append(result)
     assert seen == list(range(300))
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_split_gives_what_each_gives(workers, caplog):
+    """`split` (one fork and one message a worker): the same results and log records, in order,
+    with this process and every worker each doing a part."""
+    import os
+
+    items = list(range(301))
+    with caplog.at_level(logging.WARNING):
+        warned = forkmap.split(items, _warn_three_times, workers)
+    assert [result for result, _logs in warned] == items
+    expected = [f"page {i}: warning {n}" for i in items for n in range(3)]
+    assert [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.flywheel"] == expected
+    results = [result for result, _logs in forkmap.split(items, _slow_or_fast, workers)]
+    assert [item for item, _pid in results] == items
+    assert len({pid for _item, pid in results}) == workers and os.getpid() in {pid for _item, pid in results}
+
+
+def test_split_raises_the_first_failure_and_a_lost_worker():
+    with pytest.raises(ValueError, match="item 300"):
+        forkmap.split(list(range(500)), _fail_at_300, 2)
+    with pytest.raises(forkmap.BrokenProcessPool):  # a worker killed before it sent its results
+        forkmap.split(list(range(500)), _die_in_the_first_half, 2)
+    with pytest.raises(forkmap.BrokenProcessPool):  # results that cannot be sent
+        forkmap.split(list(range(10)), lambda item: (lambda: item), 2)
+
+
+def _die_in_the_first_half(item: int) -> int:
+    import os
+    import signal
+
+    if item == 100:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item
