@@ -75,7 +75,22 @@ def export_problems(rendered: RenderedSite, withheld: frozenset[str], unpublishe
                 "withheld story (its title, summary, pull quote or twelve words in a row of its text)",
                 hint="remove the quotation from the source",
             ))
+    frame = "\n".join(_texts(rendered.frame))  # printed on every page by the theme
+    if story_traces(frame, withheld) or quoted_traces(frame, quoted):
+        found.append(problem(
+            "export-shows-unpublished", "practice.yml", "the practice frame every exported page prints "
+            "(practice.yml, service line names) shows the address of or quotes a withheld story",
+            hint="remove it from practice.yml or the service line",
+        ))
     return found
+
+
+def _texts(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [text for item in value for text in _texts(item)] if isinstance(value, list | tuple) else []
 
 
 def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], quoted: Quoted):

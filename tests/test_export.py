@@ -106,6 +106,18 @@ def test_export_never_writes_a_page_that_shows_a_withheld_story(tmp_path, capsys
     assert "nothing new was written" in err and not (tmp_path / "export").exists()
 
 
+def test_an_export_never_prints_a_withheld_story_in_the_practice_frame(tmp_path, capsys):
+    """The frame (practice.yml's address, hours, phone text) travels in the exported mkdocs.yml
+    and is printed on every page, with no plugin to check it: it is checked before."""
+    root = copy_sample(tmp_path)
+    practice = root / "practice.yml"
+    practice.write_text(practice.read_text().replace(
+        'hours: "Monday to Friday, 8am to 6pm"', 'hours: "A racing heart, and a steady plan"'))
+    code, err = _export(root, tmp_path / "export", capsys)
+    assert code == 1 and "practice.yml: error: the practice frame" in err and not (tmp_path / "export").exists()
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1  # the build refuses it too
+
+
 def test_a_failed_export_withdraws_what_the_previous_one_showed(tmp_path, capsys):
     root, out = copy_sample(tmp_path), tmp_path / "export"
     assert _export(root, out, capsys)[0] == 0
