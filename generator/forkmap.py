@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -101,12 +102,17 @@ def each(items: Sequence, work: Callable[[Any], object], workers: int) -> Iterat
         gc.unfreeze()
 
 
+SPLIT_CHUNK = 256  # results a worker of `split` writes at a time
+
+
 def split(items: Sequence, work: Callable[[Any], object], workers: int) -> list[tuple]:
     """(work(item), its log records) for every item, in order, as `each` gives them, for many
     small items of even cost: the items cut into `workers` runs, each but the last worked on by
-    a process forked for it, which sends its results back once, the last here. A pool's traffic
-    per chunk (its queues, threads and messages) cost more than rendering 1,000 pages' Markdown
-    on the second core saved; this costs one fork and one message a worker."""
+    a process forked for it, the last here. A pool's traffic per chunk (its queues, threads and
+    messages) cost more than rendering 1,000 pages' Markdown on the second core saved; this
+    costs one fork a worker. A worker writes its results to a file of its own, SPLIT_CHUNK at a
+    time, read back chunk by chunk once it is done: neither side ever holds a worker's results
+    twice (as one message, they took a 50,000-piece build past 2 GB)."""
     if workers < 2 or len(items) < 3:
         return [_outcome(_run(work, item)) for item in items]
     # The first item is worked on here before any fork: what work loads the first time (name
@@ -118,40 +124,43 @@ def split(items: Sequence, work: Callable[[Any], object], workers: int) -> list[
     gc.freeze()  # as in `each`: the children share what they only read
     try:
         for k in range(workers - 1):
-            read, write = os.pipe()
+            results = tempfile.TemporaryFile(prefix="flywheel-split-")  # unlinked: gone with its last handle
             pid = os.fork()
-            if pid == 0:  # the child: its run, then one message, then gone
+            if pid == 0:  # the child: its run, chunk by chunk, then gone
                 code = 1
                 try:
-                    os.close(read)
                     die_with_parent(parent)
-                    outcomes = [_run(work, items[i]) for i in range(bounds[k], bounds[k + 1])]
-                    with os.fdopen(write, "wb") as pipe:
-                        pipe.write(pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL))
+                    for start in range(bounds[k], bounds[k + 1], SPLIT_CHUNK):
+                        chunk = [_run(work, items[i]) for i in range(start, min(start + SPLIT_CHUNK, bounds[k + 1]))]
+                        data = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+                        results.write(len(data).to_bytes(8, "big") + data)
+                    results.flush()
                     code = 0
                 finally:
                     os._exit(code)
-            os.close(write)
-            children.append((pid, read))
+            children.append((pid, results))
         mine = [_run(work, items[i]) for i in range(bounds[-2], bounds[-1])]
         outcomes: list[dict] = [first]
-        while children:
-            pid, read = children.pop(0)
-            with os.fdopen(read, "rb") as pipe:
-                data = pipe.read()
+        for k, (pid, results) in enumerate(children):
             _, status = os.waitpid(pid, 0)
-            if status != 0 or not data:  # killed, out of memory, or its results would not pickle
+            children[k] = (None, results)
+            if status != 0:  # killed, out of memory, or its results would not pickle
                 raise BrokenProcessPool(f"a worker process ended without its results (status {status})")
-            outcomes += pickle.loads(data)
+            results.seek(0)
+            while header := results.read(8):
+                outcomes += pickle.loads(results.read(int.from_bytes(header, "big")))
         outcomes += mine
+        if len(outcomes) != len(items):
+            raise BrokenProcessPool(f"workers gave {len(outcomes)} results for {len(items)} items")
     finally:
-        for pid, read in children:  # what an error here left running
-            os.close(read)
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
+        for pid, results in children:  # what an error here left running
+            results.close()
+            if pid is not None:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                except OSError:
+                    pass
         gc.unfreeze()
     return [_outcome(outcome) for outcome in outcomes]
 

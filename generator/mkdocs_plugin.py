@@ -449,6 +449,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         their addresses, titles and kinds stay, for the progress count and the checks after."""
         if self.site is not None:
             self.site.pages = [replace(page, markdown="") for page in self.site.pages]
+        self._generated = None  # it holds the pages as they were, Markdown and all
 
     def page_inputs(self) -> dict:
         """What this build's pages depend on besides their own source, MkDocs' settings and the
