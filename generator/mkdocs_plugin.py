@@ -349,6 +349,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None
+        # Made here, before pages_pool forks its workers, which then share it instead of each
+        # touching every page to make its own (tens of megabytes copied at 50,000 pieces).
+        self._generated = {p.src_uri: p for p in self.site.pages} if self._swap_blocks else None
         self._site_url = config.site_url
         self._drop_unconsented_photos(files)
         self._drop_withheld_static_files(files, config)
@@ -396,9 +399,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         page._flywheel_blocks = None
         if not self._swap_blocks or self.site is None:
             return markdown
-        if self._generated is None:
-            self._generated = {p.src_uri: p for p in self.site.pages}
-        generated = self._generated.get(page.file.src_uri)
+        generated = (self._generated or {}).get(page.file.src_uri)
         if generated is None or generated.kind not in _SWAPPED_KINDS or (generated.kind == "guide") != bool(generated.body_at):
             return markdown
         full = generated.markdown
