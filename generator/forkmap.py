@@ -124,7 +124,8 @@ def split(items: Sequence, work: Callable[[Any], object], workers: int) -> list[
     gc.freeze()  # as in `each`: the children share what they only read
     try:
         for k in range(workers - 1):
-            results = tempfile.TemporaryFile(prefix="flywheel-split-")  # unlinked: gone with its last handle
+            # Unlinked, gone with its last handle; closed in the `finally` below, after the fork.
+            results = tempfile.TemporaryFile(prefix="flywheel-split-")  # noqa: SIM115
             pid = os.fork()
             if pid == 0:  # the child: its run, chunk by chunk, then gone
                 code = 1
