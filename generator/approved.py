@@ -19,6 +19,7 @@ from pathlib import Path
 from .errors import FlywheelError
 from .shown import legacy_fingerprint, story_fingerprint
 from .load import markdown_document
+from .paths import installed_program
 from .project import Entry, Project
 from .schema import ConsentRecord, Story
 
@@ -41,10 +42,14 @@ class Approved:
 
 
 def _git(root: Path, *args: str) -> str | None:
-    # -c core.fsmonitor=false: a repository's own config never gets to run a program here.
+    # -c core.fsmonitor=false: a repository's own config never gets to run a program here;
+    # nor does a `git` in the project, reached by a relative PATH entry.
+    git = installed_program("git")
+    if git is None:
+        return None
     try:
         done = subprocess.run(
-            ["git", "-c", "core.fsmonitor=false", "-C", str(root), *args],
+            [git, "-c", "core.fsmonitor=false", "-C", str(root), *args],
             capture_output=True, text=True, timeout=30, check=False,
         )
     except (OSError, subprocess.TimeoutExpired):

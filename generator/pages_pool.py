@@ -50,6 +50,7 @@ from .forkmap import each as _each
 from .forkmap import replay as _replay
 from .forkmap import workers
 from .page_cache import PageCache
+from .paths import installed_program
 from .third_parties import page_resources
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
@@ -236,10 +237,11 @@ class _FolderMaker:
     def __init__(self, paths: list[str]) -> None:
         folders = sorted({os.path.dirname(path) for path in paths})
         self.processes: list[subprocess.Popen] = []
-        for start in range(0, len(folders), self.CHUNK):
+        mkdir = installed_program("mkdir")
+        for start in range(0, len(folders), self.CHUNK) if mkdir else ():
             try:
                 self.processes.append(subprocess.Popen(
-                    ["mkdir", "-p", "--", *folders[start : start + self.CHUNK]],
+                    [mkdir, "-p", "--", *folders[start : start + self.CHUNK]],
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 ))
             except OSError:

@@ -139,3 +139,13 @@ def safe_join(base: Path, *parts: str) -> Path:
     if not joined.is_relative_to(base) or joined == base:
         raise FlywheelError(f"refusing a path outside {base}: {'/'.join(parts)}")
     return joined
+
+
+def installed_program(name: str) -> str | None:
+    """The program `name` from PATH's absolute folders only, or None. An empty or relative
+    entry (`PATH=:/usr/bin`, a mistake some CI set-ups make) is the working folder, where a
+    pull request can put a program of that name for Flywheel to run."""
+    import shutil
+
+    folders = [entry for entry in os.environ.get("PATH", os.defpath).split(os.pathsep) if os.path.isabs(entry)]
+    return shutil.which(name, path=os.pathsep.join(folders))

@@ -258,6 +258,16 @@ def test_the_folders_of_reused_pages_are_made_by_other_processes_or_where_writte
     maker.join()
     assert all(os.path.isdir(os.path.dirname(p)) for p in paths)
 
+    # A `mkdir` in the project, reached by an empty PATH entry (the working folder), never runs.
+    bait = tmp_path / "project"
+    bait.mkdir()
+    (bait / "mkdir").write_text(f"#!/bin/sh\ntouch {tmp_path / 'ran'}\n")
+    (bait / "mkdir").chmod(0o755)
+    monkeypatch.chdir(bait)
+    monkeypatch.setenv("PATH", os.pathsep + os.environ["PATH"])
+    _FolderMaker([str(tmp_path / "site2" / "a" / "index.html")]).join()
+    assert not (tmp_path / "ran").exists() and (tmp_path / "site2" / "a").is_dir()
+
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     lost = [str(tmp_path / "other" / "a" / "index.html")]
     maker = _FolderMaker(lost)

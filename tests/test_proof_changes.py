@@ -98,3 +98,20 @@ def test_first_proof_says_there_is_nothing_to_compare(root):
     assert run_check(root).project.stories["walking-again"].data.consent == "C-2026-050"
     section = _proof(root).find("section", class_="changes")
     assert section.h2.get_text() == "This is the first proof of your story"
+
+
+def test_a_git_in_the_project_never_runs(root, monkeypatch):
+    """A pull request can add a program named `git` to the project; an empty PATH entry (the
+    working folder) would make the proof run it. Only PATH's absolute folders are searched."""
+    import os
+
+    story = root / STORY
+    story.write_text(story.read_text().replace("content. I walk", "content. I run"))
+    _git(root, "commit", "-qam", "edit after approval")  # the proof asks git for the approved text
+    (root / "git").write_text(f"#!/bin/sh\ntouch {root.parent / 'ran'}\nexit 1\n")
+    (root / "git").chmod(0o755)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PATH", os.pathsep + os.environ["PATH"])
+    section = _proof(root).find("section", class_="changes")
+    assert not (root.parent / "ran").exists()
+    assert [i.get_text() for i in section.find_all("ins")] == ["underlined", "run"]  # the real git answered
