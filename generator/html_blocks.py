@@ -21,8 +21,9 @@ both ways and compares every byte):
   markers (Markdown would change those);
 - the site uses only the Markdown extensions listed here and no plugins but Flywheel and the
   search plugin (others may read or change raw HTML).
-If a token does not come back as its own paragraph, exactly once (an unclosed code fence in a
-guide swallowed it), the page is converted again from its Markdown, as it was.
+If a token does not come back as its own paragraph, exactly once (an HTML element a guide left
+open makes Markdown read the rest of the page as HTML, tokens too), the page is converted again
+from its Markdown, as it was.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def _closed(block: str, tag: str) -> bool:
         depth += -1 if event.group(1) else 1
         if depth <= 0 and number != len(events) - 1:
             return False
-    return depth == 0 and events[-1].end() + 1 == len(block)
+    return depth == 0
 
 
 def tokenized(markdown: str, body: tuple[int, int] | None = None) -> tuple[str, list[str]] | None:

@@ -189,8 +189,8 @@ def prefetch_scans(project, reviewers: frozenset[str]) -> int:
         return 0
     _PROJECT = project
     try:
-        # One fork and one message a worker, this process scanning too (forkmap.split): a
-        # pool's start and traffic were a third of the scans' time at 1,000 pieces.
+        # One fork a worker, this process scanning too instead of waiting (forkmap.split):
+        # 0.19-0.20 s for 200 stories against the pool's 0.21 s; the scans are the cost.
         for results, _logs in split(jobs, _scan_job, workers(len(jobs), MIN_SCANS)):
             for key, data in results:
                 cache.fill_encoded(key, data)

@@ -428,7 +428,6 @@ class _Renderer:
         body = self._with_cards(
             entry.doc.body.strip() + "\n", self._card_contacts(guide.service_line, guide.topic, entry.id)
         )
-        marker = _BODY_MARKER
         markdown = self._render(
             "guide.md.j2",
             uri,
@@ -440,15 +439,15 @@ class _Renderer:
             jsonld=json_ld(ld),
             crumbs_ld=self._breadcrumb_ld(crumbs, uri),
             meta=self._meta("guide", step, crumbs),
-            body=marker,
+            body=_BODY_MARKER,
             cluster=cluster,
             read_next=cluster.read_next(entry.id),
             **self._topic_lists(entry, cluster),
             step=step,
         )
-        before, found, after = markdown.partition(marker)
-        body_at = (len(before), len(before) + len(body)) if found and marker not in after else None
-        markdown = before + body + after if body_at else markdown.replace(marker, body)
+        before, found, after = markdown.partition(_BODY_MARKER)
+        body_at = (len(before), len(before) + len(body)) if found and _BODY_MARKER not in after else None
+        markdown = before + body + after if body_at else markdown.replace(_BODY_MARKER, body)
         return GeneratedPage(
             uri,
             markdown,
