@@ -26,6 +26,7 @@ from .identifier_words import (
     RELATIONS,
     STATE_ABBREVIATIONS,
     STATES,
+    STREET_SUFFIXES,
     TITLES,
 )
 
@@ -268,6 +269,241 @@ def lower_case_people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             continue
         if not _is_allowed(word, allowed):
             yield "name", *match.span(1)
+
+
+# Surnames typed without a capital after a short title ("dr. okafor", "Mrs. jones", "mr lee"):
+# after an abbreviated title the next word is a name unless it is one of these ("the dr. said").
+# Matched against the text with ASCII capitals lowered (same length, same offsets): an
+# alternation of plain literals lets the regex engine skip ahead in C.
+_LOWER_TITLED = re.compile(r"(?:dr|mrs?|mx|prof\.|ms\.|rev\.|fr\.)\.?\s+([a-z][a-z'’-]{1,30})(?![\w])")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_NOT_AFTER_TITLE = NOT_NAMES | set(
+    """
+    about again also am an appointment appointments are asked bill bills called came can
+    could did does every explained gave gives had has have is just kept listened looked
+    made may might must next note notes office offices ordered orders prescribed put
+    recommended referred said saw says see sees should so suggested than thinks thought
+    to told took treated visit visits wanted wants was were who whom whose will would
+    knew flew gave went left felt brought bought found stood sat ran wrote spoke met held
+    heard sent paid set got let put says calls called drove kept also still never always
+    """.split()
+)
+
+
+def lower_case_titled(text: str, allowed: frozenset[str]) -> Iterator[Span]:
+    """Names typed without a capital after a short title: "dr. okafor told me", "I thanked
+    Mrs. jones". A capitalised name after a title is `people`'s."""
+    for match in _LOWER_TITLED.finditer(text.translate(_ASCII_LOWER)):
+        if not _starts_word(text, match.start()) or text[match.start() - 1 : match.start()] == ".":
+            continue
+        word = text[match.start(1) : match.end(1)]
+        if not word[0].islower():
+            continue  # a capitalised name after a title is `people`'s
+        key = word.removesuffix("'s").removesuffix("’s")
+        if key in _NOT_AFTER_TITLE or key in MONTHS or key in DAYS:
+            continue
+        if not _is_allowed(word, allowed):
+            yield "name", *match.span(1)
+
+
+# A run of words typed in capitals ("MY NEIGHBOUR TOM BECKER DROVE ME"): two or more words of
+# two or more capitals with nothing lower case between them.
+_SHOUTED_WORD = re.compile(r"(?<![\w'’])(?!I(?![\w'’]))[A-Z](?:[A-Z'’]*[A-Z])?(?![\w'’])")
+_SHOUTED_PAIR = re.compile(r"[A-Z][A-Z'’]*[A-Z][^a-z]{1,12}?[A-Z][A-Z'’]*[A-Z]")
+
+
+# How a run typed in capitals is read: in lower case, as a story typed without capitals is
+# (the lower-case detectors and the context words then apply), except the words that lists
+# say are written with a capital: first names that are not everyday words, months and days,
+# states, street suffixes after a number and the words between them, a state's city, and a
+# word right after a capitalised first name (a surname).
+_STATE_LOWER = {s.lower() for s in STATES}
+_SUFFIX_LOWER = {s.lower() for s in STREET_SUFFIXES}
+_NUMBER_WORD = re.compile(r"\d")
+_ABBR_LOWER = {a.lower() for a in STATE_ABBREVIATIONS}
+_ZIP_AFTER_STATE = re.compile(r"\s{1,2}\d{5}(?!\d)")
+# A sentence that starts in lower case is read as written without capitals when it holds none
+# ("I" aside). One character class first, so that the engine skips ahead in C.
+_LOWER_START = re.compile(r"[.!?\n][ \t]*[a-z]")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_UPPER = re.compile(r"[A-Z](?<!\bI)|I(?=[\w])(?!['’]m\b)")
+
+
+def _lower_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every sentence typed without a capital."""
+    starts = [m.end() - 1 for m in _LOWER_START.finditer(text) if m.group()[0] == "\n" or m.end() - m.start() > 2]
+    lead = len(text) - len(text.lstrip(" \t"))
+    if text[lead : lead + 1].islower():
+        starts.insert(0, lead)
+    for start in starts:
+        stop = _SENTENCE_END.search(text, start)
+        end = stop.start() if stop else len(text)
+        if _UPPER.search(text, start, end) is None:
+            yield start, end
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’]*(?![\w'’])")
+_SHOUTED_ORDINAL = re.compile(r"\d(ST|ND|RD|TH)(?![\w'’])")
+
+
+def _capitalised_in_run(lower: str) -> bool:
+    names = first_names()
+    return (
+        lower in names and lower not in COMMON_WORD_NAMES and lower not in NOT_NAMES
+        or lower in MONTHS or lower in DAYS or lower in _STATE_LOWER
+    )
+
+
+def as_written(text: str) -> str | None:
+    """`text` with every word of a run typed in capitals, and of a sentence typed without
+    any, written as ordinary text would be, the same length ("MY NEIGHBOUR WALTER BECKER" and
+    "my neighbour walter becker" as "my neighbour Walter Becker"), so that the detectors,
+    which read capitals and the words around them, read it. None when there is no such run
+    or sentence (the usual story, at the cost of two searches)."""
+    words: list[tuple[int, int]] = []
+    in_run: list[bool] = []
+    if _SHOUTED_PAIR.search(text) is not None:
+        shouted = [m.span() for m in _SHOUTED_WORD.finditer(text)]
+        words += shouted
+        in_run += [
+            any(
+                0 <= j < len(shouted) and _no_lower_between(text, *sorted((shouted[i], shouted[j])))
+                for j in (i - 1, i + 1)
+            )
+            for i in range(len(shouted))
+        ]
+    for start, end in _lower_sentences(text):
+        found = [m.span() for m in _LOWER_WORD.finditer(text, start, end)]
+        words += found
+        in_run += [len(found) >= 3] * len(found)
+    if not any(in_run):
+        return None
+    order = sorted(range(len(words)), key=lambda i: words[i])
+    words, in_run = [words[i] for i in order], [in_run[i] for i in order]
+    lowered = [text[start:end].lower() for start, end in words]
+    capital = [
+        in_run[i] and (_capitalised_in_run(word) or _short_title(word, text[end : end + 1]))
+        for i, (word, (_, end)) in enumerate(zip(lowered, words, strict=True))
+    ]
+    plain = _written_lower()
+    for i, word in enumerate(lowered):
+        if not in_run[i]:
+            continue
+        previous = lowered[i - 1] if i and in_run[i - 1] else ""
+        if word not in plain and (
+            capital[i - 1] and previous in first_names()  # a surname after a first name
+            or capital[i - 1] and previous in _SHORT_TITLES  # "DR. OKOYE"
+            or previous in _RELATION_WORDS | _NAMING_WORDS and _may_be_name(word, text, words[i])  # "MY SON BEN"
+            or _after_place_word(lowered, i) and _may_be_town(word)  # "IN TOLEDO"; the place detector asks for a verb
+            or i > 1 and capital[i - 1] and _after_place_word(lowered, i - 1)  # "CEDAR FALLS"
+            or _works_for(lowered, i)  # "WORK FOR HARTWELL PLUMBING"
+        ):
+            capital[i] = True
+        if word in _SUFFIX_LOWER:  # "12 OAK HILL ROAD": a number, at most four words, a suffix
+            for back in range(i - 1, max(-1, i - 5), -1):
+                if _NUMBER_WORD.search(text[words[back][1] : words[back + 1][0]]):
+                    if not any(lowered[k] in plain for k in range(back + 1, i)):
+                        for k in range(back + 1, i + 1):
+                            capital[k] = True
+                    break
+        if word in _STATE_LOWER and i and text[words[i - 1][1] : words[i][0]].strip() == ",":
+            capital[i - 1] = True  # "SPRINGFIELD, OHIO"
+    out, changed = list(text), False
+    for match in _SHOUTED_ORDINAL.finditer(text):  # "JUNE 9TH": the day's suffix as written
+        out[match.start(1) : match.end(1)] = match.group(1).lower()
+        changed = True
+    for i, (start, end) in enumerate(words):
+        if not in_run[i]:
+            continue
+        word = text[start:end]
+        written = lowered[i][:1].upper() + lowered[i][1:] if capital[i] else lowered[i]
+        if lowered[i] in _ABBR_LOWER and _ZIP_AFTER_STATE.match(text, end):
+            written = word.upper()  # "columbus, oh 43201": the state as written before a ZIP
+        if len(written) == len(word):
+            out[start:end] = written
+            changed = True
+    return "".join(out) if changed else None
+
+
+_PLACE_PREPOSITIONS = {"in", "from", "near", "outside", "around"}
+_MOVED = {"moved", "retired", "relocated", "drove", "went", "came", "flew", "back", "up", "down"}
+_SHORT_TITLES = {"dr", "mr", "mrs", "ms", "mx", "prof", "rev", "fr", "sgt"}
+
+
+def _short_title(word: str, after: str) -> bool:
+    """A title before a name: "DR. OKOYE", "DR OKOYE"; "PROF", "MS", "REV" only with a full stop."""
+    return word in _SHORT_TITLES and (after == "." or after == " " and word in ("dr", "mr", "mrs", "mx"))
+
+_FUNCTION_WORDS = set(
+    """
+    about above across after again against all although among an and any are as at be because
+    been before being below between both but by can could did do does down during each either
+    else even ever few for further had has have having here how if into is itself just least
+    less like many me more most much must myself neither no nor not of off once only other
+    ought ourselves out over own same should since so some such than though through till too
+    under until up upon us very was were what whatever where whether which while who whom why
+    will with within without would yet him them themselves herself himself one two three four
+    five six seven eight nine ten
+    """.split()
+)
+
+
+def _may_be_town(word: str) -> bool:
+    return word not in _NOT_TOWNS and not word.endswith(_NOT_TOWN_ENDINGS)
+
+
+def _after_place_word(lowered: list[str], i: int) -> bool:
+    previous = lowered[i - 1] if i else ""
+    before = lowered[i - 2] if i > 1 else ""
+    return (
+        previous in _PLACE_PREPOSITIONS
+        or previous == "to" and before in _MOVED
+        or previous == "of" and before in ("town", "city", "village", "outside", "county")
+    )
+
+
+def _may_be_name(word: str, text: str, span: tuple[int, int]) -> bool:
+    """After a relation: a first name that is not an everyday word (as in a story typed in
+    lower case: "a dog named max" is not a finding), or a word set off by a comma ("MY
+    DAUGHTER, PRIYANKA,")."""
+    names = first_names()
+    return word in names and word not in COMMON_WORD_NAMES or text[: span[0]].rstrip(" ").endswith(",")
+
+
+# Words after "in", "from" or "near" that are states of being or everyday places, not towns
+# ("LIVED IN PAIN", "came home from work"); and endings no town has.
+_NOT_TOWNS = set(
+    """
+    pain bed hospital rehab recovery remission treatment therapy surgery labor labour shock
+    tears fear denial love time control charge trouble danger care line order public private
+    person general particular fact case front touch shape school church class work home
+    town city country state bad good poor great full part place peace silence secret comfort
+    the my our his her their a an this that these those every each all some no any one two
+    years months weeks days hours minutes morning evening night afternoon winter summer spring
+    fall autumn
+    """.split()
+)
+_NOT_TOWN_ENDINGS = ("tion", "ment", "ness", "ity", "ly")
+
+
+def _works_for(lowered: list[str], i: int) -> bool:
+    """Up to three words after "for", "at" or "by" with a word of work before it."""
+    for back in range(i - 1, max(-1, i - 4), -1):
+        if lowered[back] in ("for", "at", "by"):
+            return bool(_WORK_WORDS.intersection(lowered[max(0, back - 4) : back]))
+    return False
+
+
+@cache
+def _written_lower() -> frozenset[str]:
+    """Small words, verbs and relations: never a surname."""
+    words = NOT_NAMES | _PLACE_VERBS | _RELATION_WORDS | _NAMING_WORDS | _WORK_WORDS | _NOT_AFTER_TITLE
+    return frozenset(words | _FUNCTION_WORDS)
+
+
+def _no_lower_between(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
+    between = text[first[1] : second[0]]
+    return 0 < len(between) <= 12 and not any(ch.isalpha() and not ch.isupper() for ch in between)
 
 
 def _appositive(after: str) -> bool:

@@ -39,7 +39,7 @@ KINDS: dict[str, str] = {
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "5"
+SCANNER_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,18 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     """Every detector's spans, most specific first."""
     # Imported here: their patterns and name lists are needed only when a story is scanned,
     # which a warm check (every scan in the cache) never does.
+    from . import identifier_names
+
+    yield from _detected(text, allowed)
+    # A run typed in capitals or a sentence typed without any, read again as if written with
+    # ordinary capitals (same length, same offsets): "MY NEIGHBOUR WALTER BECKER" or "march 3,
+    # 1961" otherwise reads as acronyms or as ordinary words.
+    written = identifier_names.as_written(text)
+    if written is not None:
+        yield from _detected(written, allowed)
+
+
+def _detected(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, int]]:
     from . import identifier_names, identifier_shapes
 
     yield from identifier_shapes.internet(text)
@@ -75,6 +87,7 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     yield from identifier_names.employers(text, allowed)
     yield from identifier_names.people(text, allowed)
     yield from identifier_names.lower_case_people(text, allowed)
+    yield from identifier_names.lower_case_titled(text, allowed)
 
 
 def scan(

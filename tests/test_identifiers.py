@@ -56,6 +56,27 @@ FOUND = [
     ("name", "our nurse patricia's jokes kept me going."),
     ("name", "a volunteer named jerome pushed my wheelchair."),
     ("name", "My husband, robert mcallister, drove me in."),  # the sentence's capital is not the name's
+    # Surnames typed without a capital after a short title.
+    ("name", "dr. okafor told me to rest."),
+    ("name", "I saw Dr. okafor today."),
+    ("name", "mrs. jones from next door brought soup."),
+    ("name", "Thank you, dr patel, for listening."),
+    # Typed with caps lock on: before, these read as acronyms.
+    ("name", "MY NEIGHBOUR WALTER BECKER DROVE ME."),
+    ("name", "My neighbour WALTER BECKER drove me."),
+    ("name", "DR. OKAFOR TOLD ME TO REST."),
+    ("date", "I WAS BORN ON MARCH 3, 1961."),
+    ("date", "MY SURGERY WAS ON JUNE 9TH."),
+    ("street-address", "WE LIVE AT 12 OAK HILL ROAD NOW."),
+    ("town", "I HAVE LIVED IN MILLBROOK MY WHOLE LIFE."),
+    ("town", "I GREW UP IN SPRINGFIELD, OHIO."),
+    ("age", "I AM NINETY-THREE YEARS OLD."),
+    # Typed without capitals: before, streets, towns and most dates went unread.
+    ("date", "i was born on march 3, 1961."),
+    ("street-address", "we live at 12 oak hill road now."),
+    ("town", "i have lived in millbrook my whole life."),
+    ("zip", "send it to columbus, oh 43201."),
+    ("name", "kimberly osei from the support group called."),
 ]
 # As a reader sees them: characters nobody sees inside an identifier, and letters of another
 # script that look like Latin ones, hid it from the scan.
@@ -90,6 +111,19 @@ NOT_FOUND = [
     "my neighbors were kind.",
     "Thank you to everyone at the clinic \u2014 it\u2019s been a good year.",
     "\u041c\u043e\u0441\u043a\u0432\u0430 is a long way from here.",  # a word in another script
+    # Capitals and their absence say nothing here.
+    "the dr. said to rest.",
+    "I asked the dr. about it.",
+    "my dr. appointment went well.",
+    "MY ECG AND CPAP ARE FINE.",
+    "I WILL WALK EVERY DAY WITH MY SON.",
+    "I HAD HOPE AGAIN AFTER THE SURGERY.",
+    "MY HEART RATE WAS 110 WHEN I ARRIVED.",
+    "MY NEIGHBOUR WALKED THE DOG FOR A MONTH.",
+    "i walked 5 miles on the road.",
+    "we moved to west virginia to be near my parents.",
+    "i lived in pain for years.",
+    "My ECG showed AFIB twice.",
 ]
 
 

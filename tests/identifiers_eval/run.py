@@ -84,6 +84,12 @@ def evaluate(detect: Detector, name: str) -> Result:
     return result
 
 
+def cased(detect: Detector, case: Callable[[str], str]) -> Detector:
+    """`detect` reading every sentence as typed with caps lock on (`str.upper`) or without
+    capitals (`str.lower`): how a patient may type a story."""
+    return lambda text, allowed: detect(case(text), allowed)
+
+
 def flywheel_detector(text: str, allowed: frozenset[str]) -> list[str]:
     """The project's own scanner."""
     from generator.identifiers import scan
