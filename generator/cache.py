@@ -180,17 +180,24 @@ def _plain(value: Any) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _value_types() -> tuple[type, type, Callable, Callable]:
+    """Finding, Document, EncodedLines and line_rows, imported once (this module is imported
+    by theirs); a check encodes or decodes tens of thousands of entries."""
+    from .identifiers import Finding
+    from .load import Document, EncodedLines, line_rows
+
+    return Finding, Document, EncodedLines, line_rows
+
+
 def encode(value: Any) -> Any:
     """A cached value as JSON data, or raise ValueError when it has no exact JSON form."""
-    from .identifiers import Finding
-    from .load import Document
+    Finding, Document, _, line_rows = _value_types()
 
     if isinstance(value, Document):
         if not _plain(value.data):
             raise ValueError("frontmatter with values JSON cannot hold exactly")
-        return {
-            "document": [value.path, value.data, [[list(k), n] for k, n in value.lines.items()], value.first_line]
-        }
+        return {"document": [value.path, value.data, line_rows(value.lines), value.first_line]}
     if isinstance(value, list) and value and all(isinstance(v, Problem) for v in value):
         return {"problems": [p.as_row() for p in value]}
     if isinstance(value, list) and all(isinstance(v, Finding) for v in value):
@@ -202,14 +209,15 @@ def encode(value: Any) -> Any:
 
 def decode(data: Any) -> Any:
     """The value `encode` wrote; ValueError (or a type error) for anything else."""
-    from .identifiers import Finding
-    from .load import Document
+    Finding, Document, EncodedLines, _ = _value_types()
 
     (tag, body), = data.items()
     if tag == "document":
         path, payload, lines, first_line = body
         # The file is signed, so these are the lists of strings and the numbers `encode` wrote.
-        return Document(str(path), payload, {tuple(k): n for k, n in lines}, first_line=int(first_line))
+        if not isinstance(lines, list):
+            raise ValueError("a document's lines are a list of rows")
+        return Document(str(path), payload, EncodedLines(lines), first_line=int(first_line))
     if tag == "problems":
         return [Problem.from_row(row) for row in body]
     if tag == "findings":

@@ -43,7 +43,7 @@ from pydantic import BaseModel
 from .check import CheckResult
 from .errors import FlywheelError
 from .link import NextStep
-from .load import Document
+from .load import Document, line_rows
 from .render import GeneratedPage, RenderedSite, render_pieces, render_site
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,7 +57,7 @@ class _WithoutBodies(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is Document:
-            return tuple, ((obj.path, obj.data, obj.lines, obj.body_line, obj.first_line),)
+            return tuple, ((obj.path, obj.data, line_rows(obj.lines), obj.body_line, obj.first_line),)
         if isinstance(obj, BaseModel):
             return tuple, ((type(obj), obj.__dict__, sorted(obj.model_fields_set), obj.__pydantic_extra__,
                             obj.__pydantic_private__),)
