@@ -231,19 +231,17 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
 
 # Text a page carries outside its text: every attribute's value (alternative text, a tooltip, what
 # a screen reader announces, a meta description; a `data-` attribute that a script or the
-# practice's CSS shows, or that anyone reads in the page source) and every comment. Values long
-# enough to hold a quotation once compatibility forms are folded and references decoded (a
-# ligature such as U+FB03 stands for three letters; `&#32;` is a space, in an unquoted value too):
-# 23 characters, twelve one-letter words. The pattern starts at "=", which the regex engine finds
-# fast.
-_LONG_VALUE = re.compile(r"""=\s*(?:"([^"]{23,})"|'([^']{23,})'|([^\s"'=<>`]{23,}))""")
+# practice's CSS shows, or that anyone reads in the page source) and every comment. Every value,
+# however short, in the page's order: a quotation cut into values of a few words each is read as
+# the run it is. The pattern starts at "=", which the regex engine finds fast.
+_VALUE = re.compile(r"""=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")  # quotes kept: they read as spaces
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
 def _markup_text(html: str) -> str:
-    """The values of the page's attributes and the text of its comments, where long enough to
-    quote anything: published with the page, though not between its tags."""
-    found = [next(g for g in match.groups() if g is not None) for match in _LONG_VALUE.finditer(html)]
+    """The values of the page's attributes and the text of its comments: published with the
+    page, though not between its tags."""
+    found = _VALUE.findall(html)
     if "<!--" in html:
         found += [match.group(1) for match in _COMMENT.finditer(html)]
     return " \n ".join(found)
