@@ -390,12 +390,13 @@ def as_written(text: str) -> str | None:
         if not in_run[i]:
             continue
         previous = lowered[i - 1] if i and in_run[i - 1] else ""
+        after_capital = i > 0 and capital[i - 1]
         if word not in plain and (
-            capital[i - 1] and previous in first_names()  # a surname after a first name
-            or capital[i - 1] and previous in _SHORT_TITLES  # "DR. OKOYE"
+            after_capital and previous in first_names()  # a surname after a first name
+            or after_capital and previous in _SHORT_TITLES  # "DR. OKOYE"
             or previous in _RELATION_WORDS | _NAMING_WORDS and _may_be_name(word, text, words[i])  # "MY SON BEN"
             or _after_place_word(lowered, i) and _may_be_town(word)  # "IN TOLEDO"; the place detector asks for a verb
-            or i > 1 and capital[i - 1] and _after_place_word(lowered, i - 1)  # "CEDAR FALLS"
+            or i > 1 and after_capital and _after_place_word(lowered, i - 1)  # "CEDAR FALLS"
             or _works_for(lowered, i)  # "WORK FOR HARTWELL PLUMBING"
         ):
             capital[i] = True
@@ -467,7 +468,7 @@ def _may_be_name(word: str, text: str, span: tuple[int, int]) -> bool:
     lower case: "a dog named max" is not a finding), or a word set off by a comma ("MY
     DAUGHTER, PRIYANKA,")."""
     names = first_names()
-    return word in names and word not in COMMON_WORD_NAMES or text[: span[0]].rstrip(" ").endswith(",")
+    return word in names and word not in COMMON_WORD_NAMES or text[max(0, span[0] - 3) : span[0]].rstrip(" ").endswith(",")
 
 
 # Words after "in", "from" or "near" that are states of being or everyday places, not towns
@@ -502,8 +503,9 @@ def _written_lower() -> frozenset[str]:
 
 
 def _no_lower_between(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
-    between = text[first[1] : second[0]]
-    return 0 < len(between) <= 12 and not any(ch.isalpha() and not ch.isupper() for ch in between)
+    if not 0 < second[0] - first[1] <= 12:
+        return False
+    return not any(ch.isalpha() and not ch.isupper() for ch in text[first[1] : second[0]])
 
 
 def _appositive(after: str) -> bool:
