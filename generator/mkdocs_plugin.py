@@ -26,6 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
+from . import search_parse
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
@@ -271,6 +272,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         config.nav = self.site.nav
         config.extra["flywheel"] = self.site.frame  # the practice frame the theme prints
         self._swap_blocks, self._generated = usable(config), None
+        search_parse.install()  # Material's search index, tokenized at C speed (search_parse.py)
         self._name_sources(root)
         config.extra_css = [STYLESHEET, *[css for css in config.extra_css if css != STYLESHEET]]
         if self.command == "build":
