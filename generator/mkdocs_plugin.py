@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -165,6 +167,22 @@ def use_package_theme(config) -> None:
 
 # Pages made by Flywheel's templates alone, and guides, whose author's Markdown is known.
 _SWAPPED_KINDS = frozenset({"home", "service_line", "guide", "story", "champion", "stories", "champions", "campaign"})
+
+
+def fragments() -> Callable[..., str]:
+    """`{% call fw_fragment(name, *key) %}...{% endcall %}`: the block rendered once per build
+    for each key, which the template makes of every input the block reads besides the build's
+    own settings (main.html). Held by the Jinja environment MkDocs makes for each build, so a
+    preview rebuild starts afresh; each worker of the page loops keeps its own."""
+    made: dict[tuple[str, str], str] = {}
+
+    def fragment(name: str, *key: object, caller: Callable[[], str]) -> str:
+        found = (name, json.dumps(key, sort_keys=True, default=repr))
+        if found not in made:
+            made[found] = caller()
+        return made[found]
+
+    return fragment
 
 
 class FlywheelPlugin(BasePlugin[FlywheelConfig]):
@@ -347,6 +365,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         compiled again."""
         if self.command == "serve":
             env.bytecode_cache = self._bytecode
+        env.globals["fw_fragment"] = fragments()
         return env
 
     def on_files(self, files: Files, config) -> Files:

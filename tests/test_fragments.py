@@ -1,0 +1,64 @@
+"""The frame's header, footer and Material's script settings are rendered once per build for
+each key (`fw_fragment`, main.html): a site built so is byte for byte the site rendered page by
+page, and the parts are really shared."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from helpers import copy_sample, tree_digest
+
+from generator import mkdocs_plugin
+from generator.cli import main
+
+AS_OF = "2026-11-22"
+
+
+@pytest.fixture
+def sample(tmp_path):
+    return copy_sample(tmp_path)
+
+
+def _site(root: Path) -> dict[str, str]:
+    return {path.removeprefix(root.as_posix()): digest for path, digest in tree_digest(root / "site").items()}
+
+
+def test_a_site_with_shared_parts_is_the_site_rendered_page_by_page(sample, monkeypatch):
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF, "--no-cache"]) == 0
+    shared = _site(sample)
+
+    def every_page():
+        return lambda name, *key, caller: caller()
+
+    monkeypatch.setattr(mkdocs_plugin, "fragments", every_page)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF, "--no-cache"]) == 0
+    assert _site(sample) == shared
+
+
+def test_each_part_is_rendered_once_per_key(sample, monkeypatch):
+    rendered: Counter = Counter()
+    made = mkdocs_plugin.fragments
+
+    def counting():
+        fragment = made()
+
+        def counted(name, *key, caller):
+            def render():
+                rendered[name] += 1
+                return caller()
+
+            return fragment(name, *key, caller=render)
+
+        return counted
+
+    monkeypatch.setattr(mkdocs_plugin, "fragments", counting)
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "1")  # one process: its counts are all the counts
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF, "--no-cache"]) == 0
+    pages = len(list((sample / "site").rglob("*.html")))
+    assert pages > 30
+    # Once a build, once a depth, and once a depth and folder: not once a page.
+    assert rendered["search"] == 1
+    assert 0 < rendered["config"] <= 5
+    assert 0 < rendered["footer"] < pages / 2, rendered
