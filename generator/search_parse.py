@@ -114,5 +114,6 @@ def install() -> bool:
         return False
     fast = fast_parser(parser)
     fast._flywheel_fast = True  # type: ignore[attr-defined]
+    fast._flywheel_base = parser  # type: ignore[attr-defined]
     search.Parser = fast
     return True
