@@ -63,7 +63,7 @@ class EncodedLines(Mapping):
     a dict only when a line is asked for: most documents' lines never are, and making them all
     took a quarter of a second of a check of 10,000 files."""
 
-    __slots__ = ("rows", "_lines")
+    __slots__ = ("_lines", "rows")
 
     def __init__(self, rows: list) -> None:
         self.rows = rows

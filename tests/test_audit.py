@@ -415,8 +415,8 @@ def test_a_quotation_with_invisible_characters_in_it_stops_the_build(sample, quo
     "<img src=heart.png alt=A.racing.heart,.and.a.steady.plan>",  # no spaces at all
     # Cut into values too short to quote anything alone: read in the page's order, as one run.
     '<span data-a="My cardiologist sat" data-b="with my wife" data-c="and me and" data-d="went through it slowly.">*</span>',
-    '<i title="My cardiologist"></i><i title="sat with my wife"></i><i title="and me and went"></i>'
-    '<i title="through it slowly."></i>',
+    ('<i title="My cardiologist"></i><i title="sat with my wife"></i><i title="and me and went"></i>'
+     '<i title="through it slowly."></i>'),
 ])
 def test_a_quotation_in_an_attribute_or_a_comment_stops_the_build(sample, element):
     """Alternative text, a tooltip or what a screen reader announces is published as surely as
