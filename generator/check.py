@@ -46,13 +46,16 @@ def run_check(
     use_cache: bool = False,
     reading_grade_max: float = DEFAULT_GRADE_MAX,
     today: dt.date | None = None,
+    keep: bool = True,
 ) -> CheckResult:
     """Load, validate and gate everything under `root` for the build date `as_of` (default:
     the practice's today). `as_of` may lie ahead of today, never behind it for consent: a
     story whose consent has ended by today is withheld whatever the build date.
 
     `today` is for tests only (no command or setting passes it). With `use_cache`, parsed
-    frontmatter and identifier scans are kept in `.flywheel-cache/`, keyed on content."""
+    frontmatter and identifier scans are kept in `.flywheel-cache/`, keyed on content.
+    `keep=False` says the caller lets go of the result after reporting it (`flywheel check`):
+    documents' key lines then stay as the cache read them."""
     cache = Cache.for_project(Path(root), enabled=use_cache)
     project = validate(Path(root), cache)
     today = today or practice_today(project)
@@ -74,4 +77,6 @@ def run_check(
 
     gate.problems += campaign_problems(project, gate)
     cache.close()
+    if keep:
+        project.settle_lines()
     return CheckResult(project, gate, grades, today)

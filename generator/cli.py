@@ -208,7 +208,8 @@ def cmd_check(args) -> int:
     snapshot = None if args.no_cache else Snapshot.open(args.root, args.as_of, args.reading_grade_max)
     result = snapshot.replay() if snapshot is not None else None
     if result is None:
-        result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
+        result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max,
+                           keep=False)
         if snapshot is not None:
             snapshot.store(result)
     emit(result, args.format)

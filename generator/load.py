@@ -87,6 +87,12 @@ class EncodedLines(Mapping):
         return len(self._made())
 
 
+def settled(lines: Mapping[KeyPath, int]) -> Mapping[KeyPath, int]:
+    """`lines` as a dict, for a document kept after the check: a dict of tuples is about half
+    the size of the cache's rows (60 MB at 50,000 pieces), which it lets the cache free."""
+    return lines._made() if isinstance(lines, EncodedLines) else lines
+
+
 def line_rows(lines: Mapping[KeyPath, int]) -> list:
     """`lines` as the cache stores them, the same rows whether they were read or parsed."""
     if isinstance(lines, EncodedLines):

@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 
 from .cache import NO_CACHE, Cache
 from .errors import HasProblems, Problem
-from .load import Document
+from .load import Document, settled
 from .schema import Campaign, Champion, ConsentRecord, Guide, Practice, ServiceLine, Story
 
 T = TypeVar("T")
@@ -65,3 +65,14 @@ class Project(HasProblems):
     # Story bodies' sanitized HTML by the exact body text, rendered once per project: the gate
     # needs it twice per story (scan, fingerprint) and a check without a cache rendered it twice.
     shown_html: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def settle_lines(self) -> None:
+        """Every document's key lines as a dict (`load.settled`): for a process that keeps the
+        project once the check is done, such as a build."""
+        entries = [self.practice] if self.practice is not None else []
+        for kind in (self.service_lines, self.champions, self.consents, self.guides, self.stories, self.campaigns):
+            entries += kind.values()
+        for entry in entries:
+            entry.doc.lines = settled(entry.doc.lines)
+        for _, doc, _ in self.raw.values():
+            doc.lines = settled(doc.lines)
