@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
+from .identifier_shapes import _ASCII_LOWER
 from .identifier_words import (
     COMMON_WORD_NAMES,
     DAYS,
@@ -273,19 +274,26 @@ def lower_case_people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
 
 # Surnames typed without a capital after a short title ("dr. okafor", "Mrs. jones", "mr lee"):
 # after an abbreviated title the next word is a name unless it is one of these ("the dr. said").
+# The short titles are the list's abbreviations; those that are also words or abbreviations of
+# something else ("ms" fatigue, "prof" edit) only with their full stop.
+_SHORT_TITLES = frozenset(t.rstrip(".").lower() for t in TITLES if t.endswith("."))
+_BARE_TITLES = frozenset({"dr", "mr", "mrs", "mx"})
 # Matched against the text with ASCII capitals lowered (same length, same offsets): an
 # alternation of plain literals lets the regex engine skip ahead in C.
-_LOWER_TITLED = re.compile(r"(?:dr|mrs?|mx|prof\.|ms\.|rev\.|fr\.)\.?\s+([a-z][a-z'’-]{1,30})(?![\w])")
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_LOWER_TITLED = re.compile(
+    "(?:"
+    + "|".join(sorted([*_BARE_TITLES, *(rf"{t}\." for t in _SHORT_TITLES - _BARE_TITLES)], key=len, reverse=True))
+    + r")\.?\s+([a-z][a-z'’-]{1,30})(?![\w])"
+)
 _NOT_AFTER_TITLE = NOT_NAMES | set(
     """
-    about again also am an appointment appointments are asked bill bills called came can
-    could did does every explained gave gives had has have is just kept listened looked
-    made may might must next note notes office offices ordered orders prescribed put
-    recommended referred said saw says see sees should so suggested than thinks thought
-    to told took treated visit visits wanted wants was were who whom whose will would
-    knew flew gave went left felt brought bought found stood sat ran wrote spoke met held
-    heard sent paid set got let put says calls called drove kept also still never always
+    about again also always am an appointment appointments are asked bill bills bought brought
+    called calls came can could did does drove every explained felt flew found gave gives got
+    had has have heard held is just kept knew left let listened looked made may met might must
+    never next note notes office offices ordered orders paid prescribed put ran recommended
+    referred said sat saw says see sees sent set should so spoke still stood suggested than
+    thinks thought to told took treated visit visits wanted wants was went were who whom whose
+    will would wrote
     """.split()
 )
 
@@ -385,7 +393,7 @@ def as_written(text: str) -> str | None:
         in_run[i] and (_capitalised_in_run(word) or _short_title(word, text[end : end + 1]))
         for i, (word, (_, end)) in enumerate(zip(lowered, words, strict=True))
     ]
-    plain = _written_lower()
+    plain = _PLAIN_WORDS
     for i, word in enumerate(lowered):
         if not in_run[i]:
             continue
@@ -428,12 +436,12 @@ def as_written(text: str) -> str | None:
 
 _PLACE_PREPOSITIONS = {"in", "from", "near", "outside", "around"}
 _MOVED = {"moved", "retired", "relocated", "drove", "went", "came", "flew", "back", "up", "down"}
-_SHORT_TITLES = {"dr", "mr", "mrs", "ms", "mx", "prof", "rev", "fr", "sgt"}
 
 
 def _short_title(word: str, after: str) -> bool:
     """A title before a name: "DR. OKOYE", "DR OKOYE"; "PROF", "MS", "REV" only with a full stop."""
-    return word in _SHORT_TITLES and (after == "." or after == " " and word in ("dr", "mr", "mrs", "mx"))
+    return word in _SHORT_TITLES and (after == "." or after == " " and word in _BARE_TITLES)
+
 
 _FUNCTION_WORDS = set(
     """
@@ -446,6 +454,10 @@ _FUNCTION_WORDS = set(
     will with within without would yet him them themselves herself himself one two three four
     five six seven eight nine ten
     """.split()
+)
+# Small words, verbs and relations: a run's words that are never a surname or a town.
+_PLAIN_WORDS = frozenset(
+    NOT_NAMES | _PLACE_VERBS | _RELATION_WORDS | _NAMING_WORDS | _WORK_WORDS | _NOT_AFTER_TITLE | _FUNCTION_WORDS
 )
 
 
@@ -493,13 +505,6 @@ def _works_for(lowered: list[str], i: int) -> bool:
         if lowered[back] in ("for", "at", "by"):
             return bool(_WORK_WORDS.intersection(lowered[max(0, back - 4) : back]))
     return False
-
-
-@cache
-def _written_lower() -> frozenset[str]:
-    """Small words, verbs and relations: never a surname."""
-    words = NOT_NAMES | _PLACE_VERBS | _RELATION_WORDS | _NAMING_WORDS | _WORK_WORDS | _NOT_AFTER_TITLE
-    return frozenset(words | _FUNCTION_WORDS)
 
 
 def _no_lower_between(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:

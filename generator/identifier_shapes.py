@@ -224,7 +224,6 @@ def _by_first_letter(alternatives: list[str]) -> str:
 # case-sensitive alternation lets the regex engine skip ahead in C; IGNORECASE or named
 # groups would make it try every alternative at every position. Which kind a phrase names is
 # decided afterwards, in the order above ("licence plate" is a vehicle's, not a licence).
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CONTEXT = re.compile(
     "(?:"
     + _by_first_letter([a for phrases in _CONTEXT_PHRASES.values() for a in _alternatives(phrases)])

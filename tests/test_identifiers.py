@@ -61,6 +61,7 @@ FOUND = [
     ("name", "I saw Dr. okafor today."),
     ("name", "mrs. jones from next door brought soup."),
     ("name", "Thank you, dr patel, for listening."),
+    ("name", "sgt. miller helped me up the stairs."),  # every abbreviated title of the list
     # Typed with caps lock on: before, these read as acronyms.
     ("name", "MY NEIGHBOUR WALTER BECKER DROVE ME."),
     ("name", "My neighbour WALTER BECKER drove me."),
