@@ -370,6 +370,7 @@ def as_written(text: str) -> str | None:
     or sentence (the usual story, at the cost of two searches)."""
     words: list[tuple[int, int]] = []
     in_run: list[bool] = []
+    lone = _lone_names(text)
     if _SHOUTED_PAIR.search(text) is not None:
         shouted = [m.span() for m in _SHOUTED_WORD.finditer(text)]
         words += shouted
@@ -385,13 +386,16 @@ def as_written(text: str) -> str | None:
         words += found
         in_run += [len(found) >= 3] * len(found)
     if not any(in_run):
-        return None
+        if not lone:
+            return None
+        words, in_run = [], []
     order = sorted(range(len(words)), key=lambda i: words[i])
     words, in_run = [words[i] for i in order], [in_run[i] for i in order]
     lowered = [text[start:end].lower() for start, end in words]
+    named = set(lone)  # a run's first word may be named by the word before it: "neighbour TOM BECKER"
     capital = [
-        in_run[i] and (_capitalised_in_run(word) or _short_title(word, text[end : end + 1]))
-        for i, (word, (_, end)) in enumerate(zip(lowered, words, strict=True))
+        in_run[i] and (_capitalised_in_run(word) or _short_title(word, text[end : end + 1]) or (start, end) in named)
+        for i, (word, (start, end)) in enumerate(zip(lowered, words, strict=True))
     ]
     plain = _PLAIN_WORDS
     for i, word in enumerate(lowered):
@@ -409,8 +413,9 @@ def as_written(text: str) -> str | None:
         ):
             capital[i] = True
         if word in _SUFFIX_LOWER:  # "12 OAK HILL ROAD": a number, at most four words, a suffix
-            for back in range(i - 1, max(-1, i - 5), -1):
-                if _NUMBER_WORD.search(text[words[back][1] : words[back + 1][0]]):
+            for back in range(i - 1, max(-2, i - 5), -1):  # -1: the number before the first word
+                gap = words[back + 1][0]
+                if _NUMBER_WORD.search(text, max(words[back][1] if back >= 0 else 0, gap - 12), gap):
                     if not any(lowered[k] in plain for k in range(back + 1, i)):
                         for k in range(back + 1, i + 1):
                             capital[k] = True
@@ -430,6 +435,11 @@ def as_written(text: str) -> str | None:
             written = word.upper()  # "columbus, oh 43201": the state as written before a ZIP
         if len(written) == len(word):
             out[start:end] = written
+            changed = True
+    in_runs = {span for span, run in zip(words, in_run, strict=True) if run}
+    for start, end in lone:
+        if (start, end) not in in_runs:  # a run reads its words itself
+            out[start + 1 : end] = text[start + 1 : end].lower()
             changed = True
     return "".join(out) if changed else None
 
@@ -535,3 +545,108 @@ def _name_end(text: str, end: int) -> int:
             break
         end = following.end()
     return end
+
+
+# One word typed in capitals in ordinary text, right after a word that says a name or a town
+# comes next: "my neighbour TOM drove me", "my daughter, ANNA,", "Dr. OKAFOR", "Nurse BECKER",
+# "we moved from TOLEDO". Alone, such a word reads as an acronym ("the ECG", "in ICU"), so only
+# these contexts, and a first name that is not an everyday word, make it one. The context words
+# are those the runs' rules read (`as_written`), there inside the run, here before it.
+_FULL_TITLES = frozenset(t.lower() for t in TITLES if not t.endswith(".")) - _BARE_TITLES - _SHORT_TITLES
+_CONTEXT_WORDS = (
+    _RELATION_WORDS | _NAMING_WORDS | _FULL_TITLES | _SHORT_TITLES | _BARE_TITLES | _PLACE_PREPOSITIONS
+    | {"to", "of", "for", "at", "by"}
+)
+# Two or more capitals (apostrophes between); the characters on each side are looked at apart:
+# a look-behind here costs a story four times as much, and the match is possessive so that a
+# long run is read once, never again from each of its letters.
+_LONE_CANDIDATE = re.compile(r"[A-Z][A-Z'’]++")
+# The word before a candidate: the word, a full stop after it, a comma after it (in the last
+# 40 characters before the candidate, so that each costs the same whatever the text's length).
+_CONTEXT_BEFORE = re.compile(r"(?<![\w'’-])([A-Za-z][A-Za-z-]*)(\.?)(,?)[ \t]+\Z")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+\Z")
+_CALENDAR = frozenset(w for w in MONTHS | DAYS if len(w) > 3 or w in ("jan", "feb"))
+
+
+def _lone_names(text: str) -> list[tuple[int, int]]:
+    """The spans of words typed in capitals that the word before makes a name or a town, and
+    of months and days typed in capitals ("born on MARCH 3, 1961"; "MAY" only before a number,
+    as it is also a verb)."""
+    found = []
+    for match in _LONE_CANDIDATE.finditer(text):
+        start, end = match.span()
+        word = match.group().rstrip("'’")
+        if len(word) < 2 or start and (text[start - 1].isalnum() or text[start - 1] in "_'’"):
+            continue  # inside a word: "McDONALD" is not read
+        if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            continue  # "ABCdef", "COVID19"
+        span = (start, start + len(word))
+        lower = word.lower()
+        if lower in _CALENDAR and (lower != "may" or _DAY_NUMBER.match(text, span[1])):
+            found.append(span)
+            continue
+        if lower in _PLAIN_WORDS or lower in _SHOUTED_EVERYDAY or lower in MONTHS or lower in DAYS:
+            continue
+        if len(word) > 3 and lower in first_names() and lower not in COMMON_WORD_NAMES:
+            found.append(span)  # "when MARCUS found me": a first name of four letters or more, not a word
+            continue
+        context = _CONTEXT_BEFORE.search(text, max(0, span[0] - 40), span[0])
+        if context is None:
+            continue
+        written, stop, comma = context.groups()
+        before = written.lower()
+        if before not in _CONTEXT_WORDS:
+            continue
+        if len(written) > 1 and written.isupper():
+            continue  # a run typed in capitals: its own rules read it ("MY NURSE PRACTITIONER")
+        if before in _SHORT_TITLES or before in _BARE_TITLES:  # "Dr. OKAFOR", "MR LEE"
+            named = not comma and bool(stop or before in _BARE_TITLES)
+        elif before in _FULL_TITLES and written[0].isupper():  # "Nurse BECKER", "Pastor JONES"
+            named = not stop and not comma and _may_be_shouted_name(lower, _AFTER_TITLE_ENDINGS)
+        elif before in _RELATION_WORDS or before in _NAMING_WORDS:  # "my neighbour TOM"
+            named = not stop and _may_be_shouted_name(lower)
+        elif before in ("for", "at", "by"):  # "I work for HARTWELL PLUMBING", "employed by ACME"
+            words_before = text[max(0, context.start() - 60) : context.start()].lower().split()[-4:]
+            named = not stop and not comma and bool(_WORK_WORDS.intersection(words_before)) and _may_be_shouted_name(lower)
+        else:  # "from TOLEDO"; "in ICU" is a hospital's department, which the place reading knows
+            if before in ("to", "of"):  # "moved back to KETTERING", "the town of ELLSWORTH"
+                previous = _WORD_BEFORE.search(text, max(0, context.start() - 40), context.start())
+                verbs = _MOVED if before == "to" else ("town", "city", "village", "outside", "county")
+                if previous is None or previous.group(1).lower() not in verbs:
+                    continue
+            named = not stop and not comma and len(word) > 2 and _may_be_town(lower)
+        if named:
+            found.append(span)
+    return found
+
+
+_DAY_NUMBER = re.compile(r"\s+\d")
+
+
+# Words typed in capitals for emphasis after a relation ("my husband INSISTED", "my daughter
+# HELPS", "my doctor REALLY listened") end so; a first name may too ("CHRIS", "TED").
+_EMPHASIS_ENDINGS = ("ly", "ed", "ing", "s", "n't", "n’t")
+_AFTER_TITLE_ENDINGS = ("ly", "ed", "ing", "n't", "n’t")  # after a title, "s" ends surnames: "Nurse JONES"
+# Everyday words typed in capitals for emphasis that the small-word lists lack ("my kids KEEP
+# me going", "thanks TEAM", "we moved from ABROAD"); a first name among them ("LOVE", "SO")
+# is a name only in a run.
+_SHOUTED_EVERYDAY = frozenset(
+    """
+    abroad absolutely afraid almost alone already amazing angry another anything anyway ask
+    awesome back bad best big blessed brave calm call cannot day definitely done echo enough
+    everything false fight fine first free get give glad go good grateful great half happy
+    hate help hold honestly horrible hour huge hundred immediately incredible instead keep
+    last life listen little look love lucky make many million month morning need new night
+    none nothing ok okay old overseas please proud push quite ready right run sad safe saved
+    scared scary seriously sick small so something stop strong sure take team tell terrible
+    thank thankful there thousand time tired together tomorrow tonight true truly try twenty
+    twice wait want weak week well whole wonderful worried worst wow wrong year yeah yes
+    yesterday
+    """.split()
+)
+
+
+def _may_be_shouted_name(lower: str, endings: tuple[str, ...] = _EMPHASIS_ENDINGS) -> bool:
+    if lower in _SHOUTED_EVERYDAY:
+        return False
+    return lower in first_names() or len(lower) > 2 and not lower.endswith(endings)

@@ -39,7 +39,7 @@ KINDS: dict[str, str] = {
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "6"
+SCANNER_VERSION = "7"
 
 
 @dataclass(frozen=True)

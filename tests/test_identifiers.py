@@ -78,6 +78,25 @@ FOUND = [
     ("town", "i have lived in millbrook my whole life."),
     ("zip", "send it to columbus, oh 43201."),
     ("name", "kimberly osei from the support group called."),
+    # One word typed in capitals in ordinary text: before, it read as an acronym.
+    ("name", "My neighbour TOM drove me to the clinic that morning."),
+    ("name", "My sister PRIYANKA sat with me the whole time."),  # a name the lists lack
+    ("name", "I called my daughter, ANNA, right away."),
+    ("name", "My daughter-in-law KEISHA set up the pill box."),
+    ("name", "Dr. OKAFOR explained the results slowly."),
+    ("name", "Nurse BECKER took my blood pressure."),
+    ("name", "Nurse JONES was kind to me."),
+    ("name", "My neighbour TOM BECKER drove me."),  # a run named by the word before it
+    ("name", "When MARCUS found me on the floor he called for help."),
+    ("name", "I work for HARTWELL PLUMBING, so lifting is part of the job."),
+    ("town", "We moved here from TOLEDO last year."),
+    ("town", "After retiring we moved to PRESCOTT."),
+    ("town", "The town of ELLSWORTH has one pharmacy."),
+    ("town", "We drove two hours from CEDAR FALLS for the scan."),
+    ("date", "I was born on MARCH 3, 1961."),
+    ("date", "My heart attack was on the 5th of JANUARY."),
+    ("date", "See you on MAY 4 then."),
+    ("street-address", "I live at 12 OAK HILL ROAD in town."),  # the number before the run
 ]
 # As a reader sees them: characters nobody sees inside an identifier, and letters of another
 # script that look like Latin ones, hid it from the scan.
@@ -125,6 +144,23 @@ NOT_FOUND = [
     "we moved to west virginia to be near my parents.",
     "i lived in pain for years.",
     "My ECG showed AFIB twice.",
+    # One word in capitals is mostly emphasis or an acronym.
+    "The ECG was normal and the MRI was clear.",
+    "I went to the ED at midnight.",
+    "I was admitted to the ICU from the ER.",
+    "I was moved from ICU to a ward after two days.",
+    "My doctor REALLY listened to me.",
+    "My husband NEVER left my side.",
+    "My daughter HELPS me with my pills.",
+    "My wife SAVED my life that night.",
+    "My kids KEEP me going.",
+    "Thanks TEAM for everything.",
+    "My doctor, THANK goodness, caught it.",
+    "We moved from ABROAD years ago.",
+    "I was in AGONY for a week.",
+    "Father DIED young.",
+    "I MAY need a second opinion.",
+    "My ECHO came back normal.",
 ]
 
 
@@ -220,6 +256,8 @@ def _adversarial(size: int) -> str:
         # Runs in capitals and sentences without any, which are read a second time as written.
         "MY SON BEN ", "DR. OKAFOR ", "I WORK FOR ACME AT ", "my son ben ", "we live in toledo near ",
         "12 OAK HILL ROAD ", "columbus, oh 43201 ",
+        # One word in capitals after a word that names it, read with the words before it.
+        "my son BEN ", "moved back to TOLEDO ", "work for ACME ", "Nurse JONES ", "born on MAY 4 ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
@@ -230,6 +268,8 @@ def _adversarial(size: int) -> str:
     # One sentence without capitals, a relation before every third word: reading what came
     # before each of them from the start of the text made this quadratic (minutes, not seconds).
     pytest.param("my son ben " * (2 * 1024 * 1024 // 11), id="relations-without-capitals"),
+    # A word in capitals after each relation: each looks back a bounded stretch, never to the start.
+    pytest.param("my son BEN and I moved to TOLEDO " * (2 * 1024 * 1024 // 33), id="one-word-in-capitals"),
 ])
 def test_scan_is_linear_on_two_mebibytes_of_adversarial_input(text):
     import time
@@ -264,3 +304,13 @@ def test_a_consent_with_town_accepts_towns(tmp_path):
     text = "I have lived in Millbrook my whole life."
     assert len(_gate_reasons(copy_base(tmp_path / "a"), text)) == 1
     assert _gate_reasons(copy_base(tmp_path / "b"), text, identifiers=["first_name", "town"]) == []
+
+
+def test_one_word_typed_in_capitals_withholds_the_story(tmp_path):
+    """The gate reads a story's words in capitals as the scan does: a name typed so in
+    ordinary text withholds the story, and a town typed so is accepted by a consent that
+    shows towns, like any other."""
+    assert len(_gate_reasons(copy_base(tmp_path / "a"), "My neighbour TOM drove me every week.")) == 1
+    text = "After retiring we moved to PRESCOTT."
+    assert len(_gate_reasons(copy_base(tmp_path / "b"), text)) == 1
+    assert _gate_reasons(copy_base(tmp_path / "c"), text, identifiers=["first_name", "town"]) == []
