@@ -16,6 +16,7 @@ import bisect
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ KINDS: dict[str, str] = {
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "7"
+SCANNER_VERSION = "8"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,34 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     written = identifier_names.as_written(text)
     if written is not None:
         yield from _detected(written, allowed)
+    # Letters with marks read as the letters under them (same length, same offsets): the
+    # detectors' patterns and lists are written in ASCII, so "My husband José" and "my wife
+    # Zoë" read as no name at all. Allowed names are read both ways (`scan`).
+    if _MARKED.search(text) is not None:
+        folded = text.translate(_UNMARKED)
+        yield from _detected(folded, allowed)
+        written = identifier_names.as_written(folded)
+        if written is not None:
+            yield from _detected(written, allowed)
+
+
+_MARKED = re.compile("[\u00c0-\u024f]")  # Latin-1 Supplement to Latin Extended-B
+
+
+def _unmarked_table() -> dict[int, str]:
+    """Each letter of `_MARKED` whose decomposition starts with an ASCII letter, mapped to that
+    letter; and the letters that decompose to none but read as one ("ß", "Ø", "Ł", "Æ")."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFKD", chr(code))[:1]
+        if chr(code).isalpha() and base.isascii() and base.isalpha():
+            table[code] = base
+    pairs = "ßsÆAæaØOøoŁLłlĐDđdÐDðdŒOœoÞTþtıiĦHħhŦTŧtŊNŋn"
+    table.update({ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs), 2)})
+    return table
+
+
+_UNMARKED = _unmarked_table()
 
 
 def _detected(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, int]]:
@@ -106,6 +135,7 @@ def scan(
     # `Rоbert` (a Cyrillic о) a name. Line breaks stay, so lines are the file's.
     text = as_seen(text)
     _, allowed = identifier_names.allowed_words(frozenset(allowed_names))
+    allowed |= {word.translate(_UNMARKED) for word in allowed}  # "José" allows "Jose" too, and the reverse
     taken = bytearray(len(text))
     newlines = [match.start() for match in _NEWLINE.finditer(text)]
     findings: dict[tuple[str, int, str], Finding] = {}

@@ -97,6 +97,14 @@ FOUND = [
     ("date", "My heart attack was on the 5th of JANUARY."),
     ("date", "See you on MAY 4 then."),
     ("street-address", "I live at 12 OAK HILL ROAD in town."),  # the number before the run
+    # Spelt with marks: the detectors' patterns and lists are ASCII, and read none of these.
+    ("name", "My husband José drove me."),
+    ("name", "My wife Zoë sat with me."),
+    ("name", "My neighbour Łukasz Nowak helped."),
+    ("name", "Ms. Ibáñez called me."),
+    ("name", "my husband josé drove me."),
+    ("name", "MY HUSBAND JOSÉ DROVE ME."),
+    ("town", "I was born in Zürich."),
 ]
 # As a reader sees them: characters nobody sees inside an identifier, and letters of another
 # script that look like Latin ones, hid it from the scan.
@@ -161,6 +169,10 @@ NOT_FOUND = [
     "Father DIED young.",
     "I MAY need a second opinion.",
     "My ECHO came back normal.",
+    "I ate at a café near the clinic.",
+    "My naïve hope was gone.",
+    "I updated my résumé.",
+    "I had crème brûlée after surgery.",
 ]
 
 
@@ -314,3 +326,9 @@ def test_one_word_typed_in_capitals_withholds_the_story(tmp_path):
     text = "After retiring we moved to PRESCOTT."
     assert len(_gate_reasons(copy_base(tmp_path / "b"), text)) == 1
     assert _gate_reasons(copy_base(tmp_path / "c"), text, identifiers=["first_name", "town"]) == []
+
+
+def test_a_name_spelt_with_marks_is_allowed_as_written_and_without_them():
+    assert scan("My husband José drove me.", 1, frozenset(["José"])) == []
+    assert scan("My husband Jose drove me.", 1, frozenset(["José"])) == []
+    assert scan("My husband José drove me.", 1, frozenset(["Jose"])) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from identifiers_eval.run import SETS, cased, evaluate, flywheel_detector
+from identifiers_eval.run import SETS, cased, evaluate, flywheel_detector, marked, shouted_words
 
 MIN_RECALL = 0.95  # per kind
 MAX_FALSE_ALARMS = 0.03  # share of clean sentences flagged
@@ -40,11 +40,17 @@ MIN_RECALL_CASED = 0.70  # per kind
 MIN_OVERALL_CASED = 0.93
 
 
-@pytest.fixture(scope="module", params=[(name, case) for name in SETS for case in ("upper", "lower")],
+# And a story in ordinary case that types its names in capitals ("my neighbour TOM drove me"),
+# or spells them with marks ("my husband José"): before stop 27, 7 of the 22 tuning names in
+# capitals and 5 of 22 with marks were read.
+_CASES = {"upper": str.upper, "lower": str.lower, "shouted-words": shouted_words, "marked": marked}
+
+
+@pytest.fixture(scope="module", params=[(name, case) for name in SETS for case in _CASES],
                 ids=lambda p: f"{p[0]}-{p[1]}")
 def cased_result(request):
     name, case = request.param
-    return evaluate(cased(flywheel_detector, getattr(str, case)), name)
+    return evaluate(cased(flywheel_detector, _CASES[case]), name)
 
 
 def test_a_story_typed_in_capitals_or_without_any_is_still_read(cased_result):

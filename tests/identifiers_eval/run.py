@@ -15,6 +15,7 @@ when the scan reports anything at all.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -88,6 +89,23 @@ def cased(detect: Detector, case: Callable[[str], str]) -> Detector:
     """`detect` reading every sentence as typed with caps lock on (`str.upper`) or without
     capitals (`str.lower`): how a patient may type a story."""
     return lambda text, allowed: detect(case(text), allowed)
+
+
+# A capitalised word inside a sentence (not its first): where names, towns and streets are.
+_INNER_CAPITALISED = re.compile(r"(?<=[^.!?\s]) ([A-Z][a-z'’]+)")
+_MARKS = str.maketrans({"a": "á", "e": "é", "i": "í", "o": "ö", "u": "ü", "n": "ñ"})
+
+
+def shouted_words(text: str) -> str:
+    """`text` with each capitalised word inside a sentence typed in capitals, the rest as it
+    was: "My neighbour WALTER BECKER drove me from TOLEDO" (a story that shouts its names)."""
+    return _INNER_CAPITALISED.sub(lambda m: " " + m.group(1).upper(), text)
+
+
+def marked(text: str) -> str:
+    """`text` with the letters of each capitalised word inside a sentence given marks:
+    "My neighbour Wálték Béckér" (names and towns spelt with accents, as many are)."""
+    return _INNER_CAPITALISED.sub(lambda m: " " + m.group(1)[0] + m.group(1)[1:].translate(_MARKS), text)
 
 
 def flywheel_detector(text: str, allowed: frozenset[str]) -> list[str]:
