@@ -221,6 +221,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             or (bare in ("for", "at", "by") and _WORK_WORDS & {w.lower() for w in before[-4:-1]})
             or _appositive(after)
             or (after.startswith((" and I ", " and I,")) and key not in COMMON_WORD_NAMES)
+            or key != word.lower() and _possessed_relation(key, after)  # "Tom's wife drove me"
         )
         span_end = end
         if by_context:
@@ -247,6 +248,19 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         position = span_end
         if not _is_allowed(text[start:span_end], allowed):
             yield "name", start, span_end
+
+
+def _possessed_relation(key: str, after: str) -> bool:
+    """A first name whose relation comes next ("Tom's wife", "Bill's son"): a name even when
+    it is also a word or starts a sentence, unless it is a relation or title ("Nana's friend")."""
+    following = after.split(None, 1)[:1]
+    return (
+        bool(following)
+        and following[0].strip(".,;:!?").lower() in _RELATION_WORDS
+        and key in first_names()
+        and key not in _RELATION_WORDS
+        and key not in _TITLE_WORDS
+    )
 
 
 # Names written in lower case ("my husband, robert"): in a story typed without capitals only
@@ -392,9 +406,10 @@ def as_written(text: str) -> str | None:
     order = sorted(range(len(words)), key=lambda i: words[i])
     words, in_run = [words[i] for i in order], [in_run[i] for i in order]
     lowered = [text[start:end].lower() for start, end in words]
-    named = set(lone)  # a run's first word may be named by the word before it: "neighbour TOM BECKER"
+    named = set(lone)  # a run's first word named by the word before it: "neighbour TOM BECKER"
     capital = [
-        in_run[i] and (_capitalised_in_run(word) or _short_title(word, text[end : end + 1]) or (start, end) in named)
+        in_run[i]
+        and (_capitalised_in_run(word) or _short_title(word, text[end : end + 1]) or (start, end) in named)
         for i, (word, (start, end)) in enumerate(zip(lowered, words, strict=True))
     ]
     plain = _PLAIN_WORDS
@@ -415,7 +430,8 @@ def as_written(text: str) -> str | None:
         if word in _SUFFIX_LOWER:  # "12 OAK HILL ROAD": a number, at most four words, a suffix
             for back in range(i - 1, max(-2, i - 5), -1):  # -1: the number before the first word
                 gap = words[back + 1][0]
-                if _NUMBER_WORD.search(text, max(words[back][1] if back >= 0 else 0, gap - 12), gap):
+                before = words[back][1] if back >= 0 else 0
+                if _NUMBER_WORD.search(text, max(before, gap - 12), gap):
                     if not any(lowered[k] in plain for k in range(back + 1, i)):
                         for k in range(back + 1, i + 1):
                             capital[k] = True
@@ -552,10 +568,11 @@ def _name_end(text: str, end: int) -> int:
 # "we moved from TOLEDO". Alone, such a word reads as an acronym ("the ECG", "in ICU"), so only
 # these contexts, and a first name that is not an everyday word, make it one. The context words
 # are those the runs' rules read (`as_written`), there inside the run, here before it.
-_FULL_TITLES = frozenset(t.lower() for t in TITLES if not t.endswith(".")) - _BARE_TITLES - _SHORT_TITLES
+_FULL_TITLES = frozenset(t.lower() for t in TITLES if not t.endswith("."))
+_FULL_TITLES -= _BARE_TITLES | _SHORT_TITLES
 _CONTEXT_WORDS = (
-    _RELATION_WORDS | _NAMING_WORDS | _FULL_TITLES | _SHORT_TITLES | _BARE_TITLES | _PLACE_PREPOSITIONS
-    | {"to", "of", "for", "at", "by"}
+    _RELATION_WORDS | _NAMING_WORDS | _FULL_TITLES | _SHORT_TITLES | _BARE_TITLES
+    | _PLACE_PREPOSITIONS | {"to", "of", "for", "at", "by"}
 )
 # Two or more capitals (apostrophes between); the characters on each side are looked at apart:
 # a look-behind here costs a story four times as much, and the match is possessive so that a
@@ -565,6 +582,7 @@ _LONE_CANDIDATE = re.compile(r"[A-Z][A-Z'’]++")
 # 40 characters before the candidate, so that each costs the same whatever the text's length).
 _CONTEXT_BEFORE = re.compile(r"(?<![\w'’-])([A-Za-z][A-Za-z-]*)(\.?)(,?)[ \t]+\Z")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+\Z")
+_PLACE_OF = ("town", "city", "village", "outside", "county")  # "the town of ELLSWORTH"
 _CALENDAR = frozenset(w for w in MONTHS | DAYS if len(w) > 3 or w in ("jan", "feb"))
 
 
@@ -588,7 +606,7 @@ def _lone_names(text: str) -> list[tuple[int, int]]:
         if lower in _PLAIN_WORDS or lower in _SHOUTED_EVERYDAY or lower in MONTHS or lower in DAYS:
             continue
         if len(word) > 3 and lower in first_names() and lower not in COMMON_WORD_NAMES:
-            found.append(span)  # "when MARCUS found me": a first name of four letters or more, not a word
+            found.append(span)  # "when MARCUS found me": a first name that is not a word
             continue
         context = _CONTEXT_BEFORE.search(text, max(0, span[0] - 40), span[0])
         if context is None:
@@ -607,11 +625,12 @@ def _lone_names(text: str) -> list[tuple[int, int]]:
             named = not stop and _may_be_shouted_name(lower)
         elif before in ("for", "at", "by"):  # "I work for HARTWELL PLUMBING", "employed by ACME"
             words_before = text[max(0, context.start() - 60) : context.start()].lower().split()[-4:]
-            named = not stop and not comma and bool(_WORK_WORDS.intersection(words_before)) and _may_be_shouted_name(lower)
+            at_work = bool(_WORK_WORDS.intersection(words_before))
+            named = not stop and not comma and at_work and _may_be_shouted_name(lower)
         else:  # "from TOLEDO"; "in ICU" is a hospital's department, which the place reading knows
             if before in ("to", "of"):  # "moved back to KETTERING", "the town of ELLSWORTH"
                 previous = _WORD_BEFORE.search(text, max(0, context.start() - 40), context.start())
-                verbs = _MOVED if before == "to" else ("town", "city", "village", "outside", "county")
+                verbs = _MOVED if before == "to" else _PLACE_OF
                 if previous is None or previous.group(1).lower() not in verbs:
                     continue
             named = not stop and not comma and len(word) > 2 and _may_be_town(lower)
@@ -626,7 +645,7 @@ _DAY_NUMBER = re.compile(r"\s+\d")
 # Words typed in capitals for emphasis after a relation ("my husband INSISTED", "my daughter
 # HELPS", "my doctor REALLY listened") end so; a first name may too ("CHRIS", "TED").
 _EMPHASIS_ENDINGS = ("ly", "ed", "ing", "s", "n't", "n’t")
-_AFTER_TITLE_ENDINGS = ("ly", "ed", "ing", "n't", "n’t")  # after a title, "s" ends surnames: "Nurse JONES"
+_AFTER_TITLE_ENDINGS = ("ly", "ed", "ing", "n't", "n’t")  # "s" ends surnames: "Nurse JONES"
 # Everyday words typed in capitals for emphasis that the small-word lists lack ("my kids KEEP
 # me going", "thanks TEAM", "we moved from ABROAD"); a first name among them ("LOVE", "SO")
 # is a name only in a run.

@@ -172,7 +172,10 @@ _CONTEXT_PHRASES = {
         )
     ),
     "ssn": rf"ssn|ss\s?#|ss\s+number|social(?:\s+security)?{_NUMBER}|soc\.?\s+sec\.?{_NUMBER}",
-    "phone": _each("phone cell mobile fax call text ring dial landline number"),
+    "phone": _each("phone cell mobile fax call text ring dial landline number")
+    + r"|reach\s+(?:me|us)",
+    # An online handle named as one ("my username is jsmith61"); the value needs a digit.
+    "url": r"user\s?name|user\s?id|login|log-in|screen\s?name|gamertag|handle\s+is|handle:",
 }
 
 
@@ -280,9 +283,11 @@ def _is_value(kind: str, token: str, digits: int, after: str) -> bool:
 
 
 def named_numbers(text: str) -> Iterator[Span]:
-    """Numbers that the words before them name: record, licence, device and vehicle ids."""
+    """Numbers that the words before them name: record, licence, device and vehicle ids,
+    phone and social security numbers (in digits or spelt out), online handles."""
     searched: dict[str, int] = {}  # kind -> end of the last window read for it
-    for match in _CONTEXT.finditer(text.translate(_ASCII_LOWER)):
+    lowered = text.translate(_ASCII_LOWER)
+    for match in _CONTEXT.finditer(lowered):
         if not _free_before(text, match.start()):
             continue
         kind = next(kind for kind, phrases in _CONTEXT_KINDS if phrases.fullmatch(match.group()))
@@ -290,8 +295,29 @@ def named_numbers(text: str) -> Iterator[Span]:
             continue  # inside the window of the same kind's last context word: already read
         searched[kind] = match.end() + _WINDOW
         span = _context_value(text, match.end(), kind)
+        if span is None and kind in ("phone", "ssn"):
+            span = _spelt_out(lowered, match.end(), kind)
         if span is not None:
             yield kind, *span
+
+
+# Seven digits or more spelt out ("five five five, zero one four seven"), starting within the
+# window after a phone's or (nine of them) a social security number's context word. Only there:
+# a story may count "one, two, three, four, five, six, seven" breaths.
+_DIGIT_WORD = "(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_BETWEEN_DIGITS = r"(?:[ \t]{0,2}[,.-][ \t]{0,2}|[ \t]{1,2})"
+_SPELT_DIGITS = re.compile(
+    rf"(?<![a-z]){_DIGIT_WORD}(?:{_BETWEEN_DIGITS}{_DIGIT_WORD}){{6,14}}(?![a-z])"
+)
+_DIGIT_WORDS = re.compile(_DIGIT_WORD)
+
+
+def _spelt_out(lowered: str, end: int, kind: str) -> tuple[int, int] | None:
+    found = _SPELT_DIGITS.search(lowered, end, end + _WINDOW + 15 * 8)
+    if found is None or found.start() > end + _WINDOW:
+        return None
+    digits = len(_DIGIT_WORDS.findall(found.group()))
+    return found.span() if kind == "phone" or digits == 9 else None
 
 
 # --- Numbers recognised by shape ----------------------------------------------------------

@@ -40,7 +40,7 @@ KINDS: dict[str, str] = {
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "8"
+SCANNER_VERSION = "9"
 
 
 @dataclass(frozen=True)
@@ -75,16 +75,35 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
         yield from _detected(written, allowed)
     # Letters with marks read as the letters under them (same length, same offsets): the
     # detectors' patterns and lists are written in ASCII, so "My husband José" and "my wife
-    # Zoë" read as no name at all. Allowed names are read both ways (`scan`).
-    if _MARKED.search(text) is not None:
-        folded = text.translate(_UNMARKED)
-        yield from _detected(folded, allowed)
-        written = identifier_names.as_written(folded)
-        if written is not None:
-            yield from _detected(written, allowed)
+    # Zoë" read as no name at all. Only the stretch around such letters is read again, so a
+    # long story with one "café" costs little more. Allowed names are read both ways (`scan`).
+    for start, end in _marked_stretches(text):
+        folded = text[start:end].translate(_UNMARKED)
+        for reading in (folded, identifier_names.as_written(folded)):
+            if reading is not None:
+                for kind, found_start, found_end in _detected(reading, allowed):
+                    yield kind, start + found_start, start + found_end
 
 
-_MARKED = re.compile("[\u00c0-\u024f]")  # Latin-1 Supplement to Latin Extended-B
+_MARKED = re.compile("[\u00c0-\u024f]+")  # Latin-1 Supplement to Latin Extended-B
+_AROUND = 200  # characters read on each side of a marked letter: more than any detector's context
+
+
+def _marked_stretches(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` within `_AROUND` characters of a letter with marks, merged,
+    each starting after a space where one is near (not in the middle of a word)."""
+    stretches: list[list[int]] = []
+    for match in _MARKED.finditer(text):
+        start, end = max(0, match.start() - _AROUND), min(len(text), match.end() + _AROUND)
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1][1] = end
+            continue
+        space = max(text.rfind(gap, max(0, start - 40), start) for gap in (" ", "\n"))
+        stretches.append([space + 1 if space >= 0 else start, end])
+    for stretch in stretches:  # and ending before a space where one is near
+        ends = [text.find(space, stretch[1], stretch[1] + 40) for space in (" ", "\n")]
+        stretch[1] = min((found for found in ends if found >= 0), default=stretch[1])
+    return [(start, end) for start, end in stretches]
 
 
 def _unmarked_table() -> dict[int, str]:
@@ -135,7 +154,7 @@ def scan(
     # `Rоbert` (a Cyrillic о) a name. Line breaks stay, so lines are the file's.
     text = as_seen(text)
     _, allowed = identifier_names.allowed_words(frozenset(allowed_names))
-    allowed |= {word.translate(_UNMARKED) for word in allowed}  # "José" allows "Jose" too, and the reverse
+    allowed |= {word.translate(_UNMARKED) for word in allowed}  # "José" allows "Jose", and back
     taken = bytearray(len(text))
     newlines = [match.start() for match in _NEWLINE.finditer(text)]
     findings: dict[tuple[str, int, str], Finding] = {}

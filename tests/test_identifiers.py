@@ -105,6 +105,15 @@ FOUND = [
     ("name", "my husband josé drove me."),
     ("name", "MY HUSBAND JOSÉ DROVE ME."),
     ("town", "I was born in Zürich."),
+    # A first name that is also a word, made a name by the relation after it.
+    ("name", "Tom's wife drove me home."),
+    ("name", "Bill's son sat with me."),
+    # Numbers spelt out after the words that name them, and handles named as such.
+    ("phone", "Call me on five five five, zero one four seven."),
+    ("phone", "You can reach me at five-five-five, oh-one-four-seven."),
+    ("ssn", "My social is zero seven eight zero five one one two zero."),
+    ("url", "My patient portal username is jsmith61."),
+    ("url", "Login: jo.smith61"),
 ]
 # As a reader sees them: characters nobody sees inside an identifier, and letters of another
 # script that look like Latin ones, hid it from the scan.
@@ -173,6 +182,12 @@ NOT_FOUND = [
     "My naïve hope was gone.",
     "I updated my résumé.",
     "I had crème brûlée after surgery.",
+    "Mom's friend drove me.",
+    "Mother's Day was hard.",
+    "God's grace got me through.",
+    "I counted one, two, three, four, five, six, seven breaths.",
+    "My login is broken.",
+    "I could not handle 3000 steps.",
 ]
 
 
@@ -270,6 +285,7 @@ def _adversarial(size: int) -> str:
         "12 OAK HILL ROAD ", "columbus, oh 43201 ",
         # One word in capitals after a word that names it, read with the words before it.
         "my son BEN ", "moved back to TOLEDO ", "work for ACME ", "Nurse JONES ", "born on MAY 4 ",
+        "call me five five ", "one, ", "username is a1 ", "José ", "Tom's wife ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
