@@ -102,7 +102,24 @@ _SENTENCE_MARKS = tuple('.!?:;"“”([*•>-')
 
 @cache
 def first_names() -> frozenset[str]:
-    """Lower-case first names from the census lists in the `names` package, read once."""
+    """Lower-case first names from the census lists in the `names` package, read once: the
+    names that the readings of text in capitals or without any trust (`census_first_names`)."""
+    return census_first_names()
+
+
+@cache
+def world_first_names() -> frozenset[str]:
+    """The census names and those of `data/first_names_world.txt` (Faker's locales, less
+    English words): a capitalised word in ordinary text is a name when it is one of these.
+    Only there: in a run of capitals or a sentence without any every word is a candidate, and
+    a list this long holds more words of other languages that English text has ("Can")."""
+    text = resources.files("generator").joinpath("data/first_names_world.txt").read_text(encoding="utf-8")
+    world = {line for line in text.splitlines() if line and not line.startswith("#")}
+    return census_first_names() | world
+
+
+def census_first_names() -> frozenset[str]:
+    """Lower-case first names from the census lists in the `names` package."""
     try:
         folder = resources.files("names")
     except ModuleNotFoundError as exc:  # a dependency of flywheel: a broken install, not a skip
@@ -188,7 +205,7 @@ def employers(text: str, allowed: frozenset[str]) -> Iterator[Span]:
 
 def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """Names of people other than the patient, and of employers."""
-    names = first_names()
+    names = world_first_names()
     states = {m.start() for m in _STATE_NAME.finditer(text) if _starts_word(text, m.start())}
     states |= {
         m.start() + m.group().find(" ") + 1 for m in _STATE_NAME.finditer(text) if " " in m.group()
@@ -199,8 +216,8 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         if start < position or not _starts_word(text, start):
             continue
         word = match.group()
-        if end < len(text) and text[end].isalnum() or (len(word) > 1 and word.isupper()):
-            continue  # an acronym (ECG, CPAP) or a word too long to be a name
+        if end < len(text) and text[end].isalnum() or (len(word) > 1 and word[1].isupper()):
+            continue  # an acronym (ECG, CPAP, ARNIs) or a word too long to be a name
         key = word.lower()
         if key.endswith(("'s", "’s")):
             key = key[:-2]
@@ -227,7 +244,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         if by_context:
             found = True
             span_end = _name_end(text, end)
-        elif key in names and start not in states and key not in MONTHS and key not in DAYS:
+        elif _is_first_name(key, names) and start not in states and key not in MONTHS and key not in DAYS:
             stripped = raw_before.rstrip()
             starts_sentence = (
                 not stripped
@@ -248,6 +265,12 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         position = span_end
         if not _is_allowed(text[start:span_end], allowed):
             yield "name", start, span_end
+
+
+def _is_first_name(key: str, names: frozenset[str]) -> bool:
+    """A first name, or a double one whose every part is ("Mei-Ling", "Jean-Luc"; not
+    "Long-term")."""
+    return key in names or "-" in key and all(part in names for part in key.split("-"))
 
 
 def _possessed_relation(key: str, after: str) -> bool:

@@ -114,6 +114,11 @@ FOUND = [
     ("ssn", "My social is zero seven eight zero five one one two zero."),
     ("url", "My patient portal username is jsmith61."),
     ("url", "Login: jo.smith61"),
+    # First names the 1990 census lists lack, with no word before them that says "a name".
+    ("name", "Hamid drove me to every appointment."),
+    ("name", "Kwame brought soup every Sunday."),
+    ("name", "Later that week Dmitri visited."),
+    ("name", "I told Mei-Ling Chen about my fears."),
 ]
 # As a reader sees them: characters nobody sees inside an identifier, and letters of another
 # script that look like Latin ones, hid it from the scan.
@@ -188,6 +193,11 @@ NOT_FOUND = [
     "I counted one, two, three, four, five, six, seven breaths.",
     "My login is broken.",
     "I could not handle 3000 steps.",
+    # First names in other languages that are English words are not read as names.
+    "Mile after mile I walked.",
+    "Park rangers found me on the trail.",
+    "Long-term care was hard.",
+    "ACE inhibitors, ARBs or ARNIs relax blood vessels.",
 ]
 
 

@@ -62,3 +62,18 @@ def test_a_story_typed_in_capitals_or_without_any_is_still_read(cased_result):
 
 def test_reading_case_raises_few_false_alarms(cased_result):
     assert cased_result.false_alarm_rate <= MAX_FALSE_ALARMS, cased_result.alarms
+
+
+def test_the_world_first_names_file_is_what_its_script_makes():
+    """generator/data/first_names_world.txt is made, never edited: Faker's names less English
+    words (tests/identifiers_eval/world_names.py). A new Faker or pyspellchecker that changes
+    it fails here, with the command that remakes it."""
+    from importlib import resources
+
+    from identifiers_eval.world_names import HEADER, world_first_names
+
+    committed = resources.files("generator").joinpath("data/first_names_world.txt").read_text(encoding="utf-8")
+    made = HEADER + "\n".join(world_first_names()) + "\n"
+    assert committed == made, (
+        "remake it: python -m tests.identifiers_eval.world_names > generator/data/first_names_world.txt"
+    )
