@@ -148,7 +148,7 @@ _CONTEXT_PHRASES = {
     "device-id": "|".join(
         (
             rf"serial{_NUMBER}|s/n|sn|udi|imei|device\s+(?:id|identifier|serial)",
-            _each("transmitter implant sensor pump monitor", r"\s+id"),
+            _each("transmitter implant sensor pump monitor pacemaker defibrillator icd cgm", r"\s+id"),
         )
     ),
     "licence-number": "|".join(
@@ -158,6 +158,7 @@ _CONTEXT_PHRASES = {
             rf"dl\s?#|dl|dea{_NUMBER}|state\s+id(?:\s+card)?{_NUMBER}|id\s+card{_NUMBER}",
             r"green\s+card(?:\s+number)?|id\s+number|identification\s+number",
             _each("veteran va military", r"\s+id(?:\s+number)?"),
+            _each("employee staff badge student", rf"\s+(?:id|number|no\.?|#){_NUMBER}"),
         )
     ),
     "record-number": "|".join(
@@ -472,8 +473,17 @@ def ages(text: str) -> Iterator[Span]:
 
 
 def _in_my(text: str, start: int) -> bool:
-    words = _words_before(text, start, 2)
-    return len(words) == 2 and words[0] == "in" and words[1] in ("my", "his", "her", "their", "our")
+    """After "in my" ("in my 90s"), or "in my early", "mid", "late" ("in her late nineties")."""
+    if text[max(0, start - 4) : start].lower() == "mid-":  # "in her mid-nineties"
+        start -= 4
+        words = [*_words_before(text, start, 2), "mid"]
+    else:
+        words = _words_before(text, start, 3)
+    if words and words[-1] in ("early", "mid", "late"):
+        words = words[:-1]
+    else:
+        words = words[-2:]
+    return len(words) >= 2 and words[-2] == "in" and words[-1] in ("my", "his", "her", "their", "our")
 
 
 def _age_context(text: str, start: int, end: int) -> bool:
@@ -511,6 +521,13 @@ _STREET = re.compile(
 )
 _STREET_ON = re.compile(rf"on\s(?:[A-Z][a-z'’-]{{1,30}}\s{{1,2}}){{1,3}}(?:{_SUFFIX_ALONE})\b")
 _PO_BOX = re.compile(r"[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb]ox\s{0,2}\d{1,8}\b")
+# A rural route or highway contract route and its box: "Rural Route 2, Box 14", "RR 3", "HC 61".
+# "RR" and "HC" alone are too many other things ("the RR 3 bus"): with their box only.
+_BOX = r",?\s{1,2}(?:Box|BOX|box)\s{0,2}#?\d{1,6}\b"
+_RURAL_ROUTE = re.compile(
+    r"(?:(?:Rural\s{1,2}Route|RURAL\s{1,2}ROUTE|rural\s{1,2}route|R\.R\.)\s{0,2}#?\d{1,4}\b"
+    rf"(?:{_BOX})?|(?:RR|HC)\s{{0,2}}#?\d{{1,4}}{_BOX})"
+)
 _ZIP = re.compile(r"\d(?<!\d\d)\d{4}(?:-\d{4})?")
 _ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:"}
 _ZIP_PLACE_WORDS = {"in", "near", "around", "to", "of", "serves", "from", "outside"}
@@ -528,6 +545,9 @@ def addresses(text: str) -> Iterator[Span]:
         if _free_before(text, match.start()):
             yield "street-address", match.start() + 3, match.end()
     for match in _PO_BOX.finditer(text):
+        if _free_before(text, match.start()):
+            yield "street-address", *match.span()
+    for match in _RURAL_ROUTE.finditer(text):
         if _free_before(text, match.start()):
             yield "street-address", *match.span()
     for match in _ZIP.finditer(text):

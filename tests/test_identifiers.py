@@ -119,6 +119,12 @@ FOUND = [
     ("name", "Kwame brought soup every Sunday."),
     ("name", "Later that week Dmitri visited."),
     ("name", "I told Mei-Ling Chen about my fears."),
+    ("age", "I'm in my late nineties."),
+    ("age", "She is in her mid-nineties."),
+    ("street-address", "I live on Rural Route 2, Box 14."),
+    ("street-address", "HC 61 Box 12 is our address."),
+    ("device-id", "My pacemaker ID: PM-55201-X."),
+    ("licence-number", "My employee ID is E48291."),
 ]
 # As a reader sees them: characters nobody sees inside an identifier, and letters of another
 # script that look like Latin ones, hid it from the scan.
@@ -198,6 +204,9 @@ NOT_FOUND = [
     "Park rangers found me on the trail.",
     "Long-term care was hard.",
     "ACE inhibitors, ARBs or ARNIs relax blood vessels.",
+    "In the late nineties we moved.",
+    "The RR 3 bus was late.",
+    "Our staff number is small.",
 ]
 
 
