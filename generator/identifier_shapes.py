@@ -524,6 +524,7 @@ _PO_BOX = re.compile(r"[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb]ox\s{0,2}\d{1,8}\b")
 # A rural route or highway contract route and its box: "Rural Route 2, Box 14", "RR 3", "HC 61".
 # "RR" and "HC" alone are too many other things ("the RR 3 bus"): with their box only.
 _BOX = r",?\s{1,2}(?:Box|BOX|box)\s{0,2}#?\d{1,6}\b"
+_RURAL_PARTS = ("oute", "OUTE", "R.R.", "RR", "HC")  # one of them is in every match
 _RURAL_ROUTE = re.compile(
     r"(?:(?:Rural\s{1,2}Route|RURAL\s{1,2}ROUTE|rural\s{1,2}route|R\.R\.)\s{0,2}#?\d{1,4}\b"
     rf"(?:{_BOX})?|(?:RR|HC)\s{{0,2}}#?\d{{1,4}}{_BOX})"
@@ -547,9 +548,10 @@ def addresses(text: str) -> Iterator[Span]:
     for match in _PO_BOX.finditer(text):
         if _free_before(text, match.start()):
             yield "street-address", *match.span()
-    for match in _RURAL_ROUTE.finditer(text):
-        if _free_before(text, match.start()):
-            yield "street-address", *match.span()
+    if any(part in text for part in _RURAL_PARTS):  # the regex alone costs a story 0.1 ms
+        for match in _RURAL_ROUTE.finditer(text):
+            if _free_before(text, match.start()):
+                yield "street-address", *match.span()
     for match in _ZIP.finditer(text):
         start, end = match.span()
         if not (_free_before(text, start, ".,$/-") and _free_after(text, end, "-")):
