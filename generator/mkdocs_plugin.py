@@ -169,14 +169,34 @@ def use_package_theme(config) -> None:
 _SWAPPED_KINDS = frozenset({"home", "service_line", "guide", "story", "champion", "stories", "champions", "campaign"})
 
 
-def fragments() -> Callable[..., str]:
+# The template each shared part of the frame is made of: a practice's theme folder that holds
+# its own copy may read anything of the page, so that part is then rendered on every page.
+FRAGMENT_TEMPLATES = {
+    "footer": "partials/practice_footer.html",
+    "search": "partials/search.html",
+    "config": "base.html",  # Material's `config` block, printed by `super()`
+}
+
+
+def overridden_fragments(config) -> frozenset[str]:
+    """The shared parts whose template the practice's theme folder (`custom_dir`) holds."""
+    custom = config.theme.custom_dir
+    if not custom:
+        return frozenset()
+    return frozenset(name for name, template in FRAGMENT_TEMPLATES.items() if (Path(custom) / template).is_file())
+
+
+def fragments(overridden: frozenset[str] = frozenset()) -> Callable[..., str]:
     """`{% call fw_fragment(name, *key) %}...{% endcall %}`: the block rendered once per build
     for each key, which the template makes of every input the block reads besides the build's
-    own settings (main.html). Held by the Jinja environment MkDocs makes for each build, so a
-    preview rebuild starts afresh; each worker of the page loops keeps its own."""
+    own settings (main.html); every time for the `overridden` parts. Held by the Jinja
+    environment MkDocs makes for each build, so a preview rebuild starts afresh; each worker of
+    the page loops keeps its own."""
     made: dict[tuple[str, str], str] = {}
 
     def fragment(name: str, *key: object, caller: Callable[[], str]) -> str:
+        if name in overridden:
+            return caller()
         found = (name, json.dumps(key, sort_keys=True, default=repr))
         if found not in made:
             made[found] = caller()
@@ -365,7 +385,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         compiled again."""
         if self.command == "serve":
             env.bytecode_cache = self._bytecode
-        env.globals["fw_fragment"] = fragments()
+        env.globals["fw_fragment"] = fragments(overridden_fragments(config))
         return env
 
     def on_files(self, files: Files, config) -> Files:
