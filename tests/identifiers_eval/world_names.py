@@ -28,7 +28,7 @@ _ATTRIBUTES = ("first_names", "first_names_male", "first_names_female", "first_n
 
 def faker_first_names() -> set[str]:
     """Every Latin-script first name of Faker's person locales, lower case, marks read off."""
-    import faker.providers.person as person
+    from faker.providers import person
 
     from generator.identifiers import _UNMARKED
 
