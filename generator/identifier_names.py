@@ -101,13 +101,6 @@ _SENTENCE_MARKS = tuple('.!?:;"“”([*•>-')
 
 
 @cache
-def first_names() -> frozenset[str]:
-    """Lower-case first names from the census lists in the `names` package, read once: the
-    names that the readings of text in capitals or without any trust (`census_first_names`)."""
-    return census_first_names()
-
-
-@cache
 def world_first_names() -> frozenset[str]:
     """The census names and those of `data/first_names_world.txt` (Faker's locales, less
     English words): a capitalised word in ordinary text is a name when it is one of these.
@@ -115,11 +108,13 @@ def world_first_names() -> frozenset[str]:
     a list this long holds more words of other languages that English text has ("Can")."""
     text = resources.files("generator").joinpath("data/first_names_world.txt").read_text(encoding="utf-8")
     world = {line for line in text.splitlines() if line and not line.startswith("#")}
-    return census_first_names() | world
+    return first_names() | world
 
 
-def census_first_names() -> frozenset[str]:
-    """Lower-case first names from the census lists in the `names` package."""
+@cache
+def first_names() -> frozenset[str]:
+    """Lower-case first names from the census lists in the `names` package, read once: the
+    names that the readings of text in capitals or without any trust."""
     try:
         folder = resources.files("names")
     except ModuleNotFoundError as exc:  # a dependency of flywheel: a broken install, not a skip
@@ -605,7 +600,6 @@ _LONE_CANDIDATE = re.compile(r"[A-Z][A-Z'’]++")
 # 40 characters before the candidate, so that each costs the same whatever the text's length).
 _CONTEXT_BEFORE = re.compile(r"(?<![\w'’-])([A-Za-z][A-Za-z-]*)(\.?)(,?)[ \t]+\Z")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+\Z")
-_PLACE_OF = ("town", "city", "village", "outside", "county")  # "the town of ELLSWORTH"
 _CALENDAR = frozenset(w for w in MONTHS | DAYS if len(w) > 3 or w in ("jan", "feb"))
 
 
@@ -650,12 +644,11 @@ def _lone_names(text: str) -> list[tuple[int, int]]:
             words_before = text[max(0, context.start() - 60) : context.start()].lower().split()[-4:]
             at_work = bool(_WORK_WORDS.intersection(words_before))
             named = not stop and not comma and at_work and _may_be_shouted_name(lower)
-        else:  # "from TOLEDO"; "in ICU" is a hospital's department, which the place reading knows
-            if before in ("to", "of"):  # "moved back to KETTERING", "the town of ELLSWORTH"
-                previous = _WORD_BEFORE.search(text, max(0, context.start() - 40), context.start())
-                verbs = _MOVED if before == "to" else _PLACE_OF
-                if previous is None or previous.group(1).lower() not in verbs:
-                    continue
+        else:  # "from TOLEDO", "moved back to KETTERING", "the town of ELLSWORTH"; "in ICU" is a
+            # hospital's department, which the place reading knows
+            previous = _WORD_BEFORE.search(text, max(0, context.start() - 40), context.start())
+            if not _after_place_word([previous.group(1).lower() if previous else "", before], 2):
+                continue
             named = not stop and not comma and len(word) > 2 and _may_be_town(lower)
         if named:
             found.append(span)

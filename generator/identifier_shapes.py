@@ -311,10 +311,11 @@ _SPELT_DIGITS = re.compile(
     rf"(?<![a-z]){_DIGIT_WORD}(?:{_BETWEEN_DIGITS}{_DIGIT_WORD}){{6,14}}(?![a-z])"
 )
 _DIGIT_WORDS = re.compile(_DIGIT_WORD)
+_SPELT_LONGEST = 15 * 8  # fifteen digit words of at most five letters, each with its separator
 
 
 def _spelt_out(lowered: str, end: int, kind: str) -> tuple[int, int] | None:
-    found = _SPELT_DIGITS.search(lowered, end, end + _WINDOW + 15 * 8)
+    found = _SPELT_DIGITS.search(lowered, end, end + _WINDOW + _SPELT_LONGEST)
     if found is None or found.start() > end + _WINDOW:
         return None
     digits = len(_DIGIT_WORDS.findall(found.group()))

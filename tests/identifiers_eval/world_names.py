@@ -71,9 +71,9 @@ def english_words() -> set[str]:
 
 
 def world_first_names() -> list[str]:
-    from generator.identifier_names import census_first_names
+    from generator.identifier_names import first_names
 
-    return sorted(faker_first_names() - census_first_names() - english_words())
+    return sorted(faker_first_names() - first_names() - english_words())
 
 
 HEADER = """\
