@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .check import CheckResult
+from .csp import policy
 from .errors import FlywheelError, Problem, problem
 from .leaks import (
     Quoted,
@@ -184,7 +186,11 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     # The practice frame every page prints (phone, emergency line, address, services), as the
     # plugin gives it to the theme.
     extra = config.get("extra")
-    config["extra"] = {**(extra if isinstance(extra, dict) else {}), "flywheel": rendered.frame}
+    # The page's Content-Security-Policy: no plugin puts it first in each page here, so the
+    # theme prints it in the head, inline scripts allowed as the preview allows them (csp.py).
+    hosts = [*rendered.third_parties, *([urlsplit(site_url).hostname or ""] if isinstance(site_url, str) else [])]
+    frame = {**rendered.frame, "policy": policy([host for host in hosts if host], None)}
+    config["extra"] = {**(extra if isinstance(extra, dict) else {}), "flywheel": frame}
     config["extra_css"] = [STYLESHEET]
     config["plugins"] = ["search"]
     theme = config.get("theme")

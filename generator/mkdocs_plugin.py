@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.bccache
@@ -33,6 +34,7 @@ from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
 from .cms import add_admin
+from .csp import PolicyError, with_policy
 from .errors import FlywheelError, summarize
 from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
@@ -546,7 +548,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     def on_post_page(self, output: str, page, config) -> str:
         self._refuse_withheld(output, f"page {page.file.src_uri}", "the source")
         self.count_rendered()
-        return output
+        return self._with_policy(output, f"page {page.file.src_uri}", config)
 
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
         """The pages rendered from templates alone (the 404 page, the sitemap, `extra_templates`)
@@ -559,7 +561,25 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             log.warning("Template '%s' links to '%s', which is not published: the link and its text were removed",
                         template_name, slug)
         self._refuse_withheld(output, f"template {template_name}", "the template")
-        return output
+        if not template_name.endswith((".html", ".htm")):
+            return output  # the sitemap
+        return self._with_policy(output, f"template {template_name}", config)
+
+    def _with_policy(self, output: str, what: str, config) -> str:
+        """The page with its Content-Security-Policy (csp.py): the site's own host and the hosts
+        practice.yml allows. The preview server, and Material's instant navigation (which runs
+        one page's scripts inside another), allow every inline script of the page."""
+        hosts = list(self.site.third_parties) if self.site is not None else []
+        if config.site_url and (own := urlsplit(config.site_url).hostname):
+            hosts.append(own)
+        inline = self.command == "serve" or "navigation.instant" in (config.theme.get("features") or ())
+        try:
+            return with_policy(output, hosts, preview=inline)
+        except PolicyError as error:
+            raise PluginError(
+                f"flywheel: {what} cannot carry the site's Content-Security-Policy: {error}; "
+                "move everything before <head> into it (nothing was published)"
+            ) from None
 
     def _refuse_withheld(self, output: str, what: str, where: str) -> None:
         """Stop the build when `output` quotes a withheld story or shows its address."""

@@ -23,6 +23,11 @@ SUMMARY_MAX = 160
 # ending in a newline would pass. Use with `.match` (anchored at the start) or `.fullmatch`.
 SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 RECORD_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
+# A host name as the browser's Content-Security-Policy writes one (RFC 1123 labels; an IDN is
+# written in punycode): no scheme, path, port or space, which would rewrite the policy (csp.py).
+HOST_PATTERN = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z"
+)
 
 
 
@@ -207,7 +212,10 @@ class PracticeStep(Schema):
 class ThirdParty(Schema):
     """A host other than the site's own that pages may load something from."""
 
-    host: Text = Field(description="The host name, e.g. 'plausible.io'.")
+    host: str = Field(
+        description="A host name such as 'plausible.io': no scheme, path or port.",
+        pattern=ecma_pattern(HOST_PATTERN),
+    )
     reason: Text = Field(description="Why it is allowed: what it collects and the agreement that covers it.")
 
 

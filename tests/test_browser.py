@@ -12,6 +12,7 @@ import http.server
 import os
 import shutil
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from helpers import REPO, copy_sample, serve_folder
@@ -69,8 +70,11 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def open_page(browser, url: str, size=(1280, 800)):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce")
+def open_page(browser, url: str, size=(1280, 800), bypass_csp: bool = False):
+    """`bypass_csp`: for a test that adds its own script (axe) or watches a request the page's
+    Content-Security-Policy would refuse; the policy itself is tested with it on."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce",
+                                  bypass_csp=bypass_csp)
     page = context.new_page()
     page.goto(url, wait_until="load")
     return context, page
@@ -87,7 +91,7 @@ def axe_violations(page) -> list[dict]:
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_no_wcag_21_aa_violations(browser, site_url, name):
     base, _ = site_url
-    context, page = open_page(browser, base + PAGES[name])
+    context, page = open_page(browser, base + PAGES[name], bypass_csp=True)
     try:
         assert axe_violations(page) == []
     finally:
@@ -96,7 +100,7 @@ def test_no_wcag_21_aa_violations(browser, site_url, name):
 
 def test_axe_catches_a_call_to_action_without_a_name(browser, site_url):
     base, _ = site_url
-    context, page = open_page(browser, base + PAGES["story"])
+    context, page = open_page(browser, base + PAGES["story"], bypass_csp=True)
     try:
         page.evaluate("() => { document.querySelector('.fw-cta').textContent = ''; }")
         assert "link-name" in [v["id"] for v in axe_violations(page)]
@@ -203,7 +207,7 @@ def test_no_page_requests_anything_from_another_host(browser, site_url):
 def test_a_request_to_another_host_is_caught(browser, site_url):
     """The check above can fail: a page that fetches a font from elsewhere is seen."""
     base, _ = site_url
-    context, page = open_page(browser, base + "/")
+    context, page = open_page(browser, base + "/", bypass_csp=True)  # the policy would refuse it
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.evaluate("""() => { const l = document.createElement('link'); l.rel = 'stylesheet';
@@ -292,5 +296,118 @@ def test_a_guide_prints_cleanly(browser, site_url):
         assert state["cardBg"] == "rgb(255, 255, 255)", state  # black on white, not a black box
         page.emulate_media(media="screen")
         assert page.evaluate(PRINT_CHECK)["header"]  # the check can fail: on screen it shows
+    finally:
+        context.close()
+
+
+# The Content-Security-Policy (generator/csp.py), as the browser enforces it.
+
+WATCH_VIOLATIONS = """window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+  (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"""
+
+
+def test_the_policy_refuses_nothing_the_site_does(browser, site_url):
+    """Material's scripts, search worker and index, styles, icons: every page as a reader uses it."""
+    base, _ = site_url
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    try:
+        for path in PAGES.values():
+            page.goto(base + path, wait_until="networkidle")
+            assert page.evaluate("window.__violations") == [], path
+            assert page.evaluate("document.documentElement.classList.contains('js')"), path  # Material ran
+        page.click("input.md-search__input")
+        page.keyboard.type("chest", delay=50)
+        page.wait_for_function(
+            "() => /matching/.test(document.querySelector('.md-search-result__meta').innerText)", timeout=20000
+        )
+        assert page.evaluate("window.__violations") == [] and refused == []
+    finally:
+        context.close()
+
+
+class BeaconHandler(http.server.BaseHTTPRequestHandler):
+    """A host that is not the site: records every request it gets."""
+
+    heard: ClassVar[list[str]] = []
+
+    def __init__(self, *args, directory=None, **kwargs):  # serve_folder names a folder; none is served
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self):
+        BeaconHandler.heard.append(self.path)
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_a_script_the_practice_adds_cannot_call_another_host(browser, tmp_path, allowed):
+    """An analytics snippet saved into the practice's own `extra_javascript` file writes its
+    tracker's address while it runs, where no check of the built files can read it: the policy
+    makes the browser refuse every request it makes. Listing the host in practice.yml lets
+    them through (which shows this test sees the requests when they are made)."""
+    from helpers import serve_folder
+
+    BeaconHandler.heard = []
+    tracker, tracker_server = serve_folder(tmp_path, BeaconHandler)  # another port: another origin
+    (tmp_path / "site-copy").mkdir()
+    root = copy_sample(tmp_path / "site-copy")
+    (root / "theme/pages/js").mkdir(parents=True)
+    (root / "theme/pages/js/analytics.js").write_text(
+        "(function () { var t = '" + tracker + "';\n"
+        "  new Image().src = t + '/pixel.gif';\n"
+        "  fetch(t + '/collect').catch(function () {});\n"
+        "  var s = document.createElement('script'); s.src = t + '/gtag.js'; document.head.appendChild(s);\n"
+        "})();\n"
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "\nextra_javascript:\n  - js/analytics.js\n")
+    if allowed:
+        practice = root / "practice.yml"
+        practice.write_text(practice.read_text().replace(
+            "third_parties: []", "third_parties:\n  - {host: 127.0.0.1, reason: the test's stand-in tracker}"))
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    base, server = serve_folder(root / "site", QuietHandler)
+    context = browser.new_context()
+    context.add_init_script(WATCH_VIOLATIONS)
+    page = context.new_page()
+    try:
+        page.goto(base + PAGES["story"], wait_until="networkidle")
+        page.wait_for_timeout(300)
+        violations = page.evaluate("window.__violations")
+        if allowed:
+            assert sorted(BeaconHandler.heard) == ["/collect", "/gtag.js", "/pixel.gif"] and violations == []
+        else:
+            assert BeaconHandler.heard == []
+            assert {v.split()[0] for v in violations} == {"img-src", "connect-src", "script-src-elem"}, violations
+    finally:
+        context.close()
+        server.shutdown()
+        tracker_server.shutdown()
+
+
+def test_an_event_handler_that_got_into_a_page_does_not_run(browser, site_url):
+    """Inline scripts run only when the page was built with them (their hashes are in the
+    policy): an `onerror` that reached a page some other way stays inert."""
+    base, _ = site_url
+    probe = """() => new Promise((done) => {
+        document.body.insertAdjacentHTML('beforeend', '<img src="/no-such-image.png" onerror="window.__ran = 1">');
+        setTimeout(() => done(window.__ran === 1), 500); })"""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(base + PAGES["pillar"], wait_until="load")
+        assert page.evaluate(probe) is False
+        page.goto(base + "/robots.txt")  # the same origin, no policy: the probe can see a handler run
+        page.set_content("<!doctype html><title>x</title><body></body>")
+        assert page.evaluate(probe) is True
     finally:
         context.close()
