@@ -3,9 +3,11 @@
 A page about a health condition that loads a font, script or image from another host tells
 that host who read which page. After a build, every HTML and CSS file is scanned for the
 resources a browser fetches by itself (script src, stylesheet/preload/icon links, img, source,
-iframe, video/audio src and srcset, CSS url() and @import); any on a host other than the
-site's own that `practice.yml` does not list under `third_parties` is a build error. Links a
-reader clicks (`<a href>`) are not requests and are not checked.
+iframe, video/audio src and srcset, CSS url() and @import, an http(s) address written in an
+inline script); any on a host other than the site's own that `practice.yml` does not list
+under `third_parties` is a build error. Links a reader clicks (`<a href>`) are not requests
+and are not checked. What a script makes of its own while it runs, no file shows: the
+browser refuses that, by the page's Content-Security-Policy (csp.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .csp import runs_as_script
 from .errors import Problem, problem
 
 # <link rel=...> values whose href the browser fetches without a click.
@@ -33,6 +36,7 @@ _CANDIDATES = ", ".join(
 )
 _INVISIBLE = re.compile(r"[\t\n\r]")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_SCRIPT_URL = re.compile(r"""https?://[^\s"'`<>()\\]+""", re.IGNORECASE)  # (JSON's `\/` read as `/`)
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
@@ -64,6 +68,10 @@ def _scan(root, found: list[str]) -> None:
             found.append(a.get("href", ""))
         if tag in _SRC_TAGS or tag == "object":
             found += [a[key] for key in ("src", "data", "poster") if a.get(key)]
+        if tag == "script" and "src" not in a and runs_as_script(a.get("type", "")):
+            # An inline script that writes another host's address into the page (Material's
+            # Google Analytics integration: `t.src="https://www.googletagmanager.com/..."`).
+            found += _SCRIPT_URL.findall(node.text(deep=True).replace("\\/", "/"))
         for key in ("srcset", "imagesrcset"):
             found += [c.strip().split()[0] for c in a.get(key, "").split(",") if c.strip()]
         if a.get("style"):

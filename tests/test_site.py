@@ -490,6 +490,39 @@ def test_a_page_loading_from_an_unlisted_host_fails_the_build(tmp_path, capsys):
     assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
 
 
+def test_materials_analytics_integration_fails_the_build(tmp_path, capsys):
+    """Material's Google Analytics integration is an inline script that writes its
+    `<script src="https://www.googletagmanager.com/...">` while the page runs: no element of the
+    built page fetches from there, and the build passed with analytics on every page."""
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    before = tree_digest(root / "site")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "\nextra:\n  analytics:\n    provider: google\n    property: G-TEST123\n")
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 1
+    err = capsys.readouterr().err
+    assert "from www.googletagmanager.com" in err and "[third-party-resource]" in err
+    assert tree_digest(root / "site") == before
+    practice = root / "practice.yml"
+    practice.write_text(practice.read_text().replace(
+        "third_parties: []", "third_parties: [{host: www.googletagmanager.com, reason: test}]"))
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+
+
+def test_an_inline_script_is_read_for_the_addresses_it_writes():
+    from generator.third_parties import page_resources
+
+    page = (
+        '<script>t.src="https://tag.example.com/g.js"</script>'
+        '<script type="module">fetch("https:\\/\\/json.example.com\\/c")</script>'  # JSON-escaped slashes
+        '<script type="application/ld+json">{"@context": "https://schema.org"}</script>'  # data, not code
+        '<script src="/own.js">"https://ignored.example.com"</script>'  # a script with src runs the file
+    )
+    assert [url for _, url in page_resources(page)] == [
+        "https://tag.example.com/g.js", "https://json.example.com/c", "/own.js",
+    ]
+
+
 def test_third_party_scan_finds_every_kind_of_resource(tmp_path):
     from generator.third_parties import third_party_problems
 
