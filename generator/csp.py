@@ -18,6 +18,7 @@ are allowed as a whole; the hosts are the same.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -44,8 +45,13 @@ class PolicyError(ValueError):
 
 def policy(hosts: Iterable[str], scripts: Iterable[str] | None) -> str:
     """The policy's text. `hosts`: host names allowed besides the page's own origin (each must
-    match schema.HOST_PATTERN: anything else, a `;` above all, would rewrite the policy). `scripts`: the
-    inline scripts allowed to run, or None to allow every inline script (the preview)."""
+    match schema.HOST_PATTERN: anything else, a `;` above all, would rewrite the policy).
+    `scripts`: the inline scripts allowed to run, or None to allow every inline script."""
+    return _policy(tuple(hosts), None if scripts is None else tuple(scripts))
+
+
+@functools.lru_cache(maxsize=256)  # pages at one depth share their scripts, and so their policy
+def _policy(hosts: tuple[str, ...], scripts: tuple[str, ...] | None) -> str:
     allowed = []
     for host in sorted({host.lower() for host in hosts}):
         if not HOST_PATTERN.match(host):
