@@ -22,6 +22,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from .schema import HOST_PATTERN
 
@@ -41,6 +42,17 @@ _BEFORE_OK = re.compile(r"(?:\s+|<!--.*?-->|<!doctype[^>]*>|<html\b[^>]*>)*", re
 
 class PolicyError(ValueError):
     """A page the policy cannot be put in front of everything (no `<head>`, or markup before it)."""
+
+
+def site_hosts(third_parties: Iterable[str], site_url: object) -> list[str]:
+    """The hosts a page may load from besides its own origin: those `practice.yml` allows and
+    `site_url`'s (the third-party check's "own" host), when that is a host name a policy can
+    hold (an IPv6 address or an underscore is not; the page's own origin covers it there)."""
+    hosts = list(third_parties)
+    own = urlsplit(site_url).hostname if isinstance(site_url, str) else None
+    if own and HOST_PATTERN.match(own):
+        hosts.append(own)
+    return hosts
 
 
 def policy(hosts: Iterable[str], scripts: Iterable[str] | None) -> str:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .check import CheckResult
-from .csp import policy
+from .csp import policy, site_hosts
 from .errors import FlywheelError, Problem, problem
 from .leaks import (
     Quoted,
@@ -188,8 +187,7 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     extra = config.get("extra")
     # The page's Content-Security-Policy: no plugin puts it first in each page here, so the
     # theme prints it in the head, inline scripts allowed as the preview allows them (csp.py).
-    hosts = [*rendered.third_parties, *([urlsplit(site_url).hostname or ""] if isinstance(site_url, str) else [])]
-    frame = {**rendered.frame, "policy": policy([host for host in hosts if host], None)}
+    frame = {**rendered.frame, "policy": policy(site_hosts(rendered.third_parties, site_url), None)}
     config["extra"] = {**(extra if isinstance(extra, dict) else {}), "flywheel": frame}
     config["extra_css"] = [STYLESHEET]
     config["plugins"] = ["search"]

@@ -18,7 +18,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.bccache
@@ -34,7 +33,7 @@ from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
 from .cms import add_admin
-from .csp import PolicyError, with_policy
+from .csp import PolicyError, site_hosts, with_policy
 from .errors import FlywheelError, summarize
 from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
@@ -569,9 +568,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """The page with its Content-Security-Policy (csp.py): the site's own host and the hosts
         practice.yml allows. The preview server, and Material's instant navigation (which runs
         one page's scripts inside another), allow every inline script of the page."""
-        hosts = list(self.site.third_parties) if self.site is not None else []
-        if config.site_url and (own := urlsplit(config.site_url).hostname):
-            hosts.append(own)
+        hosts = site_hosts(self.site.third_parties if self.site is not None else [], config.site_url)
         inline = self.command == "serve" or "navigation.instant" in (config.theme.get("features") or ())
         try:
             return with_policy(output, hosts, preview=inline)

@@ -155,3 +155,13 @@ def test_a_script_is_hashed_as_the_browser_reads_it():
     assert "'unsafe-inline'" in policy([], None) and "sha256" not in policy([], None)
     with pytest.raises(ValueError):
         policy(["a.io;b"], [])
+
+
+@pytest.mark.parametrize("site_url", ["https://river_bend.example/", "http://[::1]:8000/"])
+def test_a_site_url_no_policy_can_name_is_left_to_self(sample, site_url):
+    """MkDocs accepts these site_urls; their host cannot be written in a policy (and the page's
+    own origin, 'self', covers it where the site is served)."""
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_url: https://example.org/", f"site_url: {site_url}"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _directives((sample / "site/index.html").read_text())["default-src"] == ["'self'"]
