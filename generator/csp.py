@@ -28,7 +28,10 @@ from .schema import HOST_PATTERN
 
 _HEAD = re.compile(r"<head\b[^>]*>(?:\s*<meta\s+charset\s*=[^>]*>)?", re.IGNORECASE)
 _INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-_ATTRIBUTE = re.compile(r"""(?<![\w-])(src|type)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))|(?<![\w-])(src)(?![\w-])""", re.IGNORECASE)
+_ATTRIBUTE = re.compile(
+    r"""(?<![\w-])(src|type)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))|(?<![\w-])(src)(?![\w-])""",
+    re.IGNORECASE,
+)
 # The types a browser runs as script (WHATWG's JavaScript MIME type essences, and `module`).
 _RUN_TYPES = frozenset({
     "", "module", "application/ecmascript", "application/javascript", "application/x-ecmascript",
