@@ -369,6 +369,21 @@ _MONTH_DAY = re.compile(
     rf"{_MONTH}(?:\s{{1,3}}{_DAY}(?![\w:])(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?"
     rf"|,?\s{{1,3}}(?:1[89]\d\d|20\d\d)(?![\w:]))"
 )
+# A day written as a word: "March the fourteenth", "the first of May".
+_ORDINAL = (
+    r"(?i:twenty[\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[\s-]?first|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+)
+# Each found from its fixed part ("of" + a month, a month), which the regex engine finds fast.
+_MONTH_ORDINAL = re.compile(rf"{_MONTH}\s{{1,3}}(?:(?i:the)\s{{1,3}})?{_ORDINAL}(?![\w-])")
+_OF_MONTH = re.compile(rf"[oO][fF]\s{{1,3}}{_MONTH}(?![\w-])")
+_ORDINAL_OF = re.compile(rf"(?<![\w-]){_ORDINAL}\s{{1,3}}\Z")
+# "In March the second round began": the month a time, the ordinal not its day.
+_MONTH_AS_TIME = {
+    "in", "during", "throughout", "through", "last", "next", "this", "that", "early", "late", "mid",
+    "every", "each", "of",
+}  # fmt: skip
 _SHORT_DATE = re.compile(r"\d(?<!\d\d)\d?/\d\d?(?![\d/])")
 _SHORT_DATE_BEFORE = {"on", "since", "until", "by", "born", "dated", "admitted", "discharged"}
 
@@ -437,6 +452,14 @@ def dates(text: str) -> Iterator[Span]:
                 len(day.group()) > 2 or 1 <= int(day.group()) <= 31
             ):
                 yield "date", *match.span()
+    for match in _MONTH_ORDINAL.finditer(text):
+        time_word = set(_words_before(text, match.start(), 1)) & _MONTH_AS_TIME
+        if _free_before(text, match.start()) and not time_word:
+            yield "date", *match.span()
+    for match in _OF_MONTH.finditer(text):
+        day = _ORDINAL_OF.search(text, max(0, match.start() - 24), match.start())
+        if day is not None and _free_before(text, match.start()):
+            yield "date", day.start(), match.end()
     for match in _SHORT_DATE.finditer(text):
         month, day = (int(part) for part in match.group().split("/"))
         if _free_before(text, match.start(), "/.-") and 1 <= month <= 12 and 1 <= day <= 31:

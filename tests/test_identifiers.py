@@ -21,6 +21,12 @@ FOUND = [
     ("date", "I was born on 3 March 1961."),
     ("date", "Admitted 3/14/1961 at night."),
     ("date", "Admitted 1961-03-14 at night."),
+    # A day written as a word (stop 28).
+    ("date", "I was admitted on March the third and went home."),
+    ("date", "On the fourteenth of March I collapsed."),
+    ("date", "I was born March fourteenth, nineteen sixty-one."),
+    ("date", "It was the twenty-first of June."),
+    ("date", "ON THE FIRST OF MAY we drove to the ER."),
     ("record-number", "My MRN: 44812 was on the wristband."),
     ("record-number", "Quote account # A-9921 when you call."),
     ("street-address", "We live at 12 Oak Hill Road now."),
@@ -137,6 +143,11 @@ FOUND += [
 ]
 
 NOT_FOUND = [
+    # Ordinal words near a month that are not a day (stop 28).
+    "In March the second round of chemo began.",
+    "During May the first week was hard.",
+    "Every first of the month I refill my pills.",
+    "It was my first March in the new job, the second of three winters.",
     "Last spring I was 54 and my heart rate was 120.",
     "In 2019 I had 3 visits and walked 5 miles on the road.",
     "Take 2 tablets a day; it lasted 10-12 days.",
