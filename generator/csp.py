@@ -39,8 +39,11 @@ _RUN_TYPES = frozenset({
     "text/javascript1.1", "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
     "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript", "text/x-javascript",
 })  # fmt: skip
-# What may come before the policy: the doctype, comments, `<html ...>` and the head itself.
-_BEFORE_OK = re.compile(r"(?:\s+|<!--.*?-->|<!doctype[^>]*>|<html\b[^>]*>)*", re.IGNORECASE | re.DOTALL)
+# What may come before the policy: a byte order mark (a template saved by Notepad), an XML
+# declaration, the doctype, comments, `<html ...>` and the head itself.
+_BEFORE_OK = re.compile(
+    r"\ufeff?(?:\s+|<!--.*?-->|<\?xml[^>]*>|<!doctype[^>]*>|<html\b[^>]*>)*", re.IGNORECASE | re.DOTALL
+)
 
 
 class PolicyError(ValueError):

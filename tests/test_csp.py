@@ -139,6 +139,16 @@ def test_a_page_without_a_clear_head_is_refused(page):
         with_policy(page, [])
 
 
+@pytest.mark.parametrize("page", [
+    "\ufeff<!doctype html><html><head><title>x</title></head></html>",  # a template saved with a BOM
+    '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<HTML lang="en">\n<!-- hi -->\n<HEAD>\n</HEAD></HTML>',
+])  # fmt: skip
+def test_what_may_come_before_the_head_is_kept_before_the_policy(page):
+    out = with_policy(page, [])
+    assert out.index("Content-Security-Policy") > out.lower().index("<head>")
+    assert out.replace("\n" + _META.search(out).group(0), "") == page
+
+
 def test_only_scripts_a_browser_runs_inline_are_allowed():
     page = (
         '<script>a()</script><script type="module">b()</script><script TYPE=" Text/JavaScript ">c()</script>'
