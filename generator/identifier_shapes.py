@@ -72,7 +72,7 @@ _TLD = re.compile(
 )
 _DOMAIN_TAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}\Z")
 _PATH = re.compile(r"/[^\s<>\"'()\[\]]{0,2000}")
-_HANDLE = re.compile(r"@[A-Za-z0-9_]{2,30}")
+_HANDLE = re.compile(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")  # dots: Instagram's
 _IPV4 = re.compile(r"\d(?<!\d\d)\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _IPV6 = re.compile(r"[0-9A-Fa-f:][0-9A-Fa-f:]{0,4}:[0-9A-Fa-f:.]{2,40}")
 
@@ -379,6 +379,16 @@ _ORDINAL = (
 _MONTH_ORDINAL = re.compile(rf"{_MONTH}\s{{1,3}}(?:(?i:the)\s{{1,3}})?{_ORDINAL}(?![\w-])")
 _OF_MONTH = re.compile(rf"[oO][fF]\s{{1,3}}{_MONTH}(?![\w-])")
 _ORDINAL_OF = re.compile(rf"(?<![\w-]){_ORDINAL}\s{{1,3}}\Z")
+# A holiday of one day with its year: "on Christmas Day in 1998", "Thanksgiving 2019". Found
+# from the year (rarer than any letter), the holiday read in the words before it.
+_YEAR_ALONE = re.compile(r"[12](?<![\d'][12])(?:[89]\d\d(?<=1...)|0\d\d(?<=2...))(?![\w:])")
+_HOLIDAY_BEFORE = re.compile(
+    r"(?<![\w-])(?i:christmas(?:\s(?:day|eve))?|new\syear['’]?s(?:\s(?:day|eve))|thanksgiving(?:\sday)?|"
+    r"easter(?:\ssunday)?|halloween|independence\sday|valentine['’]?s\sday|mother['’]?s\sday|"
+    r"father['’]?s\sday|memorial\sday|labor\sday|veterans['’]?\sday|juneteenth|good\sfriday|"
+    r"boxing\sday|st\.?\spatrick['’]?s\sday|election\sday|the\sfourth\sof\sjuly)"
+    r",?\s{1,3}(?:(?:in|of)\s{1,3})?\Z"
+)
 # "In March the second round began": the month a time, the ordinal not its day.
 _MONTH_AS_TIME = {
     "in", "during", "throughout", "through", "last", "next", "this", "that", "early", "late", "mid",
@@ -460,6 +470,10 @@ def dates(text: str) -> Iterator[Span]:
         day = _ORDINAL_OF.search(text, max(0, match.start() - 24), match.start())
         if day is not None and _free_before(text, match.start()):
             yield "date", day.start(), match.end()
+    for match in _YEAR_ALONE.finditer(text):
+        holiday = _HOLIDAY_BEFORE.search(text, max(0, match.start() - 32), match.start())
+        if holiday is not None:
+            yield "date", holiday.start(), match.end()
     for match in _SHORT_DATE.finditer(text):
         month, day = (int(part) for part in match.group().split("/"))
         if _free_before(text, match.start(), "/.-") and 1 <= month <= 12 and 1 <= day <= 31:
