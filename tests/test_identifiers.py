@@ -321,6 +321,9 @@ def _adversarial(size: int) -> str:
         # One word in capitals after a word that names it, read with the words before it.
         "my son BEN ", "moved back to TOLEDO ", "work for ACME ", "Nurse JONES ", "born on MAY 4 ",
         "call me five five ", "one, ", "username is a1 ", "José ", "Tom's wife ",
+        # Days as words, holidays before a year, dotted handles (stop 28).
+        "March the third ", "the first of May ", "of May ", "Christmas Day in 1998 ", "1998 ",
+        "@a.b.", "@jane.recovers ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
