@@ -13,7 +13,7 @@ import unicodedata
 
 from .decisions import Decision, Gate
 from .errors import Problem, problem
-from .identifiers import SCANNER_VERSION, scan_story
+from .identifiers import SCAN_KEY_VERSION, scan_story
 from .project import Entry, Project
 from .schema import Story
 from .shown import body_html, legacy_fingerprint, plain_shown, story_fingerprint, visible_text
@@ -282,7 +282,7 @@ def scan_key(story: Entry[Story], project: Project, names: frozenset[str]) -> tu
         "bio": [champion.data.bio, at(("champion",))] if champion is not None else None,
         "allowed": sorted(names),
     }
-    return f"findings-of:v{SCANNER_VERSION}", json.dumps(inputs, ensure_ascii=False)
+    return f"findings-of:v{SCAN_KEY_VERSION}", json.dumps(inputs, ensure_ascii=False)
 
 
 def _identifier_reasons(
