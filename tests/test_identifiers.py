@@ -310,6 +310,19 @@ def test_findings_key_cannot_collide():
     assert findings_key([("a", 1)], ["Ana", "Bo"]) == findings_key([("a", 1)], ["Bo", "Ana", "Ana"])
 
 
+def test_a_scans_cache_key_carries_the_birth_year_limit():
+    """"born in 1931" is a finding in one year and was not in an earlier one: a cached scan
+    answers only for the year its limit was read in."""
+    from generator import dates, identifiers
+
+    assert identifiers.BIRTH_YEAR_OF_NINETY == dates.clock().year - 89
+    kind, _ = findings_key([("I was born in 1931.", 1)], [])
+    assert kind.endswith(f".{identifiers.BIRTH_YEAR_OF_NINETY}")
+    born = f"I was born in {identifiers.BIRTH_YEAR_OF_NINETY}."
+    assert [f.kind for f in scan(born)] == ["age"]
+    assert scan(f"I was born in {identifiers.BIRTH_YEAR_OF_NINETY + 1}.") == []
+
+
 def test_finding_ids_do_not_depend_on_position():
     first = scan("Call me on 555-0147.")[0]
     second = scan("Long before anything else happened,\nplease call me on 555-0147.", 40)[0]
