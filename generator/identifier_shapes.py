@@ -397,7 +397,10 @@ _MONTH_AS_TIME = {
     "every", "each", "of",
 }  # fmt: skip
 _SHORT_DATE = re.compile(r"\d(?<!\d\d)\d?/\d\d?(?![\d/])")
-_SHORT_DATE_BEFORE = {"on", "since", "until", "by", "born", "dated", "admitted", "discharged"}
+_SHORT_DATE_BEFORE = {
+    "on", "since", "until", "by", "born", "dated", "admitted", "discharged", "dob", "dob:", "d.o.b.",
+    "d.o.b.:", "birthday", "birthday:", "birthdate", "birthdate:",
+}  # fmt: skip
 
 _AGE_NUMBER = re.compile(r"\d(?<!\d\d)\d\d?(?!\d)")
 _AGE_WORD = re.compile(

@@ -31,6 +31,7 @@ FOUND = [
     ("date", "Thanksgiving 2019 was my first day home."),
     ("url", "Find me on Instagram @jane.recovers any time."),
     # Ages over 89 told by a birthday or a birth year (stop 28).
+    ("date", "DOB: 3/14, same as my dad's."),
     ("age", "We had cake for my 91st birthday."),
     ("age", "For her ninety-first birthday we drove to the lake."),
     ("age", "I was born in 1921 on a farm outside town."),
