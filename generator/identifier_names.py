@@ -35,8 +35,13 @@ Span = tuple[str, int, int]
 _WINDOW = 48
 
 _STATE_WORDS = {s.lower() for s in STATES} | {s.lower() for s in STATE_ABBREVIATIONS}
+# Where a relative is that is no town: "my son in Heaven", "my grandson in Kindergarten".
+_NOWHERE = {
+    "heaven", "paradise", "kindergarten", "preschool", "spring", "summer", "fall", "autumn", "winter",
+    "christ", "jesus", "god",
+}  # fmt: skip
 _NOT_PLACES = (
-    _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES | {t.rstrip(".").lower() for t in TITLES}
+    _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES | _NOWHERE | {t.rstrip(".").lower() for t in TITLES}
 )
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z'’-]{0,40}")
 _CAP = r"[A-Z][a-z'’.-]{1,30}"
@@ -65,6 +70,9 @@ _PLACE_VERBS = set(
     am visit visited visiting flew son daughter sister brother parents mom mother dad father
     kids up school college university bus train cabin church nobody anyone anybody someone
     somebody doctors specialists friends relatives cousins grandkids grandchildren
+    grandson grandsons granddaughter granddaughters grandma grandpa grandmother grandfather
+    aunt uncle niece nephew cousin wife husband wedding funeral reunion vacation trip
+    graduation camp
     """.split()
 )
 # After these a capitalised place needs no verb: "a cabin outside Ely", "near Tifton".

@@ -568,7 +568,7 @@ def _age_context(text: str, start: int, end: int) -> bool:
         or (last in ("is", "was") and (previous in _PERSON_WORDS or _capitalised(text, start)))
         or (last.endswith(("'s", "’s")) and last[:-2] in _PERSON_WORDS)
         or (last == "to" and previous in ("lived", "live", "it"))
-        or (last == "of" and previous in ("woman", "man", "lady", "gentleman"))
+        or (last == "of" and previous in ("woman", "man", "lady", "gentleman", "age"))  # "at the age of 93"
         or (last == "at" and bool(_AGE_AT_AFTER.match(text, end)))
     )
 

@@ -33,6 +33,9 @@ FOUND = [
     # Ages over 89 told by a birthday or a birth year (stop 28).
     ("date", "DOB: 3/14, same as my dad's."),
     ("age", "We had cake for my 91st birthday."),
+    ("age", "She still gardened at the age of 93."),
+    ("town", "We drove to my grandson's wedding in Tulsa."),
+    ("town", "My niece in Tacoma sends cards."),
     ("age", "For her ninety-first birthday we drove to the lake."),
     ("age", "I was born in 1921 on a farm outside town."),
     ("age", "Born in the spring of 1920, I have seen a lot of doctors."),
@@ -161,6 +164,7 @@ NOT_FOUND = [
     "I was @ home by 5.30 and slept.",
     "I was born in 1990; my son was born in 2015. His weight is in the ninetieth percentile.",
     "My 21st birthday was the last time I felt this well. It was my 91st visit.",
+    "We have a grandson in Kindergarten and a daughter in Preschool; the wedding in June, our trip in December.",
     "Last spring I was 54 and my heart rate was 120.",
     "In 2019 I had 3 visits and walked 5 miles on the road.",
     "Take 2 tablets a day; it lasted 10-12 days.",
