@@ -598,6 +598,21 @@ _RURAL_ROUTE = re.compile(
     r"(?:(?:Rural\s{1,2}Route|RURAL\s{1,2}ROUTE|rural\s{1,2}route|R\.R\.)\s{0,2}#?\d{1,4}\b"
     rf"(?:{_BOX})?|(?:RR|HC)\s{{0,2}}#?\d{{1,4}}{_BOX})"
 )
+# A numbered road: a street address with a house number before it ("1200 Route 9", "4417 County
+# Road 12"), and where someone lives without one ("we live off County Road 12", "our farm on
+# Highway 61"). A road alone is travel ("drove Highway 61 to the clinic"), not an address.
+_ROAD_PARTS = ("Route", "Rte", "Rt.", "Highway", "Hwy", "Road", "Rd", "CR ", "SR ", "FM ", "ROUTE", "HIGHWAY")
+_ROAD = re.compile(
+    r"(?:(?:County|State|Farm[\s-]to[\s-]Market|Ranch|Forest)\s{1,2}"
+    r"(?:Road|Rd\.?|Route|Rte\.?|Highway|Hwy\.?)|U\.?S\.?\s{1,2}(?:Route|Highway|Hwy\.?)"
+    r"|Route|ROUTE|Rte\.?|Rt\.?|Highway|HIGHWAY|Hwy\.?|CR|SR|FM)\s{0,2}#?\d{1,4}[A-Z]?(?![\w-])"
+)
+_HOUSE_NUMBER = re.compile(r"(?<![\w$.,/-])\d{1,6}[A-Z]?\s{1,2}\Z")
+_YEAR_WORDS = {"in", "since", "of", "by", "until", "during", "from", "before", "after"}  # "In 2019 Route 66"
+_HOME_WORDS = {
+    "live", "lives", "lived", "living", "house", "home", "farm", "ranch", "place", "trailer", "cabin",
+    "apartment", "property", "land", "address",
+}  # fmt: skip
 _ZIP = re.compile(r"\d(?<!\d\d)\d{4}(?:-\d{4})?")
 _ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:"}
 _ZIP_PLACE_WORDS = {"in", "near", "around", "to", "of", "serves", "from", "outside"}
@@ -620,6 +635,18 @@ def addresses(text: str) -> Iterator[Span]:
     if any(part in text for part in _RURAL_PARTS):  # the regex alone costs a story 0.1 ms
         for match in _RURAL_ROUTE.finditer(text):
             if _free_before(text, match.start()):
+                yield "street-address", *match.span()
+    if any(part in text for part in _ROAD_PARTS):
+        for match in _ROAD.finditer(text):
+            start = match.start()
+            if not _free_before(text, start):
+                continue
+            number = _HOUSE_NUMBER.search(text, max(0, start - 10), start)
+            if number is not None and not set(_words_before(text, number.start(), 1)) & _YEAR_WORDS:
+                yield "street-address", number.start(), match.end()
+                continue
+            words = [word.strip(",.") for word in _words_before(text, start, 5)]
+            if words and words[-1] in ("on", "off", "along") and _HOME_WORDS.intersection(words[:-1]):
                 yield "street-address", *match.span()
     for match in _ZIP.finditer(text):
         start, end = match.span()

@@ -36,6 +36,8 @@ FOUND = [
     ("age", "She still gardened at the age of 93."),
     ("town", "We drove to my grandson's wedding in Tulsa."),
     ("town", "My niece in Tacoma sends cards."),
+    ("street-address", "We live at 1200 Route 9, past the feed store."),
+    ("street-address", "Our farm is off County Road 12."),
     ("age", "For her ninety-first birthday we drove to the lake."),
     ("age", "I was born in 1921 on a farm outside town."),
     ("age", "Born in the spring of 1920, I have seen a lot of doctors."),
@@ -164,6 +166,7 @@ NOT_FOUND = [
     "I was @ home by 5.30 and slept.",
     "I was born in 1990; my son was born in 2015. His weight is in the ninetieth percentile.",
     "My 21st birthday was the last time I felt this well. It was my 91st visit.",
+    "I drove on Highway 61 to the hospital, then took Route 9 home. In 2019 Route 66 was closed.",
     "We have a grandson in Kindergarten and a daughter in Preschool; the wedding in June, our trip in December.",
     "Last spring I was 54 and my heart rate was 120.",
     "In 2019 I had 3 visits and walked 5 miles on the road.",
@@ -348,7 +351,7 @@ def _adversarial(size: int) -> str:
         "call me five five ", "one, ", "username is a1 ", "José ", "Tom's wife ",
         # Days as words, holidays before a year, dotted handles (stop 28).
         "March the third ", "the first of May ", "of May ", "Christmas Day in 1998 ", "1998 ",
-        "@a.b.", "@jane.recovers ",
+        "@a.b.", "@jane.recovers ", "born in 1921 ", "91st birthday ", "1200 Route 9 ", "live off CR 12 ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
