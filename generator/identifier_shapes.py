@@ -73,7 +73,7 @@ _TLD = re.compile(
 )
 _DOMAIN_TAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}\Z")
 _PATH = re.compile(r"/[^\s<>\"'()\[\]]{0,2000}")
-_HANDLE = re.compile(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")  # dots: Instagram's
+_HANDLE = re.compile(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?")  # dots: Instagram's; hyphens: Venmo's
 _IPV4 = re.compile(r"\d(?<!\d\d)\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _IPV6 = re.compile(r"[0-9A-Fa-f:][0-9A-Fa-f:]{0,4}:[0-9A-Fa-f:.]{2,40}")
 

@@ -30,6 +30,7 @@ FOUND = [
     ("date", "On Christmas Day in 1998 I collapsed at my sister's."),
     ("date", "Thanksgiving 2019 was my first day home."),
     ("url", "Find me on Instagram @jane.recovers any time."),
+    ("url", "Pay me back on Venmo @Jane-Doe-12 whenever."),
     # Ages over 89 told by a birthday or a birth year (stop 28).
     ("date", "DOB: 3/14, same as my dad's."),
     ("age", "We had cake for my 91st birthday."),
