@@ -371,9 +371,9 @@ _MONTH_DAY = re.compile(
     rf"|,?\s{{1,3}}(?:1[89]\d\d|20\d\d)(?![\w:]))"
 )
 # A day written as a word: "March the fourteenth", "the first of May".
+_ORDINAL_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
 _ORDINAL = (
-    r"(?i:twenty[\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[\s-]?first|"
-    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    rf"(?i:twenty[\s-]?(?:{_ORDINAL_UNITS})|thirty[\s-]?first|{_ORDINAL_UNITS}|tenth|eleventh|twelfth|"
     r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
 )
 # Both found from the month (0.4 a story), which the regex engine finds fast; the day is read
@@ -415,8 +415,7 @@ _AGE_AFTER = re.compile(
 # "91st birthday", "her ninety-first birthday", "his ninetieth birthday": an ordinal age.
 _ORDINAL_SUFFIX_BIRTHDAY = re.compile(r"(?:st|nd|rd|th)\s{1,3}(?i:birthday)\b")
 _ORDINAL_AGE_WORD = re.compile(
-    r"(?<![\w-])(?i:ninetieth|ninety[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
-    r"(?:one\s)?hundredth)\s{1,3}(?i:birthday)\b"
+    rf"(?<![\w-])(?i:ninetieth|ninety[\s-](?:{_ORDINAL_UNITS})|(?:one\s)?hundredth)\s{{1,3}}(?i:birthday)\b"
 )
 # A birth year that makes the writer 90 or older this year (Safe Harbor: "all elements of dates,
 # including year, indicative of age over 89"): "born in 1931", "Born 1934,", "born in the
