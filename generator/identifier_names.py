@@ -41,7 +41,8 @@ _NOWHERE = {
     "christ", "jesus", "god",
 }  # fmt: skip
 _NOT_PLACES = (
-    _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES | _NOWHERE | {t.rstrip(".").lower() for t in TITLES}
+    _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES | _NOWHERE
+    | {t.rstrip(".").lower() for t in TITLES}
 )
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z'’-]{0,40}")
 _CAP = r"[A-Z][a-z'’.-]{1,30}"

@@ -73,7 +73,8 @@ _TLD = re.compile(
 )
 _DOMAIN_TAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}\Z")
 _PATH = re.compile(r"/[^\s<>\"'()\[\]]{0,2000}")
-_HANDLE = re.compile(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?")  # dots: Instagram's; hyphens: Venmo's
+# Dots inside as Instagram's ("@jane.recovers"), hyphens as Venmo's ("@Jane-Doe-12").
+_HANDLE = re.compile(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?")
 _IPV4 = re.compile(r"\d(?<!\d\d)\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _IPV6 = re.compile(r"[0-9A-Fa-f:][0-9A-Fa-f:]{0,4}:[0-9A-Fa-f:.]{2,40}")
 
@@ -385,8 +386,8 @@ _ORDINAL_OF = re.compile(rf"(?<![\w-]){_ORDINAL}\s{{1,3}}(?i:of)\s{{1,3}}\Z")
 # from the year (rarer than any letter), the holiday read in the words before it.
 _YEAR_ALONE = re.compile(r"[12](?<![\d'][12])(?:[89]\d\d(?<=1...)|0\d\d(?<=2...))(?![\w:])")
 _HOLIDAY_BEFORE = re.compile(
-    r"(?<![\w-])(?i:christmas(?:\s(?:day|eve))?|new\syear['’]?s(?:\s(?:day|eve))|thanksgiving(?:\sday)?|"
-    r"easter(?:\ssunday)?|halloween|independence\sday|valentine['’]?s\sday|mother['’]?s\sday|"
+    r"(?<![\w-])(?i:christmas(?:\s(?:day|eve))?|new\syear['’]?s(?:\s(?:day|eve))|"
+    r"thanksgiving(?:\sday)?|easter(?:\ssunday)?|halloween|independence\sday|valentine['’]?s\sday|mother['’]?s\sday|"
     r"father['’]?s\sday|memorial\sday|labor\sday|veterans['’]?\sday|juneteenth|good\sfriday|"
     r"boxing\sday|st\.?\spatrick['’]?s\sday|election\sday|the\sfourth\sof\sjuly)"
     r",?\s{1,3}(?:(?:in|of)\s{1,3})?\Z"
@@ -415,7 +416,8 @@ _AGE_AFTER = re.compile(
 # "91st birthday", "her ninety-first birthday", "his ninetieth birthday": an ordinal age.
 _ORDINAL_SUFFIX_BIRTHDAY = re.compile(r"(?:st|nd|rd|th)\s{1,3}(?i:birthday)\b")
 _ORDINAL_AGE_WORD = re.compile(
-    rf"(?<![\w-])(?i:ninetieth|ninety[\s-](?:{_ORDINAL_UNITS})|(?:one\s)?hundredth)\s{{1,3}}(?i:birthday)\b"
+    rf"(?<![\w-])(?i:ninetieth|ninety[\s-](?:{_ORDINAL_UNITS})|(?:one\s)?hundredth)"
+    r"\s{1,3}(?i:birthday)\b"
 )
 # A birth year that makes the writer 90 or older this year (Safe Harbor: "all elements of dates,
 # including year, indicative of age over 89"): "born in 1931", "Born 1934,", "born in the
@@ -483,7 +485,8 @@ def dates(text: str) -> Iterator[Span]:
                 yield "date", *match.span()
     for month in _MONTH_NAME.finditer(text):
         start, end = month.span()
-        if not _free_before(text, start) or (end < len(text) and (text[end].isalnum() or text[end] in "_-")):
+        touching = end < len(text) and (text[end].isalnum() or text[end] in "_-")  # "Mayor"
+        if touching or not _free_before(text, start):
             continue
         day = _ORDINAL_AFTER.match(text, end)
         if day is not None and not set(_words_before(text, start, 1)) & _MONTH_AS_TIME:
@@ -567,7 +570,7 @@ def _age_context(text: str, start: int, end: int) -> bool:
         or (last in ("is", "was") and (previous in _PERSON_WORDS or _capitalised(text, start)))
         or (last.endswith(("'s", "’s")) and last[:-2] in _PERSON_WORDS)
         or (last == "to" and previous in ("lived", "live", "it"))
-        or (last == "of" and previous in ("woman", "man", "lady", "gentleman", "age"))  # "at the age of 93"
+        or (last == "of" and previous in ("woman", "man", "lady", "gentleman", "age"))  # "age of 93"
         or (last == "at" and bool(_AGE_AT_AFTER.match(text, end)))
     )
 
@@ -600,14 +603,17 @@ _RURAL_ROUTE = re.compile(
 # A numbered road: a street address with a house number before it ("1200 Route 9", "4417 County
 # Road 12"), and where someone lives without one ("we live off County Road 12", "our farm on
 # Highway 61"). A road alone is travel ("drove Highway 61 to the clinic"), not an address.
-_ROAD_PARTS = ("Route", "Rte", "Rt.", "Highway", "Hwy", "Road", "Rd", "CR ", "SR ", "FM ", "ROUTE", "HIGHWAY")
+_ROAD_PARTS = (
+    "Route", "Rte", "Rt.", "Highway", "Hwy", "Road", "Rd", "CR ", "SR ", "FM ", "ROUTE", "HIGHWAY",
+)  # fmt: skip
 _ROAD = re.compile(
     r"(?:(?:County|State|Farm[\s-]to[\s-]Market|Ranch|Forest)\s{1,2}"
     r"(?:Road|Rd\.?|Route|Rte\.?|Highway|Hwy\.?)|U\.?S\.?\s{1,2}(?:Route|Highway|Hwy\.?)"
     r"|Route|ROUTE|Rte\.?|Rt\.?|Highway|HIGHWAY|Hwy\.?|CR|SR|FM)\s{0,2}#?\d{1,4}[A-Z]?(?![\w-])"
 )
 _HOUSE_NUMBER = re.compile(r"(?<![\w$.,/-])\d{1,6}[A-Z]?\s{1,2}\Z")
-_YEAR_WORDS = {"in", "since", "of", "by", "until", "during", "from", "before", "after"}  # "In 2019 Route 66"
+# "In 2019 Route 66 was closed": a year, not a house number.
+_YEAR_WORDS = {"in", "since", "of", "by", "until", "during", "from", "before", "after"}
 _HOME_WORDS = {
     "live", "lives", "lived", "living", "house", "home", "farm", "ranch", "place", "trailer", "cabin",
     "apartment", "property", "land", "address",

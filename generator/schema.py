@@ -25,9 +25,8 @@ SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 RECORD_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*\Z")
 # A host name as the browser's Content-Security-Policy writes one (RFC 1123 labels; an IDN is
 # written in punycode): no scheme, path, port or space, which would rewrite the policy (csp.py).
-HOST_PATTERN = re.compile(
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z"
-)
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HOST_PATTERN = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\Z")
 
 
 

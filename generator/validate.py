@@ -126,7 +126,8 @@ def schema_problems(
             info = _field_info(model, loc[len(prefix) :])
             form = (info.description or "").rstrip(".") if info is not None else ""
             form = form[:1].lower() + form[1:] if form else "text of another form"
-            found.append(problem("wrong-type", doc.path, f"expected {form}, got {shown(value)}", line=line, field=name))
+            message = f"expected {form}, got {shown(value)}"
+            found.append(problem("wrong-type", doc.path, message, line=line, field=name))
         elif kind == "string_too_short":
             found.append(problem("wrong-type", doc.path, "must not be empty", line=line, field=name))
         else:
