@@ -37,12 +37,14 @@ _RUN_TYPES = frozenset({
     "", "module", "application/ecmascript", "application/javascript", "application/x-ecmascript",
     "application/x-javascript", "text/ecmascript", "text/javascript", "text/javascript1.0",
     "text/javascript1.1", "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
-    "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript", "text/x-javascript",
+    "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript",
+    "text/x-javascript",
 })  # fmt: skip
 # What may come before the policy: a byte order mark (a template saved by Notepad), an XML
 # declaration, the doctype, comments, `<html ...>` and the head itself.
 _BEFORE_OK = re.compile(
-    r"\ufeff?(?:\s+|<!--.*?-->|<\?xml[^>]*>|<!doctype[^>]*>|<html\b[^>]*>)*", re.IGNORECASE | re.DOTALL
+    r"\ufeff?(?:\s+|<!--.*?-->|<\?xml[^>]*>|<!doctype[^>]*>|<html\b[^>]*>)*",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -83,7 +85,7 @@ def _policy(hosts: tuple[str, ...], scripts: tuple[str, ...] | None) -> str:
     return "; ".join([
         f"default-src {own}",
         f"script-src {own} {inline}".rstrip(),
-        f"style-src {own} 'unsafe-inline'",  # style attributes: CSS fetches only through img/font-src
+        f"style-src {own} 'unsafe-inline'",  # style attributes; CSS fetches via img-src, font-src
         f"img-src {own} data:",
         f"font-src {own} data:",
         "object-src 'none'",

@@ -37,8 +37,8 @@ _WINDOW = 48
 _STATE_WORDS = {s.lower() for s in STATES} | {s.lower() for s in STATE_ABBREVIATIONS}
 # Where a relative is that is no town: "my son in Heaven", "my grandson in Kindergarten".
 _NOWHERE = {
-    "heaven", "paradise", "kindergarten", "preschool", "spring", "summer", "fall", "autumn", "winter",
-    "christ", "jesus", "god",
+    "heaven", "paradise", "kindergarten", "preschool", "spring", "summer", "fall", "autumn",
+    "winter", "christ", "jesus", "god",
 }  # fmt: skip
 _NOT_PLACES = (
     _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES | _NOWHERE

@@ -374,8 +374,9 @@ _MONTH_DAY = re.compile(
 # A day written as a word: "March the fourteenth", "the first of May".
 _ORDINAL_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
 _ORDINAL = (
-    rf"(?i:twenty[\s-]?(?:{_ORDINAL_UNITS})|thirty[\s-]?first|{_ORDINAL_UNITS}|tenth|eleventh|twelfth|"
-    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+    rf"(?i:twenty[\s-]?(?:{_ORDINAL_UNITS})|thirty[\s-]?first|{_ORDINAL_UNITS}|tenth|eleventh|"
+    r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
+    r"twentieth|thirtieth)"
 )
 # Both found from the month (0.4 a story), which the regex engine finds fast; the day is read
 # after it ("March the third") or before it ("the third of March").
@@ -387,7 +388,8 @@ _ORDINAL_OF = re.compile(rf"(?<![\w-]){_ORDINAL}\s{{1,3}}(?i:of)\s{{1,3}}\Z")
 _YEAR_ALONE = re.compile(r"[12](?<![\d'][12])(?:[89]\d\d(?<=1...)|0\d\d(?<=2...))(?![\w:])")
 _HOLIDAY_BEFORE = re.compile(
     r"(?<![\w-])(?i:christmas(?:\s(?:day|eve))?|new\syear['’]?s(?:\s(?:day|eve))|"
-    r"thanksgiving(?:\sday)?|easter(?:\ssunday)?|halloween|independence\sday|valentine['’]?s\sday|mother['’]?s\sday|"
+    r"thanksgiving(?:\sday)?|easter(?:\ssunday)?|halloween|independence\sday|"
+    r"valentine['’]?s\sday|mother['’]?s\sday|"
     r"father['’]?s\sday|memorial\sday|labor\sday|veterans['’]?\sday|juneteenth|good\sfriday|"
     r"boxing\sday|st\.?\spatrick['’]?s\sday|election\sday|the\sfourth\sof\sjuly)"
     r",?\s{1,3}(?:(?:in|of)\s{1,3})?\Z"
@@ -399,8 +401,8 @@ _MONTH_AS_TIME = {
 }  # fmt: skip
 _SHORT_DATE = re.compile(r"\d(?<!\d\d)\d?/\d\d?(?![\d/])")
 _SHORT_DATE_BEFORE = {
-    "on", "since", "until", "by", "born", "dated", "admitted", "discharged", "dob", "dob:", "d.o.b.",
-    "d.o.b.:", "birthday", "birthday:", "birthdate", "birthdate:",
+    "on", "since", "until", "by", "born", "dated", "admitted", "discharged",
+    "dob", "dob:", "d.o.b.", "d.o.b.:", "birthday", "birthday:", "birthdate", "birthdate:",
 }  # fmt: skip
 
 _AGE_NUMBER = re.compile(r"\d(?<!\d\d)\d\d?(?!\d)")
@@ -570,7 +572,7 @@ def _age_context(text: str, start: int, end: int) -> bool:
         or (last in ("is", "was") and (previous in _PERSON_WORDS or _capitalised(text, start)))
         or (last.endswith(("'s", "’s")) and last[:-2] in _PERSON_WORDS)
         or (last == "to" and previous in ("lived", "live", "it"))
-        or (last == "of" and previous in ("woman", "man", "lady", "gentleman", "age"))  # "age of 93"
+        or (last == "of" and previous in ("woman", "man", "lady", "gentleman", "age"))  # age of 93
         or (last == "at" and bool(_AGE_AT_AFTER.match(text, end)))
     )
 
@@ -615,8 +617,8 @@ _HOUSE_NUMBER = re.compile(r"(?<![\w$.,/-])\d{1,6}[A-Z]?\s{1,2}\Z")
 # "In 2019 Route 66 was closed": a year, not a house number.
 _YEAR_WORDS = {"in", "since", "of", "by", "until", "during", "from", "before", "after"}
 _HOME_WORDS = {
-    "live", "lives", "lived", "living", "house", "home", "farm", "ranch", "place", "trailer", "cabin",
-    "apartment", "property", "land", "address",
+    "live", "lives", "lived", "living", "house", "home", "farm", "ranch", "place", "trailer",
+    "cabin", "apartment", "property", "land", "address",
 }  # fmt: skip
 _ZIP = re.compile(r"\d(?<!\d\d)\d{4}(?:-\d{4})?")
 _ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:"}
@@ -651,7 +653,8 @@ def addresses(text: str) -> Iterator[Span]:
                 yield "street-address", number.start(), match.end()
                 continue
             words = [word.strip(",.") for word in _words_before(text, start, 5)]
-            if words and words[-1] in ("on", "off", "along") and _HOME_WORDS.intersection(words[:-1]):
+            lives_there = _HOME_WORDS.intersection(words[:-1])
+            if words and words[-1] in ("on", "off", "along") and lives_there:
                 yield "street-address", *match.span()
     for match in _ZIP.finditer(text):
         start, end = match.span()

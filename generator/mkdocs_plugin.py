@@ -568,8 +568,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """The page with its Content-Security-Policy (csp.py): the site's own host and the hosts
         practice.yml allows. The preview server, and Material's instant navigation (which runs
         one page's scripts inside another), allow every inline script of the page."""
-        hosts = site_hosts(self.site.third_parties if self.site is not None else [], config.site_url)
-        inline = self.command == "serve" or "navigation.instant" in (config.theme.get("features") or ())
+        allowed = self.site.third_parties if self.site is not None else []
+        hosts = site_hosts(allowed, config.site_url)
+        features = config.theme.get("features") or ()
+        inline = self.command == "serve" or "navigation.instant" in features
         try:
             return with_policy(output, hosts, preview=inline)
         except PolicyError as error:

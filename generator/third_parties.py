@@ -36,7 +36,8 @@ _CANDIDATES = ", ".join(
 )
 _INVISIBLE = re.compile(r"[\t\n\r]")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
-_SCRIPT_URL = re.compile(r"""https?://[^\s"'`<>()\\]+""", re.IGNORECASE)  # (JSON's `\/` read as `/`)
+# An address in an inline script's text (JSON's `\/` is read as `/` first).
+_SCRIPT_URL = re.compile(r"""https?://[^\s"'`<>()\\]+""", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
