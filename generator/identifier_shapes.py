@@ -412,11 +412,12 @@ _AGE_WORD = re.compile(
     r"|centenarians?|Centenarians?"
 )
 _AGE_AFTER = re.compile(
-    r"(?i)(?:[\s-]{1,2}(?:years?|yrs?)[\s-]{1,2}old|[\s-]{1,2}year[\s-]old|th\s{1,3}birthday|"
+    r"(?i)(?:[\s-]{1,2}(?:years?|yrs?)[\s-]{1,2}old|[\s-]{1,2}year[\s-]old|"
+    r"(?:st|nd|rd|th)\s{1,3}birthday|"
     r"\s{1,2}years\s{1,2}of\s{1,2}age)\b"
 )
-# "91st birthday", "her ninety-first birthday", "his ninetieth birthday": an ordinal age.
-_ORDINAL_SUFFIX_BIRTHDAY = re.compile(r"(?:st|nd|rd|th)\s{1,3}(?i:birthday)\b")
+# "her ninety-first birthday", "his ninetieth birthday": an ordinal age in words ("91st
+# birthday" is a number with `_AGE_AFTER`).
 _ORDINAL_AGE_WORD = re.compile(
     rf"(?<![\w-])(?i:ninetieth|ninety[\s-](?:{_ORDINAL_UNITS})|(?:one\s)?hundredth)"
     r"\s{1,3}(?i:birthday)\b"
@@ -513,9 +514,7 @@ def ages(text: str) -> Iterator[Span]:
     for match in _AGE_NUMBER.finditer(text):
         start, end = match.span()
         if 90 <= int(match.group()) <= 119 and _free_before(text, start, ".-"):
-            if birthday := _ORDINAL_SUFFIX_BIRTHDAY.match(text, end):
-                yield "age", start, birthday.end()
-            elif text[end : end + 1] == "s" and _free_after(text, end + 1):
+            if text[end : end + 1] == "s" and _free_after(text, end + 1):
                 if _in_my(text, start):  # "in my 90s", not "in the 90s"
                     yield "age", start, end + 1
             elif _AGE_AFTER.match(text, end) or (

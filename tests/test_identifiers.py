@@ -332,6 +332,16 @@ def test_a_scans_cache_key_carries_the_birth_year_limit():
     assert scan(f"I was born in {identifiers.BIRTH_YEAR_OF_NINETY + 1}.") == []
 
 
+def test_an_ordinal_birthday_is_the_age_it_names():
+    """One rule reads "90th" and "91st birthday" alike, and the finding is the number, as it was
+    before "91st" was read: a finding compliance accepted for "my 90th birthday" stays accepted."""
+    from generator.identifiers import finding_id
+
+    for age, text in (("90", "For my 90th birthday we ate cake."), ("91", "Cake for my 91st birthday."),
+                      ("95", "MY 95TH BIRTHDAY")):
+        assert [f.id for f in scan(text)] == [finding_id("age", age)]
+
+
 def test_finding_ids_do_not_depend_on_position():
     first = scan("Call me on 555-0147.")[0]
     second = scan("Long before anything else happened,\nplease call me on 555-0147.", 40)[0]
