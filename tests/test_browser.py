@@ -348,12 +348,14 @@ class BeaconHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.parametrize("allowed", [False, True])
-def test_a_script_the_practice_adds_cannot_call_another_host(browser, tmp_path, allowed):
+@pytest.mark.parametrize("how", ["alone", "with a looser policy in the theme", "host listed"])
+def test_a_script_the_practice_adds_cannot_call_another_host(browser, tmp_path, how):
     """An analytics snippet saved into the practice's own `extra_javascript` file writes its
     tracker's address while it runs, where no check of the built files can read it: the policy
-    makes the browser refuse every request it makes. Listing the host in practice.yml lets
-    them through (which shows this test sees the requests when they are made)."""
+    makes the browser refuse every request it makes. A second, looser policy that the
+    practice's theme writes into the head loosens nothing (a browser enforces every policy a
+    page carries). Listing the host in practice.yml lets the requests through (which shows
+    this test sees them when they are made)."""
     from helpers import serve_folder
 
     BeaconHandler.heard = []
@@ -370,6 +372,14 @@ def test_a_script_the_practice_adds_cannot_call_another_host(browser, tmp_path, 
     )
     config = root / "mkdocs.yml"
     config.write_text(config.read_text() + "\nextra_javascript:\n  - js/analytics.js\n")
+    allowed = how == "host listed"
+    if how == "with a looser policy in the theme":
+        config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+        (root / "overrides").mkdir()
+        (root / "overrides/main.html").write_text(
+            '{% extends "base.html" %}\n{% block extrahead %}<meta http-equiv="Content-Security-Policy" '
+            "content=\"default-src * 'unsafe-inline' 'unsafe-eval'\">{% endblock %}\n"
+        )
     if allowed:
         practice = root / "practice.yml"
         practice.write_text(practice.read_text().replace(
@@ -382,6 +392,8 @@ def test_a_script_the_practice_adds_cannot_call_another_host(browser, tmp_path, 
     try:
         page.goto(base + PAGES["story"], wait_until="networkidle")
         page.wait_for_timeout(300)
+        if how == "with a looser policy in the theme":
+            assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 2
         violations = page.evaluate("window.__violations")
         if allowed:
             assert sorted(BeaconHandler.heard) == ["/collect", "/gtag.js", "/pixel.gif"] and violations == []
