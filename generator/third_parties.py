@@ -3,10 +3,11 @@
 A page about a health condition that loads a font, script or image from another host tells
 that host who read which page. After a build, every HTML and CSS file is scanned for the
 resources a browser fetches by itself (script src, stylesheet/preload/icon links, img, source,
-iframe, video/audio src and srcset, CSS url() and @import, an http(s) address written in an
-inline script); any on a host other than the site's own that `practice.yml` does not list
-under `third_parties` is a build error. Links a reader clicks (`<a href>`) are not requests
-and are not checked. What a script makes of its own while it runs, no file shows: the
+iframe, video/audio src and srcset, inline SVG images, `background`, CSS url() and @import, an
+http(s) address written in an inline script) and for the addresses that receive what a reader
+does (a form's `action` or a button's `formaction`, a link's `ping`); any on a host other than
+the site's own that `practice.yml` does not list under `third_parties` is a build error. Links
+a reader clicks (`<a href>`) are not requests and are not checked. What a script makes of its own while it runs, no file shows: the
 browser refuses that, by the page's Content-Security-Policy (csp.py).
 """
 
@@ -30,10 +31,13 @@ _FETCHED_RELS = {
     "icon", "shortcut", "apple-touch-icon", "manifest", "mask-icon",
 }  # fmt: skip
 _SRC_TAGS = {"script", "img", "source", "iframe", "video", "audio", "track", "embed", "input"}
-# Every element that can make the browser fetch something by itself; the rest are not read.
-_CANDIDATES = ", ".join(
-    ["link", "object", "style", "template", "[style]", "[srcset]", "[imagesrcset]", *sorted(_SRC_TAGS)]
-)
+_SVG_IMAGES = {"image", "feimage"}  # inline SVG's <image href> and <feImage href> fetch, too
+# Every element that can make the browser fetch something by itself, or send what the reader
+# does to another host (a form's target, a link's `ping`); the rest are not read.
+_CANDIDATES = ", ".join([
+    "link", "object", "style", "template", "form", "[style]", "[srcset]", "[imagesrcset]",
+    "[background]", "[formaction]", "[ping]", *sorted(_SRC_TAGS), *sorted(_SVG_IMAGES),
+])
 _INVISIBLE = re.compile(r"[\t\n\r]")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 # An address in an inline script's text (JSON's `\/` is read as `/` first).
@@ -64,7 +68,7 @@ def _scan(root, found: list[str]) -> None:
         if node.mem_id in seen:
             continue
         seen.add(node.mem_id)
-        tag, a = node.tag, {k: v or "" for k, v in node.attributes.items()}
+        tag, a = node.tag.lower(), {k.lower(): v or "" for k, v in node.attributes.items()}
         if tag == "link" and _FETCHED_RELS & set(a.get("rel", "").lower().split()):
             found.append(a.get("href", ""))
         if tag in _SRC_TAGS or tag == "object":
@@ -73,6 +77,12 @@ def _scan(root, found: list[str]) -> None:
             # An inline script that writes another host's address into the page (Material's
             # Google Analytics integration: `t.src="https://www.googletagmanager.com/..."`).
             found += _SCRIPT_URL.findall(node.text(deep=True).replace("\\/", "/"))
+        if tag in _SVG_IMAGES:
+            found += [a[key] for key in ("href", "xlink:href") if a.get(key)]
+        if tag == "form" and a.get("action"):  # what the reader types, sent where it says
+            found.append(a["action"])
+        found += [a[key] for key in ("formaction", "background") if a.get(key)]
+        found += a.get("ping", "").split()  # a click on the link also posts to each of these
         for key in ("srcset", "imagesrcset"):
             found += [c.strip().split()[0] for c in a.get(key, "").split(",") if c.strip()]
         if a.get("style"):
@@ -124,7 +134,7 @@ def _problems(rel: str, resources, own: set[str]) -> list[Problem]:
             problem(
                 "third-party-resource",
                 rel,
-                f"loads '{url}' from {host}, a host practice.yml does not list under third_parties",
+                f"requests '{url}' from {host}, a host practice.yml does not list under third_parties",
                 line=line,
                 hint=f"serve it from the site, or add {{host: {host}, reason: ...}} to "
                 "third_parties in practice.yml",

@@ -70,6 +70,8 @@ def test_every_page_carries_the_policy_before_anything_it_loads_or_runs(sample):
         rules = _directives(page)
         assert rules["default-src"] == ["'self'", "example.org:*"]  # site_url's host
         assert rules["object-src"] == ["'none'"] and "'unsafe-inline'" not in rules["script-src"]
+        # A form's target does not fall back to default-src: it is its own directive.
+        assert rules["form-action"] == ["'self'", "example.org:*"]
         parser = _Scripts()
         parser.feed(page)
         assert parser.found, path  # Material's own inline scripts
@@ -86,7 +88,7 @@ def test_the_policy_lists_the_hosts_practice_yml_allows(sample):
     practice.write_text(yaml.safe_dump(data, sort_keys=False))
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     rules = _directives((sample / "site/index.html").read_text())
-    for name in ("default-src", "script-src", "style-src", "img-src", "font-src"):
+    for name in ("default-src", "script-src", "style-src", "img-src", "font-src", "form-action"):
         assert "plausible.io:*" in rules[name]
 
 

@@ -547,6 +547,28 @@ def test_third_party_scan_finds_every_kind_of_resource(tmp_path):
     ]
 
 
+def test_third_party_scan_reads_where_a_reader_s_input_is_sent_and_svg_images(tmp_path):
+    """A form posting what a patient types to a form service, a link's `ping` (posted to on
+    each click), an inline SVG's images and a `background` attribute are requests too."""
+    from generator.third_parties import third_party_problems
+
+    (tmp_path / "a.html").write_text(
+        '<form action="https://forms.example.com/f/1"><input name="symptoms">\n'
+        '<button formaction="https://button.example.com/s">Send</button></form>\n'
+        '<a href="/care/" ping="https://ping.example.com/a /own-ping">Book</a>\n'
+        '<svg><image href="https://svg.example.com/x.gif"/>'
+        '<filter><feImage xlink:href="https://fe.example.com/y.png"/></filter></svg>\n'
+        '<table background="https://bg.example.com/t.png"></table>\n'
+        '<form class="md-search__form" name="search"></form><form action="/search/"></form>\n'
+    )
+    found = third_party_problems(tmp_path, "https://example.org/", [])
+    assert sorted((p.line, p.message.split(" from ")[1].split(",")[0]) for p in found) == [
+        (1, "forms.example.com"), (2, "button.example.com"), (3, "ping.example.com"),
+        (4, "fe.example.com"), (4, "svg.example.com"), (5, "bg.example.com"),
+    ]
+    assert all(p.message.startswith("requests 'https://") for p in found)
+
+
 def test_third_party_scan_sees_addresses_as_a_browser_reads_them(tmp_path):
     """A hostile page disguises a foreign address: character references, a backslash (read as a
     slash), a tab inside the scheme, a capitalised rel, a template, markup a browser repairs."""
