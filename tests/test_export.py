@@ -59,8 +59,15 @@ def test_the_exported_site_built_by_mkdocs_alone_is_the_site_flywheel_builds(tmp
     assert len(built) > 30 and exported == built
     page = (out / "site/cardiology/chest-pain/index.html").read_text()
     assert "fw-footer__emergency" in page and '"@type": "BreadcrumbList"' in page
-    exported_policy = policy.search(page).group(0)
-    assert "default-src 'self' example.org:*;" in exported_policy and "'unsafe-inline'" in exported_policy
+    exported_policy = policy.search(page)
+    assert "default-src 'self' example.org:*;" in exported_policy[0] and "'unsafe-inline'" in exported_policy[0]
+    # Read before anything the page loads or runs (a policy read after a script does not hold
+    # it), with the charset still in the first 1,024 bytes.
+    for path in (out / "site").rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        before = page[page.index("<head>") : policy.search(page).start()]
+        assert re.findall(r"<(\w+)", before) == ["head"], path
+        assert page.encode().index(b'<meta charset="utf-8">') < 1024, path
 
 
 def test_export_refuses_the_content_folders(tmp_path, capsys):
