@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import itertools
 import posixpath
 import re
 import unicodedata
@@ -134,9 +135,13 @@ class Quoted:
     texts: dict[tuple[str, str], list[tuple[str, ...]]] = field(default_factory=dict)
     runs: frozenset[tuple[str, ...]] = frozenset()
     heads: frozenset[tuple[str, str, str]] = frozenset()  # the first three words of each text
+    # Texts too short to be the story's alone in running text ("Back to the workshop"): each is
+    # looked for only as a whole (`_shows_whole`), by its number of words and its first two.
+    short: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    short_heads: frozenset[tuple[str, str]] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.texts or self.runs)
+        return bool(self.texts or self.runs or self.short)
 
 
 @functools.cache
@@ -218,15 +223,70 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
     return set(_each_run(words))
 
 
+def _is_long(words: tuple[str, ...]) -> bool:
+    """Whether a text is long enough to be a withheld story's alone wherever it is written."""
+    return len(words) >= 3 and len(" ".join(words)) >= MIN_QUOTED
+
+
 def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
-    """The titles, summaries and pull quotes of withheld stories that are long enough to be
-    theirs alone, and the runs of words from their text (`passages`)."""
+    """The titles, summaries and pull quotes of withheld stories (those long enough to be theirs
+    alone anywhere, the shorter ones of two words or more as a whole), and the runs of words
+    from their text (`passages`)."""
     index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+    short: dict[int, set[tuple[str, ...]]] = {}
     for text in texts:
         words = tuple(_words(text))
-        if len(words) >= 3 and len(" ".join(words)) >= MIN_QUOTED:
+        if _is_long(words):
             index.setdefault(words[:2], []).append(words)
-    return Quoted(index, frozenset(runs), frozenset(text[:3] for needles in index.values() for text in needles))
+        elif len(words) >= 2:
+            short.setdefault(len(words), set()).add(words)
+    return Quoted(
+        index,
+        frozenset(runs),
+        frozenset(text[:3] for needles in index.values() for text in needles),
+        {n: frozenset(found) for n, found in short.items()},
+        frozenset(words[:2] for found in short.values() for words in found),
+    )
+
+
+# What a page shows as a whole, where a short title is a reference to the story, not chance:
+# the text between two tags (a link's, emphasis, a heading, a list item), an attribute's value, a
+# comment, and in any of those a quotation or, in Markdown (an export's pages), emphasis and a
+# link's text. One pattern a kind, so that a quotation inside another is read too.
+_WHOLE = tuple(re.compile(pattern) for pattern in (
+    r'"([^"]+)"|\u201c([^\u201c\u201d]+)\u201d|\u00ab([^\u00ab\u00bb]+)\u00bb',
+    r"'([^']+)'|\u2018([^\u2018\u2019]+)\u2019",
+    r"\*{1,2}([^*\n]+)\*{1,2}|(?<!\w)_{1,2}([^_\n]+)_{1,2}|\[([^\]\n]+)\]",
+))
+
+
+def _units(html: str):
+    """Every text `html` shows as a whole (`_WHOLE`)."""
+    comments = [match.group(1) for match in _COMMENT.finditer(html)] if "<!--" in html else []
+    for segment in (*_TAG.split(html), *_VALUE.findall(html), *comments):
+        yield segment
+        text = html_lib.unescape(segment) if "&" in segment else segment
+        for pattern in _WHOLE:
+            for match in pattern.finditer(text):
+                yield next(group for group in match.groups() if group is not None)
+
+
+def _shows_whole(html: str, word_lists: tuple[list[str], ...], index: Quoted) -> bool:
+    """Whether the page shows a short text of `index` as a whole (`_units`). Read only where
+    the page's words hold one of those texts in a row, found in C: most pages never do."""
+    if all(index.short_heads.isdisjoint(itertools.pairwise(words)) for words in word_lists):
+        return False
+    if not any(
+        not found.isdisjoint(zip(*(words[k:] for k in range(n))))
+        for words in word_lists
+        for n, found in index.short.items()
+    ):
+        return False
+    for unit in _units(html):
+        words = tuple(_words(unit))
+        if words in index.short.get(len(words), ()):
+            return True
+    return False
 
 
 # Text a page carries outside its text: every attribute's value (alternative text, a tooltip, what
@@ -251,13 +311,17 @@ def quoted_traces(html: str, index: Quoted) -> bool:
     """True when the page quotes one of the indexed texts or runs: in its text, or in its
     attributes' values and comments (`alt="..."`, `title`, `aria-label`, a meta description,
     `data-*`, `<!-- -->`), read apart from the text so that a quotation running across an inline
-    tag is still one."""
+    tag is still one; or shows a short text of the index as a whole (`_shows_whole`)."""
     if not index:
         return False
-    if _quotes(_words(html), index):
+    words = _words(html)
+    if _quotes(words, index):
         return True
     markup = _markup_text(html)
-    return bool(markup) and _quotes(_words(markup), index)
+    marked = _words(markup) if markup else []
+    if marked and _quotes(marked, index):
+        return True
+    return bool(index.short) and _shows_whole(html, (words, marked), index)
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:
@@ -288,11 +352,25 @@ def _story_texts(result: CheckResult, body: bool):
 
 def withheld_texts(result: CheckResult) -> list[str]:
     """Titles, summaries and pull quotes of every story the gate does not publish, less any
-    that a published story shares word for word (the site shows those legitimately)."""
+    that a published story shares word for word (the site shows those legitimately), and less
+    a short one that is the title of a guide, service line or topic (the site's own)."""
     withheld, published = set(), set()
     for _slug, is_published, texts in _story_texts(result, body=False):
         (published if is_published else withheld).update(texts)
-    return sorted(withheld - published)
+    own = {tuple(_words(title)) for title in _own_titles(result)}
+    kept = withheld - published
+    return sorted(text for text in kept if _is_long(words := tuple(_words(text))) or words not in own)
+
+
+def _own_titles(result: CheckResult):
+    """The titles the site shows of its own pieces and sections."""
+    project = result.project
+    for kind, _doc, data in project.raw.values():
+        if kind == "guide" and isinstance(title := data.get("title"), str):
+            yield title
+    for entry in project.service_lines.values():
+        yield entry.data.name
+        yield from (topic.title for topic in entry.data.topics.values())
 
 
 def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:

@@ -1026,3 +1026,44 @@ def test_mkdocs_gh_deploy_is_refused_because_it_cannot_carry_a_withdrawal(sample
                           capture_output=True, text=True, check=False)
     assert done.returncode == 1 and "deploys only a build that passes" in done.stderr
     assert not (sample / "site").exists()
+
+
+def _short_title(sample: Path, title: str) -> None:
+    """The withheld story (consent revoked) under a title too short to be its alone in running
+    text."""
+    story = sample / "content/stories/cardiology/a-racing-heart.md"
+    story.write_text(story.read_text().replace('title: "A racing heart, and a steady plan"', f'title: "{title}"'))
+
+
+@pytest.mark.parametrize("mention", [
+    "Read *Back to a steady beat*, one patient's story.",  # emphasis
+    "One patient wrote \u201cBack to a Steady Beat\u201d about her AFib.",  # a quotation, its case changed
+    "## Back to a steady beat",  # a heading
+    "- [Back to a steady beat](https://example.org/afib-story/)",  # a link to anywhere else
+    '<span title="Back to a&#32;steady beat">*</span>',  # an attribute's value
+])
+def test_a_short_title_of_a_withheld_story_shown_as_a_whole_stops_the_build(sample, mention, capsys):
+    """A title of a few words ("Back to a steady beat") is not looked for in running text, where
+    it may occur by chance; shown as a whole (emphasised, quoted, a heading, a link's text, an
+    attribute) it names the story. A guide that kept the title of a story whose consent was
+    revoked published it."""
+    _short_title(sample, "Back to a steady beat")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + f"\n\n{mention}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "quotes a withheld story" in capsys.readouterr().err
+    assert tree_digest(sample / "site") == before
+
+
+def test_a_short_title_in_running_text_or_the_site_s_own_title_is_not_a_leak(sample):
+    """The same words in a sentence are chance, and a guide's own title is the site's."""
+    _short_title(sample, "Back to a steady beat")
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + "\n\nMost patients get back to a steady beat within a day.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    story = sample / "content/stories/cardiology/a-racing-heart.md"
+    story.write_text(story.read_text().replace("Back to a steady beat", "Blood thinners for AFib"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0  # the guide's title: its heading, the nav
+    assert "Blood thinners for AFib" in (sample / "site/cardiology/atrial-fibrillation/afib-blood-thinners/index.html").read_text()

@@ -86,3 +86,23 @@ def test_the_fast_readings_were_taken():
     text = "Patient story \u00b7 Cardiology \u2014 a racing heart\u2019s plan"
     assert leaks._without_marks(text).isascii()
     assert leaks._words(text) == ["patient", "story", "cardiology", "a", "racing", "heart", "s", "plan"]
+
+
+SHORT_PIECES = [
+    "back", "to", "the", "workshop", "the workshop", "the\u0430 workshop", "back to the workshop",
+    " ", "<em>", "</em>", "<p>", "</p>", '"', "'", "\u201c", "\u201d", "&quot;", "&#32;",
+    '<i title="', '">', "<!--", "-->", "*", "[", "](x)", "_", "\u0430",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SHORT_PIECES), max_size=40).map("".join))
+def test_short_titles_are_found_as_defined(text):
+    """The C-speed filters before a page is read for short titles shown whole never turn away a
+    page that reading every unit of it would find."""
+    index = leaks.quoted_index(["Back to the workshop", "the workshop"])
+    text_words = leaks._words(text)
+    markup_words = leaks._words(leaks._markup_text(text))
+    units = [tuple(leaks._words(unit)) for unit in leaks._units(text)]
+    expected = any(unit in found for unit in units for found in index.short.values())
+    assert leaks._shows_whole(text, (text_words, markup_words), index) == expected
