@@ -363,13 +363,31 @@ def shaped_numbers(text: str) -> Iterator[Span]:
 # --- Dates and ages -----------------------------------------------------------------------
 
 _NUMERIC_DATE = re.compile(r"\d(?<!\d\d)\d{0,3}([/.-])\d{1,2}\1\d{2,4}")
-_DAY_MONTH = re.compile(
-    rf"\d(?<!\d\d)\d?(?:(?:st|nd|rd|th)?\s{{1,3}}(?:of\s{{1,3}})?{_MONTH}(?![\w])"
-    rf"(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?|[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})(?!\w))"
+# A month typed in lower case in a sentence that has capitals ("My surgery was on june 9",
+# "the 3rd of feb"): as_written reads only sentences without any. "may" and "mar" are words
+# ("the 2nd may be worse"). After a day the month is matched as part of `_DAY_MONTH`; before
+# one, from the day (`_LOWER_MONTH_BEFORE`): a lower-case month is found from the digits, which
+# a story has fewer of than letters, so the search costs no more than the digits already did.
+_MONTH_LOWER = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_MONTH_ENDS = "(?:ry|ch|pr|il|un|ne|ul|ly|ug|st|ep|pt|er|ct|ov|ec|an|eb|of|he)"  # and "of", "the"
+_DAY_MONTH = re.compile(
+    rf"\d(?<!\d\d)(?:\d?(?:(?:st|nd|rd|th)?\s{{1,3}}(?:of\s{{1,3}})?(?:{_MONTH}|{_MONTH_LOWER}\.?)"
+    rf"(?![\w])(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?|[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})(?!\w))"
+    # A day or a year after a word ending as a month does (group 1): a month typed in lower
+    # case, if `_LOWER_MONTH_BEFORE` says so.
+    rf"|(?:(?<={_MONTH_ENDS} \d)|(?<={_MONTH_ENDS}\. \d))((?:\d(?:st|nd|rd|th)?|st|nd|rd|th|\d{{3}})?)(?![\w:])"
+    rf"(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?)"
+)
+_LOWER_MONTH_BEFORE = re.compile(
+    rf"(?<![\w-]){_MONTH_LOWER}\.?\s{{1,3}}(?:(?:the|of)\s{{1,3}})?\Z"
+)
+# "September of 2019" is "September 2019".
 _MONTH_DAY = re.compile(
     rf"{_MONTH}(?:\s{{1,3}}{_DAY}(?![\w:])(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?"
-    rf"|,?\s{{1,3}}(?:1[89]\d\d|20\d\d)(?![\w:]))"
+    rf"|,?\s{{1,3}}(?:(?i:of)\s{{1,3}})?(?:1[89]\d\d|20\d\d)(?![\w:]))"
 )
 # A day written as a word: "March the fourteenth", "the first of May".
 _ORDINAL_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
@@ -381,7 +399,11 @@ _ORDINAL = (
 # Both found from the month (0.4 a story), which the regex engine finds fast; the day is read
 # after it ("March the third") or before it ("the third of March").
 _MONTH_NAME = re.compile(_MONTH)
-_ORDINAL_AFTER = re.compile(rf"\s{{1,3}}(?:(?i:the)\s{{1,3}})?{_ORDINAL}(?![\w-])")
+# "November the 5th" as "November the fifth" ("November 5th" is `_MONTH_DAY`'s).
+_ORDINAL_AFTER = re.compile(
+    rf"\s{{1,3}}(?:(?:(?i:the)\s{{1,3}})?{_ORDINAL}"
+    r"|(?i:the)\s{1,3}(?:[12]\d|3[01]|[1-9])(?i:st|nd|rd|th))(?![\w-])"
+)
 _ORDINAL_OF = re.compile(rf"(?<![\w-]){_ORDINAL}\s{{1,3}}(?i:of)\s{{1,3}}\Z")
 # A holiday of one day with its year: "on Christmas Day in 1998", "Thanksgiving 2019". Found
 # from the year (rarer than any letter), the holiday read in the words before it.
@@ -399,11 +421,14 @@ _MONTH_AS_TIME = {
     "in", "during", "throughout", "through", "last", "next", "this", "that", "early", "late", "mid",
     "every", "each", "of",
 }  # fmt: skip
-_SHORT_DATE = re.compile(r"\d(?<!\d\d)\d?/\d\d?(?![\d/])")
+# A month and day ("on 3/14"), or a month and year ("diagnosed 09/2019", as "September 2019").
+_SHORT_DATE = re.compile(r"\d(?<!\d\d)\d?/(?:\d\d?|(?:19|20)\d\d)(?![\d/])")
 _SHORT_DATE_BEFORE = {
     "on", "since", "until", "by", "born", "dated", "admitted", "discharged",
     "dob", "dob:", "d.o.b.", "d.o.b.:", "birthday", "birthday:", "birthdate", "birthdate:",
 }  # fmt: skip
+# "My birthday is 9/14": a short date after "is" or "was" only after these ("my pain was 8/10").
+_BIRTHDAY_WORDS = {"birthday", "birthdate", "dob", "d.o.b.", "anniversary"}
 
 _AGE_NUMBER = re.compile(r"\d(?<!\d\d)\d\d?(?!\d)")
 _AGE_WORD = re.compile(
@@ -481,11 +506,17 @@ def dates(text: str) -> Iterator[Span]:
             yield "date", *match.span()
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         for match in pattern.finditer(text):
-            day = re.search(r"\d+", match.group())
-            if _free_before(text, match.start()) and (
-                len(day.group()) > 2 or 1 <= int(day.group()) <= 31
+            start = match.start()
+            if pattern is _DAY_MONTH and match.group(1) is not None:
+                month = _LOWER_MONTH_BEFORE.search(text, max(0, start - 16), start)
+                if month is None or _UNIT_AHEAD.match(text, match.end(1)):
+                    continue  # "took 2 pills", "march 5 miles"
+                start = month.start()
+            day = re.search(r"\d+", text[match.start() : match.end()])
+            if _free_before(text, start) and (
+                len(day.group()) == 4 or len(day.group()) <= 2 and 1 <= int(day.group()) <= 31
             ):
-                yield "date", *match.span()
+                yield "date", start, match.end()
     for month in _MONTH_NAME.finditer(text):
         start, end = month.span()
         touching = end < len(text) and (text[end].isalnum() or text[end] in "_-")  # "Mayor"
@@ -503,9 +534,16 @@ def dates(text: str) -> Iterator[Span]:
             yield "date", holiday.start(), match.end()
     for match in _SHORT_DATE.finditer(text):
         month, day = (int(part) for part in match.group().split("/"))
-        if _free_before(text, match.start(), "/.-") and 1 <= month <= 12 and 1 <= day <= 31:
-            before = _words_before(text, match.start(), 1)
-            if before and before[-1] in _SHORT_DATE_BEFORE:
+        if not _free_before(text, match.start(), "/.-") or not 1 <= month <= 12:
+            continue
+        if day > 1000:  # a month and its year
+            if not _UNIT_AHEAD.match(text, match.end()):
+                yield "date", *match.span()
+        elif day >= 1:
+            before = _words_before(text, match.start(), 3)
+            if before and before[-1] in _SHORT_DATE_BEFORE or (
+                len(before) > 1 and before[-1] in ("is", "was") and before[-2] in _BIRTHDAY_WORDS
+            ):
                 yield "date", *match.span()
 
 

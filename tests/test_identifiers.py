@@ -425,3 +425,29 @@ def test_a_name_spelt_with_marks_is_allowed_as_written_and_without_them():
     assert scan("My husband José drove me.", 1, frozenset(["José"])) == []
     assert scan("My husband Jose drove me.", 1, frozenset(["José"])) == []
     assert scan("My husband José drove me.", 1, frozenset(["Jose"])) == []
+
+
+@pytest.mark.parametrize("text", [
+    "My surgery was on june 9 and I was scared.",  # a month in lower case, the sentence not
+    "It was dec. 3 when they called.",
+    "My surgery was on the 3rd of feb, a Monday.",
+    "I was diagnosed in september of 2019.",
+    "Diagnosed in Sept of 2019, the same week as my son.",  # "of" before the year
+    "I'll never forget November the 5th.",  # a day in digits after "the"
+    "My birthday is 9/14, so the nurses sang.",
+    "Diagnosed 09/2019 with lupus.",  # a month and its year in digits
+])
+def test_a_date_typed_as_patients_type_it_is_found(text):
+    assert [f.kind for f in scan(text)] == ["date"]
+
+
+@pytest.mark.parametrize("text", [
+    "We march 5 miles for the cure.",
+    "The 2nd may be worse than the first.",
+    "In March the 2nd round began.",
+    "My pain was 8/10 and the ratio was 3/2.",
+    "I took 2 pills and walked 3 miles.",
+    "It went from 2/80 to 1/60.",
+])
+def test_words_and_numbers_near_a_month_or_a_slash_are_no_date(text):
+    assert scan(text) == []
