@@ -65,6 +65,19 @@ _SPOKEN_EMAIL = re.compile(
     r"[ \t](?:dot|\[dot\]|\(dot\))[ \t]{1,3}(?:com|org|net|edu|gov|io|co|us|info)\b"
 )
 _SPOKEN_LOCAL = re.compile(r"[\w.+-]{1,64}[ \t]{1,3}(?:at|\[at\]|\(at\))[ \t]{1,3}[\w-]{1,63}\Z")
+# An address at a mail provider written without its ending: "bettyjo52@aol", "jane_doe at
+# outlook". Found from the provider's name in the text with its capitals lowered, only when one
+# is there (the regex alone costs more); "outlook" is a word, so only after "@" or "at". Spoken
+# with "at", the part before it needs a character no word has (".", "_", "+", a digit) or to
+# follow "email", "e-mail" or "is" ("my email is janedoe at gmail"; "I worked at Yahoo").
+_PROVIDERS = (
+    "gmail", "googlemail", "yahoo", "ymail", "aol", "hotmail", "outlook", "icloud", "comcast",
+    "protonmail", "sbcglobal",
+)  # fmt: skip
+_PROVIDER = re.compile(f"(?:{'|'.join(_PROVIDERS)})" + r"(?![\w@-]|\.[a-z])")
+_PROVIDER_LOCAL = re.compile(r"([\w.+-]{1,64})(?:@|[ \t]{1,3}(?:at|\[at\]|\(at\))[ \t]{1,3})\Z")
+_SPOKEN_LOCAL_BEFORE = re.compile(r"(?:e-?mail(?:\s+me)?|email\s+address|is|:)\s{1,3}\Z")
+_NOT_LOCAL = {"me", "us", "him", "her", "them", "you", "it", "is", "was", "email", "e-mail", "mail"}
 _WEB = re.compile(r"(?:https?://|HTTPS?://|Https?://|www\.|WWW\.|Www\.)[^\s<>\"'()\[\]]{1,2000}")
 _TLD = re.compile(
     r"\.(?i:com|net|org|edu|gov|io|co|us|info|biz|me|blog|app|health|care|ly|tv|fm|uk|ca|au|nz|"
@@ -97,6 +110,20 @@ def internet(text: str) -> Iterator[Span]:
         local = _SPOKEN_LOCAL.search(text, max(0, match.start() - 140), match.start())
         if local is not None and _free_before(text, local.start(), ".+-"):
             yield "email", local.start(), match.end()
+    lowered = text.translate(_ASCII_LOWER)
+    providers = any(provider in lowered for provider in _PROVIDERS)  # the regex alone costs more
+    for match in _PROVIDER.finditer(lowered) if providers else ():
+        local = _PROVIDER_LOCAL.search(lowered, max(0, match.start() - 72), match.start())
+        if local is None or not _free_before(text, local.start(), ".+-"):
+            continue
+        name = local.group(1)
+        spoken = not local.group().endswith("@")
+        if spoken and (name in _NOT_LOCAL or not (
+            any(ch in "._+" or ch.isdigit() for ch in name)
+            or _SPOKEN_LOCAL_BEFORE.search(lowered, max(0, local.start() - 20), local.start())
+        )):
+            continue
+        yield "email", local.start(), match.end()
     for match in _WEB.finditer(text):
         if _free_before(text, match.start(), "."):
             yield "url", match.start(), _strip_end(text, *match.span())
@@ -140,6 +167,21 @@ def _each(words: str, tail: str = "") -> str:
     return "|".join(f"{word}{tail}" for word in words.split())
 
 
+# A platform named right before a handle: "my insta is chemo_and_chill", "Venmo: jane-doe-12",
+# "my snap is jrecov22". The handle must start with a letter and hold what no word has: "_", a
+# digit, or a dot between lower-case letters ("my IG is jane.recovers"); "my instagram is
+# private" and "on tiktok at 2am" are no handle, and neither, still, is "my TikTok is janerecovers".
+_PLATFORMS = (
+    "instagram insta ig tiktok tik\\s?tok snapchat snap venmo cash\\s?app twitter threads bluesky "
+    "reddit discord twitch youtube facebook fb telegram"
+)
+_PLATFORM_TAIL = (
+    r"(?:\s+(?:handle|username|user\s?name|account|page|name|id|tag))?(?:\s+(?:is|at)|:)"
+)
+_PLATFORM = re.compile(f"(?:{_each(_PLATFORMS)}){_PLATFORM_TAIL}")
+_PLATFORM_HANDLE = re.compile(r"[ \t]{0,3}@?([A-Za-z][\w.-]{1,29}[A-Za-z0-9_])")
+_DOTTED = re.compile(r"[a-z]\.[a-z]")
+
 _CONTEXT_PHRASES = {
     "vehicle-id": "|".join(
         (
@@ -178,7 +220,12 @@ _CONTEXT_PHRASES = {
     "phone": _each("phone cell mobile fax call text ring dial landline number")
     + r"|reach\s+(?:me|us)",
     # An online handle named as one ("my username is jsmith61"); the value needs a digit.
-    "url": r"user\s?name|user\s?id|login|log-in|screen\s?name|gamertag|handle\s+is|handle:",
+    "url": "|".join(
+        (
+            r"user\s?name|user\s?id|login|log-in|screen\s?name|gamertag|handle\s+is|handle:",
+            _each(_PLATFORMS, _PLATFORM_TAIL),
+        )
+    ),
 }
 
 
@@ -297,11 +344,23 @@ def named_numbers(text: str) -> Iterator[Span]:
         if match.start() < searched.get(kind, -1):
             continue  # inside the window of the same kind's last context word: already read
         searched[kind] = match.end() + _WINDOW
+        if kind == "url" and _PLATFORM.fullmatch(match.group()):
+            handle = _PLATFORM_HANDLE.match(text, match.end())
+            if handle is not None and _is_handle(handle.group(1)):
+                if _free_after(text, handle.end()):
+                    yield "url", *handle.span(1)
+            continue
         span = _context_value(text, match.end(), kind)
         if span is None and kind in ("phone", "ssn"):
             span = _spelt_out(lowered, match.end(), kind)
         if span is not None:
             yield kind, *span
+
+
+def _is_handle(found: str) -> bool:
+    return "_" in found or any(ch.isdigit() for ch in found) or bool(
+        found.islower() and _DOTTED.search(found)
+    )
 
 
 # Seven digits or more spelt out ("five five five, zero one four seven"), starting within the
@@ -378,7 +437,8 @@ _DAY_MONTH = re.compile(
     rf"(?![\w])(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?|[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})(?!\w))"
     # A day or a year after a word ending as a month does (group 1): a month typed in lower
     # case, if `_LOWER_MONTH_BEFORE` says so.
-    rf"|(?:(?<={_MONTH_ENDS} \d)|(?<={_MONTH_ENDS}\. \d))((?:\d(?:st|nd|rd|th)?|st|nd|rd|th|\d{{3}})?)(?![\w:])"
+    rf"|(?:(?<={_MONTH_ENDS} \d)|(?<={_MONTH_ENDS}\. \d))"
+    rf"((?:\d(?:st|nd|rd|th)?|st|nd|rd|th|\d{{3}})?)(?![\w:])"
     rf"(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?)"
 )
 _LOWER_MONTH_BEFORE = re.compile(

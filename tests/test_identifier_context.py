@@ -22,6 +22,7 @@ PHRASE_TEXT = [
     "health plan id", "health plan #", "member id", "policy number", "acct#", "account",
     "claim", "encounter", "ssn", "ss #", "ss#", "ss number", "social security number",
     "social", "soc. sec. no", "phone", "cell", "fax", "text", "landline", "number",
+    "insta is", "instagram handle is", "tik tok:", "venmo:", "snapchat username at", "ig is",
 ]  # fmt: skip
 
 

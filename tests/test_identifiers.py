@@ -451,3 +451,35 @@ def test_a_date_typed_as_patients_type_it_is_found(text):
 ])
 def test_words_and_numbers_near_a_month_or_a_slash_are_no_date(text):
     assert scan(text) == []
+
+
+@pytest.mark.parametrize("kind, text", [
+    # An address at a mail provider without its ending (the known miss "jane_doe at outlook").
+    ("email", "my email is jane_doe at outlook, write any time"),
+    ("email", "My email is bettyjo52@aol if you want to talk."),
+    ("email", "email me janedoe at gmail"),
+    ("email", "My email address is janedoe at Gmail."),
+    # A platform named right before a handle that holds what no word has.
+    ("url", "My insta is chemo_and_chill"),
+    ("url", "my tiktok: chemo_and_chill"),
+    ("url", "Follow me on Instagram: jane.recovers"),
+    ("url", "my IG handle is jane.recovers."),
+    ("url", "Venmo: jane-doe-12"),
+    ("url", "my snap is jrecov22"),
+])
+def test_an_address_or_handle_without_its_ending_is_found(kind, text):
+    assert [f.kind for f in scan(text)] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "I was at Yahoo for years.",
+    "My outlook is better now.",
+    "my email at yahoo got hacked",
+    "email me at gmail, I check it",
+    "My email is at outlook.",
+    "my instagram is private",
+    "I was on tiktok at 2am every night.",
+    "My facebook page is mostly pictures of the dog.",
+])
+def test_a_provider_or_platform_without_an_address_is_no_finding(text):
+    assert scan(text) == []
