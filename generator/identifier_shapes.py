@@ -497,7 +497,7 @@ _AGE_WORD = re.compile(
     r"|centenarians?|Centenarians?"
 )
 _AGE_AFTER = re.compile(
-    r"(?i)(?:[\s-]{1,2}(?:years?|yrs?)[\s-]{1,2}old|[\s-]{1,2}year[\s-]old|"
+    r"(?i)(?:[\s-]{1,2}(?:years?|yrs?)[\s-]{1,2}(?:old|young)|[\s-]{1,2}year[\s-]old|"
     r"(?:st|nd|rd|th)\s{1,3}birthday|"
     r"\s{1,2}years\s{1,2}of\s{1,2}age)\b"
 )
@@ -517,7 +517,13 @@ _BORN_YEAR = re.compile(
     r"(1[89]\d\d)(?![\w:])"
 )
 _AGE_AT_AFTER = re.compile(r",|\s+(?:I|he|she|we|my|his|her|and|when)\b")
-_AGE_WORDS = {"am", "i'm", "i’m", "be", "being", "turned", "turning", "aged", "age", "reached"}
+_AGE_WORDS = {
+    "am", "i'm", "i’m", "be", "being", "turn", "turned", "turning", "aged", "age", "reached",
+    "pushing",
+}  # fmt: skip
+# "My uncle is almost 93": a word between the age's context and the number ("over 100" is a
+# reading more often than an age, so not "over").
+_AGE_ADVERBS = {"almost", "nearly", "about", "just", "already", "now", "barely"}
 _PERSON_WORDS = {
     "i",
     "he",
@@ -660,10 +666,18 @@ def _age_context(text: str, start: int, end: int) -> bool:
     """Whether the words before a number say it is someone's age, and no unit follows it."""
     if _UNIT_AHEAD.match(text, end):
         return False
-    words = _words_before(text, start, 3)
+    words = _words_before(text, start, 4)
+    if words and words[-1] in _AGE_ADVERBS:
+        words = words[:-1]
     last = words[-1] if words else ""
     previous = words[-2] if len(words) > 1 else ""
+    after = text[end : end + 1]
     return (
+        # "Mom, 91, still gardens", "my dad (94) moved in": the age set off after the person
+        (last[-1:] == "," and last[:-1] in _PERSON_WORDS and after == ",")
+        or (last[-1:] == "(" and (last[:-1] or previous) in _PERSON_WORDS and after == ")")
+        or (last[:1] == "(" and last[1:] in _AGE_WORDS)  # "my dad (age 94)"
+        or
         last in _AGE_WORDS
         or (last == "was" and previous == "i")
         or (last in ("is", "was") and (previous in _PERSON_WORDS or _capitalised(text, start)))

@@ -483,3 +483,30 @@ def test_an_address_or_handle_without_its_ending_is_found(kind, text):
 ])
 def test_a_provider_or_platform_without_an_address_is_no_finding(text):
     assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 91 years young and I walk every morning.",
+    "My uncle is almost 93 now.",  # a word between the context and the age
+    "I'm nearly ninety.",
+    "Grandpa is about to turn 95.",
+    "I'm pushing 91.",
+    "Mom, 91, still gardens.",  # the age set off after the person
+    "My dad (94) moved in with us.",
+    "My dad (age 94) moved in with us.",
+])
+def test_an_age_told_in_passing_is_found(text):
+    assert [f.kind for f in scan(text)] == ["age"]
+
+
+@pytest.mark.parametrize("text", [
+    "My sugar is almost 100.",
+    "I was over 100 for days with the fever.",
+    "She is about 95 pounds now.",
+    "I can turn 90 degrees now.",
+    "I'm pushing 100 pounds on the leg press.",
+    "My husband, 90 pounds lighter, feels great.",
+    "My son (age 9) came too.",
+])
+def test_a_reading_near_an_age_word_is_no_age(text):
+    assert scan(text) == []
