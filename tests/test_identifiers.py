@@ -363,6 +363,9 @@ def _adversarial(size: int) -> str:
         # Days as words, holidays before a year, dotted handles (stop 28).
         "March the third ", "the first of May ", "of May ", "Christmas Day in 1998 ", "1998 ",
         "@a.b.", "@jane.recovers ", "born in 1921 ", "91st birthday ", "1200 Route 9 ", "live off CR 12 ",
+        # Digits joined by typographic dashes, read once more as joined by "-"; lower-case months
+        # before a day, addresses at a provider, handles after a platform.
+        "555\u20130", "june 9 ", "jo at gmail ", "my insta is a_b ", "Mom, 91, ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
@@ -509,4 +512,24 @@ def test_an_age_told_in_passing_is_found(text):
     "My son (age 9) came too.",
 ])
 def test_a_reading_near_an_age_word_is_no_age(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("phone", "My number is 555\u20130142, I don't mind calls."),  # an en dash
+    ("phone", "Call 503\u2014555\u20140134 after six."),  # an em dash
+    ("phone", "Text 503\u2212555\u22120134."),  # a minus sign
+    ("ssn", "My SSN is 123\u201345\u20136789."),
+    ("date", "Admitted 3\u201314\u20131961 at night."),
+])
+def test_a_number_written_with_typographic_dashes_is_found(kind, text):
+    assert [f.kind for f in scan(text)] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "It was 2019\u20132020 \u2014 the worst year.",
+    "I took 2\u20133 pills and walked 5\u201310 minutes \u2014 no more.",
+    "My sugar was 180\u2013200 and my pain went from 8\u20139 to 2\u20133.",
+])
+def test_ranges_written_with_typographic_dashes_are_no_finding(text):
     assert scan(text) == []
