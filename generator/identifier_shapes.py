@@ -74,6 +74,18 @@ _PROVIDERS = (
     "gmail", "googlemail", "yahoo", "ymail", "aol", "hotmail", "outlook", "icloud", "comcast",
     "protonmail", "sbcglobal",
 )  # fmt: skip
+
+
+def _has_provider(folded: str) -> bool:
+    """Whether a provider's name is in the text, lower-cased: written out, this costs a story a
+    tenth of what a loop over `_PROVIDERS`, or `_PROVIDER` itself, does."""
+    return (
+        "gmail" in folded or "yahoo" in folded or "aol" in folded or "hotmail" in folded
+        or "outlook" in folded or "icloud" in folded or "comcast" in folded or "ymail" in folded
+        or "googlemail" in folded or "protonmail" in folded or "sbcglobal" in folded
+    )
+
+
 _PROVIDER = re.compile(f"(?:{'|'.join(_PROVIDERS)})" + r"(?![\w@-]|\.[a-z])")
 _PROVIDER_LOCAL = re.compile(r"([\w.+-]{1,64})(?:@|[ \t]{1,3}(?:at|\[at\]|\(at\))[ \t]{1,3})\Z")
 _SPOKEN_LOCAL_BEFORE = re.compile(r"(?:e-?mail(?:\s+me)?|email\s+address|is|:)\s{1,3}\Z")
@@ -110,9 +122,8 @@ def internet(text: str) -> Iterator[Span]:
         local = _SPOKEN_LOCAL.search(text, max(0, match.start() - 140), match.start())
         if local is not None and _free_before(text, local.start(), ".+-"):
             yield "email", local.start(), match.end()
-    lowered = text.translate(_ASCII_LOWER)
-    providers = any(provider in lowered for provider in _PROVIDERS)  # the regex alone costs more
-    for match in _PROVIDER.finditer(lowered) if providers else ():
+    lowered = text.translate(_ASCII_LOWER) if _has_provider(text.lower()) else ""
+    for match in _PROVIDER.finditer(lowered):
         local = _PROVIDER_LOCAL.search(lowered, max(0, match.start() - 72), match.start())
         if local is None or not _free_before(text, local.start(), ".+-"):
             continue

@@ -113,6 +113,8 @@ def _marked_stretches(text: str, pattern: re.Pattern = _MARKED) -> list[tuple[in
     `pattern` finds), merged, each starting after a space where one is near (not in the middle
     of a word)."""
     stretches: list[list[int]] = []
+    if text.isascii():  # neither marks nor dashes (a flag Python keeps: no search at all)
+        return []
     for match in pattern.finditer(text):
         start, end = max(0, match.start() - _AROUND), min(len(text), match.end() + _AROUND)
         if stretches and start <= stretches[-1][1]:
