@@ -132,7 +132,7 @@ NOT_NAMES = (
     set(
         """
     a after and as at before but by christ christmas covid dad doctor english every for from
-    god grandma grandpa halloween hanukkah he her his i if internet into it its jesus lord
+    god grandma grandpa halloween hanukkah he her his i if internet into it its jesus lord mama nana papa
     medicaid medicare mom mum now nurse on or our ramadan she spanish thanksgiving that the
     their then these they this those today we when with without you
     """.split()

@@ -158,6 +158,8 @@ FOUND += [
 ]
 
 NOT_FOUND = [
+    # What a grandchild calls a grandparent is a relation, not a name (stop 29).
+    "Nana brought soup every day. Mama cooked, and Papa drove me to every visit.",
     # Ordinal words near a month that are not a day (stop 28).
     "In March the second round of chemo began.",
     "During May the first week was hard.",
