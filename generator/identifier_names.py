@@ -207,6 +207,34 @@ def employers(text: str, allowed: frozenset[str]) -> Iterator[Span]:
                 yield "name", *match.span()
 
 
+# A family named by its surname where it lives: "the Hendersons across the street", "the
+# Nguyens next door". Found only in a text holding one of the places (a test in C).
+_HOUSEHOLD = re.compile(
+    r"(?<![\w'’-])[Tt]he\s{1,2}([A-Z][a-z'’-]{1,30}s)\s{1,2}(?:next\s{1,2}door|"
+    r"(?:across|down|up)\s{1,2}the\s{1,2}(?:street|road|hall|block|lane|way)|"
+    r"(?:two|three|a\s{1,2}few)\s{1,2}doors\s{1,2}down|upstairs|downstairs)(?![\w-])"
+)
+_HOUSEHOLD_PLACES = ("door", "across the", "down the", "up the", "stairs")
+_NOT_HOUSEHOLDS = {
+    "baptists", "methodists", "lutherans", "catholics", "presbyterians", "mormons", "marines",
+    "twins", "kids", "boys", "girls", "nurses", "doctors", "neighbors", "neighbours", "sisters",
+    "brothers", "students", "volunteers", "workers", "others",
+}  # fmt: skip
+
+
+def households(text: str, allowed: frozenset[str]) -> Iterator[Span]:
+    """Families named by their surname where they live (`_HOUSEHOLD`)."""
+    if not any(place in text for place in _HOUSEHOLD_PLACES):
+        return
+    for match in _HOUSEHOLD.finditer(text):
+        family = match.group(1)
+        if family.lower() in _NOT_HOUSEHOLDS:
+            continue
+        singular = family[:-2] if family.endswith("es") else family[:-1]
+        if not (_is_allowed(family, allowed) or _is_allowed(singular, allowed)):
+            yield "name", *match.span(1)
+
+
 def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """Names of people other than the patient, and of employers."""
     names = world_first_names()
@@ -256,7 +284,8 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
                 or "\n" in raw_before[len(stripped) :]
             )
             span_end = _name_end(text, end)
-            if _title_like(before, after.split()):
+            # The words around the whole name: its own surname is no sign of a heading.
+            if _title_like(before, text[span_end : span_end + _WINDOW].split()):
                 found = False
             elif span_end > end:
                 found = True

@@ -228,7 +228,7 @@ _CONTEXT_PHRASES = {
         )
     ),
     "ssn": rf"ssn|ss\s?#|ss\s+number|social(?:\s+security)?{_NUMBER}|soc\.?\s+sec\.?{_NUMBER}",
-    "phone": _each("phone cell mobile fax call text ring dial landline number")
+    "phone": _each(r"phone cell mobile fax call text ring dial landline number tel\.? ph")
     + r"|reach\s+(?:me|us)",
     # An online handle named as one ("my username is jsmith61"); the value needs a digit.
     "url": "|".join(
@@ -357,9 +357,8 @@ def named_numbers(text: str) -> Iterator[Span]:
         searched[kind] = match.end() + _WINDOW
         if kind == "url" and _PLATFORM.fullmatch(match.group()):
             handle = _PLATFORM_HANDLE.match(text, match.end())
-            if handle is not None and _is_handle(handle.group(1)):
-                if _free_after(text, handle.end()):
-                    yield "url", *handle.span(1)
+            if handle is not None and _is_handle(handle.group(1)) and _free_after(text, handle.end()):
+                yield "url", *handle.span(1)
             continue
         span = _context_value(text, match.end(), kind)
         if span is None and kind in ("phone", "ssn"):
@@ -714,6 +713,24 @@ _STREET = re.compile(
     r"\d(?<!\d\d)\d{0,5}[A-Za-z]?\s{1,2}(?:[NSEW]\.?\s{1,2}|(?:North|South|East|West)\s{1,2})?"
     rf"(?:{_NAME_WORD}\s{{1,2}}){{0,3}}{_NAME_WORD}\s{{1,2}}(?:{_SUFFIX})\b\.?"
 )
+# A street typed in lower case ("1412 elm street", "77 harbor view ave"): one or two words
+# between the number and a suffix that ends little but a street, none of them a word that a
+# count of things goes on with ("a 2 lane road", "3 blocks down the street", "a 2 way street").
+_STREET_LOWER = re.compile(
+    r"\d(?<!\d\d)\d{0,5}\s{1,2}((?:[a-z][a-z'’-]{1,20}\s{1,2}){1,2})"
+    r"(?:street|avenue|ave|road|rd|drive|lane|ln|boulevard|blvd|terrace|terr|parkway|pkwy)\b\.?"
+)
+_NOT_STREET_NAME = {
+    "the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those",
+    "and", "or", "of", "to", "on", "in", "at", "from", "by", "down", "up", "across", "along",
+    "over", "more", "other", "few", "different", "way", "lane", "dirt", "gravel", "busy", "same",
+    "next", "last", "each", "every", "blocks", "block", "doors", "houses", "streets", "roads",
+}  # fmt: skip
+# Where someone lives, with a house number and no suffix: "We live at 1412 Elm".
+_LIVES_AT = re.compile(
+    r"(?<![\w'’-])(?i:live|lives|lived|living|stay|stays|stayed|staying|moved|address\s+is)"
+    r"\s{1,2}(?i:at|on)\s{1,2}(\d{1,6}[A-Z]?\s{1,2}[A-Z][a-z'’-]{1,30})(?![\w'’-])"
+)
 _STREET_ON = re.compile(rf"on\s(?:[A-Z][a-z'’-]{{1,30}}\s{{1,2}}){{1,3}}(?:{_SUFFIX_ALONE})\b")
 _PO_BOX = re.compile(r"[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb]ox\s{0,2}\d{1,8}\b")
 # A rural route or highway contract route and its box: "Rural Route 2, Box 14", "RR 3", "HC 61".
@@ -758,6 +775,17 @@ def addresses(text: str) -> Iterator[Span]:
     for match in _STREET_ON.finditer(text):
         if _free_before(text, match.start()):
             yield "street-address", match.start() + 3, match.end()
+    for match in _STREET_LOWER.finditer(text):
+        if (
+            _free_before(text, match.start(), "$.,/-")
+            and not _NOT_STREET_NAME.intersection(match.group(1).split())
+            and not _UNIT_AHEAD.match(text, match.start() + len(match.group().split()[0]))
+        ):
+            yield "street-address", *match.span()
+    if " at " in text or " on " in text:
+        for match in _LIVES_AT.finditer(text):
+            if not _UNIT_AHEAD.match(text, match.start(1) + len(match.group(1).split()[0])):
+                yield "street-address", *match.span(1)
     for match in _PO_BOX.finditer(text):
         if _free_before(text, match.start()):
             yield "street-address", *match.span()

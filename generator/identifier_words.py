@@ -73,7 +73,7 @@ Lane Ln Lodge Loop Manor Meadow Meadows Mews Mill Mills Motorway Mount Mountain 
 Oval Overpass Park Parks Parkway Pkwy Path Pike Pine Pines Place Pl Plain Plains Plaza Plz
 Point Points Port Prairie Ranch Rapids Ridge Ridges River Road Rd Roads Route Rte Row Rue
 Run Shoal Shore Shores Skyway Spring Springs Spur Square Sq Stravenue Stream Street St
-Streets Terrace Ter Throughway Trace Trafficway Trail Trl Tunnel Turnpike Tpke Underpass
+Streets Terrace Ter Terr Throughway Trace Trafficway Trail Trl Tunnel Turnpike Tpke Underpass
 Valley Vly Viaduct View Views Village Vlg Ville Vista Wall Way Ways
 """.split()
 # Without a house number, only suffixes that rarely end anything but a street name count.

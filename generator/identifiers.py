@@ -42,7 +42,7 @@ KINDS: dict[str, str] = {
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "21"
+SCANNER_VERSION = "23"
 # A birth year this old makes the writer 90 or older this year (identifier_shapes.ages reads
 # "born in 1931"). The year is read once per process, and every scan's cache key carries it.
 BIRTH_YEAR_OF_NINETY = dates.clock().year - 89
@@ -83,7 +83,8 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     # detectors' patterns and lists are written in ASCII, so "My husband José" and "my wife
     # Zoë" read as no name at all. Only the stretch around such letters is read again, so a
     # long story with one "café" costs little more. Allowed names are read both ways (`scan`).
-    for start, end in _marked_stretches(text):
+    # A text of ASCII only (a flag Python keeps: no search at all) has neither.
+    for start, end in _marked_stretches(text) if not text.isascii() else ():
         folded = text[start:end].translate(_UNMARKED)
         for reading in (folded, identifier_names.as_written(folded)):
             if reading is not None:
@@ -92,10 +93,19 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     # Digits joined by a typographic dash ("503–555–0142", "123—45—6789": a word processor's or
     # a phone keyboard's dash, or a number copied from a web page) read as joined by "-", as the
     # shapes are written: only the stretch around such a dash, once more (same length, offsets).
-    for start, end in _marked_stretches(text, _DASHED):
+    for start, end in _marked_stretches(text, _DASHED) if not text.isascii() else ():
         reading = text[start:end].translate(_HYPHENS)
         for kind, found_start, found_end in _detected(reading, allowed):
             yield kind, start + found_start, start + found_end
+    # Markdown's emphasis typed around words ("**Dr Okonkwo**", "_Maria Lopez_"): a title,
+    # summary, pull quote or bio is scanned as typed, where the marks touch the words and hide
+    # them from the detectors (the body is scanned rendered too). The stretch around the marks
+    # is read again with each mark a space (same length, same offsets).
+    if "*" in text or "_" in text or "~" in text or "`" in text:
+        for start, end in _marked_stretches(text, _EMPHASIS):
+            reading = _EMPHASIS.sub(_spaces, text[start:end])
+            for kind, found_start, found_end in _detected(reading, allowed):
+                yield kind, start + found_start, start + found_end
 
 
 _MARKED = re.compile("[\u00c0-\u024f]+")  # Latin-1 Supplement to Latin Extended-B
@@ -106,6 +116,12 @@ _AROUND = 200  # characters read on each side of a marked letter: more than any 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _DASHED = re.compile(f"[{_DASHES}](?<=\\d.)(?=\\d)")
 _HYPHENS = str.maketrans(dict.fromkeys(_DASHES, "-"))
+# Emphasis marks against a word on one side only: "jane_doe" keeps its "_".
+_EMPHASIS = re.compile(r"(?<![\w*~`])[*_~`]{1,3}(?=\w)|(?<=\w)[*_~`]{1,3}(?![\w*~`])")
+
+
+def _spaces(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
 def _marked_stretches(text: str, pattern: re.Pattern = _MARKED) -> list[tuple[int, int]]:
@@ -113,8 +129,6 @@ def _marked_stretches(text: str, pattern: re.Pattern = _MARKED) -> list[tuple[in
     `pattern` finds), merged, each starting after a space where one is near (not in the middle
     of a word)."""
     stretches: list[list[int]] = []
-    if text.isascii():  # neither marks nor dashes (a flag Python keeps: no search at all)
-        return []
     for match in pattern.finditer(text):
         start, end = max(0, match.start() - _AROUND), min(len(text), match.end() + _AROUND)
         if stretches and start <= stretches[-1][1]:
@@ -156,6 +170,7 @@ def _detected(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, in
     yield from identifier_names.places(text, allowed)
     yield from identifier_names.employers(text, allowed)
     yield from identifier_names.people(text, allowed)
+    yield from identifier_names.households(text, allowed)
     yield from identifier_names.lower_case_people(text, allowed)
     yield from identifier_names.lower_case_titled(text, allowed)
 

@@ -535,3 +535,37 @@ def test_a_number_written_with_typographic_dashes_is_found(kind, text):
 ])
 def test_ranges_written_with_typographic_dashes_are_no_finding(text):
     assert scan(text) == []
+
+
+@pytest.mark.parametrize("kind, text", [
+    # Markdown's emphasis typed around a name in a field scanned as typed (stop 29).
+    ("name", "I want to thank **Dr Okonkwo** who never once made me feel rushed."),
+    ("name", "Thanks to _Maria Lopez_ for the rides."),
+    ("phone", "My number is `555-867-5309` if you want to talk."),
+    # A name's own surname is no sign of a heading ("Thanks to Maria Lopez" read as a title).
+    ("name", "Thanks to Maria Lopez for the rides."),
+    # Streets without the capitals or the suffix the street pattern asks for.
+    ("street-address", "We moved to 77 Harborview Terr. last spring."),
+    ("street-address", "We live at 1412 elm street, the blue house."),
+    ("street-address", "We live at 1412 Elm."),
+    # A family named where it lives.
+    ("name", "The Hendersons across the street brought casseroles."),
+    ("name", "The Kowalczyks next door mowed our lawn all summer."),
+    # Phone words a form writes.
+    ("phone", "ph: 5550148"),
+    ("phone", "Tel. 555 0148"),
+])  # fmt: skip
+def test_an_identifier_typed_with_emphasis_or_without_its_usual_marks_is_found(kind, text):
+    assert kind in {f.kind for f in scan(text, 1, frozenset())}
+
+
+@pytest.mark.parametrize("text", [
+    "a *great* day with __no__ pain, and my email is still jane_doe_backup",
+    "We took a 2 lane road to the clinic. I walked 3 blocks down the street. It is a 2 way street.",
+    "I live at 5 am these days. We lived at 12 different places. I live at Riverbend now.",
+    "The kids next door and the Baptists across the street prayed for me.",
+    "My pH was 7.35. I will tell 5550148 people. The hotel 5550148 was full.",
+    "Meet Our Team Today. Walking Again With Grace.",
+])  # fmt: skip
+def test_near_misses_of_those_readings_are_no_finding(text):
+    assert scan(text, 1, frozenset()) == []
