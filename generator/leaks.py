@@ -11,12 +11,14 @@ title, summary or pull quote, or a run of twelve words from its text.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import html as html_lib
 import itertools
 import posixpath
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -427,30 +429,69 @@ def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict
     return found
 
 
-# Static files are copied to the site as they are: these are read for a withheld story's address
-# and words (a page saved from the old site, a transcript, a data file); others by name alone.
-STATIC_TEXT = (".html", ".htm", ".txt", ".md", ".json", ".xml", ".js", ".mjs", ".css", ".svg", ".csv",
-               ".webmanifest", ".map", ".rss", ".atom", ".yml", ".yaml")
-STATIC_READ_MAX = 8 * 1024 * 1024
+# Static files are copied to the site as they are. Whether one is text is read from its bytes,
+# never from its name: a browser shows `.xhtml`, `.vtt`, `.tsv` or a file of no known kind as text,
+# and a text file written in UTF-16 (with its byte order mark) as the words it holds.
+SNIFF_BYTES = 8192  # a NUL byte in this many is a binary file (images, fonts, PDFs), as git reads it
+GZIP_READ_MAX = 64 * 1024 * 1024  # what a `.gz` or `.svgz` file may unpack to and still be checked
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class Unreadable(Exception):
+    """A file whose text cannot be had (not readable, or packed beyond GZIP_READ_MAX)."""
+
+
+def file_text(path: Path) -> str | None:
+    """The text a browser shows of the file at `path`, or None for a binary file: the whole file,
+    read from its byte order mark (UTF-8, UTF-16, UTF-32) or as UTF-8, a gzip file unpacked first
+    (a server may send it as the text it holds). Raises Unreadable."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(SNIFF_BYTES)
+            if data[:2] == b"\x1f\x8b":
+                unpack = zlib.decompressobj(wbits=31)
+                data = unpack.decompress(data + handle.read(), GZIP_READ_MAX)
+                if unpack.unconsumed_tail:
+                    raise Unreadable(path)
+            elif not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data:
+                return None
+            else:
+                data += handle.read()
+    except (OSError, zlib.error) as error:
+        raise Unreadable(path) from error
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, "replace")
+    return None if b"\0" in data[:SNIFF_BYTES] else data.decode("utf-8", "replace")
+
+
+def named_for(rel: str, slugs: frozenset[str] | set[str]) -> str | None:
+    """The slug a file or folder is named for (any part of its address, extension aside:
+    `stories/<slug>/index.html`, `downloads/<slug>.pdf`), or None."""
+    for part in decoded(rel).casefold().split("/"):
+        if part.split(".")[0] in slugs or part in slugs:
+            return part.split(".")[0]
+    return None
 
 
 def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) -> str | None:
     """Why a static file (kept in docs_dir or the practice's theme folder, copied to the site as
-    it is) must stay off the site, or None: it is named for a withheld story (any folder or file
-    name, extension aside, is its slug: `stories/<slug>/index.html`, `downloads/<slug>.pdf`), its
-    text (text files only) shows the story's address or quotes it, or it is a text file that
+    it is) must stay off the site, or None: it is named for a withheld story (`named_for`), its
+    text (`file_text`: any file that is not binary) shows the story's address or quotes it, or it
     cannot be read, and so cannot be checked. `path` is the file or folder, `rel` its address."""
-    for part in decoded(rel).casefold().split("/"):
-        if part.split(".")[0] in withheld or part in withheld:
-            return f"it is named for withheld story {part.split('.')[0]}"
-    if not path.name.casefold().endswith(STATIC_TEXT) or not path.is_file():
+    if slug := named_for(rel, withheld):
+        return f"it is named for withheld story {slug}"
+    if not path.is_file():
         return None
     try:
-        with path.open("rb") as handle:
-            data = handle.read(STATIC_READ_MAX)
-    except OSError:
+        text = file_text(path)
+    except Unreadable:
         return "it cannot be read, so it cannot be checked"
-    text = data.decode("utf-8", "replace")
+    if text is None:
+        return None
     if traces := story_traces(text, withheld):
         return f"it shows the address of withheld story {traces[0]}"
     if quoted_traces(text, quoted):

@@ -24,9 +24,16 @@ import shutil
 from pathlib import Path
 
 from .check import CheckResult
-from .leaks import Quoted, quoted_by_story, quoted_traces, withheld_quoted
+from .leaks import (
+    Quoted,
+    Unreadable,
+    file_text,
+    named_for,
+    quoted_by_story,
+    quoted_traces,
+    withheld_quoted,
+)
 
-_TEXT_SUFFIXES = (".html", ".json", ".xml", ".txt", ".js", ".md", ".gz")
 _STORY_PAGE = re.compile(r"stories/([a-z0-9][a-z0-9-]*)(?:/|\.html)")
 
 
@@ -43,22 +50,19 @@ def _story_slugs_in(site_dir: Path) -> set[str]:
     return slugs
 
 
-def _text_files(site_dir: Path):
+def _files(site_dir: Path):
+    """Every file of the site, whatever its name: static files of any kind were copied to it
+    (a transcript `.vtt`, an `.xhtml` page, a PDF named for the story)."""
     for folder, _dirs, files in os.walk(site_dir):
         for name in files:
-            if name.endswith(_TEXT_SUFFIXES):
-                yield Path(folder) / name
+            yield Path(folder) / name
 
 
 def _read(path: Path) -> str:
+    """The file's text as a browser shows it (leaks.file_text); empty for a binary file."""
     try:
-        data = path.read_bytes()
-        if path.suffix == ".gz":
-            import gzip
-
-            data = gzip.decompress(data)
-        return data.decode("utf-8", "replace")
-    except (OSError, EOFError, ValueError):
+        return file_text(path) or ""
+    except Unreadable:
         return ""
 
 
@@ -115,7 +119,10 @@ def withdrawals_due(site_dir: Path, result: CheckResult, quoted: Quoted | None =
     if watch and quoted is None:  # the caller's index (`withheld_quoted`), made once a build
         quoted = withheld_quoted(result)
     by_story: dict | None = None
-    for path in _text_files(site_dir) if watch else ():
+    for path in _files(site_dir) if watch else ():
+        if (slug := named_for(path.relative_to(site_dir).as_posix(), watch)) is not None:
+            due.add(slug)  # a static file named for the story (`downloads/<slug>.pdf`)
+            watch.discard(slug)
         text = _read(path)
         for slug in _STORY_PAGE.findall(text):
             if slug in watch:
@@ -166,11 +173,11 @@ def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None) -> lis
                 deleted.append(target.relative_to(site_dir).as_posix())
     # Any mention of the slug as a whole word: a listing inside stories/ links to `slug/`.
     pattern = re.compile("|".join(rf"(?<![a-z0-9-]){re.escape(s)}(?![a-z0-9-])" for s in slugs)) if slugs else None
-    for path in list(_text_files(site_dir)):
+    for path in list(_files(site_dir)):
         rel = path.relative_to(site_dir).as_posix()
-        indexes = rel.startswith(("search/", "sitemap.xml"))
-        text = "" if indexes else _read(path)
-        if indexes or (pattern is not None and pattern.search(text)) or (quoted and quoted_traces(text, quoted)):
+        whole = rel.startswith(("search/", "sitemap.xml")) or named_for(rel, set(slugs)) is not None
+        text = "" if whole else _read(path)
+        if whole or (pattern is not None and pattern.search(text)) or (quoted and quoted_traces(text, quoted)):
             path.unlink(missing_ok=True)
             deleted.append(rel)
     return sorted(deleted)

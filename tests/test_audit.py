@@ -877,6 +877,53 @@ def test_static_files_that_show_a_withheld_story_are_left_out(sample, capsys):
     assert "downloads/kept.txt" in exported and not set(list(files)[:5]) & set(exported)
 
 
+def test_a_static_file_is_read_as_text_whatever_its_name_or_encoding(sample, capsys):
+    """Only files with a known text extension, and only their first 8 MiB as UTF-8, used to be
+    read: a browser shows each of these as the withheld story's words."""
+    import gzip
+
+    static = sample / "theme/pages"
+    quote = "Finding answers after a year of headaches, from the spine team."
+    files = {
+        "transcript.vtt": f"WEBVTT\n\n00:00.000 --> 00:04.000\n{quote}\n".encode(),
+        "page.xhtml": f"<html xmlns='http://www.w3.org/1999/xhtml'><body><p>{quote}</p></body></html>".encode(),
+        "notes": quote.encode(),
+        "utf16.txt": quote.encode("utf-16"),
+        "padded.txt": b" " * (8 * 1024 * 1024 + 1) + quote.encode(),
+        "notes.txt.gz": gzip.compress(quote.encode()),
+    }
+    for rel, data in files.items():
+        (static / rel).write_bytes(data)
+    (static / "kept.vtt").write_bytes(b"WEBVTT\n\n00:00.000 --> 00:04.000\nNothing about any story.\n")
+    consent = sample / "consent/C-2026-014.yml"  # finding-answers
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert [rel for rel in files if (sample / "site" / rel).exists()] == []
+    assert "Static file 'utf16.txt' left out of the site: it quotes a withheld story" in err
+    assert (sample / "site/kept.vtt").is_file()
+
+
+def test_the_last_resort_deletes_static_files_of_every_kind(sample):
+    """A transcript (`.vtt`) quoting the story and a PDF named for it, published with its
+    consent; then the consent is revoked while a guide still quotes the story, so the rebuild
+    fails too and the last resort runs. It read only `.html`, `.json`, `.xml`, `.txt`, `.js`,
+    `.md` and `.gz` files, and by their text alone: both stayed on site/."""
+    static = sample / "theme/pages"
+    (static / "downloads").mkdir()
+    (static / f"downloads/{STORY}.pdf").write_bytes(b"%PDF-1.4\n\x00\x01 a fictional printable story")
+    (static / "transcript.vtt").write_text(f"WEBVTT\n\n00:00.000 --> 00:04.000\n{TITLE}, by Grace.\n")
+    guide = sample / "content/guides/cardiology/heart-failure-daily-weights.md"
+    guide.write_text(guide.read_text() + f"\n> {TITLE}, a story from our patients.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert (sample / f"site/downloads/{STORY}.pdf").is_file() and (sample / "site/transcript.vtt").is_file()
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert not (sample / f"site/downloads/{STORY}.pdf").exists()
+    assert not (sample / "site/transcript.vtt").exists()
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+
+
 @pytest.mark.parametrize("photo", ["./img/../img/Daniel.jpg", "IMG/daniel.jpg", "img/Dani%65l.jpg",
                                    "https://example.org/img/Daniel.jpg", "//EXAMPLE.org/img/Daniel.jpg"])
 def test_an_unconsented_photo_stays_off_however_its_address_is_written(sample, photo):
