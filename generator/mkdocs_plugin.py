@@ -242,6 +242,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.known_resources: dict[str, list] = {}  # page written by this build -> what it loads
         self._swap_blocks = False  # Flywheel's HTML blocks skip Markdown (html_blocks.py)
         self._generated: dict[str, GeneratedPage] | None = None  # the site's pages by address
+        self._left_out: set[str] = set()  # static files this build keeps off the site (dest_uri)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -355,6 +356,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         photos = unconsented_photos(self.checked, self._site_url)
         for found in [f for f in files if f.src_uri.casefold() in photos]:
             files.remove(found)
+            self._left_out.add(found.dest_uri)
             log.info("flywheel: photo of %s left out of the site (no photo consent in force)",
                      photos[found.src_uri.casefold()])
 
@@ -377,6 +379,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 continue  # the theme's own files (Material's and Flywheel's)
             if why := static_leak(Path(source), found.src_uri, withheld, self._quoted_index()):
                 files.remove(found)
+                self._left_out.add(found.dest_uri)
                 log.warning("Static file '%s' left out of the site: %s", found.src_uri, why)
 
     def on_env(self, env, config, files):
@@ -395,6 +398,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # touching every page to make its own (tens of megabytes copied at 50,000 pieces).
         self._generated = {p.src_uri: p for p in self.site.pages} if self._swap_blocks else None
         self._site_url = config.site_url
+        self._left_out = set()
         self._drop_unconsented_photos(files)
         self._drop_withheld_static_files(files, config)
         self.files = files
@@ -621,9 +625,14 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """Preview rebuilds are dirty (only changed pages are rendered again), so a page that is
         no longer generated (a story withdrawn while the preview runs) would stay on the preview
         server. Remove every page this build did not produce (from `files`, the site's .html
-        and .css files, as `site_files` lists them, too)."""
+        and .css files, as `site_files` lists them, too), and every static file it left out: a
+        dirty rebuild never deletes a file it copied before (a photo or a transcript of a story
+        revoked since, served by `flywheel serve --published-only`)."""
         if self.files is None:
             return
+        for rel in self._left_out:
+            (site_dir / rel).unlink(missing_ok=True)
+            files.pop(rel, None)
         keep = {f.dest_uri for f in self.files} | {"404.html"}
         for rel in [rel for rel in files if rel.endswith(".html")]:
             if rel not in keep and not rel.startswith("admin/"):

@@ -104,3 +104,33 @@ def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
     assert "the preview hears saves as they happen" in log.read_text()  # watcher.py: no polling
     # Stopped by a signal (a process manager, `docker stop`), the preview takes its pages with it.
     assert server.returncode == 0 and list(temp.iterdir()) == []
+
+
+def test_a_published_only_preview_drops_the_static_files_of_a_story_revoked_while_it_runs(tmp_path):
+    """`serve --published-only` may listen beyond this computer and shows what a build publishes.
+    Its rebuilds are dirty, and a dirty rebuild never deletes a file it copied before: a PDF named
+    for a story stayed on the preview after the story's consent was revoked."""
+    root = copy_sample(tmp_path)
+    story = "finding-answers"  # published under consent C-2026-014
+    (root / "theme/pages/downloads").mkdir()
+    (root / f"theme/pages/downloads/{story}.pdf").write_bytes(b"%PDF-1.4\n\x00 a fictional printable story")
+    port = free_port()
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--published-only", "--root", str(root), "--port", str(port),
+         "--as-of", AS_OF.isoformat()],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert "%PDF" in fetch(f"{base}/downloads/{story}.pdf", time.monotonic() + 60)
+        consent = root / "consent/C-2026-014.yml"
+        consent.write_text(consent.read_text().replace("revoked_on: null", f"revoked_on: {AS_OF.isoformat()}"))
+        deadline = time.monotonic() + 30
+        while any(tmp_path.glob(f"mkdocs_*/stories/{story}/index.html")):
+            assert time.monotonic() < deadline, "the revocation never reached the preview"
+            time.sleep(0.3)
+        assert not any(tmp_path.glob(f"mkdocs_*/downloads/{story}.pdf"))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
