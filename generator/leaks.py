@@ -120,11 +120,21 @@ def story_traces(html: str, story_slugs: frozenset[str]) -> list[str]:
         return []
     text = decoded(_without_marks(html))
     text = text.lower() if text.isascii() else text.casefold()  # the same, for ASCII
-    return sorted({slug for slug in _STORY_ADDRESS.findall(text) if slug in story_slugs})
+    found = set(_STORY_ADDRESS.findall(text))
+    if "<" in text and "stories" in text:  # `stories/a-rac<b>ing</b>-heart/` reads as one address
+        found.update(_STORY_ADDRESS.findall(_INLINE_TAG.sub("", text)))
+    return sorted(found & story_slugs)
 
 
 MIN_QUOTED = 24  # shorter titles and quotes are too likely to occur by chance ("My story")
 _TAG = re.compile(r"<[^>]*>")
+# Inline elements (and comments) sit inside a word without parting it: `rac<em>ing</em>`,
+# `rac<wbr>ing` and `rac<!-- -->ing` all read "racing". Every other tag parts words.
+_INLINE_TAG = re.compile(
+    r"<!--.*?-->|</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
+    r"strike|strong|sub|sup|time|tt|u|var|wbr)\b[^>]*>",
+    re.IGNORECASE | re.DOTALL,
+)
 _NOT_WORD = re.compile(r"[\W_]+")
 
 @dataclass(frozen=True)
@@ -194,7 +204,9 @@ _ASCII_WORDS = bytes(
 def _words(text: str) -> list[str]:
     """Lower-case words, punctuation and markup dropped, read `as_seen`: how a quotation is
     recognised."""
-    text = as_seen(_without_marks(html_lib.unescape(_TAG.sub(" ", text))))
+    if "<" in text:
+        text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
+    text = as_seen(_without_marks(html_lib.unescape(text)))
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     return _NOT_WORD.sub(" ", text).casefold().split()

@@ -365,7 +365,10 @@ def test_an_encoded_link_to_a_withheld_story_is_removed_too(sample, capsys, link
 
 @pytest.mark.parametrize("typed", ["stories/a&#x2d;racing&#x2d;heart", "stories/a-r&amp;#97;cing-heart",
                                    "stori&#101;s/a-racing-heart", "stories/a-rac&shy;ing-heart",
-                                   "stories/a-rac\u200bing-heart", "stories/a-racing-he&#8204;art"])
+                                   "stories/a-rac\u200bing-heart", "stories/a-racing-he&#8204;art",
+                                   # Markup inside a word parts nothing a reader sees.
+                                   "stories/a-rac<b>ing</b>-heart", "stories/a-rac*ing*-heart",
+                                   "stor<wbr>ies/a-racing-heart"])
 def test_an_encoded_address_typed_as_text_stops_the_build(sample, typed):
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
@@ -400,7 +403,10 @@ def test_a_guide_pasting_a_passage_of_a_withheld_story_stops_the_build(sample, c
                                    "\uff21 \uff52\uff41\uff43\uff49\uff4e\uff47 heart, and a steady plan",  # fullwidth
                                    "A steady plan beats a \U0001d42b\U0001d41a\U0001d41c\U0001d422\U0001d427\U0001d420 heart.",  # mathematical bold letters
                                    "A r\u0430cing he\u0430rt, \u0430nd \u0430 ste\u0430dy pl\u0430n",  # Cyrillic a
-                                   "\u0406 still w\u03bflk every d\u0430y. \u0406 still get \u0430 little nervous when my heart skips."])  # Cyrillic I, Greek o
+                                   "\u0406 still w\u03bflk every d\u0430y. \u0406 still get \u0430 little nervous when my heart skips.",  # Cyrillic I, Greek o
+                                   # Markup inside a word: emphasis, a line-break opportunity, a comment.
+                                   "A rac*ing* heart, and a steady plan", "A steady plan beats a ra<wbr>cing heart.",
+                                   "I still w<!-- -->alk every day. I still get a little ner<span>vous</span> when my heart skips."])
 def test_a_quotation_with_invisible_characters_in_it_stops_the_build(sample, quote):
     """A soft hyphen or a zero-width space hides nothing from a reader, so nothing from the check;
     nor do letters in another compatibility form (fullwidth, mathematical bold: NFKC), nor
