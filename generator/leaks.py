@@ -110,7 +110,8 @@ def strip_unpublished_links(html: str, slugs: frozenset[str]) -> tuple[str, list
     return _LINKED.sub(replace, html), removed
 
 
-_STORY_ADDRESS = re.compile(r"stories/([a-z0-9][a-z0-9-]*)(?![a-z0-9-])")
+# A browser reads `stories/./<slug>`, `stories//<slug>` and a backslash for a slash as `stories/<slug>`.
+_STORY_ADDRESS = re.compile(r"stories(?:[/\\]\.?)*[/\\]([a-z0-9][a-z0-9-]*)(?![a-z0-9-])")
 
 
 def story_traces(html: str, story_slugs: frozenset[str]) -> list[str]:

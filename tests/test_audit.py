@@ -368,7 +368,9 @@ def test_an_encoded_link_to_a_withheld_story_is_removed_too(sample, capsys, link
                                    "stories/a-rac\u200bing-heart", "stories/a-racing-he&#8204;art",
                                    # Markup inside a word parts nothing a reader sees.
                                    "stories/a-rac<b>ing</b>-heart", "stories/a-rac*ing*-heart",
-                                   "stor<wbr>ies/a-racing-heart"])
+                                   "stor<wbr>ies/a-racing-heart",
+                                   # Paths a browser reads as the story's: a dot segment, a doubled slash.
+                                   "stories/./a-racing-heart", "stories//a-racing-heart"])
 def test_an_encoded_address_typed_as_text_stops_the_build(sample, typed):
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
