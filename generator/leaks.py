@@ -202,11 +202,12 @@ _ASCII_WORDS = bytes(
 ) + bytes(range(128, 256))
 
 
-def _words(text: str) -> list[str]:
+def _words(text: str, inline_parts: bool = False) -> list[str]:
     """Lower-case words, punctuation and markup dropped, read `as_seen`: how a quotation is
-    recognised."""
+    recognised. With `inline_parts`, every tag parts words, inline ones too (`_shows_whole`
+    reads what sits between two tags)."""
     if "<" in text:
-        text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
+        text = _TAG.sub(" ", text if inline_parts else _INLINE_TAG.sub("", text))
     text = as_seen(_without_marks(html_lib.unescape(text)))
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
@@ -288,7 +289,8 @@ def _units(html: str):
 
 def _shows_whole(html: str, word_lists: tuple[list[str], ...], index: Quoted) -> bool:
     """Whether the page shows a short text of `index` as a whole (`_units`). Read only where
-    the page's words hold one of those texts in a row, found in C: most pages never do."""
+    `word_lists` (the page's words, every tag parting them, and its markup's) hold one of those
+    texts in a row, found in C: most pages never do."""
     if all(index.short_heads.isdisjoint(itertools.pairwise(words)) for words in word_lists):
         return False
     if not any(
@@ -336,7 +338,9 @@ def quoted_traces(html: str, index: Quoted) -> bool:
     marked = _words(markup) if markup else []
     if marked and _quotes(marked, index):
         return True
-    return bool(index.short) and _shows_whole(html, (words, marked), index)
+    if not index.short:
+        return False
+    return _shows_whole(html, (_words(html, inline_parts=True) if "<" in html else words, marked), index)
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:
