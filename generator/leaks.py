@@ -110,7 +110,7 @@ def strip_unpublished_links(html: str, slugs: frozenset[str]) -> tuple[str, list
     return _LINKED.sub(replace, html), removed
 
 
-# A browser reads `stories/./<slug>`, `stories//<slug>` and a backslash for a slash as `stories/<slug>`.
+# A browser reads `stories/./<slug>`, `stories//<slug>` and a backslash as `stories/<slug>`.
 _STORY_ADDRESS = re.compile(r"stories(?:[/\\]\.?)*[/\\]([a-z0-9][a-z0-9-]*)(?![a-z0-9-])")
 
 
@@ -123,19 +123,30 @@ def story_traces(html: str, story_slugs: frozenset[str]) -> list[str]:
     text = text.lower() if text.isascii() else text.casefold()  # the same, for ASCII
     found = set(_STORY_ADDRESS.findall(text))
     if "<" in text and "stories" in text:  # `stories/a-rac<b>ing</b>-heart/` reads as one address
-        found.update(_STORY_ADDRESS.findall(_INLINE_TAG.sub("", text)))
+        found.update(_STORY_ADDRESS.findall(_INLINE_TAG_LOWER.sub("", text)))  # lower case already
     return sorted(found & story_slugs)
 
 
 MIN_QUOTED = 24  # shorter titles and quotes are too likely to occur by chance ("My story")
 _TAG = re.compile(r"<[^>]*>")
 # Inline elements (and comments) sit inside a word without parting it: `rac<em>ing</em>`,
-# `rac<wbr>ing` and `rac<!-- -->ing` all read "racing". Every other tag parts words.
-_INLINE_TAG = re.compile(
-    r"<!--.*?-->|</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
-    r"strike|strong|sub|sup|time|tt|u|var|wbr)\b[^>]*>",
-    re.IGNORECASE | re.DOTALL,
+# `rac<wbr>ing` and `rac<!-- -->ing` all read "racing". Every other tag parts words. The names
+# are written as a tree, and matched without regard to case only in a text holding a tag in
+# capitals (Material writes none): 0.04 ms a page against 0.13 ms for a list of names read so.
+_INLINE_NAMES = (
+    r"(?:a(?:bbr)?|b(?:d[io])?|c(?:ite|ode)|d(?:ata|el|fn)|em|font|i(?:ns)?|kbd|mark|q"
+    r"|s(?:amp|mall|pan|trike|trong|u[bp])?|t(?:ime|t)|u|var|wbr)"
 )
+_INLINE_TAG = re.compile(rf"<(?:!--.*?--|/?(?i:{_INLINE_NAMES})\b[^>]*)>", re.DOTALL)
+_INLINE_TAG_LOWER = re.compile(rf"<(?:!--.*?--|/?{_INLINE_NAMES}\b[^>]*)>", re.DOTALL)
+_CAPITAL_TAG = re.compile(r"</?[A-Z]")
+
+
+def _without_inline_tags(text: str) -> str:
+    """`text` without its inline tags and comments (`_INLINE_TAG`)."""
+    return (_INLINE_TAG if _CAPITAL_TAG.search(text) else _INLINE_TAG_LOWER).sub("", text)
+
+
 _NOT_WORD = re.compile(r"[\W_]+")
 
 @dataclass(frozen=True)
@@ -152,6 +163,7 @@ class Quoted:
     # looked for only as a whole (`_shows_whole`), by its number of words and its first two.
     short: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
     short_heads: frozenset[tuple[str, str]] = frozenset()
+    short_keys: frozenset[str] = frozenset()  # the longest (rarest) word of each
 
     def __bool__(self) -> bool:
         return bool(self.texts or self.runs or self.short)
@@ -202,12 +214,11 @@ _ASCII_WORDS = bytes(
 ) + bytes(range(128, 256))
 
 
-def _words(text: str, inline_parts: bool = False) -> list[str]:
+def _words(text: str) -> list[str]:
     """Lower-case words, punctuation and markup dropped, read `as_seen`: how a quotation is
-    recognised. With `inline_parts`, every tag parts words, inline ones too (`_shows_whole`
-    reads what sits between two tags)."""
+    recognised."""
     if "<" in text:
-        text = _TAG.sub(" ", text if inline_parts else _INLINE_TAG.sub("", text))
+        text = _TAG.sub(" ", _without_inline_tags(text))
     text = as_seen(_without_marks(html_lib.unescape(text)))
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
@@ -262,6 +273,7 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
         frozenset(text[:3] for needles in index.values() for text in needles),
         {n: frozenset(found) for n, found in short.items()},
         frozenset(words[:2] for found in short.values() for words in found),
+        frozenset(max(words, key=len) for found in short.values() for words in found),
     )
 
 
@@ -276,10 +288,38 @@ _WHOLE = tuple(re.compile(pattern) for pattern in (
 ))
 
 
+_INLINE_MARK = "\ue000"  # where an inline tag was, in `_segments`
+
+
+def _segments(html: str):
+    """The texts a reader sees whole, read as `_words` reads them: each block's (the text
+    between two tags other than inline ones: a paragraph, a heading, a list item), and each
+    inline element's in it (a run of inline tags between two letters parts no word:
+    `rac<em>ing</em>` is one text)."""
+    pattern = _INLINE_TAG if _CAPITAL_TAG.search(html) else _INLINE_TAG_LOWER
+    for block in _TAG.split(pattern.sub(_INLINE_MARK, html)):
+        if _INLINE_MARK not in block:
+            yield block
+            continue
+        yield block.replace(_INLINE_MARK, "")
+        parts = block.split(_INLINE_MARK)
+        current = parts[0]
+        for part in parts[1:]:
+            if not part:
+                continue  # a run of inline tags
+            if current[-1:].isalnum() and part[:1].isalnum():
+                current += part
+            else:
+                yield current
+                current = part
+        yield current
+
+
 def _units(html: str):
-    """Every text `html` shows as a whole (`_WHOLE`)."""
-    comments = [match.group(1) for match in _COMMENT.finditer(html)] if "<!--" in html else []
-    for segment in (*_TAG.split(html), *_VALUE.findall(html), *comments):
+    """Every text `html` shows as a whole, and every quotation, emphasis or link text in one
+    (`_WHOLE`): each block's and inline element's text (`_segments`), each attribute's value
+    and each comment (`_raw_markup`)."""
+    for segment in (*_segments(html), *_raw_markup(html)):
         yield segment
         text = html_lib.unescape(segment) if "&" in segment else segment
         for pattern in _WHOLE:
@@ -289,8 +329,10 @@ def _units(html: str):
 
 def _shows_whole(html: str, word_lists: tuple[list[str], ...], index: Quoted) -> bool:
     """Whether the page shows a short text of `index` as a whole (`_units`). Read only where
-    `word_lists` (the page's words, every tag parting them, and its markup's) hold one of those
-    texts in a row, found in C: most pages never do."""
+    `word_lists` (the page's words and its markup's) hold one of those texts in a row, found in
+    C: most pages never do."""
+    if all(index.short_keys.isdisjoint(words) for words in word_lists):
+        return False
     if all(index.short_heads.isdisjoint(itertools.pairwise(words)) for words in word_lists):
         return False
     if not any(
@@ -317,11 +359,22 @@ _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 def _markup_text(html: str) -> str:
     """The values of the page's attributes and the text of its comments: published with the
-    page, though not between its tags."""
+    page, though not between its tags. Each is shown as it is written, so a `<` in it starts no
+    tag (`alt="<A racing heart...>"` is read, not dropped as one); comments are read a second
+    time with their tags dropped (`<!-- A racing <b>heart</b>... -->`), last."""
+    values = " \n ".join(_VALUE.findall(html))
+    if "<!--" not in html:
+        return values.replace("<", " ")
+    comments = [match.group(1) for match in _COMMENT.finditer(html)]
+    return " \n ".join([values, *comments]).replace("<", " ") + " \n " + " \n ".join(comments)
+
+
+def _raw_markup(html: str) -> list[str]:
+    """The page's attribute values and comments, each `<` in them read as a space."""
     found = _VALUE.findall(html)
     if "<!--" in html:
         found += [match.group(1) for match in _COMMENT.finditer(html)]
-    return " \n ".join(found)
+    return [text.replace("<", " ") for text in found]
 
 
 def quoted_traces(html: str, index: Quoted) -> bool:
@@ -338,9 +391,7 @@ def quoted_traces(html: str, index: Quoted) -> bool:
     marked = _words(markup) if markup else []
     if marked and _quotes(marked, index):
         return True
-    if not index.short:
-        return False
-    return _shows_whole(html, (_words(html, inline_parts=True) if "<" in html else words, marked), index)
+    return bool(index.short) and _shows_whole(html, (words, marked), index)
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:
