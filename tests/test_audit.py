@@ -426,6 +426,7 @@ def test_a_quotation_with_invisible_characters_in_it_stops_the_build(sample, quo
     '<img src="heart.png" alt="But I am not scared the way I was that \ufb01rst night">',  # twelve words, one a ligature
     '<img src="heart.png" alt' + " " * 60 + '="A racing heart, and a steady plan">',  # spaces before the "="
     '<svg><a xlink:title="A racing heart, and a steady plan"><circle r="4"/></a></svg>',  # a namespaced title
+    '<img src="heart.png" alt="<A racing heart, and a steady plan>">',  # a value is shown as written: no tag in it
     # Published with the page though never between its tags: a comment, a `data-` attribute (a
     # script or the practice's CSS may show it; anyone may read the source), an unquoted value
     # whose spaces are character references.
