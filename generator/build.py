@@ -124,3 +124,5 @@ def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview:
         )
     except (Abort, MkDocsException) as exc:
         raise FlywheelError(str(exc)) from None
+    except OSError as exc:  # the address is taken, or not one of this computer's
+        raise FlywheelError(f"cannot serve the preview on {host}:{port}: {exc.strerror or exc}") from None

@@ -40,6 +40,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD, got '{text}'") from None
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got '{text}'")
+    return port
+
+
 def _add_common(parser: argparse.ArgumentParser, gated: bool = True) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     if gated:
@@ -103,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(serve)
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default: 127.0.0.1, this computer only)")
-    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000): http://HOST:PORT/")
+    serve.add_argument("--port", type=_port, default=8000, help="the port (default: 8000): http://HOST:PORT/")
     serve.add_argument("--published-only", action="store_true", help="preview exactly what a build would publish")
 
     export = commands.add_parser("export", help="write the gated pages and a plain mkdocs.yml (for Zensical)")

@@ -210,3 +210,31 @@ def test_build_is_quiet_in_ci(root, capsys, monkeypatch):
 def test_outside_a_project_is_a_usage_error(tmp_path, capsys):
     assert main(["check", "--root", str(tmp_path)]) == 2
     assert "is not a Flywheel project" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_outside_0_to_65535_is_a_usage_error(port, capsys):
+    # It reached the socket and ended in a traceback (OverflowError: port must be 0-65535).
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--port", port])
+    assert exc.value.code == 2
+    assert "expected a port number from 0 to 65535" in capsys.readouterr().err
+
+
+def test_serve_on_a_port_already_taken_is_an_error_not_a_traceback(root):
+    import socket
+
+    from helpers import clock_env, site_settings
+
+    site_settings(root)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(port)],
+            capture_output=True, text=True, timeout=120, env={**clock_env(), "PATH": "/usr/bin:/bin"},
+        )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert f"cannot serve the preview on 127.0.0.1:{port}:" in proc.stderr
