@@ -347,6 +347,8 @@ def cmd_export(args) -> int:
             for found in refused.problems:
                 print(found.format(), file=sys.stderr)
             print(f"export stopped ({len(refused.problems)} error(s)): nothing new was written", file=sys.stderr)
+        except OSError as exc:  # a file where a folder should be, no permission, a full disk
+            print(f"error: cannot write the export into {args.out}: {exc.strerror or exc}", file=sys.stderr)
         else:
             print(f"wrote {out}/mkdocs.yml and {out}/docs/ ({len(result.gate.published('guide'))} guides, "
                   f"{len(result.gate.published('story'))} stories)")

@@ -77,6 +77,24 @@ def write_proof(project: Project, story: Entry[Story], site_name: str, out: Path
         raise FlywheelError(f"{story.path}: fix the story's service_line before making a proof")
     path = out or project.root / PROOFS_DIR / f"{story.id}.html"
     refuse_published(path, project.root, "proof (it holds unpublished text)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(proof_html(project, story, site_name), encoding="utf-8")
+    if path.is_dir() or (path.exists() and not _is_proof(path)):
+        raise FlywheelError(
+            f"refusing to write the proof into {path}: it is a folder or a file that is not a proof; "
+            "name a new file (a proof replaces only an earlier proof)"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(proof_html(project, story, site_name), encoding="utf-8")
+    except OSError as exc:
+        raise FlywheelError(f"cannot write the proof to {path}: {exc.strerror or exc}") from None
     return path
+
+
+def _is_proof(path: Path) -> bool:
+    """Whether `path` holds a proof this command wrote (its head is the template's)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(400)
+    except OSError:
+        return False
+    return head.startswith(b"<!doctype html>") and b"<title>Proof: " in head

@@ -346,8 +346,23 @@ def add_measures(data: Report, result: CheckResult, root: Path, site_url: str | 
 
 def check_out_dir(root: Path, out: Path) -> None:
     """Refuse an output folder where it would be published or read as content: the report
-    names unpublished work (paths.refuse_published)."""
+    names unpublished work (paths.refuse_published); and one whose `index.html` or
+    `report.json` is not an earlier report's: a report replaces only what a report wrote."""
     refuse_published(out, root, "report")
+    for name, head in (("index.html", b"<title>Flywheel report: "), ("report.json", b'"measurement_problems"')):
+        path = Path(out) / name
+        if path.is_symlink() or path.is_dir() or (path.exists() and not _holds(path, head)):
+            raise FlywheelError(
+                f"refusing to write the report into {out}: its {name} was not written by flywheel report; "
+                "choose a new or empty folder"
+            )
+
+
+def _holds(path: Path, marker: bytes) -> bool:
+    try:
+        return marker in path.read_bytes()
+    except OSError:
+        return False
 
 
 def _write_if_changed(path: Path, text: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from .errors import FlywheelError
 from .schema import SLUG_PATTERN, ecma_pattern, Champion, ConsentRecord, Guide, Practice, ServiceLine, Story
 
 SCHEMA_DIR = "schemas"
@@ -88,11 +89,14 @@ def editor_files() -> dict[str, str]:
 
 def write_schemas(out: Path) -> list[Path]:
     """Write every schema into `out`, touching only files whose bytes change; return them."""
-    out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in schema_texts().items():
-        path = out / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8", newline="\n")
-            written.append(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in schema_texts().items():
+            path = out / name
+            if not path.exists() or path.read_bytes() != text.encode("utf-8"):
+                path.write_text(text, encoding="utf-8", newline="\n")
+                written.append(path)
+    except OSError as exc:
+        raise FlywheelError(f"cannot write the schemas into {out}: {exc.strerror or exc}") from None
     return written

@@ -238,3 +238,47 @@ def test_serve_on_a_port_already_taken_is_an_error_not_a_traceback(root):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert f"cannot serve the preview on 127.0.0.1:{port}:" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["practice.yml", "README.md", "../notes.html"])
+def test_proof_never_overwrites_a_file_it_did_not_write(root, capsys, name):
+    # `--out mkdocs.yml` replaced the site's settings with the proof's HTML, exit 0.
+    target = root / name
+    if not target.exists():
+        target.write_text("<!doctype html>\n<title>My notes</title>\n")
+    before = target.read_bytes()
+    code, _, err = run(capsys, "story", "proof", "walking-again", "--root", root, "--out", target)
+    assert code == 1
+    assert target.read_bytes() == before
+    assert "Traceback" not in err
+
+
+def test_proof_replaces_an_earlier_proof(root, tmp_path, capsys):
+    out = tmp_path / "proof.html"
+    assert run(capsys, "story", "proof", "walking-again", "--root", root, "--out", out)[0] == 0
+    assert run(capsys, "story", "proof", "walking-again", "--root", root, "--out", out)[0] == 0
+    assert "<title>Proof: " in out.read_text()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["story", "proof", "walking-again", "--out", "{file}/proof.html"],
+        ["export", "{file}/export"],
+        ["schema", "--out", "{file}"],
+        ["schema", "--out", "{file}/schemas"],
+    ],
+)
+def test_an_output_path_that_cannot_be_written_is_an_error_not_a_traceback(root, tmp_path, capsys, argv):
+    from helpers import site_settings
+
+    site_settings(root)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    argv = [a.replace("{file}", str(blocker)) for a in argv]
+    if argv[0] != "schema":
+        argv += ["--root", str(root)]
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert err.startswith("error: cannot write the ")
+    assert blocker.read_text() == "not a folder\n"

@@ -352,3 +352,19 @@ def test_service_lines_without_first_visit_details_are_named(clinic, capsys):
         {"service_line": "sleep", "file": "service_lines/sleep.yml", "missing": ["who_for", "first_visit"]}
     ]
     assert "service lines without who_for/first_visit (1): sleep (who_for, first_visit)" in out
+
+
+@pytest.mark.parametrize("name", ["index.html", "report.json"])
+def test_report_never_overwrites_a_file_it_did_not_write(clinic, capsys, tmp_path, name):
+    # `--out` at a folder of the practice's own files replaced its index.html, exit 0.
+    out = tmp_path / "theirs"
+    out.mkdir()
+    (out / name).write_text("the practice's own file\n")
+    code, _, err = run_report(clinic, capsys, "--out", str(out))
+    assert code == 1
+    assert f"its {name} was not written by flywheel report" in err
+    assert [p.name for p in out.iterdir()] == [name]
+    assert (out / name).read_text() == "the practice's own file\n"
+    for _ in range(2):  # a report's own files are replaced
+        code, _, err = run_report(clinic, capsys, "--out", str(tmp_path / "new"))
+        assert "refusing" not in err and (tmp_path / "new" / name).is_file()
