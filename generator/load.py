@@ -7,7 +7,9 @@ the file and the line, frontmatter that is not a mapping is an error (not `{}`),
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,9 +132,16 @@ def _read_bytes(path: Path) -> bytes:
     """At most MAX_FILE_BYTES + 1 bytes of the file. Plain descriptor reads sized from fstat:
     a check reads every file of the project on every run, and a buffered file object costs
     about twice as much per small file."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    # O_NONBLOCK: opening a named pipe waited for a writer forever (a regular file ignores it).
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
     try:
-        want = min(os.fstat(fd).st_size, MAX_FILE_BYTES) + 1
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "it is a pipe, socket or device, not a regular file")
+        want = min(info.st_size, MAX_FILE_BYTES) + 1
         chunks: list[bytes] = []
         total = 0
         while total <= MAX_FILE_BYTES:
@@ -212,6 +221,12 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Document:
                          hint="replace the tab at the start of this line with spaces")]
             ) from None
         raise FlywheelError([problem("yaml-syntax", rel, f"YAML syntax error: {what}", line=line)]) from None
+    except yaml.reader.ReaderError as exc:  # a control character: the reader gives its place, not a mark
+        line = text[: exc.position].count("\n") + 1 + line_offset
+        raise FlywheelError(
+            [problem("yaml-syntax", rel, f"YAML does not allow the control character U+{exc.character:04X}",
+                     line=line, hint="delete it (it is invisible in most editors)")]
+        ) from None
     except yaml.YAMLError as exc:
         raise FlywheelError([problem("yaml-syntax", rel, f"YAML error: {exc}")]) from None
     except RecursionError:

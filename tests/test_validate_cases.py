@@ -6,6 +6,7 @@ Each case asserts the exact text of every problem: the messages are part of the 
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from helpers import CASES, add_case, copy_base
@@ -53,6 +54,9 @@ EXPECTED: dict[str, list[str]] = {
         "content/guides/cardiology/guide-bad-stage.md:6: error: stage: expected one of learn, decide, prepare, recover; got 'lern' [bad-choice]\n    hint: did you mean 'learn'?",
     ],
     'guide_bom_crlf.md': [
+    ],
+    'guide_control_character.md': [
+        'content/guides/cardiology/guide-control-character.md:3: error: YAML does not allow the control character U+0000 [yaml-syntax]\n    hint: delete it (it is invisible in most editors)',
     ],
     'guide_content_key.md': [
         "content/guides/cardiology/guide-content-key.md:9: error: content: unknown key 'content' [unknown-key]\n    hint: allowed keys: draft, next_step, pillar, reviewed_by, reviewed_on, service_line, stage, summary, tags, title, topic",
@@ -215,6 +219,23 @@ def test_symlink_outside_project_is_refused(tmp_path):
     assert problems == [
         f"content/guides/cardiology/linked.md: error: is a symbolic link to {outside}, outside the project; "
         "refused [unsafe-path]\n    hint: copy the file into the project instead of linking to it"
+    ]
+
+
+def test_a_named_pipe_is_unreadable_not_a_hang(tmp_path):
+    # Opening a FIFO for reading waits for a writer: `flywheel check` hung for ever.
+    import threading
+
+    root = copy_base(tmp_path)
+    os.mkfifo(root / "content/guides/cardiology/pipe.md")
+    found: list = []
+    worker = threading.Thread(target=lambda: found.extend(run_check(root, AS_OF).problems), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "check waited on the pipe"
+    assert [p.format() for p in found] == [
+        "content/guides/cardiology/pipe.md: error: cannot read file: it is a pipe, socket or device, not a "
+        "regular file [unreadable]"
     ]
 
 
