@@ -38,6 +38,9 @@ def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
         config = load_config(str(config_file), strict=strict, **overrides)
     except (Abort, MkDocsException) as exc:
         raise FlywheelError(f"mkdocs.yml: {exc}") from None
+    except RecursionError:  # MkDocs follows INHERIT without a limit
+        raise FlywheelError("mkdocs.yml nests too deeply, or its INHERIT chain leads back to itself; "
+                            "INHERIT must name another file that does not inherit this one") from None
     plugin = config.plugins.get("flywheel")
     if plugin is None:
         raise FlywheelError("mkdocs.yml does not list the flywheel plugin under 'plugins:'")

@@ -109,7 +109,9 @@ def _refusal(out: Path, root: Path, what: str, folders: dict[str, Path]) -> str 
     return None
 
 
-GENERATED_FOLDERS = (".git", ".flywheel-cache", "proofs", "report")
+# What Flywheel or `flywheel init` writes and the practice keeps (the web editor's admin/, the
+# schemas, the editor and CI settings): a site_dir there would replace it with the site.
+GENERATED_FOLDERS = (".git", ".flywheel-cache", "proofs", "report", "admin", "schemas", ".vscode", ".github")
 
 
 def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
@@ -121,6 +123,15 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
     project = Path(root).resolve()
     guarded = {name: (project / name).resolve() for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS)}
     guarded["practice.yml"] = (project / "practice.yml").resolve()
+    guarded["mkdocs.yml"] = (project / "mkdocs.yml").resolve()
+    custom_dir = configured_folders(project).get("custom_dir")
+    if custom_dir is not None:
+        guarded["the theme's custom_dir"] = custom_dir
+    site = Path(site_dir).resolve()
+    if site.exists() and not site.is_dir():  # mkdocs.yml, README.md: the file would become the site
+        shown = os.path.relpath(site, project) if site.is_relative_to(project) else str(site)
+        raise FlywheelError(f"mkdocs.yml: site_dir is the file {shown}, which a build would replace; "
+                            "give it a folder of its own")
     for key, folder in (("docs_dir", Path(docs_dir).resolve()), ("site_dir", Path(site_dir).resolve())):
         if folder == project or project.is_relative_to(folder):
             raise FlywheelError(f"mkdocs.yml: {key} is the project folder (or above it); give it a folder of its own")

@@ -699,7 +699,10 @@ def test_a_name_the_consent_no_longer_allows_is_withdrawn_by_a_failing_build(sam
 
 
 @pytest.mark.parametrize("setting", ["docs_dir: content", "docs_dir: .", "docs_dir: consent/x", "site_dir: .",
-                                     "site_dir: content", "site_dir: .."])
+                                     "site_dir: content", "site_dir: ..",
+                                     # a build turned mkdocs.yml into the site's folder (exit 0), and
+                                     # replaced the web editor's files or the CI workflow
+                                     "site_dir: mkdocs.yml", "site_dir: admin", "site_dir: .github/pages"])
 def test_mkdocs_yml_cannot_publish_sources_or_replace_the_project(sample, setting, capsys):
     config = sample / "mkdocs.yml"
     key = setting.split(":")[0]
@@ -710,6 +713,15 @@ def test_mkdocs_yml_cannot_publish_sources_or_replace_the_project(sample, settin
     assert f"{key} " in capsys.readouterr().err
     after = {k: v for k, v in tree_digest(sample).items() if "/.flywheel-cache/" not in k and "/site/" not in k}
     assert after == before
+
+
+def test_an_inherit_loop_in_mkdocs_yml_is_an_error_not_a_traceback(sample, capsys):
+    # MkDocs follows INHERIT without a limit: RecursionError, as a traceback.
+    config = sample / "mkdocs.yml"
+    config.write_text("INHERIT: mkdocs.yml\n" + config.read_text())
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "mkdocs.yml nests too deeply, or its INHERIT chain leads back to itself" in capsys.readouterr().err
+    assert not (sample / "site").exists()
 
 
 def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
