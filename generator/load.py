@@ -128,10 +128,11 @@ def relative(path: Path, root: Path) -> str:
     return text.removeprefix(base)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """At most MAX_FILE_BYTES + 1 bytes of the file. Plain descriptor reads sized from fstat:
-    a check reads every file of the project on every run, and a buffered file object costs
-    about twice as much per small file."""
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """At most `limit` + 1 bytes of the file; OSError for anything but a regular file (a
+    folder, a named pipe, a device). Plain descriptor reads sized from fstat: a check reads
+    every file of the project on every run, and a buffered file object costs about twice as
+    much per small file."""
     # O_NONBLOCK: opening a named pipe waited for a writer forever (a regular file ignores it).
     flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags)
@@ -141,16 +142,16 @@ def _read_bytes(path: Path) -> bytes:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "it is a pipe, socket or device, not a regular file")
-        want = min(info.st_size, MAX_FILE_BYTES) + 1
+        want = min(info.st_size, limit) + 1
         chunks: list[bytes] = []
         total = 0
-        while total <= MAX_FILE_BYTES:
+        while total <= limit:
             chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
-            want = MAX_FILE_BYTES + 1 - total
+            want = limit + 1 - total
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
@@ -159,7 +160,7 @@ def _read_bytes(path: Path) -> bytes:
 def read_text(path: Path, root: Path) -> str:
     """Read a file as UTF-8 text (BOM and CRLF tolerated), or raise FlywheelError naming it."""
     try:
-        raw = _read_bytes(path)
+        raw = read_bytes(path)
     except IsADirectoryError:
         raise FlywheelError([problem("unreadable", relative(path, root), "is a directory, expected a file")]) from None
     except OSError as exc:

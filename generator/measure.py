@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, did_you_mean, problem
+from .load import read_bytes
 
 OUTCOMES_DIR = "outcomes"
 QUESTIONS_DIR = "questions"
@@ -188,8 +189,7 @@ class _File:
 
     def _text(self) -> str | None:
         try:
-            with open(self.path, "rb") as handle:
-                raw = handle.read(MAX_CSV_BYTES + 1)
+            raw = read_bytes(self.path, MAX_CSV_BYTES)  # a named pipe is refused, not waited on
         except OSError as exc:
             self.error("unreadable", f"cannot read file: {exc.strerror or exc}")
             return None

@@ -20,7 +20,7 @@ from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, did_you_mean, problem
 from .nesting import nesting_problem
 from .yamlgen import PLACEHOLDER
-from .load import MAX_FILE_BYTES, Document, content_files, read_markdown, read_yaml_file, relative
+from .load import MAX_FILE_BYTES, Document, content_files, read_bytes, read_markdown, read_yaml_file, relative
 from .project import Entry, Project
 from .schema import (
     RECORD_ID_PATTERN,
@@ -474,9 +474,8 @@ def _note_unusable_consents(project: Project) -> None:
             if rel in used:
                 continue
             try:
-                with path.open("rb") as handle:
-                    text = handle.read(MAX_FILE_BYTES).decode("utf-8", "replace")
-            except OSError:  # a folder named like a record, no permission
+                text = read_bytes(path)[:MAX_FILE_BYTES].decode("utf-8", "replace")
+            except OSError:  # a folder named like a record, a named pipe, no permission
                 project.unusable_consents[rel] = None
                 continue
             project.unusable_consents[rel] = frozenset(_SLUG_WORD.findall(_yaml_unescaped(text).casefold()))

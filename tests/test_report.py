@@ -368,3 +368,19 @@ def test_report_never_overwrites_a_file_it_did_not_write(clinic, capsys, tmp_pat
     for _ in range(2):  # a report's own files are replaced
         code, _, err = run_report(clinic, capsys, "--out", str(tmp_path / "new"))
         assert "refusing" not in err and (tmp_path / "new" / name).is_file()
+
+
+def test_a_named_pipe_among_the_measurements_is_unreadable_not_a_hang(clinic, capsys):
+    import os
+    import threading
+
+    (clinic / "questions").mkdir(exist_ok=True)
+    os.mkfifo(clinic / "questions/asked.csv")
+    codes: list = []
+    worker = threading.Thread(target=lambda: codes.append(run_report(clinic, capsys)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "report waited on the pipe"
+    code, _, err = codes[0]
+    assert code == 1
+    assert "questions/asked.csv: error: cannot read file: it is a pipe, socket or device, not a regular file [unreadable]" in err

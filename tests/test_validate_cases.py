@@ -222,20 +222,20 @@ def test_symlink_outside_project_is_refused(tmp_path):
     ]
 
 
-def test_a_named_pipe_is_unreadable_not_a_hang(tmp_path):
+@pytest.mark.parametrize("name", ["content/guides/cardiology/pipe.md", "consent/C-2026-950.yml"])
+def test_a_named_pipe_is_unreadable_not_a_hang(tmp_path, name):
     # Opening a FIFO for reading waits for a writer: `flywheel check` hung for ever.
     import threading
 
     root = copy_base(tmp_path)
-    os.mkfifo(root / "content/guides/cardiology/pipe.md")
+    os.mkfifo(root / name)
     found: list = []
     worker = threading.Thread(target=lambda: found.extend(run_check(root, AS_OF).problems), daemon=True)
     worker.start()
     worker.join(60)
     assert not worker.is_alive(), "check waited on the pipe"
     assert [p.format() for p in found] == [
-        "content/guides/cardiology/pipe.md: error: cannot read file: it is a pipe, socket or device, not a "
-        "regular file [unreadable]"
+        f"{name}: error: cannot read file: it is a pipe, socket or device, not a regular file [unreadable]"
     ]
 
 
