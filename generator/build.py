@@ -7,6 +7,7 @@ only on success.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -69,7 +70,13 @@ def build_site(
     mkdocs_log.addHandler(handler)
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        pages_pool.build(config)
+        with _signals_interrupt():
+            pages_pool.build(config)
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: site/ as it was, and no half-built copy beside it
+        if plugin.swap is not None:
+            plugin.swap.discard()
+            plugin.swap = None
+        raise
     except (Abort, MkDocsException) as exc:
         kept = "site/ left as it was" if not plugin.scrubbed else (
             f"site/ kept, less the {len(plugin.scrubbed)} file(s) that showed stories now withheld"
@@ -92,6 +99,21 @@ class QuietDirtyBuild(logging.Filter):
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _signals_interrupt():
+    """SIGTERM and SIGHUP stop a build as Ctrl-C does, so its clean-up runs: killed by them, a
+    build left its staging folder beside site/ and its pages in $TMPDIR."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _stop_cleanly_on_signals() -> None:

@@ -193,6 +193,35 @@ def test_killed_build_leaves_previous_site_complete(tmp_path):
     assert not list(root.glob(".site.*"))
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_build_leaves_the_site_and_nothing_beside_it(tmp_path, sig):
+    # Stopped by SIGTERM (a CI job cancelled, `docker stop`), a build left its staging folder
+    # beside site/ and its pages in $TMPDIR; Ctrl-C left the staging folder.
+    import tempfile
+
+    from generator.pages_pool import _Spool
+
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF.isoformat()]) == 0
+    before = tree_digest(root / "site")
+    for i in range(400):  # a build long enough to be stopped in the middle
+        (root / f"content/guides/spine/extra-{i}.md").write_text(
+            f"---\ntitle: Extra {i}\nsummary: s\nservice_line: spine\ntopic: low-back-pain\nstage: learn\n"
+            f"reviewed_by: R\nreviewed_on: 2026-09-01\n---\nBody {i}.\n"
+        )
+    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--as-of",
+                             AS_OF.isoformat(), "--no-cache"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any(root.glob(".site.staging-*/*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be stopped"
+        time.sleep(0.01)
+    os.kill(proc.pid, sig)
+    assert proc.wait(60) == 130
+    assert tree_digest(root / "site") == before
+    assert not list(root.glob(".site.*"))
+    assert not [n for n in os.listdir(tempfile.gettempdir()) if n.startswith(f"{_Spool.PREFIX}{proc.pid}-")]
+
+
 def test_no_command_changes_content_except_new_and_record(tmp_path, capsys):
     root = copy_sample(tmp_path)
     folders = [root / "content", root / "service_lines", root / "consent"]
