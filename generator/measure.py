@@ -232,7 +232,9 @@ def read_measures(root: Path, vocabulary: Vocabulary) -> Measures:
 
 
 def _open(root: Path, path: Path, measures: Measures) -> _File:
-    rel = path.relative_to(root).as_posix()
+    # A name that is not UTF-8 (a Latin-1 export copied to Linux) is shown with U+FFFD: as
+    # it was, it could not be written into report.json or index.html.
+    rel = path.relative_to(root).as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     measures.files.append(rel)
     return _File(path, rel, measures.problems)
 

@@ -384,3 +384,17 @@ def test_a_named_pipe_among_the_measurements_is_unreadable_not_a_hang(clinic, ca
     code, _, err = codes[0]
     assert code == 1
     assert "questions/asked.csv: error: cannot read file: it is a pipe, socket or device, not a regular file [unreadable]" in err
+
+
+def test_a_measurement_file_whose_name_is_not_utf8_is_read_and_named(clinic, capsys, tmp_path):
+    # `pageviews-caf\xe9.csv` (a Latin-1 name): the report crashed with UnicodeEncodeError.
+    import os
+
+    (clinic / "outcomes").mkdir(exist_ok=True)
+    with open(os.path.join(os.fsencode(clinic / "outcomes"), b"pageviews-caf\xe9.csv"), "w") as handle:
+        handle.write("week,path,views\n2026-11-16,/,3\n")
+    code, _, err = run_report(clinic, capsys, "--out", str(tmp_path / "report"))
+    assert "Traceback" not in err
+    data = json.loads((tmp_path / "report/report.json").read_text(encoding="utf-8"))
+    assert "outcomes/pageviews-caf\ufffd.csv" in json.dumps(data, ensure_ascii=False)
+    assert data["summary"]["weeks_measured"] == 1
