@@ -124,18 +124,19 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
     guarded = {name: (project / name).resolve() for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS)}
     guarded["practice.yml"] = (project / "practice.yml").resolve()
     guarded["mkdocs.yml"] = (project / "mkdocs.yml").resolve()
-    custom_dir = configured_folders(project).get("custom_dir")
-    if custom_dir is not None:
-        guarded["the theme's custom_dir"] = custom_dir
     site = Path(site_dir).resolve()
     if site.exists() and not site.is_dir():  # mkdocs.yml, README.md: the file would become the site
         shown = os.path.relpath(site, project) if site.is_relative_to(project) else str(site)
         raise FlywheelError(f"mkdocs.yml: site_dir is the file {shown}, which a build would replace; "
                             "give it a folder of its own")
+    # The theme's custom_dir may hold docs_dir (the sample keeps its static pages in theme/pages),
+    # but a build must not replace it.
+    custom_dir = configured_folders(project).get("custom_dir")
     for key, folder in (("docs_dir", Path(docs_dir).resolve()), ("site_dir", Path(site_dir).resolve())):
         if folder == project or project.is_relative_to(folder):
             raise FlywheelError(f"mkdocs.yml: {key} is the project folder (or above it); give it a folder of its own")
-        for name, inner in guarded.items():
+        theme = {"the theme's custom_dir": custom_dir} if key == "site_dir" and custom_dir is not None else {}
+        for name, inner in {**guarded, **theme}.items():
             if folder == inner or folder.is_relative_to(inner) or inner.is_relative_to(folder):
                 raise FlywheelError(
                     f"mkdocs.yml: {key} would {'publish' if key == 'docs_dir' else 'replace'} {name}; "

@@ -715,6 +715,20 @@ def test_mkdocs_yml_cannot_publish_sources_or_replace_the_project(sample, settin
     assert after == before
 
 
+def test_site_dir_cannot_replace_the_theme_folder_that_holds_docs_dir(sample, capsys):
+    """The theme's custom_dir may hold docs_dir (the static pages in theme/pages), but a build
+    whose site_dir is in it would replace the practice's templates with the site."""
+    config = sample / "mkdocs.yml"
+    text = config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n")
+    config.write_text(text)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0  # docs_dir: theme/pages
+    config.write_text(text.replace("site_dir: site", "site_dir: theme/out"))
+    before = tree_digest(sample / "theme")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "site_dir would replace the theme's custom_dir" in capsys.readouterr().err
+    assert tree_digest(sample / "theme") == before
+
+
 def test_an_inherit_loop_in_mkdocs_yml_is_an_error_not_a_traceback(sample, capsys):
     # MkDocs follows INHERIT without a limit: RecursionError, as a traceback.
     config = sample / "mkdocs.yml"

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -166,15 +167,19 @@ def _cmdline(pid: str) -> str:
         return ""
 
 
-def test_killed_build_leaves_previous_site_complete(tmp_path):
-    root = copy_sample(tmp_path)
-    assert main(["build", "--root", str(root), "--as-of", AS_OF.isoformat()]) == 0
-    before = tree_digest(root / "site")
-    for i in range(150):  # enough pages that the build takes a moment to kill
+def _add_guides(root: Path, count: int) -> None:
+    for i in range(count):
         (root / f"content/guides/spine/extra-{i}.md").write_text(
             f"---\ntitle: Extra {i}\nsummary: s\nservice_line: spine\ntopic: low-back-pain\nstage: learn\n"
             f"reviewed_by: R\nreviewed_on: 2026-09-01\n---\nBody {i}.\n"
         )
+
+
+def test_killed_build_leaves_previous_site_complete(tmp_path):
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF.isoformat()]) == 0
+    before = tree_digest(root / "site")
+    _add_guides(root, 150)  # enough pages that the build takes a moment to kill
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--as-of", AS_OF.isoformat()],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -204,11 +209,7 @@ def test_a_stopped_build_leaves_the_site_and_nothing_beside_it(tmp_path, sig):
     root = copy_sample(tmp_path)
     assert main(["build", "--root", str(root), "--as-of", AS_OF.isoformat()]) == 0
     before = tree_digest(root / "site")
-    for i in range(400):  # a build long enough to be stopped in the middle
-        (root / f"content/guides/spine/extra-{i}.md").write_text(
-            f"---\ntitle: Extra {i}\nsummary: s\nservice_line: spine\ntopic: low-back-pain\nstage: learn\n"
-            f"reviewed_by: R\nreviewed_on: 2026-09-01\n---\nBody {i}.\n"
-        )
+    _add_guides(root, 400)  # a build long enough to be stopped in the middle
     proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--as-of",
                              AS_OF.isoformat(), "--no-cache"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
