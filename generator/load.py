@@ -417,7 +417,12 @@ def content_files(
         folder_path = pending.pop()
         try:
             entries = list(os.scandir(folder_path))
-        except (FileNotFoundError, NotADirectoryError):
+        except FileNotFoundError:
+            continue
+        except NotADirectoryError:  # `content/stories` saved as a file: nothing in it would be read
+            problems.append(problem("unreadable", relative(Path(folder_path), root),
+                                    f"is a file where a folder of '{suffix}' files belongs; nothing in it is read",
+                                    hint="replace it with a folder (or move it out of the way)"))
             continue
         except OSError as exc:  # a folder that cannot be listed may hold anything
             problems.append(problem("unreadable", relative(Path(folder_path), root),

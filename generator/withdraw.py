@@ -31,10 +31,9 @@ from .leaks import (
     named_for,
     quoted_by_story,
     quoted_traces,
+    story_traces,
     withheld_quoted,
 )
-
-_STORY_PAGE = re.compile(r"stories/([a-z0-9][a-z0-9-]*)(?:/|\.html)")
 
 
 def _story_slugs_in(site_dir: Path) -> set[str]:
@@ -124,10 +123,11 @@ def withdrawals_due(site_dir: Path, result: CheckResult, quoted: Quoted | None =
             due.add(slug)  # a static file named for the story (`downloads/<slug>.pdf`)
             watch.discard(slug)
         text = _read(path)
-        for slug in _STORY_PAGE.findall(text):
-            if slug in watch:
-                due.add(slug)
-                watch.discard(slug)
+        # The story's address as the page checks read it: decoded, `stories/./<slug>`, inline
+        # tags inside it (leaks.story_traces).
+        for slug in story_traces(text, frozenset(watch)):
+            due.add(slug)
+            watch.discard(slug)
         # A page that quotes the story (a guide that pasted its words, a practice's own 404
         # page) shows it as surely as its own page did.
         if quoted is not None and quoted_traces(text, quoted):

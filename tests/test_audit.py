@@ -1162,3 +1162,18 @@ def test_a_short_title_in_running_text_or_the_site_s_own_title_is_not_a_leak(sam
     story.write_text(story.read_text().replace("Back to a steady beat", "Blood thinners for AFib"))
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0  # the guide's title: its heading, the nav
     assert "Blood thinners for AFib" in (sample / "site/cardiology/atrial-fibrillation/afib-blood-thinners/index.html").read_text()
+
+
+@pytest.mark.parametrize("form", ["stories/./a-racing-heart/", "stories//a-racing-heart", "stories\\a-racing-heart/",
+                                  "stories/a-rac<b>ing</b>-heart/", "stories/a-r&#97;cing-heart/"])
+def test_the_last_resort_reads_a_withheld_address_as_the_page_checks_do(sample, form):
+    """A failed build deletes the previous site's pages that show a withheld story's address;
+    it read only `stories/<slug>/` as written, while the page checks read the forms a browser
+    takes for it."""
+    from generator.withdraw import withdrawals_due
+
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    page = sample / "site/guide/index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"<p>Read it at example.org/{form} today.</p>")
+    assert withdrawals_due(sample / "site", result) == ["a-racing-heart"]

@@ -239,6 +239,20 @@ def test_a_named_pipe_is_unreadable_not_a_hang(tmp_path, name):
     ]
 
 
+def test_a_content_folder_saved_as_a_file_is_an_error(tmp_path):
+    # `content/stories` as a file: the check read no stories and said nothing.
+    import shutil
+
+    root = copy_base(tmp_path)
+    shutil.rmtree(root / "content/stories")
+    (root / "content/stories").write_text("oops\n")
+    problems = [p.format() for p in run_check(root, AS_OF).problems if p.path == "content/stories"]
+    assert problems == [
+        "content/stories: error: is a file where a folder of '.md' files belongs; nothing in it is read "
+        "[unreadable]\n    hint: replace it with a folder (or move it out of the way)"
+    ]
+
+
 def test_large_file_is_an_error_that_names_it(tmp_path):
     root = copy_base(tmp_path)
     big = root / "content/guides/cardiology/huge.md"
