@@ -163,7 +163,8 @@ class Quoted:
     # looked for only as a whole (`_shows_whole`), by its number of words and its first two.
     short: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
     short_heads: frozenset[tuple[str, str]] = frozenset()
-    short_keys: frozenset[str] = frozenset()  # the longest (rarest) word of each
+    short_keys: frozenset[str] = frozenset()  # the rarest word of each (`_rarity`)
+    vocabulary: frozenset[str] = frozenset()  # every word of the runs
 
     def __bool__(self) -> bool:
         return bool(self.texts or self.runs or self.short)
@@ -226,6 +227,7 @@ def _words(text: str) -> list[str]:
 
 
 PASSAGE_WORDS = 12  # this many words in a row from a story's text is a quotation, not chance
+_STRETCH = re.compile(b"\x01{%d,}" % PASSAGE_WORDS)
 
 
 def passages(bodies: list[str], shown: list[str]) -> list[tuple[str, ...]]:
@@ -255,6 +257,11 @@ def _is_long(words: tuple[str, ...]) -> bool:
     return len(words) >= 3 and len(" ".join(words)) >= MIN_QUOTED
 
 
+def _rarity(word: str) -> tuple[bool, int]:
+    """How rarely a word occurs by chance, roughly: a number ("Story 79"), then a longer word."""
+    return any(ch.isdigit() for ch in word), len(word)
+
+
 def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
     """The titles, summaries and pull quotes of withheld stories (those long enough to be theirs
     alone anywhere, the shorter ones of two words or more as a whole), and the runs of words
@@ -273,7 +280,8 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
         frozenset(text[:3] for needles in index.values() for text in needles),
         {n: frozenset(found) for n, found in short.items()},
         frozenset(words[:2] for found in short.values() for words in found),
-        frozenset(max(words, key=len) for found in short.values() for words in found),
+        frozenset(max(words, key=_rarity) for found in short.values() for words in found),
+        frozenset(itertools.chain.from_iterable(runs)),
     )
 
 
@@ -399,9 +407,14 @@ def _quotes(words: list[str], index: Quoted) -> bool:
     looked up in C, and a text is compared in full only where its first two words occur, on a
     page holding its first three."""
     texts, runs = index.texts, index.runs
-    # Every run of PASSAGE_WORDS words in the page, made and looked up in C.
-    if runs and not runs.isdisjoint(_each_run(words)):
-        return True
+    # Every run of PASSAGE_WORDS words in the page, made and looked up in C, in the stretches
+    # of the page whose every word is one of the runs' (found in C too): Material's markup, the
+    # navigation and most of a guide's own words are none of a story's.
+    if runs:
+        among = bytes(map(index.vocabulary.__contains__, words))
+        for stretch in _STRETCH.finditer(among):
+            if not runs.isdisjoint(_each_run(words[stretch.start() : stretch.end()])):
+                return True
     if index.heads.isdisjoint(zip(words, words[1:], words[2:])):  # texts have three words or more
         return False
     for i in range(len(words) - 1):
