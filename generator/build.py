@@ -58,7 +58,11 @@ def build_site(
     errors: the site is rendered without the pieces that have them, only so that stories
     withheld today leave the site (withdraw.py). With `cache`,
     pages whose every input is unchanged since a previous build are reused (page_cache.py)."""
-    config, plugin = _config(root, strict, result.gate.as_of)
+    try:
+        config, plugin = _config(root, strict, result.gate.as_of)
+    except FlywheelError:
+        _withdraw_without_plugin(root, result)
+        raise
     plugin.result = result
     plugin.fail_after_withdrawal = not withdrawal
     plugin.withdrawal_due = withdrawal  # found already: the plugin need not read site/ again
@@ -85,6 +89,26 @@ def build_site(
     finally:
         mkdocs_log.removeHandler(handler)
         config.plugins.on_shutdown()
+
+
+def _withdraw_without_plugin(root: Path, result: CheckResult) -> None:
+    """The last resort of withdraw.py (3.) for a build that stopped before the plugin ran: a
+    `mkdocs.yml` that does not load (an extension that is not installed, an INHERIT loop) passes
+    the check, and MkDocs stops before the plugin could withdraw anything. Once the plugin runs,
+    its `on_build_error` does this itself. A refused site_dir is never touched."""
+    from .leaks import withheld_quoted
+    from .withdraw import scrub, withdrawals_due
+
+    folders = configured_folders(root)
+    try:
+        check_build_folders(root, folders["site_dir"], folders["docs_dir"])
+    except FlywheelError:
+        return
+    quoted = withheld_quoted(result)
+    if due := withdrawals_due(folders["site_dir"], result, quoted):
+        deleted = scrub(folders["site_dir"], due, quoted)
+        print(f"the build failed: deleted the {len(deleted)} file(s) of site/ that showed or linked to "
+              f"{', '.join(due)}", file=sys.stderr)
 
 
 class QuietDirtyBuild(logging.Filter):

@@ -236,21 +236,6 @@ def _progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _withdraw_after_failure(site_dir: Path, result, what: str) -> None:
-    """Last resort for a build that failed (withdraw.py, 3.): the plugin scrubs when rendering
-    fails; this covers a failure before it runs (mkdocs.yml that does not load)."""
-    from .leaks import withheld_quoted
-    from .withdraw import scrub, withdrawals_due
-
-    quoted = withheld_quoted(result)
-    due = withdrawals_due(site_dir, result, quoted)
-    if not due:
-        return
-    deleted = scrub(site_dir, due, quoted)
-    print(f"{what}: deleted the {len(deleted)} file(s) of site/ that showed or linked to {', '.join(due)}",
-          file=sys.stderr)
-
-
 def cmd_build(args) -> int:
     from .build import build_site
     from .paths import check_build_folders, configured_folders
@@ -272,24 +257,14 @@ def cmd_build(args) -> int:
         # Withdrawal always deploys: write a site without the pieces that have errors.
         print(f"build failed ({why}), but {reason}: building site/ from today's content, "
               "without the pieces that have errors", file=sys.stderr)
-        try:
-            build_site(args.root, result, strict=False, withdrawal=reason, cache=not args.no_cache)
-        except FlywheelError:
-            _withdraw_after_failure(folders["site_dir"], result, "the rebuild failed too")
-            raise
+        build_site(args.root, result, strict=False, withdrawal=reason, cache=not args.no_cache)
         print(f"site/ written without withheld stories or pieces with errors; the build still failed ({why})",
               file=sys.stderr)
         return EXIT_ERRORS
     _progress(f"rendering {len(result.gate.published('guide'))} guides and {len(result.gate.published('story'))} stories…")
     if _interactive():
         os.environ["FLYWHEEL_PROGRESS"] = "1"  # the plugin counts rendered pages on the same line
-    try:
-        build_site(args.root, result, strict=args.strict, cache=not args.no_cache)
-    except FlywheelError:
-        # A check that passes does not make a build that runs: mkdocs.yml may name an extension or
-        # theme that does not load, and MkDocs stops before the plugin could withdraw anything.
-        _withdraw_after_failure(folders["site_dir"], result, "the build failed")
-        raise
+    build_site(args.root, result, strict=args.strict, cache=not args.no_cache)
     print(f"built site/ in {time.monotonic() - started:.1f} s (as of {result.gate.as_of})")
     return EXIT_OK
 

@@ -162,13 +162,18 @@ def test_a_story_deleted_from_the_repository_is_withdrawn_by_a_failing_build(sam
     assert _traces(sample, f"stories/{STORY}", TITLE) == []
 
 
-def test_a_mkdocs_yml_that_does_not_load_does_not_hold_back_a_withdrawal(sample, capsys):
+@pytest.mark.parametrize("broken", ["extension", "inherit"])
+def test_a_mkdocs_yml_that_does_not_load_does_not_hold_back_a_withdrawal(sample, capsys, broken):
     # The check passes (it does not load MkDocs' settings); MkDocs then stops on an extension that
-    # is not installed before the plugin runs. The revoked story stayed on site/ with every link.
+    # is not installed, or an INHERIT loop, before the plugin runs. The revoked story stayed on
+    # site/ with every link.
     _built(sample)
     _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
     settings = sample / "mkdocs.yml"
-    settings.write_text(settings.read_text().replace("  - admonition", "  - admonition\n  - no_such_extension"))
+    if broken == "extension":
+        settings.write_text(settings.read_text().replace("  - admonition", "  - admonition\n  - no_such_extension"))
+    else:
+        settings.write_text("INHERIT: mkdocs.yml\n" + settings.read_text())
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "the build failed: deleted the" in capsys.readouterr().err
     assert _traces(sample, f"stories/{STORY}", TITLE) == []
