@@ -15,6 +15,7 @@ import codecs
 import functools
 import html as html_lib
 import itertools
+import os
 import posixpath
 import re
 import unicodedata
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
+
+from .load import open_regular
 
 if TYPE_CHECKING:
     from .check import CheckResult
@@ -528,9 +531,10 @@ class Unreadable(Exception):
 def file_text(path: Path) -> str | None:
     """The text a browser shows of the file at `path`, or None for a binary file: the whole file,
     read from its byte order mark (UTF-8, UTF-16, UTF-32) or as UTF-8, a gzip file unpacked first
-    (a server may send it as the text it holds). Raises Unreadable."""
+    (a server may send it as the text it holds). Raises Unreadable, for a named pipe or a
+    device too (`load.open_regular`: opening one waited for a writer forever)."""
     try:
-        with path.open("rb") as handle:
+        with os.fdopen(open_regular(path)[0], "rb") as handle:
             data = handle.read(SNIFF_BYTES)
             if data[:2] == b"\x1f\x8b":
                 unpack = zlib.decompressobj(wbits=31)
@@ -565,7 +569,7 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
     cannot be read, and so cannot be checked. `path` is the file or folder, `rel` its address."""
     if slug := named_for(rel, withheld):
         return f"it is named for withheld story {slug}"
-    if not path.is_file():
+    if path.is_dir():
         return None
     try:
         text = file_text(path)

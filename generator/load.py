@@ -128,12 +128,10 @@ def relative(path: Path, root: Path) -> str:
     return text.removeprefix(base)
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """At most `limit` + 1 bytes of the file; OSError for anything but a regular file (a
-    folder, a named pipe, a device). Plain descriptor reads sized from fstat: a check reads
-    every file of the project on every run, and a buffered file object costs about twice as
-    much per small file."""
-    # O_NONBLOCK: opening a named pipe waited for a writer forever (a regular file ignores it).
+def open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """A descriptor for reading the file at `path`, and its stat; OSError for anything but a
+    regular file (IsADirectoryError for a folder), without waiting: opening a named pipe
+    waited for a writer forever (O_NONBLOCK, which a regular file ignores)."""
     flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags)
     try:
@@ -142,6 +140,18 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "it is a pipe, socket or device, not a regular file")
+    except OSError:
+        os.close(fd)
+        raise
+    return fd, info
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """At most `limit` + 1 bytes of the file; OSError for anything but a regular file
+    (`open_regular`). Plain descriptor reads sized from fstat: a check reads every file of the
+    project on every run, and a buffered file object costs about twice as much per small file."""
+    fd, info = open_regular(path)
+    try:
         want = min(info.st_size, limit) + 1
         chunks: list[bytes] = []
         total = 0

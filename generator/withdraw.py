@@ -173,9 +173,10 @@ def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None) -> lis
                 deleted.append(target.relative_to(site_dir).as_posix())
     # Any mention of the slug as a whole word: a listing inside stories/ links to `slug/`.
     pattern = re.compile("|".join(rf"(?<![a-z0-9-]){re.escape(s)}(?![a-z0-9-])" for s in slugs)) if slugs else None
+    named = set(slugs)
     for path in list(_files(site_dir)):
         rel = path.relative_to(site_dir).as_posix()
-        whole = rel.startswith(("search/", "sitemap.xml")) or named_for(rel, set(slugs)) is not None
+        whole = rel.startswith(("search/", "sitemap.xml")) or named_for(rel, named) is not None
         text = "" if whole else _read(path)
         if whole or (pattern is not None and pattern.search(text)) or (quoted and quoted_traces(text, quoted)):
             path.unlink(missing_ok=True)

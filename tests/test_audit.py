@@ -944,6 +944,36 @@ def test_a_static_file_is_read_as_text_whatever_its_name_or_encoding(sample, cap
     assert (sample / "site/kept.vtt").is_file()
 
 
+def test_a_named_pipe_among_the_static_files_or_in_site_never_hangs_a_build(sample, capsys):
+    """Opening a named pipe for reading waits for a writer: the static-file check and the last
+    resort read files with `open()`, so a pipe in docs_dir or in the previous site/ hung the
+    build. It is left out (it cannot be checked), and the last resort reads past it."""
+    import threading
+
+    from generator.withdraw import withdrawals_due
+
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    os.mkfifo(sample / "theme/pages/feed.txt")
+    os.mkfifo(sample / "site/feed.txt")
+    consent = sample / "consent/C-2026-014.yml"  # finding-answers
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    outcome: list = []
+
+    def run():
+        outcome.append(withdrawals_due(sample / "site", run_check(sample, dt.date.fromisoformat(AS_OF))))
+        (sample / "site/feed.txt").unlink()
+        outcome.append(main(["build", "--root", str(sample), "--as-of", AS_OF]))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(120)
+    assert not worker.is_alive(), "a named pipe hung the build"
+    due, built = outcome
+    assert "finding-answers" in due and built == 0
+    assert "Static file 'feed.txt' left out of the site: it cannot be read" in capsys.readouterr().err
+    assert not (sample / "site/feed.txt").exists()
+
+
 def test_the_last_resort_deletes_static_files_of_every_kind(sample):
     """A transcript (`.vtt`) quoting the story and a PDF named for it, published with its
     consent; then the consent is revoked while a guide still quotes the story, so the rebuild
