@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from . import dates
@@ -93,19 +93,24 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     # Digits joined by a typographic dash ("503–555–0142", "123—45—6789": a word processor's or
     # a phone keyboard's dash, or a number copied from a web page) read as joined by "-", as the
     # shapes are written: only the stretch around such a dash, once more (same length, offsets).
-    for start, end in _marked_stretches(text, _DASHED) if not text.isascii() else ():
-        reading = text[start:end].translate(_HYPHENS)
-        for kind, found_start, found_end in _detected(reading, allowed):
-            yield kind, start + found_start, start + found_end
+    if not text.isascii():
+        yield from _read_again(text, _DASHED, lambda stretch: stretch.translate(_HYPHENS), allowed)
     # Markdown's emphasis typed around words ("**Dr Okonkwo**", "_Maria Lopez_"): a title,
     # summary, pull quote or bio is scanned as typed, where the marks touch the words and hide
     # them from the detectors (the body is scanned rendered too). The stretch around the marks
     # is read again with each mark a space (same length, same offsets).
     if "*" in text or "_" in text or "~" in text or "`" in text:
-        for start, end in _marked_stretches(text, _EMPHASIS):
-            reading = _EMPHASIS.sub(_spaces, text[start:end])
-            for kind, found_start, found_end in _detected(reading, allowed):
-                yield kind, start + found_start, start + found_end
+        yield from _read_again(text, _EMPHASIS, _without_emphasis, allowed)
+
+
+def _read_again(
+    text: str, pattern: re.Pattern, reading: Callable[[str], str], allowed: frozenset[str]
+) -> Iterator[tuple[str, int, int]]:
+    """The detectors' spans in the stretches of `text` around what `pattern` finds, each
+    stretch read as `reading` makes it (same length, so the offsets hold)."""
+    for start, end in _marked_stretches(text, pattern):
+        for kind, found_start, found_end in _detected(reading(text[start:end]), allowed):
+            yield kind, start + found_start, start + found_end
 
 
 _MARKED = re.compile("[\u00c0-\u024f]+")  # Latin-1 Supplement to Latin Extended-B
@@ -120,8 +125,9 @@ _HYPHENS = str.maketrans(dict.fromkeys(_DASHES, "-"))
 _EMPHASIS = re.compile(r"(?<![\w*~`])[*_~`]{1,3}(?=\w)|(?<=\w)[*_~`]{1,3}(?![\w*~`])")
 
 
-def _spaces(match: re.Match[str]) -> str:
-    return " " * len(match.group())
+def _without_emphasis(stretch: str) -> str:
+    """`stretch` with each emphasis mark a space (`_EMPHASIS`)."""
+    return _EMPHASIS.sub(lambda match: " " * len(match.group()), stretch)
 
 
 def _marked_stretches(text: str, pattern: re.Pattern = _MARKED) -> list[tuple[int, int]]:
