@@ -7,8 +7,9 @@ iframe, video/audio src and srcset, inline SVG images, `background`, CSS url() a
 http(s) address written in an inline script) and for the addresses that receive what a reader
 does (a form's `action` or a button's `formaction`, a link's `ping`); any on a host other than
 the site's own that `practice.yml` does not list under `third_parties` is a build error. Links
-a reader clicks (`<a href>`) are not requests and are not checked. What a script makes of its own while it runs, no file shows: the
-browser refuses that, by the page's Content-Security-Policy (csp.py).
+a reader clicks (`<a href>`) are not requests and are not checked. What a script makes of its
+own while it runs, no file shows: the browser refuses that, by the page's
+Content-Security-Policy (csp.py).
 """
 
 from __future__ import annotations
