@@ -15,6 +15,7 @@ from .approved import approved_version, changes
 from .errors import FlywheelError
 from .paths import refuse_published
 from .gate import ANONYMOUS_CREDIT, champion_credit
+from .load import read_bytes
 from .shown import shown_fields, story_fingerprint
 from .project import Entry, Project
 from .render import template_environment
@@ -93,8 +94,7 @@ def write_proof(project: Project, story: Entry[Story], site_name: str, out: Path
 def _is_proof(path: Path) -> bool:
     """Whether `path` holds a proof this command wrote (its head is the template's)."""
     try:
-        with path.open("rb") as file:
-            head = file.read(400)
+        head = read_bytes(path, 400)[:400]  # a named pipe is refused, not waited on
     except OSError:
         return False
     return head.startswith(b"<!doctype html>") and b"<title>Proof: " in head

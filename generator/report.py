@@ -12,6 +12,7 @@ stories appear by slug and rule only.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from collections import Counter
@@ -21,6 +22,7 @@ from typing import Any
 from .check import CheckResult
 from .errors import FlywheelError
 from .link import SiteModel, link, next_step
+from .load import open_regular
 from .quality import review_due
 from .readability import DEFAULT_GRADE_MAX
 from .render import champion_uri, guide_uri, line_uri, page_url, story_uri
@@ -359,8 +361,10 @@ def check_out_dir(root: Path, out: Path) -> None:
 
 
 def _holds(path: Path, marker: bytes) -> bool:
+    """Whether the file holds `marker` (a named pipe is refused, not waited on)."""
     try:
-        return marker in path.read_bytes()
+        with os.fdopen(open_regular(path)[0], "rb") as handle:
+            return marker in handle.read()
     except OSError:
         return False
 

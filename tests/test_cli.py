@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -251,6 +252,25 @@ def test_proof_never_overwrites_a_file_it_did_not_write(root, capsys, name):
     assert code == 1
     assert target.read_bytes() == before
     assert "Traceback" not in err
+
+
+def test_an_output_that_is_a_named_pipe_is_refused_not_waited_on(root, tmp_path, capsys):
+    # Whether the file there is an earlier proof or report was read with open(), which waits
+    # for a writer on a named pipe: the command hung.
+    import threading
+
+    for argv in (["story", "proof", "walking-again", "--out", tmp_path / "proof.html"],
+                 ["report", "--out", tmp_path / "report"]):
+        pipe = tmp_path / "proof.html" if argv[0] == "story" else tmp_path / "report/index.html"
+        pipe.parent.mkdir(exist_ok=True)
+        os.mkfifo(pipe)
+        codes: list = []
+        worker = threading.Thread(target=lambda argv=argv, codes=codes: codes.append(run(capsys, *argv, "--root", root)[0]),
+                                  daemon=True)
+        worker.start()
+        worker.join(60)
+        assert not worker.is_alive(), f"{argv[0]} waited on the pipe"
+        assert codes == [1]
 
 
 def test_proof_replaces_an_earlier_proof(root, tmp_path, capsys):
