@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .errors import FlywheelError
+from .load import read_bytes
 from .schema import SLUG_PATTERN, ecma_pattern, Champion, ConsentRecord, Guide, Practice, ServiceLine, Story
 
 SCHEMA_DIR = "schemas"
@@ -94,7 +95,7 @@ def write_schemas(out: Path) -> list[Path]:
         out.mkdir(parents=True, exist_ok=True)
         for name, text in schema_texts().items():
             path = out / name
-            if not path.exists() or path.read_bytes() != text.encode("utf-8"):
+            if not path.exists() or read_bytes(path) != text.encode("utf-8"):  # a pipe: refused
                 path.write_text(text, encoding="utf-8", newline="\n")
                 written.append(path)
     except OSError as exc:

@@ -255,18 +255,21 @@ def test_proof_never_overwrites_a_file_it_did_not_write(root, capsys, name):
 
 
 def test_an_output_that_is_a_named_pipe_is_refused_not_waited_on(root, tmp_path, capsys):
-    # Whether the file there is an earlier proof or report was read with open(), which waits
-    # for a writer on a named pipe: the command hung.
+    # Whether the file there is an earlier proof or report, or the schema already written, was
+    # read with open(), which waits for a writer on a named pipe: the command hung.
     import threading
 
+    pipes = {"story": tmp_path / "proof.html", "report": tmp_path / "report/index.html",
+             "schema": tmp_path / "schemas/story.schema.json"}
     for argv in (["story", "proof", "walking-again", "--out", tmp_path / "proof.html"],
-                 ["report", "--out", tmp_path / "report"]):
-        pipe = tmp_path / "proof.html" if argv[0] == "story" else tmp_path / "report/index.html"
+                 ["report", "--out", tmp_path / "report"], ["schema", "--out", tmp_path / "schemas"]):
+        pipe = pipes[argv[0]]
         pipe.parent.mkdir(exist_ok=True)
         os.mkfifo(pipe)
         codes: list = []
-        worker = threading.Thread(target=lambda argv=argv, codes=codes: codes.append(run(capsys, *argv, "--root", root)[0]),
-                                  daemon=True)
+        root_option = [] if argv[0] == "schema" else ["--root", root]
+        worker = threading.Thread(target=lambda argv=argv, codes=codes, more=root_option: codes.append(
+            run(capsys, *argv, *more)[0]), daemon=True)
         worker.start()
         worker.join(60)
         assert not worker.is_alive(), f"{argv[0]} waited on the pipe"
