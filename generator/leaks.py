@@ -11,6 +11,8 @@ title, summary or pull quote, or a run of twelve words from its text.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import functools
 import html as html_lib
@@ -23,7 +25,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from .load import open_regular
 
@@ -117,7 +119,7 @@ def strip_unpublished_links(html: str, slugs: frozenset[str]) -> tuple[str, list
 _STORY_ADDRESS = re.compile(r"stories(?:[/\\]\.?)*[/\\]([a-z0-9][a-z0-9-]*)(?![a-z0-9-])")
 
 
-def story_traces(html: str, story_slugs: frozenset[str]) -> list[str]:
+def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list[str]:
     """Withheld story slugs whose page address still appears anywhere in `html`: one pass over
     the page, whatever the number of withheld stories."""
     if not story_slugs:
@@ -127,7 +129,91 @@ def story_traces(html: str, story_slugs: frozenset[str]) -> list[str]:
     found = set(_STORY_ADDRESS.findall(text))
     if "<" in text and "stories" in text:  # `stories/a-rac<b>ing</b>-heart/` reads as one address
         found.update(_STORY_ADDRESS.findall(_INLINE_TAG_LOWER.sub("", text)))  # lower case already
+    shown, carried = _hidden_and_carried(html)
+    if shown is not None:  # `stories/a-rac<span hidden>x</span>ing-heart`
+        found.update(story_traces(shown, story_slugs, depth))
+    for inner in carried:  # too deep to read, a document counts as every address
+        found.update(story_traces(inner, story_slugs, depth + 1) if depth < _DATA_DEPTH else story_slugs)
     return sorted(found & story_slugs)
+
+
+# Markup that keeps what it holds from the reader's eyes: the `hidden` attribute; a `style` (a
+# display of none, a font size of 0, text moved off the page: too many ways to list, so any);
+# templates; what a browser that runs scripts and plays media shows instead (`noscript`,
+# `object`, `video`, `audio`, `canvas`, `iframe`); ruby's annotations (`rt`, `rp`); SVG and
+# MathML, which can draw text out of sight. Text hidden inside a quotation stops no reader.
+_HIDES = "[hidden], [style], template, noscript, rt, rp, svg, math, object, video, audio, canvas, iframe"
+_HIDING_TAG = re.compile(r"<(?:t(?:emplate|ext)|noscript|r[tp]|foreignobject|math|object|video|audio|canvas|iframe)\b")
+_HIDING_ATTRIBUTES = (re.compile(r"hidden(?=[\s=/>])"), re.compile(r"style(?=[\s=/>])"))
+
+
+@functools.lru_cache(maxsize=2)  # a page is read for quotations, then for addresses
+def _hidden_and_carried(html: str) -> tuple[str | None, list[str]]:
+    """`html` as shown (`_as_shown`) or None when it hides nothing, and the documents it carries
+    (`data_documents`): one lower-case copy of the page tells where to look for either."""
+    if "<" not in html and "ata:" not in html and "ATA:" not in html:
+        return None, []
+    low = html.lower()  # tag and attribute names, and `data:`, are read regardless of case
+    # `data:` written with character references (`&#100;ata:`, `data&colon;`) is one too.
+    carries = _DATA_URI_LOWER.search(low) or "&#" in low or "&colon;" in low
+    return (_as_shown(html) if _may_hide(low) else None), (data_documents(html) if carries else [])
+
+
+def _may_hide(low: str) -> bool:
+    """Whether the page (lower case) may hold markup of `_HIDES`: one of its tags (or SVG's
+    `text`), or `hidden` or `style` as the name of an attribute."""
+    if _HIDING_TAG.search(low):
+        return True
+    for pattern in _HIDING_ATTRIBUTES:
+        for match in pattern.finditer(low):
+            at = match.start()
+            if at and low[at - 1] in " \t\n\r\f\"'/" and low.rfind("<", 0, at) > low.rfind(">", 0, at):
+                return True
+    return False
+
+
+def _as_shown(html: str) -> str | None:
+    """`html` without the elements of `_HIDES` and what they hold, read as a browser parses it
+    (lexbor); None when it has none."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    hidden = tree.css(_HIDES)
+    if not hidden:
+        return None
+    for node in hidden:
+        node.decompose()
+    return tree.html or ""
+
+
+_DATA_DEPTH = 3  # documents inside documents read this deep; deeper, they count as a trace
+_DATA_URI = re.compile(r"data:([^,\s\"'<>()]*),", re.IGNORECASE)
+_DATA_URI_LOWER = re.compile(r"data:[^,\s\"'<>()]*,")  # in a lower-case copy: found at C speed
+
+
+def data_documents(html: str) -> list[str]:
+    """The text of every `data:` address in `html` whose bytes are text (`bytes_text`): an SVG,
+    HTML or plain text shown in an image, a frame or a CSS background, however it is encoded
+    (base64 or percent escapes, character references around it)."""
+    text = html_lib.unescape(html) if "&" in html else html
+    found = []
+    for match in _DATA_URI.finditer(text):
+        end = len(text)
+        for stop in "\"')<> \n":  # where the address ends: its quote, `url(...)`, a tag
+            at = text.find(stop, match.end(), end)
+            if at != -1 and (stop != " " or ";base64" in match.group(1).lower()):
+                end = at
+        payload = text[match.end() : end]
+        try:
+            if match.group(1).lower().endswith(";base64"):
+                data = base64.b64decode(re.sub(r"[^A-Za-z0-9+/]", "", payload) + "==", validate=False)
+            else:
+                data = unquote_to_bytes(payload)
+        except (ValueError, binascii.Error):
+            continue
+        if (inner := bytes_text(data)) is not None:
+            found.append(inner)
+    return found
 
 
 MIN_QUOTED = 24  # shorter titles and quotes are too likely to occur by chance ("My story")
@@ -137,8 +223,9 @@ _TAG = re.compile(r"<[^>]*>")
 # are written as a tree, and matched without regard to case only in a text holding a tag in
 # capitals (Material writes none): 0.04 ms a page against 0.13 ms for a list of names read so.
 _INLINE_NAMES = (
-    r"(?:a(?:bbr)?|b(?:d[io])?|c(?:ite|ode)|d(?:ata|el|fn)|em|font|i(?:ns)?|kbd|mark|q"
-    r"|s(?:amp|mall|pan|trike|trong|u[bp])?|t(?:ime|t)|u|var|wbr)"
+    r"(?:a(?:bbr|cronym)?|b(?:d[io]|ig|link)?|c(?:ite|ode)|d(?:ata|el|fn)|em|font|i(?:ns)?|kbd"
+    r"|label|mark|nobr|output|q|r(?:b|tc|uby)|s(?:amp|mall|pan|trike|trong|u[bp])?|t(?:ime|t)|u"
+    r"|var|wbr)"
 )
 _INLINE_TAG = re.compile(rf"<(?:!--.*?--|/?(?i:{_INLINE_NAMES})\b[^>]*)>", re.DOTALL)
 _INLINE_TAG_LOWER = re.compile(rf"<(?:!--.*?--|/?{_INLINE_NAMES}\b[^>]*)>", re.DOTALL)
@@ -226,7 +313,24 @@ def _words(text: str) -> list[str]:
     text = as_seen(_without_marks(html_lib.unescape(text)))
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
-    return _NOT_WORD.sub(" ", text).casefold().split()
+    return _NOT_WORD.sub(" ", _combining().sub("", text)).casefold().split()
+
+
+@functools.cache
+def _combining() -> re.Pattern:
+    """Marks drawn on or around the letter before them (Unicode's nonspacing and enclosing marks)
+    that NFKC joins to none: `ra\u0336cing` (struck through), `ra\u0489cing`, stacked accents.
+    The reader still reads the letter, so words are read without them (on both sides of every
+    comparison: a story's texts are read by `_words` too)."""
+    ranges, start = [], None
+    for code in range(0x300, 0x20000):
+        mark = unicodedata.category(chr(code)) in ("Mn", "Me")
+        if mark and start is None:
+            start = code
+        elif not mark and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = None
+    return re.compile(f"[{''.join(ranges)}]")
 
 
 PASSAGE_WORDS = 12  # this many words in a row from a story's text is a quotation, not chance
@@ -395,6 +499,10 @@ def quoted_traces(html: str, index: Quoted) -> bool:
     tag is still one; or shows a short text of the index as a whole (`_shows_whole`)."""
     if not index:
         return False
+    return _quoted(html, index, depth=0)
+
+
+def _quoted(html: str, index: Quoted, depth: int) -> bool:
     words = _words(html)
     if _quotes(words, index):
         return True
@@ -402,7 +510,19 @@ def quoted_traces(html: str, index: Quoted) -> bool:
     marked = _words(markup) if markup else []
     if marked and _quotes(marked, index):
         return True
-    return bool(index.short) and _shows_whole(html, (words, marked), index)
+    if index.short and _shows_whole(html, (words, marked), index):
+        return True
+    # What a reader sees once the markup that hides text has hidden it: `A racing<span hidden>
+    # x</span> heart` reads "A racing heart". Only its text is read again (its values and
+    # comments are those read above, less some).
+    shown, carried = _hidden_and_carried(html)
+    if shown is not None:
+        shown_words = _words(shown)
+        if _quotes(shown_words, index) or (index.short and _shows_whole(shown, (shown_words,), index)):
+            return True
+    # A document carried inside the page (`data:image/svg+xml;base64,...`): a browser shows it.
+    # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation.
+    return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, depth + 1) for text in carried))
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:
@@ -547,6 +667,12 @@ def file_text(path: Path) -> str | None:
                 data += handle.read()
     except (OSError, zlib.error) as error:
         raise Unreadable(path) from error
+    return bytes_text(data)
+
+
+def bytes_text(data: bytes) -> str | None:
+    """The text a browser shows of `data`, read from its byte order mark or as UTF-8, or None
+    when it is binary (a NUL byte in its first SNIFF_BYTES)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, "replace")

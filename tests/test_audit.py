@@ -6,6 +6,7 @@ properties, attacks and tests). The sample site is fictional.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import os
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+import urllib.parse
 from urllib.parse import unquote
 
 import pytest
@@ -424,6 +426,66 @@ def test_a_quotation_with_invisible_characters_in_it_stops_the_build(sample, quo
     assert not (sample / "site").exists()
 
 
+def _svg_data(text: str, base64_encoded: bool = True) -> str:
+    """A `data:` address of an SVG image that shows `text`."""
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg"><text y="20">{text}</text></svg>'
+    if base64_encoded:
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return "data:image/svg+xml," + urllib.parse.quote(svg)
+
+
+@pytest.mark.parametrize("quote", [
+    # Text the markup hides from the reader, inside a quotation: the reader reads the quotation.
+    "A racing<span hidden> x</span> heart, and a steady plan",
+    'A racing<span STYLE="font-size: 0"> bird</span> heart, and a steady plan',  # any style, any case
+    "A racing<template>x</template> heart, and a steady plan",
+    "A racing<noscript>x</noscript> heart, and a steady plan",
+    'A racing<svg width="0" height="0"><text>x</text></svg> heart, and a steady plan',
+    "A ra<ruby>c<rt>k</rt></ruby>ing heart, and a steady plan",  # an annotation above a letter
+    "Out of nowhere my heart<span hidden> x</span> started racing and fluttering, like a bird "
+    "trapped<span hidden> x</span> in my chest.",  # twelve words in a row, cut twice
+    "A ra\u0336cing heart, and a steady plan",  # a letter struck through is still read
+    # A document carried in the page: an SVG image, base64 or percent-encoded, its scheme
+    # written with character references.
+    f'<img alt="chart" src="{_svg_data("A racing heart, and a steady plan")}">',
+    f'<img alt="chart" src="{_svg_data("A racing heart, and a steady plan", False)}">',
+    f'<img alt="chart" src="&#100;ata{_svg_data("A racing heart, and a steady plan")[4:]}">',
+    f'<span style="background: url({_svg_data("A racing heart, and a steady plan")})">*</span>',
+])
+def test_a_quotation_a_reader_sees_whatever_the_markup_hides_or_carries_stops_the_build(sample, quote, capsys):
+    """Markup that hides a letter or a word inside a quotation hid the quotation from the check
+    and from no reader; an image written into the page as a `data:` address shows its text to
+    every reader, and the check never decoded it. Each of these was published."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + f"\n{quote}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "quotes a withheld story" in capsys.readouterr().err
+    assert tree_digest(sample / "site") == before
+
+
+def test_hidden_or_styled_text_that_quotes_nothing_still_builds(sample):
+    """The same markup around words of the guide's own is no quotation."""
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + (
+        '\nA racing<span hidden> x</span> heart is often <span style="color: #333">hidden</span> '
+        f'from view. <img alt="chart" src="{_svg_data("Blood thinners, week by week")}">\n'))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+
+
+def test_documents_carried_too_deep_to_read_stop_the_build(sample, capsys):
+    """An SVG in an SVG in an SVG in an SVG: read three deep, and deeper it counts as a quotation,
+    so no nesting hides one."""
+    inner = "A racing heart, and a steady plan"
+    for _ in range(3):
+        inner = f'<image href="{_svg_data(inner)}"/>'
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + f'\n<img alt="chart" src="{_svg_data(inner)}">\n')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "quotes a withheld story" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("element", [
     "![A racing heart, and a steady plan](../../img/heart.png)",  # alternative text, read aloud
     '<abbr title="Out of nowhere my heart started racing and fluttering, like a bird trapped in my chest">AF</abbr>',
@@ -474,6 +536,17 @@ def test_a_withheld_story_address_typed_as_text_stops_the_build(sample):
     before = tree_digest(sample / "site")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert tree_digest(sample / "site") == before
+
+
+@pytest.mark.parametrize("text", [
+    "See example.org/stories/a-rac<span hidden>x</span>ing-heart/ for Daniel's story.",
+    f'<img alt="map" src="{_svg_data("example.org/stories/a-racing-heart/")}">',  # text/html would be code
+])
+def test_a_withheld_story_address_behind_hidden_markup_or_in_a_carried_document_stops_the_build(sample, text, capsys):
+    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
+    guide.write_text(guide.read_text() + f"\n{text}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "shows the address of withheld story a-racing-heart" in capsys.readouterr().err
 
 
 # 9. Outputs never land where they are published -------------------------------------------------

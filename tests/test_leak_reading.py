@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,21 +23,24 @@ PIECES = [
     "\u2026", "\u2122", "\u200b", "\u00ad", "\u2060", "\ufeff", "\u0430", "\u043e", "\u0399", "\uff32",
     "\ufb03", "\u0301", "e\u0301", "\u212a", "\u017f", "\u00df", "\u0130", "stories/", "Stories/",
     "st&#111;ries/", "a-racing-heart", "story-7", "<em>", "</EM>", "<Span class='x'>", "</span>", "<wbr>",
-    "<div>", "<kbd>", "<abbrev>",
+    "<div>", "<kbd>", "<abbrev>", "<ruby>", "<rt>", "<LABEL>", "\u0336", "\u0489", "\u20dd",
 ]
 pages = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 
 
 def without_inline_by_definition(text: str) -> str:
     # Inline elements and comments part no words (`rac<em>ing</em>` reads "racing").
-    inline = (r"<!--.*?-->|</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark"
-              r"|q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var|wbr)\b[^>]*>")
+    inline = (r"<!--.*?-->|</?(?:a|abbr|acronym|b|bdi|bdo|big|blink|cite|code|data|del|dfn|em|font"
+              r"|i|ins|kbd|label|mark|nobr|output|q|rb|rtc|ruby|s|samp|small|span|strike|strong|sub"
+              r"|sup|time|tt|u|var|wbr)\b[^>]*>")
     return re.sub(inline, "", text, flags=re.IGNORECASE | re.DOTALL)
 
 
 def words_by_definition(text: str) -> list[str]:
     text = leaks._TAG.sub(" ", without_inline_by_definition(text))
     text = leaks.as_seen(html.unescape(text))
+    # Nonspacing and enclosing marks are no part of a word's letters (`ra\u0336cing`).
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
     return re.sub(r"[\W_]+", " ", text).casefold().split()
 
 
