@@ -13,8 +13,8 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 import urllib.parse
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -442,8 +442,8 @@ def _svg_data(text: str, base64_encoded: bool = True) -> str:
     "A racing<noscript>x</noscript> heart, and a steady plan",
     'A racing<svg width="0" height="0"><text>x</text></svg> heart, and a steady plan',
     "A ra<ruby>c<rt>k</rt></ruby>ing heart, and a steady plan",  # an annotation above a letter
-    "Out of nowhere my heart<span hidden> x</span> started racing and fluttering, like a bird "
-    "trapped<span hidden> x</span> in my chest.",  # twelve words in a row, cut twice
+    ("Out of nowhere my heart<span hidden> x</span> started racing and fluttering, like a bird "
+     "trapped<span hidden> x</span> in my chest."),  # twelve words in a row, cut twice
     "A ra\u0336cing heart, and a steady plan",  # a letter struck through is still read
     # A document carried in the page: an SVG image, base64 or percent-encoded, its scheme
     # written with character references.
