@@ -143,8 +143,15 @@ def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list
 # `object`, `video`, `audio`, `canvas`, `iframe`); ruby's annotations (`rt`, `rp`); SVG and
 # MathML, which can draw text out of sight. Text hidden inside a quotation stops no reader.
 _HIDES = "[hidden], [style], template, noscript, rt, rp, svg, math, object, video, audio, canvas, iframe"
-_HIDING_TAG = re.compile(r"<(?:t(?:emplate|ext)|noscript|r[tp]|foreignobject|math|object|video|audio|canvas|iframe)\b")
+# Markup that shows its text backwards: `<bdo dir="rtl">nalp ydaets</bdo>` reads "steady plan".
+_REVERSES = '[style*="bidi-override" i], bdo[dir="rtl" i]'
+_HIDING_TAG = re.compile(
+    r"<(?:t(?:emplate|ext)|noscript|r[tp]|foreignobject|math|object|video|audio|canvas|iframe|bdo)\b"
+)
 _HIDING_ATTRIBUTES = (re.compile(r"hidden(?=[\s=/>])"), re.compile(r"style(?=[\s=/>])"))
+# The right-to-left override character shows what follows it backwards, up to the character
+# that pops it, the next tag or the end of the line.
+_OVERRIDDEN = re.compile("\u202e([^\u202a-\u202e\u2066-\u2069<>\n]*)")
 
 
 @functools.lru_cache(maxsize=2)  # a page is read for quotations, then for addresses
@@ -160,9 +167,10 @@ def _hidden_and_carried(html: str) -> tuple[str | None, list[str]]:
 
 
 def _may_hide(low: str) -> bool:
-    """Whether the page (lower case) may hold markup of `_HIDES`: one of its tags (or SVG's
-    `text`), or `hidden` or `style` as the name of an attribute."""
-    if _HIDING_TAG.search(low):
+    """Whether the page (lower case) may hold markup of `_HIDES` or `_REVERSES`: one of its tags
+    (or SVG's `text`), `hidden` or `style` as the name of an attribute, or the right-to-left
+    override (as a character, or a character reference: `&#` is rare in pages)."""
+    if _HIDING_TAG.search(low) or "\u202e" in low or "&#" in low or "&rlo;" in low:
         return True
     for pattern in _HIDING_ATTRIBUTES:
         for match in pattern.finditer(low):
@@ -173,17 +181,23 @@ def _may_hide(low: str) -> bool:
 
 
 def _as_shown(html: str) -> str | None:
-    """`html` without the elements of `_HIDES` and what they hold, read as a browser parses it
-    (lexbor); None when it has none."""
+    """`html` as a reader sees it, read as a browser parses it (lexbor): without the elements of
+    `_HIDES` and what they hold, and with the text of `_REVERSES` and `_OVERRIDDEN` the right way
+    round. None when there is none of these."""
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
-    hidden = tree.css(_HIDES)
-    if not hidden:
-        return None
+    reversing = {node.mem_id for node in tree.css(_REVERSES)}
+    hidden = [node for node in tree.css(_HIDES) if node.mem_id not in reversing]
     for node in hidden:
         node.decompose()
-    return tree.html or ""
+    reversed_nodes = tree.css(_REVERSES)  # now without what they hid
+    for node in reversed_nodes:
+        node.replace_with(node.text(deep=True)[::-1])
+    shown = tree.html or ""
+    if "\u202e" in shown:
+        return _OVERRIDDEN.sub(lambda match: match.group(1)[::-1], shown)
+    return shown if hidden or reversed_nodes else None
 
 
 _DATA_DEPTH = 3  # documents inside documents read this deep; deeper, they count as a trace

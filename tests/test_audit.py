@@ -445,6 +445,10 @@ def _svg_data(text: str, base64_encoded: bool = True) -> str:
     ("Out of nowhere my heart<span hidden> x</span> started racing and fluttering, like a bird "
      "trapped<span hidden> x</span> in my chest."),  # twelve words in a row, cut twice
     "A ra\u0336cing heart, and a steady plan",  # a letter struck through is still read
+    # Written backwards and shown the right way round: an override element, a style, a character.
+    'A <bdo dir="rtl">nalp ydaets a dna ,traeh gnicar</bdo>',
+    '<span style="unicode-bidi: bidi-override; direction: rtl">nalp ydaets a dna ,traeh gnicar A</span>',
+    "&#x202e;nalp ydaets a dna ,traeh gnicar A",
     # A document carried in the page: an SVG image, base64 or percent-encoded, its scheme
     # written with character references.
     f'<img alt="chart" src="{_svg_data("A racing heart, and a steady plan")}">',
