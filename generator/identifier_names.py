@@ -262,7 +262,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         bare = previous.rstrip(",")
         by_context = (
             bare.rstrip(".") in _TITLE_WORDS
-            and before[-1][:1].isupper()
+            and (before[-1][:1].isupper() or bare in _OFFICE_TITLES or bare in _OFFICE_ABBREVIATIONS)
             or bare in _RELATION_WORDS
             or bare in _NAMING_WORDS
             or (bare == "you" and len(before) > 1 and before[-2].lower() == "thank")
@@ -298,6 +298,17 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         position = span_end
         if not _is_allowed(text[start:span_end], allowed):
             yield "name", start, span_end
+
+
+# Titles of an office, which name the person after them typed in lower case too ("I saw reverend
+# Mabry", "pastor Okafor"): unlike "sister" or "father", none is also a relation or a word
+# that a capitalised word follows by chance.
+# Typed without its full stop, or an abbreviation with one: "the nurse. Visit" ends a sentence.
+_OFFICE_TITLES = frozenset(
+    "reverend rev pastor rabbi imam deacon doctor dr nurse professor prof judge officer sergeant "
+    "sgt captain coach".split()
+)
+_OFFICE_ABBREVIATIONS = frozenset({"rev.", "dr.", "prof.", "sgt."})
 
 
 def _is_first_name(key: str, names: frozenset[str]) -> bool:

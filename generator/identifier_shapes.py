@@ -397,6 +397,13 @@ def _spelt_out(lowered: str, end: int, kind: str) -> tuple[int, int] | None:
 
 _SSN = re.compile(r"\d(?<!\d\d)\d\d([- ])\d{2}\1\d{4}")
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9][A-HJ-NPR-Z0-9]{16}")
+# A Medicare Beneficiary Identifier, as CMS prints it on the card ("1EG4-TE5-MK73"): eleven
+# characters in a fixed pattern of digits and capitals (no S, L, O, I, B or Z), the dashes
+# optional. A shape no word or number has, so no context word is needed ("my card says ...").
+_MBI_LETTER = "[AC-HJKMNP-RT-Y]"
+_MBI = re.compile(
+    rf"[1-9]{_MBI_LETTER}[0-9AC-HJKMNP-RT-Y]\d-?{_MBI_LETTER}[0-9AC-HJKMNP-RT-Y]\d-?{_MBI_LETTER}{{2}}\d\d"
+)
 _EXT = r"(?:\s{0,2}(?:x|ext\.?|extension)\s{0,2}\d{1,6})?"
 _LINE = rf"\d{{3}}[\s.-]{{1,2}}\d{{4}}{_EXT}"  # exchange and line number
 _AREA_LINE = rf"\(\d{{3}}\)[\s.-]{{0,2}}{_LINE}|\d{{3}}[\s.-]{{1,2}}{_LINE}|\(\d{{3}}\)\d{{7}}"
@@ -413,7 +420,7 @@ _PHONE = re.compile(
 
 
 def shaped_numbers(text: str) -> Iterator[Span]:
-    """SSNs, VINs and phone numbers: shapes that mean one thing wherever they stand."""
+    """SSNs, VINs, phone and Medicare numbers: shapes that mean one thing wherever they stand."""
     for match in _SSN.finditer(text):
         free = _free_before(text, match.start(), "-") and _free_after(text, match.end(), "-")
         if free and not match.group().startswith("000"):
@@ -427,6 +434,9 @@ def shaped_numbers(text: str) -> Iterator[Span]:
         start, end = match.span()
         if _free_before(text, start, "+.,$:/-") and _free_after(text, end, "-"):
             yield "phone", start, end
+    for match in _MBI.finditer(text):
+        if _free_before(text, match.start(), "-") and _free_after(text, match.end(), "-"):
+            yield "record-number", *match.span()
 
 
 # --- Dates and ages -----------------------------------------------------------------------

@@ -569,3 +569,26 @@ def test_an_identifier_typed_with_emphasis_or_without_its_usual_marks_is_found(k
 ])  # fmt: skip
 def test_near_misses_of_those_readings_are_no_finding(text):
     assert scan(text, 1, frozenset()) == []
+
+
+@pytest.mark.parametrize("kind, text", [
+    # A Medicare number in the shape CMS prints it, with no context word before it (stop 30).
+    ("record-number", "My Medicare card says 1EG4-TE5-MK73 on the front."),
+    ("record-number", "The new card read 1EG4TE5MK73, so I called."),
+    # A title of an office typed in lower case before the name it titles.
+    ("name", "I saw reverend Mabry on Sunday and he prayed with us."),
+    ("name", "Our pastor was away, so rabbi Feldstein came instead."),
+])  # fmt: skip
+def test_a_medicare_number_or_a_name_after_a_lower_case_title_is_found(kind, text):
+    assert kind in {f.kind for f in scan(text, 1, frozenset())}
+
+
+@pytest.mark.parametrize("text", [
+    # The letters a Medicare number never holds (S, L, O, I, B, Z), lower case, a longer code.
+    "The code 1SG4-TE5-MK73 is a test. Then 1eg4-te5-mk73 and 1EG4-TE5-MK73-9.",
+    # A capital after a lower-case title that begins a sentence or names a day.
+    "I asked the doctor. She said no. My doctor Monday said rest, and the nurse The next day agreed.",
+    "Ask the nurse. Visit the clinic. Call the doctor. Symptoms may ease.",  # a title ends a sentence
+])  # fmt: skip
+def test_near_misses_of_a_medicare_number_or_a_lower_case_title_are_no_finding(text):
+    assert scan(text, 1, frozenset()) == []
