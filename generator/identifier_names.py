@@ -304,10 +304,10 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
 # Mabry", "pastor Okafor"): unlike "sister" or "father", none is also a relation or a word
 # that a capitalised word follows by chance.
 # Typed without its full stop, or an abbreviation with one: "the nurse. Visit" ends a sentence.
-_OFFICE_TITLES = frozenset(
-    "reverend rev pastor rabbi imam deacon doctor dr nurse professor prof judge officer sergeant "
-    "sgt captain coach".split()
-)
+_OFFICE_TITLES = frozenset({
+    "reverend", "rev", "pastor", "rabbi", "imam", "deacon", "doctor", "dr", "nurse", "professor",
+    "prof", "judge", "officer", "sergeant", "sgt", "captain", "coach",
+})
 _OFFICE_ABBREVIATIONS = frozenset({"rev.", "dr.", "prof.", "sgt."})
 
 
