@@ -142,7 +142,24 @@ def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list
 # templates; what a browser that runs scripts and plays media shows instead (`noscript`,
 # `object`, `video`, `audio`, `canvas`, `iframe`); ruby's annotations (`rt`, `rp`); SVG and
 # MathML, which can draw text out of sight. Text hidden inside a quotation stops no reader.
-_HIDES = "[hidden], [style], template, noscript, rt, rp, svg, math, object, video, audio, canvas, iframe"
+# And Flywheel's own classes that hide (flywheel.css), which a guide may use as any template does.
+_HIDES = (
+    "[hidden], [style], template, noscript, rt, rp, svg, math, object, video, audio, canvas, iframe, "
+    ".fw-visually-hidden, .fw-print-only"
+)
+_OWN_CLASSES = ("fw-visually-hidden", "fw-print-only")
+# Where Flywheel's templates hide words themselves: the header's phone link, a care card's
+# heading (its level) and a next step's address for print, each matched whole (in a lower-case
+# copy of the page). Anywhere else, such a class is read as markup that hides.
+_OWN_HIDDEN = re.compile(
+    r'<a class="fw-header__phone" href="tel:[^"<>]*"><span class="fw-visually-hidden">call us on </span>'
+    r'[\d\s().+-]*</a>'
+    r'|<h2 class="fw-care-card__heading" id="[^"<>]*"><span class="fw-visually-hidden">'
+    r'|<div class="fw-next-step[^"<>]*" data-fw-next-step="[^"<>]*"><p class="fw-next-step__intro">[^<]*</p>'
+    r'<a class="md-button md-button--primary fw-cta" [^<>]*>[^<]*</a>'
+    r'(?: <span class="fw-next-step__phone">or call <a href="tel:[^"<>]*">[^<]*</a></span>)?'
+    r'<span class="fw-print-only"> [^<]*</span></div>'
+)
 # Markup that shows its text backwards: `<bdo dir="rtl">nalp ydaets</bdo>` reads "steady plan".
 _REVERSES = '[style*="bidi-override" i], bdo[dir="rtl" i]'
 _HIDING_TAG = re.compile(
@@ -151,6 +168,7 @@ _HIDING_TAG = re.compile(
 _HIDING_ATTRIBUTES = (re.compile(r"hidden(?=[\s=/>])"), re.compile(r"style(?=[\s=/>])"))
 # The right-to-left override character shows what follows it backwards, up to the character
 # that pops it, the next tag or the end of the line.
+_OVERRIDE_REFERENCE = re.compile(r"&#(?:x0*202e|0*8238)(?![\da-f])|&rlo;")
 _OVERRIDDEN = re.compile("\u202e([^\u202a-\u202e\u2066-\u2069<>\n]*)")
 
 
@@ -162,15 +180,18 @@ def _hidden_and_carried(html: str) -> tuple[str | None, list[str]]:
         return None, []
     low = html.lower()  # tag and attribute names, and `data:`, are read regardless of case
     # `data:` written with character references (`&#100;ata:`, `data&colon;`) is one too.
-    carries = _DATA_URI_LOWER.search(low) or "&#" in low or "&colon;" in low
+    carries = _DATA_URI_LOWER.search(low) or _DATA_REFERENCE.search(low)
     return (_as_shown(html) if _may_hide(low) else None), (data_documents(html) if carries else [])
 
 
 def _may_hide(low: str) -> bool:
     """Whether the page (lower case) may hold markup of `_HIDES` or `_REVERSES`: one of its tags
     (or SVG's `text`), `hidden` or `style` as the name of an attribute, or the right-to-left
-    override (as a character, or a character reference: `&#` is rare in pages)."""
-    if _HIDING_TAG.search(low) or "\u202e" in low or "&#" in low or "&rlo;" in low:
+    override (as a character, or a character reference)."""
+    if _HIDING_TAG.search(low) or "\u202e" in low or _OVERRIDE_REFERENCE.search(low):
+        return True
+    own = sum(low.count(name) for name in _OWN_CLASSES)
+    if own and own > len(_OWN_HIDDEN.findall(low)):
         return True
     for pattern in _HIDING_ATTRIBUTES:
         for match in pattern.finditer(low):
@@ -202,6 +223,8 @@ def _as_shown(html: str) -> str | None:
 
 _DATA_DEPTH = 3  # documents inside documents read this deep; deeper, they count as a trace
 _DATA_URI = re.compile(r"data:([^,\s\"'<>()]*),", re.IGNORECASE)
+# A reference to a letter of "data" or to ":" (decimal or hexadecimal, leading zeros allowed).
+_DATA_REFERENCE = re.compile(r"&#(?:0*(?:100|97|116|58)(?!\d)|x0*(?:64|61|74|3a)(?![\da-f]))|&colon;")
 _DATA_URI_LOWER = re.compile(r"data:[^,\s\"'<>()]*,")  # in a lower-case copy: found at C speed
 
 
