@@ -194,9 +194,12 @@ def _may_hide(low: str) -> bool:
     if own and own > len(_OWN_HIDDEN.findall(low)):
         return True
     for pattern in _HIDING_ATTRIBUTES:
+        opened = closed = read = -1  # the last `<` and `>` before the match, looked for once
         for match in pattern.finditer(low):
             at = match.start()
-            if at and low[at - 1] in " \t\n\r\f\"'/" and low.rfind("<", 0, at) > low.rfind(">", 0, at):
+            opened, closed = max(opened, low.rfind("<", read + 1, at)), max(closed, low.rfind(">", read + 1, at))
+            read = at
+            if at and low[at - 1] in " \t\n\r\f\"'/" and opened > closed:  # a name inside a tag
                 return True
     return False
 
@@ -222,27 +225,25 @@ def _as_shown(html: str) -> str | None:
 
 
 _DATA_DEPTH = 3  # documents inside documents read this deep; deeper, they count as a trace
-_DATA_URI = re.compile(r"data:([^,\s\"'<>()]*),", re.IGNORECASE)
+_DATA_URI = re.compile(r"data:([^,\s\"'<>()]{0,200}),([^\"'<>]*)", re.IGNORECASE)
+_BASE64_PART = re.compile(r"[A-Za-z0-9+/=\s]*")
 # A reference to a letter of "data" or to ":" (decimal or hexadecimal, leading zeros allowed).
 _DATA_REFERENCE = re.compile(r"&#(?:0*(?:100|97|116|58)(?!\d)|x0*(?:64|61|74|3a)(?![\da-f]))|&colon;")
-_DATA_URI_LOWER = re.compile(r"data:[^,\s\"'<>()]*,")  # in a lower-case copy: found at C speed
+_DATA_URI_LOWER = re.compile(r"data:[^,\s\"'<>()]{0,200},")  # in a lower-case copy: found at C speed
 
 
 def data_documents(html: str) -> list[str]:
     """The text of every `data:` address in `html` whose bytes are text (`bytes_text`): an SVG,
     HTML or plain text shown in an image, a frame or a CSS background, however it is encoded
-    (base64 or percent escapes, character references around it)."""
+    (base64 or percent escapes, character references around it). One pass: each address ends
+    at its quote or a tag, and its media type is bounded, so no text is read twice."""
     text = html_lib.unescape(html) if "&" in html else html
     found = []
     for match in _DATA_URI.finditer(text):
-        end = len(text)
-        for stop in "\"')<> \n":  # where the address ends: its quote, `url(...)`, a tag
-            at = text.find(stop, match.end(), end)
-            if at != -1 and (stop != " " or ";base64" in match.group(1).lower()):
-                end = at
-        payload = text[match.end() : end]
+        meta, payload = match.groups()
         try:
-            if match.group(1).lower().endswith(";base64"):
+            if meta.lower().endswith(";base64"):  # up to what base64 cannot hold (`)` in CSS)
+                payload = _BASE64_PART.match(payload).group()
                 data = base64.b64decode(re.sub(r"[^A-Za-z0-9+/]", "", payload) + "==", validate=False)
             else:
                 data = unquote_to_bytes(payload)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +125,20 @@ def test_short_titles_are_found_as_defined(text):
     units = [tuple(leaks._words(unit)) for unit in leaks._units(text)]
     expected = any(unit in found for unit in units for found in index.short.values())
     assert leaks._shows_whole(text, (text_words, markup_words), index) == expected
+
+
+@pytest.mark.parametrize("page", [
+    # Each "data:" read to the end of the page: over a minute each on the first version.
+    "<p>" + "data:" * 200_000,
+    "<p>" + "data:image/svg+xml;base64," * 50_000,
+])
+def test_the_page_readings_take_time_in_proportion_to_the_page(page):
+    """A page built to make the readings of `quoted_traces` and `story_traces` read it again
+    from each of its characters: a build that never ends publishes nothing, and never fails."""
+    index = leaks.quoted_index(["A racing heart, and a steady plan"])
+    done = []
+    worker = threading.Thread(target=lambda: done.append(
+        (leaks.quoted_traces(page, index), leaks.story_traces(page, frozenset({"a-racing-heart"})))), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert done == [(False, [])], "the readings took more than a minute"
