@@ -465,10 +465,16 @@ def test_a_quotation_a_reader_sees_whatever_the_markup_hides_or_carries_stops_th
     """Markup that hides a letter or a word inside a quotation hid the quotation from the check
     and from no reader; an image written into the page as a `data:` address shows its text to
     every reader, and the check never decoded it. Each of these was published."""
+    _guide_quoting_stops_the_build(sample, f"\n{quote}\n", capsys)
+
+
+def _guide_quoting_stops_the_build(sample: Path, addition: str, capsys) -> None:
+    """The sample builds; with `addition` at the end of a guide, the build stops on a quotation
+    of the withheld story and leaves the site as it was."""
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     before = tree_digest(sample / "site")
     guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
-    guide.write_text(guide.read_text() + f"\n{quote}\n")
+    guide.write_text(guide.read_text() + addition)
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "quotes a withheld story" in capsys.readouterr().err
     assert tree_digest(sample / "site") == before
@@ -1260,13 +1266,7 @@ def test_a_short_title_of_a_withheld_story_shown_as_a_whole_stops_the_build(samp
     attribute) it names the story. A guide that kept the title of a story whose consent was
     revoked published it."""
     _short_title(sample, "Back to a steady beat")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
-    before = tree_digest(sample / "site")
-    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
-    guide.write_text(guide.read_text() + f"\n\n{mention}\n")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
-    assert "quotes a withheld story" in capsys.readouterr().err
-    assert tree_digest(sample / "site") == before
+    _guide_quoting_stops_the_build(sample, f"\n\n{mention}\n", capsys)
 
 
 def test_a_short_title_in_running_text_or_the_site_s_own_title_is_not_a_leak(sample):
