@@ -176,8 +176,6 @@ _OVERRIDDEN = re.compile("\u202e([^\u202a-\u202e\u2066-\u2069<>\n]*)")
 def _hidden_and_carried(html: str) -> tuple[str | None, list[str]]:
     """`html` as shown (`_as_shown`) or None when it hides nothing, and the documents it carries
     (`data_documents`): one lower-case copy of the page tells where to look for either."""
-    if "<" not in html and "ata:" not in html and "ATA:" not in html:
-        return None, []
     low = html.lower()  # tag and attribute names, and `data:`, are read regardless of case
     # `data:` written with character references (`&#100;ata:`, `data&colon;`) is one too.
     carries = _DATA_URI_LOWER.search(low) or _DATA_REFERENCE.search(low)

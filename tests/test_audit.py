@@ -1019,6 +1019,7 @@ def test_a_static_file_is_read_as_text_whatever_its_name_or_encoding(sample, cap
         "utf16.txt": quote.encode("utf-16"),
         "padded.txt": b" " * (8 * 1024 * 1024 + 1) + quote.encode(),
         "notes.txt.gz": gzip.compress(quote.encode()),
+        "backwards.txt": ("\u202e" + quote[::-1]).encode(),  # shown the right way round
     }
     for rel, data in files.items():
         (static / rel).write_bytes(data)
