@@ -508,24 +508,26 @@ _VALUE = re.compile(r"""=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")  # quotes kept: t
 _COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.DOTALL)
 
 
+def _markup(html: str) -> tuple[list[str], list[str]]:
+    """The values of the page's attributes, and the text of its comments, as written."""
+    comments = [match.group(1) for match in _COMMENT.finditer(html)] if "<!--" in html else []
+    return _VALUE.findall(html), comments
+
+
 def _markup_text(html: str) -> str:
-    """The values of the page's attributes and the text of its comments: published with the
-    page, though not between its tags. Each is shown as it is written, so a `<` in it starts no
-    tag (`alt="<A racing heart...>"` is read, not dropped as one); comments are read a second
-    time with their tags dropped (`<!-- A racing <b>heart</b>... -->`), last."""
-    values = " \n ".join(_VALUE.findall(html))
-    if "<!--" not in html:
-        return values.replace("<", " ")
-    comments = [match.group(1) for match in _COMMENT.finditer(html)]
-    return " \n ".join([values, *comments]).replace("<", " ") + " \n " + " \n ".join(comments)
+    """The values of the page's attributes and the text of its comments (`_markup`): published
+    with the page, though not between its tags. Each is shown as it is written, so a `<` in it
+    starts no tag (`alt="<A racing heart...>"` is read, not dropped as one); comments are read a
+    second time with their tags dropped (`<!-- A racing <b>heart</b>... -->`), last."""
+    values, comments = _markup(html)
+    text = " \n ".join([" \n ".join(values), *comments]).replace("<", " ")
+    return text + " \n " + " \n ".join(comments) if comments else text
 
 
 def _raw_markup(html: str) -> list[str]:
-    """The page's attribute values and comments, each `<` in them read as a space."""
-    found = _VALUE.findall(html)
-    if "<!--" in html:
-        found += [match.group(1) for match in _COMMENT.finditer(html)]
-    return [text.replace("<", " ") for text in found]
+    """The page's attribute values and comments (`_markup`), each `<` in them read as a space."""
+    values, comments = _markup(html)
+    return [text.replace("<", " ") for text in (*values, *comments)]
 
 
 def quoted_traces(html: str, index: Quoted) -> bool:
