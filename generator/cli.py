@@ -236,6 +236,12 @@ def _progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
+def _shown_folder(folder: Path, root: Path) -> str:
+    """`folder` as an editor reads it in a message: `site/` for the project's site_dir."""
+    folder, project = Path(folder).resolve(), Path(root).resolve()
+    return f"{os.path.relpath(folder, project)}/" if folder.is_relative_to(project) else f"{folder}/"
+
+
 def cmd_build(args) -> int:
     from .build import build_site
     from .paths import check_build_folders, configured_folders
@@ -244,6 +250,7 @@ def cmd_build(args) -> int:
     started = time.monotonic()
     folders = configured_folders(args.root)
     check_build_folders(args.root, folders["site_dir"], folders["docs_dir"])
+    site = _shown_folder(folders["site_dir"], args.root)
     _progress("checking content and consent…")
     result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
     failing = result.errors + (result.warnings if args.strict else [])
@@ -252,20 +259,20 @@ def cmd_build(args) -> int:
         why = f"{len(result.errors)} error(s)" if result.errors else f"--strict treats the {len(failing)} warning(s) as errors"
         reason = replacement_due(folders["site_dir"], result)
         if reason is None:
-            print(f"build stopped ({why}): site/ left as it was", file=sys.stderr)
+            print(f"build stopped ({why}): {site} left as it was", file=sys.stderr)
             return EXIT_ERRORS
         # Withdrawal always deploys: write a site without the pieces that have errors.
-        print(f"build failed ({why}), but {reason}: building site/ from today's content, "
+        print(f"build failed ({why}), but {reason}: building {site} from today's content, "
               "without the pieces that have errors", file=sys.stderr)
         build_site(args.root, result, strict=False, withdrawal=reason, cache=not args.no_cache)
-        print(f"site/ written without withheld stories or pieces with errors; the build still failed ({why})",
+        print(f"{site} written without withheld stories or pieces with errors; the build still failed ({why})",
               file=sys.stderr)
         return EXIT_ERRORS
     _progress(f"rendering {len(result.gate.published('guide'))} guides and {len(result.gate.published('story'))} stories…")
     if _interactive():
         os.environ["FLYWHEEL_PROGRESS"] = "1"  # the plugin counts rendered pages on the same line
     build_site(args.root, result, strict=args.strict, cache=not args.no_cache)
-    print(f"built site/ in {time.monotonic() - started:.1f} s (as of {result.gate.as_of})")
+    print(f"built {site} in {time.monotonic() - started:.1f} s (as of {result.gate.as_of})")
     return EXIT_OK
 
 

@@ -129,6 +129,8 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
         shown = os.path.relpath(site, project) if site.is_relative_to(project) else str(site)
         raise FlywheelError(f"mkdocs.yml: site_dir is the file {shown}, which a build would replace; "
                             "give it a folder of its own")
+    if (why := _unbuilt_site(site, project)) is not None:
+        raise FlywheelError(why)
     # The theme's custom_dir may hold docs_dir (the sample keeps its static pages in theme/pages),
     # but a build must not replace it.
     custom_dir = configured_folders(project).get("custom_dir")
@@ -142,6 +144,44 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
                     f"mkdocs.yml: {key} would {'publish' if key == 'docs_dir' else 'replace'} {name}; "
                     "give it a folder of its own, outside the content folders"
                 )
+
+
+# A version-control checkout kept inside the site (a gh-pages worktree): a build replaces the
+# whole folder, so its history would go with it.
+_CHECKOUTS = frozenset({".git", ".hg", ".svn", ".jj", ".bzr"})
+_GENERATOR_MARK = b'<meta name="generator" content="mkdocs-'
+
+
+def _unbuilt_site(site: Path, project: Path) -> str | None:
+    """Why a build must not replace `site`, or None. A build replaces site_dir whole, and
+    Flywheel deletes only what it made: `site` may be missing, empty, or a site an MkDocs build
+    wrote (its 404.html or index.html says so, as every MkDocs theme's pages do), never a
+    folder of someone's files that mkdocs.yml happens to name, nor one holding a checkout."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(site))
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        return None  # refused above as a file
+    except OSError as exc:
+        return f"mkdocs.yml: site_dir {site} cannot be read ({exc.strerror}); a build replaces it whole"
+    if not names:
+        return None
+    shown = os.path.relpath(site, project) if site.is_relative_to(project) else str(site)
+    if checkouts := [name for name in names if name in _CHECKOUTS]:
+        return (f"mkdocs.yml: site_dir {shown}/ holds {checkouts[0]}, a version-control checkout; a build "
+                "replaces site_dir whole and would delete it: keep the checkout outside site_dir")
+    for page in ("404.html", "index.html"):
+        try:
+            with open(site / page, "rb") as handle:
+                if _GENERATOR_MARK in handle.read(65536):
+                    return None
+        except OSError:
+            continue
+    listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return (f"mkdocs.yml: site_dir {shown}/ holds files no MkDocs build made ({listed}); a build "
+            "replaces site_dir whole, so Flywheel will not: point site_dir at a new folder, or "
+            "move those files away yourself")
 
 
 def safe_join(base: Path, *parts: str) -> Path:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import glob
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -37,7 +39,7 @@ def _remove(folder: Path, background: bool) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         return
     # A name no later build can take for its staging folder while this one is being deleted.
-    trash = folder.with_name(f"{folder.name.split('-')[0]}.trash-{os.getpid()}-{secrets.token_hex(4)}")
+    trash = folder.with_name(f"{folder.name.rsplit('-', 1)[0]}.trash-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         os.rename(folder, trash)
     except OSError:
@@ -58,13 +60,22 @@ def _remove(folder: Path, background: bool) -> None:
         os.waitpid(child, 0)
 
 
+def _leftovers(parent: Path, name: str) -> list[Path]:
+    """The folders earlier builds of `name` left beside it, by the names only a build gives
+    (`.site.staging-<pid>`, `.site.old-<pid>`, either with `.trash-<pid>-<hex>` in place of
+    the pid while it is deleted): a folder of the
+    practice's own called `.site.backup-2024` is never touched."""
+    made = re.compile(rf"\.{re.escape(name)}\.(?:staging|old)(?:-\d+|\.trash-\d+-[0-9a-f]{{8}})")
+    return [path for path in parent.glob(f".{glob.escape(name)}.*-*") if made.fullmatch(path.name)]
+
+
 class SiteSwap:
     def __init__(self, site_dir: Path):
         self.site_dir = site_dir.resolve()
         parent = self.site_dir.parent
         parent.mkdir(parents=True, exist_ok=True)
         self._recover(parent)
-        for leftover in parent.glob(f".{self.site_dir.name}.*-*"):
+        for leftover in _leftovers(parent, self.site_dir.name):
             shutil.rmtree(leftover, ignore_errors=True)
         self.staging = parent / f".{self.site_dir.name}.staging-{os.getpid()}"
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -74,7 +85,8 @@ class SiteSwap:
         """A build killed between the two renames left no `site/`, only the old one aside."""
         if self.site_dir.exists():
             return
-        olds = sorted(parent.glob(f".{self.site_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+        olds = sorted((path for path in _leftovers(parent, self.site_dir.name) if ".old-" in path.name),
+                      key=lambda p: p.stat().st_mtime)
         if olds:
             os.rename(olds[-1], self.site_dir)
 

@@ -808,6 +808,62 @@ def test_mkdocs_yml_cannot_publish_sources_or_replace_the_project(sample, settin
     assert after == before
 
 
+@pytest.mark.parametrize("outside", [False, True])
+@pytest.mark.parametrize("command", [["build"], ["mkdocs"]])
+def test_a_site_dir_of_someone_elses_files_is_never_replaced(sample, tmp_path, outside, command, capsys):
+    """A build replaces site_dir whole. Pointed (by a slip, or by a pull request) at a folder of
+    files no build made, in the project or anywhere on the machine, it deleted them: now the
+    build refuses, names the folder, and leaves every file as it was; a site a build made is
+    still replaced."""
+    folder = (tmp_path / "elsewhere" / "notes") if outside else (sample / "notes")
+    (folder / "drafts").mkdir(parents=True)
+    (folder / "todo.txt").write_text("the practice's own notes\n")
+    (folder / "drafts/plan.md").write_text("# plan\n")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_dir: site", f"site_dir: {folder}", 1))
+    before = tree_digest(folder)
+    if command == ["build"]:
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+        assert "holds files no MkDocs build made (drafts, todo.txt)" in capsys.readouterr().err
+    else:  # MkDocs' own command runs the same plugin
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=sample, capture_output=True,
+                              text=True, env={**os.environ, "FLYWHEEL_AS_OF": AS_OF})
+        assert done.returncode == 1 and "holds files no MkDocs build made" in done.stderr
+    assert tree_digest(folder) == before
+    assert not list(folder.parent.glob(".notes.*"))  # no staging folder left beside it
+    # Emptied, the folder takes a site; the site a build made is replaced by the next build.
+    for path in sorted(folder.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert (folder / "index.html").is_file()
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert f"built {folder.resolve() if outside else 'notes'}/ in" in capsys.readouterr().out
+
+
+def test_a_checkout_kept_in_the_site_folder_is_never_deleted(sample, capsys):
+    """A gh-pages worktree kept in site/: the swap would delete its .git with the old site."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    (sample / "site/.git").mkdir()
+    (sample / "site/.git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "site/ holds .git, a version-control checkout" in capsys.readouterr().err
+    assert (sample / "site/.git/HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+
+
+def test_a_build_deletes_only_the_leftovers_it_names(tmp_path):
+    """A killed build's staging and old folders are removed by the next; a folder of the
+    practice's own whose name merely looks like one is not."""
+    site = tmp_path / "site"
+    made = [".site.staging-41", ".site.old.trash-41-0a1b2c3d", ".site.staging.trash-7-deadbeef"]
+    kept = [".site.backup-2024", ".site.old-backup", ".site.staging-notes", ".site.draft-1"]
+    for name in made + kept:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "keep.txt").write_text(name)
+    SiteSwap(site).discard()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+    assert all((tmp_path / name / "keep.txt").read_text() == name for name in kept)
+
+
 def test_site_dir_cannot_replace_the_theme_folder_that_holds_docs_dir(sample, capsys):
     """The theme's custom_dir may hold docs_dir (the static pages in theme/pages), but a build
     whose site_dir is in it would replace the practice's templates with the site."""
