@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import sys
 import time
 from pathlib import Path
 
+from .dates import iso_date
 from .errors import FlywheelError, Problem, Severity
 from .output import FORMATS, emit
 from .readability import DEFAULT_GRADE_MAX
@@ -35,9 +37,19 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD, got '{text}'") from None
+
+
+def _grade(text: str) -> float:
+    try:
+        grade = float(text)
+    except ValueError:
+        grade = math.nan
+    if not (math.isfinite(grade) and grade >= 0):  # nan compared false with every grade: no warning, ever
+        raise argparse.ArgumentTypeError(f"expected a reading grade of 0 or more (0 turns the warning off), got '{text}'")
+    return grade
 
 
 def _port(text: str) -> int:
@@ -54,7 +66,7 @@ def _add_common(parser: argparse.ArgumentParser, gated: bool = True) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     if gated:
         parser.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="build date for the consent gate (default: today)")
-        parser.add_argument("--reading-grade-max", type=float, default=DEFAULT_GRADE_MAX, metavar="GRADE",
+        parser.add_argument("--reading-grade-max", type=_grade, default=DEFAULT_GRADE_MAX, metavar="GRADE",
                             help=f"warn above this reading grade (default {DEFAULT_GRADE_MAX:g}; 0 turns it off)")
 
 

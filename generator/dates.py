@@ -7,10 +7,14 @@ machine runs the build: a revocation dated today counts on every CI runner or on
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from functools import lru_cache
 
 UTC = dt.UTC
+# The one form the contract writes a date in. `date.fromisoformat` also reads `20261122` and ISO
+# weeks (`2026-W47-7`) since Python 3.11: an `--as-of` or `as_of` typo would be another day.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @lru_cache(maxsize=64)
@@ -40,3 +44,11 @@ def today_in(zone: dt.tzinfo | None, now: dt.datetime | None = None) -> dt.date:
     """Today's date in `zone` (UTC when None). `now` is for tests."""
     moment = now or clock()
     return moment.astimezone(zone or UTC).date()
+
+
+def iso_date(text: str) -> dt.date:
+    """`text` (surrounding spaces allowed) as a date; ValueError unless written YYYY-MM-DD."""
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"expected a date written YYYY-MM-DD, got '{text}'")
+    return dt.date.fromisoformat(text)

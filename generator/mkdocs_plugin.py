@@ -34,6 +34,7 @@ from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
 from .cms import add_admin
 from .csp import PolicyError, site_hosts, with_policy
+from .dates import iso_date
 from .errors import FlywheelError, summarize
 from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
@@ -147,7 +148,7 @@ def as_of_date(configured: str | None) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise PluginError(
             f"flywheel: as_of must be a date written YYYY-MM-DD, got '{text}'"

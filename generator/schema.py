@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from .dates import iso_date
+
 
 STAGES = ("learn", "decide", "prepare", "recover")
 STORY_STAGE = "share"
@@ -35,17 +37,14 @@ def ecma_pattern(pattern: re.Pattern[str]) -> str:
     return "^" + pattern.pattern.removesuffix("\\Z") + "$"
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
 def _as_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+    if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            return iso_date(value)
         except ValueError:
             pass
     raise PydanticCustomError("bad_date", "expected a date written YYYY-MM-DD")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -221,6 +222,37 @@ def test_a_port_outside_0_to_65535_is_a_usage_error(port, capsys):
     assert exc.value.code == 2
     assert "expected a port number from 0 to 65535" in capsys.readouterr().err
 
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    # Python 3.11 reads both as dates: a typo became another build day, not an error.
+    ("--as-of", "20261122", "expected a date written YYYY-MM-DD, got '20261122'"),
+    ("--as-of", "2026-W47-7", "expected a date written YYYY-MM-DD"),
+    # nan compares false with every grade, so no page was ever too hard to read.
+    ("--reading-grade-max", "nan", "expected a reading grade of 0 or more"),
+    ("--reading-grade-max", "inf", "expected a reading grade of 0 or more"),
+    ("--reading-grade-max", "-3", "expected a reading grade of 0 or more"),
+])
+def test_an_option_outside_its_form_is_a_usage_error(root, option, value, says, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--root", str(root), option, value])
+    assert exc.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+def test_the_plugins_as_of_takes_only_the_contracts_form(monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    from generator.mkdocs_plugin import as_of_date
+
+    monkeypatch.delenv("FLYWHEEL_AS_OF", raising=False)
+    assert as_of_date("2026-11-22") == dt.date(2026, 11, 22)
+    for written in ("20261122", "2026-W47-7", "2026-11-22T00:00"):
+        with pytest.raises(PluginError, match="as_of must be a date written YYYY-MM-DD"):
+            as_of_date(written)
+    monkeypatch.setenv("FLYWHEEL_AS_OF", "20261201")
+    with pytest.raises(PluginError):
+        as_of_date("2026-11-22")
 
 def test_serve_on_a_port_already_taken_is_an_error_not_a_traceback(root):
     import socket
