@@ -9,9 +9,13 @@ end)` spans; `identifiers.scan` decides which to keep.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import ipaddress
+import json
 import re
 from collections.abc import Iterator
+from importlib import resources
 
 from .identifier_words import STATE_ABBREVIATIONS, STATES, STREET_SUFFIXES, STREET_SUFFIXES_ALONE
 from .identifiers import BIRTH_YEAR_OF_NINETY
@@ -180,8 +184,9 @@ def _each(words: str, tail: str = "") -> str:
 
 # A platform named right before a handle: "my insta is chemo_and_chill", "Venmo: jane-doe-12",
 # "my snap is jrecov22". The handle must start with a letter and hold what no word has: "_", a
-# digit, or a dot between lower-case letters ("my IG is jane.recovers"); "my instagram is
-# private" and "on tiktok at 2am" are no handle, and neither, still, is "my TikTok is janerecovers".
+# digit, a dot between lower-case letters ("my IG is jane.recovers"), or be letters that make
+# no English word ("my TikTok is janerecovers", `_unworded`); "my instagram is private" and
+# "on tiktok at 2am" are no handle.
 _PLATFORMS = (
     "instagram insta ig tiktok tik\\s?tok snapchat snap venmo cash\\s?app twitter threads bluesky "
     "reddit discord twitch youtube facebook fb telegram"
@@ -361,6 +366,10 @@ def named_numbers(text: str) -> Iterator[Span]:
                 yield "url", *handle.span(1)
             continue
         span = _context_value(text, match.end(), kind)
+        if span is None and kind == "url":
+            named = _NAMED_HANDLE.match(text, match.end())
+            if named is not None and _unworded(named.group(1)) and _free_after(text, named.end()):
+                span = named.span(1)
         if span is None and kind in ("phone", "ssn"):
             span = _spelt_out(lowered, match.end(), kind)
         if span is not None:
@@ -370,7 +379,33 @@ def named_numbers(text: str) -> Iterator[Span]:
 def _is_handle(found: str) -> bool:
     return "_" in found or any(ch.isdigit() for ch in found) or bool(
         found.islower() and _DOTTED.search(found)
-    )
+    ) or _unworded(found)
+
+
+# After "username", "login", "screen name" or "handle": "MyChart login is dkwalsh".
+_NAMED_HANDLE = re.compile(r"(?:[ \t]+(?:is|was)|[ \t]*[:=])?[ \t]{1,3}@?([A-Za-z][A-Za-z]{3,29})\b")
+
+
+def _unworded(found: str) -> bool:
+    """Five letters or more that are no English word, inflected or not ("janerecovers",
+    "dkwalsh", "JaneRecovers"): a handle, where a platform or a login is named right before."""
+    return len(found) >= 5 and found.isascii() and found.isalpha() and found.lower() not in english_words()
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """pyspellchecker's English list (160,000 words with their inflected forms: "locked",
+    "deactivated", "photos"), read once, when a handle is first in question (0.15 s)."""
+    with resources.files("spellchecker").joinpath("resources/en.json.gz").open("rb") as raw:
+        words = json.loads(gzip.decompress(raw.read()))
+    # Words it lacks that stories use of accounts; platforms' own names are no handle either.
+    return frozenset(words) | _MODERN_WORDS | {word.replace("\\s?", "") for word in _PLATFORMS.split()}
+
+
+_MODERN_WORDS = frozenset(
+    "covid selfie selfies vlog vlogs tiktoks reels livestream livestreams memes journaling "
+    "telehealth cardio afib ekg ecg adhd ptsd hashimotos levothyroxine echocardiogram".split()
+)
 
 
 # Seven digits or more spelt out ("five five five, zero one four seven"), starting within the
