@@ -9,6 +9,7 @@ folder that contains one of those. A value only becomes a path through `safe_joi
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import yaml
@@ -172,9 +173,10 @@ def _unbuilt_site(site: Path, project: Path) -> str | None:
         return (f"mkdocs.yml: site_dir {shown}/ holds {checkouts[0]}, a version-control checkout; a build "
                 "replaces site_dir whole and would delete it: keep the checkout outside site_dir")
     for page in ("404.html", "index.html"):
-        try:
-            with open(site / page, "rb") as handle:
-                if _GENERATOR_MARK in handle.read(65536):
+        try:  # a page MkDocs wrote: a regular file, never a link (to /dev/stdin, say) or a pipe
+            fd = os.open(site / page, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                if stat.S_ISREG(os.fstat(fd).st_mode) and _GENERATOR_MARK in handle.read(65536):
                     return None
         except OSError:
             continue

@@ -1351,3 +1351,21 @@ def test_the_last_resort_reads_a_withheld_address_as_the_page_checks_do(sample, 
     page.parent.mkdir(parents=True)
     page.write_text(f"<p>Read it at example.org/{form} today.</p>")
     assert withdrawals_due(sample / "site", result) == ["a-racing-heart"]
+
+
+@pytest.mark.parametrize("page", ["404.html", "index.html"])
+def test_a_linked_or_piped_page_is_no_proof_that_a_build_made_the_site(sample, tmp_path, page, capsys):
+    """The proof that site_dir is a build is a page MkDocs wrote: a link to a page elsewhere (or
+    to /dev/stdin, where reading would wait forever) or a pipe proves nothing, and is never read."""
+    folder = sample / "notes"
+    folder.mkdir()
+    (folder / "todo.txt").write_text("the practice's own notes\n")
+    elsewhere = tmp_path / "built.html"
+    elsewhere.write_text('<meta name="generator" content="mkdocs-1.6.1, mkdocs-material-9.8.2">')
+    (folder / page).symlink_to(elsewhere)
+    os.mkfifo(folder / ("index.html" if page == "404.html" else "404.html"))
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_dir: site", "site_dir: notes", 1))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "holds files no MkDocs build made" in capsys.readouterr().err
+    assert (folder / "todo.txt").read_text() == "the practice's own notes\n"
