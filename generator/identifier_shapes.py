@@ -192,7 +192,7 @@ _PLATFORMS = (
     "reddit discord twitch youtube facebook fb telegram"
 )
 _PLATFORM_TAIL = (
-    r"(?:\s+(?:handle|username|user\s?name|account|page|name|id|tag))?(?:\s+(?:is|at)|:)"
+    r"(?:\s+(?:handle|username|user\s?name|account|page|name|id|tag))?(?:\s+(?:is|at)|:|,)"
 )
 _PLATFORM = re.compile(f"(?:{_each(_PLATFORMS)}){_PLATFORM_TAIL}")
 _PLATFORM_HANDLE = re.compile(r"[ \t]{0,3}@?([A-Za-z][\w.-]{1,29}[A-Za-z0-9_])")
@@ -548,7 +548,7 @@ _BIRTHDAY_WORDS = {"birthday", "birthdate", "dob", "d.o.b.", "anniversary"}
 _AGE_NUMBER = re.compile(r"\d(?<!\d\d)\d\d?(?!\d)")
 _AGE_WORD = re.compile(
     r"(?:ninety|Ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
-    r"|nonagenarians?|Nonagenarians?|nineties|Nineties|one hundred|One hundred"
+    r"|nonagenarians?|Nonagenarians?|nineties|Nineties|(?:one|One|a|A)\s{1,3}hundred"
     r"|centenarians?|Centenarians?"
 )
 _AGE_AFTER = re.compile(

@@ -477,6 +477,8 @@ def test_words_and_numbers_near_a_month_or_a_slash_are_no_date(text):
     ("url", "my username is JaneRecovers."),
     ("url", "My handle: heartstrongmom"),
     ("url", "Find me on TikTok: thyroidwarrior"),
+    ("url", "my tiktok, janerecovers, has clips"),
+    ("url", "my insta, jrecov22"),
 ])
 def test_an_address_or_handle_without_its_ending_is_found(kind, text):
     assert [f.kind for f in scan(text)] == [kind]
@@ -498,6 +500,9 @@ def test_an_address_or_handle_without_its_ending_is_found(kind, text):
     "The username field was blank.",
     "My instagram is cardio videos and recipes.",
     "My TikTok is journaling prompts.",
+    "I'm on tiktok, mostly lurking.",
+    "I use Instagram, Facebook and YouTube.",
+    "My instagram, private now, has 40 followers.",
 ])
 def test_a_provider_or_platform_without_an_address_is_no_finding(text):
     assert scan(text) == []
@@ -512,6 +517,11 @@ def test_a_provider_or_platform_without_an_address_is_no_finding(text):
     "Mom, 91, still gardens.",  # the age set off after the person
     "My dad (94) moved in with us.",
     "My dad (age 94) moved in with us.",
+    # "a hundred" as "one hundred" was (a known miss until stop 31).
+    "Grandma turned a hundred last week.",
+    "My dad turned a hundred and two.",
+    "My uncle is almost a hundred.",
+    "Mom is a hundred and four.",
 ])
 def test_an_age_told_in_passing_is_found(text):
     assert [f.kind for f in scan(text)] == ["age"]
@@ -525,6 +535,11 @@ def test_an_age_told_in_passing_is_found(text):
     "I'm pushing 100 pounds on the leg press.",
     "My husband, 90 pounds lighter, feels great.",
     "My son (age 9) came too.",
+    "I'm a hundred percent better.",
+    "I am a hundred times better.",
+    "He is a hundred pounds lighter.",
+    "I was a hundred feet from the door.",
+    "I walked a hundred steps.",
 ])
 def test_a_reading_near_an_age_word_is_no_age(text):
     assert scan(text) == []
