@@ -183,7 +183,8 @@ def _unbuilt_site(site: Path, project: Path) -> str | None:
     listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     return (f"mkdocs.yml: site_dir {shown}/ holds files no MkDocs build made ({listed}); a build "
             "replaces site_dir whole, so Flywheel will not: point site_dir at a new folder, or "
-            "move those files away yourself")
+            "move those files away yourself (a site an earlier build made whose pages lack MkDocs' "
+            "generator tag, a theme that removes it: delete the folder and build again)")
 
 
 def safe_join(base: Path, *parts: str) -> Path:
