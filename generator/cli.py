@@ -248,21 +248,15 @@ def _progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _shown_folder(folder: Path, root: Path) -> str:
-    """`folder` as an editor reads it in a message: `site/` for the project's site_dir."""
-    folder, project = Path(folder).resolve(), Path(root).resolve()
-    return f"{os.path.relpath(folder, project)}/" if folder.is_relative_to(project) else f"{folder}/"
-
-
 def cmd_build(args) -> int:
     from .build import build_site
-    from .paths import check_build_folders, configured_folders
+    from .paths import check_build_folders, configured_folders, shown_path
     from .withdraw import replacement_due
 
     started = time.monotonic()
     folders = configured_folders(args.root)
     check_build_folders(args.root, folders["site_dir"], folders["docs_dir"])
-    site = _shown_folder(folders["site_dir"], args.root)
+    site = f"{shown_path(Path(folders['site_dir']).resolve(), Path(args.root).resolve())}/"  # "site/"
     _progress("checking content and consent…")
     result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
     failing = result.errors + (result.warnings if args.strict else [])

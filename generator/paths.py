@@ -102,7 +102,7 @@ def _refusal(out: Path, root: Path, what: str, folders: dict[str, Path]) -> str 
         return f"refusing to write the {what} into {out}: that is the project itself or a folder above it"
     for name, folder in folders.items():
         if target == folder or target.is_relative_to(folder) or folder.is_relative_to(target):
-            shown = os.path.relpath(folder, project) if folder.is_relative_to(project) else str(folder)
+            shown = shown_path(folder, project)
             return (
                 f"refusing to write the {what} into {out}: it would land in {shown} ({name}), "
                 "where it would be published or read as content; choose a folder outside them"
@@ -127,7 +127,7 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
     guarded["mkdocs.yml"] = (project / "mkdocs.yml").resolve()
     site = Path(site_dir).resolve()
     if site.exists() and not site.is_dir():  # mkdocs.yml, README.md: the file would become the site
-        shown = os.path.relpath(site, project) if site.is_relative_to(project) else str(site)
+        shown = shown_path(site, project)
         raise FlywheelError(f"mkdocs.yml: site_dir is the file {shown}, which a build would replace; "
                             "give it a folder of its own")
     if (why := _unbuilt_site(site, project)) is not None:
@@ -158,17 +158,15 @@ def _unbuilt_site(site: Path, project: Path) -> str | None:
     Flywheel deletes only what it made: `site` may be missing, empty, or a site an MkDocs build
     wrote (its 404.html or index.html says so, as every MkDocs theme's pages do), never a
     folder of someone's files that mkdocs.yml happens to name, nor one holding a checkout."""
+    shown = shown_path(site, project)
     try:
         names = sorted(entry.name for entry in os.scandir(site))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no folder yet; a file is refused above
         return None
-    except NotADirectoryError:
-        return None  # refused above as a file
     except OSError as exc:
-        return f"mkdocs.yml: site_dir {site} cannot be read ({exc.strerror}); a build replaces it whole"
+        return f"mkdocs.yml: site_dir {shown}/ cannot be read ({exc.strerror}); a build replaces it whole"
     if not names:
         return None
-    shown = os.path.relpath(site, project) if site.is_relative_to(project) else str(site)
     if checkouts := [name for name in names if name in _CHECKOUTS]:
         return (f"mkdocs.yml: site_dir {shown}/ holds {checkouts[0]}, a version-control checkout; a build "
                 "replaces site_dir whole and would delete it: keep the checkout outside site_dir")
@@ -185,6 +183,11 @@ def _unbuilt_site(site: Path, project: Path) -> str | None:
             "replaces site_dir whole, so Flywheel will not: point site_dir at a new folder, or "
             "move those files away yourself (a site an earlier build made whose pages lack MkDocs' "
             "generator tag, a theme that removes it: delete the folder and build again)")
+
+
+def shown_path(path: Path, project: Path) -> str:
+    """`path` as a message shows it: relative to the project inside it, whole outside."""
+    return os.path.relpath(path, project) if path.is_relative_to(project) else str(path)
 
 
 def safe_join(base: Path, *parts: str) -> Path:

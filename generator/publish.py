@@ -63,8 +63,8 @@ def _remove(folder: Path, background: bool) -> None:
 def _leftovers(parent: Path, name: str) -> list[Path]:
     """The folders earlier builds of `name` left beside it, by the names only a build gives
     (`.site.staging-<pid>`, `.site.old-<pid>`, either with `.trash-<pid>-<hex>` in place of
-    the pid while it is deleted): a folder of the
-    practice's own called `.site.backup-2024` is never touched."""
+    the pid while it is deleted): a folder of the practice's own called `.site.backup-2024`
+    is never touched."""
     made = re.compile(rf"\.{re.escape(name)}\.(?:staging|old)(?:-\d+|\.trash-\d+-[0-9a-f]{{8}})")
     return [path for path in parent.glob(f".{glob.escape(name)}.*-*") if made.fullmatch(path.name)]
 
