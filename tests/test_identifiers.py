@@ -479,6 +479,11 @@ def test_words_and_numbers_near_a_month_or_a_slash_are_no_date(text):
     ("url", "Find me on TikTok: thyroidwarrior"),
     ("url", "my tiktok, janerecovers, has clips"),
     ("url", "my insta, jrecov22"),
+    # The same handle hidden from the word list: a zero-width space, a Cyrillic a, a mark, capitals.
+    ("url", "My TikTok is jane\u200brecovers."),
+    ("url", "My TikTok is j\u0430nerecovers."),
+    ("url", "My TikTok is j\u00e1nerecovers."),
+    ("url", "MY TIKTOK IS JANERECOVERS."),
 ])
 def test_an_address_or_handle_without_its_ending_is_found(kind, text):
     assert [f.kind for f in scan(text)] == [kind]
