@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import care_cards
+from . import care_cards, dates
 from .active_content import code_problems
 from .cache import Cache
 from .dates import time_zone, today_in
@@ -24,6 +24,7 @@ class CheckResult(HasProblems):
     gate: Gate
     grades: dict[str, float] = field(default_factory=dict)  # reading grade by slug
     today: dt.date | None = None  # the date the consent gate took for today
+    committed_on: dt.date | None = None  # the date of the project's last commit, where it is in git
 
     @property
     def problems(self) -> list[Problem]:
@@ -38,6 +39,14 @@ def practice_today(project: Project, now: dt.datetime | None = None) -> dt.date:
     """Today in the practice's time zone (UTC without a valid practice.yml)."""
     zone = time_zone(project.practice.data.timezone) if project.practice else None
     return today_in(zone, now)
+
+
+def committed_on(root: Path, zone_name: str | None) -> dt.date | None:
+    """The day, in the practice's time zone, of the commit checked out at `root`; None outside
+    git. Consent that ended by then has ended, whatever this machine's clock says."""
+    moment = dates.last_commit_moment(root)
+    zone = time_zone(zone_name) if zone_name else None
+    return today_in(zone, moment) if moment else None
 
 
 def run_check(
@@ -72,11 +81,12 @@ def run_check(
         from .prefetch import prefetch_scans
 
         prefetch_scans(project, reviewer_names(project))
-    gate = consent_gate(project, as_of, today)
+    committed = committed_on(project.root, project.practice.data.timezone if project.practice else None)
+    gate = consent_gate(project, as_of, today, committed)
     from .campaigns import campaign_problems  # it imports link, which imports this module
 
     gate.problems += campaign_problems(project, gate)
     cache.close()
     if keep:
         project.settle_lines()
-    return CheckResult(project, gate, grades, today)
+    return CheckResult(project, gate, grades, today, committed)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 import zoneinfo
 from functools import lru_cache
+from pathlib import Path
 
 UTC = dt.UTC
 # The one form the contract writes a date in. `date.fromisoformat` also reads `20261122` and ISO
@@ -38,6 +40,27 @@ def clock() -> dt.datetime:
     """The current moment: the one place Flywheel reads the clock. The test suite replaces it
     with a fixed moment (tests/clock/sitecustomize.py), which is not part of the package."""
     return dt.datetime.now(UTC)
+
+
+def last_commit_moment(root: Path) -> dt.datetime | None:
+    """When the commit checked out at `root` was made, by its committer's clock; None outside
+    git, without git, or when git cannot tell. A commit records when its revocations were on
+    file, so a build machine whose clock lags behind it must not read them as still to come.
+    The test suite replaces this (tests/clock/sitecustomize.py), as it replaces `clock`."""
+    from .paths import installed_program
+
+    git = installed_program("git")
+    if git is None:
+        return None
+    # The repository's own config never gets to run a program here: no fsmonitor, no signature
+    # check (gpg.program), and no pager.
+    command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", "--no-pager",
+               "-C", str(root), "log", "-1", "--format=%ct", "HEAD"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+        return dt.datetime.fromtimestamp(int(done.stdout.strip()), UTC) if done.returncode == 0 else None
+    except (OSError, subprocess.TimeoutExpired, ValueError, OverflowError):
+        return None
 
 
 def today_in(zone: dt.tzinfo | None, now: dt.datetime | None = None) -> dt.date:

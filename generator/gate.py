@@ -35,7 +35,7 @@ def _revocations(project: Project) -> Revocations:
 
 def _consent_reasons(
     story: Entry[Story], project: Project, as_of: dt.date, today: dt.date, broken: set[str],
-    revocations: Revocations,
+    revocations: Revocations, committed_on: dt.date | None = None,
 ) -> list[tuple[str, str]]:
     record_id = story.data.consent
     if not record_id:
@@ -59,17 +59,18 @@ def _consent_reasons(
         elif story.id in words:
             reasons.append(("consent-invalid", f"{path} names this story and has errors; it may hold a revocation"))
     # A build date may move forward, never back: an authorization that has ended by the
-    # practice's today stays ended whatever --as-of says.
-    ended_by = max(as_of, today)
+    # practice's today stays ended whatever --as-of says, and so does one that ended by the day
+    # of the project's last commit, whatever this machine's clock says.
+    ended_by = max(as_of, today, committed_on or today)
     # Nor may it start an authorization early: one dated after the practice's today has not
     # been signed yet, whatever later date --as-of names.
     signed_by = min(as_of, today)
     if record.signed_on > signed_by:
         reasons.append(("consent-not-yet-signed", f"consent {record_id} is dated {record.signed_on}, after {signed_by}"))
     if record.expires_on <= ended_by:
-        reasons.append(("consent-expired", f"consent {record_id} expired on {record.expires_on}"))
+        reasons.append(("consent-expired", f"consent {record_id} expired on {record.expires_on}{_by_commit(record.expires_on, as_of, today, committed_on)}"))
     if record.revoked_on is not None and record.revoked_on <= ended_by:
-        reasons.append(("consent-revoked", f"consent {record_id} was revoked on {record.revoked_on}"))
+        reasons.append(("consent-revoked", f"consent {record_id} was revoked on {record.revoked_on}{_by_commit(record.revoked_on, as_of, today, committed_on)}"))
     # A revocation is the patient's latest word on the story: another record of this story
     # revoked on or after the day this one was signed ends this one too. An older record, or a
     # copy of the revoked one with another id and date, never outlives it; an authorization the
@@ -77,7 +78,7 @@ def _consent_reasons(
     for other_id, revoked_on in revocations.get(story.id, ()):
         if other_id != record_id and record.signed_on <= revoked_on <= ended_by:
             why = (f"consent {other_id} for this story was revoked on {revoked_on}, on or after the day "
-                   f"consent {record_id} was signed ({record.signed_on})")
+                   f"consent {record_id} was signed ({record.signed_on}){_by_commit(revoked_on, as_of, today, committed_on)}")
             reasons.append(("consent-revoked", why))
             break
     if "website" not in record.scope:
@@ -101,6 +102,13 @@ def _consent_reasons(
             )
         )
     return reasons
+
+
+def _by_commit(day: dt.date, as_of: dt.date, today: dt.date, committed_on: dt.date | None) -> str:
+    """Why a consent that ends after the build date and today has ended all the same."""
+    if committed_on is None or day <= max(as_of, today):
+        return ""
+    return f" (the project's last commit is dated {committed_on}, though this machine's date is {today})"
 
 
 # Letters that render as nothing or as space: a name joined with one of them reads as two.
@@ -151,13 +159,14 @@ def _gate_story(
     broken: set[str],
     reviewers: frozenset[str],
     revocations: Revocations,
+    committed_on: dt.date | None = None,
 ) -> Decision:
     reasons = [] if not story.data.draft else [("draft", "the story is a draft")]
     if story.id in project.placeholders:
         reasons.append(("placeholder", "it still holds a TODO placeholder"))
     if story.path in broken:
         reasons.append(("source-errors", f"{story.path} has errors"))
-    reasons += _consent_reasons(story, project, as_of, today, broken, revocations)
+    reasons += _consent_reasons(story, project, as_of, today, broken, revocations, committed_on)
     record = project.consents.get(story.data.consent or "")
     record_ok = record is not None and record.data.story == story.id
     champion = project.champions.get(story.data.champion)
@@ -320,12 +329,28 @@ def _identifier_reasons(
     return reasons
 
 
-def consent_gate(project: Project, as_of: dt.date, today: dt.date | None = None) -> Gate:
+def consent_gate(
+    project: Project, as_of: dt.date, today: dt.date | None = None, committed_on: dt.date | None = None,
+) -> Gate:
     """Decide, for every guide and story, whether it may be published on `as_of`.
 
-    `today` is the practice's date (default: `as_of`); consent that ended by then stays ended."""
+    `today` is the practice's date (default: `as_of`); consent that ended by then stays ended.
+    So does consent that ended by `committed_on`, the day of the project's last commit: a build
+    machine whose clock lags behind the history it builds never reads a recorded revocation as
+    one still to come. Signatures are still judged on the earlier date."""
     today = today or as_of
     gate = Gate(as_of=as_of)
+    if committed_on is not None and committed_on > today:
+        gate.problems.append(
+            problem(
+                "clock-behind",
+                ".",
+                f"this machine's date ({today}) is before the project's last commit ({committed_on}); "
+                f"consent that ended by {committed_on} is treated as ended",
+                hint="if this machine's clock is wrong, set it right (its time zone, NTP); if it is right, "
+                "the last commit was dated ahead by its committer's clock",
+            )
+        )
     broken = {p.path for p in project.errors}
     for slug, guide in project.guides.items():
         reasons = [("draft", "the guide is a draft")] if guide.data.draft else []
@@ -338,7 +363,9 @@ def consent_gate(project: Project, as_of: dt.date, today: dt.date | None = None)
         gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, tuple(reasons))
     reviewers, revocations = reviewer_names(project), _revocations(project)
     for slug, story in project.stories.items():
-        gate.decisions[slug] = _gate_story(story, project, as_of, today, gate.problems, broken, reviewers, revocations)
+        gate.decisions[slug] = _gate_story(
+            story, project, as_of, today, gate.problems, broken, reviewers, revocations, committed_on
+        )
     for slug, (kind, path) in project.invalid.items():
         gate.decisions[slug] = Decision(slug, kind, path, False, (("source-errors", f"{path} has errors"),))
     return gate

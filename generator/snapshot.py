@@ -192,6 +192,8 @@ class Snapshot:
         try:
             if saved["options"] != self.options or saved["tree"] != self.tree or saved["today"] != self._today(saved["zone"]):
                 return None
+            if saved["committed_on"] != self._committed_on(saved["zone"]):  # a new commit, same files
+                return None
             return _replayed(saved["report"])
         except (TypeError, KeyError, ValueError, AttributeError):
             return None
@@ -202,6 +204,13 @@ class Snapshot:
         from .dates import time_zone, today_in
 
         return today_in(time_zone(zone) if zone else None).isoformat()
+
+    def _committed_on(self, zone: str | None) -> str | None:
+        """The day of the project's last commit, as the check takes it (None outside git)."""
+        from .check import committed_on
+
+        day = committed_on(self.root, zone)
+        return day.isoformat() if day else None
 
     def store(self, result) -> None:
         """Keep `result` for the next check, unless an input changed too recently to trust."""
@@ -216,6 +225,7 @@ class Snapshot:
             "tree": self.tree,
             "zone": zone,
             "today": result.today.isoformat(),
+            "committed_on": result.committed_on.isoformat() if result.committed_on else None,
             "report": _report(result),
         }
         try:
