@@ -235,6 +235,87 @@ def households(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             yield "name", *match.span(1)
 
 
+# A family named by its surname anywhere: "the Nguyens drove me home", "the Okafor family",
+# "the Joneses' porch". The word must be a census surname that English rarely uses as a word
+# (`_surname`): "the Browns", "the Kings" and "the Giants" are teams and words, not families.
+_FAMILY = re.compile(
+    r"(?<![\w'’-])[Tt]he\s{1,2}(?:([A-Z][a-z]{1,30}s)(?![\w-])|([A-Z][a-z]{1,30})\s{1,2}"
+    r"(?:family|family's|family’s|families|household|clan|kids|children|twins|boys|girls)(?![\w-]))"
+)
+# Teams whose one player is a rare surname ("the Packers", "the Dodgers"), and plural places.
+_NOT_FAMILIES = set(
+    """
+    packers dodgers yankees steelers brewers mariners padres oilers flyers raiders chargers colts
+    bengals buccaneers titans saints vikings celtics lakers clippers pistons pacers hornets
+    nuggets canadiens sabres senators penguins islanders canucks capitals astros orioles marlins
+    braves royals twins mets nationals pirates tigers angels cubs reds diamondbacks phillies
+    cardinals rams chiefs dolphins eagles falcons ravens bills panthers bears lions texans jaguars
+    patriots giants jets seahawks commanders broncos cowboys browns rangers guardians athletics
+    rockies bruins ducks flames hurricanes predators devils sharks blues stars wild kings spurs
+    raptors wizards warriors rockets grizzlies bucks knicks suns nets hawks bulls cavaliers
+    mavericks timberwolves pelicans thunder jazz heat magic sparks aces mystics lynx buckeyes
+    wolverines longhorns sooners gators bulldogs hoosiers huskies badgers hawkeyes spartans
+    seminoles volunteers aggies razorbacks cornhuskers trojans hamptons carolinas dakotas
+    poconos ozarks catskills adirondacks berkshires rockies smokies appalachians cascades
+    everglades bahamas philippines maldives netherlands alps andes himalayas keys virginias
+    americas olympics oscars grammys emmys beatles simpsons carpenters ramones shriners masons
+    freemasons elks brownies rotarians teamsters romans corinthians galatians ephesians
+    philippians colossians thessalonians hebrews
+    """.split()
+)
+_ES_PLURALS = ("ses", "xes", "zes", "ches", "shes")
+_RARE_AS_A_WORD = 3000  # pyspellchecker's count: "nguyen" 50, "taylor" 2,724; "ranger" 3,888
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Lower-case surnames from the census list in the `names` package, read once."""
+    lines = resources.files("names").joinpath("dist.all.last").read_text(encoding="ascii").splitlines()
+    return frozenset(line.split()[0].lower() for line in lines if line.strip())
+
+
+def _surname(word: str) -> bool:
+    from .identifier_shapes import word_counts
+
+    key = word.lower()
+    return (
+        key in surnames() and word_counts().get(key, 0) < _RARE_AS_A_WORD
+        and key not in NOT_NAMES and key not in _STATE_WORDS and key not in MONTHS and key not in DAYS
+    )
+
+
+def families(text: str, allowed: frozenset[str]) -> Iterator[Span]:
+    """Families named by their surname (`_FAMILY`)."""
+    if "he " not in text and "he\n" not in text:
+        return
+    for match in _FAMILY.finditer(text):
+        plural, named = match.group(1), match.group(2)
+        if plural is not None:
+            if plural.lower() in _NOT_FAMILIES or plural.lower() in _NOT_HOUSEHOLDS:
+                continue
+            # "Joneses", "Lopezes", "Marches"; "Changes" is no "Chang".
+            singulars = [plural[:-1]] + ([plural[:-2]] if plural.endswith(_ES_PLURALS) else [])
+            found = next((s for s in singulars if _surname(s)), None)
+            span = match.span(1)
+        else:
+            found = named if _surname(named) else None
+            span = match.span(2)
+        if found is not None and not _is_allowed(found, allowed):
+            yield "name", *span
+
+
+# Words taken as no name anywhere else that are given names right after a relation: "my twin
+# Bo", "my son Christian", "my daughter India", "my brother Junior".
+_GIVEN_WORDS = set(
+    """
+    an bo vi asia chan chin christian cleveland columbus dallas delta denver destiny diamond
+    diego dot echo forest francisco geneva glory golden houston hung india israel junior kenya
+    king lane liberty long major milan min moon noble orlando page paris precious prince
+    princess queen royal sang star sydney temple tiny young
+    """.split()
+)
+
+
 def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """Names of people other than the patient, and of employers."""
     names = world_first_names()
@@ -253,13 +334,13 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         key = word.lower()
         if key.endswith(("'s", "’s")):
             key = key[:-2]
-        if key in NOT_NAMES:
-            continue
         raw_before = text[max(0, start - _WINDOW) : start]
         before = raw_before.split()
-        after = text[end : end + _WINDOW]
         previous = before[-1].lower() if before else ""
         bare = previous.rstrip(",")
+        if key in NOT_NAMES and not (key in _GIVEN_WORDS and bare in _RELATION_WORDS):
+            continue
+        after = text[end : end + _WINDOW]
         by_context = (
             bare.rstrip(".") in _TITLE_WORDS
             and (before[-1][:1].isupper() or bare in _OFFICE_TITLES or bare in _OFFICE_ABBREVIATIONS)

@@ -393,13 +393,18 @@ def _unworded(found: str) -> bool:
 
 
 @functools.cache
-def english_words() -> frozenset[str]:
+def word_counts() -> dict[str, int]:
     """pyspellchecker's English list (160,000 words with their inflected forms: "locked",
-    "deactivated", "photos"), read once, when a handle is first in question (0.15 s)."""
+    "deactivated", "photos") with how often each was seen, read once, when first needed (0.15 s)."""
     with resources.files("spellchecker").joinpath("resources/en.json.gz").open("rb") as raw:
-        words = json.loads(gzip.decompress(raw.read()))
-    # Words it lacks that stories use of accounts; platforms' own names are no handle either.
-    return frozenset(words) | _MODERN_WORDS | {word.replace("\\s?", "") for word in _PLATFORMS.split()}
+        return json.loads(gzip.decompress(raw.read()))
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Every word of `word_counts`, and words it lacks that stories use of accounts; platforms'
+    own names are no handle either."""
+    return frozenset(word_counts()) | _MODERN_WORDS | {word.replace("\\s?", "") for word in _PLATFORMS.split()}
 
 
 _MODERN_WORDS = frozenset(

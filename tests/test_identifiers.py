@@ -625,3 +625,40 @@ def test_a_medicare_number_or_a_name_after_a_lower_case_title_is_found(kind, tex
 ])  # fmt: skip
 def test_near_misses_of_a_medicare_number_or_a_lower_case_title_are_no_finding(text):
     assert scan(text, 1, frozenset()) == []
+
+
+@pytest.mark.parametrize("text", [
+    # A family named by its surname anywhere, not only "next door" (stop 32).
+    "The Nguyens drove me home after the surgery.",
+    "We stayed with the Okafors for a week while I healed.",
+    "Dinner at the Joneses' house was the first time I felt normal.",
+    "The Lopezes brought soup every Sunday.",
+    "The Kowalski family sent flowers.",
+    "the Nguyen kids made me a card",
+    # A given name that is a word elsewhere, right after a relation (stop 32).
+    "My twin Bo sat with me every day.",
+    "My twin, Bo, sat with me every day.",
+    "My son Christian drove me to rehab.",
+    "My daughter India flew in from Ohio.",
+])  # fmt: skip
+def test_a_family_by_its_surname_or_a_given_name_that_is_a_word_after_a_relation_is_found(text):
+    assert "name" in {f.kind for f in scan(text, 1, frozenset())}
+
+
+@pytest.mark.parametrize("text", [
+    # Teams, places, groups and words in the plural: no family.
+    "We watched the Packers lose, then the Dodgers and the Yankees. The Browns lost too.",
+    "Our trip to the Hamptons and the Carolinas. We hiked the Rockies and the Smokies.",
+    "The Shriners paid for my brace. The Changes file and the Romans reading at church.",
+    "The Marines taught me discipline. The Baptists prayed for me.",
+    "the Royal family and the Giant family of brands",  # surnames that are common words
+    # A word taken as no name, after a relation but not a given name there.
+    "I see my therapist Monday. My son in Paris called. I love my son. Christian music helps.",
+])  # fmt: skip
+def test_near_misses_of_a_family_or_a_given_name_after_a_relation_are_no_finding(text):
+    assert scan(text, 1, frozenset()) == []
+
+
+def test_a_family_name_the_consent_allows_is_no_finding():
+    assert scan("The Nguyens drove me home.", 1, frozenset({"Nguyen"})) == []
+    assert scan("The Nguyen family drove me home.", 1, frozenset({"Nguyen"})) == []
