@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from importlib import resources
 
-from .identifier_words import STATE_ABBREVIATIONS, STATES, STREET_SUFFIXES, STREET_SUFFIXES_ALONE
+from .identifier_words import DAYS, MONTHS, STATE_ABBREVIATIONS, STATES, STREET_SUFFIXES, STREET_SUFFIXES_ALONE
 from .identifiers import BIRTH_YEAR_OF_NINETY
 
 Span = tuple[str, int, int]
@@ -782,6 +782,17 @@ _LIVES_AT = re.compile(
     r"\s{1,2}(?i:at|on)\s{1,2}(\d{1,6}[A-Z]?\s{1,2}[A-Z][a-z'’-]{1,30})(?![\w'’-])"
 )
 _STREET_ON = re.compile(rf"on\s(?:[A-Z][a-z'’-]{{1,30}}\s{{1,2}}){{1,3}}(?:{_SUFFIX_ALONE})\b")
+# A house number spelt out after "at": "we live at forty Elm Road", "at twenty-two Maple Street".
+_SPELT_NUMBER = (
+    r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|hundred|thousand)"
+)
+_STREET_SPELT = re.compile(
+    rf"(?<![\w-])at\s{{1,2}}((?i:{_SPELT_NUMBER})(?:(?:[\s-]{{1,2}}|\s{{1,2}}and\s{{1,2}})(?i:{_SPELT_NUMBER})){{0,5}}"
+    r"\s{1,2}(?:[NSEW]\.?\s{1,2}|(?:North|South|East|West)\s{1,2})?"
+    rf"(?:{_NAME_WORD}\s{{1,2}}){{0,3}}{_NAME_WORD}\s{{1,2}}(?:{_SUFFIX})\b\.?)"
+)
 _PO_BOX = re.compile(r"[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb]ox\s{0,2}\d{1,8}\b")
 # A rural route or highway contract route and its box: "Rural Route 2, Box 14", "RR 3", "HC 61".
 # "RR" and "HC" alone are too many other things ("the RR 3 bus"): with their box only.
@@ -836,6 +847,9 @@ def addresses(text: str) -> Iterator[Span]:
         for match in _LIVES_AT.finditer(text):
             if not _UNIT_AHEAD.match(text, match.start(1) + len(match.group(1).split()[0])):
                 yield "street-address", *match.span(1)
+    if "at " in text:
+        for match in _STREET_SPELT.finditer(text):
+            yield "street-address", *match.span(1)
     for match in _PO_BOX.finditer(text):
         if _free_before(text, match.start()):
             yield "street-address", *match.span()
@@ -864,6 +878,34 @@ def addresses(text: str) -> Iterator[Span]:
             yield "zip", start, end
 
 
+# Capitalised words a number follows that are no town: "Room 40210", "Flight 12345".
+_NUMBER_LABELS = set(
+    """
+    room suite unit apt apartment building floor model form flight invoice order case policy
+    account claim ticket code item part serial version no number lot batch patient member id
+    box route highway interstate exit mile level grade step chapter page section figure table
+    vol volume issue episode season series class course program plan group station channel bus
+    train car seat gate terminal zone block lab test trial study protocol ward bed total
+    """.split()
+)
+
+
+_CALENDAR_WORDS = {w.lower() for w in MONTHS | DAYS}
+
+
+def _town_before(original: list[str], text: str, start: int) -> bool:
+    """A capitalised word right before the number that is no label, day or month, and does not
+    start a sentence (a place name before a ZIP code: "Springfield 62704")."""
+    if len(original) < 2 or text[start - 1 : start] != " ":
+        return False
+    word, previous = original[-1], original[-2]
+    return (
+        len(word) >= 3 and word.isalpha() and word[0].isupper() and word[1:].islower()
+        and word.lower() not in _NUMBER_LABELS and word.lower() not in _CALENDAR_WORDS
+        and not previous.endswith((".", "!", "?", ":", ";"))
+    )
+
+
 def _zip_context(text: str, start: int, end: int) -> bool:
     """A five-digit number is a ZIP code after a state, a ZIP word or a place preposition."""
     original = [w.strip(",:#") for w in text[max(0, start - _WINDOW) : start].split()[-4:]]
@@ -875,6 +917,8 @@ def _zip_context(text: str, start: int, end: int) -> bool:
         return True
     if _ZIP_WORDS & set(words):
         return True
+    if _town_before(original, text, start) and not _UNIT_AHEAD.match(text, end):
+        return True  # "Springfield 62704"
     if last in _ZIP_PLACE_WORDS or (
         last == "the" and len(words) > 1 and words[-2] in _ZIP_PLACE_WORDS
     ):

@@ -662,3 +662,26 @@ def test_near_misses_of_a_family_or_a_given_name_after_a_relation_are_no_finding
 def test_a_family_name_the_consent_allows_is_no_finding():
     assert scan("The Nguyens drove me home.", 1, frozenset({"Nguyen"})) == []
     assert scan("The Nguyen family drove me home.", 1, frozenset({"Nguyen"})) == []
+
+
+@pytest.mark.parametrize("kind, text", [
+    # A ZIP code right after a town's name (stop 32).
+    ("zip", "Send the forms to Chicago 60614 and they will reach me."),
+    ("zip", "We moved to Springfield 62704 last year."),
+    # A house number spelt out after "at" (stop 32).
+    ("street-address", "We live at forty Elm Road now."),
+    ("street-address", "Our first house was at twenty-two Maple Street."),
+    ("street-address", "I grew up at one-oh-five Oak Lane."),
+    ("street-address", "We lived at twelve twenty North Elm Street for years."),
+])  # fmt: skip
+def test_a_zip_code_after_a_town_or_a_house_number_spelt_out_is_found(kind, text):
+    assert kind in {f.kind for f in scan(text, 1, frozenset())}
+
+
+@pytest.mark.parametrize("text", [
+    "I was in Room 40210 for a week. Nearly 10000 steps a day. In March 12000 people came.",
+    "It cost Medicare 12000 dollars. On Saturday 10000 steps. Walk 10000 steps.",
+    "I walked at five in the morning. We met at ten. I was at one point at seven thousand steps.",
+])  # fmt: skip
+def test_near_misses_of_a_zip_after_a_town_or_a_spelt_house_number_are_no_finding(text):
+    assert scan(text, 1, frozenset()) == []
