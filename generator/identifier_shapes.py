@@ -17,7 +17,14 @@ import re
 from collections.abc import Iterator
 from importlib import resources
 
-from .identifier_words import DAYS, MONTHS, STATE_ABBREVIATIONS, STATES, STREET_SUFFIXES, STREET_SUFFIXES_ALONE
+from .identifier_words import (
+    DAYS,
+    MONTHS,
+    STATE_ABBREVIATIONS,
+    STATES,
+    STREET_SUFFIXES,
+    STREET_SUFFIXES_ALONE,
+)
 from .identifiers import BIRTH_YEAR_OF_NINETY
 
 Span = tuple[str, int, int]
