@@ -37,4 +37,4 @@ def test_the_package_ignores_the_test_moment_without_the_test_folder():
     real = _today_in_a_child(env)
     assert real in {before, dt.datetime.now(dt.UTC).date().isoformat()}  # the real calendar
     shipped = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "generator").rglob("*.py"))
-    assert "FLYWHEEL_TEST_NOW" not in shipped
+    assert "FLYWHEEL_TEST_NOW" not in shipped and "FLYWHEEL_TEST_COMMITS" not in shipped
