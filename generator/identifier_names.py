@@ -239,10 +239,12 @@ def households(text: str, allowed: frozenset[str]) -> Iterator[Span]:
 # "the Joneses' porch". The word must be a census surname that English rarely uses as a word
 # (`_surname`): "the Browns", "the Kings" and "the Giants" are teams and words, not families.
 _FAMILY = re.compile(
-    r"(?<![\w'’-])[Tt]he\s{1,2}(?:([A-Z][a-z]{1,30}s)(?![\w-])|([A-Z][a-z]{1,30})\s{1,2}"
+    r"(?<![\w'’-])[Tt]he\s{1,2}(?:([A-Z](?:c[A-Z]|['’][A-Z])?[a-z]{1,30}s)(?![\w-])|"
+    r"([A-Z](?:c[A-Z]|['’][A-Z])?[a-z]{1,30})\s{1,2}"
     r"(?:family|family's|family’s|families|household|clan|kids|children|twins|boys|girls)(?![\w-]))"
 )
-# Teams whose one player is a rare surname ("the Packers", "the Dodgers"), and plural places.
+# Teams whose one player is a rare surname ("the Packers", "the Dodgers"), plural places, groups
+# and shops named after their founders ("the Lowes on Route 9": a shop, not a household).
 _NOT_FAMILIES = set(
     """
     packers dodgers yankees steelers brewers mariners padres oilers flyers raiders chargers colts
@@ -260,7 +262,9 @@ _NOT_FAMILIES = set(
     everglades bahamas philippines maldives netherlands alps andes himalayas keys virginias
     americas olympics oscars grammys emmys beatles simpsons carpenters ramones shriners masons
     freemasons elks brownies rotarians teamsters romans corinthians galatians ephesians
-    philippians colossians thessalonians hebrews
+    philippians colossians thessalonians hebrews mcdonalds dennys krogers macys kohls dillards
+    sears wendys hardees lowes aldis wegmans hannafords applebees belks nordstroms walgreens
+    meijers safeways dicks chilis arbys
     """.split()
 )
 _ES_PLURALS = ("ses", "xes", "zes", "ches", "shes")
@@ -277,7 +281,7 @@ def surnames() -> frozenset[str]:
 def _surname(word: str) -> bool:
     from .identifier_shapes import word_counts
 
-    key = word.lower()
+    key = word.lower().replace("'", "").replace("’", "")  # the census writes "obrien"
     return (
         key in surnames() and word_counts().get(key, 0) < _RARE_AS_A_WORD
         and key not in NOT_NAMES and key not in _STATE_WORDS and key not in MONTHS and key not in DAYS

@@ -635,6 +635,7 @@ def test_near_misses_of_a_medicare_number_or_a_lower_case_title_are_no_finding(t
     "The Lopezes brought soup every Sunday.",
     "The Kowalski family sent flowers.",
     "the Nguyen kids made me a card",
+    "The McAllisters and the O'Briens took turns driving me.",
     # A given name that is a word elsewhere, right after a relation (stop 32).
     "My twin Bo sat with me every day.",
     "My twin, Bo, sat with me every day.",
@@ -651,6 +652,7 @@ def test_a_family_by_its_surname_or_a_given_name_that_is_a_word_after_a_relation
     "Our trip to the Hamptons and the Carolinas. We hiked the Rockies and the Smokies.",
     "The Shriners paid for my brace. The Changes file and the Romans reading at church.",
     "The Marines taught me discipline. The Baptists prayed for me.",
+    "I met her at the McDonalds by the highway, then the Lowes and the Wegmans.",
     "the Royal family and the Giant family of brands",  # surnames that are common words
     # A word taken as no name, after a relation but not a given name there.
     "I see my therapist Monday. My son in Paris called. I love my son. Christian music helps.",
