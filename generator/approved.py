@@ -12,16 +12,15 @@ from __future__ import annotations
 import difflib
 import html
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FlywheelError
-from .shown import legacy_fingerprint, story_fingerprint
 from .load import markdown_document
-from .paths import installed_program
+from .paths import git_output
 from .project import Entry, Project
 from .schema import ConsentRecord, Story
+from .shown import legacy_fingerprint, story_fingerprint
 
 MAX_COMMITS = 50  # how far back to look, per file
 PARTS = (
@@ -41,24 +40,8 @@ class Approved:
     commit: str
 
 
-def _git(root: Path, *args: str) -> str | None:
-    # -c core.fsmonitor=false: a repository's own config never gets to run a program here;
-    # nor does a `git` in the project, reached by a relative PATH entry.
-    git = installed_program("git")
-    if git is None:
-        return None
-    try:
-        done = subprocess.run(
-            [git, "-c", "core.fsmonitor=false", "-C", str(root), *args],
-            capture_output=True, text=True, timeout=30, check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def _commits(root: Path, rel: str) -> list[str]:
-    out = _git(root, "log", f"--max-count={MAX_COMMITS}", "--format=%H", "--", rel)
+    out = git_output(root, "log", f"--max-count={MAX_COMMITS}", "--format=%H", "--", rel)
     return [line for line in (out or "").splitlines() if re.fullmatch(r"[0-9a-f]{40,64}", line)]
 
 
@@ -72,7 +55,7 @@ def approved_version(project: Project, story: Entry[Story], record: Entry[Consen
         if commit in seen:
             continue
         seen.add(commit)
-        text = _git(root, "cat-file", "blob", f"{commit}:./{story.path}")  # raw bytes: no filters
+        text = git_output(root, "cat-file", "blob", f"{commit}:./{story.path}")  # raw bytes: no filters
         if text is None:
             continue
         try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
@@ -47,19 +46,12 @@ def last_commit_moment(root: Path) -> dt.datetime | None:
     git, without git, or when git cannot tell. A commit records when its revocations were on
     file, so a build machine whose clock lags behind it must not read them as still to come.
     The test suite replaces this (tests/clock/sitecustomize.py), as it replaces `clock`."""
-    from .paths import installed_program
+    from .paths import git_output
 
-    git = installed_program("git")
-    if git is None:
-        return None
-    # The repository's own config never gets to run a program here: no fsmonitor, no signature
-    # check (gpg.program), and no pager.
-    command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", "--no-pager",
-               "-C", str(root), "log", "-1", "--format=%ct", "HEAD"]
+    out = git_output(root, "log", "-1", "--format=%ct", "HEAD")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
-        return dt.datetime.fromtimestamp(int(done.stdout.strip()), UTC) if done.returncode == 0 else None
-    except (OSError, subprocess.TimeoutExpired, ValueError, OverflowError):
+        return dt.datetime.fromtimestamp(int(out.strip()), UTC) if out else None
+    except (ValueError, OverflowError, OSError):
         return None
 
 

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from helpers import copy_base, site_settings
 
+from generator.approved import approved_version
 from generator.check import run_check
 from generator.cli import main
 
@@ -146,11 +147,16 @@ def test_the_repositorys_git_config_runs_nothing(root, tmp_path):
     fake.chmod(0o755)
     _git(root, "config", "gpg.program", str(fake))
     _git(root, "config", "log.showSignature", "true")
-    _git(root, "commit", "-q", "-S", "--allow-empty", "-m", "signed")
+    with (root / RECORD).open("a") as record:  # a signed commit the proof's `git log -- record` lists
+        record.write("# countersigned\n")
+    _git(root, "commit", "-q", "-S", "-am", "signed")
     assert mark.exists()  # the fake signer works: git ran it to sign
     mark.unlink()
     subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, check=True)
     assert mark.exists()  # and a plain `git log` runs it to verify
     mark.unlink()
-    assert run_check(root).committed_on == dt.date(2026, 12, 1)
+    result = run_check(root)
+    assert result.committed_on == dt.date(2026, 12, 1)
+    project = result.project  # the proof's search for the approved text runs `git log` too
+    approved_version(project, project.stories[STORY], project.consents["C-2026-001"])
     assert not mark.exists()
