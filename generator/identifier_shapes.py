@@ -897,7 +897,7 @@ _NUMBER_LABELS = set(
 )
 
 
-_CALENDAR_WORDS = {w.lower() for w in MONTHS | DAYS}
+_CALENDAR_WORDS = MONTHS | DAYS  # lower case, as identifier_words writes them
 
 
 def _town_before(original: list[str], text: str, start: int) -> bool:
