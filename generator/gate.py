@@ -7,6 +7,7 @@ are written for a compliance officer and never quote the story's text.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 import unicodedata
@@ -21,15 +22,26 @@ from .shown import body_html, legacy_fingerprint, plain_shown, story_fingerprint
 EXPIRY_WARNING_DAYS = 30
 ANONYMOUS_CREDIT = "a patient champion"
 
-Revocations = dict[str, list[tuple[str, dt.date]]]  # story slug -> (record id, revoked on)
+# story slug -> (record id, revoked on, the slug the record names when it is not this one)
+Revocations = dict[str, list[tuple[str, dt.date, str | None]]]
+# How close a revocation's `story` must be to a slug to withhold it: a letter or two typed wrong.
+_CLOSE_TO_A_SLUG = 0.8
 
 
 def _revocations(project: Project) -> Revocations:
-    """Every revocation on file, by the story its record covers."""
+    """Every revocation on file, by the story its record covers. A revocation whose `story`
+    names no story (a slug typed wrong: `finding-answer`) is the patient's word all the same:
+    it counts against every story whose slug is close to what it names, until it names one."""
     found: Revocations = {}
     for record_id, entry in project.consents.items():
-        if entry.data.revoked_on is not None:
-            found.setdefault(entry.data.story, []).append((record_id, entry.data.revoked_on))
+        record = entry.data
+        if record.revoked_on is None:
+            continue
+        if record.story in project.stories:
+            found.setdefault(record.story, []).append((record_id, record.revoked_on, None))
+            continue
+        for slug in difflib.get_close_matches(record.story, list(project.stories), n=5, cutoff=_CLOSE_TO_A_SLUG):
+            found.setdefault(slug, []).append((record_id, record.revoked_on, record.story))
     return found
 
 
@@ -75,10 +87,13 @@ def _consent_reasons(
     # revoked on or after the day this one was signed ends this one too. An older record, or a
     # copy of the revoked one with another id and date, never outlives it; an authorization the
     # patient signs after the revocation does.
-    for other_id, revoked_on in revocations.get(story.id, ()):
+    for other_id, revoked_on, named in revocations.get(story.id, ()):
         if other_id != record_id and record.signed_on <= revoked_on <= ended_by:
-            why = (f"consent {other_id} for this story was revoked on {revoked_on}, on or after the day "
+            which = "for this story" if named is None else f"for '{named}', a slug close to this story's,"
+            why = (f"consent {other_id} {which} was revoked on {revoked_on}, on or after the day "
                    f"consent {record_id} was signed ({record.signed_on}){_by_commit(revoked_on, as_of, today, committed_on)}")
+            if named is not None:
+                why += "; the story is withheld until that record names the story it revokes"
             reasons.append(("consent-revoked", why))
             break
     if "website" not in record.scope:

@@ -412,12 +412,21 @@ def markdown_document(text: str, rel: str, cache: Cache = NO_CACHE) -> Document:
     return doc
 
 
+def _is_folder(entry: os.DirEntry) -> bool:
+    """A folder, or a link to one; a link that loops or leads nowhere is not (it is reported)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def content_files(
     root: Path, folder: str, suffix: str, skip: tuple[Path, ...] = ()
 ) -> tuple[list[Path], list[Problem]]:
     """Every entry under `root/folder` whose name ends in `suffix` (a directory with such a
     name too, so it is reported rather than skipped), sorted, refusing symlinks that resolve
-    outside the project. Folders named in `skip` are not entered."""
+    outside the project. Folders named in `skip` are not entered. An empty `suffix` lists
+    every file (and every link to one), whatever its name."""
     found: list[Path] = []
     problems: list[Problem] = []
     real_root = root.resolve()
@@ -440,7 +449,7 @@ def content_files(
                                     hint="give the folder read and search permission"))
             continue
         for entry in entries:
-            matches = entry.name.endswith(suffix)
+            matches = entry.name.endswith(suffix) if suffix else not _is_folder(entry)
             if not matches and entry.is_file(follow_symlinks=False):
                 continue
             path = Path(entry.path)

@@ -174,7 +174,10 @@ class Story(Schema):
     service_line: Text = Field(description="The slug of a file in `service_lines/`.")
     topic: str | None = Field(None, description="Optional: a topic of that service line.")
     consent: str | None = Field(
-        None, description="The consent record id (a file in `consent/`). No record, no publication."
+        None,
+        pattern=ecma_pattern(RECORD_ID_PATTERN),
+        description="The consent record id, the name of a file in `consent/` without `.yml`, such as C-2026-014. "
+        "No record, no publication.",
     )
     next_step: NextStep = Field(None, description="As for guides.")
     pull_quote: str = Field("", description="A short quote shown on the story page (approved by the patient).")
@@ -243,7 +246,10 @@ class ConsentRecord(Schema):
 
     It points at the signed form; it never holds the form or any health information."""
 
-    story: Text = Field(description="The slug of the story this authorization covers.")
+    story: str = Field(
+        pattern=ecma_pattern(SLUG_PATTERN),
+        description="The slug of the story this authorization covers: its file name without `.md`.",
+    )
     signed_on: Date = Field(description="The date the authorization was signed.")
     signed_by: Literal["patient", "representative"] = Field(description="patient or representative.")
     purpose: Text = Field(description="The purpose of the disclosure, as on the form.")

@@ -100,8 +100,14 @@ def schema_problems(
             found.append(problem("missing-key", doc.path, f"missing required key '{loc[-1]}'", line=line, field=name, hint=hint))
         elif kind == "extra_forbidden":
             allowed = _allowed_keys(model, loc[len(prefix) : -1])
-            hint = did_you_mean(loc[-1], allowed) or f"allowed keys: {', '.join(sorted(allowed))}"
-            found.append(problem("unknown-key", doc.path, f"unknown key '{loc[-1]}'", line=line, field=name, hint=hint))
+            close = did_you_mean(loc[-1], allowed)
+            hint = close or f"allowed keys: {', '.join(sorted(allowed))}"
+            if quote or close:  # a key mistyped is shown; any other key of a story may be its text
+                found.append(problem("unknown-key", doc.path, f"unknown key '{loc[-1]}'", line=line, field=name, hint=hint))
+            else:
+                parent = ".".join(loc[:-1]) or None
+                found.append(problem("unknown-key", doc.path, "unknown key (not shown: it is text, not one of the keys)",
+                                     line=line, field=parent, hint=hint))
         elif kind == "literal_error":
             choices = [c.strip("'") for c in err["ctx"]["expected"].replace(" or ", ", ").split(", ")]
             found.append(
@@ -124,7 +130,7 @@ def schema_problems(
             )
         elif kind == "string_pattern_mismatch":  # the field's description says the form
             info = _field_info(model, loc[len(prefix) :])
-            form = (info.description or "").rstrip(".") if info is not None else ""
+            form = (info.description or "").split(". ")[0].rstrip(".") if info is not None else ""
             form = form[:1].lower() + form[1:] if form else "text of another form"
             message = f"expected {form}, got {shown(value)}"
             found.append(problem("wrong-type", doc.path, message, line=line, field=name))
@@ -457,28 +463,45 @@ def _yaml_unescaped(text: str) -> str:
 
 def _note_unusable_consents(project: Project) -> None:
     """The slug-like words of every consent file that cannot be used (a record with a YAML
-    error, one whose id another file holds too, a `.yaml` file), in
+    error, one whose id another file holds too, a `.yaml` file, any other file), in
     `project.unusable_consents`: the gate withholds any story such a file names, however it
     is written (`story: x`, a flow mapping, a folded line), since the file may hold its
-    revocation. An entry whose text cannot be read at all (a dangling or looping link, a link
+    revocation; so does a file whose name does not end in `.yml` (`C-1.YML`, `C-1.yml.txt`,
+    `C-1`), which is an error besides. An entry whose text cannot be read at all (a dangling or looping link, a link
     out of the project, a folder with a record's name, a folder or file without permission)
     may name any story: its words are None. The files' own errors are reported where they
     are found."""
     used = {entry.doc.path for entry in project.consents.values()}
-    for suffix in (".yml", ".yaml"):
-        paths, refused = content_files(project.root, CONSENT_DIR, suffix)
-        for found in refused:
-            project.unusable_consents[found.path] = None
-        for path in paths:
-            rel = relative(path, project.root)
-            if rel in used:
-                continue
-            try:
-                text = read_bytes(path)[:MAX_FILE_BYTES].decode("utf-8", "replace")
-            except OSError:  # a folder named like a record, a named pipe, no permission
-                project.unusable_consents[rel] = None
-                continue
-            project.unusable_consents[rel] = frozenset(_SLUG_WORD.findall(_yaml_unescaped(text).casefold()))
+    paths, refused = content_files(project.root, CONSENT_DIR, "")
+    paths += content_files(project.root, CONSENT_DIR, ".yml")[0]  # folders named like a record
+    for found in refused:
+        project.unusable_consents[found.path] = None
+    for path in paths:
+        rel = relative(path, project.root)
+        if rel in used or rel in project.unusable_consents or _ignorable(path.name):
+            continue
+        if not path.name.endswith((".yml", ".yaml")):  # `.yaml` is reported where records are listed
+            project.problems.append(
+                problem(
+                    "wrong-extension",
+                    rel,
+                    "only '.yml' files in consent/ are read; this file is ignored, and every story it "
+                    "names is withheld while it is here",
+                    hint="a consent record is named <record-id>.yml (rename it); anything else belongs outside consent/",
+                )
+            )
+        try:
+            text = read_bytes(path)[:MAX_FILE_BYTES].decode("utf-8", "replace")
+        except OSError:  # a folder named like a record, a named pipe, no permission
+            project.unusable_consents[rel] = None
+            continue
+        project.unusable_consents[rel] = frozenset(_SLUG_WORD.findall(_yaml_unescaped(text).casefold()))
+
+
+def _ignorable(name: str) -> bool:
+    """A file of consent/ that holds no record whatever it says: a folder's placeholder or an
+    operating system's own (`.gitkeep`, `.DS_Store`), never one whose name mentions YAML."""
+    return name.startswith(".") and "yml" not in name.casefold() and "yaml" not in name.casefold()
 
 
 _GUIDE_ONLY = ("reviewed_by", "reviewed_on", "stage", "pillar")
@@ -751,11 +774,13 @@ def check_references(project: Project) -> None:
     stories = {slug for slug, (kind, _, _) in project.raw.items() if kind == "story"}
     for entry in project.consents.values():
         if entry.data.story not in stories:
+            revokes = entry.data.revoked_on is not None
             problems.append(
                 problem(
-                    "unknown-story",
+                    "revocation-unknown-story" if revokes else "unknown-story",
                     entry.path,
-                    f"no story '{entry.data.story}' in {STORIES_DIR}/",
+                    f"no story '{entry.data.story}' in {STORIES_DIR}/"
+                    + ("; a revocation must name the story it ends (stories with a close slug are withheld until it does)" if revokes else ""),
                     line=entry.line("story"),
                     field="story",
                     hint=did_you_mean(entry.data.story, stories),

@@ -690,6 +690,27 @@ def test_a_mistyped_draft_value_is_not_quoted(sample, capsys):
         assert "rare condition" not in out + err and "I was diag" not in out + err
 
 
+@pytest.mark.parametrize("where", ["consent-value", "unknown-key", "champion-key"])
+def test_text_typed_where_a_key_or_an_id_belongs_is_not_quoted(sample, capsys, where):
+    """A line of the patient's text pasted above the closing `---` (a key), or typed as the
+    consent reference, is described in every format, never repeated: a pull request's
+    annotations are public. A mistyped key is still named, to be found and fixed."""
+    secret = "My surgeon Dr Alvarez said at Mercy West on March 3"
+    if where == "consent-value":
+        _edit_story(sample, "consent: C-2026-012", f"consent: {secret}")
+    elif where == "unknown-key":
+        _edit_story(sample, "consent: C-2026-012", f"consent: C-2026-012\n{secret}: 1\nchampoin: x")
+    else:
+        champions = sample / "content/champions.yml"
+        champions.write_text(champions.read_text().replace("  bio:", f"  {secret}: 1\n  bio:", 1))
+    for fmt in ("text", "json", "github"):
+        assert main(["check", "--root", str(sample), "--format", fmt]) == 1
+        out, err = capsys.readouterr()
+        assert "Alvarez" not in out + err and "Mercy" not in out + err
+        if where == "unknown-key":
+            assert "unknown key 'champoin'" in out
+
+
 def test_an_unfilled_scaffold_never_publishes(sample):
     assert main(["new", "guide", "--root", str(sample), "--title", "Sleep hygiene", "--service-line", "sleep",
                  "--topic", "sleep-apnea", "--stage", "learn", "--reviewed-by", "R. Example, MD"]) == 0
@@ -1236,7 +1257,9 @@ def test_a_site_that_only_quotes_a_withheld_story_is_due_a_withdrawal(sample):
 
 
 @pytest.mark.parametrize("how", ["yaml-error", "flow-mapping", "shared-id", "wrong-extension",
-                                 "yaml-escapes", "dangling-link", "looping-link", "folder", "unlistable-folder"])
+                                 "yaml-escapes", "dangling-link", "looping-link", "folder", "unlistable-folder",
+                                 ".YML", ".Yml", ".yml.txt", "no-extension", "slug-in-capitals", "slug-as-file-name",
+                                 "slug-as-path"])
 def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(sample, how, monkeypatch):
     """The story is pointed at an older record of it, and the record that holds the revocation
     cannot be used (neither can be told apart from an unusable file without reading it): the
@@ -1263,6 +1286,14 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
         (sample / "consent/archive/c-2026-017.yml").write_text(revoked.read_text())
     elif how == "wrong-extension":
         revoked.rename(revoked.with_suffix(".yaml"))
+    elif how.startswith("."):  # an export from Windows or macOS, a text editor's "save as"
+        revoked.rename(sample / f"consent/C-2026-017{how}")
+    elif how == "no-extension":
+        revoked.rename(sample / "consent/C-2026-017")
+    elif how.startswith("slug-"):  # a valid record that names its story another way
+        named = {"slug-in-capitals": "A-Racing-Heart", "slug-as-file-name": "a-racing-heart.md",
+                 "slug-as-path": "content/stories/cardiology/a-racing-heart.md"}[how]
+        revoked.write_text(revoked.read_text().replace("story: a-racing-heart", f"story: {named}"))
     elif how in ("dangling-link", "looping-link", "folder"):
         revoked.unlink()
         if how == "folder":
@@ -1291,6 +1322,34 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
     assert _traces(sample, f"stories/{STORY}") == [] and (sample / "site/spine/index.html").is_file()
     for marker in ("a-racing-heart", "bird trapped in my chest"):
         assert _decoded_traces(sample, marker) == []
+
+
+@pytest.mark.parametrize("named", ["a-racing-hart", "a-racng-heart", "a-racing-heart-2"])
+def test_a_revocation_that_names_a_slug_typed_wrong_withholds_the_stories_close_to_it(sample, named):
+    """A revocation is the patient's word even when compliance mistypes the story's slug: it
+    counts against every story whose slug is close to what it names, and is an error until it
+    names one. A story the patient signs for again after the revocation is published."""
+    revoked = sample / "consent/C-2026-017.yml"
+    older = yaml.safe_load(revoked.read_text())
+    older.update(revoked_on=None, signed_on="2026-04-01", form_ref="esign/7000")
+    (sample / "consent/C-2026-099.yml").write_text(yaml.safe_dump(older, sort_keys=False))
+    story = sample / "content/stories/cardiology/a-racing-heart.md"
+    story.write_text(story.read_text().replace("consent: C-2026-017", "consent: C-2026-099"))
+    original = revoked.read_text()
+    revoked.write_text(original.replace("story: a-racing-heart", "story: a-story-about-something-else"))
+    assert run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions["a-racing-heart"].published  # control
+    revoked.write_text(original.replace("story: a-racing-heart", f"story: {named}"))
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    decision = result.gate.decisions["a-racing-heart"]
+    assert not decision.published
+    assert [code for code, _ in decision.reasons] == ["consent-revoked"]
+    assert f"'{named}', a slug close to this story's" in decision.reasons[0][1]
+    assert [(p.code, p.path) for p in result.errors] == [("revocation-unknown-story", "consent/C-2026-017.yml")]
+    assert all(other.published for slug, other in result.gate.decisions.items()
+               if other.kind == "story" and slug not in ("a-racing-heart", "back-to-the-workshop", "tired-for-years"))
+    # Signed again after the revocation: the patient's later word.
+    _edit_yaml(sample / "consent/C-2026-099.yml", signed_on="2026-11-15")
+    assert run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions["a-racing-heart"].published
 
 
 def test_mkdocs_gh_deploy_is_refused_because_it_cannot_carry_a_withdrawal(sample):
