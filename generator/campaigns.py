@@ -110,14 +110,65 @@ def _slugs(project: Project, kind: str) -> list[str]:
     return [slug for slug, (k, _, _) in project.raw.items() if k == kind]
 
 
+# A campaign's channels as the consent scope names them. A story is the patient's to share on
+# the channels they allowed: a campaign that runs on email, social media or print lists it only
+# when its consent covers each of them. Search and web ads lead to the website itself.
+_SCOPE_OF_CHANNEL = {
+    "website": "website", "web": "website", "search": "website", "seo": "website", "ads": "website",
+    "email": "email", "newsletter": "email",
+    "social": "social", "facebook": "social", "instagram": "social", "linkedin": "social",
+    "tiktok": "social", "twitter": "social", "x": "social", "youtube": "social", "nextdoor": "social",
+    "print": "print", "flyer": "print", "poster": "print", "mailer": "print", "postcard": "print",
+}
+_SHARED = ("email", "social", "print")  # a channel of another name may be any of these
+
+
+def scopes_needed(campaign: Campaign) -> list[str]:
+    """The consent scopes a story needs to be listed by `campaign`, in the scope's order."""
+    needed = set()
+    for channel in campaign.channels:
+        scope = _SCOPE_OF_CHANNEL.get(channel)
+        needed.update(_SHARED if scope is None else {scope})
+    return [scope for scope in ("website", *_SHARED) if scope in needed]
+
+
+def _uncovered(project: Project, gate: Gate, slug: str, campaign: Campaign) -> list[str]:
+    """The scopes `campaign` needs that the consent of the published story `slug` lacks."""
+    decision = gate.decisions.get(slug)
+    record = project.consents.get(decision.consent) if decision is not None and decision.consent else None
+    have = set(record.data.scope) if record is not None else set()
+    return [scope for scope in scopes_needed(campaign) if scope not in have and scope != "website"]
+
+
+def listed_stories(project: Project, gate: Gate, campaign: Campaign) -> list[str]:
+    """The stories a landing page lists: published, and consented for every channel it runs on."""
+    return [slug for slug in campaign.landing.stories
+            if gate.is_published(slug) and not _uncovered(project, gate, slug, campaign)]
+
+
 def campaign_problems(project: Project, gate: Gate) -> list[Problem]:
-    """Warnings that need the gate: a campaign not yet ended whose stories are all withheld."""
+    """Warnings that need the gate: a campaign not yet ended whose stories are all withheld, or
+    a story it lists whose consent does not cover the channels it runs on."""
     found = []
     for campaign_id, entry in sorted(project.campaigns.items()):
         campaign = entry.data
         stories = campaign.landing.stories
         if campaign.ends_on < gate.as_of or not stories:
             continue
+        for index, slug in enumerate(stories):
+            if gate.is_published(slug) and (missing := _uncovered(project, gate, slug, campaign)):
+                found.append(
+                    problem(
+                        "campaign-story-scope",
+                        entry.path,
+                        f"campaign '{campaign_id}' runs on {', '.join(campaign.channels)}, and the consent for "
+                        f"story '{slug}' does not cover {', '.join(missing)}: its landing page leaves the story out",
+                        line=entry.line("landing", "stories", str(index)) or entry.line("landing", "stories"),
+                        field="landing.stories",
+                        hint="the patient's consent `scope` lists the channels they allowed; ask them before "
+                        "adding any, or run the campaign on the channels it covers",
+                    )
+                )
         if not any(gate.is_published(slug) for slug in stories):
             found.append(
                 problem(
@@ -149,7 +200,7 @@ def landing(site: SiteModel, campaign_id: str) -> Landing:
     project, gate = site.result.project, site.result.gate
     campaign = project.campaigns[campaign_id].data
     guides = [project.guides[s] for s in campaign.landing.guides if gate.is_published(s)]
-    stories = [project.stories[s] for s in campaign.landing.stories if gate.is_published(s)]
+    stories = [project.stories[s] for s in listed_stories(project, gate, campaign)]
     line = project.service_lines[campaign.service_line].data
     step: CareStep = getattr(line.care_steps, campaign.care_step)
     url = step.url

@@ -226,6 +226,25 @@ def test_a_campaign_whose_stories_are_all_withheld_is_a_warning(clinic, capsys):
             "and the consent gate withholds every one: its landing page lists no story [campaign-stories-withheld]") in out
 
 
+@pytest.mark.parametrize("channels", ["[email, print, social]", "[email, print, tv]"])
+def test_a_campaign_lists_a_story_only_on_channels_its_consent_covers(clinic, capsys, channels):
+    """The patient allowed the website, email and print: a campaign that also runs on social
+    media (or on a channel Flywheel cannot match to a scope) leaves the story out, with a warning
+    at the story's line; the story's own page stays published."""
+    site_settings(clinic)
+    path = clinic / "campaigns/heart-week.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[email, print]", channels), encoding="utf-8")
+    assert main(["check", "--root", str(clinic), *AS_OF]) == 0
+    # "tv" may be email, social media or print: the consent covers two of them, not social.
+    assert (f"campaigns/heart-week.yml:11: warning: landing.stories: campaign 'heart-week' runs on "
+            f"{channels.strip('[]')}, and the consent for story 'steady-heart' does not cover social: "
+            "its landing page leaves the story out [campaign-story-scope]") in capsys.readouterr().out
+    assert main(["build", "--root", str(clinic), *AS_OF]) == 0
+    landing = (clinic / "site/campaigns/heart-week/index.html").read_text(encoding="utf-8")
+    assert "steady-heart" not in landing and "palpitations" in landing
+    assert (clinic / "site/stories/steady-heart/index.html").is_file()
+
+
 def test_campaign_links_tag_the_landing_page_per_channel(clinic, capsys):
     site_settings(clinic)
     assert main(["campaign", "links", "heart-week", "--root", str(clinic)]) == 0
