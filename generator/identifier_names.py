@@ -40,10 +40,24 @@ _NOWHERE = {
     "heaven", "paradise", "kindergarten", "preschool", "spring", "summer", "fall", "autumn",
     "winter", "christ", "jesus", "god",
 }  # fmt: skip
+# Words of `NOT_NAMES` that are no person's name in a story but are a town's after a place
+# cue: "I live in Houston", "we retired to Paris, Texas", "my family lives in Long Beach".
+_TOWN_WORDS = {
+    "cleveland", "columbus", "dallas", "denver", "houston", "orlando", "paris", "geneva",
+    "sydney", "milan", "temple", "long", "santa", "del", "golden", "liberty",
+}  # fmt: skip
 _NOT_PLACES = (
-    _STATE_WORDS | REGIONS | MONTHS | DAYS | NOT_NAMES | _NOWHERE
+    _STATE_WORDS | REGIONS | MONTHS | DAYS | (NOT_NAMES - _TOWN_WORDS) | _NOWHERE
     | {t.rstrip(".").lower() for t in TITLES}
 )
+# A town whose first word is a state's ("Kansas City", "Virginia Beach") or a compass point's
+# ("North Platte", "West Covina"); not "North Carolina", "South America", "the East Coast".
+_STATE_TOWN_ENDS = {"city", "beach"}
+_COMPASS = {"north", "south", "east", "west"}
+_NOT_COMPASS_TOWNS = {
+    "coast", "side", "end", "shore", "bank", "pole", "pacific", "atlantic", "wing", "tower",
+    "campus", "building", "hall", "entrance", "lot", "unit", "jersey", "central",
+}  # fmt: skip
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z'’-]{0,40}")
 _CAP = r"[A-Z][a-z'’.-]{1,30}"
 _CAPS = rf"{_CAP}(?:\s{_CAP}){{0,2}}"
@@ -192,8 +206,20 @@ def _starts_word(text: str, start: int) -> bool:
 
 def _is_place(found: str, allowed: frozenset[str]) -> bool:
     lowered = found.lower().rstrip(".")
-    first = lowered.split()[0]
-    if lowered in _NOT_PLACES or first in _NOT_PLACES or first in ("the", "my", "our"):
+    words = [word.rstrip(".") for word in lowered.split()]
+    first = words[0]
+    if lowered in _NOT_PLACES or first in ("the", "my", "our"):
+        return False
+    if first in _NOT_PLACES and not (
+        len(words) > 1
+        and (
+            first in _STATE_WORDS and words[1] in _STATE_TOWN_ENDS
+            or first in _COMPASS
+            and f"{first} {words[1]}" not in _NOT_PLACES
+            and words[1] not in _NOT_PLACES
+            and words[1] not in _NOT_COMPASS_TOWNS
+        )
+    ):
         return False
     return not _is_allowed(found, allowed) and not found.endswith(("'s", "’s"))
 

@@ -655,7 +655,7 @@ def test_a_family_by_its_surname_or_a_given_name_that_is_a_word_after_a_relation
     "I met her at the McDonalds by the highway, then the Lowes and the Wegmans.",
     "the Royal family and the Giant family of brands",  # surnames that are common words
     # A word taken as no name, after a relation but not a given name there.
-    "I see my therapist Monday. My son in Paris called. I love my son. Christian music helps.",
+    "I see my therapist Monday. My son in Heaven. I love my son. Christian music helps.",
 ])  # fmt: skip
 def test_near_misses_of_a_family_or_a_given_name_after_a_relation_are_no_finding(text):
     assert scan(text, 1, frozenset()) == []
@@ -687,3 +687,37 @@ def test_a_zip_code_after_a_town_or_a_house_number_spelt_out_is_found(kind, text
 ])  # fmt: skip
 def test_near_misses_of_a_zip_after_a_town_or_a_spelt_house_number_are_no_finding(text):
     assert scan(text, 1, frozenset()) == []
+
+
+@pytest.mark.parametrize("text", [
+    # A big city that is no person's name is a town after a place cue (stop 33).
+    "I live in Houston.",
+    "We moved to Dallas in 2015.",
+    "My daughter lives in Denver.",
+    "I grew up in Columbus.",
+    "My family is all in Cleveland.",
+    "We retired to Orlando.",
+    "We retired to Paris, Texas.",
+    "My son in Paris called.",
+    # A state's or a compass point's word first (stop 33).
+    "I live in Kansas City.",
+    "I was raised in Oklahoma City.",
+    "We moved to Virginia Beach last year.",
+    "my family lives in Long Beach",
+    "I grew up in South Gate.",
+    "I live in North Platte.",
+    "We moved to West Covina.",
+    "I'm from East Hollywood.",
+])  # fmt: skip
+def test_a_big_city_or_a_town_named_after_a_state_or_a_compass_point_is_a_town(text):
+    assert "town" in {f.kind for f in scan(text, 1, frozenset())}
+
+
+@pytest.mark.parametrize("text", [
+    "I grew up in North Carolina. We moved to South America, then to the West Coast.",
+    "My family lives in West Virginia. I was raised in North Dakota, then in West Texas.",
+    "We lived in Kansas for years. I live in New York.",
+    "Houston, we have a problem. Dallas was on TV. Dear Denver Health, thank you.",
+])  # fmt: skip
+def test_near_misses_of_a_big_city_or_a_compound_town_are_no_town(text):
+    assert "town" not in {f.kind for f in scan(text, 1, frozenset())}
