@@ -21,6 +21,7 @@ from .identifier_shapes import _ASCII_LOWER
 from .identifier_words import (
     COMMON_WORD_NAMES,
     DAYS,
+    LANGUAGES,
     MONTHS,
     NOT_NAMES,
     REGIONS,
@@ -47,7 +48,7 @@ _TOWN_WORDS = {
     "sydney", "milan", "temple", "long", "santa", "del", "golden", "liberty",
 }  # fmt: skip
 _NOT_PLACES = (
-    _STATE_WORDS | REGIONS | MONTHS | DAYS | (NOT_NAMES - _TOWN_WORDS) | _NOWHERE
+    _STATE_WORDS | REGIONS | LANGUAGES | MONTHS | DAYS | (NOT_NAMES - _TOWN_WORDS) | _NOWHERE
     | {t.rstrip(".").lower() for t in TITLES}
 )
 # A town whose first word is a state's ("Kansas City", "Virginia Beach") or a compass point's
@@ -75,7 +76,7 @@ _TOWN_OF = re.compile(
     r"(?:town|Town|city|City|village|Village|hometown|Hometown|township|Township)"
     rf"(?:\s+of|,|\s+called|\s+named)?\s+({_CAPS})"
 )
-_PLACE_AFTER = re.compile(rf"(?:in|to|from|near|outside(?:\s+of)?|around)\s+({_CAPS})(?![\w'’])")
+_PLACE_AFTER = re.compile(rf"(?:in|to|from|near|outside(?:\s+of)?|around)\s+({_CAPS})(?![\w'’-])")
 _PLACE_VERBS = set(
     """
     live lives lived living grew raised born move moved moving relocated relocate retired
@@ -176,8 +177,9 @@ def _title_like(before: list[str], after: list[str]) -> bool:
     return len(near) >= 2 and all(w[0].isupper() for w in near)
 
 
-def places(text: str, allowed: frozenset[str]) -> Iterator[Span]:
-    """Towns, cities and counties: geography smaller than a state."""
+def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[Span]:
+    """Towns, cities and counties: geography smaller than a state. `typed`: `text` is the text
+    as typed, not one of `identifiers`' readings of it."""
     for match in _COUNTY.finditer(text):
         if _starts_word(text, match.start()):
             yield "town", *match.span()
@@ -193,11 +195,42 @@ def places(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             continue
         before = text[max(0, match.start() - _WINDOW) : match.start()]
         sentence = before[max(before.rfind(mark) for mark in ".!?\n") + 1 :].lower().split()
-        alone = match.group().split()[0] in _PLACE_ALONE
-        if (alone or _PLACE_VERBS.intersection(sentence[-6:])) and _is_place(
-            match.group(1), allowed
-        ):
+        preposition = match.group().split()[0]
+        cue = preposition in _PLACE_ALONE or bool(_PLACE_VERBS.intersection(sentence[-6:]))
+        # "I was diagnosed in Tulsa", "the dialysis center in Amarillo", "here in Sheboygan":
+        # after "in" a word English rarely uses is a town with no verb before it. Only in text as
+        # typed: a word in capitals after "in" ("in NICU", "in JAMA") is an acronym.
+        if not cue and typed and preposition == "in":
+            cue = _rare_word(match.group(1))
+        if cue and _is_place(match.group(1), allowed):
             yield "town", *match.span(1)
+
+
+# pyspellchecker's count below which a word is rarely English: towns ("tulsa" 76, "amarillo"
+# 50, "cleveland" 405, "boston" 812), not words ("kindergarten" 3,613, "stage" 66,146).
+_RARE_LIMIT = 1000
+# Rare words after "in" that are no town: feasts, scripture, programmes and insurers.
+_NOT_TOWNS_AFTER_IN = set(
+    """
+    lent advent passover kwanzaa diwali eid rosh yom allah buddha psalm psalms proverbs
+    scripture corinthians medicaid medicare medi-cal tricare aetna humana cigna kaiser
+    anthem bluecross markdown python unicode javascript
+    """.split()
+)
+
+
+def _rare_word(found: str) -> bool:
+    """A first word that English rarely uses (`_RARE_LIMIT`), no feast, scripture or programme
+    and no possessive ("in Reader's Digest")."""
+    from .identifier_shapes import word_counts
+
+    first = found.split()[0].lower().rstrip(".")
+    return (
+        word_counts().get(first, 0) < _RARE_LIMIT
+        and first[1:2] != "-"  # "in C-section recovery"
+        and first not in _NOT_TOWNS_AFTER_IN
+        and not first.endswith(("'s", "’s"))
+    )
 
 
 def _starts_word(text: str, start: int) -> bool:

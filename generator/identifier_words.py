@@ -44,8 +44,24 @@ REGIONS = set(
     northwest oncology orthopedics pacu pakistan pediatrics peru philippines poland
     radiology recovery rehab rehabilitation russia scotland south southeast southwest spain
     surgery telemetry triage ukraine urology us usa vietnam wales west
+    afghanistan kuwait somalia ethiopia eritrea egypt nepal laos cambodia thailand bosnia
+    syria yemen libya sudan lebanon jordan turkey greece portugal sweden norway denmark
+    finland austria switzerland belgium holland netherlands bangladesh burma myanmar
+    indonesia malaysia singapore taiwan mongolia argentina chile ecuador bolivia venezuela
+    panama nicaragua okinawa bavaria
     """.split()
 ) | {"latin america", "middle east", "new england", "pacific northwest", "the states"}
+
+# Languages, which a story names after "in" ("the forms were in Tagalog"): no town.
+LANGUAGES = set(
+    """
+    english spanish tagalog urdu hindi punjabi vietnamese korean mandarin cantonese chinese
+    japanese arabic farsi persian somali amharic swahili hmong creole haitian portuguese
+    russian polish ukrainian french german italian greek hebrew yiddish latin navajo cherokee
+    lakota ojibwe gujarati bengali tamil telugu marathi nepali burmese khmer lao thai samoan
+    tongan sign asl
+    """.split()
+)
 
 MONTHS = set(
     """

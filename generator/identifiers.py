@@ -42,7 +42,7 @@ KINDS: dict[str, str] = {
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "30"
+SCANNER_VERSION = "31"
 # A birth year this old makes the writer 90 or older this year (identifier_shapes.ages reads
 # "born in 1931"). The year is read once per process, and every scan's cache key carries it.
 BIRTH_YEAR_OF_NINETY = dates.clock().year - 89
@@ -72,7 +72,7 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     # which a warm check (every scan in the cache) never does.
     from . import identifier_names
 
-    yield from _detected(text, allowed)
+    yield from _detected(text, allowed, typed=True)
     # A run typed in capitals or a sentence typed without any, read again as if written with
     # ordinary capitals (same length, same offsets): "MY NEIGHBOUR WALTER BECKER" or "march 3,
     # 1961" otherwise reads as acronyms or as ordinary words.
@@ -164,7 +164,10 @@ def _unmarked_table() -> dict[int, str]:
 _UNMARKED = _unmarked_table()
 
 
-def _detected(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, int]]:
+def _detected(
+    text: str, allowed: frozenset[str], typed: bool = False
+) -> Iterator[tuple[str, int, int]]:
+    """Every detector's spans in `text`; `typed`: `text` is the story as typed, not a reading."""
     from . import identifier_names, identifier_shapes
 
     yield from identifier_shapes.internet(text)
@@ -173,7 +176,7 @@ def _detected(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, in
     yield from identifier_shapes.dates(text)
     yield from identifier_shapes.ages(text)
     yield from identifier_shapes.addresses(text)
-    yield from identifier_names.places(text, allowed)
+    yield from identifier_names.places(text, allowed, typed)
     yield from identifier_names.employers(text, allowed)
     yield from identifier_names.people(text, allowed)
     yield from identifier_names.households(text, allowed)

@@ -721,3 +721,36 @@ def test_a_big_city_or_a_town_named_after_a_state_or_a_compass_point_is_a_town(t
 ])  # fmt: skip
 def test_near_misses_of_a_big_city_or_a_compound_town_are_no_town(text):
     assert "town" not in {f.kind for f in scan(text, 1, frozenset())}
+
+
+@pytest.mark.parametrize("text", [
+    # A word English rarely uses after "in", with no place verb before it (stop 33).
+    "I was diagnosed in Tulsa.",
+    "I was hospitalized in Tulsa for a week.",
+    "My first surgery was in Amarillo.",
+    "I had chemo in Amarillo, then radiation here.",
+    "I go to the dialysis center in Amarillo three times a week.",
+    "My cardiologist in Amarillo retired.",
+    "I was in Amarillo when the chest pain started.",
+    "We're in Amarillo.",
+    "here in Sheboygan the nearest specialist is an hour away.",
+    "I work in Sheboygan.",
+    "It was snowing in Duluth the day I fell.",
+    "I fainted in the Walmart in Lufkin.",
+])  # fmt: skip
+def test_a_rare_word_after_in_is_a_town(text):
+    assert "town" in {f.kind for f in scan(text, 1, frozenset())}
+
+
+@pytest.mark.parametrize("text", [
+    # Languages, countries, words, feasts, scripture, programmes, possessives, acronyms.
+    "The forms were in Tagalog, then in Vietnamese. We prayed in Arabic at the bedside.",
+    "My husband was in Afghanistan, then in Kuwait. The pills are cheaper in Canada.",
+    "I was in Stage 4. I was in Denial for months. My daughter is in Kindergarten now.",
+    "I found comfort in Psalm 23 during Lent, and in Passover with my family.",
+    "I was enrolled in Medicaid, then in Tricare. I read it in Reader's Digest.",
+    "I was in Pre-Op by six, then in C-section recovery. The study was in NICU babies.",
+    "The surgery was in December. I was diagnosed in March. I found it in MyChart.",
+])  # fmt: skip
+def test_near_misses_of_a_rare_word_after_in_are_no_town(text):
+    assert "town" not in {f.kind for f in scan(text, 1, frozenset())}
