@@ -97,6 +97,13 @@ _PLACE_ALONE = {"near", "outside", "around"}
 _TITLE_WORDS = {t.rstrip(".").lower() for t in TITLES}
 _RELATION_WORDS = {r.lower() for r in RELATIONS}
 _NAMING_WORDS = {"named", "called", "dear", "hi", "hello", "thanks"}
+_GREETINGS = {"dear", "hi", "hello", "thanks"}
+# Who a story greets that is no person's name: "Dear Reader", "Hi Everyone", "Thanks Team".
+_GREETED = {
+    "reader", "readers", "diary", "friend", "friends", "everyone", "everybody", "all", "team",
+    "family", "folks", "y'all", "you", "future", "self", "sir", "madam", "staff", "doctors",
+    "nurses", "cancer", "body", "world", "fellow",
+}  # fmt: skip
 _WORK_WORDS = {
     "work",
     "works",
@@ -402,6 +409,12 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         previous = before[-1].lower() if before else ""
         bare = previous.rstrip(",")
         if key in NOT_NAMES and not (key in _GIVEN_WORDS and bare in _RELATION_WORDS):
+            continue
+        # A title is never a name itself: in "Thank you, Dr. Okafor" the name is the word after
+        # it, read with the title as its context (and allowed or not on its own).
+        if key in _TITLE_WORDS and bare.rstrip(".") not in _TITLE_WORDS:  # "Dr. Judge" is one
+            continue
+        if bare in _GREETINGS and key in _GREETED:  # "Dear Reader", "Hi Everyone"
             continue
         after = text[end : end + _WINDOW]
         by_context = (

@@ -754,3 +754,28 @@ def test_a_rare_word_after_in_is_a_town(text):
 ])  # fmt: skip
 def test_near_misses_of_a_rare_word_after_in_are_no_town(text):
     assert "town" not in {f.kind for f in scan(text, 1, frozenset())}
+
+
+@pytest.mark.parametrize("text", [
+    # A title after a greeting is no name; the allowed name after it stays clean (stop 33).
+    "Thank you, Dr. Okafor, for listening.",
+    "Dear Dr. Okafor, you saved me.",
+    "Thank you Dr. Okafor!",
+    "Hi Dr. Okafor, it's me again.",
+    "Thank you, Dr. Helen Okafor.",
+    "Thank you, Coach! Thanks, Nurse.",
+    "Dear Reader, this is my story. Hi Everyone, thanks Team.",
+])  # fmt: skip
+def test_a_title_or_a_reader_greeted_is_no_name(text):
+    assert scan(text, 1, frozenset({"Helen Okafor"})) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Thank you, Dr. Becker, for listening.",
+    "Dear Dr. Becker, you saved me.",
+    "Thank you, Dr. Helen Becker.",
+    "Dear Marcus, this is my story.",
+    "Thank you, Dr. Judge.",
+])  # fmt: skip
+def test_a_name_after_a_greeted_title_is_still_a_name(text):
+    assert "name" in {f.kind for f in scan(text, 1, frozenset({"Helen Okafor"}))}
