@@ -91,6 +91,19 @@ _PLACE_VERBS = set(
     graduation camp
     """.split()
 )
+# Words of care and work before "in" that make a rare word after it a town (`places`).
+_CARE_CUES = set(
+    """
+    diagnosed diagnosis hospitalized hospitalised admitted treated treatment surgery surgeries
+    operation operated chemo chemotherapy radiation dialysis infusions transplant center centre
+    centers centres clinics hospitals practice office offices doctor physician physicians
+    cardiologist oncologist surgeon surgeons specialist neurologist endocrinologist
+    rheumatologist pediatrician paediatrician dentist therapist nurse nurses icu ward here
+    there job work working works shift appointment appointments seen delivered birth ambulance
+    scan scans biopsy mri community
+    emergency practiced practised
+    """.split()
+)
 # After these a capitalised place needs no verb: "a cabin outside Ely", "near Tifton".
 _PLACE_ALONE = {"near", "outside", "around"}
 
@@ -205,9 +218,11 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
         preposition = match.group().split()[0]
         cue = preposition in _PLACE_ALONE or bool(_PLACE_VERBS.intersection(sentence[-6:]))
         # "I was diagnosed in Tulsa", "the dialysis center in Amarillo", "here in Sheboygan":
-        # after "in" a word English rarely uses is a town with no verb before it. Only in text as
-        # typed: a word in capitals after "in" ("in NICU", "in JAMA") is an acronym.
-        if not cue and typed and preposition == "in":
+        # after "in" and a word of care or work, a word English rarely uses is a town. Not
+        # after any word: a drug, a condition or an app is rare too ("a change in Synthroid",
+        # "I was in Afib", "it was in Evernote"). Only in text as typed: a word in capitals
+        # after "in" ("in NICU", "in JAMA") is an acronym.
+        if not cue and typed and preposition == "in" and _CARE_CUES.intersection(sentence[-6:]):
             cue = _rare_word(match.group(1))
         if cue and _is_place(match.group(1), allowed):
             yield "town", *match.span(1)

@@ -724,19 +724,16 @@ def test_near_misses_of_a_big_city_or_a_compound_town_are_no_town(text):
 
 
 @pytest.mark.parametrize("text", [
-    # A word English rarely uses after "in", with no place verb before it (stop 33).
+    # A word English rarely uses after "in" and a word of care or work (stop 33).
     "I was diagnosed in Tulsa.",
     "I was hospitalized in Tulsa for a week.",
     "My first surgery was in Amarillo.",
     "I had chemo in Amarillo, then radiation here.",
     "I go to the dialysis center in Amarillo three times a week.",
     "My cardiologist in Amarillo retired.",
-    "I was in Amarillo when the chest pain started.",
-    "We're in Amarillo.",
     "here in Sheboygan the nearest specialist is an hour away.",
     "I work in Sheboygan.",
-    "It was snowing in Duluth the day I fell.",
-    "I fainted in the Walmart in Lufkin.",
+    "I got my first scan in Stockton, then came here.",
 ])  # fmt: skip
 def test_a_rare_word_after_in_is_a_town(text):
     assert "town" in {f.kind for f in scan(text, 1, frozenset())}
@@ -751,6 +748,10 @@ def test_a_rare_word_after_in_is_a_town(text):
     "I was enrolled in Medicaid, then in Tricare. I read it in Reader's Digest.",
     "I was in Pre-Op by six, then in C-section recovery. The study was in NICU babies.",
     "The surgery was in December. I was diagnosed in March. I found it in MyChart.",
+    # A drug, a condition, a specialty or an app is rare too: no care word, no town.
+    "They made a change in Synthroid. I got better in Lexapro. Dosing in Humira is weekly.",
+    "I was in Afib for hours. I was in Keytruda infusions. I was in Nephrology, then in Cardio rehab.",
+    "I read about it in Healthline. I wrote it in Evernote. I posted in Reddit.",
 ])  # fmt: skip
 def test_near_misses_of_a_rare_word_after_in_are_no_town(text):
     assert "town" not in {f.kind for f in scan(text, 1, frozenset())}
