@@ -47,6 +47,7 @@ def generate(root: Path, pieces: int, seed: int = 7) -> Path:
     topics_per_line = max(1, round(guides / (LINES * GUIDES_PER_TOPIC)))
     for folder in ("service_lines", "content/guides", "content/stories", "consent"):
         (root / folder).mkdir(parents=True)
+    shown_names = {}  # service line and topic slugs -> the names the pages print
     for line in range(LINES):
         topics = {f"topic-{line}-{t}": {"title": f"Topic {line}.{t}"} for t in range(topics_per_line)}
         data = {
@@ -61,6 +62,8 @@ def generate(root: Path, pieces: int, seed: int = 7) -> Path:
             "topics": topics,
         }
         (root / f"service_lines/line-{line}.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+        shown_names[f"line-{line}"] = data["name"]
+        shown_names.update((slug, topic["title"]) for slug, topic in topics.items())
     all_topics = [(f"line-{line}", f"topic-{line}-{t}") for line in range(LINES) for t in range(topics_per_line)]
     # One-word names of letters only, as a first-name consent requires.
     champions = {f"champion-{i}": {"name": f"Champion{chr(97 + i // 26)}{chr(97 + i % 26)}", "bio": "Synthetic."}
@@ -111,6 +114,7 @@ def generate(root: Path, pieces: int, seed: int = 7) -> Path:
                     "body": story_html(text.lstrip("\n")), "material_connection": "",
                     "champion_name": champions[fm["champion"]]["name"], "champion_bio": "Synthetic.",
                     "champion_photo": "", "service_line": line, "topic": topic,
+                    "service_line_name": shown_names[line], "topic_title": shown_names[topic],
                 }
             ),
         }

@@ -17,7 +17,14 @@ from .errors import Problem, problem
 from .identifiers import SCAN_KEY_VERSION, scan_story
 from .project import Entry, Project
 from .schema import Story
-from .shown import body_html, legacy_fingerprint, plain_shown, story_fingerprint, visible_text
+from .shown import (
+    body_html,
+    legacy_fingerprint,
+    plain_shown,
+    story_fingerprint,
+    v2_fingerprint,
+    visible_text,
+)
 
 EXPIRY_WARNING_DAYS = 30
 ANONYMOUS_CREDIT = "a patient champion"
@@ -109,13 +116,19 @@ def _consent_reasons(
             )
         )
     elif record.approved_fingerprint != story_fingerprint(story, project):
-        reasons.append(
-            (
-                "consent-fingerprint",
-                f"the story's text changed since the patient approved it under consent {record_id}; "
-                "the patient must approve the new text",
+        if record.approved_fingerprint == v2_fingerprint(story, project):
+            why = (
+                f"consent {record_id} was approved under contract v2's first fingerprint, which did "
+                "not cover the names the page prints for the service line and topic, or the photo "
+                "file itself (only its address); show the patient the proof again and record the "
+                "fingerprint printed on it"
             )
-        )
+        else:
+            why = (
+                f"the story's text changed since the patient approved it under consent {record_id}; "
+                "the patient must approve the new text"
+            )
+        reasons.append(("consent-fingerprint", why))
     return reasons
 
 

@@ -648,7 +648,6 @@ def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict
     `photo` consent in force), as docs_dir-relative paths, normalised and case-folded (a
     case-insensitive disk serves `IMG/Ana.jpg` for `img/ana.jpg`), each with its champion. A
     photo given as an address on the site's own host (`site_url`) is one of its files too."""
-    own = urlsplit(site_url) if site_url else None
     project, gate = result.project, result.gate
     shown = {
         project.stories[d.slug].data.champion
@@ -660,15 +659,25 @@ def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict
         photo = entry.data.photo
         if not photo or champion_id in shown:
             continue
-        if photo.startswith(("http://", "https://", "//")):
-            address = urlsplit(photo if not photo.startswith("//") else "https:" + photo)
-            if own is None or (address.hostname or "").casefold() != (own.hostname or "").casefold():
-                continue  # another host's file: not in this site
-            base = own.path.rstrip("/") + "/"
-            photo = address.path[len(base) - 1:] if address.path.startswith(base) else address.path
-        path = posixpath.normpath("/" + decoded(photo.split("?")[0].split("#")[0]).replace("\\", "/"))
-        found[path.lstrip("/").casefold()] = champion_id
+        path = photo_site_path(photo, site_url)
+        if path is not None:
+            found[path.casefold()] = champion_id
     return found
+
+
+def photo_site_path(photo: str, site_url: str | None = None) -> str | None:
+    """The docs_dir-relative path of the site file a champion photo's address names
+    (normalised, so it never leaves the site), or None for a file on another host. An
+    address on the site's own host (`site_url`) is one of its files too."""
+    if photo.startswith(("http://", "https://", "//")):
+        own = urlsplit(site_url) if site_url else None
+        address = urlsplit(photo if not photo.startswith("//") else "https:" + photo)
+        if own is None or (address.hostname or "").casefold() != (own.hostname or "").casefold():
+            return None  # another host's file: not in this site
+        base = own.path.rstrip("/") + "/"
+        photo = address.path[len(base) - 1:] if address.path.startswith(base) else address.path
+    path = posixpath.normpath("/" + decoded(photo.split("?")[0].split("#")[0]).replace("\\", "/"))
+    return path.lstrip("/")
 
 
 # Static files are copied to the site as they are. Whether one is text is read from its bytes,

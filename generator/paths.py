@@ -67,6 +67,18 @@ def configured_folders(root: Path) -> dict[str, Path]:
     return folders
 
 
+def static_sources(root: Path) -> tuple[list[Path], str | None]:
+    """Where the site's static files come from, in the order MkDocs looks (docs_dir, then the
+    theme's custom_dir: a theme file never replaces a docs_dir file), and mkdocs.yml's
+    `site_url` (a champion photo may be given as an address on the site's own host)."""
+    config_file = Path(root) / "mkdocs.yml"
+    data = _read_config(config_file) if config_file.is_file() else {}
+    folders = configured_folders(root)
+    site_url = data.get("site_url")
+    sources = [folders["docs_dir"], *([folders["custom_dir"]] if "custom_dir" in folders else [])]
+    return sources, site_url if isinstance(site_url, str) and site_url else None
+
+
 def protected_folders(root: Path) -> dict[str, Path]:
     """Every folder generated output must stay out of: what is published and what is read."""
     folders = {name: (Path(root) / name).resolve() for name in CONTENT_FOLDERS}

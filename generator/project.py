@@ -65,6 +65,11 @@ class Project(HasProblems):
     # Story bodies' sanitized HTML by the exact body text, rendered once per project: the gate
     # needs it twice per story (scan, fingerprint) and a check without a cache rendered it twice.
     shown_html: dict[str, str] = field(default_factory=dict, repr=False)
+    # Champion photos' digests by the address the champion gives (shown.photo_digest), read
+    # once per project, and every file a digest looked for, found or not: `flywheel check`'s
+    # snapshot watches them, since a photo's bytes decide whether its stories are published.
+    photo_digests: dict[str, str] = field(default_factory=dict, repr=False)
+    photo_files: set[str] = field(default_factory=set, repr=False)
 
     def settle_lines(self) -> None:
         """Every document's key lines as a dict (`load.settled`): for a process that keeps the

@@ -1,9 +1,10 @@
 """What a reader sees of a story, and the fingerprint that binds consent to exactly that.
 
 The patient approves everything the site shows about their story and about them: the title,
-summary, pull quote, body, material connection, their display name, bio and photo, and where
-the story is filed (service line and topic). The fingerprint covers all of it, so changing any
-of it withholds the story until the patient approves again.
+summary, pull quote, body, material connection, their display name, bio and photo (its address
+and the bytes of the file the site serves for it), and where the story is filed (the service
+line and topic, by slug and by the names the page prints). The fingerprint covers all of it, so
+changing any of it withholds the story until the patient approves again.
 
 The body is fingerprinted as the page shows it (rendered and sanitized, whitespace runs
 collapsed), not as it is typed: re-wrapping a paragraph keeps consent, but anything that
@@ -16,13 +17,16 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 from html.parser import HTMLParser
+from pathlib import Path
 
 from .project import Entry, Project
 from .schema import Story
 
 # The fields, in the order the proof lists them. Never reorder or rename: a name is part of
-# every fingerprint ever recorded.
+# every fingerprint ever recorded. New fields are appended, so the fields of an older
+# fingerprint are a prefix of these (`V2_FIELDS`).
 FIELDS = (
     "title",
     "summary",
@@ -34,7 +38,19 @@ FIELDS = (
     "champion_photo",
     "service_line",
     "topic",
+    # Added after contract v2's first fingerprint: the page prints the service line's name
+    # and the topic's title, not their slugs, and shows the photo file, not its address.
+    # Renaming a service line or replacing the picture changed what a patient is shown as.
+    "service_line_name",
+    "topic_title",
+    "champion_photo_file",
 )
+# The fields of the first contract v2 fingerprint: records carrying it are recognised and
+# withheld until the patient approves the proof again (gate.py).
+V2_FIELDS = FIELDS[:10]
+
+NO_PHOTO_FILE = "missing"  # the digest of a photo the site has no file for
+OTHER_HOST = "on another host"  # a photo on another site: its address is all the site controls
 
 
 def normalized(text: str) -> str:
@@ -66,6 +82,9 @@ def shown_fields(story: Entry[Story], project: Project) -> dict[str, str]:
     """Everything the site shows about the story and its champion, as text."""
     data = story.data
     champion = project.champions.get(data.champion)
+    line = project.service_lines.get(data.service_line)
+    topic = line.data.topics.get(data.topic or "") if line is not None else None
+    photo = (champion.data.photo or "") if champion else ""
     return {
         "title": data.title,
         "summary": data.summary,
@@ -74,22 +93,84 @@ def shown_fields(story: Entry[Story], project: Project) -> dict[str, str]:
         "material_connection": data.material_connection,
         "champion_name": champion.data.name if champion else "",
         "champion_bio": champion.data.bio if champion else "",
-        "champion_photo": (champion.data.photo or "") if champion else "",
+        "champion_photo": photo,
         "service_line": data.service_line,
         "topic": data.topic or "",
+        "service_line_name": line.data.name if line is not None else "",
+        "topic_title": topic.title if topic is not None else "",
+        "champion_photo_file": photo_digest(photo, project) if photo else "",
     }
 
 
-def fingerprint_fields(fields: dict[str, str]) -> str:
+def photo_digest(photo: str, project: Project) -> str:
+    """`sha256:<hex>` of the file the site serves for a champion photo's address, found as
+    the build finds it (docs_dir, then the theme's custom_dir; an address on the site's own
+    host is one of its files), NO_PHOTO_FILE when there is none or it cannot be read, and
+    OTHER_HOST for a picture on another site. Read once per project."""
+    digest = project.photo_digests.get(photo)
+    if digest is None:
+        digest = project.photo_digests[photo] = _photo_digest(photo, project)
+    return digest
+
+
+def _photo_digest(photo: str, project: Project) -> str:
+    from .errors import FlywheelError
+    from .leaks import photo_site_path
+    from .paths import static_sources
+
+    try:
+        sources, site_url = static_sources(project.root)
+    except FlywheelError:
+        return NO_PHOTO_FILE  # mkdocs.yml cannot be read: the build makes no site at all
+    rel = photo_site_path(photo, site_url)
+    if rel is None:
+        return OTHER_HOST
+    for folder in sources:
+        path = folder / rel
+        project.photo_files.add(str(path))
+        digest = file_digest(path)
+        if digest is not None:
+            return digest
+    return NO_PHOTO_FILE
+
+
+def file_digest(path: Path) -> str | None:
+    """`sha256:<hex>` of a regular file's bytes, or None when there is none to read (absent,
+    a folder, a pipe, no permission)."""
+    from .load import open_regular
+
+    try:
+        fd, _ = open_regular(path)
+    except OSError:
+        return None
+    digest = hashlib.sha256()
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        except OSError:
+            return None
+    return "sha256:" + digest.hexdigest()
+
+
+def fingerprint_fields(fields: dict[str, str], names: tuple[str, ...] = FIELDS) -> str:
     """`sha256:<hex>` over the shown fields, normalized. The fields are encoded as JSON, so no
     text can move from one field to another and keep the fingerprint."""
-    payload = json.dumps([[name, normalized(fields.get(name, ""))] for name in FIELDS], ensure_ascii=False)
+    payload = json.dumps([[name, normalized(fields.get(name, ""))] for name in names], ensure_ascii=False)
     return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def story_fingerprint(story: Entry[Story], project: Project) -> str:
     """The fingerprint a consent record must carry for the story as it is now."""
     return fingerprint_fields(shown_fields(story, project))
+
+
+def v2_fingerprint(story: Entry[Story], project: Project) -> str:
+    """Contract v2's first fingerprint (`V2_FIELDS`: the service line and topic by slug, the
+    photo by address only). Records carrying it were approved without the names the page
+    prints or the picture it shows: they are recognised so the reason can say so, and never
+    accepted."""
+    return fingerprint_fields(shown_fields(story, project), V2_FIELDS)
 
 
 def legacy_fingerprint(story: Entry[Story]) -> str:
