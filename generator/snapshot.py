@@ -20,6 +20,11 @@ A stale report would be a wrong answer, so a snapshot is used only when:
   system's clock. The margin is 0.1 s (a kernel tick is at most 10 ms) on file systems that
   keep times to the nanosecond, and twice the coarsest step the inputs' times show elsewhere
   (FAT keeps modification times to 2 s). Such a check makes no snapshot; the next one does.
+- every champion photo file the check looked for (shown.photo_digest: the fingerprint covers
+  its bytes) has the same `stat`, or is still absent. These lie in docs_dir or the theme's
+  folder, outside INPUTS; their stat is taken after the check (following links, so it is the
+  picture's own), and a photo changed within the racy margin of the check's start makes no
+  snapshot, so the stat kept is that of the bytes the check read.
 - nothing is a symbolic link: a link's own times do not move when its target changes.
 - the system is not Windows, where `st_ctime` is the file's creation time, which an edit
   does not move.
@@ -51,7 +56,7 @@ from .errors import FlywheelError, HasProblems, Problem
 INPUTS = ("content", "service_lines", "consent", "campaigns", "practice.yml", "mkdocs.yml")
 RACY_NS = 100_000_000  # inputs changed this close to the check's start make no snapshot...
 _STEPS = (2_000_000_000, 1_000_000_000, 100_000_000, 10_000_000, 1_000_000)  # ...nor closer than 2 steps
-FORMAT = 1
+FORMAT = 2  # 2: photo files are watched
 CTIME_MOVES_ON_EDIT = os.name != "nt"  # Windows' st_ctime is the creation time
 
 Tree = dict[str, "list[int] | None"]
@@ -94,6 +99,24 @@ def input_tree(root: Path) -> Tree | None:
         except OSError:
             return None
     return tree
+
+
+class _Unreadable(Exception):
+    """A photo file whose stat cannot be had: no snapshot."""
+
+
+def photo_stats(paths) -> Tree:
+    """The stat of every photo file by path (its target's, through a link), None for one that
+    is absent. Raises _Unreadable for one whose stat cannot be had."""
+    found: Tree = {}
+    for path in sorted(paths):
+        try:
+            found[path] = _stat_key(os.stat(path))
+        except (FileNotFoundError, NotADirectoryError):
+            found[path] = None
+        except OSError as error:
+            raise _Unreadable(path) from error
+    return found
 
 
 def _times(tree: Tree) -> list[int]:
@@ -194,8 +217,10 @@ class Snapshot:
                 return None
             if saved["committed_on"] != self._committed_on(saved["zone"]):  # a new commit, same files
                 return None
+            if saved["photos"] != photo_stats(saved["photos"]):  # a picture replaced, added or removed
+                return None
             return _replayed(saved["report"])
-        except (TypeError, KeyError, ValueError, AttributeError):
+        except (TypeError, KeyError, ValueError, AttributeError, _Unreadable):
             return None
 
     @staticmethod
@@ -216,13 +241,19 @@ class Snapshot:
         """Keep `result` for the next check, unless an input changed too recently to trust."""
         if self.tree is None or result.today is None:
             return
-        if max(_times(self.tree), default=0) >= self.started - racy_margin(self.tree):
+        try:
+            photos = photo_stats(result.project.photo_files)
+        except _Unreadable:
+            return
+        watched = {**self.tree, **photos}
+        if max(_times(watched), default=0) >= self.started - racy_margin(watched):
             return
         practice = result.project.practice
         zone = practice.data.timezone if practice else None
         data = {
             "options": self.options,
             "tree": self.tree,
+            "photos": photos,
             "zone": zone,
             "today": result.today.isoformat(),
             "committed_on": result.committed_on.isoformat() if result.committed_on else None,
