@@ -9,6 +9,8 @@ unpublished text: they are written to `proofs/` (git-ignored), never into `site/
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 from pathlib import Path
 
 from .approved import approved_version, changes
@@ -16,7 +18,7 @@ from .errors import FlywheelError
 from .paths import refuse_published
 from .gate import ANONYMOUS_CREDIT, champion_credit
 from .load import read_bytes
-from .shown import shown_fields, story_fingerprint
+from .shown import bytes_digest, photo_bytes, shown_fields, story_fingerprint
 from .project import Entry, Project
 from .render import template_environment
 from .schema import Story
@@ -53,9 +55,23 @@ def proof_html(project: Project, story: Entry[Story], site_name: str) -> str:
         champion_name=fields["champion_name"],
         champion_bio=fields["champion_bio"],
         champion_photo=fields["champion_photo"],
+        photo_file=fields["champion_photo_file"],
+        photo_src=_photo_src(project, fields),
         fingerprint=story_fingerprint(story, project),
         site_name=site_name,
     )
+
+
+def _photo_src(project: Project, fields: dict[str, str]) -> str | None:
+    """The champion photo as a `data:` address, so the patient sees the very picture the
+    fingerprint covers (the proof is one file, read away from the site); None when there is
+    no image file, or it changed while the proof was made."""
+    photo = fields["champion_photo"]
+    data = photo_bytes(photo, project) if photo else None
+    kind = mimetypes.guess_type(photo.split("?")[0].split("#")[0])[0] or ""
+    if data is None or not kind.startswith("image/") or bytes_digest(data) != fields["champion_photo_file"]:
+        return None
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def comparison(project: Project, story: Entry[Story]) -> dict:

@@ -114,6 +114,18 @@ def photo_digest(photo: str, project: Project) -> str:
 
 
 def _photo_digest(photo: str, project: Project) -> str:
+    files = photo_files(photo, project)
+    if files is None:
+        return OTHER_HOST
+    project.photo_files.update(str(path) for path in files)
+    served = _served(files)
+    return (file_digest(served) if served is not None else None) or NO_PHOTO_FILE
+
+
+def photo_files(photo: str, project: Project) -> list[Path] | None:
+    """Where the build looks for a champion photo's file, in order (docs_dir, then the theme's
+    custom_dir), or None for a picture on another host. Nothing when mkdocs.yml cannot be
+    read: the build makes no site at all then."""
     from .errors import FlywheelError
     from .leaks import photo_site_path
     from .paths import static_sources
@@ -121,17 +133,31 @@ def _photo_digest(photo: str, project: Project) -> str:
     try:
         sources, site_url = static_sources(project.root)
     except FlywheelError:
-        return NO_PHOTO_FILE  # mkdocs.yml cannot be read: the build makes no site at all
+        return []
     rel = photo_site_path(photo, site_url)
-    if rel is None:
-        return OTHER_HOST
-    for folder in sources:
-        path = folder / rel
-        project.photo_files.add(str(path))
-        digest = file_digest(path)
-        if digest is not None:
-            return digest
-    return NO_PHOTO_FILE
+    return None if rel is None else [folder / rel for folder in sources]
+
+
+def _served(files: list[Path]) -> Path | None:
+    """The first of `files` that is there and not a folder: MkDocs takes a docs_dir file, of
+    any kind, before the theme's, and a folder is no file."""
+    return next((path for path in files if os.path.lexists(path) and not path.is_dir()), None)
+
+
+def photo_bytes(photo: str, project: Project) -> bytes | None:
+    """The bytes of the file the site serves for a champion photo, or None: the proof shows
+    the picture the fingerprint covers."""
+    from .load import open_regular
+
+    served = _served(photo_files(photo, project) or [])
+    if served is None:
+        return None
+    try:
+        fd, _ = open_regular(served)
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def file_digest(path: Path) -> str | None:
@@ -151,6 +177,11 @@ def file_digest(path: Path) -> str | None:
         except OSError:
             return None
     return "sha256:" + digest.hexdigest()
+
+
+def bytes_digest(data: bytes) -> str:
+    """`sha256:<hex>` of `data`, as `file_digest` gives it for a file holding them."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def fingerprint_fields(fields: dict[str, str], names: tuple[str, ...] = FIELDS) -> str:
