@@ -223,6 +223,25 @@ def test_slugs_are_matched_to_the_very_end(text):
 # 5. Everything a patient can see is approved ------------------------------------------------
 
 
+def _edit_file(path: Path, old: str, new: str) -> None:
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+
+
+def _with_photo(root: Path) -> None:
+    """Grace's photo is on file and her record lets it be shown; she approved it."""
+    (root / "theme/pages/img").mkdir()
+    (root / "theme/pages/img/grace.jpg").write_bytes(b"\xff\xd8 the approved picture (fictional)")
+    _edit_champions(root, "photo", "/img/grace.jpg")
+    path = root / "consent/C-2026-012.yml"
+    _edit_yaml(path, identifiers=[*yaml.safe_load(path.read_text())["identifiers"], "photo"])
+    _approve(root, STORY, "C-2026-012")
+
+
+def _replace_photo(root: Path) -> None:
+    (root / "theme/pages/img/grace.jpg").write_bytes(b"\xff\xd8 another picture (fictional)")
+
+
 @pytest.mark.parametrize(
     "edit",
     [
@@ -231,10 +250,16 @@ def test_slugs_are_matched_to_the_very_end(text):
         lambda root: _edit_champions(root, "name", "Gracie"),
         lambda root: _edit_champions(root, "photo", "/img/grace.jpg"),
         lambda root: _edit_story(root, "topic: heart-failure", "topic: chest-pain"),
+        # What the page prints for where the story is filed, and the picture it shows (rt2).
+        lambda root: _edit_file(root / "service_lines/cardiology.yml", "name: Cardiology\n", "name: Oncology\n"),
+        lambda root: _edit_file(root / "service_lines/cardiology.yml", "title: Living with heart failure\n", "title: Living with HIV\n"),
+        _replace_photo,
     ],
-    ids=["material-connection", "bio", "display-name", "photo", "topic"],
+    ids=["material-connection", "bio", "display-name", "photo", "topic", "service-line-name", "topic-title", "photo-file"],
 )
 def test_changing_anything_shown_about_a_story_withholds_it(sample, edit):
+    if edit is _replace_photo:
+        _with_photo(sample)
     assert run_check(sample, dt.date.fromisoformat(AS_OF)).gate.is_published(STORY)
     edit(sample)
     decision = run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions[STORY]
