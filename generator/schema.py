@@ -176,7 +176,7 @@ class Story(Schema):
     consent: str | None = Field(
         None,
         pattern=ecma_pattern(RECORD_ID_PATTERN),
-        description="The consent record id, the name of a file in `consent/` without `.yml`, such as C-2026-014. "
+        description="The consent record id, the name of a file in `consent/` without `.yml` (C-YYYY-NNN). "
         "No record, no publication.",
     )
     next_step: NextStep = Field(None, description="As for guides.")
