@@ -21,6 +21,7 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from . import pages_pool
 from .check import CheckResult
+from .config_code import refuse_config_code
 from .errors import FlywheelError
 from .paths import check_build_folders, configured_folders
 
@@ -35,6 +36,7 @@ def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
         )
     folders = configured_folders(root)
     check_build_folders(root, folders["site_dir"], folders["docs_dir"])
+    refuse_config_code(root)  # MkDocs runs a hook or a python tag as it loads the file
     try:
         config = load_config(str(config_file), strict=strict, **overrides)
     except (Abort, MkDocsException) as exc:
@@ -164,6 +166,7 @@ def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview:
     from mkdocs.commands import serve as mkdocs_serve  # its web server and file watcher: serve only
 
     _stop_cleanly_on_signals()
+    refuse_config_code(root)  # before MkDocs reads mkdocs.yml; the plugin guards each reload
     try:
         mkdocs_serve.serve(
             config_file=str(root / "mkdocs.yml"),

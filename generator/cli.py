@@ -225,7 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args) -> int:
-    from .snapshot import Snapshot
+    from .config_code import config_code_problems
+    from .snapshot import Replayed, Snapshot
 
     snapshot = None if args.no_cache else Snapshot.open(args.root, args.as_of, args.reading_grade_max)
     result = snapshot.replay() if snapshot is not None else None
@@ -234,6 +235,11 @@ def cmd_check(args) -> int:
                            keep=False)
         if snapshot is not None:
             snapshot.store(result)
+    # Read afresh every time, never from the snapshot: a module added to the project or a file
+    # mkdocs.yml INHERITs is no input the snapshot watches.
+    if found := config_code_problems(args.root):
+        result = Replayed(sorted([*result.problems, *found], key=lambda p: (p.path, p.line or 0, p.code)),
+                          result.gate, result.grades)
     emit(result, args.format)
     return EXIT_OK if result.ok else EXIT_ERRORS
 

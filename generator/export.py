@@ -15,6 +15,7 @@ import yaml
 
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .check import CheckResult
+from .config_code import refuse_config_code
 from .csp import policy, site_hosts
 from .errors import FlywheelError, Problem, problem
 from .leaks import (
@@ -148,6 +149,7 @@ def _claim(out: Path, root: Path) -> Path:
 def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = True) -> Path:
     """Write out/docs/** and out/mkdocs.yml (nav included, flywheel plugin removed)."""
     refuse_published(out, root, "export")
+    refuse_config_code(root)  # the exported mkdocs.yml would carry it to the renderer
     # Read with types (`font: false` stays false: read as text it became a Google Fonts
     # family named "false"), `!ENV` resolved, and nothing run (paths.py).
     config = _read_config(root / "mkdocs.yml")

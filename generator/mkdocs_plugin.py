@@ -33,6 +33,7 @@ from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
 from .cms import add_admin
+from .config_code import refuse_config_code
 from .csp import PolicyError, site_hosts, with_policy
 from .dates import iso_date
 from .errors import FlywheelError, summarize
@@ -263,6 +264,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         root = Path(config.config_file_path).parent
         try:
             check_build_folders(root, Path(config.site_dir), Path(config.docs_dir))
+            # Too late for a python tag (`mkdocs build` read the file already), but a hook's
+            # page events never run: `flywheel build` and `serve` refuse both before.
+            refuse_config_code(root)
         except FlywheelError as exc:
             raise PluginError(f"flywheel: {exc}") from None
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
@@ -614,6 +618,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).parent
+        server.builder = _guarded_rebuild(server.builder, root)
         watched = [root / name for name in ("content", "service_lines", "consent", "campaigns", "practice.yml")]
         for path in watched:
             if path.exists():
@@ -693,3 +698,19 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
+
+
+def _guarded_rebuild(builder, root: Path):
+    """The preview server's rebuild, which reads mkdocs.yml again after it changed (a branch
+    switched under a running preview): refused, as `flywheel serve` refuses it at the start,
+    before MkDocs reads a file that runs code. The preview keeps its last pages and says why."""
+
+    def rebuild() -> None:
+        try:
+            refuse_config_code(root)
+        except FlywheelError as exc:
+            log.error("flywheel: not rebuilding the preview: mkdocs.yml would run code\n%s", exc)
+            return
+        builder()
+
+    return rebuild

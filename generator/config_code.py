@@ -1,0 +1,209 @@
+"""mkdocs.yml runs no code from the repository.
+
+Anyone with a pull request may edit mkdocs.yml, and three of its settings run Python:
+
+- `hooks:` imports Python files from the repository as plugins. A hook's `on_post_page` runs
+  after Flywheel's page checks and can put a withheld story on the site.
+- MkDocs reads the file with PyYAML's full `yaml.Loader`: `!!python/object/apply:os.system`
+  runs a command as the file is read, and `!!python/name:x.y` imports the module `x`.
+- Python-Markdown imports each name in `markdown_extensions`, from the project folder when a
+  module there has that name.
+
+So every command that hands mkdocs.yml to MkDocs refuses such a file, and every file it
+INHERITs, before MkDocs reads it, and `flywheel check` reports it (`config-runs-code`). Nothing
+here runs what it checks: the YAML is composed into nodes, never constructed, and a module is
+looked up with `find_spec` on its top-level name, which executes nothing.
+
+What stays allowed is what Material's documentation writes: MkDocs' own `!ENV` and
+`!relative` (in `markdown_extensions`), `!!python/name:` naming a function of an installed
+package (`material.extensions.emoji.twemoji`, `pymdownx.superfences.fence_code_format`), and
+`!!python/object/apply:pymdownx.slugs.slugify`, which only makes a slug function.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import sysconfig
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import yaml
+
+from .errors import FlywheelError, Problem, problem
+from .paths import _Tolerant, shown_path
+
+_PYTHON = "tag:yaml.org,2002:python/"
+_NAME = _PYTHON + "name:"
+# Calls that only make a value: Material's documentation configures toc's slugs with this one.
+_HARMLESS_CALLS = frozenset({_PYTHON + "object/apply:pymdownx.slugs.slugify"})
+_HINT_HOOK = "package the hook as an MkDocs plugin, install it, and list it under plugins:"
+
+
+def config_code_problems(root: Path) -> list[Problem]:
+    """Every setting of `root/mkdocs.yml`, and of each file it INHERITs, that would run code
+    from the repository or a command when MkDocs reads it: a `config-runs-code` error each."""
+    project = Path(root).resolve()
+    found: list[Problem] = []
+    seen: set[Path] = set()
+    config_file = project / "mkdocs.yml"
+    while config_file.is_file() and config_file.resolve() not in seen and len(seen) < 10:
+        seen.add(config_file.resolve())
+        where = shown_path(config_file.resolve(), project)
+        try:
+            text = config_file.read_text(encoding="utf-8")
+            tree = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.load(text, Loader=_Tolerant) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            break  # paths.py and MkDocs report a file that cannot be read
+        if tree is None or not isinstance(data, dict):
+            break
+        here = _tag_problems(tree, where, project) + _setting_problems(tree, data, where, project)
+        found += sorted(here, key=lambda p: p.line or 0)
+        parent = data.get("INHERIT")
+        if not isinstance(parent, str):
+            break
+        config_file = config_file.parent / parent
+    return found
+
+
+def refuse_config_code(root: Path) -> None:
+    """FlywheelError listing every `config-runs-code` problem; call it before MkDocs reads
+    mkdocs.yml, because reading it is what runs the code."""
+    if found := config_code_problems(root):
+        raise FlywheelError(found)
+
+
+def _nodes(tree: yaml.Node):
+    """Every node of the tree once, keys included (an alias is the node it names)."""
+    stack, seen = [(tree, ())], set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node, path
+        if isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                stack += [(value, (*path, name)), (key, path)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, path) for item in reversed(node.value)]
+
+
+def _tag_problems(tree: yaml.Node, where: str, project: Path) -> list[Problem]:
+    found = []
+    for node, path in _nodes(tree):
+        tag, line = node.tag, node.start_mark.line + 1
+        if tag == "!ENV" or tag in _HARMLESS_CALLS:
+            continue
+        if tag == "!relative":
+            if path[:1] != ("markdown_extensions",):
+                found.append(_problem(
+                    where, line, "`!relative` outside markdown_extensions names a folder the checks of "
+                    "where the site is published cannot follow",
+                    "write the folder as a path relative to mkdocs.yml"))
+            continue
+        if tag.startswith(_NAME):
+            if why := _name_refused(tag.removeprefix(_NAME), project):
+                found.append(_problem(where, line, why, "name a function of an installed package "
+                                      "(`!!python/name:material.extensions.emoji.twemoji`)"))
+            continue
+        if tag.startswith(_PYTHON):
+            found.append(_problem(
+                where, line, f"the tag `!!python/{tag.removeprefix(_PYTHON)}` runs Python when MkDocs "
+                "reads mkdocs.yml, and Flywheel never runs code from the repository",
+                "write the value itself; only `!ENV`, `!relative` and `!!python/name:` are allowed"))
+        elif tag.startswith("!") or not tag.startswith("tag:yaml.org,2002:"):
+            found.append(_problem(
+                where, line, f"the tag `{tag}` is not one of MkDocs' own; an unknown tag may run code "
+                "when MkDocs reads mkdocs.yml", "remove the tag; only `!ENV`, `!relative` and "
+                "`!!python/name:` are allowed"))
+    return found
+
+
+def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) -> list[Problem]:
+    """`hooks:`, and Markdown extensions Python-Markdown would import from the project."""
+    found = []
+    if "hooks" in data:
+        found.append(_problem(
+            where, _line_of(tree, "hooks"), "hooks: runs Python files from the repository during "
+            "the build (after the page checks), and Flywheel never runs code from the repository",
+            _HINT_HOOK))
+    extensions = data.get("markdown_extensions")
+    if isinstance(extensions, dict):
+        extensions = list(extensions)
+    names = [name for item in (extensions if isinstance(extensions, list) else [])
+             for name in ((item,) if isinstance(item, str) else item if isinstance(item, dict) else ())]
+    for name in names:
+        if not isinstance(name, str) or name in _installed_extensions():
+            continue
+        if (module := _from_project(name, project)) is not None:
+            found.append(_problem(
+                where, _line_of(tree, "markdown_extensions"), f"the Markdown extension '{name}' would be "
+                f"imported from {shown_path(module, project)}, in the repository, and Flywheel never runs "
+                "code from the repository", "install the extension as a package, or remove it"))
+    return found
+
+
+def _name_refused(name: str, project: Path) -> str | None:
+    """Why `!!python/name:<name>` may not be read, or None. Reading it imports the module; an
+    extension then calls the function, with a page's text (a fence's `format`, toc's
+    `slugify`). Python's standard library holds the functions that run programs and code
+    (`os.system`, `subprocess.run`, `builtins.exec`), and no Markdown setting needs them."""
+    top = name.split(".")[0]
+    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
+        return (f"`!!python/name:{name}` names a function of Python's standard library, which an "
+                "extension would call with the page's text; the standard library's run programs")
+    if (module := _from_project(name, project)) is not None:
+        return (f"`!!python/name:{name}` imports {shown_path(module, project)}, in the repository, "
+                "and Flywheel never runs code from the repository")
+    return None
+
+
+def _from_project(name: str, project: Path) -> Path | None:
+    """Where the module `name` (`a.b` or `a.b:Class`) would be imported from, when that is in
+    the project folder, else None. Only the top-level name is looked up: `find_spec` runs no
+    code for it. Installed packages (a virtual environment kept in the project) and Flywheel's
+    own running package (this repository is also the sample project) are not the project's."""
+    top = name.split(":")[0].split(".")[0]
+    if not top.isidentifier():
+        return None
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    own = sys.modules[__package__].__spec__
+    if top == __package__ and own is not None and spec.origin == own.origin:
+        return None
+    places = [spec.origin] if spec.origin and spec.has_location else []
+    for place in [*places, *(spec.submodule_search_locations or [])]:
+        path = Path(place).resolve()
+        if path.is_relative_to(project) and not _installed(path):
+            return path
+    return None
+
+
+def _installed(path: Path) -> bool:
+    """Whether `path` lies in this Python's library or installed-package folders."""
+    folders = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    return any(path.is_relative_to(Path(folder).resolve()) for folder in folders)
+
+
+def _installed_extensions() -> frozenset[str]:
+    """Extension names installed packages register; Python-Markdown loads those first."""
+    return frozenset(point.name for point in entry_points(group="markdown.extensions"))
+
+
+def _line_of(tree: yaml.Node, key: str) -> int | None:
+    if isinstance(tree, yaml.MappingNode):
+        for name, _ in tree.value:
+            if isinstance(name, yaml.ScalarNode) and name.value == key:
+                return name.start_mark.line + 1
+    return None
+
+
+def _problem(where: str, line: int | None, message: str, hint: str) -> Problem:
+    return problem("config-runs-code", where, message, line=line, hint=hint)

@@ -1,0 +1,210 @@
+"""What a pull request's mkdocs.yml may not do: run code.
+
+MkDocs imports `hooks:` from the repository, reads the file with PyYAML's full loader (which
+runs `!!python/object/apply:` tags) and imports Markdown extensions by name. Each attack below
+writes a marker file when its code runs: the marker's absence proves nothing ran. The red
+team's script (rt1 attack 1) is the first case of the first two tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REPO, copy_sample, free_port
+
+from generator.cli import main
+from generator.config_code import config_code_problems
+from generator.mkdocs_plugin import _guarded_rebuild
+
+AS_OF = "2026-11-22"
+MARKER = "ran.txt"
+HOOK = """\
+import pathlib
+pathlib.Path(__file__).resolve().parent.parent.joinpath("ran.txt").write_text("imported")
+def on_post_page(output, page, config, **kwargs):  # after Flywheel's page checks
+    return output.replace("</body>", "A racing heart, and a steady plan</body>")
+"""
+EVIL_MODULE = 'import pathlib\npathlib.Path(__file__).resolve().parent.joinpath("ran.txt").write_text("imported")\n'
+
+
+def _env() -> dict[str, str]:
+    """This checkout's Flywheel first on the path, whichever one is installed."""
+    return {**os.environ, "FLYWHEEL_AS_OF": AS_OF, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ["PYTHONPATH"]])}
+
+
+def _touch(root: Path) -> str:
+    return f'["touch {root / MARKER}"]'
+
+
+def _build(root: Path, capsys) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["build", "--root", str(root), "--as-of", AS_OF])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def _append(root: Path, text: str, name: str = "mkdocs.yml") -> None:
+    config = root / name
+    config.write_text(config.read_text() + "\n" + text + "\n")
+
+
+def _assert_refused(root: Path, capsys, line_text: str | None = None) -> str:
+    code, output = _build(root, capsys)
+    assert code == 1 and "[config-runs-code]" in output, output
+    assert not (root / MARKER).exists(), "the code ran"
+    assert not (root / "site").exists()
+    if line_text is not None:  # the error names the line that holds the setting
+        lines = (root / "mkdocs.yml").read_text().splitlines()
+        line = next(n for n, text in enumerate(lines, start=1) if line_text in text)
+        assert f"mkdocs.yml:{line}: error:" in output, output
+    return output
+
+
+@pytest.fixture
+def sample(tmp_path):
+    return copy_sample(tmp_path)
+
+
+def test_a_hook_from_the_repository_never_runs(sample, capsys):
+    (sample / "hooks").mkdir()
+    (sample / "hooks/seo.py").write_text(HOOK)
+    _append(sample, "hooks:\n  - hooks/seo.py")
+    output = _assert_refused(sample, capsys, "hooks:")
+    assert "package the hook as an MkDocs plugin" in output
+    # MkDocs' own command reads the file before any plugin: the hook's module has run by
+    # then, but the plugin stops the build before its page events do.
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=sample, capture_output=True,
+                          text=True, check=False, env=_env())
+    assert done.returncode == 1 and "hooks: runs Python files from the repository" in done.stderr
+    assert not (sample / "site/index.html").exists()
+
+
+@pytest.mark.parametrize("tagged", [
+    "extra:\n  analytics: !!python/object/apply:os.system {touch}",  # rt1 attack 1
+    "extra:\n  a: !!python/object/apply:subprocess.check_call [{touch_list}]",
+    "extra:\n  a: !!python/object/new:subprocess.Popen [{touch_list}]",
+    "extra: {{a: [1, !!python/object/apply:os.system {touch}]}}",  # flow style, nested
+    "extra:\n  ? !!python/object/apply:os.system {touch}\n  : key",  # a key
+    "extra:\n  a: !<tag:yaml.org,2002:python/object/apply:os.system> {touch}",  # verbatim
+    "extra:\n  a: &x !!python/object/apply:os.system {touch}\n  b: *x",
+], ids=["apply", "check_call", "new", "flow", "key", "verbatim", "anchor"])
+def test_a_python_tag_in_mkdocs_yml_never_runs(sample, capsys, tagged):
+    touch = _touch(sample)
+    _append(sample, tagged.format(touch=touch, touch_list=f'["touch", "{sample / MARKER}"]'))
+    _assert_refused(sample, capsys)
+
+
+def test_a_tag_directive_cannot_spell_a_python_tag(sample, capsys):
+    config = sample / "mkdocs.yml"
+    config.write_text(f"%TAG !p! tag:yaml.org,2002:python/\n---\n{config.read_text()}\n"
+                      f"extra:\n  a: !p!object/apply:os.system {_touch(sample)}\n")
+    _assert_refused(sample, capsys, "!p!object")
+
+
+def test_a_module_in_the_project_is_never_imported(sample, capsys, monkeypatch):
+    """`!!python/name:` and a Markdown extension's name import a module; the project's own
+    folder is on Python's path when Flywheel runs as `python -m` from it."""
+    (sample / "seo.py").write_text(EVIL_MODULE)
+    (sample / "seopkg").mkdir()
+    (sample / "seopkg/__init__.py").write_text(EVIL_MODULE)
+    monkeypatch.syspath_prepend(str(sample))
+    config = sample / "mkdocs.yml"
+    original = config.read_text()
+    for setting in ("extra:\n  slug: !!python/name:seo.slugify", "markdown_extensions:\n  - seopkg.ext",
+                    "markdown_extensions:\n  - seo:\n      option: 1", "extra:\n  m: !!python/module:seo"):
+        config.write_text(original.replace("markdown_extensions:\n", "markdown_extensions_x:\n") + setting + "\n")
+        output = _assert_refused(sample, capsys)
+        assert "seo" in output
+        for module in ("seo", "seopkg"):
+            sys.modules.pop(module, None)
+
+
+def test_a_name_from_the_standard_library_is_refused(sample, capsys):
+    """A name is only looked up, but an extension calls it with the page's text."""
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - admonition\n", "  - admonition\n  - toc:\n      slugify: !!python/name:os.system\n"))
+    output = _assert_refused(sample, capsys, "os.system")
+    assert "standard library" in output
+
+
+def test_an_unknown_tag_is_refused(sample, capsys):
+    _append(sample, "extra:\n  a: !custom value")
+    _assert_refused(sample, capsys, "!custom")
+
+
+def test_a_parent_mkdocs_yml_cannot_carry_code(sample, capsys):
+    """INHERIT: MkDocs reads the parent with the same loader and merges its hooks."""
+    (sample / "hooks").mkdir()
+    (sample / "hooks/seo.py").write_text(HOOK)
+    (sample / "base.yml").write_text(f"hooks:\n  - hooks/seo.py\nextra:\n  a: !!python/object/apply:os.system {_touch(sample)}\n")
+    config = sample / "mkdocs.yml"
+    config.write_text("INHERIT: base.yml\n" + config.read_text())
+    output = _assert_refused(sample, capsys)
+    assert "base.yml:1: error: hooks:" in output and "base.yml:4: error:" in output
+
+
+def test_flywheel_check_reports_code_in_mkdocs_yml(sample, capsys):
+    """CI runs the check first; it reports every setting, by line, in every format."""
+    _append(sample, f"hooks:\n  - hooks/seo.py\nextra:\n  a: !!python/object/apply:os.system {_touch(sample)}")
+    lines = (sample / "mkdocs.yml").read_text().splitlines()
+    for attempt in range(2):  # the second from the snapshot: still reported
+        capsys.readouterr()
+        assert main(["check", "--root", str(sample), "--as-of", AS_OF, "--format", "json"]) == 1
+        found = [p for p in json.loads(capsys.readouterr().out)["problems"] if p["code"] == "config-runs-code"]
+        assert [(p["file"], p["line"]) for p in found] == [
+            ("mkdocs.yml", lines.index("hooks:") + 1), ("mkdocs.yml", len(lines))]
+    assert not (sample / MARKER).exists()
+
+
+def test_what_materials_documentation_writes_keeps_building(sample, capsys):
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - toc:\n      permalink: false\n", """\
+  - toc:
+      permalink: false
+      slugify: !!python/object/apply:pymdownx.slugs.slugify
+        kwds:
+          case: lower
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+  - pymdownx.snippets:
+      base_path: !relative $config_dir/theme/pages
+""").replace("site_name: Riverbend Family Health", "site_name: !ENV [FLYWHEEL_TEST_UNSET, Riverbend Family Health]"))
+    assert config_code_problems(sample) == []
+    code, output = _build(sample, capsys)
+    assert code == 0, output
+
+
+def test_flywheel_serve_refuses_before_mkdocs_reads_the_file(sample):
+    (sample / "hooks").mkdir()
+    (sample / "hooks/seo.py").write_text(HOOK)
+    _append(sample, "hooks:\n  - hooks/seo.py")
+    try:  # unrefused, the preview would start serving and never return
+        done = subprocess.run([sys.executable, "-m", "generator.cli", "serve", "--root", str(sample), "--port",
+                               str(free_port()), "--as-of", AS_OF], capture_output=True, text=True, timeout=60, check=False,
+                              cwd=sample, env=_env())
+    except subprocess.TimeoutExpired:
+        pytest.fail("flywheel serve loaded mkdocs.yml and served it")
+    assert done.returncode == 1 and "[config-runs-code]" in done.stderr
+    assert not (sample / MARKER).exists()
+
+
+def test_a_preview_reload_refuses_a_changed_mkdocs_yml(sample):
+    """A branch switched under a running preview: the rebuild reads mkdocs.yml again."""
+    built = []
+    rebuild = _guarded_rebuild(lambda: built.append(1), sample)
+    rebuild()
+    _append(sample, f"extra:\n  a: !!python/object/apply:os.system {_touch(sample)}")
+    rebuild()
+    assert built == [1] and not (sample / MARKER).exists()
