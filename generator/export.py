@@ -29,7 +29,7 @@ from .leaks import (
     unconsented_photos,
     withheld_quoted,
 )
-from .paths import _read_config, refuse_published
+from .paths import _read_config, check_build_folders, configured_folders, refuse_published
 from .render import RenderedSite, render_site
 from .withdraw import scrub, unpublished_pieces, unpublished_stories
 
@@ -149,6 +149,8 @@ def _claim(out: Path, root: Path) -> Path:
 def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = True) -> Path:
     """Write out/docs/** and out/mkdocs.yml (nav included, flywheel plugin removed)."""
     refuse_published(out, root, "export")
+    folders = configured_folders(root)  # the theme folder is exported whole, as docs_dir is
+    check_build_folders(root, folders["site_dir"], folders["docs_dir"])
     refuse_config_code(root)  # the exported mkdocs.yml would carry it to the renderer
     # Read with types (`font: false` stays false: read as text it became a Google Fonts
     # family named "false"), `!ENV` resolved, and nothing run (paths.py).

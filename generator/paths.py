@@ -20,8 +20,11 @@ CONTENT_FOLDERS = ("content", "service_lines", "consent", "campaigns", "outcomes
 
 
 class _Tolerant(yaml.SafeLoader):
-    """Reads mkdocs.yml without running anything: `!ENV` as MkDocs resolves it, any other tag
-    (`!!python/name:...`, `!relative`) as nothing."""
+    """Reads mkdocs.yml without running anything: `!ENV` and `!relative $config_dir/...` as
+    MkDocs resolves them, any other tag (`!!python/name:...`, a bare `!relative`) as nothing.
+    config_code.py refuses the tags that would run code before MkDocs reads the file."""
+
+    config_dir: Path | None = None
 
 
 def _env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
@@ -33,22 +36,48 @@ def _env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
     return next((os.environ[str(n)] for n in names if str(n) in os.environ), default)
 
 
+def _relative(loader: _Tolerant, node: yaml.Node) -> str | None:
+    """`!relative $config_dir` (or `$config_dir/sub`) is the folder of mkdocs.yml, as MkDocs
+    resolves it: read as nothing, `theme: custom_dir: !relative $config_dir/consent`
+    passed every folder check. Other forms name the page being rendered: nothing here."""
+    value = loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    if loader.config_dir is None or not isinstance(value, str):
+        return None
+    head, _, rest = value.partition("/")
+    return str(loader.config_dir / rest) if head == "$config_dir" else None
+
+
 _Tolerant.add_constructor("!ENV", _env)
+_Tolerant.add_constructor("!relative", _relative)
 _Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
 _Tolerant.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
-def _read_config(config_file: Path, depth: int = 0) -> dict:
+def _read_config(config_file: Path, depth: int = 0, config_dir: Path | None = None) -> dict:
+    # `$config_dir` is the folder of the file MkDocs was given, in every file it INHERITs too.
+    config_dir = config_dir or config_file.parent.absolute()
+    loader = type("_Here", (_Tolerant,), {"config_dir": config_dir})
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Tolerant) or {}
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise FlywheelError(f"{config_file.name} cannot be read, so where the site is published is unknown: {exc}") from None
     if not isinstance(data, dict):
         raise FlywheelError(f"{config_file.name} is not a mapping, so where the site is published is unknown")
     parent = data.get("INHERIT")
     if isinstance(parent, str) and depth < 5:
-        return _read_config(config_file.parent / parent, depth + 1) | data
+        return _merged(_read_config(config_file.parent / parent, depth + 1, config_dir), data)
     return data
+
+
+def _merged(parent: dict, child: dict) -> dict:
+    """`child` over `parent`, mappings merged key by key, as MkDocs merges an INHERIT chain
+    (mergedeep): merged only at the top, a parent's `theme: custom_dir` was lost to the child's
+    `theme: name`, and no folder check saw it."""
+    merged = dict(parent)
+    for key, value in child.items():
+        below = merged.get(key)
+        merged[key] = _merged(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+    return merged
 
 
 def configured_folders(root: Path) -> dict[str, Path]:
@@ -131,8 +160,10 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
     """Refuse a configuration that would publish sources or overwrite the project.
 
     `docs_dir` is published as it is: pointed at the project, `content/` or `consent/`, it would
-    put raw story files on the site. `site_dir` is replaced whole by every build: pointed at the
-    project or a content folder, a build would replace it. Either is a FlywheelError."""
+    put raw story files on the site. So is the theme's `custom_dir`: MkDocs copies every file of
+    the theme folder that is not a template onto the site (consent records, `champions.yml`).
+    `site_dir` is replaced whole by every build: pointed at the project or a content folder, a
+    build would replace it. Any of them is a FlywheelError."""
     project = Path(root).resolve()
     guarded = {name: (project / name).resolve() for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS)}
     guarded["practice.yml"] = (project / "practice.yml").resolve()
@@ -147,14 +178,17 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
     # The theme's custom_dir may hold docs_dir (the sample keeps its static pages in theme/pages),
     # but a build must not replace it.
     custom_dir = configured_folders(project).get("custom_dir")
-    for key, folder in (("docs_dir", Path(docs_dir).resolve()), ("site_dir", Path(site_dir).resolve())):
+    checked = [("docs_dir", Path(docs_dir).resolve()), ("site_dir", Path(site_dir).resolve())]
+    if custom_dir is not None:
+        checked.append(("theme's custom_dir", custom_dir))
+    for key, folder in checked:
         if folder == project or project.is_relative_to(folder):
             raise FlywheelError(f"mkdocs.yml: {key} is the project folder (or above it); give it a folder of its own")
         theme = {"the theme's custom_dir": custom_dir} if key == "site_dir" and custom_dir is not None else {}
         for name, inner in {**guarded, **theme}.items():
             if folder == inner or folder.is_relative_to(inner) or inner.is_relative_to(folder):
                 raise FlywheelError(
-                    f"mkdocs.yml: {key} would {'publish' if key == 'docs_dir' else 'replace'} {name}; "
+                    f"mkdocs.yml: {key} would {'replace' if key == 'site_dir' else 'publish'} {name}; "
                     "give it a folder of its own, outside the content folders"
                 )
 

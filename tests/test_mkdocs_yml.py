@@ -1,9 +1,9 @@
-"""What a pull request's mkdocs.yml may not do: run code.
+"""What a pull request's mkdocs.yml may not do: run code, or publish the content folders.
 
 MkDocs imports `hooks:` from the repository, reads the file with PyYAML's full loader (which
 runs `!!python/object/apply:` tags) and imports Markdown extensions by name. Each attack below
 writes a marker file when its code runs: the marker's absence proves nothing ran. The red
-team's script (rt1 attack 1) is the first case of the first two tests.
+team's scripts (rt1 attack 1 and attack 4) are the first cases of each test.
 """
 
 from __future__ import annotations
@@ -208,3 +208,33 @@ def test_a_preview_reload_refuses_a_changed_mkdocs_yml(sample):
     _append(sample, f"extra:\n  a: !!python/object/apply:os.system {_touch(sample)}")
     rebuild()
     assert built == [1] and not (sample / MARKER).exists()
+
+
+@pytest.mark.parametrize("custom_dir", [
+    "consent", "content", "service_lines", "campaigns", "content/stories", "proofs", "!relative $config_dir/consent",
+])
+def test_the_theme_folder_cannot_publish_the_content_folders(sample, capsys, custom_dir):
+    """MkDocs copies the theme folder's files onto the site, as it copies docs_dir (rt1
+    attack 4: every consent record, and champions.yml)."""
+    (sample / "campaigns").mkdir(exist_ok=True)
+    (sample / "proofs").mkdir(exist_ok=True)
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", f"  name: material\n  custom_dir: {custom_dir}\n"))
+    code, output = _build(sample, capsys)
+    name = custom_dir.rsplit("/", 1)[-1] if "relative" in custom_dir else custom_dir.split("/")[0]
+    assert code == 1 and f"mkdocs.yml: theme's custom_dir would publish {name}" in output, output
+    assert not (sample / "site").exists()
+    capsys.readouterr()
+    assert main(["export", str(sample.parent / "out"), "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "theme's custom_dir would publish" in capsys.readouterr().err
+    assert not (sample.parent / "out").exists()
+
+
+def test_a_parents_theme_folder_is_checked_too(sample, capsys):
+    """MkDocs merges an INHERIT chain key by key: the parent's custom_dir survives the
+    child's `theme: name`."""
+    (sample / "base.yml").write_text("theme:\n  name: material\n  custom_dir: consent\n")
+    config = sample / "mkdocs.yml"
+    config.write_text("INHERIT: base.yml\n" + config.read_text())
+    code, output = _build(sample, capsys)
+    assert code == 1 and "theme's custom_dir would publish consent" in output, output
