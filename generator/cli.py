@@ -341,6 +341,11 @@ def cmd_export(args) -> int:
             for found in refused.problems:
                 print(found.format(), file=sys.stderr)
             print(f"export stopped ({len(refused.problems)} error(s)): nothing new was written", file=sys.stderr)
+        except FlywheelError as refused:  # mkdocs.yml runs code, or sends files to the renderer
+            for found in refused.problems:
+                print(found.format(), file=sys.stderr)
+            print(f"export stopped: {refused if not refused.problems else f'{len(refused.problems)} error(s)'}; "
+                  "nothing new was written", file=sys.stderr)
         except OSError as exc:  # a file where a folder should be, no permission, a full disk
             print(f"error: cannot write the export into {args.out}: {exc.strerror or exc}", file=sys.stderr)
         else:

@@ -8,7 +8,9 @@ the content folders and outside `site/`.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -18,6 +20,7 @@ from .check import CheckResult
 from .config_code import refuse_config_code
 from .csp import policy, site_hosts
 from .errors import FlywheelError, Problem, problem
+from .export_render import confine_snippets, rendered_problems
 from .leaks import (
     Quoted,
     decoded,
@@ -147,7 +150,11 @@ def _claim(out: Path, root: Path) -> Path:
 
 
 def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = True) -> Path:
-    """Write out/docs/** and out/mkdocs.yml (nav included, flywheel plugin removed)."""
+    """Write out/docs/** and out/mkdocs.yml (nav included, flywheel plugin removed).
+
+    The export is written beside `out` first and rendered there with the exported config
+    (export_render.py); only an export whose rendered pages pass the page checks replaces
+    what `out` holds."""
     refuse_published(out, root, "export")
     folders = configured_folders(root)  # the theme folder is exported whole, as docs_dir is
     check_build_folders(root, folders["site_dir"], folders["docs_dir"])
@@ -155,6 +162,8 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     # Read with types (`font: false` stays false: read as text it became a Google Fonts
     # family named "false"), `!ENV` resolved, and nothing run (paths.py).
     config = _read_config(root / "mkdocs.yml")
+    static = root / config.get("docs_dir", "docs")
+    confine_snippets(config, root, static)
     site_url = config.get("site_url")
     rendered = render_site(
         result,
@@ -168,12 +177,36 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     quoted = withheld_quoted(result)
     if found := export_problems(rendered, withheld, unpublished, quoted, root):
         raise ExportRefused(found)
-    out = _claim(out, root)
+    # Beside `out`, so that a path an extension reads from the renderer's folder (`../x`)
+    # leads where it will lead from `out`.
+    parent = Path(out).resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{Path(out).name}.staging-", dir=parent))
+    try:
+        _write(staging, root, config, rendered, result, static, withheld, quoted)
+        if found := rendered_problems(staging, config, rendered.pages, withheld, unpublished, quoted):
+            raise ExportRefused(found)
+        out = _claim(out, root)
+        for name in ("docs", "overrides", "mkdocs.yml"):
+            _remove(out / name)
+            os.replace(staging / name, out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _write(out: Path, root: Path, config: dict, rendered: RenderedSite, result: CheckResult, static: Path,
+           withheld: frozenset[str], quoted: Quoted) -> None:
+    """The export's files, into the empty folder `out`."""
     docs = out / "docs"
-    for made in (docs, out / "overrides"):
-        if made.is_dir() and not made.is_symlink():
-            shutil.rmtree(made)
-    static = root / config.get("docs_dir", "docs")
+    site_url = config.get("site_url")
     photos = unconsented_photos(result, site_url if isinstance(site_url, str) else None)
     if static.is_dir():
         shutil.copytree(static, docs, ignore=_left_out(static, photos, withheld, quoted))
@@ -207,4 +240,3 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
         shutil.copytree(custom, out / "overrides", dirs_exist_ok=True, ignore=_left_out(custom, photos, withheld, quoted))
     theme["custom_dir"] = "overrides"
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return out

@@ -206,3 +206,76 @@ def test_a_failed_export_withdraws_the_words_the_previous_one_quoted(tmp_path, c
     assert code == 1 and "export-shows-unpublished" in err
     assert not exported.exists() and not any(PASSAGE in p.read_text() for p in (out / "overrides").rglob("*.html"))
     assert (out / "docs/sleep/index.md").is_file() and (out / "overrides/main.html").is_file()
+
+
+# The exported mkdocs.yml is rendered later by Zensical or MkDocs, with its markdown_extensions
+# and no plugin (rt1 attack 2): what those make of a page must pass the page checks too.
+
+def _with_extensions(root, text: str) -> None:
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - admonition\n", "  - admonition\n" + text))
+
+
+@pytest.mark.parametrize("snippets", [
+    # rt1 attack 2 (a): from the export folder, ../content is the project's content folder
+    "      base_path: [.]\n      restrict_base_path: false\n      check_paths: false\n",
+    "      base_path: ..\n",
+    "      base_path: !relative $config_dir\n",
+    "      base_path: [theme/pages]\n      restrict_base_path: false\n",
+    "      base_path: [theme/pages]\n      url_download: true\n",
+    "      check_paths: false\n",  # base_path defaults to the renderer's folder
+], ids=["rt1", "parent", "relative", "unrestricted", "download", "default"])
+def test_an_export_never_lets_the_renderer_read_files_outside_it(tmp_path, capsys, snippets):
+    """What a transclusion reads is read again at every render: a story revoked after the
+    export would still be copied in from the project."""
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    _with_extensions(root, "  - pymdownx.snippets:\n" + snippets)
+    _append(root, GUIDE, '--8<-- "../content/stories/thyroid/tired-for-years.md"')
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "mkdocs.yml: pymdownx.snippets:" in err and "nothing new was written" in err, err
+    assert not out.exists() and not list(tmp_path.glob(".export.staging-*"))
+
+
+def test_snippets_kept_in_docs_dir_travel_with_the_export(tmp_path, capsys):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    _with_extensions(root, "  - pymdownx.snippets:\n      base_path: [theme/pages/snippets]\n      check_paths: true\n")
+    (root / "theme/pages/snippets").mkdir()
+    (root / "theme/pages/snippets/call-us.md").write_text("Call the practice before you come in.\n")
+    _append(root, GUIDE, '--8<-- "call-us.md"')
+    code, err = _export(root, out, capsys)
+    assert code == 0, err
+    extensions = yaml.safe_load((out / "mkdocs.yml").read_text())["markdown_extensions"]
+    assert {"pymdownx.snippets": {"base_path": ["docs/snippets"], "check_paths": True}} in extensions
+    assert (out / "docs/snippets/call-us.md").is_file()
+
+
+@pytest.mark.parametrize("text", [
+    # rt1 attack 2 (b): deletions inside words; the source holds no title and no twelve words
+    ('One reader wrote: "Out of nowhere my heart started rac{--o--}ing and fluttering, like a bird '
+     'trap{--o--}ped in my chest. I was not in pain, but I fe{--o--}lt dizzy and out of breath."'),
+    "Read *A racing heart, and a st{--x--}eady plan*.",
+    "Read [the story](../../stories/a-rac{--x--}ing-heart/).",
+], ids=["passage", "title", "link"])
+def test_an_export_is_checked_as_its_extensions_render_it(tmp_path, capsys, text):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    _with_extensions(root, "  - pymdownx.critic:\n      mode: accept\n")
+    _append(root, GUIDE, text)
+    code, err = _export(root, out, capsys)
+    assert code == 1 and f"{GUIDE}: error: the exported page cardiology/atrial-fibrillation/index.md, as the " \
+        "exported mkdocs.yml renders it" in err and "nothing new was written" in err, err
+    assert not out.exists() and not list(tmp_path.glob(".export.staging-*"))
+
+
+def test_critic_markup_that_shows_nothing_withheld_still_exports(tmp_path, capsys):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    _with_extensions(root, "  - pymdownx.critic:\n      mode: accept\n")
+    _append(root, GUIDE, "Call us {--today--}{++any weekday++}.")
+    assert _export(root, out, capsys)[0] == 0
+
+
+def test_an_export_never_carries_a_hook(tmp_path, capsys):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks:\n  - ../hooks/seo.py\n")
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "[config-runs-code]" in err and not out.exists()
