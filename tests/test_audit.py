@@ -1281,6 +1281,18 @@ def test_a_site_that_only_quotes_a_withheld_story_is_due_a_withdrawal(sample):
 # 12. A revocation in a file Flywheel cannot use -------------------------------------------------
 
 
+def _point_at_an_older_record(sample: Path) -> Path:
+    """Point the revoked story at an older record of it (no revocation, signed before it), so
+    only the revoking record, returned, keeps it off the site."""
+    revoked = sample / "consent/C-2026-017.yml"
+    older = yaml.safe_load(revoked.read_text())
+    older.update(revoked_on=None, signed_on="2026-04-01", form_ref="esign/7000")
+    (sample / "consent/C-2026-099.yml").write_text(yaml.safe_dump(older, sort_keys=False))
+    story = sample / "content/stories/cardiology/a-racing-heart.md"
+    story.write_text(story.read_text().replace("consent: C-2026-017", "consent: C-2026-099"))
+    return revoked
+
+
 @pytest.mark.parametrize("how", ["yaml-error", "flow-mapping", "shared-id", "wrong-extension",
                                  "yaml-escapes", "dangling-link", "looping-link", "folder", "unlistable-folder",
                                  ".YML", ".Yml", ".yml.txt", "no-extension", "slug-in-capitals", "slug-as-file-name",
@@ -1293,12 +1305,7 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
     name, a folder without permission: git keeps links, so a pull request can make the first
     two) may hold the revocation of any story."""
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
-    revoked = sample / "consent/C-2026-017.yml"
-    older = yaml.safe_load(revoked.read_text())
-    older.update(revoked_on=None, signed_on="2026-04-01", form_ref="esign/7000")
-    (sample / "consent/C-2026-099.yml").write_text(yaml.safe_dump(older, sort_keys=False))
-    story = sample / "content/stories/cardiology/a-racing-heart.md"
-    story.write_text(story.read_text().replace("consent: C-2026-017", "consent: C-2026-099"))
+    revoked = _point_at_an_older_record(sample)
     if how == "yaml-error":
         revoked.write_text(revoked.read_text() + "signed_on: [\n")
     elif how == "flow-mapping":  # the story named on no line of its own, and the mapping never closed
@@ -1354,12 +1361,7 @@ def test_a_revocation_that_names_a_slug_typed_wrong_withholds_the_stories_close_
     """A revocation is the patient's word even when compliance mistypes the story's slug: it
     counts against every story whose slug is close to what it names, and is an error until it
     names one. A story the patient signs for again after the revocation is published."""
-    revoked = sample / "consent/C-2026-017.yml"
-    older = yaml.safe_load(revoked.read_text())
-    older.update(revoked_on=None, signed_on="2026-04-01", form_ref="esign/7000")
-    (sample / "consent/C-2026-099.yml").write_text(yaml.safe_dump(older, sort_keys=False))
-    story = sample / "content/stories/cardiology/a-racing-heart.md"
-    story.write_text(story.read_text().replace("consent: C-2026-017", "consent: C-2026-099"))
+    revoked = _point_at_an_older_record(sample)
     original = revoked.read_text()
     revoked.write_text(original.replace("story: a-racing-heart", "story: a-story-about-something-else"))
     assert run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions["a-racing-heart"].published  # control

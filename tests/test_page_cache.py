@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from importlib.metadata import EntryPoint
 
 import pytest
+from mkdocs.config.defaults import MkDocsConfig
 
 from helpers import REPO, copy_sample, site_settings, site_texts, tree_digest
 
@@ -157,19 +159,28 @@ def test_an_index_this_machine_did_not_sign_is_ignored_whole(corpus, tmp_path, m
     assert site_of(corpus) == fresh
 
 
-def test_a_site_with_a_plugin_flywheel_does_not_know_is_built_on_one_core_without_the_cache(tmp_path):
-    """A hook keeps state across pages (here, a running count printed into each page): pages
-    rendered in separate processes, or reused from a cache, would not show the same count."""
+def test_a_site_with_a_plugin_flywheel_does_not_know_is_built_on_one_core_without_the_cache(tmp_path, monkeypatch):
+    """An installed plugin keeps state across pages (here, a running count printed into each
+    page): pages rendered in separate processes, or reused from a cache, would not show the same
+    count. (A hook would do the same, but mkdocs.yml's hooks run code from the repository and
+    are refused: tests/test_mkdocs_yml.py.)"""
     root = copy_sample(tmp_path)
-    (root / "counter.py").write_text(
-        "seen = 0\n"
-        "def on_post_page(output, page, config):\n"
-        "    global seen\n"
-        "    seen += 1\n"
-        "    return output.replace('</body>', f'<!-- page {seen} --></body>')\n"
+    installed = tmp_path / "site-packages"
+    installed.mkdir()
+    (installed / "counter_plugin.py").write_text(
+        "from mkdocs.plugins import BasePlugin\n"
+        "class Counter(BasePlugin):\n"
+        "    seen = 0\n"
+        "    def on_post_page(self, output, page, config):\n"
+        "        Counter.seen += 1\n"
+        "        return output.replace('</body>', f'<!-- page {Counter.seen} --></body>')\n"
     )
+    monkeypatch.syspath_prepend(str(installed))
+    point = EntryPoint(name="counter", value="counter_plugin:Counter", group="mkdocs.plugins")
+    monkeypatch.setitem(MkDocsConfig.__dict__["plugins"].installed_plugins, "counter", point)
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text() + "\nhooks:\n  - counter.py\n")
+    config.write_text(config.read_text().replace("\nplugins:\n", "\nplugins:\n  - counter\n", 1))
+    assert "- counter" in config.read_text()
     site_of(root)
     counts = sorted(int(text.split("<!-- page ")[1].split(" ")[0])
                     for name, text in site_texts(root / "site").items() if name.endswith(".html") and "<!-- page " in text)
