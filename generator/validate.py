@@ -498,10 +498,13 @@ def _note_unusable_consents(project: Project) -> None:
         project.unusable_consents[rel] = frozenset(_SLUG_WORD.findall(_yaml_unescaped(text).casefold()))
 
 
+# Files of consent/ that hold no record whatever they say: a folder's placeholder, git's own,
+# an operating system's. Any other name is read, a dot file too (`.C-1` hides nothing).
+_NO_RECORD = frozenset({".gitkeep", ".keep", ".gitignore", ".gitattributes", ".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
 def _ignorable(name: str) -> bool:
-    """A file of consent/ that holds no record whatever it says: a folder's placeholder or an
-    operating system's own (`.gitkeep`, `.DS_Store`), never one whose name mentions YAML."""
-    return name.startswith(".") and "yml" not in name.casefold() and "yaml" not in name.casefold()
+    return name in _NO_RECORD
 
 
 _GUIDE_ONLY = ("reviewed_by", "reviewed_on", "stage", "pillar")

@@ -1295,7 +1295,7 @@ def _point_at_an_older_record(sample: Path) -> Path:
 
 @pytest.mark.parametrize("how", ["yaml-error", "flow-mapping", "shared-id", "wrong-extension",
                                  "yaml-escapes", "dangling-link", "looping-link", "folder", "unlistable-folder",
-                                 ".YML", ".Yml", ".yml.txt", "no-extension", "slug-in-capitals", "slug-as-file-name",
+                                 ".YML", ".Yml", ".yml.txt", "no-extension", "dot-file", "slug-in-capitals", "slug-as-file-name",
                                  "slug-as-path"])
 def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(sample, how, monkeypatch):
     """The story is pointed at an older record of it, and the record that holds the revocation
@@ -1322,6 +1322,8 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
         revoked.rename(sample / f"consent/C-2026-017{how}")
     elif how == "no-extension":
         revoked.rename(sample / "consent/C-2026-017")
+    elif how == "dot-file":  # hidden from `ls`, not from the gate
+        revoked.rename(sample / "consent/.C-2026-017")
     elif how.startswith("slug-"):  # a valid record that names its story another way
         named = {"slug-in-capitals": "A-Racing-Heart", "slug-as-file-name": "a-racing-heart.md",
                  "slug-as-path": "content/stories/cardiology/a-racing-heart.md"}[how]
