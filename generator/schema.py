@@ -173,7 +173,8 @@ class Story(Schema):
     champion: Text = Field(description="An id in `content/champions.yml`.")
     service_line: Text = Field(description="The slug of a file in `service_lines/`.")
     topic: str | None = Field(None, description="Optional: a topic of that service line.")
-    consent: str | None = Field(
+    # Empty is none yet (the web editor saves an empty field as ''), as before ids were checked.
+    consent: Annotated[str | None, BeforeValidator(_empty_to_none)] = Field(
         None,
         pattern=ecma_pattern(RECORD_ID_PATTERN),
         description="The consent record id, the name of a file in `consent/` without `.yml` (C-YYYY-NNN). "

@@ -736,6 +736,15 @@ def test_text_typed_where_a_key_or_an_id_belongs_is_not_quoted(sample, capsys, w
             assert "unknown key 'champoin'" in out
 
 
+def test_an_empty_consent_is_none_yet_not_an_error(sample):
+    """The web editor saves an optional field left empty as '': the story waits for consent,
+    as one that names none does; only text that is not a record id is an error."""
+    _edit_story(sample, "consent: C-2026-012", 'consent: ""')
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    assert result.errors == []
+    assert result.gate.decisions[STORY].rule == "consent-missing"
+
+
 def test_an_unfilled_scaffold_never_publishes(sample):
     assert main(["new", "guide", "--root", str(sample), "--title", "Sleep hygiene", "--service-line", "sleep",
                  "--topic", "sleep-apnea", "--stage", "learn", "--reviewed-by", "R. Example, MD"]) == 0
