@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from .errors import FlywheelError, Problem, problem
-from .paths import _Tolerant, shown_path
+from .paths import _Tolerant, extension_settings, shown_path
 
 _PYTHON = "tag:yaml.org,2002:python/"
 _NAME = _PYTHON + "name:"
@@ -130,13 +130,8 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
             where, _line_of(tree, "hooks"), "hooks: runs Python files from the repository during "
             "the build (after the page checks), and Flywheel never runs code from the repository",
             _HINT_HOOK))
-    extensions = data.get("markdown_extensions")
-    if isinstance(extensions, dict):
-        extensions = list(extensions)
-    names = [name for item in (extensions if isinstance(extensions, list) else [])
-             for name in ((item,) if isinstance(item, str) else item if isinstance(item, dict) else ())]
-    for name in names:
-        if not isinstance(name, str) or name in _installed_extensions():
+    for name, _ in extension_settings(data):
+        if name in _installed_extensions():
             continue
         if (module := _from_project(name, project)) is not None:
             found.append(_problem(

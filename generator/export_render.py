@@ -24,24 +24,12 @@ from pathlib import Path
 
 from .errors import FlywheelError, Problem, problem
 from .leaks import Quoted, quoted_traces, story_traces, strip_unpublished_links
+from .paths import extension_settings
 
 _BUILTINS = ("toc", "tables", "fenced_code")  # MkDocs always adds these
 _SNIPPETS = "pymdownx.snippets"
 _HINT = ("an extension in markdown_extensions changes the text as the page is rendered "
          "(pymdownx.critic, a transclusion): remove the markup from the source, or the extension")
-
-
-def extension_settings(config: dict) -> list[tuple[str, dict]]:
-    """`markdown_extensions` as MkDocs reads it: names in order, each with its options."""
-    value = config.get("markdown_extensions") or []
-    if isinstance(value, dict):
-        items = list(value.items())
-    elif isinstance(value, list):
-        items = [next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
-                 for item in value]
-    else:
-        items = []
-    return [(name, options if isinstance(options, dict) else {}) for name, options in items if isinstance(name, str)]
 
 
 def confine_snippets(config: dict, root: Path, static: Path) -> None:

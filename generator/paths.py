@@ -80,12 +80,33 @@ def _merged(parent: dict, child: dict) -> dict:
     return merged
 
 
+def extension_settings(config: dict) -> list[tuple[str, dict]]:
+    """`markdown_extensions` as MkDocs reads it: names in order, each with its options (every
+    name of a mapping item, though MkDocs takes one: what refuses or checks extensions sees
+    each name it might load)."""
+    value = config.get("markdown_extensions") or []
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = [pair for item in value
+                 for pair in (item.items() if isinstance(item, dict) else [(item, None)])]
+    else:
+        items = []
+    return [(name, options if isinstance(options, dict) else {}) for name, options in items if isinstance(name, str)]
+
+
+def _config_of(root: Path) -> dict:
+    config_file = Path(root) / "mkdocs.yml"
+    return _read_config(config_file) if config_file.is_file() else {}
+
+
 def configured_folders(root: Path) -> dict[str, Path]:
     """`site_dir` and `docs_dir` (and the theme's `custom_dir`, when set), resolved against the
     folder of mkdocs.yml as MkDocs resolves them."""
-    root = Path(root)
-    config_file = root / "mkdocs.yml"
-    data = _read_config(config_file) if config_file.is_file() else {}
+    return _folders_of(Path(root), _config_of(root))
+
+
+def _folders_of(root: Path, data: dict) -> dict[str, Path]:
     folders = {}
     for key, default in (("site_dir", "site"), ("docs_dir", "docs")):
         value = data.get(key)
@@ -100,9 +121,8 @@ def static_sources(root: Path) -> tuple[list[Path], str | None]:
     """Where the site's static files come from, in the order MkDocs looks (docs_dir, then the
     theme's custom_dir: a theme file never replaces a docs_dir file), and mkdocs.yml's
     `site_url` (a champion photo may be given as an address on the site's own host)."""
-    config_file = Path(root) / "mkdocs.yml"
-    data = _read_config(config_file) if config_file.is_file() else {}
-    folders = configured_folders(root)
+    data = _config_of(root)
+    folders = _folders_of(Path(root), data)
     site_url = data.get("site_url")
     sources = [folders["docs_dir"], *([folders["custom_dir"]] if "custom_dir" in folders else [])]
     return sources, site_url if isinstance(site_url, str) and site_url else None
