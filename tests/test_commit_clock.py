@@ -29,8 +29,9 @@ LAST_COMMIT = "2026-12-01T12:00:00+00:00"  # nine days after the suite's today
 
 def _git(root: Path, *args: str, when: str = LAST_COMMIT, env: dict | None = None) -> None:
     dated = {**os.environ, **(env or {}), "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
-    subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=root, check=True,
-                   capture_output=True, env=dated)
+    done = subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=root,
+                          capture_output=True, text=True, env=dated)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
 
 
 def _edit_record(root: Path, **changes) -> None:
