@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .collector import no_collections
 from .errors import FlywheelError, Problem
 
 CACHE_DIR = ".flywheel-cache"
@@ -123,7 +124,8 @@ def read_signed(path: Path, key: bytes, max_bytes: int = _MAX_BYTES) -> Any:
         expected = hmac.new(key, payload, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(mac.decode("ascii", "replace"), expected):
             return None
-        return json.loads(payload)
+        with no_collections():
+            return json.loads(payload)
     except (OSError, ValueError):
         return None
 

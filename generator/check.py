@@ -9,6 +9,7 @@ from pathlib import Path
 from . import care_cards, dates
 from .active_content import code_problems
 from .cache import Cache
+from .collector import FewerCollections
 from .dates import time_zone, today_in
 from .errors import HasProblems, Problem
 from .gate import Gate, consent_gate, reviewer_names
@@ -65,6 +66,12 @@ def run_check(
     frontmatter and identifier scans are kept in `.flywheel-cache/`, keyed on content.
     `keep=False` says the caller lets go of the result after reporting it (`flywheel check`):
     documents' key lines then stay as the cache read them."""
+    with FewerCollections():
+        return _run_check(Path(root), as_of, use_cache, reading_grade_max, today, keep)
+
+
+def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade_max: float,
+               today: dt.date | None, keep: bool) -> CheckResult:
     cache = Cache.for_project(Path(root), enabled=use_cache)
     project = validate(Path(root), cache)
     today = today or practice_today(project)

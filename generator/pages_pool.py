@@ -46,6 +46,7 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, clean_directory
 
+from .collector import FewerCollections
 from .forkmap import each as _each
 from .forkmap import replay as _replay
 from .forkmap import workers
@@ -79,6 +80,7 @@ def build(config) -> None:
     included = InclusionLevel.is_included
     spool: _Spool | None = None
     folders: _FolderMaker | None = None
+    loading = FewerCollections()  # while loading, and through a rebuild of a few pages: collector.py
     try:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
@@ -109,6 +111,8 @@ def build(config) -> None:
                                if workers == 1 else [])
 
         spool = _Spool.open() if workers > 1 else None
+        if len(todo) >= MIN_PAGES:  # many pages to render, each leaving cycles: Python's pace
+            loading.restore()
 
         def populate(page: Page) -> dict:
             mkdocs_build._populate_page(page, config, files)
@@ -218,6 +222,7 @@ def build(config) -> None:
             raise Abort("Aborted with a BuildError!") from None
         raise
     finally:
+        loading.restore()
         mkdocs_log.removeHandler(strict_counter)
         if spool is not None:
             spool.close()
