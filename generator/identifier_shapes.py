@@ -72,10 +72,19 @@ def _words_before(text: str, start: int, count: int = 3) -> list[str]:
 
 _EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
 _LOCAL_PART = re.compile(r"[\w.+()-]{1,64}\Z")
-_SPOKEN_EMAIL = re.compile(
-    r"[ \t](?:dot|\[dot\]|\(dot\))[ \t]{1,3}(?:com|org|net|edu|gov|io|co|us|info)\b"
+# "at" and "dot" spoken, in capitals, or in brackets that need no spaces around them:
+# "jane at example dot org", "rosa DOT flores AT example DOT org", "jane[at]example[dot]org".
+# Each branch starts with a character class, so the engine skips ahead to a space or bracket.
+_SPOKEN_DOT = (
+    r"(?:[ \t](?i:dot)[ \t]{1,3}|[ \t]{1,3}[\[({](?i:dot)[\])}][ \t]{0,3}"
+    r"|[\[({](?i:dot)[\])}][ \t]{0,3})"
 )
-_SPOKEN_LOCAL = re.compile(r"[\w.+-]{1,64}[ \t]{1,3}(?:at|\[at\]|\(at\))[ \t]{1,3}[\w-]{1,63}\Z")
+_SPOKEN_AT = (
+    r"(?:[ \t]{1,3}(?i:at)[ \t]{1,3}|[ \t]{1,3}[\[({](?i:at)[\])}][ \t]{0,3}"
+    r"|[\[({](?i:at)[\])}][ \t]{0,3})"
+)
+_SPOKEN_EMAIL = re.compile(rf"{_SPOKEN_DOT}(?i:com|org|net|edu|gov|io|co|us|info)\b")
+_SPOKEN_LOCAL = re.compile(rf"[\w.+-]{{1,64}}{_SPOKEN_AT}[\w-]{{1,63}}\Z")
 # An address at a mail provider written without its ending: "bettyjo52@aol", "jane_doe at
 # outlook". Found from the provider's name in the text with its capitals lowered, only when one
 # is there (the regex alone costs more); "outlook" is a word, so only after "@" or "at". Spoken
@@ -98,7 +107,7 @@ def _has_provider(folded: str) -> bool:
 
 
 _PROVIDER = re.compile(f"(?:{'|'.join(_PROVIDERS)})" + r"(?![\w@-]|\.[a-z])")
-_PROVIDER_LOCAL = re.compile(r"([\w.+-]{1,64})(?:@|[ \t]{1,3}(?:at|\[at\]|\(at\))[ \t]{1,3})\Z")
+_PROVIDER_LOCAL = re.compile(rf"([\w.+-]{{1,64}})(?:@|{_SPOKEN_AT})\Z")
 _SPOKEN_LOCAL_BEFORE = re.compile(r"(?:e-?mail(?:\s+me)?|email\s+address|is|:)\s{1,3}\Z")
 _NOT_LOCAL = {"me", "us", "him", "her", "them", "you", "it", "is", "was", "email", "e-mail", "mail"}
 _WEB = re.compile(r"(?:https?://|HTTPS?://|Https?://|www\.|WWW\.|Www\.)[^\s<>\"'()\[\]]{1,2000}")
@@ -129,7 +138,8 @@ def internet(text: str) -> Iterator[Span]:
         local = _LOCAL_PART.search(text, max(0, at - 64), at)
         if local is not None and _free_before(text, local.start(), ".+()-"):
             yield "email", local.start(), match.end()
-    for match in _SPOKEN_EMAIL.finditer(text):
+    spoken_dot = "dot" in text or "DOT" in text or "Dot" in text  # the regex costs 5 times this
+    for match in _SPOKEN_EMAIL.finditer(text) if spoken_dot else ():
         local = _SPOKEN_LOCAL.search(text, max(0, match.start() - 140), match.start())
         if local is not None and _free_before(text, local.start(), ".+-"):
             yield "email", local.start(), match.end()
@@ -139,10 +149,13 @@ def internet(text: str) -> Iterator[Span]:
         if local is None or not _free_before(text, local.start(), ".+-"):
             continue
         name = local.group(1)
-        spoken = not local.group().endswith("@")
+        # "@" or a bracketed "[at]" is written to be an address; a spoken "at" only with a name
+        # no word is ("carolmendes at gmail", not "I worked at Yahoo", "Sarah at Gmail")
+        spoken = not local.group().endswith(("@", "]", ")", "}"))
         if spoken and (name in _NOT_LOCAL or not (
             any(ch in "._+" or ch.isdigit() for ch in name)
             or _SPOKEN_LOCAL_BEFORE.search(lowered, max(0, local.start() - 20), local.start())
+            or _handle_like(name)
         )):
             continue
         yield "email", local.start(), match.end()
@@ -205,6 +218,18 @@ _PLATFORM = re.compile(f"(?:{_each(_PLATFORMS)}){_PLATFORM_TAIL}")
 _PLATFORM_HANDLE = re.compile(r"[ \t]{0,3}@?([A-Za-z][\w.-]{1,29}[A-Za-z0-9_])")
 _DOTTED = re.compile(r"[a-z]\.[a-z]")
 
+# Insurers and state plans whose name goes before "ID" on a member card (lower case, as
+# `_CONTEXT` reads); a plan's name alone is no context ("Aetna paid for it").
+_INSURERS = (
+    "aetna humana cigna tricare medi-cal kaiser anthem bcbs blue\\s+cross "
+    "blue\\s+shield unitedhealthcare uhc molina wellcare ambetter highmark amerigroup "
+    "caresource masshealth mychart"
+)
+_STRICT_RECORD = re.compile(
+    f"rx|prescription|refill|insurance\\s+card|(?:{_each(_INSURERS)})\\s"
+)
+_STRICT_DIGITS = 6
+
 _CONTEXT_PHRASES = {
     "vehicle-id": "|".join(
         (
@@ -237,6 +262,12 @@ _CONTEXT_PHRASES = {
                 r"\s*(?:number|no\.?|#|id)",
             ),
             "account|policy|claim|encounter",
+            # A pharmacy's prescription number and an insurer's member id ("Rx #6012345",
+            # "refill no. RX7788123", "my Aetna ID W123456789"): `_STRICT_RECORD` says their
+            # value needs six digits ("refill #2", "my Aetna card has a 1-800 number").
+            r"rx(?:\s*(?:number|no\.?|#))?|prescription\s*(?:number|no\.?|#)",
+            r"refill\s*(?:number|no\.?|#)|insurance\s+card",
+            _each(_INSURERS, r"\s+(?:member\s+)?(?:id|number|no\.?|card)(?:\s+number)?"),
         )
     ),
     "ssn": rf"ssn|ss\s?#|ss\s+number|social(?:\s+security)?{_NUMBER}|soc\.?\s+sec\.?{_NUMBER}",
@@ -296,6 +327,8 @@ def _by_first_letter(alternatives: list[str]) -> str:
     return "|".join(f"{letter}(?:{'|'.join(rest)})" for letter, rest in groups.items())
 
 
+# A phrase ends where a word does, or at a "#" the number touches ("record #12345").
+_CONTEXT_END = r"(?:(?<=#)|(?![\w/]))"
 # One pass over the text with ASCII capitals lowered (same length, same offsets): a plain,
 # case-sensitive alternation lets the regex engine skip ahead in C; IGNORECASE or named
 # groups would make it try every alternative at every position. Which kind a phrase names is
@@ -303,7 +336,8 @@ def _by_first_letter(alternatives: list[str]) -> str:
 _CONTEXT = re.compile(
     "(?:"
     + _by_first_letter([a for phrases in _CONTEXT_PHRASES.values() for a in _alternatives(phrases)])
-    + r")(?![\w/])"
+    + ")"
+    + _CONTEXT_END
 )
 _CONTEXT_KINDS = [
     (kind, re.compile(f"(?:{phrases})")) for kind, phrases in _CONTEXT_PHRASES.items()
@@ -379,6 +413,13 @@ def named_numbers(text: str) -> Iterator[Span]:
                 span = named.span(1)
         if span is None and kind in ("phone", "ssn"):
             span = _spelt_out(lowered, match.end(), kind)
+        if (
+            span is not None
+            and kind == "record-number"
+            and _STRICT_RECORD.match(match.group())
+            and sum(ch.isdigit() for ch in text[span[0] : span[1]]) < _STRICT_DIGITS
+        ):
+            continue
         if span is not None:
             yield kind, *span
 
@@ -387,6 +428,14 @@ def _is_handle(found: str) -> bool:
     return "_" in found or any(ch.isdigit() for ch in found) or bool(
         found.islower() and _DOTTED.search(found)
     ) or _unworded(found)
+
+
+def _handle_like(name: str) -> bool:
+    """A run of letters that no word or name is ("carolmendes"): before "at gmail", a mail
+    handle even with no "email" before it."""
+    from .identifier_names import first_names, surnames  # they import this module
+
+    return _unworded(name) and name not in first_names() and name not in surnames()
 
 
 # After "username", "login", "screen name" or "handle": "MyChart login is dkwalsh".
@@ -588,6 +637,27 @@ _AGE_WORDS = {
     "am", "i'm", "i’m", "be", "being", "turn", "turned", "turning", "aged", "age", "reached",
     "pushing",
 }  # fmt: skip
+# "My mother died at 99", "she passed away at 94": the words before "at" that say the number
+# is an age at death (with a person before them, `_died_at`).
+_DEATH_WORDS = {"died", "passed", "away", "peacefully"}
+# After an age at death: the sentence or clause ends, or it goes on about the death; not a time
+# ("at 100 mph") or a street ("at 100 Main").
+_DIED_AT_AFTER = re.compile(
+    r"\s{0,2}(?:[.,;:!?)]|\Z)|\s{1,2}(?:in|on|after|from|of|with|surrounded|when|while|and|"
+    r"peacefully|quietly|years|last|this|at\s{1,2}home)\b"
+)
+# "Dad celebrated his 95th": an ordinal age without "birthday", after the celebrating and
+# ending the clause ("we celebrated my 100th chemo session" is a count).
+# Found from the ordinal (digits are rarer than letters), the celebrating read before it.
+_ORDINAL_AGE = re.compile(
+    r"9(?<![\w-]9)\d(?:st|nd|rd|th)|1(?<![\w-]1)[01]\d(?:st|nd|rd|th)"
+)
+_ORDINAL_AGE_END = re.compile(
+    r"\s{0,2}(?:[.,;:!?)]|\Z)|\s{1,2}(?:in|at|with|on|last|this|surrounded|and|by|together)\b"
+)
+_CELEBRATED_BEFORE = re.compile(
+    r"(?<![\w-])(?i:celebrat(?:e|es|ed|ing)|mark(?:s|ed)?)\s{1,2}(?i:his|her|my|their|our)\s{1,2}\Z"
+)
 # "My uncle is almost 93": a word between the age's context and the number ("over 100" is a
 # reading more often than an age, so not "over").
 _AGE_ADVERBS = {"almost", "nearly", "about", "just", "already", "now", "barely"}
@@ -617,7 +687,15 @@ _PERSON_WORDS = {
     "neighbor",
     "neighbour",
     "friend",
-}
+} | set(
+    # Relations a family history names an age after ("my granddad is ninety-four", "my
+    # father-in-law, now 97"): what grandparents are called, great-, step- and in-laws.
+    """
+    granny gran nan nanna nana grandad granddad grandmom grampa gramps great-grandmother
+    great-grandfather great-grandma great-grandpa great-granny great-aunt great-uncle
+    mother-in-law father-in-law stepmom stepmother stepdad stepfather
+    """.split()
+)
 
 
 def _plausible_date(found: str) -> bool:
@@ -706,6 +784,12 @@ def ages(text: str) -> Iterator[Span]:
                 yield "age", start, end
         elif _age_context(text, start, end):
             yield "age", start, end
+    for match in _ORDINAL_AGE.finditer(text):
+        start, end = match.span()
+        if _ORDINAL_AGE_END.match(text, end) and _CELEBRATED_BEFORE.search(
+            text, max(0, start - 32), start
+        ):
+            yield "age", start, end
     if "irthday" in text or "IRTHDAY" in text:
         for match in _ORDINAL_AGE_WORD.finditer(text):
             yield "age", *match.span()
@@ -752,7 +836,19 @@ def _age_context(text: str, start: int, end: int) -> bool:
         or (last == "to" and previous in ("lived", "live", "it"))
         or (last == "of" and previous in ("woman", "man", "lady", "gentleman", "age"))  # age of 93
         or (last == "at" and bool(_AGE_AT_AFTER.match(text, end)))
+        or (last == "at" and _died_at(_words_before(text, start, 7)[:-1]) and bool(_DIED_AT_AFTER.match(text, end)))
+        # "im 94" typed without its apostrophe; "IM" is an injection ("IM 90 units")
+        or (last == "im" and text[max(0, start - 4) : start].rstrip()[-2:] in ("im", "Im"))
     )
+
+
+def _died_at(words: list[str]) -> bool:
+    """Whether `words` (lower case, before "at") end with a death ("died", "passed away")
+    after a person ("my mother died", "Grandpa passed away peacefully")."""
+    if not words or words[-1] not in _DEATH_WORDS:
+        return False
+    person = [word.strip(",.").removesuffix("'s").removesuffix("’s") for word in words[:-1]]
+    return bool(_PERSON_WORDS.intersection(person))
 
 
 def _capitalised(text: str, start: int) -> bool:

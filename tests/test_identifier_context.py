@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from generator import identifier_shapes as shapes
 
-FLAT = re.compile("(?:" + "|".join(shapes._CONTEXT_PHRASES.values()) + r")(?![\w/])")
+FLAT = re.compile("(?:" + "|".join(shapes._CONTEXT_PHRASES.values()) + ")" + shapes._CONTEXT_END)
 PHRASE_TEXT = [
     "license plate number", "licence plates", "plate no. ", "tag number", "vin", "vehicle id",
     "vehicle identification number", "serial number", "serial #", "s/n", "sn", "udi", "imei",
@@ -23,6 +23,8 @@ PHRASE_TEXT = [
     "claim", "encounter", "ssn", "ss #", "ss#", "ss number", "social security number",
     "social", "soc. sec. no", "phone", "cell", "fax", "text", "landline", "number",
     "insta is", "instagram handle is", "tik tok:", "venmo:", "snapchat username at", "ig is",
+    "rx #", "rx no.", "prescription #", "refill no.", "insurance card", "aetna id",
+    "blue cross member id", "medi-cal id number", "record #", "member #",
 ]  # fmt: skip
 
 

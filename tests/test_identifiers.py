@@ -780,3 +780,145 @@ def test_a_title_or_a_reader_greeted_is_no_name(text):
 ])  # fmt: skip
 def test_a_name_after_a_greeted_title_is_still_a_name(text):
     assert "name" in {f.kind for f in scan(text, 1, frozenset({"Helen Okafor"}))}
+
+
+@pytest.mark.parametrize("text", [
+    # An age at death, a grandparent, a step-parent or an in-law before it, "im" without its
+    # apostrophe, an ordinal celebrated without "birthday" (stop 34).
+    "My mother died at 99.",
+    "My mother passed at 99.",
+    "She passed away at 94 in her sleep.",
+    "Grandpa passed away peacefully at 99.",
+    "My granddad is ninety-four and still gardens.",
+    "My granny is 94.",
+    "My nan is 94.",
+    "My great-grandmother is 94.",
+    "My father-in-law, now 97, drove himself here.",
+    "My stepdad, 92, moved in.",
+    "im 94 and still kicking",
+    "Dad celebrated his 95th in the hospital.",
+    "We celebrated her 100th.",
+])  # fmt: skip
+def test_an_age_at_death_or_after_a_grandparent_or_in_law_is_found(text):
+    assert [f.kind for f in scan(text)] == ["age"]
+
+
+@pytest.mark.parametrize("text", [
+    "My mother died at 3 a.m.",
+    "My mother died at 9.",
+    "My mother died at 89.",
+    "My phone died at 99%.",
+    "The battery died at 95.",
+    "He passed at 90 mph on the highway.",
+    "Dad died at 95 degrees of fever.",
+    "My patient died at 90 minutes past midnight.",
+    "My mother was at 99 on the scale.",
+    "Mom passed the test at 95.",
+    "We passed at 100 feet.",
+    "Dad is ranked at 99.",
+    "My granny is 94 pounds now.",
+    "My nan is 90% better.",
+    "I'm turning 40 and my nan is 70.",
+    "The IM 90 units shot hurt.",
+    "im 9 and i like dogs",
+    "We celebrated my 100th chemo session.",
+    "We celebrated our 90th day sober.",
+    "My 95th percentile score was fine.",
+    "Her 100th visit was a party.",
+])  # fmt: skip
+def test_near_misses_of_an_age_at_death_or_celebrated_are_no_age(text):
+    assert "age" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    # A pharmacy's prescription number and an insurer's member id (stop 34).
+    "Rx #6012345 at CVS was the wrong dose.",
+    "My Rx # is 6012345.",
+    "CVS prescription #6012345 was filled wrong.",
+    "Refill no. RX7788123.",
+    "Rx no. 6012345",
+    "My Aetna ID W123456789 was rejected.",
+    "My Humana ID H12345678 came in the mail.",
+    "My Medi-Cal ID is 91234567A.",
+    "My Tricare ID 1234567890.",
+    "The number on my insurance card, W123456789, was typed wrong.",
+    "My Blue Cross ID is XYZ123456789.",
+    "My MyChart ID is 8823-1123.",
+    # A "#" the number touches ends the phrase before it.
+    "My record #12345 was lost.",
+    "My member #123456 was not on file.",
+])  # fmt: skip
+def test_a_pharmacy_or_insurer_number_is_a_record_number(text):
+    assert [f.kind for f in scan(text)] == ["record-number"]
+
+
+@pytest.mark.parametrize("text", [
+    "My Rx 10mg dose was doubled.",
+    "Rx 5 mg daily.",
+    "Refill #2 came early.",
+    "Refill no. 3 of 5 was late.",
+    "My Aetna card has a 1-800 number on the back.",
+    "My insurance card expired in 2023.",
+    "My insurance card covers 100% of it.",
+    "The Rx was for 30 tablets.",
+    "The Rx says take 2 every 12 hours.",
+    "My prescription number 3 is lisinopril.",
+    "Aetna paid for 100000 dollars of care.",
+    "My Humana ID card came in 2 weeks.",
+    "My Cigna card says copay 40.",
+    "Rx for 100 tablets of 500mg.",
+    "I had 2 refills left, then refill #3.",
+    "My prescription #2 was wrong.",
+    "The MyChart ID page was down for 2 days.",
+    "Rx: amoxicillin 875 mg twice a day.",
+    "Tricare ID holders get 20% off.",
+    "my rx 2020 was lost",
+    "Rx 1/2 tab at bedtime for 14 days.",
+    "My Rx cost $1,200 a month before Medicare.",
+    "Rx 250000 units of vitamin D.",
+    "The insurance card had 3 names on it and 12 digits.",
+    "I paid 120000 for my Rx.",
+])  # fmt: skip
+def test_near_misses_of_a_pharmacy_or_insurer_number_are_no_finding(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # "at" and "dot" in brackets, in capitals, or a handle before a bare provider (stop 34).
+    "You can write to carol.mendes[at]yahoo[dot]com.",
+    "contact me via carol[dot]mendes[at]gmail[dot]com",
+    "I'm carolm (at) hotmail.",
+    "Write to rosa DOT flores AT outlook DOT com.",
+    "Reach me, carolmendes at gmail.",
+    "write to mk1960[at]riverclinic[DOT]org",
+    "rosa AT example DOT org",
+    "Write to jane AT example DOT org.",
+])  # fmt: skip
+def test_an_email_hidden_with_brackets_or_capitals_is_found(text):
+    assert [f.kind for f in scan(text)] == ["email"]
+
+
+@pytest.mark.parametrize("text", [
+    "I was at home with my gmail open.",
+    "Look at that, Yahoo finally answered.",
+    "We met at Gmail's office.",
+    "Mendes at Outlook sent it.",
+    "My daughter at Yahoo got me the job.",
+    "I was at Outlook Hospital.",
+    "Okafor at gmail wrote back.",
+    "My coworkers at Hotmail were kind.",
+    "I check my email at gmail every morning.",
+    "I read it at AOL news.",
+    "The dot com boom was before my time.",
+    "My [at] home care is great (dot) com.",
+    "Text me at home (at) 5.",
+    "Reach out to the team at Yahoo Health.",
+    "Send it to the clinic at yahoo.",
+    "Everyone at icloud support was kind.",
+    "Nurses at Outlook Medical were kind.",
+    "We stayed at Gmail headquarters.",
+    "The forms are at the front desk (at) reception.",
+    "Dot, my nurse, was at the desk.",
+])  # fmt: skip
+def test_near_misses_of_a_hidden_email_are_no_email(text):
+    assert "email" not in {f.kind for f in scan(text)}
