@@ -350,6 +350,11 @@ _LINK_WORDS = set(
 )
 _VALUE = re.compile(r"\(?[A-Za-z0-9][\w()/+-]{0,30}")
 _MORE_DIGITS = re.compile(r" \d[\d-]{1,15}(?![\w])")
+# A phone number grouped as it is read aloud or as other countries write it, after a phone's
+# context word: "07700 900123", "0161 496 0000", "02 9876 5432", "503 555 01 42".
+_PHONE_GROUPS = re.compile(r"(?: \d{2,6}){1,4}(?![\w])")
+# "call me on ...", "text us at ...": words between a phone's context word and its number.
+_PHONE_LINK_WORDS = {"me", "us"}
 _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
 _STOP = re.compile(r"(?<!\bno)(?<!\bNo)(?<!\bNO)(?<!\bnum)[.!?;](?=\s|$)|\n")
 
@@ -365,16 +370,35 @@ def _context_value(text: str, end: int, kind: str) -> tuple[int, int] | None:
         token, value_end = value.group(), value.end()
         digits = sum(ch.isdigit() for ch in token)
         more = _MORE_DIGITS.match(window, value_end) if digits else None
+        if digits and kind == "phone":
+            more = _phone_groups(window, value.start(), value_end) or more
         if more is not None:  # "4GHT 921", "555 0166": one identifier written in two groups
             token, value_end = window[value.start() : more.end()], more.end()
             digits = sum(ch.isdigit() for ch in token)
         if digits and _is_value(kind, token, digits, window[value_end:]):
             return end + value.start(), end + value_end
-        if token.lower() not in _LINK_WORDS:
+        if token.lower() not in _LINK_WORDS and not (
+            kind == "phone" and token.lower() in _PHONE_LINK_WORDS
+        ):
             skipped += 1
             if kind in ("phone", "ssn") or skipped > 4:
                 return None
     return None
+
+
+def _phone_groups(window: str, start: int, end: int) -> re.Match | None:
+    """The groups after a phone's first group that make one number with it: three groups or
+    more only with nine digits or more, no unit after them ("the number of 90 100 120
+    patients" is a count), and a first group as phones have: a trunk "0" ("0161 496 0000")
+    or an area code and exchange of three digits each ("503 555 01 42"), not "98 99 100 101"."""
+    more = _PHONE_GROUPS.match(window, end)
+    if more is None or more.group().count(" ") < 2 or _PHONE.match(window, start):
+        return None  # a number `_PHONE` knows is its (with an extension, as before)
+    groups = window[start : more.end()].split()
+    if not (groups[0][0] == "0" or len(groups[0]) == len(groups[1]) == 3):
+        return None
+    digits = sum(ch.isdigit() for ch in window[start : more.end()])
+    return more if digits >= 9 and not _UNIT_AHEAD.match(window, more.end()) else None
 
 
 def _is_value(kind: str, token: str, digits: int, after: str) -> bool:
@@ -563,7 +587,9 @@ _LOWER_MONTH_BEFORE = re.compile(
 # "September of 2019" is "September 2019".
 _MONTH_DAY = re.compile(
     rf"{_MONTH}(?:\s{{1,3}}{_DAY}(?![\w:])(?:,?\s{{1,3}}{_YEAR}(?![\w:]))?"
-    rf"|,?\s{{1,3}}(?:(?i:of)\s{{1,3}})?(?:1[89]\d\d|20\d\d)(?![\w:]))"
+    rf"|,?\s{{1,3}}(?:(?i:of)\s{{1,3}})?(?:1[89]\d\d|20\d\d)(?![\w:])"
+    # "Aug '22": a month and a two-digit year
+    r"|\s{1,3}['’]\d\d(?![\w:'’]))"
 )
 # A day written as a word: "March the fourteenth", "the first of May".
 _ORDINAL_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
@@ -585,12 +611,24 @@ _ORDINAL_OF = re.compile(rf"(?<![\w-]){_ORDINAL}\s{{1,3}}(?i:of)\s{{1,3}}\Z")
 # from the year (rarer than any letter), the holiday read in the words before it.
 _YEAR_ALONE = re.compile(r"[12](?<![\d'][12])(?:[89]\d\d(?<=1...)|0\d\d(?<=2...))(?![\w:])")
 _HOLIDAY_BEFORE = re.compile(
-    r"(?<![\w-])(?i:christmas(?:\s(?:day|eve))?|new\syear['’]?s(?:\s(?:day|eve))|"
-    r"thanksgiving(?:\sday)?|easter(?:\ssunday)?|halloween|independence\sday|"
+    r"(?<![\w-])(?i:christmas(?:\s(?:day|eve|morning|night|evening|afternoon))?|"
+    r"new\syear['’]?s(?:\s(?:day|eve))|"
+    r"thanksgiving(?:\s(?:day|morning|night|evening|afternoon))?|"
+    r"easter(?:\s(?:sunday|morning))?|halloween(?:\snight)?|independence\sday|"
     r"valentine['’]?s\sday|mother['’]?s\sday|"
     r"father['’]?s\sday|memorial\sday|labor\sday|veterans['’]?\sday|juneteenth|good\sfriday|"
     r"boxing\sday|st\.?\spatrick['’]?s\sday|election\sday|the\sfourth\sof\sjuly)"
     r",?\s{1,3}(?:(?:in|of)\s{1,3})?\Z"
+)
+# "the morning of March fifteenth": after "of", an ordinal right after its month that is no
+# adverb ("the end of March first results came", "of May second opinions" are not days).
+_ORDINAL_DAY_AFTER_OF = set(
+    """
+    fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth
+    fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth twenty
+    twenty-first twenty-second twenty-third twenty-fourth twenty-fifth twenty-sixth
+    twenty-seventh twenty-eighth twenty-ninth thirty-first
+    """.split()
 )
 # "In March the second round began": the month a time, the ordinal not its day.
 _MONTH_AS_TIME = {
@@ -602,7 +640,15 @@ _SHORT_DATE = re.compile(r"\d(?<!\d\d)\d?/(?:\d\d?|(?:19|20)\d\d)(?![\d/])")
 _SHORT_DATE_BEFORE = {
     "on", "since", "until", "by", "born", "dated", "admitted", "discharged",
     "dob", "dob:", "d.o.b.", "d.o.b.:", "birthday", "birthday:", "birthdate", "birthdate:",
-}  # fmt: skip
+    "birthday,", "anniversary,",  # "My birthday, 8/14, I spent in the ICU"
+} | DAYS | {f"{day}," for day in DAYS}  # "The scan was on Tuesday 5/2"
+# After a weekday or "birthday," a fraction or a score is more often meant than after "on":
+# "Friday 3/4 of the staff", "Monday 1/2 a tablet", "Tuesday 8/10 pain".
+_SHORT_DATE_FRACTION_CUES = DAYS | {f"{day}," for day in DAYS} | {"birthday,", "anniversary,"}
+_FRACTION_AFTER = re.compile(
+    r"(?i)\s{1,2}(?:of|a|an|cup|cups|tsp|tbsp|teaspoons?|tablespoons?|tabs?|tablets?|pills?|"
+    r"doses?|majority|pain|vision|odds|chance|split)\b|(?<=/10)"
+)
 # "My birthday is 9/14": a short date after "is" or "was" only after these ("my pain was 8/10").
 _BIRTHDAY_WORDS = {"birthday", "birthdate", "dob", "d.o.b.", "anniversary"}
 
@@ -734,7 +780,12 @@ def dates(text: str) -> Iterator[Span]:
         if touching or not _free_before(text, start):
             continue
         day = _ORDINAL_AFTER.match(text, end)
-        if day is not None and not set(_words_before(text, start, 1)) & _MONTH_AS_TIME:
+        before = set(_words_before(text, start, 1))
+        # "the morning of March fifteenth": after "of", a day written right after its month
+        if day is not None and (
+            not before & _MONTH_AS_TIME
+            or (before == {"of"} and day.group().split()[0].lower() in _ORDINAL_DAY_AFTER_OF)
+        ):
             yield "date", start, day.end()
         day = _ORDINAL_OF.search(text, max(0, start - 32), start)
         if day is not None:
@@ -752,6 +803,10 @@ def dates(text: str) -> Iterator[Span]:
                 yield "date", *match.span()
         elif day >= 1:
             before = _words_before(text, match.start(), 3)
+            if before and before[-1] in _SHORT_DATE_FRACTION_CUES and _FRACTION_AFTER.match(
+                text, match.end()
+            ):
+                continue  # "on Friday 3/4 of the staff", "Sunday 1/4 cup of oats"
             if before and before[-1] in _SHORT_DATE_BEFORE or (
                 len(before) > 1 and before[-1] in ("is", "was") and before[-2] in _BIRTHDAY_WORDS
             ):

@@ -922,3 +922,88 @@ def test_an_email_hidden_with_brackets_or_capitals_is_found(text):
 ])  # fmt: skip
 def test_near_misses_of_a_hidden_email_are_no_email(text):
     assert "email" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    # Phones grouped as other countries write them or as they are read aloud (stop 34).
+    "call me on 07700 900123 if you want to talk.",
+    "Ring me on 0161 496 0000.",
+    "ph 02 9876 5432.",
+    "My number: 503 555 01 42.",
+    "Text me 555 867 53 09",
+    "Call us on 0800 123 456 free.",
+])  # fmt: skip
+def test_a_phone_grouped_in_other_ways_after_a_phone_word_is_found(text):
+    assert [f.kind for f in scan(text)] == ["phone"]
+
+
+@pytest.mark.parametrize("text", [
+    "Call me at 3 and 4 pm.",
+    "Call me in 2 weeks.",
+    "Text me 5 10 15 minutes before.",
+    "My number was 120 80 at the clinic.",
+    "The number of 90 100 120 patients grew.",
+    "The number of 90 100 120 150 patients grew.",
+    "call me on the 15 20 or 25",
+    "Text me at 12 30 tomorrow.",
+    "Call me between 10 and 12.",
+    "My number went from 140 90 to 120 80.",
+    "My pain number is 8 10 most days.",
+    "Call me for 15 20 minutes at lunch.",
+    "The phone rang 10 12 15 times.",
+    "Call me, 5 and 6 year olds welcome.",
+    "My number of pills is 10 20 30 40 each week.",
+    "Dial 0 then 9 for an outside line.",
+    "My phone has 128 256 GB options.",
+    "Text me 10 20 30 40 50 times a day.",
+    "My cell count was 4500 3200 2100 over three weeks.",
+    "Call me at 10 30 or 11 45.",
+    "Call in 2 4 6 8 hours.",
+    "My number was 98 99 100 101 on the chart.",
+])  # fmt: skip
+def test_near_misses_of_a_phone_in_groups_are_no_finding(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # A holiday's morning or night with its year, a month with a two-digit year, a short date
+    # after a weekday or "birthday,", an ordinal day right after its month after "of" (stop 34).
+    "My daughter was born Christmas morning 2020.",
+    "Christmas night 2020 was the worst.",
+    "Thanksgiving morning 2019 I collapsed.",
+    "Halloween night 2018 he fell.",
+    "I started dialysis in Aug '22.",
+    "Since May '21 I've been clean.",
+    "My birthday, 8/14, I spent in the ICU.",
+    "The scan was on Tuesday 5/2.",
+    "On the morning of March fifteenth I woke up numb.",
+])  # fmt: skip
+def test_a_holiday_morning_a_short_year_or_a_weekday_date_is_found(text):
+    assert [f.kind for f in scan(text)] == ["date"]
+
+
+@pytest.mark.parametrize("text", [
+    "Christmas morning was quiet.",
+    "Every Christmas morning since 2020 we go to church.",
+    "Christmas night we sang 2020 songs.",
+    "I was in the class of '22.",
+    "The '90s were hard.",
+    "Rock n' roll in the '70s.",
+    "My pain on Tuesday was 8/10.",
+    "Tuesday 8/10 pain, Wednesday 6/10.",
+    "My BP on Monday 120/80.",
+    "On Friday 3/4 of the staff were out.",
+    "My birthday, 50/50 raffle.",
+    "My birthday, 2/3 of my family came.",
+    "By the end of March first results came in.",
+    "In March fifteenth-century art was on show.",
+    "The end of March the second round began.",
+    "I took Aug and Sept off work.",
+    "She said 'May' '22 times.",
+    "The Thursday 2/3 majority voted.",
+    "On Monday 1/2 a tablet, then Tuesday 1 tablet.",
+    "Sunday 1/4 cup of oats.",
+    "My anniversary, 20/20 vision.",
+])  # fmt: skip
+def test_near_misses_of_a_holiday_morning_a_short_year_or_a_weekday_date_are_no_finding(text):
+    assert scan(text) == []
