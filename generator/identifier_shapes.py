@@ -20,6 +20,8 @@ from importlib import resources
 from .identifier_words import (
     DAYS,
     MONTHS,
+    NOT_NAMES,
+    RELATIONS,
     STATE_ABBREVIATIONS,
     STATES,
     STREET_SUFFIXES,
@@ -951,6 +953,25 @@ _STREET_SPELT = re.compile(
     r"\s{1,2}(?:[NSEW]\.?\s{1,2}|(?:North|South|East|West)\s{1,2})?"
     rf"(?:{_NAME_WORD}\s{{1,2}}){{0,3}}{_NAME_WORD}\s{{1,2}}(?:{_SUFFIX})\b\.?)"
 )
+# A street corner: "at the corner of 5th and Main", "the intersection of Elm and Oak", or "at
+# Peachtree and 10th", where one street is numbered (without that, "at Mom and Dad's" and "at
+# Christmas and Easter" read alike). Found from "corner"/"intersection" or from the ordinal.
+_CORNER_STREET = rf"(?:[A-Z][a-z'’]{{2,20}}|\d{{1,3}}(?:st|nd|rd|th))(?:\s{{1,2}}(?:{_SUFFIX_ALONE}|St|Ave)\.?)?"
+_CORNER = re.compile(
+    rf"(?<![\w-])(?i:corner|intersection)\s{{1,2}}of\s{{1,2}}({_CORNER_STREET})"
+    rf"\s{{1,2}}(?:and|&)\s{{1,2}}({_CORNER_STREET})(?![\w'’-])"
+)
+_AT_CORNER = re.compile(
+    rf"(?<![\w-])at\s{{1,2}}({_CORNER_STREET})\s{{1,2}}(?:and|&)\s{{1,2}}({_CORNER_STREET})(?![\w'’-])"
+)
+_RELATIONS = set(RELATIONS)
+_ORDINAL_STREET = re.compile(r"\d{1,3}(?:st|nd|rd|th)\Z")
+# After a corner, the clause ends or goes on with a word that no street name ends in: "at 5th
+# and Main in the rain", not "at Starbucks and 2nd breakfast" or "at 5th and 6th grade".
+_CORNER_AFTER = re.compile(
+    r"\s{0,2}(?:[.,;:!?)]|\Z)|\s{1,2}(?:in|on|at|to|by|near|when|where|while|and|then|with|"
+    r"for|from|after|before|that|which|I|we|he|she|they|my|our|was|is|had|has|the|a)\b"
+)
 _PO_BOX = re.compile(r"[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb]ox\s{0,2}\d{1,8}\b")
 # A rural route or highway contract route and its box: "Rural Route 2, Box 14", "RR 3", "HC 61".
 # "RR" and "HC" alone are too many other things ("the RR 3 bus"): with their box only.
@@ -1008,6 +1029,14 @@ def addresses(text: str) -> Iterator[Span]:
     if "at " in text:
         for match in _STREET_SPELT.finditer(text):
             yield "street-address", *match.span(1)
+    if "orner of" in text or "ntersection of" in text or "ORNER OF" in text:
+        for match in _CORNER.finditer(text):
+            if _a_corner(text, match, numbered=False):
+                yield "street-address", match.start(1), match.end()
+    if "at " in text and ("and " in text or "& " in text):
+        for match in _AT_CORNER.finditer(text):
+            if _a_corner(text, match, numbered=True):
+                yield "street-address", match.start(1), match.end()
     for match in _PO_BOX.finditer(text):
         if _free_before(text, match.start()):
             yield "street-address", *match.span()
@@ -1034,6 +1063,25 @@ def addresses(text: str) -> Iterator[Span]:
             continue
         if end - start == 10 or _zip_context(text, start, end):
             yield "zip", start, end
+
+
+def _a_corner(text: str, match: re.Match, numbered: bool) -> bool:
+    """Whether two streets named as a corner are streets: no word that is never one ("Mom",
+    "Christmas", a month or a day), a clause that goes on as after a place (`_CORNER_AFTER`),
+    and, after a bare "at", one of them numbered and the other not ("at 1st and 2nd base")."""
+    streets = [match.group(1), match.group(2)]
+    first_words = [street.split()[0].lower() for street in streets]
+    if any(word in NOT_NAMES or word in _RELATIONS or word in _CALENDAR_WORDS for word in first_words):
+        return False
+    if not _CORNER_AFTER.match(text, match.end()):
+        return False
+    ordinals = [bool(_ORDINAL_STREET.search(street.split()[0])) for street in streets]
+    if numbered:
+        return ordinals[0] != ordinals[1]
+    # "the intersection of Science and Faith": an intersection of two words needs a street's
+    # number or suffix; a corner of two ("the corner of Elm and Oak") does not
+    named = any(ordinals) or any(len(street.split()) > 1 for street in streets)
+    return named or match.group().lower().startswith("corner")
 
 
 # Capitalised words a number follows that are no town: "Room 40210", "Flight 12345".

@@ -1007,3 +1007,44 @@ def test_a_holiday_morning_a_short_year_or_a_weekday_date_is_found(text):
 ])  # fmt: skip
 def test_near_misses_of_a_holiday_morning_a_short_year_or_a_weekday_date_are_no_finding(text):
     assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # A street corner: after "corner of", or after "at" with one of the streets numbered (stop 34).
+    "I collapsed at the corner of 5th and Main.",
+    "I get off the bus at Peachtree and 10th.",
+    "We lived near the corner of Elm and 3rd.",
+    "Meet me at 5th & Main.",
+    "The intersection of Elm St and Oak was closed.",
+    "I work at 3rd and Pine.",
+    "I was at 2nd and Main when it started.",
+])  # fmt: skip
+def test_a_street_corner_is_a_street_address(text):
+    assert [f.kind for f in scan(text)] == ["street-address"]
+
+
+@pytest.mark.parametrize("text", [
+    "I was at Mom and Dad's house.",
+    "Between Mom and Dad I felt safe.",
+    "We were at 3 and 4 pm appointments.",
+    "My kids are 5 and 6 year olds.",
+    "At 5th and 6th grade I was sick a lot.",
+    "I was at Christmas and Easter with family.",
+    "She sat in the corner of the room and cried.",
+    "At Mass and 1st Communion we prayed.",
+    "at the corner of my eye and my nose",
+    "I was at 1st and 2nd base.",
+    "We met at Walmart and Target.",
+    "The corner of Medicare and Medicaid is confusing.",
+    "I came in 3rd and 4th in the races.",
+    "My scans at 6 and 12 months were clear.",
+    "I finished at 2nd and went home.",
+    "We were at Starbucks and 2nd breakfast.",
+    "At 1st and at 2nd I felt fine.",
+    "I stayed at Riverbend and 3rd floor rehab.",
+    "I'm at Stage 3 and 4th cycle now.",
+    "We went at 8th and Tuesday.",
+    "at the corner of Walgreens and the bank",
+])  # fmt: skip
+def test_near_misses_of_a_street_corner_are_no_finding(text):
+    assert scan(text) == []
