@@ -680,6 +680,12 @@ _BORN_YEAR = re.compile(
     r"(?:(?i:the)\s{1,3}(?i:spring|summer|fall|autumn|winter)\s{1,3}(?i:of)\s{1,3})?"
     r"(1[89]\d\d)(?![\w:])"
 )
+# "born in '32": a two-digit year is a birth year of 90 or more only where it cannot be this
+# century's ("born in '21" is a child's), so only years after this one's two digits, up to
+# `BIRTH_YEAR_OF_NINETY`'s.
+_BORN_SHORT_YEAR = re.compile(
+    r"(?<![\w-])(?i:born)(?:,?\s{1,3}(?i:in|during)\s{1,3}|,?\s{1,3})['’](\d\d)(?![\w'’])"
+)
 _AGE_AT_AFTER = re.compile(r",|\s+(?:I|he|she|we|my|his|her|and|when)\b")
 _AGE_WORDS = {
     "am", "i'm", "i’m", "be", "being", "turn", "turned", "turning", "aged", "age", "reached",
@@ -853,6 +859,10 @@ def ages(text: str) -> Iterator[Span]:
     if "born" in text or "Born" in text or "BORN" in text:
         for match in _BORN_YEAR.finditer(text):
             if int(match.group(1)) <= BIRTH_YEAR_OF_NINETY:
+                yield "age", *match.span()
+        for match in _BORN_SHORT_YEAR.finditer(text):
+            year = int(match.group(1))
+            if 2000 + year > BIRTH_YEAR_OF_NINETY + 89 and 1900 + year <= BIRTH_YEAR_OF_NINETY:
                 yield "age", *match.span()
 
 

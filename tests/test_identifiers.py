@@ -1048,3 +1048,14 @@ def test_a_street_corner_is_a_street_address(text):
 ])  # fmt: skip
 def test_near_misses_of_a_street_corner_are_no_finding(text):
     assert scan(text) == []
+
+
+def test_a_birth_year_of_two_digits_is_an_age_only_where_it_cannot_be_this_century():
+    from generator.identifiers import BIRTH_YEAR_OF_NINETY
+
+    old = f"{(BIRTH_YEAR_OF_NINETY - 1) % 100:02d}"  # "born in '36" in 2026
+    assert [f.kind for f in scan(f"I was born in '{old}, so I've seen a lot.")] == ["age"]
+    assert [f.kind for f in scan(f"Born '{old} in Ohio.")] == ["age"]
+    young = f"{(BIRTH_YEAR_OF_NINETY + 89 - 5) % 100:02d}"  # "born in '21": a child
+    for text in (f"My son was born in '{young}.", "I was born in '45.", "I was born in '99."):
+        assert scan(text) == [], text
