@@ -148,7 +148,10 @@ def internet(text: str) -> Iterator[Span]:
     lowered = text.translate(_ASCII_LOWER) if _has_provider(text.lower()) else ""
     for match in _PROVIDER.finditer(lowered):
         local = _PROVIDER_LOCAL.search(lowered, max(0, match.start() - 72), match.start())
-        if local is None or not _free_before(text, local.start(), ".+-"):
+        if local is None:
+            yield from _provider_handle(text, lowered, match)
+            continue
+        if not _free_before(text, local.start(), ".+-"):
             continue
         name = local.group(1)
         # "@" or a bracketed "[at]" is written to be an address; a spoken "at" only with a name
@@ -456,12 +459,50 @@ def _is_handle(found: str) -> bool:
     ) or _unworded(found)
 
 
+# "bigjim1960 on yahoo": a name with letters and digits before "on" and a provider, not a
+# provider's site ("covid19 on yahoo news"); "my gmail is carolmendes62": a handle after
+# "my <provider> is" (`_is_handle`: not "my gmail is full"; "outlook" is a word there).
+_PROVIDER_ON = re.compile(r"(?<![\w.+-])([a-z][\w.+-]{2,63})[ \t]{1,3}on[ \t]{1,3}\Z")
+_PROVIDER_SITE = re.compile(
+    r"\s{1,2}(?:news|answers|finance|health|groups|search|sports|mail\s+app|app)\b"
+)
+_PROVIDER_MINE = re.compile(r"(?<![\w-])(?:my|our)[ \t]{1,3}\Z")
+_PROVIDER_IS = re.compile(
+    r"(?:[ \t]{1,3}(?:address[ \t]{1,3})?is|[ \t]{0,2}:)[ \t]{1,3}([a-z][\w.+-]{2,63})"
+)
+
+
+def _provider_handle(text: str, lowered: str, match: re.Match) -> Iterator[Span]:
+    """An address at a mail provider written around its name without "@" or "at": "bigjim1960
+    on yahoo", "my gmail is carolmendes62" (`lowered` is `text` with its capitals lowered)."""
+    start, end = match.span()
+    on = _PROVIDER_ON.search(lowered, max(0, start - 72), start)
+    if on is not None and not _PROVIDER_SITE.match(lowered, end):
+        name = on.group(1)
+        digits = sum(ch.isdigit() for ch in name)
+        if ("_" in name or digits >= 2) and sum(ch.isalpha() for ch in name) >= 3:
+            yield "email", on.start(1), end
+            return
+    named = _PROVIDER_IS.match(lowered, end)
+    if named is None or match.group() == "outlook":  # "my outlook is rosier2day": a word
+        return
+    if not _PROVIDER_MINE.search(lowered, max(0, start - 8), start):
+        return
+    handle = named.group(1).rstrip(".-")
+    if _is_handle(handle) and handle not in _NOT_LOCAL and not _a_name(handle):
+        yield "email", start, named.start(1) + len(handle)
+
+
+def _a_name(word: str) -> bool:
+    from .identifier_names import first_names, surnames  # they import this module
+
+    return word in first_names() or word in surnames()
+
+
 def _handle_like(name: str) -> bool:
     """A run of letters that no word or name is ("carolmendes"): before "at gmail", a mail
     handle even with no "email" before it."""
-    from .identifier_names import first_names, surnames  # they import this module
-
-    return _unworded(name) and name not in first_names() and name not in surnames()
+    return _unworded(name) and not _a_name(name)
 
 
 # After "username", "login", "screen name" or "handle": "MyChart login is dkwalsh".

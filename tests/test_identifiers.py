@@ -1059,3 +1059,38 @@ def test_a_birth_year_of_two_digits_is_an_age_only_where_it_cannot_be_this_centu
     young = f"{(BIRTH_YEAR_OF_NINETY + 89 - 5) % 100:02d}"  # "born in '21": a child
     for text in (f"My son was born in '{young}.", "I was born in '45.", "I was born in '99."):
         assert scan(text) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    # An address at a provider without "@" or "at": a handle before "on", after "my gmail is".
+    "my gmail is carolmendes62",
+    "My Gmail is carol.mendes",
+    "my yahoo address is bigjim_1960.",
+    "Anyone can find me, bigjim1960 on yahoo.",
+    "Find me: rosa_f on gmail.",
+])  # fmt: skip
+def test_a_handle_around_a_mail_providers_name_is_an_email(text):
+    assert [f.kind for f in scan(text)] == ["email"]
+
+
+@pytest.mark.parametrize("text", [
+    "my gmail is full",
+    "My Gmail is down again.",
+    "my gmail is Carol",
+    "My outlook is positive.",
+    "My outlook is rosier2day lol",
+    "my yahoo is mendes",
+    "I read about covid19 on yahoo news.",
+    "I saw it on Yahoo.",
+    "I posted 2019 photos on gmail.",
+    "My outlook is 50/50.",
+    "I found my A1c on yahoo answers.",
+    "My kid's iPad2 on icloud.",
+    "Our gmail is shared with my daughter.",
+    "my gmail is my lifeline",
+    "My Outlook calendar is full.",
+    "The b12 shots on Yahoo Health.",
+    "Ask about covid19 on gmail groups.",
+])  # fmt: skip
+def test_near_misses_of_a_handle_around_a_providers_name_are_no_email(text):
+    assert "email" not in {f.kind for f in scan(text)}
