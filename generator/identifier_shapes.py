@@ -548,12 +548,36 @@ _DIGIT_WORDS = re.compile(_DIGIT_WORD)
 _SPELT_LONGEST = 15 * 8  # fifteen digit words of at most five letters, each with its separator
 
 
+# A phone number partly in digits and partly spelt out ("555 oh one nine nine"): groups of
+# digits and digit words, seven digits or more in all, after a phone's context word.
+_MIXED_DIGITS = re.compile(
+    rf"(?<![\w.,-])(?:\d{{1,4}}|{_DIGIT_WORD})(?:{_BETWEEN_DIGITS}(?:\d{{1,4}}|{_DIGIT_WORD})){{1,14}}"
+    r"(?![\w-]|[.,]\w)"
+)
+
+
 def _spelt_out(lowered: str, end: int, kind: str) -> tuple[int, int] | None:
     found = _SPELT_DIGITS.search(lowered, end, end + _WINDOW + _SPELT_LONGEST)
     if found is None or found.start() > end + _WINDOW:
-        return None
+        return _mixed_digits(lowered, end) if kind == "phone" else None
     digits = len(_DIGIT_WORDS.findall(found.group()))
     return found.span() if kind == "phone" or digits == 9 else None
+
+
+_THREE_FIGURES = re.compile(r"\d{3}")
+
+
+def _mixed_digits(lowered: str, end: int) -> tuple[int, int] | None:
+    """A phone number written in digits and digit words, both, within the window after its
+    context word: seven to fifteen digits, and no unit after it."""
+    found = _MIXED_DIGITS.search(lowered, end, end + _WINDOW + _SPELT_LONGEST)
+    if found is None or found.start() > end + _WINDOW:
+        return None
+    words = len(_DIGIT_WORDS.findall(found.group()))
+    figures = sum(ch.isdigit() for ch in found.group())
+    if not words or not _THREE_FIGURES.search(found.group()) or not 7 <= words + figures <= 15:
+        return None  # "text me 10, 20, 30, one more time" has no group of a phone's
+    return None if _UNIT_AHEAD.match(lowered, found.end()) else found.span()
 
 
 # --- Numbers recognised by shape ----------------------------------------------------------

@@ -1094,3 +1094,37 @@ def test_a_handle_around_a_mail_providers_name_is_an_email(text):
 ])  # fmt: skip
 def test_near_misses_of_a_handle_around_a_providers_name_are_no_email(text):
     assert "email" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    # A phone number partly in digits, partly spelt out, after a phone word (stop 34).
+    "my number is 555 oh one nine nine.",
+    "Call me at 503 five five five 0142.",
+    "text me 555 one two three four",
+])  # fmt: skip
+def test_a_phone_in_digits_and_words_is_found(text):
+    assert [f.kind for f in scan(text)] == ["phone"]
+
+
+@pytest.mark.parametrize("text", [
+    "Call me at one or 2.",
+    "Call me in 2 or three weeks.",
+    "Text me one, two, 3 times a day.",
+    "My cell is on 100%, one bar.",
+    "Call 911, one two three.",
+    "Call me at 5, one hour before.",
+    "My number was 120 over 80, one more time.",
+    "Call me at 12 30 one day next week.",
+    "Text me 3 4 five times.",
+    "Call me at 10 1 2 3 4 5 minutes.",
+    "my number is 8 out of 10 most days, one bad.",
+    "Phone me 2 3 one.",
+    "Call me one 2 three 4 five 6 seven 8 steps.",
+    "I dialed 555 two times.",
+    "Text me 10, 20, 30, one more time.",
+    "Call me at 10, 11, 12, one of those.",
+    "Call me after 4 30, one more dose at 8 45.",
+    "My number: 2 4 6 one.",
+])  # fmt: skip
+def test_near_misses_of_a_phone_in_digits_and_words_are_no_finding(text):
+    assert scan(text) == []
