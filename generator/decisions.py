@@ -21,7 +21,10 @@ RULES: dict[str, str] = {
     "consent-expired": "rule 3: expired on or before the build date",
     "consent-revoked": "rule 4: revoked on or before the build date",
     "consent-scope": "rule 5: the scope does not include the website",
-    "consent-fingerprint": "rule 6: the story text changed since the patient approved it",
+    "consent-fingerprint": (
+        "rule 6: the story's text, or what its page shows with it (the champion's name, bio or photo, "
+        "the service line's or topic's name), changed since the patient approved it"
+    ),
     "name-exceeds-consent": "the champion's display name reveals more than the consent allows",
     "source-errors": "the story's own file has errors",
     "identifier-found": "the story text contains an identifier the consent does not accept",

@@ -124,9 +124,14 @@ def _consent_reasons(
                 "fingerprint printed on it"
             )
         else:
+            # The record keeps a digest, not the fields: what changed cannot be named here,
+            # so the reason lists what the digest covers (shown.FIELDS) and where to see it.
             why = (
-                f"the story's text changed since the patient approved it under consent {record_id}; "
-                "the patient must approve the new text"
+                f"the story's text, or what its page shows with it, changed since the patient approved it "
+                f"under consent {record_id}: the title, summary, pull quote, body or disclosure, the "
+                "champion's name, bio or photo, or the name of its service line or topic; the patient "
+                f"must approve the new version (flywheel story proof {story.id} writes it, with what "
+                "changed when git holds the approved text)"
             )
         reasons.append(("consent-fingerprint", why))
     return reasons

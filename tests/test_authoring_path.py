@@ -46,7 +46,7 @@ def test_story_from_draft_to_publication_and_back(tmp_path, capsys):
     path.write_text(path.read_text().replace("The second one fit.", "The third one fit."))
     capsys.readouterr()
     assert main(["check", *r, *AS_OF]) == 0
-    assert "story breathing-easier: the story's text changed since the patient approved it" in capsys.readouterr().out
+    assert "story breathing-easier: the story's text, or what its page shows with it, changed since the patient approved it" in capsys.readouterr().out
     assert main(["build", *r, *AS_OF]) == 0
     assert not any("breathing-easier" in t or "third one fit" in t for t in site_texts(root / "site").values())
 

@@ -74,7 +74,7 @@ def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
         story = root / "content/stories/spine/finding-answers.md"
         story.write_text(story.read_text().replace("I am running again now", "I am swimming again now"))
         edited = shows("/stories/finding-answers/", "swimming again")
-        assert "the story&#39;s text changed since the patient approved it" in edited or "text changed since" in edited
+        assert "changed since the patient approved it" in edited
         # A text edit: only that page is rendered again (rerender.py), and it shows.
         guide = root / "content/guides/cardiology/chest-pain-when-to-worry.md"
         guide.write_text(guide.read_text() + "\nA sentence added while the preview runs.\n")

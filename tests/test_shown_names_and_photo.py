@@ -28,7 +28,7 @@ from generator.shown import FIELDS, V2_FIELDS, fingerprint_fields, shown_fields,
 AS_OF = "2026-11-22"
 STORY = "walking-again"  # the base fixture's story, under consent C-2026-001
 RECORD = "consent/C-2026-001.yml"
-CHANGED = "the story's text changed since the patient approved it"
+CHANGED = "the story's text, or what its page shows with it, changed since the patient approved it"
 
 
 def _png(rgb: tuple[int, int, int]) -> bytes:
@@ -108,7 +108,7 @@ def test_renaming_where_the_story_is_filed_withholds_it_until_approved_again(roo
     decision = _decision(root)
     assert not decision.published
     assert [rule for rule, _ in _reasons(decision)] == ["consent-fingerprint"]
-    assert CHANGED in decision.reasons[0][1]
+    assert CHANGED in decision.reasons[0][1] and "the name of its service line or topic" in decision.reasons[0][1]
     _approve(root)  # the patient sees the new names on a new proof and approves them
     assert _decision(root).published
 
@@ -119,7 +119,8 @@ def test_replacing_the_photo_file_withholds_the_story(root):
     decision = _decision(root)
     assert not decision.published and not decision.show_photo
     assert [rule for rule, _ in _reasons(decision)] == ["consent-fingerprint"]
-    assert CHANGED in decision.reasons[0][1]
+    why = decision.reasons[0][1]  # a swapped photo is not reported as a text edit alone
+    assert CHANGED in why and "the champion's name, bio or photo" in why and f"flywheel story proof {STORY}" in why
     _approve(root)
     assert _decision(root).published
 
