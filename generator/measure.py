@@ -2,7 +2,8 @@
 `questions/*.csv`, read into weekly counts.
 
 Counts, never people. A file with a column that could identify a person is refused before any
-row is read, and no error message ever quotes a cell: problems name the file, line and column.
+row is read, a question that could identify a person is left out (the story scan reads it),
+and no error message ever quotes a cell: problems name the file, line and column.
 Only the aggregates leave this module; no input row is kept.
 """
 
@@ -86,6 +87,7 @@ class Vocabulary:
     service_lines: frozenset[str]
     pages: dict[str, str]  # page id (slug) -> its served path, e.g. '/cardiology/chest-pain/'
     base_path: str = "/"  # site_url's path: '/practice/' when the site is served below a folder
+    staff: frozenset[str] = frozenset()  # the practice's reviewers: a question may name them
 
     def page_of_path(self) -> dict[str, str]:
         return {path: page for page, path in self.pages.items()}
@@ -361,6 +363,16 @@ def _read_questions(file: _File, vocabulary: Vocabulary, measures: Measures, wee
         if not question or len(question) > QUESTION_MAX:
             file.error("bad-question", f"expected the question, 1 to {QUESTION_MAX} characters", line=line, column="question")
             continue
+        if kinds := _identifying(question, vocabulary.staff):
+            file.error(
+                "question-identifier",
+                f"the question could identify a person ({', '.join(kinds)}): the row is left out",
+                line=line,
+                column="question",
+                hint="write the question as patients ask it, with no name, number, date or place of theirs, "
+                "and ask whoever exports the file to leave such questions out",
+            )
+            continue
         counts = _counts(file, line, row, ("count",))
         if counts is None:
             continue
@@ -371,3 +383,12 @@ def _read_questions(file: _File, vocabulary: Vocabulary, measures: Measures, wee
         source = row["source"].strip().lower()
         if source:
             measures.question_sources.setdefault(key, set()).add(source[:40])
+
+
+def _identifying(question: str, staff: frozenset[str]) -> list[str]:
+    """The kinds of identifier the story scan finds in a question (a patient's name, phone,
+    date of birth...): a question is counted and quoted in the report, so it must be about
+    care, not about a person."""
+    from .identifiers import scan
+
+    return sorted({finding.kind for finding in scan(question, 1, staff)})

@@ -143,6 +143,30 @@ def test_no_input_row_reaches_the_report(clinic, capsys):
         assert marker not in err
 
 
+def test_a_question_that_could_identify_a_patient_is_left_out_and_never_quoted(clinic, capsys):
+    (clinic / "questions/asked-winter.csv").write_text(
+        "week,service_line,question,count,source\n"
+        "2026-11-16,heart,Can Maria Zqxlopez move her Holter visit?,2,phone\n"
+        "2026-11-16,heart,Was the Holter I wore call 312-555-0187 back?,1,phone\n"
+        "2026-11-16,heart,Is my Holter from my visit on 3/14/1961 read yet?,1,intake\n"
+        "2026-11-16,heart,Does Dr. Example read the Holter results himself?,3,intake\n",
+        encoding="utf-8",
+    )
+    code, _, err, data = report(clinic, capsys)
+    assert code == 1
+    assert [line.split(": the row")[0] for line in _error_lines(err)] == [
+        "questions/asked-winter.csv:2: error: question: the question could identify a person (name)",
+        "questions/asked-winter.csv:3: error: question: the question could identify a person (phone)",
+        "questions/asked-winter.csv:4: error: question: the question could identify a person (date)",
+    ]
+    # The practice's own reviewer is no patient: that question is counted.
+    asked = {q["question"]: q["asked"] for q in data["questions"]["questions"]}
+    assert asked.get("Does Dr. Example read the Holter results himself?") == 3
+    written = err + "".join(p.read_text(encoding="utf-8") for p in (clinic / "report").iterdir())
+    for marker in ("Zqxlopez", "0187", "1961"):
+        assert marker not in written
+
+
 @pytest.mark.parametrize(
     "content, code",
     [
