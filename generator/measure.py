@@ -363,12 +363,14 @@ def _read_questions(file: _File, vocabulary: Vocabulary, measures: Measures, wee
         if not question or len(question) > QUESTION_MAX:
             file.error("bad-question", f"expected the question, 1 to {QUESTION_MAX} characters", line=line, column="question")
             continue
-        if kinds := _identifying(question, vocabulary.staff):
+        if found := [(column, kinds) for column in ("question", "source")
+                     if (kinds := _identifying(row[column], vocabulary.staff))]:
+            column, kinds = found[0]
             file.error(
                 "question-identifier",
-                f"the question could identify a person ({', '.join(kinds)}): the row is left out",
+                f"the {column} could identify a person ({', '.join(kinds)}): the row is left out",
                 line=line,
-                column="question",
+                column=column,
                 hint="write the question as patients ask it, with no name, number, date or place of theirs, "
                 "and ask whoever exports the file to leave such questions out",
             )

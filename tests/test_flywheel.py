@@ -149,7 +149,8 @@ def test_a_question_that_could_identify_a_patient_is_left_out_and_never_quoted(c
         "2026-11-16,heart,Can Maria Zqxlopez move her Holter visit?,2,phone\n"
         "2026-11-16,heart,Was the Holter I wore call 312-555-0187 back?,1,phone\n"
         "2026-11-16,heart,Is my Holter from my visit on 3/14/1961 read yet?,1,intake\n"
-        "2026-11-16,heart,Does Dr. Example read the Holter results himself?,3,intake\n",
+        "2026-11-16,heart,Does Dr. Example read the Holter results himself?,3,intake\n"
+        "2026-11-16,heart,Do you open on Saturdays?,1,Maria Zqxlopez at the desk\n",
         encoding="utf-8",
     )
     code, _, err, data = report(clinic, capsys)
@@ -158,6 +159,7 @@ def test_a_question_that_could_identify_a_patient_is_left_out_and_never_quoted(c
         "questions/asked-winter.csv:2: error: question: the question could identify a person (name)",
         "questions/asked-winter.csv:3: error: question: the question could identify a person (phone)",
         "questions/asked-winter.csv:4: error: question: the question could identify a person (date)",
+        "questions/asked-winter.csv:6: error: source: the source could identify a person (name)",
     ]
     # The practice's own reviewer is no patient: that question is counted.
     asked = {q["question"]: q["asked"] for q in data["questions"]["questions"]}
