@@ -284,6 +284,16 @@ def allowed_names(reviewers: frozenset[str], champion_name: str | None) -> froze
     return reviewers | {champion_name} if champion_name else reviewers
 
 
+def practice_towns(project: Project) -> frozenset[str]:
+    """The towns the practice's own name and address name: a story names them without a place
+    cue ("our Amarillo clinic") and that is no finding; after a cue it is one
+    (`identifier_names.practice_towns`)."""
+    from .identifier_names import practice_towns as towns_named
+
+    practice = project.practice
+    return towns_named(practice.data.name, practice.data.address) if practice is not None else frozenset()
+
+
 def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
     """Every part of the story a reader sees, as they see it, with the file line it starts on.
 
@@ -323,6 +333,7 @@ def scan_key(story: Entry[Story], project: Project, names: frozenset[str]) -> tu
         ],
         "bio": [champion.data.bio, at(("champion",))] if champion is not None else None,
         "allowed": sorted(names),
+        "practice_towns": sorted(practice_towns(project)),
     }
     return f"findings-of:v{SCAN_KEY_VERSION}", json.dumps(inputs, ensure_ascii=False)
 
@@ -341,7 +352,9 @@ def _identifier_reasons(
     reasons = []
     names = allowed_names(reviewers, champion_name)
     kind, text = scan_key(story, project, names)
-    findings = project.cache.memo(kind, text, lambda: scan_story(scan_parts(story, project), names))
+    findings = project.cache.memo(
+        kind, text, lambda: scan_story(scan_parts(story, project), names, practice_towns(project))
+    )
     seen: set[str] = set()
     for finding in findings:
         if finding.id in accepted or finding.kind in accepted_kinds or finding.id in seen:

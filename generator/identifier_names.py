@@ -234,15 +234,24 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
 _TOWN_WORD = r"(?:(?:Mc|De|La)?[A-Z][a-z'’.-]{1,30}|LA|NYC)"
 _NAMED_RUN = re.compile(rf"(?<![\w'’./-])(?:[Tt]he\s)?{_TOWN_WORD}(?:\s{_TOWN_WORD}){{0,3}}(?![\w])")
 _WORD = re.compile(r"\S+")
-# A town's name before these is an event's, a referral clinic's or a thing's named after it,
-# which says nothing of where the patient lives: "the Boston Marathon", "the Cleveland
-# Clinic", "a Boston fern", "Manhattan cocktails". A team is a capitalised plural after it.
-_NOT_TOWN_NEXT = {
-    "marathon", "clinic", "clinic's", "clinic’s", "style", "cream", "terrier", "fern", "cocktail",
-    "cocktails", "bar",
-}  # fmt: skip
+# A town's name before these is an event's or a thing's named after it, which says nothing
+# of where the patient lives: "the Boston Marathon", "a Boston fern", "Manhattan cocktails".
+# A team is a capitalised plural after it ("the Chicago Bears"). "Cleveland" and "Mayo" are
+# no `us_towns`: "the Cleveland Clinic" and "Mayo Clinic" are no finding.
+_NOT_TOWN_NEXT = {"marathon", "style", "cream", "terrier", "fern", "cocktail", "cocktails", "bar"}
 # Nicknames of places that GeoNames lacks.
 _TOWN_NICKNAMES = {"east la", "south central", "nyc", "philly"}
+
+
+# The kind `named_towns` yields: a town to `scan`, unless it is the practice's own.
+NAMED_TOWN = "named-town"
+
+
+def practice_towns(*texts: str) -> frozenset[str]:
+    """The towns of `us_towns` that the practice's own name and address name, lower case: a
+    story names them without a cue ("our Amarillo clinic") and that says no more than the
+    page's footer. After a cue ("I live in Amarillo") they are towns as any other."""
+    return frozenset(text[start:end].lower() for text in texts for _, start, end in named_towns(text, frozenset()))
 
 
 @cache
@@ -288,7 +297,7 @@ def named_towns(text: str, allowed: frozenset[str]) -> Iterator[Span]:
                 or previous[:1].isupper() and lowered in world_first_names() and lowered not in NOT_NAMES
             )
             if not (named or team or after in _NOT_TOWN_NEXT or _is_allowed(text[start:end], allowed)):
-                yield "town", start, end
+                yield NAMED_TOWN, start, end
             i += found
 
 

@@ -187,13 +187,17 @@ def _detected(
 
 
 def scan(
-    text: str, first_line: int = 1, allowed_names: frozenset[str] = frozenset()
+    text: str,
+    first_line: int = 1,
+    allowed_names: frozenset[str] = frozenset(),
+    practice_towns: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Every identifier in `text`, with the file line it starts on.
 
     `allowed_names` are personal names that are not findings (the patient's own name as the
     consent allows it, the practice's clinicians): matched case-insensitively as whole words,
-    and any single word of a multi-word name is allowed too.
+    and any single word of a multi-word name is allowed too. `practice_towns` (lower case,
+    `identifier_names.practice_towns`) are no finding when named without a place cue.
     """
     from . import identifier_names
     from .leaks import as_seen
@@ -208,6 +212,10 @@ def scan(
     findings: dict[tuple[str, int, str], Finding] = {}
     ids: dict[tuple[str, str], str] = {}
     for kind, start, end in _candidates(text, allowed):
+        if kind == identifier_names.NAMED_TOWN:
+            if text[start:end].lower() in practice_towns:
+                continue  # the practice's own town without a cue: left to the other detectors
+            kind = "town"
         if end <= start or taken.find(1, start, end) != -1:
             continue  # already reported as a more specific kind
         taken[start:end] = b"\x01" * (end - start)
@@ -221,12 +229,14 @@ def scan(
     return sorted(findings.values(), key=lambda f: (f.line, f.kind, f.id))
 
 
-def scan_story(parts: list[tuple[str, int]], allowed_names: Iterable[str] = ()) -> list[Finding]:
+def scan_story(
+    parts: list[tuple[str, int]], allowed_names: Iterable[str] = (), practice_towns: Iterable[str] = ()
+) -> list[Finding]:
     """Findings in every shown part of a story: `parts` is (visible plain text, file line it starts on)."""
-    allowed = frozenset(allowed_names)
+    allowed, towns = frozenset(allowed_names), frozenset(practice_towns)
     found: dict[tuple[str, int, str], Finding] = {}
     for text, line in parts:
-        for finding in scan(text, line, allowed):
+        for finding in scan(text, line, allowed, towns):
             found.setdefault((finding.kind, finding.line, finding.id), finding)
     return sorted(found.values(), key=lambda f: (f.line, f.kind, f.id))
 

@@ -153,12 +153,12 @@ _PROJECT = None  # the project the scan workers read, inherited through fork
 
 
 def _scan_job(args: tuple[str, str, frozenset[str]]) -> list[tuple[str, object]]:
-    from .gate import scan_parts
+    from .gate import practice_towns, scan_parts
     from .identifiers import scan_story
 
     slug, key, names = args
     story = _PROJECT.stories[slug]
-    return _encoded([(key, scan_story(scan_parts(story, _PROJECT), names))])
+    return _encoded([(key, scan_story(scan_parts(story, _PROJECT), names, practice_towns(_PROJECT)))])
 
 
 def prefetch_scans(project, reviewers: frozenset[str]) -> int:

@@ -416,6 +416,22 @@ def test_a_consent_with_town_accepts_towns(tmp_path):
     assert _gate_reasons(copy_base(tmp_path / "b"), text, identifiers=["first_name", "town"]) == []
 
 
+def test_the_practices_own_town_without_a_cue_is_no_finding(tmp_path):
+    """A story names the practice's town as its address does ("our Amarillo clinic"): no
+    finding, or every story would be one. Where a patient lives stays one ("I live in
+    Amarillo"), and so does another town named without a cue (stop 35)."""
+    def practice_in_amarillo(root):
+        practice = root / "practice.yml"
+        practice.write_text(practice.read_text().replace("Riverbend, ST 00000", "Amarillo, TX 79101"))
+        return root
+
+    own = "The Amarillo clinic staff knew my name by the second visit."
+    assert len(_gate_reasons(copy_base(tmp_path / "a"), own)) == 1
+    assert _gate_reasons(practice_in_amarillo(copy_base(tmp_path / "b")), own) == []
+    lives = "I live in Amarillo. Lubbock winters are worse."
+    assert len(_gate_reasons(practice_in_amarillo(copy_base(tmp_path / "c")), lives)) == 1
+
+
 def test_one_word_typed_in_capitals_withholds_the_story(tmp_path):
     """The gate reads a story's words in capitals as the scan does: a name typed so in
     ordinary text withholds the story, and a town typed so is accepted by a consent that
