@@ -231,7 +231,7 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
 # A run of one to three capitalised words, or "the" and one ("the Bronx"), that may name a
 # town of `us_towns` with no cue before it: "I'm a Tulsa girl", "Amarillo is two hours away",
 # "Dearborn's Arab community", "the Amarillo VA".
-_TOWN_WORD = r"(?:(?:Mc|De|La)?[A-Z][a-z'’.-]{1,30}|LA|NYC)"
+_TOWN_WORD = r"(?:(?:Mc|De|La)?[A-Z][a-z'’.-]{1,30}(?:-[A-Z][a-z'’.]{1,30})?|LA|NYC)"  # "Winston-Salem"
 _NAMED_RUN = re.compile(rf"(?<![\w'’./-])(?:[Tt]he\s)?{_TOWN_WORD}(?:\s{_TOWN_WORD}){{0,3}}(?![\w])")
 _WORD = re.compile(r"\S+")
 # A town's name before these is an event's or a thing's named after it, which says nothing
@@ -267,6 +267,10 @@ def named_towns(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     starts with, or a later word of it starts. Not a surname after a first name, a title or a
     relation ("Whitney Houston", "Dr. Lufkin", "my neighbor Dallas": the name rules read
     those), nor an event, a team or a thing named after the town (`_NOT_TOWN_NEXT`)."""
+    capitalised = set(map(str.lower, _CAPITALISED_WORD.findall(text)))
+    keyed = _town_keys()
+    if not any(words <= capitalised for key in capitalised & keyed.keys() for words in keyed[key]):
+        return  # most texts: no town has all its words capitalised there
     towns = us_towns()
     for match in _NAMED_RUN.finditer(text):
         spans = [(match.start() + word.start(), word.group()) for word in _WORD.finditer(match.group())]
@@ -299,6 +303,24 @@ def named_towns(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             if not (named or team or after in _NOT_TOWN_NEXT or _is_allowed(text[start:end], allowed)):
                 yield NAMED_TOWN, start, end
             i += found
+
+
+_CAPITALISED_WORD = re.compile(r"[A-Z][A-Za-z]+")
+
+
+@cache
+def _town_keys() -> dict[str, list[frozenset[str]]]:
+    """The words of each town ("salt lake city": salt, lake, city) under its rarest word
+    (pyspellchecker's count): a text where no town has all its words capitalised names none,
+    and is read no further."""
+    from .identifier_shapes import word_counts
+
+    counts = word_counts()
+    keys: dict[str, list[frozenset[str]]] = {}
+    for town in us_towns():
+        words = frozenset(word for word in re.split(r"[\s.'’-]+", town) if len(word) > 1 and word != "the")
+        keys.setdefault(min(words, key=lambda word: counts.get(word, 0)), []).append(words)
+    return keys
 
 
 _LAST_WORD = re.compile(r"([A-Za-z]+)\.?\s{1,2}$")

@@ -795,6 +795,8 @@ def test_near_misses_of_a_rare_word_after_in_are_no_town(text):
     "My Chicago cardiologist never called back.",
     "Our Brooklyn apartment has four flights of stairs.",
     "The Grand Rapids hospital lost my scans.",
+    "Winston-Salem is where I grew up. Lee's Summit is home now.",
+    "My McAllen doctor retired. St. Louis winters are long.",
 ])  # fmt: skip
 def test_a_known_us_town_is_a_town_without_a_place_cue(text):
     assert "town" in {f.kind for f in scan(text, 1, frozenset())}
