@@ -847,6 +847,7 @@ def test_a_known_us_town_is_a_town_without_a_place_cue(text):
     "Irving, my husband, learned to give injections.",
     "I read Harper Lee during my infusions. I watched Grey's Anatomy reruns.",
     "The practice's time zone is America/Chicago.",
+    "I was treated at Memorial Sloan Kettering, then at the Hershey Medical Center.",
 ])  # fmt: skip
 def test_near_misses_of_a_known_us_town_are_no_town(text):
     assert "town" not in {f.kind for f in scan(text, 1, frozenset())}

@@ -34,9 +34,11 @@ CITY = 200_000
 CITY_WORD_COUNT = 1_000  # "chicago" 957, "boston" 812, "baltimore" 654
 _ASCII_NAME = re.compile(r"[A-Za-z][A-Za-z .'-]*[A-Za-z.]")
 _SAINT = ("saint ", "st. ")
-# Names of a place that are a hospital's, a brand's or a studio's as often.
+# Names of a place that are a hospital's, a brand's, a region's or a studio's as often
+# ("Memorial Sloan Kettering" is in New York; "the Piedmont" is a region), or scripture's.
 _NOT_TOWNS = {
-    "riverside", "sunrise", "universal city", "hershey", "cadillac", "piedmont", "beaumont", "bethlehem",
+    "riverside", "sunrise", "universal city", "hershey", "cadillac", "piedmont", "beaumont",
+    "kettering", "bethlehem",
 }  # fmt: skip
 
 
