@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-# 10,000: 3,350 names ("Lufkin", "Bemidji", "Muskogee"); 5,000 doubles the list for towns
+# 10,000: 3,343 names ("Lufkin", "Bemidji", "Muskogee"); 5,000 doubles the list for towns
 # that cues find anyway, and more of its names are everyday phrases ("Big Lake", "Pine Hill").
 POPULATION = 10_000
 WORD_COUNT = 150  # "tulsa" 76, "rochester" 88; not "apex" 934, "jupiter" 701, "aloha" 511
