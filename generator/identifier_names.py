@@ -238,7 +238,10 @@ _WORD = re.compile(r"\S+")
 # of where the patient lives: "the Boston Marathon", "a Boston fern", "Manhattan cocktails".
 # A team is a capitalised plural after it ("the Chicago Bears"). "Cleveland" and "Mayo" are
 # no `us_towns`: "the Cleveland Clinic" and "Mayo Clinic" are no finding.
-_NOT_TOWN_NEXT = {"marathon", "style", "cream", "terrier", "fern", "cocktail", "cocktails", "bar"}
+_NOT_TOWN_NEXT = {
+    "marathon", "style", "cream", "terrier", "fern", "cocktail", "cocktails", "bar",
+    "disease", "syndrome", "virus", "chorea",  # "Huntington's disease", "Norwalk virus"
+}  # fmt: skip
 # Nicknames of places that GeoNames lacks.
 _TOWN_NICKNAMES = {"east la", "south central", "nyc", "philly"}
 
@@ -292,8 +295,8 @@ def named_towns(text: str, allowed: frozenset[str]) -> Iterator[Span]:
                 after = words[i + found].lower().rstrip(".")
                 # "the Denver Broncos", "the Chicago Bears": a team; not "Tulsa Express"
                 team = after.endswith("s") and not after.endswith(("'s", "’s", "ss"))
-            else:
-                following = _FIRST_WORD.match(text, end)
+            else:  # after the whole word: "Huntington's disease"
+                following = _FIRST_WORD.match(text, starts[i + found - 1] + len(last))
                 after, team = following.group(1).lower() if following else "", False
             lowered = previous.lower()
             named = (

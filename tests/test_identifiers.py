@@ -848,6 +848,9 @@ def test_a_known_us_town_is_a_town_without_a_place_cue(text):
     "I read Harper Lee during my infusions. I watched Grey's Anatomy reruns.",
     "The practice's time zone is America/Chicago.",
     "I was treated at Memorial Sloan Kettering, then at the Hershey Medical Center.",
+    "My father had Huntington's disease. The Norwalk virus went through the ward.",
+    "My Pontiac broke down on the way to chemo. I bought Goodyear tires.",
+    "Mount Sinai has a good lupus clinic.",
 ])  # fmt: skip
 def test_near_misses_of_a_known_us_town_are_no_town(text):
     assert "town" not in {f.kind for f in scan(text, 1, frozenset())}

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-# 10,000: 3,343 names ("Lufkin", "Bemidji", "Muskogee"); 5,000 doubles the list for towns
+# 10,000: 3,333 names ("Lufkin", "Bemidji", "Muskogee"); 5,000 doubles the list for towns
 # that cues find anyway, and more of its names are everyday phrases ("Big Lake", "Pine Hill").
 POPULATION = 10_000
 WORD_COUNT = 150  # "tulsa" 76, "rochester" 88; not "apex" 934, "jupiter" 701, "aloha" 511
@@ -34,11 +34,13 @@ CITY = 200_000
 CITY_WORD_COUNT = 1_000  # "chicago" 957, "boston" 812, "baltimore" 654
 _ASCII_NAME = re.compile(r"[A-Za-z][A-Za-z .'-]*[A-Za-z.]")
 _SAINT = ("saint ", "st. ")
-# Names of a place that are a hospital's, a brand's, a region's or a studio's as often
-# ("Memorial Sloan Kettering" is in New York; "the Piedmont" is a region), or scripture's.
+# Names of a place that are a hospital's, a brand's, a region's, a nation's or a studio's as
+# often ("Memorial Sloan Kettering" and "Mount Sinai" are in New York; "the Piedmont" is a
+# region; "Ontario" a province, "Macedonia" a country), or scripture's.
 _NOT_TOWNS = {
     "riverside", "sunrise", "universal city", "hershey", "cadillac", "piedmont", "beaumont",
-    "kettering", "bethlehem",
+    "kettering", "mount sinai", "bethlehem", "pontiac", "firestone", "goodyear", "saks",
+    "ontario", "macedonia", "seminole", "choctaw", "columbine",
 }  # fmt: skip
 
 
