@@ -297,7 +297,8 @@ def named_towns(text: str, allowed: frozenset[str]) -> Iterator[Span]:
                 team = after.endswith("s") and not after.endswith(("'s", "’s", "ss"))
             else:  # after the whole word: "Huntington's disease"
                 following = _FIRST_WORD.match(text, starts[i + found - 1] + len(last))
-                after, team = following.group(1).lower() if following else "", False
+                after = following.group(1).lower() if following else ""
+                team = after in _NOT_FAMILIES  # a team typed in lower case: "the chicago bears"
             lowered = previous.lower()
             named = (
                 lowered in _TITLE_WORDS or lowered in _RELATION_WORDS
@@ -777,6 +778,7 @@ def as_written(text: str) -> str | None:
             or _after_place_word(lowered, i) and _may_be_town(word)  # "IN TOLEDO"; the place detector asks for a verb
             or i > 1 and after_capital and _after_place_word(lowered, i - 1)  # "CEDAR FALLS"
             or _works_for(lowered, i)  # "WORK FOR HARTWELL PLUMBING"
+            or word in us_towns() and word not in world_first_names()  # "AMARILLO IS TWO HOURS AWAY", "a tulsa girl"
         ):
             capital[i] = True
         if word in _SUFFIX_LOWER:  # "12 OAK HILL ROAD": a number, at most four words, a suffix

@@ -793,6 +793,9 @@ def test_near_misses_of_a_rare_word_after_in_are_no_town(text):
     "I fainted in the Walmart in Lufkin.",
     "The Muskogee ER sent me home twice.",
     "My Chicago cardiologist never called back.",
+    # Typed in capitals or without any: the reading writes a known town with its capital.
+    "AMARILLO IS TWO HOURS AWAY.",
+    "i grew up a tulsa girl and never left",
     "Our Brooklyn apartment has four flights of stairs.",
     "The Grand Rapids hospital lost my scans.",
     "Winston-Salem is where I grew up. Lee's Summit is home now.",
@@ -851,6 +854,7 @@ def test_a_known_us_town_is_a_town_without_a_place_cue(text):
     "My father had Huntington's disease. The Norwalk virus went through the ward.",
     "My Pontiac broke down on the way to chemo. I bought Goodyear tires.",
     "Mount Sinai has a good lupus clinic.",
+    "we love the chicago bears. I LOVE THE DENVER BRONCOS. I RAN THE BOSTON MARATHON.",
 ])  # fmt: skip
 def test_near_misses_of_a_known_us_town_are_no_town(text):
     assert "town" not in {f.kind for f in scan(text, 1, frozenset())}
