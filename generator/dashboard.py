@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from .campaigns import campaign_uri
 from .check import CheckResult
-from .gate import reviewer_names
+from .gate import practice_towns, reviewer_names
 from .measure import Measures, Vocabulary, read_measures
 from .questions import THRESHOLD, Document, GuideIndex
 from .render import champion_uri, guide_uri, line_uri, page_url, story_uri
@@ -61,6 +61,7 @@ def vocabulary(result: CheckResult, pages: dict[str, dict[str, Any]], site_url: 
         {page: info["path"] for page, info in pages.items()},
         base if base.endswith("/") else base + "/",
         reviewer_names(result.project),
+        practice_towns(result.project),
     )
 
 

@@ -88,6 +88,7 @@ class Vocabulary:
     pages: dict[str, str]  # page id (slug) -> its served path, e.g. '/cardiology/chest-pain/'
     base_path: str = "/"  # site_url's path: '/practice/' when the site is served below a folder
     staff: frozenset[str] = frozenset()  # the practice's reviewers: a question may name them
+    towns: frozenset[str] = frozenset()  # the practice's own towns (gate.practice_towns), likewise
 
     def page_of_path(self) -> dict[str, str]:
         return {path: page for page, path in self.pages.items()}
@@ -364,7 +365,7 @@ def _read_questions(file: _File, vocabulary: Vocabulary, measures: Measures, wee
             file.error("bad-question", f"expected the question, 1 to {QUESTION_MAX} characters", line=line, column="question")
             continue
         if found := [(column, kinds) for column in ("question", "source")
-                     if (kinds := _identifying(row[column], vocabulary.staff))]:
+                     if (kinds := _identifying(row[column], vocabulary))]:
             column, kinds = found[0]
             file.error(
                 "question-identifier",
@@ -387,10 +388,10 @@ def _read_questions(file: _File, vocabulary: Vocabulary, measures: Measures, wee
             measures.question_sources.setdefault(key, set()).add(source[:40])
 
 
-def _identifying(question: str, staff: frozenset[str]) -> list[str]:
+def _identifying(question: str, vocabulary: Vocabulary) -> list[str]:
     """The kinds of identifier the story scan finds in a question (a patient's name, phone,
     date of birth...): a question is counted and quoted in the report, so it must be about
     care, not about a person."""
     from .identifiers import scan
 
-    return sorted({finding.kind for finding in scan(question, 1, staff)})
+    return sorted({finding.kind for finding in scan(question, 1, vocabulary.staff, vocabulary.towns)})

@@ -144,13 +144,17 @@ def test_no_input_row_reaches_the_report(clinic, capsys):
 
 
 def test_a_question_that_could_identify_a_patient_is_left_out_and_never_quoted(clinic, capsys):
+    practice = clinic / "practice.yml"  # the practice in a town the scan knows by name
+    practice.write_text(practice.read_text().replace("Riverbend, ST 00000", "Amarillo, TX 79101"))
     (clinic / "questions/asked-winter.csv").write_text(
         "week,service_line,question,count,source\n"
         "2026-11-16,heart,Can Maria Zqxlopez move her Holter visit?,2,phone\n"
         "2026-11-16,heart,Was the Holter I wore call 312-555-0187 back?,1,phone\n"
         "2026-11-16,heart,Is my Holter from my visit on 3/14/1961 read yet?,1,intake\n"
         "2026-11-16,heart,Does Dr. Example read the Holter results himself?,3,intake\n"
-        "2026-11-16,heart,Do you open on Saturdays?,1,Maria Zqxlopez at the desk\n",
+        "2026-11-16,heart,Do you open on Saturdays?,1,Maria Zqxlopez at the desk\n"
+        "2026-11-16,heart,Is the Amarillo clinic open on Sundays?,2,intake\n"
+        "2026-11-16,heart,Can my Tulsa cardiologist send the Holter results?,1,phone\n",
         encoding="utf-8",
     )
     code, _, err, data = report(clinic, capsys)
@@ -160,12 +164,14 @@ def test_a_question_that_could_identify_a_patient_is_left_out_and_never_quoted(c
         "questions/asked-winter.csv:3: error: question: the question could identify a person (phone)",
         "questions/asked-winter.csv:4: error: question: the question could identify a person (date)",
         "questions/asked-winter.csv:6: error: source: the source could identify a person (name)",
+        "questions/asked-winter.csv:8: error: question: the question could identify a person (town)",
     ]
     # The practice's own reviewer is no patient: that question is counted.
     asked = {q["question"]: q["asked"] for q in data["questions"]["questions"]}
     assert asked.get("Does Dr. Example read the Holter results himself?") == 3
+    assert asked.get("Is the Amarillo clinic open on Sundays?") == 2  # the practice's own town
     written = err + "".join(p.read_text(encoding="utf-8") for p in (clinic / "report").iterdir())
-    for marker in ("Zqxlopez", "0187", "1961"):
+    for marker in ("Zqxlopez", "0187", "1961", "Tulsa"):
         assert marker not in written
 
 
