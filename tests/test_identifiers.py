@@ -419,7 +419,7 @@ def test_a_consent_with_town_accepts_towns(tmp_path):
 def test_the_practices_own_town_without_a_cue_is_no_finding(tmp_path):
     """A story names the practice's town as its address does ("our Amarillo clinic"): no
     finding, or every story would be one. Where a patient lives stays one ("I live in
-    Amarillo"), and so does another town named without a cue (stop 35)."""
+    Amarillo"), and so does another town named without a cue (stop 34)."""
     def practice_in_amarillo(root):
         practice = root / "practice.yml"
         practice.write_text(practice.read_text().replace("Riverbend, ST 00000", "Amarillo, TX 79101"))
@@ -774,7 +774,7 @@ def test_near_misses_of_a_rare_word_after_in_are_no_town(text):
 
 
 @pytest.mark.parametrize("text", [
-    # A US town of GeoNames' named with no place cue (stop 35): an adjective, a sentence's
+    # A US town of GeoNames' named with no place cue (stop 34): an adjective, a sentence's
     # subject, a possessive, a borough, a hospital's or a department's name, a nickname.
     "I'm a Tulsa girl, born and raised.",
     "As a Bakersfield native, I thought valley fever was normal.",
@@ -807,7 +807,7 @@ def test_a_known_us_town_is_a_town_without_a_place_cue(text):
 
 @pytest.mark.parametrize("text", [
     # A town's name that is a person's, a drug's, a brand's, a team's, an event's or a
-    # referral clinic's here: no town (stop 35). A first name is a name finding as before.
+    # referral clinic's here: no town (stop 34). A first name is a name finding as before.
     "My cardiologist switched me to Lasix in March.",
     "Tyler drove me to every appointment.",
     "Austin, my youngest, held my hand through the biopsy.",
