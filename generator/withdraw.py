@@ -105,15 +105,36 @@ def _credit_traces(site_dir: Path, result: CheckResult) -> set[str]:
     return due
 
 
+def _photo_traces(site_dir: Path, result: CheckResult) -> set[str]:
+    """Champion photos the site holds that no published story may show today (the `photo`
+    consent withdrawn, or every story of the champion withheld), by their address in the site.
+    A build that passes leaves them out (`leaks.unconsented_photos`); a failed one kept them,
+    and the story page showing a photo whose permission was withdrawn was no trace at all."""
+    from .errors import FlywheelError
+    from .leaks import unconsented_photos
+    from .paths import static_sources
+
+    try:
+        site_url = static_sources(result.project.root)[1]
+    except FlywheelError:  # mkdocs.yml unreadable: site-relative photos are still found
+        site_url = None
+    photos = unconsented_photos(result, site_url)
+    if not photos:
+        return set()
+    return {rel for path in _files(site_dir) if (rel := path.relative_to(site_dir).as_posix()).casefold() in photos}
+
+
 def withdrawals_due(site_dir: Path, result: CheckResult, quoted: Quoted | None = None) -> list[str]:
     """What the existing site shows that today's gate does not publish: slugs of withheld
-    stories (a page, or a link to one), and names no longer allowed (see `_credit_traces`).
+    stories (a page, or a link to one), names no longer allowed (see `_credit_traces`) and
+    photos no longer allowed, by their address in the site (see `_photo_traces`).
     Empty when there is no site or nothing in it needs withdrawing."""
     if not site_dir.is_dir():
         return []
     published = set(result.gate.published("story"))
     due = {slug for slug in _story_slugs_in(site_dir) if slug not in published}
     due |= _credit_traces(site_dir, result)
+    due |= _photo_traces(site_dir, result)
     watch = unpublished_stories(result) - due
     if watch and quoted is None:  # the caller's index (`withheld_quoted`), made once a build
         quoted = withheld_quoted(result)
@@ -155,7 +176,12 @@ def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None) -> lis
     quotes a withheld story (`quoted`: `leaks.withheld_quoted`'s index), and the site-wide
     indexes. Returns the deleted paths, relative to the site."""
     deleted = []
-    slugs = [item.rpartition("/")[2] for item in slugs]  # `champions/<id>` and story slugs alike
+    for item in slugs:  # a photo no longer allowed (`_photo_traces`), by its address in the site
+        if "." in item and (site_dir / item).is_file():
+            (site_dir / item).unlink()
+            deleted.append(item)
+    # `champions/<id>`, story slugs and photos alike: a page showing the photo names its file.
+    slugs = [item.rpartition("/")[2] for item in slugs]
     for slug in slugs:
         for target in (
             site_dir / "stories" / slug,

@@ -182,6 +182,35 @@ def test_a_mkdocs_yml_that_does_not_load_does_not_hold_back_a_withdrawal(sample,
     assert (sample / "site/spine/index.html").is_file()
 
 
+@pytest.mark.parametrize("withdrawn", ["photo permission", "consent"])
+def test_a_failing_build_withdraws_a_photo_no_longer_allowed(sample, withdrawn):
+    """Grace's story is published with her photo; then the patient withdraws permission for the
+    photo (`photo` leaves the record's identifiers) or the whole consent, while an unrelated guide
+    error stops the build, or a `mkdocs.yml` that does not load stops the rebuild too (the last
+    resort). A passing build leaves the photo out, but the failed one kept the story page showing
+    it and the file itself (red team rt4): neither was a trace of a withheld story."""
+    _edit_yaml(sample / "content/champions.yml", **{"grace-t": {
+        **yaml.safe_load((sample / "content/champions.yml").read_text())["grace-t"], "photo": "/img/Grace.jpg"}})
+    (sample / "theme/pages/img").mkdir()
+    (sample / "theme/pages/img/Grace.jpg").write_bytes(b"\xff\xd8 a fictional photo")
+    _edit_yaml(sample / "consent/C-2026-012.yml", identifiers=["first_name", "age", "town", "photo"])
+    _approve(sample, STORY, "C-2026-012")
+    _built(sample)
+    assert (sample / "site/img/Grace.jpg").is_file() and _traces(sample, "/img/Grace.jpg")
+    guide = sample / "content/guides/thyroid/thyroid-ultrasound.md"
+    guide.write_text(guide.read_text().replace("stage: learn", "stage: lern", 1))
+    if withdrawn == "photo permission":
+        _edit_yaml(sample / "consent/C-2026-012.yml", identifiers=["first_name", "age", "town"])
+    else:
+        _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+        settings = sample / "mkdocs.yml"
+        settings.write_text(settings.read_text().replace("  - admonition", "  - admonition\n  - no_such_extension"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert not (sample / "site/img/Grace.jpg").exists()
+    assert _traces(sample, "img/Grace.jpg") == []
+    assert (sample / "site/spine/index.html").is_file()
+
+
 def test_the_last_resort_deletes_every_file_that_shows_the_story(sample):
     _built(sample)
     deleted = scrub(sample / "site", [STORY])
