@@ -432,9 +432,11 @@ def install_admin(root: Path, dest: Path, dist: Path | None = None, public: bool
     return target
 
 
-def add_admin(root: Path, site_dir: Path, serving: bool) -> None:
+def add_admin(root: Path, site_dir: Path, serving: bool, public: bool | None = None) -> None:
     """The MkDocs adapter's hook: `flywheel serve` always serves the web editor at /admin/ when
-    the project has one; a build adds it only when mkdocs.yml opts in (`admin: true`)."""
+    the project has one; a build adds it only when mkdocs.yml opts in (`admin: true`). `public`
+    (a build, and `serve --published-only`, which may listen on the network) writes the
+    configuration that names no story or champion."""
     import logging
 
     from mkdocs.exceptions import PluginError
@@ -444,7 +446,7 @@ def add_admin(root: Path, site_dir: Path, serving: bool) -> None:
     # Decap reads config.yml only when it is served as YAML; Python's table may not know .yml.
     mimetypes.add_type("text/yaml", ".yml")
     try:
-        install_admin(root, site_dir, public=not serving)
+        install_admin(root, site_dir, public=not serving if public is None else public)
     except BundleMissing as exc:
         if not serving:
             raise PluginError(f"flywheel: admin: true, but {exc}") from None

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -32,7 +33,7 @@ from . import search_parse
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
-from .cms import add_admin
+from .cms import ADMIN_DIR, GENERATED as ADMIN_FILES, add_admin
 from .config_code import refuse_config_code
 from .csp import PolicyError, site_hosts, with_policy
 from .dates import iso_date
@@ -659,7 +660,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             if found:
                 raise PluginError("flywheel: a page loads from a third party\n" + summarize(found))
         if self.command == "serve" or self.config.admin:
-            add_admin(Path(config.config_file_path).parent, Path(config.site_dir), self.command == "serve")
+            public = self.command != "serve" or not self.preview
+            add_admin(Path(config.config_file_path).parent, site_dir, self.command == "serve", public)
+            if public:
+                self._refuse_withheld_admin(site_dir)
         if self.swap is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -680,6 +684,22 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 "flywheel: the content has errors; site/ was rebuilt only to withdraw stories that are "
                 "now withheld\n" + summarize(self.checked.errors)
             )
+
+    def _refuse_withheld_admin(self, site_dir: Path) -> None:
+        """The web editor's page and configuration are copied from the project's admin/ folder
+        after every page check, as they are: one that shows a withheld story's address or quotes
+        it (a note pasted into index.html, a field's hint) stops the build, and the folder is
+        removed (red team rt4: both reached site/admin/ with a passing build)."""
+        if self.checked is None or self.preview:
+            return
+        for name in ADMIN_FILES:
+            rel = f"{ADMIN_DIR}/{name}"
+            if why := static_leak(site_dir / rel, rel, self._withheld(), self._quoted_index()):
+                shutil.rmtree(site_dir / ADMIN_DIR, ignore_errors=True)
+                raise PluginError(
+                    f"flywheel: {rel}, published with the site, cannot be published: {why}; "
+                    "run `flywheel cms` to write it again (nothing was published)"
+                )
 
     def on_build_error(self, error: Exception) -> None:
         self._forget_sources()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import REPO, copy_sample
+from helpers import REPO, copy_sample, fetch, free_port, site_texts
 
 from generator import cms, schema
 from generator.check import run_check
@@ -161,6 +161,59 @@ def test_build_deploys_the_admin_page_only_when_mkdocs_yml_opts_in(tmp_path, opt
         for name in ["a-racing-heart", "tired-for-years", "finding-answers", "maria-l", "grace-t"]:
             assert name not in public
         assert "a-racing-heart" in (root / "admin/config.yml").read_text()
+
+
+@pytest.mark.parametrize("edit", ["index.html", "config.yml"])
+def test_a_published_admin_folder_that_shows_a_withheld_story_stops_the_build(tmp_path, edit):
+    """admin/ is copied to site/admin/ after every page check, as committed: a note pasted into
+    the editor's page quoting a revoked story, or a field's hint naming its address, reached the
+    live site with a passing build (red team rt4)."""
+    root = copy_sample(tmp_path)
+    shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
+    assert main(["cms", "--root", str(root)]) == 0
+    shutil.copytree(fake_bundle(tmp_path / "npm").parent, root / "node_modules/decap-cms")
+    settings = root / "mkdocs.yml"
+    settings.write_text(settings.read_text().replace("campaign_params: true", "campaign_params: true\n      admin: true"))
+    path = root / "admin" / edit
+    if edit == "index.html":  # a-racing-heart is revoked in the sample
+        path.write_text(path.read_text().replace(
+            "<body>", "<body>\n<!-- e.g. A racing heart, and a steady plan: like a bird trapped in my chest -->"))
+    else:
+        path.write_text(path.read_text().replace(
+            "hint: The story's title (part of what the patient approves).",
+            "hint: 'The title, as in https://example.org/stories/a-racing-heart/'", 1))
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1
+    assert not (root / "site/admin").exists()
+    assert not any("a racing heart" in text.casefold() or "a-racing-heart" in text
+                   for text in site_texts(root / "site").values())
+
+
+def test_a_published_only_preview_serves_the_public_admin_config(tmp_path):
+    """`serve --published-only` may listen on the network: its /admin/config.yml listed every
+    story slug, withheld ones included, and every champion id (red team rt4)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    root = copy_sample(tmp_path)
+    shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
+    assert main(["cms", "--root", str(root)]) == 0
+    shutil.copytree(fake_bundle(tmp_path / "npm").parent, root / "node_modules/decap-cms")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--published-only", "--root", str(root), "--port", str(port),
+         "--as-of", "2026-11-22"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    try:
+        served = fetch(f"http://127.0.0.1:{port}/admin/config.yml", time.monotonic() + 60)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "collections:" in served
+    for name in ["a-racing-heart", "tired-for-years", "finding-answers", "maria-l", "priya-k"]:
+        assert name not in served
 
 
 def test_build_with_admin_but_no_bundle_fails_and_keeps_the_old_site(tmp_path):
