@@ -696,10 +696,11 @@ class Unreadable(Exception):
 
 
 def file_text(path: Path) -> str | None:
-    """The text a browser shows of the file at `path`, or None for a binary file: the whole file,
-    read from its byte order mark (UTF-8, UTF-16, UTF-32) or as UTF-8, a gzip file unpacked first
-    (a server may send it as the text it holds). Raises Unreadable, for a named pipe or a
-    device too (`load.open_regular`: opening one waited for a writer forever)."""
+    """The text a browser shows of the file at `path`: the whole file, read from its byte order
+    mark (UTF-8, UTF-16, UTF-32) or as UTF-8, a gzip file unpacked first (a server may send it
+    as the text it holds); for a binary file, the runs of words it carries (`carried_text`).
+    Raises Unreadable, for a named pipe or a device too (`load.open_regular`: opening one
+    waited for a writer forever)."""
     try:
         with os.fdopen(open_regular(path)[0], "rb") as handle:
             data = handle.read(SNIFF_BYTES)
@@ -709,12 +710,54 @@ def file_text(path: Path) -> str | None:
                 if unpack.unconsumed_tail:
                     raise Unreadable(path)
             elif not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data:
-                return None
+                return _carried_in(handle, data)
             else:
                 data += handle.read()
     except (OSError, zlib.error) as error:
         raise Unreadable(path) from error
     return bytes_text(data)
+
+
+# Three words or more in a row, in a file read as binary. A NUL byte makes a file binary, but
+# one typed in front of a story's text, a tar of it or a zip that stores it uncompressed keeps
+# the text as it is, for anyone who downloads the file (red team rt4); UTF-16 without a byte
+# order mark is the same text with a NUL after each letter. Compressed data, images and fonts
+# hold such runs rarely, and only short ones; each run is read with the bytes around it.
+_WORD_RUN = re.compile(rb"[A-Za-z]+(?:[ \t\r\n,.;:!?'\"()-]{1,3}[A-Za-z]+){2,}")
+_AROUND = 240  # bytes read on each side of a run: accented letters and curly quotes break runs
+_CHUNK = 8 * 1024 * 1024
+
+
+def _carried_in(handle, head: bytes) -> str:
+    """`carried_text` of a binary file read from `handle` after its first bytes `head`, a chunk
+    at a time (a video may be larger than memory should hold), chunks overlapping."""
+    parts, data = [], head + handle.read(_CHUNK)
+    while True:
+        parts.append(carried_text(data))
+        more = handle.read(_CHUNK)
+        if not more:
+            return "\n".join(part for part in parts if part)
+        data = data[-4 * _AROUND:] + more
+
+
+def carried_text(data: bytes) -> str:
+    """The text a binary file carries: every run of words (`_WORD_RUN`) with the bytes around
+    it, as UTF-8, and as UTF-16 read letter by letter when NUL bytes are common; NUL bytes are
+    dropped, as a reader that opens the file never sees them."""
+    views = [data]
+    if data.count(0) * 4 > len(data):
+        views += [data[0::2], data[1::2]]
+    parts = []
+    for view in views:
+        spans: list[list[int]] = []
+        for match in _WORD_RUN.finditer(view):
+            start, end = max(0, match.start() - _AROUND), match.end() + _AROUND
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+        parts += [view[start:end].replace(b"\0", b"").decode("utf-8", "replace") for start, end in spans]
+    return "\n".join(parts)
 
 
 def bytes_text(data: bytes) -> str | None:
@@ -738,7 +781,7 @@ def named_for(rel: str, slugs: frozenset[str] | set[str]) -> str | None:
 def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) -> str | None:
     """Why a static file (kept in docs_dir or the practice's theme folder, copied to the site as
     it is) must stay off the site, or None: it is named for a withheld story (`named_for`), its
-    text (`file_text`: any file that is not binary) shows the story's address or quotes it, or it
+    text (`file_text`: what a binary file carries too) shows the story's address or quotes it, or it
     cannot be read, and so cannot be checked. `path` is the file or folder, `rel` its address."""
     if slug := named_for(rel, withheld):
         return f"it is named for withheld story {slug}"

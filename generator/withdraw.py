@@ -58,7 +58,7 @@ def _files(site_dir: Path):
 
 
 def _read(path: Path) -> str:
-    """The file's text as a browser shows it (leaks.file_text); empty for a binary file."""
+    """The file's text as a browser shows it, or the words a binary file carries (leaks.file_text)."""
     try:
         return file_text(path) or ""
     except Unreadable:

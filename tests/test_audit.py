@@ -1203,6 +1203,46 @@ def test_a_named_pipe_among_the_static_files_or_in_site_never_hangs_a_build(samp
     assert not (sample / "site/feed.txt").exists()
 
 
+def test_a_binary_static_file_that_carries_a_withheld_story_is_left_out(sample, capsys):
+    """A NUL byte made a file binary, and a binary file was never read: one typed in front of a
+    withheld story's text, a tar or an uncompressed zip of it, or the text in UTF-16 without a
+    byte order mark was published as it was, for anyone to download (red team rt4)."""
+    import io
+    import random
+    import tarfile
+    import zipfile
+
+    static = sample / "theme/pages/downloads"
+    static.mkdir()
+    story = (sample / "content/stories/spine/finding-answers.md").read_bytes()
+    packed = io.BytesIO()
+    with tarfile.open(fileobj=packed, mode="w") as tar:
+        info = tarfile.TarInfo("story.md")
+        info.size = len(story)
+        tar.addfile(info, io.BytesIO(story))
+    stored = io.BytesIO()
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("story.md", story)
+    noise = random.Random(4).randbytes(9 * 1024 * 1024)  # past the first chunk read
+    files = {
+        "nul.txt": b"\0" + story,
+        "story.tar": packed.getvalue(),
+        "story.zip": stored.getvalue(),
+        "utf16.txt": story.decode().encode("utf-16-le"),
+        "late.bin": noise + story,
+    }
+    for rel, data in files.items():
+        (static / rel).write_bytes(data)
+    (static / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\0\x10JFIF\0" + noise[:200_000] + b"Nothing about any story at all.")
+    consent = sample / "consent/C-2026-014.yml"  # finding-answers
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert [rel for rel in files if (sample / "site/downloads" / rel).exists()] == []
+    assert "Static file 'downloads/nul.txt' left out of the site: it quotes a withheld story" in err
+    assert (sample / "site/downloads/photo.jpg").is_file()
+
+
 def test_the_last_resort_deletes_static_files_of_every_kind(sample):
     """A transcript (`.vtt`) quoting the story and a PDF named for it, published with its
     consent; then the consent is revoked while a guide still quotes the story, so the rebuild
