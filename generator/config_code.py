@@ -130,6 +130,12 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
             where, _line_of(tree, "hooks"), "hooks: runs Python files from the repository during "
             "the build (after the page checks), and Flywheel never runs code from the repository",
             _HINT_HOOK))
+    if any(name in _BUILDS_PROJECTS for name in _plugin_names(data.get("plugins"))):
+        found.append(_problem(
+            where, _line_of(tree, "plugins"), "the projects plugin builds every projects/*/mkdocs.yml "
+            "into the site as a site of its own: their hooks and tags run, unchecked, and their pages "
+            "never pass the consent gate (a docs_dir of content/stories publishes every story)",
+            "remove the projects plugin; build other sites separately"))
     for name, _ in extension_settings(data):
         if name in _installed_extensions():
             continue
@@ -139,6 +145,27 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
                 f"imported from {shown_path(module, project)}, in the repository, and Flywheel never runs "
                 "code from the repository", "install the extension as a package, or remove it"))
     return found
+
+
+# Material's projects plugin (red team rt4): each sub-project's mkdocs.yml is read and built by
+# MkDocs as it stands, into a folder of site/.
+_BUILDS_PROJECTS = frozenset({"projects", "material/projects"})
+
+
+def _plugin_names(plugins: object) -> list[str]:
+    """Every plugin name `plugins:` lists (a list of names or one-key mappings, or a mapping),
+    and those Material's group plugin lists under its own `plugins:`."""
+    items = plugins.items() if isinstance(plugins, dict) else [
+        next(iter(item.items())) if isinstance(item, dict) and item else (item, None)
+        for item in (plugins if isinstance(plugins, list) else [])
+    ]
+    names = []
+    for name, options in items:
+        if isinstance(name, str):
+            names.append(name)
+        if isinstance(options, dict):
+            names += _plugin_names(options.get("plugins"))
+    return names
 
 
 def _name_refused(name: str, project: Path) -> str | None:

@@ -138,6 +138,28 @@ def test_an_unknown_tag_is_refused(sample, capsys):
     _assert_refused(sample, capsys, "!custom")
 
 
+@pytest.mark.parametrize("plugin", [
+    "  - material/projects",
+    "  - projects:\n      concurrency: 1",
+    "  - material/group:\n      enabled: true\n      plugins:\n        - material/projects",
+])
+def test_the_projects_plugin_is_refused(sample, capsys, monkeypatch, plugin):
+    """Red team rt4: Material's projects plugin builds every projects/*/mkdocs.yml into a folder
+    of site/ as MkDocs reads it: a sub-project's hook ran under `flywheel build`, and one whose
+    docs_dir was content/stories published every story, withheld ones included, under
+    `mkdocs build`. Listed through the group plugin too."""
+    (sample / "projects/archive/docs").mkdir(parents=True)
+    (sample / "projects/archive/docs/index.md").write_text("# Archive\n")
+    (sample / "projects/archive/seo.py").write_text(EVIL_MODULE)
+    (sample / "projects/archive/mkdocs.yml").write_text(
+        "site_name: Archive\ndocs_dir: docs\nhooks: [seo.py]\ntheme: {name: material, font: false}\n")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("plugins:\n", f"plugins:\n{plugin}\n", 1))
+    monkeypatch.chdir(sample)  # the plugin finds its projects from the working folder
+    _assert_refused(sample, capsys, "plugins:")
+    assert not (sample / "projects/archive" / MARKER).exists()
+
+
 def test_a_parent_mkdocs_yml_cannot_carry_code(sample, capsys):
     """INHERIT: MkDocs reads the parent with the same loader and merges its hooks."""
     (sample / "hooks").mkdir()
