@@ -556,6 +556,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_post_page(self, output: str, page, config) -> str:
         self._refuse_withheld(output, f"page {page.file.src_uri}", "the source")
+        if page.meta:  # frontmatter the page need not show: the search index writes its `tags` (rt4)
+            meta = json.dumps(page.meta, ensure_ascii=False, default=str)
+            self._refuse_withheld(meta, f"the frontmatter of page {page.file.src_uri}", "the source")
         self.count_rendered()
         return self._with_policy(output, f"page {page.file.src_uri}", config)
 

@@ -981,6 +981,20 @@ def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
     assert _traces(sample, "A steady plan beats a racing heart") == []
 
 
+@pytest.mark.parametrize("tag", [
+    "A racing heart, and a steady plan",  # a withheld story's title
+    "Out of nowhere my heart started racing and fluttering, like a bird trapped in my chest",  # its text
+    "https://example.org/stories/a-racing-heart/",  # its address
+])
+def test_frontmatter_the_page_does_not_show_is_checked_too(sample, tag):
+    """Red team rt4: a page kept in docs_dir with `tags:` in its frontmatter. Without the tags
+    plugin the page never shows them, so the page checks passed, but the search plugin writes
+    them into search/search_index.json, published with the site."""
+    (sample / "theme/pages/more.md").write_text(f'---\ntags:\n  - "{tag}"\n---\n# More from our patients\n\nStories.\n')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, "racing heart, and a steady", "bird trapped", "stories/a-racing-heart") == []
+
+
 @pytest.mark.parametrize("code", [
     '<script>document.write(atob("QSByYWNpbmcgaGVhcnQ="))</script>',  # a withheld title, base64
     "<img src=heart.png onerror=\"fetch('/x').then(r => r.text()).then(t => this.alt = t)\">",
