@@ -649,6 +649,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 (site_dir / rel).unlink(missing_ok=True)
                 del files[rel]
 
+    @event_priority(-100)  # last: what the plugins listed after Flywheel write is in the site it commits
     def on_post_build(self, config) -> None:
         self._forget_sources()
         site_dir, built = Path(config.site_dir), None

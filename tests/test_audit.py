@@ -211,6 +211,20 @@ def test_a_failing_build_withdraws_a_photo_no_longer_allowed(sample, withdrawn):
     assert (sample / "site/spine/index.html").is_file()
 
 
+def test_plugins_listed_after_flywheel_write_into_the_site_it_commits(sample):
+    """Flywheel commits the built site in its `on_post_build`; listed before the search plugin,
+    it committed before the search index was written, which then landed in a staging folder left
+    beside site/ (red team rt4): the site had no search index and the folder stayed."""
+    config = sample / "mkdocs.yml"
+    text = config.read_text()
+    search = "  - search\n"
+    assert search in text
+    config.write_text(text.replace(search, "", 1).replace("markdown_extensions:", search.rstrip() + "\n\nmarkdown_extensions:", 1))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert (sample / "site/search/search_index.json").is_file()
+    assert [p.name for p in sample.iterdir() if p.name.startswith(".site.")] == []
+
+
 def test_the_last_resort_deletes_every_file_that_shows_the_story(sample):
     _built(sample)
     deleted = scrub(sample / "site", [STORY])
