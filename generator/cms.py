@@ -432,17 +432,17 @@ def install_admin(root: Path, dest: Path, dist: Path | None = None, public: bool
     return target
 
 
-def add_admin(root: Path, site_dir: Path, serving: bool, public: bool | None = None) -> None:
+def add_admin(root: Path, site_dir: Path, serving: bool, public: bool | None = None) -> bool:
     """The MkDocs adapter's hook: `flywheel serve` always serves the web editor at /admin/ when
     the project has one; a build adds it only when mkdocs.yml opts in (`admin: true`). `public`
     (a build, and `serve --published-only`, which may listen on the network) writes the
-    configuration that names no story or champion."""
+    configuration that names no story or champion. Whether the editor was copied."""
     import logging
 
     from mkdocs.exceptions import PluginError
 
     if serving and not (root / ADMIN_DIR / "config.yml").is_file():
-        return
+        return False
     # Decap reads config.yml only when it is served as YAML; Python's table may not know .yml.
     mimetypes.add_type("text/yaml", ".yml")
     try:
@@ -451,3 +451,5 @@ def add_admin(root: Path, site_dir: Path, serving: bool, public: bool | None = N
         if not serving:
             raise PluginError(f"flywheel: admin: true, but {exc}") from None
         logging.getLogger("mkdocs.plugins.flywheel").warning("web editor not served: %s", exc)
+        return False
+    return True

@@ -665,8 +665,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 raise PluginError("flywheel: a page loads from a third party\n" + summarize(found))
         if self.command == "serve" or self.config.admin:
             public = self.command != "serve" or not self.preview
-            add_admin(Path(config.config_file_path).parent, site_dir, self.command == "serve", public)
-            if public:
+            added = add_admin(Path(config.config_file_path).parent, site_dir, self.command == "serve", public)
+            if added and public:
                 self._refuse_withheld_admin(site_dir)
         if self.swap is None:
             return
