@@ -84,6 +84,8 @@ def build_site(
             plugin.swap = None
         raise
     except (Abort, MkDocsException) as exc:
+        if not plugin.traces_sought:  # stopped before the plugin could look: `preview: true`, another plugin
+            plugin.scrubbed = _withdraw_without_plugin(root, result)
         kept = "site/ left as it was" if not plugin.scrubbed else (
             f"site/ kept, less the {len(plugin.scrubbed)} file(s) that showed stories now withheld"
         )
@@ -93,11 +95,13 @@ def build_site(
         config.plugins.on_shutdown()
 
 
-def _withdraw_without_plugin(root: Path, result: CheckResult) -> None:
-    """The last resort of withdraw.py (3.) for a build that stopped before the plugin ran: a
-    `mkdocs.yml` that does not load (an extension that is not installed, an INHERIT loop) passes
-    the check, and MkDocs stops before the plugin could withdraw anything. Once the plugin runs,
-    its `on_build_error` does this itself. A refused site_dir is never touched."""
+def _withdraw_without_plugin(root: Path, result: CheckResult) -> list[str]:
+    """The last resort of withdraw.py (3.) for a build that stopped before the plugin ran, or
+    before it could look at site/: a `mkdocs.yml` that does not load (an extension that is not
+    installed, an INHERIT loop) passes the check, and MkDocs stops before the plugin could
+    withdraw anything; so does `preview: true` under the plugin, or another plugin that fails
+    in `on_config`. Once the plugin builds, its `on_build_error` does this itself. A refused
+    site_dir is never touched."""
     from .leaks import withheld_quoted
     from .withdraw import scrub, withdrawals_due
 
@@ -105,12 +109,14 @@ def _withdraw_without_plugin(root: Path, result: CheckResult) -> None:
     try:
         check_build_folders(root, folders["site_dir"], folders["docs_dir"])
     except FlywheelError:
-        return
+        return []
     quoted = withheld_quoted(result)
     if due := withdrawals_due(folders["site_dir"], result, quoted):
         deleted = scrub(folders["site_dir"], due, quoted)
         print(f"the build failed: deleted the {len(deleted)} file(s) of site/ that showed or linked to "
               f"{', '.join(due)}", file=sys.stderr)
+        return deleted
+    return []
 
 
 class QuietDirtyBuild(logging.Filter):

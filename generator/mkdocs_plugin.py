@@ -48,6 +48,7 @@ from .leaks import (
     strip_unpublished_links,
     unconsented_photos,
     withheld_passages,
+    withheld_quoted,
     withheld_texts,
 )
 from .paths import check_build_folders, refuse_published, safe_join
@@ -234,6 +235,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.fail_after_withdrawal = True  # `flywheel build` reports the failure itself
         self.withdrawal_due: str | None = None  # `flywheel build` found a withdrawal due already
         self.scrubbed: list[str] = []  # files a failed build deleted from site/ (withdraw.scrub)
+        self.traces_sought = False  # a failed build looked for withheld stories on site/ itself
         self.progress = False
         self.rendered = 0
         self.pool_counts = False  # pages_pool.py counts the pages its workers render
@@ -274,7 +276,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.preview = preview
         self.progress, self.rendered, self.pool_counts = os.environ.get("FLYWHEEL_PROGRESS") == "1", 0, False
         if preview and self.command != "serve":
-            # Preview pages show withheld stories: they must never reach a built site.
+            # Preview pages show withheld stories: they must never reach a built site. Nor may
+            # the refusal keep one there: what today's gate withholds leaves the previous site.
+            self._withdraw_from(Path(config.site_dir), root)
             raise PluginError(
                 "flywheel: preview is only for `flywheel serve` / `mkdocs serve`, never for a build"
             )
@@ -288,6 +292,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._unpublished_slugs = self._withheld_stories = self._quoted = self._passages = None
         if not result.ok:
             reason = (self.withdrawal_due or replacement_due(Path(config.site_dir), result)) if self.command == "build" else None
+            self.traces_sought = self.command == "build"
             if reason is None:
                 raise PluginError(
                     "flywheel: the content has errors; nothing was built, site/ left as it was\n"
@@ -328,6 +333,18 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self.warnings.setLevel(logging.WARNING)
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def _withdraw_from(self, site_dir: Path, root: Path) -> None:
+        """The last resort (withdraw.py, 3.) for a build this plugin refuses before building: a
+        `preview: true` in mkdocs.yml kept a revoked story on site/ through every build."""
+        if self.command != "build":
+            return
+        result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+        self.traces_sought = True
+        if due := withdrawals_due(site_dir, result):
+            self.scrubbed = scrub(site_dir, due, withheld_quoted(result))
+            log.error("flywheel: the build was refused, and site/ showed %s, which are now withheld: deleted "
+                      "the %d file(s) that showed or linked to them", ", ".join(due), len(self.scrubbed))
 
     def _show_problems(self, result: CheckResult, config):
         """Preview only: the errors as the page in the browser, instead of a hanging request."""
@@ -713,6 +730,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         site_dir = self.swap.site_dir
         self.swap.discard()
         self.swap = None
+        self.traces_sought = self.checked is not None
         if self.checked is not None and (due := withdrawals_due(site_dir, self.checked, self._quoted_index())):
             deleted = scrub(site_dir, due, self._quoted_index())
             self.scrubbed = deleted

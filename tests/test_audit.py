@@ -211,6 +211,28 @@ def test_a_failing_build_withdraws_a_photo_no_longer_allowed(sample, withdrawn):
     assert (sample / "site/spine/index.html").is_file()
 
 
+@pytest.mark.parametrize("how", ["mkdocs.yml", "environment", "mkdocs build"])
+def test_a_refused_preview_does_not_hold_back_a_withdrawal(sample, monkeypatch, how):
+    """Red team rt4: `preview: true` under the plugin (or FLYWHEEL_PREVIEW=1 in CI) makes every
+    build stop in the plugin's `on_config`, before it built anything or looked at site/: the
+    revoked story stayed on site/ through every build."""
+    _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    config = sample / "mkdocs.yml"
+    if how == "environment":
+        monkeypatch.setenv("FLYWHEEL_PREVIEW", "1")
+    else:
+        config.write_text(config.read_text().replace("campaign_params: true", "campaign_params: true\n      preview: true"))
+    if how == "mkdocs build":
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config)], capture_output=True,
+                              text=True, env={**os.environ, "FLYWHEEL_AS_OF": AS_OF})
+        assert done.returncode == 1 and "preview is only for" in done.stderr, done.stderr
+    else:
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    assert (sample / "site/spine/index.html").is_file()
+
+
 def test_plugins_listed_after_flywheel_write_into_the_site_it_commits(sample):
     """Flywheel commits the built site in its `on_post_build`; listed before the search plugin,
     it committed before the search index was written, which then landed in a staging folder left
