@@ -29,11 +29,13 @@ from .leaks import (
     segments,
     static_leak,
     story_traces,
+    unconsented_photo_digests,
     unconsented_photos,
     withheld_quoted,
 )
 from .paths import _read_config, check_build_folders, configured_folders, refuse_published
 from .render import RenderedSite, render_site
+from .shown import file_digest
 from .withdraw import scrub, unpublished_pieces, unpublished_stories
 
 MARKER = ".flywheel-export"
@@ -98,9 +100,11 @@ def _texts(value) -> list[str]:
     return [text for item in value for text in _texts(item)] if isinstance(value, list | tuple) else []
 
 
-def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], quoted: Quoted):
+def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], quoted: Quoted,
+              pictures: dict[str, str] | None = None):
     """What the copy of docs_dir (or the theme folder) leaves out, as the build leaves it off the site: champion photos
-    without photo consent in force, and files named for a withheld story, showing its address
+    without photo consent in force (by address, and by their bytes: `pictures`, from
+    leaks.unconsented_photo_digests), and files named for a withheld story, showing its address
     or words, or unreadable (leaks.static_leak)."""
 
     def ignore(folder: str, names: list[str]) -> list[str]:
@@ -108,7 +112,8 @@ def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], qu
         for name in names:
             path = Path(folder) / name
             rel = path.relative_to(static).as_posix()
-            if rel.casefold() in photos or static_leak(path, rel, withheld, quoted):
+            picture = bool(pictures) and not path.is_dir() and (file_digest(path) or "") in pictures
+            if picture or rel.casefold() in photos or static_leak(path, rel, withheld, quoted):
                 left_out.append(name)
         return left_out
 
@@ -208,8 +213,9 @@ def _write(out: Path, root: Path, config: dict, rendered: RenderedSite, result: 
     docs = out / "docs"
     site_url = config.get("site_url")
     photos = unconsented_photos(result, site_url if isinstance(site_url, str) else None)
+    pictures = unconsented_photo_digests(result)
     if static.is_dir():
-        shutil.copytree(static, docs, ignore=_left_out(static, photos, withheld, quoted))
+        shutil.copytree(static, docs, ignore=_left_out(static, photos, withheld, quoted, pictures))
     for page in rendered.pages:
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -237,6 +243,6 @@ def _write(out: Path, root: Path, config: dict, rendered: RenderedSite, result: 
         # The practice's templates and theme files reach every page as they are: one that shows
         # a withheld story stays out, as its static files do (the build refuses such a template).
         custom = root / theme["custom_dir"]
-        shutil.copytree(custom, out / "overrides", dirs_exist_ok=True, ignore=_left_out(custom, photos, withheld, quoted))
+        shutil.copytree(custom, out / "overrides", dirs_exist_ok=True, ignore=_left_out(custom, photos, withheld, quoted, pictures))
     theme["custom_dir"] = "overrides"
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -643,6 +643,31 @@ def quoted_by_story(result: CheckResult, index: Quoted) -> dict[str, Quoted]:
     return split
 
 
+def unconsented_photo_digests(result: CheckResult) -> dict[str, str]:
+    """`sha256:<hex>` of the file of each champion photo no published story may show, with its
+    champion (`unconsented_photos`, by the picture's bytes): a copy of the picture under another
+    name, for a guide, is the same picture (red team rt4). A picture a published story shows
+    under its own consent is never among them."""
+    from .shown import photo_digest
+
+    project, gate = result.project, result.gate
+    shown = {
+        project.stories[d.slug].data.champion
+        for d in gate.decisions.values()
+        if d.kind == "story" and d.published and d.show_photo and d.slug in project.stories
+    }
+    found, allowed = {}, set()
+    for champion_id, entry in project.champions.items():
+        if photo := entry.data.photo:
+            digest = photo_digest(photo, project)
+            if digest.startswith("sha256:"):
+                if champion_id in shown:
+                    allowed.add(digest)
+                else:
+                    found[digest] = champion_id
+    return {digest: champion for digest, champion in found.items() if digest not in allowed}
+
+
 def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict[str, str]:
     """Champion photos kept in the site's static files that no published story may show (no
     `photo` consent in force), as docs_dir-relative paths, normalised and case-folded (a

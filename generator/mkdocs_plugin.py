@@ -33,7 +33,8 @@ from . import search_parse
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
-from .cms import ADMIN_DIR, GENERATED as ADMIN_FILES, add_admin
+from .cms import ADMIN_DIR, add_admin
+from .cms import GENERATED as ADMIN_FILES
 from .config_code import refuse_config_code
 from .csp import PolicyError, site_hosts, with_policy
 from .dates import iso_date
@@ -46,6 +47,7 @@ from .leaks import (
     static_leak,
     story_traces,
     strip_unpublished_links,
+    unconsented_photo_digests,
     unconsented_photos,
     withheld_passages,
     withheld_quoted,
@@ -55,6 +57,7 @@ from .paths import check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
+from .shown import file_digest
 from .theme_files import list_installed_once
 from .third_parties import site_files, third_party_problems
 from .watcher import use_native_watcher
@@ -387,10 +390,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """Static files are copied to the site as they are, unfiltered: a page saved from the old
         site into docs_dir, or a file named for a story, would publish a story withheld today.
         Files from docs_dir and the practice's own theme folder that are named for a withheld
-        story, or show its address or words, are left out, with a warning naming them."""
+        story, or show its address or words, or hold a champion photo no published story may show
+        under another name, are left out, with a warning naming them."""
         if self.checked is None or self.preview:
             return
-        withheld = self._withheld()
+        withheld, pictures = self._withheld(), unconsented_photo_digests(self.checked)
         roots = [os.path.abspath(config.docs_dir)]
         if config.theme.custom_dir:
             roots.append(os.path.abspath(config.theme.custom_dir))
@@ -400,7 +404,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 continue  # pages are checked as they are rendered
             if not any(os.path.abspath(source).startswith(r + os.sep) for r in roots):
                 continue  # the theme's own files (Material's and Flywheel's)
-            if why := static_leak(Path(source), found.src_uri, withheld, self._quoted_index()):
+            if pictures and (champion := pictures.get(file_digest(Path(source)) or "")):
+                why = f"it is the photo of champion {champion}, which no published story may show"
+            else:
+                why = static_leak(Path(source), found.src_uri, withheld, self._quoted_index())
+            if why:
                 files.remove(found)
                 self._left_out.add(found.dest_uri)
                 log.warning("Static file '%s' left out of the site: %s", found.src_uri, why)

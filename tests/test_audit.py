@@ -1331,6 +1331,27 @@ def test_an_unconsented_photo_stays_off_however_its_address_is_written(sample, p
     assert not (sample.parent / "export/docs/img/Daniel.jpg").exists()
 
 
+def test_a_copy_of_an_unconsented_photo_under_another_name_stays_off(sample, capsys):
+    """Red team rt4: Daniel's story is withheld and his photo file is left out, but the same
+    picture copied for a guide under another name (`img/guides/patient.jpg`, in docs_dir or the
+    theme folder) was published, and exported."""
+    _edit_yaml(sample / "content/champions.yml", **{"daniel-o": {
+        **yaml.safe_load((sample / "content/champions.yml").read_text())["daniel-o"], "photo": "/img/daniel.jpg"}})
+    picture = b"\xff\xd8 a fictional photo of Daniel"
+    (sample / "theme/pages/img/guides").mkdir(parents=True)
+    (sample / "theme/pages/img/daniel.jpg").write_bytes(picture)
+    (sample / "theme/pages/img/guides/patient.jpg").write_bytes(picture)
+    (sample / "theme/pages/img/guides/clinic.jpg").write_bytes(b"\xff\xd8 the clinic")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert "Static file 'img/guides/patient.jpg' left out of the site: it is the photo of champion daniel-o" in (
+        capsys.readouterr().err)
+    assert not (sample / "site/img/guides/patient.jpg").exists() and not (sample / "site/img/daniel.jpg").exists()
+    assert (sample / "site/img/guides/clinic.jpg").is_file()
+    assert main(["export", str(sample.parent / "export"), "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not (sample.parent / "export/docs/img/guides/patient.jpg").exists()
+    assert (sample.parent / "export/docs/img/guides/clinic.jpg").is_file()
+
+
 # 11. Pages made from templates alone, and the words a revocation leaves behind ----------------
 
 QUOTED_WHILE_PUBLISHED = "I knew every pothole on my route, and I thought I knew my body just as well"  # walking-again
