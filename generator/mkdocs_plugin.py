@@ -42,6 +42,7 @@ from .errors import FlywheelError, summarize
 from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
     Quoted,
+    named_for,
     quoted_index,
     quoted_traces,
     static_leak,
@@ -400,8 +401,14 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             roots.append(os.path.abspath(config.theme.custom_dir))
         for found in list(files):
             source = found.abs_src_path
-            if found.generated_by or not source or found.is_documentation_page():
-                continue  # pages are checked as they are rendered
+            if found.generated_by or not source:
+                continue
+            if found.is_documentation_page():  # checked as it is rendered; its address is the slug (rt4)
+                if slug := named_for(found.src_uri, withheld):
+                    files.remove(found)
+                    self._left_out.add(found.dest_uri)
+                    log.warning("Page '%s' left out of the site: it is named for withheld story %s", found.src_uri, slug)
+                continue
             if not any(os.path.abspath(source).startswith(r + os.sep) for r in roots):
                 continue  # the theme's own files (Material's and Flywheel's)
             if pictures and (champion := pictures.get(file_digest(Path(source)) or "")):

@@ -1253,6 +1253,18 @@ def test_a_named_pipe_among_the_static_files_or_in_site_never_hangs_a_build(samp
     assert not (sample / "site/feed.txt").exists()
 
 
+@pytest.mark.parametrize("page", ["notes/tired-for-years.md", "tired-for-years/index.md"])
+def test_a_page_named_for_a_withheld_story_is_left_out(sample, capsys, page):
+    """Red team rt4: a static file named for a withheld story was left out, but a Markdown page in
+    docs_dir so named was published at an address showing the story's slug, in the sitemap and
+    the search index too."""
+    (sample / "theme/pages" / page).parent.mkdir(parents=True, exist_ok=True)
+    (sample / "theme/pages" / page).write_text("# Coming soon\n\nA new story.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert f"Page '{page}' left out of the site: it is named for withheld story tired-for-years" in capsys.readouterr().err
+    assert _traces(sample, "tired-for-years") == []
+
+
 def test_a_binary_static_file_that_carries_a_withheld_story_is_left_out(sample, capsys):
     """A NUL byte made a file binary, and a binary file was never read: one typed in front of a
     withheld story's text, a tar or an uncompressed zip of it, or the text in UTF-16 without a
