@@ -54,6 +54,24 @@ def confine_snippets(config: dict, root: Path, static: Path) -> None:
         _set_options(config, name, options)
 
 
+def snippets_outside(config: dict, root: Path, docs_dir: Path) -> str | None:
+    """Why `pymdownx.snippets` could include in a built page a file outside docs_dir, or None.
+    Its `base_path` (default the working folder) is read from the working folder MkDocs runs
+    in, so it must lie in docs_dir read from the project and from the working folder alike."""
+    docs = docs_dir.resolve()
+    for name, options in extension_settings(config):
+        if name.split(":")[0] != _SNIPPETS:
+            continue
+        if options.get("restrict_base_path", True) is False:
+            return "restrict_base_path: false lets a page include any file, outside base_path too"
+        bases = options.get("base_path", ["."])
+        for base in [bases] if isinstance(bases, str) else bases if isinstance(bases, list) else [None]:
+            folders = [(start / base).resolve() for start in (root, Path.cwd())] if isinstance(base, str) else []
+            if not folders or not all(folder.is_relative_to(docs) for folder in folders):
+                return f"base_path {base!r} reaches outside docs_dir"
+    return None
+
+
 def _set_options(config: dict, name: str, options: dict) -> None:
     value = config["markdown_extensions"]
     if isinstance(value, dict):

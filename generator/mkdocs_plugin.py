@@ -39,6 +39,7 @@ from .config_code import refuse_config_code
 from .csp import PolicyError, site_hosts, with_policy
 from .dates import iso_date
 from .errors import FlywheelError, summarize
+from .export_render import snippets_outside
 from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
     Quoted,
@@ -54,7 +55,7 @@ from .leaks import (
     withheld_quoted,
     withheld_texts,
 )
-from .paths import check_build_folders, refuse_published, safe_join
+from .paths import _read_config, check_build_folders, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
@@ -271,6 +272,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         root = Path(config.config_file_path).parent
         try:
             check_build_folders(root, Path(config.site_dir), Path(config.docs_dir))
+            if why := snippets_outside(_read_config(root / "mkdocs.yml"), root, Path(config.docs_dir)):
+                raise FlywheelError(
+                    f"mkdocs.yml: pymdownx.snippets: {why}, so a page could include what the build "
+                    "never publishes unchecked (consent records, champions' names); keep the files it "
+                    "includes in docs_dir and give base_path as that folder"
+                )
             # Too late for a python tag (`mkdocs build` read the file already), but a hook's
             # page events never run: `flywheel build` and `serve` refuse both before.
             refuse_config_code(root)

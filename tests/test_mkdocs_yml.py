@@ -208,6 +208,27 @@ def test_what_materials_documentation_writes_keeps_building(sample, capsys):
     assert code == 0, output
 
 
+@pytest.mark.parametrize("options", [
+    "", "\n      base_path: [.]", "\n      base_path: content",
+    "\n      base_path: [theme/pages]\n      restrict_base_path: false",
+])
+def test_snippets_in_a_build_read_only_docs_dir(sample, capsys, monkeypatch, options):
+    """Red team rt4: with `pymdownx.snippets` (base_path the working folder by default), a guide
+    included `content/champions.yml` or a consent record: the full name of a champion whose
+    story is withheld, a revoked story's slug and e-sign reference were published, since no
+    page check compares pages with names or records. The export was already held to docs_dir."""
+    monkeypatch.chdir(sample)
+    config = sample / "mkdocs.yml"
+    extension = "  - pymdownx.snippets" + (":" + options if options else "")
+    config.write_text(config.read_text().replace("  - admonition", "  - admonition\n" + extension, 1))
+    guide = sample / "content/guides/thyroid/taking-levothyroxine.md"
+    include = "../../content/champions.yml" if "restrict" in options else "champions.yml" if "content" in options else "content/champions.yml"
+    guide.write_text(guide.read_text() + f'\n\n```\n--8<-- "{include}"\n```\n')
+    code, output = _build(sample, capsys)
+    assert code == 1 and "pymdownx.snippets" in output, output
+    assert not (sample / "site").exists()
+
+
 def test_flywheel_serve_refuses_before_mkdocs_reads_the_file(sample):
     (sample / "hooks").mkdir()
     (sample / "hooks/seo.py").write_text(HOOK)
