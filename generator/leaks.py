@@ -291,9 +291,12 @@ class Quoted:
     short_heads: frozenset[tuple[str, str]] = frozenset()
     short_keys: frozenset[str] = frozenset()  # the rarest word of each (`_rarity`)
     vocabulary: frozenset[str] = frozenset()  # every word of the runs
+    # Full names of champions no published story credits (`unconsented_names`), looked for
+    # anywhere, however short, by their number of words: a patient's name is theirs alone.
+    names: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.texts or self.runs or self.short)
+        return bool(self.texts or self.runs or self.short or self.names)
 
 
 @functools.cache
@@ -405,18 +408,22 @@ def _rarity(word: str) -> tuple[bool, int]:
     return any(ch.isdigit() for ch in word), len(word)
 
 
-def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
+def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list[str] = ()) -> Quoted:
     """The titles, summaries and pull quotes of withheld stories (those long enough to be theirs
-    alone anywhere, the shorter ones of two words or more as a whole), and the runs of words
-    from their text (`passages`)."""
+    alone anywhere, the shorter ones of two words or more as a whole), the runs of words
+    from their text (`passages`), and the full names no published story credits (anywhere)."""
     index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     short: dict[int, set[tuple[str, ...]]] = {}
+    named: dict[int, set[tuple[str, ...]]] = {}
     for text in texts:
         words = tuple(_words(text))
         if _is_long(words):
             index.setdefault(words[:2], []).append(words)
         elif len(words) >= 2:
             short.setdefault(len(words), set()).add(words)
+    for name in names:
+        if len(words := tuple(_words(name))) >= 2:
+            named.setdefault(len(words), set()).add(words)
     return Quoted(
         index,
         frozenset(runs),
@@ -425,6 +432,7 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = ()) -> Quoted:
         frozenset(words[:2] for found in short.values() for words in found),
         frozenset(max(words, key=_rarity) for found in short.values() for words in found),
         frozenset(itertools.chain.from_iterable(runs)),
+        {n: frozenset(found) for n, found in named.items()},
     )
 
 
@@ -568,6 +576,9 @@ def _quotes(words: list[str], index: Quoted) -> bool:
     looked up in C, and a text is compared in full only where its first two words occur, on a
     page holding its first three."""
     texts, runs = index.texts, index.runs
+    for n, found in index.names.items():
+        if not found.isdisjoint(zip(*(words[k:] for k in range(n)))):
+            return True
     # Every run of PASSAGE_WORDS words in the page, made and looked up in C, in the stretches
     # of the page whose every word is one of the runs' (found in C too): Material's markup, the
     # navigation and most of a guide's own words are none of a story's.
@@ -628,18 +639,34 @@ def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
 
 def withheld_quoted(result: CheckResult) -> Quoted:
     """What no page may quote of the stories the gate does not publish (`quoted_index`)."""
-    return quoted_index(withheld_texts(result), withheld_passages(result))
+    return quoted_index(withheld_texts(result), withheld_passages(result), unconsented_names(result))
+
+
+def unconsented_names(result: CheckResult) -> list[str]:
+    """Champions' display names of two words or more that no published story credits: a guide
+    naming the patient of a withheld story ("-- Priya Kumar") published the name, since the
+    checks compared pages with stories' words only (red team rt4). A first name alone is too
+    common to be anyone's."""
+    gate = result.gate
+    credited = {d.credit for d in gate.decisions.values() if d.kind == "story" and d.published}
+    names = {entry.data.name for entry in result.project.champions.values()}
+    return sorted(name for name in names if name not in credited and len(_words(name)) >= 2)
 
 
 def quoted_by_story(result: CheckResult, index: Quoted) -> dict[str, Quoted]:
     """`index` (`withheld_quoted`'s) split by the withheld story each text and run comes from,
-    to name the stories a text quotes once `quoted_traces` has found that it quotes one."""
-    metas = set(withheld_texts(result))
+    to name the stories a text quotes once `quoted_traces` has found that it quotes one (a
+    champion's name, for each withheld story of the champion)."""
+    metas, names = set(withheld_texts(result)), set(unconsented_names(result))
+    champions = result.project.champions
     split = {}
     for slug, is_published, (body, *meta) in _story_texts(result, body=True):
         if not is_published:
             own = {run for text in (body, *meta) for run in _runs(_words(text))} & index.runs
-            split[slug] = quoted_index([text for text in meta if text in metas], sorted(own))
+            owner = result.project.raw[slug][2].get("champion")
+            champion = champions.get(owner) if isinstance(owner, str) else None
+            name = [champion.data.name] if champion is not None and champion.data.name in names else []
+            split[slug] = quoted_index([text for text in meta if text in metas], sorted(own), name)
     return split
 
 

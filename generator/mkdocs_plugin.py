@@ -49,6 +49,7 @@ from .leaks import (
     static_leak,
     story_traces,
     strip_unpublished_links,
+    unconsented_names,
     unconsented_photo_digests,
     unconsented_photos,
     withheld_passages,
@@ -554,6 +555,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             "unpublished": sorted(self._unpublished()),
             "withheld": sorted(self._withheld()),
             "withheld_texts": self._withheld_texts(),
+            "unconsented_names": unconsented_names(self.checked),
             "withheld_passages": hashlib.sha256(repr(self._withheld_passages()).encode()).hexdigest(),
             "third_parties": sorted(self.site.third_parties),
             "as_of": gate.as_of.isoformat(),
@@ -576,7 +578,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     def _quoted_index(self) -> Quoted:
         """What no page may quote (leaks.quoted_index), made once per build."""
         if self._quoted is None:
-            self._quoted = quoted_index(self._withheld_texts(), self._withheld_passages())
+            assert self.checked is not None
+            self._quoted = quoted_index(self._withheld_texts(), self._withheld_passages(),
+                                        unconsented_names(self.checked))
         return self._quoted
 
     def _withheld(self) -> frozenset[str]:

@@ -1007,6 +1007,38 @@ def test_an_inherit_loop_in_mkdocs_yml_is_an_error_not_a_traceback(sample, capsy
     assert not (sample / "site").exists()
 
 
+@pytest.mark.parametrize("text", [
+    '> "It was my thyroid all along." -- **Priya Kumar**, one of our patients',
+    "As Priya Kumar, who tested our software, told us: ask about your thyroid.",
+])
+def test_a_guide_naming_a_champion_no_published_story_credits_stops_the_build(sample, text):
+    """Red team rt4: Priya Kumar's only story is withheld (no consent yet), and no check compared
+    pages with champions' names: a guide quoting her by her full name was published. A
+    revocation then withdraws the name from the previous site too."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/thyroid/hypothyroidism-guide.md"
+    guide.write_text(guide.read_text() + f"\n\n{text}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before
+
+
+def test_a_revocation_withdraws_the_champion_s_name_a_guide_showed(sample):
+    """Grace is credited by name while her story is published, and a guide names her; once the
+    consent is revoked, the failing build deletes the pages that name her."""
+    _edit_yaml(sample / "content/champions.yml", **{"grace-t": {
+        **yaml.safe_load((sample / "content/champions.yml").read_text())["grace-t"], "name": "Grace Tanaka"}})
+    _edit_yaml(sample / "consent/C-2026-012.yml", identifiers=["full_name", "age", "town"])
+    _approve(sample, STORY, "C-2026-012")
+    guide = sample / "content/guides/cardiology/heart-failure-daily-weights.md"
+    guide.write_text(guide.read_text() + "\n\nGrace Tanaka weighs herself every morning.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _traces(sample, "Grace Tanaka")
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, "Grace Tanaka") == []
+
+
 def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     before = tree_digest(sample / "site")
@@ -1436,7 +1468,10 @@ def test_a_site_that_only_quotes_a_withheld_story_is_due_a_withdrawal(sample):
     assert _traces(sample, "pothole on my route") == ["cardiology/heart-failure/heart-failure-daily-weights/index.html"]
     _edit_yaml(sample / "consent/C-2026-011.yml", revoked_on="2026-11-20")
     result = run_check(sample, dt.date.fromisoformat(AS_OF))
-    assert withdrawals_due(sample / "site", result) == ["champions/daniel-o", "walking-again-after-my-heart-attack"]
+    # Daniel's champion page still shows his full name, which no published story credits now:
+    # a trace of both his withheld stories (red team rt4: `leaks.unconsented_names`).
+    assert withdrawals_due(sample / "site", result) == [
+        "a-racing-heart", "champions/daniel-o", "walking-again-after-my-heart-attack"]
 
 
 # 12. A revocation in a file Flywheel cannot use -------------------------------------------------
