@@ -611,6 +611,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         extra template in docs_dir, reaches the site without passing through a page."""
         output, removed = output_content, []
         if self.checked is not None and not self.preview:
+            if slug := named_for(template_name, self._withheld()):  # written at an address of the story's slug
+                raise PluginError(f"flywheel: template {template_name} is named for withheld story {slug}; "
+                                  "rename it or remove it from the theme's templates (nothing was published)")
             output, removed = strip_unpublished_links(output, self._unpublished())
         for slug in removed:
             log.warning("Template '%s' links to '%s', which is not published: the link and its text were removed",

@@ -1430,6 +1430,20 @@ def test_a_404_page_showing_a_withheld_story_stops_the_build(sample, body, capsy
         assert _decoded_traces(sample, marker) == []
 
 
+def test_a_template_named_for_a_withheld_story_stops_the_build(sample):
+    """Red team rt4: a theme template listed under `static_templates` (or `extra_templates`),
+    named for a withheld story, was rendered to an address showing the story's slug, however
+    little it quoted."""
+    _with_custom_404(sample, "Not found.")
+    (sample / "overrides/notes").mkdir()
+    (sample / "overrides/notes/tired-for-years.html").write_text("<html><head></head><body>Soon.</body></html>\n")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  custom_dir: overrides\n", "  custom_dir: overrides\n  static_templates: [notes/tired-for-years.html]\n"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert not (sample / "site").exists()
+
+
 def test_a_404_page_linking_an_unpublished_piece_loses_the_link(sample, capsys):
     _with_custom_404(sample, '<a href="/cardiology/cardiac-rehab-what-to-expect/">Our rehab guide</a>, coming soon.')
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0  # the draft guide's link goes
