@@ -699,7 +699,8 @@ def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict
     """Champion photos kept in the site's static files that no published story may show (no
     `photo` consent in force), as docs_dir-relative paths, normalised and case-folded (a
     case-insensitive disk serves `IMG/Ana.jpg` for `img/ana.jpg`), each with its champion. A
-    photo given as an address on the site's own host (`site_url`) is one of its files too."""
+    photo given as an address on the site's own host (`site_url`) is one of its files too, and so
+    is one on any host: without site_url, the site's own host is not known."""
     project, gate = result.project, result.gate
     shown = {
         project.stories[d.slug].data.champion
@@ -711,8 +712,10 @@ def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict
         photo = entry.data.photo
         if not photo or champion_id in shown:
             continue
-        path = photo_site_path(photo, site_url)
-        if path is not None:
+        # An address on another host may still be this site's own, under a host mkdocs.yml does
+        # not give (no site_url, or the preview's): the file at its path stays off too (rt4).
+        path = photo_site_path(photo, site_url) or photo_site_path(photo, photo)
+        if path:
             found[path.casefold()] = champion_id
     return found
 

@@ -1375,6 +1375,22 @@ def test_an_unconsented_photo_stays_off_however_its_address_is_written(sample, p
     assert not (sample.parent / "export/docs/img/Daniel.jpg").exists()
 
 
+def test_an_unconsented_photo_stays_off_without_site_url(sample):
+    """Red team rt4: with no `site_url` in mkdocs.yml, a photo given as the practice's own https
+    address read as another host's picture, so its file in docs_dir was published whatever the
+    consent said (and at that very address, once deployed)."""
+    config = sample / "mkdocs.yml"
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
+                              if not line.startswith("site_url:")))
+    _edit_yaml(sample / "content/champions.yml", **{"daniel-o": {
+        **yaml.safe_load((sample / "content/champions.yml").read_text())["daniel-o"],
+        "photo": "https://example.org/img/daniel.jpg"}})
+    (sample / "theme/pages/img").mkdir()
+    (sample / "theme/pages/img/daniel.jpg").write_bytes(b"\xff\xd8 a fictional photo of Daniel")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not (sample / "site/img/daniel.jpg").exists()
+
+
 def test_a_copy_of_an_unconsented_photo_under_another_name_stays_off(sample, capsys):
     """Red team rt4: Daniel's story is withheld and his photo file is left out, but the same
     picture copied for a guide under another name (`img/guides/patient.jpg`, in docs_dir or the
