@@ -242,6 +242,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.withdrawal_due: str | None = None  # `flywheel build` found a withdrawal due already
         self.scrubbed: list[str] = []  # files a failed build deleted from site/ (withdraw.scrub)
         self.traces_sought = False  # a failed build looked for withheld stories on site/ itself
+        self.problems_shown = False  # preview: this rebuild shows the content's errors instead
         self.progress = False
         self.rendered = 0
         self.pool_counts = False  # pages_pool.py counts the pages its workers render
@@ -300,7 +301,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
-        self.checked, self.withdrawing, self.scrubbed = result, [], []
+        self.checked, self.withdrawing, self.scrubbed, self.problems_shown = result, [], [], False
         self._unpublished_slugs = self._withheld_stories = self._quoted = self._passages = None
         if not result.ok:
             reason = (self.withdrawal_due or replacement_due(Path(config.site_dir), result)) if self.command == "build" else None
@@ -367,6 +368,13 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._renders.forget()
         self.site = problems_site(result.errors, self.site)
         config.nav = self.site.nav
+        # `serve --published-only` may listen on the network: the static files of a story today's
+        # gate withholds leave it, as in a rebuild without errors (red team rt4: a revocation
+        # landing with an error kept them, and the search index, served).
+        self.checked, self.problems_shown = result, True
+        self._unpublished_slugs = self._withheld_stories = self._quoted = self._passages = None
+        if not self.preview:  # and a problems page at a withheld story's address would show it
+            self.site.pages = [p for p in self.site.pages if named_for(p.src_uri, self._withheld()) is None]
         return config
 
     def _name_sources(self, root: Path) -> None:
@@ -677,6 +685,18 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         use_native_watcher(server, [config.docs_dir, config.config_file_path, *map(str, watched)])
         return server
 
+    @staticmethod
+    def _forget_search_index(site_dir: Path, config) -> None:
+        """The problems page is not indexed, and on a dirty rebuild with no entries the search
+        plugin writes its last index again: the pages of the last good site, a story withheld
+        since included. A published preview showing problems serves no index, and keeps none
+        for the next rebuild to merge."""
+        for name in ("material/search", "search"):
+            plugin = config.plugins.get(name)
+            if plugin is not None and hasattr(plugin, "search_index_prev"):
+                plugin.search_index_prev = None
+        (site_dir / "search" / "search_index.json").unlink(missing_ok=True)
+
     def _remove_stale_pages(self, site_dir: Path, files: dict) -> None:
         """Preview rebuilds are dirty (only changed pages are rendered again), so a page that is
         no longer generated (a story withdrawn while the preview runs) would stay on the preview
@@ -700,6 +720,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._forget_sources()
         site_dir, built = Path(config.site_dir), None
         if self.command == "serve":  # one walk of the site for both
+            if self.problems_shown and not self.preview:
+                self._forget_search_index(site_dir, config)
             built = site_files(site_dir, stat=True)
             self._remove_stale_pages(site_dir, built)
         if self.site is not None:  # contract v2: no third-party requests (raising discards)

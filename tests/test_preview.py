@@ -134,3 +134,39 @@ def test_a_published_only_preview_drops_the_static_files_of_a_story_revoked_whil
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_published_only_preview_showing_problems_drops_what_a_revocation_withholds(tmp_path):
+    """Red team rt4: a revocation that lands with a content error (the same commit, or a record
+    being edited) turns the preview into the problems page, and that rebuild kept a PDF named
+    for the story and the last search index, the story's text in it, on the server."""
+    root = copy_sample(tmp_path)
+    story = "finding-answers"  # published under consent C-2026-014
+    (root / "theme/pages/downloads").mkdir()
+    (root / f"theme/pages/downloads/{story}.pdf").write_bytes(b"%PDF-1.4\n\x00 a fictional printable story")
+    port = free_port()
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--published-only", "--root", str(root), "--port", str(port),
+         "--as-of", AS_OF.isoformat()],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert f"stories/{story}/" in fetch(f"{base}/search/search_index.json", time.monotonic() + 60)
+        assert "%PDF" in fetch(f"{base}/downloads/{story}.pdf", time.monotonic() + 10)
+        assert any(tmp_path.glob(f"mkdocs_*/downloads/{story}.pdf"))
+        consent = root / "consent/C-2026-014.yml"
+        consent.write_text(consent.read_text().replace("revoked_on: null", f"revoked_on: {AS_OF.isoformat()}"))
+        guide = root / "content/guides/thyroid/thyroid-ultrasound.md"
+        guide.write_text(guide.read_text().replace("stage: learn", "stage: lern", 1))
+        deadline = time.monotonic() + 30
+        while any(tmp_path.glob(f"mkdocs_*/downloads/{story}.pdf")):
+            assert time.monotonic() < deadline, "the revocation never reached the preview's static files"
+            time.sleep(0.3)
+        time.sleep(1)
+        assert not any(tmp_path.glob(f"mkdocs_*/stories/{story}/index.html"))
+        assert not any("a year of headaches" in path.read_text() for path in tmp_path.glob("mkdocs_*/search/*.json"))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
