@@ -274,7 +274,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         root = Path(config.config_file_path).parent
         try:
             check_build_folders(root, Path(config.site_dir), Path(config.docs_dir))
-            if why := snippets_outside(_read_config(root / "mkdocs.yml"), root, Path(config.docs_dir)):
+            if why := snippets_outside(_read_config(Path(config.config_file_path)), root, Path(config.docs_dir)):
                 raise FlywheelError(
                     f"mkdocs.yml: pymdownx.snippets: {why}, so a page could include what the build "
                     "never publishes unchecked (consent records, champions' names); keep the files it "
