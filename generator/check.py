@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import care_cards, dates
+from . import care_cards
 from .active_content import code_problems
 from .cache import Cache
 from .collector import FewerCollections
-from .dates import time_zone, today_in
+from .dates import committed_on, time_zone, today_in
 from .errors import HasProblems, Problem
 from .gate import Gate, consent_gate, reviewer_names
 from .project import Project
@@ -40,14 +40,6 @@ def practice_today(project: Project, now: dt.datetime | None = None) -> dt.date:
     """Today in the practice's time zone (UTC without a valid practice.yml)."""
     zone = time_zone(project.practice.data.timezone) if project.practice else None
     return today_in(zone, now)
-
-
-def committed_on(root: Path, zone_name: str | None) -> dt.date | None:
-    """The day, in the practice's time zone, of the commit checked out at `root`; None outside
-    git. Consent that ended by then has ended, whatever this machine's clock says."""
-    moment = dates.last_commit_moment(root)
-    zone = time_zone(zone_name) if zone_name else None
-    return today_in(zone, moment) if moment else None
 
 
 def run_check(

@@ -232,7 +232,7 @@ class Snapshot:
 
     def _committed_on(self, zone: str | None) -> str | None:
         """The day of the project's last commit, as the check takes it (None outside git)."""
-        from .check import committed_on
+        from .dates import committed_on
 
         day = committed_on(self.root, zone)
         return day.isoformat() if day else None
