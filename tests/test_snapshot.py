@@ -399,9 +399,11 @@ def test_two_projects_sharing_a_cache_folder_never_share_a_report(tmp_path, caps
     assert len(fresh_runs) == runs, "each copy should replay its own snapshot"
 
 
-def test_a_warm_check_loads_neither_the_checker_nor_pydantic(tmp_path, capsys):
+def test_a_warm_check_loads_neither_the_checker_nor_pydantic(tmp_path):
     """The replay is the warm check's whole speed: it asks the day of the last commit without
-    importing the checker (70 ms of imports with the gate, the schema and pydantic)."""
+    importing the checker (70 ms of imports with the gate, the schema and pydantic). Both checks
+    run in fresh processes: what earlier tests left in this one (a cached code version) must not
+    decide whether the second replays."""
     import subprocess
     import time
 
@@ -409,12 +411,17 @@ def test_a_warm_check_loads_neither_the_checker_nor_pydantic(tmp_path, capsys):
 
     root = copy_sample(tmp_path)
     time.sleep(0.2)  # no input changed in the margin before the check: it leaves a snapshot
-    assert check(root, capsys)[0] == 0 and snapshots(root)
     probe = (
         "import sys; from generator.cli import main; code = main(['check', '--root', sys.argv[1], "
         f"'--as-of', '{AS_OF}']); print(code, sorted(m for m in ('generator.check', 'generator.gate', "
         "'pydantic') if m in sys.modules), file=sys.stderr)"
     )
-    done = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True,
-                          env={**os.environ, **clock_env()}, timeout=120)
-    assert done.stderr.strip().splitlines()[-1] == "0 []", done.stderr
+
+    def loaded() -> str:
+        done = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True,
+                              env={**os.environ, **clock_env()}, timeout=120)
+        return done.stderr.strip().splitlines()[-1]
+
+    assert loaded() == "0 ['generator.check', 'generator.gate', 'pydantic']"  # a fresh check
+    assert snapshots(root)
+    assert loaded() == "0 []"  # the replay
