@@ -558,15 +558,17 @@ def test_a_quotation_a_reader_sees_whatever_the_markup_hides_or_carries_stops_th
     _guide_quoting_stops_the_build(sample, f"\n{quote}\n", capsys)
 
 
-def _guide_quoting_stops_the_build(sample: Path, addition: str, capsys) -> None:
-    """The sample builds; with `addition` at the end of a guide, the build stops on a quotation
-    of the withheld story and leaves the site as it was."""
+def _guide_quoting_stops_the_build(sample: Path, addition: str, capsys=None,
+                                   guide: str = "cardiology/afib-blood-thinners.md") -> None:
+    """The sample builds; with `addition` at the end of a guide, the build stops (given
+    `capsys`: on a quotation of the withheld story) and leaves the site as it was."""
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     before = tree_digest(sample / "site")
-    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
-    guide.write_text(guide.read_text() + addition)
+    path = sample / "content/guides" / guide
+    path.write_text(path.read_text() + addition)
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
-    assert "quotes a withheld story" in capsys.readouterr().err
+    if capsys is not None:
+        assert "quotes a withheld story" in capsys.readouterr().err
     assert tree_digest(sample / "site") == before
 
 
@@ -616,12 +618,7 @@ def test_a_quotation_in_an_attribute_or_a_comment_stops_the_build(sample, elemen
     """Alternative text, a tooltip or what a screen reader announces is published as surely as
     the page's text, and so is the page source; the quotation check read only the text between
     tags, then only the quoted values of the attributes a reader sees."""
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
-    before = tree_digest(sample / "site")
-    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
-    guide.write_text(guide.read_text() + f"\n{element}\n")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
-    assert tree_digest(sample / "site") == before
+    _guide_quoting_stops_the_build(sample, f"\n{element}\n")
 
 
 def test_a_passage_a_published_story_shows_too_is_not_a_leak(sample):
@@ -1015,12 +1012,7 @@ def test_a_guide_naming_a_champion_no_published_story_credits_stops_the_build(sa
     """Red team rt4: Priya Kumar's only story is withheld (no consent yet), and no check compared
     pages with champions' names: a guide quoting her by her full name was published. A
     revocation then withdraws the name from the previous site too."""
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
-    before = tree_digest(sample / "site")
-    guide = sample / "content/guides/thyroid/hypothyroidism-guide.md"
-    guide.write_text(guide.read_text() + f"\n\n{text}\n")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
-    assert tree_digest(sample / "site") == before
+    _guide_quoting_stops_the_build(sample, f"\n\n{text}\n", guide="thyroid/hypothyroidism-guide.md")
 
 
 def test_a_revocation_withdraws_the_champion_s_name_a_guide_showed(sample):
@@ -1040,12 +1032,8 @@ def test_a_revocation_withdraws_the_champion_s_name_a_guide_showed(sample):
 
 
 def test_a_guide_quoting_a_withheld_story_stops_the_build(sample):
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
-    before = tree_digest(sample / "site")
-    guide = sample / "content/guides/cardiology/chest-pain-when-to-worry.md"
-    guide.write_text(guide.read_text() + '\nAs one patient put it: "A steady plan beats a racing heart."\n')
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
-    assert tree_digest(sample / "site") == before
+    _guide_quoting_stops_the_build(sample, '\nAs one patient put it: "A steady plan beats a racing heart."\n',
+                                   guide="cardiology/chest-pain-when-to-worry.md")
     assert _traces(sample, "A steady plan beats a racing heart") == []
 
 

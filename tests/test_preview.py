@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -106,14 +107,13 @@ def test_serve_previews_withheld_story_and_reloads_after_an_edit(tmp_path):
     assert server.returncode == 0 and list(temp.iterdir()) == []
 
 
-def test_a_published_only_preview_drops_the_static_files_of_a_story_revoked_while_it_runs(tmp_path):
-    """`serve --published-only` may listen beyond this computer and shows what a build publishes.
-    Its rebuilds are dirty, and a dirty rebuild never deletes a file it copied before: a PDF named
-    for a story stayed on the preview after the story's consent was revoked."""
+@contextlib.contextmanager
+def _published_preview_with_a_pdf(tmp_path):
+    """`serve --published-only` of the sample with a PDF named for finding-answers (published
+    under consent C-2026-014) in docs_dir: yields the project and the preview's address."""
     root = copy_sample(tmp_path)
-    story = "finding-answers"  # published under consent C-2026-014
     (root / "theme/pages/downloads").mkdir()
-    (root / f"theme/pages/downloads/{story}.pdf").write_bytes(b"%PDF-1.4\n\x00 a fictional printable story")
+    (root / "theme/pages/downloads/finding-answers.pdf").write_bytes(b"%PDF-1.4\n\x00 a fictional printable story")
     port = free_port()
     env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(tmp_path)}
     server = subprocess.Popen(
@@ -121,8 +121,19 @@ def test_a_published_only_preview_drops_the_static_files_of_a_story_revoked_whil
          "--as-of", AS_OF.isoformat()],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
+        yield root, f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_published_only_preview_drops_the_static_files_of_a_story_revoked_while_it_runs(tmp_path):
+    """`serve --published-only` may listen beyond this computer and shows what a build publishes.
+    Its rebuilds are dirty, and a dirty rebuild never deletes a file it copied before: a PDF named
+    for a story stayed on the preview after the story's consent was revoked."""
+    story = "finding-answers"  # published under consent C-2026-014
+    with _published_preview_with_a_pdf(tmp_path) as (root, base):
         assert "%PDF" in fetch(f"{base}/downloads/{story}.pdf", time.monotonic() + 60)
         consent = root / "consent/C-2026-014.yml"
         consent.write_text(consent.read_text().replace("revoked_on: null", f"revoked_on: {AS_OF.isoformat()}"))
@@ -131,28 +142,14 @@ def test_a_published_only_preview_drops_the_static_files_of_a_story_revoked_whil
             assert time.monotonic() < deadline, "the revocation never reached the preview"
             time.sleep(0.3)
         assert not any(tmp_path.glob(f"mkdocs_*/downloads/{story}.pdf"))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_a_published_only_preview_showing_problems_drops_what_a_revocation_withholds(tmp_path):
     """Red team rt4: a revocation that lands with a content error (the same commit, or a record
     being edited) turns the preview into the problems page, and that rebuild kept a PDF named
     for the story and the last search index, the story's text in it, on the server."""
-    root = copy_sample(tmp_path)
     story = "finding-answers"  # published under consent C-2026-014
-    (root / "theme/pages/downloads").mkdir()
-    (root / f"theme/pages/downloads/{story}.pdf").write_bytes(b"%PDF-1.4\n\x00 a fictional printable story")
-    port = free_port()
-    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(tmp_path)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "--published-only", "--root", str(root), "--port", str(port),
-         "--as-of", AS_OF.isoformat()],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
+    with _published_preview_with_a_pdf(tmp_path) as (root, base):
         assert f"stories/{story}/" in fetch(f"{base}/search/search_index.json", time.monotonic() + 60)
         assert "%PDF" in fetch(f"{base}/downloads/{story}.pdf", time.monotonic() + 10)
         assert any(tmp_path.glob(f"mkdocs_*/downloads/{story}.pdf"))
@@ -167,6 +164,3 @@ def test_a_published_only_preview_showing_problems_drops_what_a_revocation_withh
         time.sleep(1)
         assert not any(tmp_path.glob(f"mkdocs_*/stories/{story}/index.html"))
         assert not any("a year of headaches" in path.read_text() for path in tmp_path.glob("mkdocs_*/search/*.json"))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
