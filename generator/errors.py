@@ -86,8 +86,8 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "bad-week": (Severity.ERROR, "`week` must be the Monday of the week, written YYYY-MM-DD."),
     "bad-count": (Severity.ERROR, "A count must be a whole number, zero or more."),
     "bad-question": (Severity.ERROR, "A question must be text of at most 300 characters."),
-    "question-identifier": (Severity.ERROR, "A question holds what could identify a person (the story scan's "
-                            "kinds, the practice's reviewers allowed); the row is left out and never quoted."),
+    "question-identifier": (Severity.ERROR, ("A question holds what could identify a person (the story scan's "
+                                             "kinds, the practice's reviewers allowed); the row is left out and never quoted.")),
     "no-site-url": (Severity.ERROR, "`flywheel campaign links` needs `site_url` in mkdocs.yml to print full addresses."),
 }
 
