@@ -99,25 +99,15 @@ def _withdraw_without_plugin(root: Path, result: CheckResult) -> list[str]:
     """The last resort of withdraw.py (3.) for a build that stopped before the plugin ran, or
     before it could look at site/: a `mkdocs.yml` that does not load (an extension that is not
     installed, an INHERIT loop) passes the check, and MkDocs stops before the plugin could
-    withdraw anything; so does `preview: true` under the plugin, or another plugin that fails
-    in `on_config`. Once the plugin builds, its `on_build_error` does this itself. A refused
-    site_dir is never touched."""
-    from .leaks import withheld_quoted
-    from .withdraw import scrub, withdrawals_due
+    withdraw anything; so does `preview: true` under the plugin. Once the plugin builds, its
+    `on_build_error` does this itself (also when another plugin fails in `on_config` first)."""
+    from .withdraw import last_resort
 
-    folders = configured_folders(root)
-    try:
-        check_build_folders(root, folders["site_dir"], folders["docs_dir"])
-    except FlywheelError:
-        return []
-    quoted = withheld_quoted(result)
-    if due := withdrawals_due(folders["site_dir"], result, quoted):
-        deleted = scrub(folders["site_dir"], due, quoted)
+    due, deleted = last_resort(root, result)
+    if due:
         print(f"the build failed: deleted the {len(deleted)} file(s) of site/ that showed or linked to "
               f"{', '.join(due)}", file=sys.stderr)
-        return deleted
-    return []
-
+    return deleted
 
 class QuietDirtyBuild(logging.Filter):
     """Drop MkDocs' warning, on every preview rebuild, that a dirty build gives 'inaccurate

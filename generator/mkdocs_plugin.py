@@ -65,6 +65,7 @@ from .theme_files import list_installed_once
 from .third_parties import site_files, third_party_problems
 from .watcher import use_native_watcher
 from .withdraw import (
+    last_resort,
     replacement_due,
     scrub,
     unpublished_pieces,
@@ -258,6 +259,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        # MkDocs keeps one plugin object per configuration in a process (its plugin cache), so a
+        # second build in the same process gets this one back: what the last build found must
+        # not pass for this one's (a stale `traces_sought` skipped the last resort).
+        self.checked, self.traces_sought, self.scrubbed = None, False, []
         if command == "serve":
             hold_entries()  # the check on every save reads its cache file only when it changed
 
@@ -358,6 +363,28 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self.scrubbed = scrub(site_dir, due, withheld_quoted(result))
             log.error("flywheel: the build was refused, and site/ showed %s, which are now withheld: deleted "
                       "the %d file(s) that showed or linked to them", ", ".join(due), len(self.scrubbed))
+
+    def _withdraw_before_config(self) -> None:
+        """The last resort (withdraw.py, 3.) for a build that failed before this plugin's
+        `on_config` ran: a plugin listed before it failed in its own (Material's social plugin
+        without its image libraries), so under plain `mkdocs build` a revoked story stayed on
+        site/ for as long as that failure stood (red team rt4). MkDocs still calls every
+        plugin's `on_build_error`; the config file MkDocs read is the plugin's too."""
+        config_file = self.config.config_file_path
+        if not config_file:
+            return
+        root = Path(config_file).parent
+        self.traces_sought = True
+        try:
+            result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+        except FlywheelError as exc:
+            log.error("flywheel: the build failed before Flywheel ran, and the content could not be checked: %s", exc)
+            return
+        due, self.scrubbed = last_resort(root, result, Path(config_file))
+        if due:
+            log.error("flywheel: the build failed before Flywheel ran, and site/ showed %s, which are now "
+                      "withheld: deleted the %d file(s) that showed or linked to them",
+                      ", ".join(due), len(self.scrubbed))
 
     def _show_problems(self, result: CheckResult, config):
         """Preview only: the errors as the page in the browser, instead of a hanging request."""
@@ -777,6 +804,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._forget_sources()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.swap is None:
+            if self.command == "build" and self.checked is None and not self.traces_sought:
+                self._withdraw_before_config()
             return
         site_dir = self.swap.site_dir
         self.swap.discard()

@@ -208,3 +208,22 @@ def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None) -> lis
             path.unlink(missing_ok=True)
             deleted.append(rel)
     return sorted(deleted)
+
+
+def last_resort(root: Path, result: CheckResult, config_file: Path | None = None) -> tuple[list[str], list[str]]:
+    """3. for a build that stopped before the plugin could look at `site/`: the stories now
+    withheld that the site mkdocs.yml (or `config_file`) names still shows, and the files
+    deleted for them. A site_dir the build folders' rules refuse is never touched."""
+    from .errors import FlywheelError
+    from .paths import _folders_of, _read_config, check_build_folders
+
+    config_file = config_file or Path(root) / "mkdocs.yml"
+    try:
+        folders = _folders_of(Path(root), _read_config(config_file) if config_file.is_file() else {})
+        check_build_folders(root, folders["site_dir"], folders["docs_dir"])
+    except FlywheelError:
+        return [], []
+    quoted = withheld_quoted(result)
+    if due := withdrawals_due(folders["site_dir"], result, quoted):
+        return due, scrub(folders["site_dir"], due, quoted)
+    return [], []

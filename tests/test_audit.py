@@ -233,6 +233,52 @@ def test_a_refused_preview_does_not_hold_back_a_withdrawal(sample, monkeypatch, 
     assert (sample / "site/spine/index.html").is_file()
 
 
+@pytest.mark.parametrize("how", ["mkdocs build", "flywheel build"])
+def test_another_plugin_failing_in_on_config_does_not_hold_back_a_withdrawal(sample, how):
+    """Red team rt4: a plugin that fails in its own `on_config` before Flywheel's runs (Material's
+    group plugin naming a plugin this machine lacks) stops every build before Flywheel has
+    looked at site/. `flywheel build` withdrew anyway (its last resort), but plain `mkdocs
+    build` kept the revoked story on site/ for as long as the failure stood."""
+    _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    config = sample / "mkdocs.yml"
+    group = "  - material/group:\n      enabled: true\n      plugins:\n        - no-such-plugin\n"
+    config.write_text(config.read_text().replace("plugins:\n", "plugins:\n" + group, 1))
+    if how == "mkdocs build":
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config)], capture_output=True,
+                              text=True, env={**os.environ, "FLYWHEEL_AS_OF": AS_OF})
+        assert done.returncode == 1 and "no-such-plugin" in done.stderr, done.stderr
+        assert "before Flywheel ran" in done.stderr, done.stderr
+    else:
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    assert (sample / "site/spine/index.html").is_file()
+
+
+def test_a_build_in_the_same_process_does_not_inherit_the_last_builds_findings(sample):
+    """MkDocs keeps one plugin object per configuration in a process and hands it to the next
+    build. A build that withdrew a story while a guide's error failed it had set "site/ was
+    looked at"; the next build, failing in another plugin's `on_config` before Flywheel's ran,
+    took that for its own and skipped the last resort: a second story revoked in between stayed
+    on site/."""
+    _built(sample)
+    guide = sample / "content/guides/thyroid/thyroid-ultrasound.md"
+    good = guide.read_text()
+    guide.write_text(good.replace("stage: learn", "stage: lern", 1))
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    assert _traces(sample, "stories/finding-answers")
+    guide.write_text(good)
+    _edit_yaml(sample / "consent/C-2026-014.yml", revoked_on="2026-11-20")
+    config = sample / "mkdocs.yml"
+    group = "  - material/group:\n      enabled: true\n      plugins:\n        - no-such-plugin\n"
+    config.write_text(config.read_text().replace("plugins:\n", "plugins:\n" + group, 1))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _traces(sample, "stories/finding-answers", "Finding answers after a year of headaches") == []
+    assert list((sample / "site/thyroid").rglob("index.html"))  # the rest of the site stays
+
+
 def test_plugins_listed_after_flywheel_write_into_the_site_it_commits(sample):
     """Flywheel commits the built site in its `on_post_build`; listed before the search plugin,
     it committed before the search index was written, which then landed in a staging folder left
