@@ -234,6 +234,12 @@ _STRICT_RECORD = re.compile(
     f"rx|prescription|refill|insurance\\s+card|(?:{_each(_INSURERS)})\\s"
 )
 _STRICT_DIGITS = 6
+# A hospital bracelet, a queue ticket, a pathology case or a lab specimen ("bracelet number
+# 4471-22", "ticket #A-55120", "specimen ID SP-23-009911"): their value needs five digits, so
+# a room ("a wristband on me, then room 412"), a place in a queue ("ticket number 42") or a
+# count ("my bracelet had 3 charms") is none.
+_CUED_RECORD = re.compile("bracelet|wrist|ticket|pathology|specimen|accession")
+_CUED_DIGITS = 5
 
 _CONTEXT_PHRASES = {
     "vehicle-id": "|".join(
@@ -273,6 +279,12 @@ _CONTEXT_PHRASES = {
             r"rx(?:\s*(?:number|no\.?|#))?|prescription\s*(?:number|no\.?|#)",
             r"refill\s*(?:number|no\.?|#)|insurance\s+card",
             _each(_INSURERS, r"\s+(?:member\s+)?(?:id|number|no\.?|card)(?:\s+number)?"),
+            # A bracelet, a ticket, a pathology case or a specimen (`_CUED_RECORD`): a ticket, a
+            # specimen or a pathology report is named in passing ("a ticket to the game", "a
+            # specimen cup", "a pathology report came back"), so only with its number word.
+            _each("bracelet wristband wrist\\s?band accession", r"(?:\s*(?:number|no\.?|#|id))?"),
+            _each("ticket specimen pathology", r"\s*(?:number|no\.?|#|id)"),
+            r"pathology\s+(?:case|accession|specimen)(?:\s*(?:number|no\.?|#|id))?",
         )
     ),
     "ssn": rf"ssn|ss\s?#|ss\s+number|social(?:\s+security)?{_NUMBER}|soc\.?\s+sec\.?{_NUMBER}",
@@ -445,12 +457,18 @@ def named_numbers(text: str) -> Iterator[Span]:
         if (
             span is not None
             and kind == "record-number"
-            and _STRICT_RECORD.match(match.group())
-            and sum(ch.isdigit() for ch in text[span[0] : span[1]]) < _STRICT_DIGITS
+            and sum(ch.isdigit() for ch in text[span[0] : span[1]]) < _fewest_digits(match.group())
         ):
             continue
         if span is not None:
             yield kind, *span
+
+
+def _fewest_digits(phrase: str) -> int:
+    """How many digits the value after a record number's context phrase needs."""
+    if _STRICT_RECORD.match(phrase):
+        return _STRICT_DIGITS
+    return _CUED_DIGITS if _CUED_RECORD.match(phrase) else 0
 
 
 def _is_handle(found: str) -> bool:

@@ -25,6 +25,8 @@ PHRASE_TEXT = [
     "insta is", "instagram handle is", "tik tok:", "venmo:", "snapchat username at", "ig is",
     "rx #", "rx no.", "prescription #", "refill no.", "insurance card", "aetna id",
     "blue cross member id", "medi-cal id number", "record #", "member #",
+    "bracelet", "bracelet number", "wristband #", "wrist band id", "ticket #", "ticket no.",
+    "specimen id", "pathology case", "pathology accession number", "accession number",
 ]  # fmt: skip
 
 

@@ -1231,3 +1231,37 @@ def test_a_phone_in_digits_and_words_is_found(text):
 ])  # fmt: skip
 def test_near_misses_of_a_phone_in_digits_and_words_are_no_finding(text):
     assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # A hospital bracelet, a ticket or a specimen named by its cue word (scan v36).
+    "My bracelet number 4471-22 was wrong.",
+    "My wristband said 00912347 but that was not me.",
+    "I had ticket #A-55120 at the lab.",
+    "The pathology case S22-4471 was sent out.",
+    "The specimen ID SP-23-009911 was mislabeled.",
+    "The accession number 2023-0045121 was on the report.",
+    "My hospital bracelet # 8812345 came off.",
+])  # fmt: skip
+def test_a_bracelet_ticket_or_specimen_number_is_a_record_number(text):
+    assert [f.kind for f in scan(text)] == ["record-number"]
+
+
+@pytest.mark.parametrize("text", [
+    "We had a ticket to the game.",
+    "It was just a case of the flu.",
+    "My bracelet was blue.",
+    "The nurse gave me a specimen cup.",
+    "A pathology report came back clean.",
+    "My bracelet had 3 charms.",
+    "They put a wristband on me and wheeled me to room 412.",
+    "I waited with ticket number 42 for an hour.",
+    "My specimen number was called after 20 minutes.",
+    "I wore the wristband for 2 weeks.",
+    "My lottery ticket #12 won nothing.",
+    "The wristband said 2019 on it.",
+    "The pathology report took 10 days.",
+    "My bracelet cost 120 dollars.",
+])  # fmt: skip
+def test_near_misses_of_a_bracelet_ticket_or_specimen_number_are_no_finding(text):
+    assert scan(text) == []
