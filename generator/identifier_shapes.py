@@ -370,6 +370,14 @@ _MORE_DIGITS = re.compile(r" \d[\d-]{1,15}(?![\w])")
 # A phone number grouped as it is read aloud or as other countries write it, after a phone's
 # context word: "07700 900123", "0161 496 0000", "02 9876 5432", "503 555 01 42".
 _PHONE_GROUPS = re.compile(r"(?: \d{2,6}){1,4}(?![\w])")
+# A phone typed with a space between every digit ("call me on 4 1 5 5 5 5 0 1 8 7"): ten
+# digits, or eleven after a "1", with one or two spaces or a "-" between them, and no more
+# digits after them. Each repetition starts with a space or a "-" and ends with one digit, so
+# the two bounded tries (eleven, ten) are all the engine makes at a digit.
+_DIGIT_BY_DIGIT = re.compile(r"\d(?:(?: {1,2}| ?- ?)\d){9,10}(?!\d|(?: {1,2}| ?- ?)\d)")
+# Before the phone word, a word that makes digits one by one scores or a draw ("my pain number
+# was 7 6 8 5 4 6 7 5 3 4", "my lucky number is ..."), not a phone.
+_SCORE_WORDS = {"pain", "score", "scores", "rating", "ratings", "level", "levels", "lucky", "lottery"}
 # "call me on ...", "text us at ...": words between a phone's context word and its number.
 _PHONE_LINK_WORDS = {"me", "us"}
 _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
@@ -386,6 +394,10 @@ def _context_value(text: str, end: int, kind: str) -> tuple[int, int] | None:
     for value in _VALUE.finditer(window):
         token, value_end = value.group(), value.end()
         digits = sum(ch.isdigit() for ch in token)
+        if kind == "phone" and digits == len(token) == 1:
+            spaced = _digit_by_digit(text, end + value.start(), end)
+            if spaced is not None:
+                return spaced
         more = _MORE_DIGITS.match(window, value_end) if digits else None
         if digits and kind == "phone":
             more = _phone_groups(window, value.start(), value_end) or more
@@ -401,6 +413,26 @@ def _context_value(text: str, end: int, kind: str) -> tuple[int, int] | None:
             if kind in ("phone", "ssn") or skipped > 4:
                 return None
     return None
+
+
+def _digit_by_digit(text: str, start: int, context_end: int) -> tuple[int, int] | None:
+    """A phone number typed one digit at a time from `start`, after a phone's context word
+    ending at `context_end`: shaped as a North American number is (the area code and the
+    exchange start with 2 to 9, after a "1" when there are eleven digits), three different
+    digits or more ("5 5 5 5 5 5 5 5 5 5" is a count), no unit after it and no score before it."""
+    found = _DIGIT_BY_DIGIT.match(text, start)
+    if found is None:
+        return None
+    digits = [ch for ch in found.group() if ch.isdigit()]
+    if len(digits) == 11:
+        if digits[0] != "1":
+            return None
+        digits = digits[1:]
+    if digits[0] in "01" or digits[3] in "01" or len(set(digits)) < 3:
+        return None
+    if _UNIT_AHEAD.match(text, found.end()) or _SCORE_WORDS.intersection(_words_before(text, context_end, 3)):
+        return None
+    return found.span()
 
 
 def _phone_groups(window: str, start: int, end: int) -> re.Match | None:

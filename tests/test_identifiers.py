@@ -1234,6 +1234,34 @@ def test_near_misses_of_a_phone_in_digits_and_words_are_no_finding(text):
 
 
 @pytest.mark.parametrize("text", [
+    # A phone typed with a space between every digit, after a phone word (scan v36).
+    "call me on 4 1 5 5 5 5 0 1 8 7",
+    "my cell is 3 1 2 5 5 5 0 1 4 2",
+    "Call me at 1 3 1 2 5 5 5 0 1 4 2 tonight.",
+    "My number is 4 1 5  5 5 5  0 1 8 7.",
+])  # fmt: skip
+def test_a_phone_typed_digit_by_digit_is_found(text):
+    assert [f.kind for f in scan(text)] == ["phone"]
+
+
+@pytest.mark.parametrize("text", [
+    "The score was 3 1 at halftime.",
+    "I do 1 2 3 4 5 stretches each morning.",
+    "Take 1 2 or 3 tablets as needed.",
+    "Call me after 1 2 3 4 5 6 7 8 9 10 reps.",
+    "Text me 5 5 5 5 5 5 5 5 5 5 times a day.",
+    "My pain number was 7 6 8 5 4 6 7 5 3 4 that fortnight.",
+    "Call me on 1 2 3 4 5 6 7 8 9 0 if you like counting.",
+    "My number was 4 1 5 5 5 5 0 1 8 7 6 5 in the draw.",
+    "Call in 2 4 6 8 hours.",
+    "My sugar readings: 5 6 7 8 9 5 6 7 8 9",
+    "Ring me 1 1 1 2 2 2 3 3 3 4 steps.",
+])  # fmt: skip
+def test_near_misses_of_a_phone_typed_digit_by_digit_are_no_finding(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
     # A hospital bracelet, a ticket or a specimen named by its cue word (scan v36).
     "My bracelet number 4471-22 was wrong.",
     "My wristband said 00912347 but that was not me.",
