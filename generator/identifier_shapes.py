@@ -655,6 +655,40 @@ _PHONE = re.compile(
     rf"|\d\d[-.]\d{{4}})"
 )
 
+# A phone number with letters for digits ("555-CALL-NOW", "1-800-FLOWERS", "(312) 555-HELP",
+# "1-888-MY-CLINIC"): an area code in brackets, a toll-free code after "1-", or three digits,
+# then groups of capitals and digits that make the seven a number has. A toll-free number
+# may run on to nine ("MY-CLINIC") and be written in words with capitals ("1-800-Dentist");
+# after three digits alone, two groups or more ("800-CALORIE DIET", "200-MILE TRIP" are a
+# measure). Flagged whoever the number is: a business's toll-free number is no patient's,
+# but a patient's own vanity number is, and the two have the same shape. The groups start
+# with a letter or a digit after a "-" or ".", so nothing nests or backtracks.
+_VANITY_GROUP = r"(?:[A-Z][a-z]{1,7}|[A-Z0-9]{1,8})"
+_VANITY = re.compile(
+    r"(?:\((?P<area>[2-9]\d\d)\) ?|1[-.](?P<free>8\d\d)[-.]|(?P<bare>[2-9]\d\d)[-.])"
+    rf"(?P<rest>{_VANITY_GROUP}(?:[-.]{_VANITY_GROUP}){{0,3}})"
+)
+_TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}
+_VANITY_SEPARATORS = str.maketrans(".", "-")
+
+
+def _vanity(text: str, match: re.Match) -> bool:
+    """Whether a `_VANITY` match is a phone number with letters: 7 letters and digits after
+    its code (up to 9 after a toll-free one), 3 letters or more, standing alone."""
+    rest = match.group("rest")
+    groups = rest.translate(_VANITY_SEPARATORS).split("-")
+    code = match.group("area") or match.group("free") or match.group("bare")
+    toll_free = code in _TOLL_FREE
+    characters = len(rest) - len(groups) + 1
+    if not 7 <= characters <= (9 if toll_free else 7) or sum(ch.isalpha() for ch in rest) < 3:
+        return False
+    if match.group("bare") and (len(groups) < 2 or _UNIT_AHEAD.match(text, match.start("rest"))):
+        return False  # a measure: "200-YEAR-OLD", "800-CALORIE DIET"
+    if not toll_free and any(group[1:].islower() for group in groups):
+        return False  # "250-Bed-Ward": words with capitals only after a toll-free code
+    return _free_before(text, match.start(), ".-") and _free_after(text, match.end(), "-")
+
+
 
 def shaped_numbers(text: str) -> Iterator[Span]:
     """SSNs, VINs, phone and Medicare numbers: shapes that mean one thing wherever they stand."""
@@ -671,6 +705,9 @@ def shaped_numbers(text: str) -> Iterator[Span]:
         start, end = match.span()
         if _free_before(text, start, "+.,$:/-") and _free_after(text, end, "-"):
             yield "phone", start, end
+    for match in _VANITY.finditer(text):
+        if _vanity(text, match):
+            yield "phone", *match.span()
     for match in _MBI.finditer(text):
         if _free_before(text, match.start(), "-") and _free_after(text, match.end(), "-"):
             yield "record-number", *match.span()

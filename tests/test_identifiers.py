@@ -1262,6 +1262,40 @@ def test_near_misses_of_a_phone_typed_digit_by_digit_are_no_finding(text):
 
 
 @pytest.mark.parametrize("text", [
+    # A phone number with letters for digits, as vanity numbers are written (scan v36).
+    "Call 555-CALL-NOW today.",
+    "I ordered from 1-800-FLOWERS.",
+    "My line is (312) 555-HELP.",
+    "call 1-888-MY-CLINIC for a ride",
+    "The crisis line is 1-800-273-TALK.",
+    "She called 1-800-Dentist twice.",
+    "Book at 1-800-DAYS-INN.",
+])  # fmt: skip
+def test_a_phone_number_with_letters_is_found(text):
+    assert [f.kind for f in scan(text)] == ["phone"]
+
+
+@pytest.mark.parametrize("text", [
+    "COVID-19 kept me home.",
+    "My HbA1c was 7.2.",
+    "I have Type-2 diabetes.",
+    "A-1 Auto fixed my car.",
+    "My T-CELL-COUNT was low.",
+    "My mother-in-law and a well-to-do friend came.",
+    "I WAS ON THE 800-CALORIE DIET FOR A MONTH.",
+    "We stayed in a 200-YEAR-OLD HOUSE.",
+    "WE WALKED THE 500-MILE-TRAIL.",
+    "I put 250-DOLLARS toward the bill.",
+    "MY 401-K PLAN PAID FOR IT.",
+    "In 2020-COVID-TIMES we stayed in.",
+    "We drove 300 MILES-PER-HOUR.",
+    "I got the 3-IN-1 SHOT.",
+])  # fmt: skip
+def test_near_misses_of_a_phone_number_with_letters_are_no_finding(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
     # A hospital bracelet, a ticket or a specimen named by its cue word (scan v36).
     "My bracelet number 4471-22 was wrong.",
     "My wristband said 00912347 but that was not me.",
