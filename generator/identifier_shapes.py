@@ -72,8 +72,11 @@ def _words_before(text: str, start: int, count: int = 3) -> list[str]:
 
 # --- Emails, web addresses, IP addresses ---------------------------------------------------
 
-_EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
+# Spaces after the "@" or before it ("carol @ gmail.com"), where the address ends in a
+# common ending in lower case or in capitals (`_spaced_ending`): "I was @ home.Then" is none.
+_EMAIL_DOMAIN = re.compile(r"@[ \t]{0,3}[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
 _LOCAL_PART = re.compile(r"[\w.+()-]{1,64}\Z")
+_LOCAL_BEFORE_SPACE = re.compile(r"[\w.+-]{1,64}[ \t]{1,3}\Z")
 # "at" and "dot" spoken, in capitals, or in brackets that need no spaces around them:
 # "jane at example dot org", "rosa DOT flores AT example DOT org", "jane[at]example[dot]org".
 # Each branch starts with a character class, so the engine skips ahead to a space or bracket.
@@ -85,8 +88,17 @@ _SPOKEN_AT = (
     r"(?:[ \t]{1,3}(?i:at)[ \t]{1,3}|[ \t]{1,3}[\[({](?i:at)[\])}][ \t]{0,3}"
     r"|[\[({](?i:at)[\])}][ \t]{0,3})"
 )
+_AT_SIGN = r"[ \t]{0,3}@[ \t]{0,3}"  # "hello @ carolsjourney dot com"
 _SPOKEN_EMAIL = re.compile(rf"{_SPOKEN_DOT}(?i:com|org|net|edu|gov|io|co|us|info)\b")
-_SPOKEN_LOCAL = re.compile(rf"[\w.+-]{{1,64}}{_SPOKEN_AT}[\w-]{{1,63}}\Z")
+_SPOKEN_LOCAL = re.compile(rf"[\w.+-]{{1,64}}(?:{_SPOKEN_AT}|{_AT_SIGN})[\w-]{{1,63}}\Z")
+# A dot typed with spaces around it before a common ending, in lower case or in capitals
+# ("hello @ carolsjourney . com", "carol at carolsjourney .com"), after a name, an "at"
+# (`_SPOKEN_LOCAL`) and a domain that is no word (`_domain_name`): "meet at noon . Then",
+# "at the clinic. com-pared", "I waited at home . net result" are none. Found from the dot,
+# which the regex engine skips ahead to.
+_SPACED_ENDINGS = "com|org|net|edu|gov|info|COM|ORG|NET|EDU|GOV|INFO"
+_DOMAIN_LABEL = re.compile(r"[\w-]{1,63}\Z")
+_SPACED_DOT_EMAIL = re.compile(rf"\.(?:(?<=[ \t]\.)[ \t]{{0,3}}|[ \t]{{1,3}})(?:{_SPACED_ENDINGS})(?![\w-])")
 # An address at a mail provider written without its ending: "bettyjo52@aol", "jane_doe at
 # outlook". Found from the provider's name in the text with its capitals lowered, only when one
 # is there (the regex alone costs more); "outlook" is a word, so only after "@" or "at". Spoken
@@ -109,7 +121,7 @@ def _has_provider(folded: str) -> bool:
 
 
 _PROVIDER = re.compile(f"(?:{'|'.join(_PROVIDERS)})" + r"(?![\w@-]|\.[a-z])")
-_PROVIDER_LOCAL = re.compile(rf"([\w.+-]{{1,64}})(?:@|{_SPOKEN_AT})\Z")
+_PROVIDER_LOCAL = re.compile(rf"([\w.+-]{{1,64}})(?:{_AT_SIGN}|{_SPOKEN_AT})\Z")
 _SPOKEN_LOCAL_BEFORE = re.compile(r"(?:e-?mail(?:\s+me)?|email\s+address|is|:)\s{1,3}\Z")
 _NOT_LOCAL = {"me", "us", "him", "her", "them", "you", "it", "is", "was", "email", "e-mail", "mail"}
 _WEB = re.compile(r"(?:https?://|HTTPS?://|Https?://|www\.|WWW\.|Www\.)[^\s<>\"'()\[\]]{1,2000}")
@@ -126,6 +138,22 @@ _IPV4 = re.compile(r"\d(?<!\d\d)\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _IPV6 = re.compile(r"[0-9A-Fa-f:][0-9A-Fa-f:]{0,4}:[0-9A-Fa-f:.]{2,40}")
 
 
+def _spaced_ending(domain: str) -> bool:
+    """Whether the domain of an address typed with spaces around its "@" ends as addresses do:
+    with an ending `_TLD` knows, in lower case or in capitals ("gmail.com", not "home.Then")."""
+    ending = domain.rsplit(".", 1)[-1]
+    return (ending.islower() or ending.isupper()) and _TLD.fullmatch("." + ending) is not None
+
+
+def _domain_name(label: str) -> bool:
+    """Whether the word before a dot typed with spaces is a domain's name: a mail provider's, or
+    letters (digits and hyphens too) that make no English word ("carolsjourney", not "home")."""
+    label = label.lower()
+    if label in _PROVIDERS:
+        return True
+    return any(ch.isalpha() for ch in label) and label not in english_words()
+
+
 def _strip_end(text: str, start: int, end: int) -> int:
     """A web address does not end with the sentence's punctuation."""
     while end > start and text[end - 1] in ".,;:!?":
@@ -138,12 +166,26 @@ def internet(text: str) -> Iterator[Span]:
     for match in _EMAIL_DOMAIN.finditer(text):
         at = match.start()
         local = _LOCAL_PART.search(text, max(0, at - 64), at)
+        spaced = local is None or text[at + 1] in " \t"
+        if local is None:
+            local = _LOCAL_BEFORE_SPACE.search(text, max(0, at - 67), at)
+        if spaced and not _spaced_ending(match.group()):
+            continue
         if local is not None and _free_before(text, local.start(), ".+()-"):
             yield "email", local.start(), match.end()
     spoken_dot = "dot" in text or "DOT" in text or "Dot" in text  # the regex costs 5 times this
     for match in _SPOKEN_EMAIL.finditer(text) if spoken_dot else ():
         local = _SPOKEN_LOCAL.search(text, max(0, match.start() - 140), match.start())
         if local is not None and _free_before(text, local.start(), ".+-"):
+            yield "email", local.start(), match.end()
+    for match in _SPACED_DOT_EMAIL.finditer(text):
+        start = match.start()
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1  # at most three: `_SPACED_DOT_EMAIL`
+        local = _SPOKEN_LOCAL.search(text, max(0, start - 140), start)
+        if local is None or not _free_before(text, local.start(), ".+-"):
+            continue
+        if _domain_name(_DOMAIN_LABEL.search(local.group()).group()):
             yield "email", local.start(), match.end()
     lowered = text.translate(_ASCII_LOWER) if _has_provider(text.lower()) else ""
     for match in _PROVIDER.finditer(lowered):
@@ -156,7 +198,7 @@ def internet(text: str) -> Iterator[Span]:
         name = local.group(1)
         # "@" or a bracketed "[at]" is written to be an address; a spoken "at" only with a name
         # no word is ("carolmendes at gmail", not "I worked at Yahoo", "Sarah at Gmail")
-        spoken = not local.group().endswith(("@", "]", ")", "}"))
+        spoken = "@" not in local.group() and not local.group().endswith(("]", ")", "}"))
         if spoken and (name in _NOT_LOCAL or not (
             any(ch in "._+" or ch.isdigit() for ch in name)
             or _SPOKEN_LOCAL_BEFORE.search(lowered, max(0, local.start() - 20), local.start())

@@ -1296,6 +1296,44 @@ def test_near_misses_of_a_phone_number_with_letters_are_no_finding(text):
 
 
 @pytest.mark.parametrize("text", [
+    # An address written with spaces around "@" or the dot (scan v36).
+    "Write to hello @ carolsjourney . com any time.",
+    "Write to carol @ gmail.com any time.",
+    "Write to carol@carolsjourney . com any time.",
+    "email me: carol @ carolsjourney dot com",
+    "carol at carolsjourney . com",
+    "I'm jo @ gmail if you want to talk.",
+    "CAROL AT GMAIL . COM",
+    # Already found before v36: kept so.
+    "carol at carolsjourney dot com",
+    "carol (at) gmail (dot) com",
+    "carol[at]gmail[dot]com",
+])  # fmt: skip
+def test_an_email_written_with_spaces_or_words_is_found(text):
+    assert [f.kind for f in scan(text)] == ["email"]
+
+
+@pytest.mark.parametrize("text", [
+    "Look at the dot on the scan.",
+    "I waited at the clinic. com-pared to last year it was quick.",
+    "We agreed to meet at noon . Then it rained.",
+    "At home dot to dot puzzles kept me busy.",
+    "I was @ home . Then I slept.",
+    "I was @ home by 5.30 and slept.",
+    "Find me @ the gym . Or the pool.",
+    "My Twitter is @ janedoe . Follow me.",
+    "We ate at Nobu . Company was good.",
+    "The dot com boom was before my time.",
+    "Sold at 5 . 99 each.",
+    "I waited at home . net result was fine.",
+    "Love you @ all . COM",
+    "I looked at this . com and that.",
+])  # fmt: skip
+def test_near_misses_of_an_email_with_spaces_or_words_are_no_email(text):
+    assert "email" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
     # A hospital bracelet, a ticket or a specimen named by its cue word (scan v36).
     "My bracelet number 4471-22 was wrong.",
     "My wristband said 00912347 but that was not me.",
