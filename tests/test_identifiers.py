@@ -368,6 +368,10 @@ def _adversarial(size: int) -> str:
         # Digits joined by typographic dashes, read once more as joined by "-"; lower-case months
         # before a day, addresses at a provider, handles after a platform.
         "555\u20130", "june 9 ", "jo at gmail ", "my insta is a_b ", "Mom, 91, ",
+        # Digits one by one after a phone word, letters for digits, spaced "@" and dots, and
+        # a bracelet's cue (scan v36).
+        "call me on 4 1 5 ", "5 ", "555-CALL-", "1-800-A", "(312) 555-", "jo @ x . com ", " . ",
+        "a @ b.", "bracelet # ", "A-",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
