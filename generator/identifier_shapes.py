@@ -704,10 +704,11 @@ _PHONE = re.compile(
 # after three digits alone, two groups or more ("800-CALORIE DIET", "200-MILE TRIP" are a
 # measure). Flagged whoever the number is: a business's toll-free number is no patient's,
 # but a patient's own vanity number is, and the two have the same shape. The groups start
-# with a letter or a digit after a "-" or ".", so nothing nests or backtracks.
+# with a letter or a digit after a "-" or ".", so nothing nests or backtracks. One character
+# class first, then look-behinds for which it was: half the cost of three branches.
 _VANITY_GROUP = r"(?:[A-Z][a-z]{1,7}|[A-Z0-9]{1,8})"
 _VANITY = re.compile(
-    r"(?:\((?P<area>[2-9]\d\d)\) ?|1[-.](?P<free>8\d\d)[-.]|(?P<bare>[2-9]\d\d)[-.])"
+    r"[(1-9](?:(?<=\()(?P<area>[2-9]\d\d)\) ?|(?<=1)[-.](?P<free>8\d\d)[-.]|(?<=[2-9])\d\d[-.])"
     rf"(?P<rest>{_VANITY_GROUP}(?:[-.]{_VANITY_GROUP}){{0,3}})"
 )
 _TOLL_FREE = {"800", "833", "844", "855", "866", "877", "888"}
@@ -719,12 +720,13 @@ def _vanity(text: str, match: re.Match) -> bool:
     its code (up to 9 after a toll-free one), 3 letters or more, standing alone."""
     rest = match.group("rest")
     groups = rest.translate(_VANITY_SEPARATORS).split("-")
-    code = match.group("area") or match.group("free") or match.group("bare")
+    bare = match.group("area") is None and match.group("free") is None  # "555-CALL-NOW"
+    code = match.group("area") or match.group("free") or match.group()[:3]
     toll_free = code in _TOLL_FREE
     characters = len(rest) - len(groups) + 1
     if not 7 <= characters <= (9 if toll_free else 7) or sum(ch.isalpha() for ch in rest) < 3:
         return False
-    if match.group("bare") and (len(groups) < 2 or _UNIT_AHEAD.match(text, match.start("rest"))):
+    if bare and (len(groups) < 2 or _UNIT_AHEAD.match(text, match.start("rest"))):
         return False  # a measure: "200-YEAR-OLD", "800-CALORIE DIET"
     if not toll_free and any(group[1:].islower() for group in groups):
         return False  # "250-Bed-Ward": words with capitals only after a toll-free code
