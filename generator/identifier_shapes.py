@@ -98,7 +98,9 @@ _SPOKEN_LOCAL = re.compile(rf"[\w.+-]{{1,64}}(?:{_SPOKEN_AT}|{_AT_SIGN})[\w-]{{1
 # which the regex engine skips ahead to.
 _SPACED_ENDINGS = "com|org|net|edu|gov|info|COM|ORG|NET|EDU|GOV|INFO"
 _DOMAIN_LABEL = re.compile(r"[\w-]{1,63}\Z")
-_SPACED_DOT_EMAIL = re.compile(rf"\.(?:(?<=[ \t]\.)[ \t]{{0,3}}|[ \t]{{1,3}})(?:{_SPACED_ENDINGS})(?![\w-])")
+_SPACED_DOT_EMAIL = re.compile(
+    rf"\.(?:(?<=[ \t]\.)[ \t]{{0,3}}|[ \t]{{1,3}})(?:{_SPACED_ENDINGS})(?![\w-])"
+)
 # An address at a mail provider written without its ending: "bettyjo52@aol", "jane_doe at
 # outlook". Found from the provider's name in the text with its capitals lowered, only when one
 # is there (the regex alone costs more); "outlook" is a word, so only after "@" or "at". Spoken
@@ -419,7 +421,9 @@ _PHONE_GROUPS = re.compile(r"(?: \d{2,6}){1,4}(?![\w])")
 _DIGIT_BY_DIGIT = re.compile(r"\d(?:(?: {1,2}| ?- ?)\d){9,10}(?!\d|(?: {1,2}| ?- ?)\d)")
 # Before the phone word, a word that makes digits one by one scores or a draw ("my pain number
 # was 7 6 8 5 4 6 7 5 3 4", "my lucky number is ..."), not a phone.
-_SCORE_WORDS = {"pain", "score", "scores", "rating", "ratings", "level", "levels", "lucky", "lottery"}
+_SCORE_WORDS = {
+    "pain", "score", "scores", "rating", "ratings", "level", "levels", "lucky", "lottery",
+}  # fmt: skip
 # "call me on ...", "text us at ...": words between a phone's context word and its number.
 _PHONE_LINK_WORDS = {"me", "us"}
 _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
@@ -472,7 +476,9 @@ def _digit_by_digit(text: str, start: int, context_end: int) -> tuple[int, int] 
         digits = digits[1:]
     if digits[0] in "01" or digits[3] in "01" or len(set(digits)) < 3:
         return None
-    if _UNIT_AHEAD.match(text, found.end()) or _SCORE_WORDS.intersection(_words_before(text, context_end, 3)):
+    if _UNIT_AHEAD.match(text, found.end()):
+        return None
+    if _SCORE_WORDS.intersection(_words_before(text, context_end, 3)):
         return None
     return found.span()
 
