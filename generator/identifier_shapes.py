@@ -707,8 +707,9 @@ _PHONE = re.compile(
 # "1-888-MY-CLINIC"): an area code in brackets, a toll-free code after "1-", or three digits,
 # then groups of capitals and digits that make the seven a number has. A toll-free number
 # may run on to nine ("MY-CLINIC") and be written in words with capitals ("1-800-Dentist");
-# after three digits alone, two groups or more ("800-CALORIE DIET", "200-MILE TRIP" are a
-# measure). Flagged whoever the number is: a business's toll-free number is no patient's,
+# two groups or more unless after "1-" or a toll-free code in brackets, and no unit first
+# unless after "1-" ("800-CALORIE DIET", "200-YEAR-OLD" and "(200) RECORDS" are a measure or
+# a count). Flagged whoever the number is: a business's toll-free number is no patient's,
 # but a patient's own vanity number is, and the two have the same shape. The groups start
 # with a letter or a digit after a "-" or ".", so nothing nests or backtracks. One character
 # class first, then look-behinds for which it was: half the cost of three branches.
@@ -732,12 +733,13 @@ def _vanity(text: str, match: re.Match) -> bool:
     characters = len(rest) - len(groups) + 1
     if not 7 <= characters <= (9 if toll_free else 7) or sum(ch.isalpha() for ch in rest) < 3:
         return False
-    if bare and (len(groups) < 2 or _UNIT_AHEAD.match(text, match.start("rest"))):
-        return False  # a measure: "200-YEAR-OLD", "800-CALORIE DIET"
+    if len(groups) < 2 and (bare or not toll_free):
+        return False  # a measure or a count: "800-CALORIE DIET", "(200) RECORDS"
+    if match.group("free") is None and _UNIT_AHEAD.match(text, match.start("rest")):
+        return False  # a measure: "200-YEAR-OLD", "(300) MILES-AWAY"
     if not toll_free and any(group[1:].islower() for group in groups):
         return False  # "250-Bed-Ward": words with capitals only after a toll-free code
     return _free_before(text, match.start(), ".-") and _free_after(text, match.end(), "-")
-
 
 
 def shaped_numbers(text: str) -> Iterator[Span]:

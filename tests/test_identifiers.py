@@ -1274,6 +1274,7 @@ def test_near_misses_of_a_phone_typed_digit_by_digit_are_no_finding(text):
     "The crisis line is 1-800-273-TALK.",
     "She called 1-800-Dentist twice.",
     "Book at 1-800-DAYS-INN.",
+    "Call (800) FLOWERS.",
 ])  # fmt: skip
 def test_a_phone_number_with_letters_is_found(text):
     assert [f.kind for f in scan(text)] == ["phone"]
@@ -1293,6 +1294,8 @@ def test_a_phone_number_with_letters_is_found(text):
     "MY 401-K PLAN PAID FOR IT.",
     "In 2020-COVID-TIMES we stayed in.",
     "We drove 300 MILES-PER-HOUR.",
+    "We had (200) RECORDS to sort.",
+    "It is (300) MILES-AWAY.",
     "I got the 3-IN-1 SHOT.",
 ])  # fmt: skip
 def test_near_misses_of_a_phone_number_with_letters_are_no_finding(text):
