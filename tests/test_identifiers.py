@@ -1274,7 +1274,7 @@ def test_near_misses_of_a_phone_typed_digit_by_digit_are_no_finding(text):
     "The crisis line is 1-800-273-TALK.",
     "She called 1-800-Dentist twice.",
     "Book at 1-800-DAYS-INN.",
-    "Call (800) FLOWERS.",
+    "Our clinic line: 555-Help-Now, (312) 555-HELP.",
 ])  # fmt: skip
 def test_a_phone_number_with_letters_is_found(text):
     assert [f.kind for f in scan(text)] == ["phone"]
