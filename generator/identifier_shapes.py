@@ -709,12 +709,13 @@ _PHONE = re.compile(
 # then groups of capitals and digits that make the seven a number has. A toll-free number
 # may run on to nine ("MY-CLINIC") and be written in words with capitals ("1-800-Dentist");
 # two groups or more and no unit first unless after "1-" ("800-CALORIE DIET", "200-YEAR-OLD"
-# and "(200) RECORDS" are a measure or a count). Flagged whoever the number is: a business's toll-free number is no patient's,
-# but a patient's own vanity number is, and the two have the same shape. The groups start
-# with a letter or a digit after a "-", so nothing nests or backtracks. One character class
-# first, then look-behinds for which it was: half the cost of three branches. Searched only
-# in a text with a capital after a "-" (`_VANITY_HINT`, which every form has): the search
-# stops at every digit, which cost 1.5% of a scan; the hint, found from the "-", a fifth.
+# and "(200) RECORDS" are a measure or a count). Flagged whoever the number is: a business's
+# toll-free number is no patient's, but a patient's own vanity number is, and the two have
+# the same shape. The groups start with a letter or a digit after a "-", so nothing nests or
+# backtracks. One character class first, then look-behinds for which it was: half the cost
+# of three branches. Searched only in a text with a capital after a "-" (`_VANITY_HINT`, as
+# all but a group starting with a digit after "1-800-" have): the search stops at every
+# digit, which cost 1.5% of a scan; the hint, found from the "-", a fifth of that.
 _VANITY_GROUP = r"(?:[A-Z][a-z]{1,7}|[A-Z0-9]{1,8})"
 _VANITY = re.compile(
     r"[(1-9](?:(?<=\()(?P<area>[2-9]\d\d)\) ?|(?<=1)-(?P<free>8\d\d)-|(?<=[2-9])\d\d-)"
