@@ -6,8 +6,10 @@
 `tune.yaml` is the set the scanner was developed against. The held-out sets were kept
 apart and are reported separately: `held_out.yaml` (written with tune.yaml, run once after
 the first working scanner), `held_out_2.yaml` (written after that, run once, then used to
-fix what it showed, so no longer held out) and `held_out_3.yaml` (written after the last
-change, run once, unchanged since). A planted sentence counts as
+fix what it showed, so no longer held out), `held_out_3.yaml` (written after the v35
+change, run once, unchanged since) and `held_out_4.yaml` (written in stop 35 before the v37
+fixes, in the way patients type, run once for the figures before them, then used to make
+them, so no longer held out). A planted sentence counts as
 caught when the scan reports a finding of its kind; a clean sentence counts as a false alarm
 when the scan reports anything at all.
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-SETS = ("tune", "held_out", "held_out_2", "held_out_3")
+SETS = ("tune", "held_out", "held_out_2", "held_out_3", "held_out_4")
 Detector = Callable[[str, frozenset[str]], Iterable[str]]  # text, allowed names -> kinds found
 
 
