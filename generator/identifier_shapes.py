@@ -285,6 +285,7 @@ _STRICT_DIGITS = 6
 # count ("my bracelet had 3 charms") is none.
 _CUED_RECORD = re.compile("bracelet|wrist|ticket|pathology|specimen|accession")
 _CUED_DIGITS = 5
+_LOT_DIGITS = 4
 
 _CONTEXT_PHRASES = {
     "vehicle-id": "|".join(
@@ -297,11 +298,15 @@ _CONTEXT_PHRASES = {
         (
             rf"serial{_NUMBER}|s/n|sn|udi|imei|device\s+(?:id|identifier|serial)",
             _each("transmitter implant sensor pump monitor pacemaker defibrillator icd cgm", r"\s+id"),
+            # A device's or a vaccine's lot ("Lot number L4471-22"), only with its number word
+            # and four digits (`_fewest_digits`): "parking lot number 3" is a place.
+            r"lot\s*(?:number|no\.?|#)",
         )
     ),
     "licence-number": "|".join(
         (
             _each("driver's drivers driver", rf"\s+licen[cs]e{_NUMBER}"),
+            _each("driver's drivers driver", rf"\s+lic\.?{_NUMBER}"),  # "Driver's lic. W221-0983"
             _each("license licence passport certificate permit cdl", _NUMBER),
             rf"dl\s?#|dl|dea{_NUMBER}|state\s+id(?:\s+card)?{_NUMBER}|id\s+card{_NUMBER}",
             r"green\s+card(?:\s+number)?|id\s+number|identification\s+number",
@@ -317,7 +322,7 @@ _CONTEXT_PHRASES = {
                 "plan claim case beneficiary encounter visit billing invoice account acct",
                 r"\s*(?:number|no\.?|#|id)",
             ),
-            "account|policy|claim|encounter",
+            "account|acct|policy|claim|encounter",
             # A pharmacy's prescription number and an insurer's member id ("Rx #6012345",
             # "refill no. RX7788123", "my Aetna ID W123456789"): `_STRICT_RECORD` says their
             # value needs six digits ("refill #2", "my Aetna card has a 1-800 number").
@@ -516,9 +521,14 @@ def named_numbers(text: str) -> Iterator[Span]:
     phone and social security numbers (in digits or spelt out), online handles."""
     searched: dict[str, int] = {}  # kind -> end of the last window read for it
     lowered = text.translate(_ASCII_LOWER)
-    for match in _CONTEXT.finditer(lowered):
+    position = 0
+    while (match := _CONTEXT.search(lowered, position)) is not None:
         if not _free_before(text, match.start()):
+            # a phrase inside a longer word ("van plates" in "minivan plates"): the search goes
+            # on from inside it, where a phrase may start ("plates"), not from its end
+            position = match.start() + 1
             continue
+        position = match.end()
         kind = next(kind for kind, phrases in _CONTEXT_KINDS if phrases.fullmatch(match.group()))
         if match.start() < searched.get(kind, -1):
             continue  # inside the window of the same kind's last context word: already read
@@ -537,7 +547,7 @@ def named_numbers(text: str) -> Iterator[Span]:
             span = _spelt_out(lowered, match.end(), kind)
         if (
             span is not None
-            and kind == "record-number"
+            and kind in ("record-number", "device-id")
             and sum(ch.isdigit() for ch in text[span[0] : span[1]]) < _fewest_digits(match.group())
         ):
             continue
@@ -546,7 +556,9 @@ def named_numbers(text: str) -> Iterator[Span]:
 
 
 def _fewest_digits(phrase: str) -> int:
-    """How many digits the value after a record number's context phrase needs."""
+    """How many digits the value after a record or device number's context phrase needs."""
+    if phrase.startswith("lot"):
+        return _LOT_DIGITS
     if _STRICT_RECORD.match(phrase):
         return _STRICT_DIGITS
     return _CUED_DIGITS if _CUED_RECORD.match(phrase) else 0

@@ -372,6 +372,10 @@ def _adversarial(size: int) -> str:
         # a bracelet's cue (scan v36).
         "call me on 4 1 5 ", "5 ", "555-CALL-", "1-800-A", "(312) 555-", "jo @ x . com ", " . ",
         "a @ b.", "bracelet # ", "A-",
+        # A phrase inside a longer word, a spoken "at" before a domain, a year of life, a slash
+        # after an area code, a home before a number, a lower-case compass point (scan v37).
+        "minivan plates ", "vvan plates ", "a.b at c.com ", "x at ", "in my ninety-third year ",
+        "th year ", "614/555-", "house on 12 ", "12 Birch ", "12 e. lincoln hwy ", "lot # ", "acct ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
@@ -1371,4 +1375,42 @@ def test_a_bracelet_ticket_or_specimen_number_is_a_record_number(text):
     "My bracelet cost 120 dollars.",
 ])  # fmt: skip
 def test_near_misses_of_a_bracelet_ticket_or_specimen_number_are_no_finding(text):
+    assert scan(text) == []
+
+
+# --- Scan v37: shapes held_out_4 showed missed (typed as patients type) --------------------
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # A context phrase found inside a longer word ("van plates" in "minivan plates") no longer
+    # hides the phrase right after it.
+    ("Our minivan plates read 5KLM902.", "vehicle-id"),
+    ("the caravan plates were KLX 5520.", "vehicle-id"),
+    ("My minivan plate is 4DRS221.", "vehicle-id"),
+    # "acct", "driver's lic.", a lot number.
+    ("Billing acct 30019928 went to collections.", "record-number"),
+    ("my acct # is 4471-2290", "record-number"),
+    ("Driver's lic. W221-0983-4471 was photocopied.", "licence-number"),
+    ("my drivers lic # D4412-77193", "licence-number"),
+    ("Lot number L4471-22 on my stent card.", "device-id"),
+    ("the lot # of my pump was BX99120.", "device-id"),
+    ("My vaccine lot no. EL9262 was on the card.", "device-id"),
+])  # fmt: skip
+def test_a_number_after_an_abbreviated_or_hidden_cue_is_found(text, kind):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The minivan plates were muddy.",
+    "Our minivan plates read like a riddle.",
+    "My acct was closed in 2019.",
+    "I parked in lot 4 every day.",
+    "The parking lot number 3 was full.",
+    "I had a lot of tests, 12 in all.",
+    "a lot #2 of worries",
+    "my driver's lic expired in 2019.",
+    "The lot was 400 feet from the door.",
+    "I sat in the van 45 minutes.",
+])  # fmt: skip
+def test_near_misses_of_an_abbreviated_or_hidden_cue_are_no_finding(text):
     assert scan(text) == []
