@@ -141,6 +141,29 @@ _IPV4 = re.compile(r"\d(?<!\d\d)\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _IPV6 = re.compile(r"[0-9A-Fa-f:][0-9A-Fa-f:]{0,4}:[0-9A-Fa-f:.]{2,40}")
 
 
+_SPOKEN_AT_LOCAL = re.compile(rf"([\w.+-]{{1,64}}){_SPOKEN_AT}\Z")
+
+
+def _spoken_local(text: str, domain: int) -> int | None:
+    """Where an address starts whose "at" is spoken before a written domain ("tom.barker at
+    example.com"): a name with a character no word has (".", "_", "+", a digit), or after
+    "email", "e-mail" or "is" ("my email is joanne at example.com"); "I looked at webmd.com"
+    and "it is at example.org" are a web address."""
+    if text[domain - 1 : domain] not in (" ", "\t", "]", ")", "}"):
+        return None
+    local = _SPOKEN_AT_LOCAL.search(text, max(0, domain - 72), domain)
+    if local is None or not _free_before(text, local.start(), ".+-"):
+        return None
+    name = local.group(1)
+    if name.lower() in _NOT_LOCAL:
+        return None
+    if any(ch in "._+" or ch.isdigit() for ch in name.strip(".")) or _SPOKEN_LOCAL_BEFORE.search(
+        text[max(0, local.start() - 20) : local.start()].lower()
+    ):
+        return local.start()
+    return None
+
+
 def _spaced_ending(domain: str) -> bool:
     """Whether the domain of an address typed with spaces around its "@" ends as addresses do:
     with an ending `_TLD` knows, in lower case or in capitals ("gmail.com", not "home.Then")."""
@@ -220,7 +243,9 @@ def internet(text: str) -> Iterator[Span]:
         if end < len(text) and text[end] == "." and end + 1 < len(text) and text[end + 1].isalnum():
             continue  # a longer dotted word, not an address ending here
         path = _PATH.match(text, end)
-        yield "url", domain.start(), _strip_end(text, domain.start(), path.end() if path else end)
+        end = _strip_end(text, domain.start(), path.end() if path else end)
+        local = _spoken_local(text, domain.start())
+        yield ("email", local, end) if local is not None else ("url", domain.start(), end)
     for match in _HANDLE.finditer(text):
         if _free_before(text, match.start(), "@.") and _free_after(text, match.end(), "@"):
             yield "url", *match.span()
@@ -712,7 +737,7 @@ _PHONE = re.compile(
     rf"|\d{{1,3}}[\s.-]?\d{{1,4}}(?:[\s.-]?\d{{2,4}}){{2,4}})"
     rf"|\((?:\d{{3}}\)[\s.-]{{0,2}}{_LINE}|\d{{3}}\)\d{{7}})"
     rf"|\d(?<!\d\d)(?:(?<=0)01[\s.-]{{0,2}}(?:{_AREA_LINE})|(?<=1)[\s.-]{{0,2}}(?:{_AREA_LINE})"
-    rf"|\d\d[\s.-]{{1,2}}{_LINE}|(?<=[2-9])\d\d[2-9]\d{{6}}|(?<=1)[2-9]\d\d[2-9]\d{{6}}"
+    rf"|\d\d(?:[\s.-]{{1,2}}|/ ?){_LINE}|(?<=[2-9])\d\d[2-9]\d{{6}}|(?<=1)[2-9]\d\d[2-9]\d{{6}}"
     rf"|\d\d[-.]\d{{4}})"
 )
 

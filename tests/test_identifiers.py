@@ -1414,3 +1414,45 @@ def test_a_number_after_an_abbreviated_or_hidden_cue_is_found(text, kind):
 ])  # fmt: skip
 def test_near_misses_of_an_abbreviated_or_hidden_cue_are_no_finding(text):
     assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "the nurse line number they gave me was 614/555-0155.",
+    "Call 614/555-0155 any time.",
+    "my cell: 312/555 0187",
+])  # fmt: skip
+def test_a_phone_with_a_slash_after_its_area_code_is_found(text):
+    assert "phone" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "My BP was 120/80 and then 135/85.",
+    "I scored 120/200 on the memory test, then 150/200.",
+    "The ratio was 3/555.",
+    "I walked 614/1000 steps of my goal.",
+    "Doses: 100/250 mg, 2 a day.",
+])  # fmt: skip
+def test_near_misses_of_a_phone_with_a_slash_are_no_finding(text):
+    assert "phone" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "you can email me — tom.barker at example.com",
+    "email me at jo_smith at example.org",
+    "write to bigdave1962 at example.net any time",
+    "My email is joanne at example-clinic.com",
+    "Reach me: rose.h (at) example.com",
+])  # fmt: skip
+def test_an_email_with_a_spoken_at_and_a_written_dot_is_found(text):
+    assert "email" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "I looked at webmd.com first.",
+    "I read about it at mayoclinic.org.",
+    "The forum is at example.com if you want it.",
+    "We met at healthline.com events.",
+    "Everything is at example.org now.",
+])  # fmt: skip
+def test_near_misses_of_a_spoken_at_email_are_no_email(text):
+    assert "email" not in {f.kind for f in scan(text)}
