@@ -913,6 +913,13 @@ _ORDINAL_AGE_WORD = re.compile(
     rf"(?<![\w-])(?i:ninetieth|ninety[\s-](?:{_ORDINAL_UNITS})|(?:one\s)?hundredth)"
     r"\s{1,3}(?i:birthday)\b"
 )
+# "in my ninety-third year", "in her 97th year": a year of life over 89, read back from the
+# "year" after it (found with str.find, which a story costs little).
+_YEAR_OF_LIFE = re.compile(
+    r"(?<![\w-])(?i:in)\s{1,3}(?i:my|his|her|their)\s{1,3}("
+    rf"(?i:ninetieth|ninety[\s-](?:{_ORDINAL_UNITS})|(?:one\s{{1,3}}|a\s{{1,3}})?hundredth)"
+    r"|(?:9\d|1[01]\d)(?:st|nd|rd|th))\s{1,3}\Z"
+)
 # A birth year that makes the writer 90 or older this year (Safe Harbor: "all elements of dates,
 # including year, indicative of age over 89"): "born in 1931", "Born 1934,", "born in the
 # spring of 1930". The limit is `identifiers.BIRTH_YEAR_OF_NINETY`, which the scan's cache
@@ -1089,6 +1096,15 @@ def ages(text: str) -> Iterator[Span]:
                 yield "age", start, end
         elif _age_context(text, start, end):
             yield "age", start, end
+    for word in ("year", "Year"):  # "YEAR" is read as "Year" in a run typed in capitals
+        at = text.find(word)
+        while at != -1:
+            # after an ordinal: "ninetieth", "hundredth", "93rd", "91st", "92nd"
+            if text[at - 3 : at - 1] in ("th", "st", "nd", "rd") and _free_after(text, at + 4):
+                found = _YEAR_OF_LIFE.search(text, max(0, at - 48), at)
+                if found is not None:
+                    yield "age", *found.span(1)
+            at = text.find(word, at + 4)
     for match in _ORDINAL_AGE.finditer(text):
         start, end = match.span()
         if _ORDINAL_AGE_END.match(text, end) and _CELEBRATED_BEFORE.search(

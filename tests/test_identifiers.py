@@ -1456,3 +1456,25 @@ def test_an_email_with_a_spoken_at_and_a_written_dot_is_found(text):
 ])  # fmt: skip
 def test_near_misses_of_a_spoken_at_email_are_no_email(text):
     assert "email" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "I am now in my ninety-third year.",
+    "Dad is in his ninetieth year and still sharp.",
+    "She died in her 97th year.",
+    "In my 101st year I had the valve done.",
+])  # fmt: skip
+def test_an_ordinal_year_of_life_over_89_is_an_age(text):
+    assert "age" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "I am in my third year of college.",
+    "She is in her 89th year.",
+    "This is the clinic's ninetieth year.",
+    "My 93rd year of teaching was my last.",
+    "In my 50th year I got sick.",
+    "It was the hospital's 100th year.",
+])  # fmt: skip
+def test_near_misses_of_an_ordinal_year_of_life_are_no_age(text):
+    assert "age" not in {f.kind for f in scan(text)}
