@@ -1188,15 +1188,17 @@ _NAME_WORD = r"(?:[A-Z][\w'’.-]{0,30}|\d{1,3}(?:st|nd|rd|th))"
 _SUFFIX = "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True))
 _SUFFIX_ALONE = "|".join(sorted(STREET_SUFFIXES_ALONE, key=len, reverse=True))
 _STREET = re.compile(
-    r"\d(?<!\d\d)\d{0,5}[A-Za-z]?\s{1,2}(?:[NSEW]\.?\s{1,2}|(?:North|South|East|West)\s{1,2})?"
+    r"\d(?<!\d\d)\d{0,5}[A-Za-z]?\s{1,2}(?:[NSEWnsew]\.?\s{1,2}|(?:North|South|East|West)\s{1,2})?"
     rf"(?:{_NAME_WORD}\s{{1,2}}){{0,3}}{_NAME_WORD}\s{{1,2}}(?:{_SUFFIX})\b\.?"
 )
-# A street typed in lower case ("1412 elm street", "77 harbor view ave"): one or two words
-# between the number and a suffix that ends little but a street, none of them a word that a
-# count of things goes on with ("a 2 lane road", "3 blocks down the street", "a 2 way street").
+# A street typed in lower case ("1412 elm street", "77 harbor view ave", "3307 e. lincoln
+# hwy"): one or two words, after a compass point or not, between the number and a suffix that
+# ends little but a street, none of them a word that a count of things goes on with ("a 2
+# lane road", "3 blocks down the street", "a 2 way street").
 _STREET_LOWER = re.compile(
-    r"\d(?<!\d\d)\d{0,5}\s{1,2}((?:[a-z][a-z'’-]{1,20}\s{1,2}){1,2})"
-    r"(?:street|avenue|ave|road|rd|drive|lane|ln|boulevard|blvd|terrace|terr|parkway|pkwy)\b\.?"
+    r"\d(?<!\d\d)\d{0,5}\s{1,2}(?:[nsew]\.?\s{1,2})?((?:[a-z][a-z'’-]{1,20}\s{1,2}){1,2})"
+    r"(?:street|avenue|ave|road|rd|drive|lane|ln|boulevard|blvd|terrace|terr|parkway|pkwy|"
+    r"highway|hwy)\b\.?"
 )
 _NOT_STREET_NAME = {
     "the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those",
@@ -1204,10 +1206,18 @@ _NOT_STREET_NAME = {
     "over", "more", "other", "few", "different", "way", "lane", "dirt", "gravel", "busy", "same",
     "next", "last", "each", "every", "blocks", "block", "doors", "houses", "streets", "roads",
 }  # fmt: skip
-# Where someone lives, with a house number and no suffix: "We live at 1412 Elm".
-_LIVES_AT = re.compile(
-    r"(?<![\w'’-])(?i:live|lives|lived|living|stay|stays|stayed|staying|moved|address\s+is)"
-    r"\s{1,2}(?i:at|on)\s{1,2}(\d{1,6}[A-Z]?\s{1,2}[A-Z][a-z'’-]{1,30})(?![\w'’-])"
+# Where someone lives, with a house number and no suffix: "We live at 1412 Elm". Or a home
+# named before them (group "home"): "the yellow house on 1412 Birch", "our farm at 2210
+# Holloway", with two digits or more and no day or month after them ("the house on 3 Mondays
+# a month"); not "home", which a discharge goes with ("went home on 40 Lasix"). Found from
+# the number (a search that starts with a digit skips ahead; one that starts with a word in
+# any case stops at every letter, which cost a story more than the rest of `addresses`),
+# then the words before it read back (`_LIVES_BEFORE`).
+_LIVES_AT = re.compile(r"\d(?<=\s\d)\d{0,5}[A-Z]?\s{1,2}([A-Z][a-z'’-]{1,30})(?![\w'’-])")
+_LIVES_BEFORE = re.compile(
+    r"(?<![\w'’-])(?i:live|lives|lived|living|stay|stays|stayed|staying|moved|address\s+is"
+    r"|(?P<home>house|place|farm|ranch|cabin|trailer|apartment|condo|duplex))"
+    r"\s{1,2}(?i:at|on)\s{1,2}\Z"
 )
 _STREET_ON = re.compile(rf"on\s(?:[A-Z][a-z'’-]{{1,30}}\s{{1,2}}){{1,3}}(?:{_SUFFIX_ALONE})\b")
 # A house number spelt out after "at": "we live at forty Elm Road", "at twenty-two Maple Street".
@@ -1292,8 +1302,18 @@ def addresses(text: str) -> Iterator[Span]:
             yield "street-address", *match.span()
     if " at " in text or " on " in text:
         for match in _LIVES_AT.finditer(text):
-            if not _UNIT_AHEAD.match(text, match.start(1) + len(match.group(1).split()[0])):
-                yield "street-address", *match.span(1)
+            before = _LIVES_BEFORE.search(text, max(0, match.start() - 40), match.start())
+            if before is None:
+                continue
+            number, street = match.group().split()[0], match.group(1).lower()
+            if before.group("home") is not None and (
+                sum(ch.isdigit() for ch in number) < 2
+                or street.removesuffix("s") in _CALENDAR_WORDS
+                or street in NOT_NAMES
+            ):
+                continue
+            if not _UNIT_AHEAD.match(text, match.start() + len(number)):
+                yield "street-address", *match.span()
     if "at " in text:
         for match in _STREET_SPELT.finditer(text):
             yield "street-address", *match.span(1)

@@ -1459,6 +1459,31 @@ def test_near_misses_of_a_spoken_at_email_are_no_email(text):
 
 
 @pytest.mark.parametrize("text", [
+    "we were living in the yellow house on 1412 Birch back then.",
+    "Our farm at 2210 Holloway was sold.",
+    "my place on 88 Thornbury has no ramp.",
+    "the cab took me home to 3307 e. lincoln hwy.",
+    "I rent at 12 w. Maple Street.",
+    "the house at 405 s. Juniper Ave flooded.",
+])  # fmt: skip
+def test_a_house_on_a_numbered_street_or_a_lower_case_direction_is_an_address(text):
+    assert "street-address" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The house on 3 Mondays a month was empty.",
+    "Our home at 5 Christmas was full of family.",
+    "my place on 2 Advil a day was fine.",
+    "I was in the house 12 Hours a day.",
+    "Our house on 40 acres is quiet.",
+    "We took 2 e. coli tests.",
+    "home at 6 Tylenol and bed.",
+])  # fmt: skip
+def test_near_misses_of_a_house_on_a_numbered_street_are_no_address(text):
+    assert "street-address" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
     "I am now in my ninety-third year.",
     "Dad is in his ninetieth year and still sharp.",
     "She died in her 97th year.",
