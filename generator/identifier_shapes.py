@@ -157,6 +157,8 @@ def _spoken_local(text: str, domain: int) -> int | None:
     name = local.group(1)
     if name.lower() in _NOT_LOCAL:
         return None
+    if local.group().rstrip(" \t").endswith(("]", ")", "}")):
+        return local.start()  # "jdoe (at) example.com" is written to be an address
     if any(ch in "._+" or ch.isdigit() for ch in name.strip(".")) or _SPOKEN_LOCAL_BEFORE.search(
         text[max(0, local.start() - 20) : local.start()].lower()
     ):
@@ -534,8 +536,9 @@ def _is_value(kind: str, token: str, digits: int, after: str) -> bool:
         return False
     if kind == "phone":
         return 7 <= digits <= 15 and len(token) - digits <= 4
-    if kind == "ssn":
-        return digits in (4, 9) and digits == sum(ch.isalnum() for ch in token)
+    if kind == "ssn":  # "123-45-6789", "4821", or masked but for its last four: "xxx-xx-4821"
+        shown = token.lower().replace("x", "") if token[:3].lower() == "xxx" else token
+        return digits in (4, 9) and digits == sum(ch.isalnum() for ch in shown)
     if _YEAR_ONLY.fullmatch(token):
         return False
     return len(token) >= 4 or digits >= 3
@@ -855,7 +858,7 @@ _ORDINAL_OF = re.compile(rf"(?<![\w-]){_ORDINAL}\s{{1,3}}(?i:of)\s{{1,3}}\Z")
 # from the year (rarer than any letter), the holiday read in the words before it.
 _YEAR_ALONE = re.compile(r"[12](?<![\d'][12])(?:[89]\d\d(?<=1...)|0\d\d(?<=2...))(?![\w:])")
 _HOLIDAY_BEFORE = re.compile(
-    r"(?<![\w-])(?i:christmas(?:\s(?:day|eve|morning|night|evening|afternoon))?|"
+    r"(?<![\w-])(?i:(?:christ|x-?)mas(?:\s(?:day|eve|morning|night|evening|afternoon))?|"
     r"new\syear['’]?s(?:\s(?:day|eve))|"
     r"thanksgiving(?:\s(?:day|morning|night|evening|afternoon))?|"
     r"easter(?:\s(?:sunday|morning))?|halloween(?:\snight)?|independence\sday|"
@@ -1278,7 +1281,7 @@ _HOME_WORDS = {
     "cabin", "apartment", "property", "land", "address",
 }  # fmt: skip
 _ZIP = re.compile(r"\d(?<!\d\d)\d{4}(?:-\d{4})?")
-_ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:"}
+_ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:", "zip's", "zip’s"}
 _ZIP_PLACE_WORDS = {"in", "near", "around", "to", "of", "serves", "from", "outside"}
 _ZIP_AFTER = re.compile(r"(?i)\W{0,3}(?:area|zip|postal|as\s+my\s+zip)\b")
 
