@@ -1195,12 +1195,14 @@ _STREET = re.compile(
     rf"(?:{_NAME_WORD}\s{{1,2}}){{0,3}}{_NAME_WORD}\s{{1,2}}(?:{_SUFFIX})\b\.?"
 )
 # A street typed in lower case ("1412 elm street", "77 harbor view ave", "3307 e. lincoln
-# hwy"): one or two words, after a compass point or not, between the number and a suffix that
-# ends little but a street, none of them a word that a count of things goes on with ("a 2
-# lane road", "3 blocks down the street", "a 2 way street").
+# hwy", "1234 s. 4th st."): one or two words or a numbered street, after a compass point or
+# not, between the number and a suffix that ends little but a street, none of them a word
+# that a count of things goes on with ("a 2 lane road", "3 blocks down the street", "a 2 way
+# street", "3 nights st. joseph's").
 _STREET_LOWER = re.compile(
-    r"\d(?<!\d\d)\d{0,5}\s{1,2}(?:[nsew]\.?\s{1,2})?((?:[a-z][a-z'’-]{1,20}\s{1,2}){1,2})"
-    r"(?:street|avenue|ave|road|rd|drive|lane|ln|boulevard|blvd|terrace|terr|parkway|pkwy|"
+    r"\d(?<!\d\d)\d{0,5}\s{1,2}(?:[nsew]\.?\s{1,2})?"
+    r"((?:(?:[a-z][a-z'’-]{1,20}|\d{1,3}(?:st|nd|rd|th))\s{1,2}){1,2})"
+    r"(?:street|st|avenue|ave|road|rd|drive|lane|ln|boulevard|blvd|terrace|terr|parkway|pkwy|"
     r"highway|hwy)\b\.?"
 )
 _NOT_STREET_NAME = {
@@ -1208,6 +1210,9 @@ _NOT_STREET_NAME = {
     "and", "or", "of", "to", "on", "in", "at", "from", "by", "down", "up", "across", "along",
     "over", "more", "other", "few", "different", "way", "lane", "dirt", "gravel", "busy", "same",
     "next", "last", "each", "every", "blocks", "block", "doors", "houses", "streets", "roads",
+    # a count of time or of times before "st." ("3 nights st. joseph's", "2 times st louis")
+    "minutes", "hours", "days", "nights", "weeks", "months", "years", "times", "visits", "trips",
+    "am", "pm", "a.m.", "p.m.",
 }  # fmt: skip
 # Where someone lives, with a house number and no suffix: "We live at 1412 Elm". Or a home
 # named before them (group "home"): "the yellow house on 1412 Birch", "our farm at 2210
@@ -1216,7 +1221,9 @@ _NOT_STREET_NAME = {
 # the number (a search that starts with a digit skips ahead; one that starts with a word in
 # any case stops at every letter, which cost a story more than the rest of `addresses`),
 # then the words before it read back (`_LIVES_BEFORE`).
-_LIVES_AT = re.compile(r"\d(?<=\s\d)\d{0,5}[A-Z]?\s{1,2}([A-Z][a-z'’-]{1,30})(?![\w'’-])")
+_LIVES_AT = re.compile(
+    r"\d(?<=\s\d)\d{0,5}[A-Z]?\s{1,2}(?:[NSEW]\.?\s{1,2})?([A-Z][a-z'’-]{1,30})(?![\w'’-])"
+)
 _LIVES_BEFORE = re.compile(
     r"(?<![\w'’-])(?i:live|lives|lived|living|stay|stays|stayed|staying|moved|address\s+is"
     r"|(?P<home>house|place|farm|ranch|cabin|trailer|apartment|condo|duplex))"

@@ -376,6 +376,7 @@ def _adversarial(size: int) -> str:
         # after an area code, a home before a number, a lower-case compass point (scan v37).
         "minivan plates ", "vvan plates ", "a.b at c.com ", "x at ", "in my ninety-third year ",
         "th year ", "614/555-", "house on 12 ", "12 Birch ", "12 e. lincoln hwy ", "lot # ", "acct ",
+        "house at 12 N. ", "12 main st ", "1 s. 4th ", "a (at) b.com ", "ssn xxx-xx-", "xmas ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
@@ -1503,3 +1504,34 @@ def test_an_ordinal_year_of_life_over_89_is_an_age(text):
 ])  # fmt: skip
 def test_near_misses_of_an_ordinal_year_of_life_are_no_age(text):
     assert "age" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # Found after held_out_4 was used, on sentences written to probe around it (scan v37).
+    ("our house at 1900 N. Pecan", "street-address"),
+    ("We live at 12 main st now.", "street-address"),
+    ("send it to 1234 s. 4th st. please", "street-address"),
+    ("jdoe (at) example.com is me", "email"),
+    ("Write to jo [at] example.org", "email"),
+    ("my zip's 30301", "zip"),
+    ("My SSN xxx-xx-4821 was on the letter.", "ssn"),
+    ("my social is XXX-XX-4821.", "ssn"),
+    ("Xmas eve 2018 was in the ICU.", "date"),
+])  # fmt: skip
+def test_a_compass_point_a_lower_case_st_a_bracketed_at_or_a_masked_ssn_is_found(text, kind):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "I spent 3 nights st. joseph's and came home.",
+    "I take 2 st. john's wort a day.",
+    "I went 2 times st louis for the trial.",
+    "At 9 am st. joseph's called me.",
+    "My ssn xxxx is hidden here.",
+    "SSN xxx-xx-xxxx on the sample form.",
+    "The xmas party had 2018 people.",
+    "our house at 5 N. Pecan trees",
+    "Meet me (at) noon, then at home.",
+])  # fmt: skip
+def test_near_misses_of_a_compass_point_a_lower_case_st_or_a_masked_ssn_are_no_finding(text):
+    assert scan(text) == []
