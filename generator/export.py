@@ -33,7 +33,7 @@ from .leaks import (
     unconsented_photos,
     withheld_quoted,
 )
-from .paths import _read_config, check_build_folders, configured_folders, refuse_published
+from .paths import _read_config, check_build_folders, configured_folders, linked_into_guarded, refuse_published
 from .render import RenderedSite, render_site
 from .shown import file_digest
 from .withdraw import scrub, unpublished_pieces, unpublished_stories
@@ -101,17 +101,21 @@ def _texts(value) -> list[str]:
 
 
 def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], quoted: Quoted,
-              pictures: dict[str, str] | None = None):
+              pictures: dict[str, str] | None, root: Path):
     """What the copy of docs_dir (or the theme folder) leaves out, as the build leaves it off the site: champion photos
     without photo consent in force (by address, and by their bytes: `pictures`, from
     leaks.unconsented_photo_digests), and files named for a withheld story, showing its address
-    or words, or unreadable (leaks.static_leak)."""
+    or words, or unreadable (leaks.static_leak), and links into the project's content folders
+    (paths.linked_into_guarded)."""
 
     def ignore(folder: str, names: list[str]) -> list[str]:
         left_out = []
         for name in names:
             path = Path(folder) / name
             rel = path.relative_to(static).as_posix()
+            if linked_into_guarded(path, root):  # a link into consent/ or content/ (rt5), as the build
+                left_out.append(name)
+                continue
             picture = bool(pictures) and not path.is_dir() and (file_digest(path) or "") in pictures
             if picture or rel.casefold() in photos or static_leak(path, rel, withheld, quoted):
                 left_out.append(name)
@@ -215,7 +219,7 @@ def _write(out: Path, root: Path, config: dict, rendered: RenderedSite, result: 
     photos = unconsented_photos(result, site_url if isinstance(site_url, str) else None)
     pictures = unconsented_photo_digests(result)
     if static.is_dir():
-        shutil.copytree(static, docs, ignore=_left_out(static, photos, withheld, quoted, pictures))
+        shutil.copytree(static, docs, ignore=_left_out(static, photos, withheld, quoted, pictures, root))
     for page in rendered.pages:
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -243,6 +247,7 @@ def _write(out: Path, root: Path, config: dict, rendered: RenderedSite, result: 
         # The practice's templates and theme files reach every page as they are: one that shows
         # a withheld story stays out, as its static files do (the build refuses such a template).
         custom = root / theme["custom_dir"]
-        shutil.copytree(custom, out / "overrides", dirs_exist_ok=True, ignore=_left_out(custom, photos, withheld, quoted, pictures))
+        shutil.copytree(custom, out / "overrides", dirs_exist_ok=True, ignore=_left_out(custom, photos, withheld, quoted,
+                                                                                       pictures, root))
     theme["custom_dir"] = "overrides"
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")

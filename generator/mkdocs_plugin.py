@@ -56,7 +56,7 @@ from .leaks import (
     withheld_quoted,
     withheld_texts,
 )
-from .paths import _read_config, check_build_folders, refuse_published, safe_join
+from .paths import _read_config, check_build_folders, linked_into_guarded, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
@@ -442,9 +442,18 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         roots = [os.path.abspath(config.docs_dir)]
         if config.theme.custom_dir:
             roots.append(os.path.abspath(config.theme.custom_dir))
+        project = Path(config.config_file_path).parent
         for found in list(files):
             source = found.abs_src_path
             if found.generated_by or not source:
+                continue
+            if any(os.path.abspath(source).startswith(r + os.sep) for r in roots) and (
+                guarded := linked_into_guarded(Path(source), project)
+            ):  # a link into consent/ or content/ (rt5): raw records and stories, unchecked
+                files.remove(found)
+                self._left_out.add(found.dest_uri)
+                log.warning("%s '%s' left out of the site: it is a link into %s, which is never published",
+                            "Page" if found.is_documentation_page() else "Static file", found.src_uri, guarded)
                 continue
             if found.is_documentation_page():  # checked as it is rendered; its address is the slug (rt4)
                 if slug := named_for(found.src_uri, withheld):

@@ -176,6 +176,28 @@ def _refusal(out: Path, root: Path, what: str, folders: dict[str, Path]) -> str 
 GENERATED_FOLDERS = (".git", ".flywheel-cache", "proofs", "report", "admin", "schemas", ".vscode", ".github")
 
 
+def _guarded(project: Path) -> dict[str, Path]:
+    """What no published folder may be, hold or lie in: the content folders, the folders
+    Flywheel writes, `practice.yml` and `mkdocs.yml`, by their real paths."""
+    guarded = {name: (project / name).resolve() for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS)}
+    guarded["practice.yml"] = (project / "practice.yml").resolve()
+    guarded["mkdocs.yml"] = (project / "mkdocs.yml").resolve()
+    return guarded
+
+
+def linked_into_guarded(path: Path, root: Path) -> str | None:
+    """The guarded folder or file (`_guarded`) that a file of docs_dir or the theme folder
+    really is or lies in, or None. A symbolic link committed in docs_dir (git stores links)
+    takes MkDocs and the export into `consent/` as surely as `custom_dir: consent` would
+    (red team rt5), so such a file is left out of the site like one that names a withheld
+    story."""
+    real = Path(os.path.realpath(path))
+    for name, inner in _guarded(Path(root).resolve()).items():
+        if real == inner or real.is_relative_to(inner):
+            return name
+    return None
+
+
 def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
     """Refuse a configuration that would publish sources or overwrite the project.
 
@@ -185,9 +207,7 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
     `site_dir` is replaced whole by every build: pointed at the project or a content folder, a
     build would replace it. Any of them is a FlywheelError."""
     project = Path(root).resolve()
-    guarded = {name: (project / name).resolve() for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS)}
-    guarded["practice.yml"] = (project / "practice.yml").resolve()
-    guarded["mkdocs.yml"] = (project / "mkdocs.yml").resolve()
+    guarded = _guarded(project)
     site = Path(site_dir).resolve()
     if site.exists() and not site.is_dir():  # mkdocs.yml, README.md: the file would become the site
         shown = shown_path(site, project)

@@ -1717,3 +1717,30 @@ def test_a_linked_or_piped_page_is_no_proof_that_a_build_made_the_site(sample, t
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "holds files no MkDocs build made" in capsys.readouterr().err
     assert (folder / "todo.txt").read_text() == "the practice's own notes\n"
+
+
+@pytest.mark.parametrize("link, target", [
+    ("records", "../../consent"),  # every consent record: withheld stories' slugs, revocations, form refs
+    ("people.yml", "../../content/champions.yml"),
+    ("record.txt", "../../consent/C-2026-017.yml"),  # a-racing-heart: revoked
+    ("sources", "../../content/stories"),
+    ("practice.txt", "../../practice.yml"),
+])
+def test_a_link_in_docs_dir_to_a_content_folder_publishes_nothing(sample, capsys, link, target):
+    """red team rt5: `custom_dir: consent` is refused, but a symbolic link committed in docs_dir
+    (git stores links) took MkDocs, the export and the preview into the same folders: every
+    consent record was published, naming the revoked story's slug, its revocation and its form.
+    A file of docs_dir or the theme folder whose real path lies in a content folder (or any
+    folder `custom_dir` may not be) is left out, with a warning naming it."""
+    (sample / "theme/pages" / link).symlink_to(target)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert f"'{link}" in err and "left out of the site" in err
+    texts = site_texts(sample / "site")
+    assert not [rel for rel in texts if rel.split("/")[0] == link]
+    assert not [rel for rel, text in texts.items() if "a-racing-heart" in text or "esign/" in text]
+    out = sample.parent / "export"
+    assert main(["export", str(out), "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not (out / "docs" / link).exists()
+    exported = [p for p in out.rglob("*") if p.is_file()]
+    assert not [p for p in exported if b"a-racing-heart" in p.read_bytes() or b"esign/" in p.read_bytes()]
