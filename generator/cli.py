@@ -255,13 +255,22 @@ def _progress(message: str) -> None:
 
 
 def cmd_build(args) -> int:
-    from .build import build_site
+    from .build import _withdraw_without_plugin, build_site
     from .paths import check_build_folders, configured_folders, shown_path
     from .withdraw import replacement_due
 
     started = time.monotonic()
     folders = configured_folders(args.root)
-    check_build_folders(args.root, folders["site_dir"], folders["docs_dir"])
+    try:
+        check_build_folders(args.root, folders["site_dir"], folders["docs_dir"])
+    except FlywheelError:
+        # A site_dir the build will not replace (files no build made) is still what a deploy
+        # publishes: the last resort takes from it what shows a withheld story (red team rt5).
+        try:
+            _withdraw_without_plugin(args.root, run_check(args.root, args.as_of, use_cache=not args.no_cache))
+        except FlywheelError:
+            pass  # the refusal says what to fix; the content's own failure shows once it is
+        raise
     site = f"{shown_path(Path(folders['site_dir']).resolve(), Path(args.root).resolve())}/"  # "site/"
     _progress("checking content and consent…")
     result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)

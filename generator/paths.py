@@ -198,14 +198,15 @@ def linked_into_guarded(path: Path, root: Path) -> str | None:
     return None
 
 
-def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
+def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site: bool = False) -> None:
     """Refuse a configuration that would publish sources or overwrite the project.
 
     `docs_dir` is published as it is: pointed at the project, `content/` or `consent/`, it would
     put raw story files on the site. So is the theme's `custom_dir`: MkDocs copies every file of
     the theme folder that is not a template onto the site (consent records, `champions.yml`).
     `site_dir` is replaced whole by every build: pointed at the project or a content folder, a
-    build would replace it. Any of them is a FlywheelError."""
+    build would replace it. Any of them is a FlywheelError. With `any_site`, a site_dir holding
+    files no build made passes (the last resort deletes only what shows a withheld story)."""
     project = Path(root).resolve()
     guarded = _guarded(project)
     site = Path(site_dir).resolve()
@@ -213,7 +214,7 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path) -> None:
         shown = shown_path(site, project)
         raise FlywheelError(f"mkdocs.yml: site_dir is the file {shown}, which a build would replace; "
                             "give it a folder of its own")
-    if (why := _unbuilt_site(site, project)) is not None:
+    if not any_site and (why := _unbuilt_site(site, project)) is not None:
         raise FlywheelError(why)
     # The theme's custom_dir may hold docs_dir (the sample keeps its static pages in theme/pages),
     # but a build must not replace it.

@@ -24,6 +24,7 @@ import shutil
 from pathlib import Path
 
 from .check import CheckResult
+from .paths import _CHECKOUTS
 from .leaks import (
     Quoted,
     Unreadable,
@@ -51,8 +52,10 @@ def _story_slugs_in(site_dir: Path) -> set[str]:
 
 def _files(site_dir: Path):
     """Every file of the site, whatever its name: static files of any kind were copied to it
-    (a transcript `.vtt`, an `.xhtml` page, a PDF named for the story)."""
-    for folder, _dirs, files in os.walk(site_dir):
+    (a transcript `.vtt`, an `.xhtml` page, a PDF named for the story). A version-control
+    checkout in it (a folder no build made, which the last resort reads too) is not the site."""
+    for folder, dirs, files in os.walk(site_dir):
+        dirs[:] = [name for name in dirs if name not in _CHECKOUTS]
         for name in files:
             yield Path(folder) / name
 
@@ -213,14 +216,18 @@ def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None) -> lis
 def last_resort(root: Path, result: CheckResult, config_file: Path | None = None) -> tuple[list[str], list[str]]:
     """3. for a build that stopped before the plugin could look at `site/`: the stories now
     withheld that the site mkdocs.yml (or `config_file`) names still shows, and the files
-    deleted for them. A site_dir the build folders' rules refuse is never touched."""
+    deleted for them. A site_dir the build folders' rules refuse is never touched, but for
+    one holding files no build made: a build refuses to replace it, yet it is what mkdocs.yml
+    names to publish (a `site/` a pull request committed with a withheld story's page in it,
+    deployed whatever the exit status: red team rt5), so what in it shows a withheld story goes
+    and the rest stays."""
     from .errors import FlywheelError
     from .paths import _folders_of, _read_config, check_build_folders
 
     config_file = config_file or Path(root) / "mkdocs.yml"
     try:
         folders = _folders_of(Path(root), _read_config(config_file) if config_file.is_file() else {})
-        check_build_folders(root, folders["site_dir"], folders["docs_dir"])
+        check_build_folders(root, folders["site_dir"], folders["docs_dir"], any_site=True)
     except FlywheelError:
         return [], []
     quoted = withheld_quoted(result)

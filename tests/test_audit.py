@@ -1744,3 +1744,29 @@ def test_a_link_in_docs_dir_to_a_content_folder_publishes_nothing(sample, capsys
     assert not (out / "docs" / link).exists()
     exported = [p for p in out.rglob("*") if p.is_file()]
     assert not [p for p in exported if b"a-racing-heart" in p.read_bytes() or b"esign/" in p.read_bytes()]
+
+
+@pytest.mark.parametrize("how", ["flywheel build", "mkdocs build"])
+def test_a_site_folder_no_build_made_still_loses_a_withheld_story(sample, capsys, how):
+    """red team rt5: a build refuses to replace a site_dir holding files no MkDocs build made
+    (a pull request committing `site/` with pages lacking MkDocs' generator tag), and the last
+    resort, which touches no refused folder, left it alone: the revoked story's page, committed
+    in it, was deployed by the example workflow (it uploads site/ whatever the exit status,
+    when site/index.html exists). The refusal stands, but the files in that folder that show a
+    withheld story are deleted; the rest are kept."""
+    _built(sample)
+    for page in ("index.html", "404.html"):
+        path = sample / "site" / page
+        path.write_text(path.read_text().replace('<meta name="generator"', '<meta name="made-by"'))
+    (sample / "site/notes.txt").write_text("Someone's own file, about nothing.")
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    if how == "mkdocs build":
+        config = sample / "mkdocs.yml"
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config)], capture_output=True,
+                              text=True, env={**os.environ, "FLYWHEEL_AS_OF": AS_OF})
+        assert done.returncode == 1 and "holds files no MkDocs build made" in done.stderr, done.stderr
+    else:
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+        assert "holds files no MkDocs build made" in capsys.readouterr().err
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    assert (sample / "site/notes.txt").is_file() and (sample / "site/spine/index.html").is_file()
