@@ -265,11 +265,26 @@ def _unbuilt_site(site: Path, project: Path) -> str | None:
                     return None
         except OSError:
             continue
+    if _committed(site, project):
+        return None
     listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     return (f"mkdocs.yml: site_dir {shown}/ holds files no MkDocs build made ({listed}); a build "
             "replaces site_dir whole, so Flywheel will not: point site_dir at a new folder, or "
             "move those files away yourself (a site an earlier build made whose pages lack MkDocs' "
             "generator tag, a theme that removes it: delete the folder and build again)")
+
+
+def _committed(site: Path, project: Path) -> bool:
+    """Whether git holds every file of `site`, inside the project, as committed and unchanged
+    (nothing untracked, ignored or modified in it). A checkout brings such files back, so a
+    build replacing them loses nothing; refusing them let a pull request that committed one
+    file into `site/` stop every build, so that no deploy carried a revocation while it stood
+    (red team rt5). Without git, or outside the repository, no."""
+    if not site.is_relative_to(project):
+        return False
+    if not git_output(project, "ls-files", "-z", "--", str(site)):
+        return False
+    return git_output(project, "status", "--porcelain", "--ignored", "--untracked-files=all", "--", str(site)) == ""
 
 
 def shown_path(path: Path, project: Path) -> str:

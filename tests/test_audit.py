@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import html
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -1770,3 +1771,38 @@ def test_a_site_folder_no_build_made_still_loses_a_withheld_story(sample, capsys
         assert "holds files no MkDocs build made" in capsys.readouterr().err
     assert _traces(sample, f"stories/{STORY}", TITLE) == []
     assert (sample / "site/notes.txt").is_file() and (sample / "site/spine/index.html").is_file()
+
+
+def _commit_all(root: Path) -> None:
+    when = {**os.environ, "GIT_COMMITTER_DATE": f"{AS_OF}T12:00:00Z", "GIT_AUTHOR_DATE": f"{AS_OF}T12:00:00Z"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "a pull request"]):
+        done = subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=root,
+                              capture_output=True, text=True, env=when)
+        assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("how", ["flywheel build", "mkdocs build"])
+def test_a_file_committed_into_site_does_not_stop_every_deploy(sample, capsys, how):
+    """red team rt5: a pull request committing one file into `site/` (the contract's build
+    output, never committed) made every build refuse the folder as someone's files: in CI's
+    fresh checkout no site was written, the example workflow (which uploads site/ only when it
+    holds index.html) deployed nothing, and a story revoked meanwhile stayed on the live site
+    for as long as the file stood. Files git holds as committed and unchanged are replaced;
+    a file git does not hold is still someone's own, and still refused."""
+    (sample / "site").mkdir()
+    (sample / "site/notes.txt").write_text("A file a pull request committed.")
+    _commit_all(sample)
+
+    def build() -> int:
+        if how == "mkdocs build":
+            return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(sample / "mkdocs.yml")],
+                                  capture_output=True, env={**os.environ, "FLYWHEEL_AS_OF": AS_OF}).returncode
+        return main(["build", "--root", str(sample), "--as-of", AS_OF])
+
+    assert build() == 0
+    assert (sample / "site/index.html").is_file() and not (sample / "site/notes.txt").exists()
+    shutil.rmtree(sample / "site")
+    (sample / "site").mkdir()
+    (sample / "site/mine.txt").write_text("Someone's own file, never committed.")
+    assert build() == 1
+    assert (sample / "site/mine.txt").is_file() and not (sample / "site/index.html").exists()
