@@ -210,7 +210,9 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site:
     project = Path(root).resolve()
     guarded = _guarded(project)
     site = Path(site_dir).resolve()
-    if site.exists() and not site.is_dir():  # mkdocs.yml, README.md: the file would become the site
+    # mkdocs.yml, README.md: the file would become the site. A file git holds, committed and
+    # unchanged, comes back with a checkout: refusing it stopped every deploy (`_committed`).
+    if site.exists() and not site.is_dir() and not _committed(site, project):
         shown = shown_path(site, project)
         raise FlywheelError(f"mkdocs.yml: site_dir is the file {shown}, which a build would replace; "
                             "give it a folder of its own")

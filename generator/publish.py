@@ -101,6 +101,9 @@ class SiteSwap:
         if self.site_dir.exists():
             os.rename(self.site_dir, old)
         os.rename(self.staging, self.site_dir)
+        if old.is_file():  # a file committed where the site goes (paths._committed)
+            old.unlink()
+            return
         _remove(old, background)
 
     def discard(self) -> None:

@@ -1781,16 +1781,20 @@ def _commit_all(root: Path) -> None:
         assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.parametrize("what", ["a file in site/", "a file named site"])
 @pytest.mark.parametrize("how", ["flywheel build", "mkdocs build"])
-def test_a_file_committed_into_site_does_not_stop_every_deploy(sample, capsys, how):
+def test_a_file_committed_into_site_does_not_stop_every_deploy(sample, capsys, how, what):
     """red team rt5: a pull request committing one file into `site/` (the contract's build
     output, never committed) made every build refuse the folder as someone's files: in CI's
     fresh checkout no site was written, the example workflow (which uploads site/ only when it
     holds index.html) deployed nothing, and a story revoked meanwhile stayed on the live site
     for as long as the file stood. Files git holds as committed and unchanged are replaced;
     a file git does not hold is still someone's own, and still refused."""
-    (sample / "site").mkdir()
-    (sample / "site/notes.txt").write_text("A file a pull request committed.")
+    if what == "a file named site":
+        (sample / "site").write_text("A file a pull request committed.")
+    else:
+        (sample / "site").mkdir()
+        (sample / "site/notes.txt").write_text("A file a pull request committed.")
     _commit_all(sample)
 
     def build() -> int:
@@ -1801,6 +1805,7 @@ def test_a_file_committed_into_site_does_not_stop_every_deploy(sample, capsys, h
 
     assert build() == 0
     assert (sample / "site/index.html").is_file() and not (sample / "site/notes.txt").exists()
+    assert not [p.name for p in sample.iterdir() if p.name.startswith(".site")]
     shutil.rmtree(sample / "site")
     (sample / "site").mkdir()
     (sample / "site/mine.txt").write_text("Someone's own file, never committed.")
