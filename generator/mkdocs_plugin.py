@@ -150,6 +150,27 @@ class FlywheelConfig(Config):
     admin = c.Type(bool, default=False)  # deploy the web editor (admin/) with the site
 
 
+class _NoLinksIntoContent(jinja2.BaseLoader):
+    """The theme's template loader, less any template whose real path lies where `custom_dir`
+    may not (paths.linked_into_guarded): read as empty, with a warning. The loader reads the
+    theme folder itself, not the static files the plugin filters, so a template committed as a
+    link into `consent/` printed a revoked story's record on every page (red team rt5)."""
+
+    def __init__(self, inner: jinja2.BaseLoader, root: Path):
+        self.inner, self.root = inner, root
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        if filename and (guarded := linked_into_guarded(Path(filename), self.root)):
+            log.warning("Template '%s' left out of the site: it is a link into %s, which is never published",
+                        template, guarded)
+            return "", filename, uptodate
+        return source, filename, uptodate
+
+    def list_templates(self):
+        return self.inner.list_templates()
+
+
 def as_of_date(configured: str | None) -> dt.date | None:
     """FLYWHEEL_AS_OF overrides the configured date; None means the practice's today. Either
     may move the build date forward only: the gate never lets consent that has ended by the
@@ -480,6 +501,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.command == "serve":
             env.bytecode_cache = self._bytecode
         env.globals["fw_fragment"] = fragments(overridden_fragments(config))
+        env.loader = _NoLinksIntoContent(env.loader, Path(config.config_file_path).parent)
         return env
 
     def on_files(self, files: Files, config) -> Files:

@@ -1811,3 +1811,24 @@ def test_a_file_committed_into_site_does_not_stop_every_deploy(sample, capsys, h
     (sample / "site/mine.txt").write_text("Someone's own file, never committed.")
     assert build() == 1
     assert (sample / "site/mine.txt").is_file() and not (sample / "site/index.html").exists()
+
+
+@pytest.mark.parametrize("target", ["../consent/C-2026-017.yml", "../consent"])
+def test_a_template_linked_into_a_content_folder_shows_nothing(sample, capsys, target):
+    """red team rt5: MkDocs' template loader reads the practice's theme folder directly, not
+    through the static files: a template committed as a link into `consent/` (or a folder
+    linked there), included by `main.html`, printed the revoked story's consent record (its
+    slug, revocation date and form) on every page, which no page check reads as a leak. A
+    template whose real path lies where `custom_dir` may not is read as empty, with a warning."""
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (sample / "overrides").mkdir()
+    included = "record.html" if target.endswith(".yml") else "records/C-2026-017.yml"
+    (sample / "overrides" / included.split("/")[0]).symlink_to(target)
+    (sample / "overrides/main.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}{{ super() }}<pre>{% include "' + included + '" %}</pre>'
+        "{% endblock %}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert "is a link into consent" in capsys.readouterr().err
+    assert not [rel for rel, text in site_texts(sample / "site").items() if "a-racing-heart" in text or "esign/" in text]
+    assert (sample / "site/stories/finding-answers/index.html").is_file()
