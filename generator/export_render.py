@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import FlywheelError, Problem, problem
 from .leaks import Quoted, quoted_traces, story_traces, strip_unpublished_links
-from .paths import extension_settings
+from .paths import extension_settings, guarded_link_in
 
 _BUILTINS = ("toc", "tables", "fenced_code")  # MkDocs always adds these
 _SNIPPETS = "pymdownx.snippets"
@@ -69,6 +69,10 @@ def snippets_outside(config: dict, root: Path, docs_dir: Path) -> str | None:
             folders = [(start / base).resolve() for start in (root, Path.cwd())] if isinstance(base, str) else []
             if not folders or not all(folder.is_relative_to(docs) for folder in folders):
                 return f"base_path {base!r} reaches outside docs_dir"
+            # restrict_base_path compares paths as written: a link in docs_dir leads past it (rt5)
+            for folder in dict.fromkeys(folders):
+                if found := guarded_link_in(folder, root):
+                    return f"base_path {base!r} holds {found[0]}, a link into {found[1]}"
     return None
 
 

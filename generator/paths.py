@@ -198,6 +198,18 @@ def linked_into_guarded(path: Path, root: Path) -> str | None:
     return None
 
 
+def guarded_link_in(folder: Path, root: Path) -> tuple[str, str] | None:
+    """A link under `folder` that leads into a guarded folder (`linked_into_guarded`), as
+    (its path relative to `folder`, the guarded name), or None. For readers that take files
+    from the disk by name and never see the plugin's file list (`pymdownx.snippets`)."""
+    for parent, dirs, files in os.walk(folder):
+        for name in sorted([*dirs, *files]):
+            path = Path(parent) / name
+            if path.is_symlink() and (guarded := linked_into_guarded(path, root)):
+                return path.relative_to(folder).as_posix(), guarded
+    return None
+
+
 def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site: bool = False) -> None:
     """Refuse a configuration that would publish sources or overwrite the project.
 

@@ -229,6 +229,28 @@ def test_snippets_in_a_build_read_only_docs_dir(sample, capsys, monkeypatch, opt
     assert not (sample / "site").exists()
 
 
+@pytest.mark.parametrize("link, include", [
+    ("records", "records/C-2026-017.yml"),  # a folder linked to consent/
+    ("record.txt", "record.txt"),  # one record
+])
+def test_snippets_never_follow_a_link_out_of_docs_dir(sample, capsys, monkeypatch, link, include):
+    """Red team rt5: `restrict_base_path` compares paths as written, so a link committed in
+    docs_dir (`theme/pages/records -> ../../consent`) let a guide include the revoked story's
+    consent record (its slug, revocation and e-sign reference) with a passing build, though the
+    static files were left out. A base_path holding a link into a content folder stops the build."""
+    monkeypatch.chdir(sample)
+    config = sample / "mkdocs.yml"
+    extension = "  - pymdownx.snippets:\n      base_path: [theme/pages]"
+    config.write_text(config.read_text().replace("  - admonition", "  - admonition\n" + extension, 1))
+    target = "../../consent" if link == "records" else "../../consent/C-2026-017.yml"
+    (sample / "theme/pages" / link).symlink_to(target)
+    guide = sample / "content/guides/thyroid/taking-levothyroxine.md"
+    guide.write_text(guide.read_text() + f'\n\n```\n--8<-- "{include}"\n```\n')
+    code, output = _build(sample, capsys)
+    assert code == 1 and "pymdownx.snippets" in output and "a link into consent" in output, output
+    assert not (sample / "site").exists()
+
+
 def test_flywheel_serve_refuses_before_mkdocs_reads_the_file(sample):
     (sample / "hooks").mkdir()
     (sample / "hooks/seo.py").write_text(HOOK)
