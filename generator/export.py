@@ -33,7 +33,7 @@ from .leaks import (
     unconsented_photos,
     withheld_quoted,
 )
-from .paths import _read_config, check_build_folders, configured_folders, linked_into_guarded, refuse_published
+from .paths import _read_config, check_build_folders, configured_folders, link_leads, refuse_published
 from .render import RenderedSite, render_site
 from .shown import file_digest
 from .withdraw import scrub, unpublished_pieces, unpublished_stories
@@ -106,14 +106,14 @@ def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], qu
     without photo consent in force (by address, and by their bytes: `pictures`, from
     leaks.unconsented_photo_digests), and files named for a withheld story, showing its address
     or words, or unreadable (leaks.static_leak), and links into the project's content folders
-    (paths.linked_into_guarded)."""
+    (paths.link_leads)."""
 
     def ignore(folder: str, names: list[str]) -> list[str]:
         left_out = []
         for name in names:
             path = Path(folder) / name
             rel = path.relative_to(static).as_posix()
-            if linked_into_guarded(path, root):  # a link into consent/ or content/ (rt5), as the build
+            if link_leads(path, root, static):  # a link into consent/ or out of the project (rt5), as the build
                 left_out.append(name)
                 continue
             picture = bool(pictures) and not path.is_dir() and (file_digest(path) or "") in pictures

@@ -72,7 +72,7 @@ def snippets_outside(config: dict, root: Path, docs_dir: Path) -> str | None:
             # restrict_base_path compares paths as written: a link in docs_dir leads past it (rt5)
             for folder in dict.fromkeys(folders):
                 if found := guarded_link_in(folder, root):
-                    return f"base_path {base!r} holds {found[0]}, a link into {found[1]}"
+                    return f"base_path {base!r} holds {found[0]}, a link {found[1]}"
     return None
 
 

@@ -56,7 +56,7 @@ from .leaks import (
     withheld_quoted,
     withheld_texts,
 )
-from .paths import _read_config, check_build_folders, linked_into_guarded, refuse_published, safe_join
+from .paths import _read_config, check_build_folders, link_leads, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
@@ -151,19 +151,22 @@ class FlywheelConfig(Config):
 
 
 class _NoLinksIntoContent(jinja2.BaseLoader):
-    """The theme's template loader, less any template whose real path lies where `custom_dir`
-    may not (paths.linked_into_guarded): read as empty, with a warning. The loader reads the
-    theme folder itself, not the static files the plugin filters, so a template committed as a
-    link into `consent/` printed a revoked story's record on every page (red team rt5)."""
+    """The theme's template loader, less any template of the practice's theme folder that is
+    a link where nothing is published from (paths.link_leads: into a folder `custom_dir` may
+    not be, or out of the project): read as empty, with a warning. The loader reads the theme
+    folder itself, not the static files the plugin filters, so a template committed as a link
+    into `consent/` printed a revoked story's record on every page (red team rt5)."""
 
-    def __init__(self, inner: jinja2.BaseLoader, root: Path):
+    def __init__(self, inner: jinja2.BaseLoader, root: Path, custom_dir: str | None):
         self.inner, self.root = inner, root
+        self.custom_dir = os.path.abspath(custom_dir) if custom_dir else None
 
     def get_source(self, environment, template):
         source, filename, uptodate = self.inner.get_source(environment, template)
-        if filename and (guarded := linked_into_guarded(Path(filename), self.root)):
-            log.warning("Template '%s' left out of the site: it is a link into %s, which is never published",
-                        template, guarded)
+        if (filename and self.custom_dir and os.path.abspath(filename).startswith(self.custom_dir + os.sep)
+                and (leads := link_leads(Path(filename), self.root, Path(self.custom_dir)))):
+            log.warning("Template '%s' left out of the site: it is a link %s, which is never published",
+                        template, leads)
             return "", filename, uptodate
         return source, filename, uptodate
 
@@ -468,13 +471,13 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             source = found.abs_src_path
             if found.generated_by or not source:
                 continue
-            if any(os.path.abspath(source).startswith(r + os.sep) for r in roots) and (
-                guarded := linked_into_guarded(Path(source), project)
-            ):  # a link into consent/ or content/ (rt5): raw records and stories, unchecked
+            folder = next((r for r in roots if os.path.abspath(source).startswith(r + os.sep)), None)
+            if folder is not None and (leads := link_leads(Path(source), project, Path(folder))):
+                # a link into consent/ or content/, or out of the project (rt5): published unchecked
                 files.remove(found)
                 self._left_out.add(found.dest_uri)
-                log.warning("%s '%s' left out of the site: it is a link into %s, which is never published",
-                            "Page" if found.is_documentation_page() else "Static file", found.src_uri, guarded)
+                log.warning("%s '%s' left out of the site: it is a link %s, which is never published",
+                            "Page" if found.is_documentation_page() else "Static file", found.src_uri, leads)
                 continue
             if found.is_documentation_page():  # checked as it is rendered; its address is the slug (rt4)
                 if slug := named_for(found.src_uri, withheld):
@@ -501,7 +504,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.command == "serve":
             env.bytecode_cache = self._bytecode
         env.globals["fw_fragment"] = fragments(overridden_fragments(config))
-        env.loader = _NoLinksIntoContent(env.loader, Path(config.config_file_path).parent)
+        env.loader = _NoLinksIntoContent(env.loader, Path(config.config_file_path).parent, config.theme.custom_dir)
         return env
 
     def on_files(self, files: Files, config) -> Files:

@@ -185,28 +185,33 @@ def _guarded(project: Path) -> dict[str, Path]:
     return guarded
 
 
-def linked_into_guarded(path: Path, root: Path) -> str | None:
-    """The guarded folder or file (`_guarded`) that a file of docs_dir or the theme folder
-    really is or lies in, or None. A symbolic link committed in docs_dir (git stores links)
-    takes MkDocs and the export into `consent/` as surely as `custom_dir: consent` would
-    (red team rt5), so such a file is left out of the site like one that names a withheld
-    story."""
+def link_leads(path: Path, root: Path, folder: Path) -> str | None:
+    """Where a file of `folder` (docs_dir, the theme folder) leads when a link takes it where
+    nothing is published from, or None: "into <name>" for a guarded folder or file
+    (`_guarded`), "out of the project" for a real path outside both the project and `folder`.
+    A symbolic link committed in docs_dir (git stores links) takes MkDocs and the export into
+    `consent/` as surely as `custom_dir: consent` would, or to any absolute path (the key that
+    signs this machine's caches, `/etc`) (red team rt5), so such a file is left out of the site
+    like one that names a withheld story."""
     real = Path(os.path.realpath(path))
-    for name, inner in _guarded(Path(root).resolve()).items():
+    project = Path(root).resolve()
+    for name, inner in _guarded(project).items():
         if real == inner or real.is_relative_to(inner):
-            return name
+            return f"into {name}"
+    if not real.is_relative_to(project) and not real.is_relative_to(os.path.realpath(folder)):
+        return "out of the project"
     return None
 
 
 def guarded_link_in(folder: Path, root: Path) -> tuple[str, str] | None:
-    """A link under `folder` that leads into a guarded folder (`linked_into_guarded`), as
-    (its path relative to `folder`, the guarded name), or None. For readers that take files
+    """A link under `folder` that leads where nothing is published from (`link_leads`), as
+    (its path relative to `folder`, where it leads), or None. For readers that take files
     from the disk by name and never see the plugin's file list (`pymdownx.snippets`)."""
     for parent, dirs, files in os.walk(folder):
         for name in sorted([*dirs, *files]):
             path = Path(parent) / name
-            if path.is_symlink() and (guarded := linked_into_guarded(path, root)):
-                return path.relative_to(folder).as_posix(), guarded
+            if path.is_symlink() and (leads := link_leads(path, root, folder)):
+                return path.relative_to(folder).as_posix(), leads
     return None
 
 

@@ -1813,7 +1813,7 @@ def test_a_file_committed_into_site_does_not_stop_every_deploy(sample, capsys, h
     assert (sample / "site/mine.txt").is_file() and not (sample / "site/index.html").exists()
 
 
-@pytest.mark.parametrize("target", ["../consent/C-2026-017.yml", "../consent"])
+@pytest.mark.parametrize("target", ["../consent/C-2026-017.yml", "../consent", "../../outside/C-2026-017.yml"])
 def test_a_template_linked_into_a_content_folder_shows_nothing(sample, capsys, target):
     """red team rt5: MkDocs' template loader reads the practice's theme folder directly, not
     through the static files: a template committed as a link into `consent/` (or a folder
@@ -1824,11 +1824,35 @@ def test_a_template_linked_into_a_content_folder_shows_nothing(sample, capsys, t
     config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
     (sample / "overrides").mkdir()
     included = "record.html" if target.endswith(".yml") else "records/C-2026-017.yml"
+    (sample.parent / "outside").mkdir()  # a copy kept outside the project (a link out of it)
+    (sample.parent / "outside/C-2026-017.yml").write_text((sample / "consent/C-2026-017.yml").read_text())
     (sample / "overrides" / included.split("/")[0]).symlink_to(target)
     (sample / "overrides/main.html").write_text(
         '{% extends "base.html" %}\n{% block content %}{{ super() }}<pre>{% include "' + included + '" %}</pre>'
         "{% endblock %}\n")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
-    assert "is a link into consent" in capsys.readouterr().err
+    assert "is a link " + ("out of the project" if "outside" in target else "into consent") in capsys.readouterr().err
     assert not [rel for rel, text in site_texts(sample / "site").items() if "a-racing-heart" in text or "esign/" in text]
     assert (sample / "site/stories/finding-answers/index.html").is_file()
+
+
+@pytest.mark.parametrize("link", ["favicon-2.ico", "home"])
+def test_a_link_out_of_the_project_publishes_nothing(sample, capsys, link):
+    """red team rt5: a link committed in docs_dir may name any absolute path, and MkDocs and the
+    export follow it: `favicon-2.ico -> /home/runner/.cache/flywheel/cache-key` published the key
+    that signs the build machine's caches (with it, a committed cache is signed as if this
+    machine wrote it), `etc -> /etc` the machine's settings. A file of docs_dir or the theme
+    folder whose real path lies outside both the project and that folder is left out."""
+    home = sample.parent / "home"
+    (home / ".cache/flywheel").mkdir(parents=True)
+    (home / ".cache/flywheel/cache-key").write_bytes(b"\x13" * 32)
+    target = home / ".cache/flywheel/cache-key" if link.endswith(".ico") else home
+    (sample / "theme/pages" / link).symlink_to(target)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert f"'{link}" in err and "a link out of the project" in err
+    assert not (sample / "site" / link).exists()
+    out = sample.parent / "export"
+    assert main(["export", str(out), "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not (out / "docs" / link).exists()
+    assert (out / "docs/robots.txt").is_file() and (sample / "site/robots.txt").is_file()
