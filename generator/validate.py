@@ -7,6 +7,7 @@ fails is silently skipped: it is reported and left out of the model.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -439,6 +440,23 @@ def load_consents(project: Project) -> None:
 _SLUG_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
+def _slug_words(text: str) -> frozenset[str]:
+    """The slug-like words of `text`, read with every dash a keyboard or a word processor types
+    (a non-breaking hyphen, an en dash, a fullwidth hyphen: NFKC, then Unicode's dash
+    punctuation) and an underscore as "-", and characters nobody sees (a soft hyphen, a
+    zero-width space) dropped: `a_racing_heart`, or the slug typed with non-breaking hyphens,
+    in a record that cannot be used split into words, so the file named no story and its revocation
+    reached none (red team rt5)."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii() or "_" in text:
+        text = "".join(
+            "-" if char == "_" or char == "\u2212" or unicodedata.category(char) == "Pd"
+            else "" if unicodedata.category(char) == "Cf" else char
+            for char in text
+        )
+    return frozenset(_SLUG_WORD.findall(text.casefold()))
+
+
 _YAML_ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|\r?\n[ \t]*)")
 
 
@@ -495,7 +513,7 @@ def _note_unusable_consents(project: Project) -> None:
         except OSError:  # a folder named like a record, a named pipe, no permission
             project.unusable_consents[rel] = None
             continue
-        project.unusable_consents[rel] = frozenset(_SLUG_WORD.findall(_yaml_unescaped(text).casefold()))
+        project.unusable_consents[rel] = _slug_words(_yaml_unescaped(text))
 
 
 # Files of consent/ that hold no record whatever they say: a folder's placeholder, git's own,

@@ -1557,7 +1557,8 @@ def _point_at_an_older_record(sample: Path) -> Path:
 @pytest.mark.parametrize("how", ["yaml-error", "flow-mapping", "shared-id", "wrong-extension",
                                  "yaml-escapes", "dangling-link", "looping-link", "folder", "unlistable-folder",
                                  ".YML", ".Yml", ".yml.txt", "no-extension", "dot-file", "slug-in-capitals", "slug-as-file-name",
-                                 "slug-as-path"])
+                                 "slug-as-path", "slug-with-underscores", "slug-with-word-processor-hyphens",
+                                 "slug-with-en-dashes", "slug-with-fullwidth-hyphens"])
 def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(sample, how, monkeypatch):
     """The story is pointed at an older record of it, and the record that holds the revocation
     cannot be used (neither can be told apart from an unusable file without reading it): the
@@ -1586,8 +1587,12 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
     elif how == "dot-file":  # hidden from `ls`, not from the gate
         revoked.rename(sample / "consent/.C-2026-017")
     elif how.startswith("slug-"):  # a valid record that names its story another way
+        # rt5: underscores and the dashes a word processor types (a non-breaking hyphen copied
+        # from the signed form's cover note) split the slug into words, so the file named no story
         named = {"slug-in-capitals": "A-Racing-Heart", "slug-as-file-name": "a-racing-heart.md",
-                 "slug-as-path": "content/stories/cardiology/a-racing-heart.md"}[how]
+                 "slug-as-path": "content/stories/cardiology/a-racing-heart.md",
+                 "slug-with-underscores": "a_racing_heart", "slug-with-word-processor-hyphens": "a\u2011racing\u2011heart",
+                 "slug-with-en-dashes": "a\u2013racing\u2013heart", "slug-with-fullwidth-hyphens": "a\uff0dracing\uff0dheart"}[how]
         revoked.write_text(revoked.read_text().replace("story: a-racing-heart", f"story: {named}"))
     elif how in ("dangling-link", "looping-link", "folder"):
         revoked.unlink()
