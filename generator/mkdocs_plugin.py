@@ -796,7 +796,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             public = self.command != "serve" or not self.preview
             added = add_admin(Path(config.config_file_path).parent, site_dir, self.command == "serve", public)
             if added and public:
-                self._refuse_withheld_admin(site_dir)
+                self._refuse_withheld_admin(site_dir, Path(config.config_file_path).parent)
         if self.swap is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -818,16 +818,21 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 "now withheld\n" + summarize(self.checked.errors)
             )
 
-    def _refuse_withheld_admin(self, site_dir: Path) -> None:
+    def _refuse_withheld_admin(self, site_dir: Path, root: Path) -> None:
         """The web editor's page and configuration are copied from the project's admin/ folder
         after every page check, as they are: one that shows a withheld story's address or quotes
         it (a note pasted into index.html, a field's hint) stops the build, and the folder is
-        removed (red team rt4: both reached site/admin/ with a passing build)."""
+        removed (red team rt4: both reached site/admin/ with a passing build). So does one
+        committed as a link into `consent/` or out of the project (paths.link_leads), copied
+        through the link: a consent record quotes no story (rt5)."""
         if self.checked is None or self.preview:
             return
         for name in ADMIN_FILES:
             rel = f"{ADMIN_DIR}/{name}"
-            if why := static_leak(site_dir / rel, rel, self._withheld(), self._quoted_index()):
+            why = static_leak(site_dir / rel, rel, self._withheld(), self._quoted_index())
+            if leads := link_leads(root / rel, root, root / ADMIN_DIR):
+                why = f"it is a link {leads}, which is never published"
+            if why:
                 shutil.rmtree(site_dir / ADMIN_DIR, ignore_errors=True)
                 raise PluginError(
                     f"flywheel: {rel}, published with the site, cannot be published: {why}; "

@@ -194,13 +194,13 @@ def link_leads(path: Path, root: Path, folder: Path) -> str | None:
     signs this machine's caches, `/etc`) (red team rt5), so such a file is left out of the site
     like one that names a withheld story."""
     real = Path(os.path.realpath(path))
+    if real.is_relative_to(os.path.realpath(folder)):  # docs_dir holds no guarded folder (check_build_folders)
+        return None
     project = Path(root).resolve()
     for name, inner in _guarded(project).items():
         if real == inner or real.is_relative_to(inner):
             return f"into {name}"
-    if not real.is_relative_to(project) and not real.is_relative_to(os.path.realpath(folder)):
-        return "out of the project"
-    return None
+    return None if real.is_relative_to(project) else "out of the project"
 
 
 def guarded_link_in(folder: Path, root: Path) -> tuple[str, str] | None:

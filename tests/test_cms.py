@@ -188,6 +188,25 @@ def test_a_published_admin_folder_that_shows_a_withheld_story_stops_the_build(tm
                    for text in site_texts(root / "site").values())
 
 
+@pytest.mark.parametrize("edit", ["index.html", "config.yml"])
+def test_a_published_admin_file_linked_into_consent_stops_the_build(tmp_path, capsys, edit):
+    """red team rt5: admin/index.html committed as a link to `../consent/C-2026-017.yml` was
+    copied through the link to site/admin/ and passed the check above (a record quotes no
+    story): the revoked story's slug, revocation and e-sign reference were published."""
+    root = copy_sample(tmp_path)
+    shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
+    assert main(["cms", "--root", str(root)]) == 0
+    shutil.copytree(fake_bundle(tmp_path / "npm").parent, root / "node_modules/decap-cms")
+    settings = root / "mkdocs.yml"
+    settings.write_text(settings.read_text().replace("campaign_params: true", "campaign_params: true\n      admin: true"))
+    (root / "admin" / edit).unlink()
+    (root / "admin" / edit).symlink_to("../consent/C-2026-017.yml")
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1
+    assert f"admin/{edit}, published with the site, cannot be published: it is a link into consent" in capsys.readouterr().err
+    assert not (root / "site/admin").exists()
+    assert not any("a-racing-heart" in text or "esign/" in text for text in site_texts(root / "site").values())
+
+
 def test_a_published_only_preview_serves_the_public_admin_config(tmp_path):
     """`serve --published-only` may listen on the network: its /admin/config.yml listed every
     story slug, withheld ones included, and every champion id (red team rt4)."""
