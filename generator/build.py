@@ -89,6 +89,8 @@ def build_site(
         kept = "site/ left as it was" if not plugin.scrubbed else (
             f"site/ kept, less the {len(plugin.scrubbed)} file(s) that showed stories now withheld"
         )
+        if plugin.rewritten:
+            kept = "site/ written without the stories now withheld"
         raise FlywheelError(f"build failed, {kept}: {exc}") from None
     finally:
         mkdocs_log.removeHandler(handler)

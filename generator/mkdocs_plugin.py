@@ -74,6 +74,10 @@ from .withdraw import (
 )
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
+# A page whose own text quotes a withheld story, or shows its address, logs here: its text is left
+# out and the build fails at the end, after writing site/ when a withdrawal is due (on_post_build).
+QUOTING_LOG = "mkdocs.plugins.flywheel.quoting"
+LEFT_OUT = "This page is being updated."  # what such a page shows instead of its text
 BACKGROUND_DELETE_PAGES = 2000
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
@@ -260,6 +264,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.site: RenderedSite | None = None
         self.swap: SiteSwap | None = None
         self.warnings = CountHandler()
+        self.quoting = CountHandler()  # pages whose text was left out for quoting a withheld story
+        self.rewritten = False  # site/ was written although the build fails (a withdrawal was due)
         self.source_names: SourceNames | None = None
         # Stories withdrawn by a build that fails but must still replace site/ (see withdraw.py).
         self.withdrawing: list[str] = []
@@ -374,6 +380,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
             logging.getLogger("mkdocs").addHandler(self.warnings)
+            self.quoting, self.rewritten = CountHandler(), False
+            self.quoting.setLevel(logging.ERROR)
+            logging.getLogger(QUOTING_LOG).addHandler(self.quoting)
         return config
 
     def _withdraw_from(self, site_dir: Path, root: Path) -> None:
@@ -604,7 +613,22 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 page.file.src_uri,
                 slug,
             )
+        if self.command == "build" and (why := self._withheld_shown(html)):
+            # A guide that quoted the patient while the consent covered it: stopping here wrote no
+            # site in CI's fresh checkout, so a revocation never deployed (red team rt5). The page's
+            # text is left out; on_post_build fails the build, writing site/ only when it must.
+            logging.getLogger(QUOTING_LOG).error("flywheel: page %s %s; its text was left out: remove it from "
+                                                 "the source", page.file.src_uri, why)
+            return f"<p>{LEFT_OUT}</p>"
         return html
+
+    def _withheld_shown(self, output: str) -> str | None:
+        """How `output` shows a withheld story (a quotation, its address), or None."""
+        if quoted_traces(output, self._quoted_index()):
+            return "quotes a withheld story (its title, summary, pull quote or twelve words in a row of its text)"
+        if traces := story_traces(output, self._withheld()):
+            return f"shows the address of withheld story {', '.join(traces)}"
+        return None
 
     def release_sources(self) -> None:
         """Drop the generated pages' Markdown once MkDocs has read it (a large build's memory);
@@ -800,7 +824,18 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.swap is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        logging.getLogger(QUOTING_LOG).removeHandler(self.quoting)
         swap, self.swap = self.swap, None
+        quoting = bool(self.quoting.get_counts())
+        if quoting and not self.withdrawing:
+            assert self.checked is not None
+            reason = replacement_due(swap.site_dir, self.checked)
+            if reason is None:
+                swap.discard()
+                raise PluginError("flywheel: a page quotes a withheld story or shows its address (named above); "
+                                  "nothing was published")
+            self.withdrawing = [reason]
+            log.error("flywheel: a page quotes a withheld story, but %s: site/ is written without that page's text", reason)
         if config.strict and self.warnings.get_counts() and not self.withdrawing:
             assert self.checked is not None
             reason = replacement_due(swap.site_dir, self.checked)
@@ -811,6 +846,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             log.error("flywheel: strict mode fails this build, but site/ is written anyway: %s", reason)
         # Deleting the previous site of thousands of pages takes as long as reusing them.
         swap.commit(background=self.site is not None and len(self.site.pages) > BACKGROUND_DELETE_PAGES)
+        if quoting and self.fail_after_withdrawal:
+            self.withdrawing, self.rewritten = [], True
+            raise PluginError("flywheel: a page quotes a withheld story or shows its address (named above); "
+                              "site/ was written without that page's text, only to withdraw stories now withheld")
         if self.withdrawing and self.checked is not None and not self.checked.ok and self.fail_after_withdrawal:
             self.withdrawing = []
             raise PluginError(
@@ -842,6 +881,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     def on_build_error(self, error: Exception) -> None:
         self._forget_sources()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        logging.getLogger(QUOTING_LOG).removeHandler(self.quoting)
         if self.swap is None:
             if self.command == "build" and self.checked is None and not self.traces_sought:
                 self._withdraw_before_config()

@@ -560,7 +560,9 @@ def test_a_quotation_with_invisible_characters_in_it_stops_the_build(sample, quo
     guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
     guide.write_text(guide.read_text() + f"\nAs one patient put it: {quote}\n")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
-    assert not (sample / "site").exists()
+    # With no previous site (CI's fresh checkout) the site is written, without the page's text (rt5).
+    assert _traces(sample, "As one patient put it") == []
+    assert "cardiology/atrial-fibrillation/afib-blood-thinners/index.html" in _traces(sample, "This page is being updated.")
 
 
 def _svg_data(text: str, base64_encoded: bool = True) -> str:
@@ -1861,3 +1863,25 @@ def test_a_link_out_of_the_project_publishes_nothing(sample, capsys, link):
     assert main(["export", str(out), "--root", str(sample), "--as-of", AS_OF]) == 0
     assert not (out / "docs" / link).exists()
     assert (out / "docs/robots.txt").is_file() and (sample / "site/robots.txt").is_file()
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_fresh_checkout_withdraws_a_story_a_guide_still_quotes(sample, strict, capsys):
+    """red team rt5: CI builds in a fresh checkout, with no previous site to scrub. A guide
+    quoted the patient while the consent covered it; then the consent is revoked. The page
+    check stopped the build, no site/ was written, the example workflow (which uploads site/
+    only when it holds index.html) deployed nothing, and the live site kept the revoked story
+    for as long as the guide stood. Now the quoting page's text is left out, the site is written
+    without the story, and the build still fails naming the page."""
+    guide = sample / "content/guides/cardiology/heart-failure-daily-weights.md"
+    guide.write_text(guide.read_text() + f'\n\nOne patient told us: "{QUOTED_WHILE_PUBLISHED}."\n')
+    _edit_yaml(sample / "consent/C-2026-011.yml", revoked_on="2026-11-20")
+    assert not (sample / "site").exists()
+    assert main(["build", *(["--strict"] if strict else []), "--root", str(sample), "--as-of", AS_OF]) == 1
+    err = capsys.readouterr().err
+    assert "heart-failure-daily-weights" in err and "quotes a withheld story" in err
+    assert (sample / "site/index.html").is_file() and (sample / "site/spine/index.html").is_file()
+    assert _traces(sample, "pothole on my route", "walking-again-after-my-heart-attack") == []
+    # with nothing to withdraw from a previous site, the same quotation keeps that site as it was
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "site/ left as it was" in capsys.readouterr().err
