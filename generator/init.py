@@ -201,7 +201,8 @@ CODEOWNERS = """\
 # "Require review from Code Owners" for the main branch. Everything that decides what is
 # published is here: consent, the practice's settings, the site settings, the service
 # lines, campaigns, the champions, the build itself and the generator version it installs,
-# and the files copied to the site as they are (static/, the docs_dir, and overrides/).
+# and the files copied to the site as they are (static/, the docs_dir, overrides/, and the
+# web editor's admin/ when mkdocs.yml publishes it). site/ is build output, never committed.
 *                          {content}
 /consent/                  {compliance}
 /practice.yml              {leads} {compliance}
@@ -217,6 +218,8 @@ CODEOWNERS = """\
 /schemas/                  {leads}
 /static/                   {leads} {compliance}
 /overrides/                {leads} {compliance}
+/admin/                    {leads} {compliance}
+/site/                     {leads} {compliance}
 """
 
 WORKFLOW = """\
