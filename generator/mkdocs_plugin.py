@@ -622,8 +622,17 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             return f"<p>{LEFT_OUT}</p>"
         return html
 
+    def _left_out_page(self, what: str, why: str, config) -> str:
+        """A page (or template) that shows a withheld story, written as a notice instead; the
+        build fails at its end (on_post_build)."""
+        logging.getLogger(QUOTING_LOG).error("flywheel: %s %s; it was left out: remove it from the source", what, why)
+        notice = f"<!doctype html><html><head><title>{LEFT_OUT}</title></head><body><p>{LEFT_OUT}</p></body></html>"
+        return self._with_policy(notice, what, config)
+
     def _withheld_shown(self, output: str) -> str | None:
         """How `output` shows a withheld story (a quotation, its address), or None."""
+        if self.checked is None or self.preview:
+            return None
         if quoted_traces(output, self._quoted_index()):
             return "quotes a withheld story (its title, summary, pull quote or twelve words in a row of its text)"
         if traces := story_traces(output, self._withheld()):
@@ -691,6 +700,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         return self._unpublished_slugs
 
     def on_post_page(self, output: str, page, config) -> str:
+        if self.command == "build" and (why := self._withheld_shown(output)):
+            # In the page's frame (its title in the navigation, its summary as its description):
+            # written as a notice, as its text is in on_page_content (rt5).
+            self.count_rendered()
+            return self._left_out_page(f"page {page.file.src_uri}", why, config)
         self._refuse_withheld(output, f"page {page.file.src_uri}", "the source")
         if page.meta:  # frontmatter the page need not show: the search index writes its `tags` (rt4)
             meta = json.dumps(page.meta, ensure_ascii=False, default=str)
@@ -711,6 +725,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         for slug in removed:
             log.warning("Template '%s' links to '%s', which is not published: the link and its text were removed",
                         template_name, slug)
+        if (self.command == "build" and template_name.endswith((".html", ".htm"))
+                and (why := self._withheld_shown(output))):
+            return self._left_out_page(f"template {template_name}", why, config)
         self._refuse_withheld(output, f"template {template_name}", "the template")
         if not template_name.endswith((".html", ".htm")):
             return output  # the sitemap
@@ -827,6 +844,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         logging.getLogger(QUOTING_LOG).removeHandler(self.quoting)
         swap, self.swap = self.swap, None
         quoting = bool(self.quoting.get_counts())
+        index = swap.staging / "search" / "search_index.json"
+        if quoting and index.is_file() and self._withheld_shown(index.read_text(encoding="utf-8", errors="replace")):
+            self._forget_search_index(swap.staging, config)  # it indexed a page's title before the notice
         if quoting and not self.withdrawing:
             assert self.checked is not None
             reason = replacement_due(swap.site_dir, self.checked)

@@ -1885,3 +1885,28 @@ def test_a_fresh_checkout_withdraws_a_story_a_guide_still_quotes(sample, strict,
     # with nothing to withdraw from a previous site, the same quotation keeps that site as it was
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "site/ left as it was" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["guide title", "guide summary", "404 page"])
+def test_a_quotation_in_a_page_s_frame_does_not_stop_a_fresh_checkout_withdrawing(sample, capsys, where):
+    """red team rt5: the same as above where the quotation is in what frames a page (a guide's
+    title in every page's navigation, its summary in the page's description, the practice's
+    own 404 page): a content team could keep a revoked story on the live site by giving a
+    guide its title, since in CI's fresh checkout no site was written. Such a page, or
+    template, is written as a notice instead, the search index is left out when it quotes the
+    story, and the build still fails."""
+    story = yaml.safe_load((sample / "content/stories/cardiology/a-racing-heart.md").read_text().split("---")[1])
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    if where == "404 page":
+        _with_custom_404(sample, f"Read {story['title']}.")
+    else:
+        key = "title" if where == "guide title" else "summary"
+        text = guide.read_text()
+        front = yaml.safe_load(text.split("---")[1])
+        guide.write_text(text.replace(f"{key}: {front[key]}" if f"{key}: {front[key]}" in text else f'{key}: "{front[key]}"',
+                                      f'{key}: "{story[key]}"', 1))
+        assert story[key] in guide.read_text()
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "quotes a withheld story" in capsys.readouterr().err
+    assert (sample / "site/index.html").is_file()
+    assert _traces(sample, story["title"], story["summary"], "a-racing-heart") == []
