@@ -33,7 +33,13 @@ from .leaks import (
     unconsented_photos,
     withheld_quoted,
 )
-from .paths import _read_config, check_build_folders, configured_folders, link_leads, refuse_published
+from .paths import (
+    _read_config,
+    check_build_folders,
+    configured_folders,
+    link_leads,
+    refuse_published,
+)
 from .render import RenderedSite, render_site
 from .shown import file_digest
 from .withdraw import scrub, unpublished_pieces, unpublished_stories

@@ -24,7 +24,6 @@ import shutil
 from pathlib import Path
 
 from .check import CheckResult
-from .paths import _CHECKOUTS
 from .leaks import (
     Quoted,
     Unreadable,
@@ -35,6 +34,7 @@ from .leaks import (
     story_traces,
     withheld_quoted,
 )
+from .paths import _CHECKOUTS
 
 
 def _story_slugs_in(site_dir: Path) -> set[str]:
