@@ -700,12 +700,14 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         return self._unpublished_slugs
 
     def on_post_page(self, output: str, page, config) -> str:
-        if self.command == "build" and (why := self._withheld_shown(output)):
-            # In the page's frame (its title in the navigation, its summary as its description):
-            # written as a notice, as its text is in on_page_content (rt5).
-            self.count_rendered()
-            return self._left_out_page(f"page {page.file.src_uri}", why, config)
-        self._refuse_withheld(output, f"page {page.file.src_uri}", "the source")
+        if self.command == "build":
+            if why := self._withheld_shown(output):
+                # In the page's frame (its title in the navigation, its summary as its description):
+                # written as a notice, as its text is in on_page_content (rt5).
+                self.count_rendered()
+                return self._left_out_page(f"page {page.file.src_uri}", why, config)
+        else:  # `_withheld_shown` read the page as `_refuse_withheld` does: once is enough
+            self._refuse_withheld(output, f"page {page.file.src_uri}", "the source")
         if page.meta:  # frontmatter the page need not show: the search index writes its `tags` (rt4)
             meta = json.dumps(page.meta, ensure_ascii=False, default=str)
             self._refuse_withheld(meta, f"the frontmatter of page {page.file.src_uri}", "the source")
@@ -725,10 +727,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         for slug in removed:
             log.warning("Template '%s' links to '%s', which is not published: the link and its text were removed",
                         template_name, slug)
-        if (self.command == "build" and template_name.endswith((".html", ".htm"))
-                and (why := self._withheld_shown(output))):
-            return self._left_out_page(f"template {template_name}", why, config)
-        self._refuse_withheld(output, f"template {template_name}", "the template")
+        if self.command == "build" and template_name.endswith((".html", ".htm")):
+            if why := self._withheld_shown(output):  # the checks of `_refuse_withheld`, read once
+                return self._left_out_page(f"template {template_name}", why, config)
+        else:
+            self._refuse_withheld(output, f"template {template_name}", "the template")
         if not template_name.endswith((".html", ".htm")):
             return output  # the sitemap
         return self._with_policy(output, f"template {template_name}", config)
