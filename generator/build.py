@@ -105,9 +105,9 @@ def _withdraw_without_plugin(root: Path, result: CheckResult) -> list[str]:
     `on_build_error` does this itself (also when another plugin fails in `on_config` first)."""
     from .withdraw import last_resort
 
-    due, deleted = last_resort(root, result)
+    due, deleted, done = last_resort(root, result)
     if due:
-        print(f"the build failed: deleted the {len(deleted)} file(s) of site/ that showed or linked to "
+        print(f"the build failed: {done} the {len(deleted)} file(s) of site/ that showed or linked to "
               f"{', '.join(due)}", file=sys.stderr)
     return deleted
 

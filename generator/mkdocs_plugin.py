@@ -413,11 +413,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         except FlywheelError as exc:
             log.error("flywheel: the build failed before Flywheel ran, and the content could not be checked: %s", exc)
             return
-        due, self.scrubbed = last_resort(root, result, Path(config_file))
+        due, self.scrubbed, done = last_resort(root, result, Path(config_file))
         if due:
             log.error("flywheel: the build failed before Flywheel ran, and site/ showed %s, which are now "
-                      "withheld: deleted the %d file(s) that showed or linked to them",
-                      ", ".join(due), len(self.scrubbed))
+                      "withheld: %s the %d file(s) that showed or linked to them",
+                      ", ".join(due), done, len(self.scrubbed))
 
     def _show_problems(self, result: CheckResult, config):
         """Preview only: the errors as the page in the browser, instead of a hanging request."""

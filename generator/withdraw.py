@@ -174,14 +174,31 @@ def replacement_due(site_dir: Path, result: CheckResult) -> str | None:
     return None
 
 
-def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None) -> list[str]:
+def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None, aside: Path | None = None) -> list[str]:
     """Last resort: delete every file of the site that shows or links to one of `slugs`, or
     quotes a withheld story (`quoted`: `leaks.withheld_quoted`'s index), and the site-wide
-    indexes. Returns the deleted paths, relative to the site."""
+    indexes. Returns the deleted paths, relative to the site. With `aside`, each is moved
+    there instead (same relative path): for a site_dir holding files no build made, which
+    Flywheel may take off the site but must not destroy; one that cannot be moved is deleted."""
     deleted = []
+
+    def remove(path: Path) -> None:
+        if aside is not None:
+            target = aside / path.relative_to(site_dir)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(path, target)
+                return
+            except OSError:
+                pass  # off the site comes first
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
     for item in slugs:  # a photo no longer allowed (`_photo_traces`), by its address in the site
         if "." in item and (site_dir / item).is_file():
-            (site_dir / item).unlink()
+            remove(site_dir / item)
             deleted.append(item)
     # `champions/<id>`, story slugs and photos alike: a page showing the photo names its file.
     slugs = [item.rpartition("/")[2] for item in slugs]
@@ -195,10 +212,10 @@ def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None) -> lis
             site_dir / "champions" / f"{slug}.md",
         ):
             if target.is_dir():
-                shutil.rmtree(target, ignore_errors=True)
+                remove(target)
                 deleted.append(target.relative_to(site_dir).as_posix() + "/")
             elif target.exists():
-                target.unlink()
+                remove(target)
                 deleted.append(target.relative_to(site_dir).as_posix())
     # Any mention of the slug as a whole word: a listing inside stories/ links to `slug/`.
     pattern = re.compile("|".join(rf"(?<![a-z0-9-]){re.escape(s)}(?![a-z0-9-])" for s in slugs)) if slugs else None
@@ -208,29 +225,51 @@ def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None) -> lis
         whole = rel.startswith(("search/", "sitemap.xml")) or named_for(rel, named) is not None
         text = "" if whole else _read(path)
         if whole or (pattern is not None and pattern.search(text)) or (quoted and quoted_traces(text, quoted)):
-            path.unlink(missing_ok=True)
+            remove(path)
             deleted.append(rel)
     return sorted(deleted)
 
 
-def last_resort(root: Path, result: CheckResult, config_file: Path | None = None) -> tuple[list[str], list[str]]:
+def last_resort(root: Path, result: CheckResult, config_file: Path | None = None) -> tuple[list[str], list[str], str]:
     """3. for a build that stopped before the plugin could look at `site/`: the stories now
-    withheld that the site mkdocs.yml (or `config_file`) names still shows, and the files
-    deleted for them. A site_dir the build folders' rules refuse is never touched, but for
+    withheld that the site mkdocs.yml (or `config_file`) names still shows, the files taken
+    off it for them, and what was done with those files ("deleted", or where they were moved). A site_dir the build folders' rules refuse is never touched, but for
     one holding files no build made: a build refuses to replace it, yet it is what mkdocs.yml
     names to publish (a `site/` a pull request committed with a withheld story's page in it,
     deployed whatever the exit status: red team rt5), so what in it shows a withheld story goes
-    and the rest stays."""
+    and the rest stays: moved aside (`aside_folder`), not deleted, since Flywheel cannot tell
+    its own pages there from someone's files."""
     from .errors import FlywheelError
-    from .paths import _folders_of, _read_config, check_build_folders
+    from .paths import _folders_of, _read_config, _unbuilt_site, check_build_folders
 
     config_file = config_file or Path(root) / "mkdocs.yml"
     try:
         folders = _folders_of(Path(root), _read_config(config_file) if config_file.is_file() else {})
         check_build_folders(root, folders["site_dir"], folders["docs_dir"], any_site=True)
     except FlywheelError:
-        return [], []
+        return [], [], ""
     quoted = withheld_quoted(result)
     if due := withdrawals_due(folders["site_dir"], result, quoted):
-        return due, scrub(folders["site_dir"], due, quoted)
-    return [], []
+        unbuilt = _unbuilt_site(Path(folders["site_dir"]).resolve(), Path(root).resolve()) is not None
+        aside = aside_folder(root) if unbuilt else None
+        taken = scrub(folders["site_dir"], due, quoted, aside)
+        return due, taken, "deleted" if aside is None or not aside.exists() else f"moved to {aside}"
+    return [], [], ""
+
+
+ASIDE = "withdrawn"  # in the cache folder, which is never published and git ignores
+
+
+def aside_folder(root: Path) -> Path | None:
+    """Where the last resort moves what it takes from a site_dir no build made: a new folder
+    under the project's cache folder (never published: `paths.cache_folder_refused`), named
+    for the moment; None where the cache folder may not be used (then the files are deleted)."""
+    import datetime as dt
+
+    from .cache import CACHE_DIR
+    from .paths import cache_folder_refused
+
+    folder = Path(os.environ.get("FLYWHEEL_CACHE_DIR") or Path(root) / CACHE_DIR)
+    if cache_folder_refused(folder, root) is not None:
+        return None
+    return folder / ASIDE / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")

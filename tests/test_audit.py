@@ -1778,6 +1778,10 @@ def test_a_site_folder_no_build_made_still_loses_a_withheld_story(sample, capsys
         assert "holds files no MkDocs build made" in capsys.readouterr().err
     assert _traces(sample, f"stories/{STORY}", TITLE) == []
     assert (sample / "site/notes.txt").is_file() and (sample / "site/spine/index.html").is_file()
+    # Flywheel cannot tell its own pages there from someone's files: what it took off the site
+    # is moved into the cache folder (never published), not deleted
+    aside = list((sample / ".flywheel-cache/withdrawn").glob(f"*/stories/{STORY}/index.html"))
+    assert len(aside) == 1 and TITLE in aside[0].read_text()
 
 
 def _commit_all(root: Path) -> None:
