@@ -1727,6 +1727,21 @@ def test_a_linked_or_piped_page_is_no_proof_that_a_build_made_the_site(sample, t
     assert (folder / "todo.txt").read_text() == "the practice's own notes\n"
 
 
+@pytest.mark.parametrize("name", ["records/C-2026-017.yml", "downloads/consent.txt"])
+def test_a_copy_of_a_consent_record_in_docs_dir_is_not_published(sample, capsys, name):
+    """red team rt5: a consent record copied into docs_dir (not linked) quotes no story, so the
+    static-file checks published it: the revoked story's slug, the revocation date and the e-sign
+    reference. A byte-for-byte copy of a file of consent/ is left out, under any name."""
+    record = sample / "consent/C-2026-017.yml"
+    copy = sample / "theme/pages" / name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(record.read_bytes())
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert f"'{name}' left out of the site: it is a copy of consent/C-2026-017.yml" in capsys.readouterr().err
+    assert not (sample / "site" / name).exists()
+    assert not [rel for rel, text in site_texts(sample / "site").items() if "esign/" in text]
+
+
 @pytest.mark.parametrize("link, target", [
     ("records", "../../consent"),  # every consent record: withheld stories' slugs, revocations, form refs
     ("people.yml", "../../content/champions.yml"),
