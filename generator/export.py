@@ -41,7 +41,8 @@ from .paths import (
     refuse_published,
 )
 from .render import RenderedSite, render_site
-from .shown import file_digest
+from .shown import copy_of, file_digest, files_by_size
+from .validate import CONSENT_DIR
 from .withdraw import scrub, unpublished_pieces, unpublished_stories
 
 MARKER = ".flywheel-export"
@@ -112,7 +113,8 @@ def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], qu
     without photo consent in force (by address, and by their bytes: `pictures`, from
     leaks.unconsented_photo_digests), and files named for a withheld story, showing its address
     or words, or unreadable (leaks.static_leak), and links into the project's content folders
-    (paths.link_leads)."""
+    (paths.link_leads), and copies of consent records (shown.copy_of)."""
+    records = files_by_size(root / CONSENT_DIR)
 
     def ignore(folder: str, names: list[str]) -> list[str]:
         left_out = []
@@ -123,7 +125,8 @@ def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], qu
                 left_out.append(name)
                 continue
             picture = bool(pictures) and not path.is_dir() and (file_digest(path) or "") in pictures
-            if picture or rel.casefold() in photos or static_leak(path, rel, withheld, quoted):
+            record = not path.is_dir() and copy_of(path, records)
+            if picture or record or rel.casefold() in photos or static_leak(path, rel, withheld, quoted):
                 left_out.append(name)
         return left_out
 

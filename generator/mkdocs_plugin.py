@@ -60,7 +60,7 @@ from .paths import _read_config, check_build_folders, link_leads, refuse_publish
 from .publish import SiteSwap
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
-from .shown import file_digest
+from .shown import copy_of, file_digest, files_by_size
 from .theme_files import list_installed_once
 from .third_parties import site_files, third_party_problems
 from .validate import CONSENT_DIR
@@ -130,27 +130,6 @@ def _inclusion(page) -> InclusionLevel:
     if page is not None and not page.in_nav:
         return InclusionLevel.NOT_IN_NAV
     return InclusionLevel.UNDEFINED
-
-
-def _files_by_size(folder: Path) -> dict[int, dict[str, str]]:
-    """The regular files under `folder` (consent/), by size, then by SHA-256 (`file_digest`)."""
-    found: dict[int, dict[str, str]] = {}
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-        if path.is_file() and not path.is_symlink() and (digest := file_digest(path)):
-            found.setdefault(path.stat().st_size, {})[digest] = path.relative_to(folder.parent).as_posix()
-    return found
-
-
-def _copy_of(path: Path, files: dict[int, dict[str, str]]) -> str | None:
-    """Which of `files` (`_files_by_size`) `path` is a byte-for-byte copy of: a consent record
-    copied into docs_dir names its story's slug, the revocation and the e-sign reference, and
-    quotes no story, so the static-file checks let it through (red team rt5). Hashed only
-    when the sizes match."""
-    try:
-        same = files.get(path.stat().st_size)
-    except OSError:
-        return None
-    return same.get(file_digest(path) or "") if same else None
 
 
 class _TemplateBytecode(jinja2.BytecodeCache):
@@ -494,7 +473,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.checked is None or self.preview:
             return
         withheld, pictures = self._withheld(), unconsented_photo_digests(self.checked)
-        records = _files_by_size(Path(config.config_file_path).parent / CONSENT_DIR)
+        records = files_by_size(Path(config.config_file_path).parent / CONSENT_DIR)
         roots = [os.path.abspath(config.docs_dir)]
         if config.theme.custom_dir:
             roots.append(os.path.abspath(config.theme.custom_dir))
@@ -521,7 +500,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 continue  # the theme's own files (Material's and Flywheel's)
             if pictures and (champion := pictures.get(file_digest(Path(source)) or "")):
                 why = f"it is the photo of champion {champion}, which no published story may show"
-            elif record := _copy_of(Path(source), records):
+            elif record := copy_of(Path(source), records):
                 why = f"it is a copy of {record}, and consent records are never published"
             else:
                 why = static_leak(Path(source), found.src_uri, withheld, self._quoted_index())

@@ -1740,6 +1740,9 @@ def test_a_copy_of_a_consent_record_in_docs_dir_is_not_published(sample, capsys,
     assert f"'{name}' left out of the site: it is a copy of consent/C-2026-017.yml" in capsys.readouterr().err
     assert not (sample / "site" / name).exists()
     assert not [rel for rel, text in site_texts(sample / "site").items() if "esign/" in text]
+    out = sample.parent / "export"
+    assert main(["export", str(out), "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not [p for p in out.rglob("*") if p.is_file() and b"esign/" in p.read_bytes()]
 
 
 @pytest.mark.parametrize("link, target", [
