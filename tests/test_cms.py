@@ -163,17 +163,23 @@ def test_build_deploys_the_admin_page_only_when_mkdocs_yml_opts_in(tmp_path, opt
         assert "a-racing-heart" in (root / "admin/config.yml").read_text()
 
 
-@pytest.mark.parametrize("edit", ["index.html", "config.yml"])
-def test_a_published_admin_folder_that_shows_a_withheld_story_stops_the_build(tmp_path, edit):
-    """admin/ is copied to site/admin/ after every page check, as committed: a note pasted into
-    the editor's page quoting a revoked story, or a field's hint naming its address, reached the
-    live site with a passing build (red team rt4)."""
+def _admin_published(tmp_path: Path) -> Path:
+    """The sample with the web editor made (`flywheel cms`, a stand-in bundle) and published."""
     root = copy_sample(tmp_path)
     shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
     assert main(["cms", "--root", str(root)]) == 0
     shutil.copytree(fake_bundle(tmp_path / "npm").parent, root / "node_modules/decap-cms")
     settings = root / "mkdocs.yml"
     settings.write_text(settings.read_text().replace("campaign_params: true", "campaign_params: true\n      admin: true"))
+    return root
+
+
+@pytest.mark.parametrize("edit", ["index.html", "config.yml"])
+def test_a_published_admin_folder_that_shows_a_withheld_story_stops_the_build(tmp_path, edit):
+    """admin/ is copied to site/admin/ after every page check, as committed: a note pasted into
+    the editor's page quoting a revoked story, or a field's hint naming its address, reached the
+    live site with a passing build (red team rt4)."""
+    root = _admin_published(tmp_path)
     path = root / "admin" / edit
     if edit == "index.html":  # a-racing-heart is revoked in the sample
         path.write_text(path.read_text().replace(
@@ -193,12 +199,7 @@ def test_a_published_admin_file_linked_into_consent_stops_the_build(tmp_path, ca
     """red team rt5: admin/index.html committed as a link to `../consent/C-2026-017.yml` was
     copied through the link to site/admin/ and passed the check above (a record quotes no
     story): the revoked story's slug, revocation and e-sign reference were published."""
-    root = copy_sample(tmp_path)
-    shutil.copyfile(REPO / "practice.yml", root / "practice.yml")
-    assert main(["cms", "--root", str(root)]) == 0
-    shutil.copytree(fake_bundle(tmp_path / "npm").parent, root / "node_modules/decap-cms")
-    settings = root / "mkdocs.yml"
-    settings.write_text(settings.read_text().replace("campaign_params: true", "campaign_params: true\n      admin: true"))
+    root = _admin_published(tmp_path)
     (root / "admin" / edit).unlink()
     (root / "admin" / edit).symlink_to("../consent/C-2026-017.yml")
     assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1
