@@ -349,6 +349,10 @@ def cmd_export(args) -> int:
         except ExportRefused as refused:
             for found in refused.problems:
                 print(found.format(), file=sys.stderr)
+            if refused.written:  # a withdrawal was due: the export replaced, without those pages' text
+                print(f"export failed ({len(refused.problems)} error(s)): written to {args.out} without the text "
+                      "of the pages named above, only to withdraw stories now withheld", file=sys.stderr)
+                return EXIT_ERRORS
             print(f"export stopped ({len(refused.problems)} error(s)): nothing new was written", file=sys.stderr)
         except FlywheelError as refused:  # mkdocs.yml runs code, or sends files to the renderer
             for found in refused.problems:

@@ -8,6 +8,7 @@ the content folders and outside `site/`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -23,8 +24,11 @@ from .errors import FlywheelError, Problem, problem
 from .export_render import confine_snippets, rendered_problems
 from .leaks import (
     Quoted,
+    Unreadable,
     decoded,
+    file_text,
     link_targets,
+    named_for,
     quoted_traces,
     segments,
     static_leak,
@@ -49,11 +53,63 @@ MARKER = ".flywheel-export"
 
 
 class ExportRefused(FlywheelError):
-    """The export would publish what the gate withholds; nothing new was written."""
+    """The export would publish what the gate withholds: nothing new was written, or (with
+    `written`) the export was written with those pages' text left out, only because a
+    withdrawal was due (`_withdrawal_due`)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], written: bool = False):
         super().__init__(f"{len(problems)} exported page(s) show unpublished pieces")
-        self.problems = problems
+        self.problems, self.written = problems, written
+
+
+LEFT_OUT = "This page is being updated."  # an exported page's text, when it is left out
+
+
+def _withdrawal_due(result: CheckResult, root: Path, out: Path, quoted: Quoted) -> bool:
+    """Whether an export whose pages show an unpublished piece must still be written, with their
+    text left out: no export is there yet (CI's fresh checkout, where nothing new for the
+    renderer to deploy kept a story withheld today on the live site: red team rt5), or the one
+    there shows a story withheld today. A folder of someone else's files is refused later."""
+    try:
+        target = refuse_published(out, root, "export")
+    except FlywheelError:
+        return False
+    docs = target / "docs"
+    if not (target / MARKER).is_file() or not docs.is_dir() or docs.is_symlink():
+        return True
+    withheld = frozenset(unpublished_stories(result))
+    for folder in (docs, target / "overrides"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for path in folder.rglob("*"):
+            if path.is_symlink() or not path.is_file():
+                continue
+            try:
+                text = file_text(path) or ""
+            except Unreadable:
+                return True  # what it shows cannot be told
+            if (named_for(path.relative_to(folder).as_posix(), withheld) or story_traces(text, withheld)
+                    or quoted_traces(text, quoted)):
+                return True
+    return False
+
+
+def _with_notices(rendered: RenderedSite, withheld: frozenset[str], unpublished: frozenset[str], quoted: Quoted,
+                  root: Path) -> RenderedSite | None:
+    """`rendered` with the text of each page that shows an unpublished piece left out, or None
+    when that cannot keep it off the export: a title that shows it (the exported navigation
+    carries titles), or the practice frame every page prints."""
+    frame = "\n".join(_texts(rendered.frame))
+    if story_traces(frame, withheld) or quoted_traces(frame, quoted):
+        return None
+    pages = []
+    for page in rendered.pages:
+        if _page_problems_in_markdown(page, withheld, unpublished, quoted, root):
+            if story_traces(page.title, withheld) or quoted_traces(page.title, quoted):
+                return None
+            page = dataclasses.replace(page, markdown=f"{LEFT_OUT}\n", body_at=None)
+        pages.append(page)
+    return dataclasses.replace(rendered, pages=pages)
 
 
 def _line_naming(root: Path, source: str | None, slug: str) -> int | None:
@@ -67,6 +123,28 @@ def _line_naming(root: Path, source: str | None, slug: str) -> int | None:
     return next((n for n, text in enumerate(lines, start=1) if slug in decoded(text).casefold()), None)
 
 
+def _page_problems_in_markdown(page, withheld: frozenset[str], unpublished: frozenset[str], quoted: Quoted,
+                               root: Path) -> list[Problem]:
+    """`export_problems` of one page."""
+    found = []
+    where = page.source or page.src_uri
+    named = {slug for target in link_targets(page.markdown) for slug in segments(target) & unpublished}
+    for slug in sorted(named | set(story_traces(page.markdown, withheld))):
+        found.append(problem(
+            "export-shows-unpublished", where, f"the exported page {page.src_uri} links to or "
+            f"names '{slug}', which is not published",
+            line=_line_naming(root, page.source, slug),
+            hint="remove the link or the address from the source",
+        ))
+    if quoted_traces(page.markdown, quoted):
+        found.append(problem(
+            "export-shows-unpublished", where, f"the exported page {page.src_uri} quotes a "
+            "withheld story (its title, summary, pull quote or twelve words in a row of its text)",
+            hint="remove the quotation from the source",
+        ))
+    return found
+
+
 def export_problems(rendered: RenderedSite, withheld: frozenset[str], unpublished: frozenset[str],
                     quoted: Quoted, root: Path) -> list[Problem]:
     """What the build's page checks (leaks.py) would remove or stop, found in the exported
@@ -74,21 +152,7 @@ def export_problems(rendered: RenderedSite, withheld: frozenset[str], unpublishe
     address of a withheld story, a quotation of one."""
     found = []
     for page in rendered.pages:
-        where = page.source or page.src_uri
-        named = {slug for target in link_targets(page.markdown) for slug in segments(target) & unpublished}
-        for slug in sorted(named | set(story_traces(page.markdown, withheld))):
-            found.append(problem(
-                "export-shows-unpublished", where, f"the exported page {page.src_uri} links to or "
-                f"names '{slug}', which is not published",
-                line=_line_naming(root, page.source, slug),
-                hint="remove the link or the address from the source",
-            ))
-        if quoted_traces(page.markdown, quoted):
-            found.append(problem(
-                "export-shows-unpublished", where, f"the exported page {page.src_uri} quotes a "
-                "withheld story (its title, summary, pull quote or twelve words in a row of its text)",
-                hint="remove the quotation from the source",
-            ))
+        found += _page_problems_in_markdown(page, withheld, unpublished, quoted, root)
     frame = "\n".join(_texts(rendered.frame))  # printed on every page by the theme
     if story_traces(frame, withheld) or quoted_traces(frame, quoted):
         found.append(problem(
@@ -193,8 +257,11 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     withheld = frozenset(unpublished_stories(result))
     unpublished = frozenset(unpublished_pieces(result))
     quoted = withheld_quoted(result)
-    if found := export_problems(rendered, withheld, unpublished, quoted, root):
-        raise ExportRefused(found)
+    if left_out := export_problems(rendered, withheld, unpublished, quoted, root):
+        noticed = _with_notices(rendered, withheld, unpublished, quoted, root)
+        if noticed is None or not _withdrawal_due(result, root, Path(out), quoted):
+            raise ExportRefused(left_out)
+        rendered = noticed  # written without those pages' text, and the export still fails (below)
     # Beside `out`, so that a path an extension reads from the renderer's folder (`../x`)
     # leads where it will lead from `out`.
     parent = Path(out).resolve().parent
@@ -210,6 +277,8 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
             os.replace(staging / name, out / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if left_out:
+        raise ExportRefused(left_out, written=True)
     return out
 
 

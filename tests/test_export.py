@@ -121,7 +121,38 @@ def test_export_never_writes_a_page_that_shows_a_withheld_story(tmp_path, capsys
     else:  # a quotation may span lines: the file alone
         where = GUIDE
     assert code == 1 and "[export-shows-unpublished]" in err and f"{where}: error:" in err
-    assert "nothing new was written" in err and not (tmp_path / "export").exists()
+    # No export was there (as in CI's fresh checkout, where nothing new for the renderer would
+    # keep a story withheld today live: red team rt5): written, the page's text left out
+    assert "without the text of the pages named above" in err
+    docs = tmp_path / "export/docs"
+    assert [p for p in docs.rglob("*.md") if p.read_text() == "This page is being updated.\n"]
+    assert "a-racing-heart" not in _exported_text(tmp_path / "export") and "steady plan" not in _exported_text(tmp_path / "export")
+
+
+def test_a_page_that_shows_a_withheld_story_keeps_the_previous_export_when_no_withdrawal_is_due(tmp_path, capsys):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    assert _export(root, out, capsys)[0] == 0
+    before = _exported_text(out)
+    _append(root, GUIDE, "Read [Daniel's story](../../stories/a-racing-heart/).")
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "nothing new was written" in err and _exported_text(out) == before
+
+
+def test_a_fresh_export_withdraws_a_story_a_guide_still_quotes(tmp_path, capsys):
+    """red team rt5: a guide quoted the patient while the consent covered it; the consent is
+    revoked. In a fresh checkout the export stopped on the quotation and wrote nothing, so a
+    renderer deploying the export kept the story live. Now the export is written with the
+    guide's text left out, and still fails."""
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    _append(root, "content/guides/spine/csf-leak-guide.md",
+            'As one patient put it in "Finding answers after a year of headaches", help is out there.')
+    consent = root / "consent/C-2026-014.yml"
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "csf-leak-guide" in err and "without the text of the pages named above" in err
+    text = _exported_text(out)
+    assert "finding-answers" not in text and "Finding answers after a year" not in text
+    assert (out / "docs/sleep/index.md").is_file()
 
 
 def test_an_export_never_prints_a_withheld_story_in_the_practice_frame(tmp_path, capsys):
@@ -204,7 +235,9 @@ def test_a_failed_export_withdraws_the_words_the_previous_one_quoted(tmp_path, c
     consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
     code, err = _export(root, out, capsys)
     assert code == 1 and "export-shows-unpublished" in err
-    assert not exported.exists() and not any(PASSAGE in p.read_text() for p in (out / "overrides").rglob("*.html"))
+    # the previous export quoted the story: the export is written, that page's text left out
+    assert exported.read_text() == "This page is being updated.\n"
+    assert not any(PASSAGE in p.read_text() for p in (out / "overrides").rglob("*.html"))
     assert (out / "docs/sleep/index.md").is_file() and (out / "overrides/main.html").is_file()
 
 
