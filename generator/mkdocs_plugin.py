@@ -851,9 +851,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         logging.getLogger(QUOTING_LOG).removeHandler(self.quoting)
         swap, self.swap = self.swap, None
         quoting = bool(self.quoting.get_counts())
-        index = swap.staging / "search" / "search_index.json"
-        if quoting and index.is_file() and self._withheld_shown(index.read_text(encoding="utf-8", errors="replace")):
-            self._forget_search_index(swap.staging, config)  # it indexed a page's title before the notice
+        if quoting:
+            # It indexed the page (its title, from the navigation) before the notice replaced it,
+            # and read as JSON a disguise is an escape (`\u200b`), not what a reader sees: a site
+            # written only to withdraw keeps no search index.
+            self._forget_search_index(swap.staging, config)
         if quoting and not self.withdrawing:
             assert self.checked is not None
             reason = replacement_due(swap.site_dir, self.checked)
