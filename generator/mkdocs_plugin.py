@@ -400,8 +400,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     def _withdraw_before_config(self) -> None:
         """The last resort (withdraw.py, 3.) for a build that failed before this plugin's
-        `on_config` ran: a plugin listed before it failed in its own (Material's social plugin
-        without its image libraries), so under plain `mkdocs build` a revoked story stayed on
+        `on_config` ran: a plugin listed before it failed in its own (Material's group plugin
+        naming a plugin this machine lacks), so under plain `mkdocs build` a revoked story stayed on
         site/ for as long as that failure stood (red team rt4). MkDocs still calls every
         plugin's `on_build_error`; the config file MkDocs read is the plugin's too."""
         config_file = self.config.config_file_path
@@ -714,7 +714,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self._refuse_withheld(output, f"page {page.file.src_uri}", "the source")
         if page.meta:  # frontmatter the page need not show: the search index writes its `tags` (rt4)
             meta = json.dumps(page.meta, ensure_ascii=False, default=str)
-            self._refuse_withheld(meta, f"the frontmatter of page {page.file.src_uri}", "the source")
+            what = f"the frontmatter of page {page.file.src_uri}"
+            if self.command != "build":
+                self._refuse_withheld(meta, what, "the source")
+            elif why := self._withheld_shown(meta):  # as the page's text: a notice, so a fresh checkout still withdraws
+                self.count_rendered()
+                return self._left_out_page(what, why, config)
         self.count_rendered()
         return self._with_policy(output, f"page {page.file.src_uri}", config)
 
@@ -757,19 +762,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             ) from None
 
     def _refuse_withheld(self, output: str, what: str, where: str) -> None:
-        """Stop the build when `output` quotes a withheld story or shows its address."""
-        if self.checked is None or self.preview:
-            return
-        if quoted_traces(output, self._quoted_index()):
-            raise PluginError(
-                f"flywheel: {what} quotes a withheld story (its title, summary, pull quote or "
-                f"twelve words in a row of its text); remove it from {where} (nothing was published)"
-            )
-        if traces := story_traces(output, self._withheld()):
-            raise PluginError(
-                f"flywheel: {what} shows the address of withheld story {', '.join(traces)}; "
-                f"remove it from {where} (nothing was published)"
-            )
+        """Stop the build when `output` quotes a withheld story or shows its address (`_withheld_shown`)."""
+        if why := self._withheld_shown(output):
+            raise PluginError(f"flywheel: {what} {why}; remove it from {where} (nothing was published)")
 
     def count_rendered(self, done: int | None = None) -> None:
         """`rendered N/M pages` on one line while `flywheel build` runs (FLYWHEEL_PROGRESS=1).

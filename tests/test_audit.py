@@ -1101,6 +1101,18 @@ def test_frontmatter_the_page_does_not_show_is_checked_too(sample, tag):
     assert _traces(sample, "racing heart, and a steady", "bird trapped", "stories/a-racing-heart") == []
 
 
+def test_frontmatter_quoting_a_withheld_story_does_not_stop_a_fresh_checkout_withdrawing(sample, capsys):
+    """The frontmatter twin of rt5's route: the frontmatter check raised where the page was
+    written, so in CI's fresh checkout no site/ was written and a revocation never deployed.
+    The page is written as a notice, as one whose text quotes the story, and the build fails."""
+    (sample / "theme/pages/more.md").write_text('---\ntags:\n  - "A racing heart, and a steady plan"\n---\n'
+                                                "# More from our patients\n\nStories.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "the frontmatter of page more.md quotes a withheld story" in capsys.readouterr().err
+    assert (sample / "site/index.html").is_file() and (sample / "site/spine/index.html").is_file()
+    assert _traces(sample, "racing heart, and a steady") == []
+
+
 @pytest.mark.parametrize("code", [
     '<script>document.write(atob("QSByYWNpbmcgaGVhcnQ="))</script>',  # a withheld title, base64
     "<img src=heart.png onerror=\"fetch('/x').then(r => r.text()).then(t => this.alt = t)\">",
