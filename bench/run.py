@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -96,10 +97,22 @@ def _tree_pss_kb(root_pid: int) -> int:
     return total
 
 
+def _settled(cwd: Path, limit: float = 60.0) -> None:
+    """Wait until the site a previous build replaced is deleted: publish.py deletes a large one
+    in a detached process after the build has exited, and that process would otherwise run
+    beside the next command timed (at 5,000 pieces, the warm build's old site was being deleted
+    during the rebuild after it). Each sample starts with nothing else of ours running."""
+    deadline = time.monotonic() + limit
+    while any(cwd.glob(".site.*trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def measure(argv: list[str], cwd: Path, env: dict | None = None, before=None) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of one command: the larger of its biggest process's
-    peak RSS (GNU time) and the whole process tree's PSS, sampled every 0.2 s (a build renders
-    pages in worker processes, and GNU time reports the largest process, not the sum)."""
+    peak RSS (GNU time) and the whole process tree's PSS, sampled every 0.2 s by a thread (a
+    build renders pages in worker processes, and GNU time reports the largest process, not the
+    sum). The time is taken when the command exits, not at the next sample."""
+    _settled(cwd)
     if before:
         before()
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report, tempfile.TemporaryFile("w+") as err:
@@ -109,16 +122,23 @@ def measure(argv: list[str], cwd: Path, env: dict | None = None, before=None) ->
             cwd=cwd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "1", **(env or {})},
             stdout=subprocess.DEVNULL, stderr=err, text=True,
         )
-        tree_kb = 0
-        while proc.poll() is None:
-            tree_kb = max(tree_kb, _tree_pss_kb(proc.pid))
-            time.sleep(0.2)
+        tree_kb, done = [0], threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.2):
+                tree_kb[0] = max(tree_kb[0], _tree_pss_kb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        proc.wait()
         seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
         if proc.returncode not in (0,):
             err.seek(0)
             raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.read()[-2000:]}")
         peak_kb = float(report.read().strip().splitlines()[-1])
-    return seconds, max(peak_kb, tree_kb) / 1024
+    return seconds, max(peak_kb, tree_kb[0]) / 1024
 
 
 def repeat(times: int, argv: list[str], cwd: Path, env=None, before=None) -> Sample:

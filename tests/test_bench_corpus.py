@@ -46,3 +46,18 @@ def test_a_cluster_guide_lists_a_few_of_its_topic_and_the_pillar_lists_all(tmp_p
     assert f"All {len(pages) + 1} guides on" in topic_list and "](index.md)" in topic_list
     assert cluster_guide.count('class="fw-card fw-card--story"') == 3
     assert f"All {stories} patient stories on" in cluster_guide
+
+
+def test_a_sample_starts_only_once_the_previous_builds_old_site_is_deleted(tmp_path):
+    """A large build leaves its old site to a detached deleter (publish.py); the benchmark's
+    next sample must not run beside it, or the rebuild is timed against that deletion."""
+    import threading
+
+    from bench.run import measure
+
+    trash = tmp_path / ".site.staging.trash-123-0a1b2c3d"
+    (trash / "page").mkdir(parents=True)
+    threading.Timer(0.3, lambda: (trash / "page").rmdir() or trash.rmdir()).start()
+    seen = []
+    measure([sys.executable, "-c", "pass"], tmp_path, before=lambda: seen.append(trash.exists()))
+    assert seen == [False]
