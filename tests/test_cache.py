@@ -195,3 +195,24 @@ def test_cache_files_are_written_byte_for_byte_as_json_writes_them(tmp_path):
     for refused in ({"d": datetime.date(2026, 1, 1)}, {"s": {1, 2}}, {"b": b"x"}):
         with pytest.raises(TypeError):
             _json_bytes(refused)
+
+
+def test_a_file_orjson_wrote_is_read_by_orjson_and_no_other(tmp_path):
+    """orjson reads the files it wrote (twice as fast as json) and only those: it would read an
+    integer past 64 bits, which it never writes, as a float. The mark saying which wrote a
+    file is signed: adding or removing it leaves a file nobody reads."""
+    from generator.cache import read_signed, write_signed
+
+    key = b"k" * 32
+    plain, wide = {"a": ["\u2028", 0.1, 2**63, None]}, {"record": 2**70, "below": -(2**63) - 1}
+    write_signed(tmp_path / "plain.json", key, plain)
+    write_signed(tmp_path / "wide.json", key, wide)
+    assert (tmp_path / "plain.json").read_bytes()[:1] == b"o"
+    assert (tmp_path / "wide.json").read_bytes()[:1] != b"o"
+    assert read_signed(tmp_path / "plain.json", key) == plain
+    read = read_signed(tmp_path / "wide.json", key)
+    assert read == wide and all(type(v) is int for v in read.values())
+    (tmp_path / "stripped.json").write_bytes((tmp_path / "plain.json").read_bytes()[1:])
+    (tmp_path / "marked.json").write_bytes(b"o" + (tmp_path / "wide.json").read_bytes())
+    assert read_signed(tmp_path / "stripped.json", key) is None
+    assert read_signed(tmp_path / "marked.json", key) is None
