@@ -286,6 +286,12 @@ def _stat_key(path: Path) -> tuple[int, ...] | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def cache_folder(root: Path) -> Path:
+    """The project's cache folder: FLYWHEEL_CACHE_DIR where set, else `.flywheel-cache` in the
+    project (whether it may be used is `paths.cache_folder_refused`'s to say)."""
+    return Path(os.environ.get("FLYWHEEL_CACHE_DIR") or Path(root) / CACHE_DIR)
+
+
 class Cache:
     """`memo(kind, text, compute)` is the whole interface; `fill` stores work done elsewhere."""
 
@@ -314,7 +320,7 @@ class Cache:
         """The project's cache, or a disabled one. `load=False` only finds its folder and key."""
         if not enabled or os.environ.get("FLYWHEEL_NO_CACHE"):
             return cls(None)
-        folder = Path(os.environ.get("FLYWHEEL_CACHE_DIR") or Path(root) / CACHE_DIR)
+        folder = cache_folder(root)
         from .paths import cache_folder_refused  # paths reads mkdocs.yml; most runs never need it
 
         if (why := cache_folder_refused(folder, root)) is not None:

@@ -11,7 +11,7 @@ from .active_content import code_problems
 from .cache import Cache
 from .collector import FewerCollections
 from .dates import committed_on, time_zone, today_in
-from .errors import HasProblems, Problem
+from .errors import FlywheelError, HasProblems, Problem, problem
 from .gate import Gate, consent_gate, reviewer_names
 from .project import Project
 from .quality import reading_grades, reading_problems, review_problems
@@ -64,8 +64,16 @@ def run_check(
 
 def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade_max: float,
                today: dt.date | None, keep: bool) -> CheckResult:
-    cache = Cache.for_project(Path(root), enabled=use_cache)
+    try:
+        cache, refused = Cache.for_project(Path(root), enabled=use_cache), None
+    except FlywheelError as exc:
+        # A cache folder where it would be published: the check runs without it and fails.
+        # Raised, the refusal stopped the check and with it every withdrawal, so a story whose
+        # consent was just revoked stayed on the site CI deploys.
+        cache, refused = Cache(None), problem("cache-folder-refused", ".", str(exc))
     project = validate(Path(root), cache)
+    if refused is not None:
+        project.problems.append(refused)
     today = today or practice_today(project)
     as_of = as_of or today
     project.problems += review_problems(project, as_of)

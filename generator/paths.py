@@ -246,6 +246,11 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site:
             raise FlywheelError(f"mkdocs.yml: {key} is the project folder (or above it); give it a folder of its own")
         theme = {"the theme's custom_dir": custom_dir} if key == "site_dir" and custom_dir is not None else {}
         for name, inner in {**guarded, **theme}.items():
+            if key == "site_dir" and inner.is_relative_to(folder) and not inner.exists():
+                # A link committed in the project's place (`.flywheel-cache` -> `site/cache`) that
+                # leads nowhere yet, as in CI's fresh checkout: the build replaces nothing there.
+                # Refused, it stopped every build, and a revocation never reached the live site.
+                continue
             if folder == inner or folder.is_relative_to(inner) or inner.is_relative_to(folder):
                 raise FlywheelError(
                     f"mkdocs.yml: {key} would {'replace' if key == 'site_dir' else 'publish'} {name}; "

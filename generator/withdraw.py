@@ -266,10 +266,10 @@ def aside_folder(root: Path) -> Path | None:
     for the moment; None where the cache folder may not be used (then the files are deleted)."""
     import datetime as dt
 
-    from .cache import CACHE_DIR
+    from .cache import cache_folder
     from .paths import cache_folder_refused
 
-    folder = Path(os.environ.get("FLYWHEEL_CACHE_DIR") or Path(root) / CACHE_DIR)
+    folder = cache_folder(root)
     if cache_folder_refused(folder, root) is not None:
         return None
     return folder / ASIDE / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")

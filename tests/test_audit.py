@@ -1815,6 +1815,63 @@ def test_a_site_folder_no_build_made_still_loses_a_withheld_story(sample, capsys
     assert len(aside) == 1 and TITLE in aside[0].read_text()
 
 
+
+@pytest.mark.parametrize("cache", ["environment", "link"])
+@pytest.mark.parametrize("site", ["built by flywheel", "with files no build made"])
+@pytest.mark.parametrize("how", ["flywheel build", "mkdocs build"])
+def test_a_cache_folder_that_would_be_published_does_not_stop_a_withdrawal(sample, capsys, monkeypatch, how, site, cache):
+    """The cache folder is refused where it would be published (FLYWHEEL_CACHE_DIR inside the
+    site, set carelessly, or `.flywheel-cache` committed as a link into it by a pull
+    request). That refusal stopped the check, and with it the
+    withdrawal: the story whose consent was just revoked stayed in the site CI deploys. The
+    check now runs without the cache and fails, and the site is withdrawn from as always;
+    the last resort, which moves what it takes from a folder no build made into the cache
+    folder, deletes it instead (moved there, it would be back on the site)."""
+    _built(sample)
+    if site == "with files no build made":
+        for page in ("index.html", "404.html"):
+            path = sample / "site" / page
+            path.write_text(path.read_text().replace('<meta name="generator"', '<meta name="made-by"'))
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    if cache == "environment":
+        monkeypatch.setenv("FLYWHEEL_CACHE_DIR", str(sample / "site/assets/cache"))
+    else:
+        shutil.rmtree(sample / ".flywheel-cache", ignore_errors=True)
+        (sample / ".flywheel-cache").symlink_to("site/assets/cache")
+    if how == "mkdocs build":
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(sample / "mkdocs.yml")],
+                              capture_output=True, text=True, env={**os.environ, "FLYWHEEL_AS_OF": AS_OF}, check=False)
+        assert done.returncode == 1, done.stderr
+        err = done.stderr
+    else:
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+        err = "".join(capsys.readouterr())
+    if site == "built by flywheel":  # else the folder's own refusal is the error shown first
+        assert "must never be published" in err and "[cache-folder-refused]" in err
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    assert not [p for p in (sample / "site").rglob("*.html") if TITLE in p.read_text(errors="replace")]
+    assert not (sample / "site/assets/cache").exists()
+
+
+@pytest.mark.parametrize("link, to", [(".flywheel-cache", "site/assets/cache"), ("proofs", "site/proofs"),
+                                      ("report", "site")])
+def test_a_committed_link_into_the_site_does_not_stop_a_fresh_checkouts_withdrawal(sample, capsys, link, to):
+    """A pull request commits one of the folders Flywheel writes as a link into site/. In CI's
+    fresh checkout it leads nowhere, yet the build refused site/ as a folder that would replace
+    it: no site/ was written, nothing deployed, and a story revoked since stayed on the live
+    site. Nothing is there to replace, so the build goes on (and the cache, refused where it
+    would be published, is not used: an error, with the withdrawal deployed)."""
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    shutil.rmtree(sample / link, ignore_errors=True)
+    (sample / link).symlink_to(to)
+    code = main(["build", "--root", str(sample), "--as-of", AS_OF])
+    out, err = capsys.readouterr()
+    assert code == (1 if link == ".flywheel-cache" else 0), out + err
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / f"site/stories/{STORY}").exists()
+    assert not [p for p in (sample / "site").rglob("*.html") if TITLE in p.read_text(errors="replace")]
+    assert not list((sample / "site").rglob("check-*.json"))
+
 def _commit_all(root: Path) -> None:
     when = {**os.environ, "GIT_COMMITTER_DATE": f"{AS_OF}T12:00:00Z", "GIT_AUTHOR_DATE": f"{AS_OF}T12:00:00Z"}
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "a pull request"]):
