@@ -174,6 +174,8 @@ def _refusal(out: Path, root: Path, what: str, folders: dict[str, Path]) -> str 
 # What Flywheel or `flywheel init` writes and the practice keeps (the web editor's admin/, the
 # schemas, the editor and CI settings): a site_dir there would replace it with the site.
 GENERATED_FOLDERS = (".git", ".flywheel-cache", "proofs", "report", "admin", "schemas", ".vscode", ".github")
+# Of those, what only Flywheel writes and makes again from the project whenever it runs.
+_REMADE = frozenset({".flywheel-cache", "proofs", "report"})
 
 
 def _guarded(project: Path) -> dict[str, Path]:
@@ -246,10 +248,15 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site:
             raise FlywheelError(f"mkdocs.yml: {key} is the project folder (or above it); give it a folder of its own")
         theme = {"the theme's custom_dir": custom_dir} if key == "site_dir" and custom_dir is not None else {}
         for name, inner in {**guarded, **theme}.items():
-            if key == "site_dir" and inner.is_relative_to(folder) and not inner.exists():
-                # A link committed in the project's place (`.flywheel-cache` -> `site/cache`) that
-                # leads nowhere yet, as in CI's fresh checkout: the build replaces nothing there.
-                # Refused, it stopped every build, and a revocation never reached the live site.
+            if key == "site_dir" and inner.is_relative_to(folder) and (
+                not inner.exists() or (name in _REMADE and (project / name).is_symlink())
+            ):
+                # A link committed in the folder's place (`.flywheel-cache` -> `site/cache`) that
+                # leads nowhere yet, as in CI's fresh checkout, so the build replaces nothing there;
+                # or one of Flywheel's own outputs, made again at will, leading into the site the
+                # build replaces anyway. Refused, either stopped every build, and a revocation
+                # never reached the live site. (Nothing Flywheel writes goes through such a link:
+                # the cache and the outputs refuse a folder in site_dir.)
                 continue
             if folder == inner or folder.is_relative_to(inner) or inner.is_relative_to(folder):
                 raise FlywheelError(
