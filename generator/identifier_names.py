@@ -88,7 +88,7 @@ _PLACE_VERBS = set(
     somebody doctors specialists friends relatives cousins grandkids grandchildren
     grandson grandsons granddaughter granddaughters grandma grandpa grandmother grandfather
     aunt uncle niece nephew cousin wife husband wedding funeral reunion vacation trip
-    graduation camp
+    graduation camp summer summers summered winter winters wintered vacationed honeymooned
     """.split()
 )
 # Words of care and work before "in" that make a rare word after it a town (`places`).
@@ -104,6 +104,28 @@ _CARE_CUES = set(
     emergency practiced practised
     """.split()
 )
+# A part of a hospital or a campus with its number or letter after it is no town: "the team
+# moved to Building 2", "we went to Suite 300", "I was sent up to Level B".
+_NUMBERED_PARTS = set(
+    """
+    building buildings suite room floor ward unit wing level bay pod tower hall gate lot exit
+    bed station terminal door section zone block pavilion annex clinic
+    """.split()
+)
+_NUMBER_OR_LETTER = re.compile(r"\s{1,2}(?:\d|[A-Z](?![\w'’]))")
+
+
+def _numbered_part(text: str, match: re.Match) -> bool:
+    """Whether a place found after a cue is a part of a building with its number or letter:
+    "Building 2", "Level B." (the letter read into the match), "Suite 300"."""
+    words = match.group(1).split()
+    if words[0].lower() not in _NUMBERED_PARTS:
+        return False
+    return (len(words) == 2 and len(words[1].rstrip(".")) == 1) or (
+        len(words) == 1 and bool(_NUMBER_OR_LETTER.match(text, match.end(1)))
+    )
+
+
 # After these a capitalised place needs no verb: "a cabin outside Ely", "near Tifton".
 _PLACE_ALONE = {"near", "outside", "around"}
 
@@ -224,6 +246,8 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
         # after "in" ("in NICU", "in JAMA") is an acronym.
         if not cue and typed and preposition == "in" and _CARE_CUES.intersection(sentence[-6:]):
             cue = _rare_word(match.group(1))
+        if cue and _numbered_part(text, match):
+            continue
         if cue and _is_place(match.group(1), allowed):
             yield "town", *match.span(1)
 
@@ -620,15 +644,19 @@ def _possessed_relation(key: str, after: str) -> bool:
 _LOWER_NAMED = re.compile(
     r"(?<![\w'’-])(?i:(?:my|our|his|her|their)\s+(?:"
     + "|".join(sorted((re.escape(w) for w in _RELATION_WORDS), key=len, reverse=True))
-    + r")(?:\s*,\s*|\s+)|(?:named|called)\s+)([a-z][a-z'’-]{1,30})(?![\w])"
+    + r")(?:\s*,\s*|\s+)|(?:named|called)\s+"
+    # a title of an office or an aunt's typed as a title: "thank you nurse adaeze", "aunt philippa"
+    + r"|(?:nurse|rabbi|imam|deacon|pastor|reverend|aunt|auntie|uncle)\s+)([a-z][a-z'’-]{1,30})(?![\w])"
 )
 
 
 def lower_case_people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """First names written without a capital after a relation ("my neighbour, walter") or
     after "named" or "called": a name from the first-name lists that is not also an everyday
-    word ("my son will", "a dog named max" are not findings)."""
-    names = first_names()
+    word ("my son will", "a dog named max" are not findings). The word before says a name
+    comes, so the world's first names are read here too ("her son dmitri", "nurse adaeze"):
+    that list holds no English word pyspellchecker counts 2,000 times or more."""
+    names = world_first_names()
     for match in _LOWER_NAMED.finditer(text):
         word = match.group(1)
         key = word.removesuffix("'s").removesuffix("’s")

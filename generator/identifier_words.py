@@ -109,7 +109,8 @@ child children grandchild grandkid sibling twin bestie buddy pal doctor surgeon 
 therapist cardiologist dentist physician pharmacist sponsor mentor employer classmate
 brother-in-law sister-in-law mother-in-law father-in-law son-in-law daughter-in-law ex
 ex-wife ex-husband spouse godmother godfather godson goddaughter boy girl baby grandbaby
-""".split()
+freind frend nieghbor nieghbour neigbor neigbour naybor bff hubby wifey
+""".split()  # and as patients misspell or shorten them: "my freind harriet", "my hubby Ray"
 TITLES = """
 Dr Dr. Doctor Mr Mr. Mrs Mrs. Ms Ms. Miss Mx Mx. Nurse Pastor Father Fr. Reverend Rev Rev.
 Aunt Auntie Uncle Grandma Grandpa Granny Nana Papa Coach Officer Professor Prof. Judge

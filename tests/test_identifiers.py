@@ -1535,3 +1535,48 @@ def test_a_compass_point_a_lower_case_st_a_bracketed_at_or_a_masked_ssn_is_found
 ])  # fmt: skip
 def test_near_misses_of_a_compass_point_a_lower_case_st_or_a_masked_ssn_are_no_finding(text):
     assert scan(text) == []
+
+
+# --- scan v38: held_out_5's misses and two known false alarms ------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "we summer in Bar Harbor every year.",
+    "They winter in Boca Grande now.",
+    "We honeymooned in Eureka Springs.",
+])  # fmt: skip
+def test_a_town_after_a_season_used_as_a_verb_is_found(text):
+    assert "town" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "We winter in Florida.",
+    "The summer in Rehab was long.",
+    "The cardiology team moved to Building 2 in 2023.",
+    "We moved to Suite 300 last year.",
+    "I was sent up to Level B.",
+])  # fmt: skip
+def test_a_state_or_a_numbered_part_of_a_building_is_no_town(text):
+    assert "town" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "i couldnt have done it without my freind\nharriet okafor.",
+    "pt was accompanied by her son dmitri volkov.",
+    "thank you nurse adaeze for the warm blankets.",
+    "my hubby Ray drove me",
+    "MY GRANDSON DMITRI CHEERED ME ON.",
+])  # fmt: skip
+def test_a_name_after_a_misspelt_relation_or_a_lower_case_title_is_found(text):
+    assert "name" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "my son will drive",
+    "thank you nurse for the blankets",
+    "the nurse practitioner came by",
+    "the rabbi said a prayer",
+    "my aunt said no",
+])  # fmt: skip
+def test_near_misses_of_a_lower_case_name_after_a_title_are_no_name(text):
+    assert "name" not in {f.kind for f in scan(text)}
