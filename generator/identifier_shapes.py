@@ -74,7 +74,9 @@ def _words_before(text: str, start: int, count: int = 3) -> list[str]:
 
 # Spaces after the "@" or before it ("carol @ gmail.com"), where the address ends in a
 # common ending in lower case or in capitals (`_spaced_ending`): "I was @ home.Then" is none.
-_EMAIL_DOMAIN = re.compile(r"@[ \t]{0,3}[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6}")
+# The dots are optional: "bigjim@example", an address typed without its ending, is one too when
+# a name touches the "@" (`internet`); "@jane" alone is a handle.
+_EMAIL_DOMAIN = re.compile(r"@[ \t]{0,3}[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}")
 _LOCAL_PART = re.compile(r"[\w.+()-]{1,64}\Z")
 _LOCAL_BEFORE_SPACE = re.compile(r"[\w.+-]{1,64}[ \t]{1,3}\Z")
 # "at" and "dot" spoken, in capitals, or in brackets that need no spaces around them:
@@ -189,6 +191,23 @@ def _strip_end(text: str, start: int, end: int) -> int:
     return end
 
 
+def _dotless_email(text: str, local: re.Match | None, domain: re.Match) -> bool:
+    """Whether a name and "@" before a domain without a dot make an address ("bigjim@example",
+    "email me at rosa_k@clinic"): the name touches the "@" and holds a letter, the domain is a
+    word of three letters or more that starts with a letter and nothing but a space or the
+    sentence's end follows it (not "a@b", "x@3pm", "email me@home", "@jane")."""
+    label = domain.group()[1:]
+    return (
+        local is not None
+        and len(local.group()) >= 2
+        and any(ch.isalpha() for ch in local.group())
+        and local.group().lower() not in _NOT_LOCAL
+        and len(label) >= 3
+        and label[0].isalpha()
+        and _free_after(text, domain.end(), "@")
+    )
+
+
 def internet(text: str) -> Iterator[Span]:
     """Emails, web addresses, social media handles and IP addresses."""
     for match in _EMAIL_DOMAIN.finditer(text):
@@ -198,6 +217,8 @@ def internet(text: str) -> Iterator[Span]:
         if local is None:
             local = _LOCAL_BEFORE_SPACE.search(text, max(0, at - 67), at)
         if spaced and not _spaced_ending(match.group()):
+            continue
+        if "." not in match.group() and not _dotless_email(text, local, match):
             continue
         if local is not None and _free_before(text, local.start(), ".+()-"):
             yield "email", local.start(), match.end()
@@ -337,6 +358,7 @@ _CONTEXT_PHRASES = {
             _each("license licence passport certificate permit cdl", _NUMBER),
             rf"dl\s?#|dl|dea{_NUMBER}|state\s+id(?:\s+card)?{_NUMBER}|id\s+card{_NUMBER}",
             r"green\s+card(?:\s+number)?|id\s+number|identification\s+number",
+            r"resident\s+card(?:\s+number)?",  # "my permanent resident card no. SRC1234567891"
             _each("veteran va military", r"\s+id(?:\s+number)?"),
             _each("employee staff badge student", rf"\s+(?:id|number|no\.?|#){_NUMBER}"),
         )
@@ -467,6 +489,10 @@ def _context_value(text: str, end: int, kind: str) -> tuple[int, int] | None:
     """The span of the identifier that follows a context word ending at `end`, if any."""
     window = text[end : end + _WINDOW]
     stop = _STOP.search(window)
+    if stop is not None and stop.group() == "\n" and not window[: stop.start()].strip(" \t:#-"):
+        # a label at the end of a line, its value on the next ("hospital no.\n7734103"): the
+        # line break is no stop, the next one is
+        stop = _STOP.search(window, stop.end())
     if stop is not None:
         window = window[: stop.start()]
     skipped = 0
@@ -773,6 +799,8 @@ def _vanity(text: str, match: re.Match) -> bool:
     after_one = match.group("free") is not None  # "1-800-FLOWERS"
     code = match.group("area") or match.group("free") or match.group()[:3]
     toll_free = code in _TOLL_FREE
+    if code[1:] == "11":
+        return False  # "911-HELP-NOW": an N11 code (211, 311 ... 911) is a service, never an area code
     characters = len(rest) - len(groups) + 1
     if not 7 <= characters <= (9 if toll_free else 7) or sum(ch.isalpha() for ch in rest) < 3:
         return False
@@ -967,6 +995,11 @@ _CELEBRATED_BEFORE = re.compile(
 # "My uncle is almost 93": a word between the age's context and the number ("over 100" is a
 # reading more often than an age, so not "over").
 _AGE_ADVERBS = {"almost", "nearly", "about", "just", "already", "now", "barely"}
+# "a spry 94", "a feisty 101": an adjective of old age between "a" and the number.
+_AGE_ADJECTIVES = {
+    "spry", "sprightly", "feisty", "youthful", "spirited", "lively", "vigorous", "robust",
+    "young", "vibrant",
+}  # fmt: skip
 _PERSON_WORDS = {
     "i",
     "he",
@@ -1159,6 +1192,7 @@ def _age_context(text: str, start: int, end: int) -> bool:
         or
         last in _AGE_WORDS
         or (last == "was" and previous == "i")
+        or (last in _AGE_ADJECTIVES and previous == "a")
         or (last in ("is", "was") and (previous in _PERSON_WORDS or _capitalised(text, start)))
         or (last.endswith(("'s", "’s")) and last[:-2] in _PERSON_WORDS)
         or (last == "to" and previous in ("lived", "live", "it"))
@@ -1190,8 +1224,9 @@ def _capitalised(text: str, start: int) -> bool:
 _NAME_WORD = r"(?:[A-Z][\w'’.-]{0,30}|\d{1,3}(?:st|nd|rd|th))"
 _SUFFIX = "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True))
 _SUFFIX_ALONE = "|".join(sorted(STREET_SUFFIXES_ALONE, key=len, reverse=True))
+# A house number may hold a capital O typed for a zero between its digits ("4O1 Hawthorne Way").
 _STREET = re.compile(
-    r"\d(?<!\d\d)\d{0,5}[A-Za-z]?\s{1,2}(?:[NSEWnsew]\.?\s{1,2}|(?:North|South|East|West)\s{1,2})?"
+    r"\d(?<!\d\d)(?:\d|O(?=\d)){0,5}[A-Za-z]?\s{1,2}(?:[NSEWnsew]\.?\s{1,2}|(?:North|South|East|West|north|south|east|west)\s{1,2})?"
     rf"(?:{_NAME_WORD}\s{{1,2}}){{0,3}}{_NAME_WORD}\s{{1,2}}(?:{_SUFFIX})\b\.?"
 )
 # A street typed in lower case ("1412 elm street", "77 harbor view ave", "3307 e. lincoln
@@ -1229,6 +1264,7 @@ _LIVES_BEFORE = re.compile(
     r"|(?P<home>house|place|farm|ranch|cabin|trailer|apartment|condo|duplex))"
     r"\s{1,2}(?i:at|on)\s{1,2}\Z"
 )
+_LAND_MEASURES = {"acre", "acres", "hectare", "hectares"}
 _STREET_ON = re.compile(rf"on\s(?:[A-Z][a-z'’-]{{1,30}}\s{{1,2}}){{1,3}}(?:{_SUFFIX_ALONE})\b")
 # A house number spelt out after "at": "we live at forty Elm Road", "at twenty-two Maple Street".
 _SPELT_NUMBER = (
@@ -1288,7 +1324,9 @@ _HOME_WORDS = {
     "cabin", "apartment", "property", "land", "address",
 }  # fmt: skip
 _ZIP = re.compile(r"\d(?<!\d\d)\d{4}(?:-\d{4})?")
-_ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:", "zip's", "zip’s"}
+_ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:", "zip's", "zip’s", "postcode", "postcode:"}
+# A ZIP code typed a digit at a time after a ZIP word: five digits, a space between each.
+_SPACED_ZIP = re.compile(r"\d(?<!\d\d)(?<!\d \d)(?: \d){4}(?! ?\d)")
 _ZIP_PLACE_WORDS = {"in", "near", "around", "to", "of", "serves", "from", "outside"}
 _ZIP_AFTER = re.compile(r"(?i)\W{0,3}(?:area|zip|postal|as\s+my\s+zip)\b")
 
@@ -1322,6 +1360,8 @@ def addresses(text: str) -> Iterator[Span]:
                 or street in NOT_NAMES
             ):
                 continue
+            if street in _LAND_MEASURES:
+                continue  # "the farm at 200 Acres": a size, not a street
             if not _UNIT_AHEAD.match(text, match.start() + len(number)):
                 yield "street-address", *match.span()
     if "at " in text:
@@ -1355,6 +1395,13 @@ def addresses(text: str) -> Iterator[Span]:
             lives_there = _HOME_WORDS.intersection(words[:-1])
             if words and words[-1] in ("on", "off", "along") and lives_there:
                 yield "street-address", *match.span()
+    if "zip" in text or "ZIP" in text or "Zip" in text:
+        for match in _SPACED_ZIP.finditer(text):  # "we're in zip 6 0 6 1 4 now"
+            start, end = match.span()
+            if _free_before(text, start, ".,$/-") and _ZIP_WORDS & {
+                word.strip(",:#") for word in _words_before(text, start, 3)
+            }:
+                yield "zip", start, end
     for match in _ZIP.finditer(text):
         start, end = match.span()
         if not (_free_before(text, start, ".,$/-") and _free_after(text, end, "-")):

@@ -1561,6 +1561,111 @@ def test_a_state_or_a_numbered_part_of_a_building_is_no_town(text):
 
 
 @pytest.mark.parametrize("text", [
+    "my mum is a spry 94 and still drives.",
+    "Grandpa, a feisty 101, ran the show.",
+    "She is a youthful 92.",
+])  # fmt: skip
+def test_an_age_after_an_adjective_of_old_age_is_found(text):
+    assert "age" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "I had a young 90 minutes of rest.",
+    "I lost a healthy 95 pounds.",
+    "She was a spry 94-pound woman.",
+    "a lively 95 percent of the class came",
+    "It was a vibrant 90s party.",
+])  # fmt: skip
+def test_near_misses_of_an_age_after_an_adjective_are_no_age(text):
+    assert "age" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "email me at bigjim@example",
+    "my address is rosa_k@clinic.",
+    "write to Jo.Smith61@examplemail any time",
+])  # fmt: skip
+def test_an_email_without_a_dot_in_its_domain_is_found(text):
+    assert "email" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "say hi @jane",
+    "meet me @ home",
+    "see you x@3pm",
+    "a@b",
+    "just email me@home.",
+])  # fmt: skip
+def test_near_misses_of_an_email_without_a_dot_are_no_email(text):
+    assert "email" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "Our hotline 911-HELP-NOW is for crisis calls only.",
+    "Dial 311-CITY-HALL for the city.",
+    "211-FOOD-BANK has lists of pantries.",
+])  # fmt: skip
+def test_letters_for_digits_after_a_service_code_are_no_phone(text):
+    assert "phone" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", ["call 555-CALL-NOW", "1-800-FLOWERS", "(312) 555-HELP"])
+def test_letters_for_digits_after_an_area_code_are_still_a_phone(text):
+    assert "phone" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The farm at 200 Acres hosts our summer picnic.",
+    "Our ranch on 40 Hectares is quiet.",
+])  # fmt: skip
+def test_a_farm_s_size_is_no_address(text):
+    assert "street-address" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "42 ELM STREET IS WHERE I GREW UP.",
+    "We moved into 840 west Wabash Avenue in the fall.",
+    "4O1 Hawthorne Way was my mother's house.",
+    "our farm at 2210 Holloway",
+])  # fmt: skip
+def test_a_street_in_capitals_with_a_compass_word_in_lower_case_or_an_o_for_a_zero_is_found(text):
+    assert "street-address" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "hospital no.\n7734103",
+    "license plate\n6TRE881",
+    "device serial\nOC-5521-7789",
+    "MRN:\n00918273",
+])  # fmt: skip
+def test_a_value_on_the_line_after_its_label_is_found(text):
+    assert {f.kind for f in scan(text)} & {"record-number", "vehicle-id", "device-id"}
+
+
+@pytest.mark.parametrize("text", [
+    "Ask for my chart number.\n2019 was hard.",
+    "my serial\n12 weeks later it broke",
+    "my hospital number\nI never knew it",
+])  # fmt: skip
+def test_near_misses_of_a_value_on_the_next_line_are_no_finding(text):
+    assert not scan(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my permanent resident card no. SRC1234567891",
+    "my postcode is 59901 if you need it.",
+    "we're in zip 6 0 6 1 4 now.",
+])  # fmt: skip
+def test_a_resident_card_a_postcode_and_a_zip_digit_by_digit_are_found(text):
+    assert scan(text)
+
+
+@pytest.mark.parametrize("text", ["my zip 1 2 3", "zip 6 0 6 1 4 5 6", "I scored 1 2 3 4 5 on the zip line"])
+def test_near_misses_of_a_zip_digit_by_digit_are_no_zip(text):
+    assert "zip" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
     "i couldnt have done it without my freind\nharriet okafor.",
     "pt was accompanied by her son dmitri volkov.",
     "thank you nurse adaeze for the warm blankets.",
