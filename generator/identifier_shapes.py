@@ -1264,6 +1264,12 @@ _LIVES_BEFORE = re.compile(
     r"|(?P<home>house|place|farm|ranch|cabin|trailer|apartment|condo|duplex))"
     r"\s{1,2}(?i:at|on)\s{1,2}\Z"
 )
+# Where a clinic, not a patient, is: "The walk-in clinic is on Elm Street", "the pharmacy on
+# Main Street" (read from the three words before "on", "'s" dropped: "the clinic's lab").
+_FACILITY_WORDS = {
+    "clinic", "clinics", "office", "offices", "pharmacy", "hospital", "entrance", "lab",
+    "practice", "center", "centre", "campus", "branch",
+}  # fmt: skip
 _LAND_MEASURES = {"acre", "acres", "hectare", "hectares"}
 _STREET_ON = re.compile(rf"on\s(?:[A-Z][a-z'’-]{{1,30}}\s{{1,2}}){{1,3}}(?:{_SUFFIX_ALONE})\b")
 # A house number spelt out after "at": "we live at forty Elm Road", "at twenty-two Maple Street".
@@ -1339,7 +1345,10 @@ def addresses(text: str) -> Iterator[Span]:
         ):
             yield "street-address", *match.span()
     for match in _STREET_ON.finditer(text):
-        if _free_before(text, match.start()):
+        if _free_before(text, match.start()) and not _FACILITY_WORDS.intersection(
+            word.strip(",.").removesuffix("'s").removesuffix("’s")
+            for word in _words_before(text, match.start(), 3)
+        ):
             yield "street-address", match.start() + 3, match.end()
     for match in _STREET_LOWER.finditer(text):
         if (

@@ -1685,3 +1685,21 @@ def test_a_name_after_a_misspelt_relation_or_a_lower_case_title_is_found(text):
 ])  # fmt: skip
 def test_near_misses_of_a_lower_case_name_after_a_title_are_no_name(text):
     assert "name" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The walk-in clinic is on Elm Street behind the library.",
+    "The pharmacy on Main Street opens at 8.",
+    "Our campus on Park Avenue has free parking.",
+])  # fmt: skip
+def test_where_a_clinic_is_is_no_address(text):
+    assert "street-address" not in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "I live on Birch Lane.",
+    "The fall happened on Elm Street.",
+    "my clinic is great and I live on Birch Lane",
+])  # fmt: skip
+def test_a_street_where_someone_lives_or_something_happened_is_still_an_address(text):
+    assert "street-address" in {f.kind for f in scan(text)}

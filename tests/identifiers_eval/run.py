@@ -7,9 +7,18 @@
 apart and are reported separately: `held_out.yaml` (written with tune.yaml, run once after
 the first working scanner), `held_out_2.yaml` (written after that, run once, then used to
 fix what it showed, so no longer held out), `held_out_3.yaml` (written after the v35
-change, run once, unchanged since) and `held_out_4.yaml` (written in stop 35 before the v37
+change, run once, unchanged since), `held_out_4.yaml` (written in stop 35 before the v37
 fixes, in the way patients type, run once for the figures before them, then used to make
-them, so no longer held out). A planted sentence counts as
+them, so no longer held out) and `held_out_5.yaml` (written in stop 36 before the v38 fixes:
+180 planted, 72 clean sentences typed as patients and editors type, with capitals, lower
+case, Markdown and HTML, line breaks, look-alike letters and zero-width characters; run once
+with scan v37, then used to make v38's fixes, so no longer held out). held_out_5's first
+run (scan v37): 168/180 (93.3%): street-address and zip 10/12; name, town, age, email,
+record-number, licence-number, device-id, vehicle-id 11/12; date, phone, ssn, url, ip-address
+12/12; clean sentences flagged 12/72 (16.7%). (Two sentences holding " # " were first read by
+YAML as cut short by a comment, 166/180; quoted, then run with the same scanner.) After, scan
+v38: 180/180, 8/72 flagged: the clinic's own phone numbers and dates of clinic events, which
+the scan flags by design (`KNOWN_ALARMS` in tests/test_identifiers_eval.py). A planted sentence counts as
 caught when the scan reports a finding of its kind; a clean sentence counts as a false alarm
 when the scan reports anything at all.
 """
@@ -27,7 +36,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-SETS = ("tune", "held_out", "held_out_2", "held_out_3", "held_out_4")
+SETS = ("tune", "held_out", "held_out_2", "held_out_3", "held_out_4", "held_out_5")
 Detector = Callable[[str, frozenset[str]], Iterable[str]]  # text, allowed names -> kinds found
 
 
