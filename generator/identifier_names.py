@@ -651,7 +651,7 @@ _LOWER_NAMED = re.compile(
 # nurse adaeze", "aunt philippa". Found with str.find from each title in the text lowered
 # (same length): in `_LOWER_NAMED`'s case-blind alternation, or as a search of its own from a
 # class of their first letters, they cost that search half again or more.
-_LOWER_TITLES = ("nurse", "rabbi", "imam", "deacon", "pastor", "reverend", "aunt", "auntie", "uncle")
+_LOWER_TITLES = ("nurse", "rabbi", "imam", "deacon", "pastor", "reverend", "aunt", "uncle")  # "aunt": "auntie" too
 _LOWER_TITLE_NAME = re.compile(r"\s{1,3}([a-z][a-z'’-]{1,30})(?![\w])")
 
 
@@ -662,6 +662,8 @@ def _lower_titled_names(text: str) -> Iterator[re.Match]:
         at = lowered.find(title)
         while at != -1:
             end = at + len(title)
+            if lowered.startswith("ie", end) and title == "aunt":
+                end += 2
             if at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_'’-"):
                 found = _LOWER_TITLE_NAME.match(text, end)
                 if found is not None:
