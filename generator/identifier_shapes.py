@@ -1271,6 +1271,13 @@ _FACILITY_WORDS = {
     "practice", "center", "centre", "campus", "branch",
 }  # fmt: skip
 _LAND_MEASURES = {"acre", "acres", "hectare", "hectares"}
+
+
+def _a_facility_on(text: str, start: int) -> bool:
+    """Whether "on <street>" at `start` says where a clinic is ("the pharmacy on Main Street"),
+    and not where someone lives: "my house near the clinic on Elm Street" is still a home."""
+    words = [word.strip(",.").removesuffix("'s").removesuffix("’s") for word in _words_before(text, start, 8)]
+    return bool(_FACILITY_WORDS.intersection(words[-3:])) and not _HOME_WORDS.intersection(words)
 _STREET_ON = re.compile(rf"on\s(?:[A-Z][a-z'’-]{{1,30}}\s{{1,2}}){{1,3}}(?:{_SUFFIX_ALONE})\b")
 # A house number spelt out after "at": "we live at forty Elm Road", "at twenty-two Maple Street".
 _SPELT_NUMBER = (
@@ -1345,10 +1352,7 @@ def addresses(text: str) -> Iterator[Span]:
         ):
             yield "street-address", *match.span()
     for match in _STREET_ON.finditer(text):
-        if _free_before(text, match.start()) and not _FACILITY_WORDS.intersection(
-            word.strip(",.").removesuffix("'s").removesuffix("’s")
-            for word in _words_before(text, match.start(), 3)
-        ):
+        if _free_before(text, match.start()) and not _a_facility_on(text, match.start()):
             yield "street-address", match.start() + 3, match.end()
     for match in _STREET_LOWER.finditer(text):
         if (

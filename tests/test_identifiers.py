@@ -1703,3 +1703,20 @@ def test_where_a_clinic_is_is_no_address(text):
 ])  # fmt: skip
 def test_a_street_where_someone_lives_or_something_happened_is_still_an_address(text):
     assert "street-address" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "My house near the clinic on Elm Street has a red door.",
+    "We live by the pharmacy on Maple Avenue.",
+    "Our farm past the hospital on Quarry Road floods every spring.",
+])
+def test_a_home_near_a_clinic_is_still_a_street_address(text):
+    """Scan v38 reads "the clinic on Elm Street" as where the clinic is, not a patient's
+    address; a home named before it keeps the street a finding."""
+    assert "street-address" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", ["The walk-in clinic is on Elm Street.", "Pick it up at the pharmacy on Main Street."])
+def test_where_a_clinic_is_stays_no_finding(text):
+    assert scan(text) == []
+
