@@ -239,7 +239,10 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site:
         raise FlywheelError(why)
     # The theme's custom_dir may hold docs_dir (the sample keeps its static pages in theme/pages),
     # but a build must not replace it.
-    custom_dir = configured_folders(project).get("custom_dir")
+    try:
+        custom_dir = configured_folders(project).get("custom_dir")
+    except FlywheelError:  # mkdocs.yml unreadable: a build with Flywheel's defaults (build.py)
+        custom_dir = None
     checked = [("docs_dir", Path(docs_dir).resolve()), ("site_dir", Path(site_dir).resolve())]
     if custom_dir is not None:
         checked.append(("theme's custom_dir", custom_dir))
@@ -248,8 +251,8 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site:
             raise FlywheelError(f"mkdocs.yml: {key} is the project folder (or above it); give it a folder of its own")
         theme = {"the theme's custom_dir": custom_dir} if key == "site_dir" and custom_dir is not None else {}
         for name, inner in {**guarded, **theme}.items():
-            if key == "site_dir" and inner.is_relative_to(folder) and (
-                not inner.exists() or (name in _REMADE and (project / name).is_symlink())
+            if key == "site_dir" and inner.is_relative_to(folder) and (project / name).is_symlink() and (
+                not inner.exists() or name in _REMADE
             ):
                 # A link committed in the folder's place (`.flywheel-cache` -> `site/cache`) that
                 # leads nowhere yet, as in CI's fresh checkout, so the build replaces nothing there;
