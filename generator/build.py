@@ -62,9 +62,16 @@ def build_site(
     pages whose every input is unchanged since a previous build are reused (page_cache.py)."""
     try:
         config, plugin = _config(root, strict, result.gate.as_of)
-    except FlywheelError:
+    except FlywheelError as exc:
+        if (fallback := _fallback_site(root)) is not None:
+            _build_with_defaults(root, result, fallback, exc)
         _withdraw_without_plugin(root, result)
         raise
+    _render(root, result, config, plugin, strict, withdrawal, cache)
+
+
+def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withdrawal: str | None,
+            cache: bool) -> None:
     plugin.result = result
     plugin.fail_after_withdrawal = not withdrawal
     plugin.withdrawal_due = withdrawal  # found already: the plugin need not read site/ again
@@ -95,6 +102,71 @@ def build_site(
     finally:
         mkdocs_log.removeHandler(handler)
         config.plugins.on_shutdown()
+
+
+def _fallback_site(root: Path) -> Path | None:
+    """The site folder a build with Flywheel's default settings writes when mkdocs.yml cannot
+    be used (`_build_with_defaults`), or None: only where no site exists yet, as in CI's
+    fresh checkout, and the build folders' rules allow it. Where a site exists, the last
+    resort takes the withheld stories off it and the practice's site stays as it was."""
+    try:
+        folders = configured_folders(root)
+    except FlywheelError:  # unreadable: MkDocs' default, which the example workflow deploys
+        folders = {"site_dir": (Path(root) / "site").resolve(), "docs_dir": (Path(root) / "docs").resolve()}
+    site = Path(folders["site_dir"])
+    if os.path.lexists(site):
+        return None
+    try:
+        check_build_folders(root, site, folders["docs_dir"])
+    except FlywheelError:
+        return None
+    return site
+
+
+def _build_with_defaults(root: Path, result: CheckResult, site: Path, why: FlywheelError) -> None:
+    """A site from today's gate with Flywheel's default settings, for a fresh checkout whose
+    mkdocs.yml cannot be used (broken, deleted, naming a plugin this machine lacks, running
+    code): withdrawal always deploys, so a story revoked since the last deploy must leave the
+    live site even then (the build used to write nothing, and the live site kept it). The
+    practice's own settings and static pages are missing until mkdocs.yml is fixed; the build
+    fails, saying so. The settings live in a temporary folder, never in the project."""
+    import shutil
+    import tempfile
+
+    import yaml
+
+    from .withdraw import replacement_due
+
+    practice = result.project.practice
+    outside = Path(tempfile.mkdtemp(prefix="flywheel-defaults-"))
+    try:
+        (outside / "static").mkdir()
+        settings = {
+            "site_name": practice.data.name if practice is not None else "Site",
+            "docs_dir": str(outside / "static"),
+            "site_dir": str(site),
+            "theme": {"name": "material", "language": "en", "font": False,
+                      "features": ["navigation.indexes", "navigation.prune"]},
+            "plugins": ["search", "flywheel"],
+            "markdown_extensions": ["tables", {"toc": {"permalink": False}}, "admonition"],
+        }
+        (outside / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+        try:
+            config = load_config(str(outside / "mkdocs.yml"))
+        except (Abort, MkDocsException) as exc:  # pragma: no cover - Flywheel's own settings
+            raise FlywheelError(f"{why}\nFlywheel's default settings could not be loaded either: {exc}") from None
+        plugin = config.plugins["flywheel"]
+        plugin.config.as_of = result.gate.as_of.isoformat()
+        plugin.project_root = Path(root)
+        reason = replacement_due(site, result) or "a deploy must carry every withdrawal"
+        _render(root, result, config, plugin, False, reason, False)
+    finally:
+        shutil.rmtree(outside, ignore_errors=True)
+    raise FlywheelError(
+        f"{why}\nsite/ was written with Flywheel's default settings instead (mkdocs.yml could not be "
+        "used), only so that a deploy carries every withdrawal: the practice's own settings and "
+        "static pages are missing from it until mkdocs.yml is fixed"
+    )
 
 
 def _withdraw_without_plugin(root: Path, result: CheckResult) -> list[str]:

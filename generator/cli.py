@@ -260,7 +260,10 @@ def cmd_build(args) -> int:
     from .withdraw import replacement_due
 
     started = time.monotonic()
-    folders = configured_folders(args.root)
+    try:
+        folders = configured_folders(args.root)
+    except FlywheelError:  # mkdocs.yml unreadable: the build says so, and withdraws (build_site)
+        folders = {"site_dir": (args.root / "site").resolve(), "docs_dir": (args.root / "docs").resolve()}
     try:
         check_build_folders(args.root, folders["site_dir"], folders["docs_dir"])
     except FlywheelError:

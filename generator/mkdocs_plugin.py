@@ -287,6 +287,13 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._swap_blocks = False  # Flywheel's HTML blocks skip Markdown (html_blocks.py)
         self._generated: dict[str, GeneratedPage] | None = None  # the site's pages by address
         self._left_out: set[str] = set()  # static files this build keeps off the site (dest_uri)
+        # `flywheel build` in a fresh checkout whose mkdocs.yml cannot be used: the project, and
+        # a configuration of Flywheel's defaults kept outside it (build._fallback_config).
+        self.project_root: Path | None = None
+
+    def _root(self, config) -> Path:
+        """The project: the folder of mkdocs.yml, or the one `flywheel build` names."""
+        return self.project_root or Path(config.config_file_path).parent
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -307,10 +314,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 "and deploy site/ whatever its exit status (examples/github-actions/flywheel.yml does; "
                 "`ghp-import --push site` publishes it to GitHub Pages)"
             )
-        root = Path(config.config_file_path).parent
+        root = self._root(config)
         try:
             check_build_folders(root, Path(config.site_dir), Path(config.docs_dir))
-            if why := snippets_outside(_read_config(Path(config.config_file_path)), root, Path(config.docs_dir)):
+            if self.project_root is not None:
+                pass  # Flywheel's own configuration: the project's mkdocs.yml is not read
+            elif why := snippets_outside(_read_config(Path(config.config_file_path)), root, Path(config.docs_dir)):
                 raise FlywheelError(
                     f"mkdocs.yml: pymdownx.snippets: {why}, so a page could include what the build "
                     "never publishes unchecked (consent records, champions' names); keep the files it "
@@ -318,7 +327,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 )
             # Too late for a python tag (`mkdocs build` read the file already), but a hook's
             # page events never run: `flywheel build` and `serve` refuse both before.
-            refuse_config_code(root)
+            if self.project_root is None:
+                refuse_config_code(root)
         except FlywheelError as exc:
             raise PluginError(f"flywheel: {exc}") from None
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
@@ -473,11 +483,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.checked is None or self.preview:
             return
         withheld, pictures = self._withheld(), unconsented_photo_digests(self.checked)
-        records = files_by_size(Path(config.config_file_path).parent / CONSENT_DIR)
+        records = files_by_size(self._root(config) / CONSENT_DIR)
         roots = [os.path.abspath(config.docs_dir)]
         if config.theme.custom_dir:
             roots.append(os.path.abspath(config.theme.custom_dir))
-        project = Path(config.config_file_path).parent
+        project = self._root(config)
         for found in list(files):
             source = found.abs_src_path
             if found.generated_by or not source:
@@ -517,7 +527,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.command == "serve":
             env.bytecode_cache = self._bytecode
         env.globals["fw_fragment"] = fragments(overridden_fragments(config))
-        env.loader = _NoLinksIntoContent(env.loader, Path(config.config_file_path).parent, config.theme.custom_dir)
+        env.loader = _NoLinksIntoContent(env.loader, self._root(config), config.theme.custom_dir)
         return env
 
     def on_files(self, files: Files, config) -> Files:
@@ -837,9 +847,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 raise PluginError("flywheel: a page loads from a third party\n" + summarize(found))
         if self.command == "serve" or self.config.admin:
             public = self.command != "serve" or not self.preview
-            added = add_admin(Path(config.config_file_path).parent, site_dir, self.command == "serve", public)
+            added = add_admin(self._root(config), site_dir, self.command == "serve", public)
             if added and public:
-                self._refuse_withheld_admin(site_dir, Path(config.config_file_path).parent)
+                self._refuse_withheld_admin(site_dir, self._root(config))
         if self.swap is None:
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)

@@ -244,7 +244,11 @@ def last_resort(root: Path, result: CheckResult, config_file: Path | None = None
 
     config_file = config_file or Path(root) / "mkdocs.yml"
     try:
-        folders = _folders_of(Path(root), _read_config(config_file) if config_file.is_file() else {})
+        settings = _read_config(config_file) if config_file.is_file() else {}
+    except FlywheelError:  # a mkdocs.yml that cannot be read: MkDocs' default site/, as deployed
+        settings = {}
+    try:
+        folders = _folders_of(Path(root), settings)
         check_build_folders(root, folders["site_dir"], folders["docs_dir"], any_site=True)
     except FlywheelError:
         return [], [], ""

@@ -1877,6 +1877,51 @@ def test_a_committed_link_into_the_site_does_not_stop_a_withdrawal(sample, capsy
     assert not [p for p in (sample / "site").rglob("*.html") if TITLE in p.read_text(errors="replace")]
     assert not list((sample / "site").rglob("check-*.json"))
 
+
+_UNUSABLE_SETTINGS = {
+    "not YAML": lambda text: "site_name: [unclosed\n",
+    "deleted": lambda text: None,
+    "a plugin not installed": lambda text: text.replace("plugins:\n", "plugins:\n  - not-installed-anywhere\n", 1),
+    "a hook": lambda text: text + "\nhooks:\n  - hook.py\n",
+    "no flywheel plugin": lambda text: text.replace("  - flywheel:\n", "  - unused:\n", 1),
+    "an invalid site_url": lambda text: text + "\nsite_url: 'ht!tp://[::1'\n",
+}
+
+
+@pytest.mark.parametrize("built_before", [False, True])
+@pytest.mark.parametrize("settings", sorted(_UNUSABLE_SETTINGS))
+def test_a_mkdocs_yml_that_cannot_be_used_does_not_keep_a_revoked_story_live(sample, capsys, settings, built_before):
+    """A mkdocs.yml that cannot be used (broken by a careless edit or a pull request) stopped
+    `flywheel build` before it wrote anything: in CI's fresh checkout no site/ was written,
+    nothing was deployed, and a story revoked since stayed on the live site; where a site was
+    kept and mkdocs.yml was not YAML at all, the last resort could not find it. Now a fresh
+    checkout is built with Flywheel's default settings (the build still fails, saying so), and
+    a kept site loses the story's pages, the rest of it as it was."""
+    guide = "thyroid/thyroid-nodules/thyroid-ultrasound/index.html"  # a page that names no story
+    if built_before:
+        _built(sample)
+        before = (sample / "site" / guide).read_text()
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    config = sample / "mkdocs.yml"
+    changed = _UNUSABLE_SETTINGS[settings](config.read_text())
+    if changed is None:
+        config.unlink()
+    else:
+        config.write_text(changed)
+    project = sorted(p.relative_to(sample) for p in sample.rglob("*") if not p.is_relative_to(sample / "site"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    err = capsys.readouterr().err
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    assert not [p for p in (sample / "site").rglob("*") if p.is_file() and TITLE in p.read_text(errors="replace")]
+    if built_before:  # the last resort: the practice's site, less what shows or links to the story
+        assert (sample / "site" / guide).read_text() == before
+    else:
+        assert "Flywheel's default settings" in err
+        assert (sample / "site/index.html").is_file() and (sample / "site" / guide).is_file()
+    after = sorted(p.relative_to(sample) for p in sample.rglob("*")
+                   if not p.is_relative_to(sample / "site") and not p.is_relative_to(sample / ".flywheel-cache"))
+    assert after == [p for p in project if not p.is_relative_to(Path(".flywheel-cache"))]
+
 def _commit_all(root: Path) -> None:
     when = {**os.environ, "GIT_COMMITTER_DATE": f"{AS_OF}T12:00:00Z", "GIT_AUTHOR_DATE": f"{AS_OF}T12:00:00Z"}
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "a pull request"]):
