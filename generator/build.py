@@ -16,6 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
+from jinja2 import TemplateError
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
@@ -67,7 +68,12 @@ def build_site(
             _build_with_defaults(root, result, fallback, exc)
         _withdraw_without_plugin(root, result)
         raise
-    _render(root, result, config, plugin, strict, withdrawal, cache)
+    try:
+        _render(root, result, config, plugin, strict, withdrawal, cache)
+    except ThemeFailed as exc:  # no site yet (a fresh checkout): one with Flywheel's own templates
+        if (fallback := _fallback_site(root)) is not None:
+            _build_with_defaults(root, result, fallback, exc)
+        raise
 
 
 def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withdrawal: str | None,
@@ -90,7 +96,7 @@ def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withd
             plugin.swap.discard()
             plugin.swap = None
         raise
-    except (Abort, MkDocsException) as exc:
+    except (Abort, MkDocsException, TemplateError) as exc:
         if not plugin.traces_sought:  # stopped before the plugin could look: `preview: true`, another plugin
             plugin.scrubbed = _withdraw_without_plugin(root, result)
         kept = "site/ left as it was" if not plugin.scrubbed else (
@@ -98,10 +104,41 @@ def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withd
         )
         if plugin.rewritten:
             kept = "site/ written without the stories now withheld"
+        if isinstance(exc, TemplateError):  # the practice's theme folder: said, not a traceback
+            raise ThemeFailed(f"build failed, {kept}: a template failed{_template_at(exc, root)}: {exc}") from None
         raise FlywheelError(f"build failed, {kept}: {exc}") from None
     finally:
         mkdocs_log.removeHandler(handler)
         config.plugins.on_shutdown()
+
+
+class ThemeFailed(FlywheelError):
+    """A template of the theme (the practice's overrides, most likely) failed as pages were
+    rendered: the site with Flywheel's defaults may still be written (`build_site`)."""
+
+
+def _template_at(exc: TemplateError, root: Path) -> str:
+    """" in <template>, line <n>": the innermost template in the error's traceback, relative
+    to the project where it is the project's, or "" when none is found."""
+    found = ""
+    if getattr(exc, "filename", None) and getattr(exc, "lineno", None):  # a syntax error
+        found = f"{exc.filename}:{exc.lineno}"
+    frames = list(getattr(exc, "worker_frames", None) or ())  # raised in a worker (forkmap.py)
+    frame = exc.__traceback__
+    while frame is not None:
+        frames.append((frame.tb_frame.f_code.co_filename, frame.tb_lineno))
+        frame = frame.tb_next
+    for name, line in frames:
+        if name.endswith((".html", ".xml", ".j2", ".jinja")):
+            found = f"{name}:{line}"
+    if not found:
+        return ""
+    path, _, line = found.rpartition(":")
+    try:
+        path = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        pass
+    return f" in {path}, line {line}"
 
 
 def _fallback_site(root: Path) -> Path | None:
@@ -126,7 +163,7 @@ def _fallback_site(root: Path) -> Path | None:
 def _build_with_defaults(root: Path, result: CheckResult, site: Path, why: FlywheelError) -> None:
     """A site from today's gate with Flywheel's default settings, for a fresh checkout whose
     mkdocs.yml cannot be used (broken, deleted, naming a plugin this machine lacks, running
-    code): withdrawal always deploys, so a story revoked since the last deploy must leave the
+    code) or whose theme folder's templates fail: withdrawal always deploys, so a story revoked since the last deploy must leave the
     live site even then (the build used to write nothing, and the live site kept it). The
     practice's own settings and static pages are missing until mkdocs.yml is fixed; the build
     fails, saying so. The settings live in a temporary folder, never in the project."""
@@ -163,9 +200,9 @@ def _build_with_defaults(root: Path, result: CheckResult, site: Path, why: Flywh
     finally:
         shutil.rmtree(outside, ignore_errors=True)
     raise FlywheelError(
-        f"{why}\nsite/ was written with Flywheel's default settings instead (mkdocs.yml could not be "
-        "used), only so that a deploy carries every withdrawal: the practice's own settings and "
-        "static pages are missing from it until mkdocs.yml is fixed"
+        f"{why}\nsite/ was then written with Flywheel's default settings and templates instead, only so "
+        "that a deploy carries every withdrawal: the practice's own settings, theme and static pages "
+        "are missing from it until the error above is fixed"
     )
 
 

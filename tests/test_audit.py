@@ -1922,6 +1922,32 @@ def test_a_mkdocs_yml_that_cannot_be_used_does_not_keep_a_revoked_story_live(sam
                    if not p.is_relative_to(sample / "site") and not p.is_relative_to(sample / ".flywheel-cache"))
     assert after == [p for p in project if not p.is_relative_to(Path(".flywheel-cache"))]
 
+
+@pytest.mark.parametrize("built_before", [False, True])
+@pytest.mark.parametrize("template", ["every page", "one page", "a missing partial"])
+def test_a_theme_template_that_fails_is_an_error_and_still_withdraws(sample, capsys, template, built_before):
+    """A template in the practice's theme folder that fails as pages render ended `flywheel
+    build` with a Python traceback, and in CI's fresh checkout with no site/: a story revoked
+    since stayed live. Now it is an error naming the template and line, a fresh checkout is
+    built with Flywheel's own templates, and a kept site loses the story's pages."""
+    body = {"every page": "{{ no_such_function() }}",
+            "one page": "{% if page.title and 'Thyroid' in page.title %}{{ no_such_function() }}{% endif %}",
+            "a missing partial": "{% include 'partials/nowhere.html' %}"}[template]
+    if built_before:
+        _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("theme:\n", "theme:\n  custom_dir: overrides\n", 1))
+    (sample / "overrides").mkdir()
+    (sample / "overrides/main.html").write_text(
+        "{% extends 'base.html' %}\n{% block content %}\n" + body + "{{ super() }}{% endblock %}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "a template failed in overrides/main.html" in err
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    if not built_before:
+        assert "Flywheel's default settings and templates" in err and (sample / "site/index.html").is_file()
+
 def _commit_all(root: Path) -> None:
     when = {**os.environ, "GIT_COMMITTER_DATE": f"{AS_OF}T12:00:00Z", "GIT_AUTHOR_DATE": f"{AS_OF}T12:00:00Z"}
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "a pull request"]):
