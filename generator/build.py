@@ -194,7 +194,7 @@ def _build_with_defaults(root: Path, result: CheckResult, site: Path, why: Flywh
             raise FlywheelError(f"{why}\nFlywheel's default settings could not be loaded either: {exc}") from None
         plugin = config.plugins["flywheel"]
         plugin.config.as_of = result.gate.as_of.isoformat()
-        plugin.project_root = Path(root)
+        plugin.defaults_for = (config.config_file_path, Path(root))
         reason = replacement_due(site, result) or "a deploy must carry every withdrawal"
         _render(root, result, config, plugin, False, reason, False)
     finally:

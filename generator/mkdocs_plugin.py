@@ -287,13 +287,18 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._swap_blocks = False  # Flywheel's HTML blocks skip Markdown (html_blocks.py)
         self._generated: dict[str, GeneratedPage] | None = None  # the site's pages by address
         self._left_out: set[str] = set()  # static files this build keeps off the site (dest_uri)
-        # `flywheel build` in a fresh checkout whose mkdocs.yml cannot be used: the project, and
-        # a configuration of Flywheel's defaults kept outside it (build._fallback_config).
-        self.project_root: Path | None = None
+        # `flywheel build` in a fresh checkout whose mkdocs.yml cannot be used: a configuration
+        # of Flywheel's defaults kept outside the project, and the project (build.py). Kept with
+        # that file's path: MkDocs hands this object to every later build in the process.
+        self.defaults_for: tuple[str, Path] | None = None
+
+    def _defaults(self, config) -> bool:
+        """Whether this build's configuration is Flywheel's defaults (`build._build_with_defaults`)."""
+        return self.defaults_for is not None and self.defaults_for[0] == config.config_file_path
 
     def _root(self, config) -> Path:
-        """The project: the folder of mkdocs.yml, or the one `flywheel build` names."""
-        return self.project_root or Path(config.config_file_path).parent
+        """The project: the folder of mkdocs.yml, or the one `flywheel build` names for its defaults."""
+        return self.defaults_for[1] if self._defaults(config) else Path(config.config_file_path).parent
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -317,7 +322,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         root = self._root(config)
         try:
             check_build_folders(root, Path(config.site_dir), Path(config.docs_dir))
-            if self.project_root is not None:
+            if self._defaults(config):
                 pass  # Flywheel's own configuration: the project's mkdocs.yml is not read
             elif why := snippets_outside(_read_config(Path(config.config_file_path)), root, Path(config.docs_dir)):
                 raise FlywheelError(
@@ -327,7 +332,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 )
             # Too late for a python tag (`mkdocs build` read the file already), but a hook's
             # page events never run: `flywheel build` and `serve` refuse both before.
-            if self.project_root is None:
+            if not self._defaults(config):
                 refuse_config_code(root)
         except FlywheelError as exc:
             raise PluginError(f"flywheel: {exc}") from None

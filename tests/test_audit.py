@@ -1923,6 +1923,22 @@ def test_a_mkdocs_yml_that_cannot_be_used_does_not_keep_a_revoked_story_live(sam
     assert after == [p for p in project if not p.is_relative_to(Path(".flywheel-cache"))]
 
 
+
+def test_a_build_with_flywheels_defaults_leaves_nothing_for_the_next_build(tmp_path, capsys):
+    """MkDocs hands one plugin object to every build in a process: the project a build with
+    Flywheel's defaults was given must not become the next build's project."""
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "other").mkdir()
+    broken, other = copy_sample(tmp_path / "broken"), copy_sample(tmp_path / "other")
+    (broken / "mkdocs.yml").write_text("site_name: [unclosed\n")
+    (broken / "content/guides/thyroid/thyroid-ultrasound.md").unlink()
+    assert main(["build", "--root", str(broken), "--as-of", AS_OF]) == 1
+    assert not (broken / "site/thyroid/thyroid-nodules/thyroid-ultrasound").exists()
+    assert main(["build", "--root", str(other), "--as-of", AS_OF]) == 0
+    assert (other / "site/thyroid/thyroid-nodules/thyroid-ultrasound/index.html").is_file()
+    assert "Riverbend" in (other / "site/index.html").read_text()
+    capsys.readouterr()
+
 @pytest.mark.parametrize("built_before", [False, True])
 @pytest.mark.parametrize("template", ["every page", "one page", "a missing partial"])
 def test_a_theme_template_that_fails_is_an_error_and_still_withdraws(sample, capsys, template, built_before):
