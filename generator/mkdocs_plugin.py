@@ -78,6 +78,8 @@ log = logging.getLogger("mkdocs.plugins.flywheel")
 # A page whose own text quotes a withheld story, or shows its address, logs here: its text is left
 # out and the build fails at the end, after writing site/ when a withdrawal is due (on_post_build).
 QUOTING_LOG = "mkdocs.plugins.flywheel.quoting"
+# The search index as the search plugin writes it, and as Material's offline plugin copies it.
+SEARCH_INDEXES = ("search_index.json", "search_index.js")
 LEFT_OUT = "This page is being updated."  # what such a page shows instead of its text
 BACKGROUND_DELETE_PAGES = 2000
 
@@ -809,12 +811,14 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """The problems page is not indexed, and on a dirty rebuild with no entries the search
         plugin writes its last index again: the pages of the last good site, a story withheld
         since included. A published preview showing problems serves no index, and keeps none
-        for the next rebuild to merge."""
+        for the next rebuild to merge. Nor any copy of it: Material's offline plugin writes the
+        index again as `search_index.js` before this runs (red team rt6)."""
         for name in ("material/search", "search"):
             plugin = config.plugins.get(name)
             if plugin is not None and hasattr(plugin, "search_index_prev"):
                 plugin.search_index_prev = None
-        (site_dir / "search" / "search_index.json").unlink(missing_ok=True)
+        for name in SEARCH_INDEXES:
+            (site_dir / "search" / name).unlink(missing_ok=True)
 
     def _remove_stale_pages(self, site_dir: Path, files: dict) -> None:
         """Preview rebuilds are dirty (only changed pages are rendered again), so a page that is

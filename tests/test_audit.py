@@ -2091,6 +2091,30 @@ def test_a_disguised_title_of_a_withheld_story_never_reaches_the_search_index(sa
     assert story["title"] not in shown.replace("\u200b", "")
 
 
+def test_a_site_written_only_to_withdraw_keeps_no_offline_search_index(sample):
+    """red team rt6: Material's offline plugin copies the search index into
+    `search/search_index.js` (its search works from `file://`). A site written only to withdraw
+    dropped `search_index.json`, which had indexed a guide given a withheld story's title, but
+    not the copy: under plain `mkdocs build` (no last resort runs after a build Flywheel
+    wrote) the title stayed in the site's search."""
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - search\n", "  - search\n  - offline\n", 1))
+    practice = sample / "practice.yml"  # the offline plugin's iframe shim comes from unpkg.com
+    practice.write_text(practice.read_text().replace(
+        "third_parties: []", "third_parties: [{host: unpkg.com, reason: the offline plugin's shim}]", 1))
+    story = yaml.safe_load((sample / "content/stories/cardiology/a-racing-heart.md").read_text().split("---")[1])
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    text = guide.read_text()
+    front = yaml.safe_load(text.split("---")[1])
+    guide.write_text(text.replace(f"title: {front['title']}" if f"title: {front['title']}" in text
+                                  else f'title: "{front["title"]}"', f'title: "{story["title"]}"', 1))
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, capture_output=True, text=True,
+                          env={**os.environ, "FLYWHEEL_AS_OF": AS_OF})
+    assert done.returncode == 1 and "quotes a withheld story" in done.stderr, done.stderr
+    assert (sample / "site/index.html").is_file()
+    assert _traces(sample, story["title"]) == []
+
+
 @pytest.mark.parametrize("where", ["guide title", "guide summary", "404 page"])
 def test_a_quotation_in_a_page_s_frame_does_not_stop_a_fresh_checkout_withdrawing(sample, capsys, where):
     """red team rt5: the same as above where the quotation is in what frames a page (a guide's
