@@ -269,6 +269,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.warnings = CountHandler()
         self.quoting = CountHandler()  # pages whose text was left out for quoting a withheld story
         self.rewritten = False  # site/ was written although the build fails (a withdrawal was due)
+        self.third_party: str | None = None  # why files loading from a third party were left out (rt6)
         self.source_names: SourceNames | None = None
         # Stories withdrawn by a build that fails but must still replace site/ (see withdraw.py).
         self.withdrawing: list[str] = []
@@ -307,7 +308,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # MkDocs keeps one plugin object per configuration in a process (its plugin cache), so a
         # second build in the same process gets this one back: what the last build found must
         # not pass for this one's (a stale `traces_sought` skipped the last resort).
-        self.checked, self.traces_sought, self.scrubbed = None, False, []
+        self.checked, self.traces_sought, self.scrubbed, self.third_party = None, False, [], None
         if command == "serve":
             hold_entries()  # the check on every save reads its cache file only when it changed
 
@@ -647,6 +648,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """A page (or template) that shows a withheld story, written as a notice instead; the
         build fails at its end (on_post_build)."""
         logging.getLogger(QUOTING_LOG).error("flywheel: %s %s; it was left out: remove it from the source", what, why)
+        return self._notice(what, config)
+
+    def _notice(self, what: str, config) -> str:
+        """The page written instead of one that cannot be published, with the site's policy."""
         notice = f"<!doctype html><html><head><title>{LEFT_OUT}</title></head><body><p>{LEFT_OUT}</p></body></html>"
         return self._with_policy(notice, what, config)
 
@@ -853,7 +858,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 unchanged=self._scanned if self.command == "serve" else None, files=built,
             )
             if found:
-                raise PluginError("flywheel: a page loads from a third party\n" + summarize(found))
+                self._take_off_third_parties(found, config)
         if self.command == "serve" or self.config.admin:
             public = self.command != "serve" or not self.preview
             added = add_admin(self._root(config), site_dir, self.command == "serve", public)
@@ -889,6 +894,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             log.error("flywheel: strict mode fails this build, but site/ is written anyway: %s", reason)
         # Deleting the previous site of thousands of pages takes as long as reusing them.
         swap.commit(background=self.site is not None and len(self.site.pages) > BACKGROUND_DELETE_PAGES)
+        if self.third_party and self.fail_after_withdrawal:
+            self.withdrawing, self.rewritten = [], True
+            raise PluginError(f"{self.third_party}\nsite/ was written without the files that load from "
+                              "a third party, only to withdraw stories now withheld")
         if quoting and self.fail_after_withdrawal:
             self.withdrawing, self.rewritten = [], True
             raise PluginError("flywheel: a page quotes a withheld story or shows its address (named above); "
@@ -899,6 +908,27 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 "flywheel: the content has errors; site/ was rebuilt only to withdraw stories that are "
                 "now withheld\n" + summarize(self.checked.errors)
             )
+
+    def _take_off_third_parties(self, found: list, config) -> None:
+        """A built file that loads from a host practice.yml does not list fails the build, which
+        keeps the previous site/. Where none is there (CI's fresh checkout) or it shows a story
+        withheld today, keeping it kept that story on the live site for as long as the image
+        stood (red team rt6): the site is written with each such page as a notice, and each
+        such stylesheet or script left out, and the build still fails naming the hosts."""
+        message = "flywheel: a page loads from a third party\n" + summarize(found)
+        if self.swap is None or self.checked is None:
+            raise PluginError(message)
+        reason = self.withdrawing[0] if self.withdrawing else replacement_due(self.swap.site_dir, self.checked)
+        if reason is None:
+            raise PluginError(message)  # on_build_error keeps the previous site/
+        log.error("%s\nbut %s: site/ is written without those files", message, reason)
+        for rel in sorted({problem.path for problem in found}):
+            path = Path(config.site_dir) / rel
+            if rel.endswith((".html", ".htm")):
+                path.write_text(self._notice(f"page {rel}", config), encoding="utf-8")
+            else:
+                path.unlink(missing_ok=True)
+        self.withdrawing, self.third_party = [reason], message
 
     def _refuse_withheld_admin(self, site_dir: Path, root: Path) -> None:
         """The web editor's page and configuration are copied from the project's admin/ folder

@@ -2115,6 +2115,40 @@ def test_a_site_written_only_to_withdraw_keeps_no_offline_search_index(sample):
     assert _traces(sample, story["title"]) == []
 
 
+@pytest.mark.parametrize("how", ["flywheel build", "mkdocs build"])
+def test_a_page_loading_from_a_third_party_does_not_stop_a_fresh_checkout_withdrawing(sample, how):
+    """red team rt6: a guide (or the practice's `extra_javascript`) loading from a host
+    practice.yml does not list stops the build after every page is written, and the failed
+    build kept no site: in CI's fresh checkout nothing was deployed, so a story revoked
+    meanwhile stayed on the live site for as long as the image stood. Where a withdrawal is
+    due, the site is written with such a page as a notice (the tracker never reaches it), and
+    the build still fails naming the host."""
+    story = yaml.safe_load((sample / "content/stories/cardiology/a-racing-heart.md").read_text().split("---")[1])
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + '\n<img src="https://tracker.example/pixel.gif" alt="">\n')
+    if how == "mkdocs build":
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, capture_output=True, text=True,
+                              env={**os.environ, "FLYWHEEL_AS_OF": AS_OF})
+        assert done.returncode == 1, done.stderr
+        assert "tracker.example" in done.stderr
+    else:
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert (sample / "site/index.html").is_file()
+    assert _traces(sample, "tracker.example", story["title"], "stories/a-racing-heart") == []
+    page = (sample / "site/cardiology/atrial-fibrillation/afib-blood-thinners/index.html").read_text()
+    assert "This page is being updated." in page
+
+
+def test_a_page_loading_from_a_third_party_keeps_the_previous_site_when_no_withdrawal_is_due(sample):
+    """The same with a previous site that shows no withheld story: it is kept as it was."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + '\n<img src="https://tracker.example/pixel.gif" alt="">\n')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert tree_digest(sample / "site") == before
+
+
 @pytest.mark.parametrize("where", ["guide title", "guide summary", "404 page"])
 def test_a_quotation_in_a_page_s_frame_does_not_stop_a_fresh_checkout_withdrawing(sample, capsys, where):
     """red team rt5: the same as above where the quotation is in what frames a page (a guide's
