@@ -269,7 +269,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.warnings = CountHandler()
         self.quoting = CountHandler()  # pages whose text was left out for quoting a withheld story
         self.rewritten = False  # site/ was written although the build fails (a withdrawal was due)
-        self.third_party: str | None = None  # why files loading from a third party were left out (rt6)
+        self.failed: list[str] = []  # why this build fails, though it writes site/ to withdraw (rt6)
         self.source_names: SourceNames | None = None
         # Stories withdrawn by a build that fails but must still replace site/ (see withdraw.py).
         self.withdrawing: list[str] = []
@@ -308,7 +308,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # MkDocs keeps one plugin object per configuration in a process (its plugin cache), so a
         # second build in the same process gets this one back: what the last build found must
         # not pass for this one's (a stale `traces_sought` skipped the last resort).
-        self.checked, self.traces_sought, self.scrubbed, self.third_party = None, False, [], None
+        self.checked, self.traces_sought, self.scrubbed, self.failed = None, False, [], []
         if command == "serve":
             hold_entries()  # the check on every save reads its cache file only when it changed
 
@@ -894,10 +894,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             log.error("flywheel: strict mode fails this build, but site/ is written anyway: %s", reason)
         # Deleting the previous site of thousands of pages takes as long as reusing them.
         swap.commit(background=self.site is not None and len(self.site.pages) > BACKGROUND_DELETE_PAGES)
-        if self.third_party and self.fail_after_withdrawal:
+        if self.failed and self.fail_after_withdrawal:
             self.withdrawing, self.rewritten = [], True
-            raise PluginError(f"{self.third_party}\nsite/ was written without the files that load from "
-                              "a third party, only to withdraw stories now withheld")
+            raise PluginError("\n".join(self.failed) + "\nsite/ was written without what cannot be published, "
+                              "only to withdraw stories now withheld")
         if quoting and self.fail_after_withdrawal:
             self.withdrawing, self.rewritten = [], True
             raise PluginError("flywheel: a page quotes a withheld story or shows its address (named above); "
@@ -909,26 +909,33 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 "now withheld\n" + summarize(self.checked.errors)
             )
 
-    def _take_off_third_parties(self, found: list, config) -> None:
-        """A built file that loads from a host practice.yml does not list fails the build, which
-        keeps the previous site/. Where none is there (CI's fresh checkout) or it shows a story
-        withheld today, keeping it kept that story on the live site for as long as the image
-        stood (red team rt6): the site is written with each such page as a notice, and each
-        such stylesheet or script left out, and the build still fails naming the hosts."""
-        message = "flywheel: a page loads from a third party\n" + summarize(found)
+    def _withdrawal_due_despite(self, message: str) -> bool:
+        """Whether this build, failing for `message` after its pages were written, must still
+        write site/: a failed build keeps the previous site, but where none is there (CI's fresh
+        checkout) or it shows a story withheld today, keeping it kept that story on the live
+        site for as long as the failure stood (red team rt6). Otherwise it raises, and
+        on_build_error keeps the previous site. When it returns, the caller takes off the
+        staged site what cannot be published, and the build fails after writing it."""
         if self.swap is None or self.checked is None:
             raise PluginError(message)
         reason = self.withdrawing[0] if self.withdrawing else replacement_due(self.swap.site_dir, self.checked)
         if reason is None:
-            raise PluginError(message)  # on_build_error keeps the previous site/
-        log.error("%s\nbut %s: site/ is written without those files", message, reason)
+            raise PluginError(message)
+        log.error("%s\nbut %s: site/ is written without it", message, reason)
+        self.withdrawing, self.failed = [reason], [*self.failed, message]
+        return True
+
+    def _take_off_third_parties(self, found: list, config) -> None:
+        """A built file that loads from a host practice.yml does not list fails the build; where
+        a withdrawal is due anyway, each such page is written as a notice and each such
+        stylesheet or script left out (`_withdrawal_due_despite`)."""
+        self._withdrawal_due_despite("flywheel: a page loads from a third party\n" + summarize(found))
         for rel in sorted({problem.path for problem in found}):
             path = Path(config.site_dir) / rel
             if rel.endswith((".html", ".htm")):
                 path.write_text(self._notice(f"page {rel}", config), encoding="utf-8")
             else:
                 path.unlink(missing_ok=True)
-        self.withdrawing, self.third_party = [reason], message
 
     def _refuse_withheld_admin(self, site_dir: Path, root: Path) -> None:
         """The web editor's page and configuration are copied from the project's admin/ folder
@@ -946,10 +953,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 why = f"it is a link {leads}, which is never published"
             if why:
                 shutil.rmtree(site_dir / ADMIN_DIR, ignore_errors=True)
-                raise PluginError(
+                self._withdrawal_due_despite(
                     f"flywheel: {rel}, published with the site, cannot be published: {why}; "
-                    "run `flywheel cms` to write it again (nothing was published)"
+                    "run `flywheel cms` to write it again"
                 )
+                return
 
     def on_build_error(self, error: Exception) -> None:
         self._forget_sources()

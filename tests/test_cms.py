@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,8 +193,29 @@ def test_a_published_admin_folder_that_shows_a_withheld_story_stops_the_build(tm
             "hint: 'The title, as in https://example.org/stories/a-racing-heart/'", 1))
     assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1
     assert not (root / "site/admin").exists()
-    assert not any("a racing heart" in text.casefold() or "a-racing-heart" in text
+    # "a racing heart" is a symptom the published pages name; the note's words and the slug are not
+    assert not any("like a bird trapped" in text or "a-racing-heart" in text
                    for text in site_texts(root / "site").values())
+
+
+@pytest.mark.parametrize("how", ["flywheel build", "mkdocs build"])
+def test_an_admin_folder_that_cannot_be_published_does_not_stop_a_fresh_checkout_withdrawing(tmp_path, how):
+    """red team rt6: the admin check above failed the build after every page was written, and
+    the failed build kept no site: in CI's fresh checkout nothing deployed, and the live site
+    kept every story revoked since for as long as the note stood. Where a withdrawal is due,
+    the site is written without admin/ and the build still fails."""
+    root = _admin_published(tmp_path)
+    path = root / "admin/index.html"
+    path.write_text(path.read_text().replace("<body>", "<body>\n<!-- see /stories/a-racing-heart/ -->"))
+    if how == "mkdocs build":
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True,
+                              env={**os.environ, "FLYWHEEL_AS_OF": "2026-11-22"})
+        assert done.returncode == 1 and "admin/index.html, published with the site, cannot be published" in done.stderr
+    else:
+        assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1
+    assert (root / "site/index.html").is_file()
+    assert not (root / "site/admin").exists()
+    assert not any("a-racing-heart" in text for text in site_texts(root / "site").values())
 
 
 @pytest.mark.parametrize("edit", ["index.html", "config.yml"])
