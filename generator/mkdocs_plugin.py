@@ -22,6 +22,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+import jinja2.sandbox
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -179,6 +180,52 @@ class _NoLinksIntoContent(jinja2.BaseLoader):
 
     def list_templates(self):
         return self.inner.list_templates()
+
+
+class _Sandbox(jinja2.sandbox.SandboxedEnvironment):
+    """The theme's templates as Jinja's sandbox renders them, and Flywheel's plugin showing them
+    its settings only. In MkDocs' ordinary environment a template reached any Python module
+    through a global's `__globals__` (`lipsum.__globals__.os`: a practice's `404.html` ran a
+    shell command at every build) and every object the build holds through `config.plugins`
+    (the check's result, a revoked story's consent record among it, published with a passing
+    build): red team rt6."""
+
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        if isinstance(obj, FlywheelPlugin) and attr != "config":
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def handle_exception(self, source: str | None = None):
+        """What the sandbox refused, as an error naming the template (never a traceback)."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, jinja2.sandbox.SecurityError):
+            return super().handle_exception(source)
+        names, tb = [], error.__traceback__
+        while tb is not None:
+            if (template := tb.tb_frame.f_globals.get("__jinja_template__")) is not None:
+                names.append(template.name)
+            tb = tb.tb_next
+        where = f"template {names[-1]}" if names else "a template"
+        raise PluginError(
+            f"flywheel: {where}: {error} Templates may read the page, the site and the settings, "
+            "never Python's internals or what Flywheel's plugin holds (nothing was published)"
+        ) from None
+
+
+def sandboxed(env: jinja2.Environment) -> jinja2.Environment:
+    """`env`, MkDocs' environment for this build, turned into a `_Sandbox` in place: its loader,
+    filters, globals, extensions and translations stay as MkDocs and the theme installed them
+    (an extension keeps a reference to its environment, so a copy would split them). What
+    `SandboxedEnvironment.__init__` adds is added; templates compiled before are dropped."""
+    if isinstance(env, _Sandbox):
+        return env
+    env.__class__ = _Sandbox
+    env.globals["range"] = jinja2.sandbox.safe_range
+    env.binop_table = dict(_Sandbox.default_binop_table)
+    env.unop_table = dict(_Sandbox.default_unop_table)
+    if env.cache is not None:
+        env.cache.clear()
+    return env
 
 
 def as_of_date(configured: str | None) -> dt.date | None:
@@ -536,7 +583,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             env.bytecode_cache = self._bytecode
         env.globals["fw_fragment"] = fragments(overridden_fragments(config))
         env.loader = _NoLinksIntoContent(env.loader, self._root(config), config.theme.custom_dir)
-        return env
+        return sandboxed(env)
 
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None

@@ -303,3 +303,44 @@ def test_a_parents_theme_folder_is_checked_too(sample, capsys):
     config.write_text("INHERIT: base.yml\n" + config.read_text())
     code, output = _build(sample, capsys)
     assert code == 1 and "theme's custom_dir would publish consent" in output, output
+
+
+@pytest.mark.parametrize("template", [
+    "{{ lipsum.__globals__['os'].system('touch MARKER') }}",  # a Jinja global's module
+    "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ config.plugins.flywheel.checked.project.consents['C-2026-017'].data.form_ref }}",  # the check's result
+    "{{ config.plugins.flywheel.__dict__['checked'].project.consents['C-2026-017'].data.form_ref }}",
+])
+def test_a_theme_template_runs_no_code_and_reads_nothing_the_build_withholds(tmp_path, capsys, template):
+    """red team rt6: MkDocs renders the theme's templates with an ordinary Jinja environment, in
+    which a template reaches any Python module through a global's `__globals__` and any object
+    the build holds through `config.plugins`: a practice's `404.html` in its theme folder ran a
+    shell command at `flywheel build`, and published a revoked story's consent record (its
+    e-sign reference) with a passing build. Templates are now rendered in Jinja's sandbox, and
+    Flywheel's plugin shows them only its settings."""
+    root = copy_sample(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (root / "overrides").mkdir()
+    (root / "overrides/404.html").write_text(
+        '{% extends "main.html" %}\n{% block content %}<h1>Not found</h1><p>'
+        + template.replace("MARKER", str(root / MARKER)) + "</p>{% endblock %}\n")
+    code, output = _build(root, capsys)
+    assert not (root / MARKER).exists(), "the code ran"
+    assert not (root / "site").exists() or not any(
+        "esign/8120" in path.read_text(errors="replace") for path in (root / "site").rglob("*") if path.is_file())
+
+
+def test_the_sandbox_keeps_the_site_as_it_was(tmp_path, capsys):
+    """Material's templates and Flywheel's own read nothing the sandbox refuses: the sample
+    builds, and a template may still read the plugin's settings."""
+    root = copy_sample(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (root / "overrides").mkdir()
+    (root / "overrides/404.html").write_text(
+        '{% extends "main.html" %}\n{% block content %}<h1>Not found</h1>'
+        "<p>campaigns: {{ config.plugins.flywheel.config.campaign_params }}</p>{% endblock %}\n")
+    code, output = _build(root, capsys)
+    assert code == 0, output
+    assert "campaigns: True" in (root / "site/404.html").read_text()
