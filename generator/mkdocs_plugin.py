@@ -28,6 +28,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.theme import Theme
 from mkdocs.utils import CountHandler
 
 from . import search_parse
@@ -193,23 +194,31 @@ class _Sandbox(jinja2.sandbox.SandboxedEnvironment):
     def is_safe_attribute(self, obj, attr: str, value) -> bool:
         if isinstance(obj, FlywheelPlugin) and attr != "config":
             return False
+        # An ordinary environment renders outside the sandbox: MkDocs' theme makes one on request.
+        if (isinstance(obj, Theme) and attr == "get_env") or isinstance(
+            getattr(value, "__self__", value), (jinja2.Environment, jinja2.Template)
+        ):
+            return False
         return super().is_safe_attribute(obj, attr, value)
 
     def handle_exception(self, source: str | None = None):
-        """What the sandbox refused, as an error naming the template (never a traceback)."""
+        """A template's error as one naming the template, never a traceback: what the sandbox
+        refused, what is not there, what cannot be parsed."""
         error = sys.exc_info()[1]
-        if not isinstance(error, jinja2.sandbox.SecurityError):
+        if not isinstance(error, jinja2.TemplateError):
             return super().handle_exception(source)
         names, tb = [], error.__traceback__
         while tb is not None:
             if (template := tb.tb_frame.f_globals.get("__jinja_template__")) is not None:
                 names.append(template.name)
             tb = tb.tb_next
+        if isinstance(error, jinja2.TemplateSyntaxError):
+            names.append(f"{error.name}:{error.lineno}")
         where = f"template {names[-1]}" if names else "a template"
-        raise PluginError(
-            f"flywheel: {where}: {error} Templates may read the page, the site and the settings, "
-            "never Python's internals or what Flywheel's plugin holds (nothing was published)"
-        ) from None
+        why = (" Templates may read the page, the site and the settings, never Python's internals or "
+               "what Flywheel's plugin holds" if isinstance(error, jinja2.sandbox.SecurityError) else "")
+        said = str(error.message or error).rstrip(".")
+        raise PluginError(f"flywheel: {where}: {said}.{why} (nothing was published)") from None
 
 
 def sandboxed(env: jinja2.Environment) -> jinja2.Environment:

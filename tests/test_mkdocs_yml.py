@@ -308,7 +308,12 @@ def test_a_parents_theme_folder_is_checked_too(sample, capsys):
 @pytest.mark.parametrize("template", [
     "{{ lipsum.__globals__['os'].system('touch MARKER') }}",  # a Jinja global's module
     "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    # an ordinary environment MkDocs' theme makes on request, outside the sandbox
+    "{% set o = '{' ~ '{' %}{% set c = '}' ~ '}' %}"
+    "{{ config.theme.get_env().from_string(o ~ \" lipsum.__globals__['os'].system('touch MARKER') \" ~ c).render() }}",
     "{{ config.plugins.flywheel.checked.project.consents['C-2026-017'].data.form_ref }}",  # the check's result
+    "{% for name, p in config.plugins.items() if name == 'flywheel' %}"
+    "{{ p.checked.project.consents['C-2026-017'].data.form_ref }}{% endfor %}",
     "{{ config.plugins.flywheel.__dict__['checked'].project.consents['C-2026-017'].data.form_ref }}",
 ])
 def test_a_theme_template_runs_no_code_and_reads_nothing_the_build_withholds(tmp_path, capsys, template):
@@ -316,8 +321,8 @@ def test_a_theme_template_runs_no_code_and_reads_nothing_the_build_withholds(tmp
     which a template reaches any Python module through a global's `__globals__` and any object
     the build holds through `config.plugins`: a practice's `404.html` in its theme folder ran a
     shell command at `flywheel build`, and published a revoked story's consent record (its
-    e-sign reference) with a passing build. Templates are now rendered in Jinja's sandbox, and
-    Flywheel's plugin shows them only its settings."""
+    e-sign reference) with a passing build. Templates are now rendered in Jinja's sandbox, which
+    hands out no ordinary environment, and Flywheel's plugin shows them only its settings."""
     root = copy_sample(tmp_path)
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
@@ -344,3 +349,16 @@ def test_the_sandbox_keeps_the_site_as_it_was(tmp_path, capsys):
     code, output = _build(root, capsys)
     assert code == 0, output
     assert "campaigns: True" in (root / "site/404.html").read_text()
+
+
+@pytest.mark.parametrize("template", ["{{ page.nothing.here }}", "{% if %}"])
+def test_a_broken_theme_template_is_an_error_naming_it(tmp_path, capsys, template):
+    """A template that reads what is not there, or cannot be parsed, stopped `flywheel build`
+    with a traceback (no input file may): now an error naming the template."""
+    root = copy_sample(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (root / "overrides").mkdir()
+    (root / "overrides/404.html").write_text('{% extends "main.html" %}\n{% block content %}' + template + "{% endblock %}\n")
+    code, output = _build(root, capsys)
+    assert code == 1 and "template 404.html" in output and "Traceback" not in output, output
