@@ -183,8 +183,9 @@ class _NoLinksIntoContent(jinja2.BaseLoader):
         return self.inner.list_templates()
 
 
-class _Sandbox(jinja2.sandbox.SandboxedEnvironment):
-    """The theme's templates as Jinja's sandbox renders them, and Flywheel's plugin showing them
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """The theme's templates as Jinja's sandbox renders them (which changes no list, dict or set:
+    `config.update(site_dir=...)` in the middle of a build), and Flywheel's plugin showing them
     its settings only. In MkDocs' ordinary environment a template reached any Python module
     through a global's `__globals__` (`lipsum.__globals__.os`: a practice's `404.html` ran a
     shell command at every build) and every object the build holds through `config.plugins`

@@ -312,6 +312,7 @@ def test_a_parents_theme_folder_is_checked_too(sample, capsys):
     "{% set o = '{' ~ '{' %}{% set c = '}' ~ '}' %}"
     "{{ config.theme.get_env().from_string(o ~ \" lipsum.__globals__['os'].system('touch MARKER') \" ~ c).render() }}",
     "{{ config.plugins.flywheel.checked.project.consents['C-2026-017'].data.form_ref }}",  # the check's result
+    "{{ config.update({'site_dir': 'MARKER'}) }}",  # the build's settings changed by a template
     "{% for name, p in config.plugins.items() if name == 'flywheel' %}"
     "{{ p.checked.project.consents['C-2026-017'].data.form_ref }}{% endfor %}",
     "{{ config.plugins.flywheel.__dict__['checked'].project.consents['C-2026-017'].data.form_ref }}",
