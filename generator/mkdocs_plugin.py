@@ -77,8 +77,9 @@ from .withdraw import (
 )
 
 log = logging.getLogger("mkdocs.plugins.flywheel")
-# A page whose own text quotes a withheld story, or shows its address, logs here: its text is left
-# out and the build fails at the end, after writing site/ when a withdrawal is due (on_post_build).
+# A page whose own text quotes a withheld story, or shows its address, or that cannot carry the
+# site's policy, logs here: its text is left out and the build fails at the end, after writing
+# site/ when a withdrawal is due (on_post_build).
 QUOTING_LOG = "mkdocs.plugins.flywheel.quoting"
 # The search index as the search plugin writes it, and as Material's offline plugin copies it.
 SEARCH_INDEXES = ("search_index.json", "search_index.js")
@@ -835,10 +836,13 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         try:
             return with_policy(output, hosts, preview=inline)
         except PolicyError as error:
-            raise PluginError(
-                f"flywheel: {what} cannot carry the site's Content-Security-Policy: {error}; "
-                "move everything before <head> into it (nothing was published)"
-            ) from None
+            why = f"{what} cannot carry the site's Content-Security-Policy: {error}; move everything before <head> into it"
+            if self.command != "build" or self.swap is None:
+                raise PluginError(f"flywheel: {why} (nothing was published)") from None
+        # Stopping here wrote no site in CI's fresh checkout, so a revocation never deployed (red
+        # team rt6): the page is written as the notice, and on_post_build fails the build.
+        logging.getLogger(QUOTING_LOG).error("flywheel: %s; it was left out", why)
+        return self._notice(what, config)
 
     def _refuse_withheld(self, output: str, what: str, where: str) -> None:
         """Stop the build when `output` quotes a withheld story or shows its address (`_withheld_shown`)."""
@@ -937,10 +941,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             reason = replacement_due(swap.site_dir, self.checked)
             if reason is None:
                 swap.discard()
-                raise PluginError("flywheel: a page quotes a withheld story or shows its address (named above); "
-                                  "nothing was published")
+                raise PluginError("flywheel: a page was left out, for what is named above; nothing was published")
             self.withdrawing = [reason]
-            log.error("flywheel: a page quotes a withheld story, but %s: site/ is written without that page's text", reason)
+            log.error("flywheel: a page was left out, but %s: site/ is written without that page's text", reason)
         if config.strict and self.warnings.get_counts() and not self.withdrawing:
             assert self.checked is not None
             reason = replacement_due(swap.site_dir, self.checked)
@@ -957,8 +960,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                               "only to withdraw stories now withheld")
         if quoting and self.fail_after_withdrawal:
             self.withdrawing, self.rewritten = [], True
-            raise PluginError("flywheel: a page quotes a withheld story or shows its address (named above); "
-                              "site/ was written without that page's text, only to withdraw stories now withheld")
+            raise PluginError("flywheel: a page was left out, for what is named above; site/ was written "
+                              "without that page's text, only to withdraw stories now withheld")
         if self.withdrawing and self.checked is not None and not self.checked.ok and self.fail_after_withdrawal:
             self.withdrawing = []
             raise PluginError(

@@ -131,6 +131,25 @@ def test_a_template_with_markup_before_its_head_stops_the_build(sample, capsys):
     assert tree_digest(sample / "site") == before
 
 
+def test_a_template_with_markup_before_its_head_does_not_stop_a_fresh_checkout_withdrawing(sample, capsys):
+    """red team rt6: the same template in CI's fresh checkout: the build stopped before any site
+    was written, nothing deployed, and a story revoked meanwhile stayed on the live site for as
+    long as the template stood. Where a withdrawal is due the site is written with the template's
+    page as the notice, and the build still fails naming it."""
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (sample / "overrides").mkdir()
+    (sample / "overrides/404.html").write_text(
+        "<!doctype html>\n<script>new Image().src='https://tracker.invalid/p'</script>\n"
+        "<html><head><title>Not found</title></head><body>Not here.</body></html>\n"
+    )
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "template 404.html cannot carry the site's Content-Security-Policy" in capsys.readouterr().err
+    assert (sample / "site/index.html").is_file()
+    assert "tracker.invalid" not in (sample / "site/404.html").read_text()
+    assert not (sample / "site/stories/a-racing-heart").exists()  # revoked in the sample
+
+
 @pytest.mark.parametrize("page", [
     "<html><body>no head</body></html>",
     "<!doctype html><!-- <head> --><script>x()</script><head></head>",  # a head inside a comment
