@@ -341,6 +341,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.pool_counts = False  # pages_pool.py counts the pages its workers render
         self.caches_pages = False  # `flywheel build` reuses unchanged pages (page_cache.py)
         self._written: dict[str, tuple[str, Path]] = {}  # preview: page sources last written, and where
+        self._looked_for: str | None = None  # published preview: what the last rebuild's page checks sought
         self._scanned: dict[str, tuple] = {}  # preview: each built file's stat and resources
         self._bytecode = _TemplateBytecode()  # preview: templates compiled once, not per rebuild
         self._renders = PreviewRenders()  # preview: the last render, for the next save
@@ -457,9 +458,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
             logging.getLogger("mkdocs").addHandler(self.warnings)
-            self.quoting, self.rewritten = CountHandler(), False
-            self.quoting.setLevel(logging.ERROR)
-            logging.getLogger(QUOTING_LOG).addHandler(self.quoting)
+        # The pages left out for showing a withheld story: a build fails on them, a published
+        # preview (which may listen on the network) serves their notice and no search index.
+        self.quoting, self.rewritten = CountHandler(), False
+        self.quoting.setLevel(logging.ERROR)
+        logging.getLogger(QUOTING_LOG).addHandler(self.quoting)
         return config
 
     def _withdraw_from(self, site_dir: Path, root: Path) -> None:
@@ -632,6 +635,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 self._written[src_uri] = (text, path)
                 files.append(File.generated(config, src_uri, abs_src_path=str(path),
                                             inclusion=_inclusion(pages.get(src_uri))))
+            self._check_every_page_again(files)
             return files
         for page in self.site.pages:
             files.append(
@@ -641,6 +645,22 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             )
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
         return files
+
+    def _check_every_page_again(self, files: Files) -> None:
+        """A published preview's rebuild is dirty: a page whose source is unchanged is not
+        rendered, so not checked, again. When what the page checks look for changed (a story
+        withheld since, a champion's name no longer credited), a guide that quoted the story
+        while its consent covered it stayed served, quotation and all (red team rt6): every
+        page's built file is removed, so the rebuild renders and checks each one again."""
+        if self.preview or self.checked is None or self.problems_shown:
+            return
+        inputs = self.page_inputs()
+        looked_for = json.dumps([inputs[key] for key in ("unpublished", "withheld", "withheld_texts",
+                                                         "unconsented_names", "withheld_passages")])
+        if looked_for != self._looked_for:
+            for found in files.documentation_pages():
+                Path(found.abs_dest_path).unlink(missing_ok=True)
+            self._looked_for = looked_for
 
     @event_priority(100)  # first: every other plugin reads the page as Markdown made it
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
@@ -693,10 +713,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 page.file.src_uri,
                 slug,
             )
-        if self.command == "build" and (why := self._withheld_shown(html)):
+        if why := self._withheld_shown(html):
             # A guide that quoted the patient while the consent covered it: stopping here wrote no
-            # site in CI's fresh checkout, so a revocation never deployed (red team rt5). The page's
-            # text is left out; on_post_build fails the build, writing site/ only when it must.
+            # site in CI's fresh checkout, so a revocation never deployed (red team rt5), and kept
+            # the last pages of a published preview served (rt6). The page's text is left out;
+            # on_post_build fails a build, writing site/ only when it must.
             logging.getLogger(QUOTING_LOG).error("flywheel: page %s %s; its text was left out: remove it from "
                                                  "the source", page.file.src_uri, why)
             return f"<p>{LEFT_OUT}</p>"
@@ -784,20 +805,15 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         return self._unpublished_slugs
 
     def on_post_page(self, output: str, page, config) -> str:
-        if self.command == "build":
-            if why := self._withheld_shown(output):
-                # In the page's frame (its title in the navigation, its summary as its description):
-                # written as a notice, as its text is in on_page_content (rt5).
-                self.count_rendered()
-                return self._left_out_page(f"page {page.file.src_uri}", why, config)
-        else:  # `_withheld_shown` read the page as `_refuse_withheld` does: once is enough
-            self._refuse_withheld(output, f"page {page.file.src_uri}", "the source")
+        if why := self._withheld_shown(output):
+            # In the page's frame (its title in the navigation, its summary as its description):
+            # written as a notice, as its text is in on_page_content (rt5).
+            self.count_rendered()
+            return self._left_out_page(f"page {page.file.src_uri}", why, config)
         if page.meta:  # frontmatter the page need not show: the search index writes its `tags` (rt4)
             meta = json.dumps(page.meta, ensure_ascii=False, default=str)
             what = f"the frontmatter of page {page.file.src_uri}"
-            if self.command != "build":
-                self._refuse_withheld(meta, what, "the source")
-            elif why := self._withheld_shown(meta):  # as the page's text: a notice, so a fresh checkout still withdraws
+            if why := self._withheld_shown(meta):  # as the page's text: a notice, so a fresh checkout still withdraws
                 self.count_rendered()
                 return self._left_out_page(what, why, config)
         self.count_rendered()
@@ -816,7 +832,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         for slug in removed:
             log.warning("Template '%s' links to '%s', which is not published: the link and its text were removed",
                         template_name, slug)
-        if self.command == "build" and template_name.endswith((".html", ".htm")):
+        if template_name.endswith((".html", ".htm")):
             if why := self._withheld_shown(output):  # the checks of `_refuse_withheld`, read once
                 return self._left_out_page(f"template {template_name}", why, config)
         else:
@@ -909,7 +925,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._forget_sources()
         site_dir, built = Path(config.site_dir), None
         if self.command == "serve":  # one walk of the site for both
-            if self.problems_shown and not self.preview:
+            logging.getLogger(QUOTING_LOG).removeHandler(self.quoting)
+            if (self.problems_shown or self.quoting.get_counts()) and not self.preview:
                 self._forget_search_index(site_dir, config)
             built = site_files(site_dir, stat=True)
             self._remove_stale_pages(site_dir, built)

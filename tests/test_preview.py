@@ -144,6 +144,31 @@ def test_a_published_only_preview_drops_the_static_files_of_a_story_revoked_whil
         assert not any(tmp_path.glob(f"mkdocs_*/downloads/{story}.pdf"))
 
 
+def test_a_published_only_preview_drops_a_revoked_story_a_guide_still_quotes(tmp_path):
+    """red team rt6: a guide quoting a story while its consent covered it, then the consent
+    revoked while `serve --published-only` runs: the guide's page check stopped the rebuild,
+    and a preview's rebuild is dirty, so every page of the last good one stayed served, the
+    revoked story's own page and the search index with its text among them, for as long as the
+    guide quoted it. A rebuild that fails takes off what today's gate withholds, as a failed
+    build takes it off site/."""
+    story = "finding-answers"  # published under consent C-2026-014
+    with _published_preview_with_a_pdf(tmp_path) as (root, base):
+        guide = root / "content/guides/thyroid/thyroid-ultrasound.md"
+        guide.write_text(guide.read_text() + "\nRead *Finding answers after a year of headaches*.\n")
+        assert f"stories/{story}/" in fetch(f"{base}/search/search_index.json", time.monotonic() + 60)
+        assert "year of headaches" in fetch(f"{base}/thyroid/thyroid-nodules/thyroid-ultrasound/", time.monotonic() + 10)
+        consent = root / "consent/C-2026-014.yml"
+        consent.write_text(consent.read_text().replace("revoked_on: null", f"revoked_on: {AS_OF.isoformat()}"))
+        deadline = time.monotonic() + 30
+        while any(tmp_path.glob(f"mkdocs_*/stories/{story}/index.html")):
+            assert time.monotonic() < deadline, "the revoked story's page stayed on the preview"
+            time.sleep(0.3)
+        assert not any("a year of headaches" in path.read_text() for path in tmp_path.glob("mkdocs_*/search/*.json"))
+        time.sleep(2)
+        shown = [p for p in tmp_path.glob("mkdocs_*/**/*.html") if "year of headaches" in p.read_text()]
+        assert shown == []
+
+
 def test_a_published_only_preview_showing_problems_drops_what_a_revocation_withholds(tmp_path):
     """Red team rt4: a revocation that lands with a content error (the same commit, or a record
     being edited) turns the preview into the problems page, and that rebuild kept a PDF named
