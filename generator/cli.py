@@ -341,12 +341,14 @@ def _site_name(root: Path) -> str:
 
 
 def cmd_export(args) -> int:
-    from .export import ExportRefused, export_site, withdraw_export
+    from .export import ExportRefused, export_site, first_export_due, withdraw_export
 
     result = run_check(args.root, args.as_of, use_cache=True, reading_grade_max=args.reading_grade_max)
     if not result.ok:
         emit(result, "text", sys.stderr)
-    else:
+    # Withdrawal always deploys: with errors, a first export is written without the pieces that
+    # have them; a previous one loses what shows a story withheld today (below).
+    if result.ok or first_export_due(args.root, args.out):
         try:
             out = export_site(result, args.root, args.out)
         except ExportRefused as refused:
@@ -365,6 +367,10 @@ def cmd_export(args) -> int:
         except OSError as exc:  # a file where a folder should be, no permission, a full disk
             print(f"error: cannot write the export into {args.out}: {exc.strerror or exc}", file=sys.stderr)
         else:
+            if not result.ok:
+                print(f"export failed ({len(result.errors)} error(s)): written to {args.out} without the pieces "
+                      "that have errors, only to withdraw stories now withheld", file=sys.stderr)
+                return EXIT_ERRORS
             print(f"wrote {out}/mkdocs.yml and {out}/docs/ ({len(result.gate.published('guide'))} guides, "
                   f"{len(result.gate.published('story'))} stories)")
             return EXIT_OK

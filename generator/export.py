@@ -94,6 +94,19 @@ def _withdrawal_due(result: CheckResult, root: Path, out: Path, quoted: Quoted) 
     return False
 
 
+def first_export_due(root: Path, out: Path) -> bool:
+    """Whether an export the content's errors would stop must still be written, without the
+    pieces that have them (the gate withholds those), as `flywheel build` writes its site: no
+    export is there yet (red team rt6: an unrelated guide's error in CI's fresh checkout left
+    the renderer nothing to deploy, so a story withheld today stayed live). One that is there
+    loses what shows a story withheld today instead (`withdraw_export`)."""
+    try:
+        target = refuse_published(out, root, "export")
+    except FlywheelError:
+        return False
+    return not (target / MARKER).is_file()
+
+
 def _with_notices(rendered: RenderedSite, withheld: frozenset[str], unpublished: frozenset[str], quoted: Quoted,
                   root: Path) -> RenderedSite | None:
     """`rendered` with the text of each page that shows an unpublished piece left out, or None

@@ -155,6 +155,26 @@ def test_a_fresh_export_withdraws_a_story_a_guide_still_quotes(tmp_path, capsys)
     assert (out / "docs/sleep/index.md").is_file()
 
 
+def test_a_fresh_export_withdraws_while_an_unrelated_guide_has_an_error(tmp_path, capsys):
+    """red team rt6: an error in another guide stopped the export before anything was written;
+    in a fresh checkout the renderer deploying the export then deployed nothing, and a story
+    revoked meanwhile stayed live for as long as the error stood (`flywheel build` writes its
+    site without the pieces that have errors). Now a first export is written so, and still
+    fails; a previous one is kept, less what shows a story withheld today (the next test)."""
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    assert _export(root, out, capsys)[0] == 0
+    before = _exported_text(out)
+    guide = root / "content/guides/thyroid/thyroid-ultrasound.md"
+    guide.write_text(guide.read_text().replace("stage: learn", "stage: lern", 1))
+    assert _export(root, out, capsys)[0] == 1 and _exported_text(out) == before
+    fresh = tmp_path / "fresh"
+    code, err = _export(root, fresh, capsys)
+    assert code == 1 and "without the pieces that have errors" in err
+    text = _exported_text(fresh)
+    assert "a-racing-heart" not in text and "thyroid-ultrasound" not in text  # revoked; has an error
+    assert (fresh / "docs/sleep/index.md").is_file()
+
+
 def test_an_export_never_prints_a_withheld_story_in_the_practice_frame(tmp_path, capsys):
     """The frame (practice.yml's address, hours, phone text) travels in the exported mkdocs.yml
     and is printed on every page, with no plugin to check it: it is checked before."""
