@@ -26,7 +26,7 @@ import jinja2.sandbox
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, PluginCollection, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.theme import Theme
 from mkdocs.utils import CountHandler
@@ -202,6 +202,13 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         ):
             return False
         return super().is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj) -> bool:
+        # A plugin's events, run from a template in the middle of a build (`config.plugins.run_event
+        # ('post_build', ...)` committed a site of static files before any page was rendered).
+        if isinstance(getattr(obj, "__self__", None), (BasePlugin, PluginCollection)):
+            return False
+        return super().is_safe_callable(obj)
 
     def handle_exception(self, source: str | None = None):
         """A template's error as one naming the template, never a traceback: what the sandbox

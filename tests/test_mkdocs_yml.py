@@ -313,6 +313,7 @@ def test_a_parents_theme_folder_is_checked_too(sample, capsys):
      "{{ config.theme.get_env().from_string(o ~ \" lipsum.__globals__['os'].system('touch MARKER') \" ~ c).render() }}"),
     "{{ config.plugins.flywheel.checked.project.consents['C-2026-017'].data.form_ref }}",  # the check's result
     "{{ config.update({'site_dir': 'MARKER'}) }}",  # the build's settings changed by a template
+    "{{ config.plugins.run_event('post_build', None, config=config) }}",  # a plugin's events run by a template
     ("{% for name, p in config.plugins.items() if name == 'flywheel' %}"
      "{{ p.checked.project.consents['C-2026-017'].data.form_ref }}{% endfor %}"),
     "{{ config.plugins.flywheel.__dict__['checked'].project.consents['C-2026-017'].data.form_ref }}",
@@ -331,7 +332,8 @@ def test_a_theme_template_runs_no_code_and_reads_nothing_the_build_withholds(tmp
     (root / "overrides/404.html").write_text(
         '{% extends "main.html" %}\n{% block content %}<h1>Not found</h1><p>'
         + template.replace("MARKER", str(root / MARKER)) + "</p>{% endblock %}\n")
-    _build(root, capsys)
+    code, output = _build(root, capsys)
+    assert code == 1 and "template 404.html" in output, output
     assert not (root / MARKER).exists(), "the code ran"
     assert not (root / "site").exists() or not any(
         "esign/8120" in path.read_text(errors="replace") for path in (root / "site").rglob("*") if path.is_file())
