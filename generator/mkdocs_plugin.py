@@ -360,6 +360,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # of Flywheel's defaults kept outside the project, and the project (build.py). Kept with
         # that file's path: MkDocs hands this object to every later build in the process.
         self.defaults_for: tuple[str, Path] | None = None
+        self._named_templates: set[str] = set()  # templates named for a withheld story, taken off the site
 
     def _defaults(self, config) -> bool:
         """Whether this build's configuration is Flywheel's defaults (`build._build_with_defaults`)."""
@@ -375,6 +376,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # second build in the same process gets this one back: what the last build found must
         # not pass for this one's (a stale `traces_sought` skipped the last resort).
         self.checked, self.traces_sought, self.scrubbed, self.failed = None, False, [], []
+        self._named_templates = set()
         if command == "serve":
             hold_entries()  # the check on every save reads its cache file only when it changed
 
@@ -833,8 +835,14 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         output, removed = output_content, []
         if self.checked is not None and not self.preview:
             if slug := named_for(template_name, self._withheld()):  # written at an address of the story's slug
-                raise PluginError(f"flywheel: template {template_name} is named for withheld story {slug}; "
-                                  "rename it or remove it from the theme's templates (nothing was published)")
+                why = f"template {template_name} is named for withheld story {slug}; rename it or remove it from the theme's templates"
+                if self.swap is None:
+                    raise PluginError(f"flywheel: {why} (nothing was published)")
+                # Stopping here wrote no site in CI's fresh checkout (red team rt6): its file is
+                # taken off the staged site (on_post_build), which the build then fails.
+                logging.getLogger(QUOTING_LOG).error("flywheel: %s; it was left out", why)
+                self._named_templates.add(template_name)
+                return self._notice(f"template {template_name}", config)
             output, removed = strip_unpublished_links(output, self._unpublished())
         for slug in removed:
             log.warning("Template '%s' links to '%s', which is not published: the link and its text were removed",
@@ -954,6 +962,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         logging.getLogger(QUOTING_LOG).removeHandler(self.quoting)
         swap, self.swap = self.swap, None
+        for name in self._named_templates:
+            (swap.staging / name).unlink(missing_ok=True)
         quoting = bool(self.quoting.get_counts())
         if quoting:
             # It indexed the page (its title, from the navigation) before the notice replaced it,

@@ -1499,7 +1499,8 @@ def test_a_404_page_showing_a_withheld_story_stops_the_build(sample, body, capsy
 def test_a_template_named_for_a_withheld_story_stops_the_build(sample):
     """Red team rt4: a theme template listed under `static_templates` (or `extra_templates`),
     named for a withheld story, was rendered to an address showing the story's slug, however
-    little it quoted."""
+    little it quoted. It stops the build; in CI's fresh checkout (no site/ yet) that wrote no
+    site, so a revocation never deployed (red team rt6): the site is written without it."""
     _with_custom_404(sample, "Not found.")
     (sample / "overrides/notes").mkdir()
     (sample / "overrides/notes/tired-for-years.html").write_text("<html><head></head><body>Soon.</body></html>\n")
@@ -1507,7 +1508,9 @@ def test_a_template_named_for_a_withheld_story_stops_the_build(sample):
     config.write_text(config.read_text().replace(
         "  custom_dir: overrides\n", "  custom_dir: overrides\n  static_templates: [notes/tired-for-years.html]\n"))
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
-    assert not (sample / "site").exists()
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/notes/tired-for-years.html").exists()
+    assert not [path for path in site_texts(sample / "site") if "tired-for-years" in path]
 
 
 def test_a_404_page_linking_an_unpublished_piece_loses_the_link(sample, capsys):
