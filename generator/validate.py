@@ -6,6 +6,7 @@ fails is silently skipped: it is reported and left out of the model.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections import defaultdict
@@ -509,11 +510,29 @@ def _note_unusable_consents(project: Project) -> None:
                 )
             )
         try:
-            text = read_bytes(path)[:MAX_FILE_BYTES].decode("utf-8", "replace")
+            text = _read_any_way(read_bytes(path)[:MAX_FILE_BYTES])
         except OSError:  # a folder named like a record, a named pipe, no permission
             project.unusable_consents[rel] = None
             continue
         project.unusable_consents[rel] = _slug_words(_yaml_unescaped(text))
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _read_any_way(raw: bytes) -> str:
+    """The text of a consent file that cannot be used, read every way it may have been saved:
+    as UTF-8, as the encoding its byte order mark names, and, when it holds NUL bytes, as UTF-16
+    of either byte order and with the NULs dropped (UTF-16 or UTF-32 of ASCII text, with or
+    without a mark). Read as UTF-8 alone, a record saved by Windows PowerShell's `>` or
+    Notepad's "Unicode" (UTF-16) named no story, so its revocation reached none (red team rt6)."""
+    texts = [raw.decode("utf-8", "replace")]
+    texts += [raw.decode(codec, "replace") for bom, codec in _BOMS if raw.startswith(bom)][:1]
+    if b"\0" in raw:
+        texts += [raw.decode("utf-16-le", "replace"), raw.decode("utf-16-be", "replace"),
+                  raw.replace(b"\0", b"").decode("utf-8", "replace")]
+    return "\n".join(texts)
 
 
 # Files of consent/ that hold no record whatever they say: a folder's placeholder, git's own,

@@ -1576,7 +1576,8 @@ def _point_at_an_older_record(sample: Path) -> Path:
                                  "yaml-escapes", "dangling-link", "looping-link", "folder", "unlistable-folder",
                                  ".YML", ".Yml", ".yml.txt", "no-extension", "dot-file", "slug-in-capitals", "slug-as-file-name",
                                  "slug-as-path", "slug-with-underscores", "slug-with-word-processor-hyphens",
-                                 "slug-with-en-dashes", "slug-with-fullwidth-hyphens"])
+                                 "slug-with-en-dashes", "slug-with-fullwidth-hyphens",
+                                 "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-16-nb-hyphens"])
 def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(sample, how, monkeypatch):
     """The story is pointed at an older record of it, and the record that holds the revocation
     cannot be used (neither can be told apart from an unusable file without reading it): the
@@ -1593,6 +1594,11 @@ def test_a_revocation_in_a_consent_file_that_cannot_be_used_still_withholds(samp
     elif how == "yaml-escapes":  # the slug spelt with escapes, and a line broken with a backslash
         revoked.write_text(revoked.read_text().replace("story: a-racing-heart", 'story: "a\\u002dracing\\x2d\\\n  heart"')
                            + "signed_on: [\n")
+    elif how.startswith("utf-"):  # rt6: saved by Windows PowerShell's `>` or Notepad's "Unicode"
+        text = revoked.read_text()
+        if how == "utf-16-nb-hyphens":
+            text = text.replace("story: a-racing-heart", "story: a\u2011racing\u2011heart")
+        revoked.write_bytes(text.encode(how.removesuffix("-nb-hyphens")))
     elif how == "shared-id":
         (sample / "consent/archive").mkdir()
         (sample / "consent/archive/c-2026-017.yml").write_text(revoked.read_text())
