@@ -16,7 +16,6 @@ import sys
 import threading
 from pathlib import Path
 
-from jinja2 import TemplateError
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
@@ -24,6 +23,7 @@ from . import pages_pool
 from .check import CheckResult
 from .config_code import refuse_config_code
 from .errors import FlywheelError
+from .mkdocs_plugin import TemplateFailed
 from .paths import check_build_folders, configured_folders
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin MkDocs < 2; the banner only confuses
@@ -96,7 +96,7 @@ def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withd
             plugin.swap.discard()
             plugin.swap = None
         raise
-    except (Abort, MkDocsException, TemplateError) as exc:
+    except (Abort, MkDocsException) as exc:
         if not plugin.traces_sought:  # stopped before the plugin could look: `preview: true`, another plugin
             plugin.scrubbed = _withdraw_without_plugin(root, result)
         kept = "site/ left as it was" if not plugin.scrubbed else (
@@ -104,8 +104,8 @@ def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withd
         )
         if plugin.rewritten:
             kept = "site/ written without the stories now withheld"
-        if isinstance(exc, TemplateError):  # the practice's theme folder: said, not a traceback
-            raise ThemeFailed(f"build failed, {kept}: a template failed{_template_at(exc, root)}: {exc}") from None
+        if (failed := _template_failure(exc)) is not None:  # the practice's theme folder, most likely
+            raise ThemeFailed(f"build failed, {kept}: {failed}") from None
         raise FlywheelError(f"build failed, {kept}: {exc}") from None
     finally:
         mkdocs_log.removeHandler(handler)
@@ -117,28 +117,14 @@ class ThemeFailed(FlywheelError):
     rendered: the site with Flywheel's defaults may still be written (`build_site`)."""
 
 
-def _template_at(exc: TemplateError, root: Path) -> str:
-    """" in <template>, line <n>": the innermost template in the error's traceback, relative
-    to the project where it is the project's, or "" when none is found."""
-    found = ""
-    if getattr(exc, "filename", None) and getattr(exc, "lineno", None):  # a syntax error
-        found = f"{exc.filename}:{exc.lineno}"
-    frames = list(getattr(exc, "worker_frames", None) or ())  # raised in a worker (forkmap.py)
-    frame = exc.__traceback__
-    while frame is not None:
-        frames.append((frame.tb_frame.f_code.co_filename, frame.tb_lineno))
-        frame = frame.tb_next
-    for name, line in frames:
-        if name.endswith((".html", ".xml", ".j2", ".jinja")):
-            found = f"{name}:{line}"
-    if not found:
-        return ""
-    path, _, line = found.rpartition(":")
-    try:
-        path = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        pass
-    return f" in {path}, line {line}"
+def _template_failure(exc: BaseException) -> TemplateFailed | None:
+    """The template's failure behind MkDocs' "Aborted with a BuildError!", if that is what it was."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, TemplateFailed):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def _fallback_site(root: Path) -> Path | None:

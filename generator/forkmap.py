@@ -21,7 +21,6 @@ import pickle
 import signal
 import tempfile
 import threading
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -222,9 +221,6 @@ def _run(work: Callable[[Any], object], item: Any) -> dict:
     try:
         return {"result": work(item), "logs": keeper.records}
     except Exception as error:  # raised by the parent, as MkDocs would have
-        # Where it was raised, which the traceback does not carry to the parent: a template's
-        # file and line, for the build's message (build._template_at).
-        error.worker_frames = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(error.__traceback__)]
         return {"error": _portable(error), "logs": keeper.records}
     finally:
         for logger, handlers in saved:

@@ -184,6 +184,12 @@ class _NoLinksIntoContent(jinja2.BaseLoader):
         return self.inner.list_templates()
 
 
+class TemplateFailed(PluginError):
+    """A template failed as a page was rendered (`_Sandbox.handle_exception`): said as an error
+    naming it, and, in a fresh checkout, the site is written with Flywheel's own templates
+    (build.py)."""
+
+
 class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """The theme's templates as Jinja's sandbox renders them (which changes no list, dict or set:
     `config.update(site_dir=...)` in the middle of a build), and Flywheel's plugin showing them
@@ -227,7 +233,7 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         why = (" Templates may read the page, the site and the settings, never Python's internals or "
                "what Flywheel's plugin holds" if isinstance(error, jinja2.sandbox.SecurityError) else "")
         said = str(error.message or error).rstrip(".")
-        raise PluginError(f"flywheel: {where}: {said}.{why} (nothing was published)") from None
+        raise TemplateFailed(f"flywheel: {where}: {said}.{why}") from None
 
 
 def sandboxed(env: jinja2.Environment) -> jinja2.Environment:
