@@ -17,13 +17,13 @@ import threading
 from pathlib import Path
 
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, MkDocsException
+from mkdocs.exceptions import Abort, MkDocsException, PluginError
 
 from . import pages_pool
 from .check import CheckResult
 from .config_code import refuse_config_code
 from .errors import FlywheelError
-from .mkdocs_plugin import TemplateFailed
+from .mkdocs_plugin import SettingsRefused, TemplateFailed
 from .paths import check_build_folders, configured_folders
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin MkDocs < 2; the banner only confuses
@@ -70,7 +70,7 @@ def build_site(
         raise
     try:
         _render(root, result, config, plugin, strict, withdrawal, cache)
-    except ThemeFailed as exc:  # no site yet (a fresh checkout): one with Flywheel's own templates
+    except SettingsFailed as exc:  # no site yet (a fresh checkout): one with Flywheel's own settings
         if (fallback := _fallback_site(root)) is not None:
             _build_with_defaults(root, result, fallback, exc)
         raise
@@ -104,46 +104,46 @@ def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withd
         )
         if plugin.rewritten:
             kept = "site/ written without the stories now withheld"
-        if (failed := _template_failure(exc)) is not None:  # the practice's theme folder, most likely
-            raise ThemeFailed(f"build failed, {kept}: {failed}") from None
+        if (failed := _settings_failure(exc)) is not None:  # the practice's settings or theme folder
+            raise SettingsFailed(f"build failed, {kept}: {failed}") from None
         raise FlywheelError(f"build failed, {kept}: {exc}") from None
     finally:
         mkdocs_log.removeHandler(handler)
         config.plugins.on_shutdown()
 
 
-class ThemeFailed(FlywheelError):
-    """A template of the theme (the practice's overrides, most likely) failed as pages were
-    rendered: the site with Flywheel's defaults may still be written (`build_site`)."""
+class SettingsFailed(FlywheelError):
+    """The practice's settings were refused, or a template of its theme failed: the site with
+    Flywheel's defaults may still be written (`build_site`)."""
 
 
-def _template_failure(exc: BaseException) -> TemplateFailed | None:
-    """The template's failure behind MkDocs' "Aborted with a BuildError!", if that is what it was."""
+def _settings_failure(exc: BaseException) -> PluginError | None:
+    """What the practice's settings or templates did, behind MkDocs' "Aborted with a
+    BuildError!", if that is what stopped the build (`SettingsRefused`, `TemplateFailed`)."""
     seen = 0
     while exc is not None and seen < 10:
-        if isinstance(exc, TemplateFailed):
+        if isinstance(exc, (SettingsRefused, TemplateFailed)):
             return exc
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return None
 
 
 def _fallback_site(root: Path) -> Path | None:
-    """The site folder a build with Flywheel's default settings writes when mkdocs.yml cannot
-    be used (`_build_with_defaults`), or None: only where no site exists yet, as in CI's
-    fresh checkout, and the build folders' rules allow it. Where a site exists, the last
-    resort takes the withheld stories off it and the practice's site stays as it was."""
+    """The site folder a build with Flywheel's default settings writes when the practice's own
+    cannot be used (`_build_with_defaults`), or None: only where no site exists yet, as in CI's
+    fresh checkout. mkdocs.yml's site_dir where it can be read and may be written, else MkDocs'
+    default `site/`, which the example workflow deploys. Where a site exists, the last resort
+    takes the withheld stories off it and the practice's site stays as it was."""
     try:
-        folders = configured_folders(root)
-    except FlywheelError:  # unreadable: MkDocs' default, which the example workflow deploys
-        folders = {"site_dir": (Path(root) / "site").resolve(), "docs_dir": (Path(root) / "docs").resolve()}
-    site = Path(folders["site_dir"])
-    if os.path.lexists(site):
-        return None
-    try:
-        check_build_folders(root, site, folders["docs_dir"])
-    except FlywheelError:
-        return None
-    return site
+        site = configured_folders(root)["site_dir"]
+        check_build_folders(root, site, None)
+    except FlywheelError:  # unreadable, or a site_dir no build may write: the default
+        site = (Path(root) / "site").resolve()
+        try:
+            check_build_folders(root, site, None)
+        except FlywheelError:
+            return None
+    return None if os.path.lexists(site) else site
 
 
 def _build_with_defaults(root: Path, result: CheckResult, site: Path, why: FlywheelError) -> None:

@@ -255,7 +255,7 @@ def _progress(message: str) -> None:
 
 
 def cmd_build(args) -> int:
-    from .build import _withdraw_without_plugin, build_site
+    from .build import _build_with_defaults, _fallback_site, _withdraw_without_plugin, build_site
     from .paths import check_build_folders, configured_folders, shown_path
     from .withdraw import replacement_due
 
@@ -266,13 +266,21 @@ def cmd_build(args) -> int:
         folders = {"site_dir": (args.root / "site").resolve(), "docs_dir": (args.root / "docs").resolve()}
     try:
         check_build_folders(args.root, folders["site_dir"], folders["docs_dir"])
-    except FlywheelError:
+    except FlywheelError as refused:
         # A site_dir the build will not replace (files no build made) is still what a deploy
         # publishes: the last resort takes from it what shows a withheld story (red team rt5).
+        # With no site yet (CI's fresh checkout), the site is written with Flywheel's defaults:
+        # a refused mkdocs.yml must not keep a revoked story on the live site either.
         try:
-            _withdraw_without_plugin(args.root, run_check(args.root, args.as_of, use_cache=not args.no_cache))
+            result = run_check(args.root, args.as_of, use_cache=not args.no_cache)
         except FlywheelError:
-            pass  # the refusal says what to fix; the content's own failure shows once it is
+            raise refused from None  # the refusal says what to fix; the content's own failure shows once it is
+        if (fallback := _fallback_site(args.root)) is not None:
+            _build_with_defaults(args.root, result, fallback, refused)
+        try:
+            _withdraw_without_plugin(args.root, result)
+        except FlywheelError:
+            pass
         raise
     site = f"{shown_path(Path(folders['site_dir']).resolve(), Path(args.root).resolve())}/"  # "site/"
     _progress("checking content and consent…")

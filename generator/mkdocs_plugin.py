@@ -184,6 +184,11 @@ class _NoLinksIntoContent(jinja2.BaseLoader):
         return self.inner.list_templates()
 
 
+class SettingsRefused(PluginError):
+    """The practice's settings cannot be built from (`on_config`): in a fresh checkout the site
+    is written with Flywheel's defaults instead (build.py), so a deploy carries every withdrawal."""
+
+
 class TemplateFailed(PluginError):
     """A template failed as a page was rendered (`_Sandbox.handle_exception`): said as an error
     naming it, and, in a fresh checkout, the site is written with Flywheel's own templates
@@ -398,7 +403,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             )
         root = self._root(config)
         try:
-            check_build_folders(root, Path(config.site_dir), Path(config.docs_dir))
+            # Flywheel's defaults publish neither the project's docs_dir nor its theme folder.
+            check_build_folders(root, Path(config.site_dir), None if self._defaults(config) else Path(config.docs_dir))
             if self._defaults(config):
                 pass  # Flywheel's own configuration: the project's mkdocs.yml is not read
             elif why := snippets_outside(_read_config(Path(config.config_file_path)), root, Path(config.docs_dir)):
@@ -412,7 +418,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             if not self._defaults(config):
                 refuse_config_code(root)
         except FlywheelError as exc:
-            raise PluginError(f"flywheel: {exc}") from None
+            raise SettingsRefused(f"flywheel: {exc}") from None
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
         self.preview = preview
         self.progress, self.rendered, self.pool_counts = os.environ.get("FLYWHEEL_PROGRESS") == "1", 0, False
@@ -420,7 +426,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             # Preview pages show withheld stories: they must never reach a built site. Nor may
             # the refusal keep one there: what today's gate withholds leaves the previous site.
             self._withdraw_from(Path(config.site_dir), root)
-            raise PluginError(
+            raise SettingsRefused(
                 "flywheel: preview is only for `flywheel serve` / `mkdocs serve`, never for a build"
             )
         use_package_theme(config)

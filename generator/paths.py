@@ -217,7 +217,7 @@ def guarded_link_in(folder: Path, root: Path) -> tuple[str, str] | None:
     return None
 
 
-def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site: bool = False) -> None:
+def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, any_site: bool = False) -> None:
     """Refuse a configuration that would publish sources or overwrite the project.
 
     `docs_dir` is published as it is: pointed at the project, `content/` or `consent/`, it would
@@ -225,7 +225,9 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site:
     the theme folder that is not a template onto the site (consent records, `champions.yml`).
     `site_dir` is replaced whole by every build: pointed at the project or a content folder, a
     build would replace it. Any of them is a FlywheelError. With `any_site`, a site_dir holding
-    files no build made passes (the last resort deletes only what shows a withheld story)."""
+    files no build made passes (the last resort deletes only what shows a withheld story).
+    Without `docs_dir` only site_dir is judged: a build with Flywheel's defaults (build.py)
+    publishes neither the project's docs_dir nor its theme folder."""
     project = Path(root).resolve()
     guarded = _guarded(project)
     site = Path(site_dir).resolve()
@@ -243,8 +245,9 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path, *, any_site:
         custom_dir = configured_folders(project).get("custom_dir")
     except FlywheelError:  # mkdocs.yml unreadable: a build with Flywheel's defaults (build.py)
         custom_dir = None
-    checked = [("docs_dir", Path(docs_dir).resolve()), ("site_dir", Path(site_dir).resolve())]
-    if custom_dir is not None:
+    checked = [("docs_dir", Path(docs_dir).resolve())] if docs_dir is not None else []
+    checked.append(("site_dir", Path(site_dir).resolve()))
+    if custom_dir is not None and docs_dir is not None:
         checked.append(("theme's custom_dir", custom_dir))
     for key, folder in checked:
         if folder == project or project.is_relative_to(folder):

@@ -168,9 +168,11 @@ def test_wheel_installs_alone_and_a_new_practice_builds(tmp_path):
                    check=True, cwd=tmp_path)
     (wheel,) = dist.glob("flywheel-*.whl")
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "--quiet", str(wheel)], check=True)
+    # No PYTHONPATH anywhere: one naming the repository shows pip this package as installed
+    # already, and it installed only the dependencies.
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env)
+    subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "--quiet", str(wheel)], check=True, env=env)
     flywheel = str(venv / "bin/flywheel")
     work = tmp_path / "elsewhere"
     work.mkdir()

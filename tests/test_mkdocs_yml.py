@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,12 +58,22 @@ def _assert_refused(root: Path, capsys, line_text: str | None = None) -> str:
     code, output = _build(root, capsys)
     assert code == 1 and "[config-runs-code]" in output, output
     assert not (root / MARKER).exists(), "the code ran"
-    assert not (root / "site").exists()
+    _only_flywheels_defaults(root, output)
     if line_text is not None:  # the error names the line that holds the setting
         lines = (root / "mkdocs.yml").read_text().splitlines()
         line = next(n for n, text in enumerate(lines, start=1) if line_text in text)
         assert f"mkdocs.yml:{line}: error:" in output, output
     return output
+
+
+def _only_flywheels_defaults(root: Path, output: str) -> None:
+    """A refused mkdocs.yml builds nothing of its own. In a fresh checkout the site is still
+    written, with Flywheel's default settings (a deploy must carry every withdrawal), which
+    read nothing the refused settings name: no theme folder, docs_dir, extension or hook."""
+    assert "Flywheel's default settings" in output, output
+    assert (root / "site/index.html").is_file()
+    assert not [p for p in (root / "site").rglob("*") if p.suffix in (".yml", ".yaml", ".py")]
+    assert not [p for p in (root / "site").rglob("*.html") if "e-sign" in p.read_text(errors="replace")]
 
 
 @pytest.fixture
@@ -78,6 +89,7 @@ def test_a_hook_from_the_repository_never_runs(sample, capsys):
     assert "package the hook as an MkDocs plugin" in output
     # MkDocs' own command reads the file before any plugin: the hook's module has run by
     # then, but the plugin stops the build before its page events do.
+    shutil.rmtree(sample / "site")
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=sample, capture_output=True,
                           text=True, check=False, env=_env())
     assert done.returncode == 1 and "hooks: runs Python files from the repository" in done.stderr
@@ -118,6 +130,7 @@ def test_a_module_in_the_project_is_never_imported(sample, capsys, monkeypatch):
     for setting in ("extra:\n  slug: !!python/name:seo.slugify", "markdown_extensions:\n  - seopkg.ext",
                     "markdown_extensions:\n  - seo:\n      option: 1", "extra:\n  m: !!python/module:seo"):
         config.write_text(original.replace("markdown_extensions:\n", "markdown_extensions_x:\n") + setting + "\n")
+        shutil.rmtree(sample / "site", ignore_errors=True)  # each a fresh checkout
         output = _assert_refused(sample, capsys)
         assert "seo" in output
         for module in ("seo", "seopkg"):
@@ -226,7 +239,7 @@ def test_snippets_in_a_build_read_only_docs_dir(sample, capsys, monkeypatch, opt
     guide.write_text(guide.read_text() + f'\n\n```\n--8<-- "{include}"\n```\n')
     code, output = _build(sample, capsys)
     assert code == 1 and "pymdownx.snippets" in output, output
-    assert not (sample / "site").exists()
+    _only_flywheels_defaults(sample, output)
 
 
 @pytest.mark.parametrize("link, include", [
@@ -248,7 +261,7 @@ def test_snippets_never_follow_a_link_out_of_docs_dir(sample, capsys, monkeypatc
     guide.write_text(guide.read_text() + f'\n\n```\n--8<-- "{include}"\n```\n')
     code, output = _build(sample, capsys)
     assert code == 1 and "pymdownx.snippets" in output and "a link into consent" in output, output
-    assert not (sample / "site").exists()
+    _only_flywheels_defaults(sample, output)
 
 
 def test_flywheel_serve_refuses_before_mkdocs_reads_the_file(sample):
@@ -288,7 +301,7 @@ def test_the_theme_folder_cannot_publish_the_content_folders(sample, capsys, cus
     code, output = _build(sample, capsys)
     name = custom_dir.rsplit("/", 1)[-1] if "relative" in custom_dir else custom_dir.split("/")[0]
     assert code == 1 and f"mkdocs.yml: theme's custom_dir would publish {name}" in output, output
-    assert not (sample / "site").exists()
+    _only_flywheels_defaults(sample, output)
     capsys.readouterr()
     assert main(["export", str(sample.parent / "out"), "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "theme's custom_dir would publish" in capsys.readouterr().err
