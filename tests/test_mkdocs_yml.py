@@ -378,3 +378,28 @@ def test_a_broken_theme_template_is_an_error_naming_it(tmp_path, capsys, templat
     (root / "overrides/404.html").write_text('{% extends "main.html" %}\n{% block content %}' + template + "{% endblock %}\n")
     code, output = _build(root, capsys)
     assert code == 1 and "template 404.html" in output and "Traceback" not in output, output
+
+
+def test_the_sandbox_remembers_no_decision_that_another_kind_of_value_would_change():
+    """The sandbox remembers which attributes a template may read as they are, by the types
+    involved: an attribute that held text and now holds `str.format` bound to a format string,
+    or a Jinja environment, is judged again, and refused."""
+    import jinja2
+
+    from generator.mkdocs_plugin import sandboxed
+
+    env = sandboxed(jinja2.Environment())
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.x = "plain text"
+    assert env.from_string("{{ h.x }}").render(h=holder) == "plain text"
+    holder.x = "{0.__class__.__mro__}".format
+    with pytest.raises(Exception):  # noqa: B017 - the sandbox's SecurityError, as the build reports it
+        env.from_string("{{ h.x(h) }}").render(h=holder)
+    holder.x = env
+    for reading in ("{{ h.x.globals }}", "{{ h.x.from_string('{{ 7 * 7 }}').render() }}"):
+        with pytest.raises(Exception):  # noqa: B017
+            env.from_string(reading).render(h=holder)
