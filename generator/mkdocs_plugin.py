@@ -213,8 +213,11 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         no function or method (those, `str.format` among them, are judged every time)."""
         try:
             value = getattr(obj, attribute)
-        except AttributeError:
-            return super().getattr(obj, attribute)
+        except AttributeError:  # as the sandbox does: an item of that name, read as it is
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
         if isinstance(value, _CALLABLES):
             return super().getattr(obj, attribute)
         key = (type(obj), attribute, type(value), type(getattr(value, "__self__", None)))
