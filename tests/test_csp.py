@@ -114,10 +114,8 @@ def test_a_host_that_would_rewrite_the_policy_is_an_error_at_its_line(sample, ho
         assert _directives(path.read_text())["default-src"] == ["'self'", "example.org:*"]
 
 
-def test_a_template_with_markup_before_its_head_stops_the_build(sample, capsys):
-    """A script before `<head>` would run before the browser reads the policy."""
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
-    before = tree_digest(sample / "site")
+def _script_before_the_head_of_404(sample) -> None:
+    """A theme folder whose 404.html runs a script before `<head>`, where the policy is read."""
     config = sample / "mkdocs.yml"
     config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
     (sample / "overrides").mkdir()
@@ -125,6 +123,13 @@ def test_a_template_with_markup_before_its_head_stops_the_build(sample, capsys):
         "<!doctype html>\n<script>new Image().src='https://tracker.invalid/p'</script>\n"
         "<html><head><title>Not found</title></head><body>Not here.</body></html>\n"
     )
+
+
+def test_a_template_with_markup_before_its_head_stops_the_build(sample, capsys):
+    """A script before `<head>` would run before the browser reads the policy."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    before = tree_digest(sample / "site")
+    _script_before_the_head_of_404(sample)
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     err = capsys.readouterr().err
     assert "template 404.html cannot carry the site's Content-Security-Policy" in err
@@ -136,13 +141,7 @@ def test_a_template_with_markup_before_its_head_does_not_stop_a_fresh_checkout_w
     was written, nothing deployed, and a story revoked meanwhile stayed on the live site for as
     long as the template stood. Where a withdrawal is due the site is written with the template's
     page as the notice, and the build still fails naming it."""
-    config = sample / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
-    (sample / "overrides").mkdir()
-    (sample / "overrides/404.html").write_text(
-        "<!doctype html>\n<script>new Image().src='https://tracker.invalid/p'</script>\n"
-        "<html><head><title>Not found</title></head><body>Not here.</body></html>\n"
-    )
+    _script_before_the_head_of_404(sample)
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "template 404.html cannot carry the site's Content-Security-Policy" in capsys.readouterr().err
     assert (sample / "site/index.html").is_file()

@@ -128,6 +128,17 @@ def _published_preview_with_a_pdf(tmp_path):
         server.wait(timeout=10)
 
 
+def _revoke_while_served(root, tmp_path, story: str) -> None:
+    """Revoke consent C-2026-014 (the story's) while the preview runs, and wait until the
+    story's page has left it."""
+    consent = root / "consent/C-2026-014.yml"
+    consent.write_text(consent.read_text().replace("revoked_on: null", f"revoked_on: {AS_OF.isoformat()}"))
+    deadline = time.monotonic() + 30
+    while any(tmp_path.glob(f"mkdocs_*/stories/{story}/index.html")):
+        assert time.monotonic() < deadline, "the revoked story's page stayed on the preview"
+        time.sleep(0.3)
+
+
 def test_a_published_only_preview_drops_the_static_files_of_a_story_revoked_while_it_runs(tmp_path):
     """`serve --published-only` may listen beyond this computer and shows what a build publishes.
     Its rebuilds are dirty, and a dirty rebuild never deletes a file it copied before: a PDF named
@@ -135,12 +146,7 @@ def test_a_published_only_preview_drops_the_static_files_of_a_story_revoked_whil
     story = "finding-answers"  # published under consent C-2026-014
     with _published_preview_with_a_pdf(tmp_path) as (root, base):
         assert "%PDF" in fetch(f"{base}/downloads/{story}.pdf", time.monotonic() + 60)
-        consent = root / "consent/C-2026-014.yml"
-        consent.write_text(consent.read_text().replace("revoked_on: null", f"revoked_on: {AS_OF.isoformat()}"))
-        deadline = time.monotonic() + 30
-        while any(tmp_path.glob(f"mkdocs_*/stories/{story}/index.html")):
-            assert time.monotonic() < deadline, "the revocation never reached the preview"
-            time.sleep(0.3)
+        _revoke_while_served(root, tmp_path, story)
         assert not any(tmp_path.glob(f"mkdocs_*/downloads/{story}.pdf"))
 
 
@@ -157,12 +163,7 @@ def test_a_published_only_preview_drops_a_revoked_story_a_guide_still_quotes(tmp
         guide.write_text(guide.read_text() + "\nRead *Finding answers after a year of headaches*.\n")
         assert f"stories/{story}/" in fetch(f"{base}/search/search_index.json", time.monotonic() + 60)
         assert "year of headaches" in fetch(f"{base}/thyroid/thyroid-nodules/thyroid-ultrasound/", time.monotonic() + 10)
-        consent = root / "consent/C-2026-014.yml"
-        consent.write_text(consent.read_text().replace("revoked_on: null", f"revoked_on: {AS_OF.isoformat()}"))
-        deadline = time.monotonic() + 30
-        while any(tmp_path.glob(f"mkdocs_*/stories/{story}/index.html")):
-            assert time.monotonic() < deadline, "the revoked story's page stayed on the preview"
-            time.sleep(0.3)
+        _revoke_while_served(root, tmp_path, story)
         assert not any("a year of headaches" in path.read_text() for path in tmp_path.glob("mkdocs_*/search/*.json"))
         time.sleep(2)
         shown = [p for p in tmp_path.glob("mkdocs_*/**/*.html") if "year of headaches" in p.read_text()]
