@@ -24,7 +24,7 @@ from .check import CheckResult
 from .config_code import refuse_config_code
 from .errors import FlywheelError
 from .mkdocs_plugin import SettingsRefused, TemplateFailed
-from .paths import check_build_folders, configured_folders
+from .paths import check_build_folders, configured_folders, default_folders, readable_folders
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin MkDocs < 2; the banner only confuses
 
@@ -134,23 +134,21 @@ def _fallback_site(root: Path) -> Path | None:
     fresh checkout. mkdocs.yml's site_dir where it can be read and may be written, else MkDocs'
     default `site/`, which the example workflow deploys. Where a site exists, the last resort
     takes the withheld stories off it and the practice's site stays as it was."""
-    try:
-        site = configured_folders(root)["site_dir"]
-        check_build_folders(root, site, None)
-    except FlywheelError:  # unreadable, or a site_dir no build may write: the default
-        site = (Path(root) / "site").resolve()
+    for site in dict.fromkeys([readable_folders(root)["site_dir"], default_folders(root)["site_dir"]]):
         try:
             check_build_folders(root, site, None)
-        except FlywheelError:
-            return None
-    return None if os.path.lexists(site) else site
+        except FlywheelError:  # a site_dir no build may write: the default, if that may be
+            continue
+        return None if os.path.lexists(site) else site
+    return None
 
 
 def _build_with_defaults(root: Path, result: CheckResult, site: Path, why: FlywheelError) -> None:
     """A site from today's gate with Flywheel's default settings, for a fresh checkout whose
     mkdocs.yml cannot be used (broken, deleted, naming a plugin this machine lacks, running
-    code) or whose theme folder's templates fail: withdrawal always deploys, so a story revoked since the last deploy must leave the
-    live site even then (the build used to write nothing, and the live site kept it). The
+    code) or whose theme folder's templates fail: withdrawal always deploys, so a story revoked
+    since the last deploy must leave the live site even then (the build used to write nothing,
+    and the live site kept it). The
     practice's own settings and static pages are missing until mkdocs.yml is fixed; the build
     fails, saying so. The settings live in a temporary folder, never in the project."""
     import shutil

@@ -256,14 +256,11 @@ def _progress(message: str) -> None:
 
 def cmd_build(args) -> int:
     from .build import _build_with_defaults, _fallback_site, _withdraw_without_plugin, build_site
-    from .paths import check_build_folders, configured_folders, shown_path
+    from .paths import check_build_folders, readable_folders, shown_path
     from .withdraw import replacement_due
 
     started = time.monotonic()
-    try:
-        folders = configured_folders(args.root)
-    except FlywheelError:  # mkdocs.yml unreadable: the build says so, and withdraws (build_site)
-        folders = {"site_dir": (args.root / "site").resolve(), "docs_dir": (args.root / "docs").resolve()}
+    folders = readable_folders(args.root)  # unreadable: the build says so, and withdraws (build_site)
     try:
         check_build_folders(args.root, folders["site_dir"], folders["docs_dir"])
     except FlywheelError as refused:

@@ -106,6 +106,20 @@ def configured_folders(root: Path) -> dict[str, Path]:
     return _folders_of(Path(root), _config_of(root))
 
 
+def readable_folders(root: Path) -> dict[str, Path]:
+    """`configured_folders`, or MkDocs' defaults (`site/`, `docs/`) when mkdocs.yml cannot be
+    read: where a build that must still withdraw writes, and what the example workflow deploys."""
+    try:
+        return configured_folders(root)
+    except FlywheelError:
+        return default_folders(root)
+
+
+def default_folders(root: Path) -> dict[str, Path]:
+    """MkDocs' own `site_dir` and `docs_dir`, resolved in the project."""
+    return _folders_of(Path(root), {})
+
+
 def _folders_of(root: Path, data: dict) -> dict[str, Path]:
     folders = {}
     for key, default in (("site_dir", "site"), ("docs_dir", "docs")):
