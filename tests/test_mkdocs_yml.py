@@ -318,6 +318,14 @@ def test_a_parents_theme_folder_is_checked_too(sample, capsys):
     assert code == 1 and "theme's custom_dir would publish consent" in output, output
 
 
+def _theme_404(root: Path, content: str) -> None:
+    """A theme folder for the project whose 404.html shows `content` (a template's own text)."""
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (root / "overrides").mkdir()
+    (root / "overrides/404.html").write_text('{% extends "main.html" %}\n{% block content %}' + content + "{% endblock %}\n")
+
+
 @pytest.mark.parametrize("template", [
     "{{ lipsum.__globals__['os'].system('touch MARKER') }}",  # a Jinja global's module
     "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
@@ -339,12 +347,7 @@ def test_a_theme_template_runs_no_code_and_reads_nothing_the_build_withholds(tmp
     e-sign reference) with a passing build. Templates are now rendered in Jinja's sandbox, which
     hands out no ordinary environment, and Flywheel's plugin shows them only its settings."""
     root = copy_sample(tmp_path)
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
-    (root / "overrides").mkdir()
-    (root / "overrides/404.html").write_text(
-        '{% extends "main.html" %}\n{% block content %}<h1>Not found</h1><p>'
-        + template.replace("MARKER", str(root / MARKER)) + "</p>{% endblock %}\n")
+    _theme_404(root, "<h1>Not found</h1><p>" + template.replace("MARKER", str(root / MARKER)) + "</p>")
     code, output = _build(root, capsys)
     assert code == 1 and "template 404.html" in output, output
     assert not (root / MARKER).exists(), "the code ran"
@@ -356,12 +359,7 @@ def test_the_sandbox_keeps_the_site_as_it_was(tmp_path, capsys):
     """Material's templates and Flywheel's own read nothing the sandbox refuses: the sample
     builds, and a template may still read the plugin's settings."""
     root = copy_sample(tmp_path)
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
-    (root / "overrides").mkdir()
-    (root / "overrides/404.html").write_text(
-        '{% extends "main.html" %}\n{% block content %}<h1>Not found</h1>'
-        "<p>campaigns: {{ config.plugins.flywheel.config.campaign_params }}</p>{% endblock %}\n")
+    _theme_404(root, "<h1>Not found</h1><p>campaigns: {{ config.plugins.flywheel.config.campaign_params }}</p>")
     code, output = _build(root, capsys)
     assert code == 0, output
     assert "campaigns: True" in (root / "site/404.html").read_text()
@@ -372,10 +370,7 @@ def test_a_broken_theme_template_is_an_error_naming_it(tmp_path, capsys, templat
     """A template that reads what is not there, or cannot be parsed, stopped `flywheel build`
     with a traceback (no input file may): now an error naming the template."""
     root = copy_sample(tmp_path)
-    config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
-    (root / "overrides").mkdir()
-    (root / "overrides/404.html").write_text('{% extends "main.html" %}\n{% block content %}' + template + "{% endblock %}\n")
+    _theme_404(root, template)
     code, output = _build(root, capsys)
     assert code == 1 and "template 404.html" in output and "Traceback" not in output, output
 
