@@ -29,6 +29,7 @@ from .leaks import (
     file_text,
     link_targets,
     named_for,
+    posing_as_a_story,
     quoted_traces,
     segments,
     static_leak,
@@ -203,7 +204,7 @@ def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], qu
                 continue
             picture = bool(pictures) and not path.is_dir() and (file_digest(path) or "") in pictures
             record = not path.is_dir() and copy_of(path, records)
-            if picture or record or rel.casefold() in photos or static_leak(path, rel, withheld, quoted):
+            if picture or record or rel.casefold() in photos or posing_as_a_story(rel) or static_leak(path, rel, withheld, quoted):
                 left_out.append(name)
         return left_out
 

@@ -47,6 +47,7 @@ from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
     Quoted,
     named_for,
+    posing_as_a_story,
     quoted_index,
     quoted_traces,
     static_leak,
@@ -353,6 +354,7 @@ def fragments(overridden: frozenset[str] = frozenset()) -> Callable[..., str]:
     return fragment
 
 
+
 class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     """Generates every page and the navigation from the checked, gated content."""
 
@@ -618,6 +620,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 self._left_out.add(found.dest_uri)
                 log.warning("%s '%s' left out of the site: it is a link %s, which is never published",
                             "Page" if found.is_documentation_page() else "Static file", found.src_uri, leads)
+                continue
+            if folder is not None and (why := posing_as_a_story(found.src_uri)):
+                files.remove(found)
+                self._left_out.add(found.dest_uri)
+                log.warning("%s '%s' left out of the site: %s", "Page" if found.is_documentation_page() else "Static file",
+                            found.src_uri, why)
                 continue
             if found.is_documentation_page():  # checked as it is rendered; its address is the slug (rt4)
                 if slug := named_for(found.src_uri, withheld):

@@ -1350,6 +1350,45 @@ def test_a_page_named_for_a_withheld_story_is_left_out(sample, capsys, page):
     assert _traces(sample, "tired-for-years") == []
 
 
+@pytest.mark.parametrize("page", ["stories/new-patient.md", "stories/new-patient/index.md", "Stories/new-patient.md",
+                                  "stories/new-patient.html", "st%6Fries/new-patient.md"])
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+def test_a_page_in_docs_dir_cannot_pose_as_a_story(sample, capsys, page, command):
+    """stories/ is where the consent gate publishes stories. A page kept in docs_dir at
+    `stories/<slug>.md` (an editor's mistake, or a pull request skipping consent) was published
+    beside them at /stories/<slug>/, in the sitemap and the search index, its identifiers never
+    scanned and no consent asked for."""
+    story = "I am Wilhelmina Quist of 12 Larkspur Lane and this is my fictional story."
+    (sample / "theme/pages" / page).parent.mkdir(parents=True, exist_ok=True)
+    (sample / "theme/pages" / page).write_text(f"# My story\n\n{story}\n")
+    if command == "flywheel":
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+        err = capsys.readouterr().err
+    else:
+        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        err = done.stderr
+    assert f"'{page}' left out of the site: stories/ holds only the stories the consent gate publishes" in err
+    assert _traces(sample, "Wilhelmina", "Larkspur") == []
+    assert not any("new-patient" in str(p).lower() for p in (sample / "site").rglob("*"))
+    # The stories the gate published are all there.
+    assert (sample / "site/stories/finding-answers/index.html").is_file()
+
+
+def test_an_export_leaves_out_a_page_posing_as_a_story(sample):
+    """The export copies docs_dir for another renderer: a page there under stories/ would be
+    published beside the gate's stories as the build's site would have."""
+    (sample / "theme/pages/stories").mkdir(parents=True)
+    (sample / "theme/pages/stories/new-patient.md").write_text("# My story\n\nWilhelmina Quist, fictional.\n")
+    (sample / "theme/pages/stories/portrait.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a picture")
+    out = sample.parent / "export"
+    assert main(["export", str(out), "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not [p for p in out.rglob("*") if p.is_file() and b"Wilhelmina" in p.read_bytes()]
+    assert [p.name for p in out.rglob("portrait.jpg")] == ["portrait.jpg"]  # pictures there stay
+    assert (out / "docs/stories/finding-answers.md").is_file()
+
+
 def test_a_binary_static_file_that_carries_a_withheld_story_is_left_out(sample, capsys):
     """A NUL byte made a file binary, and a binary file was never read: one typed in front of a
     withheld story's text, a tar or an uncompressed zip of it, or the text in UTF-16 without a
