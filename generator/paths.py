@@ -239,7 +239,8 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
     the theme folder that is not a template onto the site (consent records, `champions.yml`).
     `site_dir` is replaced whole by every build: pointed at the project or a content folder, a
     build would replace it. Any of them is a FlywheelError. With `any_site`, a site_dir holding
-    files no build made passes (the last resort deletes only what shows a withheld story).
+    files no build made passes, and so does a practice folder committed as a link into it (the
+    last resort replaces nothing: it takes off only what shows a withheld story).
     Without `docs_dir` only site_dir is judged: a build with Flywheel's defaults (build.py)
     publishes neither the project's docs_dir nor its theme folder."""
     project = Path(root).resolve()
@@ -269,14 +270,16 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
         theme = {"the theme's custom_dir": custom_dir} if key == "site_dir" and custom_dir is not None else {}
         for name, inner in {**guarded, **theme}.items():
             if key == "site_dir" and inner.is_relative_to(folder) and (project / name).is_symlink() and (
-                not inner.exists() or name in _REMADE
+                not inner.exists() or name in _REMADE or any_site
             ):
                 # A link committed in the folder's place (`.flywheel-cache` -> `site/cache`) that
                 # leads nowhere yet, as in CI's fresh checkout, so the build replaces nothing there;
                 # or one of Flywheel's own outputs, made again at will, leading into the site the
                 # build replaces anyway. Refused, either stopped every build, and a revocation
                 # never reached the live site. (Nothing Flywheel writes goes through such a link:
-                # the cache and the outputs refuse a folder in site_dir.)
+                # the cache and the outputs refuse a folder in site_dir.) The last resort
+                # (`any_site`) replaces nothing: it takes a withheld story off the site whatever
+                # such a link keeps there, moving what it takes aside (`links_into_site`).
                 continue
             if folder == inner or folder.is_relative_to(inner) or inner.is_relative_to(folder):
                 raise FlywheelError(
@@ -284,6 +287,14 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
                     "give it a folder of its own, outside the content folders"
                 )
 
+
+
+def links_into_site(site: Path, project: Path) -> list[str]:
+    """The folders and files Flywheel guards (`_guarded`) that are links leading into `site`:
+    what lies there through them is the practice's, so the last resort moves, never deletes."""
+    site, project = Path(site).resolve(), Path(project).resolve()
+    return sorted(name for name, inner in _guarded(project).items()
+                  if (project / name).is_symlink() and inner.is_relative_to(site))
 
 # A version-control checkout kept inside the site (a gh-pages worktree): a build replaces the
 # whole folder, so its history would go with it.

@@ -240,7 +240,7 @@ def last_resort(root: Path, result: CheckResult, config_file: Path | None = None
     and the rest stays: moved aside (`aside_folder`), not deleted, since Flywheel cannot tell
     its own pages there from someone's files."""
     from .errors import FlywheelError
-    from .paths import _folders_of, _read_config, _unbuilt_site, check_build_folders
+    from .paths import _folders_of, _read_config, _unbuilt_site, check_build_folders, links_into_site
 
     config_file = config_file or Path(root) / "mkdocs.yml"
     try:
@@ -254,8 +254,10 @@ def last_resort(root: Path, result: CheckResult, config_file: Path | None = None
         return [], [], ""
     quoted = withheld_quoted(result)
     if due := withdrawals_due(folders["site_dir"], result, quoted):
-        unbuilt = _unbuilt_site(Path(folders["site_dir"]).resolve(), Path(root).resolve()) is not None
-        aside = aside_folder(root) if unbuilt else None
+        site, project = Path(folders["site_dir"]).resolve(), Path(root).resolve()
+        # Someone's files: a site no build made, or a practice folder linked into it (admin/).
+        theirs = _unbuilt_site(site, project) is not None or bool(links_into_site(site, project))
+        aside = aside_folder(root) if theirs else None
         taken = scrub(folders["site_dir"], due, quoted, aside)
         return due, taken, "deleted" if aside is None or not aside.exists() else f"moved to {aside}"
     return [], [], ""

@@ -1929,6 +1929,38 @@ def test_a_committed_link_into_the_site_does_not_stop_a_withdrawal(sample, capsy
     assert not list((sample / "site").rglob("check-*.json"))
 
 
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+@pytest.mark.parametrize("link", ["admin", ".github", "schemas"])
+def test_a_practice_folder_linked_into_a_kept_site_does_not_stop_a_withdrawal(sample, capsys, link, command):
+    """On a machine that keeps site/ between builds, a practice folder committed as a link into
+    it (`admin -> site/admin`) makes the build refuse site/, which would replace the folder, and
+    the last resort refused it too: the revoked story stayed on the site for as long as the link
+    stood. The build still refuses; the last resort replaces nothing and takes the story off,
+    moving (not deleting) what it takes, since what lies there through the link is the practice's."""
+    _built(sample)
+    inside = sample / "site/kept" / Path(link).name
+    inside.parent.mkdir(parents=True)
+    if (sample / link).exists():
+        shutil.move(sample / link, inside)
+    else:  # the practice's folder, kept in site/ (copy_sample copies the content folders only)
+        inside.mkdir()
+        (inside / "README.md").write_text("The practice's own file.\n")
+    (sample / link).symlink_to(os.path.relpath(inside, (sample / link).parent))
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    if command == "flywheel":
+        code = main(["build", "--root", str(sample), "--as-of", AS_OF])
+        err = capsys.readouterr().err
+    else:
+        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
+        code, err = done.returncode, done.stderr
+    assert code != 0 and "site_dir would replace" in err, err
+    assert not (sample / f"site/stories/{STORY}").exists(), err
+    assert not [p for p in (sample / "site").rglob("*.html") if TITLE in p.read_text(errors="replace")]
+    assert "moved to" in err and list((sample / ".flywheel-cache/withdrawn").rglob(f"{STORY}/index.html"))
+    assert inside.exists()  # the practice's folder, through the link, is where it was
+
+
 _UNUSABLE_SETTINGS = {
     "not YAML": lambda text: "site_name: [unclosed\n",
     "deleted": lambda text: None,
