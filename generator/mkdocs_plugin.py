@@ -29,6 +29,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, PluginCollection, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 from mkdocs.theme import Theme
 from mkdocs.utils import CountHandler
 
@@ -719,6 +720,30 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             for found in files.documentation_pages():
                 Path(found.abs_dest_path).unlink(missing_ok=True)
             self._looked_for = looked_for
+
+    def on_pre_page(self, page, config, files):
+        """A Markdown extension that fails on one page (a snippet that is not there, with
+        `check_paths`) stopped the whole build with a traceback: in CI's fresh checkout no site
+        was written, so a story revoked meanwhile stayed live. That page is now written as the
+        notice, with an error naming it, and the build fails at its end, as for a page that
+        shows a withheld story."""
+        convert = page.render
+
+        def render(config, files) -> None:
+            try:
+                convert(config, files)
+            except Exception as exc:  # noqa: BLE001 - an extension's, whatever it raises
+                why = f"{type(exc).__name__}: {exc}".strip()
+                logging.getLogger(QUOTING_LOG).error(
+                    "flywheel: Doc file '%s' could not be converted from Markdown (%s); it was left out: "
+                    "fix the source or the extension's settings in mkdocs.yml", page.file.src_uri, why)
+                page.content, page.toc, page._title_from_render = f"<p>{LEFT_OUT}</p>", get_toc([]), None
+                page.present_anchor_ids, page.links_to_anchors = set(), {}
+            finally:
+                del page.render  # the page's own method again
+
+        page.render = render
+        return page
 
     @event_priority(100)  # first: every other plugin reads the page as Markdown made it
     def on_page_markdown(self, markdown: str, page, config, files) -> str:

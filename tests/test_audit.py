@@ -1961,6 +1961,49 @@ def test_a_practice_folder_linked_into_a_kept_site_does_not_stop_a_withdrawal(sa
     assert inside.exists()  # the practice's folder, through the link, is where it was
 
 
+_FAILING_GUIDE = "content/guides/thyroid/fine-needle-aspiration-biopsy.md"
+_FAILING_PAGE = "site/thyroid/thyroid-nodules/fine-needle-aspiration-biopsy/index.html"
+
+
+@pytest.mark.parametrize("command, built_before", [("flywheel", False), ("flywheel", True), ("mkdocs", False)])
+@pytest.mark.parametrize("revoked", [True, False])
+def test_a_markdown_extension_failing_on_one_page_is_an_error_and_still_withdraws(sample, capsys, command, built_before,
+                                                                                 revoked):
+    """`pymdownx.snippets` with `check_paths: true` and a guide including a file that is not
+    there: the extension raised, and the build ended with a traceback; in CI's fresh checkout
+    nothing was written, so a story revoked meanwhile stayed live. That page is now the notice,
+    with an error naming the guide, and the build fails; a kept site is kept when no withdrawal
+    is due (the previous good pages are not lost)."""
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - admonition\n", f"  - admonition\n  - pymdownx.snippets:\n      check_paths: true\n      base_path: [{sample}/theme/pages]\n", 1))
+    if built_before:
+        _built(sample)
+        before = (sample / _FAILING_PAGE).read_text()
+    guide = sample / _FAILING_GUIDE
+    guide.write_text(guide.read_text() + '\n--8<-- "missing-snippet.md"\n')
+    if revoked:
+        _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    if command == "flywheel":
+        code = main(["build", "--root", str(sample), "--as-of", AS_OF])
+        out, err = capsys.readouterr()
+        err = out + err
+    else:
+        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
+        code, err = done.returncode, done.stdout + done.stderr
+    assert code != 0 and "Traceback" not in err, err
+    assert f"(generated from {_FAILING_GUIDE}) could not be converted from Markdown (SnippetMissingError" in err, err
+    assert (sample / "site/index.html").is_file()
+    if revoked:
+        assert not (sample / f"site/stories/{STORY}").exists()
+        assert not [p for p in (sample / "site").rglob("*.html") if TITLE in p.read_text(errors="replace")]
+    if built_before and not revoked:
+        assert (sample / _FAILING_PAGE).read_text() == before  # the previous good site, kept
+    elif not built_before:
+        assert "This page is being updated." in (sample / _FAILING_PAGE).read_text()
+
+
 _UNUSABLE_SETTINGS = {
     "not YAML": lambda text: "site_name: [unclosed\n",
     "deleted": lambda text: None,
