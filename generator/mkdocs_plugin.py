@@ -722,27 +722,37 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self._looked_for = looked_for
 
     def on_pre_page(self, page, config, files):
-        """A Markdown extension that fails on one page (a snippet that is not there, with
-        `check_paths`) stopped the whole build with a traceback: in CI's fresh checkout no site
-        was written, so a story revoked meanwhile stayed live. That page is now written as the
-        notice, with an error naming it, and the build fails at its end, as for a page that
-        shows a withheld story."""
-        convert = page.render
+        """A page MkDocs cannot read (a docs_dir page that is not UTF-8) or a Markdown extension
+        fails on (a snippet that is not there, with `check_paths`) stopped the whole build with a
+        traceback: in CI's fresh checkout no site was written, so a story revoked meanwhile
+        stayed live. That page is now written as the notice, with an error naming it, and the
+        build fails at its end, as for a page that shows a withheld story."""
+        read, convert = page.read_source, page.render
+
+        def left_out(what: str, exc: Exception, fix: str) -> None:
+            logging.getLogger(QUOTING_LOG).error("flywheel: Doc file '%s' could not be %s (%s); it was left out: %s",
+                                                 page.file.src_uri, what, f"{type(exc).__name__}: {exc}".strip(), fix)
+
+        def read_source(config) -> None:
+            try:
+                read(config)
+            except Exception as exc:  # noqa: BLE001 - whatever reading the page raised
+                left_out("read", exc, "save it as UTF-8 text")
+                page.markdown, page.meta = LEFT_OUT, {}
+            finally:
+                del page.read_source  # the page's own method again
 
         def render(config, files) -> None:
             try:
                 convert(config, files)
             except Exception as exc:  # noqa: BLE001 - an extension's, whatever it raises
-                why = f"{type(exc).__name__}: {exc}".strip()
-                logging.getLogger(QUOTING_LOG).error(
-                    "flywheel: Doc file '%s' could not be converted from Markdown (%s); it was left out: "
-                    "fix the source or the extension's settings in mkdocs.yml", page.file.src_uri, why)
+                left_out("converted from Markdown", exc, "fix the source or the extension's settings in mkdocs.yml")
                 page.content, page.toc, page._title_from_render = f"<p>{LEFT_OUT}</p>", get_toc([]), None
                 page.present_anchor_ids, page.links_to_anchors = set(), {}
             finally:
-                del page.render  # the page's own method again
+                del page.render
 
-        page.render = render
+        page.read_source, page.render = read_source, render
         return page
 
     @event_priority(100)  # first: every other plugin reads the page as Markdown made it

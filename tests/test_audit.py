@@ -2004,6 +2004,27 @@ def test_a_markdown_extension_failing_on_one_page_is_an_error_and_still_withdraw
         assert "This page is being updated." in (sample / _FAILING_PAGE).read_text()
 
 
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+def test_a_docs_page_that_is_not_utf8_is_an_error_and_still_withdraws(sample, capsys, command):
+    """A page of docs_dir saved in another encoding: MkDocs raised, the build ended with a
+    traceback, and in CI's fresh checkout no site carried a withdrawal."""
+    (sample / "theme/pages/notes.md").write_bytes(b"# Notes\n\n\xff\xfe caf\xe9 hours\n")
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    if command == "flywheel":
+        code = main(["build", "--root", str(sample), "--as-of", AS_OF])
+        out, err = capsys.readouterr()
+        err = out + err
+    else:
+        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
+        code, err = done.returncode, done.stdout + done.stderr
+    assert code != 0 and "Traceback" not in err, err
+    assert "Doc file 'notes.md' could not be read (UnicodeDecodeError" in err and "save it as UTF-8 text" in err
+    assert (sample / "site/index.html").is_file()
+    assert "This page is being updated." in (sample / "site/notes/index.html").read_text()
+    assert not (sample / f"site/stories/{STORY}").exists()
+
+
 _UNUSABLE_SETTINGS = {
     "not YAML": lambda text: "site_name: [unclosed\n",
     "deleted": lambda text: None,
