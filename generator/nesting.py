@@ -52,7 +52,7 @@ def nesting_problem(body: str) -> tuple[int, str] | None:
             square = round_ = 0  # inline markup never spans paragraphs
             continue
         if _block_depth(line) > MAX_BLOCK_DEPTH:
-            return offset, f"lists or quotes nest more than {MAX_BLOCK_DEPTH} levels deep"
+            return offset, f"nests lists or quotes more than {MAX_BLOCK_DEPTH} levels deep"
         # Only the brackets matter: finding them in C and walking those alone gives the same
         # counts as walking every character, about fifty times faster on ordinary prose.
         for ch in _BRACKETS.findall(line):
@@ -65,5 +65,5 @@ def nesting_problem(body: str) -> tuple[int, str] | None:
             else:
                 round_ = max(0, round_ - 1)
             if square > MAX_BRACKET_DEPTH or round_ > MAX_BRACKET_DEPTH:
-                return offset, f"more than {MAX_BRACKET_DEPTH} brackets are open at once"
+                return offset, f"has more than {MAX_BRACKET_DEPTH} brackets open at once"
     return None

@@ -17,7 +17,7 @@ def walked(body: str) -> tuple[int, str] | None:
             square = round_ = 0
             continue
         if _block_depth(line) > MAX_BLOCK_DEPTH:
-            return offset, f"lists or quotes nest more than {MAX_BLOCK_DEPTH} levels deep"
+            return offset, f"nests lists or quotes more than {MAX_BLOCK_DEPTH} levels deep"
         for ch in line:
             if ch == "[":
                 square += 1
@@ -30,7 +30,7 @@ def walked(body: str) -> tuple[int, str] | None:
             else:
                 continue
             if square > MAX_BRACKET_DEPTH or round_ > MAX_BRACKET_DEPTH:
-                return offset, f"more than {MAX_BRACKET_DEPTH} brackets are open at once"
+                return offset, f"has more than {MAX_BRACKET_DEPTH} brackets open at once"
     return None
 
 
