@@ -656,7 +656,34 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             env.bytecode_cache = self._bytecode
         env.globals["fw_fragment"] = fragments(overridden_fragments(config))
         env.loader = _NoLinksIntoContent(env.loader, self._root(config), config.theme.custom_dir)
-        return sandboxed(env)
+        env = sandboxed(env)
+        self._page_templates(env, files)
+        return env
+
+    @staticmethod
+    def _page_templates(env, files: Files) -> None:
+        """A page's `template:` that the theme does not have (`nothere.html`, a path out of it,
+        a list) stopped the build with a traceback as the page was written, and in CI's fresh
+        checkout no site carried a withdrawal. Such a page is now written as the notice, and the
+        build fails at its end with an error naming the page (`on_post_page`)."""
+        missing: dict[str, bool] = {}
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None or not page.meta or "template" not in page.meta:
+                continue
+            name = page.meta["template"]
+            if isinstance(name, str) and name not in missing:
+                try:
+                    env.get_template(name)
+                    missing[name] = False
+                except jinja2.TemplateNotFound:
+                    missing[name] = True
+            if not isinstance(name, str) or missing[name]:
+                logging.getLogger(QUOTING_LOG).error(
+                    "flywheel: Doc file '%s' asks for template %r, which the theme does not have; it was left out: "
+                    "name a template of the theme's folder, or remove `template:`", file.src_uri, name)
+                page.meta = {key: value for key, value in page.meta.items() if key != "template"}
+                page._flywheel_left_out = True  # forked page workers inherit it
 
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None
@@ -898,6 +925,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         return self._unpublished_slugs
 
     def on_post_page(self, output: str, page, config) -> str:
+        if getattr(page, "_flywheel_left_out", False):  # said in on_env (`_page_templates`)
+            self.count_rendered()
+            return self._notice(f"page {page.file.src_uri}", config)
         if why := self._withheld_shown(output):
             # In the page's frame (its title in the navigation, its summary as its description):
             # written as a notice, as its text is in on_page_content (rt5).

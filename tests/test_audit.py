@@ -2025,6 +2025,29 @@ def test_a_docs_page_that_is_not_utf8_is_an_error_and_still_withdraws(sample, ca
     assert not (sample / f"site/stories/{STORY}").exists()
 
 
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+@pytest.mark.parametrize("template", ["nothere.html", "../../../../etc/passwd", "[main.html]"])
+def test_a_page_asking_for_a_template_the_theme_lacks_is_an_error_and_still_withdraws(sample, capsys, command, template):
+    """A docs_dir page with `template: nothere.html` in its frontmatter: Jinja raised as the page
+    was written, the build ended with a traceback, and in CI's fresh checkout no site carried a
+    withdrawal."""
+    (sample / "theme/pages/notes.md").write_text(f"---\ntemplate: {template}\n---\n# Notes\n\nOpening hours.\n")
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    if command == "flywheel":
+        code = main(["build", "--root", str(sample), "--as-of", AS_OF])
+        out, err = capsys.readouterr()
+        err = out + err
+    else:
+        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
+        code, err = done.returncode, done.stdout + done.stderr
+    assert code != 0 and "Traceback" not in err, err
+    assert "Doc file 'notes.md' asks for template" in err and "which the theme does not have" in err
+    assert (sample / "site/index.html").is_file()
+    assert "This page is being updated." in (sample / "site/notes/index.html").read_text()
+    assert not (sample / f"site/stories/{STORY}").exists()
+
+
 _UNUSABLE_SETTINGS = {
     "not YAML": lambda text: "site_name: [unclosed\n",
     "deleted": lambda text: None,
