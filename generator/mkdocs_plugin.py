@@ -251,7 +251,11 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         """A template's error as one naming the template, never a traceback: what the sandbox
         refused, what is not there, what cannot be parsed."""
         error = sys.exc_info()[1]
-        if not isinstance(error, jinja2.TemplateError):
+        # Not only Jinja's own errors: a filter given what it cannot take (Material's
+        # `palette | first` with `palette: 5` in mkdocs.yml) raised a TypeError, which ended
+        # the build with a traceback and, in a fresh checkout, no site. A plugin's error (a
+        # build Flywheel stops on purpose) stays as it is.
+        if not isinstance(error, Exception) or (isinstance(error, PluginError) and not isinstance(error, TemplateFailed)):
             return super().handle_exception(source)
         names, tb = [], error.__traceback__
         while tb is not None:
@@ -263,7 +267,9 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         where = f"template {names[-1]}" if names else "a template"
         why = (" Templates may read the page, the site and the settings, never Python's internals or "
                "what Flywheel's plugin holds" if isinstance(error, jinja2.sandbox.SecurityError) else "")
-        said = str(error.message or error).rstrip(".")
+        said = str(getattr(error, "message", None) or error).rstrip(".")
+        if not isinstance(error, jinja2.TemplateError):
+            said = f"{type(error).__name__}: {said}"
         raise TemplateFailed(f"flywheel: {where}: {said}.{why}") from None
 
 

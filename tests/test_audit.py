@@ -2134,6 +2134,28 @@ def test_a_theme_template_that_fails_is_an_error_and_still_withdraws(sample, cap
     if not built_before:
         assert "Flywheel's default settings and templates" in err and (sample / "site/index.html").is_file()
 
+@pytest.mark.parametrize("built_before", [False, True])
+@pytest.mark.parametrize("setting", ["palette: 5", "custom_dir: overrides"])
+def test_a_theme_setting_a_template_cannot_take_is_an_error_and_still_withdraws(sample, capsys, setting, built_before):
+    """`theme: palette: 5` in mkdocs.yml: MkDocs accepts it, and Material's `palette | first`
+    raised a TypeError as pages rendered (not one of Jinja's errors): a traceback, and in CI's
+    fresh checkout no site. It is now a template's error, as any other."""
+    if built_before:
+        _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("theme:\n", f"theme:\n  {setting}\n", 1))
+    if setting.startswith("custom_dir"):  # a filter given what it cannot take, in the practice's template
+        (sample / "overrides").mkdir()
+        (sample / "overrides/main.html").write_text("{% extends 'base.html' %}\n{% block content %}{{ 5 | first }}{% endblock %}\n")
+    code = main(["build", "--root", str(sample), "--as-of", AS_OF])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "flywheel: template " in err, err
+    assert _traces(sample, f"stories/{STORY}", TITLE) == []
+    if not built_before:
+        assert "Flywheel's default settings and templates" in err and (sample / "site/index.html").is_file()
+
+
 def _commit_all(root: Path) -> None:
     when = {**os.environ, "GIT_COMMITTER_DATE": f"{AS_OF}T12:00:00Z", "GIT_AUTHOR_DATE": f"{AS_OF}T12:00:00Z"}
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "a pull request"]):
