@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_lib
 import json
 import logging
 import os
@@ -759,19 +760,29 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         fails on (a snippet that is not there, with `check_paths`) stopped the whole build with a
         traceback: in CI's fresh checkout no site was written, so a story revoked meanwhile
         stayed live. That page is now written as the notice, with an error naming it, and the
-        build fails at its end, as for a page that shows a withheld story."""
+        build fails at its end, as for a page that shows a withheld story. The preview shows the
+        error on the page itself, where the editor is looking."""
         read, convert = page.read_source, page.render
+        said: list[str] = []
 
         def left_out(what: str, exc: Exception, fix: str) -> None:
-            logging.getLogger(QUOTING_LOG).error("flywheel: Doc file '%s' could not be %s (%s); it was left out: %s",
-                                                 page.file.src_uri, what, f"{type(exc).__name__}: {exc}".strip(), fix)
+            message = (f"Doc file '{page.file.src_uri}' could not be {what} "
+                       f"({f'{type(exc).__name__}: {exc}'.strip()}); it was left out: {fix}")
+            said.append(message)
+            logging.getLogger(QUOTING_LOG).error("flywheel: %s", message)
+
+        def shown() -> str:
+            if self.preview and said:
+                return (f'<div class="admonition failure"><p class="admonition-title">This page could not be '
+                        f"built</p><p>{html_lib.escape(said[-1])}</p></div>")
+            return f"<p>{LEFT_OUT}</p>"
 
         def read_source(config) -> None:
             try:
                 read(config)
             except Exception as exc:  # noqa: BLE001 - whatever reading the page raised
                 left_out("read", exc, "save it as UTF-8 text")
-                page.markdown, page.meta = LEFT_OUT, {}
+                page.markdown, page.meta = shown(), {}
             finally:
                 del page.read_source  # the page's own method again
 
@@ -780,7 +791,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 convert(config, files)
             except Exception as exc:  # noqa: BLE001 - an extension's, whatever it raises
                 left_out("converted from Markdown", exc, "fix the source or the extension's settings in mkdocs.yml")
-                page.content, page.toc, page._title_from_render = f"<p>{LEFT_OUT}</p>", get_toc([]), None
+                page.content, page.toc, page._title_from_render = shown(), get_toc([]), None
                 page.present_anchor_ids, page.links_to_anchors = set(), {}
             finally:
                 del page.render

@@ -190,3 +190,30 @@ def test_a_published_only_preview_showing_problems_drops_what_a_revocation_withh
         time.sleep(1)
         assert not any(tmp_path.glob(f"mkdocs_*/stories/{story}/index.html"))
         assert not any("a year of headaches" in path.read_text() for path in tmp_path.glob("mkdocs_*/search/*.json"))
+
+
+def test_the_preview_shows_on_the_page_why_it_could_not_be_built(tmp_path):
+    """A guide including a snippet that is not there: the build writes the notice (and fails);
+    the preview shows the editor the error on the page, where they are looking, and the
+    rest of the site as usual."""
+    root = copy_sample(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - admonition\n", f"  - admonition\n  - pymdownx.snippets:\n      check_paths: true\n      base_path: [{root}/theme/pages]\n", 1))
+    guide = root / "content/guides/thyroid/fine-needle-aspiration-biopsy.md"
+    guide.write_text(guide.read_text() + '\n--8<-- "missing-snippet.md"\n')
+    port = free_port()
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(port), "--as-of", AS_OF.isoformat()],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        page = fetch(f"{base}/thyroid/thyroid-nodules/fine-needle-aspiration-biopsy/", time.monotonic() + 60)
+        assert "This page could not be built" in page
+        assert "Snippet at path &#x27;missing-snippet.md&#x27; could not be found" in page
+        assert "Thyroid" in fetch(f"{base}/", time.monotonic() + 30)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
