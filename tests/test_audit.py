@@ -117,6 +117,18 @@ def _built(sample: Path) -> None:
     assert _traces(sample, f"stories/{STORY}/")
 
 
+def _build_by(command: str, sample: Path, capsys) -> tuple[int, str]:
+    """`flywheel build` (in this process) or plain `mkdocs build` of the sample: the exit
+    status and everything printed."""
+    if command == "flywheel":
+        code = main(["build", "--root", str(sample), "--as-of", AS_OF])
+        out, err = capsys.readouterr()
+        return code, out + err
+    env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
+    return done.returncode, done.stdout + done.stderr
+
+
 def test_strict_build_that_fails_still_withdraws_a_revoked_story(sample, capsys):
     _built(sample)
     _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
@@ -1361,14 +1373,8 @@ def test_a_page_in_docs_dir_cannot_pose_as_a_story(sample, capsys, page, command
     story = "I am Wilhelmina Quist of 12 Larkspur Lane and this is my fictional story."
     (sample / "theme/pages" / page).parent.mkdir(parents=True, exist_ok=True)
     (sample / "theme/pages" / page).write_text(f"# My story\n\n{story}\n")
-    if command == "flywheel":
-        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
-        err = capsys.readouterr().err
-    else:
-        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        err = done.stderr
+    code, err = _build_by(command, sample, capsys)
+    assert code == 0, err
     assert f"'{page}' left out of the site: stories/ holds only the stories the consent gate publishes" in err
     assert _traces(sample, "Wilhelmina", "Larkspur") == []
     assert not any("new-patient" in str(p).lower() for p in (sample / "site").rglob("*"))
@@ -1947,13 +1953,7 @@ def test_a_practice_folder_linked_into_a_kept_site_does_not_stop_a_withdrawal(sa
         (inside / "README.md").write_text("The practice's own file.\n")
     (sample / link).symlink_to(os.path.relpath(inside, (sample / link).parent))
     _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
-    if command == "flywheel":
-        code = main(["build", "--root", str(sample), "--as-of", AS_OF])
-        err = capsys.readouterr().err
-    else:
-        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
-        code, err = done.returncode, done.stderr
+    code, err = _build_by(command, sample, capsys)
     assert code != 0 and "site_dir would replace" in err, err
     assert not (sample / f"site/stories/{STORY}").exists(), err
     assert not [p for p in (sample / "site").rglob("*.html") if TITLE in p.read_text(errors="replace")]
@@ -1984,14 +1984,7 @@ def test_a_markdown_extension_failing_on_one_page_is_an_error_and_still_withdraw
     guide.write_text(guide.read_text() + '\n--8<-- "missing-snippet.md"\n')
     if revoked:
         _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
-    if command == "flywheel":
-        code = main(["build", "--root", str(sample), "--as-of", AS_OF])
-        out, err = capsys.readouterr()
-        err = out + err
-    else:
-        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
-        code, err = done.returncode, done.stdout + done.stderr
+    code, err = _build_by(command, sample, capsys)
     assert code != 0 and "Traceback" not in err, err
     assert f"(generated from {_FAILING_GUIDE}) could not be converted from Markdown (SnippetMissingError" in err, err
     assert (sample / "site/index.html").is_file()
@@ -2010,14 +2003,7 @@ def test_a_docs_page_that_is_not_utf8_is_an_error_and_still_withdraws(sample, ca
     traceback, and in CI's fresh checkout no site carried a withdrawal."""
     (sample / "theme/pages/notes.md").write_bytes(b"# Notes\n\n\xff\xfe caf\xe9 hours\n")
     _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
-    if command == "flywheel":
-        code = main(["build", "--root", str(sample), "--as-of", AS_OF])
-        out, err = capsys.readouterr()
-        err = out + err
-    else:
-        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
-        code, err = done.returncode, done.stdout + done.stderr
+    code, err = _build_by(command, sample, capsys)
     assert code != 0 and "Traceback" not in err, err
     assert "Doc file 'notes.md' could not be read (UnicodeDecodeError" in err and "save it as UTF-8 text" in err
     assert (sample / "site/index.html").is_file()
@@ -2033,14 +2019,7 @@ def test_a_page_asking_for_a_template_the_theme_lacks_is_an_error_and_still_with
     withdrawal."""
     (sample / "theme/pages/notes.md").write_text(f"---\ntemplate: {template}\n---\n# Notes\n\nOpening hours.\n")
     _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
-    if command == "flywheel":
-        code = main(["build", "--root", str(sample), "--as-of", AS_OF])
-        out, err = capsys.readouterr()
-        err = out + err
-    else:
-        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
-        code, err = done.returncode, done.stdout + done.stderr
+    code, err = _build_by(command, sample, capsys)
     assert code != 0 and "Traceback" not in err, err
     assert "Doc file 'notes.md' asks for template" in err and "which the theme does not have" in err
     assert (sample / "site/index.html").is_file()
