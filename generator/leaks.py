@@ -833,22 +833,25 @@ def named_for(rel: str, slugs: frozenset[str] | set[str]) -> str | None:
     return None
 
 
-# What a browser shows as a document (besides Markdown, which becomes a page): under stories/,
-# only the gate's pages may be one.
+# What a browser shows as a document (besides Markdown, which becomes a page): under stories/
+# and champions/, only the gate's pages may be one.
 _DOCUMENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".html", ".htm", ".xhtml", ".xht",
                       ".shtml", ".svg", ".pdf", ".txt")
+_GATED_FOLDERS = {"stories/": "story", "champions/": "champion"}  # render.py's addresses
 
 
 def posing_as_a_story(rel: str) -> str | None:
     """Why a file of docs_dir or the theme folder, at `rel` there, may not be published, or
-    None: under `stories/`, where the consent gate publishes stories (render.py), a page kept
-    as `stories/<slug>.md` or `stories/<slug>.html` was published beside them with no consent
-    asked for and no identifier scanned. Pictures there stay (a champion's photo may be kept
-    anywhere; the gate checks it as the photo it is)."""
+    None: under `stories/` and `champions/`, where the consent gate publishes stories and their
+    champions (render.py), a page kept as `stories/<slug>.md` or `champions/<id>.html` was
+    published beside them with no consent asked for and no identifier scanned. Pictures there
+    stay (a champion's photo may be kept anywhere; the gate checks it as the photo it is)."""
     rel = decoded(rel).casefold()
-    if rel.startswith("stories/") and rel.endswith(_DOCUMENT_SUFFIXES):
-        return ("stories/ holds only the stories the consent gate publishes; a patient's story "
-                "is written in content/stories/<service line>/<slug>.md, with its consent record")
+    for folder, kind in _GATED_FOLDERS.items():
+        if rel.startswith(folder) and rel.endswith(_DOCUMENT_SUFFIXES):
+            return (f"{folder} holds only the {kind} pages the consent gate publishes; a patient's story is "
+                    "written in content/stories/<service line>/<slug>.md, with its consent record, and its "
+                    "champion in content/champions.yml")
     return None
 
 
