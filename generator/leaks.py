@@ -836,7 +836,7 @@ def named_for(rel: str, slugs: frozenset[str] | set[str]) -> str | None:
 # What a browser shows as a document (besides Markdown, which becomes a page): under stories/
 # and champions/, only the gate's pages may be one.
 _DOCUMENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".html", ".htm", ".xhtml", ".xht",
-                      ".shtml", ".svg", ".pdf", ".txt")
+                      ".shtml", ".pdf", ".txt")  # not .svg: a champion photo may be one
 _GATED_FOLDERS = {"stories/": "story", "champions/": "champion"}  # render.py's addresses
 
 
