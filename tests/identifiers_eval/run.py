@@ -18,7 +18,12 @@ record-number, licence-number, device-id, vehicle-id 11/12; date, phone, ssn, ur
 12/12; clean sentences flagged 12/72 (16.7%). (Two sentences holding " # " were first read by
 YAML as cut short by a comment, 166/180; quoted, then run with the same scanner.) After, scan
 v38: 180/180, 8/72 flagged: the clinic's own phone numbers and dates of clinic events, which
-the scan flags by design (`KNOWN_ALARMS` in tests/test_identifiers_eval.py). A planted sentence counts as
+the scan flags by design (`KNOWN_ALARMS` in tests/test_identifiers_eval.py). `held_out_6.yaml`
+(written in stop 37 before the v39 fixes: 151 planted, 62 clean sentences, with emphasis inside
+names, HTML entities, decades, abbreviated towns, unknown first names in capitals, departments
+after place verbs and idioms; run once with scan v38): 137/151 (90.7%): name 9/11; town, zip,
+age, phone 8/10; email, ssn, device-id, vehicle-id 9/10; street-address, date, record-number,
+licence-number, url, ip-address 10/10; clean sentences flagged 11/62 (17.7%). A planted sentence counts as
 caught when the scan reports a finding of its kind; a clean sentence counts as a false alarm
 when the scan reports anything at all.
 """
