@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import html
 import json
 import re
 import unicodedata
@@ -100,17 +101,32 @@ def _candidates(text: str, allowed: frozenset[str]) -> Iterator[tuple[str, int, 
     # them from the detectors (the body is scanned rendered too). The stretch around the marks
     # is read again with each mark a space (same length, same offsets).
     if "*" in text or "_" in text or "~" in text or "`" in text:
-        yield from _read_again(text, _EMPHASIS, _without_emphasis, allowed)
+        yield from _read_again(text, _EMPHASIS, _without_emphasis, allowed, as_written=True)
 
 
 def _read_again(
-    text: str, pattern: re.Pattern, reading: Callable[[str], str], allowed: frozenset[str]
+    text: str,
+    pattern: re.Pattern,
+    reading: Callable[[str], str],
+    allowed: frozenset[str],
+    as_written: bool = False,
 ) -> Iterator[tuple[str, int, int]]:
     """The detectors' spans in the stretches of `text` around what `pattern` finds, each
-    stretch read as `reading` makes it (same length, so the offsets hold)."""
+    stretch read as `reading` makes it (same length, so the offsets hold); `as_written`: and
+    that reading read again as written when it holds a run in capitals or a sentence in lower
+    case ("_AUNT PHILIPPA_", "at **92** i didn't")."""
+    from . import identifier_names
+
     for start, end in _marked_stretches(text, pattern):
-        for kind, found_start, found_end in _detected(reading(text[start:end]), allowed):
-            yield kind, start + found_start, start + found_end
+        read = reading(text[start:end])
+        readings = [read]
+        if as_written:
+            written = identifier_names.as_written(read)
+            if written is not None:
+                readings.append(written)
+        for one in readings:
+            for kind, found_start, found_end in _detected(one, allowed):
+                yield kind, start + found_start, start + found_end
 
 
 _MARKED = re.compile("[\u00c0-\u024f]+")  # Latin-1 Supplement to Latin Extended-B
@@ -186,6 +202,31 @@ def _detected(
     yield from identifier_names.lower_case_titled(text, allowed)
 
 
+# A character reference as a browser shows it: what a title or summary typed with HTML's
+# entities says ("&#64;" is "@", "&nbsp;" a space). Only complete references are read, so
+# "AT&T" and "R&D" stay as typed.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+# Figures of speech that read as a relation or title and a name: "uncle sam wants his cut" is
+# the government, "Mother Nature", "Father Time", "Lady Luck", "Jack Frost" no one. After "my",
+# "our", "his", "her" or "their" ("my uncle Sam drove me") they are a person again.
+_IDIOM = re.compile(
+    r"(?<![\w'’-])(?i:uncle\s{1,3}sam|mother\s{1,3}nature|father\s{1,3}time|lady\s{1,3}luck|"
+    r"jack\s{1,3}frost|old\s{1,3}man\s{1,3}winter)(?![\w'’-])"
+)
+_POSSESSIVE_BEFORE = re.compile(r"(?i:my|our|his|her|their|your)[\s,]{1,3}\Z")
+
+
+def _idioms(text: str) -> list[tuple[int, int]]:
+    """The spans of `_IDIOM`'s figures of speech in `text` that no possessive makes a person."""
+    return [
+        match.span()
+        for match in _IDIOM.finditer(text)
+        if _POSSESSIVE_BEFORE.search(text, max(0, match.start() - 8), match.start()) is None
+    ]
+
+
 def scan(
     text: str,
     first_line: int = 1,
@@ -204,6 +245,8 @@ def scan(
 
     # As the reader sees it: `312-555\u200b-0187` (a zero-width space) is a phone number, and
     # `Rоbert` (a Cyrillic о) a name. Line breaks stay, so lines are the file's.
+    if "&" in text:  # "614&#45;555&#45;0144", "gus&#64;example.com", "Zip:&nbsp;85701"
+        text = _ENTITY.sub(lambda match: html.unescape(match.group()), text)
     text = as_seen(text)
     _, allowed = identifier_names.allowed_words(frozenset(allowed_names))
     allowed |= {word.translate(_UNMARKED) for word in allowed}  # "José" allows "Jose", and back
@@ -211,7 +254,13 @@ def scan(
     newlines = [match.start() for match in _NEWLINE.finditer(text)]
     findings: dict[tuple[str, int, str], Finding] = {}
     ids: dict[tuple[str, str], str] = {}
+    idioms: list[tuple[int, int]] | None = None  # read once, and only for a text with a name
     for kind, start, end in _candidates(text, allowed):
+        if kind == "name":
+            if idioms is None:  # "Uncle Sám" as "Uncle Sam" (same length)
+                idioms = _idioms(text if text.isascii() else text.translate(_UNMARKED))
+            if idioms and any(at <= start and end <= stop for at, stop in idioms):
+                continue  # "uncle sam wants his cut", "Mother Nature": no person
         if kind == identifier_names.NAMED_TOWN:
             if text[start:end].lower() in practice_towns:
                 continue  # the practice's own town without a cue: left to the other detectors
