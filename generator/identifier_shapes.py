@@ -966,7 +966,8 @@ _BORN_YEAR = re.compile(
 _BORN_SHORT_YEAR = re.compile(
     r"(?<![\w-])(?i:born)(?:,?\s{1,3}(?i:in|during)\s{1,3}|,?\s{1,3})['’](\d\d)(?![\w'’])"
 )
-_AGE_AT_AFTER = re.compile(r",|\s+(?:I|he|she|we|my|his|her|and|when)\b")
+# "At 92 I didn't", and "at 92 i didn't" as a story typed without capitals has it.
+_AGE_AT_AFTER = re.compile(r",|\s+(?:[Ii](?!\.\w)|he|she|we|my|his|her|and|when)\b")
 _AGE_WORDS = {
     "am", "i'm", "i’m", "be", "being", "turn", "turned", "turning", "aged", "age", "reached",
     "pushing",
@@ -1111,8 +1112,8 @@ def ages(text: str) -> Iterator[Span]:
     for match in _AGE_NUMBER.finditer(text):
         start, end = match.span()
         if 90 <= int(match.group()) <= 119 and _free_before(text, start, ".-"):
-            if text[end : end + 1] == "s" and _free_after(text, end + 1):
-                if _in_my(text, start):  # "in my 90s", not "in the 90s"
+            if text[end : end + 1] in ("s", "S") and _free_after(text, end + 1):
+                if _in_my(text, start):  # "in my 90s", "IN MY MID 90S", not "in the 90s"
                     yield "age", start, end + 1
             elif _AGE_AFTER.match(text, end) or (
                 _free_after(text, end) and _age_context(text, start, end)
@@ -1230,7 +1231,7 @@ _STREET = re.compile(
     rf"(?:{_NAME_WORD}\s{{1,2}}){{0,3}}{_NAME_WORD}\s{{1,2}}(?:{_SUFFIX})\b\.?"
 )
 # A street typed in lower case ("1412 elm street", "77 harbor view ave", "3307 e. lincoln
-# hwy", "1234 s. 4th st."): one or two words or a numbered street, after a compass point or
+# hwy", "1234 s. 4th st.", "12 quill court", "45 chestnut ct"): one or two words or a numbered street, after a compass point or
 # not, between the number and a suffix that ends little but a street, none of them a word
 # that a count of things goes on with ("a 2 lane road", "3 blocks down the street", "a 2 way
 # street", "3 nights st. joseph's").
@@ -1238,7 +1239,7 @@ _STREET_LOWER = re.compile(
     r"\d(?<!\d\d)\d{0,5}\s{1,2}(?:[nsew]\.?\s{1,2})?"
     r"((?:(?:[a-z][a-z'’-]{1,20}|\d{1,3}(?:st|nd|rd|th))\s{1,2}){1,2})"
     r"(?:street|st|avenue|ave|road|rd|drive|lane|ln|boulevard|blvd|terrace|terr|parkway|pkwy|"
-    r"highway|hwy)\b\.?"
+    r"highway|hwy|court|ct|place|way|circle|cir|trail|crescent)\b\.?"
 )
 _NOT_STREET_NAME = {
     "the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those",
@@ -1248,6 +1249,8 @@ _NOT_STREET_NAME = {
     # a count of time or of times before "st." ("3 nights st. joseph's", "2 times st louis")
     "minutes", "hours", "days", "nights", "weeks", "months", "years", "times", "visits", "trips",
     "am", "pm", "a.m.", "p.m.",
+    # a place in a race or a count before "way" or "place" ("came 2 first place", "a 3 way call")
+    "first", "second", "third", "one", "two", "three", "four",
 }  # fmt: skip
 # Where someone lives, with a house number and no suffix: "We live at 1412 Elm". Or a home
 # named before them (group "home"): "the yellow house on 1412 Birch", "our farm at 2210
