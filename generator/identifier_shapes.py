@@ -340,6 +340,8 @@ _CONTEXT_PHRASES = {
         (
             _each("license licence registration car van truck motorcycle handicap", r"\s+plates?"),
             rf"plates?{_NUMBER}|tags?(?:\s+number)?|vin|vehicle\s+id(?:entification\s+number)?",
+            # a British registration: "my reg is AB12 CDE", "reg no. LK22 XYZ" (not "my reg dose")
+            r"reg\s+is|reg:|reg\s+(?:number|no\.?|mark)",
         )
     ),
     "device-id": "|".join(
@@ -480,18 +482,29 @@ _SCORE_WORDS = {
     "pain", "score", "scores", "rating", "ratings", "level", "levels", "lucky", "lottery",
 }  # fmt: skip
 # "call me on ...", "text us at ...": words between a phone's context word and its number.
-_PHONE_LINK_WORDS = {"me", "us"}
+# "call my daughter on 07700 900123", "text her husband at 614-555-0101": whose number it is,
+# between the phone's word and the number.
+_PHONE_LINK_WORDS = {"me", "us", "our", "his", "her", "their"} | {r.lower() for r in RELATIONS}
 _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
 _STOP = re.compile(r"(?<!\bno)(?<!\bNo)(?<!\bNO)(?<!\bnum)[.!?;](?=\s|$)|\n")
+
+
+# What may end a label after its context phrase ("device serial" then "number"), before a line
+# break and the value on the next line.
+_LABEL_ENDS = frozenset({"", "number", "no", "num", "nr", "id", "is", "was"})
 
 
 def _context_value(text: str, end: int, kind: str) -> tuple[int, int] | None:
     """The span of the identifier that follows a context word ending at `end`, if any."""
     window = text[end : end + _WINDOW]
     stop = _STOP.search(window)
-    if stop is not None and stop.group() == "\n" and not window[: stop.start()].strip(" \t:#-"):
-        # a label at the end of a line, its value on the next ("hospital no.\n7734103"): the
-        # line break is no stop, the next one is
+    if (
+        stop is not None
+        and stop.group() == "\n"
+        and window[: stop.start()].strip(" \t:#-.").lower() in _LABEL_ENDS
+    ):
+        # a label at the end of a line, its value on the next ("hospital no.\n7734103",
+        # "device serial number\n4410-8823-Z"): the line break is no stop, the next one is
         stop = _STOP.search(window, stop.end())
     if stop is not None:
         window = window[: stop.start()]
@@ -1343,6 +1356,10 @@ _ZIP = re.compile(r"\d(?<!\d\d)\d{4}(?:-\d{4})?")
 _ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:", "zip's", "zip’s", "postcode", "postcode:"}
 # A ZIP code typed a digit at a time after a ZIP word: five digits, a space between each.
 _SPACED_ZIP = re.compile(r"\d(?<!\d\d)(?<!\d \d)(?: \d){4}(?! ?\d)")
+# Five digits spelt out, no more ("six oh six one four"), read only after a ZIP word.
+_SPELT_ZIP = re.compile(
+    rf"(?<![a-z]){_DIGIT_WORD}(?:{_BETWEEN_DIGITS}{_DIGIT_WORD}){{4}}(?![a-z])(?!{_BETWEEN_DIGITS}{_DIGIT_WORD}(?![a-z]))"
+)
 _ZIP_PLACE_WORDS = {"in", "near", "around", "to", "of", "serves", "from", "outside"}
 _ZIP_AFTER = re.compile(r"(?i)\W{0,3}(?:area|zip|postal|as\s+my\s+zip)\b")
 
@@ -1418,6 +1435,12 @@ def addresses(text: str) -> Iterator[Span]:
                 word.strip(",:#") for word in _words_before(text, start, 3)
             }:
                 yield "zip", start, end
+        lowered = text.translate(_ASCII_LOWER)
+        for match in _SPELT_ZIP.finditer(lowered):  # "our zip is six oh six one four"
+            start, end = match.span()
+            words = {word.strip(",:#") for word in _words_before(text, start, 3)}
+            if _ZIP_WORDS & words and not _DIGIT_WORDS.fullmatch(_words_before(text, start, 1)[0].strip(",.-")):
+                yield "zip", start, end  # and no digit word before: five digits, not the last five
     for match in _ZIP.finditer(text):
         start, end = match.span()
         if not (_free_before(text, start, ".,$/-") and _free_after(text, end, "-")):
