@@ -220,22 +220,21 @@ _IDIOM = re.compile(
     r"(?<![\w'’-])(?i:uncle\s{1,3}sam|mother\s{1,3}nature|father\s{1,3}time|lady\s{1,3}luck|"
     r"jack\s{1,3}frost|old\s{1,3}man\s{1,3}winter)(?![\w'’-])"
 )
-_IDIOM_START = re.compile(r"(?i:uncle|mother|father|lady|jack|old)\s")
 _POSSESSIVE_BEFORE = re.compile(r"(?i:my|our|his|her|their|your)[\s,]{1,3}\Z")
 
 
-def _idioms(text: str) -> list[tuple[int, int]]:
-    """The spans of `_IDIOM`'s figures of speech in `text` that no possessive makes a person;
-    "Uncle Sám" read as "Uncle Sam" (same length), folded only where a figure's first word is."""
-    if _IDIOM_START.search(text) is None:
-        return []
-    if not text.isascii():
-        text = text.translate(_UNMARKED)
-    return [
-        match.span()
-        for match in _IDIOM.finditer(text)
-        if _POSSESSIVE_BEFORE.search(text, max(0, match.start() - 8), match.start()) is None
-    ]
+def _in_idiom(text: str, start: int, end: int) -> bool:
+    """Whether the name at `start`..`end` is part of one of `_IDIOM`'s figures of speech that
+    no possessive makes a person. Read in a few characters around the name only, with marks
+    folded ("Uncle Sám"; same length), so a long text costs no more than a short one."""
+    at = max(0, start - 24)
+    window = text[at : end + 16]
+    if not window.isascii():
+        window = window.translate(_UNMARKED)
+    for match in _IDIOM.finditer(window):
+        if at + match.start() <= start and end <= at + match.end():
+            return _POSSESSIVE_BEFORE.search(window, max(0, match.start() - 8), match.start()) is None
+    return False
 
 
 def scan(
@@ -265,13 +264,9 @@ def scan(
     newlines = [match.start() for match in _NEWLINE.finditer(text)]
     findings: dict[tuple[str, int, str], Finding] = {}
     ids: dict[tuple[str, str], str] = {}
-    idioms: list[tuple[int, int]] | None = None  # read once, and only for a text with a name
     for kind, start, end in _candidates(text, allowed):
-        if kind == "name":
-            if idioms is None:
-                idioms = _idioms(text)
-            if idioms and any(at <= start and end <= stop for at, stop in idioms):
-                continue  # "uncle sam wants his cut", "Mother Nature": no person
+        if kind == "name" and _in_idiom(text, start, end):
+            continue  # "uncle sam wants his cut", "Mother Nature": no person
         if kind == identifier_names.NAMED_TOWN:
             if text[start:end].lower() in practice_towns:
                 continue  # the practice's own town without a cue: left to the other detectors
