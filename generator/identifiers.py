@@ -220,6 +220,7 @@ _IDIOM = re.compile(
     r"(?<![\w'’-])(?i:uncle\s{1,3}sam|mother\s{1,3}nature|father\s{1,3}time|lady\s{1,3}luck|"
     r"jack\s{1,3}frost|old\s{1,3}man\s{1,3}winter)(?![\w'’-])"
 )
+_IDIOM_NAMES = frozenset({"sam", "nature", "time", "luck", "frost", "winter"})
 _POSSESSIVE_BEFORE = re.compile(r"(?i:my|our|his|her|their|your)[\s,]{1,3}\Z")
 
 
@@ -227,6 +228,9 @@ def _in_idiom(text: str, start: int, end: int) -> bool:
     """Whether the name at `start`..`end` is part of one of `_IDIOM`'s figures of speech that
     no possessive makes a person. Read in a few characters around the name only, with marks
     folded ("Uncle Sám"; same length), so a long text costs no more than a short one."""
+    word = text[start:end].lower()
+    if word not in _IDIOM_NAMES and word.translate(_UNMARKED) not in _IDIOM_NAMES:
+        return False  # most names: one set lookup ("Sám" folded only when it is no such name)
     at = max(0, start - 24)
     window = text[at : end + 16]
     if not window.isascii():
