@@ -377,6 +377,13 @@ def _adversarial(size: int) -> str:
         "minivan plates ", "vvan plates ", "a.b at c.com ", "x at ", "in my ninety-third year ",
         "th year ", "614/555-", "house on 12 ", "12 Birch ", "12 e. lincoln hwy ", "lot # ", "acct ",
         "house at 12 N. ", "12 main st ", "1 s. 4th ", "a (at) b.com ", "ssn xxx-xx-", "xmas ",
+        # Character references, an underscore against capitals, an unknown word after a
+        # relation in capitals, abbreviations' full stops, idioms, departments, eponyms, a
+        # label ending its line, digit words after a ZIP word (scan v39).
+        "&#64;", "&amp", "_AUNT PHILIPPA_ ", "_AB", "MY SON THELONIOUS ", "ST. Aug ", "mt. shasta ",
+        "uncle sam ", "Uncle S\u00e1m ", "spent in Physical Therapy ", "Addison's disease ", "in Ward B ",
+        "12 quill court ", "serial number\n", "call my son on 0", "my reg is ", "MID 90S ", "at 92 i ",
+        "zip is six oh ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
