@@ -984,11 +984,30 @@ def _unknown_word(word: str) -> bool:
     is as often a typo ("my son allways"), so only in capitals."""
     from .identifier_shapes import word_counts
 
+    counts = word_counts()
     return (
         len(word) > 3
-        and word_counts().get(word, 0) < _UNKNOWN_LIMIT
+        and word not in _CHAT_WORDS
+        and counts.get(word, 0) < _UNKNOWN_LIMIT
         and _may_be_shouted_name(word, _AFTER_TITLE_ENDINGS)  # a rare word may end in "s"
+        and not any(  # a contraction typed without its apostrophe: "MY SON DIDNT CALL"
+            word.endswith(ending) and counts.get(word[: -len(ending)], 0) >= _FUNCTION_WORD_COUNT
+            for ending in _CONTRACTED
+        )
     )
+
+
+# Words of chat and care that pyspellchecker rarely counts: "MY SON THRU IT ALL", "MY HUSBAND
+# LOL", "MY DOCTOR NEURO" are no names.
+_CHAT_WORDS = frozenset(
+    """
+    whos thats theres whats hes shes lol omg btw thru yall bff bestie idk smh imo tbh fyi asap
+    endo neuro cardio onco rheumy obgyn hospitalist intensivist telehealth covid
+    """.split()
+)
+# "DIDNT", "WASNT", "THEYVE", "YOULL", "THEYRE": a very common word and the end of a contraction.
+_CONTRACTED = ("nt", "ve", "re", "ll")
+_FUNCTION_WORD_COUNT = 1_000_000  # "did" 3,954,842, "does" 1,371,856; "bre" or "vince" far fewer
 
 
 # Words after "in", "from" or "near" that are states of being or everyday places, not towns

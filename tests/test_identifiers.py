@@ -1780,10 +1780,16 @@ def test_scan_v39_no_longer_flags_departments_idioms_and_eponyms(text):
     "we walked 3 miles each way.",
     "zip code: one two three four five six",
     "AT&T and R&D sent me a card.",
+    "MY SON DIDNT CALL FOR A WEEK.",
+    "MY HUSBAND WOULDNT LEAVE MY SIDE.",
+    "MY MOM HASNT BEEN THE SAME.",
+    "MY HUSBAND THRU IT ALL.",
+    "I SPENT A WEEK IN CARDIAC REHAB.",
 ])  # fmt: skip
 def test_near_misses_of_scan_v39_s_new_rules_stay_no_finding(text):
-    """A word of care after a relation in capitals is counted too often to be a name; an
-    emphasis word ends as emphasis does; "reg" alone is no plate's word; six digit words are
+    """A word of care after a relation in capitals is counted too often to be a name, and a
+    contraction without its apostrophe or a word of chat is none either; an emphasis word
+    ends as emphasis does; "reg" alone is no plate's word; six digit words are
     no ZIP; an ampersand with no complete reference stays as typed."""
     assert scan(text) == []
 
