@@ -596,8 +596,8 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             continue
         if bare in _GREETINGS and key in _GREETED:  # "Dear Reader", "Hi Everyone"
             continue
-        if bare in _SAINT_MOUNT_FORT:  # "St. Augustine", "St. John's wort", "Ft. Myers": no person
-            continue
+        if bare in _SAINT_MOUNT_FORT and not _street_before(bare, before):
+            continue  # "St. Augustine", "St. John's wort", "Ft. Myers": no person
         after = text[end : end + _WINDOW]
         by_context = (
             bare.rstrip(".") in _TITLE_WORDS
@@ -655,6 +655,18 @@ _OFFICE_TITLES = frozenset({
     "prof", "judge", "officer", "sergeant", "sgt", "captain", "coach",
 })
 _OFFICE_ABBREVIATIONS = frozenset({"rev.", "dr.", "prof.", "sgt."})
+
+
+def _street_before(abbreviation: str, before: list[str]) -> bool:
+    """Whether "St." ends a street's name, and the name after it starts a sentence: "We live on
+    Oak St. Maria visits daily" (a capitalised word before "St." that starts no sentence);
+    not "Try St. John's wort", "moved to St. Augustine"."""
+    return (
+        abbreviation == "st."
+        and len(before) > 2
+        and before[-2][:1].isupper()
+        and not before[-3].endswith(_SENTENCE_MARKS)
+    )
 
 
 def _is_first_name(key: str, names: frozenset[str]) -> bool:

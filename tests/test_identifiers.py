@@ -1785,6 +1785,7 @@ def test_scan_v39_no_longer_flags_departments_idioms_and_eponyms(text):
     "MY MOM HASNT BEEN THE SAME.",
     "MY HUSBAND THRU IT ALL.",
     "I SPENT A WEEK IN CARDIAC REHAB.",
+    "Try St. John's wort for a month, my aunt said.",
 ])  # fmt: skip
 def test_near_misses_of_scan_v39_s_new_rules_stay_no_finding(text):
     """A word of care after a relation in capitals is counted too often to be a name, and a
@@ -1798,6 +1799,7 @@ def test_near_misses_of_scan_v39_s_new_rules_stay_no_finding(text):
     ("name", "my uncle Sam drove me to every session."),
     ("name", "MY UNCLE SAM DROVE ME."),
     ("name", "My friend Addison's garden kept me sane."),
+    ("name", "We live on Oak St. Maria visits daily."),
     ("name", "My husband St\u00e9phane held my hand."),
     ("town", "We moved to Tulsa for the warm weather."),
 ])  # fmt: skip
