@@ -1360,6 +1360,7 @@ _SPACED_ZIP = re.compile(r"\d(?<!\d\d)(?<!\d \d)(?: \d){4}(?! ?\d)")
 _SPELT_ZIP = re.compile(
     rf"(?<![a-z]){_DIGIT_WORD}(?:{_BETWEEN_DIGITS}{_DIGIT_WORD}){{4}}(?![a-z])(?!{_BETWEEN_DIGITS}{_DIGIT_WORD}(?![a-z]))"
 )
+_ZIP_SPELT_WINDOW = 24 + 5 * 8  # "code is " and the like, then five digit words and separators
 _ZIP_PLACE_WORDS = {"in", "near", "around", "to", "of", "serves", "from", "outside"}
 _ZIP_AFTER = re.compile(r"(?i)\W{0,3}(?:area|zip|postal|as\s+my\s+zip)\b")
 
@@ -1436,7 +1437,12 @@ def addresses(text: str) -> Iterator[Span]:
             }:
                 yield "zip", start, end
         lowered = text.translate(_ASCII_LOWER)
-        for match in _SPELT_ZIP.finditer(lowered):  # "our zip is six oh six one four"
+        at = lowered.find("zip")
+        while at != -1:  # "our zip is six oh six one four": searched just after each "zip"
+            match = _SPELT_ZIP.search(lowered, at + 3, at + 3 + _ZIP_SPELT_WINDOW)
+            at = lowered.find("zip", at + 3)
+            if match is None:
+                continue
             start, end = match.span()
             words = {word.strip(",:#") for word in _words_before(text, start, 3)}
             if _ZIP_WORDS & words and not _DIGIT_WORDS.fullmatch(_words_before(text, start, 1)[0].strip(",.-")):
