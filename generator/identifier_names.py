@@ -55,6 +55,19 @@ _NOT_PLACES = (
 # A town whose first word is a state's ("Kansas City", "Virginia Beach") or a compass point's
 # ("North Platte", "West Covina"); not "North Carolina", "South America", "the East Coast".
 _STATE_TOWN_ENDS = {"city", "beach"}
+# Words of a hospital's departments and of care, which no US town's name holds: after a place
+# verb, "spent the summer in Physical Therapy", "three weeks in Intensive Care", "the holidays
+# in Labor and Delivery" say where in a hospital, not which town.
+_DEPARTMENTS = frozenset(
+    """
+    therapy physiotherapy rehab rehabilitation care labor labour delivery surgery recovery
+    oncology cardiology radiology neurology urology nephrology dermatology hematology
+    haematology pediatrics paediatrics orthopedics orthopaedics obstetrics gynecology
+    gynaecology psychiatry pulmonology gastroenterology endocrinology rheumatology triage
+    dialysis hospice maternity radiotherapy chemotherapy chemo medicine department unit icu
+    nicu picu
+    """.split()
+)
 _COMPASS = {"north", "south", "east", "west"}
 _NOT_COMPASS_TOWNS = {
     "coast", "side", "end", "shore", "bank", "pole", "pacific", "atlantic", "wing", "tower",
@@ -220,6 +233,16 @@ def _title_like(before: list[str], after: list[str]) -> bool:
     return len(near) >= 2 and all(w[0].isupper() for w in near)
 
 
+_NEXT_WORD = re.compile(r"\s{1,2}([A-Za-z]{2,15})")
+
+
+def _department_after(text: str, end: int) -> bool:
+    """Whether a department's word follows: "in Physical therapy", as a run in capitals is
+    read ("IN PHYSICAL THERAPY": "therapy" is no town's word, so it stays in lower case)."""
+    following = _NEXT_WORD.match(text, end)
+    return following is not None and following.group(1).lower() in _DEPARTMENTS
+
+
 def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[Span]:
     """Towns, cities and counties: geography smaller than a state. `typed`: `text` is the text
     as typed, not one of `identifiers`' readings of it."""
@@ -249,7 +272,7 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
             cue = _rare_word(match.group(1))
         if cue and _numbered_part(text, match):
             continue
-        if cue and _is_place(match.group(1), allowed):
+        if cue and _is_place(match.group(1), allowed) and not _department_after(text, match.end(1)):
             yield "town", *match.span(1)
 
 
@@ -406,6 +429,10 @@ def _is_place(found: str, allowed: frozenset[str]) -> bool:
     first = words[0]
     if lowered in _NOT_PLACES or first in ("the", "my", "our"):
         return False
+    if not _DEPARTMENTS.isdisjoint(words):  # "I spent the summer in Physical Therapy"
+        return False
+    if len(words) > 1 and lowered.startswith(("mt.", "st.", "ft.")):  # "Mt. Shasta", not Montana's
+        return not _is_allowed(found, allowed) and not found.endswith(("'s", "’s"))
     if first in _NOT_PLACES and not (
         len(words) > 1
         and (
@@ -572,6 +599,8 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             continue
         if bare in _GREETINGS and key in _GREETED:  # "Dear Reader", "Hi Everyone"
             continue
+        if bare in _SAINT_MOUNT_FORT and not _street_before(bare, before):
+            continue  # "St. Augustine", "St. John's wort", "Ft. Myers": no person
         after = text[end : end + _WINDOW]
         by_context = (
             bare.rstrip(".") in _TITLE_WORDS
@@ -589,7 +618,14 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         if by_context:
             found = True
             span_end = _name_end(text, end)
-        elif _is_first_name(key, names) and start not in states and key not in MONTHS and key not in DAYS:
+        elif (
+            _is_first_name(key, names)
+            and start not in states
+            and key not in MONTHS
+            and key not in DAYS
+            and not _EPONYM_NEXT.match(text, end)  # "Addison's disease"; "my friend Addison's" is read above
+            and not (key in _NUMBERED_PARTS and _NUMBER_OR_LETTER.match(text, end))  # "in Ward B"
+        ):
             stripped = raw_before.rstrip()
             starts_sentence = (
                 not stripped
@@ -622,6 +658,18 @@ _OFFICE_TITLES = frozenset({
     "prof", "judge", "officer", "sergeant", "sgt", "captain", "coach",
 })
 _OFFICE_ABBREVIATIONS = frozenset({"rev.", "dr.", "prof.", "sgt."})
+
+
+def _street_before(abbreviation: str, before: list[str]) -> bool:
+    """Whether "St." ends a street's name, and the name after it starts a sentence: "We live on
+    Oak St. Maria visits daily" (a capitalised word before "St." that starts no sentence);
+    not "Try St. John's wort", "moved to St. Augustine"."""
+    return (
+        abbreviation == "st."
+        and len(before) > 2
+        and before[-2][:1].isupper()
+        and not before[-3].endswith(_SENTENCE_MARKS)
+    )
 
 
 def _is_first_name(key: str, names: frozenset[str]) -> bool:
@@ -755,14 +803,34 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 _UPPER = re.compile(r"[A-Z](?<!\bI)|I(?=[\w])(?!['’]m\b)")
 
 
+# Abbreviations whose full stop ends no sentence: "from mt. shasta", "to st. augustine", "dr.
+# okafor said" (a word of one to four letters before the stop, `_ABBREVIATED` finds it).
+_DOT_ABBREVIATIONS = frozenset({"mt", "st", "ft", "dr", "mr", "mrs", "ms", "mx", "jr", "sr", "prof", "rev", "sgt"})
+_ABBREVIATED = re.compile(r"(?<![\w'’.])([A-Za-z]{2,4})\Z")
+
+
+def _abbreviation_at(text: str, stop: int) -> bool:
+    """Whether the full stop at `stop` ends an abbreviation of `_DOT_ABBREVIATIONS`."""
+    if text[stop] != ".":
+        return False
+    found = _ABBREVIATED.search(text, max(0, stop - 5), stop)
+    return found is not None and found.group(1).lower() in _DOT_ABBREVIATIONS
+
+
 def _lower_sentences(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of every sentence typed without a capital."""
-    starts = [m.end() - 1 for m in _LOWER_START.finditer(text) if m.group()[0] == "\n" or m.end() - m.start() > 2]
+    starts = [
+        m.end() - 1
+        for m in _LOWER_START.finditer(text)
+        if m.group()[0] == "\n" or m.end() - m.start() > 2 and not _abbreviation_at(text, m.start())
+    ]
     lead = len(text) - len(text.lstrip(" \t"))
     if text[lead : lead + 1].islower():
         starts.insert(0, lead)
     for start in starts:
         stop = _SENTENCE_END.search(text, start)
+        while stop is not None and _abbreviation_at(text, stop.start()):
+            stop = _SENTENCE_END.search(text, stop.end())
         end = stop.start() if stop else len(text)
         if _UPPER.search(text, start, end) is None:
             yield start, end
@@ -911,7 +979,50 @@ def _may_be_name(word: str, text: str, span: tuple[int, int]) -> bool:
     lower case: "a dog named max" is not a finding), or a word set off by a comma ("MY
     DAUGHTER, PRIYANKA,")."""
     names = first_names()
-    return word in names and word not in COMMON_WORD_NAMES or text[max(0, span[0] - 3) : span[0]].rstrip(" ").endswith(",")
+    return (
+        word in names and word not in COMMON_WORD_NAMES
+        or text[max(0, span[0] - 3) : span[0]].rstrip(" ").endswith(",")
+        or text[span[0]].isupper() and _unknown_word(word)
+    )
+
+
+# pyspellchecker's count below which a word after a relation in capitals is a name: words of
+# care are counted more ("practitioner" 721, "physio" 206, "oncologist" 665).
+_UNKNOWN_LIMIT = 100
+
+
+def _unknown_word(word: str) -> bool:
+    """In a run typed in capitals, after a relation: a word that no name list holds and English
+    rarely uses ("MY GRANDSON THELONIOUS SAT"): typed in capitals, a name. Not a word typed
+    there for emphasis (`_may_be_shouted_name`: "MY SON REALLY", "INSISTED"; an everyday word
+    ending in "s", "MY SON HELPS", is no rare word). In lower case such a word
+    is as often a typo ("my son allways"), so only in capitals."""
+    from .identifier_shapes import word_counts
+
+    counts = word_counts()
+    return (
+        len(word) > 3
+        and word not in _CHAT_WORDS
+        and counts.get(word, 0) < _UNKNOWN_LIMIT
+        and _may_be_shouted_name(word, _AFTER_TITLE_ENDINGS)  # a rare word may end in "s"
+        and not any(  # a contraction typed without its apostrophe: "MY SON DIDNT CALL"
+            word.endswith(ending) and counts.get(word[: -len(ending)], 0) >= _FUNCTION_WORD_COUNT
+            for ending in _CONTRACTED
+        )
+    )
+
+
+# Words of chat and care that pyspellchecker rarely counts: "MY SON THRU IT ALL", "MY HUSBAND
+# LOL", "MY DOCTOR NEURO" are no names.
+_CHAT_WORDS = frozenset(
+    """
+    whos thats theres whats hes shes lol omg btw thru yall bff bestie idk smh imo tbh fyi asap
+    endo neuro cardio onco rheumy obgyn hospitalist intensivist telehealth covid
+    """.split()
+)
+# "DIDNT", "WASNT", "THEYVE", "YOULL", "THEYRE": a very common word and the end of a contraction.
+_CONTRACTED = ("nt", "ve", "re", "ll")
+_FUNCTION_WORD_COUNT = 1_000_000  # "did" 3,954,842, "does" 1,371,856; "bre" or "vince" far fewer
 
 
 # Words after "in", "from" or "near" that are states of being or everyday places, not towns
@@ -1004,6 +1115,9 @@ def _lone_names(text: str) -> list[tuple[int, int]]:
             continue  # "ABCdef", "COVID19"
         span = (start, start + len(word))
         lower = word.lower()
+        if lower in _PLACE_ABBREVIATIONS and _CAPITALISED_NEXT.match(text, span[1]):
+            found.append(span)  # "ST. Augustine", "FT. Myers": a saint's, fort's or mount's town
+            continue
         if lower in _CALENDAR and (lower != "may" or _DAY_NUMBER.match(text, span[1])):
             found.append(span)
             continue
@@ -1043,6 +1157,15 @@ def _lone_names(text: str) -> list[tuple[int, int]]:
 
 
 _DAY_NUMBER = re.compile(r"\s+\d")
+_PLACE_ABBREVIATIONS = frozenset({"st", "mt", "ft"})
+_SAINT_MOUNT_FORT = frozenset({"st.", "mt.", "ft."})
+# A condition, sign or manoeuvre named after someone: "Addison's disease", "Graves disease",
+# "Bell's palsy", "the Heimlich maneuver". The word names no one in the story.
+_EPONYM_NEXT = re.compile(
+    r"\s{1,2}(?i:disease|syndrome|palsy|sarcoma|lymphoma|disorder|phenomenon|ulcer|contracture|"
+    r"thyroiditis|maneuver|manoeuvre|chorea|neuroma|anomaly|encephalopathy|dystrophy|ataxia)(?![\w'’-])"
+)
+_CAPITALISED_NEXT = re.compile(r"\.\s{1,2}[A-Z][a-z]")
 
 
 # Words typed in capitals for emphasis after a relation ("my husband INSISTED", "my daughter

@@ -340,6 +340,8 @@ _CONTEXT_PHRASES = {
         (
             _each("license licence registration car van truck motorcycle handicap", r"\s+plates?"),
             rf"plates?{_NUMBER}|tags?(?:\s+number)?|vin|vehicle\s+id(?:entification\s+number)?",
+            # a British registration: "my reg is AB12 CDE", "reg no. LK22 XYZ" (not "my reg dose")
+            r"reg\s+is|reg:|reg\s+(?:number|no\.?|mark)",
         )
     ),
     "device-id": "|".join(
@@ -480,18 +482,29 @@ _SCORE_WORDS = {
     "pain", "score", "scores", "rating", "ratings", "level", "levels", "lucky", "lottery",
 }  # fmt: skip
 # "call me on ...", "text us at ...": words between a phone's context word and its number.
-_PHONE_LINK_WORDS = {"me", "us"}
+# "call my daughter on 07700 900123", "text her husband at 614-555-0101": whose number it is,
+# between the phone's word and the number.
+_PHONE_LINK_WORDS = {"me", "us", "our", "his", "her", "their"} | {r.lower() for r in RELATIONS}
 _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
 _STOP = re.compile(r"(?<!\bno)(?<!\bNo)(?<!\bNO)(?<!\bnum)[.!?;](?=\s|$)|\n")
+
+
+# What may end a label after its context phrase ("device serial" then "number"), before a line
+# break and the value on the next line.
+_LABEL_ENDS = frozenset({"", "number", "no", "num", "nr", "id", "is", "was"})
 
 
 def _context_value(text: str, end: int, kind: str) -> tuple[int, int] | None:
     """The span of the identifier that follows a context word ending at `end`, if any."""
     window = text[end : end + _WINDOW]
     stop = _STOP.search(window)
-    if stop is not None and stop.group() == "\n" and not window[: stop.start()].strip(" \t:#-"):
-        # a label at the end of a line, its value on the next ("hospital no.\n7734103"): the
-        # line break is no stop, the next one is
+    if (
+        stop is not None
+        and stop.group() == "\n"
+        and window[: stop.start()].strip(" \t:#-.").lower() in _LABEL_ENDS
+    ):
+        # a label at the end of a line, its value on the next ("hospital no.\n7734103",
+        # "device serial number\n4410-8823-Z"): the line break is no stop, the next one is
         stop = _STOP.search(window, stop.end())
     if stop is not None:
         window = window[: stop.start()]
@@ -966,7 +979,8 @@ _BORN_YEAR = re.compile(
 _BORN_SHORT_YEAR = re.compile(
     r"(?<![\w-])(?i:born)(?:,?\s{1,3}(?i:in|during)\s{1,3}|,?\s{1,3})['’](\d\d)(?![\w'’])"
 )
-_AGE_AT_AFTER = re.compile(r",|\s+(?:I|he|she|we|my|his|her|and|when)\b")
+# "At 92 I didn't", and "at 92 i didn't" as a story typed without capitals has it.
+_AGE_AT_AFTER = re.compile(r",|\s+(?:[Ii](?!\.\w)|he|she|we|my|his|her|and|when)\b")
 _AGE_WORDS = {
     "am", "i'm", "i’m", "be", "being", "turn", "turned", "turning", "aged", "age", "reached",
     "pushing",
@@ -1111,8 +1125,8 @@ def ages(text: str) -> Iterator[Span]:
     for match in _AGE_NUMBER.finditer(text):
         start, end = match.span()
         if 90 <= int(match.group()) <= 119 and _free_before(text, start, ".-"):
-            if text[end : end + 1] == "s" and _free_after(text, end + 1):
-                if _in_my(text, start):  # "in my 90s", not "in the 90s"
+            if text[end : end + 1] in ("s", "S") and _free_after(text, end + 1):
+                if _in_my(text, start):  # "in my 90s", "IN MY MID 90S", not "in the 90s"
                     yield "age", start, end + 1
             elif _AGE_AFTER.match(text, end) or (
                 _free_after(text, end) and _age_context(text, start, end)
@@ -1230,7 +1244,7 @@ _STREET = re.compile(
     rf"(?:{_NAME_WORD}\s{{1,2}}){{0,3}}{_NAME_WORD}\s{{1,2}}(?:{_SUFFIX})\b\.?"
 )
 # A street typed in lower case ("1412 elm street", "77 harbor view ave", "3307 e. lincoln
-# hwy", "1234 s. 4th st."): one or two words or a numbered street, after a compass point or
+# hwy", "1234 s. 4th st.", "12 quill court", "45 chestnut ct"): one or two words or a numbered street, after a compass point or
 # not, between the number and a suffix that ends little but a street, none of them a word
 # that a count of things goes on with ("a 2 lane road", "3 blocks down the street", "a 2 way
 # street", "3 nights st. joseph's").
@@ -1238,7 +1252,7 @@ _STREET_LOWER = re.compile(
     r"\d(?<!\d\d)\d{0,5}\s{1,2}(?:[nsew]\.?\s{1,2})?"
     r"((?:(?:[a-z][a-z'’-]{1,20}|\d{1,3}(?:st|nd|rd|th))\s{1,2}){1,2})"
     r"(?:street|st|avenue|ave|road|rd|drive|lane|ln|boulevard|blvd|terrace|terr|parkway|pkwy|"
-    r"highway|hwy)\b\.?"
+    r"highway|hwy|court|ct|place|way|circle|cir|trail|crescent)\b\.?"
 )
 _NOT_STREET_NAME = {
     "the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those",
@@ -1248,6 +1262,8 @@ _NOT_STREET_NAME = {
     # a count of time or of times before "st." ("3 nights st. joseph's", "2 times st louis")
     "minutes", "hours", "days", "nights", "weeks", "months", "years", "times", "visits", "trips",
     "am", "pm", "a.m.", "p.m.",
+    # a place in a race or a count before "way" or "place" ("came 2 first place", "a 3 way call")
+    "first", "second", "third", "one", "two", "three", "four",
 }  # fmt: skip
 # Where someone lives, with a house number and no suffix: "We live at 1412 Elm". Or a home
 # named before them (group "home"): "the yellow house on 1412 Birch", "our farm at 2210
@@ -1340,6 +1356,11 @@ _ZIP = re.compile(r"\d(?<!\d\d)\d{4}(?:-\d{4})?")
 _ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:", "zip's", "zip’s", "postcode", "postcode:"}
 # A ZIP code typed a digit at a time after a ZIP word: five digits, a space between each.
 _SPACED_ZIP = re.compile(r"\d(?<!\d\d)(?<!\d \d)(?: \d){4}(?! ?\d)")
+# Five digits spelt out, no more ("six oh six one four"), read only after a ZIP word.
+_SPELT_ZIP = re.compile(
+    rf"(?<![a-z]){_DIGIT_WORD}(?:{_BETWEEN_DIGITS}{_DIGIT_WORD}){{4}}(?![a-z])(?!{_BETWEEN_DIGITS}{_DIGIT_WORD}(?![a-z]))"
+)
+_ZIP_SPELT_WINDOW = 24 + 5 * 8  # "code is " and the like, then five digit words and separators
 _ZIP_PLACE_WORDS = {"in", "near", "around", "to", "of", "serves", "from", "outside"}
 _ZIP_AFTER = re.compile(r"(?i)\W{0,3}(?:area|zip|postal|as\s+my\s+zip)\b")
 
@@ -1415,6 +1436,17 @@ def addresses(text: str) -> Iterator[Span]:
                 word.strip(",:#") for word in _words_before(text, start, 3)
             }:
                 yield "zip", start, end
+        lowered = text.translate(_ASCII_LOWER)
+        at = lowered.find("zip")
+        while at != -1:  # "our zip is six oh six one four": searched just after each "zip"
+            match = _SPELT_ZIP.search(lowered, at + 3, at + 3 + _ZIP_SPELT_WINDOW)
+            at = lowered.find("zip", at + 3)
+            if match is None:
+                continue
+            start, end = match.span()
+            words = {word.strip(",:#") for word in _words_before(text, start, 3)}
+            if _ZIP_WORDS & words and not _DIGIT_WORDS.fullmatch(_words_before(text, start, 1)[0].strip(",.-")):
+                yield "zip", start, end  # and no digit word before: five digits, not the last five
     for match in _ZIP.finditer(text):
         start, end = match.span()
         if not (_free_before(text, start, ".,$/-") and _free_after(text, end, "-")):

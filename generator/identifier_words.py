@@ -128,9 +128,9 @@ COMMON_WORD_NAMES = set(
     guy harmony hazel heather holly honey hope hunter iris ivy jack jasmine jean joy june
     kit lee lily love mac mark marvel max may mercy miles nick olive palmer parker pat
     patience pearl penny ray reed rich rob rocky rose ruby rusty sandy sky spring sterling
-    sue summer sunny sunshine tom van violet wade ward warner warren will winter
+    sue summer sunny sunshine tom van violet wade walker ward warner warren will winter
     """.split()
-)
+)  # "walker": in a story of care, the frame a patient walks with
 
 # Census first names that in a story are words, places or nationalities, wherever they stand.
 NOT_NAME_WORDS = set(

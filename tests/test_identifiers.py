@@ -377,6 +377,13 @@ def _adversarial(size: int) -> str:
         "minivan plates ", "vvan plates ", "a.b at c.com ", "x at ", "in my ninety-third year ",
         "th year ", "614/555-", "house on 12 ", "12 Birch ", "12 e. lincoln hwy ", "lot # ", "acct ",
         "house at 12 N. ", "12 main st ", "1 s. 4th ", "a (at) b.com ", "ssn xxx-xx-", "xmas ",
+        # Character references, an underscore against capitals, an unknown word after a
+        # relation in capitals, abbreviations' full stops, idioms, departments, eponyms, a
+        # label ending its line, digit words after a ZIP word (scan v39).
+        "&#64;", "&amp", "_AUNT PHILIPPA_ ", "_AB", "MY SON THELONIOUS ", "ST. Aug ", "mt. shasta ",
+        "uncle sam ", "Uncle S\u00e1m ", "spent in Physical Therapy ", "Addison's disease ", "in Ward B ",
+        "12 quill court ", "serial number\n", "call my son on 0", "my reg is ", "MID 90S ", "at 92 i ",
+        "zip is six oh ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
@@ -1720,3 +1727,83 @@ def test_a_home_near_a_clinic_is_still_a_street_address(text):
 def test_where_a_clinic_is_stays_no_finding(text):
     assert scan(text) == []
 
+
+
+# Scan v39: held_out_6's misses and false alarms (written before the fixes) and the forms
+# around them. Each of these failed with scan v38.
+@pytest.mark.parametrize("kind, text", [
+    ("name", "MY GRANDSON THELONIOUS SAT WITH ME THROUGH EVERY INFUSION."),
+    ("name", "MY NEIGHBOUR ZEBEDIAH DROVE ME HOME."),
+    ("name", "_AUNT PHILIPPA_ brought soup every sunday."),
+    ("age", "I'M IN MY MID 90S AND STILL GARDENING."),
+    ("age", "at **92** i didn't expect to ride a bike again."),
+    ("age", "at 94 i finally retired."),
+    ("street-address", "<p>address: 12 quill court</p>"),
+    ("street-address", "Send cards to 12 quill court, Apt 2."),
+    ("town", "she retired to ST. Augustine after the transplant."),
+    ("town", "we moved to FT. Myers for the warm weather."),
+    ("town", "my son drives up from mt. shasta every weekend."),
+    ("phone", "tel: 614&#45;555&#45;0144"),
+    ("email", "reach me at gus&#64;example.com"),
+    ("zip", "Zip:&nbsp;85701"),
+    ("zip", "our zip is six oh six one four"),
+    ("phone", "you can call my daughter on 07700 900123"),
+    ("device-id", "device serial number\n4410-8823-Z"),
+    ("vehicle-id", "my reg is AB12 CDE"),
+])  # fmt: skip
+def test_scan_v39_finds_what_held_out_6_showed_missed(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "I spent the summer in Physical Therapy.",
+    "I spent three weeks in Intensive Care.",
+    "We spent the holidays in Labor and Delivery.",
+    "I SPENT THE SUMMER IN PHYSICAL THERAPY.",
+    "i guess uncle sam wants his cut of my disability check.",
+    "Thanks to Uncle Sam, the VA paid for my new hip.",
+    "UNCLE SAM TOOK HALF MY BACK PAY.",
+    "Mother Nature had other plans for my garden.",
+    "St. John's wort can interact with your medicines.",
+    "Addison's disease means I carry a steroid card.",
+    "The nurses in Ward B were kind to me.",
+    "in my mid 80s i learned to use a walker.",
+])  # fmt: skip
+def test_scan_v39_no_longer_flags_departments_idioms_and_eponyms(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "MY NURSE PRACTITIONER CALLED WITH THE RESULTS.",
+    "MY SON INSISTED I REST.",
+    "my reg dose is 20mg at night.",
+    "we walked 3 miles each way.",
+    "zip code: one two three four five six",
+    "AT&T and R&D sent me a card.",
+    "MY SON DIDNT CALL FOR A WEEK.",
+    "MY HUSBAND WOULDNT LEAVE MY SIDE.",
+    "MY MOM HASNT BEEN THE SAME.",
+    "MY HUSBAND THRU IT ALL.",
+    "I SPENT A WEEK IN CARDIAC REHAB.",
+    "Try St. John's wort for a month, my aunt said.",
+])  # fmt: skip
+def test_near_misses_of_scan_v39_s_new_rules_stay_no_finding(text):
+    """A word of care after a relation in capitals is counted too often to be a name, and a
+    contraction without its apostrophe or a word of chat is none either; an emphasis word
+    ends as emphasis does; "reg" alone is no plate's word; six digit words are
+    no ZIP; an ampersand with no complete reference stays as typed."""
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("name", "my uncle Sam drove me to every session."),
+    ("name", "MY UNCLE SAM DROVE ME."),
+    ("name", "My friend Addison's garden kept me sane."),
+    ("name", "We live on Oak St. Maria visits daily."),
+    ("name", "My husband St\u00e9phane held my hand."),
+    ("town", "We moved to Tulsa for the warm weather."),
+])  # fmt: skip
+def test_scan_v39_keeps_what_its_exceptions_could_hide(kind, text):
+    """The idioms are no name only without a possessive; an eponym's first name only without
+    a context word; a department's word only stops a town that holds or precedes it."""
+    assert kind in {f.kind for f in scan(text)}

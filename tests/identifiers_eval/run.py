@@ -18,7 +18,13 @@ record-number, licence-number, device-id, vehicle-id 11/12; date, phone, ssn, ur
 12/12; clean sentences flagged 12/72 (16.7%). (Two sentences holding " # " were first read by
 YAML as cut short by a comment, 166/180; quoted, then run with the same scanner.) After, scan
 v38: 180/180, 8/72 flagged: the clinic's own phone numbers and dates of clinic events, which
-the scan flags by design (`KNOWN_ALARMS` in tests/test_identifiers_eval.py). A planted sentence counts as
+the scan flags by design (`KNOWN_ALARMS` in tests/test_identifiers_eval.py). `held_out_6.yaml`
+(written in stop 37 before the v39 fixes: 151 planted, 62 clean sentences, with emphasis inside
+names, HTML entities, decades, abbreviated towns, unknown first names in capitals, departments
+after place verbs and idioms; run once with scan v38): 137/151 (90.7%): name 9/11; town, zip,
+age, phone 8/10; email, ssn, device-id, vehicle-id 9/10; street-address, date, record-number,
+licence-number, url, ip-address 10/10; clean sentences flagged 11/62 (17.7%). Then used to
+make v39's fixes, so no longer held out: after, 151/151 and 0/62 flagged. A planted sentence counts as
 caught when the scan reports a finding of its kind; a clean sentence counts as a false alarm
 when the scan reports anything at all.
 """
@@ -36,7 +42,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-SETS = ("tune", "held_out", "held_out_2", "held_out_3", "held_out_4", "held_out_5")
+SETS = ("tune", "held_out", "held_out_2", "held_out_3", "held_out_4", "held_out_5", "held_out_6")
 Detector = Callable[[str, frozenset[str]], Iterable[str]]  # text, allowed names -> kinds found
 
 
