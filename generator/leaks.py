@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bz2
 import codecs
 import functools
 import html as html_lib
+import io
 import itertools
+import lzma
 import os
 import posixpath
 import re
 import unicodedata
+import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,7 +251,11 @@ def data_documents(html: str) -> list[str]:
                 data = unquote_to_bytes(payload)
         except (ValueError, binascii.Error):
             continue
-        if (inner := bytes_text(data)) is not None:
+        try:
+            inner = carried_document(data)
+        except Unreadable:
+            continue
+        if inner is not None:
             found.append(inner)
     return found
 
@@ -752,25 +760,138 @@ class Unreadable(Exception):
 
 def file_text(path: Path) -> str | None:
     """The text a browser shows of the file at `path`: the whole file, read from its byte order
-    mark (UTF-8, UTF-16, UTF-32) or as UTF-8, a gzip file unpacked first (a server may send it
-    as the text it holds); for a binary file, the runs of words it carries (`carried_text`).
-    Raises Unreadable, for a named pipe or a device too (`load.open_regular`: opening one
-    waited for a writer forever)."""
+    mark (UTF-8, UTF-16, UTF-32) or as UTF-8, a compressed file unpacked first (a server may send
+    a gzip as the text it holds, and anyone who downloads a packed file unpacks it: `unpacked`);
+    for a binary file, the runs of words it carries (`carried_text`), and the text of every
+    member when it is (or ends in) a zip. Raises Unreadable, for a named pipe or a device too
+    (`load.open_regular`: opening one waited for a writer forever), and for a file packed in a
+    way Flywheel cannot unpack (7z, RAR, zstd, an encrypted zip) or beyond GZIP_READ_MAX."""
     try:
         with os.fdopen(open_regular(path)[0], "rb") as handle:
             data = handle.read(SNIFF_BYTES)
-            if data[:2] == b"\x1f\x8b":
-                unpack = zlib.decompressobj(wbits=31)
-                data = unpack.decompress(data + handle.read(), GZIP_READ_MAX)
-                if unpack.unconsumed_tail:
-                    raise Unreadable(path)
-            elif not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data:
-                return _carried_in(handle, data)
+            if _packing(data) is not None:
+                return "\n".join(_unpacked_texts(data + handle.read(), [GZIP_READ_MAX], 0))
+            if not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data:
+                text = _carried_in(handle, data)
             else:
                 data += handle.read()
+                text = bytes_text(data)
+            members = _zip_texts(handle, [GZIP_READ_MAX], 0)
     except (OSError, zlib.error) as error:
         raise Unreadable(path) from error
-    return bytes_text(data)
+    return "\n".join([text or "", *members]) if members else text
+
+
+# Packed files a reader unpacks with the tools every system has. A gzip, bzip2 or xz file may
+# hold several streams one after another (each is unpacked, as gunzip does); a zlib stream's
+# header is two bytes that a text rarely starts with, and one that does not unpack is read as
+# it is. 7z, RAR and zstd files cannot be unpacked here, so they cannot be checked.
+_UNPACKABLE = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd")
+_PACK_DEPTH = 4  # a file packed deeper than this (a gzip of a gzip of ...) cannot be checked
+
+
+def _packing(data: bytes) -> str | None:
+    """How `data` is packed, by its first bytes: "gzip", "bzip2", "xz", "zlib", "unpackable" or None."""
+    if data[:2] == b"\x1f\x8b":
+        return "gzip"
+    if data[:3] == b"BZh" and data[3:4].isdigit():
+        return "bzip2"
+    if data[:6] == b"\xfd7zXZ\x00":
+        return "xz"
+    if len(data) > 1 and data[0] == 0x78 and (data[0] << 8 | data[1]) % 31 == 0:
+        return "zlib"
+    if data.startswith(_UNPACKABLE):
+        return "unpackable"
+    return None
+
+
+def _decompressor(kind: str):
+    if kind == "gzip":
+        return zlib.decompressobj(wbits=31)
+    if kind == "zlib":
+        return zlib.decompressobj()
+    return bz2.BZ2Decompressor() if kind == "bzip2" else lzma.LZMADecompressor()
+
+
+def _streams(data: bytes, kind: str, budget: list[int]) -> list[bytes]:
+    """Every stream of `kind` packed one after another in `data`, unpacked (what follows the
+    last one as it is), within `budget` bytes in all; Unreadable beyond."""
+    out = []
+    while data:
+        unpack = _decompressor(kind)
+        chunk = unpack.decompress(data, budget[0] + 1)
+        pending = getattr(unpack, "unconsumed_tail", b"") or not getattr(unpack, "needs_input", True)
+        if len(chunk) > budget[0] or (pending and not unpack.eof):
+            raise Unreadable(kind)
+        budget[0] -= len(chunk)
+        out.append(chunk)
+        if not unpack.eof:  # cut short: what it unpacked is what a reader gets
+            break
+        data = unpack.unused_data
+        if _packing(data) != kind:
+            if data.strip(b"\0"):
+                out.append(data)
+            break
+    return out
+
+
+def _unpacked_texts(data: bytes, budget: list[int], depth: int) -> list[str]:
+    """The texts `data` holds once unpacked (`_packing`, zips included), each read as
+    `file_text` reads a file."""
+    kind = _packing(data)
+    if kind == "unpackable" or (kind is not None and depth >= _PACK_DEPTH):
+        raise Unreadable(kind)
+    if kind is not None:
+        try:
+            parts = _streams(data, kind, budget)
+        except (zlib.error, OSError, EOFError, lzma.LZMAError):
+            if kind != "zlib":
+                raise Unreadable(kind) from None
+        else:
+            texts = [text for part in parts for text in _unpacked_texts(part, budget, depth + 1)]
+            if kind != "zlib":
+                return texts
+            # A text may start with the two bytes of a zlib header ("x^"): read as it is too.
+            return texts + [bytes_text(data) or carried_text(data)]
+    text = bytes_text(data)
+    texts = [carried_text(data) if text is None else text]
+    return texts + _zip_texts(io.BytesIO(data), budget, depth)
+
+
+def _zip_texts(handle, budget: list[int], depth: int) -> list[str]:
+    """The texts of every member of the zip `handle` holds or ends in (a `.docx`, `.epub` or
+    `.xlsx` is one; so is a picture with a zip appended), each unpacked as `_unpacked_texts`
+    reads it, and its name; [] when it holds none."""
+    try:
+        if not zipfile.is_zipfile(handle):
+            return []
+        texts = []
+        with zipfile.ZipFile(handle) as archive:
+            for info in archive.infolist():
+                texts.append(info.filename)
+                if info.is_dir():
+                    continue
+                if info.flag_bits & 1 or depth >= _PACK_DEPTH:  # encrypted, or too deep to read
+                    raise Unreadable(info.filename)
+                with archive.open(info) as member:
+                    data = member.read(budget[0] + 1)
+                if len(data) > budget[0]:
+                    raise Unreadable(info.filename)
+                budget[0] -= len(data)
+                texts += _unpacked_texts(data, budget, depth + 1)
+        return texts
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+            EOFError, zlib.error, lzma.LZMAError, OSError, ValueError) as error:
+        raise Unreadable("zip") from error
+
+
+def carried_document(data: bytes) -> str | None:
+    """The text a reader gets from `data` carried in a page (a `data:` address): as
+    `bytes_text` reads it, and unpacked when it is a packed file or a zip; None when it is
+    binary and holds no text. Raises Unreadable as `file_text` does."""
+    if _packing(data) is None and not zipfile.is_zipfile(io.BytesIO(data)):
+        return bytes_text(data)
+    return "\n".join(_unpacked_texts(data, [GZIP_READ_MAX], 0))
 
 
 # Three words or more in a row, in a file read as binary. A NUL byte makes a file binary, but
