@@ -16,6 +16,7 @@ import binascii
 import bz2
 import codecs
 import functools
+import hashlib
 import html as html_lib
 import io
 import itertools
@@ -235,10 +236,24 @@ _DATA_URI_LOWER = re.compile(r"data:[^,\s\"'<>()]{0,200},")  # in a lower-case c
 
 
 def data_documents(html: str) -> list[str]:
-    """The text of every `data:` address in `html` whose bytes are text (`bytes_text`): an SVG,
-    HTML or plain text shown in an image, a frame or a CSS background, however it is encoded
-    (base64 or percent escapes, character references around it). One pass: each address ends
-    at its quote or a tag, and its media type is bounded, so no text is read twice."""
+    """The text of every `data:` address in `html` whose bytes are text (`carried_document`): an
+    SVG, HTML or plain text shown in an image, a frame or a CSS background, however it is encoded
+    (base64 or percent escapes, character references around it), packed or not."""
+    found = []
+    for data in data_payloads(html):
+        try:
+            inner = carried_document(data)
+        except Unreadable:
+            continue
+        if inner is not None:
+            found.append(inner)
+    return found
+
+
+def data_payloads(html: str) -> list[bytes]:
+    """The bytes of every `data:` address in `html`, decoded from base64 or percent escapes
+    (character references around it read first). One pass: each address ends at its quote or
+    a tag, and its media type is bounded, so no text is read twice."""
     text = html_lib.unescape(html) if "&" in html else html
     found = []
     for match in _DATA_URI.finditer(text):
@@ -251,12 +266,7 @@ def data_documents(html: str) -> list[str]:
                 data = unquote_to_bytes(payload)
         except (ValueError, binascii.Error):
             continue
-        try:
-            inner = carried_document(data)
-        except Unreadable:
-            continue
-        if inner is not None:
-            found.append(inner)
+        found.append(data)
     return found
 
 
@@ -302,9 +312,12 @@ class Quoted:
     # Full names of champions no published story credits (`unconsented_names`), looked for
     # anywhere, however short, by their number of words: a patient's name is theirs alone.
     names: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    # `sha256:<hex>` of each champion photo no published story may show (`unconsented_photo_digests`):
+    # a page carrying the picture itself as a `data:` address shows it as its file would (rt7).
+    pictures: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.texts or self.runs or self.short or self.names)
+        return bool(self.texts or self.runs or self.short or self.names or self.pictures)
 
 
 @functools.cache
@@ -416,7 +429,8 @@ def _rarity(word: str) -> tuple[bool, int]:
     return any(ch.isdigit() for ch in word), len(word)
 
 
-def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list[str] = ()) -> Quoted:
+def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list[str] = (),
+                 pictures=()) -> Quoted:
     """The titles, summaries and pull quotes of withheld stories (those long enough to be theirs
     alone anywhere, the shorter ones of two words or more as a whole), the runs of words
     from their text (`passages`), and the full names no published story credits (anywhere)."""
@@ -441,6 +455,7 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
         frozenset(max(words, key=_rarity) for found in short.values() for words in found),
         frozenset(itertools.chain.from_iterable(runs)),
         {n: frozenset(found) for n, found in named.items()},
+        frozenset(pictures),
     )
 
 
@@ -574,9 +589,20 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
         shown_words = _words(shown)
         if _quotes(shown_words, index) or (index.short and _shows_whole(shown, (shown_words,), index)):
             return True
+    if index.pictures and carried_picture(html, index.pictures):
+        return True
     # A document carried inside the page (`data:image/svg+xml;base64,...`): a browser shows it.
     # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation.
     return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, depth + 1) for text in carried))
+
+
+def carried_picture(html: str, pictures: frozenset[str]) -> bool:
+    """Whether `html` carries, as a `data:` address, a picture whose `sha256:<hex>` is one of
+    `pictures` (an `<img>` pasted with the photo inside it, or one `pymdownx.b64` inlined)."""
+    low = html.lower()
+    if not (_DATA_URI_LOWER.search(low) or _DATA_REFERENCE.search(low)):
+        return False
+    return any(f"sha256:{hashlib.sha256(data).hexdigest()}" in pictures for data in data_payloads(html))
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:
@@ -647,7 +673,8 @@ def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
 
 def withheld_quoted(result: CheckResult) -> Quoted:
     """What no page may quote of the stories the gate does not publish (`quoted_index`)."""
-    return quoted_index(withheld_texts(result), withheld_passages(result), unconsented_names(result))
+    return quoted_index(withheld_texts(result), withheld_passages(result), unconsented_names(result),
+                        unconsented_photo_digests(result))
 
 
 def unconsented_names(result: CheckResult) -> list[str]:

@@ -46,6 +46,7 @@ from .export_render import snippets_outside
 from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
     Quoted,
+    carried_picture,
     named_for,
     quoted_index,
     quoted_traces,
@@ -789,6 +790,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.checked is None or self.preview:
             return None
         if quoted_traces(output, self._quoted_index()):
+            if carried_picture(output, self._quoted_index().pictures):
+                return "carries the photo of a champion no published story may show"
             return "quotes a withheld story (its title, summary, pull quote or twelve words in a row of its text)"
         if traces := story_traces(output, self._withheld()):
             return f"shows the address of withheld story {', '.join(traces)}"
@@ -813,6 +816,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             "withheld": sorted(self._withheld()),
             "withheld_texts": self._withheld_texts(),
             "unconsented_names": unconsented_names(self.checked),
+            "unconsented_pictures": sorted(unconsented_photo_digests(self.checked)),
             "withheld_passages": hashlib.sha256(repr(self._withheld_passages()).encode()).hexdigest(),
             "third_parties": sorted(self.site.third_parties),
             "as_of": gate.as_of.isoformat(),
@@ -837,7 +841,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self._quoted is None:
             assert self.checked is not None
             self._quoted = quoted_index(self._withheld_texts(), self._withheld_passages(),
-                                        unconsented_names(self.checked))
+                                        unconsented_names(self.checked), unconsented_photo_digests(self.checked))
         return self._quoted
 
     def _withheld(self) -> frozenset[str]:

@@ -105,3 +105,43 @@ def test_a_compressed_document_carried_in_a_guide_is_read_too(sample, capsys):
         assert not any(encoded[:60] in path.read_text(errors="replace") for path in site.rglob("*.html"))
         guide.write_text(guide.read_text().rsplit("\n\n<a href=", 1)[0])
     capsys.readouterr()
+
+
+def _daniel_photo(root) -> bytes:
+    """Daniel (champion of the sample's revoked story a-racing-heart) gets a photo in docs_dir;
+    no published story may show it. Its bytes."""
+    import yaml
+
+    champions = root / "content/champions.yml"
+    data = yaml.safe_load(champions.read_text())
+    data["daniel-o"]["photo"] = "/img/daniel.jpg"
+    champions.write_text(yaml.safe_dump(data, sort_keys=False))
+    picture = b"\xff\xd8\xff\xe0\0\x10JFIF\0 a fictional photo of Daniel"
+    (root / "theme/pages/img").mkdir(parents=True, exist_ok=True)
+    (root / "theme/pages/img/daniel.jpg").write_bytes(picture)
+    return picture
+
+
+@pytest.mark.parametrize("how", ["pasted", "b64"])
+def test_a_page_carrying_an_unconsented_photo_inside_it_is_left_out(sample, how, capsys):
+    """rt7: the photo file of a champion no published story may show is left out of the site, and
+    so is a copy of it under another name; but a guide carrying the picture itself, as a `data:`
+    address (pasted, or inlined from docs_dir by `pymdownx.b64` from `<img src=...>`), published
+    the patient's face with a passing build."""
+    picture = _daniel_photo(sample)
+    guide = sample / "content/guides/spine/csf-leak-guide.md"
+    if how == "pasted":
+        image = f'<img alt="A patient" src="data:image/jpeg;base64,{base64.b64encode(picture).decode()}">'
+    else:
+        config = sample / "mkdocs.yml"
+        config.write_text(config.read_text().replace(
+            "  - admonition\n", f"  - admonition\n  - pymdownx.b64:\n      base_path: {sample / 'theme/pages'}\n"))
+        image = '<img alt="A patient" src="img/daniel.jpg">'
+    guide.write_text(guide.read_text() + f"\n\n{image}\n")
+    encoded = base64.b64encode(picture).decode()
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "carries the photo of a champion no published story may show" in capsys.readouterr().err
+    site = sample / "site"
+    assert (site / "index.html").is_file()  # a fresh checkout: the site is written, withdrawn
+    assert [p for p in site.rglob("*") if p.is_file() and encoded[:40] in p.read_text(errors="replace")] == []
+    assert not (site / "img/daniel.jpg").exists()
