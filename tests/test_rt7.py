@@ -145,3 +145,79 @@ def test_a_page_carrying_an_unconsented_photo_inside_it_is_left_out(sample, how,
     assert (site / "index.html").is_file()  # a fresh checkout: the site is written, withdrawn
     assert [p for p in site.rglob("*") if p.is_file() and encoded[:40] in p.read_text(errors="replace")] == []
     assert not (site / "img/daniel.jpg").exists()
+
+
+def _export(root, out, capsys) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["export", str(out), "--root", str(root), "--as-of", AS_OF])
+    return code, capsys.readouterr().err
+
+
+TITLE = "Finding answers after a year of headaches"  # finding-answers
+
+
+@pytest.mark.parametrize("setting", [
+    f"copyright: \"{TITLE}\"\n",  # Material prints it in every page's footer
+    f"extra:\n  consent:\n    title: Cookies\n    description: \"{TITLE}\"\n",  # Material's cookie banner
+    "site_description: \"Read stories/finding-answers first.\"\n",  # every page's meta description
+], ids=["copyright", "extra", "description"])
+def test_an_export_never_hands_the_renderer_settings_that_show_a_withheld_story(sample, tmp_path, capsys, setting):
+    """rt7: the exported mkdocs.yml carries the practice's settings to a renderer with no plugin
+    (Zensical), whose theme prints `copyright`, `site_description` and Material's `extra`
+    settings on every page; one quoting a story or showing its address, written while the
+    consent covered it, was exported with exit 0 once the consent was revoked, and a failed
+    export kept it in the previous export's mkdocs.yml."""
+    config = sample / "mkdocs.yml"
+    text = config.read_text()
+    key = setting.split(":")[0] + ":"
+    lines = text.split("\n")
+    if key in ("copyright:", "site_description:"):  # the sample's own, replaced
+        start = next(i for i, line in enumerate(lines) if line.startswith(key))
+        end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("  "))
+        lines[start:end] = []
+    config.write_text("\n".join(lines) + "\n" + setting)
+    out = tmp_path / "export"
+    assert _export(sample, out, capsys)[0] == 0  # published: the settings may show it
+    _revoke_finding_answers(sample)
+    code, err = _export(sample, out, capsys)  # the previous export shows it: withdrawn
+    assert code == 1 and "mkdocs.yml" in err
+    exported = (out / "mkdocs.yml").read_text()
+    assert TITLE not in exported and "stories/finding-answers" not in exported
+    fresh = tmp_path / "fresh"
+    code, err = _export(sample, fresh, capsys)  # a fresh checkout: written without the setting
+    assert code == 1 and (fresh / "docs/sleep/index.md").is_file()
+    exported = (fresh / "mkdocs.yml").read_text()
+    assert TITLE not in exported and "stories/finding-answers" not in exported
+    assert "site_name: Riverbend Family Health" in exported
+
+
+def test_a_failed_export_withdraws_a_setting_the_previous_one_handed_the_renderer(sample, tmp_path, capsys):
+    """rt7: with an unrelated guide's error, the export fails and deletes from the previous one
+    every file that shows a story withheld today; its mkdocs.yml, whose copyright every page
+    prints, kept the revoked story's title."""
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("copyright: >-\n", f"copyright: >-\n  {TITLE}.\n"))
+    out = tmp_path / "export"
+    assert _export(sample, out, capsys)[0] == 0 and TITLE in (out / "mkdocs.yml").read_text()
+    _revoke_finding_answers(sample)
+    broken = sample / "content/guides/cardiology/ecg-what-to-expect.md"
+    broken.write_text(broken.read_text().replace("stage: prepare", "stage: prepar"))
+    code, err = _export(sample, out, capsys)
+    assert code == 1 and "of the previous export that showed stories withheld today" in err
+    exported = (out / "mkdocs.yml").read_text()
+    assert TITLE not in exported and "site_name: Riverbend Family Health" in exported
+
+
+def test_a_failed_export_takes_a_withheld_story_out_of_the_previous_navigation(sample, tmp_path, capsys):
+    """rt7: a failed export deleted the revoked story's page from the previous export, but that
+    export's mkdocs.yml kept it in `nav` (its title and address), which a renderer prints on
+    every page, a missing page's entry included."""
+    out = tmp_path / "export"
+    assert _export(sample, out, capsys)[0] == 0 and TITLE in (out / "mkdocs.yml").read_text()
+    _revoke_finding_answers(sample)
+    broken = sample / "content/guides/cardiology/ecg-what-to-expect.md"
+    broken.write_text(broken.read_text().replace("stage: prepare", "stage: prepar"))
+    assert _export(sample, out, capsys)[0] == 1
+    exported = (out / "mkdocs.yml").read_text()
+    assert TITLE not in exported and "finding-answers" not in exported
+    assert "stories/learning-to-live-with-heart-failure.md" in exported
