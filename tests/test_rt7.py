@@ -221,3 +221,27 @@ def test_a_failed_export_takes_a_withheld_story_out_of_the_previous_navigation(s
     exported = (out / "mkdocs.yml").read_text()
     assert TITLE not in exported and "finding-answers" not in exported
     assert "stories/learning-to-live-with-heart-failure.md" in exported
+
+
+@pytest.mark.parametrize("path, code", [
+    ("content/stories/cardiology/new-story.MD", "extension-case"),
+    ("content/stories/cardiology/new-story.Md", "extension-case"),
+    ("content/guides/cardiology/new-guide.MD", "extension-case"),
+    ("content/stories/cardiology/new-story.mdown", "wrong-extension"),
+    ("content/stories/cardiology/new-story.mkd", "wrong-extension"),
+    ("content/guides/cardiology/new-guide.MARKDOWN", "wrong-extension"),
+    ("content/notes/new-story.MD", "misplaced-content"),
+    ("service_lines/dermatology.YML", "extension-case"),
+    ("campaigns/spring.YAML", "wrong-extension"),
+])
+def test_a_content_file_with_an_extension_in_other_case_is_an_error_naming_it(sample, capsys, path, code):
+    """rt7 (a leftover of rt6): `content/stories/*.MD`, other Markdown extensions and case
+    variants of `.yml` were skipped without a word: an editor saw the story, guide or service
+    line missing from the site and no reason."""
+    target = sample / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = "content/stories/spine/finding-answers.md" if "stor" in path else "content/guides/spine/csf-leak-guide.md"
+    target.write_bytes((sample / source).read_bytes() if path.startswith("content") else b"name: X\n")
+    assert main(["check", "--root", str(sample), "--as-of", AS_OF]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: error:" in out and f"[{code}]" in out
