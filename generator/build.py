@@ -13,7 +13,9 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 import threading
+import types
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -152,7 +154,6 @@ def _build_with_defaults(root: Path, result: CheckResult, site: Path, why: Flywh
     practice's own settings and static pages are missing until mkdocs.yml is fixed; the build
     fails, saying so. The settings live in a temporary folder, never in the project."""
     import shutil
-    import tempfile
 
     import yaml
 
@@ -243,6 +244,25 @@ def _stop_cleanly_on_signals() -> None:
             signal.signal(sig, _interrupt)
 
 
+PREVIEW_PREFIX = "mkdocs_flywheel-preview-"  # MkDocs' own prefix first: it is still MkDocs' folder
+
+
+def _name_the_preview_folder(mkdocs_serve) -> None:
+    """MkDocs serves the preview from a temporary folder it names `mkdocs_<random>`, and deletes
+    it when it stops; killed outright (SIGKILL: the OOM killer, a cancelled CI job), it left the
+    folder, every withheld story's preview page in it, in $TMPDIR (rt7). Flywheel has MkDocs name
+    it `mkdocs_flywheel-preview-<pid>-<random>`, and each preview first deletes the folders so
+    named whose process has ended (`pages_pool.remove_stale_folders`): only folders a preview
+    made, never MkDocs' own of another `mkdocs serve`."""
+    pages_pool.remove_stale_folders(PREVIEW_PREFIX)
+    made = tempfile.mkdtemp
+
+    def mkdtemp(suffix=None, prefix=None, dir=None):
+        return made(suffix, f"{PREVIEW_PREFIX}{os.getpid()}-" if prefix == "mkdocs_" else prefix, dir)
+
+    mkdocs_serve.tempfile = types.SimpleNamespace(mkdtemp=mkdtemp)
+
+
 def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview: bool = True) -> None:
     """Live preview: withheld stories and drafts shown with a banner, pages marked noindex.
 
@@ -257,6 +277,7 @@ def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview:
     from mkdocs.commands import serve as mkdocs_serve  # its web server and file watcher: serve only
 
     _stop_cleanly_on_signals()
+    _name_the_preview_folder(mkdocs_serve)
     refuse_config_code(root)  # before MkDocs reads mkdocs.yml; the plugin guards each reload
     try:
         mkdocs_serve.serve(

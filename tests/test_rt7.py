@@ -245,3 +245,54 @@ def test_a_content_file_with_an_extension_in_other_case_is_an_error_naming_it(sa
     assert main(["check", "--root", str(sample), "--as-of", AS_OF]) == 1
     out = capsys.readouterr().out
     assert f"{path}: error:" in out and f"[{code}]" in out
+
+
+def _preview(root, temp, port):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(temp)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(port), "--as-of", AS_OF],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+
+
+def test_a_killed_previews_folder_is_deleted_by_the_next_preview(sample, tmp_path):
+    """rt7 (a leftover of rt6): SIGKILL (the OOM killer, `kill -9`, a CI job cancelled) gives a
+    preview no chance to delete the temporary folder it serves from, and the folder kept every
+    withheld story's page in $TMPDIR. The next preview deletes the folders of previews whose
+    process has ended, and nothing else: not a live preview's, not MkDocs' own, not another
+    name."""
+    import os
+    import signal
+    import time
+
+    from helpers import fetch, free_port
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    port = free_port()
+    server = _preview(sample, temp, port)
+    try:
+        fetch(f"http://127.0.0.1:{port}/stories/a-racing-heart/", time.monotonic() + 60)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=10)
+    left = [p for p in temp.iterdir() if (p / "stories/a-racing-heart/index.html").is_file()]
+    assert len(left) == 1  # the revoked story's preview page, left behind
+    kept = [temp / "mkdocs_abcd1234", temp / f"mkdocs_flywheel-preview-{os.getpid()}-live", temp / "flywheel-notes"]
+    for folder in kept:
+        folder.mkdir()
+        (folder / "index.html").write_text("someone's")
+    port = free_port()
+    server = _preview(sample, temp, port)
+    try:
+        fetch(f"http://127.0.0.1:{port}/stories/a-racing-heart/", time.monotonic() + 60)
+        assert not left[0].exists()
+        assert all((folder / "index.html").is_file() for folder in kept)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert sorted(temp.iterdir()) == sorted(kept)
