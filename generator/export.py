@@ -91,7 +91,7 @@ def _withdrawal_due(result: CheckResult, root: Path, out: Path, quoted: Quoted) 
                 text = file_text(path) or ""
             except Unreadable:
                 return True  # what it shows cannot be told
-            if (named_for(path.relative_to(folder).as_posix(), withheld) or story_traces(text, withheld)
+            if (named_for(path.relative_to(folder).as_posix(), withheld, loosely="path") or story_traces(text, withheld)
                     or quoted_traces(text, quoted)):
                 return True
     return False

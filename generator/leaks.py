@@ -972,13 +972,52 @@ def bytes_text(data: bytes) -> str | None:
     return None if b"\0" in data[:SNIFF_BYTES] else data.decode("utf-8", "replace")
 
 
-def named_for(rel: str, slugs: frozenset[str] | set[str]) -> str | None:
+def named_for(rel: str, slugs: frozenset[str] | set[str], loosely: str | None = None) -> str | None:
     """The slug a file or folder is named for (any part of its address, extension aside:
-    `stories/<slug>/index.html`, `downloads/<slug>.pdf`), or None."""
-    for part in decoded(rel).casefold().split("/"):
+    `stories/<slug>/index.html`, `downloads/<slug>.pdf`), or None. `loosely="path"` (a file
+    someone put in docs_dir or the theme folder) also reads each part as a reader does
+    (`named_loosely`: `a_racing_heart.pdf`, `A Racing Heart (1).pdf`, `a-racing-heart-final.pdf`,
+    a Cyrillic `а`); `loosely="name"` reads only the file's own name so (a previous site, whose
+    generated pages' folders are slugs of published pieces)."""
+    parts = decoded(rel).casefold().split("/")
+    for part in parts:
         if part.split(".")[0] in slugs or part in slugs:
             return part.split(".")[0]
+    for part in parts if loosely == "path" else parts[-1:] if loosely == "name" else ():
+        if slug := named_loosely(part, slugs):
+            return slug
     return None
+
+
+_NAME_WORD = re.compile(r"[^\W_]+")
+_LOOSE_JOINED = 12  # a slug's letters run together are looked for inside a name from this many on
+
+
+def named_loosely(name: str, slugs: frozenset[str] | set[str]) -> str | None:
+    """The slug of two words or more that a file's name spells, however a person would write it
+    (rt7): its words in a row with any separators or none, in any case, with compatibility forms
+    and look-alike letters of other scripts read as the letters they show, among other words
+    (`a-racing-heart-final.pdf`, `A Racing Heart (1).pdf`, `a_racing_heart.pdf`,
+    `aracingheart.pdf`). A slug of one word is matched only whole (`named_for`): a common word
+    would leave out every file that uses it."""
+    text = unicodedata.normalize("NFKC", name).translate(_look_alikes()).casefold()
+    words = _NAME_WORD.findall(text)
+    for i in range(len(words)):
+        for j in range(i + 2, min(len(words), i + 12) + 1):
+            if (slug := "-".join(words[i:j])) in slugs:
+                return slug
+    joined = "".join(words)
+    if len(joined) >= _LOOSE_JOINED:
+        for letters, slug in _joined_slugs(frozenset(slugs)).items():
+            if letters in joined:
+                return slug
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _joined_slugs(slugs: frozenset[str]) -> dict[str, str]:
+    """Each slug of two words or more, of _LOOSE_JOINED letters or more, by its letters run together."""
+    return {slug.replace("-", ""): slug for slug in slugs if "-" in slug and len(slug.replace("-", "")) >= _LOOSE_JOINED}
 
 
 def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) -> str | None:
@@ -986,7 +1025,7 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
     it is) must stay off the site, or None: it is named for a withheld story (`named_for`), its
     text (`file_text`: what a binary file carries too) shows the story's address or quotes it, or it
     cannot be read, and so cannot be checked. `path` is the file or folder, `rel` its address."""
-    if slug := named_for(rel, withheld):
+    if slug := named_for(rel, withheld, loosely="path"):
         return f"it is named for withheld story {slug}"
     if path.is_dir():
         return None

@@ -621,7 +621,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                             "Page" if found.is_documentation_page() else "Static file", found.src_uri, leads)
                 continue
             if found.is_documentation_page():  # checked as it is rendered; its address is the slug (rt4)
-                if slug := named_for(found.src_uri, withheld):
+                if slug := named_for(found.src_uri, withheld, loosely="path"):
                     files.remove(found)
                     self._left_out.add(found.dest_uri)
                     log.warning("Page '%s' left out of the site: it is named for withheld story %s", found.src_uri, slug)
@@ -879,7 +879,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         extra template in docs_dir, reaches the site without passing through a page."""
         output, removed = output_content, []
         if self.checked is not None and not self.preview:
-            if slug := named_for(template_name, self._withheld()):  # written at an address of the story's slug
+            if slug := named_for(template_name, self._withheld(), loosely="path"):  # written at an address naming the story
                 why = f"template {template_name} is named for withheld story {slug}; rename it or remove it from the theme's templates"
                 if self.swap is None:
                     raise PluginError(f"flywheel: {why} (nothing was published)")

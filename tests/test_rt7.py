@@ -296,3 +296,45 @@ def test_a_killed_previews_folder_is_deleted_by_the_next_preview(sample, tmp_pat
         server.terminate()
         server.wait(timeout=10)
     assert sorted(temp.iterdir()) == sorted(kept)
+
+
+NAMES_FOR_A_RACING_HEART = ["a_racing_heart.pdf", "a-racing-heart-final.pdf", "A Racing Heart.pdf", "\u0430-racing-heart.pdf",
+                            "aracingheart.pdf", "a-racing-heart (1).pdf", "A%20Racing%20Heart.pdf", "ａ-racing-heart.pdf"]
+
+
+def test_a_static_file_named_for_a_withheld_story_however_written_is_left_out(sample, tmp_path, capsys):
+    """rt7: a file named for a withheld story is left out (a PDF's words are not read), but only
+    under the slug exactly: the same PDF saved as `a_racing_heart.pdf`, `A Racing Heart.pdf`,
+    `a-racing-heart-final.pdf`, `a-racing-heart (1).pdf`, with a Cyrillic `а` or a fullwidth `ａ`,
+    was published with a passing build (a-racing-heart is the sample's revoked story), and
+    exported."""
+    static = sample / "theme/pages/downloads"
+    static.mkdir()
+    for name in NAMES_FOR_A_RACING_HEART:
+        (static / name).write_bytes(b"%PDF-1.4\n\0 a fictional printable story")
+    kept = ["racing-tips.pdf", "heart-healthy-recipes.pdf", "a-steady-plan.pdf"]
+    for name in kept:
+        (static / name).write_bytes(b"%PDF-1.4\n\0 a fictional handout")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert sorted(p.name for p in (sample / "site/downloads").iterdir()) == sorted(kept)
+    assert "Static file 'downloads/a_racing_heart.pdf' left out of the site: it is named for withheld story a-racing-heart" in err
+    assert main(["export", str(tmp_path / "export"), "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert sorted(p.name for p in (tmp_path / "export/docs/downloads").iterdir()) == sorted(kept)
+
+
+def test_the_last_resort_deletes_a_file_named_for_a_withheld_story_however_written(sample):
+    """rt7: the same files, published while the story's consent covered them, stayed on site/
+    when the consent was revoked while an unrelated error stopped the build."""
+    static = sample / "theme/pages/downloads"
+    static.mkdir()
+    for name in ("finding_answers.pdf", "Finding Answers (final).pdf"):  # finding-answers: published, then revoked
+        (static / name).write_bytes(b"%PDF-1.4\n\0 a fictional printable story")
+    (static / "handout.pdf").write_bytes(b"%PDF-1.4\n\0 a fictional handout")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert (sample / "site/downloads/finding_answers.pdf").is_file()
+    _revoke_finding_answers(sample)
+    broken = sample / "content/guides/cardiology/ecg-what-to-expect.md"
+    broken.write_text(broken.read_text().replace("stage: prepare", "stage: prepar"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert sorted(p.name for p in (sample / "site/downloads").iterdir()) == ["handout.pdf"]
