@@ -632,10 +632,16 @@ def _quotes(words: list[str], index: Quoted) -> bool:
 
 def _story_texts(result: CheckResult, body: bool):
     """(slug, published, texts) for every story file: its title, summary and pull quote as
-    written, and with `body` its text first."""
+    written, its champion's bio (the story's page shows it: a withheld story's champion is
+    known by it, rt7; a published story of the champion shows it legitimately), and with
+    `body` its text first."""
+    champions = result.project.champions
     for slug, (kind, doc, data) in result.project.raw.items():
         if kind == "story":
             texts = [v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)]
+            owner = data.get("champion")
+            if isinstance(owner, str) and (champion := champions.get(owner)) is not None and champion.data.bio:
+                texts.append(champion.data.bio)
             yield slug, result.gate.is_published(slug), [doc.body, *texts] if body else texts
 
 

@@ -338,3 +338,30 @@ def test_the_last_resort_deletes_a_file_named_for_a_withheld_story_however_writt
     broken.write_text(broken.read_text().replace("stage: prepare", "stage: prepar"))
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert sorted(p.name for p in (sample / "site/downloads").iterdir()) == ["handout.pdf"]
+
+
+LEO_BIO = "Fictional sample champion. Carpenter who went back to work after back surgery."  # back-to-the-workshop's champion
+
+
+def test_the_bio_of_a_champion_no_published_story_credits_is_withheld_too(sample, capsys):
+    """rt7: a story's page shows its champion's bio (the fingerprint covers it), but the checks
+    compared pages only with withheld stories' titles, summaries, pull quotes and text, and full
+    names: a guide quoting the bio of Leo, whose only story's consent has expired, or a hard link
+    to champions.yml kept in docs_dir (a hard link is a file there, not a link), published who he
+    is with a passing build."""
+    import os
+
+    assert LEO_BIO in (sample / "content/champions.yml").read_text()
+    (sample / "theme/pages/team.txt").write_text(f"Our champions:\n\n{LEO_BIO}\n")
+    os.link(sample / "content/champions.yml", sample / "theme/pages/champions.yml")
+    (sample / "content/champions.yml").write_text(
+        (sample / "content/champions.yml").read_text().replace("daniel-o:\n  name: Daniel Okafor", "daniel-o:\n  name: Daniel"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert not (sample / "site/team.txt").exists() and not (sample / "site/champions.yml").exists()
+    assert "Static file 'team.txt' left out of the site: it quotes a withheld story" in err
+    guide = sample / "content/guides/spine/back-surgery-is-it-right.md"
+    guide.write_text(guide.read_text() + f"\n\nOne of our patients: *{LEO_BIO}*\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert not any("went back to work after back surgery" in p.read_text(errors="replace")
+                   for p in (sample / "site").rglob("*") if p.is_file())
