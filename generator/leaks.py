@@ -24,6 +24,7 @@ import lzma
 import os
 import posixpath
 import re
+import tarfile
 import unicodedata
 import zipfile
 import zlib
@@ -918,6 +919,35 @@ def _zip_texts(handle, budget: list[int], depth: int) -> list[str]:
         raise Unreadable("zip") from error
 
 
+def archive_names(path: Path) -> list[str]:
+    """The names of the files a zip or a tar (packed or not) at `path` holds, or []: a member
+    named for a withheld story is the file so named, once unpacked (rt7: a PDF, whose words no
+    check reads, inside `stories.zip`). Raises Unreadable for an archive that cannot be listed."""
+    try:
+        with os.fdopen(open_regular(path)[0], "rb") as handle:
+            if zipfile.is_zipfile(handle):
+                with zipfile.ZipFile(handle) as archive:
+                    return archive.namelist()
+            handle.seek(0)
+            head = handle.read(SNIFF_BYTES)
+            if _packing(head) not in (None, "gzip", "bzip2", "xz") or not _may_be_tar(head):
+                return []
+            handle.seek(0)
+            try:
+                with tarfile.open(fileobj=handle, mode="r:*") as archive:
+                    return archive.getnames()
+            except (tarfile.TarError, EOFError, zlib.error, lzma.LZMAError):
+                return []  # a packed file that holds no tar (`notes.txt.gz`): its text is read
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as error:
+        raise Unreadable(path) from error
+
+
+def _may_be_tar(head: bytes) -> bool:
+    """Whether a file starting with `head` may be a tar: packed (a `.tar.gz` is read to tell), or
+    with the mark of a tar's first header."""
+    return _packing(head) is not None or head[257:262] == b"ustar"
+
+
 def carried_document(data: bytes) -> str | None:
     """The text a reader gets from `data` carried in a page (a `data:` address): as
     `bytes_text` reads it, and unpacked when it is a packed file or a zip; None when it is
@@ -1037,6 +1067,9 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
         return None
     try:
         text = file_text(path)
+        for member in archive_names(path):
+            if slug := named_for(member, withheld, loosely="path"):
+                return f"it holds {member}, named for withheld story {slug}"
     except Unreadable:
         return "it cannot be read, so it cannot be checked"
     if text is None:

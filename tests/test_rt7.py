@@ -365,3 +365,26 @@ def test_the_bio_of_a_champion_no_published_story_credits_is_withheld_too(sample
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert not any("went back to work after back surgery" in p.read_text(errors="replace")
                    for p in (sample / "site").rglob("*") if p.is_file())
+
+
+def test_an_archive_holding_a_file_named_for_a_withheld_story_is_left_out(sample, capsys):
+    """rt7: a zip or a tar holding `a-racing-heart.pdf` (a PDF: its words are not read, so only
+    its name tells) was published with a passing build."""
+    static = sample / "theme/pages/downloads"
+    static.mkdir()
+    pdf = b"%PDF-1.4\n\0 a fictional printable story"
+    files = {
+        "stories.zip": _zip({"2026/a-racing-heart.pdf": pdf}),
+        "stories.tar": _tar("A Racing Heart.pdf", pdf),
+        "stories.tar.gz": gzip.compress(_tar("a_racing_heart.pdf", pdf)),
+    }
+    for name, data in files.items():
+        (static / name).write_bytes(data)
+    kept = {"handouts.zip": _zip({"clinic-map.pdf": pdf}), "handouts.tar.gz": gzip.compress(_tar("map.pdf", pdf)),
+            "notes.txt.gz": gzip.compress(b"Parking is behind the clinic.\n")}
+    for name, data in kept.items():
+        (static / name).write_bytes(data)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert sorted(p.name for p in (sample / "site/downloads").iterdir()) == sorted(kept)
+    assert "'downloads/stories.zip' left out of the site: it holds 2026/a-racing-heart.pdf, named for withheld story" in err
