@@ -106,7 +106,7 @@ def _previous_settings_showing(target: Path, withheld: frozenset[str], quoted: Q
         return {}, []
     try:
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, OverflowError, RecursionError):
         return {}, ["?"]
     if not isinstance(config, dict):
         return {}, ["?"]
@@ -336,9 +336,11 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     static = root / config.get("docs_dir", "docs")
     confine_snippets(config, root, static)
     site_url = config.get("site_url")
+    if not isinstance(site_name := config.get("site_name", "Our practice"), str):  # rt7: a traceback
+        raise FlywheelError(f"mkdocs.yml: site_name must be text, not {type(site_name).__name__} {site_name!r}")
     rendered = render_site(
         result,
-        site_name=config.get("site_name", "Our practice"),
+        site_name=site_name,
         site_url=site_url if isinstance(site_url, str) else None,
         directory_urls=config.get("use_directory_urls", True) is not False,
         campaign=campaign,

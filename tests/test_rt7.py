@@ -388,3 +388,48 @@ def test_an_archive_holding_a_file_named_for_a_withheld_story_is_left_out(sample
     err = capsys.readouterr().err
     assert sorted(p.name for p in (sample / "site/downloads").iterdir()) == sorted(kept)
     assert "'downloads/stories.zip' left out of the site: it holds 2026/a-racing-heart.pdf, named for withheld story" in err
+
+
+@pytest.mark.parametrize("fresh", [True, False], ids=["fresh-checkout", "kept-site"])
+def test_a_setting_mkdocs_cannot_use_is_an_error_and_still_withdraws(sample, capsys, fresh):
+    """rt7: `extra_css: [1, 2]` (numbers where paths belong; MkDocs does not validate them) made
+    `flywheel build` stop with a traceback from inside MkDocs, and in CI's fresh checkout write
+    no site at all, so a story revoked since stayed live."""
+    if not fresh:
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+        assert (sample / "site/stories/finding-answers/index.html").is_file()
+    _revoke_finding_answers(sample)
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text() + "\nextra_css: [1, 2]\n")
+    capsys.readouterr()
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "MkDocs stopped with TypeError" in err
+    site = sample / "site"
+    assert not (site / "stories/finding-answers").exists()
+    assert not [p for p in site.rglob("*.html") if "finding-answers" in p.read_text()]
+    if fresh:
+        assert (site / "index.html").is_file()  # Flywheel's defaults: the withdrawal deploys
+
+
+@pytest.mark.parametrize("old, new", [
+    ("  name: material\n", "  name: material\n  custom_dir: 42\n"),
+    ("      campaign_params: true", "      as_of: 2026-02-30"),  # a date no calendar has: YAML itself fails
+    ("docs_dir: theme/pages", "docs_dir: 42"),
+    ("  features:\n", "  features: 42\n  x:\n"),
+    ("site_name: Riverbend Family Health", "site_name: 42"),
+], ids=["custom_dir-number", "impossible-date", "docs_dir-number", "features-number", "site_name-number"])
+def test_a_mkdocs_yml_value_of_the_wrong_kind_is_an_error_not_a_traceback(sample, tmp_path, old, new, capsys):
+    """rt7: each of these stopped `flywheel build`, `export` or `check` with a traceback (inside
+    PyYAML, MkDocs' validation or the export), and a build in a fresh checkout wrote no site, so
+    a story revoked since stayed live."""
+    config = sample / "mkdocs.yml"
+    assert old in config.read_text()
+    config.write_text(config.read_text().replace(old, new, 1))
+    _revoke_finding_answers(sample)
+    assert main(["check", "--root", str(sample), "--as-of", AS_OF]) in (0, 1)
+    assert main(["export", str(tmp_path / "export"), "--root", str(sample), "--as-of", AS_OF]) in (0, 1)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    site = sample / "site"
+    assert (site / "index.html").is_file() and not (site / "stories/finding-answers").exists()
