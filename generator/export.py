@@ -30,6 +30,7 @@ from .leaks import (
     file_text,
     link_targets,
     named_for,
+    packed_digests,
     quoted_traces,
     segments,
     static_leak,
@@ -263,7 +264,8 @@ def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], qu
             if link_leads(path, root, static):  # a link into consent/ or out of the project (rt5), as the build
                 left_out.append(name)
                 continue
-            picture = bool(pictures) and not path.is_dir() and (file_digest(path) or "") in pictures
+            picture = bool(pictures) and not path.is_dir() and (
+                (file_digest(path) or "") in pictures or any(d in pictures for d in packed_digests(path)))
             record = not path.is_dir() and copy_of(path, records)
             if picture or record or rel.casefold() in photos or static_leak(path, rel, withheld, quoted):
                 left_out.append(name)

@@ -374,6 +374,10 @@ def _words(text: str) -> list[str]:
     text = as_seen(_without_marks(html_lib.unescape(text)))
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    # Accents go too, however typed: NFKC joins a letter and its accent into one letter (`á`),
+    # which read as another word (rt7: `Fínding ánswers` passed for the title); NFD parts them.
+    if not unicodedata.is_normalized("NFD", text):  # a quick check: most pages hold no such letter
+        text = unicodedata.normalize("NFD", text)
     return _NOT_WORD.sub(" ", _combining().sub("", text)).casefold().split()
 
 
@@ -917,6 +921,56 @@ def _zip_texts(handle, budget: list[int], depth: int) -> list[str]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
             EOFError, zlib.error, lzma.LZMAError, OSError, ValueError) as error:
         raise Unreadable("zip") from error
+
+
+def packed_digests(path: Path) -> list[str]:
+    """`sha256:<hex>` of every file a packed file or an archive at `path` holds once unpacked
+    (gzip, bzip2, xz and zlib streams, zip and tar members, nested up to _PACK_DEPTH, within
+    GZIP_READ_MAX), or [] for a file that is neither: a champion's photo in `patients.zip` is
+    the photo (rt7). What cannot be unpacked is left to `file_text`, which refuses it."""
+    try:
+        with os.fdopen(open_regular(path)[0], "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            if _packing(head) in (None, "unpackable") and not zipfile.is_zipfile(handle) and head[257:262] != b"ustar":
+                return []
+            handle.seek(0)
+            data = handle.read()
+        return [f"sha256:{hashlib.sha256(leaf).hexdigest()}" for leaf in _leaves(data, [GZIP_READ_MAX], 0)]
+    except (Unreadable, OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, tarfile.TarError,
+            NotImplementedError, RuntimeError, ValueError):
+        return []
+
+
+def _leaves(data: bytes, budget: list[int], depth: int) -> list[bytes]:
+    """`data` and what it holds, unpacked (`packed_digests`)."""
+    if depth >= _PACK_DEPTH:
+        return [data]
+    kind = _packing(data)
+    if kind not in (None, "unpackable"):
+        try:
+            parts = _streams(data, kind, budget)
+        except (zlib.error, OSError, EOFError, lzma.LZMAError):
+            parts = None
+        if parts is not None:
+            return [data, *(leaf for part in parts for leaf in _leaves(part, budget, depth + 1))]
+    leaves, members = [data], []
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not info.is_dir() and not info.flag_bits & 1:
+                    with archive.open(info) as member:
+                        members.append(member.read(budget[0] + 1))
+    elif data[257:262] == b"ustar":
+        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+            for info in archive.getmembers():
+                if info.isfile() and (member := archive.extractfile(info)) is not None:
+                    members.append(member.read(budget[0] + 1))
+    for member in members:
+        if len(member) > budget[0]:
+            break
+        budget[0] -= len(member)
+        leaves += _leaves(member, budget, depth + 1)
+    return leaves
 
 
 def archive_names(path: Path) -> list[str]:

@@ -48,6 +48,7 @@ from .leaks import (
     Quoted,
     carried_picture,
     named_for,
+    packed_digests,
     quoted_index,
     quoted_traces,
     static_leak,
@@ -628,7 +629,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 continue
             if not any(os.path.abspath(source).startswith(r + os.sep) for r in roots):
                 continue  # the theme's own files (Material's and Flywheel's)
-            if pictures and (champion := pictures.get(file_digest(Path(source)) or "")):
+            if pictures and (champion := pictures.get(file_digest(Path(source)) or "") or next(
+                    (pictures[d] for d in packed_digests(Path(source)) if d in pictures), None)):
                 why = f"it is the photo of champion {champion}, which no published story may show"
             elif record := copy_of(Path(source), records):
                 why = f"it is a copy of {record}, and consent records are never published"

@@ -41,7 +41,9 @@ def without_inline_by_definition(text: str) -> str:
 def words_by_definition(text: str) -> list[str]:
     text = leaks._TAG.sub(" ", without_inline_by_definition(text))
     text = leaks.as_seen(html.unescape(text))
-    # Nonspacing and enclosing marks are no part of a word's letters (`ra\u0336cing`).
+    # Nonspacing and enclosing marks are no part of a word's letters (`ra\u0336cing`), an accent
+    # NFKC joined to its letter included (`á`: rt7).
+    text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
     return re.sub(r"[\W_]+", " ", text).casefold().split()
 

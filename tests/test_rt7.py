@@ -433,3 +433,41 @@ def test_a_mkdocs_yml_value_of_the_wrong_kind_is_an_error_not_a_traceback(sample
     assert "Traceback" not in capsys.readouterr().err
     site = sample / "site"
     assert (site / "index.html").is_file() and not (site / "stories/finding-answers").exists()
+
+
+@pytest.mark.parametrize("quote", [
+    "Fínding ánswers áfter á yéar of héadaches",  # accented letters, typed precomposed
+    "Fi\u0301nding answers after a year of headache\u0301s",  # a combining accent, which NFKC composes
+    "Ｆíｎｄｉｎｇ answers after a year of ḣeadaches",
+], ids=["precomposed", "combining", "mixed"])
+def test_a_quotation_with_accents_on_its_letters_stops_the_build(sample, quote, capsys):
+    """rt7: marks drawn on a letter (`ra\u0336cing`) were dropped before comparing, but NFKC first
+    joins a letter and its accent into one precomposed letter (`á`), which then read as another
+    word: a guide giving a revoked story's title with accents on its letters, which every reader
+    reads as the title, was published with a passing build."""
+    _revoke_finding_answers(sample)
+    guide = sample / "content/guides/spine/csf-leak-guide.md"
+    guide.write_text(guide.read_text() + f"\n\nRead *{quote}* for one patient's view.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    page = (sample / "site/spine/csf-leak/index.html").read_text()
+    assert "This page is being updated." in page and "one patient" not in page
+
+
+def test_an_archive_holding_an_unconsented_photo_is_left_out(sample, tmp_path, capsys):
+    """rt7: Daniel's photo file, and a copy of it under another name, are left out (his story is
+    revoked); the same picture in `patients.zip`, a `.tar.gz` or gzipped was published and
+    exported with a passing build."""
+    picture = _daniel_photo(sample)
+    static = sample / "theme/pages/downloads"
+    static.mkdir()
+    files = {"patients.zip": _zip({"photos/patient.jpg": picture}),
+             "photos.tar.gz": gzip.compress(_tar("patient.jpg", picture)), "patient.jpg.gz": gzip.compress(picture)}
+    for name, data in files.items():
+        (static / name).write_bytes(data)
+    (static / "clinic.zip").write_bytes(_zip({"clinic.jpg": b"\xff\xd8\xff\xe0 the clinic"}))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert sorted(p.name for p in (sample / "site/downloads").iterdir()) == ["clinic.zip"]
+    assert "'downloads/patients.zip' left out of the site: it is the photo of champion daniel-o" in err
+    assert main(["export", str(tmp_path / "export"), "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert sorted(p.name for p in (tmp_path / "export/docs/downloads").iterdir()) == ["clinic.zip"]
