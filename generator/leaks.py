@@ -279,7 +279,7 @@ _TAG = re.compile(r"<[^>]*>")
 # capitals (Material writes none): 0.04 ms a page against 0.13 ms for a list of names read so.
 _INLINE_NAMES = (
     r"(?:a(?:bbr|cronym)?|b(?:d[io]|ig|link)?|c(?:ite|ode)|d(?:ata|el|fn)|em|font|i(?:ns)?|kbd"
-    r"|label|mark|nobr|output|q|r(?:b|tc|uby)|s(?:amp|mall|pan|trike|trong|u[bp])?|t(?:ime|t)|u"
+    r"|label|mark|nobr|output|q|r(?:b|tc|uby)|s(?:amp|mall|pan|trike|trong|u[bp])?|t(?:ime|t|span)|u"
     r"|var|wbr)"
 )
 _INLINE_TAG = re.compile(rf"<(?:!--.*?--|/?(?i:{_INLINE_NAMES})\b[^>]*)>", re.DOTALL)

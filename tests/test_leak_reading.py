@@ -34,7 +34,7 @@ def without_inline_by_definition(text: str) -> str:
     # Inline elements and comments part no words (`rac<em>ing</em>` reads "racing").
     inline = (r"<!--.*?-->|</?(?:a|abbr|acronym|b|bdi|bdo|big|blink|cite|code|data|del|dfn|em|font"
               r"|i|ins|kbd|label|mark|nobr|output|q|rb|rtc|ruby|s|samp|small|span|strike|strong|sub"
-              r"|sup|time|tt|u|var|wbr)\b[^>]*>")
+              r"|sup|time|tspan|tt|u|var|wbr)\b[^>]*>")
     return re.sub(inline, "", text, flags=re.IGNORECASE | re.DOTALL)
 
 

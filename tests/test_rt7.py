@@ -471,3 +471,26 @@ def test_an_archive_holding_an_unconsented_photo_is_left_out(sample, tmp_path, c
     assert "'downloads/patients.zip' left out of the site: it is the photo of champion daniel-o" in err
     assert main(["export", str(tmp_path / "export"), "--root", str(sample), "--as-of", AS_OF]) == 0
     assert sorted(p.name for p in (tmp_path / "export/docs/downloads").iterdir()) == ["clinic.zip"]
+
+
+def _letter_by_letter_svg(text: str) -> str:
+    """An SVG banner as a design tool writes one with its letters kerned: each in a `tspan`."""
+    letters = "".join(f"<tspan>{letter}</tspan>" for letter in text)
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40"><text x="0" y="30">{letters}</text></svg>'
+
+
+def test_a_title_written_letter_by_letter_in_svg_stops_the_build(sample, capsys):
+    """rt7: SVG's `tspan` is the inline element of SVG text, as `span` is of HTML's, but it parted
+    words: a banner (`banner.svg` in docs_dir, or inline in a guide) giving a revoked story's title
+    a letter per `tspan` was published with a passing build; every reader reads the title."""
+    _revoke_finding_answers(sample)
+    banner = _letter_by_letter_svg("Finding answers after a year of headaches")
+    (sample / "theme/pages/banner.svg").write_text(banner)
+    (sample / "theme/pages/other.svg").write_text(_letter_by_letter_svg("Caring for your spine"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert "Static file 'banner.svg' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+    assert not (sample / "site/banner.svg").exists() and (sample / "site/other.svg").is_file()
+    guide = sample / "content/guides/spine/csf-leak-guide.md"
+    guide.write_text(guide.read_text() + f"\n\n<div>{banner}</div>\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "<tspan>F</tspan>" not in (sample / "site/spine/csf-leak/index.html").read_text()
