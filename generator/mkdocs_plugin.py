@@ -453,6 +453,14 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
         self.preview = preview
         self.progress, self.rendered, self.pool_counts = os.environ.get("FLYWHEEL_PROGRESS") == "1", 0, False
+        if preview and self.command == "serve" and not _loopback(config.dev_addr.host):
+            # `flywheel serve` refuses this before it starts; plain `mkdocs serve -a 0.0.0.0:8000`
+            # (a container's usual command) served withheld stories to every machine (rt7).
+            raise SettingsRefused(
+                f"flywheel: refusing to show the preview on {config.dev_addr.host}: it shows withheld stories "
+                "and drafts, so it only listens on this computer (127.0.0.1); remove `preview: true` "
+                "(or FLYWHEEL_PREVIEW) to serve exactly what a build publishes on another address"
+            )
         if preview and self.command != "serve":
             # Preview pages show withheld stories: they must never reach a built site. Nor may
             # the refusal keep one there: what today's gate withholds leaves the previous site.
@@ -1121,6 +1129,18 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` is this computer only (as `flywheel serve` reads its --host)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _guarded_rebuild(builder, root: Path):

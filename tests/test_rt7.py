@@ -494,3 +494,42 @@ def test_a_title_written_letter_by_letter_in_svg_stops_the_build(sample, capsys)
     guide.write_text(guide.read_text() + f"\n\n<div>{banner}</div>\n")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "<tspan>F</tspan>" not in (sample / "site/spine/csf-leak/index.html").read_text()
+
+
+@pytest.mark.parametrize("how", ["mkdocs.yml", "environment"])
+def test_plain_mkdocs_serve_never_shows_the_preview_beyond_this_computer(sample, tmp_path, how):
+    """rt7: `flywheel serve` refuses to show the preview (withheld stories and drafts) on an
+    address other machines reach, but `mkdocs serve -a 0.0.0.0:8000` (a container's usual
+    command) with `preview: true` under the plugin, which a pull request can add, or
+    FLYWHEEL_PREVIEW=1, served the revoked story to anyone who could reach it."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from helpers import free_port
+
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(tmp_path)}
+    if how == "environment":
+        env["FLYWHEEL_PREVIEW"] = "1"
+    else:
+        config = sample / "mkdocs.yml"
+        config.write_text(config.read_text().replace("      campaign_params: true", "      campaign_params: true\n      preview: true"))
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"0.0.0.0:{port}"], cwd=sample, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    shown = None
+    try:
+        deadline = time.monotonic() + 60
+        while server.poll() is None and time.monotonic() < deadline and shown is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/stories/a-racing-heart/", timeout=5) as response:
+                    shown = response.read().decode()
+            except OSError:
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=20)
+    assert shown is None, "the preview of a revoked story was served on 0.0.0.0"
+    assert "preview" in err and "0.0.0.0" in err
