@@ -316,9 +316,12 @@ class Quoted:
     # `sha256:<hex>` of each champion photo no published story may show (`unconsented_photo_digests`):
     # a page carrying the picture itself as a `data:` address shows it as its file would (rt7).
     pictures: frozenset[str] = frozenset()
+    # What only a consent record holds (`consent_secrets`): its e-sign reference and the hex of
+    # its approved fingerprint, looked for as written anywhere in a page (rt7).
+    secrets: re.Pattern | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.texts or self.runs or self.short or self.names or self.pictures)
+        return bool(self.texts or self.runs or self.short or self.names or self.pictures or self.secrets)
 
 
 @functools.cache
@@ -435,7 +438,7 @@ def _rarity(word: str) -> tuple[bool, int]:
 
 
 def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list[str] = (),
-                 pictures=()) -> Quoted:
+                 pictures=(), secrets=()) -> Quoted:
     """The titles, summaries and pull quotes of withheld stories (those long enough to be theirs
     alone anywhere, the shorter ones of two words or more as a whole), the runs of words
     from their text (`passages`), and the full names no published story credits (anywhere)."""
@@ -461,6 +464,7 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
         frozenset(itertools.chain.from_iterable(runs)),
         {n: frozenset(found) for n, found in named.items()},
         frozenset(pictures),
+        re.compile("|".join(map(re.escape, sorted(secrets, key=len, reverse=True))), re.IGNORECASE) if secrets else None,
     )
 
 
@@ -596,9 +600,32 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
             return True
     if index.pictures and carried_picture(html, index.pictures):
         return True
+    if index.secrets is not None and shows_secret(html, index.secrets):
+        return True
     # A document carried inside the page (`data:image/svg+xml;base64,...`): a browser shows it.
     # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation.
     return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, depth + 1) for text in carried))
+
+
+def shows_secret(html: str, secrets: re.Pattern) -> bool:
+    """Whether `html` shows what only a consent record holds (`consent_secrets`), as written or
+    as a reader reads it (references and percent escapes decoded, invisible characters dropped)."""
+    return bool(secrets.search(html) or secrets.search(as_seen(decoded(html))))
+
+
+def consent_secrets(result: CheckResult) -> list[str]:
+    """The e-sign reference (six characters or more) and the approved fingerprint's hex of every
+    consent record: consent records are never published (a copy of one is left out), but a
+    copy included into a guide (`pymdownx.snippets`), or its values pasted, published a revoked
+    story's record (rt7)."""
+    found = set()
+    for entry in result.project.consents.values():
+        ref, fingerprint = entry.data.form_ref, entry.data.approved_fingerprint
+        if isinstance(ref, str) and len(ref.strip()) >= 6:
+            found.add(ref.strip())
+        if isinstance(fingerprint, str) and len(hexpart := fingerprint.rpartition(":")[2]) >= 32:
+            found.add(hexpart)
+    return sorted(found)
 
 
 def carried_picture(html: str, pictures: frozenset[str]) -> bool:
@@ -685,7 +712,7 @@ def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
 def withheld_quoted(result: CheckResult) -> Quoted:
     """What no page may quote of the stories the gate does not publish (`quoted_index`)."""
     return quoted_index(withheld_texts(result), withheld_passages(result), unconsented_names(result),
-                        unconsented_photo_digests(result))
+                        unconsented_photo_digests(result), consent_secrets(result))
 
 
 def unconsented_names(result: CheckResult) -> list[str]:

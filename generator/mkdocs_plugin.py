@@ -47,10 +47,12 @@ from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
     Quoted,
     carried_picture,
+    consent_secrets,
     named_for,
     packed_digests,
     quoted_index,
     quoted_traces,
+    shows_secret,
     static_leak,
     story_traces,
     strip_unpublished_links,
@@ -802,6 +804,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if quoted_traces(output, self._quoted_index()):
             if carried_picture(output, self._quoted_index().pictures):
                 return "carries the photo of a champion no published story may show"
+            if (secrets := self._quoted_index().secrets) is not None and shows_secret(output, secrets):
+                return "shows a consent record's e-sign reference or fingerprint (consent records are never published)"
             return "quotes a withheld story (its title, summary, pull quote or twelve words in a row of its text)"
         if traces := story_traces(output, self._withheld()):
             return f"shows the address of withheld story {', '.join(traces)}"
@@ -827,6 +831,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             "withheld_texts": self._withheld_texts(),
             "unconsented_names": unconsented_names(self.checked),
             "unconsented_pictures": sorted(unconsented_photo_digests(self.checked)),
+            "consent_secrets": hashlib.sha256(repr(consent_secrets(self.checked)).encode()).hexdigest(),
             "withheld_passages": hashlib.sha256(repr(self._withheld_passages()).encode()).hexdigest(),
             "third_parties": sorted(self.site.third_parties),
             "as_of": gate.as_of.isoformat(),
@@ -851,7 +856,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self._quoted is None:
             assert self.checked is not None
             self._quoted = quoted_index(self._withheld_texts(), self._withheld_passages(),
-                                        unconsented_names(self.checked), unconsented_photo_digests(self.checked))
+                                        unconsented_names(self.checked), unconsented_photo_digests(self.checked),
+                                        consent_secrets(self.checked))
         return self._quoted
 
     def _withheld(self) -> frozenset[str]:

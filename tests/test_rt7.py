@@ -533,3 +533,27 @@ def test_plain_mkdocs_serve_never_shows_the_preview_beyond_this_computer(sample,
         _, err = server.communicate(timeout=20)
     assert shown is None, "the preview of a revoked story was served on 0.0.0.0"
     assert "preview" in err and "0.0.0.0" in err
+
+
+def test_a_consent_record_included_or_pasted_into_a_page_stops_the_build(sample, capsys):
+    """rt7: a byte-for-byte copy of a consent record in docs_dir is left out of the site, but a
+    guide including that copy with `pymdownx.snippets` (its base_path kept in docs_dir, as the
+    build requires) published the revoked story's record in the page and the search index: its
+    slug, identifiers, revocation date and e-sign reference. So did an edited copy in docs_dir
+    (a static file), which only a byte-for-byte comparison looked for."""
+    (sample / "theme/pages/records").mkdir()
+    record = (sample / "consent/C-2026-017.yml").read_text()  # a-racing-heart's, revoked
+    (sample / "theme/pages/records/r.yml").write_text(record)
+    (sample / "theme/pages/records/edited.txt").write_text("Signed forms on file: esign/8120 (revoked).\n")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - admonition\n",
+        f"  - admonition\n  - pymdownx.snippets:\n      base_path: [{sample / 'theme/pages'}]\n      restrict_base_path: true\n"))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert "Static file 'records/edited.txt' left out of the site" in err
+    guide = sample / "content/guides/spine/csf-leak-guide.md"
+    guide.write_text(guide.read_text() + '\n\n```yaml\n--8<-- "records/r.yml"\n```\n')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "e-sign reference" in capsys.readouterr().err
+    assert not [p for p in (sample / "site").rglob("*") if p.is_file() and "esign/8120" in p.read_text(errors="replace")]
