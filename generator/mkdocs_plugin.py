@@ -473,11 +473,27 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         use_package_theme(config)
         if self.command == "serve":
             list_installed_once(config.theme)  # 50 ms of every refresh (theme_files.py)
-        result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+        try:
+            as_of, bad_date = (None if self.result is not None else as_of_date(self.config.as_of)), None
+        except PluginError as exc:
+            # A build date that is no date (`as_of: soon` in mkdocs.yml, FLYWHEEL_AS_OF=yesterday)
+            # stopped `mkdocs build` before it looked at site/: a story revoked since stayed on
+            # it, and a fresh checkout wrote none (rt7). A date moves the gate forward only, so
+            # the gate runs on the practice's today, and the build still fails.
+            if self.command != "build":
+                raise
+            as_of, bad_date = None, str(exc)
+        result = self.result or run_check(root, as_of, use_cache=True)
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
         self.checked, self.withdrawing, self.scrubbed, self.problems_shown = result, [], [], False
         self._unpublished_slugs = self._withheld_stories = self._quoted = self._passages = None
+        if bad_date is not None:
+            self.traces_sought = True
+            if (reason := replacement_due(Path(config.site_dir), result)) is None:
+                raise PluginError(f"{bad_date}; nothing was built, site/ left as it was")
+            log.error("%s\nbut %s: site/ is written as of the practice's today", bad_date, reason)
+            self.failed.append(bad_date)
         if not result.ok:
             reason = (self.withdrawal_due or replacement_due(Path(config.site_dir), result)) if self.command == "build" else None
             self.traces_sought = self.command == "build"
