@@ -567,7 +567,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         root = Path(config_file).parent
         self.traces_sought = True
         try:
-            result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+            as_of = None if self.result is not None else as_of_date(self.config.as_of)
+        except PluginError:  # a build date that is no date: the practice's today (rt7)
+            as_of = None
+        try:
+            result = self.result or run_check(root, as_of, use_cache=True)
         except FlywheelError as exc:
             log.error("flywheel: the build failed before Flywheel ran, and the content could not be checked: %s", exc)
             return
