@@ -634,7 +634,17 @@ def carried_picture(html: str, pictures: frozenset[str]) -> bool:
     low = html.lower()
     if not (_DATA_URI_LOWER.search(low) or _DATA_REFERENCE.search(low)):
         return False
-    return any(f"sha256:{hashlib.sha256(data).hexdigest()}" in pictures for data in data_payloads(html))
+    for data in data_payloads(html):
+        leaves = [data]
+        if _packing(data) not in (None, "unpackable") or zipfile.is_zipfile(io.BytesIO(data)) or data[257:262] == b"ustar":
+            try:  # a download of the photo packed (`data:application/zip;base64,...`)
+                leaves = _leaves(data, [GZIP_READ_MAX], 0)
+            except (Unreadable, OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, tarfile.TarError,
+                    NotImplementedError, RuntimeError, ValueError):
+                pass
+        if any(f"sha256:{hashlib.sha256(leaf).hexdigest()}" in pictures for leaf in leaves):
+            return True
+    return False
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:

@@ -122,7 +122,7 @@ def _daniel_photo(root) -> bytes:
     return picture
 
 
-@pytest.mark.parametrize("how", ["pasted", "b64"])
+@pytest.mark.parametrize("how", ["pasted", "b64", "zipped"])
 def test_a_page_carrying_an_unconsented_photo_inside_it_is_left_out(sample, how, capsys):
     """rt7: the photo file of a champion no published story may show is left out of the site, and
     so is a copy of it under another name; but a guide carrying the picture itself, as a `data:`
@@ -132,6 +132,9 @@ def test_a_page_carrying_an_unconsented_photo_inside_it_is_left_out(sample, how,
     guide = sample / "content/guides/spine/csf-leak-guide.md"
     if how == "pasted":
         image = f'<img alt="A patient" src="data:image/jpeg;base64,{base64.b64encode(picture).decode()}">'
+    elif how == "zipped":  # a download link holding the photo in a zip
+        picture = _zip({"p.jpg": picture})
+        image = f'<a href="data:application/zip;base64,{base64.b64encode(picture).decode()}">Photos</a>'
     else:
         config = sample / "mkdocs.yml"
         config.write_text(config.read_text().replace(
