@@ -375,6 +375,8 @@ def _words(text: str) -> list[str]:
     if "<" in text:
         text = _TAG.sub(" ", _without_inline_tags(text))
     text = as_seen(_without_marks(html_lib.unescape(text)))
+    if "&" in text:  # "A racing heart & a steady plan" is read "and" (rt7)
+        text = text.replace("&", " and ")
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     # Accents go too, however typed: NFKC joins a letter and its accent into one letter (`á`),

@@ -40,7 +40,7 @@ def without_inline_by_definition(text: str) -> str:
 
 def words_by_definition(text: str) -> list[str]:
     text = leaks._TAG.sub(" ", without_inline_by_definition(text))
-    text = leaks.as_seen(html.unescape(text))
+    text = leaks.as_seen(html.unescape(text)).replace("&", " and ")  # "&" is read "and" (rt7)
     # Nonspacing and enclosing marks are no part of a word's letters (`ra\u0336cing`), an accent
     # NFKC joined to its letter included (`á`: rt7).
     text = unicodedata.normalize("NFD", text)

@@ -599,3 +599,13 @@ def test_a_build_date_that_is_no_date_still_withdraws_under_mkdocs_build(sample,
         assert (site / "index.html").is_file()
     assert not (site / "stories/finding-answers").exists()
     assert not [p for p in site.rglob("*.html") if "stories/finding-answers" in p.read_text()]
+
+
+def test_a_title_with_an_ampersand_for_and_stops_the_build(sample):
+    """rt7: a guide naming the sample's revoked story a-racing-heart ("A racing heart, and a
+    steady plan") with "&" typed for "and", as an editor shortens a title, passed: "&" was no
+    word, so the title read as another text."""
+    guide = sample / "content/guides/cardiology/heart-failure-daily-weights.md"
+    guide.write_text(guide.read_text() + "\n\nFurther reading: *A racing heart &amp; a steady plan*.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "steady plan" not in (sample / "site/cardiology/heart-failure/heart-failure-daily-weights/index.html").read_text()
