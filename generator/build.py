@@ -13,7 +13,9 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 import threading
+import types
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -45,6 +47,8 @@ def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
     except RecursionError:  # MkDocs follows INHERIT without a limit
         raise FlywheelError("mkdocs.yml nests too deeply, or its INHERIT chain leads back to itself; "
                             "INHERIT must name another file that does not inherit this one") from None
+    except Exception as exc:  # noqa: BLE001 (a value MkDocs' own validation trips on, rt7: `custom_dir: 42`)
+        raise FlywheelError(f"mkdocs.yml: MkDocs cannot read a setting ({type(exc).__name__}: {exc})") from None
     plugin = config.plugins.get("flywheel")
     if plugin is None:
         raise FlywheelError("mkdocs.yml does not list the flywheel plugin under 'plugins:'")
@@ -97,19 +101,38 @@ def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withd
             plugin.swap = None
         raise
     except (Abort, MkDocsException) as exc:
-        if not plugin.traces_sought:  # stopped before the plugin could look: `preview: true`, another plugin
-            plugin.scrubbed = _withdraw_without_plugin(root, result)
-        kept = "site/ left as it was" if not plugin.scrubbed else (
-            f"site/ kept, less the {len(plugin.scrubbed)} file(s) that showed stories now withheld"
-        )
-        if plugin.rewritten:
-            kept = "site/ written without the stories now withheld"
+        kept = _kept(root, result, plugin)
         if (failed := _settings_failure(exc)) is not None:  # the practice's settings or theme folder
             raise SettingsFailed(f"build failed, {kept}: {failed}") from None
         raise FlywheelError(f"build failed, {kept}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001
+        # MkDocs (or another plugin) stopped with an error of its own on a setting it does not
+        # validate (rt7: `extra_css: [1, 2]`, a TypeError inside MkDocs): it was a traceback, and
+        # in a fresh checkout no site at all, so a story revoked since stayed live. It is the
+        # practice's settings that cannot be used: a fresh checkout gets Flywheel's defaults.
+        if plugin.swap is not None:
+            plugin.swap.discard()
+            plugin.swap = None
+        kept = _kept(root, result, plugin)
+        raise SettingsFailed(
+            f"build failed, {kept}: MkDocs stopped with {type(exc).__name__} ({exc}); a setting in mkdocs.yml "
+            "has a value MkDocs cannot use (a number where a path belongs?)"
+        ) from None
     finally:
         mkdocs_log.removeHandler(handler)
         config.plugins.on_shutdown()
+
+
+def _kept(root: Path, result: CheckResult, plugin) -> str:
+    """What a failed build left of site/, after the last resort where the plugin had no chance
+    to look (`preview: true`, another plugin failing first)."""
+    if not plugin.traces_sought:
+        plugin.scrubbed = _withdraw_without_plugin(root, result)
+    if plugin.rewritten:
+        return "site/ written without the stories now withheld"
+    if plugin.scrubbed:
+        return f"site/ kept, less the {len(plugin.scrubbed)} file(s) that showed stories now withheld"
+    return "site/ left as it was"
 
 
 class SettingsFailed(FlywheelError):
@@ -152,7 +175,6 @@ def _build_with_defaults(root: Path, result: CheckResult, site: Path, why: Flywh
     practice's own settings and static pages are missing until mkdocs.yml is fixed; the build
     fails, saying so. The settings live in a temporary folder, never in the project."""
     import shutil
-    import tempfile
 
     import yaml
 
@@ -243,6 +265,25 @@ def _stop_cleanly_on_signals() -> None:
             signal.signal(sig, _interrupt)
 
 
+PREVIEW_PREFIX = "mkdocs_flywheel-preview-"  # MkDocs' own prefix first: it is still MkDocs' folder
+
+
+def _name_the_preview_folder(mkdocs_serve) -> None:
+    """MkDocs serves the preview from a temporary folder it names `mkdocs_<random>`, and deletes
+    it when it stops; killed outright (SIGKILL: the OOM killer, a cancelled CI job), it left the
+    folder, every withheld story's preview page in it, in $TMPDIR (rt7). Flywheel has MkDocs name
+    it `mkdocs_flywheel-preview-<pid>-<random>`, and each preview first deletes the folders so
+    named whose process has ended (`pages_pool.remove_stale_folders`): only folders a preview
+    made, never MkDocs' own of another `mkdocs serve`."""
+    pages_pool.remove_stale_folders(PREVIEW_PREFIX)
+    made = tempfile.mkdtemp
+
+    def mkdtemp(suffix=None, prefix=None, dir=None):
+        return made(suffix, f"{PREVIEW_PREFIX}{os.getpid()}-" if prefix == "mkdocs_" else prefix, dir)
+
+    mkdocs_serve.tempfile = types.SimpleNamespace(mkdtemp=mkdtemp)
+
+
 def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview: bool = True) -> None:
     """Live preview: withheld stories and drafts shown with a banner, pages marked noindex.
 
@@ -257,6 +298,7 @@ def serve_site(root: Path, as_of: dt.date | None, host: str, port: int, preview:
     from mkdocs.commands import serve as mkdocs_serve  # its web server and file watcher: serve only
 
     _stop_cleanly_on_signals()
+    _name_the_preview_folder(mkdocs_serve)
     refuse_config_code(root)  # before MkDocs reads mkdocs.yml; the plugin guards each reload
     try:
         mkdocs_serve.serve(

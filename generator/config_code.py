@@ -54,7 +54,7 @@ def config_code_problems(root: Path) -> list[Problem]:
             text = config_file.read_text(encoding="utf-8")
             tree = yaml.compose(text, Loader=yaml.SafeLoader)
             data = yaml.load(text, Loader=_Tolerant) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, OverflowError, RecursionError):
             break  # paths.py and MkDocs report a file that cannot be read
         if tree is None or not isinstance(data, dict):
             break

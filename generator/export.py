@@ -9,6 +9,7 @@ the content folders and outside `site/`.
 from __future__ import annotations
 
 import dataclasses
+import html
 import os
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from .leaks import (
     file_text,
     link_targets,
     named_for,
+    packed_digests,
     posing_as_a_story,
     quoted_traces,
     segments,
@@ -79,6 +81,8 @@ def _withdrawal_due(result: CheckResult, root: Path, out: Path, quoted: Quoted) 
     if not (target / MARKER).is_file() or not docs.is_dir() or docs.is_symlink():
         return True
     withheld = frozenset(unpublished_stories(result))
+    if _previous_settings_showing(target, withheld, quoted)[1]:
+        return True
     for folder in (docs, target / "overrides"):
         if not folder.is_dir() or folder.is_symlink():
             continue
@@ -89,10 +93,52 @@ def _withdrawal_due(result: CheckResult, root: Path, out: Path, quoted: Quoted) 
                 text = file_text(path) or ""
             except Unreadable:
                 return True  # what it shows cannot be told
-            if (named_for(path.relative_to(folder).as_posix(), withheld) or story_traces(text, withheld)
+            if (named_for(path.relative_to(folder).as_posix(), withheld, loosely="path") or story_traces(text, withheld)
                     or quoted_traces(text, quoted)):
                 return True
     return False
+
+
+def _previous_settings_showing(target: Path, withheld: frozenset[str], quoted: Quoted) -> tuple[dict, list[str]]:
+    """The previous export's mkdocs.yml (a file `export` wrote) and its settings that show a
+    withheld story (`settings_showing`); ({}, []) when there is none, and ({}, ["?"]) when it
+    cannot be read, since what it shows cannot be told."""
+    path = target / "mkdocs.yml"
+    if path.is_symlink() or not path.is_file():
+        return {}, []
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, OverflowError, RecursionError):
+        return {}, ["?"]
+    if not isinstance(config, dict):
+        return {}, ["?"]
+    settings = settings_showing(config, withheld, quoted)
+    if isinstance(nav := config.get("nav"), list) and _nav_without(nav, withheld, quoted) != nav:
+        settings.append("nav")  # the titles and addresses of the pages it exported then
+    return config, settings
+
+
+def _nav_without(items: list, withheld: frozenset[str], quoted: Quoted) -> list:
+    """A navigation (mkdocs.yml's `nav`) less every entry whose title or address shows a
+    withheld story: a renderer prints the navigation on every page, a missing page's entry too."""
+    def shows(text) -> bool:
+        text = str(text)
+        return bool(story_traces(text, withheld) or named_for(text, withheld) or quoted_traces(
+            f"<p>{html.escape(text)}</p>", quoted))
+
+    kept = []
+    for item in items:
+        if isinstance(item, dict):
+            entry = {}
+            for title, value in item.items():
+                if shows(title) or (not isinstance(value, list) and shows(value)):
+                    continue
+                entry[title] = _nav_without(value, withheld, quoted) if isinstance(value, list) else value
+            if entry:
+                kept.append(entry)
+        elif not shows(item):
+            kept.append(item)
+    return kept
 
 
 def first_export_due(root: Path, out: Path) -> bool:
@@ -177,12 +223,29 @@ def export_problems(rendered: RenderedSite, withheld: frozenset[str], unpublishe
     return found
 
 
-def _texts(value) -> list[str]:
+def settings_showing(config: dict, withheld: frozenset[str], quoted: Quoted) -> list[str]:
+    """The top-level settings of `config` (mkdocs.yml, as exported: the navigation is made
+    afresh) whose text, keys and values at any depth, shows a withheld story's address or quotes
+    one: a renderer with no plugin prints `copyright`, `site_description` and the theme's `extra`
+    settings on every page, unchecked (rt7)."""
+    found = []
+    for key, value in config.items():
+        if key == "nav":
+            continue
+        for text in _texts(value, keys=True):
+            if story_traces(text, withheld) or quoted_traces(html.escape(text), quoted) or quoted_traces(
+                    f"<p>{html.escape(text)}</p>", quoted):
+                found.append(key)
+                break
+    return found
+
+
+def _texts(value, keys: bool = False) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        value = list(value.values())
-    return [text for item in value for text in _texts(item)] if isinstance(value, list | tuple) else []
+        value = [*(value if keys else ()), *value.values()]
+    return [text for item in value for text in _texts(item, keys)] if isinstance(value, list | tuple) else []
 
 
 def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], quoted: Quoted,
@@ -202,7 +265,8 @@ def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], qu
             if link_leads(path, root, static):  # a link into consent/ or out of the project (rt5), as the build
                 left_out.append(name)
                 continue
-            picture = bool(pictures) and not path.is_dir() and (file_digest(path) or "") in pictures
+            picture = bool(pictures) and not path.is_dir() and (
+                (file_digest(path) or "") in pictures or any(d in pictures for d in packed_digests(path)))
             record = not path.is_dir() and copy_of(path, records)
             if picture or record or rel.casefold() in photos or posing_as_a_story(rel) or static_leak(path, rel, withheld, quoted):
                 left_out.append(name)
@@ -223,7 +287,21 @@ def withdraw_export(result: CheckResult, root: Path, out: Path) -> list[str]:
         return []
     slugs, quoted = sorted(unpublished_stories(result)), withheld_quoted(result)
     overrides = target / "overrides"
-    return scrub(docs, slugs, quoted) + (
+    config, settings = _previous_settings_showing(target, frozenset(slugs), quoted)
+    rewritten = []
+    if settings:  # a renderer prints them on every page (rt7): the settings go, the rest stays
+        if "?" in settings or "site_name" in settings:
+            (target / "mkdocs.yml").unlink()
+        else:
+            for key in settings:
+                if key == "nav":
+                    config["nav"] = _nav_without(config["nav"], frozenset(slugs), quoted)
+                else:
+                    del config[key]
+            (target / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+                                               encoding="utf-8")
+        rewritten = ["mkdocs.yml"]
+    return rewritten + scrub(docs, slugs, quoted) + (
         [f"overrides/{rel}" for rel in scrub(overrides, slugs, quoted)]
         if overrides.is_dir() and not overrides.is_symlink() else []
     )
@@ -261,9 +339,11 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     static = root / config.get("docs_dir", "docs")
     confine_snippets(config, root, static)
     site_url = config.get("site_url")
+    if not isinstance(site_name := config.get("site_name", "Our practice"), str):  # rt7: a traceback
+        raise FlywheelError(f"mkdocs.yml: site_name must be text, not {type(site_name).__name__} {site_name!r}")
     rendered = render_site(
         result,
-        site_name=config.get("site_name", "Our practice"),
+        site_name=site_name,
         site_url=site_url if isinstance(site_url, str) else None,
         directory_urls=config.get("use_directory_urls", True) is not False,
         campaign=campaign,
@@ -271,11 +351,20 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     withheld = frozenset(unpublished_stories(result))
     unpublished = frozenset(unpublished_pieces(result))
     quoted = withheld_quoted(result)
-    if left_out := export_problems(rendered, withheld, unpublished, quoted, root):
+    settings = settings_showing(config, withheld, quoted)
+    left_out = export_problems(rendered, withheld, unpublished, quoted, root) + [
+        problem("export-shows-unpublished", "mkdocs.yml", f"the setting '{key}', which the exported mkdocs.yml "
+                "hands the renderer (its theme prints settings on every page), shows the address of or quotes "
+                "a withheld story", hint=f"remove it from '{key}' in mkdocs.yml")
+        for key in settings
+    ]
+    if left_out:
         noticed = _with_notices(rendered, withheld, unpublished, quoted, root)
-        if noticed is None or not _withdrawal_due(result, root, Path(out), quoted):
+        if noticed is None or "site_name" in settings or not _withdrawal_due(result, root, Path(out), quoted):
             raise ExportRefused(left_out)
         rendered = noticed  # written without those pages' text, and the export still fails (below)
+        for key in settings:  # and without those settings
+            del config[key]
     # Beside `out`, so that a path an extension reads from the renderer's folder (`../x`)
     # leads where it will lead from `out`.
     parent = Path(out).resolve().parent

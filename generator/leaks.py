@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bz2
 import codecs
 import functools
+import hashlib
 import html as html_lib
+import io
 import itertools
+import lzma
 import os
 import posixpath
 import re
+import tarfile
 import unicodedata
+import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,10 +237,24 @@ _DATA_URI_LOWER = re.compile(r"data:[^,\s\"'<>()]{0,200},")  # in a lower-case c
 
 
 def data_documents(html: str) -> list[str]:
-    """The text of every `data:` address in `html` whose bytes are text (`bytes_text`): an SVG,
-    HTML or plain text shown in an image, a frame or a CSS background, however it is encoded
-    (base64 or percent escapes, character references around it). One pass: each address ends
-    at its quote or a tag, and its media type is bounded, so no text is read twice."""
+    """The text of every `data:` address in `html` whose bytes are text (`carried_document`): an
+    SVG, HTML or plain text shown in an image, a frame or a CSS background, however it is encoded
+    (base64 or percent escapes, character references around it), packed or not."""
+    found = []
+    for data in data_payloads(html):
+        try:
+            inner = carried_document(data)
+        except Unreadable:
+            continue
+        if inner is not None:
+            found.append(inner)
+    return found
+
+
+def data_payloads(html: str) -> list[bytes]:
+    """The bytes of every `data:` address in `html`, decoded from base64 or percent escapes
+    (character references around it read first). One pass: each address ends at its quote or
+    a tag, and its media type is bounded, so no text is read twice."""
     text = html_lib.unescape(html) if "&" in html else html
     found = []
     for match in _DATA_URI.finditer(text):
@@ -247,8 +267,7 @@ def data_documents(html: str) -> list[str]:
                 data = unquote_to_bytes(payload)
         except (ValueError, binascii.Error):
             continue
-        if (inner := bytes_text(data)) is not None:
-            found.append(inner)
+        found.append(data)
     return found
 
 
@@ -260,7 +279,7 @@ _TAG = re.compile(r"<[^>]*>")
 # capitals (Material writes none): 0.04 ms a page against 0.13 ms for a list of names read so.
 _INLINE_NAMES = (
     r"(?:a(?:bbr|cronym)?|b(?:d[io]|ig|link)?|c(?:ite|ode)|d(?:ata|el|fn)|em|font|i(?:ns)?|kbd"
-    r"|label|mark|nobr|output|q|r(?:b|tc|uby)|s(?:amp|mall|pan|trike|trong|u[bp])?|t(?:ime|t)|u"
+    r"|label|mark|nobr|output|q|r(?:b|tc|uby)|s(?:amp|mall|pan|trike|trong|u[bp])?|t(?:ime|t|span)|u"
     r"|var|wbr)"
 )
 _INLINE_TAG = re.compile(rf"<(?:!--.*?--|/?(?i:{_INLINE_NAMES})\b[^>]*)>", re.DOTALL)
@@ -294,9 +313,15 @@ class Quoted:
     # Full names of champions no published story credits (`unconsented_names`), looked for
     # anywhere, however short, by their number of words: a patient's name is theirs alone.
     names: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    # `sha256:<hex>` of each champion photo no published story may show (`unconsented_photo_digests`):
+    # a page carrying the picture itself as a `data:` address shows it as its file would (rt7).
+    pictures: frozenset[str] = frozenset()
+    # What only a consent record holds (`consent_secrets`): its e-sign reference and the hex of
+    # its approved fingerprint, looked for as written anywhere in a page (rt7).
+    secrets: re.Pattern | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.texts or self.runs or self.short or self.names)
+        return bool(self.texts or self.runs or self.short or self.names or self.pictures or self.secrets)
 
 
 @functools.cache
@@ -350,8 +375,14 @@ def _words(text: str) -> list[str]:
     if "<" in text:
         text = _TAG.sub(" ", _without_inline_tags(text))
     text = as_seen(_without_marks(html_lib.unescape(text)))
+    if "&" in text:  # "A racing heart & a steady plan" is read "and" (rt7)
+        text = text.replace("&", " and ")
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    # Accents go too, however typed: NFKC joins a letter and its accent into one letter (`á`),
+    # which read as another word (rt7: `Fínding ánswers` passed for the title); NFD parts them.
+    if not unicodedata.is_normalized("NFD", text):  # a quick check: most pages hold no such letter
+        text = unicodedata.normalize("NFD", text)
     return _NOT_WORD.sub(" ", _combining().sub("", text)).casefold().split()
 
 
@@ -408,7 +439,8 @@ def _rarity(word: str) -> tuple[bool, int]:
     return any(ch.isdigit() for ch in word), len(word)
 
 
-def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list[str] = ()) -> Quoted:
+def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list[str] = (),
+                 pictures=(), secrets=()) -> Quoted:
     """The titles, summaries and pull quotes of withheld stories (those long enough to be theirs
     alone anywhere, the shorter ones of two words or more as a whole), the runs of words
     from their text (`passages`), and the full names no published story credits (anywhere)."""
@@ -433,6 +465,8 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
         frozenset(max(words, key=_rarity) for found in short.values() for words in found),
         frozenset(itertools.chain.from_iterable(runs)),
         {n: frozenset(found) for n, found in named.items()},
+        frozenset(pictures),
+        re.compile("|".join(map(re.escape, sorted(secrets, key=len, reverse=True))), re.IGNORECASE) if secrets else None,
     )
 
 
@@ -566,9 +600,53 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
         shown_words = _words(shown)
         if _quotes(shown_words, index) or (index.short and _shows_whole(shown, (shown_words,), index)):
             return True
+    if index.pictures and carried_picture(html, index.pictures):
+        return True
+    if index.secrets is not None and shows_secret(html, index.secrets):
+        return True
     # A document carried inside the page (`data:image/svg+xml;base64,...`): a browser shows it.
     # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation.
     return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, depth + 1) for text in carried))
+
+
+def shows_secret(html: str, secrets: re.Pattern) -> bool:
+    """Whether `html` shows what only a consent record holds (`consent_secrets`), as written or
+    as a reader reads it (references and percent escapes decoded, invisible characters dropped)."""
+    return bool(secrets.search(html) or secrets.search(as_seen(decoded(html))))
+
+
+def consent_secrets(result: CheckResult) -> list[str]:
+    """The e-sign reference (six characters or more) and the approved fingerprint's hex of every
+    consent record: consent records are never published (a copy of one is left out), but a
+    copy included into a guide (`pymdownx.snippets`), or its values pasted, published a revoked
+    story's record (rt7)."""
+    found = set()
+    for entry in result.project.consents.values():
+        ref, fingerprint = entry.data.form_ref, entry.data.approved_fingerprint
+        if isinstance(ref, str) and len(ref.strip()) >= 6:
+            found.add(ref.strip())
+        if isinstance(fingerprint, str) and len(hexpart := fingerprint.rpartition(":")[2]) >= 32:
+            found.add(hexpart)
+    return sorted(found)
+
+
+def carried_picture(html: str, pictures: frozenset[str]) -> bool:
+    """Whether `html` carries, as a `data:` address, a picture whose `sha256:<hex>` is one of
+    `pictures` (an `<img>` pasted with the photo inside it, or one `pymdownx.b64` inlined)."""
+    low = html.lower()
+    if not (_DATA_URI_LOWER.search(low) or _DATA_REFERENCE.search(low)):
+        return False
+    for data in data_payloads(html):
+        leaves = [data]
+        if _packing(data) not in (None, "unpackable") or zipfile.is_zipfile(io.BytesIO(data)) or data[257:262] == b"ustar":
+            try:  # a download of the photo packed (`data:application/zip;base64,...`)
+                leaves = _leaves(data, [GZIP_READ_MAX], 0)
+            except (Unreadable, OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, tarfile.TarError,
+                    NotImplementedError, RuntimeError, ValueError):
+                pass
+        if any(f"sha256:{hashlib.sha256(leaf).hexdigest()}" in pictures for leaf in leaves):
+            return True
+    return False
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:
@@ -598,10 +676,16 @@ def _quotes(words: list[str], index: Quoted) -> bool:
 
 def _story_texts(result: CheckResult, body: bool):
     """(slug, published, texts) for every story file: its title, summary and pull quote as
-    written, and with `body` its text first."""
+    written, its champion's bio (the story's page shows it: a withheld story's champion is
+    known by it, rt7; a published story of the champion shows it legitimately), and with
+    `body` its text first."""
+    champions = result.project.champions
     for slug, (kind, doc, data) in result.project.raw.items():
         if kind == "story":
             texts = [v for k in ("title", "summary", "pull_quote") if isinstance(v := data.get(k), str)]
+            owner = data.get("champion")
+            if isinstance(owner, str) and (champion := champions.get(owner)) is not None and champion.data.bio:
+                texts.append(champion.data.bio)
             yield slug, result.gate.is_published(slug), [doc.body, *texts] if body else texts
 
 
@@ -639,7 +723,8 @@ def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
 
 def withheld_quoted(result: CheckResult) -> Quoted:
     """What no page may quote of the stories the gate does not publish (`quoted_index`)."""
-    return quoted_index(withheld_texts(result), withheld_passages(result), unconsented_names(result))
+    return quoted_index(withheld_texts(result), withheld_passages(result), unconsented_names(result),
+                        unconsented_photo_digests(result), consent_secrets(result))
 
 
 def unconsented_names(result: CheckResult) -> list[str]:
@@ -752,25 +837,217 @@ class Unreadable(Exception):
 
 def file_text(path: Path) -> str | None:
     """The text a browser shows of the file at `path`: the whole file, read from its byte order
-    mark (UTF-8, UTF-16, UTF-32) or as UTF-8, a gzip file unpacked first (a server may send it
-    as the text it holds); for a binary file, the runs of words it carries (`carried_text`).
-    Raises Unreadable, for a named pipe or a device too (`load.open_regular`: opening one
-    waited for a writer forever)."""
+    mark (UTF-8, UTF-16, UTF-32) or as UTF-8, a compressed file unpacked first (a server may send
+    a gzip as the text it holds, and anyone who downloads a packed file unpacks it: `unpacked`);
+    for a binary file, the runs of words it carries (`carried_text`), and the text of every
+    member when it is (or ends in) a zip. Raises Unreadable, for a named pipe or a device too
+    (`load.open_regular`: opening one waited for a writer forever), and for a file packed in a
+    way Flywheel cannot unpack (7z, RAR, zstd, an encrypted zip) or beyond GZIP_READ_MAX."""
     try:
         with os.fdopen(open_regular(path)[0], "rb") as handle:
             data = handle.read(SNIFF_BYTES)
-            if data[:2] == b"\x1f\x8b":
-                unpack = zlib.decompressobj(wbits=31)
-                data = unpack.decompress(data + handle.read(), GZIP_READ_MAX)
-                if unpack.unconsumed_tail:
-                    raise Unreadable(path)
-            elif not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data:
-                return _carried_in(handle, data)
+            if _packing(data) is not None:
+                return "\n".join(_unpacked_texts(data + handle.read(), [GZIP_READ_MAX], 0))
+            if not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data:
+                text = _carried_in(handle, data)
             else:
                 data += handle.read()
+                text = bytes_text(data)
+            members = _zip_texts(handle, [GZIP_READ_MAX], 0)
     except (OSError, zlib.error) as error:
         raise Unreadable(path) from error
-    return bytes_text(data)
+    return "\n".join([text or "", *members]) if members else text
+
+
+# Packed files a reader unpacks with the tools every system has. A gzip, bzip2 or xz file may
+# hold several streams one after another (each is unpacked, as gunzip does); a zlib stream's
+# header is two bytes that a text rarely starts with, and one that does not unpack is read as
+# it is. 7z, RAR and zstd files cannot be unpacked here, so they cannot be checked.
+_UNPACKABLE = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd")
+_PACK_DEPTH = 4  # a file packed deeper than this (a gzip of a gzip of ...) cannot be checked
+
+
+def _packing(data: bytes) -> str | None:
+    """How `data` is packed, by its first bytes: "gzip", "bzip2", "xz", "zlib", "unpackable" or None."""
+    if data[:2] == b"\x1f\x8b":
+        return "gzip"
+    if data[:3] == b"BZh" and data[3:4].isdigit():
+        return "bzip2"
+    if data[:6] == b"\xfd7zXZ\x00":
+        return "xz"
+    if len(data) > 1 and data[0] == 0x78 and (data[0] << 8 | data[1]) % 31 == 0:
+        return "zlib"
+    if data.startswith(_UNPACKABLE):
+        return "unpackable"
+    return None
+
+
+def _decompressor(kind: str):
+    if kind == "gzip":
+        return zlib.decompressobj(wbits=31)
+    if kind == "zlib":
+        return zlib.decompressobj()
+    return bz2.BZ2Decompressor() if kind == "bzip2" else lzma.LZMADecompressor()
+
+
+def _streams(data: bytes, kind: str, budget: list[int]) -> list[bytes]:
+    """Every stream of `kind` packed one after another in `data`, unpacked (what follows the
+    last one as it is), within `budget` bytes in all; Unreadable beyond."""
+    out = []
+    while data:
+        unpack = _decompressor(kind)
+        chunk = unpack.decompress(data, budget[0] + 1)
+        pending = getattr(unpack, "unconsumed_tail", b"") or not getattr(unpack, "needs_input", True)
+        if len(chunk) > budget[0] or (pending and not unpack.eof):
+            raise Unreadable(kind)
+        budget[0] -= len(chunk)
+        out.append(chunk)
+        if not unpack.eof:  # cut short: what it unpacked is what a reader gets
+            break
+        data = unpack.unused_data
+        if _packing(data) != kind:
+            if data.strip(b"\0"):
+                out.append(data)
+            break
+    return out
+
+
+def _unpacked_texts(data: bytes, budget: list[int], depth: int) -> list[str]:
+    """The texts `data` holds once unpacked (`_packing`, zips included), each read as
+    `file_text` reads a file."""
+    kind = _packing(data)
+    if kind == "unpackable" or (kind is not None and depth >= _PACK_DEPTH):
+        raise Unreadable(kind)
+    if kind is not None:
+        try:
+            parts = _streams(data, kind, budget)
+        except (zlib.error, OSError, EOFError, lzma.LZMAError):
+            if kind != "zlib":
+                raise Unreadable(kind) from None
+        else:
+            texts = [text for part in parts for text in _unpacked_texts(part, budget, depth + 1)]
+            if kind != "zlib":
+                return texts
+            # A text may start with the two bytes of a zlib header ("x^"): read as it is too.
+            return texts + [bytes_text(data) or carried_text(data)]
+    text = bytes_text(data)
+    texts = [carried_text(data) if text is None else text]
+    return texts + _zip_texts(io.BytesIO(data), budget, depth)
+
+
+def _zip_texts(handle, budget: list[int], depth: int) -> list[str]:
+    """The texts of every member of the zip `handle` holds or ends in (a `.docx`, `.epub` or
+    `.xlsx` is one; so is a picture with a zip appended), each unpacked as `_unpacked_texts`
+    reads it, and its name; [] when it holds none."""
+    try:
+        if not zipfile.is_zipfile(handle):
+            return []
+        texts = []
+        with zipfile.ZipFile(handle) as archive:
+            for info in archive.infolist():
+                texts.append(info.filename)
+                if info.is_dir():
+                    continue
+                if info.flag_bits & 1 or depth >= _PACK_DEPTH:  # encrypted, or too deep to read
+                    raise Unreadable(info.filename)
+                with archive.open(info) as member:
+                    data = member.read(budget[0] + 1)
+                if len(data) > budget[0]:
+                    raise Unreadable(info.filename)
+                budget[0] -= len(data)
+                texts += _unpacked_texts(data, budget, depth + 1)
+        return texts
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+            EOFError, zlib.error, lzma.LZMAError, OSError, ValueError) as error:
+        raise Unreadable("zip") from error
+
+
+def packed_digests(path: Path) -> list[str]:
+    """`sha256:<hex>` of every file a packed file or an archive at `path` holds once unpacked
+    (gzip, bzip2, xz and zlib streams, zip and tar members, nested up to _PACK_DEPTH, within
+    GZIP_READ_MAX), or [] for a file that is neither: a champion's photo in `patients.zip` is
+    the photo (rt7). What cannot be unpacked is left to `file_text`, which refuses it."""
+    try:
+        with os.fdopen(open_regular(path)[0], "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            if _packing(head) in (None, "unpackable") and not zipfile.is_zipfile(handle) and head[257:262] != b"ustar":
+                return []
+            handle.seek(0)
+            data = handle.read()
+        return [f"sha256:{hashlib.sha256(leaf).hexdigest()}" for leaf in _leaves(data, [GZIP_READ_MAX], 0)]
+    except (Unreadable, OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, tarfile.TarError,
+            NotImplementedError, RuntimeError, ValueError):
+        return []
+
+
+def _leaves(data: bytes, budget: list[int], depth: int) -> list[bytes]:
+    """`data` and what it holds, unpacked (`packed_digests`)."""
+    if depth >= _PACK_DEPTH:
+        return [data]
+    kind = _packing(data)
+    if kind not in (None, "unpackable"):
+        try:
+            parts = _streams(data, kind, budget)
+        except (zlib.error, OSError, EOFError, lzma.LZMAError):
+            parts = None
+        if parts is not None:
+            return [data, *(leaf for part in parts for leaf in _leaves(part, budget, depth + 1))]
+    leaves, members = [data], []
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not info.is_dir() and not info.flag_bits & 1:
+                    with archive.open(info) as member:
+                        members.append(member.read(budget[0] + 1))
+    elif data[257:262] == b"ustar":
+        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+            for info in archive.getmembers():
+                if info.isfile() and (member := archive.extractfile(info)) is not None:
+                    members.append(member.read(budget[0] + 1))
+    for member in members:
+        if len(member) > budget[0]:
+            break
+        budget[0] -= len(member)
+        leaves += _leaves(member, budget, depth + 1)
+    return leaves
+
+
+def archive_names(path: Path) -> list[str]:
+    """The names of the files a zip or a tar (packed or not) at `path` holds, or []: a member
+    named for a withheld story is the file so named, once unpacked (rt7: a PDF, whose words no
+    check reads, inside `stories.zip`). Raises Unreadable for an archive that cannot be listed."""
+    try:
+        with os.fdopen(open_regular(path)[0], "rb") as handle:
+            if zipfile.is_zipfile(handle):
+                with zipfile.ZipFile(handle) as archive:
+                    return archive.namelist()
+            handle.seek(0)
+            head = handle.read(SNIFF_BYTES)
+            if _packing(head) not in (None, "gzip", "bzip2", "xz") or not _may_be_tar(head):
+                return []
+            handle.seek(0)
+            try:
+                with tarfile.open(fileobj=handle, mode="r:*") as archive:
+                    return archive.getnames()
+            except (tarfile.TarError, EOFError, zlib.error, lzma.LZMAError):
+                return []  # a packed file that holds no tar (`notes.txt.gz`): its text is read
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as error:
+        raise Unreadable(path) from error
+
+
+def _may_be_tar(head: bytes) -> bool:
+    """Whether a file starting with `head` may be a tar: packed (a `.tar.gz` is read to tell), or
+    with the mark of a tar's first header."""
+    return _packing(head) is not None or head[257:262] == b"ustar"
+
+
+def carried_document(data: bytes) -> str | None:
+    """The text a reader gets from `data` carried in a page (a `data:` address): as
+    `bytes_text` reads it, and unpacked when it is a packed file or a zip; None when it is
+    binary and holds no text. Raises Unreadable as `file_text` does."""
+    if _packing(data) is None and not zipfile.is_zipfile(io.BytesIO(data)):
+        return bytes_text(data)
+    return "\n".join(_unpacked_texts(data, [GZIP_READ_MAX], 0))
 
 
 # Three words or more in a row, in a file read as binary. A NUL byte makes a file binary, but
@@ -824,12 +1101,20 @@ def bytes_text(data: bytes) -> str | None:
     return None if b"\0" in data[:SNIFF_BYTES] else data.decode("utf-8", "replace")
 
 
-def named_for(rel: str, slugs: frozenset[str] | set[str]) -> str | None:
+def named_for(rel: str, slugs: frozenset[str] | set[str], loosely: str | None = None) -> str | None:
     """The slug a file or folder is named for (any part of its address, extension aside:
-    `stories/<slug>/index.html`, `downloads/<slug>.pdf`), or None."""
-    for part in decoded(rel).casefold().split("/"):
+    `stories/<slug>/index.html`, `downloads/<slug>.pdf`), or None. `loosely="path"` (a file
+    someone put in docs_dir or the theme folder) also reads each part as a reader does
+    (`named_loosely`: `a_racing_heart.pdf`, `A Racing Heart (1).pdf`, `a-racing-heart-final.pdf`,
+    a Cyrillic `а`); `loosely="name"` reads only the file's own name so (a previous site, whose
+    generated pages' folders are slugs of published pieces)."""
+    parts = decoded(rel).casefold().split("/")
+    for part in parts:
         if part.split(".")[0] in slugs or part in slugs:
             return part.split(".")[0]
+    for part in parts if loosely == "path" else parts[-1:] if loosely == "name" else ():
+        if slug := named_loosely(part, slugs):
+            return slug
     return None
 
 
@@ -855,17 +1140,51 @@ def posing_as_a_story(rel: str) -> str | None:
     return None
 
 
+_NAME_WORD = re.compile(r"[^\W_]+")
+_LOOSE_JOINED = 12  # a slug's letters run together are looked for inside a name from this many on
+
+
+def named_loosely(name: str, slugs: frozenset[str] | set[str]) -> str | None:
+    """The slug of two words or more that a file's name spells, however a person would write it
+    (rt7): its words in a row with any separators or none, in any case, with compatibility forms
+    and look-alike letters of other scripts read as the letters they show, among other words
+    (`a-racing-heart-final.pdf`, `A Racing Heart (1).pdf`, `a_racing_heart.pdf`,
+    `aracingheart.pdf`). A slug of one word is matched only whole (`named_for`): a common word
+    would leave out every file that uses it."""
+    text = unicodedata.normalize("NFKC", name).translate(_look_alikes()).casefold()
+    words = _NAME_WORD.findall(text)
+    for i in range(len(words)):
+        for j in range(i + 2, min(len(words), i + 12) + 1):
+            if (slug := "-".join(words[i:j])) in slugs:
+                return slug
+    joined = "".join(words)
+    if len(joined) >= _LOOSE_JOINED:
+        for letters, slug in _joined_slugs(frozenset(slugs)).items():
+            if letters in joined:
+                return slug
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _joined_slugs(slugs: frozenset[str]) -> dict[str, str]:
+    """Each slug of two words or more, of _LOOSE_JOINED letters or more, by its letters run together."""
+    return {slug.replace("-", ""): slug for slug in slugs if "-" in slug and len(slug.replace("-", "")) >= _LOOSE_JOINED}
+
+
 def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) -> str | None:
     """Why a static file (kept in docs_dir or the practice's theme folder, copied to the site as
     it is) must stay off the site, or None: it is named for a withheld story (`named_for`), its
     text (`file_text`: what a binary file carries too) shows the story's address or quotes it, or it
     cannot be read, and so cannot be checked. `path` is the file or folder, `rel` its address."""
-    if slug := named_for(rel, withheld):
+    if slug := named_for(rel, withheld, loosely="path"):
         return f"it is named for withheld story {slug}"
     if path.is_dir():
         return None
     try:
         text = file_text(path)
+        for member in archive_names(path):
+            if slug := named_for(member, withheld, loosely="path"):
+                return f"it holds {member}, named for withheld story {slug}"
     except Unreadable:
         return "it cannot be read, so it cannot be checked"
     if text is None:

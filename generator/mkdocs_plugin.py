@@ -48,10 +48,14 @@ from .export_render import snippets_outside
 from .html_blocks import anchor_ids, restored, tokenized, usable
 from .leaks import (
     Quoted,
+    carried_picture,
+    consent_secrets,
     named_for,
     posing_as_a_story,
+    packed_digests,
     quoted_index,
     quoted_traces,
+    shows_secret,
     static_leak,
     story_traces,
     strip_unpublished_links,
@@ -461,6 +465,14 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
         self.preview = preview
         self.progress, self.rendered, self.pool_counts = os.environ.get("FLYWHEEL_PROGRESS") == "1", 0, False
+        if preview and self.command == "serve" and not _loopback(config.dev_addr.host):
+            # `flywheel serve` refuses this before it starts; plain `mkdocs serve -a 0.0.0.0:8000`
+            # (a container's usual command) served withheld stories to every machine (rt7).
+            raise SettingsRefused(
+                f"flywheel: refusing to show the preview on {config.dev_addr.host}: it shows withheld stories "
+                "and drafts, so it only listens on this computer (127.0.0.1); remove `preview: true` "
+                "(or FLYWHEEL_PREVIEW) to serve exactly what a build publishes on another address"
+            )
         if preview and self.command != "serve":
             # Preview pages show withheld stories: they must never reach a built site. Nor may
             # the refusal keep one there: what today's gate withholds leaves the previous site.
@@ -471,11 +483,27 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         use_package_theme(config)
         if self.command == "serve":
             list_installed_once(config.theme)  # 50 ms of every refresh (theme_files.py)
-        result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+        try:
+            as_of, bad_date = (None if self.result is not None else as_of_date(self.config.as_of)), None
+        except PluginError as exc:
+            # A build date that is no date (`as_of: soon` in mkdocs.yml, FLYWHEEL_AS_OF=yesterday)
+            # stopped `mkdocs build` before it looked at site/: a story revoked since stayed on
+            # it, and a fresh checkout wrote none (rt7). A date moves the gate forward only, so
+            # the gate runs on the practice's today, and the build still fails.
+            if self.command != "build":
+                raise
+            as_of, bad_date = None, str(exc)
+        result = self.result or run_check(root, as_of, use_cache=True)
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
         self.checked, self.withdrawing, self.scrubbed, self.problems_shown = result, [], [], False
         self._unpublished_slugs = self._withheld_stories = self._quoted = self._passages = None
+        if bad_date is not None:
+            self.traces_sought = True
+            if (reason := replacement_due(Path(config.site_dir), result)) is None:
+                raise PluginError(f"{bad_date}; nothing was built, site/ left as it was")
+            log.error("%s\nbut %s: site/ is written as of the practice's today", bad_date, reason)
+            self.failed.append(bad_date)
         if not result.ok:
             reason = (self.withdrawal_due or replacement_due(Path(config.site_dir), result)) if self.command == "build" else None
             self.traces_sought = self.command == "build"
@@ -549,7 +577,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         root = Path(config_file).parent
         self.traces_sought = True
         try:
-            result = self.result or run_check(root, as_of_date(self.config.as_of), use_cache=True)
+            as_of = None if self.result is not None else as_of_date(self.config.as_of)
+        except PluginError:  # a build date that is no date: the practice's today (rt7)
+            as_of = None
+        try:
+            result = self.result or run_check(root, as_of, use_cache=True)
         except FlywheelError as exc:
             log.error("flywheel: the build failed before Flywheel ran, and the content could not be checked: %s", exc)
             return
@@ -636,14 +668,15 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                             found.src_uri, why)
                 continue
             if found.is_documentation_page():  # checked as it is rendered; its address is the slug (rt4)
-                if slug := named_for(found.src_uri, withheld):
+                if slug := named_for(found.src_uri, withheld, loosely="path"):
                     files.remove(found)
                     self._left_out.add(found.dest_uri)
                     log.warning("Page '%s' left out of the site: it is named for withheld story %s", found.src_uri, slug)
                 continue
             if not any(os.path.abspath(source).startswith(r + os.sep) for r in roots):
                 continue  # the theme's own files (Material's and Flywheel's)
-            if pictures and (champion := pictures.get(file_digest(Path(source)) or "")):
+            if pictures and (champion := pictures.get(file_digest(Path(source)) or "") or next(
+                    (pictures[d] for d in packed_digests(Path(source)) if d in pictures), None)):
                 why = f"it is the photo of champion {champion}, which no published story may show"
             elif record := copy_of(Path(source), records):
                 why = f"it is a copy of {record}, and consent records are never published"
@@ -876,6 +909,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.checked is None or self.preview:
             return None
         if quoted_traces(output, self._quoted_index()):
+            if carried_picture(output, self._quoted_index().pictures):
+                return "carries the photo of a champion no published story may show"
+            if (secrets := self._quoted_index().secrets) is not None and shows_secret(output, secrets):
+                return "shows a consent record's e-sign reference or fingerprint (consent records are never published)"
             return "quotes a withheld story (its title, summary, pull quote or twelve words in a row of its text)"
         if traces := story_traces(output, self._withheld()):
             return f"shows the address of withheld story {', '.join(traces)}"
@@ -900,6 +937,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             "withheld": sorted(self._withheld()),
             "withheld_texts": self._withheld_texts(),
             "unconsented_names": unconsented_names(self.checked),
+            "unconsented_pictures": sorted(unconsented_photo_digests(self.checked)),
+            "consent_secrets": hashlib.sha256(repr(consent_secrets(self.checked)).encode()).hexdigest(),
             "withheld_passages": hashlib.sha256(repr(self._withheld_passages()).encode()).hexdigest(),
             "third_parties": sorted(self.site.third_parties),
             "as_of": gate.as_of.isoformat(),
@@ -924,7 +963,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self._quoted is None:
             assert self.checked is not None
             self._quoted = quoted_index(self._withheld_texts(), self._withheld_passages(),
-                                        unconsented_names(self.checked))
+                                        unconsented_names(self.checked), unconsented_photo_digests(self.checked),
+                                        consent_secrets(self.checked))
         return self._quoted
 
     def _withheld(self) -> frozenset[str]:
@@ -965,7 +1005,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         extra template in docs_dir, reaches the site without passing through a page."""
         output, removed = output_content, []
         if self.checked is not None and not self.preview:
-            if slug := named_for(template_name, self._withheld()):  # written at an address of the story's slug
+            if slug := named_for(template_name, self._withheld(), loosely="path"):  # written at an address naming the story
                 why = f"template {template_name} is named for withheld story {slug}; rename it or remove it from the theme's templates"
                 if self.swap is None:
                     raise PluginError(f"flywheel: {why} (nothing was published)")
@@ -1205,6 +1245,18 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` is this computer only (as `flywheel serve` reads its --host)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _guarded_rebuild(builder, root: Path):

@@ -312,22 +312,8 @@ class _Spool:
 
     @classmethod
     def _remove_stale(cls) -> None:
-        """Delete the spools of builds that were killed: this user's folders of this name
-        whose build process has ended. Anything else in the temporary folder is left alone."""
-        try:
-            entries = list(os.scandir(tempfile.gettempdir()))
-        except OSError:
-            return
-        for entry in entries:
-            pid = entry.name[len(cls.PREFIX):].split("-", 1)[0]
-            if not entry.name.startswith(cls.PREFIX) or not pid.isdigit() or _alive(int(pid)):
-                continue
-            try:
-                mine = entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid()
-            except OSError:
-                continue
-            if mine:
-                shutil.rmtree(entry.path, ignore_errors=True)
+        """Delete the spools of builds that were killed (`remove_stale_folders`)."""
+        remove_stale_folders(cls.PREFIX)
 
     @classmethod
     def open(cls) -> _Spool | None:
@@ -375,6 +361,26 @@ class _Spool:
             handle.close()
         self._readers, self._writer = {}, None
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def remove_stale_folders(prefix: str) -> None:
+    """Delete the folders a killed Flywheel process left in the temporary folder: this user's
+    folders named `<prefix><pid>-...` whose process has ended. Anything else in the temporary
+    folder (a link, another user's folder, a live process's, another name) is left alone."""
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(prefix):].split("-", 1)[0]
+        if not entry.name.startswith(prefix) or not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            mine = entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid()
+        except OSError:
+            continue
+        if mine:
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -61,6 +61,9 @@ def _read_config(config_file: Path, depth: int = 0, config_dir: Path | None = No
         data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise FlywheelError(f"{config_file.name} cannot be read, so where the site is published is unknown: {exc}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # `as_of: 2026-02-30`: a date no calendar has (rt7)
+        raise FlywheelError(f"{config_file.name} cannot be read, so where the site is published is unknown: "
+                            f"a value YAML cannot make ({exc})") from None
     if not isinstance(data, dict):
         raise FlywheelError(f"{config_file.name} is not a mapping, so where the site is published is unknown")
     parent = data.get("INHERIT")
@@ -102,8 +105,15 @@ def _config_of(root: Path) -> dict:
 
 def configured_folders(root: Path) -> dict[str, Path]:
     """`site_dir` and `docs_dir` (and the theme's `custom_dir`, when set), resolved against the
-    folder of mkdocs.yml as MkDocs resolves them."""
-    return _folders_of(Path(root), _config_of(root))
+    folder of mkdocs.yml as MkDocs resolves them. FlywheelError when one is not a path (`docs_dir:
+    42`: a traceback in MkDocs and in the export, rt7)."""
+    data = _config_of(root)
+    theme = data.get("theme")
+    for key, value in (("site_dir", data.get("site_dir")), ("docs_dir", data.get("docs_dir")),
+                       ("theme: custom_dir", theme.get("custom_dir") if isinstance(theme, dict) else None)):
+        if value is not None and not isinstance(value, str):
+            raise FlywheelError(f"mkdocs.yml: {key} must be a folder's path, not {type(value).__name__} {value!r}")
+    return _folders_of(Path(root), data)
 
 
 def readable_folders(root: Path) -> dict[str, Path]:

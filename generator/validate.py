@@ -269,22 +269,38 @@ def _yaml_records(project: Project, folder: str, pattern=SLUG_PATTERN, what: str
             yield stem, doc
 
 
+# Other extensions of Markdown and YAML files, read without regard to case: a file ending in one
+# (or in `.md`/`.yml` in other case: `.MD`, `.Yml`) would be skipped without a word (rt7).
+_OTHER_EXTENSIONS = {
+    ".md": (".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".mdtxt", ".mdtext"),
+    ".yml": (".yaml",),
+}
+
+
 def _listing(project: Project, folder: str, suffix: str, wrong: dict[str, str]) -> list[Path]:
-    """Files ending in `suffix` under `folder`; files ending in a `wrong` suffix are errors
-    (they would otherwise be skipped without a word)."""
+    """Files ending in `suffix` under `folder`; files ending in a `wrong` suffix, another
+    extension of their kind (`_OTHER_EXTENSIONS`), or `suffix` in other case are errors (they
+    would otherwise be skipped without a word). consent/ reports its own (`_note_unusable_consents`)."""
     paths, unsafe = content_files(project.root, folder, suffix)
     project.problems.extend(unsafe)
-    for bad, good in wrong.items():
-        for path in content_files(project.root, folder, bad)[0]:
-            rel = relative(path, project.root)
-            project.problems.append(
-                problem(
-                    "wrong-extension",
-                    rel,
-                    f"'{bad}' files are not read; this file is ignored",
-                    hint=f"rename it to end in '{good}'",
-                )
-            )
+    others = tuple(wrong) + _OTHER_EXTENSIONS.get(suffix, ())
+    good = next(iter(wrong.values()), suffix)
+    for path in content_files(project.root, folder, "")[0]:
+        name, rel = path.name.casefold(), relative(path, project.root)
+        if path.name.endswith(suffix):
+            continue
+        if name.endswith(suffix) and folder != CONSENT_DIR:
+            project.problems.append(problem(
+                "extension-case", rel, f"only files ending in '{suffix}' (in lower case) are read; this file is ignored",
+                hint=f"rename it to end in '{good}'",
+            ))
+        elif bad := next((other for other in others if name.endswith(other)), None):
+            if folder == CONSENT_DIR and not path.name.endswith(bad):
+                continue  # `C-1.YAML`: reported where consent files are read
+            project.problems.append(problem(
+                "wrong-extension", rel, f"'{bad}' files are not read; this file is ignored",
+                hint=f"rename it to end in '{good}'",
+            ))
     return paths
 
 
@@ -700,22 +716,24 @@ def check_stray_content(project: Project) -> None:
     """Markdown under content/ that no stage reads is an error saying where it belongs."""
     content = project.root / "content"
     read = (project.root / GUIDES_DIR, project.root / STORIES_DIR)
-    for suffix in (".md", ".markdown"):
-        # The two folders that are read are not walked again: nothing under them is reported.
-        for path in content_files(project.root, "content", suffix, skip=read)[0]:
-            if path.is_relative_to(read[0]) or path.is_relative_to(read[1]):
-                continue
-            if path.name.casefold() == "readme.md" and path.parent == content:
-                continue  # the folder's own explanation, not content
-            project.problems.append(
-                problem(
-                    "misplaced-content",
-                    relative(path, project.root),
-                    "Markdown here is never read: content lives in content/guides/ or content/stories/",
-                    hint="move guides under content/guides/<service line>/ and stories under "
-                    "content/stories/<service line>/",
-                )
+    markdown = (".md", *_OTHER_EXTENSIONS[".md"])
+    # The two folders that are read are not walked again: nothing under them is reported.
+    for path in content_files(project.root, "content", "", skip=read)[0]:
+        if path.is_relative_to(read[0]) or path.is_relative_to(read[1]):
+            continue
+        if not path.name.casefold().endswith(markdown):  # `.MD` too (rt7)
+            continue
+        if path.name.casefold() == "readme.md" and path.parent == content:
+            continue  # the folder's own explanation, not content
+        project.problems.append(
+            problem(
+                "misplaced-content",
+                relative(path, project.root),
+                "Markdown here is never read: content lives in content/guides/ or content/stories/",
+                hint="move guides under content/guides/<service line>/ and stories under "
+                "content/stories/<service line>/",
             )
+        )
 
 
 def _text(data: dict, key: str) -> str | None:

@@ -143,7 +143,7 @@ def withdrawals_due(site_dir: Path, result: CheckResult, quoted: Quoted | None =
         quoted = withheld_quoted(result)
     by_story: dict | None = None
     for path in _files(site_dir) if watch else ():
-        if (slug := named_for(path.relative_to(site_dir).as_posix(), watch)) is not None:
+        if (slug := named_for(path.relative_to(site_dir).as_posix(), watch, loosely="name")) is not None:
             due.add(slug)  # a static file named for the story (`downloads/<slug>.pdf`)
             watch.discard(slug)
         text = _read(path)
@@ -222,7 +222,7 @@ def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None, aside:
     named = set(slugs)
     for path in list(_files(site_dir)):
         rel = path.relative_to(site_dir).as_posix()
-        whole = rel.startswith(("search/", "sitemap.xml")) or named_for(rel, named) is not None
+        whole = rel.startswith(("search/", "sitemap.xml")) or named_for(rel, named, loosely="name") is not None
         text = "" if whole else _read(path)
         if whole or (pattern is not None and pattern.search(text)) or (quoted and quoted_traces(text, quoted)):
             remove(path)

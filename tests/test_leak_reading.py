@@ -34,14 +34,16 @@ def without_inline_by_definition(text: str) -> str:
     # Inline elements and comments part no words (`rac<em>ing</em>` reads "racing").
     inline = (r"<!--.*?-->|</?(?:a|abbr|acronym|b|bdi|bdo|big|blink|cite|code|data|del|dfn|em|font"
               r"|i|ins|kbd|label|mark|nobr|output|q|rb|rtc|ruby|s|samp|small|span|strike|strong|sub"
-              r"|sup|time|tt|u|var|wbr)\b[^>]*>")
+              r"|sup|time|tspan|tt|u|var|wbr)\b[^>]*>")
     return re.sub(inline, "", text, flags=re.IGNORECASE | re.DOTALL)
 
 
 def words_by_definition(text: str) -> list[str]:
     text = leaks._TAG.sub(" ", without_inline_by_definition(text))
-    text = leaks.as_seen(html.unescape(text))
-    # Nonspacing and enclosing marks are no part of a word's letters (`ra\u0336cing`).
+    text = leaks.as_seen(html.unescape(text)).replace("&", " and ")  # "&" is read "and" (rt7)
+    # Nonspacing and enclosing marks are no part of a word's letters (`ra\u0336cing`), an accent
+    # NFKC joined to its letter included (`á`: rt7).
+    text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
     return re.sub(r"[\W_]+", " ", text).casefold().split()
 
