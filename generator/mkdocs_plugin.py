@@ -51,8 +51,8 @@ from .leaks import (
     carried_picture,
     consent_secrets,
     named_for,
-    posing_as_a_story,
     packed_digests,
+    posing_as_a_story,
     quoted_index,
     quoted_traces,
     shows_secret,
@@ -911,7 +911,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if quoted_traces(output, self._quoted_index()):
             if carried_picture(output, self._quoted_index().pictures):
                 return "carries the photo of a champion no published story may show"
-            if (secrets := self._quoted_index().secrets) is not None and shows_secret(output, secrets):
+            if (secrets := self._quoted_index().secrets) and shows_secret(output, secrets):
                 return "shows a consent record's e-sign reference or fingerprint (consent records are never published)"
             return "quotes a withheld story (its title, summary, pull quote or twelve words in a row of its text)"
         if traces := story_traces(output, self._withheld()):
