@@ -305,21 +305,11 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
-def _loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def cmd_serve(args) -> int:
     from .build import serve_site
+    from .paths import loopback
 
-    if not _loopback(args.host):
+    if not loopback(args.host):
         if not args.published_only:
             print(
                 f"flywheel serve: refusing to show the preview on {args.host}: it shows withheld stories and "

@@ -66,7 +66,7 @@ from .leaks import (
     withheld_quoted,
     withheld_texts,
 )
-from .paths import _read_config, check_build_folders, link_leads, refuse_published, safe_join
+from .paths import _read_config, check_build_folders, link_leads, loopback, refuse_published, safe_join
 from .publish import SiteSwap
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
@@ -465,7 +465,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         preview = self.config.preview or os.environ.get("FLYWHEEL_PREVIEW") == "1"
         self.preview = preview
         self.progress, self.rendered, self.pool_counts = os.environ.get("FLYWHEEL_PROGRESS") == "1", 0, False
-        if preview and self.command == "serve" and not _loopback(config.dev_addr.host):
+        if preview and self.command == "serve" and not loopback(config.dev_addr.host):
             # `flywheel serve` refuses this before it starts; plain `mkdocs serve -a 0.0.0.0:8000`
             # (a container's usual command) served withheld stories to every machine (rt7).
             raise SettingsRefused(
@@ -1245,18 +1245,6 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
-
-
-def _loopback(host: str) -> bool:
-    """Whether `host` is this computer only (as `flywheel serve` reads its --host)."""
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _guarded_rebuild(builder, root: Path):

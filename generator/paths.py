@@ -399,3 +399,16 @@ def git_output(root: Path, *args: str) -> str | None:
     except (OSError, subprocess.TimeoutExpired, UnicodeDecodeError):
         return None
     return done.stdout if done.returncode == 0 else None
+
+
+def loopback(host: str) -> bool:
+    """Whether `host` is this computer only: where a preview, which shows withheld stories and
+    drafts, may listen (`flywheel serve --host`, and plain `mkdocs serve -a` under the plugin)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
