@@ -1161,7 +1161,9 @@ def named_loosely(name: str, slugs: frozenset[str] | set[str]) -> str | None:
     (`a-racing-heart-final.pdf`, `A Racing Heart (1).pdf`, `a_racing_heart.pdf`,
     `aracingheart.pdf`). A slug of one word is matched only whole (`named_for`): a common word
     would leave out every file that uses it."""
-    text = unicodedata.normalize("NFKC", name).translate(_look_alikes()).casefold()
+    # An ASCII name is as it reads: loading the look-alike table (Unicode's confusables) cost
+    # 0.05 s of every build that checks a static file.
+    text = (name if name.isascii() else unicodedata.normalize("NFKC", name).translate(_look_alikes())).casefold()
     words = _NAME_WORD.findall(text)
     for i in range(len(words)):
         for j in range(i + 2, min(len(words), i + 12) + 1):
