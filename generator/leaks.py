@@ -608,6 +608,8 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
             return True
     if index.pictures and carried_picture(html, index.pictures):
         return True
+    if index.secrets and _secret_escaped(html, markup, index.secrets):
+        return True
     # A document carried inside the page (`data:image/svg+xml;base64,...`): a browser shows it.
     # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation.
     return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, depth + 1) for text in carried))
@@ -618,7 +620,14 @@ def shows_secret(html: str, secrets: dict[int, frozenset[tuple[str, ...]]]) -> b
     `Quoted.secrets`) in its text or its markup: which of the reasons `quoted_traces` found is
     this one (`_quotes` looks for them with the names, on every page)."""
     markup = _markup_text(html)
-    return any(_holds(words, secrets) for words in (_words(html), _words(markup) if markup else []))
+    return (any(_holds(words, secrets) for words in (_words(html), _words(markup) if markup else []))
+            or _secret_escaped(html, markup, secrets))
+
+
+def _secret_escaped(html: str, markup: str, secrets: dict[int, frozenset[tuple[str, ...]]]) -> bool:
+    """A consent record's value written with percent escapes (`/f/esign%2F8120`, `%65sign`),
+    which `_words` reads as other words: read again decoded, only where a `%` stands."""
+    return "%" in html and any(_holds(_words(decoded(text)), secrets) for text in (html, markup) if "%" in text)
 
 
 def _holds(words: list[str], groups: dict[int, frozenset[tuple[str, ...]]]) -> bool:

@@ -144,3 +144,15 @@ def test_the_page_readings_take_time_in_proportion_to_the_page(page):
     worker.start()
     worker.join(60)
     assert done == [(False, [])], "the readings took more than a minute"
+
+
+def test_a_consent_records_value_is_found_however_it_is_escaped():
+    """Consent record values are looked for as words (stop 37, replacing rt7's pattern): a value
+    written with percent escapes in an address (`esign%2F8120`, `%65sign`) read as other words."""
+    from generator.leaks import quoted_index, quoted_traces
+
+    index = quoted_index([], [], [], (), ["esign/8120"])
+    for page in ('<a href="/f/esign%2F8120">x</a>', '<a href="/f/%65sign/8120">x</a>', "<p>e&#115;ign&#47;8120</p>",
+                 "<p>ESIGN-8120</p>"):
+        assert quoted_traces(page, index), page
+    assert not quoted_traces("<p>50% of esign forms, 812 in all</p>", index)
