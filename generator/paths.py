@@ -298,13 +298,13 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
                 )
 
 
-
 def links_into_site(site: Path, project: Path) -> list[str]:
     """The folders and files Flywheel guards (`_guarded`) that are links leading into `site`:
     what lies there through them is the practice's, so the last resort moves, never deletes."""
     site, project = Path(site).resolve(), Path(project).resolve()
     return sorted(name for name, inner in _guarded(project).items()
                   if (project / name).is_symlink() and inner.is_relative_to(site))
+
 
 # A version-control checkout kept inside the site (a gh-pages worktree): a build replaces the
 # whole folder, so its history would go with it.
