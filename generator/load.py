@@ -20,6 +20,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, problem
+from .paths import readable_folders, shown_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -420,6 +421,35 @@ def _is_folder(entry: os.DirEntry) -> bool:
         return False
 
 
+def _site_folder(root: Path) -> tuple[Path, str]:
+    """site_dir, which every build replaces whole, and how to name it: a content file there (a
+    consent record linked to `site/kept/...`) was deleted by the next build, the generator
+    deleting what it did not make. (A link into docs_dir is followed: the gate must know the
+    story or record there for the plugin to leave that copy out of the site.)"""
+    site = readable_folders(root)["site_dir"]
+    return site, f"{shown_path(site, root.resolve())}/ (site_dir), which every build replaces"
+
+
+def link_refused(path: Path, root: Path, site: tuple[Path, str] | None = None) -> Problem | None:
+    """Why the content file `path`, a symbolic link, may not be read, or None: it cannot be
+    followed, it leads out of the project, or into site_dir (`_site_folder`, read from
+    mkdocs.yml unless given)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # dangling, a loop (RuntimeError before 3.13)
+        why = "it loops" if isinstance(exc, RuntimeError) else exc.strerror or "it leads nowhere"
+        return problem("unsafe-path", relative(path, root), f"is a symbolic link that cannot be followed ({why}); refused",
+                       hint="replace the link with the file itself")
+    if not target.is_relative_to(root.resolve()):
+        return problem("unsafe-path", relative(path, root), f"is a symbolic link to {target}, outside the project; refused",
+                       hint="copy the file into the project instead of linking to it")
+    folder, why = site or _site_folder(root)
+    if target.is_relative_to(folder):
+        return problem("unsafe-path", relative(path, root), f"is a symbolic link into {why}; refused",
+                       hint="replace the link with the file itself")
+    return None
+
+
 def content_files(
     root: Path, folder: str, suffix: str, skip: tuple[Path, ...] = ()
 ) -> tuple[list[Path], list[Problem]]:
@@ -429,8 +459,8 @@ def content_files(
     every file (and every link to one), whatever its name."""
     found: list[Path] = []
     problems: list[Problem] = []
-    real_root = root.resolve()
     skipped = {str(path) for path in skip}
+    site: tuple[Path, str] | None = None  # read from mkdocs.yml at the first link
     pending = [str(root / folder)]
     while pending:
         folder_path = pending.pop()
@@ -454,28 +484,9 @@ def content_files(
                 continue
             path = Path(entry.path)
             if entry.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except (OSError, RuntimeError) as exc:  # dangling, a loop (RuntimeError before 3.13)
-                    why = "it loops" if isinstance(exc, RuntimeError) else exc.strerror or "it leads nowhere"
-                    problems.append(
-                        problem(
-                            "unsafe-path",
-                            relative(path, root),
-                            f"is a symbolic link that cannot be followed ({why}); refused",
-                            hint="replace the link with the file itself",
-                        )
-                    )
-                    continue
-                if not target.is_relative_to(real_root):
-                    problems.append(
-                        problem(
-                            "unsafe-path",
-                            relative(path, root),
-                            f"is a symbolic link to {target}, outside the project; refused",
-                            hint="copy the file into the project instead of linking to it",
-                        )
-                    )
+                site = site or _site_folder(root)
+                if refused := link_refused(path, root, site):
+                    problems.append(refused)
                     continue
             if matches:
                 found.append(path)

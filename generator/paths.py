@@ -274,6 +274,13 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
     checked.append(("site_dir", Path(site_dir).resolve()))
     if custom_dir is not None and docs_dir is not None:
         checked.append(("theme's custom_dir", custom_dir))
+    if not any_site and (kept := [name for name, real in _content_links(project) if real.is_relative_to(site)
+                                  and os.path.lexists(real)]):
+        # Replacing site/ would delete the file a content file leads to: the practice's, not
+        # Flywheel's. The check refuses the link itself (`load.link_refused`); the last resort
+        # moves what it takes from such a site rather than deleting it (`links_into_site`).
+        raise FlywheelError(f"mkdocs.yml: site_dir would replace {shown_path(site, project)}/, where {kept[0]} "
+                            "leads (a symbolic link); replace the link with the file itself")
     for key, folder in checked:
         if folder == project or project.is_relative_to(folder):
             raise FlywheelError(f"mkdocs.yml: {key} is the project folder (or above it); give it a folder of its own")
@@ -299,11 +306,32 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
 
 
 def links_into_site(site: Path, project: Path) -> list[str]:
-    """The folders and files Flywheel guards (`_guarded`) that are links leading into `site`:
-    what lies there through them is the practice's, so the last resort moves, never deletes."""
+    """The folders and files Flywheel guards (`_guarded`), and the files of the content
+    folders, that are links leading into `site`: what lies there through them is the
+    practice's, so the last resort moves, never deletes."""
     site, project = Path(site).resolve(), Path(project).resolve()
-    return sorted(name for name, inner in _guarded(project).items()
-                  if (project / name).is_symlink() and inner.is_relative_to(site))
+    guarded = [name for name, inner in _guarded(project).items()
+               if (project / name).is_symlink() and inner.is_relative_to(site)]
+    return sorted(guarded + [name for name, real in _content_links(project) if real.is_relative_to(site)])
+
+
+def _content_links(project: Path) -> list[tuple[str, Path]]:
+    """Every symbolic link inside the content folders, as (its path in the project, where it
+    really leads). A walk of names only (about 3 ms for 6,000 files)."""
+    links = []
+    pending = [os.path.join(project, name) for name in CONTENT_FOLDERS]
+    while pending:
+        try:
+            entries = os.scandir(pending.pop())
+        except OSError:  # missing, a file, unreadable: the check says so
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    links.append((Path(entry.path).relative_to(project).as_posix(), Path(os.path.realpath(entry.path))))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+    return links
 
 
 # A version-control checkout kept inside the site (a gh-pages worktree): a build replaces the

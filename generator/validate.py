@@ -22,7 +22,16 @@ from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, did_you_mean, problem
 from .nesting import nesting_problem
 from .yamlgen import PLACEHOLDER
-from .load import MAX_FILE_BYTES, Document, content_files, read_bytes, read_markdown, read_yaml_file, relative
+from .load import (
+    MAX_FILE_BYTES,
+    Document,
+    content_files,
+    link_refused,
+    read_bytes,
+    read_markdown,
+    read_yaml_file,
+    relative,
+)
 from .project import Entry, Project
 from .schema import (
     RECORD_ID_PATTERN,
@@ -206,6 +215,15 @@ def _read(reader, path: Path, root: Path, problems: list[Problem], cache: Cache 
         return None
 
 
+def _read_alone(path: Path, project: Project) -> Document | None:
+    """A file read on its own, not found by `content_files` (practice.yml, champions.yml): a
+    link is followed only where a content folder's would be (`link_refused`)."""
+    if path.is_symlink() and (refused := link_refused(path, project.root)):
+        project.problems.append(refused)
+        return None
+    return _read(read_yaml_file, path, project.root, project.problems, project.cache)
+
+
 def _check_slug(slug: str, path: str, problems: list[Problem], pattern=SLUG_PATTERN, what="slug") -> bool:
     if pattern.match(slug):
         return True
@@ -387,7 +405,7 @@ def load_practice(project: Project) -> None:
             )
         )
         return
-    doc = _read(read_yaml_file, path, project.root, project.problems, project.cache)
+    doc = _read_alone(path, project)
     if doc is None:
         return
     practice = build(Practice, doc.data, doc, project.problems)
@@ -413,7 +431,7 @@ def load_champions(project: Project) -> None:
     path = project.root / CHAMPIONS_FILE
     if not path.exists():
         return
-    doc = _read(read_yaml_file, path, project.root, project.problems, project.cache)
+    doc = _read_alone(path, project)
     if doc is None:
         return
     for champion_id, data in doc.data.items():

@@ -1962,6 +1962,31 @@ def test_a_practice_folder_linked_into_a_kept_site_does_not_stop_a_withdrawal(sa
     assert inside.exists()  # the practice's folder, through the link, is where it was
 
 
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+@pytest.mark.parametrize("name", ["content/champions.yml", "consent/C-2026-012.yml",
+                                  f"content/stories/cardiology/{STORY}.md"])
+def test_a_content_file_linked_into_the_site_is_refused_and_kept(sample, capsys, command, name):
+    """A content file committed as a link into site/ (`content/champions.yml ->
+    ../site/kept/champions.yml`): the check read it through the link, and the next build, which
+    replaces site/ whole, deleted the file the link leads to, the generator deleting what it
+    did not make. The build refuses to replace site/, naming the link (the check refuses the
+    link too); the file it leads to is kept, moved aside where it showed a story now withheld."""
+    _built(sample)
+    target = sample / "site/kept" / Path(name).name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(sample / name, target)
+    (sample / name).symlink_to(os.path.relpath(target, (sample / name).parent))
+    check = main(["check", "--root", str(sample), "--as-of", AS_OF])
+    out = capsys.readouterr().out
+    assert check == 1 and f"{name}: error: is a symbolic link into site/ (site_dir), which every build replaces" in out
+    code, err = _build_by(command, sample, capsys)
+    assert code == 1, err
+    assert f"site_dir would replace site/, where {name} leads (a symbolic link)" in err, err
+    # A file that shows a story now withheld (every story's champion is unknown without
+    # champions.yml) is taken off the site: moved aside, as the practice's, never deleted.
+    assert target.is_file() or [*(sample / ".flywheel-cache/withdrawn").rglob(f"kept/{target.name}")]
+    assert not [*(sample / "site").rglob(target.name)], err
+
 _FAILING_GUIDE = "content/guides/thyroid/fine-needle-aspiration-biopsy.md"
 _FAILING_PAGE = "site/thyroid/thyroid-nodules/fine-needle-aspiration-biopsy/index.html"
 
