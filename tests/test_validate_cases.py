@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 
 import pytest
 from helpers import CASES, add_case, copy_base
@@ -220,6 +221,19 @@ def test_symlink_outside_project_is_refused(tmp_path):
         f"content/guides/cardiology/linked.md: error: is a symbolic link to {outside}, outside the project; "
         "refused [unsafe-path]\n    hint: copy the file into the project instead of linking to it"
     ]
+
+
+@pytest.mark.parametrize("name", ["practice.yml", "content/champions.yml"])
+def test_a_file_read_alone_linked_outside_the_project_is_refused(tmp_path, name):
+    # practice.yml and champions.yml are read by name, not listed with a content folder's
+    # files: a link out of the project was followed where a guide's would be refused.
+    root = copy_base(tmp_path)
+    outside = tmp_path / "outside.yml"
+    shutil.move(root / name, outside)
+    (root / name).symlink_to(outside)
+    problems = [p.format() for p in run_check(root, AS_OF).problems if p.code == "unsafe-path"]
+    assert problems == [f"{name}: error: is a symbolic link to {outside}, outside the project; refused [unsafe-path]\n"
+                        "    hint: copy the file into the project instead of linking to it"]
 
 
 @pytest.mark.parametrize("name", ["content/guides/cardiology/pipe.md", "consent/C-2026-950.yml"])
