@@ -606,16 +606,41 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    bad_date = None
+    if getattr(args, "as_of", False) is None and args.command != "serve":  # serve's plugin reads it each rebuild
+        args.as_of, bad_date = _date_set_elsewhere(root)
     try:
-        return handler(args)
+        code = handler(args)
     except FlywheelError as exc:
         for p in exc.problems:
             print(p.format(), file=sys.stderr)
         if not exc.problems:
             print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERRORS
+        code = EXIT_ERRORS
     except KeyboardInterrupt:
         return 130
+    if bad_date is not None:
+        print(f"error: {bad_date}", file=sys.stderr)
+        return max(code, EXIT_ERRORS)
+    return code
+
+
+def _date_set_elsewhere(root: Path) -> tuple[dt.date | None, str | None]:
+    """The build date FLYWHEEL_AS_OF or the plugin's `as_of` in mkdocs.yml sets, as `mkdocs
+    build` reads it (`dates.build_date_setting`): `flywheel build` ignored both, so the two
+    commands gated one project differently. One that is no date is an error, and the command
+    runs on the practice's today (a date only moves the gate forward), so a build still
+    withdraws what is due."""
+    from .dates import build_date_setting
+    from .paths import flywheel_setting
+
+    configured = None if os.environ.get("FLYWHEEL_AS_OF") else flywheel_setting(root, "as_of")
+    try:
+        return build_date_setting(configured), None
+    except ValueError:
+        name = "FLYWHEEL_AS_OF" if os.environ.get("FLYWHEEL_AS_OF") else "mkdocs.yml: the flywheel plugin's as_of"
+        shown = os.environ.get("FLYWHEEL_AS_OF") or configured
+        return None, f"{name} must be a date written YYYY-MM-DD, got '{shown}'; the gate used the practice's today"
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ machine runs the build: a revocation dated today counts on every CI runner or on
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zoneinfo
 from functools import lru_cache
@@ -67,6 +68,19 @@ def iso_date(text: str) -> dt.date:
     if not _ISO_DATE.fullmatch(text):
         raise ValueError(f"expected a date written YYYY-MM-DD, got '{text}'")
     return dt.date.fromisoformat(text)
+
+
+def build_date_setting(configured: object = None) -> dt.date | None:
+    """The build date set outside the command line: FLYWHEEL_AS_OF, else the plugin's `as_of`
+    (a string, or the date YAML reads from `as_of: 2026-12-11` unquoted); None for neither.
+    ValueError when the one that counts is no date. `mkdocs build` and every `flywheel`
+    command without `--as-of` read it alike, so they gate alike."""
+    text = os.environ.get("FLYWHEEL_AS_OF") or configured
+    if not text:
+        return None
+    if type(text) is dt.date:  # a datetime is no date: it is refused, written as it reads
+        return text
+    return iso_date(text if isinstance(text, str) else str(text))
 
 
 def committed_on(root: Path, zone_name: str | None) -> dt.date | None:

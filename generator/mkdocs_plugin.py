@@ -42,7 +42,7 @@ from .cms import ADMIN_DIR, add_admin
 from .cms import GENERATED as ADMIN_FILES
 from .config_code import refuse_config_code
 from .csp import PolicyError, site_hosts, with_policy
-from .dates import iso_date
+from .dates import build_date_setting
 from .errors import FlywheelError, summarize
 from .export_render import snippets_outside
 from .html_blocks import anchor_ids, restored, tokenized, usable
@@ -162,7 +162,7 @@ class _TemplateBytecode(jinja2.BytecodeCache):
 class FlywheelConfig(Config):
     """The plugin's settings under `plugins: - flywheel:` in mkdocs.yml."""
 
-    as_of = c.Optional(c.Type(str))
+    as_of = c.Optional(c.Type((str, dt.date)))  # `as_of: 2026-12-11` unquoted is a date to YAML
     campaign_params = c.Type(bool, default=True)
     preview = c.Type(bool, default=False)
     admin = c.Type(bool, default=False)  # deploy the web editor (admin/) with the site
@@ -299,16 +299,14 @@ def sandboxed(env: jinja2.Environment) -> jinja2.Environment:
     return env
 
 
-def as_of_date(configured: str | None) -> dt.date | None:
+def as_of_date(configured: str | dt.date | None) -> dt.date | None:
     """FLYWHEEL_AS_OF overrides the configured date; None means the practice's today. Either
     may move the build date forward only: the gate never lets consent that has ended by the
     practice's today publish again."""
-    text = os.environ.get("FLYWHEEL_AS_OF") or configured
-    if not text:
-        return None
     try:
-        return iso_date(text)
+        return build_date_setting(configured)
     except ValueError:
+        text = os.environ.get("FLYWHEEL_AS_OF") or configured
         raise PluginError(
             f"flywheel: as_of must be a date written YYYY-MM-DD, got '{text}'"
         ) from None

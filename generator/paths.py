@@ -116,6 +116,18 @@ def configured_folders(root: Path) -> dict[str, Path]:
     return _folders_of(Path(root), data)
 
 
+def flywheel_setting(root: Path, key: str) -> object:
+    """The Flywheel plugin's `key` in mkdocs.yml, or None (no such setting, or a mkdocs.yml
+    that cannot be read: the build says why)."""
+    try:
+        plugins = _config_of(root).get("plugins")
+    except FlywheelError:
+        return None
+    items = plugins.items() if isinstance(plugins, dict) else [
+        next(iter(item.items())) for item in (plugins if isinstance(plugins, list) else []) if isinstance(item, dict) and item]
+    return next((options.get(key) for name, options in items if name == "flywheel" and isinstance(options, dict)), None)
+
+
 def readable_folders(root: Path) -> dict[str, Path]:
     """`configured_folders`, or MkDocs' defaults (`site/`, `docs/`) when mkdocs.yml cannot be
     read: where a build that must still withdraw writes, and what the example workflow deploys."""

@@ -773,6 +773,51 @@ def test_flywheel_as_of_in_the_environment_cannot_backdate_mkdocs_build(sample):
     assert _traces(sample, "stories/a-racing-heart", "A racing heart, and a steady plan") == []
 
 
+@pytest.mark.parametrize("where", ["environment", "mkdocs.yml", "mkdocs.yml quoted"])
+def test_a_build_date_set_outside_the_command_line_gates_flywheel_build_as_it_gates_mkdocs_build(sample, capsys,
+                                                                                                 monkeypatch, where):
+    """FLYWHEEL_AS_OF, or the plugin's `as_of`, five days ahead; a consent expiring in three.
+    `mkdocs build` withheld the story, `flywheel build` ignored both settings and published it:
+    one project, two sites. And `as_of: 2026-12-11` unquoted, which YAML reads as a date, was
+    a configuration error under either command."""
+    today = dt.date.today()
+    _edit_yaml(sample / "consent/C-2026-012.yml", expires_on=(today + dt.timedelta(days=3)).isoformat())
+    ahead = (today + dt.timedelta(days=5)).isoformat()
+    if where == "environment":
+        monkeypatch.setenv("FLYWHEEL_AS_OF", ahead)
+    else:
+        shown = f"'{ahead}'" if where.endswith("quoted") else ahead
+        config = (sample / "mkdocs.yml").read_text().replace("  - flywheel:\n", f"  - flywheel:\n      as_of: {shown}\n")
+        (sample / "mkdocs.yml").write_text(config)
+    assert main(["build", "--root", str(sample)]) == 0
+    assert not (sample / f"site/stories/{STORY}").exists()
+    assert (sample / "site/stories/finding-answers/index.html").is_file()
+    shutil.rmtree(sample / "site")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not (sample / f"site/stories/{STORY}").exists()
+    assert (sample / "site/stories/finding-answers/index.html").is_file()
+    capsys.readouterr()
+    assert main(["check", "--root", str(sample), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == ahead
+
+
+@pytest.mark.parametrize("where", ["environment", "mkdocs.yml"])
+def test_a_build_date_that_is_no_date_still_withdraws_under_flywheel_build(sample, capsys, monkeypatch, where):
+    _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    if where == "environment":
+        monkeypatch.setenv("FLYWHEEL_AS_OF", "yesterday")
+    else:
+        config = (sample / "mkdocs.yml").read_text().replace("  - flywheel:\n", "  - flywheel:\n      as_of: soon\n")
+        (sample / "mkdocs.yml").write_text(config)
+    code = main(["build", "--root", str(sample)])
+    err = capsys.readouterr().err
+    assert code == 1 and "must be a date written YYYY-MM-DD" in err and "the gate used the practice's today" in err, err
+    assert not (sample / f"site/stories/{STORY}").exists()
+    assert (sample / "site/stories/finding-answers/index.html").is_file()
+
+
 def test_today_is_the_practices_date_not_the_machines(sample):
     project = run_check(sample, dt.date.fromisoformat(AS_OF)).project
     late_evening_in_chicago = dt.datetime(2026, 11, 24, 3, 0, tzinfo=dt.UTC)
