@@ -66,7 +66,15 @@ from .leaks import (
     withheld_quoted,
     withheld_texts,
 )
-from .paths import _read_config, check_build_folders, link_leads, loopback, refuse_published, safe_join
+from .paths import (
+    _read_config,
+    check_build_folders,
+    link_leads,
+    loopback,
+    loopback_host_header,
+    refuse_published,
+    safe_join,
+)
 from .publish import SiteSwap
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
@@ -1064,6 +1072,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).parent
         server.builder = _guarded_rebuild(server.builder, root)
+        if self.preview:
+            server.set_app(_answering_this_computer_only(server.get_app()))
         watched = [root / name for name in ("content", "service_lines", "consent", "campaigns", "practice.yml")]
         for path in watched:
             if path.exists():
@@ -1243,6 +1253,21 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
+
+
+def _answering_this_computer_only(app):
+    """The preview's web application, answering only requests addressed to this computer by
+    name (`paths.loopback_host_header`). It listens on 127.0.0.1 alone, but any web page the
+    editor opens can resolve its own name to 127.0.0.1 after loading (DNS rebinding) and then
+    read the preview as its own pages: every withheld story and draft."""
+
+    def guarded(environ, start_response):
+        if loopback_host_header(environ.get("HTTP_HOST", "")):
+            return app(environ, start_response)
+        start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"This preview shows withheld stories, so it answers only to localhost or 127.0.0.1.\n"]
+
+    return guarded
 
 
 def _guarded_rebuild(builder, root: Path):

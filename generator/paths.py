@@ -452,3 +452,16 @@ def loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def loopback_host_header(value: str) -> bool:
+    """Whether an HTTP `Host` header names this computer (`localhost`, a loopback address, a
+    name under `.localhost`, which browsers never look up), with or without a port. A page
+    from anywhere can point its own name at 127.0.0.1 (DNS rebinding) and read what a server
+    there answers; the name it was loaded from is still in the Host header. No header at all
+    is no browser's request, and passes."""
+    if not value:
+        return True
+    host = value.rsplit(":", 1)[0] if value.count(":") == 1 or value.startswith("[") and "]:" in value else value
+    host = host.rstrip(".").lower()
+    return loopback(host) or host.endswith(".localhost")

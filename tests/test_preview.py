@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from helpers import copy_sample, fetch, free_port, site_texts
 
 from generator.check import run_check
@@ -214,6 +216,45 @@ def test_the_preview_shows_on_the_page_why_it_could_not_be_built(tmp_path):
         assert "This page could not be built" in page
         assert "Snippet at path &#x27;missing-snippet.md&#x27; could not be found" in page
         assert "Thyroid" in fetch(f"{base}/", time.monotonic() + 30)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+def test_the_preview_answers_no_page_loaded_under_another_name(tmp_path, command):
+    """DNS rebinding: a web page the editor opens points its own name at 127.0.0.1 and reads the
+    preview as its own pages, every withheld story with them; the request still carries that
+    name in its Host header. The preview answers only to this computer's names."""
+    import http.client
+
+    root = copy_sample(tmp_path)
+    port = free_port()
+    if command == "flywheel":
+        argv = [sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(port),
+                "--as-of", AS_OF.isoformat()]
+    else:
+        config = (root / "mkdocs.yml").read_text().replace("  - flywheel:\n", "  - flywheel:\n      preview: true\n")
+        (root / "mkdocs.yml").write_text(config)
+        argv = [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "FLYWHEEL_AS_OF": AS_OF.isoformat()})
+
+    def get(host: str) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/stories/a-racing-heart/", headers={"Host": host})
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+
+    try:
+        assert "Preview only: not published." in fetch(f"http://127.0.0.1:{port}/stories/a-racing-heart/",
+                                                      time.monotonic() + 60)
+        for host in ("localhost", f"localhost:{port}", f"[::1]:{port}", f"127.0.0.1:{port}"):
+            status, page = get(host)
+            assert status == 200 and "A racing heart" in page, host
+        for host in (f"attacker.example:{port}", "attacker.example", f"127.0.0.1.nip.io:{port}", f"localhost.attacker.example:{port}"):
+            status, page = get(host)
+            assert status == 403 and "racing" not in page.lower(), host
     finally:
         server.terminate()
         server.wait(timeout=10)
