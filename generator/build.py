@@ -96,20 +96,25 @@ def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withd
         with _signals_interrupt():
             pages_pool.build(config)
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: site/ as it was, and no half-built copy beside it
+        plugin.ended = True
         if plugin.swap is not None:
             plugin.swap.discard()
             plugin.swap = None
         raise
     except (Abort, MkDocsException) as exc:
+        plugin.ended = True  # handled here, not again in the plugin's `on_shutdown`
         kept = _kept(root, result, plugin)
         if (failed := _settings_failure(exc)) is not None:  # the practice's settings or theme folder
             raise SettingsFailed(f"build failed, {kept}: {failed}") from None
         raise FlywheelError(f"build failed, {kept}: {exc}") from None
-    except Exception as exc:  # noqa: BLE001
+    except (Exception, SystemExit) as exc:  # noqa: BLE001
         # MkDocs (or another plugin) stopped with an error of its own on a setting it does not
         # validate (rt7: `extra_css: [1, 2]`, a TypeError inside MkDocs): it was a traceback, and
         # in a fresh checkout no site at all, so a story revoked since stayed live. It is the
         # practice's settings that cannot be used: a fresh checkout gets Flywheel's defaults.
+        # A plugin ending the process (`sys.exit(1)`, as Material's info plugin does) is one too:
+        # it went past every handler, and nothing was withdrawn.
+        plugin.ended = True
         if plugin.swap is not None:
             plugin.swap.discard()
             plugin.swap = None

@@ -136,6 +136,13 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
             "into the site as a site of its own: their hooks and tags run, unchecked, and their pages "
             "never pass the consent gate (a docs_dir of content/stories publishes every story)",
             "remove the projects plugin; build other sites separately"))
+    if lists_info_plugin(data):
+        found.append(_problem(
+            where, _line_of(tree, "plugins"), "the info plugin packs the whole project, consent records "
+            "and withheld stories included, into a zip to attach to a public bug report, and ends the "
+            "build before anything is written (after asking GitHub for Material's latest release), so "
+            "no withdrawal deploys while it is listed",
+            "remove the info plugin; make a bug report from a copy of the project with fictional content"))
     for name, _ in extension_settings(data):
         if name in _installed_extensions():
             continue
@@ -150,6 +157,13 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
 # Material's projects plugin (red team rt4): each sub-project's mkdocs.yml is read and built by
 # MkDocs as it stands, into a folder of site/.
 _BUILDS_PROJECTS = frozenset({"projects", "material/projects"})
+# Material's info plugin: a bug report's zip of everything under the working folder.
+_PACKS_THE_PROJECT = frozenset({"info", "material/info"})
+
+
+def lists_info_plugin(settings: dict) -> bool:
+    """Whether mkdocs.yml's settings list Material's info plugin (in a group plugin too)."""
+    return any(name in _PACKS_THE_PROJECT for name in _plugin_names(settings.get("plugins")))
 
 
 def _plugin_names(plugins: object) -> list[str]:

@@ -28,7 +28,7 @@ import jinja2.sandbox
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, PluginCollection, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, PluginCollection, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.theme import Theme
@@ -40,7 +40,7 @@ from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, run_check
 from .cms import ADMIN_DIR, add_admin
 from .cms import GENERATED as ADMIN_FILES
-from .config_code import refuse_config_code
+from .config_code import lists_info_plugin, refuse_config_code
 from .csp import PolicyError, site_hosts, with_policy
 from .dates import build_date_setting
 from .errors import FlywheelError, summarize
@@ -436,11 +436,27 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # second build in the same process gets this one back: what the last build found must
         # not pass for this one's (a stale `traces_sought` skipped the last resort).
         self.checked, self.traces_sought, self.scrubbed, self.failed = None, False, [], []
+        self.ended = False  # by `on_post_build` or `on_build_error`; else `on_shutdown` sees to it
         self._named_templates = set()
         if command == "serve":
             hold_entries()  # the check on every save reads its cache file only when it changed
 
-    def on_config(self, config):
+    @event_priority(101)  # before Material's info plugin (100), which ends the process
+    def _on_config_first(self, config):
+        """Refuse Material's info plugin before its own `on_config` runs: it asks GitHub for
+        Material's latest release, zips the whole working folder (consent records, withheld
+        stories) for a bug report and ends the process with `sys.exit`, past MkDocs' error
+        handling, so under plain `mkdocs build` no withdrawal ran (config_code.py says why)."""
+        settings = _read_config(Path(config.config_file_path)) if config.config_file_path else {}
+        if lists_info_plugin(settings):
+            raise SettingsRefused(
+                "flywheel: mkdocs.yml lists Material's info plugin, which zips the whole project, consent "
+                "records and withheld stories included, for a public bug report and ends the build before "
+                "anything is written; remove it"
+            )
+        return config
+
+    def _on_config(self, config):
         if self.command == "gh-deploy":
             # gh-deploy pushes only a build that passed: a withdrawal due while an unrelated error
             # stops the build would never reach the live site (withdraw.py).
@@ -558,6 +574,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.quoting.setLevel(logging.ERROR)
         logging.getLogger(QUOTING_LOG).addHandler(self.quoting)
         return config
+
+    on_config = CombinedEvent(_on_config_first, _on_config)
 
     def _withdraw_from(self, site_dir: Path, root: Path) -> None:
         """The last resort (withdraw.py, 3.) for a build this plugin refuses before building: a
@@ -1116,6 +1134,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
     @event_priority(-100)  # last: what the plugins listed after Flywheel write is in the site it commits
     def on_post_build(self, config) -> None:
+        self.ended = True
         self._forget_sources()
         site_dir, built = Path(config.site_dir), None
         if self.command == "serve":  # one walk of the site for both
@@ -1232,7 +1251,17 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 )
                 return
 
+    def on_shutdown(self) -> None:
+        """MkDocs calls this however the build ended. A plugin or extension that ends the
+        process (`sys.exit`) goes past MkDocs' error handling, so neither `on_post_build` nor
+        `on_build_error` ran: the build failed all the same, and a withdrawal due still lands."""
+        if self.command == "build" and not getattr(self, "ended", True):
+            log.error("flywheel: the build ended before it finished (interrupted, or MkDocs or another plugin "
+                      "ended the process)")
+            self.on_build_error(SystemExit(1))
+
     def on_build_error(self, error: Exception) -> None:
+        self.ended = True
         self._forget_sources()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         logging.getLogger(QUOTING_LOG).removeHandler(self.quoting)

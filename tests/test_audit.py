@@ -2032,6 +2032,70 @@ def test_a_content_file_linked_into_the_site_is_refused_and_kept(sample, capsys,
     assert target.is_file() or [*(sample / ".flywheel-cache/withdrawn").rglob(f"kept/{target.name}")]
     assert not [*(sample / "site").rglob(target.name)], err
 
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+@pytest.mark.parametrize("plugin", ["  - material/info\n", "  - info:\n      archive: false\n",
+                                    "  - material/group:\n      enabled: true\n      plugins:\n        - material/info\n"])
+def test_materials_info_plugin_is_refused_before_it_runs_and_a_withdrawal_still_lands(sample, capsys, command, plugin):
+    """Material's info plugin, listed by a pull request: in its `on_config`, ahead of Flywheel's,
+    it asks GitHub for Material's latest release, zips the whole working folder (consent records
+    and withheld stories) for a public bug report and ends the process with `sys.exit`, past
+    every error handler: no withdrawal ran. Offline it was a traceback. It is refused before it
+    runs, and the revoked story still leaves the site."""
+    _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("plugins:\n", "plugins:\n" + plugin, 1))
+    code, err = _build_by(command, sample, capsys)
+    assert code == 1 and "info plugin" in err and "Traceback" not in err, err
+    assert "github.com" not in err  # refused before it asked
+    assert not (sample / f"site/stories/{STORY}").exists()
+    assert not [p for p in (sample / "site").rglob("*.html") if TITLE in p.read_text(errors="replace")]
+    assert not list(sample.rglob("*.zip"))
+
+
+def test_a_plugin_ending_the_process_under_mkdocs_build_still_withdraws(sample, tmp_path):
+    """Under plain `mkdocs build` a SystemExit goes past MkDocs' error handling, so no plugin's
+    `on_build_error` ran and the kept site still showed a story revoked since. MkDocs still
+    calls `on_shutdown`, and there the plugin sees a build that never ended and withdraws."""
+    _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("plugins:\n", "plugins:\n  - material/tags\n", 1))
+    patches = tmp_path / "patches"
+    patches.mkdir()
+    (patches / "sitecustomize.py").write_text(
+        "import sys\nfrom material.plugins.tags.plugin import TagsPlugin\n"
+        "TagsPlugin.on_page_markdown = lambda self, markdown, **kwargs: sys.exit(1)\n")
+    env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF, "PYTHONPATH": os.pathsep.join([str(patches), *sys.path])}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "the build ended before it finished" in done.stderr, done.stderr
+    assert not (sample / f"site/stories/{STORY}").exists(), done.stderr
+    assert not [p for p in (sample / "site").rglob("*.html") if TITLE in p.read_text(errors="replace")]
+
+
+def test_a_plugin_ending_the_process_still_gets_a_withdrawal_deployed(sample, capsys, monkeypatch):
+    """A plugin that calls `sys.exit` (Material's info plugin does, after its version check)
+    raised SystemExit, which no `except Exception` catches: `flywheel build` ended at once, and
+    in CI's fresh checkout no site was written, so a revocation never deployed. It is a failed
+    build like any other: the site is written with Flywheel's defaults, and the build fails."""
+    from material.plugins.tags.plugin import TagsPlugin
+
+    def ends_the_process(self, config):
+        sys.exit(1)
+
+    monkeypatch.setattr(TagsPlugin, "on_config", ends_the_process)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("plugins:\n", "plugins:\n  - material/tags\n", 1))
+    code = main(["build", "--root", str(sample), "--as-of", AS_OF])
+    err = capsys.readouterr().err
+    assert code == 1 and "SystemExit" in err, err
+    assert (sample / "site/index.html").is_file()
+    assert (sample / "site/stories/finding-answers/index.html").is_file()
+    assert not (sample / f"site/stories/{STORY}").exists()
+
+
 _FAILING_GUIDE = "content/guides/thyroid/fine-needle-aspiration-biopsy.md"
 _FAILING_PAGE = "site/thyroid/thyroid-nodules/fine-needle-aspiration-biopsy/index.html"
 
