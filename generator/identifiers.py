@@ -126,9 +126,9 @@ def _read_again(
 
     for start, end in _marked_stretches(text, pattern):
         read, at = reading(text[start:end])
+        if at is not None and not read.isascii() and _MARKED.search(read):
+            read = read.translate(_UNMARKED)  # "**Cöttönwööd** Drive": marks folded (same length)
         readings = [read]
-        if at is not None and not read.isascii():  # "**Cöttönwööd** Drive": marks folded too
-            readings.append(read.translate(_UNMARKED))
         if as_written and _write_again(text, start, end):
             written = identifier_names.as_written(read)
             if written is not None:
@@ -146,20 +146,19 @@ def _write_again(text: str, start: int, end: int) -> bool:
     reads: a mark against a word in capitals ("_AUNT PHILIPPA_": "_" is a word's character,
     so that word is no word of the text's own as-written reading; "1710 **COTTONWOOD** DRIVE"
     is written as a street there, but behind its marks); a mark inside a word ("**ROS**ALIND",
-    one word only without it); or a
-    mark against a word in lower case in a sentence typed without capitals ("_walla walla_",
-    "i grew up in *wagga wagga*"). Not every emphasised stretch: reading each again as written
+    one word only without it); or a mark against a word in lower case in a sentence typed
+    without capitals ("_walla walla_", "i grew up in *wagga wagga*"; not one holding a
+    backtick, which is code's). Not every emphasised stretch: reading each again as written
     made the scan of short texts 18% dearer, every stretch with an underscore's emphasis 10%."""
     if _EMPHASISED_CAPITALS.search(text, start, end) or _INSIDE_WORD.search(text, start, end):
         return True
-    from .identifier_names import _UPPER
-
     for match in _LOWER_EMPHASIS.finditer(text, start, end):
         at = match.start()
         sentence = max(text.rfind(stop, max(start, at - _AROUND), at) for stop in ".!?\n") + 1
         stops = [found for found in (text.find(stop, match.end(), end) for stop in ".!?\n") if found != -1]
-        if _UPPER.search(text, max(start, sentence), min(stops, default=end)) is None:
-            return True
+        begin, stop = max(start, sentence), min(stops, default=end)
+        if _CAPITAL.search(text, begin, stop) is None and text.find("`", begin, stop) == -1:
+            return True  # and no backtick: a sentence of code or about code is no story's
     return False
 
 
@@ -173,9 +172,14 @@ _DASHED = re.compile(f"[{_DASHES}](?<=\\d.)(?=\\d)")
 _HYPHENS = str.maketrans(dict.fromkeys(_DASHES, "-"))
 # Emphasis marks against a word on one side only: "jane_doe" keeps its "_".
 # An underscore's emphasis against a word typed in capitals ("_AUNT PHILIPPA_").
-# An emphasis mark against a word typed in capitals ("_AUNT PHILIPPA_", "1710 **COTTONWOOD** DRIVE").
-# Emphasis only, not a backtick's code ("outside `content/`" is no town in a lower-case sentence).
-_EMPHASISED_CAPITALS = re.compile(r"(?<![\w*~`])[*_]{1,3}[A-Z][A-Z]|[A-Z][A-Z][*_]{1,3}(?![\w*~`])")
+# An underscore's emphasis against a word typed in capitals ("_AUNT PHILIPPA_", "_TULSA_"), or
+# asterisks against one in a run of them ("1710 **COTTONWOOD** DRIVE"; not a bold acronym
+# before ordinary words, "**HTML** pages", "**VS Code**", which documentation is full of).
+_EMPHASISED_CAPITALS = re.compile(
+    r"(?<![\w*~`])_{1,3}[A-Z][A-Z]|[A-Z][A-Z]_{1,3}(?![\w*~`])"
+    r"|(?<![\w*~`])\*{1,3}[A-Z][A-Z'’]*\*{0,3}\s{1,2}\*{0,3}[A-Z][A-Z]"
+    r"|[A-Z][A-Z]\*{0,3}\s{1,2}\*{0,3}[A-Z][A-Z'’]*\*{1,3}(?![\w*~`])"
+)
 # Asterisks between two letters: emphasis inside a word ("**Ros**alind"). Not underscores,
 # which Markdown shows as typed inside a word ("jane_doe"). Each pattern starts with the mark
 # itself, its context read behind it: a search that starts with a look-behind tries every
@@ -186,6 +190,9 @@ _EMPHASIS = re.compile(
 )
 _INSIDE_WORD = re.compile(r"\*(?<=[^\W\d_]\*)\*{0,2}(?=[^\W\d_])")
 # A mark against a word in lower case, as `_EMPHASIS` finds them.
+# A capital that says a sentence is typed with capitals: not "I" alone or in "I'm"
+# (`identifier_names._UPPER`; that module is imported only when a story is scanned).
+_CAPITAL = re.compile(r"[A-Z](?<!\bI)|I(?=[\w])(?!['’]m\b)")
 _LOWER_EMPHASIS = re.compile(r"(?<![\w*~`])[*_]{1,3}(?=[a-z])|(?<=[a-z])[*_]{1,3}(?![\w*~`])")
 
 
