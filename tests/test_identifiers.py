@@ -1850,6 +1850,14 @@ def test_scan_v40_finds_what_held_out_7_and_v39_missed(kind, text):
     assert kind in {f.kind for f in scan(text)}
 
 
+@pytest.mark.parametrize("text", ["MY DAUGHTER SILVERA CALLED.", "MY SON GRACEY DROVE ME.", "MY NURSE CHACE CAME."])
+def test_in_capitals_a_name_a_letter_from_a_merely_common_word_is_still_a_name(text):
+    """v39 read every rare word after a relation in capitals as a name. The typo rule that lets
+    "MY HUSBAND ALLWAYS KNEW" pass asks, in capitals, for a very common word ("always"), so an
+    unlisted name a letter from a word merely common ("silver", "grace", "chase") stays found."""
+    assert "name" in {f.kind for f in scan(text)}
+
+
 @pytest.mark.parametrize("text", [
     "MY HUSBAND ALLWAYS KNEW WHEN I WAS IN PAIN.",
     "MY WIFE ALLWAYS PACKED MY PILLS.",
