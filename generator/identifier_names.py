@@ -289,6 +289,8 @@ _WORD = re.compile(r"\S+")
 _NOT_TOWN_NEXT = {
     "marathon", "style", "cream", "terrier", "fern", "cocktail", "cocktails", "bar",
     "disease", "syndrome", "virus", "chorea",  # "Huntington's disease", "Norwalk virus"
+    # a scale, score or test named after a town's hospital: "the Glasgow Coma Scale"
+    "coma", "scale", "score", "criteria", "classification", "questionnaire", "protocol",
 }  # fmt: skip
 # Nicknames of places that GeoNames lacks.
 _TOWN_NICKNAMES = {"east la", "south central", "nyc", "philly"}
@@ -590,7 +592,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         raw_before = text[max(0, start - _WINDOW) : start]
         before = raw_before.split()
         previous = before[-1].lower() if before else ""
-        bare = previous.rstrip(",")
+        bare = previous.rstrip(",").lstrip("(\"“‘'[")  # '("Dr Okonkwo"': the title after a quote mark
         if key in NOT_NAMES and not (key in _GIVEN_WORDS and bare in _RELATION_WORDS):
             continue
         # A title is never a name itself: in "Thank you, Dr. Okafor" the name is the word after
@@ -604,9 +606,9 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         after = text[end : end + _WINDOW]
         by_context = (
             bare.rstrip(".") in _TITLE_WORDS
-            and (before[-1][:1].isupper() or bare in _OFFICE_TITLES or bare in _OFFICE_ABBREVIATIONS)
+            and (before[-1].lstrip("(\"“‘'[")[:1].isupper() or bare in _OFFICE_TITLES or bare in _OFFICE_ABBREVIATIONS)
             or bare in _RELATION_WORDS
-            or bare in _NAMING_WORDS
+            or bare in _NAMING_WORDS and not (bare in _THING_NAMING and _a_thing(key, names))
             or (bare == "you" and len(before) > 1 and before[-2].lower() == "thank")
             or (bare in ("is", "was") and len(before) > 1 and before[-2].lower() == "name")
             or (bare in ("for", "at", "by") and _WORK_WORDS & {w.lower() for w in before[-4:-1]})
@@ -624,6 +626,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             and key not in MONTHS
             and key not in DAYS
             and not _EPONYM_NEXT.match(text, end)  # "Addison's disease"; "my friend Addison's" is read above
+            and not _INSTITUTION_NEXT.match(text, end)  # "the Mayo Clinic"; "Dr. Mayo" is read above
             and not (key in _NUMBERED_PARTS and _NUMBER_OR_LETTER.match(text, end))  # "in Ward B"
         ):
             stripped = raw_before.rstrip()
@@ -645,8 +648,25 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         if not found:
             continue
         position = span_end
+        if span_end > end and key in allowed:
+            span_end = _allowed_name_end(text, end, span_end)
         if not _is_allowed(text[start:span_end], allowed):
             yield "name", start, span_end
+
+
+def _allowed_name_end(text: str, end: int, span_end: int) -> int:
+    """Where an allowed first name ending at `end` ends when capitalised words follow it: at
+    the first that is an everyday word and no census surname ("NURSE MARISOL TAUGHT ME", read
+    as written "Marisol Taught": a verb, not her surname). Asked of allowed names only, so
+    no other finding changes its span or its id; "Marisol Brown" and "Marisol Held" still
+    read as a surname (census surnames both)."""
+    from .identifier_shapes import word_counts
+
+    for following in _NEXT_NAME.finditer(text, end, span_end):
+        word = following.group(1).lower().rstrip(".")
+        if word_counts().get(word, 0) >= _RARE_AS_A_WORD and word not in surnames():
+            return following.start()
+    return span_end
 
 
 # Titles of an office, which name the person after them typed in lower case too ("I saw reverend
@@ -691,12 +711,12 @@ def _possessed_relation(key: str, after: str) -> bool:
     )
 
 
-# Names written in lower case ("my husband, robert"): in a story typed without capitals only
-# the words before say a word is a name.
+# Names written in lower case ("my husband, robert", "dear cosima"): in a story typed without
+# capitals only the words before say a word is a name.
 _LOWER_NAMED = re.compile(
     r"(?<![\w'’-])(?i:(?:my|our|his|her|their)\s+(?:"
     + "|".join(sorted((re.escape(w) for w in _RELATION_WORDS), key=len, reverse=True))
-    + r")(?:\s*,\s*|\s+)|(?:named|called)\s+)([a-z][a-z'’-]{1,30})(?![\w])"
+    + r")(?:\s*,\s*|\s+)|(?:named|called|dear)\s+)([a-z][a-z'’-]{1,30})(?![\w])"
 )
 # A title of an office or an aunt's typed as a title, then a name, in lower case: "thank you
 # nurse adaeze", "aunt philippa". Found with str.find from each title in the text lowered
@@ -729,10 +749,17 @@ def lower_case_people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     comes, so the world's first names are read here too ("her son dmitri", "nurse adaeze"):
     that list holds no English word pyspellchecker counts 2,000 times or more."""
     names = world_first_names()
+    asked = [0]  # words spelt against the word list in this text (`_unknown_word`)
     for match in itertools.chain(_LOWER_NAMED.finditer(text), _lower_titled_names(text)):
         word = match.group(1)
         key = word.removesuffix("'s").removesuffix("’s")
-        if key not in names or key in NOT_NAMES or key in COMMON_WORD_NAMES or key in MONTHS or key in DAYS:
+        if key in NOT_NAMES or key in COMMON_WORD_NAMES or key in MONTHS or key in DAYS:
+            continue
+        # A word no list holds is a name after a relation or a title ("my grandson thelonious",
+        # "pastor ezekial"), as in capitals (`_unknown_word`), when it is five letters or more
+        # (`_misspelt` cannot tell "alot" from a name); not after "named", "called" or "dear",
+        # which name things too ("a drug called xarelto", "dear diary").
+        if key not in names and (match.group()[:1] in "nNcCdD" or len(key) < 5 or not _unknown_word(key, asked)):
             continue
         if not _is_allowed(word, allowed):
             yield "name", *match.span(1)
@@ -856,6 +883,7 @@ def as_written(text: str) -> str | None:
     or sentence (the usual story, at the cost of two searches)."""
     words: list[tuple[int, int]] = []
     in_run: list[bool] = []
+    asked = [0]  # words spelt against the word list in this text (`_unknown_word`)
     lone = _lone_names(text)
     if _SHOUTED_PAIR.search(text) is not None:
         shouted = [m.span() for m in _SHOUTED_WORD.finditer(text)]
@@ -893,7 +921,7 @@ def as_written(text: str) -> str | None:
         if word not in plain and (
             after_capital and previous in first_names()  # a surname after a first name
             or after_capital and previous in _SHORT_TITLES  # "DR. OKOYE"
-            or previous in _RELATION_WORDS | _NAMING_WORDS and _may_be_name(word, text, words[i])  # "MY SON BEN"
+            or previous in _RELATION_WORDS | _NAMING_WORDS and _may_be_name(word, text, words[i], asked)  # "MY SON BEN"
             or _after_place_word(lowered, i) and _may_be_town(word)  # "IN TOLEDO"; the place detector asks for a verb
             or i > 1 and after_capital and _after_place_word(lowered, i - 1)  # "CEDAR FALLS"
             or _works_for(lowered, i)  # "WORK FOR HARTWELL PLUMBING"
@@ -904,7 +932,7 @@ def as_written(text: str) -> str | None:
             for back in range(i - 1, max(-2, i - 5), -1):  # -1: the number before the first word
                 gap = words[back + 1][0]
                 before = words[back][1] if back >= 0 else 0
-                if _NUMBER_WORD.search(text, max(before, gap - 12), gap):
+                if _NUMBER_WORD.search(text, max(before, gap - 12), gap) or _spelt_house_number(lowered, back):
                     if not any(lowered[k] in plain for k in range(back + 1, i)):
                         for k in range(back + 1, i + 1):
                             capital[k] = True
@@ -931,6 +959,25 @@ def as_written(text: str) -> str | None:
             out[start + 1 : end] = text[start + 1 : end].lower()
             changed = True
     return "".join(out) if changed else None
+
+
+# A house number spelt out after "at" ("I'M AT SEVENTEEN ASPEN COURT", "at forty two elm road"),
+# as `identifier_shapes` reads one in ordinary text.
+_SPELT_NUMBERS = frozenset(
+    """
+    one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred
+    """.split()
+)
+
+
+def _spelt_house_number(lowered: list[str], i: int) -> bool:
+    """Whether the word at `i` ends a number spelt out right after "at" (one or two words), and
+    no time of day ("AT ONE PM")."""
+    if i < 1 or lowered[i] not in _SPELT_NUMBERS or lowered[i + 1 : i + 2] in (["am"], ["pm"]):
+        return False
+    return lowered[i - 1] == "at" or i > 1 and lowered[i - 1] in _SPELT_NUMBERS and lowered[i - 2] == "at"
 
 
 _PLACE_PREPOSITIONS = {"in", "from", "near", "outside", "around"}
@@ -974,7 +1021,7 @@ def _after_place_word(lowered: list[str], i: int) -> bool:
     )
 
 
-def _may_be_name(word: str, text: str, span: tuple[int, int]) -> bool:
+def _may_be_name(word: str, text: str, span: tuple[int, int], asked: list[int]) -> bool:
     """After a relation: a first name that is not an everyday word (as in a story typed in
     lower case: "a dog named max" is not a finding), or a word set off by a comma ("MY
     DAUGHTER, PRIYANKA,")."""
@@ -982,7 +1029,10 @@ def _may_be_name(word: str, text: str, span: tuple[int, int]) -> bool:
     return (
         word in names and word not in COMMON_WORD_NAMES
         or text[max(0, span[0] - 3) : span[0]].rstrip(" ").endswith(",")
-        or text[span[0]].isupper() and _unknown_word(word)
+        # In capitals a word is a typo only of a very common word ("MY HUSBAND ALLWAYS KNEW":
+        # "always"): v39 found every rare word there, and a name a letter from a word merely
+        # common ("MY DAUGHTER SILVERA": "silver" 42,751) must stay a finding.
+        or text[span[0]].isupper() and _unknown_word(word, asked, _TYPO_OF_IN_CAPITALS)
     )
 
 
@@ -991,12 +1041,15 @@ def _may_be_name(word: str, text: str, span: tuple[int, int]) -> bool:
 _UNKNOWN_LIMIT = 100
 
 
-def _unknown_word(word: str) -> bool:
-    """In a run typed in capitals, after a relation: a word that no name list holds and English
-    rarely uses ("MY GRANDSON THELONIOUS SAT"): typed in capitals, a name. Not a word typed
-    there for emphasis (`_may_be_shouted_name`: "MY SON REALLY", "INSISTED"; an everyday word
-    ending in "s", "MY SON HELPS", is no rare word). In lower case such a word
-    is as often a typo ("my son allways"), so only in capitals."""
+def _unknown_word(word: str, asked: list[int], typo_of: int | None = None) -> bool:
+    """After a relation: a word that no name list holds and English rarely uses ("MY GRANDSON
+    THELONIOUS SAT", "my grandson thelonious sat"): a name. Not a word typed there for
+    emphasis (`_may_be_shouted_name`: "MY SON REALLY", "INSISTED"; an everyday word ending in
+    "s", "MY SON HELPS", is no rare word), nor a misspelt word (`_misspelt`, a letter from a
+    word English counts `typo_of` times or more: "MY HUSBAND ALLWAYS KNEW", "my son
+    definately"). `asked` counts the words a text has had spelt: past
+    `_SPELT_PER_TEXT` a rare word is a name unspelt, so that a text of nothing but rare words
+    after relations costs a bounded time a word (spelling one costs up to 0.6 ms)."""
     from .identifier_shapes import word_counts
 
     counts = word_counts()
@@ -1009,7 +1062,54 @@ def _unknown_word(word: str) -> bool:
             word.endswith(ending) and counts.get(word[: -len(ending)], 0) >= _FUNCTION_WORD_COUNT
             for ending in _CONTRACTED
         )
+        and not _typo(word, asked, _TYPO_OF if typo_of is None else typo_of)
     )
+
+
+_SPELT_PER_TEXT = 64
+
+
+def _typo(word: str, asked: list[int], typo_of: int) -> bool:
+    """`_misspelt`, for the first `_SPELT_PER_TEXT` words a text asks about."""
+    if asked[0] >= _SPELT_PER_TEXT:
+        return False
+    asked[0] += 1
+    return _misspelt(word, typo_of)
+
+
+# pyspellchecker's count from which a word one letter away is what a rare word was typed for:
+# "allways" is "always" (1,557,363), "definately" "definitely" (189,574), "beleived" "believed";
+# names one letter from a word are rarer than that ("perpetua": "perpetual" 3,972; "ezekial":
+# "ezekiel" 50; "tobiah": "tobias" 207).
+_TYPO_OF = 10_000
+# In capitals, where v39 already read every rare word after a relation as a name: only a typo of
+# a very common word ("always" 1,557,363, "definitely" 189,574, "probably" 638,122).
+_TYPO_OF_IN_CAPITALS = 100_000
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=1024)
+def _misspelt(word: str, typo_of: int = _TYPO_OF) -> bool:
+    """Whether `word` is one letter dropped, added, changed or two swapped away from a common
+    word (`_TYPO_OF`): about 55 lookups a letter, asked only of rare words after a relation.
+    Words of four letters or fewer are not asked: nearly every one is a letter from a common
+    word ("ROZA", "CUST" of "CUST&OACUTE;DIO"), so that says nothing of a typo."""
+    from .identifier_shapes import word_counts
+
+    if len(word) < 5:
+        return False
+    counts = word_counts()
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        candidates = [head + letter + tail for letter in _LETTERS]
+        if tail:
+            candidates.append(head + tail[1:])
+            candidates += [head + letter + tail[1:] for letter in _LETTERS if letter != tail[0]]
+            if len(tail) > 1:
+                candidates.append(head + tail[1] + tail[0] + tail[2:])
+        if any(counts.get(candidate, 0) >= typo_of for candidate in candidates):
+            return True
+    return False
 
 
 # Words of chat and care that pyspellchecker rarely counts: "MY SON THRU IT ALL", "MY HUSBAND
@@ -1166,6 +1266,27 @@ _EPONYM_NEXT = re.compile(
     r"thyroiditis|maneuver|manoeuvre|chorea|neuroma|anomaly|encephalopathy|dystrophy|ataxia)(?![\w'’-])"
 )
 _CAPITALISED_NEXT = re.compile(r"\.\s{1,2}[A-Z][a-z]")
+# A place of care or learning named after someone: "the Mayo Clinic", "Grady Memorial", "the
+# Shriners Hospital". A first name read from the list alone, before one of these, names no one.
+_INSTITUTION_NEXT = re.compile(
+    r"\s{1,2}(?:Clinic|Hospital|Memorial|Institute|Foundation|Center|Centre|University|College|"
+    r"Medical|Health|Cancer|Children's|Children’s)(?![\w'’-])"
+)
+# "named" and "called" name things as well as people: "a support group called Mended Hearts",
+# "a program called Silver Sneakers". After them, a word that English uses (pyspellchecker's
+# count of `_RARE_LIMIT` or more) and that no first-name list and no census surname holds names
+# a thing ("a nurse named Joy", "a man called Baker" are still names).
+_THING_NAMING = frozenset({"named", "called"})
+
+
+def _a_thing(key: str, names: frozenset[str]) -> bool:
+    from .identifier_shapes import word_counts
+
+    return (
+        key not in names
+        and word_counts().get(key, 0) >= _RARE_LIMIT
+        and key not in surnames()
+    )
 
 
 # Words typed in capitals for emphasis after a relation ("my husband INSISTED", "my daughter

@@ -1254,6 +1254,14 @@ _STREET_LOWER = re.compile(
     r"(?:street|st|avenue|ave|road|rd|drive|lane|ln|boulevard|blvd|terrace|terr|parkway|pkwy|"
     r"highway|hwy|court|ct|place|way|circle|cir|trail|crescent)\b\.?"
 )
+# A home's size before "place" or "house" ("we rented a 2 bedroom place", "a 1 floor place",
+# "a 3 Bedroom Place" as a run in capitals is read): a count of rooms, floors or cars, no street.
+_SIZE_WORDS = frozenset(
+    """
+    bedroom bedrooms bed beds bdrm br bathroom bathrooms bath baths room rooms floor floors
+    story stories storey storeys level levels car garage family unit units acre acres
+    """.split()
+)
 _NOT_STREET_NAME = {
     "the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those",
     "and", "or", "of", "to", "on", "in", "at", "from", "by", "down", "up", "across", "along",
@@ -1264,7 +1272,7 @@ _NOT_STREET_NAME = {
     "am", "pm", "a.m.", "p.m.",
     # a place in a race or a count before "way" or "place" ("came 2 first place", "a 3 way call")
     "first", "second", "third", "one", "two", "three", "four",
-}  # fmt: skip
+} | _SIZE_WORDS  # fmt: skip
 # Where someone lives, with a house number and no suffix: "We live at 1412 Elm". Or a home
 # named before them (group "home"): "the yellow house on 1412 Birch", "our farm at 2210
 # Holloway", with two digits or more and no day or month after them ("the house on 3 Mondays
@@ -1368,8 +1376,10 @@ _ZIP_AFTER = re.compile(r"(?i)\W{0,3}(?:area|zip|postal|as\s+my\s+zip)\b")
 def addresses(text: str) -> Iterator[Span]:
     """Street addresses, P.O. boxes and ZIP codes."""
     for match in _STREET.finditer(text):
-        if _free_before(text, match.start(), "$.,/-") and not _UNIT_AHEAD.match(
-            text, match.start() + len(match.group().split()[0])
+        if (
+            _free_before(text, match.start(), "$.,/-")
+            and not _UNIT_AHEAD.match(text, match.start() + len(match.group().split()[0]))
+            and not _a_size(match.group())
         ):
             yield "street-address", *match.span()
     for match in _STREET_ON.finditer(text):
@@ -1455,6 +1465,13 @@ def addresses(text: str) -> Iterator[Span]:
             yield "zip", start, end
 
 
+def _a_size(street: str) -> bool:
+    """Whether a street's only word between its number and its suffix is a home's size
+    (`_SIZE_WORDS`): "a 2 Bedroom Place", "a 1 Floor Place"; not "12 Old Mill Road"."""
+    words = street.split()
+    return len(words) == 3 and words[1].lower() in _SIZE_WORDS
+
+
 def _a_corner(text: str, match: re.Match, numbered: bool) -> bool:
     """Whether two streets named as a corner are streets: no word that is never one ("Mom",
     "Christmas", a month or a day), a clause that goes on as after a place (`_CORNER_AFTER`),
@@ -1512,6 +1529,10 @@ def _zip_context(text: str, start: int, end: int) -> bool:
     if original[-1] in _ABBR_KEYS or any(" ".join(words[-n:]) in _STATE_KEYS for n in (1, 2, 3)):
         return True
     if _ZIP_WORDS & set(words):
+        return True
+    # "the zip code on my file is 55104": a ZIP word six words back, no number between.
+    farther = [w.strip(",:#").lower() for w in text[max(0, start - _WINDOW) : start].split()[-7:-4]]
+    if _ZIP_WORDS & set(farther) and not any(ch.isdigit() for w in words for ch in w):
         return True
     if _town_before(original, text, start) and not _UNIT_AHEAD.match(text, end):
         return True  # "Springfield 62704"

@@ -384,6 +384,12 @@ def _adversarial(size: int) -> str:
         "uncle sam ", "Uncle S\u00e1m ", "spent in Physical Therapy ", "Addison's disease ", "in Ward B ",
         "12 quill court ", "serial number\n", "call my son on 0", "my reg is ", "MID 90S ", "at 92 i ",
         "zip is six oh ",
+        # Emphasis inside a word and against lower case, references in capitals, rare words
+        # after a relation in lower case, spelt house numbers in capitals, room counts (scan v40).
+        "**ROS**ALIND ", "i grew up in _walla walla_ ", "WREN&NBSP;ST. ", "PERP&EACUTE;", "&Z;",
+        "my son thelonious ", "my son zqxwvbnmkj ", "MY SON ALLWAYS ", "dear cosima ",
+        "AT SEVENTEEN ASPEN COURT ", "a 2 bedroom place ", "zip code on my file is 5",
+        "NURSE RAMONA TAUGHT ", '("Dr ',
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
@@ -1807,3 +1813,120 @@ def test_scan_v39_keeps_what_its_exceptions_could_hide(kind, text):
     """The idioms are no name only without a possessive; an eponym's first name only without
     a context word; a department's word only stops a town that holds or precedes it."""
     assert kind in {f.kind for f in scan(text)}
+
+
+# Scan v40: held_out_7's misses and false alarms (written before the fixes), v39's known misses
+# and the forms around them. Each of these failed with scan v39.
+@pytest.mark.parametrize("kind, text", [
+    # Emphasis inside a word, read as Markdown shows it (the marks gone, not spaces).
+    ("name", "MY WIFE **ROS**ALIND HELD MY HAND THE WHOLE TIME."),
+    ("name", "my son **jer**emiah made the slideshow for my party."),
+    ("street-address", "the crash was right outside 1710 **Cottonwood** Drive."),
+    ("street-address", "THE CRASH WAS RIGHT OUTSIDE 1710 **COTTONWOOD** DRIVE."),
+    ("street-address", "the crash was right outside 1710 **C\u00f6tt\u00f6nw\u00f6\u00f6d** Drive."),
+    # Emphasis against a word in lower case in a sentence without capitals, read as written.
+    ("town", "i grew up in _walla walla_, washington."),
+    ("town", "my cousin flew in from _pago pago_ for the surgery."),
+    ("town", "i grew up in *wagga wagga* before we moved over."),
+    # A named reference in a case browsers leave as typed, read through as its character.
+    ("street-address", "SEND CARDS TO 308 WREN&NBSP;ST., APT 2B."),
+    ("zip", "ZIP:&NBSP;85701"),
+    ("name", "MY FRIEND &EACUTE;LODIE VISITED EVERY DAY."),
+    # A word no list holds after a relation or a title in lower case, when it is no typo.
+    ("name", "my grandson thelonious sat with me through every infusion."),
+    ("name", "my granddaughter zephyrine sat with me after surgery."),
+    ("name", "pastor ezekial prayed with us every night."),
+    ("name", "thank you, nurse perp&eacute;tua, for the bad jokes."),
+    # A house number spelt out after "at" in capitals or lower case; a ZIP word six words back.
+    ("street-address", "I'M AT SEVENTEEN ASPEN COURT NOW."),
+    ("street-address", "i'm at seventeen aspen court now."),
+    ("zip", "the zip code on my file is 55104."),
+    # A name greeted in lower case; a title right after an opening quote mark or bracket.
+    ("name", "dear cosima, you were the best pt i ever had."),
+    ("name", '"Nurse Becker stayed late," my wife said.'),
+    ("name", "(Dr Okonkwo) explained it twice."),
+])  # fmt: skip
+def test_scan_v40_finds_what_held_out_7_and_v39_missed(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", ["MY DAUGHTER SILVERA CALLED.", "MY SON GRACEY DROVE ME.", "MY NURSE CHACE CAME."])
+def test_in_capitals_a_name_a_letter_from_a_merely_common_word_is_still_a_name(text):
+    """v39 read every rare word after a relation in capitals as a name. The typo rule that lets
+    "MY HUSBAND ALLWAYS KNEW" pass asks, in capitals, for a very common word ("always"), so an
+    unlisted name a letter from a word merely common ("silver", "grace", "chase") stays found."""
+    assert "name" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "MY HUSBAND ALLWAYS KNEW WHEN I WAS IN PAIN.",
+    "MY WIFE ALLWAYS PACKED MY PILLS.",
+    "we rented a 2 bedroom place near the clinic.",
+    "WE RENTED A 2 BEDROOM PLACE NEAR THE CLINIC.",
+    "We need a 1 floor place now.",
+    "They checked my Glasgow Coma Scale every hour.",
+    "Every Tom, Dick and Harry had advice for me.",
+    "We said the Hail Mary every night.",
+    "I joined a support group called Mended Hearts.",
+    "The Mayo Clinic diet didn't work for me.",
+])  # fmt: skip
+def test_scan_v40_no_longer_flags_typos_room_counts_scales_idioms_and_institutions(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "NURSE RAMONA TAUGHT ME TO USE MY INHALER.",
+    "nurse ramona taught me to use my inhaler.",
+    "Nurse Ramona taught me to use my inhaler.",
+])  # fmt: skip
+def test_an_allowed_first_name_before_a_verb_in_capitals_is_no_finding(text):
+    """As written, "RAMONA TAUGHT" read as a first name and its surname: a word after an
+    allowed first name that is an everyday word and no census surname is no surname."""
+    assert scan(text, allowed_names=frozenset({"Ramona"})) == []
+
+
+@pytest.mark.parametrize("text", [
+    "my son definately saved my life.",
+    "my brother beleived in me when i didn't.",
+    "my aunt recieved the same diagnosis.",
+    "MY DAUGHTER REALY HELPED ME THROUGH IT.",
+    "MY SISTER PROBALY SAVED MY LIFE.",
+    "my son texted me every night.",
+    "my daughter facetimed me from college.",
+    "they put me on a drug called xarelto.",
+    "**Rest**, _fluids_ and time: that was the plan.",
+    "F**K CANCER, MY SISTER SAID.",
+    "SALT &AMP; SUGAR WERE OFF LIMITS.",
+    "AT&T and R&D sent me a card, &FOO; and all.",
+    "we live 2 miles from a 3 bedroom house",
+    "WE MET AT ONE PM ROAD TEST DAY.",
+    "I'M AT TWO AND A HALF HOURS FROM THE CITY.",
+    "dear diary, today was hard.",
+    "my dear husband held my hand.",
+    "i was outside `content/` and `docs_dir` all day.",
+    '"St. John\'s wort" is no cure.',
+])  # fmt: skip
+def test_near_misses_of_scan_v40_s_new_rules_stay_no_finding(text):
+    """A rare word after a relation one letter from a common word is a typo; a word ending as
+    a verb does is no name; "called" and "dear" name things; an asterisk inside a word that
+    makes no name, a reference that spells no letter, a count of rooms, a time after a spelt
+    number; a backtick's code is no emphasis; a saint after a quote mark is no person."""
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("kind, text, allowed", [
+    ("name", "Nurse Marisol Brown taught me to walk.", {"Marisol"}),
+    ("name", "NURSE MARISOL HELD MY HAND.", set()),
+    ("name", "a nurse named Joy held my hand.", set()),
+    ("name", "a man called Baker fixed my ramp.", set()),
+    ("name", "Dr. Mayo explained the scan.", set()),
+    ("name", "My uncle Tom drove me to every session.", set()),
+    ("name", "my son Ezekiel sat with me.", set()),
+    ("street-address", "I live at 12 Bedford Place.", set()),
+    ("town", "I grew up in Glasgow before the war.", set()),
+])  # fmt: skip
+def test_scan_v40_keeps_what_its_exceptions_could_hide(kind, text, allowed):
+    """An allowed first name keeps a census surname after it; "named" and "called" still name
+    people whose name is a first name or a surname; an institution's word hides only a first
+    name read from the list; a size word only a street of that one word."""
+    assert kind in {f.kind for f in scan(text, allowed_names=frozenset(allowed))}

@@ -24,7 +24,14 @@ names, HTML entities, decades, abbreviated towns, unknown first names in capital
 after place verbs and idioms; run once with scan v38): 137/151 (90.7%): name 9/11; town, zip,
 age, phone 8/10; email, ssn, device-id, vehicle-id 9/10; street-address, date, record-number,
 licence-number, url, ip-address 10/10; clean sentences flagged 11/62 (17.7%). Then used to
-make v39's fixes, so no longer held out: after, 151/151 and 0/62 flagged. A planted sentence counts as
+make v39's fixes, so no longer held out: after, 151/151 and 0/62 flagged. `held_out_7.yaml`
+(written in stop 38 before the v40 fixes: 122 planted, 62 clean sentences, with emphasis inside
+words, upper-case named references browsers show as typed, towns with doubled names in lower
+case, unknown names in lower case after a relation, spelt house numbers, room counts before
+"place", misspellings after a relation, eponymous scales, idioms with names; run once with scan
+v39): 116/122 (95.1%): name 10/12, town 8/10, street-address 8/9, zip 6/7, every other kind
+all; clean sentences flagged 9/62 (14.5%). Then used to make v40's fixes, so no longer held
+out: after, 122/122 and 0/62 flagged. A planted sentence counts as
 caught when the scan reports a finding of its kind; a clean sentence counts as a false alarm
 when the scan reports anything at all.
 """
@@ -42,7 +49,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-SETS = ("tune", "held_out", "held_out_2", "held_out_3", "held_out_4", "held_out_5", "held_out_6")
+SETS = ("tune", "held_out", "held_out_2", "held_out_3", "held_out_4", "held_out_5", "held_out_6", "held_out_7")
 Detector = Callable[[str, frozenset[str]], Iterable[str]]  # text, allowed names -> kinds found
 
 
