@@ -11,6 +11,7 @@ from .active_content import code_problems
 from .cache import Cache
 from .collector import FewerCollections
 from .dates import committed_on, time_zone, today_in
+from .history import committed_revocations
 from .errors import FlywheelError, HasProblems, Problem, problem
 from .gate import Gate, consent_gate, reviewer_names
 from .project import Project
@@ -89,6 +90,8 @@ def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade
 
         prefetch_scans(project, reviewer_names(project))
     committed = committed_on(project.root, project.practice.data.timezone if project.practice else None)
+    if committed is not None:  # a repository: its consent history (none to read outside one)
+        project.committed_revocations = committed_revocations(project.root)
     gate = consent_gate(project, as_of, today, committed)
     from .campaigns import campaign_problems  # it imports link, which imports this module
 

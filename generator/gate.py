@@ -40,16 +40,26 @@ def _revocations(project: Project) -> Revocations:
     names no story (a slug typed wrong: `finding-answer`) is the patient's word all the same:
     it counts against every story whose slug is close to what it names, until it names one."""
     found: Revocations = {}
-    for record_id, entry in project.consents.items():
-        record = entry.data
-        if record.revoked_on is None:
+    revoked = {record_id: (revoked_on, entry.data.story) for record_id, entry in project.consents.items()
+               if (revoked_on := _revoked_on(record_id, entry.data, project)) is not None}
+    # A record whose file is gone, or no longer a record, still revoked what it named.
+    for record_id, (day, story) in project.committed_revocations.items():
+        if record_id not in project.consents and story is not None:
+            revoked[record_id] = (day, story)
+    for record_id, (revoked_on, story) in revoked.items():
+        if story in project.stories:
+            found.setdefault(story, []).append((record_id, revoked_on, None))
             continue
-        if record.story in project.stories:
-            found.setdefault(record.story, []).append((record_id, record.revoked_on, None))
-            continue
-        for slug in difflib.get_close_matches(record.story, list(project.stories), n=5, cutoff=_CLOSE_TO_A_SLUG):
-            found.setdefault(slug, []).append((record_id, record.revoked_on, record.story))
+        for slug in difflib.get_close_matches(story, list(project.stories), n=5, cutoff=_CLOSE_TO_A_SLUG):
+            found.setdefault(slug, []).append((record_id, revoked_on, story))
     return found
+
+
+def _revoked_on(record_id: str, record, project: Project) -> dt.date | None:
+    """When the record was revoked: the earlier of its `revoked_on` and the earliest revocation
+    date ever committed to it (history.py), since a revocation, once made, is final."""
+    days = [day for day in (record.revoked_on, project.committed_revocations.get(record_id, (None,))[0]) if day]
+    return min(days, default=None)
 
 
 def _consent_reasons(
@@ -88,8 +98,12 @@ def _consent_reasons(
         reasons.append(("consent-not-yet-signed", f"consent {record_id} is dated {record.signed_on}, after {signed_by}"))
     if record.expires_on <= ended_by:
         reasons.append(("consent-expired", f"consent {record_id} expired on {record.expires_on}{_by_commit(record.expires_on, as_of, today, committed_on)}"))
-    if record.revoked_on is not None and record.revoked_on <= ended_by:
-        reasons.append(("consent-revoked", f"consent {record_id} was revoked on {record.revoked_on}{_by_commit(record.revoked_on, as_of, today, committed_on)}"))
+    revoked_on = _revoked_on(record_id, record, project)
+    if revoked_on is not None and revoked_on <= ended_by:
+        undone = "" if revoked_on == record.revoked_on else (
+            f" (in consent/{record_id}.yml's git history; its file no longer says so, and a revocation is final)")
+        reasons.append(("consent-revoked", f"consent {record_id} was revoked on {revoked_on}{undone}"
+                                           f"{_by_commit(revoked_on, as_of, today, committed_on)}"))
     # A revocation is the patient's latest word on the story: another record of this story
     # revoked on or after the day this one was signed ends this one too. An older record, or a
     # copy of the revoked one with another id and date, never outlives it; an authorization the
@@ -237,7 +251,7 @@ def _gate_story(
                     hint="renew the authorization with the patient before it expires",
                 )
             )
-        revoked_on = record.data.revoked_on
+        revoked_on = _revoked_on(record.id, record.data, project)
         if revoked_on is not None and revoked_on > as_of:
             # A patient revokes from the day they ask: a later date is a schedule, or a typo
             # (2027 for 2026) that would keep the story published for a year without a word.
@@ -397,6 +411,17 @@ def consent_gate(
                 "the last commit was dated ahead by its committer's clock",
             )
         )
+    for record_id, (day, _) in sorted(project.committed_revocations.items()):
+        entry = project.consents.get(record_id)
+        if entry is not None and (entry.data.revoked_on is None or entry.data.revoked_on > day):
+            now = "no revocation" if entry.data.revoked_on is None else f"revoked_on {entry.data.revoked_on}"
+            gate.problems.append(problem(
+                "consent-revocation-undone", entry.path,
+                f"consent {record_id} was revoked on {day} in a commit of this file, which now says {now}: "
+                "a revocation is final, so the story stays withheld",
+                line=entry.line("revoked_on"), field="revoked_on",
+                hint=f"set revoked_on back to {day}; to publish the story again, record a new authorization "
+                     "the patient signs, under a new id (flywheel consent record)"))
     broken = {p.path for p in project.errors}
     for slug, guide in project.guides.items():
         reasons = [("draft", "the guide is a draft")] if guide.data.draft else []

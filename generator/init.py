@@ -247,6 +247,8 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the whole history: a revocation once committed is final (docs/security.md)
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"

@@ -5,6 +5,7 @@ Nothing here knows about MkDocs; the render stage and the MkDocs adapter read th
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -57,6 +58,9 @@ class Project(HasProblems):
     # extension) -> the slug-like words of their text: a story one names may be revoked in it.
     # None for an entry that cannot be read at all: it may revoke any story.
     unusable_consents: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    # Record id -> (the earliest revocation date ever committed to it, the story it named then):
+    # a revocation is final, even where a later edit took it out of the file (`history.py`).
+    committed_revocations: dict[str, tuple[dt.date, str | None]] = field(default_factory=dict)
     # Pieces still holding a scaffold's TODO placeholder: never published.
     placeholders: set[str] = field(default_factory=set)
     # Guides whose text holds code (active_content.py): never published.

@@ -1,0 +1,56 @@
+"""What the project's git history says about consent: a revocation, once committed, is final.
+
+A record's `revoked_on` is the patient's word that the story comes down. A later edit that
+takes it out of the file (a merge conflict resolved with the older side, a record copied back
+from a template, a hostile pull request) would publish the story again, and the file alone
+cannot tell. Every revocation date ever committed to a record is found with one `git log` over
+`consent/`, and the earliest counts, whatever the file says now; publishing again needs a new
+authorization under a new id, signed after the revocation (gate.py).
+
+Where git holds no history (outside a repository, or a shallow clone: CI's checkout fetches one
+commit unless told otherwise) there is nothing to read; `flywheel check` in the pre-commit hook,
+on the editor's machine, sees the whole history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from .paths import git_output
+
+CONSENT_DIR = "consent"
+
+_FILE = re.compile(r"^\+\+\+ b/(?:.*/)?([^/]+)\.yml$")
+_REVOKED = re.compile(r"""^\+\s*revoked_on\s*:\s*["']?\s*(\d{4}-\d{2}-\d{2})\b""")
+_STORY = re.compile(r"""^\+\s*story\s*:\s*["']?\s*([a-z0-9][a-z0-9-]*)""")
+
+
+def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
+    """Record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
+    commit names). Every version of every file under consent/
+    that git holds is read, through the lines each commit added; a path is a record by its
+    name, so a record moved to a subfolder is the same record."""
+    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--format=", "-p", "-U0",
+                     "--", CONSENT_DIR)
+    revoked: dict[str, dt.date] = {}
+    stories: dict[str, str] = {}
+    if not log:
+        return {}
+    record = None
+    for line in log.splitlines():
+        if line.startswith("+++ "):
+            match = _FILE.match(line)
+            record = match.group(1) if match else None
+        elif record is None or not line.startswith("+"):
+            continue
+        elif match := _STORY.match(line):
+            stories.setdefault(record, match.group(1))  # the newest commit's, read first
+        elif match := _REVOKED.match(line):
+            try:
+                day = dt.date.fromisoformat(match.group(1))
+            except ValueError:  # 2026-02-30: never a date the gate read either
+                continue
+            revoked[record] = min(day, revoked.get(record, day))
+    return {record: (day, stories.get(record)) for record, day in revoked.items()}

@@ -1,0 +1,130 @@
+"""A revocation, once committed, is final: a later edit that takes it out of the record (a merge
+conflict resolved with the older side, a record copied back from a template, a hostile pull
+request) never publishes the story again (generator/history.py).
+
+The suite's clock says 2026-11-22 and ignores commits unless FLYWHEEL_TEST_COMMITS=1, as here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import copy_base, site_settings
+
+from generator.check import run_check
+from generator.cli import main
+
+STORY = "walking-again"
+RECORD = "consent/C-2026-001.yml"
+REVOKED = "2026-11-20"
+
+
+def _git(root: Path, *args: str) -> None:
+    when = "2026-11-21T12:00:00+00:00"
+    env = {**os.environ, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
+    done = subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=root,
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+
+
+def _edit(root: Path, name: str = RECORD, **changes) -> None:
+    path = root / name
+    data = yaml.safe_load(path.read_text())
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    """The base project in git: published, then its consent revoked in a commit."""
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    root = copy_base(tmp_path)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "published")
+    assert run_check(root).gate.decisions[STORY].published
+    _edit(root, revoked_on=REVOKED)
+    _git(root, "commit", "-qam", "the patient revoked consent")
+    return root
+
+
+def _withheld_by_history(root: Path) -> None:
+    result = run_check(root)
+    decision = result.gate.decisions[STORY]
+    assert not decision.published
+    assert [code for code, _ in decision.reasons] == ["consent-revoked"], decision.reasons
+    assert f"revoked on {REVOKED}" in decision.reasons[0][1]
+
+
+@pytest.mark.parametrize("committed", [False, True])
+@pytest.mark.parametrize("undo", [{"revoked_on": None}, {"revoked_on": "2027-01-01"}, "line removed"])
+def test_a_revocation_taken_out_of_the_record_still_withholds_the_story(root, undo, committed):
+    if undo == "line removed":
+        path = root / RECORD
+        path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                                if not line.startswith("revoked_on")))
+    else:
+        _edit(root, **undo)
+    if committed:
+        _git(root, "commit", "-qam", "tidy the record")
+    _withheld_by_history(root)
+    [error] = [p for p in run_check(root).problems if p.code == "consent-revocation-undone"]
+    assert error.path == RECORD and f"was revoked on {REVOKED} in a commit of this file" in error.message
+    assert "git history" in run_check(root).gate.decisions[STORY].reasons[0][1]
+
+
+def test_a_copy_of_the_revoked_record_under_a_new_id_does_not_outlive_it(root):
+    """The revoked file deleted, the same authorization filed again under another id: the
+    revocation, read from the deleted file's history, still ends it."""
+    copy = yaml.safe_load((root / RECORD).read_text())
+    copy["revoked_on"] = None
+    (root / RECORD).unlink()
+    (root / "consent/C-2026-099.yml").write_text(yaml.safe_dump(copy, sort_keys=False))
+    story = next((root / "content/stories").rglob(f"{STORY}.md"))
+    story.write_text(story.read_text().replace("C-2026-001", "C-2026-099"))
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "refile")
+    reasons = run_check(root).gate.decisions[STORY].reasons
+    assert [code for code, _ in reasons] == ["consent-revoked"] and "C-2026-001" in reasons[0][1], reasons
+
+
+def test_a_new_authorization_signed_after_the_revocation_publishes_again(root):
+    """What the error's hint says to do: the patient signs again, filed under a new id."""
+    copy = yaml.safe_load((root / RECORD).read_text())
+    copy.update(revoked_on=None, signed_on="2026-11-21")
+    (root / "consent/C-2026-100.yml").write_text(yaml.safe_dump(copy, sort_keys=False))
+    story = next((root / "content/stories").rglob(f"{STORY}.md"))
+    story.write_text(story.read_text().replace("C-2026-001", "C-2026-100"))
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "consent again")
+    result = run_check(root)
+    assert result.gate.decisions[STORY].published, result.gate.decisions[STORY].reasons
+    assert not [p for p in result.problems if p.code == "consent-revocation-undone"]
+
+
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+def test_neither_command_publishes_a_story_whose_revocation_was_undone(root, command, capsys):
+    site_settings(root)
+    _edit(root, revoked_on=None)
+    if command == "flywheel":
+        code = main(["build", "--root", str(root)])
+        err = "".join(capsys.readouterr())
+    else:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True)
+        code, err = done.returncode, done.stderr
+    assert code == 1 and "consent-revocation-undone" in err, err
+    assert not (root / f"site/stories/{STORY}").exists()
+    assert (root / "site/index.html").is_file()
+
+
+def test_outside_git_the_file_is_all_there_is(root):
+    _edit(root, revoked_on=None)
+    shutil.rmtree(root / ".git")
+    assert run_check(root).gate.decisions[STORY].published
