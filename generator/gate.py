@@ -102,8 +102,8 @@ def _consent_reasons(
     if revoked_on is not None and revoked_on <= ended_by:
         undone = "" if revoked_on == record.revoked_on else (
             f" (in consent/{record_id}.yml's git history; its file no longer says so, and a revocation is final)")
-        reasons.append(("consent-revoked", f"consent {record_id} was revoked on {revoked_on}{undone}"
-                                           f"{_by_commit(revoked_on, as_of, today, committed_on)}"))
+        by_commit = _by_commit(revoked_on, as_of, today, committed_on)
+        reasons.append(("consent-revoked", f"consent {record_id} was revoked on {revoked_on}{undone}{by_commit}"))
     # A revocation is the patient's latest word on the story: another record of this story
     # revoked on or after the day this one was signed ends this one too. An older record, or a
     # copy of the revoked one with another id and date, never outlives it; an authorization the

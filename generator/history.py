@@ -32,7 +32,7 @@ def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
     commit names). Every version of every file under consent/
     that git holds is read, through the lines each commit added; a path is a record by its
     name, so a record moved to a subfolder is the same record."""
-    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--format=", "-p", "-U0",
+    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--format=", "-p", "-U0",
                      "--", CONSENT_DIR)
     revoked: dict[str, dt.date] = {}
     stories: dict[str, str] = {}

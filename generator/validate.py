@@ -17,11 +17,9 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from .dates import available_timezones, time_zone
 from .cache import NO_CACHE, Cache
+from .dates import available_timezones, time_zone
 from .errors import FlywheelError, Problem, did_you_mean, problem
-from .nesting import nesting_problem
-from .yamlgen import PLACEHOLDER
 from .load import (
     MAX_FILE_BYTES,
     Document,
@@ -32,6 +30,7 @@ from .load import (
     read_yaml_file,
     relative,
 )
+from .nesting import nesting_problem
 from .project import Entry, Project
 from .schema import (
     RECORD_ID_PATTERN,
@@ -45,6 +44,7 @@ from .schema import (
     ServiceLine,
     Story,
 )
+from .yamlgen import PLACEHOLDER
 
 S = TypeVar("S", bound=Schema)
 
