@@ -11,9 +11,9 @@ from .active_content import code_problems
 from .cache import Cache
 from .collector import FewerCollections
 from .dates import committed_on, time_zone, today_in
-from .history import committed_revocations
 from .errors import FlywheelError, HasProblems, Problem, problem
 from .gate import Gate, consent_gate, reviewer_names
+from .history import committed_revocations
 from .project import Project
 from .quality import reading_grades, reading_problems, review_problems
 from .readability import DEFAULT_GRADE_MAX

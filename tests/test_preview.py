@@ -10,7 +10,6 @@ import sys
 import time
 
 import pytest
-
 from helpers import copy_sample, fetch, free_port, site_texts
 
 from generator.check import run_check
