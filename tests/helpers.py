@@ -143,3 +143,22 @@ def serve_folder(folder: Path, handler_class):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+def edit_yaml(path: Path, **changes) -> None:
+    """Set keys of a YAML file (a consent record, practice.yml), keeping the others in order."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text())
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def git(root: Path, *args: str, when: str) -> None:
+    """Run git in `root` as a fixed author, the commit dated `when` (ISO 8601)."""
+    import subprocess
+
+    dated = {**os.environ, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
+    done = subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=root,
+                          capture_output=True, text=True, env=dated, check=False)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"

@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers import copy_base, site_settings
+from helpers import copy_base, edit_yaml, git, site_settings
 
 from generator.approved import approved_version
 from generator.check import run_check
@@ -27,18 +26,12 @@ RECORD = "consent/C-2026-001.yml"
 LAST_COMMIT = "2026-12-01T12:00:00+00:00"  # nine days after the suite's today
 
 
-def _git(root: Path, *args: str, when: str = LAST_COMMIT, env: dict | None = None) -> None:
-    dated = {**os.environ, **(env or {}), "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
-    done = subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=root,
-                          capture_output=True, text=True, env=dated)
-    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+def _git(root: Path, *args: str, when: str = LAST_COMMIT) -> None:
+    git(root, *args, when=when)
 
 
 def _edit_record(root: Path, **changes) -> None:
-    path = root / RECORD
-    data = yaml.safe_load(path.read_text())
-    data.update(changes)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    edit_yaml(root / RECORD, **changes)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ The suite's clock says 2026-11-22 and ignores commits unless FLYWHEEL_TEST_COMMI
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import copy_base, site_settings
+from helpers import copy_base, edit_yaml, git, site_settings
 
 from generator.check import run_check
 from generator.cli import main
@@ -26,18 +25,11 @@ REVOKED = "2026-11-20"
 
 
 def _git(root: Path, *args: str) -> None:
-    when = "2026-11-21T12:00:00+00:00"
-    env = {**os.environ, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
-    done = subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=root,
-                          capture_output=True, text=True, env=env, check=False)
-    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    git(root, *args, when="2026-11-21T12:00:00+00:00")
 
 
 def _edit(root: Path, name: str = RECORD, **changes) -> None:
-    path = root / name
-    data = yaml.safe_load(path.read_text())
-    data.update(changes)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    edit_yaml(root / name, **changes)
 
 
 @pytest.fixture
