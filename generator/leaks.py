@@ -313,6 +313,9 @@ class Quoted:
     # Full names of champions no published story credits (`unconsented_names`), looked for
     # anywhere, however short, by their number of words: a patient's name is theirs alone.
     names: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    # The first and last word of each such name with one word between them ("Daniel J. Okafor",
+    # "Daniel James Okafor"): `names` holds the other ways people write a name (`_name_forms`).
+    name_gaps: frozenset[tuple[str, str]] = frozenset()
     # `sha256:<hex>` of each champion photo no published story may show (`unconsented_photo_digests`):
     # a page carrying the picture itself as a `data:` address shows it as its file would (rt7).
     pictures: frozenset[str] = frozenset()
@@ -321,6 +324,9 @@ class Quoted:
     # page by their number of words, as names are (rt7). A pattern of every record's values,
     # searched in every page as written and as read, cost 22 ms a page at 200 records.
     secrets: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    # Every text, name and secret above with its words run together ("aracingheartandasteadyplan"),
+    # looked for in the letters of a page's words spaced letter by letter (`_spaced`, rt8).
+    joined: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.texts or self.runs or self.short or self.names or self.pictures or self.secrets)
@@ -455,9 +461,12 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
             index.setdefault(words[:2], []).append(words)
         elif len(words) >= 2:
             short.setdefault(len(words), set()).add(words)
+    gaps = set()
     for name in names:
         if len(words := tuple(_words(name))) >= 2:
-            named.setdefault(len(words), set()).add(words)
+            for form in _name_forms(words):
+                named.setdefault(len(form), set()).add(form)
+            gaps.add((words[0], words[-1]))
     secret: dict[int, set[tuple[str, ...]]] = {}
     for value in secrets:  # with a digit: an e-sign reference spelt in words ("on paper") is words
         if (words := tuple(_words(value))) and any(ch.isdigit() for ch in value):
@@ -471,9 +480,22 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
         frozenset(max(words, key=_rarity) for found in short.values() for words in found),
         frozenset(itertools.chain.from_iterable(runs)),
         {n: frozenset(found) for n, found in named.items()},
+        frozenset(gaps),
         frozenset(pictures),
         {n: frozenset(found) for n, found in secret.items()},
+        frozenset("".join(words) for found in (index.values(), short.values(), named.values(), secret.values())
+                  for group in found for words in group),
     )
+
+
+def _name_forms(words: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """A full name as people write it (rt8: "Okafor, Daniel" and "Daniel J. Okafor" published
+    the name of a champion whose story was revoked, with a passing build): as it is, surname
+    first, first and last names alone (without a middle name). A name with a word between its
+    first and last is `Quoted.name_gaps`. An initial for the first name ("D. Okafor") is not a
+    form: "a Walker", "Sam's Walker" would read as Anna's or Sam's name."""
+    first, last = words[0], words[-1]
+    return {words, (last, *words[:-1]), (first, last), (last, first)}
 
 
 # What a page shows as a whole, where a short title is a reference to the story, not chance:
@@ -676,6 +698,10 @@ def _quotes(words: list[str], index: Quoted) -> bool:
     texts, runs = index.texts, index.runs
     if _holds(words, index.names) or _holds(words, index.secrets):
         return True
+    if index.joined and _spaced(words, index.joined):
+        return True
+    if index.name_gaps and not index.name_gaps.isdisjoint(zip(words, words[2:])):
+        return True
     # Every run of PASSAGE_WORDS words in the page, made and looked up in C, in the stretches
     # of the page whose every word is one of the runs' (found in C too): Material's markup, the
     # navigation and most of a guide's own words are none of a story's.
@@ -689,6 +715,36 @@ def _quotes(words: list[str], index: Quoted) -> bool:
     for i in range(len(words) - 1):
         for needle in texts.get((words[i], words[i + 1]), ()):
             if tuple(words[i : i + len(needle)]) == needle:
+                return True
+    return False
+
+
+SPACED_LETTERS = 4  # this many one-letter words in a row are one word spaced out, not chance
+_SPACED = re.compile(b"\x01{%d,}" % SPACED_LETTERS)
+_ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyz")  # as `_words` leaves them; digits are SVG paths' runs
+_AROUND_RUN = 64  # words read on each side of a spaced run: more than any title, summary or bio holds
+
+
+def _spaced(words: list[str], joined: frozenset[str]) -> bool:
+    """Whether `words` spell one of `joined` letter by letter: "R a c i n g  h e a r t" (or
+    `R·a·c·i·n·g`, `R-a-c-i-n-g`, a heading letter-spaced by hand) reads "racing heart" to anyone,
+    and read as words it was twenty-six words of one letter (rt8). Each run of SPACED_LETTERS
+    one-letter words or more is read with its letters run together, as are the texts, and one
+    that holds a whole text, name or secret is a quotation. Runs are found in C; most pages
+    have none."""
+    single = bytes(map(_ONE_LETTER.__contains__, words))
+    if b"\x01" * SPACED_LETTERS not in single:
+        return False
+    for run in _SPACED.finditer(single):
+        # The words around the run too, run together with it ("A r a c i n g heart, and a
+        # steady plan"); a text found there counts only where it takes letters from the run.
+        start, end = max(0, run.start() - _AROUND_RUN), run.end() + _AROUND_RUN
+        before = len("".join(words[start : run.start()]))
+        after = before + len("".join(words[run.start() : run.end()]))
+        letters = "".join(words[start:end])
+        for text in joined:
+            at = letters.find(text, max(0, before - len(text) + 1), after + len(text) - 1)
+            if at >= 0:
                 return True
     return False
 
