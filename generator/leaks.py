@@ -768,7 +768,9 @@ def withheld_texts(result: CheckResult) -> list[str]:
     """Titles, summaries and pull quotes of every story the gate does not publish, less any
     that a published story shares word for word (the site shows those legitimately), and less
     a short one that is the title of a guide, service line or topic (the site's own)."""
-    withheld, published = set(), set()
+    # The bios of a champions file that cannot be used are withheld (its stories are), less a
+    # bio a published story shows.
+    withheld, published = set(unusable_champion_values(result, "bio")), set()
     for _slug, is_published, texts in _story_texts(result, body=False):
         (published if is_published else withheld).update(texts)
     own = {tuple(_words(title)) for title in _own_titles(result)}
@@ -802,6 +804,40 @@ def withheld_quoted(result: CheckResult) -> Quoted:
                         unconsented_photo_digests(result), consent_secrets(result))
 
 
+_CHAMPION_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?(name|bio)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
+_CHAMPION_FLOW = re.compile(r"[{,][ \t]*(name|bio)[ \t]*:[ \t]*([^,}\n]*)")
+
+
+def unusable_champion_values(result: CheckResult, key: str) -> list[str]:
+    """Every `key` ("name" or "bio") that content/champions.yml holds when part of it cannot be
+    used: read as YAML where it parses, and line by line where it does not (`name: ...`, flow
+    mappings too). A file with a YAML error, a key twice or one entry the schema refuses loaded
+    no champion of it, so every story of theirs was withheld, but no page check knew their
+    names or bios: a failed build in CI's fresh checkout published a guide naming a champion
+    whose story has no consent (rt8). Loaded champions' values are among them; a published
+    story's credit and bio are taken off by the callers, as ever."""
+    text = result.project.unusable_champions
+    if not text:
+        return []
+    found = set()
+    try:
+        import yaml
+
+        parsed = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        parsed = None
+    if isinstance(parsed, dict):
+        found.update(entry[key] for entry in parsed.values() if isinstance(entry, dict) and isinstance(entry.get(key), str))
+    for pattern in (_CHAMPION_LINE, _CHAMPION_FLOW):
+        for which, value in pattern.findall(text):
+            value = value.split(" #", 1)[0].strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            if which == key and value and value not in (">", ">-", "|", "|-"):
+                found.add(value)
+    return sorted(found)
+
+
 def unconsented_names(result: CheckResult) -> list[str]:
     """Champions' display names of two words or more that no published story credits: a guide
     naming the patient of a withheld story ("-- Priya Kumar") published the name, since the
@@ -810,6 +846,7 @@ def unconsented_names(result: CheckResult) -> list[str]:
     gate = result.gate
     credited = {d.credit for d in gate.decisions.values() if d.kind == "story" and d.published}
     names = {entry.data.name for entry in result.project.champions.values()}
+    names.update(unusable_champion_values(result, "name"))
     return sorted(name for name in names if name not in credited and len(_words(name)) >= 2)
 
 

@@ -57,6 +57,9 @@ class Project(HasProblems):
     # extension) -> the slug-like words of their text: a story one names may be revoked in it.
     # None for an entry that cannot be read at all: it may revoke any story.
     unusable_consents: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    # The text of content/champions.yml when any of it cannot be used (a YAML error, an entry
+    # the schema refuses): the names and bios in it are still a patient's (`leaks`, rt8).
+    unusable_champions: str = ""
     # Pieces still holding a scaffold's TODO placeholder: never published.
     placeholders: set[str] = field(default_factory=set)
     # Guides whose text holds code (active_content.py): never published.

@@ -413,6 +413,20 @@ def load_champions(project: Project) -> None:
     path = project.root / CHAMPIONS_FILE
     if not path.exists():
         return
+    problems = len(project.problems)
+    try:
+        _load_champions(project, path)
+    finally:
+        if len(project.problems) > problems:
+            # Every story of a champion not loaded is withheld, but its page showed the name and
+            # bio: the page checks still look for them (`leaks.unusable_champion_values`, rt8).
+            try:
+                project.unusable_champions = _read_any_way(read_bytes(path)[:MAX_FILE_BYTES])
+            except OSError:
+                pass
+
+
+def _load_champions(project: Project, path: Path) -> None:
     doc = _read(read_yaml_file, path, project.root, project.problems, project.cache)
     if doc is None:
         return

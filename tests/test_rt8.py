@@ -109,3 +109,29 @@ def test_letters_in_a_row_that_spell_no_withheld_text_still_build(sample, capsys
     guide.write_text(guide.read_text() + "\n\nAnswer a, b, c or d. Press S T O P to pause; R a c i n g is our word.\n")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("broken", [
+    ("", "oops: [\n"),  # a YAML error at the end of the file
+    ("", "ines-v: Ines sings in the choir\n"),  # a key twice
+    ("  bio: Fictional sample champion. Software tester and weekend gardener.",  # Priya's entry alone
+     "  bio: [Software tester, weekend gardener]"),
+])
+def test_a_champions_file_that_cannot_be_used_still_withholds_its_names_and_bios(sample, broken, capsys):
+    """rt8: with content/champions.yml unusable (a YAML error anywhere in it, or one entry the
+    schema refuses), every story is withheld (no champion can be found) but no champion's name
+    or bio was known to the page checks: CI's fresh checkout, building leniently to carry the
+    withdrawals, published a guide naming Priya Kumar (whose story has no consent) and one
+    quoting Leo's bio (his story's consent expired)."""
+    champions = sample / "content/champions.yml"
+    old, new = broken
+    champions.write_text(champions.read_text().replace(old, new) if old else champions.read_text() + new)
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + "\n\nWith thanks to Priya Kumar for her help.\n")
+    other = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    other.write_text(other.read_text() + "\n\nLeo: Fictional sample champion. Carpenter who went back to work after back surgery.\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert (sample / "site/index.html").is_file()
+    assert _site_shows(sample / "site", "Priya Kumar") == []
+    assert _site_shows(sample / "site", "went back to work after back surgery") == []
+    capsys.readouterr()
