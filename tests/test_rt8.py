@@ -135,3 +135,20 @@ def test_a_champions_file_that_cannot_be_used_still_withholds_its_names_and_bios
     assert _site_shows(sample / "site", "Priya Kumar") == []
     assert _site_shows(sample / "site", "went back to work after back surgery") == []
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("link", [
+    "[Search for it](https://duckduckgo.com/?q=A%20racing%20heart%2C%20and%20a%20steady%20plan)",
+    '<a href="https://example.org/contact?who=Priya%20Kumar">Ask about her</a>',
+    '<a href="https://example.org/?q=A%2520racing%2520heart%252C%2520and%2520a%2520steady%2520plan">x</a>',
+])
+def test_a_quotation_in_an_address_s_percent_escapes_stops_the_build(sample, link, capsys):
+    """rt8: a guide linking to a search for a revoked story's title, or a contact form with a
+    champion's name in its address, percent-encoded (as a browser's address bar copies it):
+    read as words, `A%20racing%20heart` was "a 20racing 20heart", and the quotation was
+    published in the page (and sent to the site linked to) with a passing build."""
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + f"\n\n{link}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _site_shows(sample / "site", "racing%") == _site_shows(sample / "site", "Priya%") == []
+    capsys.readouterr()
