@@ -152,3 +152,33 @@ def test_a_quotation_in_an_address_s_percent_escapes_stops_the_build(sample, lin
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert _site_shows(sample / "site", "racing%") == _site_shows(sample / "site", "Priya%") == []
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("epoch", ["2026-11-22", "99999999999", "-5"])
+def test_a_source_date_epoch_mkdocs_cannot_use_never_stops_a_withdrawal(sample, epoch, monkeypatch, capsys):
+    """rt8: SOURCE_DATE_EPOCH (the reproducible-builds variable MkDocs reads for its build date
+    and the sitemap's gzip time) set to a date, or to seconds gzip cannot write, stopped every
+    build with a ValueError while the pages were written, blamed on mkdocs.yml: in CI's fresh
+    checkout no site was written, so a story revoked meanwhile stayed live; `mkdocs build` ended
+    in a traceback."""
+    _revoke_finding_answers(sample)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/stories/finding-answers").exists()
+    import shutil
+
+    shutil.rmtree(sample / "site")
+    env = {**os.environ, **clock_env(), "SOURCE_DATE_EPOCH": epoch}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=sample, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert "Traceback" not in done.stderr and "SOURCE_DATE_EPOCH" in done.stderr
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/stories/finding-answers").exists()
+
+
+def test_a_source_date_epoch_in_seconds_still_builds(sample, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764979200")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    capsys.readouterr()
