@@ -182,3 +182,35 @@ def test_a_source_date_epoch_in_seconds_still_builds(sample, monkeypatch, capsys
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764979200")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("name, text", [
+    ("widget.json", '{"headline": "\\u0041 \\u0072acing heart, and a steady plan"}\n'),
+    ("site.webmanifest", '{"name": "\\u0041\\u0020racing\\u0020heart\\u002c and a steady plan"}\n'),
+    ("notes.css", '.quote::after { content: "\\41  \\72 acing heart, and a steady plan"; }\n'),
+    ("people.json", '{"thanks": "Priya\\u0020Kumar"}\n'),
+])
+def test_a_static_file_writing_a_withheld_story_in_escapes_is_left_out(sample, name, text, capsys):
+    """rt8: a JSON file (a widget's data, a web manifest) or a stylesheet in docs_dir writing a
+    revoked story's title, or a champion's name, in JSON's or CSS's escapes (`\\u0041`, `\\41 `),
+    which whatever reads the file shows decoded: read as words ("u0041", "u0072acing") and
+    published with a passing build."""
+    (sample / "theme/pages" / name).write_text(text)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not (sample / "site" / name).exists()
+    assert f"Static file '{name}' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_guide_attribute_writing_a_withheld_title_in_escapes_stops_the_build(sample, capsys):
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + '\n\n<span data-caption="\\x41 racing heart\\u002c and a steady plan">Our story</span>\n')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _site_shows(sample / "site", "racing heart\\u002c") == []
+    capsys.readouterr()
+
+
+def test_backslashes_that_spell_nothing_withheld_still_build(sample, capsys):
+    (sample / "theme/pages/data.json").write_text('{"path": "C:\\\\Users\\\\clinic", "emoji": "\\ud83d\\ude00", "x": "\\u{110000}"}\n')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert (sample / "site/data.json").is_file()
+    capsys.readouterr()
