@@ -329,9 +329,11 @@ def _site_name(root: Path) -> str:
     try:
         import yaml
 
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        from .load import read_settings_text
+
+        config = yaml.load(read_settings_text(root / "mkdocs.yml"), Loader=yaml.BaseLoader)
         return str(config.get("site_name") or "our practice")
-    except (OSError, AttributeError, yaml.YAMLError):
+    except (OSError, AttributeError, UnicodeDecodeError, yaml.YAMLError):
         return "our practice"
 
 
@@ -479,7 +481,9 @@ def _site_url(root: Path) -> str | None:
     try:
         import yaml
 
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        from .load import read_settings_text
+
+        config = yaml.load(read_settings_text(root / "mkdocs.yml"), Loader=yaml.BaseLoader)
         url = config.get("site_url") if isinstance(config, dict) else None
         return url if isinstance(url, str) and url.strip() else None
     except (OSError, UnicodeDecodeError, yaml.YAMLError):

@@ -146,6 +146,18 @@ def open_regular(path: Path) -> tuple[int, os.stat_result]:
     return fd, info
 
 
+def read_settings_text(path: Path) -> str:
+    """The text of a settings file (mkdocs.yml and the files it INHERITs) as UTF-8, read as
+    `read_bytes` reads: OSError for anything but a regular file of at most MAX_FILE_BYTES. A
+    `mkdocs.yml` committed as a link to `/proc/self/fd/1` (git keeps links) was opened as the
+    pipe CI reads the build's output from: `flywheel build` waited on it forever, no site was
+    written, and a story revoked meanwhile stayed live (rt8)."""
+    data = read_bytes(path)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    return data.decode("utf-8")
+
+
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """At most `limit` + 1 bytes of the file; OSError for anything but a regular file
     (`open_regular`). Plain descriptor reads sized from fstat: a check reads every file of the

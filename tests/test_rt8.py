@@ -214,3 +214,58 @@ def test_backslashes_that_spell_nothing_withheld_still_build(sample, capsys):
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     assert (sample / "site/data.json").is_file()
     capsys.readouterr()
+
+
+def test_a_content_file_kept_in_site_behind_a_link_is_never_deleted(sample, capsys):
+    """rt8: a guide moved into site/ and linked back from content/ (`content/guides/x.md ->
+    ../../../site/x.md`, an editor's shortcut to preview it) was deleted by the next build,
+    which replaced site/ whole: the generator deleted what it did not create. Such a link now
+    stops the build as a practice folder linked into the site does, and the last resort still
+    takes a revoked story off the site, moving (never deleting) what lies behind the link."""
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    kept = sample / "site/afib-guide.md"
+    guide.rename(kept)
+    guide.symlink_to("../../../site/afib-guide.md")
+    text = kept.read_bytes()
+    _revoke_finding_answers(sample)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "is a symbolic link into site_dir" in capsys.readouterr().err
+    assert kept.read_bytes() == text
+    assert not (sample / "site/stories/finding-answers").exists()
+    env = {**os.environ, **clock_env()}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=sample, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "is a symbolic link into site_dir" in done.stderr
+    assert kept.read_bytes() == text
+
+
+@pytest.mark.parametrize("how", ["link", "inherit"])
+def test_a_mkdocs_yml_linked_to_a_pipe_never_hangs_a_withdrawal(sample, tmp_path, how):
+    """rt8: `mkdocs.yml` committed as a link (git keeps links) to `/proc/self/fd/1`, which in CI
+    is the pipe the runner reads the build's output from, or to any named pipe: read as "no
+    mkdocs.yml" by Flywheel (not a regular file), then opened by MkDocs, which waited on it
+    forever; `INHERIT: /proc/self/fd/1` (no link needed) was read by Flywheel itself, forever.
+    The job timed out, no site was written, and a story revoked meanwhile stayed live."""
+    import os as _os
+
+    _revoke_finding_answers(sample)
+    pipe = tmp_path / "pipe"
+    _os.mkfifo(pipe)
+    config = sample / "mkdocs.yml"
+    if how == "link":
+        config.unlink()
+        config.symlink_to(pipe)
+    else:
+        config.write_text(f"INHERIT: {pipe}\n" + config.read_text())
+    env = {**os.environ, **clock_env()}
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--root", str(sample), "--as-of", AS_OF],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "cannot be read" in done.stderr and "not a regular file" in done.stderr
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/stories/finding-answers").exists()
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "check", "--root", str(sample), "--as-of", AS_OF],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr
+
