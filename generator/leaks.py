@@ -347,7 +347,20 @@ def _look_alikes() -> dict[int, str]:
         latin = next((e["c"] for e in similar if len(e["c"]) == 1 and e["c"].isascii() and e["c"].isalpha()), None)
         if latin is not None:
             table[ord(char)] = "I" if latin == "l" and char.isupper() else latin
+    # Letters the confusables data leaves out and NFKC does not fold, which a reader reads at a
+    # glance (rt8): small capitals (`ᴀ ʀᴀᴄɪɴɢ ʜᴇᴀʀᴛ`, as "fancy text" generators write them),
+    # and letters in black circles and squares (`🅐`, `🅰`). Only the blocks holding them are named.
+    for code in (*range(0x250, 0x2B0), *range(0x1D00, 0x1D80), *range(0xA720, 0xA800), *range(0x1DF00, 0x1E000),
+                 *range(0x1F150, 0x1F190)):
+        name = unicodedata.name(chr(code), "")
+        for prefix in _LETTER_NAMES:
+            if name.startswith(prefix) and len(letter := name[len(prefix):]) == 1:
+                table.setdefault(code, letter)
     return table
+
+
+_LETTER_NAMES = ("LATIN LETTER SMALL CAPITAL ", "LATIN CAPITAL LETTER SMALL CAPITAL ",
+                 "NEGATIVE CIRCLED LATIN CAPITAL LETTER ", "NEGATIVE SQUARED LATIN CAPITAL LETTER ")
 
 
 @functools.cache

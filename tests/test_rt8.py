@@ -269,3 +269,19 @@ def test_a_mkdocs_yml_linked_to_a_pipe_never_hangs_a_withdrawal(sample, tmp_path
                           env=env, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr
 
+
+@pytest.mark.parametrize("written", [
+    "\u1d00 \u0280\u1d00\u1d04\u026a\u0274\u0262 \u029c\u1d07\u1d00\u0280\u1d1b, \u1d00\u0274\u1d05 \u1d00 s\u1d1b\u1d07\u1d00\u1d05\u028f \u1d18\u029f\u1d00\u0274",
+    "\U0001f170 \U0001f181\U0001f170\U0001f172\U0001f178\U0001f17d\U0001f176 \U0001f177\U0001f174\U0001f170\U0001f181\U0001f183, and a steady plan",
+    "Thanks to \U0001f15f\U0001f161\U0001f158\U0001f168\U0001f150 \U0001f15a\U0001f164\U0001f15c\U0001f150\U0001f161.",
+])
+def test_a_quotation_in_small_capitals_or_boxed_letters_stops_the_build(sample, written, capsys):
+    """rt8: a revoked story's title in small capitals (`ᴀ ʀᴀᴄɪɴɢ ʜᴇᴀʀᴛ...`, what "fancy text"
+    generators write), in letters in black squares (`🅰`), or a champion's name in black
+    circles (`🅟🅡🅘🅨🅐`): neither NFKC nor the confusables data reads them as Latin letters, so
+    they were other words, published with a passing build."""
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + f"\n\n{written}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _site_shows(sample / "site", written[-6:]) == []
+    capsys.readouterr()
