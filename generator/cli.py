@@ -587,7 +587,21 @@ HANDLERS = {
 }
 
 
+def _output_never_fails() -> None:
+    """Print what the terminal cannot show as escapes (`\\xe9`) rather than stop. On a
+    Windows CI runner (output piped: the ANSI code page) or with PYTHONIOENCODING=ascii, a
+    report naming a value with a letter the encoding lacks (`stage: lérn`, a file name in
+    Polish) stopped `flywheel build` with a UnicodeEncodeError before it built anything: in
+    CI's fresh checkout no site was written, so a story revoked meanwhile stayed live (rt8)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # not a text stream one can reconfigure
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _output_never_fails()
     parser = build_parser()
     args = parser.parse_args(argv)
     action = (

@@ -285,3 +285,23 @@ def test_a_quotation_in_small_capitals_or_boxed_letters_stops_the_build(sample, 
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert _site_shows(sample / "site", written[-6:]) == []
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("encoding, stage", [("ascii", "l\u00e9rn"), ("cp1252", "\u0142earn")])
+def test_a_report_the_terminal_cannot_print_never_stops_a_withdrawal(sample, encoding, stage):
+    """rt8: with output in an encoding that lacks a letter of a reported value (a Windows CI
+    runner's piped output is its ANSI code page, cp1252, which has no `ł`; PYTHONIOENCODING=ascii
+    has no `é`), an unrelated guide's `stage: lérn` stopped `flywheel build` with a
+    UnicodeEncodeError while it printed the check's report, before anything was built: CI's
+    fresh checkout wrote no site, so a story revoked meanwhile stayed live."""
+    _revoke_finding_answers(sample)
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text().replace("stage: learn", f"stage: {stage}"), encoding="utf-8")
+    env = {**os.environ, **clock_env(), "PYTHONIOENCODING": encoding}
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--root", str(sample), "--as-of", AS_OF],
+                          env=env, capture_output=True, timeout=300)
+    assert done.returncode == 1
+    assert b"Traceback" not in done.stderr + done.stdout
+    assert b"stage: expected one of" in done.stderr + done.stdout
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/stories/finding-answers").exists()
