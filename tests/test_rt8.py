@@ -305,3 +305,22 @@ def test_a_report_the_terminal_cannot_print_never_stops_a_withdrawal(sample, enc
     assert b"stage: expected one of" in done.stderr + done.stdout
     assert (sample / "site/index.html").is_file()
     assert not (sample / "site/stories/finding-answers").exists()
+
+
+def test_a_user_without_a_home_folder_still_withdraws(sample, monkeypatch, capsys):
+    """rt8: in a container run as a user the system does not know and without HOME (`docker run
+    --user 1001`, a pod's runAsUser), `Path.home()` raises RuntimeError: finding the cache key
+    stopped `flywheel build` with a traceback before anything was built, so CI's fresh checkout
+    wrote no site and a story revoked meanwhile stayed live. The caches are simply not used."""
+    import pathlib
+
+    def no_home(cls):
+        raise RuntimeError("Could not determine home directory.")
+
+    _revoke_finding_answers(sample)
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(pathlib.Path, "home", classmethod(no_home))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/stories/finding-answers").exists()
+    capsys.readouterr()
