@@ -97,7 +97,15 @@ def installed_code_version() -> str:
 def _machine_key(root: Path | None = None) -> bytes | None:
     """This user's cache key, kept outside every project; None when it cannot be kept (a
     confused setup pointing XDG_CACHE_HOME into the project would let the repository sign)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flywheel"
+    # XDG's rule: a relative XDG_CACHE_HOME is ignored. No HOME and a user the system does not
+    # know (`docker run --user 1001`, a pod's runAsUser): Path.home() raised RuntimeError, a
+    # traceback before anything was built, so CI's fresh checkout wrote no site and a revoked
+    # story stayed live (rt8); the key, and so every cache, is then simply not used.
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    try:
+        base = (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "flywheel"
+    except RuntimeError:
+        return None
     path = base / "cache-key"
     if root is not None and base.resolve().is_relative_to(Path(root).resolve()):
         return None

@@ -329,9 +329,11 @@ def _site_name(root: Path) -> str:
     try:
         import yaml
 
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        from .load import read_settings_text
+
+        config = yaml.load(read_settings_text(root / "mkdocs.yml"), Loader=yaml.BaseLoader)
         return str(config.get("site_name") or "our practice")
-    except (OSError, AttributeError, yaml.YAMLError):
+    except (OSError, AttributeError, UnicodeDecodeError, yaml.YAMLError):
         return "our practice"
 
 
@@ -479,7 +481,9 @@ def _site_url(root: Path) -> str | None:
     try:
         import yaml
 
-        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        from .load import read_settings_text
+
+        config = yaml.load(read_settings_text(root / "mkdocs.yml"), Loader=yaml.BaseLoader)
         url = config.get("site_url") if isinstance(config, dict) else None
         return url if isinstance(url, str) and url.strip() else None
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -583,7 +587,21 @@ HANDLERS = {
 }
 
 
+def _output_never_fails() -> None:
+    """Print what the terminal cannot show as escapes (`\\xe9`) rather than stop. On a
+    Windows CI runner (output piped: the ANSI code page) or with PYTHONIOENCODING=ascii, a
+    report naming a value with a letter the encoding lacks (`stage: lérn`, a file name in
+    Polish) stopped `flywheel build` with a UnicodeEncodeError before it built anything: in
+    CI's fresh checkout no site was written, so a story revoked meanwhile stayed live (rt8)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # not a text stream one can reconfigure
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _output_never_fails()
     parser = build_parser()
     args = parser.parse_args(argv)
     action = (

@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 
 from .errors import FlywheelError, Problem, problem
+from .load import read_settings_text
 from .paths import _Tolerant, extension_settings, shown_path
 
 _PYTHON = "tag:yaml.org,2002:python/"
@@ -51,7 +52,7 @@ def config_code_problems(root: Path) -> list[Problem]:
         seen.add(config_file.resolve())
         where = shown_path(config_file.resolve(), project)
         try:
-            text = config_file.read_text(encoding="utf-8")
+            text = read_settings_text(config_file)
             tree = yaml.compose(text, Loader=yaml.SafeLoader)
             data = yaml.load(text, Loader=_Tolerant) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, OverflowError, RecursionError):

@@ -331,7 +331,7 @@ def export_site(result: CheckResult, root: Path, out: Path, campaign: bool = Tru
     what `out` holds."""
     refuse_published(out, root, "export")
     folders = configured_folders(root)  # the theme folder is exported whole, as docs_dir is
-    check_build_folders(root, folders["site_dir"], folders["docs_dir"])
+    check_build_folders(root, folders["site_dir"], folders["docs_dir"], replaces=False)
     refuse_config_code(root)  # the exported mkdocs.yml would carry it to the renderer
     # Read with types (`font: false` stays false: read as text it became a Google Fonts
     # family named "false"), `!ENV` resolved, and nothing run (paths.py).

@@ -38,7 +38,12 @@ def workers(items: int, minimum: int) -> int:
     it saves, where processes cannot be forked, or while another thread runs."""
     wanted = os.environ.get("FLYWHEEL_WORKERS")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    count = int(wanted) if wanted and wanted.isdigit() else cores
+    # ASCII digits only: `str.isdigit` is true of "²" and "①", which `int` refuses, and the
+    # ValueError stopped every build before it looked at site/ (rt8). A value of another kind
+    # is not set. Never more processes than items or four a core: FLYWHEEL_WORKERS=100000 (a
+    # page count typed for a worker count) asked `each` to fork 99,999 processes.
+    wanted = wanted if wanted and wanted.isascii() and wanted.isdigit() else None
+    count = min(int(wanted), max(items, 1), 4 * cores) if wanted else cores
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if threading.active_count() > 1:  # a fork copies locks another thread may hold

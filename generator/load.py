@@ -20,7 +20,6 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .cache import NO_CACHE, Cache
 from .errors import FlywheelError, Problem, problem
-from .paths import readable_folders, shown_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -145,6 +144,18 @@ def open_regular(path: Path) -> tuple[int, os.stat_result]:
         os.close(fd)
         raise
     return fd, info
+
+
+def read_settings_text(path: Path) -> str:
+    """The text of a settings file (mkdocs.yml and the files it INHERITs) as UTF-8, read as
+    `read_bytes` reads: OSError for anything but a regular file of at most MAX_FILE_BYTES. A
+    `mkdocs.yml` committed as a link to `/proc/self/fd/1` (git keeps links) was opened as the
+    pipe CI reads the build's output from: `flywheel build` waited on it forever, no site was
+    written, and a story revoked meanwhile stayed live (rt8)."""
+    data = read_bytes(path)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    return data.decode("utf-8")
 
 
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -426,6 +437,8 @@ def _site_folder(root: Path) -> tuple[Path, str]:
     consent record linked to `site/kept/...`) was deleted by the next build, the generator
     deleting what it did not make. (A link into docs_dir is followed: the gate must know the
     story or record there for the plugin to leave that copy out of the site.)"""
+    from .paths import readable_folders, shown_path  # paths reads settings files with this module
+
     site = readable_folders(root)["site_dir"]
     return site, f"{shown_path(site, root.resolve())}/ (site_dir), which every build replaces"
 

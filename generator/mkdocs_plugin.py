@@ -106,6 +106,26 @@ _DOC_FILE = re.compile(r"Doc file '([^']+)'")
 _LINK = re.compile(r"link '([^']+)'")
 
 
+def _drop_unusable_epoch() -> str | None:
+    """Why SOURCE_DATE_EPOCH (the reproducible-builds variable MkDocs reads for the build date
+    it prints and the sitemap's gzip time) cannot be used, having dropped it from the
+    environment; None when it is unset or usable. A date typed for seconds
+    (`SOURCE_DATE_EPOCH=2026-11-22`, a confused CI setup), or seconds past 2106 (gzip's limit),
+    stopped every build with a ValueError while the pages were written, after the gate: in CI's
+    fresh checkout no site was written, so a story revoked meanwhile stayed live (rt8)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    try:
+        if 0 <= int(value) < 2**32:
+            return None
+    except ValueError:
+        pass
+    del os.environ["SOURCE_DATE_EPOCH"]
+    return (f"flywheel: SOURCE_DATE_EPOCH={value[:40]!r} is not a time MkDocs can use (whole seconds since "
+            "1970, before 2106): the build ignores it and fails; set it with `date +%s` or leave it unset")
+
+
 class SourceNames(logging.Filter):
     """Name the content file (and line) behind a generated page in MkDocs' warnings.
 
@@ -515,6 +535,13 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             if self.command != "build":
                 raise
             as_of, bad_date = None, str(exc)
+        if (bad_epoch := _drop_unusable_epoch()) is not None:
+            # MkDocs stopped on it with a ValueError while writing the pages (rt8): handled as a
+            # build date that is no date is, once the variable is dropped.
+            if self.command != "build":
+                log.warning(bad_epoch)
+            else:
+                bad_date = f"{bad_date}\n{bad_epoch}" if bad_date else bad_epoch
         result = self.result or run_check(root, as_of, use_cache=True)
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import FlywheelError
+from .load import read_settings_text
 
 CONTENT_FOLDERS = ("content", "service_lines", "consent", "campaigns", "outcomes", "questions")
 
@@ -58,7 +59,7 @@ def _read_config(config_file: Path, depth: int = 0, config_dir: Path | None = No
     config_dir = config_dir or config_file.parent.absolute()
     loader = type("_Here", (_Tolerant,), {"config_dir": config_dir})
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader) or {}
+        data = yaml.load(read_settings_text(config_file), Loader=loader) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise FlywheelError(f"{config_file.name} cannot be read, so where the site is published is unknown: {exc}") from None
     except (ValueError, OverflowError, RecursionError) as exc:  # `as_of: 2026-02-30`: a date no calendar has (rt7)
@@ -100,7 +101,9 @@ def extension_settings(config: dict) -> list[tuple[str, dict]]:
 
 def _config_of(root: Path) -> dict:
     config_file = Path(root) / "mkdocs.yml"
-    return _read_config(config_file) if config_file.is_file() else {}
+    # Anything there but nothing at all is read, and refused unless it is a regular file: a pipe
+    # or a device passed as "no mkdocs.yml", and MkDocs then read it, forever (rt8).
+    return _read_config(config_file) if config_file.exists() else {}
 
 
 def configured_folders(root: Path) -> dict[str, Path]:
@@ -253,7 +256,8 @@ def guarded_link_in(folder: Path, root: Path) -> tuple[str, str] | None:
     return None
 
 
-def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, any_site: bool = False) -> None:
+def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, any_site: bool = False,
+                        replaces: bool = True) -> None:
     """Refuse a configuration that would publish sources or overwrite the project.
 
     `docs_dir` is published as it is: pointed at the project, `content/` or `consent/`, it would
@@ -262,7 +266,8 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
     `site_dir` is replaced whole by every build: pointed at the project or a content folder, a
     build would replace it. Any of them is a FlywheelError. With `any_site`, a site_dir holding
     files no build made passes, and so does a practice folder committed as a link into it (the
-    last resort replaces nothing: it takes off only what shows a withheld story).
+    last resort replaces nothing: it takes off only what shows a withheld story). Without
+    `replaces` (an export, which leaves site_dir alone), a link into site_dir passes.
     Without `docs_dir` only site_dir is judged: a build with Flywheel's defaults (build.py)
     publishes neither the project's docs_dir nor its theme folder."""
     project = Path(root).resolve()
@@ -276,6 +281,9 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
                             "give it a folder of its own")
     if not any_site and (why := _unbuilt_site(site, project)) is not None:
         raise FlywheelError(why)
+    if replaces and not any_site and site.is_dir() and (link := _link_into(site, project, docs_dir)) is not None:
+        raise FlywheelError(f"{link} is a symbolic link into site_dir, which a build replaces whole: the file "
+                            "it leads to would be deleted; keep that file outside site_dir (or copy it in)")
     # The theme's custom_dir may hold docs_dir (the sample keeps its static pages in theme/pages),
     # but a build must not replace it.
     try:
@@ -286,13 +294,6 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
     checked.append(("site_dir", Path(site_dir).resolve()))
     if custom_dir is not None and docs_dir is not None:
         checked.append(("theme's custom_dir", custom_dir))
-    if not any_site and (kept := [name for name, real in _content_links(project) if real.is_relative_to(site)
-                                  and os.path.lexists(real)]):
-        # Replacing site/ would delete the file a content file leads to: the practice's, not
-        # Flywheel's. The check refuses the link itself (`load.link_refused`); the last resort
-        # moves what it takes from such a site rather than deleting it (`links_into_site`).
-        raise FlywheelError(f"mkdocs.yml: site_dir would replace {shown_path(site, project)}/, where {kept[0]} "
-                            "leads (a symbolic link); replace the link with the file itself")
     for key, folder in checked:
         if folder == project or project.is_relative_to(folder):
             raise FlywheelError(f"mkdocs.yml: {key} is the project folder (or above it); give it a folder of its own")
@@ -317,33 +318,63 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
                 )
 
 
+def _link_into(site: Path, project: Path, docs_dir: Path | None) -> str | None:
+    """A link among the project's sources (the content folders, practice.yml, mkdocs.yml,
+    docs_dir and the theme folder) whose target is a file or folder inside `site` (resolved),
+    as shown; None when there is none. The build replaced the site, the target with it: a guide
+    kept in site/ behind `content/guides/x.md -> ../../../site/x.md` was deleted, the generator
+    deleting what it did not create (rt8). A link that leads nowhere yet (site/ not built, as in
+    CI's fresh checkout) deletes nothing, and stops nothing. One listing of those folders a
+    build, links not followed: about 3 ms at 1,000 pieces."""
+    folders = [project / name for name in CONTENT_FOLDERS]
+    folders += [folder for folder in (docs_dir, _custom_dir_or_none(project)) if folder is not None]
+    files = [project / "practice.yml", project / "mkdocs.yml"]
+    pending = [str(folder) for folder in folders]
+    seen: set[str] = set()
+    while pending:
+        folder = pending.pop()
+        if folder in seen:
+            continue
+        seen.add(folder)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                files.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False) and entry.name not in GENERATED_FOLDERS:
+                pending.append(entry.path)
+    for path in files:
+        if not path.is_symlink():
+            continue
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue
+        if target == site or target.is_relative_to(site):
+            return shown_path(path, project)
+    return None
+
+
+def _custom_dir_or_none(project: Path) -> Path | None:
+    try:
+        return configured_folders(project).get("custom_dir")
+    except FlywheelError:
+        return None
+
+
 def links_into_site(site: Path, project: Path) -> list[str]:
     """The folders and files Flywheel guards (`_guarded`), and the files of the content
     folders, that are links leading into `site`: what lies there through them is the
     practice's, so the last resort moves, never deletes."""
     site, project = Path(site).resolve(), Path(project).resolve()
-    guarded = [name for name, inner in _guarded(project).items()
-               if (project / name).is_symlink() and inner.is_relative_to(site)]
-    return sorted(guarded + [name for name, real in _content_links(project) if real.is_relative_to(site)])
-
-
-def _content_links(project: Path) -> list[tuple[str, Path]]:
-    """Every symbolic link inside the content folders, as (its path in the project, where it
-    really leads). A walk of names only (about 3 ms for 6,000 files)."""
-    links = []
-    pending = [os.path.join(project, name) for name in CONTENT_FOLDERS]
-    while pending:
-        try:
-            entries = os.scandir(pending.pop())
-        except OSError:  # missing, a file, unreadable: the check says so
-            continue
-        with entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    links.append((Path(entry.path).relative_to(project).as_posix(), Path(os.path.realpath(entry.path))))
-                elif entry.is_dir(follow_symlinks=False):
-                    pending.append(entry.path)
-    return links
+    found = sorted(name for name, inner in _guarded(project).items()
+                   if (project / name).is_symlink() and inner.is_relative_to(site))
+    # A content file kept in site/ behind a link (`_link_into`) is the practice's too (rt8).
+    if site.is_dir() and (link := _link_into(site, project, None)) is not None:
+        found.append(link)
+    return found
 
 
 # A version-control checkout kept inside the site (a gh-pages worktree): a build replaces the

@@ -61,6 +61,9 @@ class Project(HasProblems):
     # Record id -> (the earliest revocation date ever committed to it, the story it named then):
     # a revocation is final, even where a later edit took it out of the file (`history.py`).
     committed_revocations: dict[str, tuple[dt.date, str | None]] = field(default_factory=dict)
+    # The text of content/champions.yml when any of it cannot be used (a YAML error, an entry
+    # the schema refuses): the names and bios in it are still a patient's (`leaks`, rt8).
+    unusable_champions: str = ""
     # Pieces still holding a scaffold's TODO placeholder: never published.
     placeholders: set[str] = field(default_factory=set)
     # Guides whose text holds code (active_content.py): never published.

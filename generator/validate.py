@@ -431,6 +431,21 @@ def load_champions(project: Project) -> None:
     path = project.root / CHAMPIONS_FILE
     if not path.exists():
         return
+    problems = len(project.problems)
+    try:
+        _load_champions(project, path)
+    finally:
+        # A file linked out of the project is not read at all (`_read_alone`).
+        if len(project.problems) > problems and path.resolve().is_relative_to(project.root.resolve()):
+            # Every story of a champion not loaded is withheld, but its page showed the name and
+            # bio: the page checks still look for them (`leaks.unusable_champion_values`, rt8).
+            try:
+                project.unusable_champions = _read_any_way(read_bytes(path)[:MAX_FILE_BYTES])
+            except OSError:
+                pass
+
+
+def _load_champions(project: Project, path: Path) -> None:
     doc = _read_alone(path, project)
     if doc is None:
         return

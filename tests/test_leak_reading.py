@@ -56,7 +56,33 @@ def decoded_by_definition(text: str) -> str:
     return leaks._IGNORABLE.sub("", text)
 
 
+def spaced_by_definition(words: list[str], index: leaks.Quoted) -> bool:
+    # Four or more words of one ASCII letter in a row are a word spaced out (rt8): read with
+    # their letters run together, with the 64 words on each side, and holding, across the run,
+    # a text, a name or a secret run together too.
+    joined = {"".join(text) for kind in (index.texts, index.short, index.names, index.secrets)
+              for group in kind.values() for text in group}
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and len(words[j]) == 1 and "a" <= words[j] <= "z":
+            j += 1
+        if j - i >= 4:
+            around = words[max(0, i - 64) : j + 64]
+            letters = "".join(around)
+            first = len("".join(words[max(0, i - 64) : i]))
+            last = first + len("".join(words[i:j]))
+            for text in joined:
+                for at in range(len(letters) - len(text) + 1):
+                    if letters.startswith(text, at) and at < last and at + len(text) > first:
+                        return True
+        i = max(j, i + 1)
+    return False
+
+
 def quotes_by_definition(words: list[str], index: leaks.Quoted) -> bool:
+    if spaced_by_definition(words, index):
+        return True
     for i in range(len(words)):
         for needle in [n for group in index.texts.values() for n in group]:
             if tuple(words[i : i + len(needle)]) == needle:
