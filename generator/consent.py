@@ -74,7 +74,8 @@ def find_stories(project: Project, names: list[str]) -> list[Entry[Story]]:
 
 
 def next_record_id(project: Project, year: int) -> str:
-    taken = {int(m.group(1)) for rid in project.consents if (m := re.fullmatch(rf"C-{year}-(\d+)", rid))}
+    ids = [*project.consents, *project.committed_revocations]  # a revoked id, its file gone, stays revoked
+    taken = {int(m.group(1)) for rid in ids if (m := re.fullmatch(rf"C-{year}-(\d+)", rid))}
     existing = {p.stem for p in (project.root / CONSENT_DIR).glob("*.yml")}
     number = max(taken, default=0) + 1
     while f"C-{year}-{number:03d}" in existing:
@@ -124,9 +125,18 @@ def write_record(
                 )
             ]
         )
+    revoked = project.committed_revocations
     if record_id is None:
         named = story.data.consent
-        record_id = named if named and named not in project.consents else next_record_id(project, signed_on.year)
+        unused = named and named not in project.consents and named not in revoked
+        record_id = named if unused else next_record_id(project, signed_on.year)
+    if record_id in revoked:
+        # The revocation in its history would end the new record too (history.py).
+        raise FlywheelError([problem(
+            "unsafe-path", f"{CONSENT_DIR}/{record_id}.yml",
+            f"consent {record_id} was revoked on {revoked[record_id][0]} (in git history): a revoked "
+            "record's id is never used again, and no record was written",
+            hint="give the new authorization its own id with --id, and name it in the story's 'consent' key")])
     if not RECORD_ID_PATTERN.match(record_id):
         raise FlywheelError(
             [problem("unsafe-path", f"{CONSENT_DIR}/{record_id}.yml", f"'{record_id}' is not a valid record id", hint="use letters, digits and hyphens, e.g. C-2026-014")]

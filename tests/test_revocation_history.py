@@ -119,3 +119,22 @@ def test_outside_git_the_file_is_all_there_is(root):
     _edit(root, revoked_on=None)
     shutil.rmtree(root / ".git")
     assert run_check(root).gate.decisions[STORY].published
+
+
+def test_a_revoked_records_id_is_never_given_to_a_new_record(root, capsys):
+    """`flywheel consent record` gave a new authorization the id of a revoked record whose file
+    was deleted (the story still names it, or `--id` asked for it): the revocation in its
+    history then ended the new record too, with no word at the time it was written."""
+    (root / RECORD).unlink()
+    _git(root, "commit", "-qam", "the revoked record deleted")
+    from generator.consent import story_fingerprint
+
+    result = run_check(root)
+    approved = story_fingerprint(result.project.stories[STORY], result.project)
+    record = ["consent", "record", STORY, "--root", str(root), "--signed-on", "2026-11-21", "--expires-on",
+              "2028-11-21", "--form-ref", "esign/0002", "--identifiers", "first_name", "--fingerprint", approved]
+    assert main([*record, "--id", "C-2026-001"]) == 1
+    assert "was revoked on 2026-11-20 (in git history)" in capsys.readouterr().err
+    assert not (root / RECORD).exists()
+    assert main(record) == 0  # the story names C-2026-001, which is not reused
+    assert "wrote consent/C-2026-002.yml" in capsys.readouterr().out
