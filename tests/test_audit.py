@@ -2478,3 +2478,22 @@ def test_a_quotation_in_a_page_s_frame_does_not_stop_a_fresh_checkout_withdrawin
     assert "quotes a withheld story" in capsys.readouterr().err
     assert (sample / "site/index.html").is_file()
     assert _traces(sample, story["title"], story["summary"], "a-racing-heart") == []
+
+
+@pytest.mark.parametrize("asset", ["assets/javascripts/lunr/wordcut.js", "assets/flywheel.css"])
+def test_a_theme_file_changed_in_a_kept_site_is_still_read_for_a_withdrawal(sample, tmp_path, asset):
+    """A kept site's copies of the installed themes' own files are not read for a withheld
+    story (nothing of the project is in them: they cost most of a site scan's time), but only
+    while they are byte for byte those files: one that a pull request changed to carry a
+    revoked story's title is read, and the story is due for withdrawal."""
+    from generator.withdraw import withdrawals_due
+
+    _built(sample)
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    kept = tmp_path / "kept"  # a site holding that one file, and nothing else that shows the story
+    (kept / asset).parent.mkdir(parents=True)
+    shutil.copyfile(sample / "site" / asset, kept / asset)
+    assert withdrawals_due(kept, result) == []
+    (kept / asset).write_text((kept / asset).read_text() + f"\n/* {TITLE} */\n")
+    assert withdrawals_due(kept, result) == [STORY]
