@@ -25,6 +25,7 @@ from . import pages_pool
 from .check import CheckResult
 from .config_code import refuse_config_code
 from .errors import FlywheelError
+from .identifiers import release_word_lists
 from .mkdocs_plugin import SettingsRefused, TemplateFailed
 from .paths import check_build_folders, configured_folders, default_folders, readable_folders
 
@@ -65,6 +66,7 @@ def build_site(
     errors: the site is rendered without the pieces that have them, only so that stories
     withheld today leave the site (withdraw.py). With `cache`,
     pages whose every input is unchanged since a previous build are reused (page_cache.py)."""
+    release_word_lists()  # the check is done: nothing scans identifiers while pages render
     try:
         config, plugin = _config(root, strict, result.gate.as_of)
     except FlywheelError as exc:

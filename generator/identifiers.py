@@ -399,6 +399,18 @@ def scan(
     return sorted(findings.values(), key=lambda f: (f.line, f.kind, f.id))
 
 
+def release_word_lists() -> None:
+    """Let go of the word lists the scan reads (pyspellchecker's 160,000 words with their
+    counts: about 20 MB): a build scans nothing once its check is done, and at 50,000 pieces
+    its peak memory had less than that to spare. A scan after this reads them again (0.23 s);
+    the preview, which checks again on every save, never calls this."""
+    from . import identifier_names, identifier_shapes
+
+    identifier_shapes.word_counts.cache_clear()
+    identifier_shapes.english_words.cache_clear()
+    identifier_names._misspelt.cache_clear()
+
+
 def scan_story(
     parts: list[tuple[str, int]], allowed_names: Iterable[str] = (), practice_towns: Iterable[str] = ()
 ) -> list[Finding]:

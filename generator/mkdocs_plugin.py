@@ -46,6 +46,7 @@ from .dates import build_date_setting
 from .errors import FlywheelError, summarize
 from .export_render import snippets_outside
 from .html_blocks import anchor_ids, restored, tokenized, usable
+from .identifiers import release_word_lists
 from .leaks import (
     Quoted,
     carried_picture,
@@ -543,6 +544,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             else:
                 bad_date = f"{bad_date}\n{bad_epoch}" if bad_date else bad_epoch
         result = self.result or run_check(root, as_of, use_cache=True)
+        if self.command == "build":
+            release_word_lists()  # `mkdocs build` scans nothing more (build.py does this for `flywheel build`)
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
         self.checked, self.withdrawing, self.scrubbed, self.problems_shown = result, [], [], False

@@ -653,3 +653,17 @@ def test_the_previews_third_party_memory_reads_a_page_written_since(tmp_path):
     assert [p.message.split(" from ")[1].split(",")[0] for p in found] == ["evil.example"]
     # And a page not written since is answered from memory, with the same problems.
     assert third_party_problems(tmp_path, "https://example.org/", [], unchanged=memory) == found
+
+
+def test_a_build_lets_go_of_the_scans_word_lists_once_the_check_is_done(tmp_path):
+    """pyspellchecker's 160,000 words with their counts (about 20 MB) are read by the identifier
+    scan; the check of the sample reads them, and a build scans nothing after its check. Held
+    to the end, they put the build at 50,000 pieces over its 2 GB target (2,055 MB)."""
+    from generator.identifier_shapes import word_counts
+
+    root = copy_sample(tmp_path)
+    word_counts.cache_clear()
+    run_check(root, dt.date.fromisoformat(AS_OF), use_cache=False)
+    assert word_counts.cache_info().currsize == 1  # the check reads them
+    assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
+    assert word_counts.cache_info().currsize == 0
