@@ -32,8 +32,10 @@ def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
     commit names). Every version of every file under consent/
     that git holds is read, through the lines each commit added; a path is a record by its
     name, so a record moved to a subfolder is the same record."""
-    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--format=", "-p", "-U0",
-                     "--", CONSENT_DIR)
+    # The prefixes named: a user's `diff.noprefix` (or `diff.mnemonicPrefix`) would otherwise
+    # change the file lines this reads, and every revocation would pass unseen.
+    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv",
+                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", CONSENT_DIR)
     revoked: dict[str, dt.date] = {}
     stories: dict[str, str] = {}
     if not log:

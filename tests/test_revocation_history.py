@@ -138,3 +138,12 @@ def test_a_revoked_records_id_is_never_given_to_a_new_record(root, capsys):
     assert not (root / RECORD).exists()
     assert main(record) == 0  # the story names C-2026-001, which is not reused
     assert "wrote consent/C-2026-002.yml" in capsys.readouterr().out
+
+
+def test_a_users_diff_settings_do_not_hide_the_history(root, monkeypatch):
+    """`diff.noprefix` (a popular setting) writes `+++ consent/C-1.yml` without `b/`: the
+    history's file lines no longer matched, and every revocation passed unseen."""
+    for key, value in (("diff.noprefix", "true"), ("diff.mnemonicPrefix", "true")):
+        _git(root, "config", key, value)
+    _edit(root, revoked_on=None)
+    _withheld_by_history(root)
