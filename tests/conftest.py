@@ -8,6 +8,9 @@ from pathlib import Path
 # tests/helpers.py is imported as a plain module by the test files.
 sys.path.insert(0, str(Path(__file__).parent))
 
+import pytest  # noqa: E402 - after the path above, as helpers is
+from helpers import copy_sample  # noqa: E402
+
 CLOCK_DIR = Path(__file__).parent / "clock"
 TEST_NOW = "2026-11-22T12:00:00+00:00"  # the practice's today for every test (see tests/clock/)
 
@@ -51,3 +54,9 @@ def pytest_configure(config):
     spec = importlib.util.spec_from_file_location("flywheel_test_clock", CLOCK_DIR / "sitecustomize.py")
     clock = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(clock)  # this process started before PYTHONPATH named the folder
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    """A fresh copy of the repository's fictional sample practice, for one test to change."""
+    return copy_sample(tmp_path)

@@ -162,3 +162,11 @@ def git(root: Path, *args: str, when: str) -> None:
     done = subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=root,
                           capture_output=True, text=True, env=dated, check=False)
     assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+
+
+def revoke_finding_answers(root: Path) -> bytes:
+    """Revoke the sample's published story finding-answers (consent C-2026-014, from
+    2026-11-20), keeping the record as written; the story file's bytes."""
+    consent = root / "consent/C-2026-014.yml"
+    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    return (root / "content/stories/spine/finding-answers.md").read_bytes()

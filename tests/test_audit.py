@@ -54,11 +54,6 @@ def _traces(root: Path, *markers: str) -> list[str]:
     return sorted(path for path, text in site_texts(root / "site").items() if any(m in text for m in markers))
 
 
-@pytest.fixture
-def sample(tmp_path):
-    return copy_sample(tmp_path)
-
-
 # 1. Duplicate ids in subfolders ---------------------------------------------------------
 
 
@@ -1918,7 +1913,6 @@ def test_a_site_folder_no_build_made_still_loses_a_withheld_story(sample, capsys
     assert len(aside) == 1 and TITLE in aside[0].read_text()
 
 
-
 @pytest.mark.parametrize("cache", ["environment", "link"])
 @pytest.mark.parametrize("site", ["built by flywheel", "with files no build made"])
 @pytest.mark.parametrize("how", ["flywheel build", "mkdocs build"])
@@ -2205,7 +2199,6 @@ def test_a_mkdocs_yml_that_cannot_be_used_does_not_keep_a_revoked_story_live(sam
     after = sorted(p.relative_to(sample) for p in sample.rglob("*")
                    if not p.is_relative_to(sample / "site") and not p.is_relative_to(sample / ".flywheel-cache"))
     assert after == [p for p in project if not p.is_relative_to(Path(".flywheel-cache"))]
-
 
 
 def test_a_build_with_flywheels_defaults_leaves_nothing_for_the_next_build(tmp_path, capsys):

@@ -10,18 +10,13 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-from helpers import copy_sample, tree_digest
+from helpers import tree_digest
 
 from generator.cli import main
 from generator.csp import PolicyError, inline_scripts, policy, with_policy
 
 AS_OF = "2026-11-22"
 _META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
-
-
-@pytest.fixture
-def sample(tmp_path):
-    return copy_sample(tmp_path)
 
 
 class _Scripts(HTMLParser):

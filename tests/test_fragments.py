@@ -7,18 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
-from helpers import copy_sample, tree_digest
+from helpers import tree_digest
 
 from generator import mkdocs_plugin
 from generator.cli import main
 
 AS_OF = "2026-11-22"
-
-
-@pytest.fixture
-def sample(tmp_path):
-    return copy_sample(tmp_path)
 
 
 def _site(root: Path) -> dict[str, str]:

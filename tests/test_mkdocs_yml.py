@@ -76,11 +76,6 @@ def _only_flywheels_defaults(root: Path, output: str) -> None:
     assert not [p for p in (root / "site").rglob("*.html") if "e-sign" in p.read_text(errors="replace")]
 
 
-@pytest.fixture
-def sample(tmp_path):
-    return copy_sample(tmp_path)
-
-
 def test_a_hook_from_the_repository_never_runs(sample, capsys):
     (sample / "hooks").mkdir()
     (sample / "hooks/seo.py").write_text(HOOK)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import copy_sample
 
 from generator.check import run_check
 from generator.render import render_site
@@ -24,11 +23,6 @@ OPTIONS = {"site_name": "Riverbend", "site_url": "http://127.0.0.1:8000/", "dire
 GUIDE = "content/guides/cardiology/chest-pain-when-to-worry.md"
 OTHER_GUIDE = "content/guides/thyroid/thyroid-blood-tests.md"
 STORY = "content/stories/spine/finding-answers.md"
-
-
-@pytest.fixture
-def sample(tmp_path) -> Path:
-    return copy_sample(tmp_path)
 
 
 def _append(root: Path, rel: str, text: str) -> None:

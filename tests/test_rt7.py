@@ -16,23 +16,11 @@ import zipfile
 import zlib
 
 import pytest
-from helpers import copy_sample
+from helpers import revoke_finding_answers
 
 from generator.cli import main
 
 AS_OF = "2026-11-22"
-
-
-@pytest.fixture
-def sample(tmp_path):
-    return copy_sample(tmp_path)
-
-
-def _revoke_finding_answers(root) -> bytes:
-    """Revoke the sample's published story finding-answers; its file's bytes."""
-    consent = root / "consent/C-2026-014.yml"
-    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
-    return (root / "content/stories/spine/finding-answers.md").read_bytes()
 
 
 def _zip(members: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
@@ -58,7 +46,7 @@ def test_a_compressed_file_that_carries_a_withheld_story_is_left_out(sample, cap
     binary once unpacked, so it was not read), a `.bz2`, an `.xz`, a zlib stream, a gzip of a
     gzip, a gzip whose second member holds the story, and a zip appended to a picture each
     published a revoked story's whole text, for anyone to download, with a passing build."""
-    story = _revoke_finding_answers(sample)
+    story = revoke_finding_answers(sample)
     static = sample / "theme/pages/downloads"
     static.mkdir()
     picture = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)) * 40
@@ -95,7 +83,7 @@ def test_a_compressed_file_that_carries_a_withheld_story_is_left_out(sample, cap
 def test_a_compressed_document_carried_in_a_guide_is_read_too(sample, capsys):
     """rt7: a guide's link to a `data:` address holding a gzip or a zip of a revoked story (a
     download a reader gets by clicking) was not read: only text documents were."""
-    story = _revoke_finding_answers(sample)
+    story = revoke_finding_answers(sample)
     guide = sample / "content/guides/spine/csf-leak-guide.md"
     for payload in (gzip.compress(story), _zip({"story.md": story})):
         encoded = base64.b64encode(payload).decode()
@@ -181,7 +169,7 @@ def test_an_export_never_hands_the_renderer_settings_that_show_a_withheld_story(
     config.write_text("\n".join(lines) + "\n" + setting)
     out = tmp_path / "export"
     assert _export(sample, out, capsys)[0] == 0  # published: the settings may show it
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     code, err = _export(sample, out, capsys)  # the previous export shows it: withdrawn
     assert code == 1 and "mkdocs.yml" in err
     exported = (out / "mkdocs.yml").read_text()
@@ -202,7 +190,7 @@ def test_a_failed_export_withdraws_a_setting_the_previous_one_handed_the_rendere
     config.write_text(config.read_text().replace("copyright: >-\n", f"copyright: >-\n  {TITLE}.\n"))
     out = tmp_path / "export"
     assert _export(sample, out, capsys)[0] == 0 and TITLE in (out / "mkdocs.yml").read_text()
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     broken = sample / "content/guides/cardiology/ecg-what-to-expect.md"
     broken.write_text(broken.read_text().replace("stage: prepare", "stage: prepar"))
     code, err = _export(sample, out, capsys)
@@ -217,7 +205,7 @@ def test_a_failed_export_takes_a_withheld_story_out_of_the_previous_navigation(s
     every page, a missing page's entry included."""
     out = tmp_path / "export"
     assert _export(sample, out, capsys)[0] == 0 and TITLE in (out / "mkdocs.yml").read_text()
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     broken = sample / "content/guides/cardiology/ecg-what-to-expect.md"
     broken.write_text(broken.read_text().replace("stage: prepare", "stage: prepar"))
     assert _export(sample, out, capsys)[0] == 1
@@ -336,7 +324,7 @@ def test_the_last_resort_deletes_a_file_named_for_a_withheld_story_however_writt
     (static / "handout.pdf").write_bytes(b"%PDF-1.4\n\0 a fictional handout")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     assert (sample / "site/downloads/finding_answers.pdf").is_file()
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     broken = sample / "content/guides/cardiology/ecg-what-to-expect.md"
     broken.write_text(broken.read_text().replace("stage: prepare", "stage: prepar"))
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
@@ -401,7 +389,7 @@ def test_a_setting_mkdocs_cannot_use_is_an_error_and_still_withdraws(sample, cap
     if not fresh:
         assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
         assert (sample / "site/stories/finding-answers/index.html").is_file()
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     config = sample / "mkdocs.yml"
     config.write_text(config.read_text() + "\nextra_css: [1, 2]\n")
     capsys.readouterr()
@@ -429,7 +417,7 @@ def test_a_mkdocs_yml_value_of_the_wrong_kind_is_an_error_not_a_traceback(sample
     config = sample / "mkdocs.yml"
     assert old in config.read_text()
     config.write_text(config.read_text().replace(old, new, 1))
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     assert main(["check", "--root", str(sample), "--as-of", AS_OF]) in (0, 1)
     assert main(["export", str(tmp_path / "export"), "--root", str(sample), "--as-of", AS_OF]) in (0, 1)
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
@@ -448,7 +436,7 @@ def test_a_quotation_with_accents_on_its_letters_stops_the_build(sample, quote, 
     joins a letter and its accent into one precomposed letter (`á`), which then read as another
     word: a guide giving a revoked story's title with accents on its letters, which every reader
     reads as the title, was published with a passing build."""
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     guide = sample / "content/guides/spine/csf-leak-guide.md"
     guide.write_text(guide.read_text() + f"\n\nRead *{quote}* for one patient's view.\n")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
@@ -486,7 +474,7 @@ def test_a_title_written_letter_by_letter_in_svg_stops_the_build(sample, capsys)
     """rt7: SVG's `tspan` is the inline element of SVG text, as `span` is of HTML's, but it parted
     words: a banner (`banner.svg` in docs_dir, or inline in a guide) giving a revoked story's title
     a letter per `tspan` was published with a passing build; every reader reads the title."""
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     banner = _letter_by_letter_svg("Finding answers after a year of headaches")
     (sample / "theme/pages/banner.svg").write_text(banner)
     (sample / "theme/pages/other.svg").write_text(_letter_by_letter_svg("Caring for your spine"))
@@ -576,7 +564,7 @@ def test_a_build_date_that_is_no_date_still_withdraws_under_mkdocs_build(sample,
     if not fresh:
         assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
         assert (sample / "site/stories/finding-answers/index.html").is_file()
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     if how.startswith("environment"):
         env["FLYWHEEL_AS_OF"] = "yesterday"
     if how == "environment-and-refused-settings":  # refused in on_config: the last resort runs, with today's date

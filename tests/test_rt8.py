@@ -11,22 +11,18 @@ import subprocess
 import sys
 
 import pytest
-from helpers import clock_env, copy_sample
+from helpers import clock_env, revoke_finding_answers
 
 from generator.cli import main
 
 AS_OF = "2026-11-22"
 
 
-@pytest.fixture
-def sample(tmp_path):
-    return copy_sample(tmp_path)
-
-
-def _revoke_finding_answers(root) -> None:
-    """Revoke the sample's published story finding-answers."""
-    consent = root / "consent/C-2026-014.yml"
-    consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+def _build_with_the_guide_saying(sample, text: str) -> int:
+    """`flywheel build`'s exit status once a published guide ends with a paragraph of `text`."""
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + f"\n\n{text}\n")
+    return main(["build", "--root", str(sample), "--as-of", AS_OF])
 
 
 def _site_shows(site, needle: str) -> list[str]:
@@ -39,7 +35,7 @@ def test_a_worker_count_that_is_no_number_never_stops_a_withdrawal(sample, monke
     written, so a story revoked meanwhile stayed live, and `mkdocs build` ended in a traceback.
     A count far past the machine (a page count typed for a worker count) would have forked a
     process per count."""
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     monkeypatch.setenv("FLYWHEEL_WORKERS", "\u00b2")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
     assert (sample / "site/index.html").is_file()
@@ -65,17 +61,13 @@ def test_a_champion_s_name_written_another_way_is_still_her_name(sample, written
     """rt8: the full name of a champion no published story credits (Priya Kumar: her only story
     has no consent) was looked for only as written in champions.yml: a guide thanking "Kumar,
     Priya" (a list sorted by surname) or "Priya S. Kumar" published it with a passing build."""
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + f"\n\nWith thanks to {written} for her help.\n")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
     assert _site_shows(sample / "site", written) == []
     capsys.readouterr()
 
 
 def test_a_first_name_or_a_surname_alone_is_not_a_champion_s_name(sample, capsys):
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + "\n\nPriya's questions were answered; Dr. Kumar and a Kumar family helped.\n")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _build_with_the_guide_saying(sample, "Priya's questions were answered; Dr. Kumar and a Kumar family helped.") == 0
     capsys.readouterr()
 
 
@@ -90,9 +82,7 @@ def test_words_spaced_letter_by_letter_are_still_the_words(sample, written, caps
     """rt8 (a limitation rt7 wrote down): a withheld story's title, its pull quote or a
     champion's name spaced letter by letter, as a heading is letter-spaced by hand, read as
     words of one letter each and published with a passing build."""
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + f"\n\n{written}\n")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _build_with_the_guide_saying(sample, written) == 1
     assert _site_shows(sample / "site", written[-9:]) == []
     capsys.readouterr()
 
@@ -105,9 +95,7 @@ def test_a_static_file_spacing_a_withheld_title_is_left_out(sample, capsys):
 
 
 def test_letters_in_a_row_that_spell_no_withheld_text_still_build(sample, capsys):
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + "\n\nAnswer a, b, c or d. Press S T O P to pause; R a c i n g is our word.\n")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _build_with_the_guide_saying(sample, "Answer a, b, c or d. Press S T O P to pause; R a c i n g is our word.") == 0
     capsys.readouterr()
 
 
@@ -147,9 +135,7 @@ def test_a_quotation_in_an_address_s_percent_escapes_stops_the_build(sample, lin
     champion's name in its address, percent-encoded (as a browser's address bar copies it):
     read as words, `A%20racing%20heart` was "a 20racing 20heart", and the quotation was
     published in the page (and sent to the site linked to) with a passing build."""
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + f"\n\n{link}\n")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _build_with_the_guide_saying(sample, link) == 1
     assert _site_shows(sample / "site", "racing%") == _site_shows(sample / "site", "Priya%") == []
     capsys.readouterr()
 
@@ -161,7 +147,7 @@ def test_a_source_date_epoch_mkdocs_cannot_use_never_stops_a_withdrawal(sample, 
     build with a ValueError while the pages were written, blamed on mkdocs.yml: in CI's fresh
     checkout no site was written, so a story revoked meanwhile stayed live; `mkdocs build` ended
     in a traceback."""
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
@@ -202,9 +188,7 @@ def test_a_static_file_writing_a_withheld_story_in_escapes_is_left_out(sample, n
 
 
 def test_a_guide_attribute_writing_a_withheld_title_in_escapes_stops_the_build(sample, capsys):
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + '\n\n<span data-caption="\\x41 racing heart\\u002c and a steady plan">Our story</span>\n')
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _build_with_the_guide_saying(sample, '<span data-caption="\\x41 racing heart\\u002c and a steady plan">Our story</span>') == 1
     assert _site_shows(sample / "site", "racing heart\\u002c") == []
     capsys.readouterr()
 
@@ -228,7 +212,7 @@ def test_a_content_file_kept_in_site_behind_a_link_is_never_deleted(sample, caps
     guide.rename(kept)
     guide.symlink_to("../../../site/afib-guide.md")
     text = kept.read_bytes()
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "is a symbolic link into site_dir" in capsys.readouterr().err
     assert kept.read_bytes() == text
@@ -249,7 +233,7 @@ def test_a_mkdocs_yml_linked_to_a_pipe_never_hangs_a_withdrawal(sample, tmp_path
     The job timed out, no site was written, and a story revoked meanwhile stayed live."""
     import os as _os
 
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     pipe = tmp_path / "pipe"
     _os.mkfifo(pipe)
     config = sample / "mkdocs.yml"
@@ -280,9 +264,7 @@ def test_a_quotation_in_small_capitals_or_boxed_letters_stops_the_build(sample, 
     generators write), in letters in black squares (`🅰`), or a champion's name in black
     circles (`🅟🅡🅘🅨🅐`): neither NFKC nor the confusables data reads them as Latin letters, so
     they were other words, published with a passing build."""
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + f"\n\n{written}\n")
-    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert _build_with_the_guide_saying(sample, written) == 1
     assert _site_shows(sample / "site", written[-6:]) == []
     capsys.readouterr()
 
@@ -294,7 +276,7 @@ def test_a_report_the_terminal_cannot_print_never_stops_a_withdrawal(sample, enc
     has no `é`), an unrelated guide's `stage: lérn` stopped `flywheel build` with a
     UnicodeEncodeError while it printed the check's report, before anything was built: CI's
     fresh checkout wrote no site, so a story revoked meanwhile stayed live."""
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     guide = sample / "content/guides/cardiology/afib-guide.md"
     guide.write_text(guide.read_text().replace("stage: learn", f"stage: {stage}"), encoding="utf-8")
     env = {**os.environ, **clock_env(), "PYTHONIOENCODING": encoding}
@@ -317,7 +299,7 @@ def test_a_user_without_a_home_folder_still_withdraws(sample, monkeypatch, capsy
     def no_home(cls):
         raise RuntimeError("Could not determine home directory.")
 
-    _revoke_finding_answers(sample)
+    revoke_finding_answers(sample)
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setattr(pathlib.Path, "home", classmethod(no_home))
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0

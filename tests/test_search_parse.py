@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-import pytest
-from helpers import copy_sample
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.plugins.search import plugin as material_search
@@ -121,11 +119,6 @@ def test_install_leaves_a_parser_it_was_not_written_for(monkeypatch):
     monkeypatch.setattr(material_search, "Parser", OwnFeed)
     assert not search_parse.install()
     assert material_search.Parser is OwnFeed
-
-
-@pytest.fixture
-def sample(tmp_path):
-    return copy_sample(tmp_path)
 
 
 def test_the_built_search_index_is_byte_identical_with_and_without_it(sample, monkeypatch):
