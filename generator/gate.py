@@ -347,7 +347,9 @@ def scan_key(story: Entry[Story], project: Project, names: frozenset[str]) -> tu
         ],
         "bio": [champion.data.bio, at(("champion",))] if champion is not None else None,
         "allowed": sorted(names),
-        "practice_towns": sorted(practice_towns(project)),
+        # What the practice's towns are worked out from (`practice_towns`, a function of these
+        # two texts and the code): a warm check then never loads the town lists to key a scan.
+        "practice": [project.practice.data.name, project.practice.data.address] if project.practice is not None else None,
     }
     return f"findings-of:v{SCAN_KEY_VERSION}", json.dumps(inputs, ensure_ascii=False)
 

@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -403,12 +404,14 @@ def release_word_lists() -> None:
     """Let go of the word lists the scan reads (pyspellchecker's 160,000 words with their
     counts: about 20 MB): a build scans nothing once its check is done, and at 50,000 pieces
     its peak memory had less than that to spare. A scan after this reads them again (0.23 s);
-    the preview, which checks again on every save, never calls this."""
-    from . import identifier_names, identifier_shapes
-
-    identifier_shapes.word_counts.cache_clear()
-    identifier_shapes.english_words.cache_clear()
-    identifier_names._misspelt.cache_clear()
+    the preview, which checks again on every save, never calls this. A check that scanned
+    nothing (every scan cached) never loaded the scan's modules, and they are not loaded here
+    (importing them compiles their patterns: 0.16 s of a rebuild)."""
+    if (shapes := sys.modules.get(f"{__package__}.identifier_shapes")) is not None:
+        shapes.word_counts.cache_clear()
+        shapes.english_words.cache_clear()
+    if (names := sys.modules.get(f"{__package__}.identifier_names")) is not None:
+        names._misspelt.cache_clear()
 
 
 def scan_story(

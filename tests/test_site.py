@@ -667,3 +667,24 @@ def test_a_build_lets_go_of_the_scans_word_lists_once_the_check_is_done(tmp_path
     assert word_counts.cache_info().currsize == 1  # the check reads them
     assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
     assert word_counts.cache_info().currsize == 0
+
+
+def test_a_rebuild_that_scans_nothing_never_loads_the_scan(tmp_path):
+    """After a guide edit every story's scan is cached, so the check scans nothing; letting go of
+    the scan's word lists imported the scan's modules anyway, compiling their patterns (0.16 s
+    of the rebuild at 5,000 pieces). A story edited is scanned, and the modules are loaded."""
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    probe = ("import sys; from generator.cli import main; code = main(sys.argv[1:]); "
+             "print(sorted(m for m in sys.modules if m.startswith('generator.identifier'))); sys.exit(code)")
+
+    def rebuild_loads(path: str) -> str:
+        edited = root / path
+        edited.write_text(edited.read_text() + "\nRest well and walk each day.\n")
+        done = subprocess.run([sys.executable, "-c", probe, "build", "--root", str(root), "--as-of", AS_OF],
+                              env={**os.environ, **clock_env()}, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "identifier_shapes" not in rebuild_loads("content/guides/cardiology/afib-guide.md")
+    assert "identifier_shapes" in rebuild_loads("content/stories/cardiology/a-racing-heart.md")
