@@ -33,7 +33,9 @@ ADMIN_DIR = "admin"
 BUNDLE_PACKAGE = Path("node_modules/decap-cms")
 BUNDLE_DIST = BUNDLE_PACKAGE / "dist"
 STYLESHEET = Path(__file__).parent / "assets" / "flywheel.css"
-LOCAL_BACKEND_URL = "http://localhost:8081/api/v1"  # decap-server's default port
+# The preview's own address (`flywheel serve`'s default); admin/index.html gives Decap the
+# address it was loaded from, so another port works too (local_backend.py).
+LOCAL_BACKEND_URL = "http://localhost:8000/api/v1"
 
 
 Layout = typing.Literal["pages", "service_line_files", "folder", "mapping", "file"]
@@ -277,6 +279,11 @@ def _docs_dir(root: Path) -> str:
         return "docs"
 
 
+def media_folder(root: Path) -> str:
+    """Where the web editor keeps uploaded pictures: `<docs_dir>/media`."""
+    return f"{_docs_dir(root)}/media"
+
+
 def cms_config(project: Project) -> dict:
     """The whole Decap configuration for a project."""
     repo = _github_repo(project.root)
@@ -285,10 +292,10 @@ def cms_config(project: Project) -> dict:
         "backend": backend,
         # Deployed, every change is a pull request: review, CI and the consent gate stay as
         # they are. Served locally by `flywheel serve`, files are written to the working copy
-        # through decap-server, and admin/index.html switches to the simple mode it supports.
+        # by the preview itself (local_backend.py), in the simple mode (admin/index.html).
         "publish_mode": "editorial_workflow",
         "local_backend": {"url": LOCAL_BACKEND_URL},
-        "media_folder": f"{_docs_dir(project.root)}/media",
+        "media_folder": media_folder(project.root),
         "public_folder": "/media",
         "site_url": None,
         "omit_empty_optional_fields": True,
@@ -335,11 +342,11 @@ INDEX_HTML = """<!doctype html>
   </script>
   <script src="decap-cms/decap-cms.js"></script>
   <script>
-    // On this computer (flywheel serve), decap-server writes to the working copy and supports
-    // only the simple publish mode; deployed, every change opens a pull request.
+    // On this computer, the preview (flywheel serve) writes to the working copy, at its own
+    // address, in the simple publish mode; deployed, every change opens a pull request.
     var local = ["localhost", "127.0.0.1"].indexOf(location.hostname) !== -1;
     CMS.registerPreviewStyle("flywheel.css");
-    CMS.init(local ? {config: {publish_mode: "simple"}} : {});
+    CMS.init(local ? {config: {publish_mode: "simple", local_backend: {url: location.origin + "/api/v1"}}} : {});
   </script>
 </body>
 </html>

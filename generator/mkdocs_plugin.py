@@ -1121,7 +1121,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         root = Path(config.config_file_path).parent
         server.builder = _guarded_rebuild(server.builder, root)
         if self.preview:
-            server.set_app(_answering_this_computer_only(server.get_app()))
+            # The web editor's local backend (local_backend.py) is the preview's, behind the same guard.
+            from .cms import media_folder
+            from .local_backend import with_local_backend
+
+            server.set_app(_answering_this_computer_only(with_local_backend(server.get_app(), root, media_folder(root))))
         watched = [root / name for name in ("content", "service_lines", "consent", "campaigns", "practice.yml")]
         for path in watched:
             if path.exists():

@@ -1,6 +1,6 @@
 """Screenshots of the web editor for docs/writing-guide.md, taken with headless Chromium.
 
-Run `make cms-screenshots` (not part of the test suite; its name does not start with test_): it starts decap-server and flywheel serve on a temporary copy of
+Run `make cms-screenshots` (not part of the test suite; its name does not start with test_): it starts flywheel serve (the editor's backend too) on a temporary copy of
 the sample project (never this working tree) and writes docs/screenshots/cms-*.png.
 """
 

@@ -1,9 +1,11 @@
-"""The web editor in a real headless Chromium, against Decap's local backend (decap-server from
-npm, on 127.0.0.1) and `flywheel serve`, both run on a temporary copy of the sample project.
+"""The web editor in a real headless Chromium, against `flywheel serve`, which is also its local
+backend (generator/local_backend.py: Decap's local-backend API at /api/v1), on a temporary copy
+of the sample project.
 
 An editor creates a guide and edits a story through the UI; the files appear in the copy, and
 `flywheel check` accepts them (the edited story is withheld until its patient re-approves it).
-A guide missing a required field cannot be saved. FLYWHEEL_SKIP_BROWSER=1 switches this off.
+A guide missing a required field cannot be saved; the editor reaches nothing but the preview.
+FLYWHEEL_SKIP_BROWSER=1 switches this off.
 """
 
 from __future__ import annotations
@@ -18,14 +20,12 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 from helpers import REPO, copy_sample
 from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 from generator.cli import main
 
 DECAP = REPO / "node_modules/decap-cms/dist/decap-cms.js"
-DECAP_SERVER = REPO / "node_modules/decap-server/dist/index.js"
 AS_OF = "2026-11-22"
 
 if os.environ.get("FLYWHEEL_SKIP_BROWSER") == "1":
@@ -53,33 +53,24 @@ def wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
 
 @pytest.fixture(scope="module")
 def editor(tmp_path_factory):
-    """(admin URL, project root) with decap-server and flywheel serve running on the copy."""
-    missing = [str(p) for p in (Path(CHROMIUM), DECAP, DECAP_SERVER) if not p.exists()]
+    """(admin URL, project root) with flywheel serve running on the copy."""
+    missing = [str(p) for p in (Path(CHROMIUM), DECAP) if not p.exists()]
     if missing:
         pytest.fail(f"the web editor test needs {', '.join(missing)}: run `make test` (npm ci, chromium)")
     root = copy_sample(tmp_path_factory.mktemp("cms"))
     for part in ("practice.yml", "admin"):
         (shutil.copytree if (REPO / part).is_dir() else shutil.copyfile)(REPO / part, root / part)
     (root / "node_modules").symlink_to(REPO / "node_modules")
-    api, web = free_port(), free_port()
-    config = root / "admin/config.yml"  # the committed config, pointed at this test's decap-server
-    config.write_text(config.read_text().replace("localhost:8081", f"127.0.0.1:{api}"))
+    web = free_port()
     logs = root.parent
-    env = {**os.environ, "PORT": str(api), "BIND_HOST": "127.0.0.1", "MODE": "fs", "GIT_REPO_DIRECTORY": str(root)}
-    processes = [
-        subprocess.Popen(["node", str(DECAP_SERVER)], env=env, cwd=root,
-                         stdout=open(logs / "decap.log", "w"), stderr=subprocess.STDOUT),
-        subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(web),
-                          "--as-of", AS_OF], cwd=REPO, stdout=open(logs / "serve.log", "w"), stderr=subprocess.STDOUT),
-    ]
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--root", str(root), "--port", str(web),
+                               "--as-of", AS_OF], cwd=REPO, stdout=open(logs / "serve.log", "w"), stderr=subprocess.STDOUT)
     try:
-        wait_for(api, processes[0])
-        wait_for(web, processes[1], 120)
+        wait_for(web, server, 120)
         yield f"http://127.0.0.1:{web}/admin/", root
     finally:
-        for process in processes:
-            process.terminate()
-            process.wait(10)
+        server.terminate()
+        server.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -104,12 +95,7 @@ def page(browser, editor):
     page.get_by_text("Guides: Cardiology").first.wait_for()
     yield page
     context.close()
-    assert hosts <= {admin.split("/")[2], f"127.0.0.1:{editor_api_port(editor[1])}"}, hosts
-
-
-def editor_api_port(root: Path) -> int:
-    config = yaml.safe_load((root / "admin/config.yml").read_text())
-    return int(config["local_backend"]["url"].split(":")[2].split("/")[0])
+    assert hosts == {admin.split("/")[2]}, hosts  # the preview is the editor's backend too
 
 
 def field(page, name: str):
@@ -166,7 +152,6 @@ def test_an_editor_creates_a_guide_that_flywheel_check_accepts(page, editor, cap
     fill_guide(page)
     publish(page)
     path = root / "content/guides/cardiology/heart-palpitations-what-they-mean.md"
-    # decap-server writes the file in place, not by a rename: it can exist and still be empty.
     deadline = time.monotonic() + 20
     text = ""
     while "reviewed_by" not in text and time.monotonic() < deadline:
