@@ -280,6 +280,23 @@ jobs:
     steps:
       - id: deployment
         uses: actions/deploy-pages@v4
+
+  # Stories, consent records and champions live in this repository: anyone who can read it
+  # reads every withheld story and every patient's consent, whatever the site shows. A public
+  # repository fails this job on every run; the site is still built and deployed by the jobs
+  # above, so a withdrawal still reaches it. (GitHub Pages from a private repository needs a
+  # paid plan; docs/security.md.)
+  private:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Refuse a public repository
+        env:
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          if [ "$(gh api "repos/$GITHUB_REPOSITORY" --jq .private)" != "true" ]; then
+            echo "::error::This repository is public (or its visibility could not be read): every story, consent record and champion in it can be read by anyone, published or not. Make it private: Settings > General > Danger Zone > Change visibility."
+            exit 1
+          fi
 """
 
 README = """\

@@ -185,3 +185,32 @@ def test_wheel_installs_alone_and_a_new_practice_builds(tmp_path):
     assert Path(installed).parent.joinpath("theme/main.html").is_file()
     assert not Path(installed).is_relative_to(REPO)
     shutil.rmtree(work / "oak/site")
+
+
+@pytest.mark.parametrize("workflow", ["example", "init"])
+def test_the_workflow_fails_a_public_repository_and_still_deploys_a_withdrawal(tmp_path, workflow):
+    """GitHub Pages on a free plan needs a public repository, and a public repository shows every
+    story, consent record and champion in it to anyone, published or withheld: the gate guards
+    the site, not the repository. Both workflows (the example and `flywheel init`'s) have a job
+    that fails while the repository is public, or its visibility cannot be read, and that the
+    build and deploy jobs do not wait for, so a withdrawal is still deployed."""
+    import yaml
+
+    path = REPO / "examples/github-actions/flywheel.yml" if workflow == "example" else _init(tmp_path) / ".github/workflows/flywheel.yml"
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    done = subprocess.run([str(checker), "--builtin-schema", "vendor.github-workflows", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    jobs = yaml.safe_load(path.read_text())["jobs"]
+    assert "private" not in str(jobs["build"].get("needs", "")) + str(jobs["deploy"].get("needs", ""))
+    script = jobs["private"]["steps"][0]["run"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for answer, code, expected in (("true", 0, 0), ("false", 0, 1), ("", 1, 1)):
+        gh = bin_dir / "gh"  # GitHub's command line, answering as the API would
+        gh.write_text(f"#!/bin/sh\n[ \"$1 $2\" = \"api repos/clinic/site\" ] || exit 2\nprintf '{answer}'\nexit {code}\n")
+        gh.chmod(0o755)
+        run = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "GITHUB_REPOSITORY": "clinic/site"})
+        assert run.returncode == expected, (answer, run.stdout, run.stderr)
+        assert ("::error::This repository is public" in run.stdout) == bool(expected)
