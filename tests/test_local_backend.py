@@ -64,7 +64,7 @@ def test_it_reads_and_writes_the_collections_files(backend):
     {"action": "getEntry", "params": {"path": "mkdocs.yml"}},
 ])
 def test_no_request_reads_a_consent_record_or_a_file_outside_the_collections(backend, request_):
-    api, root = backend
+    api, _ = backend
     with pytest.raises(Refused):
         api.answer(request_)
 
