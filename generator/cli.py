@@ -255,6 +255,37 @@ def _progress(message: str) -> None:
 
 
 def cmd_build(args) -> int:
+    try:
+        return _cmd_build(args)
+    finally:
+        _tell_github_actions_the_site(args.root)
+
+
+def _tell_github_actions_the_site(root: Path) -> None:
+    """Under GitHub Actions, the folder this build left a site in, as the step's output
+    `site_dir` (the example workflow uploads it, whatever the build's exit status): mkdocs.yml's
+    `site_dir`, or `site/` where a build with Flywheel's defaults wrote it. A workflow that
+    uploaded `site/` alone deployed nothing once `site_dir` was moved, and a story revoked
+    since stayed live."""
+    output = os.environ.get("GITHUB_OUTPUT")
+    if os.environ.get("GITHUB_ACTIONS") != "true" or not output:
+        return
+    from .paths import default_folders, readable_folders
+
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.getcwd()).resolve()
+    try:
+        for site in dict.fromkeys([readable_folders(root)["site_dir"], default_folders(root)["site_dir"]]):
+            if (Path(site) / "index.html").is_file():
+                shown = os.path.relpath(Path(site).resolve(), workspace)
+                if "\n" not in shown and "\r" not in shown:
+                    with open(output, "a", encoding="utf-8") as handle:
+                        handle.write(f"site_dir={shown}\n")
+                return
+    except (OSError, FlywheelError, ValueError):
+        return
+
+
+def _cmd_build(args) -> int:
     from .build import _build_with_defaults, _fallback_site, _withdraw_without_plugin, build_site
     from .paths import check_build_folders, readable_folders, shown_path
     from .withdraw import replacement_due

@@ -257,15 +257,20 @@ jobs:
         run: python -m pip install -r requirements.txt
       - name: Check content and consent
         run: flywheel check --format github
+      # Also after a failed check: the build withdraws what the gate withholds today whatever
+      # else is wrong, and a step after a failed one runs only when told to.
       - name: Build the site
+        id: build
+        if: ${{ !cancelled() }}
         run: flywheel build --strict
-      # Also after a failed build: site/ never holds a withheld story, and a revocation must
-      # reach the live site even while an unrelated error or warning fails the build.
+      # Also after a failed build: the site never holds a withheld story, and a revocation must
+      # reach the live site even while an unrelated error or warning fails the build. The build
+      # names the folder it wrote (mkdocs.yml's site_dir may not be site/).
       - name: Upload the site
-        if: always() && github.ref == 'refs/heads/main' && github.event_name != 'pull_request' && hashFiles('site/index.html') != ''
+        if: ${{ !cancelled() && github.ref == 'refs/heads/main' && github.event_name != 'pull_request' && (steps.build.outputs.site_dir != '' || hashFiles('site/index.html') != '') }}
         uses: actions/upload-pages-artifact@v3
         with:
-          path: site
+          path: ${{ steps.build.outputs.site_dir || 'site' }}
 
   deploy:
     needs: build

@@ -214,3 +214,44 @@ def test_the_workflow_fails_a_public_repository_and_still_deploys_a_withdrawal(t
                              env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "GITHUB_REPOSITORY": "clinic/site"})
         assert run.returncode == expected, (answer, run.stdout, run.stderr)
         assert ("::error::This repository is public" in run.stdout) == bool(expected)
+
+
+@pytest.mark.parametrize("workflow", ["example", "init"])
+def test_the_workflow_builds_and_uploads_after_a_failed_check(tmp_path, workflow):
+    """A step after a failed one is skipped unless it says otherwise: with the check failing on
+    any content error, the build never ran, CI's fresh checkout had no site to upload, and a
+    story revoked meanwhile stayed live. The build runs unless the run was cancelled, and the
+    upload takes the folder the build names."""
+    import yaml
+
+    path = REPO / "examples/github-actions/flywheel.yml" if workflow == "example" else _init(tmp_path) / ".github/workflows/flywheel.yml"
+    steps = yaml.safe_load(path.read_text())["jobs"]["build"]["steps"]
+    names = [step.get("name") for step in steps]
+    check, build, upload = (steps[names.index(n)] for n in ("Check content and consent", "Build the site", "Upload the site"))
+    assert names.index("Check content and consent") < names.index("Build the site") < names.index("Upload the site")
+    assert "if" not in check
+    for step in (build, upload):
+        assert "!cancelled()" in step["if"] or "always()" in step["if"], step
+    assert "steps.build.outputs.site_dir" in upload["with"]["path"] and build["id"] == "build"
+
+
+@pytest.mark.parametrize("site_dir", [None, "public"])
+def test_under_github_actions_the_build_names_the_folder_it_wrote(tmp_path, site_dir, monkeypatch, capsys):
+    """`flywheel build` appends `site_dir=<folder>` to GITHUB_OUTPUT, also when it fails (a
+    content error, in a fresh checkout: the site without the broken piece is still written and
+    must be deployed)."""
+    from helpers import copy_sample
+
+    root = copy_sample(tmp_path)
+    if site_dir:
+        (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text() + f"\nsite_dir: {site_dir}\n")
+    guide = root / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text().replace("title:", "title: [broken", 1))
+    output = tmp_path / "github-output"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(root))
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1
+    assert output.read_text() == f"site_dir={site_dir or 'site'}\n"
+    assert (root / (site_dir or "site") / "index.html").is_file()
+    capsys.readouterr()
