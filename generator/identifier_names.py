@@ -324,6 +324,7 @@ def named_towns(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     relation ("Whitney Houston", "Dr. Lufkin", "my neighbor Dallas": the name rules read
     those), nor an event, a team or a thing named after the town (`_NOT_TOWN_NEXT`)."""
     capitalised = set(map(str.lower, _CAPITALISED_WORD.findall(text)))
+    capitalised |= {_ABBREVIATED_PLACE[word] for word in capitalised & _ABBREVIATED_PLACE.keys()}
     keyed = _town_keys()
     if not any(words <= capitalised for key in capitalised & keyed.keys() for words in keyed[key]):
         return  # most texts: no town has all its words capitalised there
@@ -383,12 +384,18 @@ _LAST_WORD = re.compile(r"([A-Za-z]+)\.?\s{1,2}$")
 _FIRST_WORD = re.compile(r"\s{1,2}([A-Za-z]+)")
 
 
+# "Ft. Wayne", "Mt. Airy": the list spells the word out.
+_ABBREVIATED_PLACE = {"ft": "fort", "mt": "mount"}
+
+
 def _town_at(words: list[str], i: int, towns: frozenset[str]) -> int:
     """How many words from `words[i]` name a town of `towns` (longest first), or 0."""
+    first = words[i].lower().rstrip(".")
     for length in (3, 2, 1):
         if i + length > len(words):
             continue
-        name = " ".join(words[i : i + length]).lower().rstrip(".")
+        spelt = [_ABBREVIATED_PLACE.get(first, first), *words[i + 1 : i + length]]
+        name = " ".join(spelt).lower().rstrip(".")
         name = name.removesuffix("'s").removesuffix("’s")
         if name in towns:
             return length
@@ -539,6 +546,16 @@ def _surname(word: str) -> bool:
     )
 
 
+def _rare_surname(word: str, rare: int = _RARE_AS_A_WORD) -> bool:
+    """`_surname`, asking pyspellchecker's counts first (below `rare`): the census surnames
+    (88,799 words, about 10 MB) are read only for a word English seldom uses ("P. Kumar"),
+    never for "A. Example, MD", which a reviewed page prints and every build scans."""
+    from .identifier_shapes import word_counts
+
+    key = word.lower().replace("'", "").replace("’", "")
+    return word_counts().get(key, 0) < rare and _surname(word)
+
+
 def families(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """Families named by their surname (`_FAMILY`)."""
     if "he " not in text and "he\n" not in text:
@@ -571,6 +588,11 @@ _GIVEN_WORDS = set(
 )
 
 
+# An initial before a census surname that is no everyday word: "P. Kumar", "J. Halloran".
+_INITIAL_SURNAME = re.compile(r"\.[ \t]{1,2}([A-Z][a-z'’-]{1,30})(?![\w])")
+_AFTER_HOUSE_NUMBER = re.compile(r"\d[ \t]{1,2}\Z")  # a compass point: "315 N. Quarry Bend"
+
+
 def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
     """Names of people other than the patient, and of employers."""
     names = world_first_names()
@@ -587,6 +609,18 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         if end < len(text) and text[end].isalnum() or (len(word) > 1 and word[1].isupper()):
             continue  # an acronym (ECG, CPAP, ARNIs) or a word too long to be a name
         key = word.lower()
+        if len(word) == 1:
+            initialled = _INITIAL_SURNAME.match(text, end)
+            if (
+                initialled is not None
+                # a compass point after a house number: "315 N. Quarry Bend"
+                and not _AFTER_HOUSE_NUMBER.search(text, max(0, start - 8), start)
+                and _rare_surname(initialled.group(1).removesuffix("'s").removesuffix("’s"))
+            ):
+                position = initialled.end()  # "P. Kumar", "thanks to J. Halloran"
+                if not _is_allowed(text[start:position], allowed):
+                    yield "name", start, position
+                continue
         if key.endswith(("'s", "’s")):
             key = key[:-2]
         raw_before = text[max(0, start - _WINDOW) : start]
@@ -639,6 +673,10 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             # The words around the whole name: its own surname is no sign of a heading.
             if _title_like(before, text[span_end : span_end + _WINDOW].split()):
                 found = False
+            elif _eponym_after(text, end, span_end):
+                found = False  # "Lou Gehrig's disease"
+            elif key != word.lower() and _eponym_listed(text, end, names):
+                found = False  # "Addison's, Cushing's and Hashimoto's"
             elif span_end > end:
                 found = True
             else:
@@ -722,7 +760,9 @@ _LOWER_NAMED = re.compile(
 # nurse adaeze", "aunt philippa". Found with str.find from each title in the text lowered
 # (same length): in `_LOWER_NAMED`'s case-blind alternation, or as a search of its own from a
 # class of their first letters, they cost that search half again or more.
-_LOWER_TITLES = ("nurse", "rabbi", "imam", "deacon", "pastor", "reverend", "aunt", "uncle")  # "aunt": "auntie" too
+_LOWER_TITLES = (  # "aunt": "auntie" too; "father" a priest's ("our chaplain, father tadhg")
+    "nurse", "rabbi", "imam", "deacon", "pastor", "reverend", "aunt", "uncle", "father", "chaplain",
+)
 _LOWER_TITLE_NAME = re.compile(r"\s{1,3}([a-z][a-z'’-]{1,30})(?![\w])")
 
 
@@ -759,10 +799,33 @@ def lower_case_people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         # "pastor ezekial"), as in capitals (`_unknown_word`), when it is five letters or more
         # (`_misspelt` cannot tell "alot" from a name); not after "named", "called" or "dear",
         # which name things too ("a drug called xarelto", "dear diary").
-        if key not in names and (match.group()[:1] in "nNcCdD" or len(key) < 5 or not _unknown_word(key, asked)):
+        naming = match.group()[:1] in "nNcCdD"
+        if (
+            key not in names
+            and (naming or len(key) < 5 or not _unknown_word(key, asked))
+            and (
+                naming
+                or match.re is not _LOWER_NAMED
+                or not _before_surname(key, text, match.end(1))
+            )
+            and not (naming and _two_rare_words(key, text, match.end(1), asked))
+        ):
             continue
         if not _is_allowed(word, allowed):
             yield "name", *match.span(1)
+
+
+def _two_rare_words(key: str, text: str, end: int, asked: list[int]) -> bool:
+    """After "named" or "called": two words no list holds and English rarely uses ("a man named
+    yevgeny petrovsky"), or one before a census surname; one alone names a thing as often ("a
+    drug called xarelto")."""
+    following = _FOLLOWING_WORD.match(text, end)
+    return (
+        following is not None
+        and len(key) > 3
+        and _unknown_word(key, asked)
+        and (_unknown_word(following.group(1).lower(), asked) or _rare_surname(following.group(1)))
+    )
 
 
 # Surnames typed without a capital after a short title ("dr. okafor", "Mrs. jones", "mr lee"):
@@ -867,6 +930,18 @@ _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’]*(?![\w'’])")
 _SHOUTED_ORDINAL = re.compile(r"\d(ST|ND|RD|TH)(?![\w'’])")
 
 
+# Acronyms of care that are also first names ("I HAD A TIA", "i had a tia", "a massive AMI", "the
+# ADA diet"): after an article or a word that sizes an event, an acronym, not a name ("MY
+# SISTER TIA" is still one, from the relation).
+_ACRONYM_NAMES = frozenset({"tia", "ami", "ana", "ada"})
+_ACRONYM_BEFORE = frozenset(
+    """
+    a an the another mini massive small minor major silent second third first recent possible
+    suspected positive negative
+    """.split()
+)
+
+
 def _capitalised_in_run(lower: str) -> bool:
     names = first_names()
     return (
@@ -898,7 +973,10 @@ def as_written(text: str) -> str | None:
     for start, end in _lower_sentences(text):
         found = [m.span() for m in _LOWER_WORD.finditer(text, start, end)]
         words += found
-        in_run += [len(found) >= 3] * len(found)
+        run = len(found) >= 3 or len(found) == 2 and any(  # "salem, or 97301": a state before a ZIP
+            text[a:b] in _ABBR_LOWER and _ZIP_AFTER_STATE.match(text, b) for a, b in found
+        )
+        in_run += [run] * len(found)
     if not any(in_run):
         if not lone:
             return None
@@ -909,7 +987,12 @@ def as_written(text: str) -> str | None:
     named = set(lone)  # a run's first word named by the word before it: "neighbour TOM BECKER"
     capital = [
         in_run[i]
-        and (_capitalised_in_run(word) or _short_title(word, text[end : end + 1]) or (start, end) in named)
+        and (
+            _capitalised_in_run(word)
+            and not (word in _ACRONYM_NAMES and i and lowered[i - 1] in _ACRONYM_BEFORE)
+            or _short_title(word, text[end : end + 1])
+            or (start, end) in named
+        )
         for i, (word, (start, end)) in enumerate(zip(lowered, words, strict=True))
     ]
     plain = _PLAIN_WORDS
@@ -928,6 +1011,17 @@ def as_written(text: str) -> str | None:
             or word in us_towns() and word not in world_first_names()  # "AMARILLO IS TWO HOURS AWAY", "a tulsa girl"
         ):
             capital[i] = True
+        spelt = _ABBREVIATED_PLACE.get(lowered[i - 1]) if i else None
+        if spelt is not None and f"{spelt} {word}" in us_towns():
+            capital[i - 1] = capital[i] = True  # "HOME IS FT. WAYNE", "ft. lauderdale"
+        if (  # "THANKS TO P. KUMAR", "p. kumar": an initial and a census surname
+            i
+            and len(lowered[i - 1]) == 1
+            and text[words[i - 1][1] : words[i][0]] in (". ", ".  ")
+            and not _AFTER_HOUSE_NUMBER.search(text, max(0, words[i - 1][0] - 8), words[i - 1][0])
+            and _rare_surname(word)
+        ):
+            capital[i - 1] = capital[i] = True
         if word in _SUFFIX_LOWER:  # "12 OAK HILL ROAD": a number, at most four words, a suffix
             for back in range(i - 1, max(-2, i - 5), -1):  # -1: the number before the first word
                 gap = words[back + 1][0]
@@ -1033,7 +1127,26 @@ def _may_be_name(word: str, text: str, span: tuple[int, int], asked: list[int]) 
         # "always"): v39 found every rare word there, and a name a letter from a word merely
         # common ("MY DAUGHTER SILVERA": "silver" 42,751) must stay a finding.
         or text[span[0]].isupper() and _unknown_word(word, asked, _TYPO_OF_IN_CAPITALS)
+        or _before_surname(word, text, span[1])  # "MY BUDDY SKEETER HALLORAN"
     )
+
+
+# The word after a name typed in capitals or in lower case: its surname, perhaps.
+_FOLLOWING_WORD = re.compile(r"[ \t]{1,2}([A-Za-z][A-Za-z'’-]{1,30})(?![\w'’-])")
+
+
+def _before_surname(word: str, text: str, end: int) -> bool:
+    """After a relation: a word English seldom uses (pyspellchecker's count below
+    `_RARE_AS_A_WORD`) before a census surname English hardly uses (below `_UNKNOWN_LIMIT`): a
+    nickname and a surname ("my buddy skeeter halloran", "MY PAL BIFF MCALLISTER"; "skeeter"
+    is counted 135 times, "biff" 312, so neither is the rare word `_unknown_word` asks for;
+    "halloran" and "mcallister" not at all)."""
+    from .identifier_shapes import word_counts
+
+    if len(word) < 3 or word in _PLAIN_WORDS or word_counts().get(word, 0) >= _RARE_AS_A_WORD:
+        return False
+    following = _FOLLOWING_WORD.match(text, end)
+    return following is not None and _rare_surname(following.group(1), _UNKNOWN_LIMIT)
 
 
 # pyspellchecker's count below which a word after a relation in capitals is a name: words of
@@ -1086,24 +1199,36 @@ _TYPO_OF = 10_000
 # a very common word ("always" 1,557,363, "definitely" 189,574, "probably" 638,122).
 _TYPO_OF_IN_CAPITALS = 100_000
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_VOWELS = "aeiouy"
 
 
 @lru_cache(maxsize=1024)
 def _misspelt(word: str, typo_of: int = _TYPO_OF) -> bool:
     """Whether `word` is one letter dropped, added, changed or two swapped away from a common
     word (`_TYPO_OF`): about 55 lookups a letter, asked only of rare words after a relation.
-    Words of four letters or fewer are not asked: nearly every one is a letter from a common
-    word ("ROZA", "CUST" of "CUST&OACUTE;DIO"), so that says nothing of a typo."""
+    Words of four letters are asked only for two letters swapped in a word counted a million
+    times or more ("SIAD"), and shorter ones not at all: nearly every one is a letter from a
+    common word ("ROZA", "CUST" of "CUST&OACUTE;DIO"), so that says nothing of a typo."""
     from .identifier_shapes import word_counts
 
+    counts = word_counts()
+    if len(word) == 4:  # "SIAD": two letters swapped in a word of the commonest
+        return any(
+            counts.get(word[:i] + word[i + 1] + word[i] + word[i + 2 :], 0) >= _FUNCTION_WORD_COUNT
+            for i in range(3)
+        )
     if len(word) < 5:
         return False
-    counts = word_counts()
+    # A vowel after a word is how many names are made from one ("silvera": "silver" 42,751;
+    # "branda", "bomba"), and rarely a typo: only of a very common word.
+    if word[-1] in _VOWELS and counts.get(word[:-1], 0) >= max(typo_of, _TYPO_OF_IN_CAPITALS):
+        return True
     for i in range(len(word) + 1):
         head, tail = word[:i], word[i:]
         candidates = [head + letter + tail for letter in _LETTERS]
         if tail:
-            candidates.append(head + tail[1:])
+            if i < len(word) - 1 or tail not in _VOWELS:
+                candidates.append(head + tail[1:])
             candidates += [head + letter + tail[1:] for letter in _LETTERS if letter != tail[0]]
             if len(tail) > 1:
                 candidates.append(head + tail[1] + tail[0] + tail[2:])
@@ -1266,6 +1391,26 @@ _EPONYM_NEXT = re.compile(
     r"thyroiditis|maneuver|manoeuvre|chorea|neuroma|anomaly|encephalopathy|dystrophy|ataxia)(?![\w'’-])"
 )
 _CAPITALISED_NEXT = re.compile(r"\.\s{1,2}[A-Z][a-z]")
+# Conditions named alone in a list ("Addison's, Cushing's and Hashimoto's all affect hormones"):
+# a first name's possessive before another capitalised possessive that is no first name.
+_LISTED_POSSESSIVE = re.compile(
+    r"(?:,|\s(?:and|or|&))\s{1,2}([A-Z][^\W\d_]+)['’][sS](?![\w'’-])"
+)
+# A surname as typed (shouted, or with marks the name reading stops at): "Lou GEHRIG'S disease".
+_SURNAME_AS_TYPED = re.compile(r"\s{1,2}[A-Z][^\s,;:]{1,30}")
+
+
+def _eponym_after(text: str, end: int, span_end: int) -> bool:
+    """A first name and a surname before a condition's word: "Lou Gehrig's disease"."""
+    if span_end > end and _EPONYM_NEXT.match(text, span_end):
+        return True
+    surname = _SURNAME_AS_TYPED.match(text, end)
+    return surname is not None and _EPONYM_NEXT.match(text, surname.end()) is not None
+
+
+def _eponym_listed(text: str, end: int, names: frozenset[str]) -> bool:
+    following = _LISTED_POSSESSIVE.match(text, end)
+    return following is not None and following.group(1).lower() not in names
 # A place of care or learning named after someone: "the Mayo Clinic", "Grady Memorial", "the
 # Shriners Hospital". A first name read from the list alone, before one of these, names no one.
 _INSTITUTION_NEXT = re.compile(

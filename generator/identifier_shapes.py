@@ -86,9 +86,9 @@ _SPOKEN_DOT = (
     r"(?:[ \t](?i:dot)[ \t]{1,3}|[ \t]{1,3}[\[({](?i:dot)[\])}][ \t]{0,3}"
     r"|[\[({](?i:dot)[\])}][ \t]{0,3})"
 )
-_SPOKEN_AT = (
-    r"(?:[ \t]{1,3}(?i:at)[ \t]{1,3}|[ \t]{1,3}[\[({](?i:at)[\])}][ \t]{0,3}"
-    r"|[\[({](?i:at)[\])}][ \t]{0,3})"
+_SPOKEN_AT = (  # and "@" in brackets: "t.barker[@]example.com"
+    r"(?:[ \t]{1,3}(?i:at)[ \t]{1,3}|[ \t]{1,3}[\[({](?i:at|@)[\])}][ \t]{0,3}"
+    r"|[\[({](?i:at|@)[\])}][ \t]{0,3})"
 )
 _AT_SIGN = r"[ \t]{0,3}@[ \t]{0,3}"  # "hello @ carolsjourney dot com"
 _SPOKEN_EMAIL = re.compile(rf"{_SPOKEN_DOT}(?i:com|org|net|edu|gov|io|co|us|info)\b")
@@ -132,7 +132,7 @@ _NOT_LOCAL = {"me", "us", "him", "her", "them", "you", "it", "is", "was", "email
 _WEB = re.compile(r"(?:https?://|HTTPS?://|Https?://|www\.|WWW\.|Www\.)[^\s<>\"'()\[\]]{1,2000}")
 _TLD = re.compile(
     r"\.(?i:com|net|org|edu|gov|io|co|us|info|biz|me|blog|app|health|care|ly|tv|fm|uk|ca|au|nz|"
-    r"site|online|shop|store|page|link|life|club|xyz|dev|ai|social|community|live|fun)"
+    r"site|online|shop|store|page|link|life|club|xyz|dev|ai|social|community|live|fun|ee|bio)"
     r"(?![A-Za-z0-9-])"
 )
 _DOMAIN_TAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,62}\Z")
@@ -182,6 +182,14 @@ def _domain_name(label: str) -> bool:
     if label in _PROVIDERS:
         return True
     return any(ch.isalpha() for ch in label) and label not in english_words()
+
+
+def _written_name(local: str) -> bool:
+    """Whether an address typed with spaces has an "@" after a name no word is ("dee_k @ example
+    . com": "_", ".", "+" or a digit), so that its domain may be a word; a spoken "at" may not
+    ("meet at noon . Then")."""
+    name, at, _ = local.partition("@")
+    return bool(at) and any(ch in "._+" or ch.isdigit() for ch in name.strip(" \t."))
 
 
 def _strip_end(text: str, start: int, end: int) -> int:
@@ -234,7 +242,8 @@ def internet(text: str) -> Iterator[Span]:
         local = _SPOKEN_LOCAL.search(text, max(0, start - 140), start)
         if local is None or not _free_before(text, local.start(), ".+-"):
             continue
-        if _domain_name(_DOMAIN_LABEL.search(local.group()).group()):
+        label = _DOMAIN_LABEL.search(local.group()).group()
+        if _domain_name(label) or _written_name(local.group()):
             yield "email", local.start(), match.end()
     lowered = text.translate(_ASCII_LOWER) if _has_provider(text.lower()) else ""
     for match in _PROVIDER.finditer(lowered):
@@ -313,7 +322,12 @@ _PLATFORM_TAIL = (
     r"(?:\s+(?:handle|username|user\s?name|account|page|name|id|tag))?(?:\s+(?:is|at)|:|,)"
 )
 _PLATFORM = re.compile(f"(?:{_each(_PLATFORMS)}){_PLATFORM_TAIL}")
-_PLATFORM_HANDLE = re.compile(r"[ \t]{0,3}@?([A-Za-z][\w.-]{1,29}[A-Za-z0-9_])")
+# reddit's "u/" too: "my handle on reddit is u/TiredTransplantTina"
+_PLATFORM_HANDLE = re.compile(r"[ \t]{0,3}(?:@|u/)?([A-Za-z][\w.-]{1,29}[A-Za-z0-9_])")
+# A platform, then "@" with a space after it: "follow me on tiktok @ chemo.cowgirl" (lower case).
+_PLATFORM_SPACED_AT = re.compile(
+    f"(?<![\\w])(?:{_each(_PLATFORMS)})[ \\t]{{1,3}}@[ \\t]{{1,3}}([a-z][\\w.-]{{1,29}}[a-z0-9_])"
+)
 _DOTTED = re.compile(r"[a-z]\.[a-z]")
 
 # Insurers and state plans whose name goes before "ID" on a member card (lower case, as
@@ -338,7 +352,8 @@ _LOT_DIGITS = 4
 _CONTEXT_PHRASES = {
     "vehicle-id": "|".join(
         (
-            _each("license licence registration car van truck motorcycle handicap", r"\s+plates?"),
+            _each("license licence registration truck motorcycle handicap", r"\s+plates?"),
+            _each("car van", r"\s+(?:plates?|reg(?:istration)?)"),  # "car reg AB12 CDE"
             rf"plates?{_NUMBER}|tags?(?:\s+number)?|vin|vehicle\s+id(?:entification\s+number)?",
             # a British registration: "my reg is AB12 CDE", "reg no. LK22 XYZ" (not "my reg dose")
             r"reg\s+is|reg:|reg\s+(?:number|no\.?|mark)",
@@ -467,6 +482,7 @@ _LINK_WORDS = set(
     """.split()
 )
 _VALUE = re.compile(r"\(?[A-Za-z0-9][\w()/+-]{0,30}")
+_DOTTED_SSN = re.compile(r"\d{3}\.\d{2}\.\d{4}(?![\w.])")
 _MORE_DIGITS = re.compile(r" \d[\d-]{1,15}(?![\w])")
 # A phone number grouped as it is read aloud or as other countries write it, after a phone's
 # context word: "07700 900123", "0161 496 0000", "02 9876 5432", "503 555 01 42".
@@ -512,6 +528,10 @@ def _context_value(text: str, end: int, kind: str) -> tuple[int, int] | None:
     for value in _VALUE.finditer(window):
         token, value_end = value.group(), value.end()
         digits = sum(ch.isdigit() for ch in token)
+        if kind == "ssn" and digits == len(token) == 3:
+            dotted = _DOTTED_SSN.match(window, value.start())  # "social: 401.22.7733"
+            if dotted is not None:
+                return end + value.start(), end + dotted.end()
         if kind == "phone" and digits == len(token) == 1:
             spaced = _digit_by_digit(text, end + value.start(), end)
             if spaced is not None:
@@ -620,6 +640,10 @@ def named_numbers(text: str) -> Iterator[Span]:
             continue
         if span is not None:
             yield kind, *span
+    if "@ " in text:
+        for match in _PLATFORM_SPACED_AT.finditer(lowered):
+            if _is_handle(text[match.start(1) : match.end(1)]) and _free_after(text, match.end()):
+                yield "url", *match.span(1)
 
 
 def _fewest_digits(phrase: str) -> int:
@@ -1203,6 +1227,7 @@ def _age_context(text: str, start: int, end: int) -> bool:
         (last[-1:] == "," and last[:-1] in _PERSON_WORDS and after == ",")
         or (last[-1:] == "(" and (last[:-1] or previous) in _PERSON_WORDS and after == ")")
         or (last[:1] == "(" and last[1:] in _AGE_WORDS)  # "my dad (age 94)"
+        or (last[-1:] == ":" and last[:-1] in ("age", "aged"))  # "age: 92", a form's label
         or
         last in _AGE_WORDS
         or (last == "was" and previous == "i")
@@ -1337,10 +1362,10 @@ _PO_BOX = re.compile(r"[Pp]\.?\s?[Oo]\.?\s{0,2}[Bb]ox\s{0,2}\d{1,8}\b")
 # A rural route or highway contract route and its box: "Rural Route 2, Box 14", "RR 3", "HC 61".
 # "RR" and "HC" alone are too many other things ("the RR 3 bus"): with their box only.
 _BOX = r",?\s{1,2}(?:Box|BOX|box)\s{0,2}#?\d{1,6}\b"
-_RURAL_PARTS = ("oute", "OUTE", "R.R.", "RR", "HC")  # one of them is in every match
+_RURAL_PARTS = ("oute", "OUTE", "R.R.", "RR", "HC", "rr ")  # one of them is in every match
 _RURAL_ROUTE = re.compile(
     r"(?:(?:Rural\s{1,2}Route|RURAL\s{1,2}ROUTE|rural\s{1,2}route|R\.R\.)\s{0,2}#?\d{1,4}\b"
-    rf"(?:{_BOX})?|(?:RR|HC)\s{{0,2}}#?\d{{1,4}}{_BOX})"
+    rf"(?:{_BOX})?|(?:RR|HC|rr(?= ))\s{{0,2}}#?\d{{1,4}}{_BOX})"  # and "rr 2 box 14"
 )
 # A numbered road: a street address with a house number before it ("1200 Route 9", "4417 County
 # Road 12"), and where someone lives without one ("we live off County Road 12", "our farm on

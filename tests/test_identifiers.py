@@ -390,6 +390,13 @@ def _adversarial(size: int) -> str:
         "my son thelonious ", "my son zqxwvbnmkj ", "MY SON ALLWAYS ", "dear cosima ",
         "AT SEVENTEEN ASPEN COURT ", "a 2 bedroom place ", "zip code on my file is 5",
         "NURSE RAMONA TAUGHT ", '("Dr ',
+        # Nicknames before surnames, initials, "Ft.", listed eponyms, acronyms that are first
+        # names, bracketed and spaced "@", "u/", dotted SSNs, labels (scan v41).
+        "my buddy skeeter halloran ", "MY PAL BIFF MCALLISTER ", "P. Kumar ", "p. kumar ",
+        "father tadhg ", "named yevgeny petrovsky ", "Ft. Wayne ", "ft. wayne ", "Lou Gehrig's ",
+        "Addison's, Cushing's ", "I HAD A TIA ", "my daughter silvera ", "t.barker[@]example",
+        "dee_k @ example . ", "tiktok @ chemo ", "reddit is u/", "social: 401.22.", "car reg AB1",
+        "age: 9", "salem, or 97301 ", "rr 2 box 1",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
@@ -1930,3 +1937,101 @@ def test_scan_v40_keeps_what_its_exceptions_could_hide(kind, text, allowed):
     people whose name is a first name or a surname; an institution's word hides only a first
     name read from the list; a size word only a street of that one word."""
     assert kind in {f.kind for f in scan(text, allowed_names=frozenset(allowed))}
+
+
+@pytest.mark.parametrize("kind, text", [
+    # A name a vowel after a merely common word ("silver"), typed in lower case or half-shouted.
+    ("name", "my daughter silvera stayed with me the whole week."),
+    ("name", "MY daughter silvera brought the grandkids on Sunday."),
+    # A nickname English seldom uses before a census surname, in capitals or lower case.
+    ("name", "my buddy skeeter halloran drove me to every dialysis session."),
+    ("name", "MY BUDDY SKEETER HALLORAN DROVE ME TO EVERY DIALYSIS SESSION."),
+    ("name", "my pal biff mcallister came by every sunday."),
+    # An initial and a census surname, in any case.
+    ("name", "Thanks to P. Kumar in billing for sorting out my bills."),
+    ("name", "THANKS TO P. HALLORAN IN BILLING."),
+    ("name", "thanks to p. kumar in billing."),
+    # A priest's "father" or a chaplain's title in lower case; two rare words after "named".
+    ("name", "our chaplain, father tadhg, prayed with me before surgery."),
+    ("name", "the anesthesiologist was a lovely man named yevgeny petrovsky."),
+    # "Ft." and "Mt." for the words the town list spells out.
+    ("town", "home is Ft. Wayne these days"),
+    ("town", "HOME IS FT. WAYNE THESE DAYS"),
+    # A two-word sentence in lower case with a state before a ZIP; a rural route in lower case.
+    ("zip", "salem, or 97301"),
+    ("street-address", "mail goes to rr 2 box 14."),
+    # A form's label; a dotted SSN after its word; a British plate after "car reg".
+    ("age", "age: 92"),
+    ("ssn", "social: 401.22.7733"),
+    ("vehicle-id", "car reg AB12 CDE"),
+    # "@" in brackets; a spaced "@" after a name no word is; a spaced "@" after a platform;
+    # Linktree's ending; reddit's "u/".
+    ("email", "write me at t.barker[@]example.com"),
+    ("email", "contact: dee_k @ example . com"),
+    ("url", "follow me on tiktok @ chemo.cowgirl"),
+    ("url", "all my links: linktr.ee/chemomom"),
+    ("url", "My handle on reddit is u/TiredTransplantTina"),
+])  # fmt: skip
+def test_scan_v41_finds_what_held_out_8_and_v40_missed(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "I HAD A TIA IN MY FORTIES.",
+    "i had a tia in my forties.",
+    "HE HAD A MASSIVE AMI.",
+    "the ada diet helped.",
+    "Lou Gehrig's disease took my strength slowly.",
+    "LOU GEHRIG'S DISEASE TOOK MY STRENGTH SLOWLY.",
+    "Lou GEHRIG'S disease took my strength slowly.",
+    "Addison's, Cushing's and Hashimoto's all affect hormones.",
+    "Addison's, CUSHING'S and HASHIMOTO'S all affect hormones.",
+    "MY SISTER SIAD IT WOULD BE FINE.",
+])  # fmt: skip
+def test_scan_v41_no_longer_flags_acronyms_eponyms_and_swapped_letters(text):
+    """An acronym of care that is also a first name after an article or a size ("A TIA", "a
+    massive AMI"); a whole name before a condition's word; a first name's possessive listed
+    with conditions no first name names; a word of four letters two letters from "said"."""
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "my husband sorta panicked.",
+    "my buddy skipped work to drive me.",
+    "my daughter simply refused to give up.",
+    "MY SON FINALY CAME HOME.",
+    "I take vitamin D. It helps.",
+    "I had hepatitis C. Later I got better.",
+    "plan b. then we went home.",
+    "they put me on a drug called xarelto.",
+    "a support group called mended hearts",
+    "my father always said so.",
+    "I saw it on tiktok @ home today.",
+    "meet at noon . Then we left.",
+    "I'm sorry 2 box 14 were lost.",
+    "Her age: 45, and healthy.",
+    "The app updated to version 4.2.1.",
+])  # fmt: skip
+def test_near_misses_of_scan_v41_s_new_rules_stay_no_finding(text):
+    """A common word before a surname-like word, a letter before a sentence's end, "called"
+    before one rare word, "father" before an everyday word, a spaced "@" before a word, "rr"
+    inside a word, an age of 89 or under after its label."""
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("name", "MY SISTER TIA DROVE ME TO EVERY SCAN."),
+    ("name", "my sister tia drove me to every scan."),
+    ("name", "We stayed at Tom's, Mary's and Jo's houses."),
+    ("name", "My friend Lou Gehrig drove me."),
+    ("name", "Addison's mom drove me to chemo."),
+    ("street-address", "I was found on the porch of 315 N. Quarry Bend."),
+    ("name", "MY DAUGHTER SILVERA CALLED."),
+    ("name", "my son J drove me home."),
+    ("name", "Thanks to Dr. K for everything."),
+])  # fmt: skip
+def test_scan_v41_keeps_what_its_exceptions_could_hide(kind, text):
+    """A relation still names an acronym's first name; a possessive listed with first names is
+    still one; a name before no condition's word is still one; a compass point after a house
+    number is no initial; a lone initial after a relation or a title is still a name."""
+    assert kind in {f.kind for f in scan(text)}
