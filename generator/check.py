@@ -13,7 +13,7 @@ from .collector import FewerCollections
 from .dates import committed_on, time_zone, today_in
 from .errors import FlywheelError, HasProblems, Problem, problem
 from .gate import Gate, consent_gate, reviewer_names
-from .history import committed_revocations
+from .history import CONSENT_DIR, committed_revocations, shallow
 from .project import Project
 from .quality import reading_grades, reading_problems, review_problems
 from .readability import DEFAULT_GRADE_MAX
@@ -92,6 +92,12 @@ def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade
     committed = committed_on(project.root, project.practice.data.timezone if project.practice else None)
     if committed is not None:  # a repository: its consent history (none to read outside one)
         project.committed_revocations = committed_revocations(project.root)
+        if shallow(project.root):
+            project.problems.append(problem(
+                "consent-history-shallow", CONSENT_DIR,
+                "this checkout holds only the latest commits (a shallow clone): a revocation taken out of a "
+                "consent record in an earlier commit cannot be seen, and its story would be published again",
+                hint="check out the whole history: `fetch-depth: 0` with actions/checkout, `git fetch --unshallow` here"))
     gate = consent_gate(project, as_of, today, committed)
     from .campaigns import campaign_problems  # it imports link, which imports this module
 

@@ -52,6 +52,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "name-exceeds-consent": (Severity.ERROR, "The champion's display name reveals more than the consent's identifiers allow."),
     "consent-expiring": (Severity.NOTICE, "A published story's consent expires soon; renew it or the story will be withheld."),
     "consent-revocation-undone": (Severity.ERROR, "A consent record's git history holds a revocation its file no longer has (or a later date): a revocation is final, so the story stays withheld. Put the revocation back; to publish again, record a new authorization under a new id."),
+    "consent-history-shallow": (Severity.WARNING, "This checkout holds only part of its git history (a shallow clone), so a revocation taken out of a consent record in an earlier commit cannot be seen. Check out the whole history (actions/checkout: `fetch-depth: 0`)."),
     "consent-revocation-ahead": (Severity.NOTICE, "A published story's consent is revoked from a date still to come: the story stays published until then. Check the date (a year typed wrong keeps a revoked story up for a year)."),
     "cache-folder-refused": (Severity.ERROR, "The cache folder (FLYWHEEL_CACHE_DIR, or `.flywheel-cache` as a link) lies where it would be published. The check runs without it and fails; a build still withdraws stories now withheld from the site. Point it outside docs_dir and site_dir."),
     "clock-behind": (Severity.NOTICE, "This machine's date is before the project's last commit: consent that ended by the commit's day is treated as ended. Set the clock right."),

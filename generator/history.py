@@ -56,3 +56,10 @@ def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
                 continue
             revoked[record] = min(day, revoked.get(record, day))
     return {record: (day, stories.get(record)) for record, day in revoked.items()}
+
+
+def shallow(root: Path) -> bool:
+    """Whether this checkout holds only part of its history (a shallow clone: CI's checkout
+    fetches one commit unless told otherwise), so that a revocation taken out of a record in an
+    earlier commit cannot be read."""
+    return (git_output(Path(root), "rev-parse", "--is-shallow-repository") or "").strip() == "true"

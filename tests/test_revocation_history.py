@@ -147,3 +147,18 @@ def test_a_users_diff_settings_do_not_hide_the_history(root, monkeypatch):
         _git(root, "config", key, value)
     _edit(root, revoked_on=None)
     _withheld_by_history(root)
+
+
+def test_a_shallow_clone_is_told_it_cannot_see_a_revocation_taken_out_earlier(root, tmp_path):
+    """CI's checkout fetches one commit unless told otherwise: the history holds nothing before
+    it, so a revocation taken out of a record in an earlier commit publishes the story again. The
+    check says so (a warning: `--strict` fails on it) in a shallow clone, and not in a whole one."""
+    _edit(root, revoked_on=None)
+    _git(root, "commit", "-qam", "the revocation taken out")
+    whole, shallow = tmp_path / "whole", tmp_path / "shallow"
+    _git(tmp_path, "clone", "-q", f"file://{root}", str(whole))
+    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
+    codes = {name: [p.code for p in run_check(clone).problems] for name, clone in (("whole", whole), ("shallow", shallow))}
+    assert "consent-history-shallow" not in codes["whole"] and "consent-revocation-undone" in codes["whole"]
+    assert "consent-history-shallow" in codes["shallow"] and "consent-revocation-undone" not in codes["shallow"]
+    assert not run_check(whole).gate.decisions[STORY].published
