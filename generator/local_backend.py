@@ -39,12 +39,18 @@ API_PATH = "/api/v1"
 MAX_BODY = 50 * 1024 * 1024  # decap-server's limit
 MAX_DEPTH = 16
 
-# What the editor's collections read and write (`cms.COLLECTIONS`), by folder or file, with
-# the extensions of their entries. Consent records are never among them.
-_FOLDERS = {"content/guides": (".md",), "content/stories": (".md",), "service_lines": (".yml",),
-            "campaigns": (".yml",)}
-_FILES = ("content/champions.yml", "practice.yml")
 _MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".pdf")
+
+
+def _collections() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """What the editor's collections read and write (`cms.COLLECTIONS`): folders with the
+    extension of their entries, and single files. Consent records are never among them."""
+    from .cms import COLLECTIONS
+
+    ours = [c for c in COLLECTIONS if c.path.split("/")[0] != "consent"]  # never, whatever is declared
+    folders = {c.path: (".md",) if c.layout == "pages" else (".yml",)
+               for c in ours if c.layout in ("pages", "service_line_files", "folder")}
+    return folders, tuple(c.path for c in ours if c.layout in ("mapping", "file"))
 
 
 class Refused(Exception):
@@ -58,6 +64,7 @@ class LocalBackend:
     def __init__(self, root: Path, media: str):
         self.root = Path(root).resolve()
         self.media = media.strip("/")
+        self.folders, self.files = _collections()
 
     # -- paths ------------------------------------------------------------------------------
 
@@ -72,9 +79,9 @@ class LocalBackend:
     def _kind(self, parts: list[str]) -> str:
         """'entry' or 'media' for a file the editor may use, else Refused."""
         rel = "/".join(parts)
-        if rel in _FILES:
+        if rel in self.files:
             return "entry"
-        for folder, extensions in _FOLDERS.items():
+        for folder, extensions in self.folders.items():
             if rel.startswith(folder + "/") and rel.endswith(extensions):
                 return "entry"
         if rel.startswith(self.media + "/") and rel.lower().endswith(_MEDIA) and len(parts) == self.media.count("/") + 2:
@@ -83,7 +90,7 @@ class LocalBackend:
 
     def _folder_allowed(self, parts: list[str]) -> None:
         rel = "/".join(parts)
-        if rel == self.media or any(rel == folder or rel.startswith(folder + "/") for folder in _FOLDERS):
+        if rel == self.media or any(rel == folder or rel.startswith(folder + "/") for folder in self.folders):
             return
         raise Refused(f"{rel}: not a folder of the web editor's collections")
 
