@@ -22,7 +22,9 @@ from .paths import git_output
 
 CONSENT_DIR = "consent"
 
-_FILE = re.compile(r"^\+\+\+ b/(?:.*/)?([^/]+)\.yml$")
+# A path git quotes (a folder named with a letter beyond ASCII: `"b/consent/archiv\303\251/C-1.yml"`)
+# or ends with a tab (one with a space in it: `b/consent/2026 records/C-1.yml\t`) is the same record.
+_FILE = re.compile(r'^\+\+\+ "?b/(?:.*/)?([^/"\t]+)\.yml"?\t?$')
 _REVOKED = re.compile(r"""^\+\s*revoked_on\s*:\s*["']?\s*(\d{4}-\d{2}-\d{2})\b""")
 _STORY = re.compile(r"""^\+\s*story\s*:\s*["']?\s*([a-z0-9][a-z0-9-]*)""")
 
@@ -33,13 +35,19 @@ def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
     that git holds is read, through the lines each commit added; a path is a record by its
     name, so a record moved to a subfolder is the same record."""
     # The prefixes named: a user's `diff.noprefix` (or `diff.mnemonicPrefix`) would otherwise
-    # change the file lines this reads, and every revocation would pass unseen.
-    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv",
-                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", CONSENT_DIR)
+    # change the file lines this reads, and every revocation would pass unseen. `--text`: a
+    # `.gitattributes` in the repository marking records `-diff` or `binary` showed no line of
+    # them (rt9). Bytes that are no UTF-8 (a record once saved as cp1252, anywhere in the
+    # history) are read as U+FFFD: read strictly, they lost every revocation of every record (rt9).
+    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
+                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", CONSENT_DIR,
+                     errors="replace")
     revoked: dict[str, dt.date] = {}
     stories: dict[str, str] = {}
     if not log:
         return {}
+    if "\x00" in log:  # a record saved as UTF-16 or UTF-32 (rt6): its lines read with the NULs dropped
+        log = log.replace("\x00", "")
     record = None
     for line in log.splitlines():
         if line.startswith("+++ "):

@@ -454,8 +454,9 @@ def installed_program(name: str) -> str | None:
     return shutil.which(name, path=os.pathsep.join(folders))
 
 
-def git_output(root: Path, *args: str) -> str | None:
-    """What `git -C root args...` prints, or None when git is missing, fails or prints no UTF-8.
+def git_output(root: Path, *args: str, errors: str = "strict") -> str | None:
+    """What `git -C root args...` prints, or None when git is missing, fails or prints no UTF-8
+    (with `errors="replace"`, bytes that are no UTF-8 are read as U+FFFD instead).
     The repository's own config never gets to run a program here: no fsmonitor, no signature
     check (`log.showSignature` runs `gpg.program`), no pager; nor does a `git` in the project,
     reached by a relative PATH entry."""
@@ -466,7 +467,7 @@ def git_output(root: Path, *args: str) -> str | None:
         return None
     command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", "--no-pager", "-C", str(root), *args]
     try:
-        done = subprocess.run(command, capture_output=True, encoding="utf-8", timeout=30, check=False)
+        done = subprocess.run(command, capture_output=True, encoding="utf-8", errors=errors, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired, UnicodeDecodeError):
         return None
     return done.stdout if done.returncode == 0 else None
