@@ -351,16 +351,48 @@ def _look_alikes() -> dict[int, str]:
     # glance (rt8): small capitals (`ᴀ ʀᴀᴄɪɴɢ ʜᴇᴀʀᴛ`, as "fancy text" generators write them),
     # and letters in black circles and squares (`🅐`, `🅰`). Only the blocks holding them are named.
     for code in (*range(0x250, 0x2B0), *range(0x1D00, 0x1D80), *range(0xA720, 0xA800), *range(0x1DF00, 0x1E000),
-                 *range(0x1F150, 0x1F190)):
+                 *range(0x1F150, 0x1F190), *range(0x1F1E6, 0x1F200)):
         name = unicodedata.name(chr(code), "")
         for prefix in _LETTER_NAMES:
             if name.startswith(prefix) and len(letter := name[len(prefix):]) == 1:
                 table.setdefault(code, letter)
+    # "Fancy text" generators' alphabets (rt9), which the confusables data reads in part or not
+    # at all: each letter as the generator writes it, over the one it stands for.
+    fancy: dict[int, str] = {}
+    for letters in _FANCY_ALPHABETS:
+        for latin, char in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", letters, strict=True):
+            if char != latin:  # and as NFKC leaves it, which `as_seen` reads (`ﻮ` is `و`)
+                for form in {char, unicodedata.normalize("NFKC", char)} - {latin}:
+                    if len(form) == 1:
+                        fancy.setdefault(ord(form), latin)
+    table.update(fancy)
     return table
 
 
 _LETTER_NAMES = ("LATIN LETTER SMALL CAPITAL ", "LATIN CAPITAL LETTER SMALL CAPITAL ",
-                 "NEGATIVE CIRCLED LATIN CAPITAL LETTER ", "NEGATIVE SQUARED LATIN CAPITAL LETTER ")
+                 "NEGATIVE CIRCLED LATIN CAPITAL LETTER ", "NEGATIVE SQUARED LATIN CAPITAL LETTER ",
+                 "REGIONAL INDICATOR SYMBOL LETTER ")
+# A to Z as "fancy text" generators write them (what is pasted from social posts): Canadian
+# syllabics, CJK strokes, Thai, Yi, currency signs, faux Cyrillic, stroked letters. Where two
+# alphabets give one character two letters, the first here wins: currency's `ł` is read `i`, as
+# a reader of `₳Ɽ₳₵ł₦₲` takes it, and the stroked alphabet's capital `Ł` is still `L`; `Ŧ` is
+# `T` (the Thai-like alphabet's `f` is left out).
+_FANCY_ALPHABETS = (
+    "\u15e9\u15f7\u1455\u15eaE\u15b4G\u157cI\u148dK\u14aa\u15f0\u144eO\u146d\u146b\u1587\u1515T\u144c\u142f\u15ef\u166dY\u1614",
+    "\u5342\u4e43\u531a\u15ea\u4e47\u5343\u13b6\u5344\u4e28\uff8c\u049c\u3125\u722a\u51e0\u3116\u5369\u024a\u5c3a\u4e02\u3112"
+    "\u3129\u142f\u5c71\u4e42\u311a\u4e59",
+    "\u0e04\u0e52\u03c2\u0e54\u0454F\ufeee\u0452\u0e40\u05df\u043a\u026d\u0e53\u0e20\u0e4f\u05e7\u1ee3\u0433\u0e23\u0547"
+    "\u0e22\u05e9\u0e2c\u05d0\u05e5\u0579",
+    "\ua34f\ua303\ua3f3\ua037\ua3c2\ua387\ua045\ua00d\ua024\ua4bb\ua018\ua492\ua3ad\ua224\ua0a6\u1598\ua1b0\ua2ea\ua31a\ua4c4"
+    "\ua00e\ua4a6\ua150\ua267\ua329\ua074",
+    "\ua34f\ua303\ua253\ua038\ua35f\ua387\ua045\ua0c5\ua024\ua4bb\ua018\ua492\ua3ad\ua224\ua0a6\u1598\ua1b0\ua2ea\ua31a\ua2d6"
+    "\ua00e\ua4a6\ua150\ua267\ua329\ua074",
+    "\u20b3\u0e3f\u20b5\u0110\u0246\u20a3\u20b2\u2c67\u0142J\u20ad\u2c60\u20a5\u20a6\u00d8\u20b1Q\u2c64\u20b4\u20ae\u0244V\u20a9"
+    "\u04fe\u024e\u2c6b",
+    "\u039bB\u1103D\u03a3FG\u0389IJK\u1102M\u041f\u04e8PQ\u042f\u01a7\u01ac\u0426V\u0429XYZ",
+    "\u023a\u0243\u023b\u0110\u0246F\u01e4\u0126\u0197\u0248\ua740\u0141MN\u00d8\u2c63\ua756\u024cS\u0166\u1d7eVWX\u024e\u01b5",
+    "\u2c65\u0180\u023c\u0111\u0247F\u01e5\u0127\u0268\u0249\ua741\u0142MN\u00f8\u1d7d\ua757\u024dS\u0167\u0289VWX\u024f\u01b6",
+)
 
 
 @functools.cache
@@ -648,6 +680,16 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     if "\\" in html and (unescaped := _unescaped(html)) is not None:
         if _quotes(_words(unescaped), index) or _quotes(_words(_markup_text(unescaped)), index):
             return True
+    # A word hyphenated across a line (`rac-` at a line's end, `ing` on the next, as text is
+    # copied from a PDF) reads as the word (rt9): the page is read again with such cuts joined,
+    # where a hyphen follows a letter and a space or a line break follows it (found in C).
+    if depth >= 0 and (joined := _cuts_joined(html)) is not None and _quoted(joined, index, -1):
+        return True
+    # Upside-down text (`uɐld ʎpɐǝʇs ɐ`, turned letters, and the line read backwards, as
+    # generators write it) is read turned the right way up, in both orders (rt9). Only a page
+    # whose words hold a turned letter: most hold none but ASCII.
+    if (turned := _turned_readings(html, words)) and any(_quotes(_words(text), index) for text in turned):
+        return True
     # What a reader sees once the markup that hides text has hidden it: `A racing<span hidden>
     # x</span> heart` reads "A racing heart". Only its text is read again (its values and
     # comments are those read above, less some).
@@ -662,7 +704,54 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
         return True
     # A document carried inside the page (`data:image/svg+xml;base64,...`): a browser shows it.
     # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation.
-    return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, depth + 1) for text in carried))
+    return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, max(depth, 0) + 1) for text in carried))
+
+
+_CUT = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011][ \t\r\n]+(?:<br\s*/?>[ \t\r\n]*)?(?=[^\W\d_])")
+
+
+def _cuts_joined(html: str) -> str | None:
+    """`html` with every word hyphenated across a line joined (`rac-\ning` read `racing`), or
+    None when it has no such cut. Hyphens before a space or a line break are found with
+    `str.find` (a title's " - " is the one most pages have; a tab or a carriage return is looked
+    for only where the page has one, found by memchr), and the pattern is run only where a letter
+    stands before one: run over every page, it cost 0.14 ms a page."""
+    for hyphen in ("-", "\u2010", "\u2011"):
+        if hyphen not in html:
+            continue
+        for after in (" ", "\n", "\r", "\t"):
+            if after in " \n" or after in html:
+                mark = hyphen + after
+                at = html.find(mark)
+                while at > 0:
+                    if html[at - 1].isalpha():
+                        joined = _CUT.sub("", html)
+                        return joined if joined != html else None
+                    at = html.find(mark, at + 2)
+    return None
+
+
+# Turned letters as upside-down text generators write them, each with the letter it stands for
+# read the right way up; `n` and `u`, `p` and `d`, `b` and `q`, `M` and `W` change places.
+_TURNED = str.maketrans(
+    "\u0250\u0254\u01dd\u025f\u0183\u1d77\u0265\u0131\u1d09\u027e\u029e\u05df\u026f\u0279\u0287\u028c\u028d\u028e"
+    "\u2200\u0186\u15e1\u018e\u2132\u2141\u017f\ua4d8\u02e5\u2142\u0500\u1d1a\u22a5\ua4d5\u2229\u039b\u2144"
+    "nudpbqMW",
+    "acefgghiijklmrtvwy" "ACDEFGJKLLPRTTUVY" "unpdqbWM",
+)
+_TURNED_LETTERS = re.compile("[\u0250\u0254\u01dd\u025f\u0183\u1d77\u0265\u1d09\u027e\u029e\u026f\u0279\u0287\u028c\u028d"
+                             "\u028e\u2200\u0186\u15e1\u018e\u2132\u2141\ua4d8\u02e5\u2142\u0500\u1d1a\u22a5\ua4d5\u2229\u2144]")
+
+
+def _turned_readings(html: str, words: list[str]) -> tuple[str, ...]:
+    """The page's text turned the right way up, in its order and backwards, when its words
+    (`_words`, already made) hold a letter only upside-down text uses; else nothing."""
+    text = " ".join(words)
+    if text.isascii() or not _TURNED_LETTERS.search(text):
+        return ()
+    plain = html_lib.unescape(_TAG.sub(" ", _without_inline_tags(html))) + " \n " + _markup_text(html)
+    turned = plain.translate(_TURNED)
+    return turned, turned[::-1]
 
 
 # JavaScript's and JSON's `\uXXXX`, `\u{X...}` and `\xXX`, and CSS's `\X...` (one to six hex

@@ -71,3 +71,75 @@ def test_a_committed_revocation_is_read_however_git_prints_the_record(sample, mo
     assert "was revoked on 2026-11-20 in a commit of this file" in capsys.readouterr().out
     assert (sample / "site/index.html").is_file()
     assert not (sample / "site/stories/finding-answers").exists()
+
+
+def _build_with_the_guide_saying(sample, text: str) -> int:
+    """`flywheel build`'s exit status once a published guide ends with a paragraph of `text`."""
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + f"\n\n{text}\n")
+    return _build(sample)
+
+
+def _site_shows(site, needle: str) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and needle.encode() in p.read_bytes())
+
+
+TITLE = "A racing heart, and a steady plan"  # the sample's revoked story's
+
+
+def _styled(text: str, alphabet: str) -> str:
+    """`text` in a "fancy text" generator's alphabet (26 letters, a to z)."""
+    letters = dict(zip("abcdefghijklmnopqrstuvwxyz", alphabet, strict=True))
+    return "".join(letters.get(ch.lower(), ch) for ch in text)
+
+
+_TURNED = dict(zip("acdeghilnprstyA,", "\u0250\u0254p\u01dd\u0183\u0265\u0131lud\u0279s\u0287\u028e\u2200'", strict=True))
+
+
+@pytest.mark.parametrize("written", [
+    _styled(TITLE, "\u15e9\u15f7\u1455\u15ea" "E\u15b4G\u157cI\u148dK\u14aa\u15f0\u144eO\u146d\u146b\u1587\u1515T\u144c\u142f\u15ef\u166dY\u1614"),
+    _styled(TITLE, "\u5342\u4e43\u531a\u15ea\u4e47\u5343\u13b6\u5344\u4e28\uff8c\u049c\u3125\u722a\u51e0\u3116\u5369\u024a\u5c3a\u4e02\u3112\u3129\u142f\u5c71\u4e42\u311a\u4e59"),
+    _styled(TITLE, "\u0e04\u0e52\u03c2\u0e54\u0454\u0166\ufeee\u0452\u0e40\u05df\u043a\u026d\u0e53\u0e20\u0e4f\u05e7\u1ee3\u0433\u0e23\u0547\u0e22\u05e9\u0e2c\u05d0\u05e5\u0579"),
+    _styled(TITLE, "\ua34f\ua303\ua3f3\ua037\ua3c2\ua387\ua045\ua00d\ua024\ua4bb\ua018\ua492\ua3ad\ua224\ua0a6\u1598\ua1b0\ua2ea\ua31a\ua4c4\ua00e\ua4a6\ua150\ua267\ua329\ua074"),
+    _styled(TITLE, "\u20b3\u0e3f\u20b5\u0110\u0246\u20a3\u20b2\u2c67\u0142J\u20ad\u2c60\u20a5\u20a6\u00d8\u20b1Q\u2c64\u20b4\u20ae\u0244V\u20a9\u04fe\u024e\u2c6b"),
+    _styled(TITLE, "\u039bB\u1103D\u03a3FG\u0389IJK\u1102M\u041f\u04e8PQ\u042f\u01a7\u01ac\u0426V\u0429XYZ"),
+    _styled(TITLE, "\u023a\u0243\u023b\u0110\u0246F\u01e4\u0126\u0197\u0248\ua740\u0141MN\u00d8\u2c63\ua756\u024cS\u0166\u1d7eVWX\u024e\u01b5"),
+    "\u200b".join(chr(0x1F1E6 + ord(ch) - 97) if ch.isalpha() else ch for ch in TITLE.lower()),  # regional indicators
+    "".join(_TURNED.get(ch, ch) for ch in reversed(TITLE)),  # upside down, as generators write it
+    "".join(_TURNED.get(ch, ch) for ch in TITLE),  # turned letters left in reading order
+], ids=["syllabics", "cjk", "thai", "yi", "currency", "faux-cyrillic", "stroked", "regional", "upside-down", "turned"])
+def test_a_quotation_in_fancy_text_letters_stops_the_build(sample, written, capsys):
+    """rt9: rt8 read small capitals and boxed letters as the letters they are, but "fancy text"
+    generators (what people paste into social posts and, from there, into a page) write the
+    same words in a dozen other alphabets: Canadian syllabics (`ᗩ ᖇᗩᑕIᑎG`), CJK strokes
+    (`卂 尺卂匚丨几Ꮆ`), Thai and Yi letters, currency signs (`₳ Ɽ₳₵ł₦₲`), faux Cyrillic (`Λ ЯΛᄃIПG`),
+    stroked letters (`Ⱥ ɌȺȻƗNǤ`), regional indicators (`🇦 🇷🇦🇨🇮🇳🇬`) and upside down
+    (`uɐld ʎpɐǝʇs ɐ puɐ 'ʇɹɐǝɥ ƃuıɔɐɹ ∀`). Neither NFKC nor the confusables data reads them, so a
+    guide giving the revoked story's title so published it with a passing build."""
+    assert _build_with_the_guide_saying(sample, written) == 1
+    assert _site_shows(sample / "site", written[-8:]) == []
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("written", [
+    "A rac-\ning heart, and a steady plan",
+    "A racing heart, and a stea-\ndy plan",
+    "A rac- ing heart, and a steady plan",  # a line break lost as a PDF is copied
+    "With thanks to Priya Ku-\nmar for her help.",
+    "Back to the work-\nshop",  # the expired story's short title, shown whole
+], ids=["title", "title-end", "pdf", "name", "short-title"])
+def test_a_word_cut_by_a_hyphen_at_a_line_break_is_still_the_word(sample, written, capsys):
+    """rt9 (a limitation rt7 and rt8 wrote down): a withheld story's title, or a champion's
+    name, with a word hyphenated across a line (as a PDF or a word processor's text is copied:
+    `rac-` at a line's end, `ing` on the next), reads as the word to anyone, and was published
+    with a passing build: read as words, it was "rac" and "ing"."""
+    if written.startswith("Back"):
+        written = f"*{written}*"
+    assert _build_with_the_guide_saying(sample, written) == 1
+    assert _site_shows(sample / "site", written.split("-")[0][-6:] + "-") == []
+    capsys.readouterr()
+
+
+def test_hyphens_that_cut_no_withheld_word_still_build(sample, capsys):
+    assert _build_with_the_guide_saying(sample, "Pre- and post-op care differ: a well-\nknown rule. Heart - rate - plan.") == 0
+    capsys.readouterr()
