@@ -493,10 +493,12 @@ def _rarity(word: str) -> tuple[bool, int]:
 
 
 def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list[str] = (),
-                 pictures=(), secrets=()) -> Quoted:
+                 pictures=(), secrets=(), initials=()) -> Quoted:
     """The titles, summaries and pull quotes of withheld stories (those long enough to be theirs
     alone anywhere, the shorter ones of two words or more as a whole), the runs of words
-    from their text (`passages`), and the full names no published story credits (anywhere)."""
+    from their text (`passages`), and the full names no published story credits (anywhere),
+    with `initials` (`unconsented_initials`: "p kumar") looked for as "P. Kumar", "Kumar, P."
+    and "P. S. Kumar"."""
     index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     short: dict[int, set[tuple[str, ...]]] = {}
     named: dict[int, set[tuple[str, ...]]] = {}
@@ -512,6 +514,10 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
             for form in _name_forms(words):
                 named.setdefault(len(form), set()).add(form)
             gaps.add((words[0], words[-1]))
+    for initial in initials:
+        if len(words := tuple(_words(initial))) == 2:
+            named.setdefault(2, set()).update({words, words[::-1]})
+            gaps.add(words)
     secret: dict[int, set[tuple[str, ...]]] = {}
     for value in secrets:  # with a digit: an e-sign reference spelt in words ("on paper") is words
         if (words := tuple(_words(value))) and any(ch.isdigit() for ch in value):
@@ -537,8 +543,8 @@ def _name_forms(words: tuple[str, ...]) -> set[tuple[str, ...]]:
     """A full name as people write it (rt8: "Okafor, Daniel" and "Daniel J. Okafor" published
     the name of a champion whose story was revoked, with a passing build): as it is, surname
     first, first and last names alone (without a middle name). A name with a word between its
-    first and last is `Quoted.name_gaps`. An initial for the first name ("D. Okafor") is not a
-    form: "a Walker", "Sam's Walker" would read as Anna's or Sam's name."""
+    first and last is `Quoted.name_gaps`. An initial for the first name ("D. Okafor") is looked
+    for apart (`unconsented_initials`)."""
     first, last = words[0], words[-1]
     return {words, (last, *words[:-1]), (first, last), (last, first)}
 
@@ -937,7 +943,7 @@ def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
 def withheld_quoted(result: CheckResult) -> Quoted:
     """What no page may quote of the stories the gate does not publish (`quoted_index`)."""
     return quoted_index(withheld_texts(result), withheld_passages(result), unconsented_names(result),
-                        unconsented_photo_digests(result), consent_secrets(result))
+                        unconsented_photo_digests(result), consent_secrets(result), unconsented_initials(result))
 
 
 _CHAMPION_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?(name|bio)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
@@ -986,11 +992,41 @@ def unconsented_names(result: CheckResult) -> list[str]:
     return sorted(name for name in names if name not in credited and len(_words(name)) >= 2)
 
 
+# Words of one letter in running text, which an initial would be read as: "a Walker", "I Walker",
+# "Sam's Walker", "don't", "I'd", "I'm", "o'clock". A name whose first name starts with one of
+# these is not looked for by its initial.
+_NOT_INITIALS = frozenset("adimost")
+
+
+def _initial_form(name: str) -> tuple[str, str] | None:
+    words = _words(name)
+    if len(words) < 2 or not words[0][:1].isalpha() or words[0][0] in _NOT_INITIALS:
+        return None
+    return words[0][0], words[-1]
+
+
+def unconsented_initials(result: CheckResult) -> list[str]:
+    """Each name of `unconsented_names` with its first name as an initial ("p kumar"): a guide
+    thanking "P. Kumar", "Kumar, P." or "P. S. Kumar" publishes the name of a patient whose
+    story is withheld as surely as her full name (rt9). Not where the site shows someone else
+    so (a reviewer "P. Kumar, MD", or a published story's credit), nor for first names starting
+    with a word of one letter (`_NOT_INITIALS`)."""
+    from .gate import reviewer_names
+
+    gate = result.gate
+    shown = {d.credit for d in gate.decisions.values() if d.kind == "story" and d.published and d.credit}
+    shown.update(reviewer_names(result.project))
+    others = {form for name in shown if (form := _initial_form(name)) is not None}
+    forms = {form for name in unconsented_names(result) if (form := _initial_form(name)) is not None}
+    return sorted(" ".join(form) for form in forms - others)
+
+
 def quoted_by_story(result: CheckResult, index: Quoted) -> dict[str, Quoted]:
     """`index` (`withheld_quoted`'s) split by the withheld story each text and run comes from,
     to name the stories a text quotes once `quoted_traces` has found that it quotes one (a
     champion's name, for each withheld story of the champion)."""
     metas, names = set(withheld_texts(result)), set(unconsented_names(result))
+    initials = unconsented_initials(result)
     champions = result.project.champions
     split = {}
     for slug, is_published, (body, *meta) in _story_texts(result, body=True):
@@ -999,7 +1035,8 @@ def quoted_by_story(result: CheckResult, index: Quoted) -> dict[str, Quoted]:
             owner = result.project.raw[slug][2].get("champion")
             champion = champions.get(owner) if isinstance(owner, str) else None
             name = [champion.data.name] if champion is not None and champion.data.name in names else []
-            split[slug] = quoted_index([text for text in meta if text in metas], sorted(own), name)
+            initial = [form for form in initials if name and _initial_form(name[0]) == tuple(form.split())]
+            split[slug] = quoted_index([text for text in meta if text in metas], sorted(own), name, initials=initial)
     return split
 
 

@@ -143,3 +143,24 @@ def test_a_word_cut_by_a_hyphen_at_a_line_break_is_still_the_word(sample, writte
 def test_hyphens_that_cut_no_withheld_word_still_build(sample, capsys):
     assert _build_with_the_guide_saying(sample, "Pre- and post-op care differ: a well-\nknown rule. Heart - rate - plan.") == 0
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("written", ["P. Kumar", "P Kumar", "Kumar, P.", "KUMAR P", "P. S. Kumar"])
+def test_a_champion_s_name_with_her_first_name_as_an_initial_is_still_her_name(sample, written, capsys):
+    """rt9 (a limitation rt8 wrote down): the name of a champion no published story credits
+    (Priya Kumar: her only story has no consent) was looked for whole, surname first and with a
+    middle name, but not with her first name as an initial, as reference lists and thank-you
+    notes write names: a guide thanking "P. Kumar" published it with a passing build."""
+    assert _build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
+    assert _site_shows(sample / "site", written) == []
+    capsys.readouterr()
+
+
+def test_an_initial_that_is_a_word_or_a_reviewer_s_is_not_a_champion_s_name(sample, capsys):
+    """Not her name: "a Kumar family", "Kumar's garden" (a possessive's `s`), "don't", nor a
+    reviewer the site shows as "P. Kumar, MD"."""
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text().replace('reviewed_by: "A. Example, MD"', 'reviewed_by: "P. Kumar, MD"'))
+    text = "A Kumar family helped; it's Kumar's garden. I don't know Kumar. M. Kumar is a common name."
+    assert _build_with_the_guide_saying(sample, text) == 0
+    capsys.readouterr()
