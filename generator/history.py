@@ -29,30 +29,47 @@ _REVOKED = re.compile(r"""^\+\s*revoked_on\s*:\s*["']?\s*(\d{4}-\d{2}-\d{2})\b""
 _STORY = re.compile(r"""^\+\s*story\s*:\s*["']?\s*([a-z0-9][a-z0-9-]*)""")
 
 
+CHAMPIONS = "content/champions.yml"
+
+
 def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
     """Record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
-    commit names). Every version of every file under consent/
-    that git holds is read, through the lines each commit added; a path is a record by its
-    name, so a record moved to a subfolder is the same record."""
+    commit names) (`read_history`)."""
+    return read_history(root)[0]
+
+
+def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str]:
+    """What consent/ and the champions file's history say, from one `git log`: every revocation
+    (record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
+    commit names)), and every line any commit added to content/champions.yml, as text. Every
+    version of every file under consent/ that git holds is read, through the lines each commit
+    added; a path is a record by its name, so a record moved to a subfolder is the same record.
+    The champions file's lines hold the name and bio of every champion it ever held: a
+    champion deleted from it while a guide still names her is still a patient whose story is
+    withheld (rt9: the name was gone from the project, and a guide published it)."""
     # The prefixes named: a user's `diff.noprefix` (or `diff.mnemonicPrefix`) would otherwise
     # change the file lines this reads, and every revocation would pass unseen. `--text`: a
     # `.gitattributes` in the repository marking records `-diff` or `binary` showed no line of
     # them (rt9). Bytes that are no UTF-8 (a record once saved as cp1252, anywhere in the
     # history) are read as U+FFFD: read strictly, they lost every revocation of every record (rt9).
     log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
-                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", CONSENT_DIR,
+                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", CONSENT_DIR, CHAMPIONS,
                      errors="replace")
     revoked: dict[str, dt.date] = {}
     stories: dict[str, str] = {}
+    champions: list[str] = []
     if not log:
-        return {}
+        return {}, ""
     if "\x00" in log:  # a record saved as UTF-16 or UTF-32 (rt6): its lines read with the NULs dropped
         log = log.replace("\x00", "")
-    record = None
+    record, in_champions = None, False
     for line in log.splitlines():
         if line.startswith("+++ "):
-            match = _FILE.match(line)
+            in_champions = line.rstrip("\t").endswith("b/" + CHAMPIONS)
+            match = None if in_champions else _FILE.match(line)
             record = match.group(1) if match else None
+        elif in_champions and line.startswith("+"):
+            champions.append(line[1:])
         elif record is None or not line.startswith("+"):
             continue
         elif match := _STORY.match(line):
@@ -63,4 +80,4 @@ def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
             except ValueError:  # 2026-02-30: never a date the gate read either
                 continue
             revoked[record] = min(day, revoked.get(record, day))
-    return {record: (day, stories.get(record)) for record, day in revoked.items()}
+    return {record: (day, stories.get(record)) for record, day in revoked.items()}, "\n".join(champions)

@@ -958,18 +958,21 @@ def unusable_champion_values(result: CheckResult, key: str) -> list[str]:
     names or bios: a failed build in CI's fresh checkout published a guide naming a champion
     whose story has no consent (rt8). Loaded champions' values are among them; a published
     story's credit and bio are taken off by the callers, as ever."""
-    text = result.project.unusable_champions
-    if not text:
+    text, committed = result.project.unusable_champions, result.project.committed_champions
+    if not text and not committed:
         return []
     found = set()
     try:
         import yaml
 
-        parsed = yaml.safe_load(text)
+        parsed = yaml.safe_load(text) if text else None
     except (yaml.YAMLError, RecursionError, ValueError):
         parsed = None
     if isinstance(parsed, dict):
         found.update(entry[key] for entry in parsed.values() if isinstance(entry, dict) and isinstance(entry.get(key), str))
+    # And the lines every commit added to the file (rt9): a champion deleted from it since, while
+    # her story stays withheld, or a guide still names her, is read there, line by line.
+    text = f"{text}\n{committed}" if committed else text
     for pattern in (_CHAMPION_LINE, _CHAMPION_FLOW):
         for which, value in pattern.findall(text):
             value = value.split(" #", 1)[0].strip()

@@ -164,3 +164,30 @@ def test_an_initial_that_is_a_word_or_a_reviewer_s_is_not_a_champion_s_name(samp
     text = "A Kumar family helped; it's Kumar's garden. I don't know Kumar. M. Kumar is a common name."
     assert _build_with_the_guide_saying(sample, text) == 0
     capsys.readouterr()
+
+
+def test_a_champion_deleted_from_the_champions_file_is_still_a_patient_whose_story_is_withheld(sample, monkeypatch, capsys):
+    """rt9 (a limitation rt8 wrote down): Priya Kumar's entry deleted from content/champions.yml
+    (the patient asked to be taken off the site) while her story stays in content/stories/: the
+    story is withheld (its champion is unknown, an error), but her name and bio were gone from
+    the project, so a guide still thanking her and quoting her bio was published by the lenient
+    build that carries withdrawals in CI's fresh checkout. Git still holds them: every line any
+    commit added to the champions file is read with the consent history."""
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    _git(sample, "init", "-q")
+    _git(sample, "add", "-A")
+    _git(sample, "commit", "-qm", "published")
+    champions = sample / "content/champions.yml"
+    entry = "priya-k:\n  name: Priya Kumar\n  bio: Fictional sample champion. Software tester and weekend gardener.\n"
+    assert entry in champions.read_text()
+    champions.write_text(champions.read_text().replace(entry, ""))
+    _git(sample, "commit", "-qam", "Priya asked to be taken off the site")
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + "\n\nWith thanks to Priya Kumar for her help.\n")
+    other = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    other.write_text(other.read_text() + "\n\nPriya: Fictional sample champion. Software tester and weekend gardener.\n")
+    assert _build(sample) == 1
+    assert "no champion 'priya-k' in content/champions.yml" in capsys.readouterr().out
+    assert (sample / "site/index.html").is_file()
+    assert _site_shows(sample / "site", "Priya Kumar") == []
+    assert _site_shows(sample / "site", "Software tester and weekend gardener") == []
