@@ -454,9 +454,11 @@ def installed_program(name: str) -> str | None:
     return shutil.which(name, path=os.pathsep.join(folders))
 
 
-def git_output(root: Path, *args: str, errors: str = "strict") -> str | None:
+def git_output(root: Path, *args: str, errors: str = "strict", any_owner: bool = False) -> str | None:
     """What `git -C root args...` prints, or None when git is missing, fails or prints no UTF-8
-    (with `errors="replace"`, bytes that are no UTF-8 are read as U+FFFD instead).
+    (with `errors="replace"`, bytes that are no UTF-8 are read as U+FFFD instead). With
+    `any_owner`, a repository another user owns is read too (`safe.directory=*`): only for the
+    commands that read history (`git log`), which run no program a config names here.
     The repository's own config never gets to run a program here: no fsmonitor, no signature
     check (`log.showSignature` runs `gpg.program`), no pager; nor does a `git` in the project,
     reached by a relative PATH entry."""
@@ -465,7 +467,11 @@ def git_output(root: Path, *args: str, errors: str = "strict") -> str | None:
     git = installed_program("git")
     if git is None:
         return None
-    command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", "--no-pager", "-C", str(root), *args]
+    # A checkout another user owns (CI's container job running as root over the runner's
+    # checkout) is refused by git as "dubious ownership", and its history read as none (rt9).
+    owner = ["-c", "safe.directory=*"] if any_owner else []
+    command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", *owner, "--no-pager", "-C",
+               str(root), *args]
     try:
         done = subprocess.run(command, capture_output=True, encoding="utf-8", errors=errors, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired, UnicodeDecodeError):

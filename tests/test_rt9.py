@@ -191,3 +191,26 @@ def test_a_champion_deleted_from_the_champions_file_is_still_a_patient_whose_sto
     assert (sample / "site/index.html").is_file()
     assert _site_shows(sample / "site", "Priya Kumar") == []
     assert _site_shows(sample / "site", "Software tester and weekend gardener") == []
+
+
+def test_a_checkout_another_user_owns_still_has_its_history_read(sample, monkeypatch, capsys):
+    """rt9: a CI job in a container running as root over the runner's checkout (or a build
+    user other than the one who cloned) gets "fatal: detected dubious ownership" from every
+    git command; Flywheel read that as "not a repository": no revocation history and no commit
+    clock, silently. A revocation committed, then taken out of the file, published the story
+    again there. (GIT_TEST_ASSUME_DIFFERENT_OWNER is git's own switch for testing this.)"""
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    record = sample / RECORD
+    _git(sample, "init", "-q")
+    _git(sample, "add", "-A")
+    _git(sample, "commit", "-qm", "published")
+    text = record.read_text()
+    record.write_text(text.replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    _git(sample, "commit", "-qam", "the patient revoked consent")
+    record.write_text(text)
+    _git(sample, "commit", "-qam", "merge: kept the older side")
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    assert _build(sample) == 1
+    assert "was revoked on 2026-11-20 in a commit of this file" in capsys.readouterr().out
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/stories/finding-answers").exists()
