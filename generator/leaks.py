@@ -497,8 +497,8 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
     """The titles, summaries and pull quotes of withheld stories (those long enough to be theirs
     alone anywhere, the shorter ones of two words or more as a whole), the runs of words
     from their text (`passages`), and the full names no published story credits (anywhere),
-    with `initials` (`unconsented_initials`: "p kumar") looked for as "P. Kumar", "Kumar, P."
-    and "P. S. Kumar"."""
+    with `initials` (`unconsented_initials`: "p kumar", "priya k") looked for as "P. Kumar",
+    "Kumar, P.", "P. S. Kumar" and "Priya K."."""
     index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     short: dict[int, set[tuple[str, ...]]] = {}
     named: dict[int, set[tuple[str, ...]]] = {}
@@ -517,7 +517,8 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
     for initial in initials:
         if len(words := tuple(_words(initial))) == 2:
             named.setdefault(2, set()).update({words, words[::-1]})
-            gaps.add(words)
+            if len(words[0]) == 1:  # "P. S. Kumar"; not "Priya and K. Jones"
+                gaps.add(words)
     secret: dict[int, set[tuple[str, ...]]] = {}
     for value in secrets:  # with a digit: an e-sign reference spelt in words ("on paper") is words
         if (words := tuple(_words(value))) and any(ch.isdigit() for ch in value):
@@ -1001,26 +1002,36 @@ def unconsented_names(result: CheckResult) -> list[str]:
 _NOT_INITIALS = frozenset("adimost")
 
 
-def _initial_form(name: str) -> tuple[str, str] | None:
+def _initial_forms(name: str) -> set[tuple[str, str]]:
+    """A name of two words or more with its first name as an initial ("p kumar") and with its
+    surname as one ("priya k", as testimonials sign), where the initial is no word of one letter."""
     words = _words(name)
-    if len(words) < 2 or not words[0][:1].isalpha() or words[0][0] in _NOT_INITIALS:
-        return None
-    return words[0][0], words[-1]
+    if len(words) < 2:
+        return set()
+    first, last = words[0], words[-1]
+    forms = set()
+    if first[0].isalpha() and first[0] not in _NOT_INITIALS and len(first) > 1:
+        forms.add((first[0], last))
+    if last[0].isalpha() and last[0] not in _NOT_INITIALS and len(last) > 1:
+        forms.add((first, last[0]))
+    return forms
 
 
 def unconsented_initials(result: CheckResult) -> list[str]:
-    """Each name of `unconsented_names` with its first name as an initial ("p kumar"): a guide
-    thanking "P. Kumar", "Kumar, P." or "P. S. Kumar" publishes the name of a patient whose
-    story is withheld as surely as her full name (rt9). Not where the site shows someone else
-    so (a reviewer "P. Kumar, MD", or a published story's credit), nor for first names starting
-    with a word of one letter (`_NOT_INITIALS`)."""
+    """Each name of `unconsented_names` with its first name as an initial ("p kumar") or its
+    surname as one ("priya k"): a guide thanking "P. Kumar", "Kumar, P." or "P. S. Kumar", or
+    quoting a patient signed "Priya K.", publishes the name of a patient whose story is
+    withheld as surely as her full name (rt9). Not where the site shows someone else so (a
+    reviewer "P. Kumar, MD", or a published story's credit), nor with an initial that is a word
+    of one letter (`_NOT_INITIALS`)."""
     from .gate import reviewer_names
 
     gate = result.gate
     shown = {d.credit for d in gate.decisions.values() if d.kind == "story" and d.published and d.credit}
     shown.update(reviewer_names(result.project))
-    others = {form for name in shown if (form := _initial_form(name)) is not None}
-    forms = {form for name in unconsented_names(result) if (form := _initial_form(name)) is not None}
+    others = {form for name in shown for form in _initial_forms(name)}
+    others.update((words[0], words[-1]) for name in shown if len(words := _words(name)) >= 2)  # "P. Kumar, MD"
+    forms = {form for name in unconsented_names(result) for form in _initial_forms(name)}
     return sorted(" ".join(form) for form in forms - others)
 
 
@@ -1038,7 +1049,7 @@ def quoted_by_story(result: CheckResult, index: Quoted) -> dict[str, Quoted]:
             owner = result.project.raw[slug][2].get("champion")
             champion = champions.get(owner) if isinstance(owner, str) else None
             name = [champion.data.name] if champion is not None and champion.data.name in names else []
-            initial = [form for form in initials if name and _initial_form(name[0]) == tuple(form.split())]
+            initial = [form for form in initials if name and tuple(form.split()) in _initial_forms(name[0])]
             split[slug] = quoted_index([text for text in meta if text in metas], sorted(own), name, initials=initial)
     return split
 

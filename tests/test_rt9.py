@@ -145,12 +145,13 @@ def test_hyphens_that_cut_no_withheld_word_still_build(sample, capsys):
     capsys.readouterr()
 
 
-@pytest.mark.parametrize("written", ["P. Kumar", "P Kumar", "Kumar, P.", "KUMAR P", "P. S. Kumar"])
+@pytest.mark.parametrize("written", ["P. Kumar", "P Kumar", "Kumar, P.", "KUMAR P", "P. S. Kumar", "Priya K."])
 def test_a_champion_s_name_with_her_first_name_as_an_initial_is_still_her_name(sample, written, capsys):
     """rt9 (a limitation rt8 wrote down): the name of a champion no published story credits
     (Priya Kumar: her only story has no consent) was looked for whole, surname first and with a
     middle name, but not with her first name as an initial, as reference lists and thank-you
-    notes write names: a guide thanking "P. Kumar" published it with a passing build."""
+    notes write names, nor with her surname as one, as testimonials are signed ("Priya K."):
+    a guide thanking "P. Kumar" published it with a passing build."""
     assert _build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
     assert _site_shows(sample / "site", written) == []
     capsys.readouterr()
@@ -161,7 +162,8 @@ def test_an_initial_that_is_a_word_or_a_reviewer_s_is_not_a_champion_s_name(samp
     reviewer the site shows as "P. Kumar, MD"."""
     guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
     guide.write_text(guide.read_text().replace('reviewed_by: "A. Example, MD"', 'reviewed_by: "P. Kumar, MD"'))
-    text = "A Kumar family helped; it's Kumar's garden. I don't know Kumar. M. Kumar is a common name."
+    text = ("A Kumar family helped; it's Kumar's garden. I don't know Kumar. M. Kumar is a common name. "
+            "Priya's team, Priya and K. Jones, Priya, vitamin K.")
     assert _build_with_the_guide_saying(sample, text) == 0
     capsys.readouterr()
 
