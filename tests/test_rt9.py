@@ -216,3 +216,50 @@ def test_a_checkout_another_user_owns_still_has_its_history_read(sample, monkeyp
     assert "was revoked on 2026-11-20 in a commit of this file" in capsys.readouterr().out
     assert (sample / "site/index.html").is_file()
     assert not (sample / "site/stories/finding-answers").exists()
+
+
+def _jpeg_with_exif(tag: int, value: bytes, kind: int = 2) -> bytes:
+    """A JPEG holding one EXIF field (its picture's data left out: no check reads it)."""
+    import struct
+
+    entry = struct.pack("<HHII", tag, kind, len(value), 26)
+    tiff = b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", 1) + entry + struct.pack("<I", 0) + value
+    app1 = b"Exif\0\0" + tiff
+    return b"\xff\xd8\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + b"\xff\xd9"
+
+
+def _png_with_xmp(xmp: bytes) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", b"\0\0\0\1\0\0\0\1\x08\x02\0\0\0")
+            + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"iTXt", b"XML:com.adobe.xmp\0\x01\0\0\0" + zlib.compress(xmp))
+            + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("name, data", [
+    ("team.jpg", _jpeg_with_exif(0x013B, b"Priya Kumar\0")),  # EXIF Artist, as a camera's owner setting writes it
+    ("garden.jpg", _jpeg_with_exif(0x9C9D, "Priya Kumar".encode("utf-16-le") + b"\0\0", kind=1)),  # Windows' "Authors"
+    ("group.png", _png_with_xmp(b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description mwg-rs:Name="Priya Kumar" '
+                                b'mwg-rs:Type="Face"/></x:xmpmeta>')),  # a face tagged, after the picture's data, packed
+], ids=["exif-artist", "exif-xpauthor", "png-xmp-face"])
+def test_a_picture_whose_metadata_names_a_withheld_champion_is_left_out(sample, name, data, capsys):
+    """rt9: a binary file was read for runs of three words or more, and a picture's metadata
+    holds a name as a value of two: a photo in docs_dir whose EXIF `Artist` (a camera's owner
+    setting), Windows' `XPAuthor` (UTF-16) or an XMP face region (`mwg-rs:Name`, what photo
+    managers write when a face is tagged, in a PNG's compressed iTXt chunk) names Priya Kumar,
+    whose only story has no consent, was published as it was, her name in any viewer's "info"."""
+    (sample / "theme/pages" / name).write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site" / name).exists()
+    assert f"Static file '{name}' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_picture_whose_metadata_names_a_credited_champion_is_published(sample, capsys):
+    (sample / "theme/pages/walk.jpg").write_bytes(_jpeg_with_exif(0x013B, b"Daniel Okafor\0"))
+    assert _build(sample) == 0
+    assert (sample / "site/walk.jpg").is_file()
+    capsys.readouterr()
