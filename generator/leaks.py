@@ -1392,10 +1392,11 @@ def _png_unpacked(kind: bytes, chunk: bytes) -> list[bytes]:
 
 
 def picture_metadata(data: bytes) -> str:
-    """The text a picture's metadata carries, which any viewer's "info" shows: a JPEG's APPn
-    segments (EXIF, XMP, IPTC), a PNG's text chunks and EXIF (zTXt and compressed iTXt unpacked),
-    a WebP's EXIF and XMP chunks, as text with NUL bytes as spaces, and as UTF-16 both ways
-    (Windows writes the author, XPAuthor, so). A camera owner's `Artist`, a face tagged with a
+    """The text a picture's or a recording's metadata carries, which any viewer's "info" shows:
+    a JPEG's APPn segments (EXIF, XMP, IPTC), a PNG's text chunks and EXIF (zTXt and compressed
+    iTXt unpacked), a WebP's EXIF and XMP chunks, an MP3's ID3 tags, FLAC's and Ogg's comments,
+    an MP4's `udta` and `ilst` boxes, as text with NUL bytes as spaces, and as UTF-16 both ways
+    (Windows writes the author, XPAuthor, so; ID3 writes UTF-16 too). A camera owner's `Artist`, a face tagged with a
     name (`mwg-rs:Name="Priya Kumar"`) is a value of two words with no run of three around it,
     which `carried_text` does not read (rt9). Segments are walked by their lengths, a JPEG's up
     to its picture's data: a few look-ups a picture."""
@@ -1426,6 +1427,25 @@ def picture_metadata(data: bytes) -> str:
             if kind in (b"EXIF", b"XMP "):
                 found.append(data[at + 8 : at + 8 + size])
             at += 8 + size + (size & 1)
+    elif data[:3] == b"ID3" and len(data) >= 10:  # an MP3's tags (artist, title, comments)
+        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | data[9] & 0x7F
+        found.append(data[10 : 10 + min(size, _METADATA_MAX)])
+    elif data[:4] == b"fLaC":  # FLAC's metadata blocks, its Vorbis comments (`ARTIST=...`) among them
+        at = 4
+        while at + 4 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
+            last, kind, size = data[at] & 0x80, data[at] & 0x7F, int.from_bytes(data[at + 1 : at + 4], "big")
+            if kind == 4:
+                found.append(data[at + 4 : at + 4 + size])
+            if last:
+                break
+            at += 4 + size
+    elif data[:4] == b"OggS":  # Ogg Vorbis and Opus: their comments are in the first pages
+        found.append(data[:65536])
+    # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, at the start or at the end,
+    # in another chunk of a large file (`_carried_in`): looked for in every chunk, by memchr.
+    for box in (b"udta", b"ilst"):
+        if (at := data.find(box)) >= 0:
+            found.append(data[at : at + 65536])
     texts = []
     for part in found:
         part = part[:_METADATA_MAX]

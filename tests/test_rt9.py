@@ -245,13 +245,19 @@ def _png_with_xmp(xmp: bytes) -> bytes:
     ("garden.jpg", _jpeg_with_exif(0x9C9D, "Priya Kumar".encode("utf-16-le") + b"\0\0", kind=1)),  # Windows' "Authors"
     ("group.png", _png_with_xmp(b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description mwg-rs:Name="Priya Kumar" '
                                 b'mwg-rs:Type="Face"/></x:xmpmeta>')),  # a face tagged, after the picture's data, packed
-], ids=["exif-artist", "exif-xpauthor", "png-xmp-face"])
+    ("interview.mp3", b"ID3\x04\0\0\0\0\0\x16TPE1\0\0\0\x0c\0\0\x03Priya Kumar" + bytes(64)),  # an MP3's artist
+    ("interview.flac", b"fLaC\x84\0\0\x26" + (4).to_bytes(4, "little") + b"ffmp" + (1).to_bytes(4, "little")
+     + (18).to_bytes(4, "little") + b"ARTIST=Priya Kumar" + bytes(64)),  # Vorbis comments
+    ("interview.m4a", b"\0\0\0\x18ftypM4A \0\0\0\0M4A isom" + bytes(4096) + b"\0\0\0\x33udta\0\0\0\x2bilst\0\0\0\x23\xa9ART"
+     b"\0\0\0\x1bdata\0\0\0\x01\0\0\0\0Priya Kumar"),  # an MP4's tags, after its media
+], ids=["exif-artist", "exif-xpauthor", "png-xmp-face", "mp3-id3", "flac-vorbis", "m4a-ilst"])
 def test_a_picture_whose_metadata_names_a_withheld_champion_is_left_out(sample, name, data, capsys):
     """rt9: a binary file was read for runs of three words or more, and a picture's metadata
     holds a name as a value of two: a photo in docs_dir whose EXIF `Artist` (a camera's owner
     setting), Windows' `XPAuthor` (UTF-16) or an XMP face region (`mwg-rs:Name`, what photo
     managers write when a face is tagged, in a PNG's compressed iTXt chunk) names Priya Kumar,
-    whose only story has no consent, was published as it was, her name in any viewer's "info"."""
+    whose only story has no consent, was published as it was, her name in any viewer's "info";
+    so was a recorded interview whose MP3, FLAC or M4A tags name her as its artist."""
     (sample / "theme/pages" / name).write_bytes(data)
     assert _build(sample) == 0
     assert not (sample / "site" / name).exists()
