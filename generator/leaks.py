@@ -1395,7 +1395,7 @@ def picture_metadata(data: bytes) -> str:
     """The text a picture's or a recording's metadata carries, which any viewer's "info" shows:
     a JPEG's APPn segments (EXIF, XMP, IPTC), a PNG's text chunks and EXIF (zTXt and compressed
     iTXt unpacked), a WebP's EXIF and XMP chunks, an MP3's ID3 tags, FLAC's and Ogg's comments,
-    an MP4's `udta` and `ilst` boxes, as text with NUL bytes as spaces, and as UTF-16 both ways
+    an MP4's `udta` and `ilst` boxes (in its first 8 MiB), as text with NUL bytes as spaces, and as UTF-16 both ways
     (Windows writes the author, XPAuthor, so; ID3 writes UTF-16 too). A camera owner's `Artist`, a face tagged with a
     name (`mwg-rs:Name="Priya Kumar"`) is a value of two words with no run of three around it,
     which `carried_text` does not read (rt9). Segments are walked by their lengths, a JPEG's up
@@ -1441,9 +1441,10 @@ def picture_metadata(data: bytes) -> str:
             at += 4 + size
     elif data[:4] == b"OggS":  # Ogg Vorbis and Opus: their comments are in the first pages
         found.append(data[:65536])
-    # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, at the start or at the end,
-    # in another chunk of a large file (`_carried_in`): looked for in every chunk, by memchr.
-    for box in (b"udta", b"ilst"):
+    # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, before or after the media
+    # (within the first chunk `_carried_in` reads, 8 MiB). Looked for only in a file that starts
+    # as one: two searches cost 20 ms over 5 MB of another kind of file.
+    for box in (b"udta", b"ilst") if data[4:8] == b"ftyp" else ():
         if (at := data.find(box)) >= 0:
             found.append(data[at : at + 65536])
     texts = []
