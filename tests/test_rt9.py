@@ -269,3 +269,18 @@ def test_a_picture_whose_metadata_names_a_credited_champion_is_published(sample,
     assert _build(sample) == 0
     assert (sample / "site/walk.jpg").is_file()
     capsys.readouterr()
+
+
+def test_a_draft_guide_titled_as_a_withheld_story_does_not_hide_the_title(sample, capsys):
+    """rt9: a withheld story's short title ("Back to the workshop", the expired story's) is
+    looked for where a page shows it whole, unless a guide of the site has the same title (the
+    site's own). A draft guide counted, though drafts are never shown: a pull request adding one
+    titled "Back to the workshop" turned the look-out off, and a guide pointing readers to
+    "*Back to the workshop*, Leo's story" was published with a passing build."""
+    source = (sample / "content/guides/cardiology/afib-blood-thinners.md").read_text()
+    (sample / "content/guides/cardiology/workshop-notes.md").write_text(
+        source.replace('title: "Blood thinners for AFib"', 'title: "Back to the workshop"')
+        .replace("tags: [medicines]", "tags: [medicines]\ndraft: true"))
+    assert _build_with_the_guide_saying(sample, "Read *Back to the workshop*, Leo's story.") == 1
+    assert _site_shows(sample / "site", "Back to the workshop</em>") == []
+    capsys.readouterr()
