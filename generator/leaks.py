@@ -373,7 +373,7 @@ _LETTER_NAMES = ("LATIN LETTER SMALL CAPITAL ", "LATIN CAPITAL LETTER SMALL CAPI
                  "NEGATIVE CIRCLED LATIN CAPITAL LETTER ", "NEGATIVE SQUARED LATIN CAPITAL LETTER ",
                  "REGIONAL INDICATOR SYMBOL LETTER ")
 # A to Z as "fancy text" generators write them (what is pasted from social posts): Canadian
-# syllabics, CJK strokes, Thai, Yi, currency signs, faux Cyrillic, stroked letters. Where two
+# syllabics, CJK strokes, Thai, Yi, currency signs, faux Cyrillic, stroked letters, Braille. Where two
 # alphabets give one character two letters, the first here wins: currency's `ł` is read `i`, as
 # a reader of `₳Ɽ₳₵ł₦₲` takes it, and the stroked alphabet's capital `Ł` is still `L`; `Ŧ` is
 # `T` (the Thai-like alphabet's `f` is left out).
@@ -392,6 +392,9 @@ _FANCY_ALPHABETS = (
     "\u039bB\u1103D\u03a3FG\u0389IJK\u1102M\u041f\u04e8PQ\u042f\u01a7\u01ac\u0426V\u0429XYZ",
     "\u023a\u0243\u023b\u0110\u0246F\u01e4\u0126\u0197\u0248\ua740\u0141MN\u00d8\u2c63\ua756\u024cS\u0166\u1d7eVWX\u024e\u01b5",
     "\u2c65\u0180\u023c\u0111\u0247F\u01e5\u0127\u0268\u0249\ua741\u0142MN\u00f8\u1d7d\ua757\u024dS\u0167\u0289VWX\u024f\u01b6",
+    # Braille's letters (grade 1), which a Braille display, and anyone with its table, reads.
+    "\u2801\u2803\u2809\u2819\u2811\u280b\u281b\u2813\u280a\u281a\u2805\u2807\u280d\u281d\u2815\u280f\u281f\u2817\u280e\u281e"
+    "\u2825\u2827\u283a\u282d\u283d\u2835",
 )
 
 
@@ -750,15 +753,36 @@ _TURNED_LETTERS = re.compile("[\u0250\u0254\u01dd\u025f\u0183\u1d77\u0265\u1d09\
                              "\u028e\u2200\u0186\u15e1\u018e\u2132\u2141\ua4d8\u02e5\u2142\u0500\u1d1a\u22a5\ua4d5\u2229\u2144]")
 
 
+# Mirrored letters as mirror-text generators write them (and the line read backwards), each with
+# the letter it shows in a mirror; `b` and `d`, `p` and `q` change places.
+_MIRRORED = str.maketrans(
+    "\u0252\u0254\u0258\u0287\u01eb\u029c\u029e\u1d0e\u027f\u01a8\u0248\u03b3"
+    "\u15fa\u0186\u15e1\u018e\ua7fb\u13ae\u2143\u0376\ua7fc\u03d8\u042f\u01a7"
+    "bdpq",
+    "aceFghknrsty" "BCDEFGLNPQRS" "dbqp",
+)
+_MIRRORED_LETTERS = re.compile("[\u0252\u0258\u027f\u01a8\u1d0e\ua7fb\ua7fc]")
+# Each way a page may be written that a reader reads another way round, with the letters (as
+# `_words` leaves them) that only it uses.
+_READ_ROUND = ((_TURNED_LETTERS, _TURNED), (_MIRRORED_LETTERS, _MIRRORED))
+
+
 def _turned_readings(html: str, words: list[str]) -> tuple[str, ...]:
-    """The page's text turned the right way up, in its order and backwards, when its words
-    (`_words`, already made) hold a letter only upside-down text uses; else nothing."""
+    """The page's text turned the right way up, or read in a mirror, in its order and
+    backwards, when its words (`_words`, already made) hold a letter only upside-down or
+    mirrored text uses; else nothing."""
     text = " ".join(words)
-    if text.isascii() or not _TURNED_LETTERS.search(text):
+    if text.isascii():
+        return ()
+    tables = [table for letters, table in _READ_ROUND if letters.search(text)]
+    if not tables:
         return ()
     plain = html_lib.unescape(_TAG.sub(" ", _without_inline_tags(html))) + " \n " + _markup_text(html)
-    turned = plain.translate(_TURNED)
-    return turned, turned[::-1]
+    readings = []
+    for table in tables:
+        turned = plain.translate(table)
+        readings += [turned, turned[::-1]]
+    return tuple(readings)
 
 
 # JavaScript's and JSON's `\uXXXX`, `\u{X...}` and `\xXX`, and CSS's `\X...` (one to six hex

@@ -94,6 +94,7 @@ def _styled(text: str, alphabet: str) -> str:
 
 
 _TURNED = dict(zip("acdeghilnprstyA,", "\u0250\u0254p\u01dd\u0183\u0265\u0131lud\u0279s\u0287\u028e\u2200'", strict=True))
+_MIRROR = dict(zip("acdeghnprstyA", "\u0252\u0254b\u0258\u01eb\u029c\u1d0eq\u027f\u01a8\u0248\u03b3A", strict=True))
 
 
 @pytest.mark.parametrize("written", [
@@ -107,14 +108,18 @@ _TURNED = dict(zip("acdeghilnprstyA,", "\u0250\u0254p\u01dd\u0183\u0265\u0131lud
     "\u200b".join(chr(0x1F1E6 + ord(ch) - 97) if ch.isalpha() else ch for ch in TITLE.lower()),  # regional indicators
     "".join(_TURNED.get(ch, ch) for ch in reversed(TITLE)),  # upside down, as generators write it
     "".join(_TURNED.get(ch, ch) for ch in TITLE),  # turned letters left in reading order
-], ids=["syllabics", "cjk", "thai", "yi", "currency", "faux-cyrillic", "stroked", "regional", "upside-down", "turned"])
+    _styled(TITLE, "\u2801\u2803\u2809\u2819\u2811\u280b\u281b\u2813\u280a\u281a\u2805\u2807\u280d\u281d\u2815\u280f\u281f"
+            "\u2817\u280e\u281e\u2825\u2827\u283a\u282d\u283d\u2835"),  # Braille
+    "".join(_MIRROR.get(ch, ch) for ch in reversed(TITLE)),  # mirror text, as generators write it
+], ids=["syllabics", "cjk", "thai", "yi", "currency", "faux-cyrillic", "stroked", "regional", "upside-down", "turned",
+        "braille", "mirror"])
 def test_a_quotation_in_fancy_text_letters_stops_the_build(sample, written, capsys):
     """rt9: rt8 read small capitals and boxed letters as the letters they are, but "fancy text"
     generators (what people paste into social posts and, from there, into a page) write the
     same words in a dozen other alphabets: Canadian syllabics (`ᗩ ᖇᗩᑕIᑎG`), CJK strokes
     (`卂 尺卂匚丨几Ꮆ`), Thai and Yi letters, currency signs (`₳ Ɽ₳₵ł₦₲`), faux Cyrillic (`Λ ЯΛᄃIПG`),
-    stroked letters (`Ⱥ ɌȺȻƗNǤ`), regional indicators (`🇦 🇷🇦🇨🇮🇳🇬`) and upside down
-    (`uɐld ʎpɐǝʇs ɐ puɐ 'ʇɹɐǝɥ ƃuıɔɐɹ ∀`). Neither NFKC nor the confusables data reads them, so a
+    stroked letters (`Ⱥ ɌȺȻƗNǤ`), regional indicators (`🇦 🇷🇦🇨🇮🇳🇬`), Braille (`⠁ ⠗⠁⠉⠊⠝⠛`),
+    upside down (`uɐld ʎpɐǝʇs ɐ puɐ 'ʇɹɐǝɥ ƃuıɔɐɹ ∀`) and in a mirror (`ᴎɒlq γbɒɘɈƨ ɒ bᴎɒ`). Neither NFKC nor the confusables data reads them, so a
     guide giving the revoked story's title so published it with a passing build."""
     assert _build_with_the_guide_saying(sample, written) == 1
     assert _site_shows(sample / "site", written[-8:]) == []
