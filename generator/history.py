@@ -25,8 +25,12 @@ CONSENT_DIR = "consent"
 # A path git quotes (a folder named with a letter beyond ASCII: `"b/consent/archiv\303\251/C-1.yml"`)
 # or ends with a tab (one with a space in it: `b/consent/2026 records/C-1.yml\t`) is the same record.
 _FILE = re.compile(r'^\+\+\+ "?b/(?:.*/)?([^/"\t]+)\.yml"?\t?$')
-_REVOKED = re.compile(r"""^\+\s*revoked_on\s*:\s*["']?\s*(\d{4}-\d{2}-\d{2})\b""")
-_STORY = re.compile(r"""^\+\s*story\s*:\s*["']?\s*([a-z0-9][a-z0-9-]*)""")
+# A key as YAML may write it (rt9): bare at a line's start, quoted (a record written as JSON,
+# as an e-signature system's export is: `"revoked_on": "2026-11-20",`) or in a flow mapping
+# (`{story: ..., revoked_on: 2026-11-20}`).
+_KEY = r"""(?:^\+\s*|[{,]\s*)["']?%s["']?\s*:\s*["']?\s*"""
+_REVOKED = re.compile(_KEY % "revoked_on" + r"(\d{4}-\d{2}-\d{2})\b")
+_STORY = re.compile(_KEY % "story" + r"([a-z0-9][a-z0-9-]*)")
 
 
 CHAMPIONS = "content/champions.yml"
@@ -73,12 +77,13 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str
             champions.append(line[1:])
         elif record is None or not line.startswith("+"):
             continue
-        elif match := _STORY.match(line):
-            stories.setdefault(record, match.group(1))  # the newest commit's, read first
-        elif match := _REVOKED.match(line):
-            try:
-                day = dt.date.fromisoformat(match.group(1))
-            except ValueError:  # 2026-02-30: never a date the gate read either
-                continue
-            revoked[record] = min(day, revoked.get(record, day))
+        else:
+            if match := _STORY.search(line):
+                stories.setdefault(record, match.group(1))  # the newest commit's, read first
+            if match := _REVOKED.search(line):  # on the same line as the story, in a flow mapping
+                try:
+                    day = dt.date.fromisoformat(match.group(1))
+                except ValueError:  # 2026-02-30: never a date the gate read either
+                    continue
+                revoked[record] = min(day, revoked.get(record, day))
     return {record: (day, stories.get(record)) for record, day in revoked.items()}, "\n".join(champions)

@@ -983,8 +983,8 @@ def withheld_quoted(result: CheckResult) -> Quoted:
                         unconsented_photo_digests(result), consent_secrets(result), unconsented_initials(result))
 
 
-_CHAMPION_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?(name|bio)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
-_CHAMPION_FLOW = re.compile(r"[{,][ \t]*(name|bio)[ \t]*:[ \t]*([^,}\n]*)")
+_CHAMPION_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?["']?(name|bio)["']?[ \t]*:[ \t]*(.*)$""", re.MULTILINE)
+_CHAMPION_FLOW = re.compile(r"""[{,][ \t]*["']?(name|bio)["']?[ \t]*:[ \t]*([^,}\n]*)""")
 
 
 def unusable_champion_values(result: CheckResult, key: str) -> list[str]:
@@ -1013,6 +1013,8 @@ def unusable_champion_values(result: CheckResult, key: str) -> list[str]:
     for pattern in (_CHAMPION_LINE, _CHAMPION_FLOW):
         for which, value in pattern.findall(text):
             value = value.split(" #", 1)[0].strip()
+            if value.endswith(",") and value[:1] in "\"'":  # a JSON line's (rt9)
+                value = value[:-1].rstrip()
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
                 value = value[1:-1]
             if which == key and value and value not in (">", ">-", "|", "|-"):

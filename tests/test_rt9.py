@@ -289,3 +289,41 @@ def test_a_draft_guide_titled_as_a_withheld_story_does_not_hide_the_title(sample
     assert _build_with_the_guide_saying(sample, "Read *Back to the workshop*, Leo's story.") == 1
     assert _site_shows(sample / "site", "Back to the workshop</em>") == []
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("style", ["json", "flow", "quoted keys"])
+def test_a_committed_revocation_is_read_however_yaml_writes_the_record(sample, monkeypatch, style, capsys):
+    """rt9: the history read `revoked_on: <date>` only as a bare key at the start of a line. A
+    record written as JSON (valid YAML: what an e-signature system's export or a script writes,
+    `"revoked_on": "2026-11-20",`), in flow style (`{story: ..., revoked_on: 2026-11-20}`) or
+    with its keys quoted was revoked for the gate, but not in the history: once a later commit
+    took the revocation out of the file, the story was published again with a passing build."""
+    import json
+
+    import yaml
+
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    record = sample / RECORD
+    data = yaml.safe_load(record.read_text())
+    data = {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in data.items()}
+
+    def written(values: dict) -> str:
+        if style == "json":
+            return json.dumps(values, indent=2) + "\n"
+        if style == "flow":
+            return yaml.safe_dump(values, default_flow_style=True, width=10_000)
+        return "".join(f'"{key}": {json.dumps(value)}\n' for key, value in values.items())
+
+    record.write_text(written(data))
+    _git(sample, "init", "-q")
+    _git(sample, "add", "-A")
+    _git(sample, "commit", "-qm", "published")
+    assert _build(sample) == 0 and (sample / "site/stories/finding-answers").exists()  # the record is read as written
+    record.write_text(written({**data, "revoked_on": "2026-11-20"}))
+    _git(sample, "commit", "-qam", "the patient revoked consent")
+    record.write_text(written(data))
+    _git(sample, "commit", "-qam", "an export written over the record")
+    capsys.readouterr()
+    assert _build(sample) == 1
+    assert "was revoked on 2026-11-20 in a commit of this file" in capsys.readouterr().out
+    assert not (sample / "site/stories/finding-answers").exists()
