@@ -31,6 +31,9 @@ _FILE = re.compile(r'^\+\+\+ "?b/(?:.*/)?([^/"\t]+)\.yml"?\t?$')
 _KEY = r"""(?:^\+\s*|[{,]\s*)["']?%s["']?\s*:\s*["']?\s*"""
 _REVOKED = re.compile(_KEY % "revoked_on" + r"(\d{4}-\d{2}-\d{2})\b")
 _STORY = re.compile(_KEY % "story" + r"([a-z0-9][a-z0-9-]*)")
+# `revoked_on:` with its date on the next line, indented (a plain scalar YAML lets run on).
+_REVOKED_ALONE = re.compile(r"""^\+\s*["']?revoked_on["']?\s*:\s*(?:#.*)?$""")
+_DATE_ALONE = re.compile(r"""^\+\s+["']?(\d{4}-\d{2}-\d{2})\b""")
 
 
 CHAMPIONS = "content/champions.yml"
@@ -67,8 +70,11 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str
         return {}, ""
     if "\x00" in log:  # a record saved as UTF-16 or UTF-32 (rt6): its lines read with the NULs dropped
         log = log.replace("\x00", "")
-    record, in_champions = None, False
+    record, in_champions, after_key = None, False, False
     for line in log.splitlines():
+        if after_key and record is not None and (match := _DATE_ALONE.match(line)):
+            line = f"+revoked_on: {match.group(1)}"
+        after_key = bool(_REVOKED_ALONE.match(line))
         if line.startswith("+++ "):
             in_champions = line.rstrip("\t").endswith("b/" + CHAMPIONS)
             match = None if in_champions else _FILE.match(line)
