@@ -514,7 +514,7 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
     gaps = set()
     for name in names:
         if len(words := tuple(_words(name))) >= 2:
-            for form in _name_forms(words):
+            for form in _name_forms(words) | _double_surname_forms(name, words):
                 named.setdefault(len(form), set()).add(form)
             gaps.add((words[0], words[-1]))
     for initial in initials:
@@ -551,6 +551,17 @@ def _name_forms(words: tuple[str, ...]) -> set[tuple[str, ...]]:
     for apart (`unconsented_initials`)."""
     first, last = words[0], words[-1]
     return {words, (last, *words[:-1]), (first, last), (last, first)}
+
+
+def _double_surname_forms(name: str, words: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """A hyphenated surname written as one of its parts ("Priya Kumar" for "Priya Kumar-Shah",
+    "Maria Lopez" for "Maria Lopez-Garcia"), as people shorten it (rt9): the first name with
+    each part, either way round. Only where the name's last word holds a hyphen."""
+    last = name.split()[-1] if name.split() else ""
+    if "-" not in last:
+        return set()
+    parts = [part for part in (tuple(_words(piece)) for piece in last.split("-")) if len(part) == 1]
+    return {form for (part,) in parts for form in ((words[0], part), (part, words[0]))}
 
 
 # What a page shows as a whole, where a short title is a reference to the story, not chance:

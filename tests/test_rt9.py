@@ -330,3 +330,16 @@ def test_a_committed_revocation_is_read_however_yaml_writes_the_record(sample, m
     assert _build(sample) == 1
     assert "was revoked on 2026-11-20 in a commit of this file" in capsys.readouterr().out
     assert not (sample / "site/stories/finding-answers").exists()
+
+
+@pytest.mark.parametrize("written", ["Priya Kumar", "Kumar, Priya"])
+def test_a_champion_s_double_surname_written_as_one_of_its_parts_is_still_her_name(sample, written, capsys):
+    """rt9: a champion no published story credits whose surname is hyphenated ("Priya
+    Kumar-Shah") was looked for whole, surname first, and with her first and last words: a
+    guide thanking "Priya Kumar", as people shorten a double surname, published her name with a
+    passing build."""
+    champions = sample / "content/champions.yml"
+    champions.write_text(champions.read_text().replace("name: Priya Kumar", "name: Priya Kumar-Shah"))
+    assert _build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
+    assert _site_shows(sample / "site", written) == []
+    capsys.readouterr()
