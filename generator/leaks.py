@@ -728,7 +728,8 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, max(depth, 0) + 1) for text in carried))
 
 
-_CUT = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011][ \t\r\n]+(?:<br\s*/?>[ \t\r\n]*)?(?=[^\W\d_])")
+_CUT = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?:[ \t\r\n]+(?:<(?i:br)\s*/?>[ \t\r\n]*)?|<(?i:br)\s*/?>[ \t\r\n]*)"
+                  r"(?=[^\W\d_])")
 
 
 def _cuts_joined(html: str) -> str | None:
@@ -740,12 +741,12 @@ def _cuts_joined(html: str) -> str | None:
     for hyphen in ("-", "\u2010", "\u2011"):
         if hyphen not in html:
             continue
-        for after in (" ", "\n", "\r", "\t"):
-            if after in " \n" or after in html:
+        for after in (" ", "\n", "<", "\r", "\t"):  # "<": a line break typed as markup, `<br>`
+            if after in " \n<" or after in html:
                 mark = hyphen + after
                 at = html.find(mark)
                 while at > 0:
-                    if html[at - 1].isalpha():
+                    if html[at - 1].isalpha() and (after != "<" or html[at + 2 : at + 4].lower() == "br"):
                         joined = _CUT.sub("", html)
                         return joined if joined != html else None
                     at = html.find(mark, at + 2)

@@ -131,8 +131,9 @@ def test_a_quotation_in_fancy_text_letters_stops_the_build(sample, written, caps
     "A racing heart, and a stea-\ndy plan",
     "A rac- ing heart, and a steady plan",  # a line break lost as a PDF is copied
     "With thanks to Priya Ku-\nmar for her help.",
+    "A rac-<br>ing heart, and a steady plan",  # the line break typed as markup
     "Back to the work-\nshop",  # the expired story's short title, shown whole
-], ids=["title", "title-end", "pdf", "name", "short-title"])
+], ids=["title", "title-end", "pdf", "name", "br", "short-title"])
 def test_a_word_cut_by_a_hyphen_at_a_line_break_is_still_the_word(sample, written, capsys):
     """rt9 (a limitation rt7 and rt8 wrote down): a withheld story's title, or a champion's
     name, with a word hyphenated across a line (as a PDF or a word processor's text is copied:
