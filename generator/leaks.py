@@ -1609,6 +1609,18 @@ def _joined_slugs(slugs: frozenset[str]) -> dict[str, str]:
     return {slug.replace("-", ""): slug for slug in slugs if "-" in slug and len(slug.replace("-", "")) >= _LOOSE_JOINED}
 
 
+def named_for_a_name(rel: str, quoted: Quoted) -> bool:
+    """Whether a file's address (any part of it) spells the name of a champion no published
+    story credits (`Quoted.names`, in every form: `media/priya-kumar-interview.mp3`,
+    `Kumar_Priya.jpg`), or holds it run together (`PriyaKumar.jpg`): the address is published
+    with the file, and a page linking to it shows it (rt9: such files were published as they
+    were; only withheld stories' slugs were looked for in names)."""
+    if not quoted.names:
+        return False
+    words = _words(decoded(rel).replace("/", " "))
+    return _holds(words, quoted.names) or not quoted.joined.isdisjoint(words)
+
+
 def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) -> str | None:
     """Why a static file (kept in docs_dir or the practice's theme folder, copied to the site as
     it is) must stay off the site, or None: it is named for a withheld story (`named_for`), its
@@ -1616,6 +1628,8 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
     cannot be read, and so cannot be checked. `path` is the file or folder, `rel` its address."""
     if slug := named_for(rel, withheld, loosely="path"):
         return f"it is named for withheld story {slug}"
+    if named_for_a_name(rel, quoted):
+        return "its name is the name of a champion no published story credits"
     if path.is_dir():
         return None
     try:

@@ -344,3 +344,17 @@ def test_a_champion_s_double_surname_written_as_one_of_its_parts_is_still_her_na
     assert _build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
     assert _site_shows(sample / "site", written) == []
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("name", ["media/priya-kumar-interview.mp3", "media/Kumar_Priya.jpg", "PriyaKumar.pdf"])
+def test_a_file_named_for_a_champion_no_published_story_credits_is_left_out(sample, name, capsys):
+    """rt9: a file of docs_dir named for a withheld story (its slug, however written) was left
+    out, but one named for a champion no published story credits was published as it was, her
+    name in its address (a recorded interview saved as `priya-kumar-interview.mp3`, a photo as
+    `Kumar_Priya.jpg`), for anyone who has the address or a page that links to it."""
+    target = sample / "theme/pages" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"\x00\x01binary\x02" * 64)
+    assert _build(sample) == 0
+    assert not (sample / "site" / name).exists()
+    assert f"Static file '{name}' left out of the site: its name is the name of a champion" in capsys.readouterr().err
