@@ -358,3 +358,20 @@ def test_a_file_named_for_a_champion_no_published_story_credits_is_left_out(samp
     assert _build(sample) == 0
     assert not (sample / "site" / name).exists()
     assert f"Static file '{name}' left out of the site: its name is the name of a champion" in capsys.readouterr().err
+
+
+def test_a_failed_build_withdraws_a_file_named_for_a_champion_no_published_story_credits(sample, capsys):
+    """rt9: the kept site of a failed build was read for files named for a withheld story and
+    for text quoting one; a file named for a champion no published story credits (her recorded
+    interview, `media/priya-kumar-interview.mp3`, published while her consent stood) stayed on
+    it while an unrelated guide's error stopped the build."""
+    assert _build(sample) == 0
+    kept = sample / "site/media/priya-kumar-interview.mp3"
+    kept.parent.mkdir()
+    kept.write_bytes(b"\x00\x01binary\x02" * 64)
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text().replace("stage: learn", "stage: lern"))
+    assert _build(sample) == 1
+    assert (sample / "site/index.html").is_file()
+    assert not kept.exists()
+    capsys.readouterr()
