@@ -76,7 +76,7 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str
             line = f"+revoked_on: {match.group(1)}"
         after_key = bool(_REVOKED_ALONE.match(line))
         if line.startswith("+++ "):
-            in_champions = line.rstrip("\t").endswith("b/" + CHAMPIONS)
+            in_champions = line.rstrip("\t\"").endswith("/" + CHAMPIONS)
             match = None if in_champions else _FILE.match(line)
             record = match.group(1) if match else None
         elif in_champions and line.startswith("+"):
