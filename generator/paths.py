@@ -8,6 +8,7 @@ folder that contains one of those. A value only becomes a path through `safe_joi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -425,9 +426,34 @@ def _committed(site: Path, project: Path) -> bool:
     (red team rt5). Without git, or outside the repository, no."""
     if not site.is_relative_to(project):
         return False
-    if not git_output(project, "ls-files", "-z", "--", str(site)):
+    # The index's entries, each file then hashed here as git hashes a blob: `git status` would
+    # run the clean filters a config names, so it honours git's ownership check, and in a
+    # checkout another user owns (CI's container job running as root) it answered nothing, so
+    # a committed file stopped every deploy there again (rt9). `ls-files` runs no program.
+    listed = git_output(project, "ls-files", "-z", "-s", "--", str(site), any_owner=True)
+    if not listed:
         return False
-    return git_output(project, "status", "--porcelain", "--ignored", "--untracked-files=all", "--", str(site)) == ""
+    entries = {}
+    for entry in listed.split("\0"):
+        info, _, path = entry.partition("\t")
+        if path:
+            mode, blob, _stage = info.split(" ")
+            entries[(project / path).as_posix()] = (mode, blob)
+    files = [site] if not site.is_dir() or site.is_symlink() else sorted(
+        path for path in site.rglob("*") if path.is_symlink() or not path.is_dir())
+    if len(files) != len(entries):
+        return False
+    for path in files:
+        mode, blob = entries.get(path.as_posix(), ("", ""))
+        if not blob:
+            return False
+        data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes() if path.is_file() else None
+        if data is None or (mode == "120000") != path.is_symlink():
+            return False
+        digest = hashlib.sha256 if len(blob) == 64 else hashlib.sha1
+        if digest(b"blob %d\0" % len(data) + data).hexdigest() != blob:
+            return False
+    return True
 
 
 def shown_path(path: Path, project: Path) -> str:

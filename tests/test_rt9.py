@@ -7,7 +7,7 @@ and tests). The sample site is fictional.
 from __future__ import annotations
 
 import pytest
-from helpers import git
+from helpers import git, revoke_finding_answers
 
 from generator.cli import main
 
@@ -374,4 +374,28 @@ def test_a_failed_build_withdraws_a_file_named_for_a_champion_no_published_story
     assert _build(sample) == 1
     assert (sample / "site/index.html").is_file()
     assert not kept.exists()
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("what", ["a file in site/", "a file named site"])
+def test_a_file_committed_into_site_stops_no_deploy_in_a_checkout_another_user_owns(sample, monkeypatch, what, capsys):
+    """rt9: rt5 let a build replace a `site/` whose every file git holds as committed and
+    unchanged (a pull request committing one file there used to stop every deploy). That was
+    asked of `git status`, which git refuses in a checkout another user owns (a CI container
+    running as root over the runner's checkout): the file read as someone's own, every build
+    refused the folder, CI's fresh checkout wrote no site, and a story revoked meanwhile stayed
+    live. The files are now hashed here against `git ls-files`, which runs no program."""
+    if what == "a file named site":
+        (sample / "site").write_text("A file a pull request committed.")
+    else:
+        (sample / "site").mkdir()
+        (sample / "site/notes.txt").write_text("A file a pull request committed.")
+    revoke_finding_answers(sample)
+    _git(sample, "init", "-q")
+    _git(sample, "add", "-A")
+    _git(sample, "commit", "-qm", "a pull request")
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    assert _build(sample) == 0
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/stories/finding-answers").exists()
     capsys.readouterr()
