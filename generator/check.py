@@ -13,7 +13,7 @@ from .collector import FewerCollections
 from .dates import committed_on, time_zone, today_in
 from .errors import FlywheelError, HasProblems, Problem, problem
 from .gate import Gate, consent_gate, reviewer_names
-from .history import CONSENT_DIR, committed_revocations, shallow
+from .history import CONSENT_DIR, read_history, shallow
 from .project import Project
 from .quality import reading_grades, reading_problems, review_problems
 from .readability import DEFAULT_GRADE_MAX
@@ -91,7 +91,7 @@ def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade
         prefetch_scans(project, reviewer_names(project))
     committed = committed_on(project.root, project.practice.data.timezone if project.practice else None)
     if committed is not None:  # a repository: its consent history (none to read outside one)
-        project.committed_revocations = committed_revocations(project.root)
+        project.committed_revocations, project.committed_champions = read_history(project.root)
         if shallow(project.root):
             project.problems.append(problem(
                 "consent-history-shallow", CONSENT_DIR,

@@ -49,7 +49,7 @@ def last_commit_moment(root: Path) -> dt.datetime | None:
     The test suite replaces this (tests/clock/sitecustomize.py), as it replaces `clock`."""
     from .paths import git_output
 
-    out = git_output(root, "log", "-1", "--format=%ct", "HEAD")
+    out = git_output(root, "log", "-1", "--format=%ct", "HEAD", any_owner=True)  # whoever owns the checkout
     try:
         return dt.datetime.fromtimestamp(int(out.strip()), UTC) if out else None
     except (ValueError, OverflowError, OSError):

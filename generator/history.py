@@ -22,44 +22,82 @@ from .paths import git_output
 
 CONSENT_DIR = "consent"
 
-_FILE = re.compile(r"^\+\+\+ b/(?:.*/)?([^/]+)\.yml$")
-_REVOKED = re.compile(r"""^\+\s*revoked_on\s*:\s*["']?\s*(\d{4}-\d{2}-\d{2})\b""")
-_STORY = re.compile(r"""^\+\s*story\s*:\s*["']?\s*([a-z0-9][a-z0-9-]*)""")
+# A path git quotes (a folder named with a letter beyond ASCII: `"b/consent/archiv\303\251/C-1.yml"`)
+# or ends with a tab (one with a space in it: `b/consent/2026 records/C-1.yml\t`) is the same record.
+_FILE = re.compile(r'^\+\+\+ "?b/(?:.*/)?([^/"\t]+)\.yml"?\t?$')
+# A key as YAML may write it (rt9): bare at a line's start, quoted (a record written as JSON,
+# as an e-signature system's export is: `"revoked_on": "2026-11-20",`) or in a flow mapping
+# (`{story: ..., revoked_on: 2026-11-20}`).
+_KEY = r"""(?:^\+\s*|[{,]\s*)["']?%s["']?\s*:\s*["']?\s*"""
+_REVOKED = re.compile(_KEY % "revoked_on" + r"(\d{4}-\d{2}-\d{2})\b")
+_STORY = re.compile(_KEY % "story" + r"([a-z0-9][a-z0-9-]*)")
+# `revoked_on:` with its date on the next line, indented (a plain scalar YAML lets run on).
+_REVOKED_ALONE = re.compile(r"""^\+\s*["']?revoked_on["']?\s*:\s*(?:#.*)?$""")
+_DATE_ALONE = re.compile(r"""^\+\s+["']?(\d{4}-\d{2}-\d{2})\b""")
+
+
+CHAMPIONS = "content/champions.yml"
 
 
 def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
     """Record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
-    commit names). Every version of every file under consent/
-    that git holds is read, through the lines each commit added; a path is a record by its
-    name, so a record moved to a subfolder is the same record."""
+    commit names) (`read_history`)."""
+    return read_history(root)[0]
+
+
+def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str]:
+    """What consent/ and the champions file's history say, from one `git log`: every revocation
+    (record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
+    commit names)), and every line any commit added to content/champions.yml, as text. Every
+    version of every file under consent/ that git holds is read, through the lines each commit
+    added; a path is a record by its name, so a record moved to a subfolder is the same record.
+    The champions file's lines hold the name and bio of every champion it ever held: a
+    champion deleted from it while a guide still names her is still a patient whose story is
+    withheld (rt9: the name was gone from the project, and a guide published it)."""
     # The prefixes named: a user's `diff.noprefix` (or `diff.mnemonicPrefix`) would otherwise
-    # change the file lines this reads, and every revocation would pass unseen.
-    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv",
-                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", CONSENT_DIR)
+    # change the file lines this reads, and every revocation would pass unseen. `--text`: a
+    # `.gitattributes` in the repository marking records `-diff` or `binary` showed no line of
+    # them (rt9). Bytes that are no UTF-8 (a record once saved as cp1252, anywhere in the
+    # history) are read as U+FFFD: read strictly, they lost every revocation of every record (rt9).
+    # A checkout another user owns is read too: git refused it, and the history was none (rt9).
+    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
+                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", CONSENT_DIR, CHAMPIONS,
+                     errors="replace", any_owner=True)
     revoked: dict[str, dt.date] = {}
     stories: dict[str, str] = {}
+    champions: list[str] = []
     if not log:
-        return {}
-    record = None
+        return {}, ""
+    if "\x00" in log:  # a record saved as UTF-16 or UTF-32 (rt6): its lines read with the NULs dropped
+        log = log.replace("\x00", "")
+    record, in_champions, after_key = None, False, False
     for line in log.splitlines():
+        if after_key and record is not None and (match := _DATE_ALONE.match(line)):
+            line = f"+revoked_on: {match.group(1)}"
+        after_key = bool(_REVOKED_ALONE.match(line))
         if line.startswith("+++ "):
-            match = _FILE.match(line)
+            in_champions = line.rstrip("\t\"").endswith("/" + CHAMPIONS)
+            match = None if in_champions else _FILE.match(line)
             record = match.group(1) if match else None
+        elif in_champions and line.startswith("+"):
+            champions.append(line[1:])
         elif record is None or not line.startswith("+"):
             continue
-        elif match := _STORY.match(line):
-            stories.setdefault(record, match.group(1))  # the newest commit's, read first
-        elif match := _REVOKED.match(line):
-            try:
-                day = dt.date.fromisoformat(match.group(1))
-            except ValueError:  # 2026-02-30: never a date the gate read either
-                continue
-            revoked[record] = min(day, revoked.get(record, day))
-    return {record: (day, stories.get(record)) for record, day in revoked.items()}
+        else:
+            if match := _STORY.search(line):
+                stories.setdefault(record, match.group(1))  # the newest commit's, read first
+            if match := _REVOKED.search(line):  # on the same line as the story, in a flow mapping
+                try:
+                    day = dt.date.fromisoformat(match.group(1))
+                except ValueError:  # 2026-02-30: never a date the gate read either
+                    continue
+                revoked[record] = min(day, revoked.get(record, day))
+    return {record: (day, stories.get(record)) for record, day in revoked.items()}, "\n".join(champions)
 
 
 def shallow(root: Path) -> bool:
     """Whether this checkout holds only part of its history (a shallow clone: CI's checkout
     fetches one commit unless told otherwise), so that a revocation taken out of a record in an
     earlier commit cannot be read."""
-    return (git_output(Path(root), "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+    output = git_output(Path(root), "rev-parse", "--is-shallow-repository", any_owner=True)
+    return (output or "").strip() == "true"

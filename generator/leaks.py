@@ -351,16 +351,51 @@ def _look_alikes() -> dict[int, str]:
     # glance (rt8): small capitals (`ᴀ ʀᴀᴄɪɴɢ ʜᴇᴀʀᴛ`, as "fancy text" generators write them),
     # and letters in black circles and squares (`🅐`, `🅰`). Only the blocks holding them are named.
     for code in (*range(0x250, 0x2B0), *range(0x1D00, 0x1D80), *range(0xA720, 0xA800), *range(0x1DF00, 0x1E000),
-                 *range(0x1F150, 0x1F190)):
+                 *range(0x1F150, 0x1F190), *range(0x1F1E6, 0x1F200)):
         name = unicodedata.name(chr(code), "")
         for prefix in _LETTER_NAMES:
             if name.startswith(prefix) and len(letter := name[len(prefix):]) == 1:
                 table.setdefault(code, letter)
+    # "Fancy text" generators' alphabets (rt9), which the confusables data reads in part or not
+    # at all: each letter as the generator writes it, over the one it stands for.
+    fancy: dict[int, str] = {}
+    for letters in _FANCY_ALPHABETS:
+        for latin, char in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", letters, strict=True):
+            if char != latin:  # and as NFKC leaves it, which `as_seen` reads (`ﻮ` is `و`)
+                for form in {char, unicodedata.normalize("NFKC", char)} - {latin}:
+                    if len(form) == 1:
+                        fancy.setdefault(ord(form), latin)
+    table.update(fancy)
     return table
 
 
 _LETTER_NAMES = ("LATIN LETTER SMALL CAPITAL ", "LATIN CAPITAL LETTER SMALL CAPITAL ",
-                 "NEGATIVE CIRCLED LATIN CAPITAL LETTER ", "NEGATIVE SQUARED LATIN CAPITAL LETTER ")
+                 "NEGATIVE CIRCLED LATIN CAPITAL LETTER ", "NEGATIVE SQUARED LATIN CAPITAL LETTER ",
+                 "REGIONAL INDICATOR SYMBOL LETTER ")
+# A to Z as "fancy text" generators write them (what is pasted from social posts): Canadian
+# syllabics, CJK strokes, Thai, Yi, currency signs, faux Cyrillic, stroked letters, Braille. Where two
+# alphabets give one character two letters, the first here wins: currency's `ł` is read `i`, as
+# a reader of `₳Ɽ₳₵ł₦₲` takes it, and the stroked alphabet's capital `Ł` is still `L`; `Ŧ` is
+# `T` (the Thai-like alphabet's `f` is left out).
+_FANCY_ALPHABETS = (
+    "\u15e9\u15f7\u1455\u15eaE\u15b4G\u157cI\u148dK\u14aa\u15f0\u144eO\u146d\u146b\u1587\u1515T\u144c\u142f\u15ef\u166dY\u1614",
+    "\u5342\u4e43\u531a\u15ea\u4e47\u5343\u13b6\u5344\u4e28\uff8c\u049c\u3125\u722a\u51e0\u3116\u5369\u024a\u5c3a\u4e02\u3112"
+    "\u3129\u142f\u5c71\u4e42\u311a\u4e59",
+    "\u0e04\u0e52\u03c2\u0e54\u0454F\ufeee\u0452\u0e40\u05df\u043a\u026d\u0e53\u0e20\u0e4f\u05e7\u1ee3\u0433\u0e23\u0547"
+    "\u0e22\u05e9\u0e2c\u05d0\u05e5\u0579",
+    "\ua34f\ua303\ua3f3\ua037\ua3c2\ua387\ua045\ua00d\ua024\ua4bb\ua018\ua492\ua3ad\ua224\ua0a6\u1598\ua1b0\ua2ea\ua31a\ua4c4"
+    "\ua00e\ua4a6\ua150\ua267\ua329\ua074",
+    "\ua34f\ua303\ua253\ua038\ua35f\ua387\ua045\ua0c5\ua024\ua4bb\ua018\ua492\ua3ad\ua224\ua0a6\u1598\ua1b0\ua2ea\ua31a\ua2d6"
+    "\ua00e\ua4a6\ua150\ua267\ua329\ua074",
+    "\u20b3\u0e3f\u20b5\u0110\u0246\u20a3\u20b2\u2c67\u0142J\u20ad\u2c60\u20a5\u20a6\u00d8\u20b1Q\u2c64\u20b4\u20ae\u0244V\u20a9"
+    "\u04fe\u024e\u2c6b",
+    "\u039bB\u1103D\u03a3FG\u0389IJK\u1102M\u041f\u04e8PQ\u042f\u01a7\u01ac\u0426V\u0429XYZ",
+    "\u023a\u0243\u023b\u0110\u0246F\u01e4\u0126\u0197\u0248\ua740\u0141MN\u00d8\u2c63\ua756\u024cS\u0166\u1d7eVWX\u024e\u01b5",
+    "\u2c65\u0180\u023c\u0111\u0247F\u01e5\u0127\u0268\u0249\ua741\u0142MN\u00f8\u1d7d\ua757\u024dS\u0167\u0289VWX\u024f\u01b6",
+    # Braille's letters (grade 1), which a Braille display, and anyone with its table, reads.
+    "\u2801\u2803\u2809\u2819\u2811\u280b\u281b\u2813\u280a\u281a\u2805\u2807\u280d\u281d\u2815\u280f\u281f\u2817\u280e\u281e"
+    "\u2825\u2827\u283a\u282d\u283d\u2835",
+)
 
 
 @functools.cache
@@ -461,10 +496,12 @@ def _rarity(word: str) -> tuple[bool, int]:
 
 
 def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list[str] = (),
-                 pictures=(), secrets=()) -> Quoted:
+                 pictures=(), secrets=(), initials=()) -> Quoted:
     """The titles, summaries and pull quotes of withheld stories (those long enough to be theirs
     alone anywhere, the shorter ones of two words or more as a whole), the runs of words
-    from their text (`passages`), and the full names no published story credits (anywhere)."""
+    from their text (`passages`), and the full names no published story credits (anywhere),
+    with `initials` (`unconsented_initials`: "p kumar", "priya k") looked for as "P. Kumar",
+    "Kumar, P.", "P. S. Kumar" and "Priya K."."""
     index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     short: dict[int, set[tuple[str, ...]]] = {}
     named: dict[int, set[tuple[str, ...]]] = {}
@@ -477,9 +514,14 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
     gaps = set()
     for name in names:
         if len(words := tuple(_words(name))) >= 2:
-            for form in _name_forms(words):
+            for form in _name_forms(words) | _double_surname_forms(name, words):
                 named.setdefault(len(form), set()).add(form)
             gaps.add((words[0], words[-1]))
+    for initial in initials:
+        if len(words := tuple(_words(initial))) == 2:
+            named.setdefault(2, set()).update({words, words[::-1]})
+            if len(words[0]) == 1:  # "P. S. Kumar"; not "Priya and K. Jones"
+                gaps.add(words)
     secret: dict[int, set[tuple[str, ...]]] = {}
     for value in secrets:  # with a digit: an e-sign reference spelt in words ("on paper") is words
         if (words := tuple(_words(value))) and any(ch.isdigit() for ch in value):
@@ -505,10 +547,21 @@ def _name_forms(words: tuple[str, ...]) -> set[tuple[str, ...]]:
     """A full name as people write it (rt8: "Okafor, Daniel" and "Daniel J. Okafor" published
     the name of a champion whose story was revoked, with a passing build): as it is, surname
     first, first and last names alone (without a middle name). A name with a word between its
-    first and last is `Quoted.name_gaps`. An initial for the first name ("D. Okafor") is not a
-    form: "a Walker", "Sam's Walker" would read as Anna's or Sam's name."""
+    first and last is `Quoted.name_gaps`. An initial for the first name ("D. Okafor") is looked
+    for apart (`unconsented_initials`)."""
     first, last = words[0], words[-1]
     return {words, (last, *words[:-1]), (first, last), (last, first)}
+
+
+def _double_surname_forms(name: str, words: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """A hyphenated surname written as one of its parts ("Priya Kumar" for "Priya Kumar-Shah",
+    "Maria Lopez" for "Maria Lopez-Garcia"), as people shorten it (rt9): the first name with
+    each part, either way round. Only where the name's last word holds a hyphen."""
+    last = name.split()[-1] if name.split() else ""
+    if "-" not in last:
+        return set()
+    parts = [part for part in (tuple(_words(piece)) for piece in last.split("-")) if len(part) == 1]
+    return {form for (part,) in parts for form in ((words[0], part), (part, words[0]))}
 
 
 # What a page shows as a whole, where a short title is a reference to the story, not chance:
@@ -648,6 +701,16 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     if "\\" in html and (unescaped := _unescaped(html)) is not None:
         if _quotes(_words(unescaped), index) or _quotes(_words(_markup_text(unescaped)), index):
             return True
+    # A word hyphenated across a line (`rac-` at a line's end, `ing` on the next, as text is
+    # copied from a PDF) reads as the word (rt9): the page is read again with such cuts joined,
+    # where a hyphen follows a letter and a space or a line break follows it (found in C).
+    if depth >= 0 and (joined := _cuts_joined(html)) is not None and _quoted(joined, index, -1):
+        return True
+    # Upside-down text (`uɐld ʎpɐǝʇs ɐ`, turned letters, and the line read backwards, as
+    # generators write it) is read turned the right way up, in both orders (rt9). Only a page
+    # whose words hold a turned letter: most hold none but ASCII.
+    if (turned := _turned_readings(html, words)) and any(_quotes(_words(text), index) for text in turned):
+        return True
     # What a reader sees once the markup that hides text has hidden it: `A racing<span hidden>
     # x</span> heart` reads "A racing heart". Only its text is read again (its values and
     # comments are those read above, less some).
@@ -662,7 +725,86 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
         return True
     # A document carried inside the page (`data:image/svg+xml;base64,...`): a browser shows it.
     # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation.
-    return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, depth + 1) for text in carried))
+    return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, max(depth, 0) + 1) for text in carried))
+
+
+_CUT = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?:[ \t\r\n]+(?:<(?i:br)\s*/?>[ \t\r\n]*)?|<(?i:br)\s*/?>[ \t\r\n]*)"
+                  r"(?=[^\W\d_])")
+
+
+def _cuts_joined(html: str) -> str | None:
+    """`html` with every word hyphenated across a line joined (`rac-\ning` read `racing`), or
+    None when it has no such cut. Hyphens before a space or a line break are found with
+    `str.find` (a title's " - " is the one most pages have; a tab or a carriage return is looked
+    for only where the page has one, found by memchr), and the pattern is run only where a letter
+    stands before one: run over every page, it cost 0.14 ms a page."""
+    for hyphen in ("-", "\u2010", "\u2011"):
+        if hyphen not in html:
+            continue
+        for after in (" ", "\n", "<", "\r", "\t"):  # "<": a line break typed as markup, `<br>`
+            if after in " \n<" or after in html:
+                mark = hyphen + after
+                at = html.find(mark)
+                while at > 0:
+                    if html[at - 1].isalpha() and (after != "<" or html[at + 2 : at + 4].lower() == "br"):
+                        joined = _CUT.sub("", html)
+                        return joined if joined != html else None
+                    at = html.find(mark, at + 2)
+    return None
+
+
+# Turned letters as upside-down text generators write them, each with the letter it stands for
+# read the right way up; `n` and `u`, `p` and `d`, `b` and `q`, `M` and `W` change places.
+_TURNED = str.maketrans(
+    "\u0250\u0254\u01dd\u025f\u0183\u1d77\u0265\u0131\u1d09\u027e\u029e\u05df\u026f\u0279\u0287\u028c\u028d\u028e"
+    "\u2200\u0186\u15e1\u018e\u2132\u2141\u017f\ua4d8\u02e5\u2142\u0500\u1d1a\u22a5\ua4d5\u2229\u039b\u2144"
+    "nudpbqMW",
+    "acefgghiijklmrtvwy" "ACDEFGJKLLPRTTUVY" "unpdqbWM",
+)
+_TURNED_LETTERS = re.compile("[\u0250\u0254\u01dd\u025f\u0183\u1d77\u0265\u1d09\u027e\u029e\u026f\u0279\u0287\u028c\u028d"
+                             "\u028e\u2200\u0186\u15e1\u018e\u2132\u2141\ua4d8\u02e5\u2142\u0500\u1d1a\u22a5\ua4d5\u2229\u2144]")
+
+
+# Mirrored letters as mirror-text generators write them (and the line read backwards), each with
+# the letter it shows in a mirror; `b` and `d`, `p` and `q` change places.
+_MIRRORED = str.maketrans(
+    "\u0252\u0254\u0258\u0287\u01eb\u029c\u029e\u1d0e\u027f\u01a8\u0248\u03b3"
+    "\u15fa\u0186\u15e1\u018e\ua7fb\u13ae\u2143\u0376\ua7fc\u03d8\u042f\u01a7"
+    "bdpq",
+    "aceFghknrsty" "BCDEFGLNPQRS" "dbqp",
+)
+_MIRRORED_LETTERS = re.compile("[\u0252\u0258\u027f\u01a8\u1d0e\ua7fb\ua7fc]")
+
+
+def _two_in_a_word(letters: re.Pattern) -> re.Pattern:
+    """Two of `letters` in one word of a `_words` text: upside-down or mirrored words hold
+    several. One alone is a range's end in Material's lunr language files (`ø-ʸ`), whose four
+    readings cost 12 ms a file."""
+    one = letters.pattern
+    return re.compile(f"{one}[^ ]*{one}")
+
+
+# Each way a page may be written that a reader reads another way round, with the letters (as
+# `_words` leaves them) that only it uses, two in a word.
+_READ_ROUND = ((_two_in_a_word(_TURNED_LETTERS), _TURNED), (_two_in_a_word(_MIRRORED_LETTERS), _MIRRORED))
+
+
+def _turned_readings(html: str, words: list[str]) -> tuple[str, ...]:
+    """The page's text turned the right way up, or read in a mirror, in its order and
+    backwards, when one of its words (`_words`, already made) holds two letters only
+    upside-down or mirrored text uses; else nothing."""
+    text = " ".join(words)
+    if text.isascii():
+        return ()
+    tables = [table for letters, table in _READ_ROUND if letters.search(text)]
+    if not tables:
+        return ()
+    plain = html_lib.unescape(_TAG.sub(" ", _without_inline_tags(html))) + " \n " + _markup_text(html)
+    readings = []
+    for table in tables:
+        turned = plain.translate(table)
+        readings += [turned, turned[::-1]]
+    return tuple(readings)
 
 
 # JavaScript's and JSON's `\uXXXX`, `\u{X...}` and `\xXX`, and CSS's `\X...` (one to six hex
@@ -826,10 +968,12 @@ def withheld_texts(result: CheckResult) -> list[str]:
 
 
 def _own_titles(result: CheckResult):
-    """The titles the site shows of its own pieces and sections."""
+    """The titles the site shows of its own pieces and sections: a guide's only where the gate
+    publishes it (rt9: a draft guide titled as a withheld story's short title, never shown,
+    turned off the look-out for that title, and a guide naming the story by it was published)."""
     project = result.project
-    for kind, _doc, data in project.raw.values():
-        if kind == "guide" and isinstance(title := data.get("title"), str):
+    for slug, (kind, _doc, data) in project.raw.items():
+        if kind == "guide" and isinstance(title := data.get("title"), str) and result.gate.is_published(slug):
             yield title
     for entry in project.service_lines.values():
         yield entry.data.name
@@ -848,11 +992,11 @@ def withheld_passages(result: CheckResult) -> list[tuple[str, ...]]:
 def withheld_quoted(result: CheckResult) -> Quoted:
     """What no page may quote of the stories the gate does not publish (`quoted_index`)."""
     return quoted_index(withheld_texts(result), withheld_passages(result), unconsented_names(result),
-                        unconsented_photo_digests(result), consent_secrets(result))
+                        unconsented_photo_digests(result), consent_secrets(result), unconsented_initials(result))
 
 
-_CHAMPION_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?(name|bio)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
-_CHAMPION_FLOW = re.compile(r"[{,][ \t]*(name|bio)[ \t]*:[ \t]*([^,}\n]*)")
+_CHAMPION_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?["']?(name|bio)["']?[ \t]*:[ \t]*(.*)$""", re.MULTILINE)
+_CHAMPION_FLOW = re.compile(r"""[{,][ \t]*["']?(name|bio)["']?[ \t]*:[ \t]*([^,}\n]*)""")
 
 
 def unusable_champion_values(result: CheckResult, key: str) -> list[str]:
@@ -863,21 +1007,26 @@ def unusable_champion_values(result: CheckResult, key: str) -> list[str]:
     names or bios: a failed build in CI's fresh checkout published a guide naming a champion
     whose story has no consent (rt8). Loaded champions' values are among them; a published
     story's credit and bio are taken off by the callers, as ever."""
-    text = result.project.unusable_champions
-    if not text:
+    text, committed = result.project.unusable_champions, result.project.committed_champions
+    if not text and not committed:
         return []
     found = set()
     try:
         import yaml
 
-        parsed = yaml.safe_load(text)
+        parsed = yaml.safe_load(text) if text else None
     except (yaml.YAMLError, RecursionError, ValueError):
         parsed = None
     if isinstance(parsed, dict):
         found.update(entry[key] for entry in parsed.values() if isinstance(entry, dict) and isinstance(entry.get(key), str))
+    # And the lines every commit added to the file (rt9): a champion deleted from it since, while
+    # her story stays withheld, or a guide still names her, is read there, line by line.
+    text = f"{text}\n{committed}" if committed else text
     for pattern in (_CHAMPION_LINE, _CHAMPION_FLOW):
         for which, value in pattern.findall(text):
             value = value.split(" #", 1)[0].strip()
+            if value.endswith(",") and value[:1] in "\"'":  # a JSON line's (rt9)
+                value = value[:-1].rstrip()
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
                 value = value[1:-1]
             if which == key and value and value not in (">", ">-", "|", "|-"):
@@ -897,11 +1046,51 @@ def unconsented_names(result: CheckResult) -> list[str]:
     return sorted(name for name in names if name not in credited and len(_words(name)) >= 2)
 
 
+# Words of one letter in running text, which an initial would be read as: "a Walker", "I Walker",
+# "Sam's Walker", "don't", "I'd", "I'm", "o'clock". A name whose first name starts with one of
+# these is not looked for by its initial.
+_NOT_INITIALS = frozenset("adimost")
+
+
+def _initial_forms(name: str) -> set[tuple[str, str]]:
+    """A name of two words or more with its first name as an initial ("p kumar") and with its
+    surname as one ("priya k", as testimonials sign), where the initial is no word of one letter."""
+    words = _words(name)
+    if len(words) < 2:
+        return set()
+    first, last = words[0], words[-1]
+    forms = set()
+    if first[0].isalpha() and first[0] not in _NOT_INITIALS and len(first) > 1:
+        forms.add((first[0], last))
+    if last[0].isalpha() and last[0] not in _NOT_INITIALS and len(last) > 1:
+        forms.add((first, last[0]))
+    return forms
+
+
+def unconsented_initials(result: CheckResult) -> list[str]:
+    """Each name of `unconsented_names` with its first name as an initial ("p kumar") or its
+    surname as one ("priya k"): a guide thanking "P. Kumar", "Kumar, P." or "P. S. Kumar", or
+    quoting a patient signed "Priya K.", publishes the name of a patient whose story is
+    withheld as surely as her full name (rt9). Not where the site shows someone else so (a
+    reviewer "P. Kumar, MD", or a published story's credit), nor with an initial that is a word
+    of one letter (`_NOT_INITIALS`)."""
+    from .gate import reviewer_names
+
+    gate = result.gate
+    shown = {d.credit for d in gate.decisions.values() if d.kind == "story" and d.published and d.credit}
+    shown.update(reviewer_names(result.project))
+    others = {form for name in shown for form in _initial_forms(name)}
+    others.update((words[0], words[-1]) for name in shown if len(words := _words(name)) >= 2)  # "P. Kumar, MD"
+    forms = {form for name in unconsented_names(result) for form in _initial_forms(name)}
+    return sorted(" ".join(form) for form in forms - others)
+
+
 def quoted_by_story(result: CheckResult, index: Quoted) -> dict[str, Quoted]:
     """`index` (`withheld_quoted`'s) split by the withheld story each text and run comes from,
     to name the stories a text quotes once `quoted_traces` has found that it quotes one (a
     champion's name, for each withheld story of the champion)."""
     metas, names = set(withheld_texts(result)), set(unconsented_names(result))
+    initials = unconsented_initials(result)
     champions = result.project.champions
     split = {}
     for slug, is_published, (body, *meta) in _story_texts(result, body=True):
@@ -910,7 +1099,8 @@ def quoted_by_story(result: CheckResult, index: Quoted) -> dict[str, Quoted]:
             owner = result.project.raw[slug][2].get("champion")
             champion = champions.get(owner) if isinstance(owner, str) else None
             name = [champion.data.name] if champion is not None and champion.data.name in names else []
-            split[slug] = quoted_index([text for text in meta if text in metas], sorted(own), name)
+            initial = [form for form in initials if name and tuple(form.split()) in _initial_forms(name[0])]
+            split[slug] = quoted_index([text for text in meta if text in metas], sorted(own), name, initials=initial)
     return split
 
 
@@ -1231,10 +1421,95 @@ def _carried_in(handle, head: bytes) -> str:
         data = data[-4 * _AROUND:] + more
 
 
+_PNG = b"\x89PNG\r\n\x1a\n"
+_PNG_TEXT = (b"tEXt", b"iTXt", b"zTXt", b"eXIf")
+_METADATA_MAX = 1024 * 1024  # a picture's metadata read this far; a larger segment is read in part
+
+
+def _png_unpacked(kind: bytes, chunk: bytes) -> list[bytes]:
+    """The text of a compressed PNG text chunk: `zTXt` (keyword, NUL, method, data) or `iTXt`
+    with its flag set (keyword, NUL, flag, method, language, NUL, keyword translated, NUL, data)."""
+    if kind == b"zTXt" and b"\0" in chunk:
+        packed = chunk[chunk.index(b"\0") + 2 :]
+    elif kind == b"iTXt" and chunk.count(b"\0") >= 4 and chunk[chunk.index(b"\0") + 1] == 1:
+        packed = chunk.split(b"\0", 4)[-1]
+    else:
+        return []
+    try:
+        return [zlib.decompressobj().decompress(packed, _METADATA_MAX)]
+    except zlib.error:
+        return []
+
+
+def picture_metadata(data: bytes) -> str:
+    """The text a picture's or a recording's metadata carries, which any viewer's "info" shows:
+    a JPEG's APPn segments (EXIF, XMP, IPTC), a PNG's text chunks and EXIF (zTXt and compressed
+    iTXt unpacked), a WebP's EXIF and XMP chunks, an MP3's ID3 tags, FLAC's and Ogg's comments,
+    an MP4's `udta` and `ilst` boxes (in its first 8 MiB), as text with NUL bytes as spaces, and as UTF-16 both ways
+    (Windows writes the author, XPAuthor, so; ID3 writes UTF-16 too). A camera owner's `Artist`, a face tagged with a
+    name (`mwg-rs:Name="Priya Kumar"`) is a value of two words with no run of three around it,
+    which `carried_text` does not read (rt9). Segments are walked by their lengths, a JPEG's up
+    to its picture's data: a few look-ups a picture."""
+    found: list[bytes] = []
+    if data[:2] == b"\xff\xd8":
+        at = 2
+        while at + 4 <= len(data) and data[at] == 0xFF and sum(map(len, found)) < _METADATA_MAX:
+            marker, size = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+            if marker == 0xDA or size < 2:  # start of scan: the picture's data follows
+                break
+            if 0xE1 <= marker <= 0xEF or marker == 0xFE:  # APP1-APP15 and comments
+                found.append(data[at + 4 : at + 2 + size])
+            at += 2 + size
+    elif data[:8] == _PNG:
+        at = 8
+        while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
+            size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+            chunk = data[at + 8 : at + 8 + size]
+            if kind in _PNG_TEXT:
+                found += [chunk, *_png_unpacked(kind, chunk)]
+            if kind == b"IEND":  # text chunks may follow the picture's data
+                break
+            at += 12 + size
+    elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        at = 12
+        while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
+            kind, size = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "little")
+            if kind in (b"EXIF", b"XMP "):
+                found.append(data[at + 8 : at + 8 + size])
+            at += 8 + size + (size & 1)
+    elif data[:3] == b"ID3" and len(data) >= 10:  # an MP3's tags (artist, title, comments)
+        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | data[9] & 0x7F
+        found.append(data[10 : 10 + min(size, _METADATA_MAX)])
+    elif data[:4] == b"fLaC":  # FLAC's metadata blocks, its Vorbis comments (`ARTIST=...`) among them
+        at = 4
+        while at + 4 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
+            last, kind, size = data[at] & 0x80, data[at] & 0x7F, int.from_bytes(data[at + 1 : at + 4], "big")
+            if kind == 4:
+                found.append(data[at + 4 : at + 4 + size])
+            if last:
+                break
+            at += 4 + size
+    elif data[:4] == b"OggS":  # Ogg Vorbis and Opus: their comments are in the first pages
+        found.append(data[:65536])
+    # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, before or after the media
+    # (within the first chunk `_carried_in` reads, 8 MiB). Looked for only in a file that starts
+    # as one: two searches cost 20 ms over 5 MB of another kind of file.
+    for box in (b"udta", b"ilst") if data[4:8] == b"ftyp" else ():
+        if (at := data.find(box)) >= 0:
+            found.append(data[at : at + 65536])
+    texts = []
+    for part in found:
+        part = part[:_METADATA_MAX]
+        texts += [part.replace(b"\0", b" ").decode("utf-8", "replace"),
+                  part.decode("utf-16-le", "replace"), part[1:].decode("utf-16-le", "replace")]
+    return "\n".join(texts)
+
+
 def carried_text(data: bytes) -> str:
     """The text a binary file carries: every run of words (`_WORD_RUN`) with the bytes around
     it, as UTF-8, and as UTF-16 read letter by letter when NUL bytes are common; NUL bytes are
-    dropped, as a reader that opens the file never sees them."""
+    dropped, as a reader that opens the file never sees them. A picture's metadata is read
+    whole (`picture_metadata`)."""
     views = [data]
     if data.count(0) * 4 > len(data):
         views += [data[0::2], data[1::2]]
@@ -1248,6 +1523,8 @@ def carried_text(data: bytes) -> str:
             else:
                 spans.append([start, end])
         parts += [view[start:end].replace(b"\0", b"").decode("utf-8", "replace") for start, end in spans]
+    if metadata := picture_metadata(data):
+        parts.append(metadata)
     return "\n".join(parts)
 
 
@@ -1332,6 +1609,18 @@ def _joined_slugs(slugs: frozenset[str]) -> dict[str, str]:
     return {slug.replace("-", ""): slug for slug in slugs if "-" in slug and len(slug.replace("-", "")) >= _LOOSE_JOINED}
 
 
+def named_for_a_name(rel: str, quoted: Quoted) -> bool:
+    """Whether a file's address (any part of it) spells the name of a champion no published
+    story credits (`Quoted.names`, in every form: `media/priya-kumar-interview.mp3`,
+    `Kumar_Priya.jpg`), or holds it run together (`PriyaKumar.jpg`): the address is published
+    with the file, and a page linking to it shows it (rt9: such files were published as they
+    were; only withheld stories' slugs were looked for in names)."""
+    if not quoted.names:
+        return False
+    words = _words(decoded(rel).replace("/", " "))
+    return _holds(words, quoted.names) or not quoted.joined.isdisjoint(words)
+
+
 def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) -> str | None:
     """Why a static file (kept in docs_dir or the practice's theme folder, copied to the site as
     it is) must stay off the site, or None: it is named for a withheld story (`named_for`), its
@@ -1339,6 +1628,8 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
     cannot be read, and so cannot be checked. `path` is the file or folder, `rel` its address."""
     if slug := named_for(rel, withheld, loosely="path"):
         return f"it is named for withheld story {slug}"
+    if named_for_a_name(rel, quoted):
+        return "its name is the name of a champion no published story credits"
     if path.is_dir():
         return None
     try:

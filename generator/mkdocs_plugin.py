@@ -60,6 +60,7 @@ from .leaks import (
     static_leak,
     story_traces,
     strip_unpublished_links,
+    unconsented_initials,
     unconsented_names,
     unconsented_photo_digests,
     unconsented_photos,
@@ -991,6 +992,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             "withheld": sorted(self._withheld()),
             "withheld_texts": self._withheld_texts(),
             "unconsented_names": unconsented_names(self.checked),
+            "unconsented_initials": unconsented_initials(self.checked),
             "unconsented_pictures": sorted(unconsented_photo_digests(self.checked)),
             "consent_secrets": hashlib.sha256(repr(consent_secrets(self.checked)).encode()).hexdigest(),
             "withheld_passages": hashlib.sha256(repr(self._withheld_passages()).encode()).hexdigest(),
@@ -1018,7 +1020,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             assert self.checked is not None
             self._quoted = quoted_index(self._withheld_texts(), self._withheld_passages(),
                                         unconsented_names(self.checked), unconsented_photo_digests(self.checked),
-                                        consent_secrets(self.checked))
+                                        consent_secrets(self.checked), unconsented_initials(self.checked))
         return self._quoted
 
     def _withheld(self) -> frozenset[str]:

@@ -8,6 +8,7 @@ folder that contains one of those. A value only becomes a path through `safe_joi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -425,9 +426,34 @@ def _committed(site: Path, project: Path) -> bool:
     (red team rt5). Without git, or outside the repository, no."""
     if not site.is_relative_to(project):
         return False
-    if not git_output(project, "ls-files", "-z", "--", str(site)):
+    # The index's entries, each file then hashed here as git hashes a blob: `git status` would
+    # run the clean filters a config names, so it honours git's ownership check, and in a
+    # checkout another user owns (CI's container job running as root) it answered nothing, so
+    # a committed file stopped every deploy there again (rt9). `ls-files` runs no program.
+    listed = git_output(project, "ls-files", "-z", "-s", "--", str(site), any_owner=True)
+    if not listed:
         return False
-    return git_output(project, "status", "--porcelain", "--ignored", "--untracked-files=all", "--", str(site)) == ""
+    entries = {}
+    for entry in listed.split("\0"):
+        info, _, path = entry.partition("\t")
+        if path:
+            mode, blob, _stage = info.split(" ")
+            entries[(project / path).as_posix()] = (mode, blob)
+    files = [site] if not site.is_dir() or site.is_symlink() else sorted(
+        path for path in site.rglob("*") if path.is_symlink() or not path.is_dir())
+    if len(files) != len(entries):
+        return False
+    for path in files:
+        mode, blob = entries.get(path.as_posix(), ("", ""))
+        if not blob:
+            return False
+        data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes() if path.is_file() else None
+        if data is None or (mode == "120000") != path.is_symlink():
+            return False
+        digest = hashlib.sha256 if len(blob) == 64 else hashlib.sha1
+        if digest(b"blob %d\0" % len(data) + data).hexdigest() != blob:
+            return False
+    return True
 
 
 def shown_path(path: Path, project: Path) -> str:
@@ -454,8 +480,11 @@ def installed_program(name: str) -> str | None:
     return shutil.which(name, path=os.pathsep.join(folders))
 
 
-def git_output(root: Path, *args: str) -> str | None:
-    """What `git -C root args...` prints, or None when git is missing, fails or prints no UTF-8.
+def git_output(root: Path, *args: str, errors: str = "strict", any_owner: bool = False) -> str | None:
+    """What `git -C root args...` prints, or None when git is missing, fails or prints no UTF-8
+    (with `errors="replace"`, bytes that are no UTF-8 are read as U+FFFD instead). With
+    `any_owner`, a repository another user owns is read too (`safe.directory=*`): only for the
+    commands that read history (`git log`, `git rev-parse`), which run no program a config names here.
     The repository's own config never gets to run a program here: no fsmonitor, no signature
     check (`log.showSignature` runs `gpg.program`), no pager; nor does a `git` in the project,
     reached by a relative PATH entry."""
@@ -464,9 +493,13 @@ def git_output(root: Path, *args: str) -> str | None:
     git = installed_program("git")
     if git is None:
         return None
-    command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", "--no-pager", "-C", str(root), *args]
+    # A checkout another user owns (CI's container job running as root over the runner's
+    # checkout) is refused by git as "dubious ownership", and its history read as none (rt9).
+    owner = ["-c", "safe.directory=*"] if any_owner else []
+    command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", *owner, "--no-pager", "-C",
+               str(root), *args]
     try:
-        done = subprocess.run(command, capture_output=True, encoding="utf-8", timeout=30, check=False)
+        done = subprocess.run(command, capture_output=True, encoding="utf-8", errors=errors, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired, UnicodeDecodeError):
         return None
     return done.stdout if done.returncode == 0 else None

@@ -64,6 +64,9 @@ class Project(HasProblems):
     # The text of content/champions.yml when any of it cannot be used (a YAML error, an entry
     # the schema refuses): the names and bios in it are still a patient's (`leaks`, rt8).
     unusable_champions: str = ""
+    # Every line any commit added to content/champions.yml (`history.read_history`): the names
+    # and bios of champions deleted from it since are still a patient's (`leaks`, rt9).
+    committed_champions: str = ""
     # Pieces still holding a scaffold's TODO placeholder: never published.
     placeholders: set[str] = field(default_factory=set)
     # Guides whose text holds code (active_content.py): never published.

@@ -31,6 +31,7 @@ from .leaks import (
     Unreadable,
     file_text,
     named_for,
+    named_for_a_name,
     quoted_by_story,
     quoted_traces,
     story_traces,
@@ -182,9 +183,15 @@ def withdrawals_due(site_dir: Path, result: CheckResult, quoted: Quoted | None =
         quoted = withheld_quoted(result)
     by_story: dict | None = None
     for path in _files(site_dir) if watch else ():
-        if (slug := named_for(path.relative_to(site_dir).as_posix(), watch, loosely="name")) is not None:
+        rel = path.relative_to(site_dir).as_posix()
+        if (slug := named_for(rel, watch, loosely="name")) is not None:
             due.add(slug)  # a static file named for the story (`downloads/<slug>.pdf`)
             watch.discard(slug)
+        if quoted is not None and named_for_a_name(rel, quoted):  # `media/priya-kumar.mp3` (rt9)
+            by_story = by_story if by_story is not None else quoted_by_story(result, quoted)
+            found = {slug for slug, index in by_story.items() if slug in watch and named_for_a_name(rel, index)}
+            due |= found
+            watch -= found
         if _theme_copy(path, path.relative_to(site_dir).as_posix()):
             continue
         text = _read(path)
@@ -263,7 +270,8 @@ def scrub(site_dir: Path, slugs: list[str], quoted: Quoted | None = None, aside:
     named = set(slugs)
     for path in list(_files(site_dir)):
         rel = path.relative_to(site_dir).as_posix()
-        whole = rel.startswith(("search/", "sitemap.xml")) or named_for(rel, named, loosely="name") is not None
+        whole = (rel.startswith(("search/", "sitemap.xml")) or named_for(rel, named, loosely="name") is not None
+                 or (quoted is not None and named_for_a_name(rel, quoted)))
         if not whole and _theme_copy(path, rel):
             continue
         text = "" if whole else _read(path)
