@@ -27,7 +27,7 @@ from .config_code import refuse_config_code
 from .errors import FlywheelError
 from .identifiers import release_word_lists
 from .mkdocs_plugin import SettingsRefused, TemplateFailed
-from .paths import check_build_folders, configured_folders, default_folders, readable_folders
+from .paths import check_build_folders, configured_folders, site_folders
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin MkDocs < 2; the banner only confuses
 
@@ -164,7 +164,7 @@ def _fallback_site(root: Path) -> Path | None:
     fresh checkout. mkdocs.yml's site_dir where it can be read and may be written, else MkDocs'
     default `site/`, which the example workflow deploys. Where a site exists, the last resort
     takes the withheld stories off it and the practice's site stays as it was."""
-    for site in dict.fromkeys([readable_folders(root)["site_dir"], default_folders(root)["site_dir"]]):
+    for site in site_folders(root):
         try:
             check_build_folders(root, site, None)
         except FlywheelError:  # a site_dir no build may write: the default, if that may be

@@ -270,11 +270,11 @@ def _tell_github_actions_the_site(root: Path) -> None:
     output = os.environ.get("GITHUB_OUTPUT")
     if os.environ.get("GITHUB_ACTIONS") != "true" or not output:
         return
-    from .paths import default_folders, readable_folders
+    from .paths import site_folders
 
     workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.getcwd()).resolve()
     try:
-        for site in dict.fromkeys([readable_folders(root)["site_dir"], default_folders(root)["site_dir"]]):
+        for site in site_folders(root):
             if (Path(site) / "index.html").is_file():
                 shown = os.path.relpath(Path(site).resolve(), workspace)
                 if "\n" not in shown and "\r" not in shown:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .paths import loopback
+from .paths import loopback_name
 
 API_PATH = "/api/v1"
 MAX_BODY = 50 * 1024 * 1024  # decap-server's limit
@@ -288,8 +288,7 @@ def _loopback_origin(origin: str) -> bool:
         parts = urlsplit(origin)
     except ValueError:
         return False
-    host = (parts.hostname or "").rstrip(".").lower()
-    return parts.scheme in ("http", "https") and (loopback(host) or host.endswith(".localhost") or host == "localhost")
+    return parts.scheme in ("http", "https") and loopback_name(parts.hostname or "")
 
 
 def with_local_backend(app, root: Path, media: str):

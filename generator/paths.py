@@ -527,5 +527,17 @@ def loopback_host_header(value: str) -> bool:
     if not value:
         return True
     host = value.rsplit(":", 1)[0] if value.count(":") == 1 or value.startswith("[") and "]:" in value else value
+    return loopback_name(host)
+
+
+def loopback_name(host: str) -> bool:
+    """Whether a host name (no port) is this computer's: `localhost`, a loopback address, or a
+    name under `.localhost`, which browsers never look up; a trailing dot and capitals aside."""
     host = host.rstrip(".").lower()
     return loopback(host) or host.endswith(".localhost")
+
+
+def site_folders(root: Path) -> list[Path]:
+    """Where a build may have left the site, in order: mkdocs.yml's `site_dir` (where it can be
+    read), then MkDocs' default `site/`, which a build with Flywheel's defaults writes."""
+    return list(dict.fromkeys([readable_folders(root)["site_dir"], default_folders(root)["site_dir"]]))

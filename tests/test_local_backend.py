@@ -132,10 +132,12 @@ def test_the_preview_answers_the_editor_and_no_other_page(tmp_path):
     guide = {"action": "getEntry", "params": {"path": "content/guides/cardiology/afib-guide.md"}}
     try:
         fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 60)
-        status, answer = post(guide, Origin=f"http://localhost:{port}")
-        assert status == 200 and "title:" in json.loads(answer)["data"]
+        for origin in (f"http://localhost:{port}", f"http://127.0.0.1:{port}", f"http://LOCALHOST.:{port}"):
+            status, answer = post(guide, Origin=origin)
+            assert status == 200 and "title:" in json.loads(answer)["data"], origin
         for headers in ({"Host": f"attacker.example:{port}"}, {"Origin": "http://attacker.example"},
-                        {"Origin": "null"}, {"Content-Type": "text/plain"}):
+                        {"Origin": f"http://localhost.attacker.example:{port}"}, {"Origin": "http://127.0.0.1.nip.io"},
+                        {"Origin": f"file://localhost/{port}"}, {"Origin": "null"}, {"Content-Type": "text/plain"}):
             status, answer = post(guide, **headers)
             assert status in (403, 415) and "title:" not in answer, headers
         status, answer = post({"action": "getEntry", "params": {"path": RECORD}})
