@@ -13,7 +13,7 @@ from .collector import FewerCollections
 from .dates import committed_on, time_zone, today_in
 from .errors import FlywheelError, HasProblems, Problem, problem
 from .gate import Gate, consent_gate, reviewer_names
-from .history import CONSENT_DIR, read_history, shallow
+from .history import CONSENT_DIR, git_missing, read_history, shallow
 from .project import Project
 from .quality import reading_grades, reading_problems, review_problems
 from .readability import DEFAULT_GRADE_MAX
@@ -91,13 +91,21 @@ def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade
         prefetch_scans(project, reviewer_names(project))
     committed = committed_on(project.root, project.practice.data.timezone if project.practice else None)
     if committed is not None:  # a repository: its consent history (none to read outside one)
-        project.committed_revocations, project.committed_champions = read_history(project.root)
+        history = read_history(project.root)
+        if history is None:
+            project.history_unreadable = True
+            project.problems.append(_history_unreadable("git failed or took longer than two minutes"))
+        else:
+            project.committed_revocations, project.committed_champions = history
         if shallow(project.root):
             project.problems.append(problem(
                 "consent-history-shallow", CONSENT_DIR,
                 "this checkout holds only the latest commits (a shallow clone): a revocation taken out of a "
                 "consent record in an earlier commit cannot be seen, and its story would be published again",
                 hint="check out the whole history: `fetch-depth: 0` with actions/checkout, `git fetch --unshallow` here"))
+    elif git_missing(project.root):
+        project.history_unreadable = True
+        project.problems.append(_history_unreadable("git is not installed"))
     gate = consent_gate(project, as_of, today, committed)
     from .campaigns import campaign_problems  # it imports link, which imports this module
 
@@ -106,3 +114,13 @@ def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade
     if keep:
         project.settle_lines()
     return CheckResult(project, gate, grades, today, committed)
+
+
+def _history_unreadable(why: str) -> Problem:
+    """The error for a repository whose consent history cannot be read (`history.read_history`)."""
+    return problem(
+        "consent-history-unreadable", CONSENT_DIR,
+        f"this is a git repository, but its history of consent records cannot be read ({why}): a revocation "
+        "taken out of a record in an earlier commit cannot be looked for, so nothing is published until it can",
+        hint="run `git log -- consent` here to see git's own error; in CI, install git in the job's image and "
+             "check out the whole history (actions/checkout: `fetch-depth: 0`, no `filter`)")

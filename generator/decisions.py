@@ -20,6 +20,7 @@ RULES: dict[str, str] = {
     "consent-not-yet-signed": "rule 2: signed after the build date",
     "consent-expired": "rule 3: expired on or before the build date",
     "consent-revoked": "rule 4: revoked on or before the build date",
+    "consent-history-unreadable": "rule 4: the git history of consent records, which may hold a revocation, cannot be read",
     "consent-scope": "rule 5: the scope does not include the website",
     "consent-fingerprint": (
         "rule 6: the story's text, or what its page shows with it (the champion's name, bio or photo, "

@@ -87,6 +87,9 @@ def _consent_reasons(
             reasons.append(("consent-invalid", f"{path} in consent/ cannot be read; it may hold a revocation of any story"))
         elif story.id in words:
             reasons.append(("consent-invalid", f"{path} names this story and has errors; it may hold a revocation"))
+    if project.history_unreadable:
+        reasons.append(("consent-history-unreadable",
+                        "the git history of consent/ cannot be read; it may hold a revocation of this story"))
     # A build date may move forward, never back: an authorization that has ended by the
     # practice's today stays ended whatever --as-of says, and so does one that ended by the day
     # of the project's last commit, whatever this machine's clock says.

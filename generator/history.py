@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .paths import git_output
+from .paths import git_output, installed_program
 
 CONSENT_DIR = "consent"
 
@@ -37,15 +37,20 @@ _DATE_ALONE = re.compile(r"""^\+\s+["']?(\d{4}-\d{2}-\d{2})\b""")
 
 
 CHAMPIONS = "content/champions.yml"
+# Only the records' own files: git log -p --text over a large picture or archive committed
+# under consent/ could outlast the timeout, and a history not read is no history (below).
+RECORDS = f":(glob){CONSENT_DIR}/**/*.yml"
+# Long enough for years of records on a slow disk; a check that cannot read them stops (check.py).
+TIMEOUT_S = 120
 
 
 def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
     """Record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
-    commit names) (`read_history`)."""
-    return read_history(root)[0]
+    commit names) (`read_history`); none when the history cannot be read."""
+    return (read_history(root) or ({}, ""))[0]
 
 
-def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str]:
+def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str] | None:
     """What consent/ and the champions file's history say, from one `git log`: every revocation
     (record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
     commit names)), and every line any commit added to content/champions.yml, as text. Every
@@ -53,7 +58,12 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str
     added; a path is a record by its name, so a record moved to a subfolder is the same record.
     The champions file's lines hold the name and bio of every champion it ever held: a
     champion deleted from it while a guide still names her is still a patient whose story is
-    withheld (rt9: the name was gone from the project, and a guide published it)."""
+    withheld (rt9: the name was gone from the project, and a guide published it).
+
+    None when git cannot read the history (it is not installed, the command fails, as in a
+    partial clone whose blobs cannot be fetched, or it outlasts TIMEOUT_S): read as "no
+    revocation was ever committed", an undone revocation published its story again (check.py
+    makes this an error)."""
     # The prefixes named: a user's `diff.noprefix` (or `diff.mnemonicPrefix`) would otherwise
     # change the file lines this reads, and every revocation would pass unseen. `--text`: a
     # `.gitattributes` in the repository marking records `-diff` or `binary` showed no line of
@@ -61,11 +71,13 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str
     # history) are read as U+FFFD: read strictly, they lost every revocation of every record (rt9).
     # A checkout another user owns is read too: git refused it, and the history was none (rt9).
     log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
-                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", CONSENT_DIR, CHAMPIONS,
-                     errors="replace", any_owner=True)
+                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", RECORDS, CHAMPIONS,
+                     errors="replace", any_owner=True, timeout=TIMEOUT_S)
     revoked: dict[str, dt.date] = {}
     stories: dict[str, str] = {}
     champions: list[str] = []
+    if log is None:
+        return None
     if not log:
         return {}, ""
     if "\x00" in log:  # a record saved as UTF-16 or UTF-32 (rt6): its lines read with the NULs dropped
@@ -101,3 +113,13 @@ def shallow(root: Path) -> bool:
     earlier commit cannot be read."""
     output = git_output(Path(root), "rev-parse", "--is-shallow-repository", any_owner=True)
     return (output or "").strip() == "true"
+
+
+def git_missing(root: Path) -> bool:
+    """Whether `root` lies in a git checkout (a `.git` in it or in a folder above) and no git is
+    installed to read it: a CI job's image without git, over a checkout the runner made. Its
+    history holds the revocations as any other checkout's does, and cannot be read."""
+    if installed_program("git") is not None:
+        return False
+    folder = Path(root).resolve()
+    return any((place / ".git").exists() for place in (folder, *folder.parents))

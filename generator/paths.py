@@ -480,8 +480,10 @@ def installed_program(name: str) -> str | None:
     return shutil.which(name, path=os.pathsep.join(folders))
 
 
-def git_output(root: Path, *args: str, errors: str = "strict", any_owner: bool = False) -> str | None:
-    """What `git -C root args...` prints, or None when git is missing, fails or prints no UTF-8
+def git_output(root: Path, *args: str, errors: str = "strict", any_owner: bool = False,
+               timeout: float = 30) -> str | None:
+    """What `git -C root args...` prints, or None when git is missing, fails, takes longer than
+    `timeout` seconds or prints no UTF-8
     (with `errors="replace"`, bytes that are no UTF-8 are read as U+FFFD instead). With
     `any_owner`, a repository another user owns is read too (`safe.directory=*`): only for the
     commands that read history (`git log`, `git rev-parse`), which run no program a config names here.
@@ -499,7 +501,7 @@ def git_output(root: Path, *args: str, errors: str = "strict", any_owner: bool =
     command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", *owner, "--no-pager", "-C",
                str(root), *args]
     try:
-        done = subprocess.run(command, capture_output=True, encoding="utf-8", errors=errors, timeout=30, check=False)
+        done = subprocess.run(command, capture_output=True, encoding="utf-8", errors=errors, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired, UnicodeDecodeError):
         return None
     return done.stdout if done.returncode == 0 else None

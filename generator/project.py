@@ -67,6 +67,9 @@ class Project(HasProblems):
     # Every line any commit added to content/champions.yml (`history.read_history`): the names
     # and bios of champions deleted from it since are still a patient's (`leaks`, rt9).
     committed_champions: str = ""
+    # The repository's history of consent/ could not be read (`history.read_history`): any
+    # story's revocation may be in it, so every story waits.
+    history_unreadable: bool = False
     # Pieces still holding a scaffold's TODO placeholder: never published.
     placeholders: set[str] = field(default_factory=set)
     # Guides whose text holds code (active_content.py): never published.

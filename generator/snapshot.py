@@ -51,12 +51,13 @@ from pathlib import Path
 from .cache import installed_code_version, read_signed, write_signed
 from .decisions import Decision, Gate
 from .errors import FlywheelError, HasProblems, Problem
+from .paths import git_output
 
 # Everything under the project a check reads (tests/test_snapshot.py holds the check to this).
 INPUTS = ("content", "service_lines", "consent", "campaigns", "practice.yml", "mkdocs.yml")
 RACY_NS = 100_000_000  # inputs changed this close to the check's start make no snapshot...
 _STEPS = (2_000_000_000, 1_000_000_000, 100_000_000, 10_000_000, 1_000_000)  # ...nor closer than 2 steps
-FORMAT = 2  # 2: photo files are watched
+FORMAT = 3  # 2: photo files are watched; 3: the commit checked out
 CTIME_MOVES_ON_EDIT = os.name != "nt"  # Windows' st_ctime is the creation time
 
 Tree = dict[str, "list[int] | None"]
@@ -204,6 +205,10 @@ class Snapshot:
             "reading_grade_max": reading_grade_max,
             "env": sorted([k, v] for k, v in os.environ.items() if k.startswith("FLYWHEEL_")),
             "code": installed_code_version(),
+            # The commit checked out, not only its day: the history can change under files that
+            # did not (a `git reset --soft` onto a history holding a revocation), and git
+            # uninstalled since reads as no history at all (history.py).
+            "head": git_output(root, "rev-parse", "HEAD", any_owner=True),
         }
         return cls(root, cache.path.parent, cache.key_bytes, options, input_tree(root), started)
 

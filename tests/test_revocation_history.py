@@ -162,3 +162,74 @@ def test_a_shallow_clone_is_told_it_cannot_see_a_revocation_taken_out_earlier(ro
     assert "consent-history-shallow" not in codes["whole"] and "consent-revocation-undone" in codes["whole"]
     assert "consent-history-shallow" in codes["shallow"] and "consent-revocation-undone" not in codes["shallow"]
     assert not run_check(whole).gate.decisions[STORY].published
+
+
+def _lose_the_record_before_the_revocation(root: Path) -> None:
+    """Delete the object holding the record as it was before the revocation, as a partial clone
+    (`filter: blob:none`) lacks it until fetched, or a damaged repository lacks it for good: the
+    commit clock still reads, and `git log -p` over consent/ fails."""
+    blob = subprocess.run(["git", "rev-parse", f"HEAD~1:{RECORD}"], cwd=root, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    (root / ".git/objects" / blob[:2] / blob[2:]).unlink()
+
+
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+def test_a_history_git_cannot_read_stops_the_build_instead_of_reading_as_none(root, command, capsys):
+    """A history git fails to read was read as "no revocation ever committed", silently: the
+    undone revocation published the story again (exit 0)."""
+    site_settings(root)
+    _edit(root, revoked_on=None)
+    _git(root, "commit", "-qam", "the revocation taken out")
+    _lose_the_record_before_the_revocation(root)
+    [error] = [p for p in run_check(root).problems if p.code == "consent-history-unreadable"]
+    assert error.path == "consent" and "git failed" in error.message
+    if command == "flywheel":
+        code = main(["build", "--root", str(root)])
+        err = "".join(capsys.readouterr())
+    else:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True, check=False)
+        code, err = done.returncode, done.stderr
+    assert code == 1 and "consent-history-unreadable" in err, err
+    assert not (root / f"site/stories/{STORY}").exists()
+
+
+def test_a_history_read_that_outlasts_its_time_is_no_history_read(root, monkeypatch):
+    import generator.history
+
+    _edit(root, revoked_on=None)
+    monkeypatch.setattr(generator.history, "TIMEOUT_S", 1e-6)
+    codes = [p.code for p in run_check(root).problems]
+    assert "consent-history-unreadable" in codes and "took longer" in run_check(root).problems[codes.index(
+        "consent-history-unreadable")].message
+
+
+def test_a_checkout_with_no_git_installed_to_read_it_is_an_error(root, monkeypatch, tmp_path):
+    """A CI job's image without git (python:3.11-slim has none) over the runner's checkout: no
+    commit clock, no history, and the undone revocation published with no word."""
+    _edit(root, revoked_on=None)
+    nothing = tmp_path / "no-git"
+    nothing.mkdir()
+    monkeypatch.setenv("PATH", str(nothing))
+    result = run_check(root)
+    [error] = [p for p in result.problems if p.code == "consent-history-unreadable"]
+    assert "git is not installed" in error.message
+    monkeypatch.undo()
+    shutil.rmtree(root / ".git")  # a folder that is no checkout: nothing to read, nothing said
+    monkeypatch.setenv("PATH", str(nothing))
+    assert "consent-history-unreadable" not in [p.code for p in run_check(root).problems]
+
+
+def test_the_history_reads_records_only(root):
+    """A large file kept under consent/ (a scanned form) is no record: `git log -p --text` over
+    it could outlast the time the read is given. The records in subfolders are still read."""
+    (root / "consent/scans").mkdir()
+    (root / "consent/scans/form.pdf").write_bytes(b"%PDF-1.4\n" + b"revoked_on: 2020-01-01\n" * 10)
+    moved = root / "consent/2026" / Path(RECORD).name
+    moved.parent.mkdir()
+    _git(root, "mv", RECORD, str(moved.relative_to(root)))
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "scans and a folder a year")
+    from generator.history import read_history
+
+    revoked, _ = read_history(root)
+    assert set(revoked) == {"C-2026-001"} and str(revoked["C-2026-001"][0]) == REVOKED

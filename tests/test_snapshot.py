@@ -425,3 +425,36 @@ def test_a_warm_check_loads_neither_the_checker_nor_pydantic(tmp_path):
     assert loaded() == "0 ['generator.check', 'generator.gate', 'pydantic']"  # a fresh check
     assert snapshots(root)
     assert loaded() == "0 []"  # the replay
+
+
+def test_a_history_changed_under_unchanged_files_is_a_fresh_check(tmp_path, capsys, no_margin, fresh_runs, monkeypatch):
+    """The snapshot knew the day of the last commit, not the commit: `git reset --soft` onto a
+    history holding a revocation (taken out again, so every file is as it was) replayed
+    "published", where a fresh check withholds the story (a revocation is final, history.py)."""
+    from helpers import edit_yaml, git
+
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    root = copy_base(tmp_path)
+
+    def commit(message: str) -> None:
+        git(root, "add", "-A", when="2026-11-21T12:00:00+00:00")
+        git(root, "commit", "-qm", message, when="2026-11-21T12:00:00+00:00")
+
+    git(root, "init", "-q", when="2026-11-21T12:00:00+00:00")
+    commit("published")
+    git(root, "checkout", "-qb", "other", when="2026-11-21T12:00:00+00:00")
+    record = root / "consent/C-2026-001.yml"
+    before = record.read_bytes()
+    edit_yaml(record, revoked_on="2026-11-20")
+    commit("revoked")
+    record.write_bytes(before)
+    commit("the revocation taken out")
+    git(root, "checkout", "-q", "-", when="2026-11-21T12:00:00+00:00")
+    assert record.read_bytes() == before
+    check(root, capsys)
+    check(root, capsys)
+    runs = len(fresh_runs)
+    assert "walking-again" not in withheld(check(root, capsys)[1]) and len(fresh_runs) == runs  # replayed
+    git(root, "reset", "-q", "--soft", "other", when="2026-11-21T12:00:00+00:00")
+    assert withheld(check(root, capsys)[1])["walking-again"] == ["consent-revoked"]
+    assert len(fresh_runs) == runs + 1
