@@ -33,8 +33,11 @@ site: $(RUNTIME)
 	$(BIN)/flywheel build
 	@echo "flywheel is installed in $(BIN)/: run 'source $(BIN)/activate' to type 'flywheel ...' as the docs do"
 
+# One test file a worker, on every core (at most four: each worker holds up to a gigabyte):
+# a file's tests share their module fixtures (a built site, a browser). `python -m pytest FILE`
+# alone runs in one process.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 # The browser tests use Debian's chromium and axe-core from the npm registry.
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo "sudo -n apt-get")
