@@ -13,7 +13,7 @@ from .collector import FewerCollections
 from .dates import committed_on, time_zone, today_in
 from .errors import FlywheelError, HasProblems, Problem, problem
 from .gate import Gate, consent_gate, reviewer_names
-from .history import CONSENT_DIR, git_missing, read_history, shallow
+from .history import CONSENT_DIR, read_history, shallow, unreadable_checkout
 from .project import Project
 from .quality import reading_grades, reading_problems, review_problems
 from .readability import DEFAULT_GRADE_MAX
@@ -103,9 +103,9 @@ def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade
                 "this checkout holds only the latest commits (a shallow clone): a revocation taken out of a "
                 "consent record in an earlier commit cannot be seen, and its story would be published again",
                 hint="check out the whole history: `fetch-depth: 0` with actions/checkout, `git fetch --unshallow` here"))
-    elif git_missing(project.root):
+    elif unreadable_checkout(project.root):
         project.history_unreadable = True
-        project.problems.append(_history_unreadable("git is not installed"))
+        project.problems.append(_history_unreadable("git is not installed, or fails on every command"))
     gate = consent_gate(project, as_of, today, committed)
     from .campaigns import campaign_problems  # it imports link, which imports this module
 

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .paths import git_output, installed_program
+from .paths import git_output
 
 CONSENT_DIR = "consent"
 
@@ -115,11 +115,12 @@ def shallow(root: Path) -> bool:
     return (output or "").strip() == "true"
 
 
-def git_missing(root: Path) -> bool:
-    """Whether `root` lies in a git checkout (a `.git` in it or in a folder above) and no git is
-    installed to read it: a CI job's image without git, over a checkout the runner made. Its
-    history holds the revocations as any other checkout's does, and cannot be read."""
-    if installed_program("git") is not None:
-        return False
+def unreadable_checkout(root: Path) -> bool:
+    """Whether `root` lies in a git checkout (a `.git` in it or in a folder above) that git
+    cannot read at all: no git installed (a CI job's image without it, over a checkout the
+    runner made), or every git command failing (a setting git refuses, in the user's config or
+    the repository's). Its history holds the revocations as any other checkout's does."""
     folder = Path(root).resolve()
-    return any((place / ".git").exists() for place in (folder, *folder.parents))
+    if not any((place / ".git").exists() for place in (folder, *folder.parents)):
+        return False
+    return git_output(folder, "rev-parse", "--git-dir", any_owner=True) is None

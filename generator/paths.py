@@ -489,7 +489,8 @@ def git_output(root: Path, *args: str, errors: str = "strict", any_owner: bool =
     commands that read history (`git log`, `git rev-parse`), which run no program a config names here.
     The repository's own config never gets to run a program here: no fsmonitor, no signature
     check (`log.showSignature` runs `gpg.program`), no pager; nor does a `git` in the project,
-    reached by a relative PATH entry."""
+    reached by a relative PATH entry; nor do variables that point git at another repository.
+    """
     import subprocess
 
     git = installed_program("git")
@@ -501,10 +502,29 @@ def git_output(root: Path, *args: str, errors: str = "strict", any_owner: bool =
     command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", *owner, "--no-pager", "-C",
                str(root), *args]
     try:
-        done = subprocess.run(command, capture_output=True, encoding="utf-8", errors=errors, timeout=timeout, check=False)
+        done = subprocess.run(command, capture_output=True, encoding="utf-8", errors=errors, timeout=timeout, check=False,
+                              env=_git_environment())
     except (OSError, subprocess.TimeoutExpired, UnicodeDecodeError):
         return None
     return done.stdout if done.returncode == 0 else None
+
+
+# Variables that make git read another repository, other objects or other settings than the
+# checkout at `root` (a CI step's leftover GIT_DIR read another project's history: no
+# revocation in it, and an undone one published). GIT_INDEX_FILE stays: a pre-commit hook's
+# `git commit -a` stages into its own index, which `git ls-files` must read.
+_GIT_REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+                  "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_REPLACE_REF_BASE",
+                  "GIT_GRAFT_FILE", "GIT_SHALLOW_FILE", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")
+
+
+def _git_environment() -> dict[str, str]:
+    """This process's environment less `_GIT_REDIRECTS` and GIT_CONFIG_KEY_n/VALUE_n, with
+    replacement objects off (`git replace` can show a commit as another)."""
+    kept = {name: value for name, value in os.environ.items()
+            if name not in _GIT_REDIRECTS and not name.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))}
+    kept["GIT_NO_REPLACE_OBJECTS"] = "1"
+    return kept
 
 
 def loopback(host: str) -> bool:

@@ -233,3 +233,40 @@ def test_the_history_reads_records_only(root):
 
     revoked, _ = read_history(root)
     assert set(revoked) == {"C-2026-001"} and str(revoked["C-2026-001"][0]) == REVOKED
+
+
+@pytest.mark.parametrize("variables", ["GIT_DIR", "GIT_CONFIG_COUNT", "replace"])
+def test_git_is_never_pointed_at_another_history(root, tmp_path, monkeypatch, variables):
+    """A CI step's leftover GIT_DIR made git read another repository's history (no revocation
+    there: the undone one published the story); GIT_CONFIG_COUNT/KEY/VALUE set `diff.noprefix`
+    as a config would; a `git replace` showed the revocation's commit as one without it."""
+    _edit(root, revoked_on=None)
+    if variables == "GIT_DIR":
+        other = tmp_path / "other"
+        other.mkdir()
+        _git(other, "init", "-q")
+        (other / "a.txt").write_text("a")
+        _git(other, "add", "-A")
+        _git(other, "commit", "-qm", "another project")
+        monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    elif variables == "GIT_CONFIG_COUNT":
+        monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+        monkeypatch.setenv("GIT_CONFIG_KEY_0", "core.quotePath")
+        monkeypatch.setenv("GIT_CONFIG_VALUE_0", "x")  # not a boolean: every git command failed
+    else:
+        published = subprocess.run(["git", "rev-parse", "HEAD~1"], cwd=root, capture_output=True, text=True,
+                                   check=True).stdout.strip()
+        _git(root, "replace", "HEAD", published)  # the revocation's commit shown as the first one
+    _withheld_by_history(root)
+
+
+def test_a_checkout_git_fails_on_is_an_error(root, monkeypatch, tmp_path):
+    """A setting git refuses (here in the user's global config) fails every git command: no
+    commit clock, so the checkout was taken for no repository, and the history for none."""
+    _edit(root, revoked_on=None)
+    config = tmp_path / "gitconfig"
+    config.write_text("[core]\n\tquotePath = x\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    [error] = [p for p in run_check(root).problems if p.code == "consent-history-unreadable"]
+    assert "fails on every command" in error.message
+    assert not run_check(root).gate.decisions[STORY].published
