@@ -100,16 +100,20 @@ def test_a_new_authorization_signed_after_the_revocation_publishes_again(root):
     assert not [p for p in result.problems if p.code == "consent-revocation-undone"]
 
 
+def _build(root: Path, command: str, capsys) -> tuple[int, str]:
+    """`flywheel build` or plain `mkdocs build` in `root`: the exit status and what it printed."""
+    if command == "flywheel":
+        code = main(["build", "--root", str(root)])
+        return code, "".join(capsys.readouterr())
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True, check=False)
+    return done.returncode, done.stderr
+
+
 @pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
 def test_neither_command_publishes_a_story_whose_revocation_was_undone(root, command, capsys):
     site_settings(root)
     _edit(root, revoked_on=None)
-    if command == "flywheel":
-        code = main(["build", "--root", str(root)])
-        err = "".join(capsys.readouterr())
-    else:
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True, check=False)
-        code, err = done.returncode, done.stderr
+    code, err = _build(root, command, capsys)
     assert code == 1 and "consent-revocation-undone" in err, err
     assert not (root / f"site/stories/{STORY}").exists()
     assert (root / "site/index.html").is_file()
@@ -183,12 +187,7 @@ def test_a_history_git_cannot_read_stops_the_build_instead_of_reading_as_none(ro
     _lose_the_record_before_the_revocation(root)
     [error] = [p for p in run_check(root).problems if p.code == "consent-history-unreadable"]
     assert error.path == "consent" and "git failed" in error.message
-    if command == "flywheel":
-        code = main(["build", "--root", str(root)])
-        err = "".join(capsys.readouterr())
-    else:
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True, check=False)
-        code, err = done.returncode, done.stderr
+    code, err = _build(root, command, capsys)
     assert code == 1 and "consent-history-unreadable" in err, err
     assert not (root / f"site/stories/{STORY}").exists()
 
