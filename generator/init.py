@@ -222,6 +222,33 @@ CODEOWNERS = """\
 /site/                     {leads} {compliance}
 """
 
+_DAILY = '''    - cron: "17 6 * * *"   # daily: consents expire and reviews fall due even without a commit
+'''
+
+
+def midnight_schedule(zone_name: str) -> str:
+    """The workflow's schedule: a build a few minutes after midnight where the practice is, in
+    standard and in summer time (GitHub reads cron in UTC), so a consent that ends today comes
+    off the site as the practice's day begins. One daily build at a fixed UTC hour left a
+    story whose consent had ended on the site for up to a day: until 06:17 UTC is 22:17 the
+    day before in California, and 16:17 in Sydney."""
+    import datetime as dt
+
+    zone = time_zone(zone_name)
+    if zone is None:
+        return _DAILY
+    times = set()
+    for month in (1, 7):  # winter and summer on either side of the equator
+        local = dt.datetime(2026, month, 15, 0, 7, tzinfo=zone)
+        utc = local.astimezone(dt.timezone.utc)
+        times.add((utc.hour, utc.minute))
+    lines = [f'    - cron: "{minute} {hour} * * *"' for hour, minute in sorted(times)]
+    lines[0] += f"   # just after midnight in {zone_name}: consents end, reviews fall due, with no commit"
+    if len(lines) > 1:
+        lines[1] += "   # the same in the other half of the year (summer time)"
+    return "\n".join(lines) + "\n"
+
+
 WORKFLOW = """\
 # Checks the content on every push and pull request (annotations point at file and line),
 # builds the site with --strict, and on the main branch publishes site/ to GitHub Pages.
@@ -349,7 +376,7 @@ def project_files(practice: dict[str, Any], *, site_url: str, requirement: str, 
             f"{requirement}\n"
         ),
         ".gitignore": GITIGNORE,
-        ".github/workflows/flywheel.yml": WORKFLOW,
+        ".github/workflows/flywheel.yml": WORKFLOW.replace(_DAILY, midnight_schedule(practice["timezone"])),
         ".github/CODEOWNERS": CODEOWNERS.format(**owners),
         "README.md": README.format(name=practice["name"]),
     }

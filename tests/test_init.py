@@ -255,3 +255,33 @@ def test_under_github_actions_the_build_names_the_folder_it_wrote(tmp_path, site
     assert output.read_text() == f"site_dir={site_dir or 'site'}\n"
     assert (root / (site_dir or "site") / "index.html").is_file()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("zone", ["America/Denver", "America/Los_Angeles", "Asia/Kolkata", "Australia/Sydney",
+                                  "Europe/London", "Pacific/Chatham", "UTC"])
+def test_the_workflow_builds_soon_after_every_midnight_where_the_practice_is(tmp_path, zone):
+    """A consent that ends today comes off the site with a build; with no commit, only the
+    schedule builds. It built once a day at 06:17 UTC: 22:17 the day before in California and
+    16:17 in Sydney, so a story whose consent had ended stayed live most of that day. Every day
+    of a year, in winter and summer time, a scheduled build now runs within 70 minutes after the
+    practice's midnight."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import yaml
+
+    options = [*OPTIONS]
+    options[options.index("America/Denver")] = zone
+    target = tmp_path / "oak"
+    assert main(["init", str(target), *options]) == 0
+    workflow = yaml.safe_load((target / ".github/workflows/flywheel.yml").read_text())
+    crons = [entry["cron"] for entry in workflow[True]["schedule"]]  # YAML 1.1 reads the key `on` as True
+    runs = [(int(cron.split()[1]), int(cron.split()[0])) for cron in crons]
+    assert all(cron.endswith(" * * *") for cron in crons) and len(crons) <= 2
+    day = dt.date(2027, 1, 1)
+    while day.year == 2027:
+        midnight = dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(zone)).astimezone(dt.timezone.utc)
+        starts = [dt.datetime.combine(midnight.date() + dt.timedelta(days=shift), dt.time(hour, minute), tzinfo=dt.timezone.utc)
+                  for hour, minute in runs for shift in (0, 1)]
+        assert any(dt.timedelta(0) <= start - midnight <= dt.timedelta(minutes=70) for start in starts), (zone, day, crons)
+        day += dt.timedelta(days=1)
