@@ -2045,3 +2045,81 @@ def test_scan_v41_keeps_what_its_exceptions_could_hide(kind, text):
     still one; a name before no condition's word is still one; a compass point after a house
     number is no initial; a lone initial after a relation or a title is still a name."""
     assert kind in {f.kind for f in scan(text)}
+
+
+# Scan v42. Letters of Latin alphabets that NFKD does not decompose are read as the letter under
+# their stroke, not as the fancy-text alphabets of the look-alike table use them ("ł" for "i",
+# "ø" and "đ" for capitals).
+@pytest.mark.parametrize("kind, text", [
+    ("name", "Our friend Søren Ødegaard drove me home."),
+    ("name", "My friend Đorđe Ilić drove me."),
+    ("name", "my son michał visits every sunday"),
+    ("name", "My husband Bjørn cooked every night."),
+    ("town", "We retired to Tromsø after the kids left."),
+])  # fmt: skip
+def test_scan_v42_reads_stroked_letters_as_the_letters_under_them(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("allowed, text", [
+    ("Łukasz Wróbel", "Lukasz Wrobel is my name, and I had a heart attack at 48."),
+    ("Łukasz Wróbel", "LUKASZ WROBEL, PATIENT CHAMPION"),
+    ("Lukasz Wrobel", "I'm Łukasz Wróbel and this is my recovery."),
+    ("Michał", "Michal here, a year after my transplant."),
+    ("Michal", "Michał here, a year after my transplant."),
+    ("Søren", "Soren here, a year after my transplant."),
+    ("Soren", "Søren here, a year after my transplant."),
+])  # fmt: skip
+def test_scan_v42_an_allowed_name_matches_it_written_without_its_polish_or_danish_letters(allowed, text):
+    assert scan(text, allowed_names=frozenset({allowed})) == []
+
+
+# Three Yi syllables and three Cherokee ones whose look-alikes spell Latin letters: a line of
+# Yi or Cherokee text holds letters that look like none, and is read as it is; the same letters
+# in a line of look-alikes alone (a fancy-text generator's) are read as Latin ones.
+@pytest.mark.parametrize("text", [
+    "ꆈꌠ ꈤꌩꉓ ꇁꉻ",
+    "ꆈꌠ ꀷꍟꉓ 12 ꇁꉻ",
+    "ꆈꌠ ꀷꏂꏳ 12 ꇁꉻ",
+    "ᎣᏏᏲ ᎩᎥ ᏩᏙ ᏣᎳᎩ",
+    "ᎣᏏᏲ ᎪᏢᎡ 12 ᏩᏙ ᏣᎳᎩ",
+    "ᎣᏏᏲ ᎷᎪᎩ 12 ᏩᏙ ᏣᎳᎩ",
+])  # fmt: skip
+def test_scan_v42_reads_no_latin_letters_into_a_line_of_another_script(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("name", "ᗰY ᑎEIGᕼᗷOᑌᖇ ᗯᗩᒪTEᖇ ᗷEᑕKEᖇ ᗪᖇOᐯE ᗰE"),
+    ("name", "my neighbour Rоbert Bеcker drove me"),
+    ("date", "ꎭꍏꌩ 12, 2021"),
+    ("name", "My neighbour ₩₳ⱠŦɆⱤ drove me."),
+])  # fmt: skip
+def test_scan_v42_still_reads_fancy_text_and_look_alikes_in_latin_words(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+# A consented champion written by a nickname is the same person; anyone else is not.
+@pytest.mark.parametrize("allowed, text", [
+    ("Robert Okafor", "Bob Okafor here: this is my story of getting my kidney."),
+    ("Robert Okafor", "I'm Rob, and I was on dialysis for three years."),
+    ("Robert Okafor", "Bobby Okafor, as my mother still calls me, finally got a new kidney."),
+    ("Elizabeth", "Liz, as everyone calls me, wrote this after her last chemo."),
+    ("Elizabeth", "Beth here, writing from my couch after surgery."),
+    ("Margaret", "Peggy here. Maggie to my grandkids."),
+    ("Bob", "Robert, Bob to everyone, beat his cancer twice."),
+])  # fmt: skip
+def test_scan_v42_an_allowed_name_allows_its_nicknames(allowed, text):
+    assert scan(text, allowed_names=frozenset({allowed})) == []
+
+
+@pytest.mark.parametrize("allowed, text", [
+    ("Robert", "Bob Okafor here: this is my story."),  # a first name only: the surname is beyond it
+    ("Robert", "My friend Bobby Nguyen sat with me in the ER."),
+    ("Elizabeth", "My sister Liz Carter flew in from the coast."),
+    ("Elizabeth", "My neighbour Peggy drove me to every session."),
+    ("Robert Okafor", "My neighbour Maggie drove me to every session."),
+    ("Bob", "My brother Rob drove me."),  # "Bob" allows "Robert", not Robert's other nicknames
+])  # fmt: skip
+def test_scan_v42_nicknames_allow_nobody_else(allowed, text):
+    assert "name" in {f.kind for f in scan(text, allowed_names=frozenset({allowed}))}
