@@ -222,7 +222,7 @@ def allowed_words(allowed_names: frozenset[str]) -> tuple[frozenset[str], frozen
 
 
 def _is_allowed(found: str, allowed: frozenset[str]) -> bool:
-    parts = [w.strip(".,'’").lower() for w in found.split()]
+    parts = [w.strip(".,'’()").lower() for w in found.split()]
     parts = [p[:-2] if p.endswith(("'s", "’s")) else p for p in parts]
     return bool(parts) and all(p in allowed for p in parts)
 
@@ -638,6 +638,11 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         if bare in _SAINT_MOUNT_FORT and not _street_before(bare, before):
             continue  # "St. Augustine", "St. John's wort", "Ft. Myers": no person
         after = text[end : end + _WINDOW]
+        initial = _SURNAME_INITIAL.match(text, end)
+        if initial is not None and _surname(key) and not _allowed_surname_first(key, initial.group(1), allowed):
+            position = initial.end()  # "Lopez, M.": a surname and an initial, as lists sign
+            yield "name", start, position
+            continue
         by_context = (
             bare.rstrip(".") in _TITLE_WORDS
             and (before[-1].lstrip("(\"“‘'[")[:1].isupper() or bare in _OFFICE_TITLES or bare in _OFFICE_ABBREVIATIONS)
@@ -645,6 +650,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             or bare in _NAMING_WORDS and not (bare in _THING_NAMING and _a_thing(key, names))
             or (bare == "you" and len(before) > 1 and before[-2].lower() == "thank")
             or (bare in ("is", "was") and len(before) > 1 and before[-2].lower() == "name")
+            or bare in ("née", "nee")  # "Maria, née Lopez": her surname at birth
             or (bare in ("for", "at", "by") and _WORK_WORDS & {w.lower() for w in before[-4:-1]})
             or _appositive(after)
             or (after.startswith((" and I ", " and I,")) and key not in COMMON_WORD_NAMES)
@@ -692,6 +698,18 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             yield "name", start, span_end
 
 
+# A surname's comma and a first name's initial after it ("Lopez, M.", "Okafor, R. --"): not
+# "I" ("Brown, I. think") nor an abbreviation of two letters or more ("Washington, D.C.").
+_SURNAME_INITIAL = re.compile(r",[ \t]{1,2}([A-HJ-Z])\.(?![ \t]?[A-Za-z]\.)")
+_SURNAME_INITIAL_ANY_CASE = re.compile(r",[ \t]{1,2}([A-HJ-Za-hj-z])\.(?![ \t]?[A-Za-z]\.)")
+
+
+def _allowed_surname_first(surname: str, initial: str, allowed: frozenset[str]) -> bool:
+    """Whether "Okafor, R." is an allowed name written surname first: the surname allowed and
+    an allowed word starting with the initial."""
+    return surname in allowed and any(word[:1] == initial.lower() for word in allowed if word != surname)
+
+
 def _allowed_name_end(text: str, end: int, span_end: int) -> int:
     """Where an allowed first name ending at `end` ends when capitalised words follow it: at
     the first that is an everyday word and no census surname ("NURSE MARISOL TAUGHT ME", read
@@ -701,7 +719,7 @@ def _allowed_name_end(text: str, end: int, span_end: int) -> int:
     from .identifier_shapes import word_counts
 
     for following in _NEXT_NAME.finditer(text, end, span_end):
-        word = following.group(1).lower().rstrip(".")
+        word = (following.group(1) or following.group(2)).lower().rstrip(".")
         if word_counts().get(word, 0) >= _RARE_AS_A_WORD and word not in surnames():
             return following.start()
     return span_end
@@ -1008,6 +1026,7 @@ def as_written(text: str) -> str | None:
             or _after_place_word(lowered, i) and _may_be_town(word)  # "IN TOLEDO"; the place detector asks for a verb
             or i > 1 and after_capital and _after_place_word(lowered, i - 1)  # "CEDAR FALLS"
             or _works_for(lowered, i)  # "WORK FOR HARTWELL PLUMBING"
+            or previous == "nee"  # "maria, nee lopez": a surname at birth
             or word in us_towns() and word not in world_first_names()  # "AMARILLO IS TWO HOURS AWAY", "a tulsa girl"
         ):
             capital[i] = True
@@ -1022,6 +1041,15 @@ def as_written(text: str) -> str | None:
             and _rare_surname(word)
         ):
             capital[i - 1] = capital[i] = True
+        if (  # "SIGNED, LOPEZ, M.", "lopez, m.": a census surname, a comma and an initial
+            i + 1 < len(lowered)
+            and len(lowered[i + 1]) == 1
+            and text[words[i][1] : words[i + 1][0]] in (", ", ",  ")
+            and text[words[i + 1][1] : words[i + 1][1] + 1] == "."
+            and _SURNAME_INITIAL_ANY_CASE.match(text, words[i][1]) is not None
+            and _surname(word)
+        ):
+            capital[i] = capital[i + 1] = True
         if word in _SUFFIX_LOWER:  # "12 OAK HILL ROAD": a number, at most four words, a suffix
             for back in range(i - 1, max(-2, i - 5), -1):  # -1: the number before the first word
                 gap = words[back + 1][0]
@@ -1288,7 +1316,7 @@ def _appositive(after: str) -> bool:
     return len(words) > 1 and words[1].strip(",.;").lower() in _RELATION_WORDS
 
 
-_NEXT_NAME = re.compile(r"\s([A-Z][a-z'’-]{1,30}|[A-Z]\.)(?![\w])")
+_NEXT_NAME = re.compile(r"\s([A-Z][a-z'’-]{1,30}|[A-Z]\.)(?![\w])|\s\(([A-Z][a-z'’-]{1,30})\)")
 
 
 def _name_end(text: str, end: int) -> int:
@@ -1297,11 +1325,22 @@ def _name_end(text: str, end: int) -> int:
         following = _NEXT_NAME.match(text, end)
         if following is None:
             break
-        word = following.group(1).lower().rstrip(".")
+        word = (following.group(1) or following.group(2)).lower().rstrip(".")
         if word in NOT_NAMES or word in _STATE_WORDS or word in MONTHS or word in DAYS:
+            break
+        if following.group(2) is not None and not _bracketed_surname(word):
             break
         end = following.end()
     return end
+
+
+def _bracketed_surname(word: str) -> bool:
+    """A word in brackets after a name is its surname ("Maria (Lopez)", as a story whose
+    consent allows a first name only may write one; scan v42) when English rarely uses it
+    or the census lists it as a surname: not "Anna (Nurse)", "Tom (Retired)"."""
+    from .identifier_shapes import word_counts
+
+    return word_counts().get(word, 0) < _RARE_AS_A_WORD or word in surnames()
 
 
 # One word typed in capitals in ordinary text, right after a word that says a name or a town

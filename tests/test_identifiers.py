@@ -2123,3 +2123,35 @@ def test_scan_v42_an_allowed_name_allows_its_nicknames(allowed, text):
 ])  # fmt: skip
 def test_scan_v42_nicknames_allow_nobody_else(allowed, text):
     assert "name" in {f.kind for f in scan(text, allowed_names=frozenset({allowed}))}
+
+
+# A champion whose consent allows her first name only ("Maria") and a story writing her
+# surname all the same: in brackets, first with an initial, as her name at birth.
+@pytest.mark.parametrize("text", [
+    "Maria (Lopez) has been a patient here since her diagnosis.",
+    "My name is Maria (Lopez), and I beat breast cancer.",
+    "as told by maria (lopez)",
+    "MARIA (LOPEZ) HAS BEEN A PATIENT HERE.",
+    "Lopez, M. -- patient champion, class of 2024.",
+    "Signed, LOPEZ, M.",
+    "signed, lopez, m.",
+    "Maria, née Lopez, tells her story below.",
+    "maria, nee lopez, tells her story below.",
+    "M. Lopez wrote this story.",
+    "I'm Maria L-o-p-e-z and this is my story.",
+])  # fmt: skip
+def test_scan_v42_finds_a_first_name_only_champion_s_surname_however_written(text):
+    assert "name" in {f.kind for f in scan(text, allowed_names=frozenset({"Maria"}))}
+
+
+@pytest.mark.parametrize("allowed, text", [
+    ("Robert Okafor", "Okafor, R. -- patient champion."),
+    ("Robert Okafor", "Robert (Okafor) here, a year on."),
+    ("Maria", "We went to Washington, D.C. last year."),
+    ("Maria", "Brown, I. think it was, or Green."),
+    ("Maria", "Maria (RN) was kind."),
+    ("Maria", "Maria (Retired) wrote this."),
+    ("Maria", "I LIVE IN WASHINGTON, D.C. NOW."),
+])  # fmt: skip
+def test_scan_v42_s_surname_forms_leave_allowed_names_and_abbreviations_alone(allowed, text):
+    assert scan(text, allowed_names=frozenset({allowed})) == []
