@@ -105,6 +105,23 @@ _PLACE_VERBS = set(
     graduation camp summer summers summered winter winters wintered vacationed honeymooned
     """.split()
 )
+# A person and a form of "be" right before "from" say where someone is from (`places`).
+_BE = {"is", "was", "were", "are"}
+_FROM_PEOPLE = set(
+    """
+    she he they we you who nurse nurses doctor doctors surgeon surgeons farmer girl boy man
+    woman guy lady family folks parents people roommate
+    """.split()
+)
+# Words of an organisation's name: "he was from Blue Cross", "the nurse was from Home Health".
+_ORGANISATION_WORDS = set(
+    """
+    health cross shield parenthood security hospice care services society church ministries
+    foundation association insurance pharmacy depot bank network group center centre clinic
+    hospital partners wheels agency department office administration medicaid medicare
+    """.split()
+)
+_FROM_BEING = {"she's", "she’s", "he's", "he’s", "they're", "they’re", "we're", "we’re", "you're", "you’re"}
 # Words of care and work before "in" that make a rare word after it a town (`places`).
 _CARE_CUES = set(
     """
@@ -263,6 +280,14 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
         sentence = before[max(before.rfind(mark) for mark in ".!?\n") + 1 :].lower().split()
         preposition = match.group().split()[0]
         cue = preposition in _PLACE_ALONE or bool(_PLACE_VERBS.intersection(sentence[-6:]))
+        # "My nurse was from Bad Axe", "she's from Bad Axe": where someone is from (scan v42);
+        # not "the call was from Blue Cross", "a nurse from Home Health came".
+        if not cue and preposition == "from" and sentence:
+            cue = (
+                sentence[-1] in _FROM_BEING  # "she's from", "he’s from"
+                or len(sentence) > 1 and sentence[-1] in _BE
+                and (sentence[-2] in _FROM_PEOPLE or sentence[-2] in _RELATION_WORDS)
+            ) and _ORGANISATION_WORDS.isdisjoint(w.strip(".'’") for w in match.group(1).lower().split())
         # "I was diagnosed in Tulsa", "the dialysis center in Amarillo", "here in Sheboygan":
         # after "in" and a word of care or work, a word English rarely uses is a town. Not
         # after any word: a drug, a condition or an app is rare too ("a change in Synthroid",
@@ -1014,6 +1039,7 @@ def as_written(text: str) -> str | None:
         for i, (word, (start, end)) in enumerate(zip(lowered, words, strict=True))
     ]
     plain = _PLAIN_WORDS
+    abbreviations: set[int] = set()
     for i, word in enumerate(lowered):
         if not in_run[i]:
             continue
@@ -1061,6 +1087,12 @@ def as_written(text: str) -> str | None:
                     break
         if word in _STATE_LOWER and i and text[words[i - 1][1] : words[i][0]].strip() == ",":
             capital[i - 1] = True  # "SPRINGFIELD, OHIO"
+        if _state_abbreviation_after_town(text, words, lowered, i):
+            abbreviations.add(i)  # "LA CROSSE, WI", "bad axe, mi.": the town's words before it
+            for back in range(i - 1, max(-1, i - 4), -1):
+                if lowered[back] in plain or not in_run[back] or back < i - 1 and text[words[back][1] : words[back + 1][0]] != " ":
+                    break
+                capital[back] = True
     out, changed = list(text), False
     for match in _SHOUTED_ORDINAL.finditer(text):  # "JUNE 9TH": the day's suffix as written
         out[match.start(1) : match.end(1)] = match.group(1).lower()
@@ -1070,7 +1102,7 @@ def as_written(text: str) -> str | None:
             continue
         word = text[start:end]
         written = lowered[i][:1].upper() + lowered[i][1:] if capital[i] else lowered[i]
-        if lowered[i] in _ABBR_LOWER and _ZIP_AFTER_STATE.match(text, end):
+        if lowered[i] in _ABBR_LOWER and (_ZIP_AFTER_STATE.match(text, end) or i in abbreviations):
             written = word.upper()  # "columbus, oh 43201": the state as written before a ZIP
         if len(written) == len(word):
             out[start:end] = written
@@ -1092,6 +1124,27 @@ _SPELT_NUMBERS = frozenset(
     hundred
     """.split()
 )
+
+
+# What may follow a state's abbreviation that ends a town's name: the end of a sentence or
+# clause, or a word in lower case ("in LA CROSSE, WI now"); not "CHURCH, IN THE MORNING".
+_AFTER_ABBREVIATION = re.compile(r"[ \t]*(?:$|[.,;:!?)\n]|[a-z])")
+# Abbreviations that are also words, read as a state in a sentence without capitals only
+# before a ZIP (`_ZIP_AFTER_STATE`): "salem, or 97301", not "then, or else"; "OK", "HI" and
+# "OH" not in capitals either.
+_ABBREVIATION_WORDS = frozenset({"al", "ar", "co", "de", "hi", "id", "in", "la", "ma", "me", "mo", "oh", "ok", "or", "pa"})
+
+
+def _state_abbreviation_after_town(text: str, words: list[tuple[int, int]], lowered: list[str], i: int) -> bool:
+    """Whether the word at `i` is a state's abbreviation after a comma that ends a town's name
+    in a run in capitals or a sentence without any ("LA CROSSE, WI.", "la crosse, wi"): typed
+    in capitals, or no English word, and at the end of a clause (scan v42)."""
+    if not i or lowered[i] not in _ABBR_LOWER or text[words[i - 1][1] : words[i][0]] not in (", ", ",  "):
+        return False
+    start, end = words[i]
+    if lowered[i] in ("ok", "hi", "oh") or not text[start:end].isupper() and lowered[i] in _ABBREVIATION_WORDS:
+        return False  # "THANK YOU, BARBARA, OK?": words people type in capitals too
+    return _AFTER_ABBREVIATION.match(text, end) is not None
 
 
 def _spelt_house_number(lowered: list[str], i: int) -> bool:

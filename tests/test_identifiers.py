@@ -2155,3 +2155,36 @@ def test_scan_v42_finds_a_first_name_only_champion_s_surname_however_written(tex
 ])  # fmt: skip
 def test_scan_v42_s_surname_forms_leave_allowed_names_and_abbreviations_alone(allowed, text):
     assert scan(text, allowed_names=frozenset({allowed})) == []
+
+
+# Where someone is from, with no verb of moving or living: a person, a form of "be", "from".
+# A town typed in capitals or lower case before its state's abbreviation.
+@pytest.mark.parametrize("text", [
+    "My nurse was from Bad Axe.",
+    "She's from Bad Axe, a small town up north.",
+    "We're from Truth or Consequences.",
+    "My wife is from Bad Axe.",
+    "I grew up in LA CROSSE, WI.",
+    "I GREW UP IN LA CROSSE, WI.",
+    "i grew up in la crosse, wi.",
+    "We live in BAD AXE, MI.",
+    "Home is CEDAR RAPIDS, IA.",
+])  # fmt: skip
+def test_scan_v42_finds_where_someone_is_from_and_a_town_in_capitals_before_its_state(text):
+    assert "town" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The nurse was from Home Health.",
+    "He was from Blue Cross.",
+    "They were from Planned Parenthood.",
+    "The letter was from Medicare.",
+    "The gift was from Home Depot.",
+    "A nurse from Home Health came every day.",
+    "WE WENT TO CHURCH, IN THE MORNING.",
+    "THANK YOU ALL, OK?",
+    "we went home, me and my wife.",
+    "then, or else we wait.",
+])  # fmt: skip
+def test_scan_v42_s_town_rules_leave_organisations_and_words_alone(text):
+    assert scan(text) == []
