@@ -110,6 +110,9 @@ therapist cardiologist dentist physician pharmacist sponsor mentor employer clas
 brother-in-law sister-in-law mother-in-law father-in-law son-in-law daughter-in-law ex
 ex-wife ex-husband spouse godmother godfather godson goddaughter boy girl baby grandbaby
 freind frend nieghbor nieghbour neigbor neigbour naybor bff hubby wifey
+physio physiotherapist oncologist neurologist dietitian dietician counselor counsellor
+psychiatrist psychologist midwife doula
+babcia dziadek nonna nonno abuela abuelo abuelita abuelito oma opa bubbe zayde yiayia lola lolo
 """.split()  # and as patients misspell or shorten them: "my freind harriet", "my hubby Ray"
 TITLES = """
 Dr Dr. Doctor Mr Mr. Mrs Mrs. Ms Ms. Miss Mx Mx. Nurse Pastor Father Fr. Reverend Rev Rev.

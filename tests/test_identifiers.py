@@ -2188,3 +2188,25 @@ def test_scan_v42_finds_where_someone_is_from_and_a_town_in_capitals_before_its_
 ])  # fmt: skip
 def test_scan_v42_s_town_rules_leave_organisations_and_words_alone(text):
     assert scan(text) == []
+
+
+# From held_out_9's first run: a care role set off by commas before a name no list holds; a
+# grandparent called as a family's language calls her, before her age.
+@pytest.mark.parametrize("kind, text", [
+    ("name", "My physio, Đorđe, pushed me hard."),
+    ("name", "my counsellor, Oyelaran, listened."),
+    ("age", "My babcia is 96 and still makes pierogi."),
+    ("age", "my nonna is ninety-four."),
+    ("age", "Our abuela, 97, came to every visit."),
+])  # fmt: skip
+def test_scan_v42_finds_what_held_out_9_and_v41_missed(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "My physio said I was doing well.",
+    "my nonna makes the best sauce.",
+    "My oncologist Monday morning was calm.",
+])  # fmt: skip
+def test_scan_v42_s_new_relations_read_no_word_as_a_name(text):
+    assert scan(text) == []
