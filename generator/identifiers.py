@@ -400,7 +400,7 @@ def _as_seen(text: str) -> str:
     table = _look_alikes()
     out = []
     last = 0
-    foreign_lines: dict[int, bool] = {}
+    line = [-1, -1, False]  # the line last asked about: start, end, whether it is foreign
     for match in _script_word().finditer(text):
         word = match.group()
         if word.isascii() or letters.isdisjoint(word):
@@ -410,7 +410,7 @@ def _as_seen(text: str) -> str:
                 _UNMARKED_STROKED.get(ch) or table.get(ord(ch), ch) if ch in letters else ch for ch in word
             )
         elif any("A" <= ch <= "Z" for ch in word) or _all_look_alikes(word, letters) and not _foreign_line(
-            text, match.start(), foreign_lines, letters
+            text, match.start(), line, letters
         ):
             read = word.translate(table)
         else:
@@ -435,17 +435,18 @@ def _all_look_alikes(word: str, letters: frozenset[str]) -> bool:
     return count > 0
 
 
-def _foreign_line(text: str, at: int, cache: dict[int, bool], letters: frozenset[str]) -> bool:
+def _foreign_line(text: str, at: int, line: list, letters: frozenset[str]) -> bool:
     """Whether the line around `at` holds a letter of a script other than Latin that looks like
-    no Latin letter: a line of Thai, Yi, Cherokee, Greek text, not a fancy-text one."""
-    start = text.rfind("\n", 0, at) + 1
-    if start not in cache:
+    no Latin letter: a line of Thai, Yi, Cherokee, Greek text, not a fancy-text one. `line`
+    keeps the last line's answer, so each line is read once whatever its length."""
+    if not line[0] <= at < line[1]:
         end = text.find("\n", at)
-        line = text[start : end if end != -1 else len(text)]
-        cache[start] = any(
-            ch.isalpha() and ch not in letters and ord(ch) >= 0x370 and not _latin(ch) for ch in line
+        line[0], line[1] = text.rfind("\n", 0, at) + 1, end if end != -1 else len(text)
+        line[2] = any(
+            ch.isalpha() and ch not in letters and ord(ch) >= 0x370 and not _latin(ch)
+            for ch in text[line[0] : line[1]]
         )
-    return cache[start]
+    return line[2]
 
 
 def _latin(ch: str) -> bool:

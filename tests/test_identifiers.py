@@ -397,6 +397,12 @@ def _adversarial(size: int) -> str:
         "Addison's, Cushing's ", "I HAD A TIA ", "my daughter silvera ", "t.barker[@]example",
         "dee_k @ example . ", "tiktok @ chemo ", "reddit is u/", "social: 401.22.", "car reg AB1",
         "age: 9", "salem, or 97301 ", "rr 2 box 1",
+        # A surname in brackets or first with an initial, "née", "was from", a town before a
+        # state's abbreviation in capitals, stroked letters, look-alikes in a line of their own
+        # and of another script (scan v42).
+        "Maria (Lopez) ", "Lopez, M. ", "LOPEZ, M. ", "n\u00e9e Lopez ", "nurse was from Bad Axe ",
+        "LA CROSSE, WI ", "la crosse, wi ", "Micha\u0142 ", "\ua224\ua329\ua253 ", "\ua188\ua224 ",
+        "\u13a9\u13a5 ", "R\u043ebert ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
@@ -442,6 +448,14 @@ def _gate_reasons(root, appended: str, identifiers: list[str] | None = None) -> 
 
 def test_the_champions_name_is_allowed_when_the_consent_shows_it(tmp_path):
     assert _gate_reasons(copy_base(tmp_path), "Ana and I walked with Dr. Example.") == []
+
+
+@pytest.mark.parametrize("appended", ["Ana (Lopez) walks every morning now.", "Lopez, A. -- patient champion."])
+def test_a_first_name_only_champion_s_surname_in_brackets_or_first_is_a_finding(tmp_path, appended):
+    """Ana's consent allows her first name only (scan v42): her surname written in brackets
+    after it, or first with her initial, withholds the story; v41 read neither as a name."""
+    reasons = _gate_reasons(copy_base(tmp_path), appended)
+    assert [r[1].split("(")[0] for r in reasons] == ["line 13: a name of a person or employer "]
 
 
 def test_the_champions_name_is_a_finding_when_the_consent_hides_it(tmp_path):
