@@ -1130,8 +1130,8 @@ _SPELT_NUMBERS = frozenset(
 # clause, or a word in lower case ("in LA CROSSE, WI now"); not "CHURCH, IN THE MORNING".
 _AFTER_ABBREVIATION = re.compile(r"[ \t]*(?:$|[.,;:!?)\n]|[a-z])")
 # Abbreviations that are also words, read as a state in a sentence without capitals only
-# before a ZIP (`_ZIP_AFTER_STATE`): "salem, or 97301", not "then, or else"; "OK", "HI" and
-# "OH" not in capitals either.
+# before a ZIP (`_ZIP_AFTER_STATE`): "salem, or 97301", not "then, or else"; in capitals only
+# after a word English rarely uses ("TULSA, OK."; not "HAPPY BIRTHDAY, PA!").
 _ABBREVIATION_WORDS = frozenset({"al", "ar", "co", "de", "hi", "id", "in", "la", "ma", "me", "mo", "oh", "ok", "or", "pa"})
 
 
@@ -1142,8 +1142,13 @@ def _state_abbreviation_after_town(text: str, words: list[tuple[int, int]], lowe
     if not i or lowered[i] not in _ABBR_LOWER or text[words[i - 1][1] : words[i][0]] not in (", ", ",  "):
         return False
     start, end = words[i]
-    if lowered[i] in ("ok", "hi", "oh") or not text[start:end].isupper() and lowered[i] in _ABBREVIATION_WORDS:
-        return False  # "THANK YOU, BARBARA, OK?": words people type in capitals too
+    if lowered[i] in _ABBREVIATION_WORDS:
+        if not text[start:end].isupper():
+            return False
+        from .identifier_shapes import word_counts
+
+        if word_counts().get(lowered[i - 1], 0) >= _RARE_AS_A_WORD:
+            return False  # "HAPPY BIRTHDAY, PA!", "THANK YOU ALL, OK?"; not "TULSA, OK."
     return _AFTER_ABBREVIATION.match(text, end) is not None
 
 

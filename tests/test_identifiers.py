@@ -2197,6 +2197,8 @@ def test_scan_v42_finds_where_someone_is_from_and_a_town_in_capitals_before_its_
     "A nurse from Home Health came every day.",
     "WE WENT TO CHURCH, IN THE MORNING.",
     "THANK YOU ALL, OK?",
+    "HAPPY BIRTHDAY, PA!",
+    "THANKS FOR EVERYTHING, MA.",
     "we went home, me and my wife.",
     "then, or else we wait.",
 ])  # fmt: skip

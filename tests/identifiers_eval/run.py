@@ -38,7 +38,15 @@ handles, dotted SSNs, British plates; clean prose with acronyms of care that are
 eponyms and typos after a relation; run once with scan v40): 128/139 (92.1%): name 12/14,
 town and age 9/10, email 8/10, url 7/10, ssn and vehicle-id 7/8, every other kind all; clean
 sentences flagged 2/62 (3.2%). Then used to make v41's fixes, so no longer held out: after,
-139/139 and 0/62 flagged. A planted sentence counts as
+139/139 and 0/62 flagged. `held_out_9.yaml` (written in stop 40 before the v42 fixes: 122
+planted, 62 clean sentences, with a first-name-only champion's surname in brackets, first with
+an initial or after "née", nicknames, letters NFKD does not decompose, "from Bad Axe", towns in
+capitals before a state's abbreviation; clean prose with allowed champions written by nickname
+and lines in non-Latin scripts; run once with scan v41): 109/122 (89.3%): name 15/24, town
+9/12, age 6/7, every other kind all; clean sentences flagged 6/62 (9.7%). Then used to make
+v42's fixes, so no longer held out: after, 122/122 and 1/62 flagged ("a Jane Austen novel").
+The shouted and marked readings read a word with marks or strokes whole since stop 40 ("Bjørn"
+was "BJørn"). A planted sentence counts as
 caught when the scan reports a finding of its kind; a clean sentence counts as a false alarm
 when the scan reports anything at all.
 """
