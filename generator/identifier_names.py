@@ -20,6 +20,7 @@ from importlib import resources
 
 from .identifier_shapes import _ASCII_LOWER
 from .identifier_words import (
+    NICKNAMES,
     COMMON_WORD_NAMES,
     DAYS,
     LANGUAGES,
@@ -1067,6 +1068,15 @@ def as_written(text: str) -> str | None:
             and _rare_surname(word)
         ):
             capital[i - 1] = capital[i] = True
+        if (  # "THANKS TO ROB LINDQVIST", "rob lindqvist": a nickname before a word no list holds
+            word in _NICKNAME_WORDS
+            and word not in plain
+            and i + 1 < len(lowered)
+            and in_run[i + 1]
+            and text[words[i][1] : words[i + 1][0]] == " "
+            and _unheard_of(lowered[i + 1])
+        ):
+            capital[i] = capital[i + 1] = True
         if (  # "SIGNED, LOPEZ, M.", "lopez, m.": a census surname, a comma and an initial
             i + 1 < len(lowered)
             and len(lowered[i + 1]) == 1
@@ -1150,6 +1160,19 @@ def _state_abbreviation_after_town(text: str, words: list[tuple[int, int]], lowe
         if word_counts().get(lowered[i - 1], 0) >= _RARE_AS_A_WORD:
             return False  # "HAPPY BIRTHDAY, PA!", "THANK YOU ALL, OK?"; not "TULSA, OK."
     return _AFTER_ABBREVIATION.match(text, end) is not None
+
+
+# The nicknames of `identifier_words.NICKNAMES` ("rob", "peggy", "liz"): many are words too.
+_NICKNAME_WORDS = frozenset(short for names in NICKNAMES.values() for short in names)
+
+
+def _unheard_of(word: str) -> bool:
+    """A word of four letters or more that is no plain word and English hardly uses
+    (pyspellchecker's count below `_UNKNOWN_LIMIT`): after a nickname, her surname ("rob
+    lindqvist"; not "rob banks", "bill payment", "pat dry"; scan v42)."""
+    from .identifier_shapes import word_counts
+
+    return len(word) > 3 and word not in _PLAIN_WORDS and word_counts().get(word, 0) < _UNKNOWN_LIMIT
 
 
 def _spelt_house_number(lowered: list[str], i: int) -> bool:

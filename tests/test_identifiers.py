@@ -2226,3 +2226,23 @@ def test_scan_v42_finds_what_held_out_9_and_v41_missed(kind, text):
 ])  # fmt: skip
 def test_scan_v42_s_new_relations_read_no_word_as_a_name(text):
     assert scan(text) == []
+
+
+# A nickname that is also a word, before a surname no list holds, typed in capitals or in lower
+# case: "ROB" and "rob" are verbs, "Rob Lindqvist" as typed was always a name.
+@pytest.mark.parametrize("text", [
+    "THANKS TO ROB LINDQVIST AT THE FRONT DESK.",
+    "thanks to rob lindqvist at the front desk.",
+])  # fmt: skip
+def test_scan_v42_reads_a_nickname_before_an_unheard_of_surname_in_capitals_and_lower_case(text):
+    assert "name" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "THEY WANTED TO ROB BANKS.",
+    "i had to pay the bill payment late.",
+    "PAT DRY AFTER WASHING.",
+    "I WILL SMITH THE IRON.",
+])  # fmt: skip
+def test_scan_v42_s_nickname_rule_leaves_words_alone(text):
+    assert scan(text) == []
