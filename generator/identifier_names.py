@@ -20,6 +20,7 @@ from importlib import resources
 
 from .identifier_shapes import _ASCII_LOWER
 from .identifier_words import (
+    NICKNAMES,
     COMMON_WORD_NAMES,
     DAYS,
     LANGUAGES,
@@ -105,6 +106,23 @@ _PLACE_VERBS = set(
     graduation camp summer summers summered winter winters wintered vacationed honeymooned
     """.split()
 )
+# A person and a form of "be" right before "from" say where someone is from (`places`).
+_BE = {"is", "was", "were", "are"}
+_FROM_PEOPLE = set(
+    """
+    she he they we you who nurse nurses doctor doctors surgeon surgeons farmer girl boy man
+    woman guy lady family folks parents people roommate
+    """.split()
+)
+# Words of an organisation's name: "he was from Blue Cross", "the nurse was from Home Health".
+_ORGANISATION_WORDS = set(
+    """
+    health cross shield parenthood security hospice care services society church ministries
+    foundation association insurance pharmacy depot bank network group center centre clinic
+    hospital partners wheels agency department office administration medicaid medicare
+    """.split()
+)
+_FROM_BEING = {"she's", "she’s", "he's", "he’s", "they're", "they’re", "we're", "we’re", "you're", "you’re"}
 # Words of care and work before "in" that make a rare word after it a town (`places`).
 _CARE_CUES = set(
     """
@@ -222,7 +240,7 @@ def allowed_words(allowed_names: frozenset[str]) -> tuple[frozenset[str], frozen
 
 
 def _is_allowed(found: str, allowed: frozenset[str]) -> bool:
-    parts = [w.strip(".,'’").lower() for w in found.split()]
+    parts = [w.strip(".,'’()").lower() for w in found.split()]
     parts = [p[:-2] if p.endswith(("'s", "’s")) else p for p in parts]
     return bool(parts) and all(p in allowed for p in parts)
 
@@ -263,6 +281,14 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
         sentence = before[max(before.rfind(mark) for mark in ".!?\n") + 1 :].lower().split()
         preposition = match.group().split()[0]
         cue = preposition in _PLACE_ALONE or bool(_PLACE_VERBS.intersection(sentence[-6:]))
+        # "My nurse was from Bad Axe", "she's from Bad Axe": where someone is from (scan v42);
+        # not "the call was from Blue Cross", "a nurse from Home Health came".
+        if not cue and preposition == "from" and sentence:
+            cue = (
+                sentence[-1] in _FROM_BEING  # "she's from", "he’s from"
+                or len(sentence) > 1 and sentence[-1] in _BE
+                and (sentence[-2] in _FROM_PEOPLE or sentence[-2] in _RELATION_WORDS)
+            ) and _ORGANISATION_WORDS.isdisjoint(w.strip(".'’") for w in match.group(1).lower().split())
         # "I was diagnosed in Tulsa", "the dialysis center in Amarillo", "here in Sheboygan":
         # after "in" and a word of care or work, a word English rarely uses is a town. Not
         # after any word: a drug, a condition or an app is rare too ("a change in Synthroid",
@@ -638,6 +664,11 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
         if bare in _SAINT_MOUNT_FORT and not _street_before(bare, before):
             continue  # "St. Augustine", "St. John's wort", "Ft. Myers": no person
         after = text[end : end + _WINDOW]
+        initial = _SURNAME_INITIAL.match(text, end)
+        if initial is not None and _surname(key) and not _allowed_surname_first(key, initial.group(1), allowed):
+            position = initial.end()  # "Lopez, M.": a surname and an initial, as lists sign
+            yield "name", start, position
+            continue
         by_context = (
             bare.rstrip(".") in _TITLE_WORDS
             and (before[-1].lstrip("(\"“‘'[")[:1].isupper() or bare in _OFFICE_TITLES or bare in _OFFICE_ABBREVIATIONS)
@@ -645,6 +676,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             or bare in _NAMING_WORDS and not (bare in _THING_NAMING and _a_thing(key, names))
             or (bare == "you" and len(before) > 1 and before[-2].lower() == "thank")
             or (bare in ("is", "was") and len(before) > 1 and before[-2].lower() == "name")
+            or bare in ("née", "nee")  # "Maria, née Lopez": her surname at birth
             or (bare in ("for", "at", "by") and _WORK_WORDS & {w.lower() for w in before[-4:-1]})
             or _appositive(after)
             or (after.startswith((" and I ", " and I,")) and key not in COMMON_WORD_NAMES)
@@ -692,6 +724,18 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             yield "name", start, span_end
 
 
+# A surname's comma and a first name's initial after it ("Lopez, M.", "Okafor, R. --"): not
+# "I" ("Brown, I. think") nor an abbreviation of two letters or more ("Washington, D.C.").
+_SURNAME_INITIAL = re.compile(r",[ \t]{1,2}([A-HJ-Z])\.(?![ \t]?[A-Za-z]\.)")
+_SURNAME_INITIAL_ANY_CASE = re.compile(r",[ \t]{1,2}([A-HJ-Za-hj-z])\.(?![ \t]?[A-Za-z]\.)")
+
+
+def _allowed_surname_first(surname: str, initial: str, allowed: frozenset[str]) -> bool:
+    """Whether "Okafor, R." is an allowed name written surname first: the surname allowed and
+    an allowed word starting with the initial."""
+    return surname in allowed and any(word[:1] == initial.lower() for word in allowed if word != surname)
+
+
 def _allowed_name_end(text: str, end: int, span_end: int) -> int:
     """Where an allowed first name ending at `end` ends when capitalised words follow it: at
     the first that is an everyday word and no census surname ("NURSE MARISOL TAUGHT ME", read
@@ -701,7 +745,7 @@ def _allowed_name_end(text: str, end: int, span_end: int) -> int:
     from .identifier_shapes import word_counts
 
     for following in _NEXT_NAME.finditer(text, end, span_end):
-        word = following.group(1).lower().rstrip(".")
+        word = (following.group(1) or following.group(2)).lower().rstrip(".")
         if word_counts().get(word, 0) >= _RARE_AS_A_WORD and word not in surnames():
             return following.start()
     return span_end
@@ -996,6 +1040,7 @@ def as_written(text: str) -> str | None:
         for i, (word, (start, end)) in enumerate(zip(lowered, words, strict=True))
     ]
     plain = _PLAIN_WORDS
+    abbreviations: set[int] = set()
     for i, word in enumerate(lowered):
         if not in_run[i]:
             continue
@@ -1008,6 +1053,7 @@ def as_written(text: str) -> str | None:
             or _after_place_word(lowered, i) and _may_be_town(word)  # "IN TOLEDO"; the place detector asks for a verb
             or i > 1 and after_capital and _after_place_word(lowered, i - 1)  # "CEDAR FALLS"
             or _works_for(lowered, i)  # "WORK FOR HARTWELL PLUMBING"
+            or previous == "nee"  # "maria, nee lopez": a surname at birth
             or word in us_towns() and word not in world_first_names()  # "AMARILLO IS TWO HOURS AWAY", "a tulsa girl"
         ):
             capital[i] = True
@@ -1022,6 +1068,24 @@ def as_written(text: str) -> str | None:
             and _rare_surname(word)
         ):
             capital[i - 1] = capital[i] = True
+        if (  # "THANKS TO ROB LINDQVIST", "rob lindqvist": a nickname before a word no list holds
+            word in _NICKNAME_WORDS
+            and word not in plain
+            and i + 1 < len(lowered)
+            and in_run[i + 1]
+            and text[words[i][1] : words[i + 1][0]] == " "
+            and _unheard_of(lowered[i + 1])
+        ):
+            capital[i] = capital[i + 1] = True
+        if (  # "SIGNED, LOPEZ, M.", "lopez, m.": a census surname, a comma and an initial
+            i + 1 < len(lowered)
+            and len(lowered[i + 1]) == 1
+            and text[words[i][1] : words[i + 1][0]] in (", ", ",  ")
+            and text[words[i + 1][1] : words[i + 1][1] + 1] == "."
+            and _SURNAME_INITIAL_ANY_CASE.match(text, words[i][1]) is not None
+            and _surname(word)
+        ):
+            capital[i] = capital[i + 1] = True
         if word in _SUFFIX_LOWER:  # "12 OAK HILL ROAD": a number, at most four words, a suffix
             for back in range(i - 1, max(-2, i - 5), -1):  # -1: the number before the first word
                 gap = words[back + 1][0]
@@ -1033,6 +1097,12 @@ def as_written(text: str) -> str | None:
                     break
         if word in _STATE_LOWER and i and text[words[i - 1][1] : words[i][0]].strip() == ",":
             capital[i - 1] = True  # "SPRINGFIELD, OHIO"
+        if _state_abbreviation_after_town(text, words, lowered, i):
+            abbreviations.add(i)  # "LA CROSSE, WI", "bad axe, mi.": the town's words before it
+            for back in range(i - 1, max(-1, i - 4), -1):
+                if lowered[back] in plain or not in_run[back] or back < i - 1 and text[words[back][1] : words[back + 1][0]] != " ":
+                    break
+                capital[back] = True
     out, changed = list(text), False
     for match in _SHOUTED_ORDINAL.finditer(text):  # "JUNE 9TH": the day's suffix as written
         out[match.start(1) : match.end(1)] = match.group(1).lower()
@@ -1042,7 +1112,7 @@ def as_written(text: str) -> str | None:
             continue
         word = text[start:end]
         written = lowered[i][:1].upper() + lowered[i][1:] if capital[i] else lowered[i]
-        if lowered[i] in _ABBR_LOWER and _ZIP_AFTER_STATE.match(text, end):
+        if lowered[i] in _ABBR_LOWER and (_ZIP_AFTER_STATE.match(text, end) or i in abbreviations):
             written = word.upper()  # "columbus, oh 43201": the state as written before a ZIP
         if len(written) == len(word):
             out[start:end] = written
@@ -1064,6 +1134,45 @@ _SPELT_NUMBERS = frozenset(
     hundred
     """.split()
 )
+
+
+# What may follow a state's abbreviation that ends a town's name: the end of a sentence or
+# clause, or a word in lower case ("in LA CROSSE, WI now"); not "CHURCH, IN THE MORNING".
+_AFTER_ABBREVIATION = re.compile(r"[ \t]*(?:$|[.,;:!?)\n]|[a-z])")
+# Abbreviations that are also words, read as a state in a sentence without capitals only
+# before a ZIP (`_ZIP_AFTER_STATE`): "salem, or 97301", not "then, or else"; in capitals only
+# after a word English rarely uses ("TULSA, OK."; not "HAPPY BIRTHDAY, PA!").
+_ABBREVIATION_WORDS = frozenset({"al", "ar", "co", "de", "hi", "id", "in", "la", "ma", "me", "mo", "oh", "ok", "or", "pa"})
+
+
+def _state_abbreviation_after_town(text: str, words: list[tuple[int, int]], lowered: list[str], i: int) -> bool:
+    """Whether the word at `i` is a state's abbreviation after a comma that ends a town's name
+    in a run in capitals or a sentence without any ("LA CROSSE, WI.", "la crosse, wi"): typed
+    in capitals, or no English word, and at the end of a clause (scan v42)."""
+    if not i or lowered[i] not in _ABBR_LOWER or text[words[i - 1][1] : words[i][0]] not in (", ", ",  "):
+        return False
+    start, end = words[i]
+    if lowered[i] in _ABBREVIATION_WORDS:
+        if not text[start:end].isupper():
+            return False
+        from .identifier_shapes import word_counts
+
+        if word_counts().get(lowered[i - 1], 0) >= _RARE_AS_A_WORD:
+            return False  # "HAPPY BIRTHDAY, PA!", "THANK YOU ALL, OK?"; not "TULSA, OK."
+    return _AFTER_ABBREVIATION.match(text, end) is not None
+
+
+# The nicknames of `identifier_words.NICKNAMES` ("rob", "peggy", "liz"): many are words too.
+_NICKNAME_WORDS = frozenset(short for names in NICKNAMES.values() for short in names)
+
+
+def _unheard_of(word: str) -> bool:
+    """A word of four letters or more that is no plain word and English hardly uses
+    (pyspellchecker's count below `_UNKNOWN_LIMIT`): after a nickname, her surname ("rob
+    lindqvist"; not "rob banks", "bill payment", "pat dry"; scan v42)."""
+    from .identifier_shapes import word_counts
+
+    return len(word) > 3 and word not in _PLAIN_WORDS and word_counts().get(word, 0) < _UNKNOWN_LIMIT
 
 
 def _spelt_house_number(lowered: list[str], i: int) -> bool:
@@ -1288,7 +1397,7 @@ def _appositive(after: str) -> bool:
     return len(words) > 1 and words[1].strip(",.;").lower() in _RELATION_WORDS
 
 
-_NEXT_NAME = re.compile(r"\s([A-Z][a-z'’-]{1,30}|[A-Z]\.)(?![\w])")
+_NEXT_NAME = re.compile(r"\s([A-Z][a-z'’-]{1,30}|[A-Z]\.)(?![\w])|\s\(([A-Z][a-z'’-]{1,30})\)")
 
 
 def _name_end(text: str, end: int) -> int:
@@ -1297,11 +1406,22 @@ def _name_end(text: str, end: int) -> int:
         following = _NEXT_NAME.match(text, end)
         if following is None:
             break
-        word = following.group(1).lower().rstrip(".")
+        word = (following.group(1) or following.group(2)).lower().rstrip(".")
         if word in NOT_NAMES or word in _STATE_WORDS or word in MONTHS or word in DAYS:
+            break
+        if following.group(2) is not None and not _bracketed_surname(word):
             break
         end = following.end()
     return end
+
+
+def _bracketed_surname(word: str) -> bool:
+    """A word in brackets after a name is its surname ("Maria (Lopez)", as a story whose
+    consent allows a first name only may write one; scan v42) when English rarely uses it
+    or the census lists it as a surname: not "Anna (Nurse)", "Tom (Retired)"."""
+    from .identifier_shapes import word_counts
+
+    return word_counts().get(word, 0) < _RARE_AS_A_WORD or word in surnames()
 
 
 # One word typed in capitals in ordinary text, right after a word that says a name or a town

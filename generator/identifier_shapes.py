@@ -1071,6 +1071,7 @@ _PERSON_WORDS = {
     granny gran nan nanna nana grandad granddad grandmom grampa gramps great-grandmother
     great-grandfather great-grandma great-grandpa great-granny great-aunt great-uncle
     mother-in-law father-in-law stepmom stepmother stepdad stepfather
+    babcia dziadek nonna nonno abuela abuelo abuelita abuelito oma opa bubbe zayde yiayia lola lolo
     """.split()
 )
 

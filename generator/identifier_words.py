@@ -110,6 +110,9 @@ therapist cardiologist dentist physician pharmacist sponsor mentor employer clas
 brother-in-law sister-in-law mother-in-law father-in-law son-in-law daughter-in-law ex
 ex-wife ex-husband spouse godmother godfather godson goddaughter boy girl baby grandbaby
 freind frend nieghbor nieghbour neigbor neigbour naybor bff hubby wifey
+physio physiotherapist oncologist neurologist dietitian dietician counselor counsellor
+psychiatrist psychologist midwife doula
+babcia dziadek nonna nonno abuela abuelo abuelita abuelito oma opa bubbe zayde yiayia lola lolo
 """.split()  # and as patients misspell or shorten them: "my freind harriet", "my hubby Ray"
 TITLES = """
 Dr Dr. Doctor Mr Mr. Mrs Mrs. Ms Ms. Miss Mx Mx. Nurse Pastor Father Fr. Reverend Rev Rev.
@@ -156,3 +159,89 @@ NOT_NAMES = (
     )
     | NOT_NAME_WORDS
 )
+
+# Given names and the nicknames English speakers commonly use for them (scan v42): a champion
+# "Robert Okafor" whose consent allows his name writes himself "Bob Okafor", "Rob" or "Bobby
+# Okafor"; a consent allowing "Elizabeth" covers "Liz" and "Beth". An allowed name allows its
+# nicknames, and an allowed nickname the names it stands for (not their other nicknames).
+# Kept small and by hand, not the `nicknames` package (Apache-2.0, 2,691 pairs, 74 KB): its
+# pairs include names of their own that a reader takes for someone else ("Margaret" - "Rita",
+# "Daisy"; "Elizabeth" - "Lisa"; "Robert" - "Rupert", "Bill"; "William" - "Bell"), and every
+# pair allowed is a name the scan no longer reports for anyone.
+NICKNAMES = {
+    formal: tuple(short.split())
+    for formal, short in (
+        line.split(":") for line in """
+robert: bob bobby rob robbie robby bert
+william: bill billy will willy willie
+richard: rick ricky rich richie dick
+james: jim jimmy jamie
+john: jack johnny
+joseph: joe joey
+thomas: tom tommy
+charles: charlie chuck
+edward: ed eddie ted teddy ned
+michael: mike mikey mick mickey
+christopher: chris
+daniel: dan danny
+david: dave davey
+anthony: tony
+andrew: andy drew
+matthew: matt
+nicholas: nick nicky
+patrick: pat paddy
+stephen: steve stevie
+steven: steve stevie
+timothy: tim timmy
+benjamin: ben benny
+samuel: sam sammy
+alexander: alex
+henry: hank harry
+lawrence: larry
+gerald: gerry jerry
+raymond: ray
+ronald: ron ronnie
+donald: don donnie
+kenneth: ken kenny
+peter: pete
+frederick: fred freddie
+francis: frank
+jonathan: jon jonny
+gregory: greg
+jeffrey: jeff
+douglas: doug
+leonard: len lenny
+elizabeth: liz lizzie lizzy beth betty betsy eliza libby bess
+margaret: peggy peg maggie meg marge margie
+katherine: kate katie kathy kat
+catherine: cathy kate katie cat
+kathryn: kate katie kathy
+patricia: pat patty trish tricia
+jennifer: jen jenny
+susan: sue susie
+deborah: deb debbie
+rebecca: becky becca
+barbara: barb babs
+dorothy: dot dottie
+mary: molly polly
+sarah: sally sadie
+victoria: vicky tori
+christine: chris chrissy
+christina: chris chrissy tina
+alexandra: alex lexi
+abigail: abby
+jessica: jess jessie
+samantha: sam sammy
+cynthia: cindy
+kimberly: kim
+pamela: pam
+judith: judy
+theresa: terry tess
+teresa: terry tess
+virginia: ginny
+frances: fran frannie
+josephine: jo josie
+eleanor: ellie nell nellie
+""".strip().splitlines()
+    )
+}

@@ -13,6 +13,7 @@ overlap, so an email's domain is not also a web address and a record number is n
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import html
 import json
@@ -44,7 +45,7 @@ KINDS: dict[str, str] = {
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "41"
+SCANNER_VERSION = "42"
 # A birth year this old makes the writer 90 or older this year (identifier_shapes.ages reads
 # "born in 1931"). The year is read once per process, and every scan's cache key carries it.
 BIRTH_YEAR_OF_NINETY = dates.clock().year - 89
@@ -242,6 +243,11 @@ def _unmarked_table() -> dict[int, str]:
 
 
 _UNMARKED = _unmarked_table()
+# The letters of Latin alphabets that NFKD does not decompose and that the look-alike table
+# reads otherwise (its fancy-text alphabets use them: "ł" for "i", "ø" for "O"), each with
+# the letter under its stroke, case kept (`_as_seen`).
+_UNMARKED_STROKED = {chr(code): letter for code, letter in _UNMARKED.items()
+                     if unicodedata.decomposition(chr(code)) == ""}
 
 
 def _detected(
@@ -353,6 +359,114 @@ def _in_idiom(text: str, start: int, end: int) -> bool:
     return False
 
 
+@functools.cache
+def _script_word() -> re.Pattern:
+    """A word as `_as_seen` reads it: letters and digits of any script and the look-alikes (a
+    fancy alphabet's "₳" is a currency sign); a Thai or Yi run has no spaces between its words,
+    so a "word" there is a phrase."""
+    from .leaks import _look_alike_letters
+
+    signs = "".join(re.escape(ch) for ch in sorted(_look_alike_letters()) if not ch.isalnum())
+    return re.compile(f"(?:[^\\W_]|[{signs}])+")
+
+
+def _as_seen(text: str) -> str:
+    """`text` as the reader of a story takes it (`leaks.as_seen`: characters nobody sees dropped,
+    NFKC, letters of other scripts that look like Latin ones read as those), with the look-alike
+    table applied only where a reader takes a letter for a Latin one (scan v42):
+
+    - a letter of a Latin alphabet that NFKD does not decompose, in a word typed with
+      lower-case ASCII letters, reads as the letter under its stroke or ligature, case kept
+      ("Michał", "Bjørn", "Đorđe", "Tromsø": `_UNMARKED`): the fancy-text alphabets
+      that the look-alike table holds read "ł" as "i" and "ø", "đ", "ħ" as capitals, which
+      made "Søren Ødegaard" "SOren ODegaard", no name, and "Michał" "Michai";
+    - any other look-alike only in a word holding an ASCII letter ("Rоbert" with a Cyrillic
+      "о", "ᗯᗩᒪTEᖇ"), or made wholly of look-alikes in a line holding no letter of another
+      script that is none ("ᗰY ᑎEIGᕼᗷOᑌᖇ" as a fancy-text generator writes it): not in a
+      line of Thai, Yi, Cherokee or Greek, where some letters look like Latin ones and the
+      rest do not, and reading those alone as Latin letters spelt "NYC" (a town) out of three
+      Yi syllables and "DEC 12" (a date) out of three others.
+
+    The text is `leaks.as_seen`'s otherwise (that function serves the page readings, which
+    read every look-alike everywhere: a leak is looked for more widely than an identifier)."""
+    if text.isascii():
+        return text
+    from .leaks import _IGNORABLE, _look_alike_letters, _look_alikes
+
+    text = unicodedata.normalize("NFKC", _IGNORABLE.sub("", text))
+    letters = _look_alike_letters()
+    if text.isascii() or letters.isdisjoint(text):
+        return text
+    table = _look_alikes()
+    out = []
+    last = 0
+    line = [-1, -1, False]  # the line last asked about: start, end, whether it is foreign
+    for match in _script_word().finditer(text):
+        word = match.group()
+        if word.isascii() or letters.isdisjoint(word):
+            continue
+        if any("a" <= ch <= "z" for ch in word):  # "Michał", "Rоbert"
+            read = "".join(
+                _UNMARKED_STROKED.get(ch) or table.get(ord(ch), ch) if ch in letters else ch for ch in word
+            )
+        elif any("A" <= ch <= "Z" for ch in word) or _all_look_alikes(word, letters) and not _foreign_line(
+            text, match.start(), line, letters
+        ):
+            read = word.translate(table)
+        else:
+            continue
+        out.append(text[last : match.start()])
+        out.append(read)
+        last = match.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _all_look_alikes(word: str, letters: frozenset[str]) -> bool:
+    """Every letter a look-alike (marks and digits aside)."""
+    count = 0
+    for ch in word:
+        if ch in letters:
+            count += 1
+        elif ch.isalpha():
+            return False
+    return count > 0
+
+
+def _foreign_line(text: str, at: int, line: list, letters: frozenset[str]) -> bool:
+    """Whether the line around `at` holds a letter of a script other than Latin that looks like
+    no Latin letter: a line of Thai, Yi, Cherokee, Greek text, not a fancy-text one. `line`
+    keeps the last line's answer, so each line is read once whatever its length."""
+    if not line[0] <= at < line[1]:
+        end = text.find("\n", at)
+        line[0], line[1] = text.rfind("\n", 0, at) + 1, end if end != -1 else len(text)
+        line[2] = any(
+            ch.isalpha() and ch not in letters and ord(ch) >= 0x370 and not _latin(ch)
+            for ch in text[line[0] : line[1]]
+        )
+    return line[2]
+
+
+def _latin(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("LATIN")
+
+
+@functools.cache
+def _nicknames_of(allowed: frozenset[str]) -> frozenset[str]:
+    """The nicknames of the allowed given names and the given names of allowed nicknames
+    (`identifier_words.NICKNAMES`): the same person, written as people write her."""
+    from .identifier_words import NICKNAMES
+
+    found = set()
+    for word in allowed:
+        found.update(NICKNAMES.get(word, ()))
+    if allowed:
+        found.update(formal for formal, short in NICKNAMES.items() if not allowed.isdisjoint(short))
+    return frozenset(found)
+
+
 def scan(
     text: str,
     first_line: int = 1,
@@ -367,15 +481,15 @@ def scan(
     `identifier_names.practice_towns`) are no finding when named without a place cue.
     """
     from . import identifier_names
-    from .leaks import as_seen
 
     # As the reader sees it: `312-555\u200b-0187` (a zero-width space) is a phone number, and
     # `Rоbert` (a Cyrillic о) a name. Line breaks stay, so lines are the file's.
     if "&" in text:  # "614&#45;555&#45;0144", "gus&#64;example.com", "Zip:&nbsp;85701"
         text = _ENTITY.sub(lambda match: html.unescape(match.group()), text)
-    text = as_seen(text)
+    text = _as_seen(text)
     _, allowed = identifier_names.allowed_words(frozenset(allowed_names))
     allowed |= {word.translate(_UNMARKED) for word in allowed}  # "José" allows "Jose", and back
+    allowed |= _nicknames_of(frozenset(allowed))  # "Robert" allows "Bob" and "Rob", "Liz" allows "Elizabeth"
     taken = bytearray(len(text))
     newlines = [match.start() for match in _NEWLINE.finditer(text)]
     findings: dict[tuple[str, int, str], Finding] = {}

@@ -397,6 +397,12 @@ def _adversarial(size: int) -> str:
         "Addison's, Cushing's ", "I HAD A TIA ", "my daughter silvera ", "t.barker[@]example",
         "dee_k @ example . ", "tiktok @ chemo ", "reddit is u/", "social: 401.22.", "car reg AB1",
         "age: 9", "salem, or 97301 ", "rr 2 box 1",
+        # A surname in brackets or first with an initial, "née", "was from", a town before a
+        # state's abbreviation in capitals, stroked letters, look-alikes in a line of their own
+        # and of another script (scan v42).
+        "Maria (Lopez) ", "Lopez, M. ", "LOPEZ, M. ", "n\u00e9e Lopez ", "nurse was from Bad Axe ",
+        "LA CROSSE, WI ", "la crosse, wi ", "Micha\u0142 ", "\ua224\ua329\ua253 ", "\ua188\ua224 ",
+        "\u13a9\u13a5 ", "R\u043ebert ",
     ]
     chunk = size // len(seeds)
     return "".join((seed * (chunk // len(seed) + 1))[:chunk] for seed in seeds)
@@ -442,6 +448,14 @@ def _gate_reasons(root, appended: str, identifiers: list[str] | None = None) -> 
 
 def test_the_champions_name_is_allowed_when_the_consent_shows_it(tmp_path):
     assert _gate_reasons(copy_base(tmp_path), "Ana and I walked with Dr. Example.") == []
+
+
+@pytest.mark.parametrize("appended", ["Ana (Lopez) walks every morning now.", "Lopez, A. -- patient champion."])
+def test_a_first_name_only_champion_s_surname_in_brackets_or_first_is_a_finding(tmp_path, appended):
+    """Ana's consent allows her first name only (scan v42): her surname written in brackets
+    after it, or first with her initial, withholds the story; v41 read neither as a name."""
+    reasons = _gate_reasons(copy_base(tmp_path), appended)
+    assert [r[1].split("(")[0] for r in reasons] == ["line 13: a name of a person or employer "]
 
 
 def test_the_champions_name_is_a_finding_when_the_consent_hides_it(tmp_path):
@@ -2045,3 +2059,190 @@ def test_scan_v41_keeps_what_its_exceptions_could_hide(kind, text):
     still one; a name before no condition's word is still one; a compass point after a house
     number is no initial; a lone initial after a relation or a title is still a name."""
     assert kind in {f.kind for f in scan(text)}
+
+
+# Scan v42. Letters of Latin alphabets that NFKD does not decompose are read as the letter under
+# their stroke, not as the fancy-text alphabets of the look-alike table use them ("ł" for "i",
+# "ø" and "đ" for capitals).
+@pytest.mark.parametrize("kind, text", [
+    ("name", "Our friend Søren Ødegaard drove me home."),
+    ("name", "My friend Đorđe Ilić drove me."),
+    ("name", "my son michał visits every sunday"),
+    ("name", "My husband Bjørn cooked every night."),
+    ("town", "We retired to Tromsø after the kids left."),
+])  # fmt: skip
+def test_scan_v42_reads_stroked_letters_as_the_letters_under_them(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("allowed, text", [
+    ("Łukasz Wróbel", "Lukasz Wrobel is my name, and I had a heart attack at 48."),
+    ("Łukasz Wróbel", "LUKASZ WROBEL, PATIENT CHAMPION"),
+    ("Lukasz Wrobel", "I'm Łukasz Wróbel and this is my recovery."),
+    ("Michał", "Michal here, a year after my transplant."),
+    ("Michal", "Michał here, a year after my transplant."),
+    ("Søren", "Soren here, a year after my transplant."),
+    ("Soren", "Søren here, a year after my transplant."),
+])  # fmt: skip
+def test_scan_v42_an_allowed_name_matches_it_written_without_its_polish_or_danish_letters(allowed, text):
+    assert scan(text, allowed_names=frozenset({allowed})) == []
+
+
+# Three Yi syllables and three Cherokee ones whose look-alikes spell Latin letters: a line of
+# Yi or Cherokee text holds letters that look like none, and is read as it is; the same letters
+# in a line of look-alikes alone (a fancy-text generator's) are read as Latin ones.
+@pytest.mark.parametrize("text", [
+    "ꆈꌠ ꈤꌩꉓ ꇁꉻ",
+    "ꆈꌠ ꀷꍟꉓ 12 ꇁꉻ",
+    "ꆈꌠ ꀷꏂꏳ 12 ꇁꉻ",
+    "ᎣᏏᏲ ᎩᎥ ᏩᏙ ᏣᎳᎩ",
+    "ᎣᏏᏲ ᎪᏢᎡ 12 ᏩᏙ ᏣᎳᎩ",
+    "ᎣᏏᏲ ᎷᎪᎩ 12 ᏩᏙ ᏣᎳᎩ",
+])  # fmt: skip
+def test_scan_v42_reads_no_latin_letters_into_a_line_of_another_script(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("name", "ᗰY ᑎEIGᕼᗷOᑌᖇ ᗯᗩᒪTEᖇ ᗷEᑕKEᖇ ᗪᖇOᐯE ᗰE"),
+    ("name", "my neighbour Rоbert Bеcker drove me"),
+    ("date", "ꎭꍏꌩ 12, 2021"),
+    ("name", "My neighbour ₩₳ⱠŦɆⱤ drove me."),
+])  # fmt: skip
+def test_scan_v42_still_reads_fancy_text_and_look_alikes_in_latin_words(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+# A consented champion written by a nickname is the same person; anyone else is not.
+@pytest.mark.parametrize("allowed, text", [
+    ("Robert Okafor", "Bob Okafor here: this is my story of getting my kidney."),
+    ("Robert Okafor", "I'm Rob, and I was on dialysis for three years."),
+    ("Robert Okafor", "Bobby Okafor, as my mother still calls me, finally got a new kidney."),
+    ("Elizabeth", "Liz, as everyone calls me, wrote this after her last chemo."),
+    ("Elizabeth", "Beth here, writing from my couch after surgery."),
+    ("Margaret", "Peggy here. Maggie to my grandkids."),
+    ("Bob", "Robert, Bob to everyone, beat his cancer twice."),
+])  # fmt: skip
+def test_scan_v42_an_allowed_name_allows_its_nicknames(allowed, text):
+    assert scan(text, allowed_names=frozenset({allowed})) == []
+
+
+@pytest.mark.parametrize("allowed, text", [
+    ("Robert", "Bob Okafor here: this is my story."),  # a first name only: the surname is beyond it
+    ("Robert", "My friend Bobby Nguyen sat with me in the ER."),
+    ("Elizabeth", "My sister Liz Carter flew in from the coast."),
+    ("Elizabeth", "My neighbour Peggy drove me to every session."),
+    ("Robert Okafor", "My neighbour Maggie drove me to every session."),
+    ("Bob", "My brother Rob drove me."),  # "Bob" allows "Robert", not Robert's other nicknames
+])  # fmt: skip
+def test_scan_v42_nicknames_allow_nobody_else(allowed, text):
+    assert "name" in {f.kind for f in scan(text, allowed_names=frozenset({allowed}))}
+
+
+# A champion whose consent allows her first name only ("Maria") and a story writing her
+# surname all the same: in brackets, first with an initial, as her name at birth.
+@pytest.mark.parametrize("text", [
+    "Maria (Lopez) has been a patient here since her diagnosis.",
+    "My name is Maria (Lopez), and I beat breast cancer.",
+    "as told by maria (lopez)",
+    "MARIA (LOPEZ) HAS BEEN A PATIENT HERE.",
+    "Lopez, M. -- patient champion, class of 2024.",
+    "Signed, LOPEZ, M.",
+    "signed, lopez, m.",
+    "Maria, née Lopez, tells her story below.",
+    "maria, nee lopez, tells her story below.",
+    "M. Lopez wrote this story.",
+    "I'm Maria L-o-p-e-z and this is my story.",
+])  # fmt: skip
+def test_scan_v42_finds_a_first_name_only_champion_s_surname_however_written(text):
+    assert "name" in {f.kind for f in scan(text, allowed_names=frozenset({"Maria"}))}
+
+
+@pytest.mark.parametrize("allowed, text", [
+    ("Robert Okafor", "Okafor, R. -- patient champion."),
+    ("Robert Okafor", "Robert (Okafor) here, a year on."),
+    ("Maria", "We went to Washington, D.C. last year."),
+    ("Maria", "Brown, I. think it was, or Green."),
+    ("Maria", "Maria (RN) was kind."),
+    ("Maria", "Maria (Retired) wrote this."),
+    ("Maria", "I LIVE IN WASHINGTON, D.C. NOW."),
+])  # fmt: skip
+def test_scan_v42_s_surname_forms_leave_allowed_names_and_abbreviations_alone(allowed, text):
+    assert scan(text, allowed_names=frozenset({allowed})) == []
+
+
+# Where someone is from, with no verb of moving or living: a person, a form of "be", "from".
+# A town typed in capitals or lower case before its state's abbreviation.
+@pytest.mark.parametrize("text", [
+    "My nurse was from Bad Axe.",
+    "She's from Bad Axe, a small town up north.",
+    "We're from Truth or Consequences.",
+    "My wife is from Bad Axe.",
+    "I grew up in LA CROSSE, WI.",
+    "I GREW UP IN LA CROSSE, WI.",
+    "i grew up in la crosse, wi.",
+    "We live in BAD AXE, MI.",
+    "Home is CEDAR RAPIDS, IA.",
+])  # fmt: skip
+def test_scan_v42_finds_where_someone_is_from_and_a_town_in_capitals_before_its_state(text):
+    assert "town" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The nurse was from Home Health.",
+    "He was from Blue Cross.",
+    "They were from Planned Parenthood.",
+    "The letter was from Medicare.",
+    "The gift was from Home Depot.",
+    "A nurse from Home Health came every day.",
+    "WE WENT TO CHURCH, IN THE MORNING.",
+    "THANK YOU ALL, OK?",
+    "HAPPY BIRTHDAY, PA!",
+    "THANKS FOR EVERYTHING, MA.",
+    "we went home, me and my wife.",
+    "then, or else we wait.",
+])  # fmt: skip
+def test_scan_v42_s_town_rules_leave_organisations_and_words_alone(text):
+    assert scan(text) == []
+
+
+# From held_out_9's first run: a care role set off by commas before a name no list holds; a
+# grandparent called as a family's language calls her, before her age.
+@pytest.mark.parametrize("kind, text", [
+    ("name", "My physio, Đorđe, pushed me hard."),
+    ("name", "my counsellor, Oyelaran, listened."),
+    ("age", "My babcia is 96 and still makes pierogi."),
+    ("age", "my nonna is ninety-four."),
+    ("age", "Our abuela, 97, came to every visit."),
+])  # fmt: skip
+def test_scan_v42_finds_what_held_out_9_and_v41_missed(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "My physio said I was doing well.",
+    "my nonna makes the best sauce.",
+    "My oncologist Monday morning was calm.",
+])  # fmt: skip
+def test_scan_v42_s_new_relations_read_no_word_as_a_name(text):
+    assert scan(text) == []
+
+
+# A nickname that is also a word, before a surname no list holds, typed in capitals or in lower
+# case: "ROB" and "rob" are verbs, "Rob Lindqvist" as typed was always a name.
+@pytest.mark.parametrize("text", [
+    "THANKS TO ROB LINDQVIST AT THE FRONT DESK.",
+    "thanks to rob lindqvist at the front desk.",
+])  # fmt: skip
+def test_scan_v42_reads_a_nickname_before_an_unheard_of_surname_in_capitals_and_lower_case(text):
+    assert "name" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "THEY WANTED TO ROB BANKS.",
+    "i had to pay the bill payment late.",
+    "PAT DRY AFTER WASHING.",
+    "I WILL SMITH THE IRON.",
+])  # fmt: skip
+def test_scan_v42_s_nickname_rule_leaves_words_alone(text):
+    assert scan(text) == []

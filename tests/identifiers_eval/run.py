@@ -38,7 +38,15 @@ handles, dotted SSNs, British plates; clean prose with acronyms of care that are
 eponyms and typos after a relation; run once with scan v40): 128/139 (92.1%): name 12/14,
 town and age 9/10, email 8/10, url 7/10, ssn and vehicle-id 7/8, every other kind all; clean
 sentences flagged 2/62 (3.2%). Then used to make v41's fixes, so no longer held out: after,
-139/139 and 0/62 flagged. A planted sentence counts as
+139/139 and 0/62 flagged. `held_out_9.yaml` (written in stop 40 before the v42 fixes: 122
+planted, 62 clean sentences, with a first-name-only champion's surname in brackets, first with
+an initial or after "née", nicknames, letters NFKD does not decompose, "from Bad Axe", towns in
+capitals before a state's abbreviation; clean prose with allowed champions written by nickname
+and lines in non-Latin scripts; run once with scan v41): 109/122 (89.3%): name 15/24, town
+9/12, age 6/7, every other kind all; clean sentences flagged 6/62 (9.7%). Then used to make
+v42's fixes, so no longer held out: after, 122/122 and 1/62 flagged ("a Jane Austen novel").
+The shouted and marked readings read a word with marks or strokes whole since stop 40 ("Bjørn"
+was "BJørn"). A planted sentence counts as
 caught when the scan reports a finding of its kind; a clean sentence counts as a false alarm
 when the scan reports anything at all.
 """
@@ -58,7 +66,7 @@ import yaml
 HERE = Path(__file__).parent
 SETS = (
     "tune", "held_out", "held_out_2", "held_out_3", "held_out_4", "held_out_5", "held_out_6",
-    "held_out_7", "held_out_8",
+    "held_out_7", "held_out_8", "held_out_9",
 )
 Detector = Callable[[str, frozenset[str]], Iterable[str]]  # text, allowed names -> kinds found
 
@@ -126,7 +134,9 @@ def cased(detect: Detector, case: Callable[[str], str]) -> Detector:
 
 
 # A capitalised word inside a sentence (not its first): where names, towns and streets are.
-_INNER_CAPITALISED = re.compile(r"(?<=[^.!?\s]) ([A-Z][a-z'’]+)")
+# Letters with marks or strokes are a word's too ("Bjørn", "Wróbla"): until stop 40 only
+# [a-z] was, so "Bjørn" was shouted as "BJørn", half a word no one types.
+_INNER_CAPITALISED = re.compile(r"(?<=[^.!?\s]) ([A-Z](?:[^\W\d_A-Z]|['’])+)")
 _MARKS = str.maketrans({"a": "á", "e": "é", "i": "í", "o": "ö", "u": "ü", "n": "ñ"})
 
 
