@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from helpers import copy_base, copy_sample
+from helpers import REPO, copy_base, copy_sample
 
 from generator.cli import main
 from generator.prefetch import MIN_FILES
@@ -217,3 +217,52 @@ def test_a_file_orjson_wrote_is_read_by_orjson_and_no_other(tmp_path):
     (tmp_path / "marked.json").write_bytes(b"o" + (tmp_path / "wide.json").read_bytes())
     assert read_signed(tmp_path / "stripped.json", key) is None
     assert read_signed(tmp_path / "marked.json", key) is None
+
+
+# What the cached work imports that need not key the cache: the birth year `dates` gives is in
+# the scan's key (SCAN_KEY_VERSION); python-frontmatter splits a file before its YAML is keyed.
+_KEYED_OTHERWISE = {"dates.py", "python-frontmatter"}
+
+
+def test_the_cache_is_keyed_on_every_module_and_list_its_cached_work_reads():
+    """The cache keeps what the YAML parse, the grade, a story's rendered HTML and the identifier
+    scan give, keyed on the code that computes them (`cache._code_version`). The scan also reads
+    `leaks.as_seen`'s look-alike table (from confusable-homoglyphs), pyspellchecker's word
+    counts and the name and town lists in generator/data/, none of which keyed it: with another
+    version of any, a check still took the findings the old one gave. Every module the cached
+    work loads, and every list it reads, keys the cache (or is listed here, with why not)."""
+    import subprocess
+    import sys
+
+    from generator import cache
+
+    script = r'''
+import json, sys
+import generator.cache
+before = set(sys.modules)
+from generator.identifiers import scan_story
+scan_story([("My neighbour R\u043ebert \u0141ukasz Wr\u00f3bel from Bad Axe, MI, born 3/4/1950, ph 555-0100, "
+             "Maria (Lopez), Lopez, M. ROB LINDQVIST drove me", 1),
+            ("my nurse Jane at the clinic in Springfield was kind", 2)], ["maria"], ["springfield"])
+from generator.sanitize import story_html
+story_html("*x* [a](http://b.example) <b>c</b>")
+from generator.readability import reading_grade
+reading_grade("A sentence here. Another one follows it.")
+from generator.load import parse_yaml
+parse_yaml("a: 1\nb: [x]\n", "x.md")
+from importlib.metadata import packages_distributions
+dists = packages_distributions()
+new = set(sys.modules) - before
+print(json.dumps({
+    "mine": sorted({name.split(".")[1] + ".py" for name in new if name.startswith("generator.")}),
+    "theirs": sorted({d for name in new if not name.startswith("generator") for d in dists.get(name.split(".")[0], ())}),
+}))
+'''
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    loaded = json.loads(done.stdout)
+    assert {"identifiers.py", "leaks.py", "sanitize.py"} <= set(loaded["mine"])  # the probe reached them
+    assert set(loaded["mine"]) - set(cache._CODE_FILES) - _KEYED_OTHERWISE == set()
+    libraries = {name.lower().replace("_", "-") for name in cache._LIBRARIES}
+    assert {name.lower() for name in loaded["theirs"]} - libraries - _KEYED_OTHERWISE == set()
+    data = sorted(f"data/{path.name}" for path in (REPO / "generator/data").iterdir() if path.is_file())
+    assert data and set(data) <= set(cache._CODE_FILES)
