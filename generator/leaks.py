@@ -413,9 +413,18 @@ def as_seen(text: str) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFKC", _IGNORABLE.sub("", text))
+    if "ł" in text:  # Polish "ł" beside a lower-case letter is an "l", whatever currency's fancy alphabet says
+        text = _STROKED_L.sub("l", text)
     if not text.isascii() and not _look_alike_letters().isdisjoint(text):
         text = text.translate(_look_alikes())
     return text
+
+
+# The one letter of a Latin alphabet that the look-alike table reads as another: "₳Ɽ₳₵ł₦₲"
+# reads "ł" as "I", and so "Michał" was "michai" and never the "Michal" a guide typed on a
+# keyboard without it (found by scan v42's helper). In a word, beside a lower-case letter, it is
+# an "l"; alone among fancy letters, still an "I".
+_STROKED_L = re.compile(r"(?<=[a-z])ł|ł(?=[a-z])")
 
 
 # ASCII letters and digits kept, upper case lowered, every other ASCII character a space: what
