@@ -1191,7 +1191,9 @@ def file_text(path: Path) -> str | None:
     for a binary file, the runs of words it carries (`carried_text`), and the text of every
     member when it is (or ends in) a zip. Raises Unreadable, for a named pipe or a device too
     (`load.open_regular`: opening one waited for a writer forever), and for a file packed in a
-    way Flywheel cannot unpack (7z, RAR, zstd, an encrypted zip) or beyond GZIP_READ_MAX."""
+    way Flywheel cannot unpack (7z, RAR, zstd, Brotli: any `.br` file, an encrypted zip) or beyond GZIP_READ_MAX."""
+    if path.name.lower().endswith(_SIDECARS):
+        raise Unreadable(path)
     try:
         with os.fdopen(open_regular(path)[0], "rb") as handle:
             data = handle.read(SNIFF_BYTES)
@@ -1213,6 +1215,11 @@ def file_text(path: Path) -> str | None:
 # header is two bytes that a text rarely starts with, and one that does not unpack is read as
 # it is. 7z, RAR and zstd files cannot be unpacked here, so they cannot be checked.
 _UNPACKABLE = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd")
+# A Brotli file has no mark to know it by and Python cannot unpack one without a package
+# Flywheel does not install; a server that serves precompressed files (nginx's `brotli_static`,
+# Caddy's `precompressed br`) sends `page.html.br` in place of `page.html` to every browser that
+# accepts it (all of them do), which shows it unpacked (rt10). So a file so named cannot be checked.
+_SIDECARS = (".br",)
 _PACK_DEPTH = 4  # a file packed deeper than this (a gzip of a gzip of ...) cannot be checked
 
 
