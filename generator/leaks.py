@@ -1201,6 +1201,8 @@ def file_text(path: Path) -> str | None:
                 return "\n".join(_unpacked_texts(data + handle.read(), [GZIP_READ_MAX], 0))
             if not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data:
                 text = _carried_in(handle, data)
+                if data[4:8] == b"ftyp":  # MP4, M4A, MOV: tags may follow gigabytes of media
+                    text += "\n" + _metadata_texts(_mp4_metadata(handle))
             else:
                 data += handle.read()
                 text = bytes_text(data)
@@ -1452,7 +1454,8 @@ def picture_metadata(data: bytes) -> str:
     """The text a picture's or a recording's metadata carries, which any viewer's "info" shows:
     a JPEG's APPn segments (EXIF, XMP, IPTC), a PNG's text chunks and EXIF (zTXt and compressed
     iTXt unpacked), a WebP's EXIF and XMP chunks, an MP3's ID3 tags, FLAC's and Ogg's comments,
-    an MP4's `udta` and `ilst` boxes (in its first 8 MiB), as text with NUL bytes as spaces, and as UTF-16 both ways
+    an MP4's `udta` and `ilst` boxes (in `data`; a file's are walked to wherever they are,
+    `_mp4_metadata`), as text with NUL bytes as spaces, and as UTF-16 both ways
     (Windows writes the author, XPAuthor, so; ID3 writes UTF-16 too). A camera owner's `Artist`, a face tagged with a
     name (`mwg-rs:Name="Priya Kumar"`) is a value of two words with no run of three around it,
     which `carried_text` does not read (rt9). Segments are walked by their lengths, a JPEG's up
@@ -1504,12 +1507,63 @@ def picture_metadata(data: bytes) -> str:
     for box in (b"udta", b"ilst") if data[4:8] == b"ftyp" else ():
         if (at := data.find(box)) >= 0:
             found.append(data[at : at + 65536])
+    return _metadata_texts(found)
+
+
+def _metadata_texts(found: list[bytes]) -> str:
+    """Metadata `found` as text: NUL bytes as spaces, and as UTF-16 both ways."""
     texts = []
     for part in found:
         part = part[:_METADATA_MAX]
         texts += [part.replace(b"\0", b" ").decode("utf-8", "replace"),
                   part.decode("utf-16-le", "replace"), part[1:].decode("utf-16-le", "replace")]
     return "\n".join(texts)
+
+
+# Boxes of an MP4 that hold others on the way to its tags: the movie, its tracks, and what
+# Apple's `meta` box (4 bytes of version and flags, then boxes) and `udta` hold.
+_MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"edts"}
+_MP4_TAGS = {b"udta", b"meta", b"uuid", b"ilst", b"XMP_"}
+_MP4_BOXES_MAX = 4096  # boxes walked in one file: a real one has a few dozen
+
+
+def _mp4_metadata(handle) -> list[bytes]:
+    """The tag boxes (`udta`, `meta`, `ilst`, `uuid`: iTunes tags such as `\xa9ART`, XMP) of the
+    MP4 file open in `handle`, wherever they are: walked by the boxes' sizes from the start of
+    the file, seeking over the media (`mdat`) and every box that holds no tags. A recorder or
+    ffmpeg without `+faststart` writes the movie box, and its tags, after the media; rt9 read
+    them only within the first 8 MiB (rt10). A few seeks a file."""
+    found: list[bytes] = []
+    budget = [_MP4_BOXES_MAX]
+
+    def walk(start: int, end: int | None) -> None:
+        at = start
+        while (end is None or at + 8 <= end) and budget[0] > 0 and sum(map(len, found)) < _METADATA_MAX:
+            budget[0] -= 1
+            handle.seek(at)
+            head = handle.read(16)
+            if len(head) < 8:
+                return
+            size, kind = int.from_bytes(head[:4], "big"), head[4:8]
+            header = 8
+            if size == 1 and len(head) == 16:  # a 64-bit size follows the type
+                size, header = int.from_bytes(head[8:16], "big"), 16
+            elif size == 0:  # the box runs to the end of the file (or of its parent)
+                size = (end if end is not None else handle.seek(0, os.SEEK_END)) - at
+            if size < header:
+                return
+            if kind in _MP4_TAGS:
+                handle.seek(at + header)
+                found.append(handle.read(min(size - header, _METADATA_MAX)))
+            elif kind in _MP4_CONTAINERS:
+                walk(at + header, at + size)
+            at += size
+
+    try:
+        walk(0, None)
+    except (OSError, ValueError, OverflowError):
+        pass  # a box's size past what the file holds: what was found is what there is
+    return found
 
 
 def carried_text(data: bytes) -> str:

@@ -41,3 +41,38 @@ def test_a_brotli_file_is_left_out_of_the_site(sample, name, capsys):
     assert (sample / "site/index.html").is_file()
     assert not (sample / "site" / name).exists()
     assert f"Static file '{name}' left out of the site: it cannot be read, so it cannot be checked" in capsys.readouterr().err
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+def _m4a_with_its_tags_after(media: int, large: bool = False) -> bytes:
+    """An M4A as ffmpeg writes one without `-movflags +faststart` (and as many recorders do): the
+    media first, then the movie box with the tags, its artist Priya Kumar."""
+    artist = _box(b"\xa9ART", _box(b"data", b"\0\0\0\1\0\0\0\0Priya Kumar"))
+    tags = _box(b"udta", _box(b"meta", b"\0\0\0\0" + _box(b"hdlr", bytes(25)) + _box(b"ilst", artist)))
+    moov = _box(b"moov", _box(b"mvhd", bytes(100)) + _box(b"trak", _box(b"tkhd", bytes(84))) + tags)
+    mdat = ((1).to_bytes(4, "big") + b"mdat" + (16 + media).to_bytes(8, "big") if large
+            else (8 + media).to_bytes(4, "big") + b"mdat")
+    return _box(b"ftyp", b"M4A \0\0\2\0M4A isommp42") + _box(b"free", b"") + mdat + bytes(media) + moov
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["32-bit-size", "64-bit-size"])
+def test_a_recording_whose_tags_follow_its_media_is_read_whole(sample, large, capsys):
+    """rt10: rt9 read an MP4's tags (`udta`, `ilst`) only within its first 8 MiB. ffmpeg without
+    `+faststart`, and recorders that write as they record, put the movie box, tags and all,
+    after the media: a recorded interview of 9 MiB in the theme folder whose artist is Priya
+    Kumar (her only story has no consent) was published with her name in every player's info."""
+    (sample / "theme/pages/interview.m4a").write_bytes(_m4a_with_its_tags_after(9 * 1024 * 1024, large))
+    assert _build(sample) == 0
+    assert not (sample / "site/interview.m4a").exists()
+    assert "Static file 'interview.m4a' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_recording_whose_tags_name_no_withheld_champion_is_published(sample, capsys):
+    (sample / "theme/pages/interview.m4a").write_bytes(
+        _m4a_with_its_tags_after(9 * 1024 * 1024).replace(b"Priya Kumar", b"Anna Walker"))
+    assert _build(sample) == 0
+    assert (sample / "site/interview.m4a").is_file()
+    capsys.readouterr()
