@@ -1199,7 +1199,11 @@ def file_text(path: Path) -> str | None:
             data = handle.read(SNIFF_BYTES)
             if _packing(data) is not None:
                 return "\n".join(_unpacked_texts(data + handle.read(), [GZIP_READ_MAX], 0))
-            if not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data:
+            if _is_pdf(data):  # read whole: its streams are unpacked (`_pdf_text`)
+                data += handle.read(GZIP_READ_MAX + 1 - len(data))
+                if len(data) > GZIP_READ_MAX:
+                    raise Unreadable(path)
+            if not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data[:SNIFF_BYTES]:
                 text = _carried_in(handle, data)
                 if data[4:8] == b"ftyp":  # MP4, M4A, MOV: tags may follow gigabytes of media
                     text += "\n" + _metadata_texts(_mp4_metadata(handle))
@@ -1511,12 +1515,14 @@ def picture_metadata(data: bytes) -> str:
 
 
 def _metadata_texts(found: list[bytes]) -> str:
-    """Metadata `found` as text: NUL bytes as spaces, and as UTF-16 both ways."""
+    """Metadata `found` as text: NUL bytes as spaces, and, where it holds one (as UTF-16 of a
+    Latin letter does), as UTF-16 both ways."""
     texts = []
     for part in found:
         part = part[:_METADATA_MAX]
-        texts += [part.replace(b"\0", b" ").decode("utf-8", "replace"),
-                  part.decode("utf-16-le", "replace"), part[1:].decode("utf-16-le", "replace")]
+        texts.append(part.replace(b"\0", b" ").decode("utf-8", "replace"))
+        if b"\0" in part:
+            texts += [part.decode("utf-16-le", "replace"), part[1:].decode("utf-16-le", "replace")]
     return "\n".join(texts)
 
 
@@ -1586,16 +1592,138 @@ def carried_text(data: bytes) -> str:
         parts += [view[start:end].replace(b"\0", b"").decode("utf-8", "replace") for start, end in spans]
     if metadata := picture_metadata(data):
         parts.append(metadata)
+    if _is_pdf(data) and (streams := _pdf_text(data)):
+        parts.append(streams)
     return "\n".join(parts)
 
 
 def bytes_text(data: bytes) -> str | None:
     """The text a browser shows of `data`, read from its byte order mark or as UTF-8, or None
-    when it is binary (a NUL byte in its first SNIFF_BYTES)."""
+    when it is binary (a NUL byte in its first SNIFF_BYTES); a PDF's streams unpacked too."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, "replace")
-    return None if b"\0" in data[:SNIFF_BYTES] else data.decode("utf-8", "replace")
+    if b"\0" in data[:SNIFF_BYTES]:
+        return None
+    text = data.decode("utf-8", "replace")
+    return text + "\n" + _pdf_text(data) if _is_pdf(data) else text
+
+
+def _is_pdf(data: bytes) -> bool:
+    """Whether `data` is a PDF: its header within the first 1,024 bytes, as readers accept it."""
+    return data.find(b"%PDF-", 0, 1024) >= 0
+
+
+# A PDF keeps its metadata (author, title: what every viewer's "Document properties" shows) in
+# its Info dictionary and an XMP packet, its outline's titles in strings too. Since PDF 1.5
+# the dictionary may be one of the objects an object stream packs, and any stream may be packed
+# (`/FlateDecode`), or written in hexadecimal or base-85 digits; a string may be written in
+# hexadecimal (UTF-16 text often is) or with octal escapes. Pictures and fonts hold no such text.
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_PDF_FILTER = re.compile(rb"/Filter\s*(?:\[((?:\s*/\w+)*)\s*\]|(/\w+))")
+_PDF_SKIPPED = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length[123]\b")
+_PDF_METADATA = re.compile(rb"/Type\s*/(?:Metadata|ObjStm)\b")
+_PDF_HEX = re.compile(rb"<([0-9A-Fa-f\s]{4,})>")
+_PDF_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.)*)\)", re.DOTALL)
+_PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.DOTALL)
+_PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _pdf_unpacked(data: bytes, filters: list[bytes], budget: list[int]) -> bytes | None:
+    """A stream starting at `data`'s start unpacked through `filters` in order, or None where a
+    filter is one Flywheel does not read (LZW, run length, a picture's). Raises Unreadable when
+    the PDF unpacks beyond `budget`."""
+    for name in filters:
+        if name in (b"FlateDecode", b"Fl"):
+            unpack = zlib.decompressobj()
+            try:
+                out = unpack.decompress(data, budget[0] + 1)
+            except zlib.error:
+                return None
+            if len(out) > budget[0]:
+                raise Unreadable("pdf")
+            data = out
+        elif name in (b"ASCIIHexDecode", b"AHx"):
+            digits = re.sub(rb"\s", b"", data.split(b">", 1)[0])
+            data = binascii.unhexlify(digits + b"0" * (len(digits) % 2)) if re.fullmatch(rb"[0-9A-Fa-f]*", digits) else b""
+        elif name in (b"ASCII85Decode", b"A85"):
+            try:
+                data = base64.a85decode(re.sub(rb"\s", b"", data.split(b"~>", 1)[0]))
+            except ValueError:
+                return None
+        else:
+            return None
+        budget[0] -= len(data)
+    return data
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text a PDF's metadata carries (`_PDF_STREAM`'s comment): the strings written outside
+    its streams (an Info dictionary), and its metadata streams (`/Type /Metadata`: XMP) and
+    object streams (`/Type /ObjStm`: an Info dictionary packed) unpacked, with the strings they
+    hold, each string as a viewer decodes it (`_pdf_string_text`), or "" (rt10: rt9 read a PDF
+    only as the runs of words its bytes show). Its pages' content streams are not read: their words are cut at
+    every kerning step. Raises Unreadable for a PDF whose metadata unpacks beyond GZIP_READ_MAX."""
+    budget, found, outside, at = [GZIP_READ_MAX], [], [], 0
+    for match in _PDF_STREAM.finditer(data):
+        if match.start() < at:
+            continue  # "stream" inside a stream's data
+        start, end = match.start(), data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        outside.append(data[at:start])
+        at = end
+        head = data[max(0, data.rfind(b"obj", max(0, start - 4096), start)) : start]
+        if _PDF_SKIPPED.search(head) or not _PDF_METADATA.search(head):
+            continue  # a page's content, a picture, a font
+        stream = data[match.end() : end]
+        if (filters := _PDF_FILTER.search(head)) is not None:
+            names = [name.strip() for name in (filters.group(1) or filters.group(2)).split(b"/") if name.strip()]
+            stream = _pdf_unpacked(stream, names, budget)
+        if stream is None:
+            continue
+        if b"ObjStm" in head:  # PDF's own syntax: what it shows is in its strings
+            outside.append(stream)
+        else:
+            found.append(stream)
+    outside.append(data[at:])
+    strings = [_pdf_string_text(string) for part in (*outside, *found) for string in _pdf_strings(part)]
+    # A dictionary's `<<` and `>>` read as a tag would hide the words inside (`<</Author (...)>>`).
+    found = [part.replace(b"<", b" ").replace(b">", b" ").replace(b"\0", b" ").decode("utf-8", "replace")
+             for part in (part[:_METADATA_MAX] for part in found)]
+    return "\n".join([*found, " ".join(strings)])
+
+
+def _pdf_string_text(string: bytes) -> str:
+    """A PDF string as a viewer shows it: UTF-16 after its byte order mark, else as UTF-8 (PDF's
+    own encoding is ASCII for letters without marks); one holding a NUL byte without a mark as
+    UTF-16 both ways too (a viewer shows its letters between blanks)."""
+    if string[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        return string.decode("utf-16", "replace")
+    text = string.replace(b"\0", b" ").decode("utf-8", "replace")
+    if b"\0" not in string:
+        return text
+    return " ".join([text, string.decode("utf-16-be", "replace"), string.decode("utf-16-le", "replace")])
+
+
+def _pdf_strings(data: bytes) -> list[bytes]:
+    """The bytes of every string in `data`: literal (`(Priya Kumar)`, its escapes read) and
+    hexadecimal (`<FEFF0050...>`)."""
+    out = []
+    if b"(" in data:
+        out += [_PDF_ESCAPE.sub(_pdf_escape, match.group(1)) if b"\\" in match.group(1) else match.group(1)
+                for match in _PDF_LITERAL.finditer(data)]
+    if b"<" in data:
+        out += [binascii.unhexlify(digits + b"0" * (len(digits) % 2))
+                for match in _PDF_HEX.finditer(data) if (digits := re.sub(rb"\s", b"", match.group(1)))]
+    return out
+
+
+def _pdf_escape(match: re.Match[bytes]) -> bytes:
+    """A literal string's escape read: an octal code, a character, a line continued."""
+    escape = match.group(1)
+    if escape[:1].isdigit():
+        return bytes([int(escape, 8) & 0xFF])
+    return b"" if escape in (b"\n", b"\r\n", b"\r") else _PDF_ESCAPES.get(escape, escape)
 
 
 def named_for(rel: str, slugs: frozenset[str] | set[str], loosely: str | None = None) -> str | None:

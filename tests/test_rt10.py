@@ -7,6 +7,7 @@ and tests). The sample site is fictional.
 from __future__ import annotations
 
 import base64
+import zlib
 
 import pytest
 
@@ -75,4 +76,63 @@ def test_a_recording_whose_tags_name_no_withheld_champion_is_published(sample, c
         _m4a_with_its_tags_after(9 * 1024 * 1024).replace(b"Priya Kumar", b"Anna Walker"))
     assert _build(sample) == 0
     assert (sample / "site/interview.m4a").is_file()
+    capsys.readouterr()
+
+
+def _pdf(*objects: tuple[bytes, bytes | None], info: bytes = b"") -> bytes:
+    """A PDF of `objects`, each a dictionary and, when it has one, a stream packed with zlib
+    (`/FlateDecode`), with a cross-reference table and a trailer naming `info` as its Info."""
+    out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for number, (dictionary, stream) in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number
+        if stream is None:
+            out += dictionary + b"\nendobj\n"
+        else:
+            packed = zlib.compress(stream)
+            out += (dictionary[:-2] + b" /Filter /FlateDecode /Length %d>>\nstream\n" % len(packed) + packed
+                    + b"\nendstream\nendobj\n")
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<</Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info, xref)
+
+
+_XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>'
+        b'<rdf:Description dc:creator="Priya Kumar"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
+_CATALOG = (b"<</Type /Catalog /Pages 2 0 R /Metadata 3 0 R>>", None)
+_PAGES = (b"<</Type /Pages /Kids [] /Count 0>>", None)
+
+
+@pytest.mark.parametrize("data", [
+    _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML>>", _XMP)),  # the XMP packet packed
+    _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML>>", b""),
+         (b"<</Type /ObjStm /N 1 /First 5>>", b"5 0 <</Author (Priya Kumar) /Producer (Writer)>>"),
+         info=b"/Info 5 0 R"),  # the Info dictionary in an object stream
+    _pdf(_CATALOG, _PAGES, (b"<</Author <FEFF005000720069007900610020004B0075006D00610072>>>", None),
+         info=b"/Info 3 0 R"),  # the author written as a string of hexadecimal digits, in UTF-16
+    _pdf(_CATALOG, _PAGES, (b"<</Author (\\376\\377" + b"".join(b"\\000" + bytes([c]) for c in b"Priya Kumar") + b")>>", None),
+         info=b"/Info 3 0 R"),  # in UTF-16 with octal escapes, as LaTeX's hyperref writes it
+], ids=["xmp-packed", "info-in-an-object-stream", "info-in-hex", "info-in-octal-escapes"])
+def test_a_pdf_whose_metadata_names_a_withheld_champion_is_left_out(sample, data, capsys):
+    """rt10: a PDF's metadata is what every viewer's "Document properties" shows (author, title).
+    rt9 read a picture's and a recording's; a PDF's was read only as runs of words in its bytes.
+    A handout in the theme folder whose author is Priya Kumar (her only story has no consent) was
+    published as it was when the XMP packet is packed (`/FlateDecode`), when the Info dictionary
+    is one of the objects a PDF 1.5 object stream packs, or when its author is written as a
+    string of hexadecimal digits or in octal escapes (as UTF-16 text often is)."""
+    (sample / "theme/pages/handout.pdf").write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_pdf_whose_metadata_names_no_withheld_champion_is_published(sample, capsys):
+    (sample / "theme/pages/handout.pdf").write_bytes(_pdf(
+        _CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML>>", _XMP.replace(b"Priya Kumar", b"Anna Walker")),
+        (b"<</Type /ObjStm /N 1 /First 5>>", b"5 0 <</Author (Anna Walker) /Producer (Writer)>>"),
+        info=b"/Info 5 0 R"))
+    assert _build(sample) == 0
+    assert (sample / "site/handout.pdf").is_file()
     capsys.readouterr()
