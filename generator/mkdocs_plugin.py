@@ -42,7 +42,8 @@ from .cms import ADMIN_DIR, add_admin
 from .cms import GENERATED as ADMIN_FILES
 from .config_code import lists_info_plugin, refuse_config_code
 from .csp import PolicyError, site_hosts, with_policy
-from .dates import build_date_setting
+from .check import practice_today
+from .dates import build_date_setting, time_zone, today_in
 from .errors import FlywheelError, summarize
 from .export_render import snippets_outside
 from .html_blocks import anchor_ids, restored, tokenized, usable
@@ -545,6 +546,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             else:
                 bad_date = f"{bad_date}\n{bad_epoch}" if bad_date else bad_epoch
         result = self.result or run_check(root, as_of, use_cache=True)
+        if self.command == "serve":
+            _GATED_ON[str(root)] = _practice_zone(result), practice_today(result.project)
         if self.command == "build":
             release_word_lists()  # `mkdocs build` scans nothing more (build.py does this for `flywheel build`)
         if not result.ok and self.command == "serve":
@@ -1128,6 +1131,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             from .local_backend import with_local_backend
 
             server.set_app(_answering_this_computer_only(with_local_backend(server.get_app(), root, media_folder(root))))
+        server.set_app(_gated_today(server.get_app(), server, root))
         watched = [root / name for name in ("content", "service_lines", "consent", "campaigns", "practice.yml")]
         for path in watched:
             if path.exists():
@@ -1318,6 +1322,49 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
+
+
+# The practice's time zone and the day each served project was last gated on, by its root:
+# MkDocs makes a new plugin for every rebuild, and `on_serve` runs for the first one only.
+_GATED_ON: dict[str, tuple[dt.tzinfo | None, dt.date]] = {}
+_NEW_DAY_WAIT = 120  # seconds a request waits for the rebuild a new day asks for, then 503
+
+
+def _practice_zone(result: CheckResult) -> dt.tzinfo | None:
+    practice = result.project.practice
+    return time_zone(practice.data.timezone) if practice else None
+
+
+def _gated_today(app, server, root: Path):
+    """The preview's web application, serving nothing gated on a day that has ended (rt10).
+    A preview rebuilds when a file changes; a consent that expires (or a revocation dated
+    ahead that takes effect) at midnight changes none, so the story stayed served, by
+    `serve --published-only` to whoever it listens to, until someone saved a file. The first
+    request of a new practice day asks for a rebuild, and every request waits for it (a
+    503 after _NEW_DAY_WAIT seconds without one: nothing gated on yesterday is served).
+    Cost: one clock reading a request."""
+    import time
+
+    key = str(root)
+
+    def stale() -> bool:
+        gated = _GATED_ON.get(key)
+        return gated is not None and today_in(gated[0]) > gated[1]
+
+    def gated(environ, start_response):
+        if stale() and not environ.get("PATH_INFO", "").startswith("/livereload/"):
+            with server._rebuild_cond:  # what a changed file does (mkdocs.livereload)
+                server._want_rebuild = True
+                server._rebuild_cond.notify_all()
+            deadline = time.monotonic() + _NEW_DAY_WAIT
+            while stale():
+                if time.monotonic() > deadline:
+                    start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8")])
+                    return [b"The preview is being checked again for a new day.\n"]
+                time.sleep(0.1)
+        return app(environ, start_response)
+
+    return gated
 
 
 def _answering_this_computer_only(app):

@@ -7,6 +7,12 @@ and tests). The sample site is fictional.
 from __future__ import annotations
 
 import base64
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 import zlib
 
 import pytest
@@ -136,3 +142,44 @@ def test_a_pdf_whose_metadata_names_no_withheld_champion_is_published(sample, ca
     assert _build(sample) == 0
     assert (sample / "site/handout.pdf").is_file()
     capsys.readouterr()
+
+
+def _moving_clock(folder, now_file) -> dict[str, str]:
+    """The environment for a process whose clock reads the moment written in `now_file` each time
+    it is asked (the suite's own clock, tests/clock/, is fixed when the process starts)."""
+    (folder / "sitecustomize.py").write_text(
+        "import datetime as dt\n"
+        "from generator import dates\n"
+        f"dates.clock = lambda: dt.datetime.fromisoformat(open({str(now_file)!r}).read().strip())\n"
+        "dates.last_commit_moment = lambda root: None\n")
+    return {**os.environ, "NO_COLOR": "1", "PYTHONPATH": os.pathsep.join([str(folder), os.environ["PYTHONPATH"]])}
+
+
+def test_a_published_preview_withdraws_a_story_whose_consent_ends_while_it_runs(tmp_path):
+    """rt10: `serve --published-only` shows what a build publishes and may listen beyond this
+    computer (a staging server for reviewers). It gated on the practice's date of its last
+    rebuild, and rebuilt only when a file changed: a story whose consent expired at midnight
+    (C-2026-015, finally-sleeping-through-the-night, ends on 2026-12-10) stayed served, its page
+    and its words in the search index, for as long as nobody saved a file."""
+    from helpers import copy_sample, fetch, free_port
+
+    root = copy_sample(tmp_path)
+    now_file = tmp_path / "now"
+    now_file.write_text("2026-12-09T23:00:00-06:00")  # the practice's evening (America/Chicago)
+    (tmp_path / "clock").mkdir()
+    port, story = free_port(), "stories/finally-sleeping-through-the-night/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--published-only", "--root", str(root), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**_moving_clock(tmp_path / "clock", now_file),
+                                                                   "TMPDIR": str(tmp_path)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert "Finally sleeping through the night" in fetch(f"{base}/{story}", time.monotonic() + 90)
+        now_file.write_text("2026-12-10T00:30:00-06:00")  # past midnight: the consent has expired
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/{story}", timeout=60)
+        assert "Finally sleeping" not in fetch(f"{base}/search/search_index.json", time.monotonic() + 10)
+        assert "Finally sleeping" not in fetch(f"{base}/", time.monotonic() + 10)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
