@@ -1190,6 +1190,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             )
             if found:
                 self._take_off_third_parties(found, config)
+        if self.checked is not None and not self.preview and (shown := self._search_settings_showing(site_dir)):
+            self._withdrawal_due_despite(f"flywheel: the search plugin's settings ({', '.join(shown)}), written into "
+                                         "the search index, show a withheld story or a name no published story credits")
+            self._forget_search_index(site_dir, config)
         if self.command == "serve" or self.config.admin:
             public = self.command != "serve" or not self.preview
             added = add_admin(self._root(config), site_dir, self.command == "serve", public)
@@ -1256,6 +1260,37 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         log.error("%s\nbut %s: site/ is written without it", message, reason)
         self.withdrawing, self.failed = [reason], [*self.failed, message]
         return True
+
+    def _search_settings_showing(self, site_dir: Path) -> list[str]:
+        """The settings the search plugin wrote into the search index (`config`: `separator`,
+        `lang`, `pipeline`, `fields`, from mkdocs.yml) that show a withheld story's address or
+        quote one, or a name no published story credits (rt10: a `separator:` written as a
+        revoked story's title and a champion's name was published in `search_index.json` with
+        a passing build). The index's entries come from the pages, which are checked; its
+        settings come from nowhere else. Cost: one read of the index's first bytes a build."""
+        from .export import settings_showing
+
+        for name in SEARCH_INDEXES:
+            path = site_dir / "search" / name
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(1 << 16).decode("utf-8", "replace")
+            except OSError:
+                continue
+            # {"config": {...}, "docs": [...]}: the settings come first (MkDocs' and Material's).
+            start = head.find('"config"')
+            end = head.find('"docs"', start)
+            if start < 0:
+                continue
+            try:
+                settings = json.loads("{" + head[start : end if end > 0 else None].rstrip().rstrip(",") + "}")
+            except ValueError:
+                settings = {"config": head[start:]}  # read as text: what a reader of the file sees
+            quoted = self._quoted_index()
+            if found := settings_showing(settings.get("config") if isinstance(settings.get("config"), dict)
+                                         else settings, self._withheld(), quoted):
+                return found
+        return []
 
     def _take_off_third_parties(self, found: list, config) -> None:
         """A built file that loads from a host practice.yml does not list fails the build; where

@@ -183,3 +183,27 @@ def test_a_published_preview_withdraws_a_story_whose_consent_ends_while_it_runs(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_search_settings_quoting_a_withheld_story_never_reach_the_search_index(sample, capsys):
+    """rt10: the search plugin writes its settings from mkdocs.yml (`separator`, `lang`,
+    `pipeline`) into `search/search_index.json`, which every visitor's browser downloads; the
+    checks read the pages the index is made from, never the index. A pull request setting the
+    separator to a pattern naming a revoked story's title and Priya Kumar (whose only story has
+    no consent) published both in the index with a passing build. Now the build fails, and CI's
+    fresh checkout gets a site without the index."""
+    settings = sample / "mkdocs.yml"
+    settings.write_text(settings.read_text().replace(
+        "  - search\n", "  - search:\n      separator: '[\\s\\-]+|A racing heart, and a steady plan|Priya Kumar'\n"))
+    assert _build(sample) == 1
+    assert "the search plugin's settings (separator)" in capsys.readouterr().err
+    assert (sample / "site/index.html").is_file()
+    assert not [path for path in (sample / "site").rglob("*.json") if "Priya Kumar" in path.read_text()]
+
+
+def test_search_settings_that_quote_nothing_withheld_still_build(sample, capsys):
+    settings = sample / "mkdocs.yml"
+    settings.write_text(settings.read_text().replace("  - search\n", "  - search:\n      separator: '[\\s\\-\\.]+'\n"))
+    assert _build(sample) == 0
+    assert "[\\\\s\\\\-\\\\.]+" in (sample / "site/search/search_index.json").read_text()
+    capsys.readouterr()
