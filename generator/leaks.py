@@ -1191,7 +1191,7 @@ def file_text(path: Path) -> str | None:
     for a binary file, the runs of words it carries (`carried_text`), and the text of every
     member when it is (or ends in) a zip. Raises Unreadable, for a named pipe or a device too
     (`load.open_regular`: opening one waited for a writer forever), and for a file packed in a
-    way Flywheel cannot unpack (7z, RAR, zstd, Brotli: any `.br` file, an encrypted zip) or beyond GZIP_READ_MAX."""
+    way Flywheel cannot unpack (7z, RAR, zstd, Brotli: any `.br` or `.zst` file, an encrypted zip) or beyond GZIP_READ_MAX."""
     if path.name.lower().endswith(_SIDECARS):
         raise Unreadable(path)
     try:
@@ -1224,8 +1224,9 @@ _UNPACKABLE = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd")
 # A Brotli file has no mark to know it by and Python cannot unpack one without a package
 # Flywheel does not install; a server that serves precompressed files (nginx's `brotli_static`,
 # Caddy's `precompressed br`) sends `page.html.br` in place of `page.html` to every browser that
-# accepts it (all of them do), which shows it unpacked (rt10). So a file so named cannot be checked.
-_SIDECARS = (".br",)
+# accepts it (all of them do), which shows it unpacked (rt10). So a file so named cannot be checked;
+# nor can one named as a zstd file (`precompressed zstd`): zstd's mark may follow a skippable frame.
+_SIDECARS = (".br", ".zst")
 _PACK_DEPTH = 4  # a file packed deeper than this (a gzip of a gzip of ...) cannot be checked
 
 
@@ -1239,8 +1240,8 @@ def _packing(data: bytes) -> str | None:
         return "xz"
     if len(data) > 1 and data[0] == 0x78 and (data[0] << 8 | data[1]) % 31 == 0:
         return "zlib"
-    if data.startswith(_UNPACKABLE):
-        return "unpackable"
+    if data.startswith(_UNPACKABLE) or (data[1:4] == b"\x2a\x4d\x18" and data[0] & 0xF0 == 0x50):
+        return "unpackable"  # 7z, RAR, zstd, and zstd's skippable frame (any zstd reader skips it)
     return None
 
 

@@ -33,17 +33,29 @@ _PAGE_BR = base64.b64decode(
     "It+cAuJcpTyE2U4Mum+6tqDNyLJjTW65sy7vbk9bP6wdhrFUAUK/PP4t3h6RvkHH9ihyh1czDPm2AA==")
 
 
-@pytest.mark.parametrize("name", ["index.html.br", "guides/notes.txt.BR"])
-def test_a_brotli_file_is_left_out_of_the_site(sample, name, capsys):
+# The same page packed by zstd (`zstandard`, level 19) after a skippable frame, which every zstd
+# reader skips: its first bytes are not zstd's mark.
+_PAGE_ZST = base64.b64decode(
+    "UCpNGAgAAABmbHl3aGVlbCi1L/0g6I0EAKIJHRiAqwPgyA7ZjmMwwmDBYaBEupAYNMplAwaAau49pVUx7eC4X9tfp/PYXyW751COmEx0"
+    "mP4POl09mSsEXWdr/Sohww6irdljQ8UlfFW0oJI27eMWNVrcP5V1PVbhJbdr89jCUgvV7dmvWtyrmnvXjtEvcAUbCQBamClBw5kQrF8N"
+    "nhQAdkW4VhibqVEkK2A=")
+
+
+@pytest.mark.parametrize("name, data", [("index.html.br", _PAGE_BR), ("guides/notes.txt.BR", _PAGE_BR),
+                                        ("index.html.zst", _PAGE_ZST), ("downloads/notes.bin", _PAGE_ZST)])
+def test_a_brotli_or_zstd_file_is_left_out_of_the_site(sample, name, data, capsys):
     """rt10: a server that serves precompressed files (nginx's `brotli_static on`, Caddy's
     `precompressed br`) answers a browser asking for `index.html` with `index.html.br` when it
     exists, and every browser asks for Brotli. A file so named in the theme folder was copied
     to the site as it was: a Brotli stream has no mark to know it by, so the checks read it as
     bytes that spell nothing, and the site's home page (the revoked story's title, a champion
-    no published story credits) was published with a passing build."""
+    no published story credits) was published with a passing build. So was a zstd file (Caddy's
+    `precompressed zstd`, which browsers accept too) that starts with a skippable frame: a
+    zstd file is known by its first bytes, and these are the skippable frame's (now known too,
+    whatever the file's name)."""
     target = sample / "theme/pages" / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(_PAGE_BR)
+    target.write_bytes(data)
     assert _build(sample) == 0
     assert (sample / "site/index.html").is_file()
     assert not (sample / "site" / name).exists()
