@@ -501,6 +501,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                     "never publishes unchecked (consent records, champions' names); keep the files it "
                     "includes in docs_dir and give base_path as that folder"
                 )
+            if not self._defaults(config) and (why := _cache_outside_a_cache(config, root)):
+                raise FlywheelError(why)
             # Too late for a python tag (`mkdocs build` read the file already), but a hook's
             # page events never run: `flywheel build` and `serve` refuse both before.
             if not self._defaults(config):
@@ -1414,6 +1416,28 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
+
+
+def _cache_outside_a_cache(config, root: Path) -> str | None:
+    """Why a plugin's `cache_dir` may not be used, or None. Material's privacy plugin publishes
+    as the site's own any file under its `cache_dir` that a page loads from another host, and
+    asks the host only for what the folder lacks: `cache_dir: /` and an image at
+    `https://proc/self/environ` published the build's environment (a CI's tokens), `cache_dir:
+    ~/.cache` the key that signs Flywheel's caches (rt10). Material's plugins keep their caches
+    in `.cache/plugin/<name>` under the working folder, which is where they must stay (the
+    working folder's or the project's `.cache/`, links resolved); what they publish from there
+    is checked (`_drop_unchecked_outputs`)."""
+    allowed = [os.path.realpath(folder / ".cache") for folder in (Path.cwd(), root)]
+    for name, plugin in config.plugins.items():
+        folder = getattr(getattr(plugin, "config", None), "cache_dir", None)
+        if not isinstance(folder, str):
+            continue
+        real = os.path.realpath(folder)
+        if not any(real == a or real.startswith(a + os.sep) for a in allowed):
+            return (f"mkdocs.yml: the {name} plugin's cache_dir '{folder}' lies outside .cache/: the plugin "
+                    "publishes files from it as the site's own, so it could publish any file there (a "
+                    "consent record, the build's environment); remove cache_dir to keep its default")
+    return None
 
 
 # The practice's time zone and the day each served project was last gated on, by its root:

@@ -221,31 +221,48 @@ def test_search_settings_that_quote_nothing_withheld_still_build(sample, capsys)
     capsys.readouterr()
 
 
-@pytest.mark.parametrize("how", ["committed cache", "cache_dir at the project"])
-def test_what_the_privacy_plugin_copies_into_the_site_is_checked(sample, how, monkeypatch, capsys):
+def test_what_the_privacy_plugin_copies_into_the_site_is_checked(sample, monkeypatch, capsys):
     """rt10: Material's privacy plugin (a practice lists it to host what pages load from other
     hosts itself) downloads each such file into its cache, `.cache/plugin/privacy/` under the
     working folder, and publishes it as the site's own after Flywheel has checked the site's
     files; a file already in the cache is not asked for again. A pull request committing
     `.cache/plugin/privacy/assets/external/cdn.example.net/banner.svg` (a revoked story's
     title) and a guide loading `https://cdn.example.net/banner.svg` published it with a passing
-    build; so did `cache_dir: .` with `assets_fetch_dir: .` and an image at
-    `https://consent/C-2026-017.yml`, which published the consent record itself."""
+    build."""
     monkeypatch.chdir(sample)  # the plugin's cache folder is relative to the working folder
     settings, guide = sample / "mkdocs.yml", sample / "content/guides/cardiology/afib-guide.md"
-    if how == "committed cache":
-        plugin = "  - privacy:\n      assets_include: ['cdn.example.net/*']\n"
-        cache = sample / ".cache/plugin/privacy/assets/external/cdn.example.net"
-        cache.mkdir(parents=True)
-        (cache / "banner.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40"><text '
-                                          'x="0" y="30">A racing heart, and a steady plan</text></svg>\n')
-        address, published = "https://cdn.example.net/banner.svg", "assets/external/cdn.example.net/banner.svg"
-    else:
-        plugin = "  - privacy:\n      cache_dir: .\n      assets_fetch_dir: .\n      assets_include: ['consent/*']\n"
-        address, published = "https://consent/C-2026-017.yml", "consent/C-2026-017.yml"
-    settings.write_text(settings.read_text().replace("  - search\n", "  - search\n" + plugin))
-    guide.write_text(guide.read_text() + f'\n\n<img src="{address}" alt="">\n')
+    settings.write_text(settings.read_text().replace(
+        "  - search\n", "  - search\n  - privacy:\n      assets_include: ['cdn.example.net/*']\n"))
+    cache = sample / ".cache/plugin/privacy/assets/external/cdn.example.net"
+    cache.mkdir(parents=True)
+    (cache / "banner.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40"><text '
+                                      'x="0" y="30">A racing heart, and a steady plan</text></svg>\n')
+    guide.write_text(guide.read_text() + '\n\n<img src="https://cdn.example.net/banner.svg" alt="">\n')
     assert _build(sample) == 0
+    published = "assets/external/cdn.example.net/banner.svg"
     assert (sample / "site/index.html").is_file()
     assert not (sample / "site" / published).exists()
     assert f"File '{published}', written into the site by another plugin, left out of the site" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("folder, address, published", [
+    (".", "https://consent/C-2026-017.yml", "consent/C-2026-017.yml"),  # the consent record itself
+    ("/", "https://proc/self/environ", "proc/self/environ"),  # the build's environment: a CI's tokens
+], ids=["the-project", "the-machine"])
+def test_a_plugin_cache_outside_dot_cache_is_refused(sample, folder, address, published, monkeypatch, capsys, caplog):
+    """rt10: the privacy plugin publishes any file under its `cache_dir` that a page loads from
+    another host (asking the host only for what the folder lacks). `cache_dir: .` with
+    `assets_fetch_dir: .` and an image at `https://consent/C-2026-017.yml` published the revoked
+    story's consent record (until the test above's fix read it); `cache_dir: /` and
+    `https://proc/self/environ` the build's environment, tokens and all (no check can tell it
+    holds anything withheld). Now the settings are refused (the build fails naming the
+    option; CI's fresh checkout is built with Flywheel's own settings, without the file)."""
+    monkeypatch.chdir(sample)
+    settings, guide = sample / "mkdocs.yml", sample / "content/guides/cardiology/afib-guide.md"
+    settings.write_text(settings.read_text().replace("  - search\n", f"  - search\n  - privacy:\n      cache_dir: '{folder}'\n"
+                                                     "      assets_fetch_dir: .\n"))
+    guide.write_text(guide.read_text() + f'\n\n<img src="{address}" alt="">\n')
+    assert _build(sample) == 1
+    captured = capsys.readouterr()
+    assert "privacy plugin's cache_dir" in captured.out + captured.err + caplog.text
+    assert not (sample / "site" / published).exists()
