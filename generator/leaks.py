@@ -1438,6 +1438,7 @@ def _carried_in(handle, head: bytes) -> str:
 _PNG = b"\x89PNG\r\n\x1a\n"
 _PNG_TEXT = (b"tEXt", b"iTXt", b"zTXt", b"eXIf")
 _METADATA_MAX = 1024 * 1024  # a picture's metadata read this far; a larger segment is read in part
+_TIFF_HEADERS = (b"II*\0\x08\0\0\0", b"MM\0*\0\0\0\x08")  # EXIF's, its first directory at byte 8
 
 
 def _png_unpacked(kind: bytes, chunk: bytes) -> list[bytes]:
@@ -1464,7 +1465,7 @@ def picture_metadata(data: bytes) -> str:
     (Windows writes the author, XPAuthor, so; ID3 writes UTF-16 too). A camera owner's `Artist`, a face tagged with a
     name (`mwg-rs:Name="Priya Kumar"`) is a value of two words with no run of three around it,
     which `carried_text` does not read (rt9). Segments are walked by their lengths, a JPEG's up
-    to its picture's data: a few look-ups a picture."""
+    to its picture's data: a few look-ups a picture; EXIF anywhere in the file by its TIFF header (rt10)."""
     found: list[bytes] = []
     if data[:2] == b"\xff\xd8":
         at = 2
@@ -1506,6 +1507,15 @@ def picture_metadata(data: bytes) -> str:
             at += 4 + size
     elif data[:4] == b"OggS":  # Ogg Vorbis and Opus: their comments are in the first pages
         found.append(data[:65536])
+    # EXIF wherever it is: an AVIF or HEIC picture keeps it as an item inside its media box, a
+    # TIFF (and a camera's raw file) is one, other containers carry one (rt10). A TIFF header
+    # with its first directory right after it (eight bytes no compressed data holds by chance)
+    # starts 64 KiB read as metadata; at most four a file. Two searches a binary file.
+    for mark in _TIFF_HEADERS:
+        at, seen = data.find(mark), 0
+        while at >= 0 and seen < 4:
+            found.append(data[at : at + 65536])
+            at, seen = data.find(mark, at + 8), seen + 1
     # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, before or after the media
     # (within the first chunk `_carried_in` reads, 8 MiB). Looked for only in a file that starts
     # as one: two searches cost 20 ms over 5 MB of another kind of file.

@@ -266,3 +266,36 @@ def test_a_plugin_cache_outside_dot_cache_is_refused(sample, folder, address, pu
     captured = capsys.readouterr()
     assert "privacy plugin's cache_dir" in captured.out + captured.err + caplog.text
     assert not (sample / "site" / published).exists()
+
+
+def _tiff_with_artist(name: bytes) -> bytes:
+    """A TIFF header and one IFD holding EXIF's Artist (as `_jpeg_with_exif` writes it)."""
+    import struct
+
+    entry = struct.pack("<HHII", 0x013B, 2, len(name), 26)
+    return b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", 1) + entry + struct.pack("<I", 0) + name
+
+
+def _avif_with_exif(name: bytes) -> bytes:
+    """An AVIF (HEIF) picture as cameras and converters write one: its EXIF is an item whose
+    bytes lie in the media box (`mdat`), found through the `meta` box's item locations."""
+    exif = (6).to_bytes(4, "big") + b"Exif\0\0" + _tiff_with_artist(name)
+    meta = _box(b"meta", b"\0\0\0\0" + _box(b"hdlr", bytes(8) + b"pict" + bytes(13))
+                + _box(b"iinf", b"\0\0\0\0\0\1" + _box(b"infe", b"\2\0\0\0\0\1\0\0Exif\0")))
+    return _box(b"ftyp", b"avif\0\0\0\0avifmif1miaf") + meta + _box(b"mdat", bytes(2048) + exif + bytes(2048))
+
+
+@pytest.mark.parametrize("name, data", [
+    ("team.avif", _avif_with_exif(b"Priya Kumar\0")),
+    ("scan.tif", _tiff_with_artist(b"Priya Kumar\0") + bytes(4096)),
+], ids=["avif-exif", "tiff-artist"])
+def test_a_picture_whose_embedded_metadata_names_a_withheld_champion_is_left_out(sample, name, data, capsys):
+    """rt10: rt9 read a picture's metadata in JPEG, PNG and WebP files only. An AVIF or HEIC
+    picture keeps its EXIF as an item inside its media box, a TIFF is EXIF from its first byte,
+    and a GIF keeps XMP in an application extension: a picture in the theme folder naming
+    Priya Kumar (her only story has no consent) as its artist, or tagging her face, in any of
+    these was published with a passing build."""
+    (sample / "theme/pages" / name).write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site" / name).exists()
+    assert f"Static file '{name}' left out of the site: it quotes a withheld story" in capsys.readouterr().err
