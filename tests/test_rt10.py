@@ -299,3 +299,22 @@ def test_a_picture_whose_embedded_metadata_names_a_withheld_champion_is_left_out
     assert _build(sample) == 0
     assert not (sample / "site" / name).exists()
     assert f"Static file '{name}' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_withdrawal_takes_off_a_page_the_kept_site_holds_packed(sample, capsys):
+    """rt10: a build that stops before Flywheel's plugin runs (a mkdocs.yml naming an extension
+    this machine lacks) takes off the kept site, as a last resort, every file that shows a
+    story withheld today; a file it cannot read counted as showing nothing. `index.html.br` (a page a server sends unpacked in place of
+    `index.html`, written by a build before the fix above, or a precompressing step after
+    it) quoting the revoked story stayed on the site."""
+    assert _build(sample) == 0
+    (sample / "site/index.html.br").write_bytes(_PAGE_BR)
+    record = sample / "consent/C-2026-014.yml"
+    record.write_text(record.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    settings = sample / "mkdocs.yml"  # MkDocs stops before any plugin: the last resort withdraws
+    settings.write_text(settings.read_text().replace("  - admonition", "  - admonition\n  - no_such_extension"))
+    assert _build(sample) == 1
+    assert not (sample / "site/stories/finding-answers").exists()
+    assert (sample / "site/cardiology/index.html").is_file()
+    assert not (sample / "site/index.html.br").exists()
+    capsys.readouterr()
