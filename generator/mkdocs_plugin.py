@@ -37,12 +37,11 @@ from mkdocs.utils import CountHandler
 from . import search_parse
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR, hold_entries
-from .check import CheckResult, run_check
+from .check import CheckResult, practice_today, run_check
 from .cms import ADMIN_DIR, add_admin
 from .cms import GENERATED as ADMIN_FILES
 from .config_code import lists_info_plugin, refuse_config_code
 from .csp import PolicyError, site_hosts, with_policy
-from .check import practice_today
 from .dates import build_date_setting, time_zone, today_in
 from .errors import FlywheelError, summarize
 from .export_render import snippets_outside
