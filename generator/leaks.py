@@ -1633,7 +1633,7 @@ def _is_pdf(data: bytes) -> bool:
 _PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _PDF_FILTER = re.compile(rb"/Filter\s*(?:\[((?:\s*/\w+)*)\s*\]|(/\w+))")
 _PDF_SKIPPED = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length[123]\b")
-_PDF_METADATA = re.compile(rb"/Type\s*/(?:Metadata|ObjStm)\b")
+_PDF_METADATA = re.compile(rb"/Type\s*/(?:Metadata|ObjStm|EmbeddedFile)\b")
 _PDF_HEX = re.compile(rb"<([0-9A-Fa-f\s]{4,})>")
 _PDF_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.)*)\)", re.DOTALL)
 _PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.DOTALL)
@@ -1671,11 +1671,12 @@ def _pdf_unpacked(data: bytes, filters: list[bytes], budget: list[int]) -> bytes
 def _pdf_text(data: bytes) -> str:
     """The text a PDF's metadata carries (`_PDF_STREAM`'s comment): the strings written outside
     its streams (an Info dictionary), and its metadata streams (`/Type /Metadata`: XMP) and
-    object streams (`/Type /ObjStm`: an Info dictionary packed) unpacked, with the strings they
+    object streams (`/Type /ObjStm`: an Info dictionary packed) and attached files (`/Type
+    /EmbeddedFile`, read as text) unpacked, with the strings they
     hold, each string as a viewer decodes it (`_pdf_string_text`), or "" (rt10: rt9 read a PDF
     only as the runs of words its bytes show). Its pages' content streams are not read: their words are cut at
     every kerning step. Raises Unreadable for a PDF whose metadata unpacks beyond GZIP_READ_MAX."""
-    budget, found, outside, at = [GZIP_READ_MAX], [], [], 0
+    budget, found, outside, attached, at = [GZIP_READ_MAX], [], [], [], 0
     for match in _PDF_STREAM.finditer(data):
         if match.start() < at:
             continue  # "stream" inside a stream's data
@@ -1694,6 +1695,8 @@ def _pdf_text(data: bytes) -> str:
             continue
         if b"ObjStm" in head:  # PDF's own syntax: what it shows is in its strings
             outside.append(stream)
+        elif b"EmbeddedFile" in head:  # a file attached (a viewer lists and opens it), read as text
+            attached.append(stream.replace(b"\0", b" ").decode("utf-8", "replace"))
         else:
             found.append(stream)
     outside.append(data[at:])
@@ -1701,7 +1704,7 @@ def _pdf_text(data: bytes) -> str:
     # A dictionary's `<<` and `>>` read as a tag would hide the words inside (`<</Author (...)>>`).
     found = [part.replace(b"<", b" ").replace(b">", b" ").replace(b"\0", b" ").decode("utf-8", "replace")
              for part in (part[:_METADATA_MAX] for part in found)]
-    return "\n".join([*found, " ".join(strings)])
+    return "\n".join([*found, *attached, " ".join(strings)])
 
 
 def _pdf_string_text(string: bytes) -> str:

@@ -132,14 +132,17 @@ _PAGES = (b"<</Type /Pages /Kids [] /Count 0>>", None)
          info=b"/Info 3 0 R"),  # the author written as a string of hexadecimal digits, in UTF-16
     _pdf(_CATALOG, _PAGES, (b"<</Author (\\376\\377" + b"".join(b"\\000" + bytes([c]) for c in b"Priya Kumar") + b")>>", None),
          info=b"/Info 3 0 R"),  # in UTF-16 with octal escapes, as LaTeX's hyperref writes it
-], ids=["xmp-packed", "info-in-an-object-stream", "info-in-hex", "info-in-octal-escapes"])
+    _pdf(_CATALOG, _PAGES, (b"<</Type /EmbeddedFile /Subtype /text#2Fplain>>",
+                            b"Notes for the handout: A racing heart, and a steady plan, told by Daniel.")),
+], ids=["xmp-packed", "info-in-an-object-stream", "info-in-hex", "info-in-octal-escapes", "attached-file"])
 def test_a_pdf_whose_metadata_names_a_withheld_champion_is_left_out(sample, data, capsys):
     """rt10: a PDF's metadata is what every viewer's "Document properties" shows (author, title).
     rt9 read a picture's and a recording's; a PDF's was read only as runs of words in its bytes.
     A handout in the theme folder whose author is Priya Kumar (her only story has no consent) was
     published as it was when the XMP packet is packed (`/FlateDecode`), when the Info dictionary
     is one of the objects a PDF 1.5 object stream packs, or when its author is written as a
-    string of hexadecimal digits or in octal escapes (as UTF-16 text often is)."""
+    string of hexadecimal digits or in octal escapes (as UTF-16 text often is); nor was a
+    packed text file attached to it (which every viewer lists and opens) quoting a revoked story."""
     (sample / "theme/pages/handout.pdf").write_bytes(data)
     assert _build(sample) == 0
     assert not (sample / "site/handout.pdf").exists()
