@@ -10,6 +10,7 @@ settings only: the theme overrides, templates and styles come from the installed
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -324,6 +325,29 @@ The content of {name}'s website, built with Flywheel.
 """
 
 
+DAILY = '    - cron: "17 6 * * *"   # daily: consents expire and reviews fall due even without a commit'
+
+
+def daily_schedule(zone_name: str | None, year: int = 2026) -> str:
+    """The workflow's daily runs, just after the practice's midnight (00:17) in every season.
+    A consent ends on its `expires_on` day in the practice's time zone, and a scheduled run is
+    the only build a day without a commit gets: one fixed hour in UTC (06:17) came after a
+    Chicago midnight but at 15:17 in Tokyo and 20:17 the evening before in Honolulu, so a story
+    stayed live for most of the day its consent ended there (rt10). Cron reads UTC: each
+    offset the zone keeps through the year gives one hour (two where clocks change)."""
+    zone = time_zone(zone_name) if zone_name else None
+    if zone is None:
+        return DAILY
+    times: dict[int, set[int]] = {}
+    for month in range(1, 13):
+        moment = dt.datetime(year, month, 15, 0, 17, tzinfo=zone).astimezone(dt.timezone.utc)
+        times.setdefault(moment.minute, set()).add(moment.hour)
+    lines = [f'    - cron: "{minute} {",".join(map(str, sorted(hours)))} * * *"'
+             for minute, hours in sorted(times.items())]
+    lines[0] += f"   # daily, just after midnight in {zone_name}: consents expire even without a commit"
+    return "\n".join(lines)
+
+
 def project_files(practice: dict[str, Any], *, site_url: str, requirement: str, owners: dict[str, str]) -> dict[str, str]:
     """Every file of a new project, by path."""
     header = (
@@ -349,7 +373,7 @@ def project_files(practice: dict[str, Any], *, site_url: str, requirement: str, 
             f"{requirement}\n"
         ),
         ".gitignore": GITIGNORE,
-        ".github/workflows/flywheel.yml": WORKFLOW,
+        ".github/workflows/flywheel.yml": WORKFLOW.replace(DAILY, daily_schedule(practice.get("timezone"))),
         ".github/CODEOWNERS": CODEOWNERS.format(**owners),
         "README.md": README.format(name=practice["name"]),
     }

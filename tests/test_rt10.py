@@ -321,3 +321,28 @@ def test_a_withdrawal_takes_off_a_page_the_kept_site_holds_packed(sample, capsys
     assert (sample / "site/cardiology/index.html").is_file()
     assert not (sample / "site/index.html.br").exists()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "Pacific/Honolulu", "America/Denver", "Asia/Kolkata"])
+def test_the_daily_build_runs_just_after_the_practice_s_midnight(tmp_path, zone):
+    """rt10: a consent ends on its `expires_on` day in the practice's time zone, and on a day
+    without a commit the workflow's schedule is the only build. `flywheel init` wrote one fixed
+    time in UTC (06:17): 15:17 in Tokyo, 20:17 the evening before in Honolulu, so a story
+    stayed live for most of the day its consent ended. The schedule now follows the practice's zone
+    (both offsets where clocks change)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import yaml
+
+    target = tmp_path / "oak"
+    assert main(["init", str(target), "--name", "Oak Street Clinic", "--phone", "+1 555 0142", "--address",
+                 "1 Oak Street, Elm, ST 00000", "--hours", "Monday to Friday", "--timezone", zone,
+                 "--next-step-url", "https://example.org/book"]) == 0
+    workflow = yaml.safe_load((target / ".github/workflows/flywheel.yml").read_text())
+    runs = [(int(hour), int(entry["cron"].split()[0])) for entry in workflow[True]["schedule"]
+            for hour in entry["cron"].split()[1].split(",")]
+    for day in (dt.date(2026, 1, 15), dt.date(2026, 7, 15)):
+        local = [dt.datetime.combine(day, dt.time(hour, minute), dt.timezone.utc).astimezone(ZoneInfo(zone)).time()
+                 for hour, minute in runs]
+        assert any(dt.time(0, 0) <= when <= dt.time(1, 30) for when in local), (zone, day, local)
