@@ -1468,10 +1468,11 @@ def _gated_today(app, server, root: Path):
 
     def gated(environ, start_response):
         if stale() and not environ.get("PATH_INFO", "").startswith("/livereload/"):
-            with server._rebuild_cond:  # what a changed file does (mkdocs.livereload)
-                server._want_rebuild = True
-                server._rebuild_cond.notify_all()
-            deadline = time.monotonic() + _NEW_DAY_WAIT
+            if (wanted := getattr(server, "_rebuild_cond", None)) is not None:
+                with wanted:  # what a changed file does (mkdocs.livereload)
+                    server._want_rebuild = True
+                    wanted.notify_all()
+            deadline = time.monotonic() + _NEW_DAY_WAIT  # a MkDocs without it: 503 until a file changes
             while stale():
                 if time.monotonic() > deadline:
                     start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8")])
