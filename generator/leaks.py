@@ -1617,7 +1617,30 @@ def bytes_text(data: bytes) -> str | None:
     if b"\0" in data[:SNIFF_BYTES]:
         return None
     text = data.decode("utf-8", "replace")
+    if (declared := _declared_text(data)) is not None:
+        text += "\n" + declared
     return text + "\n" + _pdf_text(data) if _is_pdf(data) else text
+
+
+# A page (`<meta charset="shift_jis">`, `http-equiv` content) or an SVG/XML file (`<?xml ...
+# encoding="iso-2022-jp"?>`) is shown in the encoding it declares near its start (rt10: a
+# passage written in full-width letters in Shift_JIS, EUC-JP or ISO-2022-JP read as UTF-8 spelt
+# nothing; browsers show those letters, and the checks fold them to Latin once decoded).
+_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
+
+
+def _declared_text(data: bytes) -> str | None:
+    """`data` decoded in the encoding its first 1,024 bytes declare, or None when they declare
+    none, UTF-8, ASCII or one Python does not know as a text encoding."""
+    if (match := _DECLARED.search(data, 0, 1024)) is None:
+        return None
+    try:
+        codec = codecs.lookup(match.group(1).decode("ascii")).name
+        if codec in ("utf-8", "ascii", "utf-8-sig"):
+            return None
+        return data.decode(codec, "replace")
+    except (LookupError, ValueError, TypeError):
+        return None
 
 
 def _is_pdf(data: bytes) -> bool:

@@ -346,3 +346,26 @@ def test_the_daily_build_runs_just_after_the_practice_s_midnight(tmp_path, zone)
         local = [dt.datetime.combine(day, dt.time(hour, minute), dt.timezone.utc).astimezone(ZoneInfo(zone)).time()
                  for hour, minute in runs]
         assert any(dt.time(0, 0) <= when <= dt.time(1, 30) for when in local), (zone, day, local)
+
+
+def _in_charset(text: str, charset: str) -> bytes:
+    """`text` as a page declaring `charset` carries it: Latin letters written as the full-width
+    letters Japanese encodings hold (a browser shows them as letters), then encoded."""
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c for c in text)
+    return (f'<!doctype html><html><head><meta charset="{charset}"><title>Archive</title></head><body><p>'.encode()
+            + wide.encode(charset.replace("-", "_")) + b"</p></body></html>\n")
+
+
+@pytest.mark.parametrize("charset", ["iso-2022-jp", "shift_jis", "euc-jp"])
+def test_a_page_in_another_encoding_is_read_as_its_browser_reads_it(sample, charset, capsys):
+    """rt10: a static HTML page is read as UTF-8; a browser reads it in the encoding its
+    `<meta charset>` names. A page in the theme folder declaring ISO-2022-JP, Shift_JIS or
+    EUC-JP and writing a passage of the revoked story in full-width letters (which every
+    browser shows, and the checks fold to letters once decoded) was published with a passing
+    build: read as UTF-8 its bytes spell `#O#n#e!!#e#v...` or nothing at all."""
+    passage = ("One evening, a few months after I finished cardiac rehab, I was sitting on the couch "
+               "watching a ball game.")
+    (sample / "theme/pages/archive.html").write_bytes(_in_charset(passage, charset))
+    assert _build(sample) == 0
+    assert not (sample / "site/archive.html").exists()
+    assert "Static file 'archive.html' left out of the site: it quotes a withheld story" in capsys.readouterr().err
