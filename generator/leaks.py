@@ -1622,11 +1622,12 @@ def bytes_text(data: bytes) -> str | None:
     return text + "\n" + _pdf_text(data) if _is_pdf(data) else text
 
 
-# A page (`<meta charset="shift_jis">`, `http-equiv` content) or an SVG/XML file (`<?xml ...
-# encoding="iso-2022-jp"?>`) is shown in the encoding it declares near its start (rt10: a
+# A page (`<meta charset="shift_jis">`, `http-equiv` content), an SVG/XML file (`<?xml ...
+# encoding="iso-2022-jp"?>`) or a stylesheet (`@charset "euc-jp";`, its `content:` shown) is shown in the encoding it declares near its start (rt10: a
 # passage written in full-width letters in Shift_JIS, EUC-JP or ISO-2022-JP read as UTF-8 spelt
 # nothing; browsers show those letters, and the checks fold them to Latin once decoded).
-_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
+_DECLARED = re.compile(rb"""(?:(?:charset|encoding)\s*=\s*["']?|@charset\s+["'])\s*([A-Za-z0-9_.:-]{2,40})""",
+                       re.IGNORECASE)
 
 
 def _declared_text(data: bytes) -> str | None:

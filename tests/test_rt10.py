@@ -356,16 +356,21 @@ def _in_charset(text: str, charset: str) -> bytes:
             + wide.encode(charset.replace("-", "_")) + b"</p></body></html>\n")
 
 
-@pytest.mark.parametrize("charset", ["iso-2022-jp", "shift_jis", "euc-jp"])
-def test_a_page_in_another_encoding_is_read_as_its_browser_reads_it(sample, charset, capsys):
+@pytest.mark.parametrize("charset, name", [("iso-2022-jp", "archive.html"), ("shift_jis", "archive.html"),
+                                           ("euc-jp", "archive.html"), ("shift_jis", "extra.css")])
+def test_a_page_in_another_encoding_is_read_as_its_browser_reads_it(sample, charset, name, capsys):
     """rt10: a static HTML page is read as UTF-8; a browser reads it in the encoding its
-    `<meta charset>` names. A page in the theme folder declaring ISO-2022-JP, Shift_JIS or
+    `<meta charset>` names (a stylesheet, its `@charset`). A page in the theme folder declaring ISO-2022-JP, Shift_JIS or
     EUC-JP and writing a passage of the revoked story in full-width letters (which every
     browser shows, and the checks fold to letters once decoded) was published with a passing
     build: read as UTF-8 its bytes spell `#O#n#e!!#e#v...` or nothing at all."""
     passage = ("One evening, a few months after I finished cardiac rehab, I was sitting on the couch "
                "watching a ball game.")
-    (sample / "theme/pages/archive.html").write_bytes(_in_charset(passage, charset))
+    data = _in_charset(passage, charset)
+    if name.endswith(".css"):  # a stylesheet's `content:` is shown too, in its `@charset`
+        data = (f'@charset "{charset}";\n.notice::after {{ content: "'.encode()
+                + data.split(b"<p>")[1].split(b"</p>")[0] + b'"; }\n')
+    (sample / "theme/pages" / name).write_bytes(data)
     assert _build(sample) == 0
-    assert not (sample / "site/archive.html").exists()
-    assert "Static file 'archive.html' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+    assert not (sample / "site" / name).exists()
+    assert f"Static file '{name}' left out of the site: it quotes a withheld story" in capsys.readouterr().err
