@@ -10,6 +10,7 @@ settings only: the theme overrides, templates and styles come from the installed
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -222,33 +223,6 @@ CODEOWNERS = """\
 /site/                     {leads} {compliance}
 """
 
-_DAILY = '''    - cron: "17 6 * * *"   # daily: consents expire and reviews fall due even without a commit
-'''
-
-
-def midnight_schedule(zone_name: str) -> str:
-    """The workflow's schedule: a build a few minutes after midnight where the practice is, in
-    standard and in summer time (GitHub reads cron in UTC), so a consent that ends today comes
-    off the site as the practice's day begins. One daily build at a fixed UTC hour left a
-    story whose consent had ended on the site for up to a day: until 06:17 UTC is 22:17 the
-    day before in California, and 16:17 in Sydney."""
-    import datetime as dt
-
-    zone = time_zone(zone_name)
-    if zone is None:
-        return _DAILY
-    times = set()
-    for month in (1, 7):  # winter and summer on either side of the equator
-        local = dt.datetime(2026, month, 15, 0, 7, tzinfo=zone)
-        utc = local.astimezone(dt.timezone.utc)
-        times.add((utc.hour, utc.minute))
-    lines = [f'    - cron: "{minute} {hour} * * *"' for hour, minute in sorted(times)]
-    lines[0] += f"   # just after midnight in {zone_name}: consents end, reviews fall due, with no commit"
-    if len(lines) > 1:
-        lines[1] += "   # the same in the other half of the year (summer time)"
-    return "\n".join(lines) + "\n"
-
-
 WORKFLOW = """\
 # Checks the content on every push and pull request (annotations point at file and line),
 # builds the site with --strict, and on the main branch publishes site/ to GitHub Pages.
@@ -351,6 +325,29 @@ The content of {name}'s website, built with Flywheel.
 """
 
 
+DAILY = '    - cron: "17 6 * * *"   # daily: consents expire and reviews fall due even without a commit'
+
+
+def daily_schedule(zone_name: str | None, year: int = 2026) -> str:
+    """The workflow's daily runs, just after the practice's midnight (00:17) in every season.
+    A consent ends on its `expires_on` day in the practice's time zone, and a scheduled run is
+    the only build a day without a commit gets: one fixed hour in UTC (06:17) came after a
+    Chicago midnight but at 15:17 in Tokyo and 20:17 the evening before in Honolulu, so a story
+    stayed live for most of the day its consent ended there (rt10). Cron reads UTC: each
+    offset the zone keeps through the year gives one hour (two where clocks change)."""
+    zone = time_zone(zone_name) if zone_name else None
+    if zone is None:
+        return DAILY
+    times: dict[int, set[int]] = {}
+    for month in range(1, 13):
+        moment = dt.datetime(year, month, 15, 0, 17, tzinfo=zone).astimezone(dt.timezone.utc)
+        times.setdefault(moment.minute, set()).add(moment.hour)
+    lines = [f'    - cron: "{minute} {",".join(map(str, sorted(hours)))} * * *"'
+             for minute, hours in sorted(times.items())]
+    lines[0] += f"   # daily, just after midnight in {zone_name}: consents expire even without a commit"
+    return "\n".join(lines)
+
+
 def project_files(practice: dict[str, Any], *, site_url: str, requirement: str, owners: dict[str, str]) -> dict[str, str]:
     """Every file of a new project, by path."""
     header = (
@@ -376,7 +373,7 @@ def project_files(practice: dict[str, Any], *, site_url: str, requirement: str, 
             f"{requirement}\n"
         ),
         ".gitignore": GITIGNORE,
-        ".github/workflows/flywheel.yml": WORKFLOW.replace(_DAILY, midnight_schedule(practice["timezone"])),
+        ".github/workflows/flywheel.yml": WORKFLOW.replace(DAILY, daily_schedule(practice.get("timezone"))),
         ".github/CODEOWNERS": CODEOWNERS.format(**owners),
         "README.md": README.format(name=practice["name"]),
     }

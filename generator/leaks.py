@@ -1200,14 +1200,22 @@ def file_text(path: Path) -> str | None:
     for a binary file, the runs of words it carries (`carried_text`), and the text of every
     member when it is (or ends in) a zip. Raises Unreadable, for a named pipe or a device too
     (`load.open_regular`: opening one waited for a writer forever), and for a file packed in a
-    way Flywheel cannot unpack (7z, RAR, zstd, an encrypted zip) or beyond GZIP_READ_MAX."""
+    way Flywheel cannot unpack (7z, RAR, zstd, Brotli: any `.br` or `.zst` file, an encrypted zip) or beyond GZIP_READ_MAX."""
+    if path.name.lower().endswith(_SIDECARS):
+        raise Unreadable(path)
     try:
         with os.fdopen(open_regular(path)[0], "rb") as handle:
             data = handle.read(SNIFF_BYTES)
             if _packing(data) is not None:
                 return "\n".join(_unpacked_texts(data + handle.read(), [GZIP_READ_MAX], 0))
-            if not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data:
+            if _is_pdf(data):  # read whole: its streams are unpacked (`_pdf_text`)
+                data += handle.read(GZIP_READ_MAX + 1 - len(data))
+                if len(data) > GZIP_READ_MAX:
+                    raise Unreadable(path)
+            if not any(data.startswith(bom) for bom, _ in _BOMS) and b"\0" in data[:SNIFF_BYTES]:
                 text = _carried_in(handle, data)
+                if data[4:8] == b"ftyp":  # MP4, M4A, MOV: tags may follow gigabytes of media
+                    text += "\n" + _metadata_texts(_mp4_metadata(handle))
             else:
                 data += handle.read()
                 text = bytes_text(data)
@@ -1222,6 +1230,12 @@ def file_text(path: Path) -> str | None:
 # header is two bytes that a text rarely starts with, and one that does not unpack is read as
 # it is. 7z, RAR and zstd files cannot be unpacked here, so they cannot be checked.
 _UNPACKABLE = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd")
+# A Brotli file has no mark to know it by and Python cannot unpack one without a package
+# Flywheel does not install; a server that serves precompressed files (nginx's `brotli_static`,
+# Caddy's `precompressed br`) sends `page.html.br` in place of `page.html` to every browser that
+# accepts it (all of them do), which shows it unpacked (rt10). So a file so named cannot be checked;
+# nor can one named as a zstd file (`precompressed zstd`): zstd's mark may follow a skippable frame.
+_SIDECARS = (".br", ".zst")
 _PACK_DEPTH = 4  # a file packed deeper than this (a gzip of a gzip of ...) cannot be checked
 
 
@@ -1235,8 +1249,8 @@ def _packing(data: bytes) -> str | None:
         return "xz"
     if len(data) > 1 and data[0] == 0x78 and (data[0] << 8 | data[1]) % 31 == 0:
         return "zlib"
-    if data.startswith(_UNPACKABLE):
-        return "unpackable"
+    if data.startswith(_UNPACKABLE) or (data[1:4] == b"\x2a\x4d\x18" and data[0] & 0xF0 == 0x50):
+        return "unpackable"  # 7z, RAR, zstd, and zstd's skippable frame (any zstd reader skips it)
     return None
 
 
@@ -1433,6 +1447,7 @@ def _carried_in(handle, head: bytes) -> str:
 _PNG = b"\x89PNG\r\n\x1a\n"
 _PNG_TEXT = (b"tEXt", b"iTXt", b"zTXt", b"eXIf")
 _METADATA_MAX = 1024 * 1024  # a picture's metadata read this far; a larger segment is read in part
+_TIFF_HEADERS = (b"II*\0\x08\0\0\0", b"MM\0*\0\0\0\x08")  # EXIF's, its first directory at byte 8
 
 
 def _png_unpacked(kind: bytes, chunk: bytes) -> list[bytes]:
@@ -1454,11 +1469,12 @@ def picture_metadata(data: bytes) -> str:
     """The text a picture's or a recording's metadata carries, which any viewer's "info" shows:
     a JPEG's APPn segments (EXIF, XMP, IPTC), a PNG's text chunks and EXIF (zTXt and compressed
     iTXt unpacked), a WebP's EXIF and XMP chunks, an MP3's ID3 tags, FLAC's and Ogg's comments,
-    an MP4's `udta` and `ilst` boxes (in its first 8 MiB), as text with NUL bytes as spaces, and as UTF-16 both ways
+    an MP4's `udta` and `ilst` boxes (in `data`; a file's are walked to wherever they are,
+    `_mp4_metadata`), as text with NUL bytes as spaces, and as UTF-16 both ways
     (Windows writes the author, XPAuthor, so; ID3 writes UTF-16 too). A camera owner's `Artist`, a face tagged with a
     name (`mwg-rs:Name="Priya Kumar"`) is a value of two words with no run of three around it,
     which `carried_text` does not read (rt9). Segments are walked by their lengths, a JPEG's up
-    to its picture's data: a few look-ups a picture."""
+    to its picture's data: a few look-ups a picture; EXIF anywhere in the file by its TIFF header (rt10)."""
     found: list[bytes] = []
     if data[:2] == b"\xff\xd8":
         at = 2
@@ -1500,18 +1516,80 @@ def picture_metadata(data: bytes) -> str:
             at += 4 + size
     elif data[:4] == b"OggS":  # Ogg Vorbis and Opus: their comments are in the first pages
         found.append(data[:65536])
+    # EXIF wherever it is: an AVIF or HEIC picture keeps it as an item inside its media box, a
+    # TIFF (and a camera's raw file) is one, other containers carry one (rt10). A TIFF header
+    # with its first directory right after it (eight bytes no compressed data holds by chance)
+    # starts 64 KiB read as metadata; at most four a file. Two searches a binary file.
+    for mark in _TIFF_HEADERS:
+        at, seen = data.find(mark), 0
+        while at >= 0 and seen < 4:
+            found.append(data[at : at + 65536])
+            at, seen = data.find(mark, at + 8), seen + 1
     # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, before or after the media
     # (within the first chunk `_carried_in` reads, 8 MiB). Looked for only in a file that starts
     # as one: two searches cost 20 ms over 5 MB of another kind of file.
     for box in (b"udta", b"ilst") if data[4:8] == b"ftyp" else ():
         if (at := data.find(box)) >= 0:
             found.append(data[at : at + 65536])
+    return _metadata_texts(found)
+
+
+def _metadata_texts(found: list[bytes]) -> str:
+    """Metadata `found` as text: NUL bytes as spaces, and, where it holds one (as UTF-16 of a
+    Latin letter does), as UTF-16 both ways."""
     texts = []
     for part in found:
         part = part[:_METADATA_MAX]
-        texts += [part.replace(b"\0", b" ").decode("utf-8", "replace"),
-                  part.decode("utf-16-le", "replace"), part[1:].decode("utf-16-le", "replace")]
+        texts.append(part.replace(b"\0", b" ").decode("utf-8", "replace"))
+        if b"\0" in part:
+            texts += [part.decode("utf-16-le", "replace"), part[1:].decode("utf-16-le", "replace")]
     return "\n".join(texts)
+
+
+# Boxes of an MP4 that hold others on the way to its tags: the movie, its tracks, and what
+# Apple's `meta` box (4 bytes of version and flags, then boxes) and `udta` hold.
+_MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"edts"}
+_MP4_TAGS = {b"udta", b"meta", b"uuid", b"ilst", b"XMP_"}
+_MP4_BOXES_MAX = 4096  # boxes walked in one file: a real one has a few dozen
+
+
+def _mp4_metadata(handle) -> list[bytes]:
+    """The tag boxes (`udta`, `meta`, `ilst`, `uuid`: iTunes tags such as `\xa9ART`, XMP) of the
+    MP4 file open in `handle`, wherever they are: walked by the boxes' sizes from the start of
+    the file, seeking over the media (`mdat`) and every box that holds no tags. A recorder or
+    ffmpeg without `+faststart` writes the movie box, and its tags, after the media; rt9 read
+    them only within the first 8 MiB (rt10). A few seeks a file."""
+    found: list[bytes] = []
+    budget = [_MP4_BOXES_MAX]
+
+    def walk(start: int, end: int | None) -> None:
+        at = start
+        while (end is None or at + 8 <= end) and budget[0] > 0 and sum(map(len, found)) < _METADATA_MAX:
+            budget[0] -= 1
+            handle.seek(at)
+            head = handle.read(16)
+            if len(head) < 8:
+                return
+            size, kind = int.from_bytes(head[:4], "big"), head[4:8]
+            header = 8
+            if size == 1 and len(head) == 16:  # a 64-bit size follows the type
+                size, header = int.from_bytes(head[8:16], "big"), 16
+            elif size == 0:  # the box runs to the end of the file (or of its parent)
+                size = (end if end is not None else handle.seek(0, os.SEEK_END)) - at
+            if size < header:
+                return
+            if kind in _MP4_TAGS:
+                handle.seek(at + header)
+                found.append(handle.read(min(size - header, _METADATA_MAX)))
+            elif kind in _MP4_CONTAINERS:
+                walk(at + header, at + size)
+            at += size
+
+    try:
+        walk(0, None)
+    except (OSError, ValueError, OverflowError):
+        pass  # a box's size past what the file holds: what was found is what there is
+    return found
 
 
 def carried_text(data: bytes) -> str:
@@ -1534,16 +1612,165 @@ def carried_text(data: bytes) -> str:
         parts += [view[start:end].replace(b"\0", b"").decode("utf-8", "replace") for start, end in spans]
     if metadata := picture_metadata(data):
         parts.append(metadata)
+    if _is_pdf(data) and (streams := _pdf_text(data)):
+        parts.append(streams)
     return "\n".join(parts)
 
 
 def bytes_text(data: bytes) -> str | None:
     """The text a browser shows of `data`, read from its byte order mark or as UTF-8, or None
-    when it is binary (a NUL byte in its first SNIFF_BYTES)."""
+    when it is binary (a NUL byte in its first SNIFF_BYTES); a PDF's streams unpacked too."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, "replace")
-    return None if b"\0" in data[:SNIFF_BYTES] else data.decode("utf-8", "replace")
+    if b"\0" in data[:SNIFF_BYTES]:
+        return None
+    text = data.decode("utf-8", "replace")
+    if (declared := _declared_text(data)) is not None:
+        text += "\n" + declared
+    return text + "\n" + _pdf_text(data) if _is_pdf(data) else text
+
+
+# A page (`<meta charset="shift_jis">`, `http-equiv` content), an SVG/XML file (`<?xml ...
+# encoding="iso-2022-jp"?>`) or a stylesheet (`@charset "euc-jp";`, its `content:` shown) is shown in the encoding it declares near its start (rt10: a
+# passage written in full-width letters in Shift_JIS, EUC-JP or ISO-2022-JP read as UTF-8 spelt
+# nothing; browsers show those letters, and the checks fold them to Latin once decoded).
+_DECLARED = re.compile(rb"""(?:(?:charset|encoding)\s*=\s*["']?|@charset\s+["'])\s*([A-Za-z0-9_.:-]{2,40})""",
+                       re.IGNORECASE)
+
+
+def _declared_text(data: bytes) -> str | None:
+    """`data` decoded in the encoding its first 1,024 bytes declare, or None when they declare
+    none, UTF-8, ASCII or one Python does not know as a text encoding."""
+    if (match := _DECLARED.search(data, 0, 1024)) is None:
+        return None
+    try:
+        codec = codecs.lookup(match.group(1).decode("ascii")).name
+        if codec in ("utf-8", "ascii", "utf-8-sig"):
+            return None
+        return data.decode(codec, "replace")
+    except (LookupError, ValueError, TypeError):
+        return None
+
+
+def _is_pdf(data: bytes) -> bool:
+    """Whether `data` is a PDF: its header within the first 1,024 bytes, as readers accept it."""
+    return data.find(b"%PDF-", 0, 1024) >= 0
+
+
+# A PDF keeps its metadata (author, title: what every viewer's "Document properties" shows) in
+# its Info dictionary and an XMP packet, its outline's titles in strings too. Since PDF 1.5
+# the dictionary may be one of the objects an object stream packs, and any stream may be packed
+# (`/FlateDecode`), or written in hexadecimal or base-85 digits; a string may be written in
+# hexadecimal (UTF-16 text often is) or with octal escapes. Pictures and fonts hold no such text.
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_PDF_FILTER = re.compile(rb"/Filter\s*(?:\[((?:\s*/\w+)*)\s*\]|(/\w+))")
+_PDF_SKIPPED = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length[123]\b")
+_PDF_METADATA = re.compile(rb"/Type\s*/(?:Metadata|ObjStm|EmbeddedFile)\b")
+_PDF_HEX = re.compile(rb"<([0-9A-Fa-f\s]{4,})>")
+_PDF_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.)*)\)", re.DOTALL)
+_PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.DOTALL)
+_PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _pdf_unpacked(data: bytes, filters: list[bytes], budget: list[int]) -> bytes | None:
+    """A stream starting at `data`'s start unpacked through `filters` in order, or None where a
+    filter is one Flywheel does not read (LZW, run length, a picture's). Raises Unreadable when
+    the PDF unpacks beyond `budget`."""
+    for name in filters:
+        if name in (b"FlateDecode", b"Fl"):
+            unpack = zlib.decompressobj()
+            try:
+                out = unpack.decompress(data, budget[0] + 1)
+            except zlib.error:
+                return None
+            if len(out) > budget[0]:
+                raise Unreadable("pdf")
+            data = out
+        elif name in (b"ASCIIHexDecode", b"AHx"):
+            digits = re.sub(rb"\s", b"", data.split(b">", 1)[0])
+            data = binascii.unhexlify(digits + b"0" * (len(digits) % 2)) if re.fullmatch(rb"[0-9A-Fa-f]*", digits) else b""
+        elif name in (b"ASCII85Decode", b"A85"):
+            try:
+                data = base64.a85decode(re.sub(rb"\s", b"", data.split(b"~>", 1)[0]))
+            except ValueError:
+                return None
+        else:
+            return None
+        budget[0] -= len(data)
+    return data
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text a PDF's metadata carries (`_PDF_STREAM`'s comment): the strings written outside
+    its streams (an Info dictionary), and its metadata streams (`/Type /Metadata`: XMP) and
+    object streams (`/Type /ObjStm`: an Info dictionary packed) and attached files (`/Type
+    /EmbeddedFile`, read as text) unpacked, with the strings they
+    hold, each string as a viewer decodes it (`_pdf_string_text`), or "" (rt10: rt9 read a PDF
+    only as the runs of words its bytes show). Its pages' content streams are not read: their words are cut at
+    every kerning step. Raises Unreadable for a PDF whose metadata unpacks beyond GZIP_READ_MAX."""
+    budget, found, outside, attached, at = [GZIP_READ_MAX], [], [], [], 0
+    for match in _PDF_STREAM.finditer(data):
+        if match.start() < at:
+            continue  # "stream" inside a stream's data
+        start, end = match.start(), data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        outside.append(data[at:start])
+        at = end
+        head = data[max(0, data.rfind(b"obj", max(0, start - 4096), start)) : start]
+        if _PDF_SKIPPED.search(head) or not _PDF_METADATA.search(head):
+            continue  # a page's content, a picture, a font
+        stream = data[match.end() : end]
+        if (filters := _PDF_FILTER.search(head)) is not None:
+            names = [name.strip() for name in (filters.group(1) or filters.group(2)).split(b"/") if name.strip()]
+            stream = _pdf_unpacked(stream, names, budget)
+        if stream is None:
+            continue
+        if b"ObjStm" in head:  # PDF's own syntax: what it shows is in its strings
+            outside.append(stream)
+        elif b"EmbeddedFile" in head:  # a file attached (a viewer lists and opens it), read as text
+            attached.append(stream.replace(b"\0", b" ").decode("utf-8", "replace"))
+        else:
+            found.append(stream)
+    outside.append(data[at:])
+    strings = [_pdf_string_text(string) for part in (*outside, *found) for string in _pdf_strings(part)]
+    # A dictionary's `<<` and `>>` read as a tag would hide the words inside (`<</Author (...)>>`).
+    found = [part.replace(b"<", b" ").replace(b">", b" ").replace(b"\0", b" ").decode("utf-8", "replace")
+             for part in (part[:_METADATA_MAX] for part in found)]
+    return "\n".join([*found, *attached, " ".join(strings)])
+
+
+def _pdf_string_text(string: bytes) -> str:
+    """A PDF string as a viewer shows it: UTF-16 after its byte order mark, else as UTF-8 (PDF's
+    own encoding is ASCII for letters without marks); one holding a NUL byte without a mark as
+    UTF-16 both ways too (a viewer shows its letters between blanks)."""
+    if string[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        return string.decode("utf-16", "replace")
+    text = string.replace(b"\0", b" ").decode("utf-8", "replace")
+    if b"\0" not in string:
+        return text
+    return " ".join([text, string.decode("utf-16-be", "replace"), string.decode("utf-16-le", "replace")])
+
+
+def _pdf_strings(data: bytes) -> list[bytes]:
+    """The bytes of every string in `data`: literal (`(Priya Kumar)`, its escapes read) and
+    hexadecimal (`<FEFF0050...>`)."""
+    out = []
+    if b"(" in data:
+        out += [_PDF_ESCAPE.sub(_pdf_escape, match.group(1)) if b"\\" in match.group(1) else match.group(1)
+                for match in _PDF_LITERAL.finditer(data)]
+    if b"<" in data:
+        out += [binascii.unhexlify(digits + b"0" * (len(digits) % 2))
+                for match in _PDF_HEX.finditer(data) if (digits := re.sub(rb"\s", b"", match.group(1)))]
+    return out
+
+
+def _pdf_escape(match: re.Match[bytes]) -> bytes:
+    """A literal string's escape read: an octal code, a character, a line continued."""
+    escape = match.group(1)
+    if escape[:1].isdigit():
+        return bytes([int(escape, 8) & 0xFF])
+    return b"" if escape in (b"\n", b"\r\n", b"\r") else _PDF_ESCAPES.get(escape, escape)
 
 
 def named_for(rel: str, slugs: frozenset[str] | set[str], loosely: str | None = None) -> str | None:

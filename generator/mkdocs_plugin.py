@@ -37,12 +37,12 @@ from mkdocs.utils import CountHandler
 from . import search_parse
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR, hold_entries
-from .check import CheckResult, run_check
+from .check import CheckResult, practice_today, run_check
 from .cms import ADMIN_DIR, add_admin
 from .cms import GENERATED as ADMIN_FILES
 from .config_code import lists_info_plugin, refuse_config_code
 from .csp import PolicyError, site_hosts, with_policy
-from .dates import build_date_setting
+from .dates import build_date_setting, time_zone, today_in
 from .errors import FlywheelError, summarize
 from .export_render import snippets_outside
 from .html_blocks import anchor_ids, restored, tokenized, usable
@@ -500,6 +500,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                     "never publishes unchecked (consent records, champions' names); keep the files it "
                     "includes in docs_dir and give base_path as that folder"
                 )
+            if not self._defaults(config) and (why := _cache_outside_a_cache(config, root)):
+                raise FlywheelError(why)
             # Too late for a python tag (`mkdocs build` read the file already), but a hook's
             # page events never run: `flywheel build` and `serve` refuse both before.
             if not self._defaults(config):
@@ -545,6 +547,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             else:
                 bad_date = f"{bad_date}\n{bad_epoch}" if bad_date else bad_epoch
         result = self.result or run_check(root, as_of, use_cache=True)
+        if self.command == "serve":
+            _GATED_ON[str(root)] = _practice_zone(result), practice_today(result.project)
         if self.command == "build":
             release_word_lists()  # `mkdocs build` scans nothing more (build.py does this for `flywheel build`)
         if not result.ok and self.command == "serve":
@@ -790,6 +794,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._drop_unconsented_photos(files)
         self._drop_withheld_static_files(files, config)
         self.files = files
+        self._checked_outputs = {f.dest_uri for f in files}  # pages, checked static files, the theme's
         if self.command == "serve":
             # Preview: pages live on disk and are rewritten only when their bytes change, so a
             # dirty rebuild re-renders just the pages an edit touched.
@@ -1128,6 +1133,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             from .local_backend import with_local_backend
 
             server.set_app(_answering_this_computer_only(with_local_backend(server.get_app(), root, media_folder(root))))
+        server.set_app(_gated_today(server.get_app(), server, root))
         watched = [root / name for name in ("content", "service_lines", "consent", "campaigns", "practice.yml")]
         for path in watched:
             if path.exists():
@@ -1186,6 +1192,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             )
             if found:
                 self._take_off_third_parties(found, config)
+        if self.checked is not None and not self.preview:
+            self._drop_unchecked_outputs(site_dir, config)
+        if self.checked is not None and not self.preview and (shown := self._search_settings_showing(site_dir)):
+            self._withdrawal_due_despite(f"flywheel: the search plugin's settings ({', '.join(shown)}), written into "
+                                         "the search index, show a withheld story or a name no published story credits")
+            self._forget_search_index(site_dir, config)
         if self.command == "serve" or self.config.admin:
             public = self.command != "serve" or not self.preview
             added = add_admin(self._root(config), site_dir, self.command == "serve", public)
@@ -1253,6 +1265,91 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.withdrawing, self.failed = [reason], [*self.failed, message]
         return True
 
+    def _drop_unchecked_outputs(self, site_dir: Path, config) -> None:
+        """Files another plugin wrote into the site after Flywheel checked its files: each is
+        read as a static file is (a champion's photo no published story may show, a copy of a
+        consent record, a withheld story named, shown or quoted), and one that is any of these
+        is taken off the site with a warning (rt10). Material's privacy plugin downloads what
+        a page loads from another host, keeps it in its cache (`.cache/plugin/privacy/`, in the
+        working folder, which a pull request can commit) and publishes it as the site's own,
+        from the cache without asking the host again: a committed `banner.svg` writing a
+        revoked story's title, loaded by a guide as `https://cdn.example.net/banner.svg`, was
+        published with a passing build. The site's templates (checked as they render), the
+        search index (its entries are the checked pages; its settings are read below) and the
+        web editor (checked after) are not read again. Only where a plugin other than Flywheel
+        and search is listed (none writes files otherwise): then one walk of the site's folders
+        a build, 17 ms over the 1,088 files of the 1,000-piece benchmark, and a file is read only
+        when no check saw it."""
+        from .pages_pool import KNOWN_PLUGINS
+
+        known = getattr(self, "_checked_outputs", None)
+        if known is None or not set(config.plugins) - KNOWN_PLUGINS:
+            return
+        rendered = {"404.html", "sitemap.xml", "sitemap.xml.gz", *config.extra_templates,
+                    *config.theme.static_templates, *(f"search/{name}" for name in SEARCH_INDEXES)}
+        unchecked, pending = [], [(str(site_dir), "")]
+        while pending:
+            folder, base = pending.pop()
+            try:
+                entries = os.scandir(folder)
+            except OSError:
+                continue
+            with entries:
+                for entry in entries:
+                    rel = base + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if rel != ADMIN_DIR:
+                            pending.append((entry.path, rel + "/"))
+                    elif rel not in known and rel not in rendered:
+                        unchecked.append(rel)
+        if not unchecked:
+            return
+        withheld, pictures = self._withheld(), unconsented_photo_digests(self.checked)
+        records = files_by_size(self._root(config) / CONSENT_DIR)
+        for rel in sorted(unchecked):
+            path = site_dir / rel
+            if pictures and (champion := pictures.get(file_digest(path) or "") or next(
+                    (pictures[d] for d in packed_digests(path) if d in pictures), None)):
+                why = f"it is the photo of champion {champion}, which no published story may show"
+            elif record := copy_of(path, records):
+                why = f"it is a copy of {record}, and consent records are never published"
+            else:
+                why = static_leak(path, rel, withheld, self._quoted_index())
+            if why:
+                path.unlink(missing_ok=True)
+                log.warning("File '%s', written into the site by another plugin, left out of the site: %s", rel, why)
+
+    def _search_settings_showing(self, site_dir: Path) -> list[str]:
+        """The settings the search plugin wrote into the search index (`config`: `separator`,
+        `lang`, `pipeline`, `fields`, from mkdocs.yml) that show a withheld story's address or
+        quote one, or a name no published story credits (rt10: a `separator:` written as a
+        revoked story's title and a champion's name was published in `search_index.json` with
+        a passing build). The index's entries come from the pages, which are checked; its
+        settings come from nowhere else. Cost: one read of the index's first bytes a build."""
+        from .export import settings_showing
+
+        for name in SEARCH_INDEXES:
+            path = site_dir / "search" / name
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(1 << 16).decode("utf-8", "replace")
+            except OSError:
+                continue
+            # {"config": {...}, "docs": [...]}: the settings come first (MkDocs' and Material's).
+            start = head.find('"config"')
+            end = head.find('"docs"', start)
+            if start < 0:
+                continue
+            try:
+                settings = json.loads("{" + head[start : end if end > 0 else None].rstrip().rstrip(",") + "}")
+            except ValueError:
+                settings = {"config": head[start:]}  # read as text: what a reader of the file sees
+            quoted = self._quoted_index()
+            if found := settings_showing(settings.get("config") if isinstance(settings.get("config"), dict)
+                                         else settings, self._withheld(), quoted):
+                return found
+        return []
+
     def _take_off_third_parties(self, found: list, config) -> None:
         """A built file that loads from a host practice.yml does not list fails the build; where
         a withdrawal is due anyway, each such page is written as a notice and each such
@@ -1318,6 +1415,72 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
+
+
+def _cache_outside_a_cache(config, root: Path) -> str | None:
+    """Why a plugin's `cache_dir` may not be used, or None. Material's privacy plugin publishes
+    as the site's own any file under its `cache_dir` that a page loads from another host, and
+    asks the host only for what the folder lacks: `cache_dir: /` and an image at
+    `https://proc/self/environ` published the build's environment (a CI's tokens), `cache_dir:
+    ~/.cache` the key that signs Flywheel's caches (rt10). Material's plugins keep their caches
+    in `.cache/plugin/<name>` under the working folder, which is where they must stay (the
+    working folder's or the project's `.cache/`, links resolved); what they publish from there
+    is checked (`_drop_unchecked_outputs`)."""
+    allowed = [os.path.realpath(folder / ".cache") for folder in (Path.cwd(), root)]
+    for name, plugin in config.plugins.items():
+        folder = getattr(getattr(plugin, "config", None), "cache_dir", None)
+        if not isinstance(folder, str):
+            continue
+        real = os.path.realpath(folder)
+        if not any(real == a or real.startswith(a + os.sep) for a in allowed):
+            return (f"mkdocs.yml: the {name} plugin's cache_dir '{folder}' lies outside .cache/: the plugin "
+                    "publishes files from it as the site's own, so it could publish any file there (a "
+                    "consent record, the build's environment); remove cache_dir to keep its default")
+    return None
+
+
+# The practice's time zone and the day each served project was last gated on, by its root:
+# MkDocs makes a new plugin for every rebuild, and `on_serve` runs for the first one only.
+_GATED_ON: dict[str, tuple[dt.tzinfo | None, dt.date]] = {}
+_NEW_DAY_WAIT = 120  # seconds a request waits for the rebuild a new day asks for, then 503
+
+
+def _practice_zone(result: CheckResult) -> dt.tzinfo | None:
+    practice = result.project.practice
+    return time_zone(practice.data.timezone) if practice else None
+
+
+def _gated_today(app, server, root: Path):
+    """The preview's web application, serving nothing gated on a day that has ended (rt10).
+    A preview rebuilds when a file changes; a consent that expires (or a revocation dated
+    ahead that takes effect) at midnight changes none, so the story stayed served, by
+    `serve --published-only` to whoever it listens to, until someone saved a file. The first
+    request of a new practice day asks for a rebuild, and every request waits for it (a
+    503 after _NEW_DAY_WAIT seconds without one: nothing gated on yesterday is served).
+    Cost: one clock reading a request."""
+    import time
+
+    key = str(root)
+
+    def stale() -> bool:
+        gated = _GATED_ON.get(key)
+        return gated is not None and today_in(gated[0]) > gated[1]
+
+    def gated(environ, start_response):
+        if stale() and not environ.get("PATH_INFO", "").startswith("/livereload/"):
+            if (wanted := getattr(server, "_rebuild_cond", None)) is not None:
+                with wanted:  # what a changed file does (mkdocs.livereload)
+                    server._want_rebuild = True
+                    wanted.notify_all()
+            deadline = time.monotonic() + _NEW_DAY_WAIT  # a MkDocs without it: 503 until a file changes
+            while stale():
+                if time.monotonic() > deadline:
+                    start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8")])
+                    return [b"The preview is being checked again for a new day.\n"]
+                time.sleep(0.1)
+        return app(environ, start_response)
+
+    return gated
 
 
 def _answering_this_computer_only(app):
