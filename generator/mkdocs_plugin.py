@@ -82,7 +82,7 @@ from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
 from .shown import copy_of, file_digest, files_by_size
 from .theme_files import list_installed_once
-from .third_parties import site_files, third_party_problems
+from .third_parties import entries_under, site_files, third_party_problems
 from .validate import CONSENT_DIR
 from .watcher import use_native_watcher
 from .withdraw import (
@@ -1287,21 +1287,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             return
         rendered = {"404.html", "sitemap.xml", "sitemap.xml.gz", *config.extra_templates,
                     *config.theme.static_templates, *(f"search/{name}" for name in SEARCH_INDEXES)}
-        unchecked, pending = [], [(str(site_dir), "")]
-        while pending:
-            folder, base = pending.pop()
-            try:
-                entries = os.scandir(folder)
-            except OSError:
-                continue
-            with entries:
-                for entry in entries:
-                    rel = base + entry.name
-                    if entry.is_dir(follow_symlinks=False):
-                        if rel != ADMIN_DIR:
-                            pending.append((entry.path, rel + "/"))
-                    elif rel not in known and rel not in rendered:
-                        unchecked.append(rel)
+        unchecked = [rel for rel, _ in entries_under(site_dir, frozenset({ADMIN_DIR}))
+                     if rel not in known and rel not in rendered]
         if not unchecked:
             return
         withheld, pictures = self._withheld(), unconsented_photo_digests(self.checked)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -107,8 +107,15 @@ def site_files(site_dir: Path, stat: bool = False) -> dict[str, os.stat_result |
     with its stat when asked (a preview compares it with the last). One `scandir` walk: a
     5,000-page site is 5,000 folders, which os.walk and an `isfile` per file took twice as long
     over, and pathlib's rglob several times."""
-    found: dict[str, os.stat_result | None] = {}
-    pending = [(str(site_dir), "")]
+    return {rel: entry.stat() if stat else None for rel, entry in entries_under(site_dir)
+            if entry.name.endswith((".html", ".css")) and entry.is_file()}
+
+
+def entries_under(top: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every entry under `top` that is no folder (files, links, others), with its path relative
+    to `top`, from one `scandir` walk that follows no link into a folder and leaves out the
+    folders named (relative) in `skip`."""
+    pending = [(str(top), "")]
     while pending:
         folder, base = pending.pop()
         try:
@@ -119,10 +126,10 @@ def site_files(site_dir: Path, stat: bool = False) -> dict[str, os.stat_result |
             for entry in entries:
                 rel = base + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, rel + "/"))
-                elif entry.name.endswith((".html", ".css")) and entry.is_file():
-                    found[rel] = entry.stat() if stat else None
-    return found
+                    if rel not in skip:
+                        pending.append((entry.path, rel + "/"))
+                else:
+                    yield rel, entry
 
 
 def _problems(rel: str, resources, own: set[str]) -> list[Problem]:

@@ -170,3 +170,18 @@ def revoke_finding_answers(root: Path) -> bytes:
     consent = root / "consent/C-2026-014.yml"
     consent.write_text(consent.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
     return (root / "content/stories/spine/finding-answers.md").read_bytes()
+
+
+def build_with_the_guide_saying(sample: Path, text: str, as_of: str = "2026-11-22") -> int:
+    """`flywheel build`'s exit status once a published guide of the sample ends with a paragraph
+    of `text` (the red teams' way of putting a name or a passage on a page)."""
+    from generator.cli import main
+
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + f"\n\n{text}\n")
+    return main(["build", "--root", str(sample), "--as-of", as_of])
+
+
+def site_shows(site: Path, needle: str) -> list[str]:
+    """The files of `site` whose bytes hold `needle` (UTF-8), relative."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and needle.encode() in p.read_bytes())

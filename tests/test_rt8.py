@@ -11,22 +11,11 @@ import subprocess
 import sys
 
 import pytest
-from helpers import clock_env, revoke_finding_answers
+from helpers import build_with_the_guide_saying, clock_env, revoke_finding_answers, site_shows
 
 from generator.cli import main
 
 AS_OF = "2026-11-22"
-
-
-def _build_with_the_guide_saying(sample, text: str) -> int:
-    """`flywheel build`'s exit status once a published guide ends with a paragraph of `text`."""
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + f"\n\n{text}\n")
-    return main(["build", "--root", str(sample), "--as-of", AS_OF])
-
-
-def _site_shows(site, needle: str) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and needle.encode() in p.read_bytes())
 
 
 def test_a_worker_count_that_is_no_number_never_stops_a_withdrawal(sample, monkeypatch, capsys):
@@ -61,13 +50,13 @@ def test_a_champion_s_name_written_another_way_is_still_her_name(sample, written
     """rt8: the full name of a champion no published story credits (Priya Kumar: her only story
     has no consent) was looked for only as written in champions.yml: a guide thanking "Kumar,
     Priya" (a list sorted by surname) or "Priya S. Kumar" published it with a passing build."""
-    assert _build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
-    assert _site_shows(sample / "site", written) == []
+    assert build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
+    assert site_shows(sample / "site", written) == []
     capsys.readouterr()
 
 
 def test_a_first_name_or_a_surname_alone_is_not_a_champion_s_name(sample, capsys):
-    assert _build_with_the_guide_saying(sample, "Priya's questions were answered; Dr. Kumar and a Kumar family helped.") == 0
+    assert build_with_the_guide_saying(sample, "Priya's questions were answered; Dr. Kumar and a Kumar family helped.") == 0
     capsys.readouterr()
 
 
@@ -82,8 +71,8 @@ def test_words_spaced_letter_by_letter_are_still_the_words(sample, written, caps
     """rt8 (a limitation rt7 wrote down): a withheld story's title, its pull quote or a
     champion's name spaced letter by letter, as a heading is letter-spaced by hand, read as
     words of one letter each and published with a passing build."""
-    assert _build_with_the_guide_saying(sample, written) == 1
-    assert _site_shows(sample / "site", written[-9:]) == []
+    assert build_with_the_guide_saying(sample, written) == 1
+    assert site_shows(sample / "site", written[-9:]) == []
     capsys.readouterr()
 
 
@@ -95,7 +84,7 @@ def test_a_static_file_spacing_a_withheld_title_is_left_out(sample, capsys):
 
 
 def test_letters_in_a_row_that_spell_no_withheld_text_still_build(sample, capsys):
-    assert _build_with_the_guide_saying(sample, "Answer a, b, c or d. Press S T O P to pause; R a c i n g is our word.") == 0
+    assert build_with_the_guide_saying(sample, "Answer a, b, c or d. Press S T O P to pause; R a c i n g is our word.") == 0
     capsys.readouterr()
 
 
@@ -120,8 +109,8 @@ def test_a_champions_file_that_cannot_be_used_still_withholds_its_names_and_bios
     other.write_text(other.read_text() + "\n\nLeo: Fictional sample champion. Carpenter who went back to work after back surgery.\n")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert (sample / "site/index.html").is_file()
-    assert _site_shows(sample / "site", "Priya Kumar") == []
-    assert _site_shows(sample / "site", "went back to work after back surgery") == []
+    assert site_shows(sample / "site", "Priya Kumar") == []
+    assert site_shows(sample / "site", "went back to work after back surgery") == []
     capsys.readouterr()
 
 
@@ -135,8 +124,8 @@ def test_a_quotation_in_an_address_s_percent_escapes_stops_the_build(sample, lin
     champion's name in its address, percent-encoded (as a browser's address bar copies it):
     read as words, `A%20racing%20heart` was "a 20racing 20heart", and the quotation was
     published in the page (and sent to the site linked to) with a passing build."""
-    assert _build_with_the_guide_saying(sample, link) == 1
-    assert _site_shows(sample / "site", "racing%") == _site_shows(sample / "site", "Priya%") == []
+    assert build_with_the_guide_saying(sample, link) == 1
+    assert site_shows(sample / "site", "racing%") == site_shows(sample / "site", "Priya%") == []
     capsys.readouterr()
 
 
@@ -188,8 +177,8 @@ def test_a_static_file_writing_a_withheld_story_in_escapes_is_left_out(sample, n
 
 
 def test_a_guide_attribute_writing_a_withheld_title_in_escapes_stops_the_build(sample, capsys):
-    assert _build_with_the_guide_saying(sample, '<span data-caption="\\x41 racing heart\\u002c and a steady plan">Our story</span>') == 1
-    assert _site_shows(sample / "site", "racing heart\\u002c") == []
+    assert build_with_the_guide_saying(sample, '<span data-caption="\\x41 racing heart\\u002c and a steady plan">Our story</span>') == 1
+    assert site_shows(sample / "site", "racing heart\\u002c") == []
     capsys.readouterr()
 
 
@@ -264,8 +253,8 @@ def test_a_quotation_in_small_capitals_or_boxed_letters_stops_the_build(sample, 
     generators write), in letters in black squares (`🅰`), or a champion's name in black
     circles (`🅟🅡🅘🅨🅐`): neither NFKC nor the confusables data reads them as Latin letters, so
     they were other words, published with a passing build."""
-    assert _build_with_the_guide_saying(sample, written) == 1
-    assert _site_shows(sample / "site", written[-6:]) == []
+    assert build_with_the_guide_saying(sample, written) == 1
+    assert site_shows(sample / "site", written[-6:]) == []
     capsys.readouterr()
 
 

@@ -7,7 +7,7 @@ and tests). The sample site is fictional.
 from __future__ import annotations
 
 import pytest
-from helpers import git, revoke_finding_answers
+from helpers import build_with_the_guide_saying, git, revoke_finding_answers, site_shows
 
 from generator.cli import main
 
@@ -73,17 +73,6 @@ def test_a_committed_revocation_is_read_however_git_prints_the_record(sample, mo
     assert not (sample / "site/stories/finding-answers").exists()
 
 
-def _build_with_the_guide_saying(sample, text: str) -> int:
-    """`flywheel build`'s exit status once a published guide ends with a paragraph of `text`."""
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + f"\n\n{text}\n")
-    return _build(sample)
-
-
-def _site_shows(site, needle: str) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and needle.encode() in p.read_bytes())
-
-
 TITLE = "A racing heart, and a steady plan"  # the sample's revoked story's
 
 
@@ -121,8 +110,8 @@ def test_a_quotation_in_fancy_text_letters_stops_the_build(sample, written, caps
     stroked letters (`Ⱥ ɌȺȻƗNǤ`), regional indicators (`🇦 🇷🇦🇨🇮🇳🇬`), Braille (`⠁ ⠗⠁⠉⠊⠝⠛`),
     upside down (`uɐld ʎpɐǝʇs ɐ puɐ 'ʇɹɐǝɥ ƃuıɔɐɹ ∀`) and in a mirror (`ᴎɒlq γbɒɘɈƨ ɒ bᴎɒ`). Neither NFKC nor the confusables data reads them, so a
     guide giving the revoked story's title so published it with a passing build."""
-    assert _build_with_the_guide_saying(sample, written) == 1
-    assert _site_shows(sample / "site", written[-8:]) == []
+    assert build_with_the_guide_saying(sample, written) == 1
+    assert site_shows(sample / "site", written[-8:]) == []
     capsys.readouterr()
 
 
@@ -141,13 +130,13 @@ def test_a_word_cut_by_a_hyphen_at_a_line_break_is_still_the_word(sample, writte
     with a passing build: read as words, it was "rac" and "ing"."""
     if written.startswith("Back"):
         written = f"*{written}*"
-    assert _build_with_the_guide_saying(sample, written) == 1
-    assert _site_shows(sample / "site", written.split("-")[0][-6:] + "-") == []
+    assert build_with_the_guide_saying(sample, written) == 1
+    assert site_shows(sample / "site", written.split("-")[0][-6:] + "-") == []
     capsys.readouterr()
 
 
 def test_hyphens_that_cut_no_withheld_word_still_build(sample, capsys):
-    assert _build_with_the_guide_saying(sample, "Pre- and post-op care differ: a well-\nknown rule. Heart - rate - plan.") == 0
+    assert build_with_the_guide_saying(sample, "Pre- and post-op care differ: a well-\nknown rule. Heart - rate - plan.") == 0
     capsys.readouterr()
 
 
@@ -158,8 +147,8 @@ def test_a_champion_s_name_with_her_first_name_as_an_initial_is_still_her_name(s
     middle name, but not with her first name as an initial, as reference lists and thank-you
     notes write names, nor with her surname as one, as testimonials are signed ("Priya K."):
     a guide thanking "P. Kumar" published it with a passing build."""
-    assert _build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
-    assert _site_shows(sample / "site", written) == []
+    assert build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
+    assert site_shows(sample / "site", written) == []
     capsys.readouterr()
 
 
@@ -170,7 +159,7 @@ def test_an_initial_that_is_a_word_or_a_reviewer_s_is_not_a_champion_s_name(samp
     guide.write_text(guide.read_text().replace('reviewed_by: "A. Example, MD"', 'reviewed_by: "P. Kumar, MD"'))
     text = ("A Kumar family helped; it's Kumar's garden. I don't know Kumar. M. Kumar is a common name. "
             "Priya's team, Priya and K. Jones, Priya, vitamin K.")
-    assert _build_with_the_guide_saying(sample, text) == 0
+    assert build_with_the_guide_saying(sample, text) == 0
     capsys.readouterr()
 
 
@@ -197,8 +186,8 @@ def test_a_champion_deleted_from_the_champions_file_is_still_a_patient_whose_sto
     assert _build(sample) == 1
     assert "no champion 'priya-k' in content/champions.yml" in capsys.readouterr().out
     assert (sample / "site/index.html").is_file()
-    assert _site_shows(sample / "site", "Priya Kumar") == []
-    assert _site_shows(sample / "site", "Software tester and weekend gardener") == []
+    assert site_shows(sample / "site", "Priya Kumar") == []
+    assert site_shows(sample / "site", "Software tester and weekend gardener") == []
 
 
 def test_a_checkout_another_user_owns_still_has_its_history_read(sample, monkeypatch, capsys):
@@ -287,8 +276,8 @@ def test_a_draft_guide_titled_as_a_withheld_story_does_not_hide_the_title(sample
     (sample / "content/guides/cardiology/workshop-notes.md").write_text(
         source.replace('title: "Blood thinners for AFib"', 'title: "Back to the workshop"')
         .replace("tags: [medicines]", "tags: [medicines]\ndraft: true"))
-    assert _build_with_the_guide_saying(sample, "Read *Back to the workshop*, Leo's story.") == 1
-    assert _site_shows(sample / "site", "Back to the workshop</em>") == []
+    assert build_with_the_guide_saying(sample, "Read *Back to the workshop*, Leo's story.") == 1
+    assert site_shows(sample / "site", "Back to the workshop</em>") == []
     capsys.readouterr()
 
 
@@ -341,8 +330,8 @@ def test_a_champion_s_double_surname_written_as_one_of_its_parts_is_still_her_na
     passing build."""
     champions = sample / "content/champions.yml"
     champions.write_text(champions.read_text().replace("name: Priya Kumar", "name: Priya Kumar-Shah"))
-    assert _build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
-    assert _site_shows(sample / "site", written) == []
+    assert build_with_the_guide_saying(sample, f"With thanks to {written} for her help.") == 1
+    assert site_shows(sample / "site", written) == []
     capsys.readouterr()
 
 

@@ -4,20 +4,7 @@ as the attack (docs/security.md). The sample site is fictional."""
 from __future__ import annotations
 
 import pytest
-
-from generator.cli import main
-
-AS_OF = "2026-11-22"
-
-
-def _build_with_the_guide_saying(sample, text: str) -> int:
-    guide = sample / "content/guides/cardiology/afib-guide.md"
-    guide.write_text(guide.read_text() + f"\n\n{text}\n")
-    return main(["build", "--root", str(sample), "--as-of", AS_OF])
-
-
-def _site_shows(site, needle: str) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and needle.encode() in p.read_bytes())
+from helpers import build_with_the_guide_saying, site_shows
 
 
 @pytest.mark.parametrize(("named", "written"), [("Michał Nowak", "Michal Nowak"), ("Michal Nowak", "Michał Nowak"),
@@ -29,6 +16,6 @@ def test_a_champion_s_polish_l_written_either_way_is_still_her_name(sample, name
     passing build (and the other way round)."""
     champions = sample / "content/champions.yml"
     champions.write_text(champions.read_text().replace("name: Priya Kumar", f"name: {named}"))
-    assert _build_with_the_guide_saying(sample, f"With thanks to {written} for the photographs.") == 1
-    assert _site_shows(sample / "site", written) == []
+    assert build_with_the_guide_saying(sample, f"With thanks to {written} for the photographs.") == 1
+    assert site_shows(sample / "site", written) == []
     capsys.readouterr()
