@@ -29,8 +29,9 @@ A stale report would be a wrong answer, so a snapshot is used only when:
 - the system is not Windows, where `st_ctime` is the file's creation time, which an edit
   does not move.
 - the command line (`--as-of`, `--reading-grade-max`), today's date in the practice's time
-  zone, every FLYWHEEL_ setting, the project folder, and the code (every file of Flywheel and
-  the version of every installed distribution) are the same.
+  zone, every FLYWHEEL_ setting, the project folder, the git commit checked out (whose history
+  and day the gate reads), and the code (every file of Flywheel and the version of every
+  installed distribution) are the same.
 - the file is signed with this machine's key (cache.py), like every cache: one this user did
   not write, or one edited since, is ignored.
 
@@ -57,7 +58,7 @@ from .paths import git_output
 INPUTS = ("content", "service_lines", "consent", "campaigns", "practice.yml", "mkdocs.yml")
 RACY_NS = 100_000_000  # inputs changed this close to the check's start make no snapshot...
 _STEPS = (2_000_000_000, 1_000_000_000, 100_000_000, 10_000_000, 1_000_000)  # ...nor closer than 2 steps
-FORMAT = 3  # 2: photo files are watched; 3: the commit checked out
+FORMAT = 3  # 2: photo files are watched; 3: the commit checked out, not its day
 CTIME_MOVES_ON_EDIT = os.name != "nt"  # Windows' st_ctime is the creation time
 
 Tree = dict[str, "list[int] | None"]
@@ -205,9 +206,10 @@ class Snapshot:
             "reading_grade_max": reading_grade_max,
             "env": sorted([k, v] for k, v in os.environ.items() if k.startswith("FLYWHEEL_")),
             "code": installed_code_version(),
-            # The commit checked out, not only its day: the history can change under files that
-            # did not (a `git reset --soft` onto a history holding a revocation), and git
-            # uninstalled since reads as no history at all (history.py).
+            # The commit checked out (a new commit, same files), not only its day: the history can
+            # change under files that did not (a `git reset --soft` onto a history holding a
+            # revocation), and git uninstalled since reads as no history at all (history.py).
+            # The commit's day, which the gate reads, follows from it and practice.yml's zone.
             "head": git_output(root, "rev-parse", "HEAD", any_owner=True),
         }
         return cls(root, cache.path.parent, cache.key_bytes, options, input_tree(root), started)
@@ -219,8 +221,6 @@ class Snapshot:
         saved = read_signed(self.path, self.key_bytes)
         try:
             if saved["options"] != self.options or saved["tree"] != self.tree or saved["today"] != self._today(saved["zone"]):
-                return None
-            if saved["committed_on"] != self._committed_on(saved["zone"]):  # a new commit, same files
                 return None
             if saved["photos"] != photo_stats(saved["photos"]):  # a picture replaced, added or removed
                 return None
@@ -234,13 +234,6 @@ class Snapshot:
         from .dates import time_zone, today_in
 
         return today_in(time_zone(zone) if zone else None).isoformat()
-
-    def _committed_on(self, zone: str | None) -> str | None:
-        """The day of the project's last commit, as the check takes it (None outside git)."""
-        from .dates import committed_on
-
-        day = committed_on(self.root, zone)
-        return day.isoformat() if day else None
 
     def store(self, result) -> None:
         """Keep `result` for the next check, unless an input changed too recently to trust."""
@@ -261,7 +254,6 @@ class Snapshot:
             "photos": photos,
             "zone": zone,
             "today": result.today.isoformat(),
-            "committed_on": result.committed_on.isoformat() if result.committed_on else None,
             "report": _report(result),
         }
         try:
