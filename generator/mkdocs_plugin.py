@@ -795,7 +795,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._drop_unconsented_photos(files)
         self._drop_withheld_static_files(files, config)
         self.files = files
-        self._checked_outputs = {f.dest_uri for f in files}  # pages, checked static files, the theme's
+        # What another plugin writes into the site later is what is not here (pages, checked
+        # static files, the theme's): kept only where another plugin is listed.
+        from .pages_pool import other_plugins
+
+        self._checked_outputs = {f.dest_uri for f in files} if other_plugins(config) else None
         if self.command == "serve":
             # Preview: pages live on disk and are rewritten only when their bytes change, so a
             # dirty rebuild re-renders just the pages an edit touched.
@@ -1281,10 +1285,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         and search is listed (none writes files otherwise): then one walk of the site's folders
         a build, 17 ms over the 1,088 files of the 1,000-piece benchmark, and a file is read only
         when no check saw it."""
-        from .pages_pool import KNOWN_PLUGINS
-
         known = getattr(self, "_checked_outputs", None)
-        if known is None or not set(config.plugins) - KNOWN_PLUGINS:
+        if known is None:  # no plugin but Flywheel and search: nothing written after the checks
             return
         rendered = {"404.html", "sitemap.xml", "sitemap.xml.gz", *config.extra_templates,
                     *config.theme.static_templates, *(f"search/{name}" for name in SEARCH_INDEXES)}

@@ -63,9 +63,15 @@ MIN_PAGES = 120  # below this, starting two processes costs more than it saves (
 
 
 
+def other_plugins(config) -> bool:
+    """Whether mkdocs.yml lists a plugin besides Flywheel and search: one that may keep state
+    of its own, or write files into the site after Flywheel's checks."""
+    return bool(set(config.plugins) - KNOWN_PLUGINS)
+
+
 def workers_for(config, pages: int) -> int:
     """How many processes render the pages: 1 means MkDocs' own serial build."""
-    if set(config.plugins) - KNOWN_PLUGINS:
+    if other_plugins(config):
         return 1
     return workers(pages, MIN_PAGES)
 
