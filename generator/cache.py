@@ -81,12 +81,12 @@ def _code_version() -> str:
 
 @lru_cache(maxsize=1)
 def installed_code_version() -> str:
-    """Every file of Flywheel's package, and the name and version of every installed
-    distribution: for what depends on more code than the check's cache (a whole page, a
+    """Every file of Flywheel's package, the name and version of every installed distribution
+    and Python's: for what depends on more code than the check's cache (a whole page, a
     whole check's report). Versions come from the `<name>-<version>.dist-info` folder names
     on the import path: reading every distribution's metadata costs a warm check a fifth of
     its time."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"python={sys.version}\0".encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:

@@ -44,6 +44,20 @@ _MAX_INDEX_BYTES = 1024 * 1024 * 1024
 # Configuration keys that say where files are, not what a page shows: the staging folder is a
 # new temporary name on every build.
 _UNSHOWN_CONFIG = {"site_dir", "docs_dir", "config_file_path", "watch", "dev_addr", "plugins", "theme"}
+# Markdown extensions that make a page from its own text alone. Any other may read another file
+# into a page (`pymdownx.snippets` a snippet, `pymdownx.b64` a picture, an include extension):
+# with one listed, every file's bytes key every page, or an edited snippet would leave its
+# pages as they were.
+_SELF_CONTAINED = frozenset(
+    "abbr admonition attr_list codehilite def_list extra fenced_code footnotes legacy_attrs legacy_em "
+    "md_in_html meta nl2br sane_lists smarty tables toc wikilinks "
+    "pymdownx.arithmatex pymdownx.betterem pymdownx.blocks.admonition pymdownx.blocks.caption "
+    "pymdownx.blocks.details pymdownx.blocks.html pymdownx.blocks.tab pymdownx.caret pymdownx.critic "
+    "pymdownx.details pymdownx.emoji pymdownx.escapeall pymdownx.extra pymdownx.fancylists pymdownx.highlight "
+    "pymdownx.inlinehilite pymdownx.keys pymdownx.magiclink pymdownx.mark pymdownx.progressbar "
+    "pymdownx.saneheaders pymdownx.smartsymbols pymdownx.superfences pymdownx.tabbed pymdownx.tasklist "
+    "pymdownx.tilde".split()
+)
 
 
 class Uncacheable(Exception):
@@ -110,6 +124,8 @@ class PageCache:
         key = _machine_key(root)
         if key is None:
             return None
+        every_file = any(name.removeprefix("markdown.extensions.") not in _SELF_CONTAINED
+                         for name in config.markdown_extensions)
         try:
             settings = {k: canonical(v) for k, v in config.items() if k not in _UNSHOWN_CONFIG}
             salt = json.dumps(
@@ -124,7 +140,8 @@ class PageCache:
                     # title to the menus of others, so its text counts for every page.
                     "files": sorted(
                         [f.src_uri, f.dest_uri, f.url, str(f.inclusion),
-                         hashlib.sha256(f.content_bytes).hexdigest() if f.is_documentation_page() and not f.generated_by else ""]
+                         hashlib.sha256(f.content_bytes).hexdigest()
+                         if every_file or (f.is_documentation_page() and not f.generated_by) else ""]
                         for f in files
                     ),
                     "inputs": canonical(inputs),

@@ -196,3 +196,48 @@ def test_on_one_core_too_cold_warm_and_no_cache_builds_give_the_same_site(corpus
     guide.write_text(guide.read_text() + "\nOne more sentence on one core.\n")
     warm = site_of(corpus)
     assert site_of(corpus, "--no-cache") == warm
+
+
+@pytest.mark.parametrize("extension", ["pymdownx.snippets", "pymdownx.b64"])
+def test_a_file_a_page_reads_in_is_part_of_its_key(tmp_path, extension):
+    """Markdown extensions that read another file into a page (a snippet, a picture inlined
+    as a `data:` address): editing that file changes the page a fresh render writes, so a page
+    reused unchanged would differ from it."""
+    root = copy_sample(tmp_path)
+    extras = root / "theme/pages"
+    config = root / "mkdocs.yml"
+    options = f"base_path: [{extras}]" if extension == "pymdownx.snippets" else f"base_path: {extras}"
+    config.write_text(config.read_text().replace("  - admonition\n", f"  - admonition\n  - {extension}:\n      {options}\n", 1))
+    guide = sorted((root / "content/guides").rglob("*.md"))[0]
+    if extension == "pymdownx.snippets":
+        (extras / "note.txt").write_text("The first version of a shared note.\n")
+        guide.write_text(guide.read_text() + '\n--8<-- "note.txt"\n')
+    else:
+        (extras / "dot.png").write_bytes(b"\x89PNG\r\n\x1a\n first picture")
+        guide.write_text(guide.read_text() + '\n<img src="dot.png" alt="A dot">\n')
+    first = site_of(root)
+    shown = "The first version of a shared note" if extension == "pymdownx.snippets" else "data:image/png;base64,"
+    assert any(shown in text for text in site_texts(root / "site").values())
+    if extension == "pymdownx.snippets":
+        (extras / "note.txt").write_text("The second version of a shared note.\n")
+    else:
+        (extras / "dot.png").write_bytes(b"\x89PNG\r\n\x1a\n second picture")
+    warm = site_of(root)
+    assert warm != first
+    assert site_of(root, "--no-cache") == warm
+
+
+def test_a_page_is_not_reused_under_another_python(tmp_path, monkeypatch):
+    """Python's html.parser, re and unicodedata shape what the page checks read: a page
+    checked under one Python is checked again under another."""
+    from generator import cache
+
+    root = copy_sample(tmp_path)
+    site_of(root)
+    before = json.loads((root / ".flywheel-cache/pages.json").read_bytes().partition(b"\n")[2])["pages"]
+    cache.installed_code_version.cache_clear()
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    site_of(root)
+    after = json.loads((root / ".flywheel-cache/pages.json").read_bytes().partition(b"\n")[2])["pages"]
+    cache.installed_code_version.cache_clear()
+    assert not set(before) & set(after)
