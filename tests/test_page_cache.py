@@ -11,7 +11,7 @@ from importlib.metadata import EntryPoint
 import pytest
 from mkdocs.config.defaults import MkDocsConfig
 
-from helpers import REPO, copy_sample, site_settings, site_texts, tree_digest
+from helpers import REPO, copy_sample, site_settings, site_shows, site_texts, tree_digest
 
 sys.path.insert(0, str(REPO))  # `bench` is a folder of the repository, not of the package
 
@@ -241,3 +241,26 @@ def test_a_page_is_not_reused_under_another_python(tmp_path, monkeypatch):
     after = json.loads((root / ".flywheel-cache/pages.json").read_bytes().partition(b"\n")[2])["pages"]
     cache.installed_code_version.cache_clear()
     assert not set(before) & set(after)
+
+
+def test_a_page_left_out_is_left_out_again_from_the_cache(tmp_path, capsys):
+    """A guide quoting a story withheld today is written as a notice and fails the build (the
+    site is written, to take the quotation off it); the notice and its error are what the
+    cache keeps, so the next builds (nothing changed, the page's key the same) fail the same
+    way and write the same site as one without the cache."""
+    root = copy_sample(tmp_path)
+    guide = root / "content/guides/cardiology/afib-blood-thinners.md"
+    body = guide.read_text().split("\n---\n", 1)[1]
+    sentence = next(line for line in body.splitlines() if len(line.split()) >= 14 and "'" not in line)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    assert site_shows(root / "site", sentence)
+    story = root / "content/stories/cardiology/a-racing-heart.md"  # withheld: consent revoked
+    story.write_text(story.read_text() + f"\n{sentence}\n")
+    sites = []
+    for extra in ((), (), ("--no-cache",)):
+        capsys.readouterr()
+        assert main(["build", "--root", str(root), "--as-of", AS_OF, *extra]) == 1
+        assert "quotes a withheld story" in capsys.readouterr().err
+        sites.append(tree_digest(root / "site"))
+        assert not site_shows(root / "site", sentence)
+    assert sites[0] == sites[1] == sites[2]
