@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import types
 from collections.abc import Callable
 from dataclasses import replace
@@ -47,7 +48,7 @@ from .dates import build_date_setting, time_zone, today_in
 from .errors import FlywheelError, summarize
 from .export_render import snippets_outside
 from .html_blocks import anchor_ids, restored, tokenized, usable
-from .identifiers import release_word_lists
+from .identifiers import release_word_lists, warm_up as identifiers_warm_up
 from .leaks import (
     Quoted,
     carried_picture,
@@ -1139,6 +1140,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
 
             server.set_app(_answering_this_computer_only(with_local_backend(server.get_app(), root, media_folder(root))))
         server.set_app(_gated_today(server.get_app(), server, root))
+        # The start-up check was replayed from the cache: the scan's modules and lists load
+        # now, while the author reads, not on the first save.
+        threading.Thread(target=identifiers_warm_up, name="flywheel-warm-up", daemon=True).start()
         watched = [root / name for name in ("content", "service_lines", "consent", "campaigns", "practice.yml")]
         for path in watched:
             if path.exists():

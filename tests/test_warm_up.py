@@ -1,0 +1,57 @@
+"""The preview loads the identifier scan's modules and lists in the background once it serves
+(identifiers.warm_up): its start-up check is replayed from the cache and scans nothing, so the
+first story saved after it paid 0.6-1.3 s for them (docs/benchmarks.md, stop 41)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
+
+from helpers import REPO, copy_sample
+
+LOADERS = """
+import inspect
+from generator import identifier_names, identifier_shapes, identifiers
+loaders = {f"{m.__name__}.{name}": f for m in (identifier_names, identifier_shapes, identifiers)
+           for name, f in vars(m).items()
+           if callable(f) and hasattr(f, "cache_info") and getattr(f, "__module__", None) == m.__name__
+           and not inspect.signature(f).parameters}
+assert len(loaders) >= 8, sorted(loaders)
+empty = lambda: sorted(name for name, f in loaders.items() if not f.cache_info().currsize)
+assert empty() == sorted(loaders), "something loaded a list on import"
+identifiers.warm_up()
+print(empty())
+"""
+
+
+def test_warming_up_reads_every_list_the_scan_reads_lazily():
+    """Every cached loader that takes no argument (a word, name or town list, a pattern): one
+    added later and left out of warm_up would be paid for by the first save again."""
+    done = subprocess.run([sys.executable, "-c", LOADERS], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_preview_warms_the_scan_up_in_the_background_once_it_serves(tmp_path, monkeypatch):
+    root = copy_sample(tmp_path)
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["flywheel"]
+    warmed = threading.Event()
+    seen = {}
+
+    def warm_up():
+        seen["thread"] = threading.current_thread()
+        warmed.set()
+
+    monkeypatch.setattr("generator.mkdocs_plugin.identifiers_warm_up", warm_up)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        plugin.on_serve(server, config=config, builder=lambda: None)
+        assert warmed.wait(30)
+        assert seen["thread"] is not threading.main_thread() and seen["thread"].daemon
+    finally:
+        server.server_close()
