@@ -393,3 +393,22 @@ def test_the_sandbox_remembers_no_decision_that_another_kind_of_value_would_chan
     for reading in ("{{ h.x.globals }}", "{{ h.x.from_string('{{ 7 * 7 }}').render() }}"):
         with pytest.raises(Exception):  # noqa: B017
             env.from_string(reading).render(h=holder)
+
+
+def test_an_extension_installed_or_removed_while_flywheel_runs_is_seen(tmp_path, monkeypatch):
+    """The installed extensions' names are kept between checks (the preview asks twice a save)
+    only while no folder of the import path changes: a name no longer installed would be
+    imported from the project folder."""
+    from generator.config_code import _installed_extensions
+
+    folder = tmp_path / "site-packages"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    assert "flywheel-test-ext" not in _installed_extensions()
+    dist = folder / "flywheel_test_ext-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: flywheel-test-ext\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[markdown.extensions]\nflywheel-test-ext = json:dumps\n")
+    assert "flywheel-test-ext" in _installed_extensions()
+    shutil.rmtree(dist)
+    assert "flywheel-test-ext" not in _installed_extensions()
