@@ -70,13 +70,34 @@ def _code_version() -> str:
     digest = hashlib.blake2b(digest_size=8)
     for name in _CODE_FILES:
         digest.update((here / name).read_bytes())
-    for library in _LIBRARIES:
-        try:
-            digest.update(f"\n{library}={version(library)}".encode())
-        except PackageNotFoundError:
-            digest.update(f"\n{library}=?".encode())
+    stamp = import_path_stamp()
+    if _VERSIONS.get("stamp") != stamp:  # reading the libraries' metadata took 15 ms a check
+        versions = []
+        for library in _LIBRARIES:
+            try:
+                versions.append(f"\n{library}={version(library)}")
+            except PackageNotFoundError:
+                versions.append(f"\n{library}=?")
+        _VERSIONS.update(stamp=stamp, text="".join(versions))
+    digest.update(_VERSIONS["text"].encode())
     digest.update(f"\npython={sys.version}".encode())
     return digest.hexdigest()
+
+
+_VERSIONS: dict = {}
+
+
+def import_path_stamp() -> tuple:
+    """Each folder of Python's import path with its modification time: installing or removing
+    a package changes its folder's, so what was read of the installed packages is kept while
+    this stays the same."""
+    stamps = []
+    for folder in sys.path:
+        try:
+            stamps.append((folder, os.stat(folder or ".").st_mtime_ns))
+        except OSError:
+            stamps.append((folder, None))
+    return tuple(stamps)
 
 
 @lru_cache(maxsize=1)

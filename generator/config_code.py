@@ -23,7 +23,6 @@ package (`material.extensions.emoji.twemoji`, `pymdownx.superfences.fence_code_f
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 import sysconfig
 from importlib.metadata import entry_points
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+from .cache import import_path_stamp
 from .errors import FlywheelError, Problem, problem
 from .load import read_settings_text
 from .paths import _Tolerant, extension_settings, shown_path
@@ -234,20 +234,13 @@ def _installed_extensions() -> frozenset[str]:
     """Extension names installed packages register; Python-Markdown loads those first. Kept
     while every folder of the import path has the same modification time (installing or
     removing a package changes its folder's): the preview asks twice a save, 10 ms each."""
-    stamp = tuple(map(_folder_stamp, sys.path))
+    stamp = import_path_stamp()
     if _EXTENSIONS.get("stamp") != stamp:
         _EXTENSIONS.update(stamp=stamp, names=frozenset(point.name for point in entry_points(group="markdown.extensions")))
     return _EXTENSIONS["names"]
 
 
 _EXTENSIONS: dict = {}
-
-
-def _folder_stamp(folder: str) -> tuple[str, int | None]:
-    try:
-        return folder, os.stat(folder or ".").st_mtime_ns
-    except OSError:
-        return folder, None
 
 
 def _line_of(tree: yaml.Node, key: str) -> int | None:

@@ -4,6 +4,7 @@ files) and a warm cache give the same check, and an edit is never served stale."
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -266,3 +267,21 @@ print(json.dumps({
     assert {name.lower() for name in loaded["theirs"]} - libraries - _KEYED_OTHERWISE == set()
     data = sorted(f"data/{path.name}" for path in (REPO / "generator/data").iterdir() if path.is_file())
     assert data and set(data) <= set(cache._CODE_FILES)
+
+
+def test_a_library_upgraded_while_flywheel_runs_keys_the_cache_anew(tmp_path, monkeypatch):
+    """The libraries' versions are read once while no folder of the import path changes (the
+    preview checks on every save); an upgrade changes a folder, and the key."""
+    from generator.cache import _code_version
+
+    folder = tmp_path / "site-packages"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    before = _code_version()
+    assert _code_version() == before
+    dist = folder / "nh3-99.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: nh3\nVersion: 99.0\n")
+    assert _code_version() != before
+    shutil.rmtree(dist)
+    assert _code_version() == before
