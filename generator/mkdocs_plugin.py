@@ -48,7 +48,8 @@ from .dates import build_date_setting, time_zone, today_in
 from .errors import FlywheelError, summarize
 from .export_render import snippets_outside
 from .html_blocks import anchor_ids, restored, tokenized, usable
-from .identifiers import release_word_lists, warm_up as identifiers_warm_up
+from .identifiers import release_word_lists
+from .identifiers import warm_up as identifiers_warm_up
 from .leaks import (
     Quoted,
     carried_picture,
