@@ -693,6 +693,8 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             and key not in DAYS
             and not _EPONYM_NEXT.match(text, end)  # "Addison's disease"; "my friend Addison's" is read above
             and not _INSTITUTION_NEXT.match(text, end)  # "the Mayo Clinic"; "Dr. Mayo" is read above
+            and not _BUSINESS_NEXT.match(text, end)  # "Olive Garden", "a Ford F-150" (scan v43)
+            and not _read_before(bare, before)  # "my grandson read me Harry Potter": a title (scan v43)
             and not (key in _NUMBERED_PARTS and _NUMBER_OR_LETTER.match(text, end))  # "in Ward B"
         ):
             stripped = raw_before.rstrip()
@@ -706,13 +708,20 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             if _title_like(before, text[span_end : span_end + _WINDOW].split()):
                 found = False
             elif _eponym_after(text, end, span_end):
-                found = False  # "Lou Gehrig's disease"
+                found = False  # "Lou Gehrig's disease", "a Jane Austen novel"
+                position = span_end  # the surname too: "Austen" is a given name elsewhere
             elif key != word.lower() and _eponym_listed(text, end, names):
                 found = False  # "Addison's, Cushing's and Hashimoto's"
             elif span_end > end:
                 found = True
             else:
-                found = not starts_sentence or key not in COMMON_WORD_NAMES
+                # "Rob drove me.": a nickname that is also a word, opening a sentence before a
+                # verb a person does, is a name ("Hope kept me going" is no nickname; scan v43).
+                found = (
+                    not starts_sentence
+                    or key not in COMMON_WORD_NAMES
+                    or key in _NICKNAME_WORDS and _person_verb_after(text, end)
+                )
         else:
             found = False
         if not found:
@@ -1521,11 +1530,55 @@ _SURNAME_AS_TYPED = re.compile(r"\s{1,2}[A-Z][^\s,;:]{1,30}")
 
 
 def _eponym_after(text: str, end: int, span_end: int) -> bool:
-    """A first name and a surname before a condition's word: "Lou Gehrig's disease"."""
-    if span_end > end and _EPONYM_NEXT.match(text, span_end):
+    """A first name and a surname before a condition's word, or an author's before her work:
+    "Lou Gehrig's disease", "a Jane Austen novel" (scan v43)."""
+    if span_end > end and (_EPONYM_NEXT.match(text, span_end) or _WORK_NEXT.match(text, span_end)):
         return True
     surname = _SURNAME_AS_TYPED.match(text, end)
-    return surname is not None and _EPONYM_NEXT.match(text, surname.end()) is not None
+    return surname is not None and (
+        _EPONYM_NEXT.match(text, surname.end()) is not None or _WORK_NEXT.match(text, surname.end()) is not None
+    )
+
+
+# An author's, a singer's or a director's name before a work of theirs names no one in the
+# story: "a Jane Austen novel", "the Stephen King books", "a Dolly Parton song" (scan v43).
+_WORK_NEXT = re.compile(
+    r"\s{1,2}(?i:novel|novels|book|books|biography|memoir|movie|movies|film|films|song|songs|"
+    r"album|albums|poem|poems|poetry|musical|cookbook|series|mystery|mysteries|thriller|thrillers)(?![\w'’-])"
+)
+# A first name from the list alone before a restaurant's or shop's word, or a model's number,
+# is a business or a product: "Olive Garden", "Ruby Tuesday's grill", "a Ford F-150" (scan v43).
+_BUSINESS_NEXT = re.compile(
+    r"\s{1,2}(?:Garden|Grill|Kitchen|Cafe|Café|Diner|Bakery|Market|Bistro|Pizza|Tavern|Pub|"
+    r"Steakhouse|Roadhouse|Creamery|Deli)(?![\w'’-])|\s{1,2}[A-Z]{1,3}-?\d{2,4}(?![\w'’-])"
+)
+# A name from the list alone right after these is a title read or watched: "my grandson read
+# me Harry Potter", "we watched Forrest Gump" (scan v43); "read me Tom's letter" names Tom
+# by its possessive elsewhere only if a relation follows.
+_READ_WORDS = frozenset({"read", "reread", "reading", "watched", "watching", "rewatched"})
+_READ_TO = frozenset({"me", "us", "him", "her", "them"})
+# Verbs a person does, in the past, after a nickname that opens a sentence: "Rob drove me",
+# "Bill brought soup" (`people`). Past forms that are no noun a word-name could open.
+_PERSON_VERBS = frozenset(
+    """
+    drove brought took sat held came gave told said wrote sent stayed helped visited cooked
+    picked called texted prayed cried laughed hugged waited slept flew walked carried cleaned
+    mowed shoveled shovelled fed watched listened stood ran bought taught made kept showed
+    found drives brings takes sits holds comes gives tells says writes sends stays helps
+    visits cooks picks calls texts prays hugs waits walks carries cleans mows feeds watches
+    listens stands runs buys teaches makes keeps shows finds never always still
+    """.split()
+)
+_NEXT_LOWER_WORD = re.compile(r"[ \t]{1,2}([a-z]{2,12})(?![\w'’-])")
+
+
+def _read_before(bare: str, before: list[str]) -> bool:
+    return bare in _READ_WORDS or bare in _READ_TO and len(before) > 1 and before[-2].lower() in _READ_WORDS
+
+
+def _person_verb_after(text: str, end: int) -> bool:
+    following = _NEXT_LOWER_WORD.match(text, end)
+    return following is not None and following.group(1) in _PERSON_VERBS
 
 
 def _eponym_listed(text: str, end: int, names: frozenset[str]) -> bool:

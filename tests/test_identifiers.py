@@ -2246,3 +2246,43 @@ def test_scan_v42_reads_a_nickname_before_an_unheard_of_surname_in_capitals_and_
 ])  # fmt: skip
 def test_scan_v42_s_nickname_rule_leaves_words_alone(text):
     assert scan(text) == []
+
+
+# From held_out_10's first run (scan v42): a nickname that is also a word opening a sentence
+# before a verb a person does ("Rob drove me." named the champion where no Robert is allowed).
+@pytest.mark.parametrize("text", [
+    "Rob drove me.",
+    "Bill brought soup every Sunday.",
+    "Ray picked me up after chemo.",
+])  # fmt: skip
+def test_scan_v43_reads_a_nickname_opening_a_sentence_before_a_person_s_verb(text):
+    assert "name" in {f.kind for f in scan(text)}
+
+
+def test_scan_v43_s_nickname_rule_keeps_an_allowed_champion_allowed():
+    assert scan("Rob drove me.", allowed_names=frozenset({"Robert Okafor"})) == []
+
+
+# And what v42 flagged in held_out_10's clean sentences: an author before her work, a title
+# read to someone, a restaurant and a car's model named with a first name.
+@pytest.mark.parametrize("text", [
+    "I read a Jane Austen novel during every infusion.",
+    "A Jane Austen novel and a thermos of tea got me through.",
+    "My grandson read me Harry Potter on FaceTime.",
+    "We ate at Olive Garden after my last scan.",
+    "I drove a Ford F-150 to every appointment.",
+    "Hope kept me going.",
+    "Will I ever walk again?",
+    "Will was read to us by the lawyer.",
+    "Rob banks? No, I robbed myself of sleep.",
+])  # fmt: skip
+def test_scan_v43_reads_works_titles_and_businesses_as_no_name(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "My neighbour Jane Austen drove me.",
+    "My friend Olive drove me to the Garden Club.",
+])  # fmt: skip
+def test_scan_v43_still_names_people_who_share_a_work_s_or_shop_s_name(text):
+    assert "name" in {f.kind for f in scan(text)}
