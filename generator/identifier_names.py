@@ -1069,6 +1069,10 @@ def as_written(text: str) -> str | None:
         spelt = _ABBREVIATED_PLACE.get(lowered[i - 1]) if i else None
         if spelt is not None and f"{spelt} {word}" in us_towns():
             capital[i - 1] = capital[i] = True  # "HOME IS FT. WAYNE", "ft. lauderdale"
+        if _after_place_word(lowered, i) and i + 1 < len(lowered) and in_run[i + 1]:
+            length = _word_town_at(text, words, lowered, in_run, i)
+            if length:  # "FROM BAD AXE", "from walla walla": a place named in words (scan v43)
+                capital[i : i + length] = [True] * length
         if (  # "THANKS TO P. KUMAR", "p. kumar": an initial and a census surname
             i
             and len(lowered[i - 1]) == 1
@@ -1217,6 +1221,29 @@ _FUNCTION_WORDS = set(
 _PLAIN_WORDS = frozenset(
     NOT_NAMES | _PLACE_VERBS | _RELATION_WORDS | _NAMING_WORDS | _WORK_WORDS | _NOT_AFTER_TITLE | _FUNCTION_WORDS
 )
+
+
+@cache
+def us_word_towns() -> frozenset[str]:
+    """US places named in two or three words, full stops left out (`data/us_word_towns.txt`,
+    GeoNames: "bad axe", "sault ste marie"), read in `as_written` after a place word."""
+    text = resources.files("generator").joinpath("data/us_word_towns.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _word_town_at(
+    text: str, words: list[tuple[int, int]], lowered: list[str], in_run: list[bool], i: int
+) -> int:
+    """How many words of a run from `i` (three or two) name a place of `us_word_towns`, each
+    after a space or a full stop and a space ("sault ste. marie"), or 0."""
+    for length in (3, 2):
+        if i + length > len(lowered) or not all(in_run[i : i + length]):
+            continue
+        if any(text[words[k][1] : words[k + 1][0]] not in (" ", ". ") for k in range(i, i + length - 1)):
+            continue
+        if " ".join(lowered[i : i + length]) in us_word_towns():
+            return length
+    return 0
 
 
 def _may_be_town(word: str) -> bool:

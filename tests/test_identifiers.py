@@ -2286,3 +2286,28 @@ def test_scan_v43_reads_works_titles_and_businesses_as_no_name(text):
 ])  # fmt: skip
 def test_scan_v43_still_names_people_who_share_a_work_s_or_shop_s_name(text):
     assert "name" in {f.kind for f in scan(text)}
+
+
+# From held_out_10's first run (scan v42): a town named in English words, typed in capitals or
+# in lower case after "from" or "in" and a word of living or moving ("FROM BAD AXE" read as
+# "from bad axe", no name at all).
+@pytest.mark.parametrize("text", [
+    "I'M A FARMER FROM BAD AXE.",
+    "we came down from bad axe for the scan",
+    "WE MOVED TO WALLA WALLA IN MAY.",
+    "my folks live in sault ste. marie",
+    "we drove in from truth or consequences",
+])  # fmt: skip
+def test_scan_v43_reads_a_town_named_in_words_in_capitals_and_lower_case(text):
+    assert "town" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "i came home from bad news at the clinic.",
+    "WE WENT FROM BAD TO WORSE.",
+    "i'm in good hands with this team.",
+    "I FELT BETTER FROM DAY ONE.",
+    "WE CAME HOME FROM GOOD FRIENDS' HOUSES.",
+])  # fmt: skip
+def test_scan_v43_s_word_towns_leave_phrases_alone(text):
+    assert scan(text) == []
