@@ -1069,10 +1069,19 @@ def as_written(text: str) -> str | None:
         spelt = _ABBREVIATED_PLACE.get(lowered[i - 1]) if i else None
         if spelt is not None and f"{spelt} {word}" in us_towns():
             capital[i - 1] = capital[i] = True  # "HOME IS FT. WAYNE", "ft. lauderdale"
-        if _after_place_word(lowered, i) and i + 1 < len(lowered) and in_run[i + 1]:
+        if i + 1 < len(lowered) and in_run[i + 1] and _after_place_word(_words_before(text, words[i][0]) + [word], 2):
             length = _word_town_at(text, words, lowered, in_run, i)
             if length:  # "FROM BAD AXE", "from walla walla": a place named in words (scan v43)
                 capital[i : i + length] = [True] * length
+        if (  # "ROB DROVE ME.", "rob drove me.": a nickname opening a sentence before a person's verb
+            word in _NICKNAME_WORDS
+            and i + 1 < len(lowered)
+            and in_run[i + 1]
+            and lowered[i + 1] in _PERSON_VERBS
+            and text[words[i][1] : words[i + 1][0]] == " "
+            and (text[: words[i][0]].rstrip() == "" or text[: words[i][0]].rstrip().endswith(_SENTENCE_MARKS))
+        ):
+            capital[i] = True
         if (  # "THANKS TO P. KUMAR", "p. kumar": an initial and a census surname
             i
             and len(lowered[i - 1]) == 1
@@ -1229,6 +1238,16 @@ def us_word_towns() -> frozenset[str]:
     GeoNames: "bad axe", "sault ste marie"), read in `as_written` after a place word."""
     text = resources.files("generator").joinpath("data/us_word_towns.txt").read_text(encoding="utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+_TEXT_WORD = re.compile(r"[a-z'’]+")
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    """The two words before `start` in `text`, lower case: "from" before "BAD AXE" in "I'm
+    from BAD AXE", where the run holds only the shouted words."""
+    found = _TEXT_WORD.findall(text[max(0, start - 32) : start].lower())[-2:]
+    return [""] * (2 - len(found)) + found
 
 
 def _word_town_at(
@@ -1585,15 +1604,16 @@ _BUSINESS_NEXT = re.compile(
 _READ_WORDS = frozenset({"read", "reread", "reading", "watched", "watching", "rewatched"})
 _READ_TO = frozenset({"me", "us", "him", "her", "them"})
 # Verbs a person does, in the past, after a nickname that opens a sentence: "Rob drove me",
-# "Bill brought soup" (`people`). Past forms that are no noun a word-name could open.
+# "Bill brought soup" (`people`, `as_written`). Not "came" ("Bill came in the mail") nor
+# "stands" ("Jack stands"): the word opening the sentence may be the thing.
 _PERSON_VERBS = frozenset(
     """
-    drove brought took sat held came gave told said wrote sent stayed helped visited cooked
+    drove brought took sat held gave told said wrote sent stayed helped visited cooked
     picked called texted prayed cried laughed hugged waited slept flew walked carried cleaned
     mowed shoveled shovelled fed watched listened stood ran bought taught made kept showed
-    found drives brings takes sits holds comes gives tells says writes sends stays helps
+    found drives brings takes sits holds gives tells says writes sends stays helps
     visits cooks picks calls texts prays hugs waits walks carries cleans mows feeds watches
-    listens stands runs buys teaches makes keeps shows finds never always still
+    listens buys teaches makes keeps shows finds never always still
     """.split()
 )
 _NEXT_LOWER_WORD = re.compile(r"[ \t]{1,2}([a-z]{2,12})(?![\w'’-])")

@@ -2259,6 +2259,17 @@ def test_scan_v43_reads_a_nickname_opening_a_sentence_before_a_person_s_verb(tex
     assert "name" in {f.kind for f in scan(text)}
 
 
+@pytest.mark.parametrize("text", ["ROB DROVE ME.", "rob drove me.", "Thanks. BILL BROUGHT SOUP."])
+def test_scan_v43_reads_a_nickname_opening_a_sentence_in_capitals_and_lower_case(text):
+    assert "name" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", ["bill came in the mail.", "THE BILL CAME IN THE MAIL.", "WILL YOU HELP ME?",
+                                  "JACK STANDS HOLD THE CAR."])
+def test_scan_v43_s_nickname_rule_in_capitals_and_lower_case_leaves_words_alone(text):
+    assert scan(text) == []
+
+
 def test_scan_v43_s_nickname_rule_keeps_an_allowed_champion_allowed():
     assert scan("Rob drove me.", allowed_names=frozenset({"Robert Okafor"})) == []
 
@@ -2297,6 +2308,7 @@ def test_scan_v43_still_names_people_who_share_a_work_s_or_shop_s_name(text):
     "WE MOVED TO WALLA WALLA IN MAY.",
     "my folks live in sault ste. marie",
     "we drove in from truth or consequences",
+    "I'm from BAD AXE, a small town up north.",
 ])  # fmt: skip
 def test_scan_v43_reads_a_town_named_in_words_in_capitals_and_lower_case(text):
     assert "town" in {f.kind for f in scan(text)}
