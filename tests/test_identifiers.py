@@ -2323,3 +2323,32 @@ def test_scan_v43_reads_a_town_named_in_words_in_capitals_and_lower_case(text):
 ])  # fmt: skip
 def test_scan_v43_s_word_towns_leave_phrases_alone(text):
     assert scan(text) == []
+
+
+# From held_out_10's first run (scan v42): Safe Harbor's biometric identifiers as a story names
+# them (an enrolment's ID), a ZIP after a listed town that opens a line, a vanity plate.
+@pytest.mark.parametrize("kind, text", [
+    ("record-number", "my fingerprint ID at the clinic is FP-0093-4471"),
+    ("record-number", "the retina scan ID they gave me was RS-55-01934"),
+    ("record-number", "MY PALM VEIN SCAN NUMBER IS 4471-2290"),
+    ("zip", "Kalamazoo 49008"),
+    ("zip", "KALAMAZOO 49008"),
+    ("zip", "grand rapids 49503"),
+    ("vehicle-id", "my vanity plate reads KDNYWIN"),
+    ("vehicle-id", "MY VANITY PLATE READS KDNYWIN"),
+    ("vehicle-id", "my personalized plate: BEATCNCR"),
+])  # fmt: skip
+def test_scan_v43_finds_biometric_ids_zips_after_towns_and_vanity_plates(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "my fingerprint ID took 3 tries.",
+    "my face ID unlocks my phone.",
+    "my vanity plate is funny.",
+    "MY VANITY PLATE IS FUNNY.",
+    "I got a custom plate for my birthday.",
+    "Amarillo 12000 people came to the run.",
+])  # fmt: skip
+def test_scan_v43_s_biometric_zip_and_plate_rules_leave_ordinary_text_alone(text):
+    assert "record-number" not in {f.kind for f in scan(text)} and {"zip", "vehicle-id"}.isdisjoint(f.kind for f in scan(text))
