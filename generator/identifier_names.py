@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
 
-from .identifier_shapes import _ASCII_LOWER
+from .identifier_shapes import _ASCII_LOWER, english_words
 from .identifier_words import (
     NICKNAMES,
     COMMON_WORD_NAMES,
@@ -1090,8 +1090,20 @@ def as_written(text: str) -> str | None:
             and _rare_surname(word)
         ):
             capital[i - 1] = capital[i] = True
-        if (  # "THANKS TO ROB LINDQVIST", "rob lindqvist": a nickname before a word no list holds
-            word in _NICKNAME_WORDS
+        if (  # "OUR NEIGHBOURS THE ABERNATHYS", "the abernathys": a family by a rare surname (scan v43)
+            previous == "the"
+            and len(word) > 4
+            and word.endswith("s")
+            and not word.endswith("ss")
+            and word not in plain
+            and word not in _NOT_FAMILIES
+            and word not in english_words()  # "the stairs": "stair" is a census surname too
+            and (_rare_surname(word[:-1]) or word.endswith(_ES_PLURALS) and _rare_surname(word[:-2]))
+        ):
+            capital[i] = True
+        if (  # "THANKS TO ROB LINDQVIST", "rob lindqvist": a nickname before a word no list holds;
+            # "TO KWAME MENSAH", "kwame mensah": one of the world's first names too (scan v43)
+            (word in _NICKNAME_WORDS or word in world_first_names())
             and word not in plain
             and i + 1 < len(lowered)
             and in_run[i + 1]
@@ -1114,6 +1126,14 @@ def as_written(text: str) -> str | None:
                 before = words[back][1] if back >= 0 else 0
                 if _NUMBER_WORD.search(text, max(before, gap - 12), gap) or _spelt_house_number(lowered, back):
                     if not any(lowered[k] in plain for k in range(back + 1, i)):
+                        for k in range(back + 1, i + 1):
+                            capital[k] = True
+                    break
+                # "THE BLUE ONE ON TAMARACK LANE", "we live on birch hollow lane": a street after
+                # "on", "off" or "along" (one to three words); the address detector asks for a
+                # word of living before it, as typed (scan v43)
+                if back >= 0 and back < i - 1 and lowered[back] in _STREET_PREPOSITIONS and in_run[back]:
+                    if not any(lowered[k] in plain or not in_run[k] for k in range(back + 1, i)):
                         for k in range(back + 1, i + 1):
                             capital[k] = True
                     break
@@ -1206,6 +1226,7 @@ def _spelt_house_number(lowered: list[str], i: int) -> bool:
 
 
 _PLACE_PREPOSITIONS = {"in", "from", "near", "outside", "around"}
+_STREET_PREPOSITIONS = {"on", "off", "along"}
 _MOVED = {"moved", "retired", "relocated", "drove", "went", "came", "flew", "back", "up", "down"}
 
 
@@ -1501,6 +1522,33 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+\Z")
 _CALENDAR = frozenset(w for w in MONTHS | DAYS if len(w) > 3 or w in ("jan", "feb"))
 
 
+_THE_BEFORE = re.compile(r"(?<![\w'’-])[Tt]he[ \t]{1,2}\Z")
+_NAME_BEFORE = re.compile(r"(?<![\w'’-])([A-Z][a-z]{1,30})[ \t]\Z")
+
+
+def _shouted_family(text: str, start: int, lower: str) -> bool:
+    """A family by a rare surname in capitals after "the": "the ABERNATHYS mowed the lawn"."""
+    return (
+        len(lower) > 4 and lower.endswith("s") and not lower.endswith("ss")
+        and lower not in _NOT_FAMILIES
+        and lower not in english_words()
+        and _THE_BEFORE.search(text, max(0, start - 6), start) is not None
+        and (_rare_surname(lower[:-1]) or lower.endswith(_ES_PLURALS) and _rare_surname(lower[:-2]))
+    )
+
+
+def _shouted_surname(text: str, start: int, lower: str) -> bool:
+    """A surname in capitals right after a first name as typed: "Maria CASTELLANOS"."""
+    before = _NAME_BEFORE.search(text, max(0, start - 32), start)
+    if before is None or len(lower) < 3:
+        return False
+    given = before.group(1).lower()
+    return (
+        (given in first_names() and given not in COMMON_WORD_NAMES or given in world_first_names())
+        and (_rare_surname(lower) or _unheard_of(lower))
+    )
+
+
 def _lone_names(text: str) -> list[tuple[int, int]]:
     """The spans of words typed in capitals that the word before makes a name or a town, and
     of months and days typed in capitals ("born on MARCH 3, 1961"; "MAY" only before a number,
@@ -1525,6 +1573,9 @@ def _lone_names(text: str) -> list[tuple[int, int]]:
             continue
         if len(word) > 3 and lower in first_names() and lower not in COMMON_WORD_NAMES:
             found.append(span)  # "when MARCUS found me": a first name that is not a word
+            continue
+        if _shouted_family(text, start, lower) or _shouted_surname(text, start, lower):
+            found.append(span)  # "the ABERNATHYS", "Maria CASTELLANOS" (scan v43)
             continue
         context = _CONTEXT_BEFORE.search(text, max(0, span[0] - 40), span[0])
         if context is None:
@@ -1680,4 +1731,5 @@ _SHOUTED_EVERYDAY = frozenset(
 def _may_be_shouted_name(lower: str, endings: tuple[str, ...] = _EMPHASIS_ENDINGS) -> bool:
     if lower in _SHOUTED_EVERYDAY:
         return False
-    return lower in first_names() or len(lower) > 2 and not lower.endswith(endings)
+    # "called IGNATIUS": a world first name ends in "s" as emphasis does (scan v43)
+    return lower in first_names() or lower in world_first_names() or len(lower) > 2 and not lower.endswith(endings)

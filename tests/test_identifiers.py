@@ -2352,3 +2352,35 @@ def test_scan_v43_finds_biometric_ids_zips_after_towns_and_vanity_plates(kind, t
 ])  # fmt: skip
 def test_scan_v43_s_biometric_zip_and_plate_rules_leave_ordinary_text_alone(text):
     assert "record-number" not in {f.kind for f in scan(text)} and {"zip", "vehicle-id"}.isdisjoint(f.kind for f in scan(text))
+
+
+# From held_out_10's first run (scan v42): names and streets typed in capitals, in lower case or
+# shouted alone in ordinary text, that v42 read as words: one of the world's first names before
+# a surname no list holds, a family by a rare surname after "the", a world first name ending in
+# "s" after "called", a surname shouted after a first name, a street after "on".
+@pytest.mark.parametrize("kind, text", [
+    ("name", "A HUGE THANK-YOU TO KWAME MENSAH IN RADIOLOGY."),
+    ("name", "a huge thank-you to kwame mensah in radiology."),
+    ("name", "OUR NEIGHBOURS THE ABERNATHYS MOWED THE LAWN ALL SUMMER."),
+    ("name", "our neighbours the abernathys mowed the lawn all summer."),
+    ("name", "Our neighbours the ABERNATHYS mowed the lawn all summer."),
+    ("name", "My roommate, an old sailor called IGNATIUS, kept me laughing."),
+    ("name", "Maria CASTELLANOS is my full name."),
+    ("street-address", "OUR PLACE IS THE BLUE ONE ON TAMARACK LANE"),
+    ("street-address", "our place is the blue one on tamarack lane"),
+])  # fmt: skip
+def test_scan_v43_reads_names_and_streets_in_capitals_and_lower_case(kind, text):
+    assert kind in {f.kind for f in scan(text, allowed_names=frozenset({"Maria"}))}
+
+
+@pytest.mark.parametrize("text", [
+    "THE STAIRS FELT LIKE CLIMBING MT. EVEREST.",
+    "the stairs felt like climbing mt. everest.",
+    "We climbed the STAIRS every day.",
+    "THE NURSES WERE WONDERFUL.",
+    "Maria ALWAYS says thank you.",
+    "the clinic is on main street.",
+    "I WALKED ON THE TRAIL BY THE LAKE.",
+])  # fmt: skip
+def test_scan_v43_s_capitals_and_lower_case_rules_leave_words_alone(text):
+    assert scan(text, allowed_names=frozenset({"Maria"})) == []
