@@ -1062,6 +1062,8 @@ def as_written(text: str) -> str | None:
             or _after_place_word(lowered, i) and _may_be_town(word)  # "IN TOLEDO"; the place detector asks for a verb
             or i > 1 and after_capital and _after_place_word(lowered, i - 1)  # "CEDAR FALLS"
             or _works_for(lowered, i)  # "WORK FOR HARTWELL PLUMBING"
+            # "I work at HENDRICKS LUMBER": a shouted run's words before it are the text's (scan v43)
+            or text[words[i][0]].isupper() and _works_for_as_typed(text, words[i][0], word)
             or previous == "nee"  # "maria, nee lopez": a surname at birth
             or word in us_towns() and word not in world_first_names()  # "AMARILLO IS TWO HOURS AWAY", "a tulsa girl"
         ):
@@ -1129,14 +1131,21 @@ def as_written(text: str) -> str | None:
                         for k in range(back + 1, i + 1):
                             capital[k] = True
                     break
-                # "THE BLUE ONE ON TAMARACK LANE", "we live on birch hollow lane": a street after
-                # "on", "off" or "along" (one to three words); the address detector asks for a
-                # word of living before it, as typed (scan v43)
-                if back >= 0 and back < i - 1 and lowered[back] in _STREET_PREPOSITIONS and in_run[back]:
-                    if not any(lowered[k] in plain or not in_run[k] for k in range(back + 1, i)):
-                        for k in range(back + 1, i + 1):
-                            capital[k] = True
-                    break
+            else:
+                # "THE BLUE ONE ON TAMARACK LANE", "on TAMARACK LANE", "on birch hollow lane": a
+                # street after "on", "off" or "along" (one to three words; the word before read
+                # from the text, as a shouted run holds only its own words); the address
+                # detector asks for a word of living before it, as typed (scan v43)
+                first = i
+                while (
+                    first > 0 and i - first < 3 and in_run[first - 1]
+                    and lowered[first - 1] not in plain
+                    and _no_lower_between(text, words[first - 1], words[first])
+                ):
+                    first -= 1
+                if first < i and _words_before(text, words[first][0])[-1] in _STREET_PREPOSITIONS:
+                    for k in range(first, i + 1):
+                        capital[k] = True
         if word in _STATE_LOWER and i and text[words[i - 1][1] : words[i][0]].strip() == ",":
             capital[i - 1] = True  # "SPRINGFIELD, OHIO"
         if _state_abbreviation_after_town(text, words, lowered, i):
@@ -1449,6 +1458,12 @@ _NOT_TOWNS = set(
     """.split()
 )
 _NOT_TOWN_ENDINGS = ("tion", "ment", "ness", "ity", "ly")
+
+
+def _works_for_as_typed(text: str, start: int, word: str) -> bool:
+    """`_works_for` with the six words before `start` read from the text: "I work at HENDRICKS"."""
+    before = _TEXT_WORD.findall(text[max(0, start - 60) : start].lower())[-6:]
+    return _works_for([*before, word], len(before))
 
 
 def _works_for(lowered: list[str], i: int) -> bool:

@@ -2368,6 +2368,8 @@ def test_scan_v43_s_biometric_zip_and_plate_rules_leave_ordinary_text_alone(text
     ("name", "Maria CASTELLANOS is my full name."),
     ("street-address", "OUR PLACE IS THE BLUE ONE ON TAMARACK LANE"),
     ("street-address", "our place is the blue one on tamarack lane"),
+    ("street-address", "our place is the blue one on TAMARACK LANE"),
+    ("name", "I work at HENDRICKS LUMBER and they held my job for me."),
 ])  # fmt: skip
 def test_scan_v43_reads_names_and_streets_in_capitals_and_lower_case(kind, text):
     assert kind in {f.kind for f in scan(text, allowed_names=frozenset({"Maria"}))}
@@ -2381,6 +2383,9 @@ def test_scan_v43_reads_names_and_streets_in_capitals_and_lower_case(kind, text)
     "Maria ALWAYS says thank you.",
     "the clinic is on main street.",
     "I WALKED ON THE TRAIL BY THE LAKE.",
+    "WE WENT ON A LONG DRIVE.",
+    "the clinic is on MAIN STREET.",
+    "I sat at HOME PLATE.",
 ])  # fmt: skip
 def test_scan_v43_s_capitals_and_lower_case_rules_leave_words_alone(text):
     assert scan(text, allowed_names=frozenset({"Maria"})) == []
