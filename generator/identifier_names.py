@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
@@ -661,7 +662,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             continue
         if bare in _GREETINGS and key in _GREETED:  # "Dear Reader", "Hi Everyone"
             continue
-        if bare in _SAINT_MOUNT_FORT and not _street_before(bare, before):
+        if _saint_mount_fort(bare) and not _street_before(bare, before):
             continue  # "St. Augustine", "St. John's wort", "Ft. Myers": no person
         after = text[end : end + _WINDOW]
         initial = _SURNAME_INITIAL.match(text, end)
@@ -769,6 +770,15 @@ _OFFICE_TITLES = frozenset({
     "prof", "judge", "officer", "sergeant", "sgt", "captain", "coach",
 })
 _OFFICE_ABBREVIATIONS = frozenset({"rev.", "dr.", "prof.", "sgt."})
+
+
+def _saint_mount_fort(bare: str) -> bool:
+    """"St.", "Mt.", "Ft.", "Ste.", also typed with marks ("Sté.": scan v43)."""
+    if bare in _SAINT_MOUNT_FORT:
+        return True
+    if bare.isascii() or len(bare) > 4:
+        return False
+    return "".join(ch for ch in unicodedata.normalize("NFKD", bare) if ch.isascii()) in _SAINT_MOUNT_FORT
 
 
 def _street_before(abbreviation: str, before: list[str]) -> bool:
@@ -1624,7 +1634,9 @@ def _lone_names(text: str) -> list[tuple[int, int]]:
 
 _DAY_NUMBER = re.compile(r"\s+\d")
 _PLACE_ABBREVIATIONS = frozenset({"st", "mt", "ft"})
-_SAINT_MOUNT_FORT = frozenset({"st.", "mt.", "ft."})
+# "Ste." too: a town's "Sainte" ("Sault Ste. Marie", "Ste. Genevieve"; scan v43), whose "Marie"
+# was read as a name where the town's first word has marks ("Sáult Sté. Marie").
+_SAINT_MOUNT_FORT = frozenset({"st.", "mt.", "ft.", "ste."})
 # A condition, sign or manoeuvre named after someone: "Addison's disease", "Graves disease",
 # "Bell's palsy", "the Heimlich maneuver". The word names no one in the story.
 _EPONYM_NEXT = re.compile(
