@@ -77,7 +77,7 @@ import yaml
 HERE = Path(__file__).parent
 SETS = (
     "tune", "held_out", "held_out_2", "held_out_3", "held_out_4", "held_out_5", "held_out_6",
-    "held_out_7", "held_out_8", "held_out_9",
+    "held_out_7", "held_out_8", "held_out_9", "held_out_10",
 )
 Detector = Callable[[str, frozenset[str]], Iterable[str]]  # text, allowed names -> kinds found
 
