@@ -1564,8 +1564,10 @@ def _shouted_family(text: str, start: int, lower: str) -> bool:
 
 def _shouted_surname(text: str, start: int, lower: str) -> bool:
     """A surname in capitals right after a first name as typed: "Maria CASTELLANOS"."""
+    if len(lower) < 3 or start < 3 or text[start - 1] not in " \t" or not text[start - 2].islower():
+        return False  # most shouted words are acronyms after a word of any case: "an MRI"
     before = _NAME_BEFORE.search(text, max(0, start - 32), start)
-    if before is None or len(lower) < 3:
+    if before is None:
         return False
     given = before.group(1).lower()
     return (
