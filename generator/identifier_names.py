@@ -290,6 +290,12 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
                 or len(sentence) > 1 and sentence[-1] in _BE
                 and (sentence[-2] in _FROM_PEOPLE or sentence[-2] in _RELATION_WORDS)
             ) and _ORGANISATION_WORDS.isdisjoint(w.strip(".'’") for w in match.group(1).lower().split())
+        # "a farmer from Bad Axe", "the nurse from Walla Walla": a person right before "from"
+        # and a listed place after it (`us_word_towns`, `us_towns`; scan v43); not "a nurse
+        # from Home Health", no place.
+        if not cue and preposition == "from" and sentence and sentence[-1] in _FROM_PEOPLE:
+            place = " ".join(match.group(1).lower().replace(".", "").split())
+            cue = place in us_word_towns() or place in us_towns()
         # "I was diagnosed in Tulsa", "the dialysis center in Amarillo", "here in Sheboygan":
         # after "in" and a word of care or work, a word English rarely uses is a town. Not
         # after any word: a drug, a condition or an app is rare too ("a change in Synthroid",

@@ -2309,6 +2309,9 @@ def test_scan_v43_still_names_people_who_share_a_work_s_or_shop_s_name(text):
     "my folks live in sault ste. marie",
     "we drove in from truth or consequences",
     "I'm from BAD AXE, a small town up north.",
+    "My best advice was from a farmer from Bad Axe.",
+    "a farmer from bad axe told me to get it checked",
+    "A woman from Walla Walla sat next to me.",
 ])  # fmt: skip
 def test_scan_v43_reads_a_town_named_in_words_in_capitals_and_lower_case(text):
     assert "town" in {f.kind for f in scan(text)}
@@ -2320,6 +2323,8 @@ def test_scan_v43_reads_a_town_named_in_words_in_capitals_and_lower_case(text):
     "i'm in good hands with this team.",
     "I FELT BETTER FROM DAY ONE.",
     "WE CAME HOME FROM GOOD FRIENDS' HOUSES.",
+    "A nurse from Home Health came every day.",
+    "a guy from Blue Cross called.",
 ])  # fmt: skip
 def test_scan_v43_s_word_towns_leave_phrases_alone(text):
     assert scan(text) == []
