@@ -701,7 +701,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             and not _EPONYM_NEXT.match(text, end)  # "Addison's disease"; "my friend Addison's" is read above
             and not _INSTITUTION_NEXT.match(text, end)  # "the Mayo Clinic"; "Dr. Mayo" is read above
             and not _BUSINESS_NEXT.match(text, end)  # "Olive Garden", "a Ford F-150" (scan v43)
-            and not _read_before(bare, before)  # "my grandson read me Harry Potter": a title (scan v43)
+            and not (key == word.lower() and _read_before(bare, before))  # "read me Harry Potter": a title (scan v43)
             and not (key in _NUMBERED_PARTS and _NUMBER_OR_LETTER.match(text, end))  # "in Ward B"
         ):
             stripped = raw_before.rstrip()
@@ -1664,12 +1664,18 @@ _SURNAME_AS_TYPED = re.compile(r"\s{1,2}[A-Z][^\s,;:]{1,30}")
 def _eponym_after(text: str, end: int, span_end: int) -> bool:
     """A first name and a surname before a condition's word, or an author's before her work:
     "Lou Gehrig's disease", "a Jane Austen novel" (scan v43)."""
-    if span_end > end and (_EPONYM_NEXT.match(text, span_end) or _WORK_NEXT.match(text, span_end)):
+    if span_end > end and (_EPONYM_NEXT.match(text, span_end) or _work_after(text, span_end)):
         return True
     surname = _SURNAME_AS_TYPED.match(text, end)
     return surname is not None and (
-        _EPONYM_NEXT.match(text, surname.end()) is not None or _WORK_NEXT.match(text, surname.end()) is not None
+        _EPONYM_NEXT.match(text, surname.end()) is not None or _work_after(text, surname.end())
     )
+
+
+def _work_after(text: str, end: int) -> bool:
+    """A work's word after a name that is not possessive: "a Jane Austen novel"; not "Mary
+    Smith's book club", which names her."""
+    return not text.endswith(("'s", "’s"), 0, end) and _WORK_NEXT.match(text, end) is not None
 
 
 # An author's, a singer's or a director's name before a work of theirs names no one in the
@@ -1684,10 +1690,10 @@ _BUSINESS_NEXT = re.compile(
     r"\s{1,2}(?:Garden|Grill|Kitchen|Cafe|Café|Diner|Bakery|Market|Bistro|Pizza|Tavern|Pub|"
     r"Steakhouse|Roadhouse|Creamery|Deli)(?![\w'’-])|\s{1,2}[A-Z]{1,3}-?\d{2,4}(?![\w'’-])"
 )
-# A name from the list alone right after these is a title read or watched: "my grandson read
-# me Harry Potter", "we watched Forrest Gump" (scan v43); "read me Tom's letter" names Tom
-# by its possessive elsewhere only if a relation follows.
-_READ_WORDS = frozenset({"read", "reread", "reading", "watched", "watching", "rewatched"})
+# A name from the list alone right after these, not possessive, is a title read: "my grandson
+# read me Harry Potter", "I reread Emma" (scan v43); not "read me Tom's letter", and not after
+# "watched" ("my sister watched Liam while I was in surgery").
+_READ_WORDS = frozenset({"read", "reread", "reading"})
 _READ_TO = frozenset({"me", "us", "him", "her", "them"})
 # Verbs a person does, in the past, after a nickname that opens a sentence: "Rob drove me",
 # "Bill brought soup" (`people`, `as_written`). Not "came" ("Bill came in the mail") nor

@@ -2294,6 +2294,9 @@ def test_scan_v43_reads_works_titles_and_businesses_as_no_name(text):
 @pytest.mark.parametrize("text", [
     "My neighbour Jane Austen drove me.",
     "My friend Olive drove me to the Garden Club.",
+    "my son read me Tom's letter.",
+    "My sister watched Liam while I was in surgery.",
+    "I joined Mary Smith's book club.",
 ])  # fmt: skip
 def test_scan_v43_still_names_people_who_share_a_work_s_or_shop_s_name(text):
     assert "name" in {f.kind for f in scan(text)}
