@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
 
-from .identifier_shapes import _ASCII_LOWER
+from .identifier_shapes import _ASCII_LOWER, english_words
 from .identifier_words import (
     NICKNAMES,
     COMMON_WORD_NAMES,
@@ -289,6 +290,12 @@ def places(text: str, allowed: frozenset[str], typed: bool = False) -> Iterator[
                 or len(sentence) > 1 and sentence[-1] in _BE
                 and (sentence[-2] in _FROM_PEOPLE or sentence[-2] in _RELATION_WORDS)
             ) and _ORGANISATION_WORDS.isdisjoint(w.strip(".'’") for w in match.group(1).lower().split())
+        # "a farmer from Bad Axe", "the nurse from Walla Walla": a person right before "from"
+        # and a listed place after it (`us_word_towns`, `us_towns`; scan v43); not "a nurse
+        # from Home Health", no place.
+        if not cue and preposition == "from" and sentence and sentence[-1] in _FROM_PEOPLE:
+            place = " ".join(match.group(1).lower().replace(".", "").split())
+            cue = place in us_word_towns() or place in us_towns()
         # "I was diagnosed in Tulsa", "the dialysis center in Amarillo", "here in Sheboygan":
         # after "in" and a word of care or work, a word English rarely uses is a town. Not
         # after any word: a drug, a condition or an app is rare too ("a change in Synthroid",
@@ -661,7 +668,7 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             continue
         if bare in _GREETINGS and key in _GREETED:  # "Dear Reader", "Hi Everyone"
             continue
-        if bare in _SAINT_MOUNT_FORT and not _street_before(bare, before):
+        if _saint_mount_fort(bare) and not _street_before(bare, before):
             continue  # "St. Augustine", "St. John's wort", "Ft. Myers": no person
         after = text[end : end + _WINDOW]
         initial = _SURNAME_INITIAL.match(text, end)
@@ -693,6 +700,8 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             and key not in DAYS
             and not _EPONYM_NEXT.match(text, end)  # "Addison's disease"; "my friend Addison's" is read above
             and not _INSTITUTION_NEXT.match(text, end)  # "the Mayo Clinic"; "Dr. Mayo" is read above
+            and not _BUSINESS_NEXT.match(text, end)  # "Olive Garden", "a Ford F-150" (scan v43)
+            and not (key == word.lower() and _read_before(bare, before))  # "read me Harry Potter": a title (scan v43)
             and not (key in _NUMBERED_PARTS and _NUMBER_OR_LETTER.match(text, end))  # "in Ward B"
         ):
             stripped = raw_before.rstrip()
@@ -706,13 +715,20 @@ def people(text: str, allowed: frozenset[str]) -> Iterator[Span]:
             if _title_like(before, text[span_end : span_end + _WINDOW].split()):
                 found = False
             elif _eponym_after(text, end, span_end):
-                found = False  # "Lou Gehrig's disease"
+                found = False  # "Lou Gehrig's disease", "a Jane Austen novel"
+                position = span_end  # the surname too: "Austen" is a given name elsewhere
             elif key != word.lower() and _eponym_listed(text, end, names):
                 found = False  # "Addison's, Cushing's and Hashimoto's"
             elif span_end > end:
                 found = True
             else:
-                found = not starts_sentence or key not in COMMON_WORD_NAMES
+                # "Rob drove me.": a nickname that is also a word, opening a sentence before a
+                # verb a person does, is a name ("Hope kept me going" is no nickname; scan v43).
+                found = (
+                    not starts_sentence
+                    or key not in COMMON_WORD_NAMES
+                    or key in _NICKNAME_WORDS and _person_verb_after(text, end)
+                )
         else:
             found = False
         if not found:
@@ -760,6 +776,15 @@ _OFFICE_TITLES = frozenset({
     "prof", "judge", "officer", "sergeant", "sgt", "captain", "coach",
 })
 _OFFICE_ABBREVIATIONS = frozenset({"rev.", "dr.", "prof.", "sgt."})
+
+
+def _saint_mount_fort(bare: str) -> bool:
+    """"St.", "Mt.", "Ft.", "Ste.", also typed with marks ("Sté.": scan v43)."""
+    if bare in _SAINT_MOUNT_FORT:
+        return True
+    if bare.isascii() or len(bare) > 4:
+        return False
+    return "".join(ch for ch in unicodedata.normalize("NFKD", bare) if ch.isascii()) in _SAINT_MOUNT_FORT
 
 
 def _street_before(abbreviation: str, before: list[str]) -> bool:
@@ -1053,6 +1078,8 @@ def as_written(text: str) -> str | None:
             or _after_place_word(lowered, i) and _may_be_town(word)  # "IN TOLEDO"; the place detector asks for a verb
             or i > 1 and after_capital and _after_place_word(lowered, i - 1)  # "CEDAR FALLS"
             or _works_for(lowered, i)  # "WORK FOR HARTWELL PLUMBING"
+            # "I work at HENDRICKS LUMBER": a shouted run's words before it are the text's (scan v43)
+            or text[words[i][0]].isupper() and _works_for_as_typed(text, words[i][0], word)
             or previous == "nee"  # "maria, nee lopez": a surname at birth
             or word in us_towns() and word not in world_first_names()  # "AMARILLO IS TWO HOURS AWAY", "a tulsa girl"
         ):
@@ -1060,6 +1087,19 @@ def as_written(text: str) -> str | None:
         spelt = _ABBREVIATED_PLACE.get(lowered[i - 1]) if i else None
         if spelt is not None and f"{spelt} {word}" in us_towns():
             capital[i - 1] = capital[i] = True  # "HOME IS FT. WAYNE", "ft. lauderdale"
+        if i + 1 < len(lowered) and in_run[i + 1] and _after_place_word(_words_before(text, words[i][0]) + [word], 2):
+            length = _word_town_at(text, words, lowered, in_run, i)
+            if length:  # "FROM BAD AXE", "from walla walla": a place named in words (scan v43)
+                capital[i : i + length] = [True] * length
+        if (  # "ROB DROVE ME.", "rob drove me.": a nickname opening a sentence before a person's verb
+            word in _NICKNAME_WORDS
+            and i + 1 < len(lowered)
+            and in_run[i + 1]
+            and lowered[i + 1] in _PERSON_VERBS
+            and text[words[i][1] : words[i + 1][0]] == " "
+            and (text[: words[i][0]].rstrip() == "" or text[: words[i][0]].rstrip().endswith(_SENTENCE_MARKS))
+        ):
+            capital[i] = True
         if (  # "THANKS TO P. KUMAR", "p. kumar": an initial and a census surname
             i
             and len(lowered[i - 1]) == 1
@@ -1068,8 +1108,20 @@ def as_written(text: str) -> str | None:
             and _rare_surname(word)
         ):
             capital[i - 1] = capital[i] = True
-        if (  # "THANKS TO ROB LINDQVIST", "rob lindqvist": a nickname before a word no list holds
-            word in _NICKNAME_WORDS
+        if (  # "OUR NEIGHBOURS THE ABERNATHYS", "the abernathys": a family by a rare surname (scan v43)
+            previous == "the"
+            and len(word) > 4
+            and word.endswith("s")
+            and not word.endswith("ss")
+            and word not in plain
+            and word not in _NOT_FAMILIES
+            and word not in english_words()  # "the stairs": "stair" is a census surname too
+            and (_rare_surname(word[:-1]) or word.endswith(_ES_PLURALS) and _rare_surname(word[:-2]))
+        ):
+            capital[i] = True
+        if (  # "THANKS TO ROB LINDQVIST", "rob lindqvist": a nickname before a word no list holds;
+            # "TO KWAME MENSAH", "kwame mensah": one of the world's first names too (scan v43)
+            (word in _NICKNAME_WORDS or word in world_first_names())
             and word not in plain
             and i + 1 < len(lowered)
             and in_run[i + 1]
@@ -1095,6 +1147,21 @@ def as_written(text: str) -> str | None:
                         for k in range(back + 1, i + 1):
                             capital[k] = True
                     break
+            else:
+                # "THE BLUE ONE ON TAMARACK LANE", "on TAMARACK LANE", "on birch hollow lane": a
+                # street after "on", "off" or "along" (one to three words; the word before read
+                # from the text, as a shouted run holds only its own words); the address
+                # detector asks for a word of living before it, as typed (scan v43)
+                first = i
+                while (
+                    first > 0 and i - first < 3 and in_run[first - 1]
+                    and lowered[first - 1] not in plain
+                    and _no_lower_between(text, words[first - 1], words[first])
+                ):
+                    first -= 1
+                if first < i and _words_before(text, words[first][0])[-1] in _STREET_PREPOSITIONS:
+                    for k in range(first, i + 1):
+                        capital[k] = True
         if word in _STATE_LOWER and i and text[words[i - 1][1] : words[i][0]].strip() == ",":
             capital[i - 1] = True  # "SPRINGFIELD, OHIO"
         if _state_abbreviation_after_town(text, words, lowered, i):
@@ -1184,6 +1251,7 @@ def _spelt_house_number(lowered: list[str], i: int) -> bool:
 
 
 _PLACE_PREPOSITIONS = {"in", "from", "near", "outside", "around"}
+_STREET_PREPOSITIONS = {"on", "off", "along"}
 _MOVED = {"moved", "retired", "relocated", "drove", "went", "came", "flew", "back", "up", "down"}
 
 
@@ -1208,6 +1276,39 @@ _FUNCTION_WORDS = set(
 _PLAIN_WORDS = frozenset(
     NOT_NAMES | _PLACE_VERBS | _RELATION_WORDS | _NAMING_WORDS | _WORK_WORDS | _NOT_AFTER_TITLE | _FUNCTION_WORDS
 )
+
+
+@cache
+def us_word_towns() -> frozenset[str]:
+    """US places named in two or three words, full stops left out (`data/us_word_towns.txt`,
+    GeoNames: "bad axe", "sault ste marie"), read in `as_written` after a place word."""
+    text = resources.files("generator").joinpath("data/us_word_towns.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+_TEXT_WORD = re.compile(r"[a-z'’]+")
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    """The two words before `start` in `text`, lower case: "from" before "BAD AXE" in "I'm
+    from BAD AXE", where the run holds only the shouted words."""
+    found = _TEXT_WORD.findall(text[max(0, start - 32) : start].lower())[-2:]
+    return [""] * (2 - len(found)) + found
+
+
+def _word_town_at(
+    text: str, words: list[tuple[int, int]], lowered: list[str], in_run: list[bool], i: int
+) -> int:
+    """How many words of a run from `i` (three or two) name a place of `us_word_towns`, each
+    after a space or a full stop and a space ("sault ste. marie"), or 0."""
+    for length in (3, 2):
+        if i + length > len(lowered) or not all(in_run[i : i + length]):
+            continue
+        if any(text[words[k][1] : words[k + 1][0]] not in (" ", ". ") for k in range(i, i + length - 1)):
+            continue
+        if " ".join(lowered[i : i + length]) in us_word_towns():
+            return length
+    return 0
 
 
 def _may_be_town(word: str) -> bool:
@@ -1375,6 +1476,12 @@ _NOT_TOWNS = set(
 _NOT_TOWN_ENDINGS = ("tion", "ment", "ness", "ity", "ly")
 
 
+def _works_for_as_typed(text: str, start: int, word: str) -> bool:
+    """`_works_for` with the six words before `start` read from the text: "I work at HENDRICKS"."""
+    before = _TEXT_WORD.findall(text[max(0, start - 60) : start].lower())[-6:]
+    return _works_for([*before, word], len(before))
+
+
 def _works_for(lowered: list[str], i: int) -> bool:
     """Up to three words after "for", "at" or "by" with a word of work before it."""
     for back in range(i - 1, max(-1, i - 4), -1):
@@ -1446,6 +1553,35 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+\Z")
 _CALENDAR = frozenset(w for w in MONTHS | DAYS if len(w) > 3 or w in ("jan", "feb"))
 
 
+_THE_BEFORE = re.compile(r"(?<![\w'’-])[Tt]he[ \t]{1,2}\Z")
+_NAME_BEFORE = re.compile(r"(?<![\w'’-])([A-Z][a-z]{1,30})[ \t]\Z")
+
+
+def _shouted_family(text: str, start: int, lower: str) -> bool:
+    """A family by a rare surname in capitals after "the": "the ABERNATHYS mowed the lawn"."""
+    return (
+        len(lower) > 4 and lower.endswith("s") and not lower.endswith("ss")
+        and lower not in _NOT_FAMILIES
+        and lower not in english_words()
+        and _THE_BEFORE.search(text, max(0, start - 6), start) is not None
+        and (_rare_surname(lower[:-1]) or lower.endswith(_ES_PLURALS) and _rare_surname(lower[:-2]))
+    )
+
+
+def _shouted_surname(text: str, start: int, lower: str) -> bool:
+    """A surname in capitals right after a first name as typed: "Maria CASTELLANOS"."""
+    if len(lower) < 3 or start < 3 or text[start - 1] not in " \t" or not text[start - 2].islower():
+        return False  # most shouted words are acronyms after a word of any case: "an MRI"
+    before = _NAME_BEFORE.search(text, max(0, start - 32), start)
+    if before is None:
+        return False
+    given = before.group(1).lower()
+    return (
+        (given in first_names() and given not in COMMON_WORD_NAMES or given in world_first_names())
+        and (_rare_surname(lower) or _unheard_of(lower))
+    )
+
+
 def _lone_names(text: str) -> list[tuple[int, int]]:
     """The spans of words typed in capitals that the word before makes a name or a town, and
     of months and days typed in capitals ("born on MARCH 3, 1961"; "MAY" only before a number,
@@ -1470,6 +1606,9 @@ def _lone_names(text: str) -> list[tuple[int, int]]:
             continue
         if len(word) > 3 and lower in first_names() and lower not in COMMON_WORD_NAMES:
             found.append(span)  # "when MARCUS found me": a first name that is not a word
+            continue
+        if _shouted_family(text, start, lower) or _shouted_surname(text, start, lower):
+            found.append(span)  # "the ABERNATHYS", "Maria CASTELLANOS" (scan v43)
             continue
         context = _CONTEXT_BEFORE.search(text, max(0, span[0] - 40), span[0])
         if context is None:
@@ -1503,7 +1642,9 @@ def _lone_names(text: str) -> list[tuple[int, int]]:
 
 _DAY_NUMBER = re.compile(r"\s+\d")
 _PLACE_ABBREVIATIONS = frozenset({"st", "mt", "ft"})
-_SAINT_MOUNT_FORT = frozenset({"st.", "mt.", "ft."})
+# "Ste." too: a town's "Sainte" ("Sault Ste. Marie", "Ste. Genevieve"; scan v43), whose "Marie"
+# was read as a name where the town's first word has marks ("Sáult Sté. Marie").
+_SAINT_MOUNT_FORT = frozenset({"st.", "mt.", "ft.", "ste."})
 # A condition, sign or manoeuvre named after someone: "Addison's disease", "Graves disease",
 # "Bell's palsy", "the Heimlich maneuver". The word names no one in the story.
 _EPONYM_NEXT = re.compile(
@@ -1521,11 +1662,62 @@ _SURNAME_AS_TYPED = re.compile(r"\s{1,2}[A-Z][^\s,;:]{1,30}")
 
 
 def _eponym_after(text: str, end: int, span_end: int) -> bool:
-    """A first name and a surname before a condition's word: "Lou Gehrig's disease"."""
-    if span_end > end and _EPONYM_NEXT.match(text, span_end):
+    """A first name and a surname before a condition's word, or an author's before her work:
+    "Lou Gehrig's disease", "a Jane Austen novel" (scan v43)."""
+    if span_end > end and (_EPONYM_NEXT.match(text, span_end) or _work_after(text, span_end)):
         return True
     surname = _SURNAME_AS_TYPED.match(text, end)
-    return surname is not None and _EPONYM_NEXT.match(text, surname.end()) is not None
+    return surname is not None and (
+        _EPONYM_NEXT.match(text, surname.end()) is not None or _work_after(text, surname.end())
+    )
+
+
+def _work_after(text: str, end: int) -> bool:
+    """A work's word after a name that is not possessive: "a Jane Austen novel"; not "Mary
+    Smith's book club", which names her."""
+    return not text.endswith(("'s", "’s"), 0, end) and _WORK_NEXT.match(text, end) is not None
+
+
+# An author's, a singer's or a director's name before a work of theirs names no one in the
+# story: "a Jane Austen novel", "the Stephen King books", "a Dolly Parton song" (scan v43).
+_WORK_NEXT = re.compile(
+    r"\s{1,2}(?i:novel|novels|book|books|biography|memoir|movie|movies|film|films|song|songs|"
+    r"album|albums|poem|poems|poetry|musical|cookbook|series|mystery|mysteries|thriller|thrillers)(?![\w'’-])"
+)
+# A first name from the list alone before a restaurant's or shop's word, or a model's number,
+# is a business or a product: "Olive Garden", "Ruby Tuesday's grill", "a Ford F-150" (scan v43).
+_BUSINESS_NEXT = re.compile(
+    r"\s{1,2}(?:Garden|Grill|Kitchen|Cafe|Café|Diner|Bakery|Market|Bistro|Pizza|Tavern|Pub|"
+    r"Steakhouse|Roadhouse|Creamery|Deli)(?![\w'’-])|\s{1,2}[A-Z]{1,3}-?\d{2,4}(?![\w'’-])"
+)
+# A name from the list alone right after these, not possessive, is a title read: "my grandson
+# read me Harry Potter", "I reread Emma" (scan v43); not "read me Tom's letter", and not after
+# "watched" ("my sister watched Liam while I was in surgery").
+_READ_WORDS = frozenset({"read", "reread", "reading"})
+_READ_TO = frozenset({"me", "us", "him", "her", "them"})
+# Verbs a person does, in the past, after a nickname that opens a sentence: "Rob drove me",
+# "Bill brought soup" (`people`, `as_written`). Not "came" ("Bill came in the mail") nor
+# "stands" ("Jack stands"): the word opening the sentence may be the thing.
+_PERSON_VERBS = frozenset(
+    """
+    drove brought took sat held gave told said wrote sent stayed helped visited cooked
+    picked called texted prayed cried laughed hugged waited slept flew walked carried cleaned
+    mowed shoveled shovelled fed watched listened stood ran bought taught made kept showed
+    found drives brings takes sits holds gives tells says writes sends stays helps
+    visits cooks picks calls texts prays hugs waits walks carries cleans mows feeds watches
+    listens buys teaches makes keeps shows finds never always still
+    """.split()
+)
+_NEXT_LOWER_WORD = re.compile(r"[ \t]{1,2}([a-z]{2,12})(?![\w'’-])")
+
+
+def _read_before(bare: str, before: list[str]) -> bool:
+    return bare in _READ_WORDS or bare in _READ_TO and len(before) > 1 and before[-2].lower() in _READ_WORDS
+
+
+def _person_verb_after(text: str, end: int) -> bool:
+    following = _NEXT_LOWER_WORD.match(text, end)
+    return following is not None and following.group(1) in _PERSON_VERBS
 
 
 def _eponym_listed(text: str, end: int, names: frozenset[str]) -> bool:
@@ -1580,4 +1772,5 @@ _SHOUTED_EVERYDAY = frozenset(
 def _may_be_shouted_name(lower: str, endings: tuple[str, ...] = _EMPHASIS_ENDINGS) -> bool:
     if lower in _SHOUTED_EVERYDAY:
         return False
-    return lower in first_names() or len(lower) > 2 and not lower.endswith(endings)
+    # "called IGNATIUS": a world first name ends in "s" as emphasis does (scan v43)
+    return lower in first_names() or lower in world_first_names() or len(lower) > 2 and not lower.endswith(endings)

@@ -345,7 +345,10 @@ _STRICT_DIGITS = 6
 # 4471-22", "ticket #A-55120", "specimen ID SP-23-009911"): their value needs five digits, so
 # a room ("a wristband on me, then room 412"), a place in a queue ("ticket number 42") or a
 # count ("my bracelet had 3 charms") is none.
-_CUED_RECORD = re.compile("bracelet|wrist|ticket|pathology|specimen|accession")
+_CUED_RECORD = re.compile(
+    "bracelet|wrist|ticket|pathology|specimen|accession"
+    "|fingerprint|thumbprint|voiceprint|biometric|retina|iris|palm|face|facial"
+)
 _CUED_DIGITS = 5
 _LOT_DIGITS = 4
 
@@ -400,6 +403,12 @@ _CONTEXT_PHRASES = {
             # specimen cup", "a pathology report came back"), so only with its number word.
             _each("bracelet wristband wrist\\s?band accession", r"(?:\s*(?:number|no\.?|#|id))?"),
             _each("ticket specimen pathology", r"\s*(?:number|no\.?|#|id)"),
+            # A biometric enrolment's ID ("my fingerprint ID at the clinic is FP-0093-4471",
+            # "the retina scan ID they gave me"; scan v43): Safe Harbor's biometric
+            # identifiers as a story names them. Five digits, as a bracelet's ("my fingerprint
+            # ID took 3 tries" is none).
+            _each("fingerprint thumbprint voiceprint biometric", r"\s*(?:number|no\.?|#|id)"),
+            _each("retina retinal iris palm face facial", r"(?:\s+vein)?\s+scan\s*(?:number|no\.?|#|id)"),
             r"pathology\s+(?:case|accession|specimen)(?:\s*(?:number|no\.?|#|id))?",
         )
     ),
@@ -626,6 +635,8 @@ def named_numbers(text: str) -> Iterator[Span]:
                 yield "url", *handle.span(1)
             continue
         span = _context_value(text, match.end(), kind)
+        if span is None and kind == "vehicle-id":
+            span = _vanity_plate(text, lowered, match)
         if span is None and kind == "url":
             named = _NAMED_HANDLE.match(text, match.end())
             if named is not None and _unworded(named.group(1)) and _free_after(text, named.end()):
@@ -693,6 +704,29 @@ def _provider_handle(text: str, lowered: str, match: re.Match) -> Iterator[Span]
     handle = named.group(1).rstrip(".-")
     if _is_handle(handle) and handle not in _NOT_LOCAL and not _a_name(handle):
         yield "email", start, named.start(1) + len(handle)
+
+
+# A vanity plate's letters ("my vanity plate reads KDNYWIN", "personalized plate: BEATCNCR";
+# scan v43): no digit, which a plate's value otherwise needs. Typed in capitals after words that
+# are not, or spelling no English word: "my vanity plate is funny" is none, in capitals too.
+_VANITY_BEFORE = re.compile(r"(?:vanity|personali[sz]ed|custom)[ \t]{1,3}(?:licen[cs]e[ \t]{1,3})?\Z")
+_VANITY_VALUE = re.compile(
+    r"(?:[ \t]{1,3}(?:is|was|reads|read|says|said))?[ \t]*:?[ \t]{1,3}[\"“'‘]?([A-Za-z]{2,8})(?![\w'’-])"
+)
+
+
+def _vanity_plate(text: str, lowered: str, match: re.Match) -> Span | None:
+    if not _VANITY_BEFORE.search(lowered, max(0, match.start() - 24), match.start()):
+        return None
+    value = _VANITY_VALUE.match(lowered, match.end())  # "READS" is a link word too
+    if value is None:
+        return None
+    letters = text[value.start(1) : value.end(1)]
+    # In capitals where the words before are not ("says HOPE"), or no English word at all.
+    shouted = letters.isupper() and len(letters) > 2 and not text[match.start() : match.end()].isupper()
+    if shouted or letters.lower() not in english_words():
+        return value.span(1)
+    return None
 
 
 def _a_name(word: str) -> bool:
@@ -1545,6 +1579,17 @@ def _town_before(original: list[str], text: str, start: int) -> bool:
     )
 
 
+def _listed_town_before(words: list[str], text: str, start: int) -> bool:
+    """The one or two words right before the number name a town of `us_towns` in any case,
+    also where they start a sentence or a line (an address's last line: "Kalamazoo 49008")."""
+    if not words or text[start - 1 : start] != " ":
+        return False
+    from .identifier_names import us_towns
+
+    towns = us_towns()
+    return words[-1].rstrip(".") in towns or len(words) > 1 and " ".join(words[-2:]) in towns
+
+
 def _zip_context(text: str, start: int, end: int) -> bool:
     """A five-digit number is a ZIP code after a state, a ZIP word or a place preposition."""
     original = [w.strip(",:#") for w in text[max(0, start - _WINDOW) : start].split()[-4:]]
@@ -1562,6 +1607,8 @@ def _zip_context(text: str, start: int, end: int) -> bool:
         return True
     if _town_before(original, text, start) and not _UNIT_AHEAD.match(text, end):
         return True  # "Springfield 62704"
+    if _listed_town_before(words, text, start) and not _UNIT_AHEAD.match(text, end):
+        return True  # "Kalamazoo 49008" opening a line, "GRAND RAPIDS 49503" (scan v43)
     if last in _ZIP_PLACE_WORDS or (
         last == "the" and len(words) > 1 and words[-2] in _ZIP_PLACE_WORDS
     ):

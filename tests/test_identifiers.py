@@ -2246,3 +2246,164 @@ def test_scan_v42_reads_a_nickname_before_an_unheard_of_surname_in_capitals_and_
 ])  # fmt: skip
 def test_scan_v42_s_nickname_rule_leaves_words_alone(text):
     assert scan(text) == []
+
+
+# From held_out_10's first run (scan v42): a nickname that is also a word opening a sentence
+# before a verb a person does ("Rob drove me." named the champion where no Robert is allowed).
+@pytest.mark.parametrize("text", [
+    "Rob drove me.",
+    "Bill brought soup every Sunday.",
+    "Ray picked me up after chemo.",
+])  # fmt: skip
+def test_scan_v43_reads_a_nickname_opening_a_sentence_before_a_person_s_verb(text):
+    assert "name" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", ["ROB DROVE ME.", "rob drove me.", "Thanks. BILL BROUGHT SOUP."])
+def test_scan_v43_reads_a_nickname_opening_a_sentence_in_capitals_and_lower_case(text):
+    assert "name" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", ["bill came in the mail.", "THE BILL CAME IN THE MAIL.", "WILL YOU HELP ME?",
+                                  "JACK STANDS HOLD THE CAR."])
+def test_scan_v43_s_nickname_rule_in_capitals_and_lower_case_leaves_words_alone(text):
+    assert scan(text) == []
+
+
+def test_scan_v43_s_nickname_rule_keeps_an_allowed_champion_allowed():
+    assert scan("Rob drove me.", allowed_names=frozenset({"Robert Okafor"})) == []
+
+
+# And what v42 flagged in held_out_10's clean sentences: an author before her work, a title
+# read to someone, a restaurant and a car's model named with a first name.
+@pytest.mark.parametrize("text", [
+    "I read a Jane Austen novel during every infusion.",
+    "A Jane Austen novel and a thermos of tea got me through.",
+    "My grandson read me Harry Potter on FaceTime.",
+    "We ate at Olive Garden after my last scan.",
+    "I drove a Ford F-150 to every appointment.",
+    "Hope kept me going.",
+    "Will I ever walk again?",
+    "Will was read to us by the lawyer.",
+    "Rob banks? No, I robbed myself of sleep.",
+])  # fmt: skip
+def test_scan_v43_reads_works_titles_and_businesses_as_no_name(text):
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "My neighbour Jane Austen drove me.",
+    "My friend Olive drove me to the Garden Club.",
+    "my son read me Tom's letter.",
+    "My sister watched Liam while I was in surgery.",
+    "I joined Mary Smith's book club.",
+])  # fmt: skip
+def test_scan_v43_still_names_people_who_share_a_work_s_or_shop_s_name(text):
+    assert "name" in {f.kind for f in scan(text)}
+
+
+# From held_out_10's first run (scan v42): a town named in English words, typed in capitals or
+# in lower case after "from" or "in" and a word of living or moving ("FROM BAD AXE" read as
+# "from bad axe", no name at all).
+@pytest.mark.parametrize("text", [
+    "I'M A FARMER FROM BAD AXE.",
+    "we came down from bad axe for the scan",
+    "WE MOVED TO WALLA WALLA IN MAY.",
+    "my folks live in sault ste. marie",
+    "we drove in from truth or consequences",
+    "I'm from BAD AXE, a small town up north.",
+    "My best advice was from a farmer from Bad Axe.",
+    "a farmer from bad axe told me to get it checked",
+    "A woman from Walla Walla sat next to me.",
+])  # fmt: skip
+def test_scan_v43_reads_a_town_named_in_words_in_capitals_and_lower_case(text):
+    assert "town" in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "i came home from bad news at the clinic.",
+    "WE WENT FROM BAD TO WORSE.",
+    "i'm in good hands with this team.",
+    "I FELT BETTER FROM DAY ONE.",
+    "WE CAME HOME FROM GOOD FRIENDS' HOUSES.",
+    "A nurse from Home Health came every day.",
+    "a guy from Blue Cross called.",
+])  # fmt: skip
+def test_scan_v43_s_word_towns_leave_phrases_alone(text):
+    assert scan(text) == []
+
+
+# From held_out_10's first run (scan v42): Safe Harbor's biometric identifiers as a story names
+# them (an enrolment's ID), a ZIP after a listed town that opens a line, a vanity plate.
+@pytest.mark.parametrize("kind, text", [
+    ("record-number", "my fingerprint ID at the clinic is FP-0093-4471"),
+    ("record-number", "the retina scan ID they gave me was RS-55-01934"),
+    ("record-number", "MY PALM VEIN SCAN NUMBER IS 4471-2290"),
+    ("zip", "Kalamazoo 49008"),
+    ("zip", "KALAMAZOO 49008"),
+    ("zip", "grand rapids 49503"),
+    ("vehicle-id", "my vanity plate reads KDNYWIN"),
+    ("vehicle-id", "MY VANITY PLATE READS KDNYWIN"),
+    ("vehicle-id", "my personalized plate: BEATCNCR"),
+])  # fmt: skip
+def test_scan_v43_finds_biometric_ids_zips_after_towns_and_vanity_plates(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "my fingerprint ID took 3 tries.",
+    "my face ID unlocks my phone.",
+    "my vanity plate is funny.",
+    "MY VANITY PLATE IS FUNNY.",
+    "I got a custom plate for my birthday.",
+    "Amarillo 12000 people came to the run.",
+])  # fmt: skip
+def test_scan_v43_s_biometric_zip_and_plate_rules_leave_ordinary_text_alone(text):
+    assert "record-number" not in {f.kind for f in scan(text)} and {"zip", "vehicle-id"}.isdisjoint(f.kind for f in scan(text))
+
+
+# From held_out_10's first run (scan v42): names and streets typed in capitals, in lower case or
+# shouted alone in ordinary text, that v42 read as words: one of the world's first names before
+# a surname no list holds, a family by a rare surname after "the", a world first name ending in
+# "s" after "called", a surname shouted after a first name, a street after "on".
+@pytest.mark.parametrize("kind, text", [
+    ("name", "A HUGE THANK-YOU TO KWAME MENSAH IN RADIOLOGY."),
+    ("name", "a huge thank-you to kwame mensah in radiology."),
+    ("name", "OUR NEIGHBOURS THE ABERNATHYS MOWED THE LAWN ALL SUMMER."),
+    ("name", "our neighbours the abernathys mowed the lawn all summer."),
+    ("name", "Our neighbours the ABERNATHYS mowed the lawn all summer."),
+    ("name", "My roommate, an old sailor called IGNATIUS, kept me laughing."),
+    ("name", "Maria CASTELLANOS is my full name."),
+    ("street-address", "OUR PLACE IS THE BLUE ONE ON TAMARACK LANE"),
+    ("street-address", "our place is the blue one on tamarack lane"),
+    ("street-address", "our place is the blue one on TAMARACK LANE"),
+    ("name", "I work at HENDRICKS LUMBER and they held my job for me."),
+])  # fmt: skip
+def test_scan_v43_reads_names_and_streets_in_capitals_and_lower_case(kind, text):
+    assert kind in {f.kind for f in scan(text, allowed_names=frozenset({"Maria"}))}
+
+
+@pytest.mark.parametrize("text", [
+    "THE STAIRS FELT LIKE CLIMBING MT. EVEREST.",
+    "the stairs felt like climbing mt. everest.",
+    "We climbed the STAIRS every day.",
+    "THE NURSES WERE WONDERFUL.",
+    "Maria ALWAYS says thank you.",
+    "the clinic is on main street.",
+    "I WALKED ON THE TRAIL BY THE LAKE.",
+    "WE WENT ON A LONG DRIVE.",
+    "the clinic is on MAIN STREET.",
+    "I sat at HOME PLATE.",
+])  # fmt: skip
+def test_scan_v43_s_capitals_and_lower_case_rules_leave_words_alone(text):
+    assert scan(text, allowed_names=frozenset({"Maria"})) == []
+
+
+# "Sault Ste. Marie" with marks (held_out_9's marked reading, v42): "Sté." was no saint's
+# abbreviation, so "Marie" after it was read as a name and the town was lost.
+@pytest.mark.parametrize("text", [
+    "I commute from Sáült Sté. Marie for treatment.",
+    "I commute from Sault Ste. Marie for treatment.",
+])  # fmt: skip
+def test_scan_v43_reads_sault_ste_marie_with_marks_as_a_town(text):
+    assert {f.kind for f in scan(text)} == {"town"}

