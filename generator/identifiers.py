@@ -536,7 +536,7 @@ def warm_up() -> None:
 
     for load in (identifier_shapes.word_counts, identifier_shapes.english_words, identifier_names.first_names,
                  identifier_names.world_first_names, identifier_names.surnames, identifier_names.us_towns,
-                 identifier_names._town_keys, _script_word):
+                 identifier_names.us_word_towns, identifier_names._town_keys, _script_word):
         load()
     scan_story([("Dr. Ana Reyes met my neighbour in Springfield, Ohio on March 3; call 555-0100.", 1)])
 
