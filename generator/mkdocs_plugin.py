@@ -84,7 +84,7 @@ from .publish import SiteSwap
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
 from .shown import copy_of, file_digest, files_by_size
-from .theme_files import list_installed_once
+from .theme_files import compiled_once, list_installed_once
 from .third_parties import entries_under, site_files, third_party_problems
 from .validate import CONSENT_DIR
 from .watcher import use_native_watcher
@@ -472,6 +472,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         Material's latest release, zips the whole working folder (consent records, withheld
         stories) for a bug report and ends the process with `sys.exit`, past MkDocs' error
         handling, so under plain `mkdocs build` no withdrawal ran (config_code.py says why)."""
+        if self.command == "serve":  # before Material's search plugin reads its translations
+            compiled_once(config.theme, self._bytecode)
         settings = _read_config(Path(config.config_file_path)) if config.config_file_path else {}
         if lists_info_plugin(settings):
             raise SettingsRefused(
@@ -750,12 +752,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 log.warning("Static file '%s' left out of the site: %s", found.src_uri, why)
 
     def on_env(self, env, config, files):
-        """Preview: keep the theme's compiled templates between rebuilds (MkDocs makes a new
-        Jinja environment for each one; compiling Material's templates again took a third of
-        a second). Jinja compares each template's source checksum, so an edited template is
-        compiled again."""
-        if self.command == "serve":
-            env.bytecode_cache = self._bytecode
+        """The frame's fragments, links kept out of content, the sandbox. (The preview's `env`
+        keeps its compiled templates between rebuilds: `compiled_once`, from `on_config`.)"""
         env.globals["fw_fragment"] = fragments(overridden_fragments(config))
         env.loader = _NoLinksIntoContent(env.loader, self._root(config), config.theme.custom_dir)
         env = sandboxed(env)

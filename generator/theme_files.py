@@ -41,6 +41,22 @@ def _listed(folders: list[str], extensions=None, filter_func=None) -> list[str]:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(folders)).list_templates(extensions, filter_func)
 
 
+def compiled_once(theme, bytecode: jinja2.BytecodeCache) -> None:
+    """Make every Jinja environment `theme` hands out keep its compiled templates in
+    `bytecode` (the preview's, for the life of the server): MkDocs makes a new environment for
+    each rebuild, and Material's search plugin one more of its own to read its translations
+    (30-60 ms a save at 1,000 pieces, compiling them again). Jinja compares each template's
+    source checksum, so an edited template is compiled again."""
+    make_env = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        env = make_env()
+        env.bytecode_cache = bytecode
+        return env
+
+    theme.get_env = get_env
+
+
 def list_installed_once(theme) -> None:
     """Make the Jinja environments `theme` hands out (MkDocs asks for one per build) keep the
     filtered listing of the theme's installed folders."""

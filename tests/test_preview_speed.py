@@ -1,6 +1,10 @@
-"""The preview loads the identifier scan's modules and lists in the background once it serves
+"""What the preview does once instead of on every save (docs/benchmarks.md, stop 41).
+
+It loads the identifier scan's modules and lists in the background once it serves
 (identifiers.warm_up): its start-up check is replayed from the cache and scans nothing, so the
-first story saved after it paid 0.6-1.3 s for them (docs/benchmarks.md, stop 41)."""
+first story saved after it paid 0.6-1.3 s for them. Every Jinja environment the theme hands
+out keeps its compiled templates (theme_files.compiled_once): Material's search plugin made one
+of its own on every save and compiled its translations again."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import subprocess
 import sys
 import threading
 
+import jinja2
 from helpers import REPO, copy_sample
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
@@ -54,3 +59,36 @@ def test_the_preview_warms_the_scan_up_in_the_background_once_it_serves(tmp_path
         assert seen["thread"] is not threading.main_thread() and seen["thread"].daemon
     finally:
         server.server_close()
+
+
+def test_every_environment_the_preview_theme_hands_out_keeps_its_compiled_templates(tmp_path):
+    """Material's search plugin asks the theme for an environment of its own in `on_config`,
+    before Flywheel's main `on_config`; a template edited while the preview runs is compiled
+    again (Jinja compares its source's checksum)."""
+    root = copy_sample(tmp_path)
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["flywheel"]
+    plugin.on_startup(command="serve", dirty=True)
+    plugin._on_config_first(config)
+    env = config.theme.get_env()
+    assert env.bytecode_cache is plugin._bytecode
+    custom = tmp_path / "custom"
+    custom.mkdir()
+    (custom / "note.html").write_text("first {{ 1 + 1 }}")
+    loader = jinja2.FileSystemLoader(str(custom))
+    env.loader = loader
+    assert env.get_template("note.html").render() == "first 2"
+    assert plugin._bytecode.buckets
+    again = config.theme.get_env()
+    again.loader = loader
+    (custom / "note.html").write_text("second {{ 2 + 2 }}")
+    assert again.get_template("note.html").render() == "second 4"
+
+
+def test_a_build_keeps_no_compiled_templates(tmp_path):
+    root = copy_sample(tmp_path)
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["flywheel"]
+    plugin.on_startup(command="build", dirty=False)
+    plugin._on_config_first(config)
+    assert config.theme.get_env().bytecode_cache is None
