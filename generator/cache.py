@@ -51,6 +51,7 @@ _CODE_FILES = (
     "leaks.py",
     "data/first_names_world.txt",
     "data/us_towns.txt",
+    "data/us_word_towns.txt",
 )
 # Libraries whose output is cached (parsed YAML, grades, rendered and sanitized story bodies,
 # the name lists of the identifier scan, its English word counts and Unicode's look-alikes,
