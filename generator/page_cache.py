@@ -100,6 +100,15 @@ def _theme_digest(theme) -> str:
     return digest.hexdigest()
 
 
+def _digest(file) -> str:
+    """SHA-256 of a file's bytes, read in pieces from disk (a video in docs_dir need not be
+    held whole), or of the text a plugin generated."""
+    if file.generated_by or file.abs_src_path is None or file.is_documentation_page():
+        return hashlib.sha256(file.content_bytes).hexdigest()
+    with open(file.abs_src_path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def _nav(items) -> list:
     return [
         [type(item).__name__, item.title, getattr(item, "url", None), _nav(item.children or [])]
@@ -140,8 +149,7 @@ class PageCache:
                     # title to the menus of others, so its text counts for every page.
                     "files": sorted(
                         [f.src_uri, f.dest_uri, f.url, str(f.inclusion),
-                         hashlib.sha256(f.content_bytes).hexdigest()
-                         if every_file or (f.is_documentation_page() and not f.generated_by) else ""]
+                         _digest(f) if every_file or (f.is_documentation_page() and not f.generated_by) else ""]
                         for f in files
                     ),
                     "inputs": canonical(inputs),
@@ -150,7 +158,7 @@ class PageCache:
                 sort_keys=True,
                 ensure_ascii=False,
             )
-        except Uncacheable:
+        except (Uncacheable, OSError):  # a file that cannot be read: the build says so, uncached
             return None
         from .paths import cache_folder_refused
 

@@ -264,3 +264,4 @@ def test_a_page_left_out_is_left_out_again_from_the_cache(tmp_path, capsys):
         sites.append(tree_digest(root / "site"))
         assert not site_shows(root / "site", sentence)
     assert sites[0] == sites[1] == sites[2]
+
