@@ -1667,26 +1667,36 @@ _PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _PDF_FILTER = re.compile(rb"/Filter\s*(?:\[((?:\s*/\w+)*)\s*\]|(/\w+))")
 _PDF_SKIPPED = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length[123]\b")
 _PDF_METADATA = re.compile(rb"/Type\s*/(?:Metadata|ObjStm|EmbeddedFile)\b")
+_PDF_EARLY_CHANGE_0 = re.compile(rb"/EarlyChange\s+0\b")
+# An encrypted PDF (rt11): its strings and streams are RC4 or AES noise, and with an empty user
+# password (what "restrict printing/editing" writes) every viewer opens it without a question
+# and shows its title and author. It cannot be checked, so it is never published.
+_PDF_ENCRYPTED = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
 _PDF_HEX = re.compile(rb"<([0-9A-Fa-f\s]{4,})>")
 _PDF_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.)*)\)", re.DOTALL)
 _PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.DOTALL)
 _PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
-def _pdf_unpacked(data: bytes, filters: list[bytes], budget: list[int]) -> bytes | None:
-    """A stream starting at `data`'s start unpacked through `filters` in order, or None where a
-    filter is one Flywheel does not read (LZW, run length, a picture's). Raises Unreadable when
-    the PDF unpacks beyond `budget`."""
+def _pdf_unpacked(data: bytes, filters: list[bytes], budget: list[int], early: int = 1) -> bytes:
+    """A stream starting at `data`'s start unpacked through `filters` in order (`early`: LZW's
+    EarlyChange). Raises Unreadable where a filter is one Flywheel does not read (a picture's,
+    `/Crypt`, a name no reader knows) or the data does not unpack, and when the PDF unpacks
+    beyond `budget` (rt11: such a metadata stream was read as nothing, and the PDF published)."""
     for name in filters:
         if name in (b"FlateDecode", b"Fl"):
             unpack = zlib.decompressobj()
             try:
                 out = unpack.decompress(data, budget[0] + 1)
             except zlib.error:
-                return None
+                raise Unreadable("pdf") from None
             if len(out) > budget[0]:
                 raise Unreadable("pdf")
             data = out
+        elif name in (b"LZWDecode", b"LZW"):
+            data = _lzw_decoded(data, budget[0], early)
+        elif name in (b"RunLengthDecode", b"RL"):
+            data = _run_length_decoded(data, budget[0])
         elif name in (b"ASCIIHexDecode", b"AHx"):
             digits = re.sub(rb"\s", b"", data.split(b">", 1)[0])
             data = binascii.unhexlify(digits + b"0" * (len(digits) % 2)) if re.fullmatch(rb"[0-9A-Fa-f]*", digits) else b""
@@ -1694,11 +1704,65 @@ def _pdf_unpacked(data: bytes, filters: list[bytes], budget: list[int]) -> bytes
             try:
                 data = base64.a85decode(re.sub(rb"\s", b"", data.split(b"~>", 1)[0]))
             except ValueError:
-                return None
+                raise Unreadable("pdf") from None
         else:
-            return None
+            raise Unreadable("pdf")
         budget[0] -= len(data)
     return data
+
+
+def _lzw_decoded(data: bytes, most: int, early: int) -> bytes:
+    """`data` unpacked as PDF's `/LZWDecode` reads it: codes of 9 to 12 bits, first bit first,
+    256 clearing the table and 257 ending the data, the width growing `early` codes ahead (the
+    EarlyChange parameter: 1 unless the stream says 0). A code the table cannot have yet ends
+    the data, as readers stop there. Raises Unreadable past `most` bytes."""
+    table = [bytes([byte]) for byte in range(256)] + [b"", b""]
+    out, width, bits, count, previous = bytearray(), 9, 0, 0, b""
+    for byte in data:
+        bits, count = (bits << 8) | byte, count + 8
+        while count >= width:
+            count -= width
+            code, bits = bits >> count, bits & ((1 << count) - 1)
+            if code == 256:
+                del table[258:]
+                width, previous = 9, b""
+                continue
+            if code == 257:
+                return bytes(out)
+            if code < len(table):
+                entry = table[code]
+                if previous:
+                    table.append(previous + entry[:1])
+            elif code == len(table) and previous:
+                entry = previous + previous[:1]
+                table.append(entry)
+            else:
+                return bytes(out)
+            out += entry
+            previous = entry
+            if len(out) > most:
+                raise Unreadable("pdf")
+            if len(table) + early >= 1 << width and width < 12:
+                width += 1
+    return bytes(out)
+
+
+def _run_length_decoded(data: bytes, most: int) -> bytes:
+    """`data` unpacked as PDF's `/RunLengthDecode` reads it: a length byte below 128 copies that
+    many bytes and one more, one above repeats the next byte 257 less it times, 128 ends the
+    data. Raises Unreadable past `most` bytes."""
+    out, at = bytearray(), 0
+    while at < len(data) and data[at] != 128:
+        length = data[at]
+        if length < 128:
+            out += data[at + 1 : at + 2 + length]
+            at += 2 + length
+        else:
+            out += data[at + 1 : at + 2] * (257 - length)
+            at += 2
+        if len(out) > most:
+            raise Unreadable("pdf")
+    return bytes(out)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -1708,7 +1772,10 @@ def _pdf_text(data: bytes) -> str:
     /EmbeddedFile`, read as text) unpacked, with the strings they
     hold, each string as a viewer decodes it (`_pdf_string_text`), or "" (rt10: rt9 read a PDF
     only as the runs of words its bytes show). Its pages' content streams are not read: their words are cut at
-    every kerning step. Raises Unreadable for a PDF whose metadata unpacks beyond GZIP_READ_MAX."""
+    every kerning step. Raises Unreadable for a PDF whose metadata unpacks beyond GZIP_READ_MAX,
+    is packed in a way Flywheel does not unpack, or is encrypted (`_PDF_ENCRYPTED`, rt11)."""
+    if b"/Encrypt" in data and _PDF_ENCRYPTED.search(data):
+        raise Unreadable("pdf")
     budget, found, outside, attached, at = [GZIP_READ_MAX], [], [], [], 0
     for match in _PDF_STREAM.finditer(data):
         if match.start() < at:
@@ -1723,9 +1790,7 @@ def _pdf_text(data: bytes) -> str:
         stream = data[match.end() : end]
         if (filters := _PDF_FILTER.search(head)) is not None:
             names = [name.strip() for name in (filters.group(1) or filters.group(2)).split(b"/") if name.strip()]
-            stream = _pdf_unpacked(stream, names, budget)
-        if stream is None:
-            continue
+            stream = _pdf_unpacked(stream, names, budget, 0 if _PDF_EARLY_CHANGE_0.search(head) else 1)
         if b"ObjStm" in head:  # PDF's own syntax: what it shows is in its strings
             outside.append(stream)
         elif b"EmbeddedFile" in head:  # a file attached (a viewer lists and opens it), read as text

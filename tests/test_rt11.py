@@ -1,0 +1,169 @@
+"""Red team rt11's routes around the consent promise, each written as the attack.
+
+Every test here failed before its fix (see docs/security.md, the table of properties, attacks
+and tests). The sample site is fictional.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+
+import pytest
+
+from generator.cli import main
+
+AS_OF = "2026-11-22"
+
+
+def _build(sample) -> int:
+    return main(["build", "--root", str(sample), "--as-of", AS_OF])
+
+
+def _pdf(*objects: tuple[bytes, bytes | None], trailer: bytes = b"") -> bytes:
+    """A PDF of `objects`, each a dictionary and its stream (written as it is given, packed or
+    not), with a cross-reference table and `trailer` in its trailer."""
+    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for number, (dictionary, stream) in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number
+        if stream is None:
+            out += dictionary + b"\nendobj\n"
+        else:
+            out += dictionary[:-2] + b" /Length %d>>\nstream\n" % len(stream) + stream + b"\nendstream\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<</Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+
+
+def _lzw(data: bytes) -> bytes:
+    """`data` packed as PDF's LZWDecode packs (codes of 9 to 12 bits, first bit first, the
+    code width growing one code early: EarlyChange 1, the default)."""
+    table = {bytes([byte]): byte for byte in range(256)}
+    codes, width, bits, count, out = 258, 9, 0, 0, bytearray()
+
+    def put(code: int) -> None:
+        nonlocal bits, count
+        bits, count = (bits << width) | code, count + width
+        while count >= 8:
+            count -= 8
+            out.append((bits >> count) & 0xFF)
+
+    put(256)
+    word = b""
+    for byte in data:
+        if word + bytes([byte]) in table:
+            word += bytes([byte])
+            continue
+        put(table[word])
+        table[word + bytes([byte])] = codes
+        codes += 1
+        if codes + 1 > (1 << width) and width < 12:
+            width += 1
+        word = bytes([byte])
+    put(table[word])
+    put(257)
+    if count:
+        out.append((bits << (8 - count)) & 0xFF)
+    return bytes(out)
+
+
+def _run_length(data: bytes) -> bytes:
+    """`data` packed as PDF's RunLengthDecode packs it, in runs of 66 bytes copied, each after
+    its length less one: "A" (the name below reads "Priya KuAmar" in the file's bytes)."""
+    out = bytearray()
+    for start in range(0, len(data), 66):
+        out += bytes([len(data[start : start + 66]) - 1]) + data[start : start + 66]
+    return bytes(out + b"\x80")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    box, j = list(range(256)), 0
+    for i in range(256):
+        j = (j + box[i] + key[i % len(key)]) % 256
+        box[i], box[j] = box[j], box[i]
+    i = j = 0
+    out = bytearray()
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + box[i]) % 256
+        box[i], box[j] = box[j], box[i]
+        out.append(byte ^ box[(box[i] + box[j]) % 256])
+    return bytes(out)
+
+
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def _encrypted_pdf(title: bytes, author: bytes) -> bytes:
+    """A PDF encrypted with an empty user password (the standard security handler, revision 2,
+    RC4), as "restrict printing" writes one: every viewer opens it without asking and shows its
+    title and author, and in its bytes they are RC4 noise."""
+    ident, permissions = bytes(range(16)), (-4).to_bytes(4, "little", signed=True)
+    owner = _rc4(hashlib.md5(_PAD).digest()[:5], _PAD)
+    key = hashlib.md5(_PAD + owner + permissions + ident).digest()[:5]
+
+    def encrypted(number: int, text: bytes) -> bytes:
+        return b"<" + _rc4(hashlib.md5(key + number.to_bytes(3, "little") + b"\0\0").digest()[:10], text).hex().encode() + b">"
+
+    return _pdf(_CATALOG, _PAGES, (b"<</Title " + encrypted(3, title) + b" /Author " + encrypted(3, author) + b">>", None),
+                (b"<</Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -4>>" % (owner.hex().encode(), _rc4(key, _PAD).hex().encode()), None),
+                trailer=b"/Info 3 0 R /Encrypt 4 0 R /ID [<%s> <%s>]" % (ident.hex().encode(), ident.hex().encode()))
+
+
+_XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>'
+        b'<rdf:Description dc:creator="Priya Kumar"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
+_CATALOG = (b"<</Type /Catalog /Pages 2 0 R /Metadata 3 0 R>>", None)
+_PAGES = (b"<</Type /Pages /Kids [] /Count 0>>", None)
+
+
+@pytest.mark.parametrize("data", [
+    _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML /Filter /LZWDecode>>", _lzw(_XMP))),
+    _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML /Filter /RunLengthDecode>>", _run_length(_XMP))),
+    _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML /Filter [/FlateDecode /RunLengthDecode]>>",
+                            zlib.compress(_run_length(_XMP)))),
+    _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML /Filter /LZW>>", _lzw(_XMP))),
+], ids=["lzw", "run-length", "flate-then-run-length", "lzw-abbreviated"])
+def test_a_pdf_whose_metadata_is_packed_another_way_is_read(sample, data, capsys):
+    """rt11: rt10 unpacked a PDF's metadata streams packed with `/FlateDecode` and the ASCII
+    filters only, and read a stream packed any other way as nothing. PDF's `/LZWDecode` (what
+    PDF 1.1 wrote, and some scanners still do) and `/RunLengthDecode` are filters every viewer
+    reads: a handout in the theme folder whose XMP packet names Priya Kumar (her only story has
+    no consent) packed so was published with her name in every viewer's properties."""
+    (sample / "theme/pages/handout.pdf").write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_pdf_whose_metadata_is_packed_in_a_way_flywheel_cannot_read_is_left_out(sample, capsys):
+    """A metadata stream behind a filter Flywheel does not unpack (a picture's, `/Crypt`, a
+    name no reader knows) cannot be checked, so the PDF is left out as a Brotli file is."""
+    (sample / "theme/pages/handout.pdf").write_bytes(
+        _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML /Filter /JBIG2Decode>>", _XMP)))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it cannot be read, so it cannot be checked" in capsys.readouterr().err
+
+
+def test_an_encrypted_pdf_is_left_out(sample, capsys):
+    """rt11: a PDF encrypted with an empty user password (Word's and Acrobat's "restrict
+    editing/printing" write one) opens in every viewer without a question and shows its title
+    and author; in its bytes every string is RC4 (or AES) noise, which no check can read. A
+    handout in the theme folder titled as the revoked story and written by Priya Kumar (her only
+    story has no consent) was published with a passing build."""
+    (sample / "theme/pages/handout.pdf").write_bytes(_encrypted_pdf(b"A racing heart, and a steady plan", b"Priya Kumar"))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it cannot be read, so it cannot be checked" in capsys.readouterr().err
+
+
+def test_a_pdf_whose_metadata_names_no_withheld_champion_is_published(sample, capsys):
+    (sample / "theme/pages/handout.pdf").write_bytes(
+        _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML /Filter /LZWDecode>>",
+                                _lzw(_XMP.replace(b"Priya Kumar", b"Anna Walker")))))
+    assert _build(sample) == 0
+    assert (sample / "site/handout.pdf").is_file()
+    capsys.readouterr()
