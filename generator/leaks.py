@@ -1771,12 +1771,12 @@ def _pdf_text(data: bytes) -> str:
     object streams (`/Type /ObjStm`: an Info dictionary packed) and attached files (`/Type
     /EmbeddedFile`, read as text) unpacked, with the strings they
     hold, each string as a viewer decodes it (`_pdf_string_text`), or "" (rt10: rt9 read a PDF
-    only as the runs of words its bytes show). Its pages' content streams are not read: their words are cut at
-    every kerning step. Raises Unreadable for a PDF whose metadata unpacks beyond GZIP_READ_MAX,
+    only as the runs of words its bytes show); and the text its pages show (`_pdf_page_text`,
+    rt11: their words are cut at every kerning step, or written as glyph numbers). Raises Unreadable for a PDF whose metadata unpacks beyond GZIP_READ_MAX,
     is packed in a way Flywheel does not unpack, or is encrypted (`_PDF_ENCRYPTED`, rt11)."""
     if b"/Encrypt" in data and _PDF_ENCRYPTED.search(data):
         raise Unreadable("pdf")
-    budget, found, outside, attached, at = [GZIP_READ_MAX], [], [], [], 0
+    budget, found, outside, attached, pages, packed, at = [GZIP_READ_MAX], [], [], [], [], [], 0
     for match in _PDF_STREAM.finditer(data):
         if match.start() < at:
             continue  # "stream" inside a stream's data
@@ -1785,14 +1785,18 @@ def _pdf_text(data: bytes) -> str:
         outside.append(data[at:start])
         at = end
         head = data[max(0, data.rfind(b"obj", max(0, start - 4096), start)) : start]
-        if _PDF_SKIPPED.search(head) or not _PDF_METADATA.search(head):
-            continue  # a page's content, a picture, a font
+        if _PDF_SKIPPED.search(head):
+            continue  # a picture, a font
         stream = data[match.end() : end]
+        if not _PDF_METADATA.search(head):
+            pages.append((head, stream))  # a page's content, a form, a font's ToUnicode map
+            continue
         if (filters := _PDF_FILTER.search(head)) is not None:
             names = [name.strip() for name in (filters.group(1) or filters.group(2)).split(b"/") if name.strip()]
             stream = _pdf_unpacked(stream, names, budget, 0 if _PDF_EARLY_CHANGE_0.search(head) else 1)
         if b"ObjStm" in head:  # PDF's own syntax: what it shows is in its strings
             outside.append(stream)
+            packed.append((head, stream))
         elif b"EmbeddedFile" in head:  # a file attached (a viewer lists and opens it), read as text
             attached.append(stream.replace(b"\0", b" ").decode("utf-8", "replace"))
         else:
@@ -1802,7 +1806,195 @@ def _pdf_text(data: bytes) -> str:
     # A dictionary's `<<` and `>>` read as a tag would hide the words inside (`<</Author (...)>>`).
     found = [part.replace(b"<", b" ").replace(b">", b" ").replace(b"\0", b" ").decode("utf-8", "replace")
              for part in (part[:_METADATA_MAX] for part in found)]
-    return "\n".join([*found, *attached, " ".join(strings)])
+    return "\n".join([*found, *attached, " ".join(strings), _pdf_page_text(data, pages, packed, budget)])
+
+
+# A page's text (rt11): a content stream shows strings with `Tj`, `'`, `"` and `TJ` (whose
+# numbers move the pen: a word space where one moves it a third of a letter or more, as TeX's
+# -333 does), each in the font `Tf` chose, which maps its codes to letters through its
+# `/ToUnicode` map (a font subset names its glyphs by number: LibreOffice, Chrome and Word
+# write `<0102>` for "Ai") or, without one, as Latin-1 letters. Positioning operators start
+# a line. Text a font draws under another encoding, or paths drawn as letters, are not read
+# (as a picture's pixels are not).
+_PDF_OBJECT = re.compile(rb"(\d+)\s+\d+\s+obj\b")
+_PDF_REFERENCE = rb"(\d+)\s+\d+\s+R"
+_PDF_FONTS = re.compile(rb"/Font\s*(?:<<(.*?)>>|" + _PDF_REFERENCE + rb")", re.DOTALL)
+_PDF_FONT_ENTRY = re.compile(rb"/([^\s/<>\[\]()]+)\s*" + _PDF_REFERENCE)
+_PDF_TO_UNICODE = re.compile(rb"/ToUnicode\s*" + _PDF_REFERENCE)
+_PDF_TEXT_BEGIN, _PDF_TEXT_END = re.compile(rb"\bBT\b"), re.compile(rb"\bET\b")
+_PDF_TOKEN = re.compile(rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>|[\[\]]"
+                        rb"|/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+", re.DOTALL)
+_PDF_LINE_OPERATORS = {b"Td", b"TD", b"Tm", b"T*"}
+_PDF_KNOWN_FILTERS = {b"FlateDecode", b"Fl", b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL", b"ASCIIHexDecode",
+                      b"AHx", b"ASCII85Decode", b"A85"}
+_PDF_CMAP_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(?:<([0-9A-Fa-f]+)>|\[([^\]]*)\])?")
+_PDF_FONTS_MAX = 4  # readings of a stream where one font name means several fonts
+_PDF_CMAP_MAX = 1 << 17  # codes a ToUnicode map may give (two bytes' worth, twice)
+
+
+def _pdf_page_text(data: bytes, pages: list[tuple[bytes, bytes]], packed: list[tuple[bytes, bytes]],
+                   budget: list[int]) -> str:
+    """The text the content streams in `pages` (each a dictionary and its stream, as written)
+    show (`_PDF_TEXT_BEGIN`'s comment), with the fonts named in the objects of `data` and of the
+    unpacked object streams `packed`. Raises Unreadable as `_pdf_unpacked` does."""
+    bodies: dict[int, bytes] = {}
+    for match in _PDF_OBJECT.finditer(data):
+        bodies.setdefault(int(match.group(1)), data[match.end() : match.end() + 16384].split(b"endobj", 1)[0])
+    for head, stream in packed:
+        bodies.update(_pdf_packed_objects(head, stream))
+    streams, texts = {}, []
+    for head, stream in pages:
+        if (filters := _PDF_FILTER.search(head)) is not None:
+            names = [name.strip() for name in (filters.group(1) or filters.group(2)).split(b"/") if name.strip()]
+            if not set(names) <= _PDF_KNOWN_FILTERS:
+                continue
+            stream = _pdf_unpacked(stream, names, budget, 0 if _PDF_EARLY_CHANGE_0.search(head) else 1)
+        if (number := re.search(rb"(\d+)\s+\d+\s*$", data[: data.find(head)][-24:])) is not None:
+            streams[int(number.group(1))] = stream
+        if b"BT" in stream:
+            texts.append(stream)
+    if not texts:
+        return ""
+    fonts: dict[bytes, list[int]] = {}
+    for body in bodies.values():
+        if b"/Font" not in body:
+            continue
+        for match in _PDF_FONTS.finditer(body):
+            entries = match.group(1) if match.group(2) is None else bodies.get(int(match.group(2)), b"")
+            for name, number in _PDF_FONT_ENTRY.findall(entries or b""):
+                if int(number) not in fonts.setdefault(name, []):
+                    fonts[name].append(int(number))
+    maps: dict[int, _PdfFont | None] = {}
+    for number in {number for numbers in fonts.values() for number in numbers}:
+        found = _PDF_TO_UNICODE.search(bodies.get(number, b""))
+        maps[number] = _pdf_font(streams.get(int(found.group(1)), b"")) if found else None
+    readings = max((len(numbers) for numbers in fonts.values()), default=1)
+    return "\n".join(_pdf_shown(stream, {name: maps[numbers[min(reading, len(numbers) - 1)]]
+                                         for name, numbers in fonts.items()})
+                     for stream in texts for reading in range(min(readings, _PDF_FONTS_MAX)))
+
+
+# A font's ToUnicode map, the widths of its codes (longest first) and, when every code is one
+# byte, the map as `str.translate` takes it (a simple font's subset is then read in C).
+_PdfFont = tuple[dict[bytes, str], list[int], dict[int, str] | None]
+
+
+def _pdf_font(stream: bytes) -> _PdfFont | None:
+    if not (cmap := _pdf_cmap(stream)):
+        return None
+    widths = sorted({len(code) for code in cmap}, reverse=True)
+    return cmap, widths, {code[0]: letters for code, letters in cmap.items()} if widths == [1] else None
+
+
+def _pdf_packed_objects(head: bytes, stream: bytes) -> dict[int, bytes]:
+    """The objects an object stream packs, by number: its first `/First` bytes are pairs of an
+    object's number and its place after them."""
+    first = re.search(rb"/First\s+(\d+)", head)
+    if first is None:
+        return {}
+    numbers = [int(number) for number in stream[: int(first.group(1))].split() if number.isdigit()]
+    numbers = numbers[: len(numbers) // 2 * 2]
+    places = [int(first.group(1)) + place for place in numbers[1::2]] + [len(stream)]
+    return {number: stream[places[index] : places[index + 1]] for index, number in enumerate(numbers[0::2])}
+
+
+def _pdf_cmap(stream: bytes) -> dict[bytes, str]:
+    """A `/ToUnicode` map: each code (its bytes) and the letters it shows (`bfchar` pairs,
+    `bfrange` ranges; _PDF_CMAP_MAX codes at most)."""
+    found: dict[bytes, str] = {}
+    left = _PDF_CMAP_MAX
+    for block in re.findall(rb"begin(bfchar|bfrange)(.*?)end\1", stream, re.DOTALL):
+        for low, high, target, targets in _PDF_CMAP_PAIR.findall(block[1]):
+            if left <= 0:
+                return found
+            if block[0] == b"bfchar":
+                found[binascii.unhexlify(low + b"0" * (len(low) % 2))] = _pdf_utf16(high)
+                left -= 1
+                continue
+            start, end, width = int(low, 16), int(high, 16), (len(low) + 1) // 2
+            count = min(end - start + 1, left)
+            left -= max(count, 1)
+            if targets:
+                targets = re.findall(rb"<([0-9A-Fa-f]+)>", targets)
+                found.update((_pdf_code(start + offset, width), _pdf_utf16(each))
+                             for offset, each in enumerate(targets[: max(count, 0)]))
+            elif target:
+                first, size = int(target, 16), (len(target) + 1) // 2
+                found.update((_pdf_code(start + offset, width), _pdf_code(first + offset, size).decode("utf-16-be", "replace"))
+                             for offset in range(max(count, 0)))
+    return found
+
+
+def _pdf_code(number: int, width: int) -> bytes:
+    """`number` as `width` bytes, or as many as it needs."""
+    return number.to_bytes(max(width, (number.bit_length() + 7) // 8), "big")
+
+
+def _pdf_utf16(digits: bytes) -> str:
+    return binascii.unhexlify(digits + b"0" * (len(digits) % 2)).decode("utf-16-be", "replace")
+
+
+def _pdf_shown(stream: bytes, fonts: dict[bytes, _PdfFont | None]) -> str:
+    """The text a content stream shows, its strings decoded in the fonts `fonts` names."""
+    out: list[str] = []
+    for part in _PDF_TEXT_END.split(stream):  # BT ... ET, each BT read to the next ET
+        if (begin := _PDF_TEXT_BEGIN.search(part)) is None:
+            continue
+        font, operands, array = None, [], None
+        for token in _PDF_TOKEN.findall(part, begin.end()):
+            first = token[:1]
+            if first == b"(" or first == b"<":
+                string = token[1:-1]
+                if first == b"(":
+                    string = _PDF_ESCAPE.sub(_pdf_escape, string) if b"\\" in string else string
+                else:
+                    digits = re.sub(rb"\s", b"", string)
+                    string = binascii.unhexlify(digits + b"0" * (len(digits) % 2))
+                (operands if array is None else array).append(_pdf_decoded(string, fonts.get(font)))
+            elif token == b"[":
+                array = []
+            elif token == b"]":
+                operands.append(array or [])
+                array = None
+            elif first == b"/" or first.isdigit() or first in b"-+.":
+                if array is not None:
+                    if first != b"/" and float(token) <= -180:
+                        array.append(" ")
+                else:
+                    operands.append(token)
+            else:
+                if token == b"Tf" and len(operands) >= 2:
+                    font = operands[-2][1:] if isinstance(operands[-2], bytes) else None
+                elif token in (b"Tj", b"'", b'"') and operands and isinstance(operands[-1], str):
+                    out.append(("\n" if token != b"Tj" else "") + operands[-1])
+                elif token == b"TJ" and operands and isinstance(operands[-1], list):
+                    out.append("".join(operands[-1]))
+                elif token in _PDF_LINE_OPERATORS:
+                    out.append("\n")
+                operands = []
+        out.append("\n")
+    return "".join(out)
+
+
+def _pdf_decoded(string: bytes, cmap: _PdfFont | None) -> str:
+    """A shown string's letters: through its font's ToUnicode map and the widths of its codes,
+    longest first, else as Latin-1."""
+    if not cmap:
+        return string.decode("latin-1")
+    cmap, widths, table = cmap
+    if table is not None:  # a font of one-byte codes (a simple font's subset): read in C
+        return string.decode("latin-1").translate(table)
+    out, at = [], 0
+    while at < len(string):
+        for width in widths:
+            if (letters := cmap.get(string[at : at + width])) is not None:
+                out.append(letters)
+                at += width
+                break
+        else:
+            out.append(chr(string[at]))
+            at += 1
+    return "".join(out)
 
 
 def _pdf_string_text(string: bytes) -> str:

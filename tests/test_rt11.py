@@ -167,3 +167,59 @@ def test_a_pdf_whose_metadata_names_no_withheld_champion_is_published(sample, ca
     assert _build(sample) == 0
     assert (sample / "site/handout.pdf").is_file()
     capsys.readouterr()
+
+
+def _page_pdf(content: bytes, font: bytes = b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>",
+              to_unicode: bytes | None = None) -> bytes:
+    """A one-page PDF showing `content` (a content stream, packed as every writer packs it)
+    in font /F1, `font`, with `to_unicode` as its ToUnicode map when given."""
+    objects = [(b"<</Type /Catalog /Pages 2 0 R>>", None), (b"<</Type /Pages /Kids [3 0 R] /Count 1>>", None),
+               (b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources <</Font <</F1 5 0 R>>>> /Contents 4 0 R>>", None),
+               (b"<</Filter /FlateDecode>>", zlib.compress(content)),
+               (font[:-2] + (b" /ToUnicode 6 0 R>>" if to_unicode else b">>"), None)]
+    if to_unicode:
+        objects.append((b"<<>>", to_unicode))
+    return _pdf(*objects)
+
+
+_CMAP = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Adobe-Identity-UCS def\n"
+         b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+         b"2 beginbfchar <0003> <0020> <000F> <002C> endbfchar\n"
+         b"1 beginbfrange <0024> <005D> <0041> endbfrange\nendcmap CMapName currentdict /CMap defineresource pop end end\n")
+
+
+def _glyphs(text: bytes) -> bytes:
+    """`text` as the glyph numbers of a font subset whose map is `_CMAP` (as Chrome, Skia and
+    LibreOffice write a page's text: "A" is glyph 0x24, a space 3, a comma 0x0F)."""
+    codes = {ord(" "): 3, ord(","): 0x0F}
+    return b"<" + b"".join(b"%04X" % codes.get(byte, byte - 0x41 + 0x24) for byte in text) + b">"
+
+
+@pytest.mark.parametrize("content, font, to_unicode", [
+    (b"BT /F1 12 Tf 72 700 Td [(A r)-20(acing heart, and a)-333(steady plan)] TJ 0 -14 Td (told by Priya Kumar) Tj ET",
+     b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>", None),
+    (b"BT /F1 12 Tf 72 700 Td " + _glyphs(b"A racing heart, and a steady plan") + b" Tj ET",
+     b"<</Type /Font /Subtype /Type0 /BaseFont /AAAAAA+Arial /Encoding /Identity-H>>", _CMAP),
+    (b"BT /F1 12 Tf 72 700 Td [" + _glyphs(b"Priya") + b" -300 " + _glyphs(b"Kumar") + b"] TJ ET",
+     b"<</Type /Font /Subtype /Type0 /BaseFont /AAAAAA+Arial /Encoding /Identity-H>>", _CMAP),
+], ids=["latin-kerned", "glyph-numbers", "glyph-numbers-kerned"])
+def test_a_pdf_whose_page_shows_a_withheld_story_is_left_out(sample, content, font, to_unicode, capsys):
+    """rt11: rt10 read a PDF's metadata, never its pages: a content stream is packed, and its
+    words are cut at each kerning step (`[(A r)-20(acing)] TJ`) or written as a font subset's
+    glyph numbers (`<00240003...>`, what Chrome, Skia, LibreOffice and Word write, read through
+    the font's ToUnicode map). A handout in the theme folder whose page shows the revoked story's
+    title, or names Priya Kumar (her only story has no consent), was published as it was."""
+    (sample / "theme/pages/handout.pdf").write_bytes(_page_pdf(content, font, to_unicode))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_pdf_whose_page_shows_nothing_withheld_is_published(sample, capsys):
+    (sample / "theme/pages/handout.pdf").write_bytes(_page_pdf(
+        b"BT /F1 12 Tf 72 700 Td " + _glyphs(b"What to expect at cardiac rehab, by Anna Walker") + b" Tj ET",
+        b"<</Type /Font /Subtype /Type0 /BaseFont /AAAAAA+Arial /Encoding /Identity-H>>", _CMAP))
+    assert _build(sample) == 0
+    assert (sample / "site/handout.pdf").is_file()
+    capsys.readouterr()
+
