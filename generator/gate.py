@@ -40,13 +40,16 @@ def _revocations(project: Project) -> Revocations:
     names no story (a slug typed wrong: `finding-answer`) is the patient's word all the same:
     it counts against every story whose slug is close to what it names, until it names one."""
     found: Revocations = {}
-    revoked = {record_id: (revoked_on, entry.data.story) for record_id, entry in project.consents.items()
-               if (revoked_on := _revoked_on(record_id, entry.data, project)) is not None}
-    # A record whose file is gone, or no longer a record, still revoked what it named.
-    for record_id, (day, story) in project.committed_revocations.items():
-        if record_id not in project.consents and story is not None:
-            revoked[record_id] = (day, story)
-    for record_id, (revoked_on, story) in revoked.items():
+    revoked = [(record_id, revoked_on, story) for record_id, entry in project.consents.items()
+               if (revoked_on := _revoked_on(record_id, entry.data, project)) is not None
+               for story in dict.fromkeys([entry.data.story, *project.committed_revocations.get(record_id, (None, ()))[1]])]
+    # A record whose file is gone, or no longer a record, still revoked what it named; and a
+    # record's revocation counts against every story any commit of it named (rt11: one pointed
+    # at another slug took its revocation off the story it was made for).
+    for record_id, (day, stories) in project.committed_revocations.items():
+        if record_id not in project.consents:
+            revoked += [(record_id, day, story) for story in stories]
+    for record_id, revoked_on, story in revoked:
         if story in project.stories:
             found.setdefault(story, []).append((record_id, revoked_on, None))
             continue

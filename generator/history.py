@@ -44,16 +44,19 @@ RECORDS = f":(glob){CONSENT_DIR}/**/*.yml"
 TIMEOUT_S = 120
 
 
-def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
-    """Record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
-    commit names) (`read_history`); none when the history cannot be read."""
+def committed_revocations(root: Path) -> dict[str, tuple[dt.date, tuple[str, ...]]]:
+    """Record id -> (the earliest `revoked_on` date any commit gave it, every story any commit
+    of it named, its newest commit's first) (`read_history`); none when the history cannot be read."""
     return (read_history(root) or ({}, ""))[0]
 
 
-def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str] | None:
+def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...]]], str] | None:
     """What consent/ and the champions file's history say, from one `git log`: every revocation
-    (record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
-    commit names)), and every line any commit added to content/champions.yml, as text. Every
+    (record id -> (the earliest `revoked_on` date any commit gave it, every story any commit of
+    the record named, its newest commit's first)), and every line any commit added to
+    content/champions.yml, as text. A revocation counts against each of those stories: a
+    record pointed at another slug after its revocation (`story: retired-2019`) kept it off
+    the story it was made for only while no copy of the authorization named that story (rt11). Every
     version of every file under consent/ that git holds is read, through the lines each commit
     added; a path is a record by its name, so a record moved to a subfolder is the same record.
     The champions file's lines hold the name and bio of every champion it ever held: a
@@ -74,7 +77,7 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str
                      "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", RECORDS, CHAMPIONS,
                      errors="replace", any_owner=True, timeout=TIMEOUT_S)
     revoked: dict[str, dt.date] = {}
-    stories: dict[str, str] = {}
+    stories: dict[str, dict[str, None]] = {}
     champions: list[str] = []
     if log is None:
         return None
@@ -97,14 +100,14 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str
             continue
         else:
             if match := _STORY.search(line):
-                stories.setdefault(record, match.group(1))  # the newest commit's, read first
+                stories.setdefault(record, {})[match.group(1)] = None  # the newest commit's first
             if match := _REVOKED.search(line):  # on the same line as the story, in a flow mapping
                 try:
                     day = dt.date.fromisoformat(match.group(1))
                 except ValueError:  # 2026-02-30: never a date the gate read either
                     continue
                 revoked[record] = min(day, revoked.get(record, day))
-    return {record: (day, stories.get(record)) for record, day in revoked.items()}, "\n".join(champions)
+    return {record: (day, tuple(stories.get(record, ()))) for record, day in revoked.items()}, "\n".join(champions)
 
 
 def shallow(root: Path) -> bool:

@@ -223,3 +223,55 @@ def test_a_pdf_whose_page_shows_nothing_withheld_is_published(sample, capsys):
     assert (sample / "site/handout.pdf").is_file()
     capsys.readouterr()
 
+
+STORY, RECORD, REVOKED = "walking-again", "consent/C-2026-001.yml", "2026-11-20"
+
+
+@pytest.fixture
+def revoked(tmp_path, monkeypatch):
+    """The base project in git: published, then its consent revoked in a commit."""
+    from helpers import copy_base, edit_yaml, git
+
+    from generator.check import run_check
+
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    root = copy_base(tmp_path)
+    git(root, "init", "-q", when="2026-11-21T12:00:00+00:00")
+    git(root, "add", "-A", when="2026-11-21T12:00:00+00:00")
+    git(root, "commit", "-qm", "published", when="2026-11-21T12:00:00+00:00")
+    assert run_check(root).gate.decisions[STORY].published
+    edit_yaml(root / RECORD, revoked_on=REVOKED)
+    git(root, "commit", "-qam", "the patient revoked consent", when="2026-11-21T12:00:00+00:00")
+    return root
+
+
+@pytest.mark.parametrize("committed", [False, True])
+@pytest.mark.parametrize("keep_the_date", [True, False], ids=["revocation-kept", "revocation-removed"])
+def test_a_revocation_whose_record_is_pointed_at_another_story_still_withholds_its_story(revoked, keep_the_date, committed):
+    """rt11: a revocation counted against the story its record names now (and, from git, the
+    story the record's newest commit names). A pull request that points the revoked record at
+    another slug (`story: retired-2019`, as if tidying an old record; its revocation kept
+    or not) and files a copy of the old authorization under a new id for the story, signed on
+    its old day, detached the revocation from the story: the copy, which no revocation names,
+    published it again. The revocation now counts against every story the record has named in
+    any commit, and in the file."""
+    import yaml
+    from helpers import git
+
+    from generator.check import run_check
+
+    record = yaml.safe_load((revoked / RECORD).read_text())
+    copy = {**record, "revoked_on": None}
+    record["story"] = "retired-2019"
+    if not keep_the_date:
+        record["revoked_on"] = None
+    (revoked / RECORD).write_text(yaml.safe_dump(record, sort_keys=False))
+    (revoked / "consent/C-2026-099.yml").write_text(yaml.safe_dump(copy, sort_keys=False))
+    story = next((revoked / "content/stories").rglob(f"{STORY}.md"))
+    story.write_text(story.read_text().replace("C-2026-001", "C-2026-099"))
+    if committed:
+        git(revoked, "add", "-A", when="2026-11-21T12:00:00+00:00")
+        git(revoked, "commit", "-qm", "tidy the records", when="2026-11-21T12:00:00+00:00")
+    decision = run_check(revoked).gate.decisions[STORY]
+    assert not decision.published
+    assert "consent-revoked" in [code for code, _ in decision.reasons], decision.reasons
