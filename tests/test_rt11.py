@@ -275,3 +275,36 @@ def test_a_revocation_whose_record_is_pointed_at_another_story_still_withholds_i
     decision = run_check(revoked).gate.decisions[STORY]
     assert not decision.published
     assert "consent-revoked" in [code for code, _ in decision.reasons], decision.reasons
+
+
+@pytest.mark.parametrize("workflow", ["example", "init"])
+def test_the_workflow_installs_only_what_codeowners_protect(tmp_path, workflow, capsys):
+    """rt11: the example workflow (which docs/cli.md offers "for a practice's repository")
+    installed Flywheel with `pip install -e .`, which builds the repository itself: pip runs
+    its `setup.py` (setuptools does, beside any `pyproject.toml`) or the build backend its
+    `pyproject.toml` names. Neither is in the CODEOWNERS that goes with it, so a pull request
+    the content team alone approves could add a `setup.py` that CI runs before the check and
+    the build, on the main branch before the deploy: code that writes any story into the site.
+    Every install now names a requirements file CODEOWNERS protects, as `flywheel init`'s does."""
+    import shlex
+
+    import yaml
+    from helpers import REPO
+
+    if workflow == "example":
+        path, owners = REPO / "examples/github-actions/flywheel.yml", (REPO / "examples/CODEOWNERS").read_text()
+    else:
+        root = tmp_path / "oak"
+        assert main(["init", str(root), "--name", "Oak Street Clinic", "--phone", "+1 555 0142", "--address",
+                     "1 Oak Street, Elm, ST 00000", "--hours", "Monday to Friday, 9am to 5pm",
+                     "--timezone", "America/Chicago", "--next-step-url", "https://example.org/book"]) == 0
+        capsys.readouterr()
+        path, owners = root / ".github/workflows/flywheel.yml", (root / ".github/CODEOWNERS").read_text()
+    protected = {line.split()[0] for line in owners.splitlines() if line.strip() and not line.startswith("#")} - {"*"}
+    installs = [shlex.split(line) for job in yaml.safe_load(path.read_text())["jobs"].values()
+                for step in job.get("steps", []) for line in str(step.get("run", "")).splitlines() if "pip install" in line]
+    assert installs
+    for words in installs:
+        named = words[words.index("install") + 1:]
+        assert named[:1] == ["-r"] and len(named) == 2, words
+        assert "/" + named[1] in protected, words
