@@ -308,3 +308,48 @@ def test_the_workflow_installs_only_what_codeowners_protect(tmp_path, workflow, 
         named = words[words.index("install") + 1:]
         assert named[:1] == ["-r"] and len(named) == 2, words
         assert "/" + named[1] in protected, words
+
+
+@pytest.mark.parametrize("published", ["admin/notes.html", "admin/index.html"])
+def test_what_another_plugin_writes_into_admin_is_checked(sample, published, monkeypatch, capsys):
+    """rt11: rt10 read what another plugin writes into the site, except the whole `admin/`
+    folder (the web editor's, checked as it is copied: but that copy comes after). Material's
+    privacy plugin with `assets_fetch_dir: .` publishes what a page loads from
+    `https://<host>/<path>` at `<host>/<path>` in the site, from its cache when the cache holds
+    it (a pull request commits it): `https://admin/notes.html` wrote a page quoting the revoked
+    story and naming Priya Kumar into `site/admin/` with a passing build (`admin/index.html`
+    too, where the web editor is not published)."""
+    monkeypatch.chdir(sample)
+    settings, guide = sample / "mkdocs.yml", sample / "content/guides/cardiology/afib-guide.md"
+    settings.write_text(settings.read_text().replace(
+        "  - search\n", "  - search\n  - privacy:\n      assets_fetch_dir: .\n      assets_include: ['admin/*']\n"))
+    cache = sample / ".cache/plugin/privacy" / published
+    cache.parent.mkdir(parents=True)
+    cache.write_text("<html><body><h1>A racing heart, and a steady plan</h1><p>by Priya Kumar</p></body></html>\n")
+    guide.write_text(guide.read_text() + f'\n\n<img src="https://{published}" alt="">\n')
+    assert _build(sample) == 0
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site" / published).exists()
+    assert f"File '{published}', written into the site by another plugin, left out of the site" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("published", ["favicon.svg", "robots.txt"])
+def test_a_static_file_another_plugin_writes_over_is_checked_again(sample, published, monkeypatch, capsys):
+    """rt11: what another plugin writes into the site was read only where no checked file was
+    (rt10). The privacy plugin with `assets_fetch_dir: .` writes what a page loads from
+    `https://favicon.svg` over the site's checked `favicon.svg` (or `robots.txt`, or a theme's
+    script), from its cache, which a pull request commits: a copy quoting the revoked story and
+    naming Priya Kumar replaced it with a passing build. A static file whose copy no longer
+    holds its source's bytes is now read again."""
+    monkeypatch.chdir(sample)
+    settings, guide = sample / "mkdocs.yml", sample / "content/guides/cardiology/afib-guide.md"
+    settings.write_text(settings.read_text().replace(
+        "  - search\n", "  - search\n  - privacy:\n      assets_fetch_dir: .\n      assets_include: ['*']\n"))
+    cache = sample / ".cache/plugin/privacy" / published
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>A racing heart, and a steady plan, by Priya Kumar</text></svg>\n')
+    guide.write_text(guide.read_text() + f'\n\n<img src="https://{published}" alt="">\n')
+    assert _build(sample) == 0
+    written = sample / "site" / published
+    assert not written.exists() or "Priya Kumar" not in written.read_text(errors="replace")
+    assert f"File '{published}', written into the site by another plugin, left out of the site" in capsys.readouterr().err
