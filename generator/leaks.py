@@ -138,8 +138,9 @@ def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list
     shown, carried = _hidden_and_carried(html)
     if shown is not None:  # `stories/a-rac<span hidden>x</span>ing-heart`
         found.update(story_traces(shown, story_slugs, depth))
-    for inner in carried:  # too deep to read, a document counts as every address
-        found.update(story_traces(inner, story_slugs, depth + 1) if depth < _DATA_DEPTH else story_slugs)
+    for inner in carried:  # too deep to read, or unreadable, a document counts as every address
+        found.update(story_traces(inner, story_slugs, depth + 1)
+                     if depth < _DATA_DEPTH and inner != UNREADABLE_DOCUMENT else story_slugs)
     return sorted(found & story_slugs)
 
 
@@ -236,15 +237,24 @@ _DATA_REFERENCE = re.compile(r"&#(?:0*(?:100|97|116|58)(?!\d)|x0*(?:64|61|74|3a)
 _DATA_URI_LOWER = re.compile(r"data:[^,\s\"'<>()]{0,200},")  # in a lower-case copy: found at C speed
 
 
+# What `data_documents` gives for a `data:` address whose bytes cannot be read (an encrypted PDF,
+# a 7z, a file packed too deep): a static file so made is left out of the site, and such a
+# document counts as a quotation and as every withheld story's address (rt11: a guide's
+# download link to an encrypted handout titled as a revoked story was published).
+UNREADABLE_DOCUMENT = "\0unreadable document\0"
+
+
 def data_documents(html: str) -> list[str]:
     """The text of every `data:` address in `html` whose bytes are text (`carried_document`): an
     SVG, HTML or plain text shown in an image, a frame or a CSS background, however it is encoded
-    (base64 or percent escapes, character references around it), packed or not."""
+    (base64 or percent escapes, character references around it), packed or not; for one that
+    cannot be read, UNREADABLE_DOCUMENT."""
     found = []
     for data in data_payloads(html):
         try:
             inner = carried_document(data)
         except Unreadable:
+            found.append(UNREADABLE_DOCUMENT)
             continue
         if inner is not None:
             found.append(inner)
@@ -733,8 +743,10 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     if index.secrets and _secret_escaped(html, markup, index.secrets):
         return True
     # A document carried inside the page (`data:image/svg+xml;base64,...`): a browser shows it.
-    # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation.
-    return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, max(depth, 0) + 1) for text in carried))
+    # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation;
+    # so does one that cannot be read (rt11).
+    return bool(carried) and (depth >= _DATA_DEPTH or any(text == UNREADABLE_DOCUMENT or _quoted(text, index, max(depth, 0) + 1)
+                                                          for text in carried))
 
 
 _CUT = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?:[ \t\r\n]+(?:<(?i:br)\s*/?>[ \t\r\n]*)?|<(?i:br)\s*/?>[ \t\r\n]*)"

@@ -10,6 +10,7 @@ import hashlib
 import zlib
 
 import pytest
+from helpers import build_with_the_guide_saying
 
 from generator.cli import main
 
@@ -353,3 +354,29 @@ def test_a_static_file_another_plugin_writes_over_is_checked_again(sample, publi
     written = sample / "site" / published
     assert not written.exists() or "Priya Kumar" not in written.read_text(errors="replace")
     assert f"File '{published}', written into the site by another plugin, left out of the site" in capsys.readouterr().err
+
+
+def test_a_document_a_guide_carries_that_cannot_be_read_counts_as_a_quotation(sample, capsys):
+    """rt11: a static file that cannot be read (an encrypted PDF, a 7z, a PDF packed in a way
+    Flywheel does not unpack) is left out of the site; the same bytes carried in a guide as a
+    `data:` address were skipped as holding no text, and the page published: a link
+    `<a download="handout.pdf" href="data:application/pdf;base64,...">` to the encrypted handout
+    titled as the revoked story (every viewer opens it without a question). Such a document now
+    counts as a quotation, as one nested too deep to read does."""
+    import base64
+
+    encoded = base64.b64encode(_encrypted_pdf(b"A racing heart, and a steady plan", b"Priya Kumar")).decode()
+    assert build_with_the_guide_saying(sample, f'<a download="handout.pdf" href="data:application/pdf;base64,{encoded}">Handout</a>') == 1
+    assert not [path for path in (sample / "site").rglob("*.html") if encoded[:60] in path.read_text(errors="replace")]
+    capsys.readouterr()
+
+
+def test_a_document_a_guide_carries_that_can_be_read_and_quotes_nothing_is_published(sample, capsys):
+    import base64
+
+    encoded = base64.b64encode(_pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML /Filter /LZWDecode>>",
+                                                       _lzw(_XMP.replace(b"Priya Kumar", b"Anna Walker"))))).decode()
+    assert build_with_the_guide_saying(sample, f'<a download="handout.pdf" href="data:application/pdf;base64,{encoded}">Handout</a>') == 0
+    assert [path for path in (sample / "site").rglob("*.html") if encoded[:60] in path.read_text(errors="replace")]
+    capsys.readouterr()
+
