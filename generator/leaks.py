@@ -1228,6 +1228,8 @@ def file_text(path: Path) -> str | None:
                 text = _carried_in(handle, data)
                 if data[4:8] == b"ftyp":  # MP4, M4A, MOV: tags may follow gigabytes of media
                     text += "\n" + _metadata_texts(_mp4_metadata(handle))
+                elif data[:4] in (b"RIFF", b"FORM"):  # WAV, AVI, AIFF: so may theirs (rt11)
+                    text += "\n" + _metadata_texts(_riff_metadata(handle))
             else:
                 data += handle.read()
                 text = bytes_text(data)
@@ -1507,6 +1509,8 @@ def picture_metadata(data: bytes) -> str:
             if kind == b"IEND":  # text chunks may follow the picture's data
                 break
             at += 12 + size
+    elif data[:4] in (b"RIFF", b"FORM") and data[8:12] != b"WEBP":  # WAV, AVI, AIFF (rt11)
+        found += _riff_metadata(io.BytesIO(data))
     elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         at = 12
         while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
@@ -1528,6 +1532,10 @@ def picture_metadata(data: bytes) -> str:
             at += 4 + size
     elif data[:4] == b"OggS":  # Ogg Vorbis and Opus: their comments are in the first pages
         found.append(data[:65536])
+    # An MP3's ID3v1 tag: the last 128 bytes, "TAG" and fixed fields of 30 bytes (title, artist,
+    # album), which every player still shows (rt11). `_carried_in`'s last chunk ends the file.
+    if data[-128:-125] == b"TAG":
+        found.append(data[-128:])
     # EXIF wherever it is: an AVIF or HEIC picture keeps it as an item inside its media box, a
     # TIFF (and a camera's raw file) is one, other containers carry one (rt10). A TIFF header
     # with its first directory right after it (eight bytes no compressed data holds by chance)
@@ -1601,6 +1609,38 @@ def _mp4_metadata(handle) -> list[bytes]:
         walk(0, None)
     except (OSError, ValueError, OverflowError):
         pass  # a box's size past what the file holds: what was found is what there is
+    return found
+
+
+# The chunks of a RIFF file (WAV, AVI; sizes little-endian) or an IFF one (AIFF: `FORM`, sizes
+# big-endian) that hold tags: a `LIST` of type `INFO` (`IART` the artist, `INAM` the title,
+# `ICMT` a comment: what recorders and Windows' Properties write), ID3 tags in a chunk (`id3 `),
+# XMP (`_PMX`), broadcast and iXML metadata, and AIFF's `NAME`, `AUTH`, `ANNO` and `(c) ` (rt11).
+_RIFF_TAGS = {b"id3 ", b"ID3 ", b"_PMX", b"iXML", b"bext", b"NAME", b"AUTH", b"ANNO", b"(c) ", b"COMT"}
+
+
+def _riff_metadata(handle) -> list[bytes]:
+    """The tag chunks (`_RIFF_TAGS`) of the RIFF or AIFF file open in `handle`, wherever they
+    are: walked by the chunks' sizes from the twelfth byte, seeking over the media (a WAV's
+    `data`, an AVI's `movi`), as `_mp4_metadata` walks an MP4. A few seeks a file."""
+    found: list[bytes] = []
+    try:
+        handle.seek(0)
+        order = "big" if handle.read(4) == b"FORM" else "little"
+        at, budget = 12, _MP4_BOXES_MAX
+        while budget > 0 and sum(map(len, found)) < _METADATA_MAX:
+            budget -= 1
+            handle.seek(at)
+            head = handle.read(12)
+            if len(head) < 8:
+                break
+            kind, size = head[:4], int.from_bytes(head[4:8], order)
+            if kind in _RIFF_TAGS or (kind == b"LIST" and head[8:12] == b"INFO"):
+                handle.seek(at + 8)
+                found.append(handle.read(min(size, _METADATA_MAX)))
+            at += 8 + size + (size & 1)
+    except (OSError, ValueError, OverflowError):
+        pass  # a chunk's size past what the file holds: what was found is what there is
     return found
 
 
