@@ -1230,6 +1230,8 @@ def file_text(path: Path) -> str | None:
                     text += "\n" + _metadata_texts(_mp4_metadata(handle))
                 elif data[:4] in (b"RIFF", b"FORM"):  # WAV, AVI, AIFF: so may theirs (rt11)
                     text += "\n" + _metadata_texts(_riff_metadata(handle))
+                elif data[:4] == _EBML:  # WebM, MKV: tags usually follow the media (rt11)
+                    text += "\n" + _metadata_texts(_ebml_metadata(handle))
             else:
                 data += handle.read()
                 text = bytes_text(data)
@@ -1511,6 +1513,8 @@ def picture_metadata(data: bytes) -> str:
             at += 12 + size
     elif data[:4] in (b"RIFF", b"FORM") and data[8:12] != b"WEBP":  # WAV, AVI, AIFF (rt11)
         found += _riff_metadata(io.BytesIO(data))
+    elif data[:4] == _EBML:  # WebM, MKV, MKA (rt11)
+        found += _ebml_metadata(io.BytesIO(data))
     elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         at = 12
         while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
@@ -1641,6 +1645,44 @@ def _riff_metadata(handle) -> list[bytes]:
             at += 8 + size + (size & 1)
     except (OSError, ValueError, OverflowError):
         pass  # a chunk's size past what the file holds: what was found is what there is
+    return found
+
+
+# A Matroska file (WebM, MKV, MKA: EBML's mark first) keeps its title in its `Info` element, its
+# tags (`ARTIST`, `TITLE`, `COMMENT`: SimpleTag's TagString) in `Tags`, usually after the media
+# (what ffmpeg and OBS write), its chapters' names in `Chapters`, attached files in
+# `Attachments`; a cluster's size may be unknown (a live recording), so the elements are found
+# by their four-byte ids, which media holds by chance once in four billion positions (rt11).
+_EBML = b"\x1a\x45\xdf\xa3"
+_EBML_TAGS = (b"\x15\x49\xa9\x66", b"\x12\x54\xc3\x67", b"\x10\x43\xa7\x70", b"\x19\x41\xa4\x69")
+_EBML_FOUND_MAX = 16  # elements read in one file: a real one has one of each
+
+
+def _ebml_metadata(handle) -> list[bytes]:
+    """The `Info`, `Tags`, `Chapters` and `Attachments` elements (`_EBML_TAGS`) of the Matroska
+    file open in `handle`, wherever they are, 64 KiB from each (`_METADATA_MAX` at most): one
+    read of the file, a chunk at a time, chunks overlapping by three bytes."""
+    found: list[bytes] = []
+    try:
+        handle.seek(0)
+        at, tail = 0, b""
+        while len(found) < _EBML_FOUND_MAX:
+            chunk = handle.read(_CHUNK)
+            if not chunk:
+                break
+            data, start = tail + chunk, at - len(tail)
+            for mark in _EBML_TAGS:
+                place = data.find(mark)
+                while place >= 0 and len(found) < _EBML_FOUND_MAX:
+                    here = handle.tell()
+                    handle.seek(start + place)
+                    found.append(handle.read(65536))
+                    handle.seek(here)
+                    place = data.find(mark, place + 4)
+            at += len(chunk)
+            tail = data[-3:]
+    except (OSError, ValueError):
+        pass
     return found
 
 

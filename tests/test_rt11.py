@@ -428,3 +428,38 @@ def test_a_recording_whose_tags_name_nobody_withheld_is_published(sample, capsys
     assert _build(sample) == 0
     assert (sample / "site/interview.wav").is_file()
     capsys.readouterr()
+
+
+def _ebml(element: bytes, payload: bytes) -> bytes:
+    """An EBML element: its id, its size (eight bytes, as muxers write sizes they fill in
+    later), its payload."""
+    return element + (0x01 << 56 | len(payload)).to_bytes(8, "big") + payload
+
+
+def _webm_with_tags_after(media: int) -> bytes:
+    """A WebM as ffmpeg and OBS write one: the EBML header, the segment's info and tracks, the
+    clusters (media), then the tags: `ARTIST` Priya Kumar."""
+    tag = _ebml(b"\x73\x73", _ebml(b"\x67\xc8", _ebml(b"\x45\xa3", b"ARTIST") + _ebml(b"\x44\x87", b"Priya Kumar")))
+    segment = (_ebml(b"\x15\x49\xa9\x66", _ebml(b"\x2a\xd7\xb1", b"\x0f\x42\x40")) + _ebml(b"\x16\x54\xae\x6b", bytes(20))
+               + _ebml(b"\x1f\x43\xb6\x75", _AUDIO * (media // len(_AUDIO))) + _ebml(b"\x12\x54\xc3\x67", tag))
+    return _ebml(b"\x1a\x45\xdf\xa3", _ebml(b"\x42\x82", b"webm")) + b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff" + segment
+
+
+@pytest.mark.parametrize("media", [16384, 9 * 1024 * 1024], ids=["short", "after-9-mib"])
+def test_a_video_whose_tags_name_a_withheld_champion_is_left_out(sample, media, capsys):
+    """rt11: a WebM (or MKV) keeps its tags in a `Tags` element after its clusters (ffmpeg,
+    OBS): `ARTIST` and its value are strings between binary ids and sizes, no run of three
+    words, and no check read them: a recorded interview in the theme folder whose artist is
+    Priya Kumar (her only story has no consent) was published with her name in every player's
+    info."""
+    (sample / "theme/pages/interview.webm").write_bytes(_webm_with_tags_after(media))
+    assert _build(sample) == 0
+    assert not (sample / "site/interview.webm").exists()
+    assert "Static file 'interview.webm' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_video_whose_tags_name_nobody_withheld_is_published(sample, capsys):
+    (sample / "theme/pages/interview.webm").write_bytes(_webm_with_tags_after(16384).replace(b"Priya Kumar", b"Anna Walker"))
+    assert _build(sample) == 0
+    assert (sample / "site/interview.webm").is_file()
+    capsys.readouterr()
