@@ -1326,14 +1326,19 @@ def _unpacked_texts(data: bytes, budget: list[int], depth: int) -> list[str]:
 def _zip_texts(handle, budget: list[int], depth: int) -> list[str]:
     """The texts of every member of the zip `handle` holds or ends in (a `.docx`, `.epub` or
     `.xlsx` is one; so is a picture with a zip appended), each unpacked as `_unpacked_texts`
-    reads it, and its name; [] when it holds none."""
+    reads it, and its name and comment, and the archive's comment (rt11: `unzip` prints it, and
+    archive managers show both); [] when it holds none."""
     try:
         if not zipfile.is_zipfile(handle):
             return []
         texts = []
         with zipfile.ZipFile(handle) as archive:
+            if archive.comment:
+                texts.append(archive.comment.decode("utf-8", "replace"))
             for info in archive.infolist():
                 texts.append(info.filename)
+                if info.comment:
+                    texts.append(info.comment.decode("utf-8", "replace"))
                 if info.is_dir():
                     continue
                 if info.flag_bits & 1 or depth >= _PACK_DEPTH:  # encrypted, or too deep to read

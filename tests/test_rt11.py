@@ -463,3 +463,31 @@ def test_a_video_whose_tags_name_nobody_withheld_is_published(sample, capsys):
     assert _build(sample) == 0
     assert (sample / "site/interview.webm").is_file()
     capsys.readouterr()
+
+
+def _zip_with_comments(archive_comment: bytes, member_comment: bytes) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo("directions.txt")
+        info.comment = member_comment
+        archive.writestr(info, "Parking is behind the clinic.\n")
+        archive.comment = archive_comment
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data", [_zip_with_comments(b"Priya Kumar", b""), _zip_with_comments(b"", b"Priya Kumar")],
+                         ids=["archive-comment", "member-comment"])
+def test_a_zip_whose_comment_names_a_withheld_champion_is_left_out(sample, data, capsys):
+    """rt11: a zip's members and their names were read, not its comments: `unzip` prints the
+    archive's comment to whoever unpacks it, and archive managers show both. A download in the
+    theme folder whose member's comment is "Priya Kumar" (her only story has no consent) was
+    published as it was: in the zip's bytes it follows the member's name with nothing between
+    (`directions.txtPriya Kumar`). The archive's comment was read only when a run of three
+    words lay within 240 bytes of it (here, the member's stored text)."""
+    (sample / "theme/pages/directions.zip").write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site/directions.zip").exists()
+    assert "Static file 'directions.zip' left out of the site: it quotes a withheld story" in capsys.readouterr().err
