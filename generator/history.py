@@ -31,6 +31,7 @@ _FILE = re.compile(r'^\+\+\+ "?b/(?:.*/)?([^/"\t]+)\.yml"?\t?$')
 _KEY = r"""(?:^\+\s*|[{,]\s*)["']?%s["']?\s*:\s*["']?\s*"""
 _REVOKED = re.compile(_KEY % "revoked_on" + r"(\d{4}-\d{2}-\d{2})\b")
 _STORY = re.compile(_KEY % "story" + r"([a-z0-9][a-z0-9-]*)")
+_FORM = re.compile(_KEY % "form_ref" + r"""([^"'#\s,}]+)""")
 # `revoked_on:` with its date on the next line, indented (a plain scalar YAML lets run on).
 _REVOKED_ALONE = re.compile(r"""^\+\s*["']?revoked_on["']?\s*:\s*(?:#.*)?$""")
 _DATE_ALONE = re.compile(r"""^\+\s+["']?(\d{4}-\d{2}-\d{2})\b""")
@@ -44,16 +45,18 @@ RECORDS = f":(glob){CONSENT_DIR}/**/*.yml"
 TIMEOUT_S = 120
 
 
-def committed_revocations(root: Path) -> dict[str, tuple[dt.date, tuple[str, ...]]]:
+def committed_revocations(root: Path) -> dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]]:
     """Record id -> (the earliest `revoked_on` date any commit gave it, every story any commit
-    of it named, its newest commit's first) (`read_history`); none when the history cannot be read."""
+    of it named, its newest commit's first, every `form_ref` any commit of it named)
+    (`read_history`); none when the history cannot be read."""
     return (read_history(root) or ({}, ""))[0]
 
 
-def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...]]], str] | None:
+def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]], str] | None:
     """What consent/ and the champions file's history say, from one `git log`: every revocation
     (record id -> (the earliest `revoked_on` date any commit gave it, every story any commit of
-    the record named, its newest commit's first)), and every line any commit added to
+    the record named, its newest commit's first, and every signed form, `form_ref`, it named:
+    a form once revoked authorizes nothing again, rt11)), and every line any commit added to
     content/champions.yml, as text. A revocation counts against each of those stories: a
     record pointed at another slug after its revocation (`story: retired-2019`) kept it off
     the story it was made for only while no copy of the authorization named that story (rt11). Every
@@ -78,6 +81,7 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...]]]
                      errors="replace", any_owner=True, timeout=TIMEOUT_S)
     revoked: dict[str, dt.date] = {}
     stories: dict[str, dict[str, None]] = {}
+    forms: dict[str, dict[str, None]] = {}
     champions: list[str] = []
     if log is None:
         return None
@@ -101,13 +105,16 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...]]]
         else:
             if match := _STORY.search(line):
                 stories.setdefault(record, {})[match.group(1)] = None  # the newest commit's first
+            if match := _FORM.search(line):
+                forms.setdefault(record, {})[match.group(1)] = None
             if match := _REVOKED.search(line):  # on the same line as the story, in a flow mapping
                 try:
                     day = dt.date.fromisoformat(match.group(1))
                 except ValueError:  # 2026-02-30: never a date the gate read either
                     continue
                 revoked[record] = min(day, revoked.get(record, day))
-    return {record: (day, tuple(stories.get(record, ()))) for record, day in revoked.items()}, "\n".join(champions)
+    return ({record: (day, tuple(stories.get(record, ())), tuple(forms.get(record, ()))) for record, day in revoked.items()},
+            "\n".join(champions))
 
 
 def shallow(root: Path) -> bool:

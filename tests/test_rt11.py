@@ -491,3 +491,28 @@ def test_a_zip_whose_comment_names_a_withheld_champion_is_left_out(sample, data,
     assert _build(sample) == 0
     assert not (sample / "site/directions.zip").exists()
     assert "Static file 'directions.zip' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("committed", [False, True])
+def test_a_copy_of_a_revoked_record_dated_after_its_revocation_does_not_publish(revoked, committed):
+    """rt11: a record signed after a revocation is the patient consenting again, and publishes;
+    but its signed form is what `form_ref` names. A copy of the revoked record under a new id,
+    `signed_on` moved past the revocation and `form_ref` left naming the revoked form (what a
+    careless "re-consent" of a copied file is), published the story again: no new form was
+    signed. A record whose form_ref is a revoked record's, signed after that revocation, is now
+    ended by it."""
+    import yaml
+    from helpers import git
+
+    from generator.check import run_check
+
+    copy = {**yaml.safe_load((revoked / RECORD).read_text()), "revoked_on": None, "signed_on": "2026-11-21"}
+    (revoked / "consent/C-2026-100.yml").write_text(yaml.safe_dump(copy, sort_keys=False))
+    story = next((revoked / "content/stories").rglob(f"{STORY}.md"))
+    story.write_text(story.read_text().replace("C-2026-001", "C-2026-100"))
+    if committed:
+        git(revoked, "add", "-A", when="2026-11-21T12:00:00+00:00")
+        git(revoked, "commit", "-qm", "consent again", when="2026-11-21T12:00:00+00:00")
+    decision = run_check(revoked).gate.decisions[STORY]
+    assert not decision.published
+    assert "consent-revoked" in [code for code, _ in decision.reasons], decision.reasons
