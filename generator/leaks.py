@@ -1348,11 +1348,35 @@ def _zip_texts(handle, budget: list[int], depth: int) -> list[str]:
                 if len(data) > budget[0]:
                     raise Unreadable(info.filename)
                 budget[0] -= len(data)
-                texts += _unpacked_texts(data, budget, depth + 1)
+                member_texts = _unpacked_texts(data, budget, depth + 1)
+                texts += member_texts
+                if info.filename.lower().endswith(".xml"):
+                    texts += [shown for text in member_texts if text and (shown := office_text(text))]
         return texts
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
             EOFError, zlib.error, lzma.LZMAError, OSError, ValueError) as error:
         raise Unreadable("zip") from error
+
+
+# A word processor's document (a `.docx`, `.pptx`, `.xlsx`'s shared strings, an `.odt`) keeps a
+# paragraph's text in runs, one element each (`<w:t>A rac</w:t></w:r><w:r><w:t>ing heart</w:t>`:
+# Word starts a run wherever formatting, a spelling mark or an edit's id changes, inside a word
+# too); the reader sees the runs of a paragraph as one line. Read as markup, each tag parted a
+# word (rt11: a handout whose title was cut so read as "rac ing").
+_OFFICE_PARAGRAPH = re.compile(r"<(w|a|x):(p|si)\b[^>]*>(.*?)</\1:\2>", re.DOTALL)
+_OFFICE_RUN = re.compile(r"<(?:w|a|x):t\b[^>]*>([^<]*)</(?:w|a|x):t>")
+_ODF_SPAN = re.compile(r"</?text:(?:span|a|bookmark[^ >]*|soft-page-break|change[^ >]*)\b[^>]*>")
+
+
+def office_text(xml: str) -> str | None:
+    """The text of an Office or OpenDocument part as its reader shows it: the runs (`<w:t>`,
+    PowerPoint's `<a:t>`, Excel's `<x:t>`) of each paragraph joined, a line each; an ODF part
+    with its inline elements (`text:span`, links, bookmarks) taken out. None for other XML."""
+    if "<w:t" in xml or "<a:t" in xml or "<x:t" in xml:
+        return "\n".join("".join(_OFFICE_RUN.findall(match.group(3))) for match in _OFFICE_PARAGRAPH.finditer(xml))
+    if "<text:" in xml:
+        return _ODF_SPAN.sub("", xml)
+    return None
 
 
 def packed_digests(path: Path) -> list[str]:

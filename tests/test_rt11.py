@@ -516,3 +516,36 @@ def test_a_copy_of_a_revoked_record_dated_after_its_revocation_does_not_publish(
     decision = run_check(revoked).gate.decisions[STORY]
     assert not decision.published
     assert "consent-revoked" in [code for code, _ in decision.reasons], decision.reasons
+
+
+def _office(name: str, part: str) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + part)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, data", [
+    ("handout.docx", _office("word/document.xml", '<w:document xmlns:w="urn:w"><w:body><w:p><w:r><w:t>A rac</w:t></w:r>'
+                             '<w:r w:rsidR="00AB12CD"><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">ing heart, and a steady'
+                             '</w:t></w:r><w:proofErr w:type="gramStart"/><w:r><w:t xml:space="preserve"> plan</w:t></w:r>'
+                             '</w:p></w:body></w:document>')),
+    ("slides.pptx", _office("ppt/slides/slide1.xml", '<p:sld xmlns:a="urn:a" xmlns:p="urn:p"><p:txBody><a:p><a:r><a:t>A racing hea'
+                            '</a:t></a:r><a:r><a:rPr b="1"/><a:t>rt, and a steady plan</a:t></a:r></a:p></p:txBody></p:sld>')),
+    ("handout.odt", _office("content.xml", '<office:document-content xmlns:text="urn:t"><text:p>A rac<text:span text:style-name="T1">'
+                            'ing</text:span> heart, and a steady plan</text:p></office:document-content>')),
+], ids=["docx", "pptx", "odt"])
+def test_a_document_whose_runs_cut_a_withheld_title_is_left_out(sample, name, data, capsys):
+    """rt11: a word processor keeps a paragraph's text in runs, and starts one wherever
+    formatting, a spelling mark or an edit's id changes, inside a word too (`<w:t>A rac</w:t>
+    </w:r><w:r><w:t>ing heart...`); read as markup, every tag parted a word ("rac ing"), and a
+    handout in the theme folder whose heading is the revoked story's title was published as
+    it was, as a Word or OpenDocument file (PowerPoint's `<a:t>` read as HTML's inline `<a>`,
+    by chance). A paragraph's runs are now read joined, as the reader sees them."""
+    (sample / "theme/pages" / name).write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site" / name).exists()
+    assert f"Static file '{name}' left out of the site: it quotes a withheld story" in capsys.readouterr().err
