@@ -1544,6 +1544,8 @@ def picture_metadata(data: bytes) -> str:
         found += _riff_metadata(io.BytesIO(data))
     elif data[:4] == _EBML:  # WebM, MKV, MKA (rt11)
         found += _ebml_metadata(io.BytesIO(data))
+    elif data[:4] == b"GIF8":  # a GIF's comments and XMP, in extension blocks (rt11)
+        found += _gif_metadata(data)
     elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         at = 12
         while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
@@ -1712,6 +1714,28 @@ def _ebml_metadata(handle) -> list[bytes]:
             tail = data[-3:]
     except (OSError, ValueError):
         pass
+    return found
+
+
+# A GIF keeps comments (`!` 0xFE) and application data (`!` 0xFF: XMP as "XMP DataXMP") in
+# extension blocks, each a run of sub-blocks of up to 255 bytes after their length: a name in
+# a comment is cut by no length byte only when it is short (rt11).
+_GIF_EXTENSIONS = (b"\x21\xfe", b"\x21\xff")
+_GIF_FOUND_MAX = 16
+
+
+def _gif_metadata(data: bytes) -> list[bytes]:
+    """The comment and application extensions of the GIF `data`, their sub-blocks joined."""
+    found: list[bytes] = []
+    for mark in _GIF_EXTENSIONS:
+        at = data.find(mark)
+        while at >= 0 and len(found) < _GIF_FOUND_MAX:
+            here, parts = at + 2, []
+            while here < len(data) and data[here] and sum(map(len, parts)) < _METADATA_MAX:
+                parts.append(data[here + 1 : here + 1 + data[here]])
+                here += 1 + data[here]
+            found.append(b"".join(parts))
+            at = data.find(mark, here)
     return found
 
 

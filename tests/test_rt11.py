@@ -549,3 +549,22 @@ def test_a_document_whose_runs_cut_a_withheld_title_is_left_out(sample, name, da
     assert _build(sample) == 0
     assert not (sample / "site" / name).exists()
     assert f"Static file '{name}' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def _gif_with_comment(comment: bytes) -> bytes:
+    """A one-pixel GIF with a comment extension holding `comment`, written in sub-blocks of
+    five bytes (each after its length: what an encoder may write, any size up to 255)."""
+    blocks = b"".join(bytes([len(comment[at : at + 5])]) + comment[at : at + 5] for at in range(0, len(comment), 5))
+    return (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff" + b"\x21\xfe" + blocks + b"\x00"
+            + b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b")
+
+
+def test_a_gif_whose_comment_names_a_withheld_champion_is_left_out(sample, capsys):
+    """rt11: a GIF's comment (what GIMP, IrfanView and exiftool show) is in sub-blocks, each
+    after its length byte: "Photo: Priya Kumar" in blocks of five is `Photo\\x05: Pri\\x05ya Ku\\x03mar`
+    in its bytes, no run of three words, and the GIF was published. Its comment and
+    application blocks are now read joined."""
+    (sample / "theme/pages/banner.gif").write_bytes(_gif_with_comment(b"Photo: Priya Kumar"))
+    assert _build(sample) == 0
+    assert not (sample / "site/banner.gif").exists()
+    assert "Static file 'banner.gif' left out of the site: it quotes a withheld story" in capsys.readouterr().err
