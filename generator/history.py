@@ -24,7 +24,9 @@ CONSENT_DIR = "consent"
 
 # A path git quotes (a folder named with a letter beyond ASCII: `"b/consent/archiv\303\251/C-1.yml"`)
 # or ends with a tab (one with a space in it: `b/consent/2026 records/C-1.yml\t`) is the same record.
-_FILE = re.compile(r'^\+\+\+ "?b/(?:.*/)?([^/"\t]+)\.yml"?\t?$')
+# A record saved as `.YML`, `.Yml` or `.yaml` is one too (rt11): it withholds the stories it
+# names while it is there, and its revocation outlives it as a `.yml` record's does.
+_FILE = re.compile(r'^\+\+\+ "?b/(?:.*/)?([^/"\t]+)\.(?i:ya?ml)"?\t?$')
 # A key as YAML may write it (rt9): bare at a line's start, quoted (a record written as JSON,
 # as an e-signature system's export is: `"revoked_on": "2026-11-20",`) or in a flow mapping
 # (`{story: ..., revoked_on: 2026-11-20}`).
@@ -40,7 +42,7 @@ _DATE_ALONE = re.compile(r"""^\+\s+["']?(\d{4}-\d{2}-\d{2})\b""")
 CHAMPIONS = "content/champions.yml"
 # Only the records' own files: git log -p --text over a large picture or archive committed
 # under consent/ could outlast the timeout, and a history not read is no history (below).
-RECORDS = f":(glob){CONSENT_DIR}/**/*.yml"
+RECORDS = (f":(glob,icase){CONSENT_DIR}/**/*.yml", f":(glob,icase){CONSENT_DIR}/**/*.yaml")
 # Long enough for years of records on a slow disk; a check that cannot read them stops (check.py).
 TIMEOUT_S = 120
 
@@ -77,7 +79,7 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...], 
     # history) are read as U+FFFD: read strictly, they lost every revocation of every record (rt9).
     # A checkout another user owns is read too: git refused it, and the history was none (rt9).
     log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
-                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", RECORDS, CHAMPIONS,
+                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", *RECORDS, CHAMPIONS,
                      errors="replace", any_owner=True, timeout=TIMEOUT_S)
     revoked: dict[str, dt.date] = {}
     stories: dict[str, dict[str, None]] = {}

@@ -568,3 +568,34 @@ def test_a_gif_whose_comment_names_a_withheld_champion_is_left_out(sample, capsy
     assert _build(sample) == 0
     assert not (sample / "site/banner.gif").exists()
     assert "Static file 'banner.gif' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["C-2026-050.YML", "C-2026-050.yaml", "C-2026-050.Yml"])
+def test_a_revocation_committed_under_another_extension_outlives_its_file(tmp_path, monkeypatch, name):
+    """rt11: a revocation saved as a record whose name does not end in `.yml` in lower case
+    (`C-2026-050.YML`, `.yaml`: Windows and other editors' choices) withholds the story while
+    the file is there (it cannot be used, and names the story). Its history was not read: the
+    one `git log` took `consent/**/*.yml` alone, so deleting the file as a stray (committed or
+    not) published the story again, though the patient's revocation had been committed."""
+    import yaml
+    from helpers import copy_base, git
+
+    from generator.check import run_check
+
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    root = copy_base(tmp_path)
+    when = "2026-11-21T12:00:00+00:00"
+    git(root, "init", "-q", when=when)
+    git(root, "add", "-A", when=when)
+    git(root, "commit", "-qm", "published", when=when)
+    record = {**yaml.safe_load((root / RECORD).read_text()), "signed_on": "2026-11-19", "form_ref": "esign/0050",
+              "revoked_on": REVOKED}
+    (root / "consent" / name).write_text(yaml.safe_dump(record, sort_keys=False))
+    git(root, "add", "-A", when=when)
+    git(root, "commit", "-qm", "the patient revoked consent", when=when)
+    assert not run_check(root).gate.decisions[STORY].published
+    git(root, "rm", "-q", f"consent/{name}", when=when)
+    git(root, "commit", "-qm", "a stray file", when=when)
+    decision = run_check(root).gate.decisions[STORY]
+    assert not decision.published
+    assert "consent-revoked" in [code for code, _ in decision.reasons], decision.reasons
