@@ -1944,8 +1944,8 @@ def _pdf_text(data: bytes) -> str:
         if b"ObjStm" in head:  # PDF's own syntax: what it shows is in its strings
             outside.append(stream)
             packed.append((head, stream))
-        elif b"EmbeddedFile" in head:  # a file attached (a viewer lists and opens it), read as text
-            attached.append(stream.replace(b"\0", b" ").decode("utf-8", "replace"))
+        elif b"EmbeddedFile" in head:  # a file attached (a viewer lists and opens it)
+            attached += _attached_texts(stream, budget)
         else:
             found.append(stream)
     outside.append(data[at:])
@@ -1954,6 +1954,24 @@ def _pdf_text(data: bytes) -> str:
     found = [part.replace(b"<", b" ").replace(b">", b" ").replace(b"\0", b" ").decode("utf-8", "replace")
              for part in (part[:_METADATA_MAX] for part in found)]
     return "\n".join([*found, *attached, " ".join(strings), _pdf_page_text(data, pages, packed, budget)])
+
+
+_PDF_DEPTH = 4  # PDFs attached inside PDFs read this deep; deeper, the outer one cannot be checked
+_pdf_depth = [0]
+
+
+def _attached_texts(stream: bytes, budget: list[int]) -> list[str]:
+    """The texts of a file attached to a PDF, read as a static file is (`_unpacked_texts`: a
+    Word document's members, a packed file unpacked, a PDF's metadata and pages), and as text
+    with its NUL bytes as spaces (rt10). rt11: a `.docx` attached, a zip packed in the PDF,
+    read as noise. Raises Unreadable past _PDF_DEPTH PDFs deep."""
+    if _pdf_depth[0] >= _PDF_DEPTH:
+        raise Unreadable("pdf")
+    _pdf_depth[0] += 1
+    try:
+        return [stream.replace(b"\0", b" ").decode("utf-8", "replace"), *_unpacked_texts(stream, budget, 1)]
+    finally:
+        _pdf_depth[0] -= 1
 
 
 # A page's text (rt11): a content stream shows strings with `Tj`, `'`, `"` and `TJ` (whose

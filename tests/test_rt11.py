@@ -599,3 +599,28 @@ def test_a_revocation_committed_under_another_extension_outlives_its_file(tmp_pa
     decision = run_check(root).gate.decisions[STORY]
     assert not decision.published
     assert "consent-revoked" in [code for code, _ in decision.reasons], decision.reasons
+
+
+def test_a_pdf_with_a_packed_file_attached_is_read_through_it(sample, capsys):
+    """rt11: rt10 read a file attached to a PDF (`/Type /EmbeddedFile`, which every viewer lists
+    and opens) as text; a Word document attached (a zip, packed) read as noise, and a handout
+    whose attached `notes.docx` is headed with the revoked story's title was published. An
+    attached file is now read as a static file is: unpacked, a zip's members, a PDF's. (Stored
+    without packing, the zip was read by chance: `zipfile` finds its end inside the PDF.)"""
+    docx = _office("word/document.xml", '<w:document xmlns:w="urn:w"><w:body><w:p><w:r><w:t>A racing heart, and a steady plan'
+                   '</w:t></w:r></w:p></w:body></w:document>')
+    (sample / "theme/pages/handout.pdf").write_bytes(_pdf(_CATALOG, _PAGES, (
+        b"<</Type /EmbeddedFile /Subtype /application#2Fvnd.openxmlformats /Filter /FlateDecode>>", zlib.compress(docx))))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_pdf_attached_to_itself_a_hundred_times_is_an_error_not_a_crash(sample, capsys):
+    inner = _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML>>", b"<x/>"))
+    for _ in range(100):
+        inner = _pdf(_CATALOG, _PAGES, (b"<</Type /EmbeddedFile>>", zlib.compress(inner)))
+    (sample / "theme/pages/handout.pdf").write_bytes(inner.replace(b"/Type /EmbeddedFile>>", b"/Type /EmbeddedFile /Filter /FlateDecode>>"))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it cannot be read, so it cannot be checked" in capsys.readouterr().err
