@@ -1571,6 +1571,11 @@ def picture_metadata(data: bytes) -> str:
     # album), which every player still shows (rt11). `_carried_in`'s last chunk ends the file.
     if data[-128:-125] == b"TAG":
         found.append(data[-128:])
+    # An APEv2 tag (foobar2000, Monkey's Audio, WavPack, Musepack write one; MP3s often carry it):
+    # items (`Artist\0Priya Kumar`) before a 32-byte footer, "APETAGEX", near the file's end (rt11).
+    if (footer := data.rfind(b"APETAGEX", max(0, len(data) - 65536 - 160))) >= 0 and footer + 32 <= len(data):
+        size = int.from_bytes(data[footer + 12 : footer + 16], "little")
+        found.append(data[max(0, footer + 32 - min(size, _METADATA_MAX)) : footer])
     # EXIF wherever it is: an AVIF or HEIC picture keeps it as an item inside its media box, a
     # TIFF (and a camera's raw file) is one, other containers carry one (rt10). A TIFF header
     # with its first directory right after it (eight bytes no compressed data holds by chance)

@@ -624,3 +624,23 @@ def test_a_pdf_attached_to_itself_a_hundred_times_is_an_error_not_a_crash(sample
     assert _build(sample) == 0
     assert not (sample / "site/handout.pdf").exists()
     assert "Static file 'handout.pdf' left out of the site: it cannot be read, so it cannot be checked" in capsys.readouterr().err
+
+
+def _ape_tag(*items: tuple[bytes, bytes]) -> bytes:
+    """An APEv2 tag as foobar2000 appends it: each item its value's size, flags, key, NUL and
+    value, then the 32-byte footer."""
+    body = b"".join(len(value).to_bytes(4, "little") + bytes(4) + key + b"\0" + value for key, value in items)
+    return body + b"APETAGEX" + (2000).to_bytes(4, "little") + (len(body) + 32).to_bytes(4, "little") \
+        + len(items).to_bytes(4, "little") + bytes(4) + bytes(8)
+
+
+def test_a_recording_whose_ape_tag_names_a_withheld_champion_is_left_out(sample, capsys):
+    """rt11: an APEv2 tag (foobar2000, WavPack, Musepack, and MP3s tagged by them) keeps each
+    value after its key and a NUL (`Artist\\0Priya Kumar`), before the next item's binary size:
+    no run of three words, and an MP3 in the theme folder whose artist is Priya Kumar (her only
+    story has no consent) was published with her name in every player's info."""
+    (sample / "theme/pages/interview.mp3").write_bytes(
+        b"\xff\xfb\x90\x00" + _AUDIO + _ape_tag((b"Title", b"Interview"), (b"Artist", b"Priya Kumar"), (b"Year", b"2026")))
+    assert _build(sample) == 0
+    assert not (sample / "site/interview.mp3").exists()
+    assert "Static file 'interview.mp3' left out of the site: it quotes a withheld story" in capsys.readouterr().err
