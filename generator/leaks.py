@@ -1936,12 +1936,13 @@ def _pdf_text(data: bytes) -> str:
         end = len(data) if end < 0 else end
         outside.append(data[at:start])
         at = end
-        head = data[max(0, data.rfind(b"obj", max(0, start - 4096), start)) : start]
+        opened = max(0, data.rfind(b"obj", max(0, start - 4096), start))
+        head = data[opened:start]
         if _PDF_SKIPPED.search(head):
             continue  # a picture, a font
         stream = data[match.end() : end]
         if not _PDF_METADATA.search(head):
-            pages.append((head, stream))  # a page's content, a form, a font's ToUnicode map
+            pages.append((head, stream, opened))  # a page's content, a form, a font's ToUnicode map
             continue
         if (filters := _PDF_FILTER.search(head)) is not None:
             names = [name.strip() for name in (filters.group(1) or filters.group(2)).split(b"/") if name.strip()]
@@ -2002,29 +2003,32 @@ _PDF_FONTS_MAX = 4  # readings of a stream where one font name means several fon
 _PDF_CMAP_MAX = 1 << 17  # codes a ToUnicode map may give (two bytes' worth, twice)
 
 
-def _pdf_page_text(data: bytes, pages: list[tuple[bytes, bytes]], packed: list[tuple[bytes, bytes]],
+def _pdf_page_text(data: bytes, pages: list[tuple[bytes, bytes, int]], packed: list[tuple[bytes, bytes]],
                    budget: list[int]) -> str:
-    """The text the content streams in `pages` (each a dictionary and its stream, as written)
-    show (`_PDF_TEXT_BEGIN`'s comment), with the fonts named in the objects of `data` and of the
+    """The text the content streams in `pages` (each a dictionary, its stream as written and
+    where its `obj` keyword stands) show, and the XML other streams hold (an XFA form's data:
+    its fields' values, which Acrobat shows), as text, (`_PDF_TEXT_BEGIN`'s comment), with the fonts named in the objects of `data` and of the
     unpacked object streams `packed`. Raises Unreadable as `_pdf_unpacked` does."""
     bodies: dict[int, bytes] = {}
     for match in _PDF_OBJECT.finditer(data):
         bodies.setdefault(int(match.group(1)), data[match.end() : match.end() + 16384].split(b"endobj", 1)[0])
     for head, stream in packed:
         bodies.update(_pdf_packed_objects(head, stream))
-    streams, texts = {}, []
-    for head, stream in pages:
+    streams, texts, xml = {}, [], []
+    for head, stream, opened in pages:
         if (filters := _PDF_FILTER.search(head)) is not None:
             names = [name.strip() for name in (filters.group(1) or filters.group(2)).split(b"/") if name.strip()]
             if not set(names) <= _PDF_KNOWN_FILTERS:
                 continue
             stream = _pdf_unpacked(stream, names, budget, 0 if _PDF_EARLY_CHANGE_0.search(head) else 1)
-        if (number := re.search(rb"(\d+)\s+\d+\s*$", data[: data.find(head)][-24:])) is not None:
+        if (number := re.search(rb"(\d+)\s+\d+\s*$", data[max(0, opened - 24) : opened])) is not None:
             streams[int(number.group(1))] = stream
         if b"BT" in stream:
             texts.append(stream)
+        elif stream.lstrip()[:1] == b"<" and b"begincmap" not in stream:  # XFA's datasets, other XML
+            xml.append(stream[:_METADATA_MAX].replace(b"\0", b" ").decode("utf-8", "replace"))
     if not texts:
-        return ""
+        return "\n".join(xml)
     fonts: dict[bytes, list[int]] = {}
     for body in bodies.values():
         if b"/Font" not in body:
@@ -2039,7 +2043,7 @@ def _pdf_page_text(data: bytes, pages: list[tuple[bytes, bytes]], packed: list[t
         found = _PDF_TO_UNICODE.search(bodies.get(number, b""))
         maps[number] = _pdf_font(streams.get(int(found.group(1)), b"")) if found else None
     readings = max((len(numbers) for numbers in fonts.values()), default=1)
-    return "\n".join(_pdf_shown(stream, {name: maps[numbers[min(reading, len(numbers) - 1)]]
+    return "\n".join(xml) + "\n" + "\n".join(_pdf_shown(stream, {name: maps[numbers[min(reading, len(numbers) - 1)]]
                                          for name, numbers in fonts.items()})
                      for stream in texts for reading in range(min(readings, _PDF_FONTS_MAX)))
 

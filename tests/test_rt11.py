@@ -644,3 +644,17 @@ def test_a_recording_whose_ape_tag_names_a_withheld_champion_is_left_out(sample,
     assert _build(sample) == 0
     assert not (sample / "site/interview.mp3").exists()
     assert "Static file 'interview.mp3' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_pdf_form_whose_xfa_data_names_a_withheld_champion_is_left_out(sample, capsys):
+    """rt11: an XFA form keeps its fields' values in an XML stream (`/XFA [(datasets) 4 0 R]`),
+    packed, neither metadata nor a page: Acrobat shows them in the form, and a handout in the
+    theme folder whose `champion` field holds Priya Kumar (her only story has no consent) was
+    published. XML a PDF's other streams hold is now read."""
+    data = b'<xfa:datasets xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/"><xfa:data><form><champion>Priya Kumar</champion></form></xfa:data></xfa:datasets>'
+    (sample / "theme/pages/handout.pdf").write_bytes(_pdf(
+        (b"<</Type /Catalog /Pages 2 0 R /AcroForm <</Fields [] /XFA [(datasets) 3 0 R]>>>>", None), _PAGES,
+        (b"<</Filter /FlateDecode>>", zlib.compress(data))))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
