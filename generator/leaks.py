@@ -1815,7 +1815,7 @@ def _is_pdf(data: bytes) -> bool:
 # the dictionary may be one of the objects an object stream packs, and any stream may be packed
 # (`/FlateDecode`), or written in hexadecimal or base-85 digits; a string may be written in
 # hexadecimal (UTF-16 text often is) or with octal escapes. Pictures and fonts hold no such text.
-_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\r|\n)")  # a lone \r too, as viewers read it (rt11)
 _PDF_FILTER = re.compile(rb"/Filter\s*(?:\[((?:\s*/\w+)*)\s*\]|(/\w+))")
 _PDF_SKIPPED = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length[123]\b")
 _PDF_METADATA = re.compile(rb"/Type\s*/(?:Metadata|ObjStm|EmbeddedFile)\b")

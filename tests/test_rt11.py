@@ -658,3 +658,16 @@ def test_a_pdf_form_whose_xfa_data_names_a_withheld_champion_is_left_out(sample,
     assert _build(sample) == 0
     assert not (sample / "site/handout.pdf").exists()
     assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_pdf_whose_stream_starts_after_a_carriage_return_is_read(sample, capsys):
+    """rt11: a stream's data starts after `stream` and an end of line; rt10 read only `\\n` and
+    `\\r\\n` there, and viewers (pdf.js, MuPDF) also take a lone `\\r`, as old Mac writers put
+    it: a handout whose packed XMP names Priya Kumar (her only story has no consent) was read as
+    bytes outside any stream, and published."""
+    packed = zlib.compress(_XMP)
+    data = _pdf(_CATALOG, _PAGES, (b"<</Type /Metadata /Subtype /XML /Filter /FlateDecode>>", packed))
+    (sample / "theme/pages/handout.pdf").write_bytes(data.replace(b"stream\n" + packed, b"stream\r" + packed))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
