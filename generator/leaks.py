@@ -1820,6 +1820,7 @@ _PDF_FILTER = re.compile(rb"/Filter\s*(?:\[((?:\s*/\w+)*)\s*\]|(/\w+))")
 _PDF_SKIPPED = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length[123]\b")
 _PDF_METADATA = re.compile(rb"/Type\s*/(?:Metadata|ObjStm|EmbeddedFile)\b")
 _PDF_EARLY_CHANGE_0 = re.compile(rb"/EarlyChange\s+0\b")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # An encrypted PDF (rt11): its strings and streams are RC4 or AES noise, and with an empty user
 # password (what "restrict printing/editing" writes) every viewer opens it without a question
 # and shows its title and author. It cannot be checked, so it is never published.
@@ -1938,6 +1939,8 @@ def _pdf_text(data: bytes) -> str:
         at = end
         opened = max(0, data.rfind(b"obj", max(0, start - 4096), start))
         head = data[opened:start]
+        if b"#" in head:  # a name's escapes read (`/ObjSt#6d`, `/Fl#61teDecode`), as viewers read them (rt11)
+            head = _PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), head)
         if _PDF_SKIPPED.search(head):
             continue  # a picture, a font
         stream = data[match.end() : end]

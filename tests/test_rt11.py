@@ -671,3 +671,18 @@ def test_a_pdf_whose_stream_starts_after_a_carriage_return_is_read(sample, capsy
     assert _build(sample) == 0
     assert not (sample / "site/handout.pdf").exists()
     assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("head", [b"<</Type /ObjSt#6d /N 1 /First 5 /Filter /FlateDecode>>",
+                                  b"<</Type /ObjStm /N 1 /First 5 /Filter /Flat#65Decode>>"], ids=["type", "filter"])
+def test_a_pdf_whose_names_are_escaped_is_read_as_a_viewer_reads_it(sample, head, capsys):
+    """rt11: a PDF name may write any letter as `#` and two hexadecimal digits (`/ObjSt#6d` is
+    `/ObjStm`), and viewers read it so; rt10 matched names as written: an object stream so
+    typed, holding the Info dictionary whose author is Priya Kumar (her only story has no
+    consent), was not unpacked, and the handout published; one packed with `/Flat#65Decode` is
+    now read too (since this red team's first fix it was left out as packed in a way not read)."""
+    packed = zlib.compress(b"5 0 <</Author (Priya Kumar) /Producer (Writer)>>")
+    (sample / "theme/pages/handout.pdf").write_bytes(_pdf(_CATALOG, _PAGES, (head, packed), trailer=b"/Info 5 0 R"))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
