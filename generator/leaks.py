@@ -1826,7 +1826,8 @@ _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # and shows its title and author. It cannot be checked, so it is never published.
 _PDF_ENCRYPTED = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
 _PDF_HEX = re.compile(rb"<([0-9A-Fa-f\s]{4,})>")
-_PDF_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.)*)\)", re.DOTALL)
+# A literal string, balanced parentheses inside it too (two levels; rt11: `(Priya Kumar (champion))`).
+_PDF_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.|\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))*)\)", re.DOTALL)
 _PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.DOTALL)
 _PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 

@@ -686,3 +686,15 @@ def test_a_pdf_whose_names_are_escaped_is_read_as_a_viewer_reads_it(sample, head
     assert _build(sample) == 0
     assert not (sample / "site/handout.pdf").exists()
     assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
+
+def test_a_pdf_string_holding_parentheses_is_read_whole(sample, capsys):
+    """rt11: a literal string may hold balanced parentheses unescaped (`(... (champion))`), and
+    viewers read it whole; rt10 read strings without them, so an author written
+    `(\\120riya Kumar \\(champion\\))` was read, and `(\\120riya Kumar (champion))`, whose
+    first letter is an octal escape, was not: the handout was published."""
+    (sample / "theme/pages/handout.pdf").write_bytes(_pdf(
+        _CATALOG, _PAGES, (b"<</Author (\\120riya Kumar (champion)) /Producer (Writer)>>", None), trailer=b"/Info 3 0 R"))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
