@@ -698,3 +698,4 @@ def test_a_pdf_string_holding_parentheses_is_read_whole(sample, capsys):
     assert _build(sample) == 0
     assert not (sample / "site/handout.pdf").exists()
     assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
+
