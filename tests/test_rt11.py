@@ -699,3 +699,34 @@ def test_a_pdf_string_holding_parentheses_is_read_whole(sample, capsys):
     assert not (sample / "site/handout.pdf").exists()
     assert "Static file 'handout.pdf' left out of the site: it quotes a withheld story" in capsys.readouterr().err
 
+
+
+@pytest.mark.parametrize("owners_file", ["example", "init"])
+def test_python_at_the_project_root_needs_compliance_review(tmp_path, owners_file, capsys):
+    """rt11: `python -m mkdocs build` (as MkDocs' docs, many CI recipes and this suite's tests
+    run it) puts the working folder first on Python's path: a `yaml.py` (or `markdown.py`,
+    `jinja2/__init__.py`, a sourceless `yaml.pyc`) committed at the project's root is imported
+    in place of the library, and runs before any check. CODEOWNERS left such files to `*`, the
+    content team alone. Both CODEOWNERS files now give them to the practice leads and compliance."""
+    from pathlib import PurePosixPath
+
+    from helpers import REPO
+
+    if owners_file == "example":
+        owners = (REPO / "examples/CODEOWNERS").read_text()
+    else:
+        root = tmp_path / "oak"
+        assert main(["init", str(root), "--name", "Oak Street Clinic", "--phone", "+1 555 0142", "--address",
+                     "1 Oak Street, Elm, ST 00000", "--hours", "Monday to Friday, 9am to 5pm",
+                     "--timezone", "America/Chicago", "--next-step-url", "https://example.org/book"]) == 0
+        capsys.readouterr()
+        owners = (root / ".github/CODEOWNERS").read_text()
+    rules = [line.split() for line in owners.splitlines() if line.strip() and not line.startswith("#")]
+
+    def owner(path: str) -> list[str]:  # the last matching pattern wins, as GitHub reads it
+        return next(who for pattern, *who in reversed(rules)
+                    if pattern == "*" or PurePosixPath("/" + path).match(pattern))
+
+    for path in ("yaml.py", "markdown.py", "yaml.pyc", "yaml.so", "jinja2/__init__.py"):
+        assert "@your-org/compliance" in owner(path), path
+    assert owner("content/guides/x.md") == ["@your-org/content-team"]
