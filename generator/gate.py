@@ -29,8 +29,18 @@ from .shown import (
 EXPIRY_WARNING_DAYS = 30
 ANONYMOUS_CREDIT = "a patient champion"
 
-# story slug -> (record id, revoked on, the slug the record names when it is not this one)
+# story slug -> (record id, revoked on, the slug the record names when it is not this one); and
+# `form:` + a revoked record's `form_ref` and a story it named (`form_key`) -> (record id,
+# revoked on, None): a signed form once revoked authorizes that story no more (rt11). One form
+# may cover several stories (each its own record); a revocation of one ends no other. No slug
+# holds a colon.
 Revocations = dict[str, list[tuple[str, dt.date, str | None]]]
+
+
+def form_key(form_ref: str, story: str) -> str:
+    """The key of a signed form and a story in Revocations: the form's reference, spaces around
+    it and case aside."""
+    return f"form:{story}:{form_ref.strip().casefold()}"
 # How close a revocation's `story` must be to a slug to withhold it: a letter or two typed wrong.
 _CLOSE_TO_A_SLUG = 0.8
 
@@ -40,13 +50,25 @@ def _revocations(project: Project) -> Revocations:
     names no story (a slug typed wrong: `finding-answer`) is the patient's word all the same:
     it counts against every story whose slug is close to what it names, until it names one."""
     found: Revocations = {}
-    revoked = {record_id: (revoked_on, entry.data.story) for record_id, entry in project.consents.items()
-               if (revoked_on := _revoked_on(record_id, entry.data, project)) is not None}
-    # A record whose file is gone, or no longer a record, still revoked what it named.
-    for record_id, (day, story) in project.committed_revocations.items():
-        if record_id not in project.consents and story is not None:
-            revoked[record_id] = (day, story)
-    for record_id, (revoked_on, story) in revoked.items():
+    committed = project.committed_revocations
+    revoked, forms = [], []
+    for record_id, entry in project.consents.items():
+        if (revoked_on := _revoked_on(record_id, entry.data, project)) is not None:
+            _, stories, refs = committed.get(record_id, (None, (), ()))
+            named = list(dict.fromkeys([entry.data.story, *stories]))
+            revoked += [(record_id, revoked_on, story) for story in named]
+            forms += [(record_id, revoked_on, form_key(ref, story))
+                      for ref in dict.fromkeys([entry.data.form_ref, *refs]) for story in named]
+    # A record whose file is gone, or no longer a record, still revoked what it named; and a
+    # record's revocation counts against every story any commit of it named (rt11: one pointed
+    # at another slug took its revocation off the story it was made for), and every form.
+    for record_id, (day, stories, refs) in committed.items():
+        if record_id not in project.consents:
+            revoked += [(record_id, day, story) for story in stories]
+            forms += [(record_id, day, form_key(ref, story)) for ref in refs for story in stories]
+    for record_id, revoked_on, key in forms:
+        found.setdefault(key, []).append((record_id, revoked_on, None))
+    for record_id, revoked_on, story in revoked:
         if story in project.stories:
             found.setdefault(story, []).append((record_id, revoked_on, None))
             continue
@@ -118,6 +140,14 @@ def _consent_reasons(
                    f"consent {record_id} was signed ({record.signed_on}){_by_commit(revoked_on, as_of, today, committed_on)}")
             if named is not None:
                 why += "; the story is withheld until that record names the story it revokes"
+            reasons.append(("consent-revoked", why))
+            break
+    # A record of this story naming the signed form of a revoked record of it (a copy, `signed_on`
+    # moved past the revocation: no new form was signed) is ended by that revocation too (rt11), once.
+    for other_id, revoked_on, _ in revocations.get(form_key(record.form_ref, story.id), ()):
+        if other_id != record_id and revoked_on <= ended_by and not any(code == "consent-revoked" for code, _ in reasons):
+            why = (f"consent {record_id} names the signed form of consent {other_id} ({record.form_ref}), revoked on "
+                   f"{revoked_on}{_by_commit(revoked_on, as_of, today, committed_on)}; a new authorization needs a newly signed form")
             reasons.append(("consent-revoked", why))
             break
     if "website" not in record.scope:
@@ -416,7 +446,7 @@ def consent_gate(
                 "the last commit was dated ahead by its committer's clock",
             )
         )
-    for record_id, (day, _) in sorted(project.committed_revocations.items()):
+    for record_id, (day, *_) in sorted(project.committed_revocations.items()):
         entry = project.consents.get(record_id)
         if entry is not None and (entry.data.revoked_on is None or entry.data.revoked_on > day):
             now = "no revocation" if entry.data.revoked_on is None else f"revoked_on {entry.data.revoked_on}"

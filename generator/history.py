@@ -24,13 +24,16 @@ CONSENT_DIR = "consent"
 
 # A path git quotes (a folder named with a letter beyond ASCII: `"b/consent/archiv\303\251/C-1.yml"`)
 # or ends with a tab (one with a space in it: `b/consent/2026 records/C-1.yml\t`) is the same record.
-_FILE = re.compile(r'^\+\+\+ "?b/(?:.*/)?([^/"\t]+)\.yml"?\t?$')
+# A record saved as `.YML`, `.Yml` or `.yaml` is one too (rt11): it withholds the stories it
+# names while it is there, and its revocation outlives it as a `.yml` record's does.
+_FILE = re.compile(r'^\+\+\+ "?b/(?:.*/)?([^/"\t]+)\.(?i:ya?ml)"?\t?$')
 # A key as YAML may write it (rt9): bare at a line's start, quoted (a record written as JSON,
 # as an e-signature system's export is: `"revoked_on": "2026-11-20",`) or in a flow mapping
 # (`{story: ..., revoked_on: 2026-11-20}`).
 _KEY = r"""(?:^\+\s*|[{,]\s*)["']?%s["']?\s*:\s*["']?\s*"""
 _REVOKED = re.compile(_KEY % "revoked_on" + r"(\d{4}-\d{2}-\d{2})\b")
 _STORY = re.compile(_KEY % "story" + r"([a-z0-9][a-z0-9-]*)")
+_FORM = re.compile(_KEY % "form_ref" + r"""([^"'#\s,}]+)""")
 # `revoked_on:` with its date on the next line, indented (a plain scalar YAML lets run on).
 _REVOKED_ALONE = re.compile(r"""^\+\s*["']?revoked_on["']?\s*:\s*(?:#.*)?$""")
 _DATE_ALONE = re.compile(r"""^\+\s+["']?(\d{4}-\d{2}-\d{2})\b""")
@@ -39,21 +42,26 @@ _DATE_ALONE = re.compile(r"""^\+\s+["']?(\d{4}-\d{2}-\d{2})\b""")
 CHAMPIONS = "content/champions.yml"
 # Only the records' own files: git log -p --text over a large picture or archive committed
 # under consent/ could outlast the timeout, and a history not read is no history (below).
-RECORDS = f":(glob){CONSENT_DIR}/**/*.yml"
+RECORDS = (f":(glob,icase){CONSENT_DIR}/**/*.yml", f":(glob,icase){CONSENT_DIR}/**/*.yaml")
 # Long enough for years of records on a slow disk; a check that cannot read them stops (check.py).
 TIMEOUT_S = 120
 
 
-def committed_revocations(root: Path) -> dict[str, tuple[dt.date, str | None]]:
-    """Record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
-    commit names) (`read_history`); none when the history cannot be read."""
+def committed_revocations(root: Path) -> dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]]:
+    """Record id -> (the earliest `revoked_on` date any commit gave it, every story any commit
+    of it named, its newest commit's first, every `form_ref` any commit of it named)
+    (`read_history`); none when the history cannot be read."""
     return (read_history(root) or ({}, ""))[0]
 
 
-def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str] | None:
+def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]], str] | None:
     """What consent/ and the champions file's history say, from one `git log`: every revocation
-    (record id -> (the earliest `revoked_on` date any commit gave it, the story its newest
-    commit names)), and every line any commit added to content/champions.yml, as text. Every
+    (record id -> (the earliest `revoked_on` date any commit gave it, every story any commit of
+    the record named, its newest commit's first, and every signed form, `form_ref`, it named:
+    a form once revoked authorizes nothing again, rt11)), and every line any commit added to
+    content/champions.yml, as text. A revocation counts against each of those stories: a
+    record pointed at another slug after its revocation (`story: retired-2019`) kept it off
+    the story it was made for only while no copy of the authorization named that story (rt11). Every
     version of every file under consent/ that git holds is read, through the lines each commit
     added; a path is a record by its name, so a record moved to a subfolder is the same record.
     The champions file's lines hold the name and bio of every champion it ever held: a
@@ -71,10 +79,11 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str
     # history) are read as U+FFFD: read strictly, they lost every revocation of every record (rt9).
     # A checkout another user owns is read too: git refused it, and the history was none (rt9).
     log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
-                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", RECORDS, CHAMPIONS,
+                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", *RECORDS, CHAMPIONS,
                      errors="replace", any_owner=True, timeout=TIMEOUT_S)
     revoked: dict[str, dt.date] = {}
-    stories: dict[str, str] = {}
+    stories: dict[str, dict[str, None]] = {}
+    forms: dict[str, dict[str, None]] = {}
     champions: list[str] = []
     if log is None:
         return None
@@ -97,14 +106,17 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, str | None]], str
             continue
         else:
             if match := _STORY.search(line):
-                stories.setdefault(record, match.group(1))  # the newest commit's, read first
+                stories.setdefault(record, {})[match.group(1)] = None  # the newest commit's first
+            if match := _FORM.search(line):
+                forms.setdefault(record, {})[match.group(1)] = None
             if match := _REVOKED.search(line):  # on the same line as the story, in a flow mapping
                 try:
                     day = dt.date.fromisoformat(match.group(1))
                 except ValueError:  # 2026-02-30: never a date the gate read either
                     continue
                 revoked[record] = min(day, revoked.get(record, day))
-    return {record: (day, stories.get(record)) for record, day in revoked.items()}, "\n".join(champions)
+    return ({record: (day, tuple(stories.get(record, ())), tuple(forms.get(record, ()))) for record, day in revoked.items()},
+            "\n".join(champions))
 
 
 def shallow(root: Path) -> bool:

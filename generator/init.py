@@ -221,6 +221,13 @@ CODEOWNERS = """\
 /overrides/                {leads} {compliance}
 /admin/                    {leads} {compliance}
 /site/                     {leads} {compliance}
+# Python code at the project's root runs when a build starts here with `python -m mkdocs`
+# (this folder comes first on Python's path: a committed `yaml.py` is imported in place of
+# PyYAML, before any check). Build with `flywheel build` or `mkdocs build`; and these need review.
+/*.py                      {leads} {compliance}
+/*.pyc                     {leads} {compliance}
+/*.so                      {leads} {compliance}
+/*/__init__.py             {leads} {compliance}
 """
 
 WORKFLOW = """\

@@ -138,8 +138,9 @@ def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list
     shown, carried = _hidden_and_carried(html)
     if shown is not None:  # `stories/a-rac<span hidden>x</span>ing-heart`
         found.update(story_traces(shown, story_slugs, depth))
-    for inner in carried:  # too deep to read, a document counts as every address
-        found.update(story_traces(inner, story_slugs, depth + 1) if depth < _DATA_DEPTH else story_slugs)
+    for inner in carried:  # too deep to read, or unreadable, a document counts as every address
+        found.update(story_traces(inner, story_slugs, depth + 1)
+                     if depth < _DATA_DEPTH and inner != UNREADABLE_DOCUMENT else story_slugs)
     return sorted(found & story_slugs)
 
 
@@ -236,15 +237,24 @@ _DATA_REFERENCE = re.compile(r"&#(?:0*(?:100|97|116|58)(?!\d)|x0*(?:64|61|74|3a)
 _DATA_URI_LOWER = re.compile(r"data:[^,\s\"'<>()]{0,200},")  # in a lower-case copy: found at C speed
 
 
+# What `data_documents` gives for a `data:` address whose bytes cannot be read (an encrypted PDF,
+# a 7z, a file packed too deep): a static file so made is left out of the site, and such a
+# document counts as a quotation and as every withheld story's address (rt11: a guide's
+# download link to an encrypted handout titled as a revoked story was published).
+UNREADABLE_DOCUMENT = "\0unreadable document\0"
+
+
 def data_documents(html: str) -> list[str]:
     """The text of every `data:` address in `html` whose bytes are text (`carried_document`): an
     SVG, HTML or plain text shown in an image, a frame or a CSS background, however it is encoded
-    (base64 or percent escapes, character references around it), packed or not."""
+    (base64 or percent escapes, character references around it), packed or not; for one that
+    cannot be read, UNREADABLE_DOCUMENT."""
     found = []
     for data in data_payloads(html):
         try:
             inner = carried_document(data)
         except Unreadable:
+            found.append(UNREADABLE_DOCUMENT)
             continue
         if inner is not None:
             found.append(inner)
@@ -733,8 +743,10 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     if index.secrets and _secret_escaped(html, markup, index.secrets):
         return True
     # A document carried inside the page (`data:image/svg+xml;base64,...`): a browser shows it.
-    # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation.
-    return bool(carried) and (depth >= _DATA_DEPTH or any(_quoted(text, index, max(depth, 0) + 1) for text in carried))
+    # Nested deeper than _DATA_DEPTH, such a document is not read, and so counts as a quotation;
+    # so does one that cannot be read (rt11).
+    return bool(carried) and (depth >= _DATA_DEPTH or any(text == UNREADABLE_DOCUMENT or _quoted(text, index, max(depth, 0) + 1)
+                                                          for text in carried))
 
 
 _CUT = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?:[ \t\r\n]+(?:<(?i:br)\s*/?>[ \t\r\n]*)?|<(?i:br)\s*/?>[ \t\r\n]*)"
@@ -1216,6 +1228,10 @@ def file_text(path: Path) -> str | None:
                 text = _carried_in(handle, data)
                 if data[4:8] == b"ftyp":  # MP4, M4A, MOV: tags may follow gigabytes of media
                     text += "\n" + _metadata_texts(_mp4_metadata(handle))
+                elif data[:4] in (b"RIFF", b"FORM"):  # WAV, AVI, AIFF: so may theirs (rt11)
+                    text += "\n" + _metadata_texts(_riff_metadata(handle))
+                elif data[:4] == _EBML:  # WebM, MKV: tags usually follow the media (rt11)
+                    text += "\n" + _metadata_texts(_ebml_metadata(handle))
             else:
                 data += handle.read()
                 text = bytes_text(data)
@@ -1310,14 +1326,19 @@ def _unpacked_texts(data: bytes, budget: list[int], depth: int) -> list[str]:
 def _zip_texts(handle, budget: list[int], depth: int) -> list[str]:
     """The texts of every member of the zip `handle` holds or ends in (a `.docx`, `.epub` or
     `.xlsx` is one; so is a picture with a zip appended), each unpacked as `_unpacked_texts`
-    reads it, and its name; [] when it holds none."""
+    reads it, and its name and comment, and the archive's comment (rt11: `unzip` prints it, and
+    archive managers show both); [] when it holds none."""
     try:
         if not zipfile.is_zipfile(handle):
             return []
         texts = []
         with zipfile.ZipFile(handle) as archive:
+            if archive.comment:
+                texts.append(archive.comment.decode("utf-8", "replace"))
             for info in archive.infolist():
                 texts.append(info.filename)
+                if info.comment:
+                    texts.append(info.comment.decode("utf-8", "replace"))
                 if info.is_dir():
                     continue
                 if info.flag_bits & 1 or depth >= _PACK_DEPTH:  # encrypted, or too deep to read
@@ -1327,11 +1348,35 @@ def _zip_texts(handle, budget: list[int], depth: int) -> list[str]:
                 if len(data) > budget[0]:
                     raise Unreadable(info.filename)
                 budget[0] -= len(data)
-                texts += _unpacked_texts(data, budget, depth + 1)
+                member_texts = _unpacked_texts(data, budget, depth + 1)
+                texts += member_texts
+                if info.filename.lower().endswith(".xml"):
+                    texts += [shown for text in member_texts if text and (shown := office_text(text))]
         return texts
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
             EOFError, zlib.error, lzma.LZMAError, OSError, ValueError) as error:
         raise Unreadable("zip") from error
+
+
+# A word processor's document (a `.docx`, `.pptx`, `.xlsx`'s shared strings, an `.odt`) keeps a
+# paragraph's text in runs, one element each (`<w:t>A rac</w:t></w:r><w:r><w:t>ing heart</w:t>`:
+# Word starts a run wherever formatting, a spelling mark or an edit's id changes, inside a word
+# too); the reader sees the runs of a paragraph as one line. Read as markup, each tag parted a
+# word (rt11: a handout whose title was cut so read as "rac ing").
+_OFFICE_PARAGRAPH = re.compile(r"<(w|a|x):(p|si)\b[^>]*>(.*?)</\1:\2>", re.DOTALL)
+_OFFICE_RUN = re.compile(r"<(?:w|a|x):t\b[^>]*>([^<]*)</(?:w|a|x):t>")
+_ODF_SPAN = re.compile(r"</?text:(?:span|a|bookmark[^ >]*|soft-page-break|change[^ >]*)\b[^>]*>")
+
+
+def office_text(xml: str) -> str | None:
+    """The text of an Office or OpenDocument part as its reader shows it: the runs (`<w:t>`,
+    PowerPoint's `<a:t>`, Excel's `<x:t>`) of each paragraph joined, a line each; an ODF part
+    with its inline elements (`text:span`, links, bookmarks) taken out. None for other XML."""
+    if "<w:t" in xml or "<a:t" in xml or "<x:t" in xml:
+        return "\n".join("".join(_OFFICE_RUN.findall(match.group(3))) for match in _OFFICE_PARAGRAPH.finditer(xml))
+    if "<text:" in xml:
+        return _ODF_SPAN.sub("", xml)
+    return None
 
 
 def packed_digests(path: Path) -> list[str]:
@@ -1495,6 +1540,12 @@ def picture_metadata(data: bytes) -> str:
             if kind == b"IEND":  # text chunks may follow the picture's data
                 break
             at += 12 + size
+    elif data[:4] in (b"RIFF", b"FORM") and data[8:12] != b"WEBP":  # WAV, AVI, AIFF (rt11)
+        found += _riff_metadata(io.BytesIO(data))
+    elif data[:4] == _EBML:  # WebM, MKV, MKA (rt11)
+        found += _ebml_metadata(io.BytesIO(data))
+    elif data[:4] == b"GIF8":  # a GIF's comments and XMP, in extension blocks (rt11)
+        found += _gif_metadata(data)
     elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         at = 12
         while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
@@ -1516,6 +1567,15 @@ def picture_metadata(data: bytes) -> str:
             at += 4 + size
     elif data[:4] == b"OggS":  # Ogg Vorbis and Opus: their comments are in the first pages
         found.append(data[:65536])
+    # An MP3's ID3v1 tag: the last 128 bytes, "TAG" and fixed fields of 30 bytes (title, artist,
+    # album), which every player still shows (rt11). `_carried_in`'s last chunk ends the file.
+    if data[-128:-125] == b"TAG":
+        found.append(data[-128:])
+    # An APEv2 tag (foobar2000, Monkey's Audio, WavPack, Musepack write one; MP3s often carry it):
+    # items (`Artist\0Priya Kumar`) before a 32-byte footer, "APETAGEX", near the file's end (rt11).
+    if (footer := data.rfind(b"APETAGEX", max(0, len(data) - 65536 - 160))) >= 0 and footer + 32 <= len(data):
+        size = int.from_bytes(data[footer + 12 : footer + 16], "little")
+        found.append(data[max(0, footer + 32 - min(size, _METADATA_MAX)) : footer])
     # EXIF wherever it is: an AVIF or HEIC picture keeps it as an item inside its media box, a
     # TIFF (and a camera's raw file) is one, other containers carry one (rt10). A TIFF header
     # with its first directory right after it (eight bytes no compressed data holds by chance)
@@ -1592,6 +1652,98 @@ def _mp4_metadata(handle) -> list[bytes]:
     return found
 
 
+# The chunks of a RIFF file (WAV, AVI; sizes little-endian) or an IFF one (AIFF: `FORM`, sizes
+# big-endian) that hold tags: a `LIST` of type `INFO` (`IART` the artist, `INAM` the title,
+# `ICMT` a comment: what recorders and Windows' Properties write), ID3 tags in a chunk (`id3 `),
+# XMP (`_PMX`), broadcast and iXML metadata, and AIFF's `NAME`, `AUTH`, `ANNO` and `(c) ` (rt11).
+_RIFF_TAGS = {b"id3 ", b"ID3 ", b"_PMX", b"iXML", b"bext", b"NAME", b"AUTH", b"ANNO", b"(c) ", b"COMT"}
+
+
+def _riff_metadata(handle) -> list[bytes]:
+    """The tag chunks (`_RIFF_TAGS`) of the RIFF or AIFF file open in `handle`, wherever they
+    are: walked by the chunks' sizes from the twelfth byte, seeking over the media (a WAV's
+    `data`, an AVI's `movi`), as `_mp4_metadata` walks an MP4. A few seeks a file."""
+    found: list[bytes] = []
+    try:
+        handle.seek(0)
+        order = "big" if handle.read(4) == b"FORM" else "little"
+        at, budget = 12, _MP4_BOXES_MAX
+        while budget > 0 and sum(map(len, found)) < _METADATA_MAX:
+            budget -= 1
+            handle.seek(at)
+            head = handle.read(12)
+            if len(head) < 8:
+                break
+            kind, size = head[:4], int.from_bytes(head[4:8], order)
+            if kind in _RIFF_TAGS or (kind == b"LIST" and head[8:12] == b"INFO"):
+                handle.seek(at + 8)
+                found.append(handle.read(min(size, _METADATA_MAX)))
+            at += 8 + size + (size & 1)
+    except (OSError, ValueError, OverflowError):
+        pass  # a chunk's size past what the file holds: what was found is what there is
+    return found
+
+
+# A Matroska file (WebM, MKV, MKA: EBML's mark first) keeps its title in its `Info` element, its
+# tags (`ARTIST`, `TITLE`, `COMMENT`: SimpleTag's TagString) in `Tags`, usually after the media
+# (what ffmpeg and OBS write), its chapters' names in `Chapters`, attached files in
+# `Attachments`; a cluster's size may be unknown (a live recording), so the elements are found
+# by their four-byte ids, which media holds by chance once in four billion positions (rt11).
+_EBML = b"\x1a\x45\xdf\xa3"
+_EBML_TAGS = (b"\x15\x49\xa9\x66", b"\x12\x54\xc3\x67", b"\x10\x43\xa7\x70", b"\x19\x41\xa4\x69")
+_EBML_FOUND_MAX = 16  # elements read in one file: a real one has one of each
+
+
+def _ebml_metadata(handle) -> list[bytes]:
+    """The `Info`, `Tags`, `Chapters` and `Attachments` elements (`_EBML_TAGS`) of the Matroska
+    file open in `handle`, wherever they are, 64 KiB from each (`_METADATA_MAX` at most): one
+    read of the file, a chunk at a time, chunks overlapping by three bytes."""
+    found: list[bytes] = []
+    try:
+        handle.seek(0)
+        at, tail = 0, b""
+        while len(found) < _EBML_FOUND_MAX:
+            chunk = handle.read(_CHUNK)
+            if not chunk:
+                break
+            data, start = tail + chunk, at - len(tail)
+            for mark in _EBML_TAGS:
+                place = data.find(mark)
+                while place >= 0 and len(found) < _EBML_FOUND_MAX:
+                    here = handle.tell()
+                    handle.seek(start + place)
+                    found.append(handle.read(65536))
+                    handle.seek(here)
+                    place = data.find(mark, place + 4)
+            at += len(chunk)
+            tail = data[-3:]
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+# A GIF keeps comments (`!` 0xFE) and application data (`!` 0xFF: XMP as "XMP DataXMP") in
+# extension blocks, each a run of sub-blocks of up to 255 bytes after their length: a name in
+# a comment is cut by no length byte only when it is short (rt11).
+_GIF_EXTENSIONS = (b"\x21\xfe", b"\x21\xff")
+_GIF_FOUND_MAX = 16
+
+
+def _gif_metadata(data: bytes) -> list[bytes]:
+    """The comment and application extensions of the GIF `data`, their sub-blocks joined."""
+    found: list[bytes] = []
+    for mark in _GIF_EXTENSIONS:
+        at = data.find(mark)
+        while at >= 0 and len(found) < _GIF_FOUND_MAX:
+            here, parts = at + 2, []
+            while here < len(data) and data[here] and sum(map(len, parts)) < _METADATA_MAX:
+                parts.append(data[here + 1 : here + 1 + data[here]])
+                here += 1 + data[here]
+            found.append(b"".join(parts))
+            at = data.find(mark, here)
+    return found
+
+
 def carried_text(data: bytes) -> str:
     """The text a binary file carries: every run of words (`_WORD_RUN`) with the bytes around
     it, as UTF-8, and as UTF-16 read letter by letter when NUL bytes are common; NUL bytes are
@@ -1663,30 +1815,42 @@ def _is_pdf(data: bytes) -> bool:
 # the dictionary may be one of the objects an object stream packs, and any stream may be packed
 # (`/FlateDecode`), or written in hexadecimal or base-85 digits; a string may be written in
 # hexadecimal (UTF-16 text often is) or with octal escapes. Pictures and fonts hold no such text.
-_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\r|\n)")  # a lone \r too, as viewers read it (rt11)
 _PDF_FILTER = re.compile(rb"/Filter\s*(?:\[((?:\s*/\w+)*)\s*\]|(/\w+))")
 _PDF_SKIPPED = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length[123]\b")
 _PDF_METADATA = re.compile(rb"/Type\s*/(?:Metadata|ObjStm|EmbeddedFile)\b")
+_PDF_EARLY_CHANGE_0 = re.compile(rb"/EarlyChange\s+0\b")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# An encrypted PDF (rt11): its strings and streams are RC4 or AES noise, and with an empty user
+# password (what "restrict printing/editing" writes) every viewer opens it without a question
+# and shows its title and author. It cannot be checked, so it is never published.
+_PDF_ENCRYPTED = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
 _PDF_HEX = re.compile(rb"<([0-9A-Fa-f\s]{4,})>")
-_PDF_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.)*)\)", re.DOTALL)
+# A literal string, balanced parentheses inside it too (two levels; rt11: `(Priya Kumar (champion))`).
+_PDF_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.|\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))*)\)", re.DOTALL)
 _PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.DOTALL)
 _PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
-def _pdf_unpacked(data: bytes, filters: list[bytes], budget: list[int]) -> bytes | None:
-    """A stream starting at `data`'s start unpacked through `filters` in order, or None where a
-    filter is one Flywheel does not read (LZW, run length, a picture's). Raises Unreadable when
-    the PDF unpacks beyond `budget`."""
+def _pdf_unpacked(data: bytes, filters: list[bytes], budget: list[int], early: int = 1) -> bytes:
+    """A stream starting at `data`'s start unpacked through `filters` in order (`early`: LZW's
+    EarlyChange). Raises Unreadable where a filter is one Flywheel does not read (a picture's,
+    `/Crypt`, a name no reader knows) or the data does not unpack, and when the PDF unpacks
+    beyond `budget` (rt11: such a metadata stream was read as nothing, and the PDF published)."""
     for name in filters:
         if name in (b"FlateDecode", b"Fl"):
             unpack = zlib.decompressobj()
             try:
                 out = unpack.decompress(data, budget[0] + 1)
             except zlib.error:
-                return None
+                raise Unreadable("pdf") from None
             if len(out) > budget[0]:
                 raise Unreadable("pdf")
             data = out
+        elif name in (b"LZWDecode", b"LZW"):
+            data = _lzw_decoded(data, budget[0], early)
+        elif name in (b"RunLengthDecode", b"RL"):
+            data = _run_length_decoded(data, budget[0])
         elif name in (b"ASCIIHexDecode", b"AHx"):
             digits = re.sub(rb"\s", b"", data.split(b">", 1)[0])
             data = binascii.unhexlify(digits + b"0" * (len(digits) % 2)) if re.fullmatch(rb"[0-9A-Fa-f]*", digits) else b""
@@ -1694,11 +1858,65 @@ def _pdf_unpacked(data: bytes, filters: list[bytes], budget: list[int]) -> bytes
             try:
                 data = base64.a85decode(re.sub(rb"\s", b"", data.split(b"~>", 1)[0]))
             except ValueError:
-                return None
+                raise Unreadable("pdf") from None
         else:
-            return None
+            raise Unreadable("pdf")
         budget[0] -= len(data)
     return data
+
+
+def _lzw_decoded(data: bytes, most: int, early: int) -> bytes:
+    """`data` unpacked as PDF's `/LZWDecode` reads it: codes of 9 to 12 bits, first bit first,
+    256 clearing the table and 257 ending the data, the width growing `early` codes ahead (the
+    EarlyChange parameter: 1 unless the stream says 0). A code the table cannot have yet ends
+    the data, as readers stop there. Raises Unreadable past `most` bytes."""
+    table = [bytes([byte]) for byte in range(256)] + [b"", b""]
+    out, width, bits, count, previous = bytearray(), 9, 0, 0, b""
+    for byte in data:
+        bits, count = (bits << 8) | byte, count + 8
+        while count >= width:
+            count -= width
+            code, bits = bits >> count, bits & ((1 << count) - 1)
+            if code == 256:
+                del table[258:]
+                width, previous = 9, b""
+                continue
+            if code == 257:
+                return bytes(out)
+            if code < len(table):
+                entry = table[code]
+                if previous:
+                    table.append(previous + entry[:1])
+            elif code == len(table) and previous:
+                entry = previous + previous[:1]
+                table.append(entry)
+            else:
+                return bytes(out)
+            out += entry
+            previous = entry
+            if len(out) > most:
+                raise Unreadable("pdf")
+            if len(table) + early >= 1 << width and width < 12:
+                width += 1
+    return bytes(out)
+
+
+def _run_length_decoded(data: bytes, most: int) -> bytes:
+    """`data` unpacked as PDF's `/RunLengthDecode` reads it: a length byte below 128 copies that
+    many bytes and one more, one above repeats the next byte 257 less it times, 128 ends the
+    data. Raises Unreadable past `most` bytes."""
+    out, at = bytearray(), 0
+    while at < len(data) and data[at] != 128:
+        length = data[at]
+        if length < 128:
+            out += data[at + 1 : at + 2 + length]
+            at += 2 + length
+        else:
+            out += data[at + 1 : at + 2] * (257 - length)
+            at += 2
+        if len(out) > most:
+            raise Unreadable("pdf")
+    return bytes(out)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -1707,9 +1925,12 @@ def _pdf_text(data: bytes) -> str:
     object streams (`/Type /ObjStm`: an Info dictionary packed) and attached files (`/Type
     /EmbeddedFile`, read as text) unpacked, with the strings they
     hold, each string as a viewer decodes it (`_pdf_string_text`), or "" (rt10: rt9 read a PDF
-    only as the runs of words its bytes show). Its pages' content streams are not read: their words are cut at
-    every kerning step. Raises Unreadable for a PDF whose metadata unpacks beyond GZIP_READ_MAX."""
-    budget, found, outside, attached, at = [GZIP_READ_MAX], [], [], [], 0
+    only as the runs of words its bytes show); and the text its pages show (`_pdf_page_text`,
+    rt11: their words are cut at every kerning step, or written as glyph numbers). Raises Unreadable for a PDF whose metadata unpacks beyond GZIP_READ_MAX,
+    is packed in a way Flywheel does not unpack, or is encrypted (`_PDF_ENCRYPTED`, rt11)."""
+    if b"/Encrypt" in data and _PDF_ENCRYPTED.search(data):
+        raise Unreadable("pdf")
+    budget, found, outside, attached, pages, packed, at = [GZIP_READ_MAX], [], [], [], [], [], 0
     for match in _PDF_STREAM.finditer(data):
         if match.start() < at:
             continue  # "stream" inside a stream's data
@@ -1717,19 +1938,24 @@ def _pdf_text(data: bytes) -> str:
         end = len(data) if end < 0 else end
         outside.append(data[at:start])
         at = end
-        head = data[max(0, data.rfind(b"obj", max(0, start - 4096), start)) : start]
-        if _PDF_SKIPPED.search(head) or not _PDF_METADATA.search(head):
-            continue  # a page's content, a picture, a font
+        opened = max(0, data.rfind(b"obj", max(0, start - 4096), start))
+        head = data[opened:start]
+        if b"#" in head:  # a name's escapes read (`/ObjSt#6d`, `/Fl#61teDecode`), as viewers read them (rt11)
+            head = _PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), head)
+        if _PDF_SKIPPED.search(head):
+            continue  # a picture, a font
         stream = data[match.end() : end]
+        if not _PDF_METADATA.search(head):
+            pages.append((head, stream, opened))  # a page's content, a form, a font's ToUnicode map
+            continue
         if (filters := _PDF_FILTER.search(head)) is not None:
             names = [name.strip() for name in (filters.group(1) or filters.group(2)).split(b"/") if name.strip()]
-            stream = _pdf_unpacked(stream, names, budget)
-        if stream is None:
-            continue
+            stream = _pdf_unpacked(stream, names, budget, 0 if _PDF_EARLY_CHANGE_0.search(head) else 1)
         if b"ObjStm" in head:  # PDF's own syntax: what it shows is in its strings
             outside.append(stream)
-        elif b"EmbeddedFile" in head:  # a file attached (a viewer lists and opens it), read as text
-            attached.append(stream.replace(b"\0", b" ").decode("utf-8", "replace"))
+            packed.append((head, stream))
+        elif b"EmbeddedFile" in head:  # a file attached (a viewer lists and opens it)
+            attached += _attached_texts(stream, budget)
         else:
             found.append(stream)
     outside.append(data[at:])
@@ -1737,7 +1963,216 @@ def _pdf_text(data: bytes) -> str:
     # A dictionary's `<<` and `>>` read as a tag would hide the words inside (`<</Author (...)>>`).
     found = [part.replace(b"<", b" ").replace(b">", b" ").replace(b"\0", b" ").decode("utf-8", "replace")
              for part in (part[:_METADATA_MAX] for part in found)]
-    return "\n".join([*found, *attached, " ".join(strings)])
+    return "\n".join([*found, *attached, " ".join(strings), _pdf_page_text(data, pages, packed, budget)])
+
+
+_PDF_DEPTH = 4  # PDFs attached inside PDFs read this deep; deeper, the outer one cannot be checked
+_pdf_depth = [0]
+
+
+def _attached_texts(stream: bytes, budget: list[int]) -> list[str]:
+    """The texts of a file attached to a PDF, read as a static file is (`_unpacked_texts`: a
+    Word document's members, a packed file unpacked, a PDF's metadata and pages), and as text
+    with its NUL bytes as spaces (rt10). rt11: a `.docx` attached, a zip packed in the PDF,
+    read as noise. Raises Unreadable past _PDF_DEPTH PDFs deep."""
+    if _pdf_depth[0] >= _PDF_DEPTH:
+        raise Unreadable("pdf")
+    _pdf_depth[0] += 1
+    try:
+        return [stream.replace(b"\0", b" ").decode("utf-8", "replace"), *_unpacked_texts(stream, budget, 1)]
+    finally:
+        _pdf_depth[0] -= 1
+
+
+# A page's text (rt11): a content stream shows strings with `Tj`, `'`, `"` and `TJ` (whose
+# numbers move the pen: a word space where one moves it a third of a letter or more, as TeX's
+# -333 does), each in the font `Tf` chose, which maps its codes to letters through its
+# `/ToUnicode` map (a font subset names its glyphs by number: LibreOffice, Chrome and Word
+# write `<0102>` for "Ai") or, without one, as Latin-1 letters. Positioning operators start
+# a line. Text a font draws under another encoding, or paths drawn as letters, are not read
+# (as a picture's pixels are not).
+_PDF_OBJECT = re.compile(rb"(\d+)\s+\d+\s+obj\b")
+_PDF_REFERENCE = rb"(\d+)\s+\d+\s+R"
+_PDF_FONTS = re.compile(rb"/Font\s*(?:<<(.*?)>>|" + _PDF_REFERENCE + rb")", re.DOTALL)
+_PDF_FONT_ENTRY = re.compile(rb"/([^\s/<>\[\]()]+)\s*" + _PDF_REFERENCE)
+_PDF_TO_UNICODE = re.compile(rb"/ToUnicode\s*" + _PDF_REFERENCE)
+_PDF_TEXT_BEGIN, _PDF_TEXT_END = re.compile(rb"\bBT\b"), re.compile(rb"\bET\b")
+_PDF_TOKEN = re.compile(rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>|[\[\]]"
+                        rb"|/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+", re.DOTALL)
+_PDF_LINE_OPERATORS = {b"Td", b"TD", b"Tm", b"T*"}
+_PDF_KNOWN_FILTERS = {b"FlateDecode", b"Fl", b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL", b"ASCIIHexDecode",
+                      b"AHx", b"ASCII85Decode", b"A85"}
+_PDF_CMAP_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(?:<([0-9A-Fa-f]+)>|\[([^\]]*)\])?")
+_PDF_FONTS_MAX = 4  # readings of a stream where one font name means several fonts
+_PDF_CMAP_MAX = 1 << 17  # codes a ToUnicode map may give (two bytes' worth, twice)
+
+
+def _pdf_page_text(data: bytes, pages: list[tuple[bytes, bytes, int]], packed: list[tuple[bytes, bytes]],
+                   budget: list[int]) -> str:
+    """The text the content streams in `pages` (each a dictionary, its stream as written and
+    where its `obj` keyword stands) show, and the XML other streams hold (an XFA form's data:
+    its fields' values, which Acrobat shows), as text, (`_PDF_TEXT_BEGIN`'s comment), with the fonts named in the objects of `data` and of the
+    unpacked object streams `packed`. Raises Unreadable as `_pdf_unpacked` does."""
+    bodies: dict[int, bytes] = {}
+    for match in _PDF_OBJECT.finditer(data):
+        bodies.setdefault(int(match.group(1)), data[match.end() : match.end() + 16384].split(b"endobj", 1)[0])
+    for head, stream in packed:
+        bodies.update(_pdf_packed_objects(head, stream))
+    streams, texts, xml = {}, [], []
+    for head, stream, opened in pages:
+        if (filters := _PDF_FILTER.search(head)) is not None:
+            names = [name.strip() for name in (filters.group(1) or filters.group(2)).split(b"/") if name.strip()]
+            if not set(names) <= _PDF_KNOWN_FILTERS:
+                continue
+            stream = _pdf_unpacked(stream, names, budget, 0 if _PDF_EARLY_CHANGE_0.search(head) else 1)
+        if (number := re.search(rb"(\d+)\s+\d+\s*$", data[max(0, opened - 24) : opened])) is not None:
+            streams[int(number.group(1))] = stream
+        if b"BT" in stream:
+            texts.append(stream)
+        elif stream.lstrip()[:1] == b"<" and b"begincmap" not in stream:  # XFA's datasets, other XML
+            xml.append(stream[:_METADATA_MAX].replace(b"\0", b" ").decode("utf-8", "replace"))
+    if not texts:
+        return "\n".join(xml)
+    fonts: dict[bytes, list[int]] = {}
+    for body in bodies.values():
+        if b"/Font" not in body:
+            continue
+        for match in _PDF_FONTS.finditer(body):
+            entries = match.group(1) if match.group(2) is None else bodies.get(int(match.group(2)), b"")
+            for name, number in _PDF_FONT_ENTRY.findall(entries or b""):
+                if int(number) not in fonts.setdefault(name, []):
+                    fonts[name].append(int(number))
+    maps: dict[int, _PdfFont | None] = {}
+    for number in {number for numbers in fonts.values() for number in numbers}:
+        found = _PDF_TO_UNICODE.search(bodies.get(number, b""))
+        maps[number] = _pdf_font(streams.get(int(found.group(1)), b"")) if found else None
+    readings = max((len(numbers) for numbers in fonts.values()), default=1)
+    return "\n".join(xml) + "\n" + "\n".join(_pdf_shown(stream, {name: maps[numbers[min(reading, len(numbers) - 1)]]
+                                         for name, numbers in fonts.items()})
+                     for stream in texts for reading in range(min(readings, _PDF_FONTS_MAX)))
+
+
+# A font's ToUnicode map, the widths of its codes (longest first) and, when every code is one
+# byte, the map as `str.translate` takes it (a simple font's subset is then read in C).
+_PdfFont = tuple[dict[bytes, str], list[int], dict[int, str] | None]
+
+
+def _pdf_font(stream: bytes) -> _PdfFont | None:
+    if not (cmap := _pdf_cmap(stream)):
+        return None
+    widths = sorted({len(code) for code in cmap}, reverse=True)
+    return cmap, widths, {code[0]: letters for code, letters in cmap.items()} if widths == [1] else None
+
+
+def _pdf_packed_objects(head: bytes, stream: bytes) -> dict[int, bytes]:
+    """The objects an object stream packs, by number: its first `/First` bytes are pairs of an
+    object's number and its place after them."""
+    first = re.search(rb"/First\s+(\d+)", head)
+    if first is None:
+        return {}
+    numbers = [int(number) for number in stream[: int(first.group(1))].split() if number.isdigit()]
+    numbers = numbers[: len(numbers) // 2 * 2]
+    places = [int(first.group(1)) + place for place in numbers[1::2]] + [len(stream)]
+    return {number: stream[places[index] : places[index + 1]] for index, number in enumerate(numbers[0::2])}
+
+
+def _pdf_cmap(stream: bytes) -> dict[bytes, str]:
+    """A `/ToUnicode` map: each code (its bytes) and the letters it shows (`bfchar` pairs,
+    `bfrange` ranges; _PDF_CMAP_MAX codes at most)."""
+    found: dict[bytes, str] = {}
+    left = _PDF_CMAP_MAX
+    for block in re.findall(rb"begin(bfchar|bfrange)(.*?)end\1", stream, re.DOTALL):
+        for low, high, target, targets in _PDF_CMAP_PAIR.findall(block[1]):
+            if left <= 0:
+                return found
+            if block[0] == b"bfchar":
+                found[binascii.unhexlify(low + b"0" * (len(low) % 2))] = _pdf_utf16(high)
+                left -= 1
+                continue
+            start, end, width = int(low, 16), int(high, 16), (len(low) + 1) // 2
+            count = min(end - start + 1, left)
+            left -= max(count, 1)
+            if targets:
+                targets = re.findall(rb"<([0-9A-Fa-f]+)>", targets)
+                found.update((_pdf_code(start + offset, width), _pdf_utf16(each))
+                             for offset, each in enumerate(targets[: max(count, 0)]))
+            elif target:
+                first, size = int(target, 16), (len(target) + 1) // 2
+                found.update((_pdf_code(start + offset, width), _pdf_code(first + offset, size).decode("utf-16-be", "replace"))
+                             for offset in range(max(count, 0)))
+    return found
+
+
+def _pdf_code(number: int, width: int) -> bytes:
+    """`number` as `width` bytes, or as many as it needs."""
+    return number.to_bytes(max(width, (number.bit_length() + 7) // 8), "big")
+
+
+def _pdf_utf16(digits: bytes) -> str:
+    return binascii.unhexlify(digits + b"0" * (len(digits) % 2)).decode("utf-16-be", "replace")
+
+
+def _pdf_shown(stream: bytes, fonts: dict[bytes, _PdfFont | None]) -> str:
+    """The text a content stream shows, its strings decoded in the fonts `fonts` names."""
+    out: list[str] = []
+    for part in _PDF_TEXT_END.split(stream):  # BT ... ET, each BT read to the next ET
+        if (begin := _PDF_TEXT_BEGIN.search(part)) is None:
+            continue
+        font, operands, array = None, [], None
+        for token in _PDF_TOKEN.findall(part, begin.end()):
+            first = token[:1]
+            if first == b"(" or first == b"<":
+                string = token[1:-1]
+                if first == b"(":
+                    string = _PDF_ESCAPE.sub(_pdf_escape, string) if b"\\" in string else string
+                else:
+                    digits = re.sub(rb"\s", b"", string)
+                    string = binascii.unhexlify(digits + b"0" * (len(digits) % 2))
+                (operands if array is None else array).append(_pdf_decoded(string, fonts.get(font)))
+            elif token == b"[":
+                array = []
+            elif token == b"]":
+                operands.append(array or [])
+                array = None
+            elif first == b"/" or first.isdigit() or first in b"-+.":
+                if array is not None:
+                    if first != b"/" and float(token) <= -180:
+                        array.append(" ")
+                else:
+                    operands.append(token)
+            else:
+                if token == b"Tf" and len(operands) >= 2:
+                    font = operands[-2][1:] if isinstance(operands[-2], bytes) else None
+                elif token in (b"Tj", b"'", b'"') and operands and isinstance(operands[-1], str):
+                    out.append(("\n" if token != b"Tj" else "") + operands[-1])
+                elif token == b"TJ" and operands and isinstance(operands[-1], list):
+                    out.append("".join(operands[-1]))
+                elif token in _PDF_LINE_OPERATORS:
+                    out.append("\n")
+                operands = []
+        out.append("\n")
+    return "".join(out)
+
+
+def _pdf_decoded(string: bytes, cmap: _PdfFont | None) -> str:
+    """A shown string's letters: through its font's ToUnicode map and the widths of its codes,
+    longest first, else as Latin-1."""
+    if not cmap:
+        return string.decode("latin-1")
+    cmap, widths, table = cmap
+    if table is not None:  # a font of one-byte codes (a simple font's subset): read in C
+        return string.decode("latin-1").translate(table)
+    out, at = [], 0
+    while at < len(string):
+        for width in widths:
+            if (letters := cmap.get(string[at : at + width])) is not None:
+                out.append(letters)
+                at += width
+                break
+        else:
+            out.append(chr(string[at]))
+            at += 1
+    return "".join(out)
 
 
 def _pdf_string_text(string: bytes) -> str:

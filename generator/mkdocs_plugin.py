@@ -799,7 +799,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # static files, the theme's): kept only where another plugin is listed.
         from .pages_pool import other_plugins
 
-        self._checked_outputs = {f.dest_uri for f in files} if other_plugins(config) else None
+        # A static file's source is kept: another plugin may write over its copy (rt11).
+        self._checked_outputs = ({f.dest_uri: None if f.is_documentation_page() else f.abs_src_path for f in files}
+                                 if other_plugins(config) else None)
         if self.command == "serve":
             # Preview: pages live on disk and are rewritten only when their bytes change, so a
             # dirty rebuild re-renders just the pages an edit touched.
@@ -1283,8 +1285,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         from the cache without asking the host again: a committed `banner.svg` writing a
         revoked story's title, loaded by a guide as `https://cdn.example.net/banner.svg`, was
         published with a passing build. The site's templates (checked as they render), the
-        search index (its entries are the checked pages; its settings are read below) and the
-        web editor (checked after) are not read again. Only where a plugin other than Flywheel
+        search index (its entries are the checked pages; its settings are read below) are not
+        read again; the web editor's files are copied in after this, and checked then. Only where a plugin other than Flywheel
         and search is listed (none writes files otherwise): then one walk of the site's folders
         a build, 17 ms over the 1,088 files of the 1,000-piece benchmark, and a file is read only
         when no check saw it."""
@@ -1293,8 +1295,12 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             return
         rendered = {"404.html", "sitemap.xml", "sitemap.xml.gz", *config.extra_templates,
                     *config.theme.static_templates, *(f"search/{name}" for name in SEARCH_INDEXES)}
-        unchecked = [rel for rel, _ in entries_under(site_dir, frozenset({ADMIN_DIR}))
-                     if rel not in known and rel not in rendered]
+        # `admin/` too (rt11): the web editor's files are copied in after this, and checked then;
+        # what is there now another plugin wrote (the privacy plugin, `assets_fetch_dir: .`).
+        # So is a static file whose copy is no longer its source's bytes: the privacy plugin
+        # writes over `favicon.svg` or a theme's script as readily (rt11).
+        unchecked = [rel for rel, _ in entries_under(site_dir)
+                     if rel not in rendered and (rel not in known or _replaced(site_dir / rel, known[rel]))]
         if not unchecked:
             return
         withheld, pictures = self._withheld(), unconsented_photo_digests(self.checked)
@@ -1510,3 +1516,24 @@ def _guarded_rebuild(builder, root: Path):
             builder()
 
     return rebuild
+
+
+def _replaced(copy: Path, source: str | None) -> bool:
+    """Whether the static file MkDocs copied from `source` into the site as `copy` no longer
+    holds its bytes (another plugin wrote over it after the checks: rt11). A page (no source
+    kept) is not compared. Sizes first, then the bytes (never `filecmp`, whose cache answers
+    from sizes and times a rewrite may keep)."""
+    if source is None:
+        return False
+    try:
+        if os.stat(copy).st_size != os.stat(source).st_size:
+            return True
+        with open(copy, "rb") as one, open(source, "rb") as other:
+            while True:
+                chunk = one.read(1 << 20)
+                if chunk != other.read(1 << 20):
+                    return True
+                if not chunk:
+                    return False
+    except OSError:
+        return True

@@ -58,9 +58,10 @@ class Project(HasProblems):
     # extension) -> the slug-like words of their text: a story one names may be revoked in it.
     # None for an entry that cannot be read at all: it may revoke any story.
     unusable_consents: dict[str, frozenset[str] | None] = field(default_factory=dict)
-    # Record id -> (the earliest revocation date ever committed to it, the story it named then):
-    # a revocation is final, even where a later edit took it out of the file (`history.py`).
-    committed_revocations: dict[str, tuple[dt.date, str | None]] = field(default_factory=dict)
+    # Record id -> (the earliest revocation date ever committed to it, every story it named, every
+    # form_ref it named): a revocation is final, even where a later edit took it out of the file
+    # (`history.py`).
+    committed_revocations: dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # The text of content/champions.yml when any of it cannot be used (a YAML error, an entry
     # the schema refuses): the names and bios in it are still a patient's (`leaks`, rt8).
     unusable_champions: str = ""

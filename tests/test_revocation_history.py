@@ -87,9 +87,10 @@ def test_a_copy_of_the_revoked_record_under_a_new_id_does_not_outlive_it(root):
 
 
 def test_a_new_authorization_signed_after_the_revocation_publishes_again(root):
-    """What the error's hint says to do: the patient signs again, filed under a new id."""
+    """What the error's hint says to do: the patient signs again (a new form), filed under a new
+    id. (The revoked form named again ends it: tests/test_rt11.py.)"""
     copy = yaml.safe_load((root / RECORD).read_text())
-    copy.update(revoked_on=None, signed_on="2026-11-21")
+    copy.update(revoked_on=None, signed_on="2026-11-21", form_ref="esign/0002")
     (root / "consent/C-2026-100.yml").write_text(yaml.safe_dump(copy, sort_keys=False))
     story = next((root / "content/stories").rglob(f"{STORY}.md"))
     story.write_text(story.read_text().replace("C-2026-001", "C-2026-100"))
