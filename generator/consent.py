@@ -14,6 +14,7 @@ import yaml
 
 from .check import CheckResult
 from .errors import FlywheelError, Problem, did_you_mean, problem
+from .gate import revoked_form
 from .shown import story_fingerprint
 from .terms import DEFAULT_PURPOSE
 from .project import Entry, Project
@@ -137,6 +138,13 @@ def write_record(
             f"consent {record_id} was revoked on {revoked[record_id][0]} (in git history): a revoked "
             "record's id is never used again, and no record was written",
             hint="give the new authorization its own id with --id, and name it in the story's 'consent' key")])
+    if (ended := revoked_form(project, form_ref, story.id)) is not None:
+        # The gate would end the new record at once: its form is one the patient revoked.
+        raise FlywheelError([problem(
+            "consent-form-revoked", story.path,
+            f"the signed form {form_ref} was revoked on {ended[1]} under consent {ended[0]}: a record naming it "
+            "authorizes nothing, and no record was written",
+            hint="a new authorization needs a newly signed form: give its reference with --form-ref")])
     if not RECORD_ID_PATTERN.match(record_id):
         raise FlywheelError(
             [problem("unsafe-path", f"{CONSENT_DIR}/{record_id}.yml", f"'{record_id}' is not a valid record id", hint="use letters, digits and hyphens, e.g. C-2026-014")]

@@ -68,6 +68,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "misfiled-content": (Severity.WARNING, "A piece sits in the folder of one service line but names another."),
     "placeholder": (Severity.WARNING, "A scaffold's `TODO` placeholder is still in a value or the text; the piece is withheld until it is replaced."),
     "too-deeply-nested": (Severity.ERROR, "Lists, quotes or brackets nest deeper than any real text does; such text could stall or crash the renderer."),
+    "consent-form-revoked": (Severity.ERROR, "`flywheel consent record` was given the signed form (`--form-ref`) of a consent record of the same story that the patient revoked: a record naming that form authorizes nothing, so none is written. Record the newly signed form's reference."),
     "proof-mismatch": (Severity.ERROR, "The story changed after the proof the patient approved; record consent only for the fingerprint on an approved proof."),
     "guide-runs-code": (Severity.WARNING, "A guide's text holds code: a `<script>`, `<object>`, `<embed>` or `<style>` element, an event handler (`onclick=`), an iframe's `srcdoc`, a `<meta http-equiv>`, or a `javascript:` address. The guide is withheld until the code is gone (a script could show what the checks keep off the site); the rest of the site is built, so a page that held it leaves the live site."),
     "unknown-care-card": (Severity.ERROR, "A care card's level must be `emergency`, `urgent` or `routine` (`!!! emergency \"Call 911 if:\"`); a misspelt one would show as a plain note."),

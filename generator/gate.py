@@ -45,6 +45,13 @@ def form_key(form_ref: str, story: str) -> str:
 _CLOSE_TO_A_SLUG = 0.8
 
 
+def revoked_form(project: Project, form_ref: str, story: str) -> tuple[str, dt.date] | None:
+    """(record id, revoked on) of a revoked record of `story` that names the signed form
+    `form_ref`, or None: a record naming that form is ended by the revocation (`_consent_reasons`)."""
+    found = _revocations(project).get(form_key(form_ref, story))
+    return (found[0][0], found[0][1]) if found else None
+
+
 def _revocations(project: Project) -> Revocations:
     """Every revocation on file, by the story its record covers. A revocation whose `story`
     names no story (a slug typed wrong: `finding-answer`) is the patient's word all the same:

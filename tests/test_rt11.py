@@ -730,3 +730,26 @@ def test_python_at_the_project_root_needs_compliance_review(tmp_path, owners_fil
     for path in ("yaml.py", "markdown.py", "yaml.pyc", "yaml.so", "jinja2/__init__.py"):
         assert "@your-org/compliance" in owner(path), path
     assert owner("content/guides/x.md") == ["@your-org/content-team"]
+
+
+def test_consent_record_refuses_a_signed_form_the_patient_revoked(revoked, capsys):
+    """The gate ends a record naming a revoked record's signed form (above); `flywheel consent
+    record` now says so before it writes one, instead of leaving a record that withholds its
+    story from the moment it is filed. A newly signed form is recorded."""
+    import yaml
+
+    from generator.check import run_check
+    from generator.cli import main
+    from generator.consent import story_fingerprint
+
+    form = yaml.safe_load((revoked / RECORD).read_text())["form_ref"]
+    result = run_check(revoked)
+    approved = story_fingerprint(result.project.stories[STORY], result.project)
+    record = ["consent", "record", STORY, "--root", str(revoked), "--signed-on", "2026-11-21", "--expires-on",
+              "2028-11-21", "--identifiers", "first_name", "--fingerprint", approved, "--id", "C-2026-100"]
+    capsys.readouterr()
+    assert main([*record, "--form-ref", f" {form.upper()} "]) == 1
+    assert f"was revoked on {REVOKED} under consent C-2026-001" in capsys.readouterr().err
+    assert not (revoked / "consent/C-2026-100.yml").exists()
+    assert main([*record, "--form-ref", "esign/a-new-form"]) == 0
+    assert (revoked / "consent/C-2026-100.yml").exists()
