@@ -194,3 +194,21 @@ def build_with_the_guide_saying(sample: Path, text: str, as_of: str = "2026-11-2
 def site_shows(site: Path, needle: str) -> list[str]:
     """The files of `site` whose bytes hold `needle` (UTF-8), relative."""
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and needle.encode() in p.read_bytes())
+
+
+def pdf(*objects: tuple[bytes, bytes | None], trailer: bytes = b"", version: bytes = b"1.4") -> bytes:
+    """A PDF of `objects`, each a dictionary and its stream (written as it is given, packed or
+    not), with a cross-reference table and `trailer` in its trailer."""
+    out = b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for number, (dictionary, stream) in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number
+        if stream is None:
+            out += dictionary + b"\nendobj\n"
+        else:
+            out += dictionary[:-2] + b" /Length %d>>\nstream\n" % len(stream) + stream + b"\nendstream\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<</Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)

@@ -16,6 +16,7 @@ import urllib.request
 import zlib
 
 import pytest
+from helpers import pdf
 
 from generator.cli import main
 
@@ -99,22 +100,9 @@ def test_a_recording_whose_tags_name_no_withheld_champion_is_published(sample, c
 
 def _pdf(*objects: tuple[bytes, bytes | None], info: bytes = b"") -> bytes:
     """A PDF of `objects`, each a dictionary and, when it has one, a stream packed with zlib
-    (`/FlateDecode`), with a cross-reference table and a trailer naming `info` as its Info."""
-    out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
-    offsets = []
-    for number, (dictionary, stream) in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number
-        if stream is None:
-            out += dictionary + b"\nendobj\n"
-        else:
-            packed = zlib.compress(stream)
-            out += (dictionary[:-2] + b" /Filter /FlateDecode /Length %d>>\nstream\n" % len(packed) + packed
-                    + b"\nendstream\nendobj\n")
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    return out + b"trailer\n<</Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info, xref)
+    (`/FlateDecode`), with a trailer naming `info` as its Info (helpers.pdf)."""
+    return pdf(*[(d, None) if stream is None else (d[:-2] + b" /Filter /FlateDecode>>", zlib.compress(stream))
+                 for d, stream in objects], trailer=info, version=b"1.5")
 
 
 _XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>'

@@ -11,6 +11,7 @@ import zlib
 
 import pytest
 from helpers import build_with_the_guide_saying
+from helpers import pdf as _pdf
 
 from generator.cli import main
 
@@ -19,24 +20,6 @@ AS_OF = "2026-11-22"
 
 def _build(sample) -> int:
     return main(["build", "--root", str(sample), "--as-of", AS_OF])
-
-
-def _pdf(*objects: tuple[bytes, bytes | None], trailer: bytes = b"") -> bytes:
-    """A PDF of `objects`, each a dictionary and its stream (written as it is given, packed or
-    not), with a cross-reference table and `trailer` in its trailer."""
-    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-    offsets = []
-    for number, (dictionary, stream) in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number
-        if stream is None:
-            out += dictionary + b"\nendobj\n"
-        else:
-            out += dictionary[:-2] + b" /Length %d>>\nstream\n" % len(stream) + stream + b"\nendstream\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    return out + b"trailer\n<</Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
 
 
 def _lzw(data: bytes) -> bytes:
@@ -257,9 +240,7 @@ def test_a_revocation_whose_record_is_pointed_at_another_story_still_withholds_i
     published it again. The revocation now counts against every story the record has named in
     any commit, and in the file."""
     import yaml
-    from helpers import git
 
-    from generator.check import run_check
 
     record = yaml.safe_load((revoked / RECORD).read_text())
     copy = {**record, "revoked_on": None}
@@ -267,15 +248,7 @@ def test_a_revocation_whose_record_is_pointed_at_another_story_still_withholds_i
     if not keep_the_date:
         record["revoked_on"] = None
     (revoked / RECORD).write_text(yaml.safe_dump(record, sort_keys=False))
-    (revoked / "consent/C-2026-099.yml").write_text(yaml.safe_dump(copy, sort_keys=False))
-    story = next((revoked / "content/stories").rglob(f"{STORY}.md"))
-    story.write_text(story.read_text().replace("C-2026-001", "C-2026-099"))
-    if committed:
-        git(revoked, "add", "-A", when="2026-11-21T12:00:00+00:00")
-        git(revoked, "commit", "-qm", "tidy the records", when="2026-11-21T12:00:00+00:00")
-    decision = run_check(revoked).gate.decisions[STORY]
-    assert not decision.published
-    assert "consent-revoked" in [code for code, _ in decision.reasons], decision.reasons
+    _withheld_when_filed_again(revoked, "C-2026-099", copy, committed)
 
 
 @pytest.mark.parametrize("workflow", ["example", "init"])
@@ -502,17 +475,26 @@ def test_a_copy_of_a_revoked_record_dated_after_its_revocation_does_not_publish(
     signed. A record whose form_ref is a revoked record's, signed after that revocation, is now
     ended by it."""
     import yaml
+
+
+    copy = {**yaml.safe_load((revoked / RECORD).read_text()), "revoked_on": None, "signed_on": "2026-11-21"}
+    _withheld_when_filed_again(revoked, "C-2026-100", copy, committed)
+
+
+def _withheld_when_filed_again(revoked, record_id: str, fields: dict, committed: bool) -> None:
+    """File `fields` as consent `record_id`, point the story at it (and commit both): the
+    story stays withheld, by a revocation."""
+    import yaml
     from helpers import git
 
     from generator.check import run_check
 
-    copy = {**yaml.safe_load((revoked / RECORD).read_text()), "revoked_on": None, "signed_on": "2026-11-21"}
-    (revoked / "consent/C-2026-100.yml").write_text(yaml.safe_dump(copy, sort_keys=False))
+    (revoked / f"consent/{record_id}.yml").write_text(yaml.safe_dump(fields, sort_keys=False))
     story = next((revoked / "content/stories").rglob(f"{STORY}.md"))
-    story.write_text(story.read_text().replace("C-2026-001", "C-2026-100"))
+    story.write_text(story.read_text().replace("C-2026-001", record_id))
     if committed:
         git(revoked, "add", "-A", when="2026-11-21T12:00:00+00:00")
-        git(revoked, "commit", "-qm", "consent again", when="2026-11-21T12:00:00+00:00")
+        git(revoked, "commit", "-qm", "filed again", when="2026-11-21T12:00:00+00:00")
     decision = run_check(revoked).gate.decisions[STORY]
     assert not decision.published
     assert "consent-revoked" in [code for code, _ in decision.reasons], decision.reasons
