@@ -212,3 +212,17 @@ def pdf(*objects: tuple[bytes, bytes | None], trailer: bytes = b"", version: byt
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     return out + b"trailer\n<</Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+
+
+INIT_OPTIONS = ["--name", "Oak Street Clinic", "--phone", "+1 555 0142", "--address", "1 Oak Street, Elm, ST 00000",
+                "--hours", "Monday to Friday, 9am to 5pm", "--timezone", "America/Denver",
+                "--next-step-url", "https://example.org/book"]
+
+
+def init_project(tmp_path: Path, *extra: str) -> Path:
+    """A practice `flywheel init` makes in tmp_path/oak, with every answer given as an option."""
+    from generator.cli import main
+
+    target = tmp_path / "oak"
+    assert main(["init", str(target), *INIT_OPTIONS, *extra]) == 0
+    return target

@@ -10,21 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import INIT_OPTIONS as OPTIONS
 from helpers import REPO
+from helpers import init_project as _init
 
 from generator.assets import THEME_DIR
 from generator.cli import build_parser, main
 from generator.init import practice_questions
-
-OPTIONS = ["--name", "Oak Street Clinic", "--phone", "+1 555 0142", "--address", "1 Oak Street, Elm, ST 00000",
-           "--hours", "Monday to Friday, 9am to 5pm", "--timezone", "America/Denver",
-           "--next-step-url", "https://example.org/book"]
-
-
-def _init(tmp_path: Path, *extra: str) -> Path:
-    target = tmp_path / "oak"
-    assert main(["init", str(target), *OPTIONS, *extra]) == 0
-    return target
 
 
 def test_init_writes_content_and_settings_only_and_builds_at_once(tmp_path, capsys):

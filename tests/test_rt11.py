@@ -10,7 +10,7 @@ import hashlib
 import zlib
 
 import pytest
-from helpers import build_with_the_guide_saying
+from helpers import build_with_the_guide_saying, init_project
 from helpers import pdf as _pdf
 
 from generator.cli import main
@@ -268,10 +268,7 @@ def test_the_workflow_installs_only_what_codeowners_protect(tmp_path, workflow, 
     if workflow == "example":
         path, owners = REPO / "examples/github-actions/flywheel.yml", (REPO / "examples/CODEOWNERS").read_text()
     else:
-        root = tmp_path / "oak"
-        assert main(["init", str(root), "--name", "Oak Street Clinic", "--phone", "+1 555 0142", "--address",
-                     "1 Oak Street, Elm, ST 00000", "--hours", "Monday to Friday, 9am to 5pm",
-                     "--timezone", "America/Chicago", "--next-step-url", "https://example.org/book"]) == 0
+        root = init_project(tmp_path)
         capsys.readouterr()
         path, owners = root / ".github/workflows/flywheel.yml", (root / ".github/CODEOWNERS").read_text()
     protected = {line.split()[0] for line in owners.splitlines() if line.strip() and not line.startswith("#")} - {"*"}
@@ -697,10 +694,7 @@ def test_python_at_the_project_root_needs_compliance_review(tmp_path, owners_fil
     if owners_file == "example":
         owners = (REPO / "examples/CODEOWNERS").read_text()
     else:
-        root = tmp_path / "oak"
-        assert main(["init", str(root), "--name", "Oak Street Clinic", "--phone", "+1 555 0142", "--address",
-                     "1 Oak Street, Elm, ST 00000", "--hours", "Monday to Friday, 9am to 5pm",
-                     "--timezone", "America/Chicago", "--next-step-url", "https://example.org/book"]) == 0
+        root = init_project(tmp_path)
         capsys.readouterr()
         owners = (root / ".github/CODEOWNERS").read_text()
     rules = [line.split() for line in owners.splitlines() if line.strip() and not line.startswith("#")]
