@@ -34,9 +34,10 @@ _KEY = r"""(?:^\+\s*|[{,]\s*)["']?%s["']?\s*:\s*["']?\s*"""
 _REVOKED = re.compile(_KEY % "revoked_on" + r"(\d{4}-\d{2}-\d{2})\b")
 _STORY = re.compile(_KEY % "story" + r"([a-z0-9][a-z0-9-]*)")
 _FORM = re.compile(_KEY % "form_ref" + r"""([^"'#\s,}]+)""")
-# `revoked_on:` with its date on the next line, indented (a plain scalar YAML lets run on).
-_REVOKED_ALONE = re.compile(r"""^\+\s*["']?revoked_on["']?\s*:\s*(?:#.*)?$""")
-_DATE_ALONE = re.compile(r"""^\+\s+["']?(\d{4}-\d{2}-\d{2})\b""")
+# `revoked_on:` with its date on the next line, indented (a plain scalar YAML lets run on), or
+# written as an explicit key, `? revoked_on` and `: 2026-11-20` on the next line (rt11).
+_REVOKED_ALONE = re.compile(r"""^\+\s*(?:["']?revoked_on["']?\s*:|\?\s+["']?revoked_on["']?)\s*(?:#.*)?$""")
+_DATE_ALONE = re.compile(r"""^\+(?:\s+|\s*:\s+)["']?(\d{4}-\d{2}-\d{2})\b""")
 
 
 CHAMPIONS = "content/champions.yml"

@@ -281,12 +281,13 @@ def test_a_draft_guide_titled_as_a_withheld_story_does_not_hide_the_title(sample
     capsys.readouterr()
 
 
-@pytest.mark.parametrize("style", ["json", "flow", "quoted keys", "date on the next line"])
+@pytest.mark.parametrize("style", ["json", "flow", "quoted keys", "date on the next line", "explicit key"])
 def test_a_committed_revocation_is_read_however_yaml_writes_the_record(sample, monkeypatch, style, capsys):
     """rt9: the history read `revoked_on: <date>` only as a bare key at the start of a line. A
     record written as JSON (valid YAML: what an e-signature system's export or a script writes,
     `"revoked_on": "2026-11-20",`), in flow style (`{story: ..., revoked_on: 2026-11-20}`),
-    with its keys quoted or with the date on the line after its key was revoked for the gate, but not in the history: once a later commit
+    with its keys quoted, with the date on the line after its key or as an explicit key (`? revoked_on`,
+    rt11) was revoked for the gate, but not in the history: once a later commit
     took the revocation out of the file, the story was published again with a passing build."""
     import json
 
@@ -304,6 +305,9 @@ def test_a_committed_revocation_is_read_however_yaml_writes_the_record(sample, m
             return yaml.safe_dump(values, default_flow_style=True, width=10_000)
         if style == "date on the next line":
             return "".join(f"{key}:\n  {value}\n" if key == "revoked_on" and value else f"{key}: {json.dumps(value)}\n"
+                           for key, value in values.items())
+        if style == "explicit key":  # rt11's leftover: `? revoked_on` with `: <date>` on the line after
+            return "".join(f"? {key}\n: {value}\n" if key == "revoked_on" and value else f"{key}: {json.dumps(value)}\n"
                            for key, value in values.items())
         return "".join(f'"{key}": {json.dumps(value)}\n' for key, value in values.items())
 
