@@ -45,15 +45,15 @@ _MAX_INDEX_BYTES = 1024 * 1024 * 1024
 # new temporary name on every build.
 _UNSHOWN_CONFIG = {"site_dir", "docs_dir", "config_file_path", "watch", "dev_addr", "plugins", "theme"}
 # Markdown extensions that make a page from its own text alone. Any other may read another file
-# into a page (`pymdownx.snippets` a snippet, `pymdownx.b64` a picture, an include extension):
-# with one listed, every file's bytes key every page, or an edited snippet would leave its
-# pages as they were.
+# into a page (`pymdownx.snippets` a snippet, `pymdownx.b64` a picture, `pymdownx.emoji` an
+# icon from its `custom_icons` folders, an include extension): with one listed, every file's
+# bytes key every page, or an edited snippet would leave its pages as they were.
 _SELF_CONTAINED = frozenset(
     "abbr admonition attr_list codehilite def_list extra fenced_code footnotes legacy_attrs legacy_em "
     "md_in_html meta nl2br sane_lists smarty tables toc wikilinks "
     "pymdownx.arithmatex pymdownx.betterem pymdownx.blocks.admonition pymdownx.blocks.caption "
     "pymdownx.blocks.details pymdownx.blocks.html pymdownx.blocks.tab pymdownx.caret pymdownx.critic "
-    "pymdownx.details pymdownx.emoji pymdownx.escapeall pymdownx.extra pymdownx.fancylists pymdownx.highlight "
+    "pymdownx.details pymdownx.escapeall pymdownx.extra pymdownx.fancylists pymdownx.highlight "
     "pymdownx.inlinehilite pymdownx.keys pymdownx.magiclink pymdownx.mark pymdownx.progressbar "
     "pymdownx.saneheaders pymdownx.smartsymbols pymdownx.superfences pymdownx.tabbed pymdownx.tasklist "
     "pymdownx.tilde".split()
