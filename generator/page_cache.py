@@ -46,8 +46,10 @@ _MAX_INDEX_BYTES = 1024 * 1024 * 1024
 _UNSHOWN_CONFIG = {"site_dir", "docs_dir", "config_file_path", "watch", "dev_addr", "plugins", "theme"}
 # Markdown extensions that make a page from its own text alone. Any other may read another file
 # into a page (`pymdownx.snippets` a snippet, `pymdownx.b64` a picture, `pymdownx.emoji` an
-# icon from its `custom_icons` folders, an include extension): with one listed, every file's
-# bytes key every page, or an edited snippet would leave its pages as they were.
+# icon from its `custom_icons` folders, an include extension): with one listed, the bytes of
+# every file of the site key every page, or an edited snippet would leave its pages as they
+# were. (A file outside docs_dir and the theme's folders, which such an extension may read too,
+# is not in that list: `pymdownx.snippets` is held to docs_dir, the others are not.)
 _SELF_CONTAINED = frozenset(
     "abbr admonition attr_list codehilite def_list extra fenced_code footnotes legacy_attrs legacy_em "
     "md_in_html meta nl2br sane_lists smarty tables toc wikilinks "
