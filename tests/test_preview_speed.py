@@ -52,13 +52,18 @@ def test_the_preview_warms_the_scan_up_in_the_background_once_it_serves(tmp_path
         warmed.set()
 
     monkeypatch.setattr("generator.mkdocs_plugin.identifiers_warm_up", warm_up)
+    # Native file events start a process-wide dispatcher thread, which a later test's fork
+    # would inherit: the server here is never started, so nothing needs to be heard.
+    monkeypatch.setattr("generator.mkdocs_plugin.use_native_watcher", lambda server, paths: False)
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
     try:
         plugin.on_serve(server, config=config, builder=lambda: None)
         assert warmed.wait(30)
         assert seen["thread"] is not threading.main_thread() and seen["thread"].daemon
+        seen["thread"].join(30)
     finally:
         server.server_close()
+    assert threading.active_count() == 1, threading.enumerate()  # nothing left for the next test
 
 
 def test_every_environment_the_preview_theme_hands_out_keeps_its_compiled_templates(tmp_path):
