@@ -71,21 +71,32 @@ def _code_version() -> str:
     digest = hashlib.blake2b(digest_size=8)
     for name in _CODE_FILES:
         digest.update((here / name).read_bytes())
-    stamp = import_path_stamp()
-    if _VERSIONS.get("stamp") != stamp:  # reading the libraries' metadata took 15 ms a check
-        versions = []
+
+    def versions() -> str:  # reading the libraries' metadata took 15 ms a check
+        found = []
         for library in _LIBRARIES:
             try:
-                versions.append(f"\n{library}={version(library)}")
+                found.append(f"\n{library}={version(library)}")
             except PackageNotFoundError:
-                versions.append(f"\n{library}=?")
-        _VERSIONS.update(stamp=stamp, text="".join(versions))
-    digest.update(_VERSIONS["text"].encode())
+                found.append(f"\n{library}=?")
+        return "".join(found)
+
+    digest.update(while_installed("library versions", versions).encode())
     digest.update(f"\npython={sys.version}".encode())
     return digest.hexdigest()
 
 
-_VERSIONS: dict = {}
+_KEPT: dict[str, tuple[tuple, Any]] = {}
+
+
+def while_installed(name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept under `name` while no folder of Python's import path changes
+    (`import_path_stamp`): what is read of the installed packages."""
+    stamp = import_path_stamp()
+    kept = _KEPT.get(name)
+    if kept is None or kept[0] != stamp:
+        kept = _KEPT[name] = (stamp, compute())
+    return kept[1]
 
 
 def import_path_stamp() -> tuple:

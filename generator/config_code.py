@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from .cache import import_path_stamp
+from .cache import while_installed
 from .errors import FlywheelError, Problem, problem
 from .load import read_settings_text
 from .paths import _Tolerant, extension_settings, shown_path
@@ -234,13 +234,8 @@ def _installed_extensions() -> frozenset[str]:
     """Extension names installed packages register; Python-Markdown loads those first. Kept
     while every folder of the import path has the same modification time (installing or
     removing a package changes its folder's): the preview asks twice a save, 10 ms each."""
-    stamp = import_path_stamp()
-    if _EXTENSIONS.get("stamp") != stamp:
-        _EXTENSIONS.update(stamp=stamp, names=frozenset(point.name for point in entry_points(group="markdown.extensions")))
-    return _EXTENSIONS["names"]
-
-
-_EXTENSIONS: dict = {}
+    return while_installed("markdown extensions",
+                           lambda: frozenset(point.name for point in entry_points(group="markdown.extensions")))
 
 
 def _line_of(tree: yaml.Node, key: str) -> int | None:

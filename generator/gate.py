@@ -41,6 +41,8 @@ def form_key(form_ref: str, story: str) -> str:
     """The key of a signed form and a story in Revocations: the form's reference, spaces around
     it and case aside."""
     return f"form:{story}:{form_ref.strip().casefold()}"
+
+
 # How close a revocation's `story` must be to a slug to withhold it: a letter or two typed wrong.
 _CLOSE_TO_A_SLUG = 0.8
 
