@@ -1827,7 +1827,9 @@ _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_ENCRYPTED = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
 _PDF_HEX = re.compile(rb"<([0-9A-Fa-f\s]{4,})>")
 # A literal string, balanced parentheses inside it too (two levels; rt11: `(Priya Kumar (champion))`).
-_PDF_LITERAL = re.compile(rb"\(((?:[^()\\]|\\.|\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))*)\)", re.DOTALL)
+# A literal string's body, with balanced parentheses inside it two deep ("(a (b (c)) d)").
+_PDF_STRING_BODY = rb"(?:[^()\\]|\\.|\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))*"
+_PDF_LITERAL = re.compile(rb"\((" + _PDF_STRING_BODY + rb")\)", re.DOTALL)
 _PDF_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r?\n|.)", re.DOTALL)
 _PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
@@ -1997,7 +1999,7 @@ _PDF_FONTS = re.compile(rb"/Font\s*(?:<<(.*?)>>|" + _PDF_REFERENCE + rb")", re.D
 _PDF_FONT_ENTRY = re.compile(rb"/([^\s/<>\[\]()]+)\s*" + _PDF_REFERENCE)
 _PDF_TO_UNICODE = re.compile(rb"/ToUnicode\s*" + _PDF_REFERENCE)
 _PDF_TEXT_BEGIN, _PDF_TEXT_END = re.compile(rb"\bBT\b"), re.compile(rb"\bET\b")
-_PDF_TOKEN = re.compile(rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>|[\[\]]"
+_PDF_TOKEN = re.compile(rb"\(" + _PDF_STRING_BODY + rb"\)|<[0-9A-Fa-f\s]*>|[\[\]]"
                         rb"|/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+", re.DOTALL)
 _PDF_LINE_OPERATORS = {b"Td", b"TD", b"Tm", b"T*"}
 _PDF_KNOWN_FILTERS = {b"FlateDecode", b"Fl", b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL", b"ASCIIHexDecode",
