@@ -1289,11 +1289,12 @@ def us_word_towns() -> frozenset[str]:
 _TEXT_WORD = re.compile(r"[a-z'’]+")
 
 
-def _words_before(text: str, start: int) -> list[str]:
-    """The two words before `start` in `text`, lower case: "from" before "BAD AXE" in "I'm
-    from BAD AXE", where the run holds only the shouted words."""
-    found = _TEXT_WORD.findall(text[max(0, start - 32) : start].lower())[-2:]
-    return [""] * (2 - len(found)) + found
+def _words_before(text: str, start: int, count: int = 2, reach: int = 32) -> list[str]:
+    """The `count` words before `start` in `text` (within `reach` characters), lower case,
+    padded with empty ones at the front: "from" before "BAD AXE" in "I'm from BAD AXE", where
+    the run holds only the shouted words."""
+    found = _TEXT_WORD.findall(text[max(0, start - reach) : start].lower())[-count:]
+    return [""] * (count - len(found)) + found
 
 
 def _word_town_at(
@@ -1478,7 +1479,7 @@ _NOT_TOWN_ENDINGS = ("tion", "ment", "ness", "ity", "ly")
 
 def _works_for_as_typed(text: str, start: int, word: str) -> bool:
     """`_works_for` with the six words before `start` read from the text: "I work at HENDRICKS"."""
-    before = _TEXT_WORD.findall(text[max(0, start - 60) : start].lower())[-6:]
+    before = [w for w in _words_before(text, start, 6, 60) if w]
     return _works_for([*before, word], len(before))
 
 
