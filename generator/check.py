@@ -96,7 +96,7 @@ def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade
             project.history_unreadable = True
             project.problems.append(_history_unreadable("git failed or took longer than two minutes"))
         else:
-            project.committed_revocations, project.committed_champions = history
+            project.committed_revocations, project.committed_champions, project.committed_terms = history
         if shallow(project.root):
             project.problems.append(problem(
                 "consent-history-shallow", CONSENT_DIR,

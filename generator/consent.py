@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 
 from .check import CheckResult
 from .errors import FlywheelError, Problem, did_you_mean, problem
-from .gate import revoked_form
+from .gate import revoked_form, widened
 from .shown import story_fingerprint
 from .terms import DEFAULT_PURPOSE
 from .project import Entry, Project
@@ -165,6 +166,13 @@ def write_record(
     }
     if accepted_findings:
         fields["accepted_findings"] = sorted(accepted_findings)
+    if (wider := widened(record_id, SimpleNamespace(**fields), project)) is not None:
+        # The gate would withhold the story at once: the form, as committed, allows less.
+        raise FlywheelError([problem(
+            "consent-widened", story.path, f"{wider[1]}: a record may narrow what its signed form allows, never "
+            "widen it, and no record was written",
+            hint="give the form's own terms, or, for a wider authorization the patient signed, its new reference "
+                 "with --form-ref")])
     folder = project.root / CONSENT_DIR
     folder.mkdir(exist_ok=True)
     path = folder / f"{record_id}.yml"

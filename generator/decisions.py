@@ -17,6 +17,10 @@ RULES: dict[str, str] = {
     "consent-not-found": "rule 1: the named consent record does not exist",
     "consent-other-story": "rule 1: the consent record covers a different story",
     "consent-invalid": "rule 1: the consent record has errors",
+    "consent-widened": (
+        "rule 1: the consent record authorizes more than a committed version of it did under the same "
+        "signed form (a later expiry, another channel or identifier, another signature date)"
+    ),
     "consent-not-yet-signed": "rule 2: signed after the build date",
     "consent-expired": "rule 3: expired on or before the build date",
     "consent-revoked": "rule 4: revoked on or before the build date",

@@ -14,6 +14,7 @@ import unicodedata
 
 from .decisions import Decision, Gate
 from .errors import Problem, problem
+from .history import form_key
 from .identifiers import SCAN_KEY_VERSION, scan_story
 from .project import Entry, Project
 from .schema import Story
@@ -35,12 +36,6 @@ ANONYMOUS_CREDIT = "a patient champion"
 # may cover several stories (each its own record); a revocation of one ends no other. No slug
 # holds a colon.
 Revocations = dict[str, list[tuple[str, dt.date, str | None]]]
-
-
-def form_key(form_ref: str, story: str) -> str:
-    """The key of a signed form and a story in Revocations: the form's reference, spaces around
-    it and case aside."""
-    return f"form:{story}:{form_ref.strip().casefold()}"
 
 
 # How close a revocation's `story` must be to a slug to withhold it: a letter or two typed wrong.
@@ -93,6 +88,31 @@ def _revoked_on(record_id: str, record, project: Project) -> dt.date | None:
     return min(days, default=None)
 
 
+def widened(record_id: str, record, project: Project) -> tuple[str, str] | None:
+    """(field, why) when `record` authorizes more than a committed version of a record naming the
+    same signed form and story did (`history.committed_terms`), or None.
+
+    The signed form is the authorization; the record transcribes it. Moved in place, an expiry
+    published a story past the date the patient signed for; a channel or an identifier added
+    published what they never allowed; a signature date moved later took the record out of reach
+    of a revocation made after the real signature (rule 4), and moved earlier started it before
+    the patient signed. Narrowing is always allowed; anything wider needs a newly signed form."""
+    for was in project.committed_terms.get(form_key(record.form_ref, record.story), ()):
+        where = f"a commit of consent/{was.record}.yml" if was.record != record_id else "an earlier commit of this file"
+        form = f"the signed form {record.form_ref.strip()}"
+        if was.expires_on is not None and record.expires_on > was.expires_on:
+            return "expires_on", (f"consent {record_id} expires on {record.expires_on}, but {where} recorded "
+                                  f"{was.expires_on} for {form}")
+        if was.signed_on is not None and record.signed_on != was.signed_on:
+            return "signed_on", (f"consent {record_id} is dated {record.signed_on}, but {where} recorded "
+                                 f"{was.signed_on} for {form}")
+        for key, now, then in (("scope", record.scope, was.scope), ("identifiers", record.identifiers, was.identifiers)):
+            if added := sorted(set(now) - then):
+                return key, (f"consent {record_id} allows {', '.join(added)} in {key}, which {where} did not "
+                             f"for {form}")
+    return None
+
+
 def _consent_reasons(
     story: Entry[Story], project: Project, as_of: dt.date, today: dt.date, broken: set[str],
     revocations: Revocations, committed_on: dt.date | None = None,
@@ -111,6 +131,8 @@ def _consent_reasons(
     if record.story != story.id:
         return [("consent-other-story", f"consent {record_id} covers the story '{record.story}', not this one")]
     reasons = []
+    if (wider := widened(record_id, record, project)) is not None:
+        reasons.append(("consent-widened", wider[1] + "; a record may narrow what its signed form allows, never widen it"))
     # Another file of consent/ names this story but cannot be read as a record: it may be the
     # revocation (below), so the story waits until the file is fixed.
     for path, words in project.unusable_consents.items():
@@ -466,6 +488,14 @@ def consent_gate(
                 line=entry.line("revoked_on"), field="revoked_on",
                 hint=f"set revoked_on back to {day}; to publish the story again, record a new authorization "
                      "the patient signs, under a new id (flywheel consent record)"))
+    for record_id, entry in sorted(project.consents.items()):
+        if (wider := widened(record_id, entry.data, project)) is not None:
+            key, why = wider
+            gate.problems.append(problem(
+                "consent-widened", entry.path, why + ": a record may narrow what its signed form allows, never widen it, "
+                "so its story stays withheld", line=entry.line(key), field=key,
+                hint="put the committed value back; a wider authorization is a new form the patient signs, recorded "
+                     "under a new id with its own form_ref (flywheel consent record)"))
     broken = {p.path for p in project.errors}
     for slug, guide in project.guides.items():
         reasons = [("draft", "the guide is a draft")] if guide.data.draft else []

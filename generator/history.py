@@ -17,6 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import NamedTuple
+
+import yaml
 
 from .paths import git_output
 
@@ -48,19 +51,49 @@ RECORDS = (f":(glob,icase){CONSENT_DIR}/**/*.yml", f":(glob,icase){CONSENT_DIR}/
 TIMEOUT_S = 120
 
 
-def committed_revocations(root: Path) -> dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]]:
-    """Record id -> (the earliest `revoked_on` date any commit gave it, every story any commit
-    of it named, its newest commit's first, every `form_ref` any commit of it named)
-    (`read_history`); none when the history cannot be read."""
-    return (read_history(root) or ({}, ""))[0]
+def form_key(form_ref: str, story: str) -> str:
+    """The key of a signed form and a story it covers: the form's reference, spaces around it
+    and case aside (gate.Revocations, `committed_terms`)."""
+    return f"form:{story}:{form_ref.strip().casefold()}"
 
 
-def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]], str] | None:
+class Terms(NamedTuple):
+    """What one committed version of a consent record authorized: the fields a signed form
+    fixes, which an edit of the record may narrow but never widen (`committed_terms`).
+    `accepted_findings` is not one: compliance adds a finding the patient accepted in writing
+    to the record, as the writing guide says."""
+
+    record: str
+    signed_on: dt.date | None
+    expires_on: dt.date | None
+    scope: frozenset[str]
+    identifiers: frozenset[str]
+
+
+# Each version of a record printed whole: a file of more lines than this would come in pieces,
+# none of them a record (`_terms`).
+_WHOLE_FILE = "--unified=100000"
+_HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
+
+
+Revocations = dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]]
+
+
+class History(NamedTuple):
+    """What the history of consent/ and the champions file says (`read_history`)."""
+
+    revocations: Revocations
+    champions: str
+    terms: dict[str, list[Terms]]
+
+
+def read_history(root: Path) -> History | None:
     """What consent/ and the champions file's history say, from one `git log`: every revocation
     (record id -> (the earliest `revoked_on` date any commit gave it, every story any commit of
     the record named, its newest commit's first, and every signed form, `form_ref`, it named:
     a form once revoked authorizes nothing again, rt11)), and every line any commit added to
-    content/champions.yml, as text. A revocation counts against each of those stories: a
+    content/champions.yml, as text, and what every version of every record authorized
+    (`committed_terms`). A revocation counts against each of those stories: a
     record pointed at another slug after its revocation (`story: retired-2019`) kept it off
     the story it was made for only while no copy of the authorization named that story (rt11). Every
     version of every file under consent/ that git holds is read, through the lines each commit
@@ -79,8 +112,10 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...], 
     # them (rt9). Bytes that are no UTF-8 (a record once saved as cp1252, anywhere in the
     # history) are read as U+FFFD: read strictly, they lost every revocation of every record (rt9).
     # A checkout another user owns is read too: git refused it, and the history was none (rt9).
+    # Each version printed whole (`_WHOLE_FILE`), for `committed_terms`; the lines a commit added
+    # are the `+` lines as with no context at all.
     log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
-                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", "-U0", "--", *RECORDS, CHAMPIONS,
+                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", _WHOLE_FILE, "--", *RECORDS, CHAMPIONS,
                      errors="replace", any_owner=True, timeout=TIMEOUT_S)
     revoked: dict[str, dt.date] = {}
     stories: dict[str, dict[str, None]] = {}
@@ -89,7 +124,7 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...], 
     if log is None:
         return None
     if not log:
-        return {}, ""
+        return History({}, "", {})
     if "\x00" in log:  # a record saved as UTF-16 or UTF-32 (rt6): its lines read with the NULs dropped
         log = log.replace("\x00", "")
     record, in_champions, after_key = None, False, False
@@ -116,8 +151,8 @@ def read_history(root: Path) -> tuple[dict[str, tuple[dt.date, tuple[str, ...], 
                 except ValueError:  # 2026-02-30: never a date the gate read either
                     continue
                 revoked[record] = min(day, revoked.get(record, day))
-    return ({record: (day, tuple(stories.get(record, ())), tuple(forms.get(record, ()))) for record, day in revoked.items()},
-            "\n".join(champions))
+    return History({record: (day, tuple(stories.get(record, ())), tuple(forms.get(record, ()))) for record, day in revoked.items()},
+                   "\n".join(champions), committed_terms(log))
 
 
 def shallow(root: Path) -> bool:
@@ -137,3 +172,82 @@ def unreadable_checkout(root: Path) -> bool:
     if not any((place / ".git").exists() for place in (folder, *folder.parents)):
         return False
     return git_output(folder, "rev-parse", "--git-dir", any_owner=True) is None
+
+
+def committed_terms(log: str) -> dict[str, list[Terms]]:
+    """Every version of every consent record `log` (`read_history`'s) shows, by the signed form
+    and story it names (`form_key`): what the patient signed, as compliance first recorded it
+    and as every later commit left it.
+
+    A record's file is the authorization's transcript, not the authorization: the signed form
+    (`form_ref`) is. An `expires_on` moved later, a channel or an identifier added, a signature
+    date moved, all in place under the same form, would publish what the patient never signed
+    (gate.widened compares the record with each of these; only a newly signed form, another
+    `form_ref`, authorizes more)."""
+    found: dict[str, list[Terms]] = {}
+    for record, text in _versions(log):
+        if (terms := _terms(record, text)) is not None:
+            found.setdefault(form_key(*terms[0]), []).append(terms[1])
+    return found
+
+
+def _versions(log: str):
+    """(record id, text) of each file version a `git log -p` with whole-file hunks shows: the
+    lines each hunk keeps and adds, counted from its header, so no line of a record is ever
+    read as a header of the diff."""
+    lines, at, record = log.split("\n"), 0, None
+    while at < len(lines):
+        line = lines[at]
+        at += 1
+        if line.startswith("diff --git "):
+            record = None
+        elif line.startswith("+++ "):
+            match = None if line.rstrip("\t\"").endswith("/" + CHAMPIONS) else _FILE.match(line)
+            record = match.group(1) if match else None
+        elif (hunk := _HUNK.match(line)) and record is not None:
+            old, new = (int(n) if n is not None else 1 for n in hunk.groups())
+            kept = []
+            while (old > 0 or new > 0) and at < len(lines):
+                line = lines[at]
+                at += 1
+                if line.startswith("\\"):  # "\ No newline at end of file"
+                    continue
+                if line[:1] in (" ", ""):
+                    old, new = old - 1, new - 1
+                    kept.append(line[1:])
+                elif line[0] == "+":
+                    new -= 1
+                    kept.append(line[1:])
+                else:
+                    old -= 1
+            yield record, "\n".join(kept)
+            record = None
+
+
+def _terms(record: str, text: str) -> tuple[tuple[str, str], Terms] | None:
+    """((form_ref, story), Terms) of one version of a record, or None when it names no story or
+    form, or is no YAML mapping (it authorized nothing then)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("story"), str) or data.get("form_ref") in (None, ""):
+        return None
+
+    def day(key: str) -> dt.date | None:
+        value = data.get(key)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            return None
+
+    def words(key: str) -> frozenset[str]:
+        value = data.get(key) or []
+        return frozenset(str(v).strip() for v in (value if isinstance(value, list) else [value]))
+
+    terms = Terms(record, day("signed_on"), day("expires_on"), words("scope"), words("identifiers"))
+    return (str(data["form_ref"]), data["story"].strip()), terms

@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .cache import NO_CACHE, Cache
 from .errors import HasProblems, Problem
 from .load import Document, settled
 from .schema import Campaign, Champion, ConsentRecord, Guide, Practice, ServiceLine, Story
+
+if TYPE_CHECKING:
+    from .history import Terms
 
 T = TypeVar("T")
 
@@ -62,6 +65,9 @@ class Project(HasProblems):
     # form_ref it named): a revocation is final, even where a later edit took it out of the file
     # (`history.py`).
     committed_revocations: dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # `form_key` of a signed form and its story -> what every committed version of a record naming
+    # them authorized: an edit may narrow it, never widen it (`history.committed_terms`).
+    committed_terms: dict[str, list[Terms]] = field(default_factory=dict)
     # The text of content/champions.yml when any of it cannot be used (a YAML error, an entry
     # the schema refuses): the names and bios in it are still a patient's (`leaks`, rt8).
     unusable_champions: str = ""

@@ -231,7 +231,7 @@ def test_the_history_reads_records_only(root):
     _git(root, "commit", "-qm", "scans and a folder a year")
     from generator.history import read_history
 
-    revoked, _ = read_history(root)
+    revoked = read_history(root).revocations
     assert set(revoked) == {"C-2026-001"} and str(revoked["C-2026-001"][0]) == REVOKED
 
 
