@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import yaml
 
+from .leaks import as_seen
 from .paths import git_output
 
 CONSENT_DIR = "consent"
@@ -52,9 +53,11 @@ TIMEOUT_S = 120
 
 
 def form_key(form_ref: str, story: str) -> str:
-    """The key of a signed form and a story it covers: the form's reference, spaces around it
-    and case aside (gate.Revocations, `committed_terms`)."""
-    return f"form:{story}:{form_ref.strip().casefold()}"
+    """The key of a signed form and a story it covers (gate.Revocations, `committed_terms`): the
+    form's reference as a reader of the record's diff takes it, case and spaces aside. A zero-width
+    space, a Cyrillic `е` or a fullwidth digit made the same form look like a newly signed one
+    in review, and its revocation or its terms no longer held the record."""
+    return f"form:{story}:{''.join(as_seen(form_ref).split()).casefold()}"
 
 
 class Terms(NamedTuple):

@@ -104,7 +104,8 @@ def test_a_signature_moved_past_a_revocation_does_not_escape_it(root):
     _withheld_as_widened(root, "signed_on")
 
 
-@pytest.mark.parametrize("form_ref", ["esign/0001", " ESIGN/0001 "])
+@pytest.mark.parametrize("form_ref", ["esign/0001", " ESIGN/0001 ", "esign/0001\u200b", "\u0435sign/0001", "esign/\uff10001"],
+                         ids=["same", "case and spaces", "zero-width space", "Cyrillic e", "fullwidth digit"])
 def test_a_copy_under_a_new_id_naming_the_same_form_is_held_to_it(root, form_ref):
     """The wider terms filed as a new record with the same signed form (its reference in other
     case and spacing) and the story pointed at it."""
@@ -164,3 +165,18 @@ def test_outside_git_the_file_is_all_there_is(tmp_path):
     root = copy_base(tmp_path)
     edit_yaml(root / RECORD, expires_on="2031-10-02")
     assert run_check(root).gate.decisions[STORY].published
+
+
+def test_a_revoked_form_disguised_in_the_copy_is_still_revoked(root):
+    """rt11 ended a record naming a revoked record's signed form; a zero-width space in the copy's
+    `form_ref` made it look like a newly signed form to the gate, not to a reviewer."""
+    edit_yaml(root / RECORD, revoked_on="2026-11-01")
+    _commit(root, "the patient revoked consent")
+    copy = yaml.safe_load((root / RECORD).read_text())
+    copy.update(signed_on="2026-11-05", revoked_on=None, form_ref="esign/0001\u200b")
+    (root / "consent/C-2026-010.yml").write_text(yaml.safe_dump(copy, sort_keys=False))
+    story = root / "content/stories/cardiology/walking-again.md"
+    story.write_text(story.read_text().replace("consent: C-2026-001", "consent: C-2026-010"))
+    decision = run_check(root).gate.decisions[STORY]
+    assert not decision.published
+    assert any("names the signed form of consent C-2026-001" in why for _, why in decision.reasons), decision.reasons
