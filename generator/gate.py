@@ -90,7 +90,7 @@ def _revoked_on(record_id: str, record, project: Project) -> dt.date | None:
 
 def widened(record_id: str, record, project: Project) -> tuple[str, str] | None:
     """(field, why) when `record` authorizes more than a committed version of a record naming the
-    same signed form and story did (`history.committed_terms`), or None.
+    same signed form and story did (`history.read_history`'s terms), or None.
 
     The signed form is the authorization; the record transcribes it. Moved in place, an expiry
     published a story past the date the patient signed for; a channel or an identifier added

@@ -53,24 +53,27 @@ TIMEOUT_S = 120
 
 
 def form_key(form_ref: str, story: str) -> str:
-    """The key of a signed form and a story it covers (gate.Revocations, `committed_terms`): the
+    """The key of a signed form and a story it covers (gate.Revocations, History.terms): the
     form's reference as a reader of the record's diff takes it, case and spaces aside. A zero-width
     space, a Cyrillic `е` or a fullwidth digit made the same form look like a newly signed one
     in review, and its revocation or its terms no longer held the record."""
     return f"form:{story}:{''.join(as_seen(form_ref).split()).casefold()}"
 
 
-class Terms(NamedTuple):
-    """What one committed version of a consent record authorized: the fields a signed form
-    fixes, which an edit of the record may narrow but never widen (`committed_terms`).
-    `accepted_findings` is not one: compliance adds a finding the patient accepted in writing
-    to the record, as the writing guide says."""
+class Version(NamedTuple):
+    """One committed version of a consent record, as YAML reads it: what it authorized (the
+    fields a signed form fixes, which an edit may narrow but never widen: `gate.widened`) and
+    its revocation. `accepted_findings` is not held: compliance adds a finding the patient
+    accepted in writing to the record, as the writing guide says."""
 
     record: str
+    story: str | None
+    form_ref: str | None
     signed_on: dt.date | None
     expires_on: dt.date | None
     scope: frozenset[str]
     identifiers: frozenset[str]
+    revoked_on: dt.date | None
 
 
 # Each version of a record printed whole: a file of more lines than this would come in pieces,
@@ -87,7 +90,7 @@ class History(NamedTuple):
 
     revocations: Revocations
     champions: str
-    terms: dict[str, list[Terms]]
+    terms: dict[str, list[Version]]
 
 
 def read_history(root: Path) -> History | None:
@@ -96,7 +99,7 @@ def read_history(root: Path) -> History | None:
     the record named, its newest commit's first, and every signed form, `form_ref`, it named:
     a form once revoked authorizes nothing again, rt11)), and every line any commit added to
     content/champions.yml, as text, and what every version of every record authorized
-    (`committed_terms`). A revocation counts against each of those stories: a
+    (History.terms). A revocation counts against each of those stories: a
     record pointed at another slug after its revocation (`story: retired-2019`) kept it off
     the story it was made for only while no copy of the authorization named that story (rt11). Every
     version of every file under consent/ that git holds is read, through the lines each commit
@@ -115,7 +118,7 @@ def read_history(root: Path) -> History | None:
     # them (rt9). Bytes that are no UTF-8 (a record once saved as cp1252, anywhere in the
     # history) are read as U+FFFD: read strictly, they lost every revocation of every record (rt9).
     # A checkout another user owns is read too: git refused it, and the history was none (rt9).
-    # Each version printed whole (`_WHOLE_FILE`), for `committed_terms`; the lines a commit added
+    # Each version printed whole (`_WHOLE_FILE`), for `_read_versions`; the lines a commit added
     # are the `+` lines as with no context at all.
     log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
                      "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", _WHOLE_FILE, "--", *RECORDS, CHAMPIONS,
@@ -154,8 +157,21 @@ def read_history(root: Path) -> History | None:
                 except ValueError:  # 2026-02-30: never a date the gate read either
                     continue
                 revoked[record] = min(day, revoked.get(record, day))
+    # Every version read whole as YAML too: a revocation written as YAML allows and no line
+    # shows (`revoked_on: &a 2026-11-20`, a block scalar `>-` with the date below it, a date and
+    # time) was read by the gate, and once taken out of the file it published the story again.
+    terms: dict[str, list[Version]] = {}
+    for version in _read_versions(log):
+        if version.revoked_on is not None:
+            revoked[version.record] = min(version.revoked_on, revoked.get(version.record, version.revoked_on))
+            if version.story:
+                stories.setdefault(version.record, {})[version.story] = None
+            if version.form_ref:
+                forms.setdefault(version.record, {})[version.form_ref] = None
+        if version.story and version.form_ref:
+            terms.setdefault(form_key(version.form_ref, version.story), []).append(version)
     return History({record: (day, tuple(stories.get(record, ())), tuple(forms.get(record, ()))) for record, day in revoked.items()},
-                   "\n".join(champions), committed_terms(log))
+                   "\n".join(champions), terms)
 
 
 def shallow(root: Path) -> bool:
@@ -175,23 +191,6 @@ def unreadable_checkout(root: Path) -> bool:
     if not any((place / ".git").exists() for place in (folder, *folder.parents)):
         return False
     return git_output(folder, "rev-parse", "--git-dir", any_owner=True) is None
-
-
-def committed_terms(log: str) -> dict[str, list[Terms]]:
-    """Every version of every consent record `log` (`read_history`'s) shows, by the signed form
-    and story it names (`form_key`): what the patient signed, as compliance first recorded it
-    and as every later commit left it.
-
-    A record's file is the authorization's transcript, not the authorization: the signed form
-    (`form_ref`) is. An `expires_on` moved later, a channel or an identifier added, a signature
-    date moved, all in place under the same form, would publish what the patient never signed
-    (gate.widened compares the record with each of these; only a newly signed form, another
-    `form_ref`, authorizes more)."""
-    found: dict[str, list[Terms]] = {}
-    for record, text in _versions(log):
-        if (terms := _terms(record, text)) is not None:
-            found.setdefault(form_key(*terms[0]), []).append(terms[1])
-    return found
 
 
 def _versions(log: str):
@@ -227,30 +226,43 @@ def _versions(log: str):
             record = None
 
 
-def _terms(record: str, text: str) -> tuple[tuple[str, str], Terms] | None:
-    """((form_ref, story), Terms) of one version of a record, or None when it names no story or
-    form, or is no YAML mapping (it authorized nothing then)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("story"), str) or data.get("form_ref") in (None, ""):
-        return None
+def _read_versions(log: str):
+    """Each file version `log` shows that YAML reads as a mapping, as a Version.
 
-    def day(key: str) -> dt.date | None:
-        value = data.get(key)
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
+    A record's file is the authorization's transcript, not the authorization: the signed form
+    (`form_ref`) is. An `expires_on` moved later, a channel or an identifier added, a signature
+    date moved, all in place under the same form, would publish what the patient never signed;
+    every committed version naming the form and story is what the patient signed (gate.widened)."""
+    for record, text in _versions(log):
         try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            return None
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue
+        if not isinstance(data, dict):
+            continue
 
-    def words(key: str) -> frozenset[str]:
-        value = data.get(key) or []
-        return frozenset(str(v).strip() for v in (value if isinstance(value, list) else [value]))
+        def day(key: str) -> dt.date | None:
+            value = data.get(key)
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            # Read leniently, the date a text begins with ("2026-11-20T09:00"): for a revocation,
+            # the patient's word even where the gate refused its spelling.
+            match = _LEADING_DATE.match(str(value)) if value is not None else None
+            try:
+                return dt.date.fromisoformat(match.group(1)) if match else None
+            except ValueError:
+                return None
 
-    terms = Terms(record, day("signed_on"), day("expires_on"), words("scope"), words("identifiers"))
-    return (str(data["form_ref"]), data["story"].strip()), terms
+        def words(key: str) -> frozenset[str]:
+            value = data.get(key) or []
+            return frozenset(str(v).strip() for v in (value if isinstance(value, list) else [value]))
+
+        story, form = data.get("story"), data.get("form_ref")
+        yield Version(record, story.strip() if isinstance(story, str) else None,
+                      str(form) if form not in (None, "") else None, day("signed_on"), day("expires_on"),
+                      words("scope"), words("identifiers"), day("revoked_on"))
+
+
+_LEADING_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")

@@ -16,7 +16,7 @@ from .load import Document, settled
 from .schema import Campaign, Champion, ConsentRecord, Guide, Practice, ServiceLine, Story
 
 if TYPE_CHECKING:
-    from .history import Terms
+    from .history import Version
 
 T = TypeVar("T")
 
@@ -66,8 +66,8 @@ class Project(HasProblems):
     # (`history.py`).
     committed_revocations: dict[str, tuple[dt.date, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # `form_key` of a signed form and its story -> what every committed version of a record naming
-    # them authorized: an edit may narrow it, never widen it (`history.committed_terms`).
-    committed_terms: dict[str, list[Terms]] = field(default_factory=dict)
+    # them authorized: an edit may narrow it, never widen it (`history.read_history`, `gate.widened`).
+    committed_terms: dict[str, list[Version]] = field(default_factory=dict)
     # The text of content/champions.yml when any of it cannot be used (a YAML error, an entry
     # the schema refuses): the names and bios in it are still a patient's (`leaks`, rt8).
     unusable_champions: str = ""

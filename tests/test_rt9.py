@@ -281,13 +281,16 @@ def test_a_draft_guide_titled_as_a_withheld_story_does_not_hide_the_title(sample
     capsys.readouterr()
 
 
-@pytest.mark.parametrize("style", ["json", "flow", "quoted keys", "date on the next line", "explicit key"])
+@pytest.mark.parametrize("style", ["json", "flow", "quoted keys", "date on the next line", "explicit key", "anchor",
+                                   "folded", "literal", "date and time"])
 def test_a_committed_revocation_is_read_however_yaml_writes_the_record(sample, monkeypatch, style, capsys):
     """rt9: the history read `revoked_on: <date>` only as a bare key at the start of a line. A
     record written as JSON (valid YAML: what an e-signature system's export or a script writes,
     `"revoked_on": "2026-11-20",`), in flow style (`{story: ..., revoked_on: 2026-11-20}`),
     with its keys quoted, with the date on the line after its key or as an explicit key (`? revoked_on`,
-    rt11) was revoked for the gate, but not in the history: once a later commit
+    rt11), or with an anchor (`&when 2026-11-20`) or as a block scalar (`>-` or `|-`, the date on the
+    line below; stop 42) was revoked for the gate (a date and time, `"2026-11-20T09:30"`, made the
+    record an error that withheld the story: the patient's word all the same), but not in the history: once a later commit
     took the revocation out of the file, the story was published again with a passing build."""
     import json
 
@@ -306,6 +309,10 @@ def test_a_committed_revocation_is_read_however_yaml_writes_the_record(sample, m
         if style == "date on the next line":
             return "".join(f"{key}:\n  {value}\n" if key == "revoked_on" and value else f"{key}: {json.dumps(value)}\n"
                            for key, value in values.items())
+        if style in ("anchor", "folded", "literal", "date and time"):  # stop 42: each version read as YAML
+            spelled = {"anchor": "&when {}", "folded": ">-\n  {}", "literal": "|-\n  {}", "date and time": '"{}T09:30"'}[style]
+            return "".join(f"{key}: {spelled.format(value)}\n" if key == "revoked_on" and value
+                           else f"{key}: {json.dumps(value)}\n" for key, value in values.items())
         if style == "explicit key":  # rt11's leftover: `? revoked_on` with `: <date>` on the line after
             return "".join(f"? {key}\n: {value}\n" if key == "revoked_on" and value else f"{key}: {json.dumps(value)}\n"
                            for key, value in values.items())
