@@ -408,7 +408,12 @@ class Cache:
     def memo(self, kind: str, text: str, compute: Callable[[], Any]) -> Any:
         if self.path is None:
             return compute()
-        key = self.key(kind, text)
+        return self.memo_at(self.key(kind, text), compute)
+
+    def memo_at(self, key: str, compute: Callable[[], Any]) -> Any:
+        """`memo` for a caller that has the key (`self.key(kind, text)`) already."""
+        if self.path is None:
+            return compute()
         self.used.add(key)
         if key in self.entries:
             try:

@@ -112,6 +112,12 @@ class Document:
     body: str = ""
     body_line: int = 1
     first_line: int = 1
+    # The cache key of the text the data and lines were parsed from (`parse_yaml_cached`: a
+    # hash of the file's path and exact YAML text), None for a document made otherwise. Equal
+    # sources give equal data and lines, so the stored render's digest hashes this instead of
+    # the parsed data (rerender.py). Nothing changes a document's data after it is read
+    # (tests/test_rerender.py holds every document to its file after a check and a render).
+    source: str | None = field(default=None, compare=False)
 
     def line_of(self, keys: KeyPath | tuple = ()) -> int:
         """The line of the deepest key of `keys` that is known, else the document's first line."""
@@ -351,10 +357,11 @@ def parse_yaml_cached(text: str, rel: str, cache: Cache, line_offset: int = 0) -
         except FlywheelError as exc:
             return exc.problems
 
-    result = cache.memo(f"yaml:{rel}:{line_offset}", text, compute)
+    source = Cache.key(f"yaml:{rel}:{line_offset}", text)
+    result = cache.memo_at(source, compute)
     if isinstance(result, list):
         raise FlywheelError(result)
-    return Document(result.path, result.data, result.lines, first_line=result.first_line)
+    return Document(result.path, result.data, result.lines, first_line=result.first_line, source=source)
 
 
 def require_mapping(doc: Document, what: str) -> dict:

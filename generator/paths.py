@@ -8,9 +8,11 @@ folder that contains one of those. A value only becomes a path through `safe_joi
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import stat
+import time
 from pathlib import Path
 
 import yaml
@@ -27,14 +29,17 @@ class _Tolerant(yaml.SafeLoader):
     config_code.py refuses the tags that would run code before MkDocs reads the file."""
 
     config_dir: Path | None = None
+    inputs: list | None = None
 
 
-def _env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+def _env(loader: _Tolerant, node: yaml.Node) -> object:
     if isinstance(node, yaml.ScalarNode):
         names, default = [loader.construct_scalar(node)], None
     else:
         items = loader.construct_sequence(node)  # type: ignore[arg-type]
         names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    if loader.inputs is not None:  # what `_read_config` keeps the reading with
+        loader.inputs += [("env", str(n), os.environ.get(str(n))) for n in names]
     return next((os.environ[str(n)] for n in names if str(n) in os.environ), default)
 
 
@@ -55,10 +60,56 @@ _Tolerant.add_multi_constructor("", lambda loader, suffix, node: None)
 _Tolerant.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
-def _read_config(config_file: Path, depth: int = 0, config_dir: Path | None = None) -> dict:
+# mkdocs.yml as read last, by (file, depth, config_dir): what the reading depended on (the stat
+# of every file of the INHERIT chain, every environment variable an `!ENV` tag named) and the
+# mapping. The preview read it six times a save, 3-7 ms each.
+_READ: dict[tuple[str, int, str], tuple[list, dict]] = {}
+# A file changed less than this before it was read is read again next time: rewritten within
+# one tick of the file system's clock, its stat could stay the same (a FAT time is 2 s).
+_RACY_SECONDS = 3.0
+
+
+def _stamp(path: str) -> tuple[int, ...] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def _unchanged(inputs: list) -> bool:
+    for kind, name, seen in inputs:
+        if (_stamp(name) if kind == "file" else os.environ.get(name)) != seen:
+            return False
+    return True
+
+
+def _read_config(config_file: Path, depth: int = 0, config_dir: Path | None = None,
+                 inputs: list | None = None) -> dict:
+    """mkdocs.yml (and every file it INHERITs, merged) as a mapping, the caller's own copy: read
+    again when the stat of one of those files, or an environment variable an `!ENV` tag named,
+    changed since the last reading (or the file had changed just before it)."""
     # `$config_dir` is the folder of the file MkDocs was given, in every file it INHERITs too.
     config_dir = config_dir or config_file.parent.absolute()
-    loader = type("_Here", (_Tolerant,), {"config_dir": config_dir})
+    if inputs is not None:  # a file of the chain: the first reading keeps what it read
+        return _read_config_file(config_file, depth, config_dir, inputs)
+    key = (os.path.abspath(config_file), depth, str(config_dir))
+    held = _READ.get(key)
+    if held is not None and _unchanged(held[0]):
+        return copy.deepcopy(held[1])
+    started, inputs = time.time_ns(), []
+    data = _read_config_file(config_file, depth, config_dir, inputs)
+    newest = max((max(seen[4], seen[5]) for kind, _, seen in inputs if kind == "file" and seen), default=0)
+    if all(seen is not None for kind, _, seen in inputs if kind == "file") and newest < started - _RACY_SECONDS * 1e9:
+        if len(_READ) > 32:
+            _READ.clear()
+        _READ[key] = (inputs, copy.deepcopy(data))
+    return data
+
+
+def _read_config_file(config_file: Path, depth: int, config_dir: Path, inputs: list) -> dict:
+    inputs.append(("file", os.path.abspath(config_file), _stamp(os.path.abspath(config_file))))
+    loader = type("_Here", (_Tolerant,), {"config_dir": config_dir, "inputs": inputs})
     try:
         data = yaml.load(read_settings_text(config_file), Loader=loader) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -70,7 +121,7 @@ def _read_config(config_file: Path, depth: int = 0, config_dir: Path | None = No
         raise FlywheelError(f"{config_file.name} is not a mapping, so where the site is published is unknown")
     parent = data.get("INHERIT")
     if isinstance(parent, str) and depth < 5:
-        return _merged(_read_config(config_file.parent / parent, depth + 1, config_dir), data)
+        return _merged(_read_config(config_file.parent / parent, depth + 1, config_dir, inputs), data)
     return data
 
 
