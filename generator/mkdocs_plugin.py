@@ -35,7 +35,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.theme import Theme
 from mkdocs.utils import CountHandler
 
-from . import page_setup, search_parse
+from . import search_parse
 from .assets import STYLESHEET, THEME_DIR, stylesheet
 from .cache import CACHE_DIR, hold_entries
 from .check import CheckResult, practice_today, run_check
@@ -474,7 +474,6 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         handling, so under plain `mkdocs build` no withdrawal ran (config_code.py says why)."""
         if self.command == "serve":  # before Material's search plugin reads its translations
             compiled_once(config.theme, self._bytecode)
-            page_setup.install()  # before MkDocs makes this build's pages
         settings = _read_config(Path(config.config_file_path)) if config.config_file_path else {}
         if lists_info_plugin(settings):
             raise SettingsRefused(
