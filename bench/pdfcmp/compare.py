@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import resource
 import statistics
@@ -118,7 +119,9 @@ def run_probe(reader: str, file: str) -> None:
     from generator import leaks  # noqa: F401  imports first, so their memory is not counted
     import pypdf  # noqa: F401
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    tracemalloc.start()
+    trace = os.environ.get("PDFCMP_NO_TRACE") is None  # tracemalloc slows deep recursion 60-fold
+    if trace:
+        tracemalloc.start()
     start = time.perf_counter()
     out = {"reader": reader}
     try:
@@ -129,8 +132,9 @@ def run_probe(reader: str, file: str) -> None:
         name = type(error).__name__
         out["status"] = "unreadable" if name == "Unreadable" else f"error {name}: {str(error)[:160]}"
     out["seconds"] = time.perf_counter() - start
-    out["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    out["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1] if trace else None
+    if trace:
+        tracemalloc.stop()
     out["maxrss_growth_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base
     out["parts"] = {k: (v if len(v) < 4000 else v[:4000] + f"...[{len(v)} chars]") for k, v in parts.items()}
     out["sees"] = {label: [k for k, v in parts.items() if needle in norm(v)] for label, needle in PLANTED.items()}
