@@ -1472,7 +1472,10 @@ def carried_document(data: bytes) -> str | None:
 # the text as it is, for anyone who downloads the file (red team rt4); UTF-16 without a byte
 # order mark is the same text with a NUL after each letter. Compressed data, images and fonts
 # hold such runs rarely, and only short ones; each run is read with the bytes around it.
-_WORD_RUN = re.compile(rb"[A-Za-z]+(?:[ \t\r\n,.;:!?'\"()-]{1,3}[A-Za-z]+){2,}")
+# A run starts where a word starts (the look-behind): tried from each letter of a long word, the
+# run was read again to the word's end from each of them, and a PDF whose packed stream spells
+# a megabyte of `U` (a decompression bomb of zeros does) took hours to read (pdfcmp).
+_WORD_RUN = re.compile(rb"(?<![A-Za-z])[A-Za-z]+(?:[ \t\r\n,.;:!?'\"()-]{1,3}[A-Za-z]+){2,}")
 _AROUND = 240  # bytes read on each side of a run: accented letters and curly quotes break runs
 _CHUNK = 8 * 1024 * 1024
 
@@ -2005,6 +2008,9 @@ _PDF_LINE_OPERATORS = {b"Td", b"TD", b"Tm", b"T*"}
 _PDF_KNOWN_FILTERS = {b"FlateDecode", b"Fl", b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL", b"ASCIIHexDecode",
                       b"AHx", b"ASCII85Decode", b"A85"}
 _PDF_CMAP_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(?:<([0-9A-Fa-f]+)>|\[([^\]]*)\])?")
+# A `bfchar` entry is a pair: read as a range's three (the pattern above), each entry took the
+# next one's code as its target and every other letter was lost (fpdf2's maps: pdfcmp).
+_PDF_CMAP_CHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 _PDF_FONTS_MAX = 4  # readings of a stream where one font name means several fonts
 _PDF_CMAP_MAX = 1 << 17  # codes a ToUnicode map may give (two bytes' worth, twice)
 
@@ -2084,7 +2090,9 @@ def _pdf_cmap(stream: bytes) -> dict[bytes, str]:
     found: dict[bytes, str] = {}
     left = _PDF_CMAP_MAX
     for block in re.findall(rb"begin(bfchar|bfrange)(.*?)end\1", stream, re.DOTALL):
-        for low, high, target, targets in _PDF_CMAP_PAIR.findall(block[1]):
+        pairs = ([(low, high, b"", b"") for low, high in _PDF_CMAP_CHAR.findall(block[1])] if block[0] == b"bfchar"
+                 else _PDF_CMAP_PAIR.findall(block[1]))
+        for low, high, target, targets in pairs:
             if left <= 0:
                 return found
             if block[0] == b"bfchar":
@@ -2117,10 +2125,11 @@ def _pdf_utf16(digits: bytes) -> str:
 def _pdf_shown(stream: bytes, fonts: dict[bytes, _PdfFont | None]) -> str:
     """The text a content stream shows, its strings decoded in the fonts `fonts` names."""
     out: list[str] = []
+    font = None  # the font is text state, kept from one BT ... ET to the next (fpdf2 sets it alone in one: pdfcmp)
     for part in _PDF_TEXT_END.split(stream):  # BT ... ET, each BT read to the next ET
         if (begin := _PDF_TEXT_BEGIN.search(part)) is None:
             continue
-        font, operands, array = None, [], None
+        operands, array = [], None
         for token in _PDF_TOKEN.findall(part, begin.end()):
             first = token[:1]
             if first == b"(" or first == b"<":

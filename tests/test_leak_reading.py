@@ -182,3 +182,38 @@ def test_a_consent_records_value_is_found_however_it_is_escaped():
                  "<p>ESIGN-8120</p>"):
         assert quoted_traces(page, index), page
     assert not quoted_traces("<p>50% of esign forms, 812 in all</p>", index)
+
+
+def test_a_binary_file_is_read_in_time_in_proportion_to_it():
+    """pdfcmp: a run of words was tried from each letter of a long word, and read to the word's
+    end from each: a PDF whose packed stream inflates to a gigabyte of zeros (its bytes spell a
+    megabyte of `U` in runs of 4,098) kept the build reading for hours before its bomb was found."""
+    done = []
+    worker = threading.Thread(target=lambda: done.append(leaks.carried_text(b"\0" + b"U" * 1_000_000 + b" a b")),
+                              daemon=True)
+    worker.start()
+    worker.join(60)
+    assert len(done) == 1, "reading a megabyte of one word took more than a minute"
+
+
+def test_a_pdf_page_is_read_in_the_font_an_earlier_text_object_chose_through_every_pair_of_its_map():
+    """pdfcmp: fpdf2 chooses the font in a text object of its own (`BT /F1 12 Tf ET`) and shows
+    the text in the next, and writes its font subset's ToUnicode map as `bfchar` pairs, one a
+    line. The font was forgotten at each `BT` (it is text state, kept until changed), and each
+    pair was read with the next one's code as a third value, so every other letter was lost: a
+    handout fpdf2 made, naming Priya Kumar (fictional), read as noise."""
+    from helpers import pdf
+
+    letters = sorted(set("Priya Kumar"))
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <0000> <FFFF> "
+            b"endcodespacerange\n%d beginbfchar\n" % len(letters)
+            + b"".join(b"<%04X> <%04X>\n" % (code, ord(letter)) for code, letter in enumerate(letters, 1))
+            + b"endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end\n")
+    shown = b"".join(b"%04X" % (letters.index(letter) + 1) for letter in "Priya Kumar")
+    content = b"BT /F1 12.00 Tf ET\nBT 31.18 798.60 Td <" + shown + b"> Tj ET\n"
+    data = pdf((b"<</Type /Catalog /Pages 2 0 R>>", None), (b"<</Type /Pages /Kids [3 0 R] /Count 1>>", None),
+               (b"<</Type /Page /Parent 2 0 R /Resources <</Font <</F1 5 0 R>>>> /Contents 4 0 R>>", None),
+               (b"<<>>", content),
+               (b"<</Type /Font /Subtype /Type0 /BaseFont /MPDFAA+DejaVuSans /Encoding /Identity-H /ToUnicode 6 0 R>>", None),
+               (b"<<>>", cmap))
+    assert "Priya Kumar" in leaks._pdf_text(data)
