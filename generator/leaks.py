@@ -1510,6 +1510,21 @@ def _png_unpacked(kind: bytes, chunk: bytes) -> list[bytes]:
         return []
 
 
+def _png_texts(data: bytes, at: int) -> list[bytes]:
+    """The text chunks of the PNG starting at `at` in `data` (zTXt and compressed iTXt
+    unpacked), its chunks walked by their lengths to its end."""
+    found, at = [], at + 8
+    while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
+        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        chunk = data[at + 8 : at + 8 + size]
+        if kind in _PNG_TEXT:
+            found += [chunk, *_png_unpacked(kind, chunk)]
+        if kind == b"IEND":  # text chunks may follow the picture's data
+            break
+        at += 12 + size
+    return found
+
+
 def picture_metadata(data: bytes) -> str:
     """The text a picture's or a recording's metadata carries, which any viewer's "info" shows:
     a JPEG's APPn segments (EXIF, XMP, IPTC), a PNG's text chunks and EXIF (zTXt and compressed
@@ -1531,15 +1546,7 @@ def picture_metadata(data: bytes) -> str:
                 found.append(data[at + 4 : at + 2 + size])
             at += 2 + size
     elif data[:8] == _PNG:
-        at = 8
-        while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
-            size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
-            chunk = data[at + 8 : at + 8 + size]
-            if kind in _PNG_TEXT:
-                found += [chunk, *_png_unpacked(kind, chunk)]
-            if kind == b"IEND":  # text chunks may follow the picture's data
-                break
-            at += 12 + size
+        found += _png_texts(data, 0)
     elif data[:4] in (b"RIFF", b"FORM") and data[8:12] != b"WEBP":  # WAV, AVI, AIFF (rt11)
         found += _riff_metadata(io.BytesIO(data))
     elif data[:4] == _EBML:  # WebM, MKV, MKA (rt11)
@@ -1585,6 +1592,13 @@ def picture_metadata(data: bytes) -> str:
         while at >= 0 and seen < 4:
             found.append(data[at : at + 65536])
             at, seen = data.find(mark, at + 8), seen + 1
+    # A PNG wherever it is (rt12): an icon (`.ico`, `.icns`) holds its pictures as PNGs after a
+    # header of its own, and a viewer opening the picture shows its text chunks. Its eight-byte
+    # signature holds no compressed data by chance; at most four a file. One search a binary file.
+    at, seen = data.find(_PNG, 1), 0
+    while at >= 0 and seen < 4:
+        found += _png_texts(data, at)
+        at, seen = data.find(_PNG, at + 8), seen + 1
     # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, before or after the media
     # (within the first chunk `_carried_in` reads, 8 MiB). Looked for only in a file that starts
     # as one: two searches cost 20 ms over 5 MB of another kind of file.
@@ -1746,12 +1760,14 @@ def _gif_metadata(data: bytes) -> list[bytes]:
 
 def carried_text(data: bytes) -> str:
     """The text a binary file carries: every run of words (`_WORD_RUN`) with the bytes around
-    it, as UTF-8, and as UTF-16 read letter by letter when NUL bytes are common; NUL bytes are
-    dropped, as a reader that opens the file never sees them. A picture's metadata is read
-    whole (`picture_metadata`)."""
-    views = [data]
-    if data.count(0) * 4 > len(data):
+    it, as UTF-8, and as UTF-16 read letter by letter when NUL bytes are common (as UTF-32 when
+    they are most of it, rt12); NUL bytes are dropped, as a reader that opens the file never
+    sees them. A picture's metadata is read whole (`picture_metadata`)."""
+    views, nuls = [data], data.count(0)
+    if nuls * 4 > len(data):
         views += [data[0::2], data[1::2]]
+    if nuls * 3 > len(data) * 2:  # UTF-32 without a mark (rt12): a Latin letter is three NULs and itself
+        views += [data[phase::4] for phase in range(4)]
     parts = []
     for view in views:
         spans: list[list[int]] = []
