@@ -2007,8 +2007,8 @@ def _attached_texts(stream: bytes, budget: list[int]) -> list[str]:
 # -333 does), each in the font `Tf` chose, which maps its codes to letters through its
 # `/ToUnicode` map (a font subset names its glyphs by number: LibreOffice, Chrome and Word
 # write `<0102>` for "Ai") or, without one, as Latin-1 letters. Positioning operators start
-# a line. Text a font draws under another encoding, or paths drawn as letters, are not read
-# (as a picture's pixels are not).
+# a line. A simple font's `/Differences` are read too (`_pdf_differences`, rt12); paths drawn
+# as letters, and glyphs a font draws unlike their names, are not read (as a picture's pixels are not).
 _PDF_OBJECT = re.compile(rb"(\d+)\s+\d+\s+obj\b")
 _PDF_REFERENCE = rb"(\d+)\s+\d+\s+R"
 _PDF_FONTS = re.compile(rb"/Font\s*(?:<<(.*?)>>|" + _PDF_REFERENCE + rb")", re.DOTALL)
@@ -2061,13 +2061,93 @@ def _pdf_page_text(data: bytes, pages: list[tuple[bytes, bytes, int]], packed: l
                 if int(number) not in fonts.setdefault(name, []):
                     fonts[name].append(int(number))
     maps: dict[int, _PdfFont | None] = {}
+    drawn: dict[int, _PdfFont] = {}  # a font's glyphs as its encoding names them, where its ToUnicode map may say otherwise
     for number in {number for numbers in fonts.values() for number in numbers}:
-        found = _PDF_TO_UNICODE.search(bodies.get(number, b""))
+        body = bodies.get(number, b"")
+        found = _PDF_TO_UNICODE.search(body)
         maps[number] = _pdf_font(streams.get(int(found.group(1)), b"")) if found else None
+        if b"/Encoding" in body and (renamed := _pdf_differences(body, bodies)) is not None:
+            if maps[number] is None:
+                maps[number] = renamed
+            else:
+                drawn[number] = renamed
     readings = max((len(numbers) for numbers in fonts.values()), default=1)
-    return "\n".join(xml) + "\n" + "\n".join(_pdf_shown(stream, {name: maps[numbers[min(reading, len(numbers) - 1)]]
+    return "\n".join(xml) + "\n" + "\n".join(_pdf_shown(stream, {name: each[numbers[min(reading, len(numbers) - 1)]]
                                          for name, numbers in fonts.items()})
+                     for each in ((maps, {**maps, **drawn}) if drawn else (maps,))
                      for stream in texts for reading in range(min(readings, _PDF_FONTS_MAX)))
+
+
+# A simple font's encoding may give its codes other glyphs (`/Encoding <</Differences [65 /P
+# /r]>>`, or an encoding object so holding them): TeX, a symbol font exported by Word and every
+# Type 3 font write one. A viewer draws the glyph the name says (a standard font's, or a Type 3
+# font's procedure of that name) and copies and finds the letter the name means (rt12: rt11 read
+# the codes as Latin-1, "AB" where the page showed "Pr"). A glyph's name is its letter, `uniXXXX`
+# or `uXXXX`, a name from the list below, a letter with its mark's name (`eacute`), or any of
+# these with a variant after a dot (`a.sc`) or joined by underscores (`f_i`); other names (`g12`)
+# say nothing of what is drawn, and their codes are read as Latin-1.
+_PDF_DIFFERENCES = re.compile(rb"/Differences\s*\[([^\]]*)\]")
+_PDF_ENCODING_REFERENCE = re.compile(rb"/Encoding\s*" + _PDF_REFERENCE)
+_PDF_DIFFERENCE = re.compile(rb"(\d+)|/([^\s/\[\]()<>{}%]+)")
+_GLYPH_NAMES = {
+    "space": " ", "nbspace": " ", "exclam": "!", "quotedbl": '"', "numbersign": "#", "dollar": "$", "percent": "%",
+    "ampersand": "&", "quotesingle": "'", "quoteright": "\u2019", "quoteleft": "\u2018", "parenleft": "(",
+    "parenright": ")", "asterisk": "*", "plus": "+", "comma": ",", "hyphen": "-", "minus": "-", "period": ".",
+    "slash": "/", "colon": ":", "semicolon": ";", "less": "<", "equal": "=", "greater": ">", "question": "?",
+    "at": "@", "bracketleft": "[", "backslash": "\\", "bracketright": "]", "underscore": "_", "endash": "\u2013",
+    "emdash": "\u2014", "quotedblleft": "\u201c", "quotedblright": "\u201d", "bullet": "\u2022", "ellipsis": "...",
+    "fi": "fi", "fl": "fl", "ff": "ff", "ffi": "ffi", "ffl": "ffl", "germandbls": "ss", "ae": "ae", "AE": "AE",
+    "oe": "oe", "OE": "OE", "oslash": "o", "Oslash": "O", "lslash": "l", "Lslash": "L", "dotlessi": "i",
+    "eth": "d", "Eth": "D", "thorn": "th", "Thorn": "Th",
+    **{name: str(digit) for digit, name in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"))},
+}
+_GLYPH_MARKED = re.compile(r"([A-Za-z])(?:acute|grave|circumflex|dieresis|tilde|ring|cedilla|caron|macron|breve"
+                           r"|ogonek|dotaccent|hungarumlaut|commaaccent)")
+_GLYPH_UNICODE = re.compile(r"uni((?:[0-9A-F]{4})+)|u([0-9A-F]{4,6})")
+
+
+def _pdf_differences(body: bytes, bodies: dict[int, bytes]) -> _PdfFont | None:
+    """The letters a simple font's `/Differences` give its one-byte codes (`_PDF_DIFFERENCES`'
+    comment), as a map `_pdf_decoded` reads; None when it renames no glyph to a known name."""
+    if (reference := _PDF_ENCODING_REFERENCE.search(body)) is not None:
+        body = bodies.get(int(reference.group(1)), b"")
+    if (differences := _PDF_DIFFERENCES.search(body)) is None:
+        return None
+    table, code = {}, 0
+    for number, name in _PDF_DIFFERENCE.findall(differences.group(1)):
+        if number:
+            code = int(number)
+            continue
+        if b"#" in name:
+            name = _PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), name)
+        if 0 <= code <= 255 and (letters := _glyph_letters(name.decode("latin-1"))) is not None:
+            table[code] = letters
+        code += 1
+    if not table:
+        return None
+    return {bytes([code]): letters for code, letters in table.items()}, [1], table
+
+
+def _glyph_letters(name: str) -> str | None:
+    """The letters a glyph's name means (`_PDF_DIFFERENCES`' comment), or None."""
+    out = []
+    for part in name.split(".", 1)[0].split("_"):
+        if len(part) == 1 and part.isascii() and part.isalnum():
+            out.append(part)
+        elif (letters := _GLYPH_NAMES.get(part)) is not None:
+            out.append(letters)
+        elif (marked := _GLYPH_MARKED.fullmatch(part)) is not None:
+            out.append(marked.group(1))  # the checks read a letter's mark as nothing
+        elif (code := _GLYPH_UNICODE.fullmatch(part)) is not None:
+            digits = code.group(1) or code.group(2)
+            points = [int(digits[at : at + 4], 16) for at in range(0, len(digits), 4)] if code.group(1) else [int(digits, 16)]
+            if any(point > 0x10FFFF or 0xD800 <= point <= 0xDFFF for point in points):
+                return None
+            out.append("".join(map(chr, points)))
+        else:
+            return None
+    return "".join(out) or None
 
 
 # A font's ToUnicode map, the widths of its codes (longest first) and, when every code is one

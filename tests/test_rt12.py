@@ -78,3 +78,53 @@ def test_an_icon_whose_png_names_no_withheld_champion_is_published(sample, capsy
     assert _build(sample) == 0
     assert (sample / "site/favicon.ico").is_file()
     capsys.readouterr()
+
+
+def _font_pdf(content: bytes, font: bytes, *more: tuple[bytes, bytes | None]) -> bytes:
+    """A one-page PDF showing `content` (packed) in font /F1, object 5, `font`; `more` objects
+    from number 6 on."""
+    return _pdf((b"<</Type /Catalog /Pages 2 0 R>>", None), (b"<</Type /Pages /Kids [3 0 R] /Count 1>>", None),
+                (b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources <</Font <</F1 5 0 R>>>> /Contents 4 0 R>>", None),
+                (b"<</Filter /FlateDecode>>", zlib.compress(content)), (font, None), *more)
+
+
+# "Priya Kumar" in codes A to I, their glyphs renamed by the font's encoding: a viewer draws
+# (and copies, and finds) P r i y a, a space, K u m, as the glyphs' names say.
+_DIFFERENCES = b"/Differences [65 /P /r /i /y /a /space /K /u /m]"
+_SHOWN = b"BT /F1 12 Tf 72 700 Td (ABCDEFGHIEB) Tj ET"
+_TYPE3 = (b"<</Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0]"
+          b" /CharProcs 6 0 R /Encoding <</Type /Encoding " + _DIFFERENCES + b">> /FirstChar 65 /LastChar 73"
+          b" /Widths [600 600 600 600 600 600 600 600 600]>>")
+
+
+@pytest.mark.parametrize("font, more", [
+    (b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding <</Type /Encoding " + _DIFFERENCES + b">>>>", ()),
+    (b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding 6 0 R>>",
+     ((b"<</Type /Encoding /BaseEncoding /WinAnsiEncoding " + _DIFFERENCES + b">>", None),)),
+    (b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding <</Differences [65 /P /r /i /y.alt /a /uni0020"
+     b" /K.sc /u /m]>>>>", ()),
+    (_TYPE3, ((b"<<" + b" ".join(b"/" + name + b" 7 0 R" for name in b"P r i y a space K u m".split()) + b">>", None),
+              (b"<<>>", b"600 0 0 0 700 700 d1 0 0 m 500 700 l f"))),
+    (b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R /Encoding <<" + _DIFFERENCES + b">>>>",
+     ((b"<<>>", b"begincmap 1 begincodespacerange <00> <FF> endcodespacerange\n"
+                b"1 beginbfrange <41> <49> <0058> endbfrange endcmap"),)),
+], ids=["differences", "encoding-object", "suffixed-names", "type3", "to-unicode-saying-otherwise"])
+def test_a_pdf_whose_font_renames_its_glyphs_is_read_as_the_glyphs_show(sample, font, more, capsys):
+    """rt12 (a lead rt11 left): a PDF's page text was read through its font's ToUnicode map or,
+    without one, as Latin-1. A font's encoding may rename its codes' glyphs (`/Differences`,
+    as TeX, Word's PDF export of a symbol font and every Type 3 font write): the page's bytes
+    say "ABCDEFGHIEB" and every viewer draws, copies and finds "Priya Kumar" (her only story
+    has no consent). A handout so written was published; so was one whose ToUnicode map reads
+    the codes as other letters (what is copied) while a standard font draws the glyphs named."""
+    (sample / "theme/pages/handout.pdf").write_bytes(_font_pdf(_SHOWN, font, *more))
+    assert _build(sample) == 0
+    assert not (sample / "site/handout.pdf").exists()
+    assert LEFT_OUT.format("handout.pdf") in capsys.readouterr().err
+
+
+def test_a_pdf_whose_font_renames_its_glyphs_to_nothing_withheld_is_published(sample, capsys):
+    font = b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding <</Differences [65 /A /n /n /a /space /W]>>>>"
+    (sample / "theme/pages/handout.pdf").write_bytes(_font_pdf(b"BT /F1 12 Tf 72 700 Td (ABCDEF) Tj ET", font))
+    assert _build(sample) == 0
+    assert (sample / "site/handout.pdf").is_file()
+    capsys.readouterr()
