@@ -101,13 +101,13 @@ _TYPE3 = (b"<</Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix 
     (b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding <</Type /Encoding " + _DIFFERENCES + b">>>>", ()),
     (b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding 6 0 R>>",
      ((b"<</Type /Encoding /BaseEncoding /WinAnsiEncoding " + _DIFFERENCES + b">>", None),)),
-    (b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding <</Differences [65 /P /r /i /y.alt /a /uni0020"
-     b" /K.sc /u /m]>>>>", ()),
+    ((b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding <</Differences [65 /P /r /i /y.alt /a /uni0020"
+      b" /K.sc /u /m]>>>>"), ()),
     (_TYPE3, ((b"<<" + b" ".join(b"/" + name + b" 7 0 R" for name in b"P r i y a space K u m".split()) + b">>", None),
               (b"<<>>", b"600 0 0 0 700 700 d1 0 0 m 500 700 l f"))),
     (b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R /Encoding <<" + _DIFFERENCES + b">>>>",
-     ((b"<<>>", b"begincmap 1 begincodespacerange <00> <FF> endcodespacerange\n"
-                b"1 beginbfrange <41> <49> <0058> endbfrange endcmap"),)),
+     ((b"<<>>", (b"begincmap 1 begincodespacerange <00> <FF> endcodespacerange\n"
+                 b"1 beginbfrange <41> <49> <0058> endbfrange endcmap")),)),
 ], ids=["differences", "encoding-object", "suffixed-names", "type3", "to-unicode-saying-otherwise"])
 def test_a_pdf_whose_font_renames_its_glyphs_is_read_as_the_glyphs_show(sample, font, more, capsys):
     """rt12 (a lead rt11 left): a PDF's page text was read through its font's ToUnicode map or,
@@ -128,3 +128,58 @@ def test_a_pdf_whose_font_renames_its_glyphs_to_nothing_withheld_is_published(sa
     assert _build(sample) == 0
     assert (sample / "site/handout.pdf").is_file()
     capsys.readouterr()
+
+
+def _interrupted(*args, **kwargs):
+    raise KeyboardInterrupt  # Ctrl-C, SIGTERM or SIGHUP while pages render: after the gate, before the swap
+
+
+def test_an_interrupted_build_still_takes_a_revoked_story_off_the_site(sample, monkeypatch, capsys):
+    """rt12: a build stopped by Ctrl-C, SIGTERM or SIGHUP (a slow build, a process manager, a
+    closed terminal) left site/ as it was, a story revoked since the last build included, and
+    ran no last resort; a failed build would have taken the story off. Whoever then deploys
+    site/ by hand (rsync, a drag-and-drop host) deployed the revoked story."""
+    from helpers import revoke_finding_answers, site_shows
+
+    from generator import pages_pool
+
+    assert _build(sample) == 0
+    assert (sample / "site/stories/finding-answers/index.html").is_file()
+    revoke_finding_answers(sample)
+    capsys.readouterr()
+    monkeypatch.setattr(pages_pool, "build", _interrupted)
+    assert _build(sample) == 130
+    assert not (sample / "site/stories/finding-answers").exists()
+    assert site_shows(sample / "site", "stories/finding-answers") == []
+    assert (sample / "site/robots.txt").is_file()  # what shows no withheld story stays
+    assert "finding-answers" in capsys.readouterr().err
+
+
+def test_a_build_stopped_by_sigterm_while_pages_render_takes_a_revoked_story_off_the_site(sample):
+    """The same stopped by a real SIGTERM (a CI job cancelled, `docker stop`) while the pages
+    render into the staging folder."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from helpers import revoke_finding_answers, site_shows
+
+    assert _build(sample) == 0
+    revoke_finding_answers(sample)
+    for i in range(400):  # a build long enough to be stopped in the middle
+        (sample / f"content/guides/spine/extra-{i}.md").write_text(
+            f"---\ntitle: Extra {i}\nsummary: s\nservice_line: spine\ntopic: low-back-pain\nstage: learn\n"
+            f"reviewed_by: R\nreviewed_on: 2026-09-01\n---\nBody {i}.\n")
+    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "--root", str(sample), "--as-of", AS_OF,
+                             "--no-cache"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any(sample.glob(".site.staging-*/*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be stopped"
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGTERM)
+    assert proc.wait(60) == 130
+    assert not (sample / "site/stories/finding-answers").exists()
+    assert site_shows(sample / "site", "stories/finding-answers") == []
+    assert not list(sample.glob(".site.*"))
