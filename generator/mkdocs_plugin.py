@@ -80,7 +80,7 @@ from .paths import (
     refuse_published,
     safe_join,
 )
-from .publish import SiteSwap
+from .publish import SiteSwap, stamp_file
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
 from .shown import copy_of, file_digest, files_by_size
@@ -603,7 +603,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._name_sources(root)
         config.extra_css = [STYLESHEET, *[css for css in config.extra_css if css != STYLESHEET]]
         if self.command == "build":
-            self.swap = SiteSwap(Path(config.site_dir))
+            self.swap = SiteSwap(Path(config.site_dir), result.started_ns, stamp_file(root, Path(config.site_dir)))
             config.site_dir = str(self.swap.staging)
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
@@ -1244,6 +1244,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             log.error("flywheel: strict mode fails this build, but site/ is written anyway: %s", reason)
         # Deleting the previous site of thousands of pages takes as long as reusing them.
         swap.commit(background=self.site is not None and len(self.site.pages) > BACKGROUND_DELETE_PAGES)
+        if swap.superseded:  # another build of this site read the project after this one did (publish.py)
+            log.warning("flywheel: another build that read the project after this one did has written site/ "
+                        "meanwhile; it is kept, and this build's pages were discarded")
         if self.failed and self.fail_after_withdrawal:
             self.withdrawing, self.rewritten = [], True
             raise PluginError("\n".join(self.failed) + "\nsite/ was written without what cannot be published, "
