@@ -183,3 +183,36 @@ def test_a_build_stopped_by_sigterm_while_pages_render_takes_a_revoked_story_off
     assert not (sample / "site/stories/finding-answers").exists()
     assert site_shows(sample / "site", "stories/finding-answers") == []
     assert not list(sample.glob(".site.*"))
+
+
+def test_of_two_builds_at_once_the_site_keeps_the_one_that_read_the_project_later(sample, monkeypatch):
+    """rt12: two builds of one site at once (a deploy hook run for two pushes in a row, an
+    editor's build while a scheduled one runs). The first read the project before the consent
+    was revoked, the second after; the second finished first. The first's swap then put the
+    revoked story back on the site (and the second had deleted the first's staging folder as a
+    killed build's leftover, so the first's swap could leave no site at all)."""
+    import subprocess
+    import sys
+
+    from helpers import revoke_finding_answers, site_shows
+
+    from generator import publish
+
+    assert _build(sample) == 0
+    commit = publish.SiteSwap.commit
+    later = []
+
+    def second_build_finishing_first(self, background=False):
+        if not later:
+            revoke_finding_answers(sample)
+            later.append(subprocess.run([sys.executable, "-m", "generator.cli", "build", "--root", str(sample),
+                                         "--as-of", AS_OF], capture_output=True, text=True, check=False))
+        commit(self, background)
+
+    monkeypatch.setattr(publish.SiteSwap, "commit", second_build_finishing_first)
+    assert _build(sample) == 0
+    assert later[0].returncode == 0, later[0].stderr
+    assert (sample / "site/index.html").is_file()
+    assert site_shows(sample / "site", "stories/finding-answers") == []
+    assert not list(sample.glob(".site.staging-*"))
+
