@@ -315,6 +315,7 @@ def _cmd_build(args) -> int:
     result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
     failing = result.errors + (result.warnings if args.strict else [])
     emit(result, "text", sys.stderr if not failing else sys.stdout)
+    late = _late_schedules(args.root, result)
     if failing:
         why = f"{len(result.errors)} error(s)" if result.errors else f"--strict treats the {len(failing)} warning(s) as errors"
         reason = replacement_due(folders["site_dir"], result)
@@ -333,7 +334,26 @@ def _cmd_build(args) -> int:
         os.environ["FLYWHEEL_PROGRESS"] = "1"  # the plugin counts rendered pages on the same line
     build_site(args.root, result, strict=args.strict, cache=not args.no_cache)
     print(f"built {site} in {time.monotonic() - started:.1f} s (as of {result.gate.as_of})")
+    if late and args.strict:
+        print(f"build failed: --strict treats the {len(late)} schedule warning(s) as errors ({site} was written)",
+              file=sys.stderr)
+        return EXIT_ERRORS
     return EXIT_OK
+
+
+def _late_schedules(root: Path, result) -> list[tuple[str, str]]:
+    """The project's GitHub workflows that build the site too long after the practice's midnight
+    (schedule.py), each printed as a warning (and a GitHub annotation in GitHub Actions)."""
+    from .schedule import late_schedules
+
+    practice = result.project.practice
+    zone = practice.data.timezone if practice is not None else None
+    late = late_schedules(root, zone, (result.today or result.gate.as_of).year)
+    for path, why in late:
+        print(f"{path}: warning: {why} [schedule-after-midnight]", file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(f"::warning file={path},title=schedule-after-midnight::{why}")
+    return late
 
 
 def cmd_serve(args) -> int:

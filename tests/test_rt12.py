@@ -216,3 +216,60 @@ def test_of_two_builds_at_once_the_site_keeps_the_one_that_read_the_project_late
     assert site_shows(sample / "site", "stories/finding-answers") == []
     assert not list(sample.glob(".site.staging-*"))
 
+
+def _workflow(cron_lines: list[str] | None) -> str:
+    """The example workflow (it runs `flywheel build --strict`) with `cron_lines` as its schedule,
+    or none."""
+    from helpers import REPO
+
+    text = (REPO / "examples/github-actions/flywheel.yml").read_text()
+    start, end = text.index("  schedule:\n"), text.index("\npermissions:")
+    block = "" if cron_lines is None else "  schedule:\n" + "".join(f'    - cron: "{line}"\n' for line in cron_lines)
+    return text[:start] + block + text[end:]
+
+
+@pytest.mark.parametrize("zone, crons, late", [
+    ("Pacific/Honolulu", ["17 5,6 * * *"], True),  # the example's Chicago hours: 19:17 the evening before
+    ("Asia/Tokyo", ["17 5,6 * * *"], True),  # 14:17 and 15:17 in Tokyo
+    ("America/Chicago", None, True),  # the schedule deleted: until the next push
+    ("America/Chicago", ["17 6 * * 1"], True),  # Mondays only
+    ("America/Denver", ["17 6 * * *"], True),  # 23:17 in Denver's winter
+    ("America/Chicago", ["17 5,6 * * *"], False),
+    ("America/Denver", ["17 6,7 * * *"], False),
+    ("Asia/Tokyo", ["17 15 * * *"], False),
+    ("Pacific/Honolulu", ["*/30 * * * *"], False),
+], ids=["honolulu-chicago-hours", "tokyo-chicago-hours", "no-schedule", "weekly", "denver-one-hour",
+        "chicago", "denver", "tokyo", "every-half-hour"])
+def test_a_workflow_that_builds_long_after_the_practices_midnight_is_a_warning(sample, zone, crons, late, capsys):
+    """rt12: a consent ends on its `expires_on` day in the practice's zone, and a day without a
+    commit gets only the workflow's scheduled build. `flywheel init` writes the schedule for the
+    practice's zone, but a practice that copied the example workflow (the sample's Chicago
+    hours) into a project in Honolulu or Tokyo, changed `practice.yml`'s zone afterwards, or
+    deleted or narrowed the schedule, kept a story whose consent ended published for most of
+    that day (or until the next push), and no command said so. `flywheel build` now warns."""
+    from helpers import edit_yaml
+
+    edit_yaml(sample / "practice.yml", timezone=zone)
+    (sample / ".github/workflows").mkdir(parents=True)
+    (sample / ".github/workflows/site.yml").write_text(_workflow(crons))
+    assert _build(sample) == 0  # a warning (under --strict an error, after the site is written)
+    assert (sample / "site/index.html").is_file()
+    assert ("/site.yml: warning:" in capsys.readouterr().err) is late
+
+
+@pytest.mark.parametrize("kind", ["pipe", "aliases", "not-yaml"])
+def test_a_workflow_that_cannot_be_read_never_holds_back_the_build(sample, kind, capsys):
+    """Reading the workflows never waits on a pipe, never expands an alias, never raises."""
+    import os
+
+    folder = sample / ".github/workflows"
+    folder.mkdir(parents=True)
+    if kind == "pipe":
+        os.mkfifo(folder / "site.yml")
+    elif kind == "aliases":
+        lines = ["a0: &a0 [flywheel build]"] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 30)]
+        (folder / "site.yml").write_text("\n".join(lines) + "\non: {schedule: [{cron: *a29}]}\n")
+    else:
+        (folder / "site.yml").write_text("run: flywheel build\non: [: {\n\t\0")
+    assert _build(sample) == 0
+    assert "Traceback" not in capsys.readouterr().err
