@@ -273,3 +273,12 @@ def test_a_workflow_that_cannot_be_read_never_holds_back_the_build(sample, kind,
         (folder / "site.yml").write_text("run: flywheel build\non: [: {\n\t\0")
     assert _build(sample) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("zone", ["America/Denver", "Pacific/Chatham", "Asia/Kolkata", "Australia/Lord_Howe"])
+def test_the_workflow_flywheel_init_writes_is_on_time(tmp_path, zone, capsys):
+    from helpers import init_project
+
+    project = init_project(tmp_path, "--timezone", zone)
+    main(["build", "--root", str(project)])
+    assert "schedule-after-midnight" not in capsys.readouterr().err
