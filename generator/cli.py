@@ -397,8 +397,11 @@ def cmd_export(args) -> int:
     # Withdrawal always deploys: with errors, a first export is written without the pieces that
     # have them; a previous one loses what shows a story withheld today (below).
     if result.ok or first_export_due(args.root, args.out):
+        from .build import _signals_interrupt
+
         try:
-            out = export_site(result, args.root, args.out)
+            with _signals_interrupt():  # SIGTERM and SIGHUP stop it as Ctrl-C does: its clean-up runs
+                out = export_site(result, args.root, args.out)
         except ExportRefused as refused:
             for found in refused.problems:
                 print(found.format(), file=sys.stderr)
@@ -414,6 +417,11 @@ def cmd_export(args) -> int:
                   "nothing new was written", file=sys.stderr)
         except OSError as exc:  # a file where a folder should be, no permission, a full disk
             print(f"error: cannot write the export into {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: a stopped export withdraws as a failed one does (rt12)
+            if deleted := withdraw_export(result, args.root, args.out):
+                print(f"the export was interrupted: deleted {len(deleted)} file(s) of the previous export that "
+                      "showed stories withheld today", file=sys.stderr)
+            raise
         else:
             if not result.ok:
                 print(f"export failed ({len(result.errors)} error(s)): written to {args.out} without the pieces "

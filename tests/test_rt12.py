@@ -282,3 +282,23 @@ def test_the_workflow_flywheel_init_writes_is_on_time(tmp_path, zone, capsys):
     project = init_project(tmp_path, "--timezone", zone)
     main(["build", "--root", str(project)])
     assert "schedule-after-midnight" not in capsys.readouterr().err
+
+
+def test_an_interrupted_export_still_takes_a_revoked_story_off_the_previous_export(tmp_path, monkeypatch, capsys):
+    """rt12: as an interrupted build (above), `flywheel export` stopped by Ctrl-C or SIGTERM
+    while it wrote left the previous export whole, a story revoked since included: a renderer
+    deploying it (Zensical) deployed the story. A failed export takes it off; so does a stopped one now."""
+    from helpers import copy_sample, revoke_finding_answers
+
+    from generator import export
+
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    assert main(["export", str(out), "--root", str(root), "--as-of", AS_OF]) == 0
+    assert any("finding-answers" in p.read_text() for p in (out / "docs").rglob("*.md"))
+    revoke_finding_answers(root)
+    monkeypatch.setattr(export, "_write", _interrupted)
+    assert main(["export", str(out), "--root", str(root), "--as-of", AS_OF]) == 130
+    assert not any("finding-answers" in p.read_text() for p in (out / "docs").rglob("*.md"))
+    assert "finding-answers" not in (out / "mkdocs.yml").read_text()
+    assert not list(tmp_path.glob(".export.staging-*"))
+    capsys.readouterr()
