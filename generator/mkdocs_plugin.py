@@ -465,6 +465,22 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._named_templates = set()
         if command == "serve":
             hold_entries()  # the check on every save reads its cache file only when it changed
+        if command == "build":
+            self._stop_on_signals()
+
+    def _stop_on_signals(self) -> None:
+        """SIGTERM and SIGHUP (`docker stop`, a process manager, a closed terminal) stop a build
+        as Ctrl-C does, where nothing else handles them: MkDocs then runs `on_shutdown`, which
+        withdraws (rt12: under plain `mkdocs build` they ended the process at once, and site/
+        kept a story revoked since). Put back in `on_shutdown`."""
+        import signal
+
+        self._signals = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if sig is not None and signal.getsignal(sig) == signal.SIG_DFL:
+                self._signals[sig] = signal.signal(sig, _interrupted)
 
     @event_priority(101)  # before Material's info plugin (100), which ends the process
     def _on_config_first(self, config):
@@ -1390,6 +1406,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """MkDocs calls this however the build ended. A plugin or extension that ends the
         process (`sys.exit`) goes past MkDocs' error handling, so neither `on_post_build` nor
         `on_build_error` ran: the build failed all the same, and a withdrawal due still lands."""
+        import signal
+
+        for sig, handler in getattr(self, "_signals", {}).items():
+            signal.signal(sig, handler)
+        self._signals = {}
         if self.command == "build" and not getattr(self, "ended", True):
             log.error("flywheel: the build ended before it finished (interrupted, or MkDocs or another plugin "
                       "ended the process)")
@@ -1417,6 +1438,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
+
+
+def _interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _cache_outside_a_cache(config, root: Path) -> str | None:

@@ -302,3 +302,37 @@ def test_an_interrupted_export_still_takes_a_revoked_story_off_the_previous_expo
     assert "finding-answers" not in (out / "mkdocs.yml").read_text()
     assert not list(tmp_path.glob(".export.staging-*"))
     capsys.readouterr()
+
+
+def test_plain_mkdocs_build_stopped_by_sigterm_takes_a_revoked_story_off_the_site(sample):
+    """rt12: plain `mkdocs build` stopped by SIGTERM (`docker stop`, a process manager, a CI
+    runner ending a job) died at once: no `on_shutdown`, so no last resort, and site/ kept a
+    story revoked since. The plugin now has SIGTERM and SIGHUP stop a build as Ctrl-C does
+    (MkDocs then runs `on_shutdown`, which withdraws)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from helpers import revoke_finding_answers, site_shows
+
+    assert _build(sample) == 0
+    revoke_finding_answers(sample)
+    for i in range(400):  # a build long enough to be stopped in the middle
+        (sample / f"content/guides/spine/extra-{i}.md").write_text(
+            f"---\ntitle: Extra {i}\nsummary: s\nservice_line: spine\ntopic: low-back-pain\nstage: learn\n"
+            f"reviewed_by: R\nreviewed_on: 2026-09-01\n---\nBody {i}.\n")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "mkdocs"), "build"], cwd=sample,
+                            env={**os.environ, "FLYWHEEL_AS_OF": AS_OF},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any(sample.glob(".site.staging-*/*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be stopped"
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGTERM)
+    proc.wait(60)
+    assert not (sample / "site/stories/finding-answers").exists()
+    assert site_shows(sample / "site", "stories/finding-answers") == []
+    assert not list(sample.glob(".site.staging-*"))
