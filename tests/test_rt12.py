@@ -336,3 +336,51 @@ def test_plain_mkdocs_build_stopped_by_sigterm_takes_a_revoked_story_off_the_sit
     assert not (sample / "site/stories/finding-answers").exists()
     assert site_shows(sample / "site", "stories/finding-answers") == []
     assert not list(sample.glob(".site.staging-*"))
+
+
+def _name_table(designer: str) -> bytes:
+    """A font's `name` table: its family (Macintosh, Mac Roman) and designer (Windows, UTF-16)."""
+    family, person = b"HandoutSans" * 8, designer.encode("utf-16-be")
+    records = (struct.pack(">6H", 1, 0, 0, 1, len(family), 0)
+               + struct.pack(">6H", 3, 1, 0x409, 9, len(person), len(family)))
+    return struct.pack(">3H", 0, 2, 6 + len(records)) + records + family + person
+
+
+def _ttf(designer: str) -> bytes:
+    table = _name_table(designer)
+    return struct.pack(">I4H", 0x00010000, 1, 16, 0, 0) + b"name" + struct.pack(">3I", 0, 28, len(table)) + table
+
+
+def _woff(designer: str, metadata: bytes = b"") -> bytes:
+    table = _name_table(designer)
+    packed, meta = zlib.compress(table), zlib.compress(metadata) if metadata else b""
+    assert len(packed) < len(table)  # else a WOFF keeps the table as it is
+    length = 44 + 20 + len(packed) + len(meta)
+    head = struct.pack(">4sIIHHIHHIIIII", b"wOFF", 0x00010000, length, 1, 0, 12 + 16 + len(table), 1, 0,
+                       64 + len(packed) if meta else 0, len(meta), len(metadata), 0, 0)
+    return head + b"name" + struct.pack(">4I", 64, len(packed), len(table), 0) + packed + meta
+
+
+@pytest.mark.parametrize("name, data", [
+    ("handout.ttf", _ttf("Priya Kumar")),
+    ("handout.otf", b"OTTO" + _ttf("Priya Kumar")[4:]),
+    ("handout.woff", _woff("Priya Kumar")),
+    ("handout.woff", _woff("Anna Walker", b'<metadata version="1.0"><credits><credit name="Priya Kumar"/></credits></metadata>')),
+], ids=["ttf", "otf", "woff-name-table", "woff-metadata"])
+def test_a_font_whose_names_name_a_withheld_champion_is_left_out(sample, name, data, capsys):
+    """rt12: a font's `name` table (its family, designer, copyright, description) is what every
+    font viewer and a system's font dialog show; it holds two-word values with no run of three
+    words around them, which the runs of words read in a binary file miss, and a WOFF packs it.
+    A font in the theme folder whose designer is Priya Kumar (her only story has no consent) was
+    published; so was a WOFF whose metadata credits her."""
+    (sample / "theme/pages" / name).write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site" / name).exists()
+    assert LEFT_OUT.format(name) in capsys.readouterr().err
+
+
+def test_a_font_whose_names_name_no_withheld_champion_is_published(sample, capsys):
+    (sample / "theme/pages/handout.woff").write_bytes(_woff("Anna Walker"))
+    assert _build(sample) == 0
+    assert (sample / "site/handout.woff").is_file()
+    capsys.readouterr()
