@@ -384,3 +384,28 @@ def test_a_font_whose_names_name_no_withheld_champion_is_published(sample, capsy
     assert _build(sample) == 0
     assert (sample / "site/handout.woff").is_file()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("question", [
+    "Tired for years, and it was my thyroid - is that normal?",  # the withheld story's title
+    "A steady plan beats a racing heart, right?",  # the revoked story's pull quote
+    "Is Priya Kumar the one from the website?",  # a champion no published story credits
+])
+def test_a_question_quoting_a_withheld_story_never_reaches_the_report(sample, question, capsys):
+    """rt12: the report quotes every question patients asked (questions/*.csv), leaving out
+    those that could identify a person; one repeating a withheld story's title or pull quote
+    (as its champion told it on the phone) was printed in report/index.html and report.json
+    as asked."""
+    import shutil
+
+    from helpers import REPO
+
+    shutil.copytree(REPO / "questions", sample / "questions")
+    with (sample / "questions/asked-2026.csv").open("a") as handle:
+        handle.write(f'2026-11-16,thyroid,"{question}",30,phone\n')
+    main(["report", "--root", str(sample), "--as-of", AS_OF])
+    err = capsys.readouterr().err
+    for name in ("index.html", "report.json"):
+        text = (sample / "report" / name).read_text()
+        assert question.split(",")[0].split(" - ")[0] not in text and "Priya" not in text
+    assert "question-quotes-withheld" in err or "question-identifier" in err
