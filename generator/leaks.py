@@ -2461,6 +2461,9 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
                 return f"it holds {member}, named for withheld story {slug}"
     except Unreadable:
         return "it cannot be read, so it cannot be checked"
+    if rel.casefold().endswith(_PICTURE_SUFFIXES) and records_position(path):
+        return ("it records where it was taken (a GPS position in its metadata), which no one approved "
+                "publishing; remove it (`exiftool -gps:all= FILE`)")
     if text is None:
         return None
     if traces := story_traces(text, withheld):
@@ -2468,3 +2471,49 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
     if quoted_traces(text, quoted):
         return "it quotes a withheld story"
     return None
+
+
+# A picture's EXIF or XMP may record where it was taken (a phone writes it by default): a
+# champion's photo taken at home gives the home's position to anyone who downloads it, and the
+# proof the patient approved shows the picture, not its metadata (rt12). Read in the pictures
+# docs_dir and the theme folder publish, as a viewer's "info" shows it.
+_PICTURE_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".apng", ".webp", ".tif", ".tiff", ".heic", ".heif",
+                     ".avif", ".jxl", ".dng", ".gif")
+_TIFF_ENTRIES_MAX = 512  # entries read in one EXIF directory: a camera writes a few dozen
+
+
+def records_position(path: Path) -> bool:
+    """Whether the picture at `path` records a position: an EXIF GPS directory (wherever a TIFF
+    header starts one, four at most) holding a latitude or a longitude, or XMP's `GPSLatitude`
+    or `GPSLongitude`. False for a file that cannot be read (the static-file check says so)."""
+    try:
+        with os.fdopen(open_regular(path)[0], "rb") as handle:
+            data = handle.read(GZIP_READ_MAX)
+    except OSError:
+        return False
+    if b"GPSLatitude" in data or b"GPSLongitude" in data:  # XMP's, as text
+        return True
+    for mark in _TIFF_HEADERS:
+        at, seen = data.find(mark), 0
+        while at >= 0 and seen < 4:
+            if _tiff_gps(data, at):
+                return True
+            at, seen = data.find(mark, at + 8), seen + 1
+    return False
+
+
+def _tiff_gps(data: bytes, at: int) -> bool:
+    """Whether the EXIF at `at` (its TIFF header) points at a GPS directory (tag 0x8825) that
+    holds a latitude (2) or a longitude (4)."""
+    order = "little" if data[at : at + 2] == b"II" else "big"
+
+    def number(offset: int, size: int) -> int:
+        return int.from_bytes(data[at + offset : at + offset + size], order)
+
+    directory = number(4, 4)
+    for index in range(min(number(directory, 2), _TIFF_ENTRIES_MAX)):
+        entry = directory + 2 + 12 * index
+        if number(entry, 2) == 0x8825:
+            gps = number(entry + 8, 4)
+            return any(number(gps + 2 + 12 * each, 2) in (2, 4) for each in range(min(number(gps, 2), 64)))
+    return False

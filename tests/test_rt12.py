@@ -409,3 +409,47 @@ def test_a_question_quoting_a_withheld_story_never_reaches_the_report(sample, qu
         text = (sample / "report" / name).read_text()
         assert question.split(",")[0].split(" - ")[0] not in text and "Priya" not in text
     assert "question-quotes-withheld" in err or "question-identifier" in err
+
+
+def _exif(gps: bool) -> bytes:
+    """EXIF (a little-endian TIFF) whose first directory holds a camera model and, with `gps`,
+    a GPS directory with a latitude and a longitude (as a phone writes one)."""
+    entries = [struct.pack("<HHII", 0x0110, 2, 4, int.from_bytes(b"Cam\0", "little"))]
+    if gps:
+        entries.append(struct.pack("<HHII", 0x8825, 4, 1, 8 + 2 + 12 * 2 + 4))
+    directory = struct.pack("<H", len(entries)) + b"".join(entries) + b"\0\0\0\0"
+    gps_directory = (struct.pack("<H", 3) + struct.pack("<HHI4s", 1, 2, 2, b"N\0\0\0")
+                     + struct.pack("<HHII", 2, 5, 3, 0) + struct.pack("<HHII", 4, 5, 3, 0) + b"\0\0\0\0")
+    return b"II*\0\x08\0\0\0" + directory + (gps_directory if gps else b"")
+
+
+def _jpeg(app1: bytes) -> bytes:
+    return b"\xff\xd8\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + b"\xff\xda\0\x02\xff\xd9"
+
+
+_XMP_GPS = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description exif:GPSLatitude="41,52.5N"'
+            b' exif:GPSLongitude="87,37.8W"/></rdf:RDF></x:xmpmeta>')
+
+
+@pytest.mark.parametrize("name, data", [
+    ("champion.jpg", _jpeg(b"Exif\0\0" + _exif(gps=True))),
+    ("champion.png", _png((b"eXIf", _exif(gps=True)))),
+    ("champion.jpg", _jpeg(b"http://ns.adobe.com/xap/1.0/\0" + _XMP_GPS)),
+    ("champion.webp", b"RIFF\0\0\0\0WEBPEXIF" + struct.pack("<I", len(_exif(True))) + _exif(gps=True)),
+], ids=["jpeg-exif", "png-exif", "jpeg-xmp", "webp-exif"])
+def test_a_picture_that_records_where_it_was_taken_is_left_out(sample, name, data, capsys):
+    """rt12: a phone records where a photo is taken (EXIF's GPS directory, or XMP's
+    `exif:GPSLatitude`); a champion's photo taken at home, published as it is, gave the home's
+    position to anyone who downloaded it, and the proof the patient approved shows the picture,
+    not its metadata. No check read it."""
+    (sample / "theme/pages" / name).write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site" / name).exists()
+    assert f"Static file '{name}' left out of the site: it records where it was taken" in capsys.readouterr().err
+
+
+def test_a_picture_without_a_position_is_published(sample, capsys):
+    (sample / "theme/pages/champion.jpg").write_bytes(_jpeg(b"Exif\0\0" + _exif(gps=False)))
+    assert _build(sample) == 0
+    assert (sample / "site/champion.jpg").is_file()
+    capsys.readouterr()
