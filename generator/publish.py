@@ -117,7 +117,9 @@ def stamp_file(root: Path, site_dir: Path) -> Path | None:
 class _Locked:
     """A stamp file (`stamp_file`), locked while a build compares and swaps (where the system
     can lock a file: `fcntl`), holding `time.time_ns()` of when the check of the build in
-    `site/` began."""
+    `site/` began, and the device and inode of the folder that build put in place: a stamp
+    for any other folder (one committed into the cache folder, a site deleted or replaced by
+    hand since) is no stamp of the site there, and is ignored."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -135,15 +137,23 @@ class _Locked:
     def __exit__(self, *exc) -> None:
         os.close(self.fd)  # closing it releases the lock
 
-    def read(self) -> int:
+    def read(self, site_dir: Path) -> int:
+        """The stamp of the build in `site_dir`, or 0."""
         os.lseek(self.fd, 0, os.SEEK_SET)
-        text = os.read(self.fd, 64).decode("ascii", "replace").strip()
-        return int(text) if text.isdigit() else 0
+        fields = os.read(self.fd, 128).decode("ascii", "replace").split()
+        try:
+            info = os.stat(site_dir)
+        except OSError:
+            return 0
+        if len(fields) != 3 or not all(field.isdigit() for field in fields):
+            return 0
+        return int(fields[0]) if [int(fields[1]), int(fields[2])] == [info.st_dev, info.st_ino] else 0
 
-    def write(self, stamp: int) -> None:
+    def write(self, stamp: int, site_dir: Path) -> None:
+        info = os.stat(site_dir)
         os.lseek(self.fd, 0, os.SEEK_SET)
         os.ftruncate(self.fd, 0)
-        os.write(self.fd, str(stamp).encode())
+        os.write(self.fd, f"{stamp} {info.st_dev} {info.st_ino}\n".encode())
 
 
 class SiteSwap:
@@ -181,12 +191,12 @@ class SiteSwap:
             self._swap(background)
             return
         with _Locked(self.stamp) as stamp:
-            if self.read_at < stamp.read() <= time.time_ns() and self.site_dir.is_dir():
+            if self.read_at < stamp.read(self.site_dir) <= time.time_ns():
                 self.superseded = True
                 _remove(self.staging, background)
                 return
             self._swap(background)
-            stamp.write(self.read_at)
+            stamp.write(self.read_at, self.site_dir)
 
     def _swap(self, background: bool) -> None:
         if self.site_dir.is_dir() and _exchange(self.staging, self.site_dir):

@@ -453,3 +453,23 @@ def test_a_picture_without_a_position_is_published(sample, capsys):
     assert _build(sample) == 0
     assert (sample / "site/champion.jpg").is_file()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("forged", [f"{10**20}", f"{10**20} 1 1\n"], ids=["a-time", "another-folder"])
+def test_a_stamp_committed_into_the_cache_folder_never_holds_back_a_build(sample, forged, monkeypatch):
+    """The stamp that orders two builds (above) holds for the folder the build put in place
+    only: one committed into `.flywheel-cache/` (or left by a site replaced by hand), dated
+    after this build's check, would have had this build discard its pages and keep a revoked
+    story on a server's site."""
+    import types
+
+    from helpers import revoke_finding_answers, site_shows
+
+    from generator import publish
+
+    assert _build(sample) == 0
+    revoke_finding_answers(sample)
+    publish.stamp_file(sample, sample / "site").write_text(forged)
+    monkeypatch.setattr(publish, "time", types.SimpleNamespace(time_ns=lambda: 10**21))
+    assert _build(sample) == 0
+    assert site_shows(sample / "site", "stories/finding-answers") == []
