@@ -473,3 +473,50 @@ def test_a_stamp_committed_into_the_cache_folder_never_holds_back_a_build(sample
     monkeypatch.setattr(publish, "time", types.SimpleNamespace(time_ns=lambda: 10**21))
     assert _build(sample) == 0
     assert site_shows(sample / "site", "stories/finding-answers") == []
+
+
+def _renamed(sample, slug: str, champion: str | None = None) -> None:
+    """The published story finding-answers (consent C-2026-014, first name only) filed as
+    `slug`, its champion's id `champion`, the record naming it and the fingerprint its proof
+    shows now (as compliance records one for a story so filed)."""
+    import re
+
+    from generator.check import run_check
+    from generator.shown import story_fingerprint
+
+    story = sample / "content/stories/spine/finding-answers.md"
+    text = story.read_text()
+    if champion:
+        text = text.replace("champion: maria-l", f"champion: {champion}")
+        champions = sample / "content/champions.yml"
+        champions.write_text(champions.read_text().replace("maria-l:", f"{champion}:"))
+    story.unlink()
+    (story.parent / f"{slug}.md").write_text(text)
+    record = sample / "consent/C-2026-014.yml"
+    record.write_text(record.read_text().replace("story: finding-answers", f"story: {slug}"))
+    project = run_check(sample).project
+    fingerprint = story_fingerprint(project.stories[slug], project)
+    record.write_text(re.sub(r"approved_fingerprint: \S+", f"approved_fingerprint: {fingerprint}", record.read_text()))
+
+
+@pytest.mark.parametrize("slug, champion", [
+    ("maria-lopez-finding-answers", None),  # her surname: the consent allows her first name only
+    ("finding-answers-in-elmwood", None),  # her town: not consented
+    ("finding-answers", "maria-lopez"),  # the champion's id, the address of her page
+], ids=["surname-in-slug", "town-in-slug", "surname-in-champion-id"])
+def test_an_address_that_names_more_than_the_consent_allows_is_withheld(sample, slug, champion, capsys):
+    """rt12: a story's address is its file name (`/stories/<slug>/`), and its champion's page
+    is `/champions/<id>/`: both are in the address bar, the sitemap, the search index and every
+    link to them. The identifier scan read the story's title, summary, pull quote, body and the
+    bio, never those: a story whose consent allows the first name only, filed as
+    `maria-lopez-finding-answers.md` (or `...-in-elmwood`, or credited to a champion whose id
+    is `maria-lopez`), was published at an address showing her surname or her town."""
+    from helpers import site_shows
+
+    _renamed(sample, slug, champion)
+    capsys.readouterr()
+    _build(sample)
+    err = capsys.readouterr().err
+    assert "identifier-in-story" in err
+    shown = "lopez" if "lopez" in slug + (champion or "") else "elmwood"
+    assert site_shows(sample / "site", shown) == []
