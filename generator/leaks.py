@@ -2461,9 +2461,9 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
                 return f"it holds {member}, named for withheld story {slug}"
     except Unreadable:
         return "it cannot be read, so it cannot be checked"
-    if rel.casefold().endswith(_PICTURE_SUFFIXES) and records_position(path):
+    if rel.casefold().endswith(_PICTURE_SUFFIXES + _MOVIE_SUFFIXES) and records_position(path):
         return ("it records where it was taken (a GPS position in its metadata), which no one approved "
-                "publishing; remove it (`exiftool -gps:all= FILE`)")
+                "publishing; remove it (`exiftool -gps:all= FILE`, or `-location:all=` for a video)")
     if text is None:
         return None
     if traces := story_traces(text, withheld):
@@ -2480,6 +2480,10 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
 _PICTURE_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".apng", ".webp", ".tif", ".tiff", ".heic", ".heif",
                      ".avif", ".jxl", ".dng", ".gif")
 _TIFF_ENTRIES_MAX = 512  # entries read in one EXIF directory: a camera writes a few dozen
+# A phone's video records it too: QuickTime's `\xa9xyz` box ("+41.8781-087.6298/", what iPhones
+# and Android's recorder write) or Apple's `com.apple.quicktime.location.ISO6709` key, and XMP's.
+_MOVIE_SUFFIXES = (".mp4", ".m4v", ".mov", ".3gp", ".3g2")
+_MOVIE_POSITIONS = (b"\xa9xyz", b"location.ISO6709", b"GPSLatitude")
 
 
 def records_position(path: Path) -> bool:
@@ -2488,6 +2492,8 @@ def records_position(path: Path) -> bool:
     or `GPSLongitude`. False for a file that cannot be read (the static-file check says so)."""
     try:
         with os.fdopen(open_regular(path)[0], "rb") as handle:
+            if path.name.casefold().endswith(_MOVIE_SUFFIXES):  # its tag boxes, wherever they are
+                return any(mark in box for box in _mp4_metadata(handle) for mark in _MOVIE_POSITIONS)
             data = handle.read(GZIP_READ_MAX)
     except OSError:
         return False

@@ -520,3 +520,33 @@ def test_an_address_that_names_more_than_the_consent_allows_is_withheld(sample, 
     assert "identifier-in-story" in err
     shown = "lopez" if "lopez" in slug + (champion or "") else "elmwood"
     assert site_shows(sample / "site", shown) == []
+
+
+def _mp4(tags: bytes, media_first: bool) -> bytes:
+    """An MP4 whose movie box holds `tags` in its `udta` box, after its media or before."""
+    def box(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", 8 + len(body)) + kind + body
+
+    movie = box(b"moov", box(b"mvhd", b"\0" * 100) + box(b"udta", tags))
+    media = box(b"mdat", b"\0" * 4096)
+    return box(b"ftyp", b"isom\0\0\2\0isommp41") + (media + movie if media_first else movie + media)
+
+
+@pytest.mark.parametrize("data", [
+    _mp4(struct.pack(">I", 8 + 4 + 18) + b"\xa9xyz" + b"\0\x12\x15\xc7" + b"+41.8781-087.6298/", media_first=True),
+    _mp4(b"\0\0\0\x30keys" + b"mdta" + b"com.apple.quicktime.location.ISO6709" + b"+41.8781-087.6298/", media_first=False),
+], ids=["quicktime-xyz-after-media", "apple-location-key"])
+def test_a_video_that_records_where_it_was_taken_is_left_out(sample, data, capsys):
+    """rt12: so does a phone's video (QuickTime's `\xa9xyz` box, Apple's location key): a
+    champion's interview filmed at home, published as it was, gave the home's position."""
+    (sample / "theme/pages/interview.mp4").write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site/interview.mp4").exists()
+    assert "Static file 'interview.mp4' left out of the site: it records where it was taken" in capsys.readouterr().err
+
+
+def test_a_video_without_a_position_is_published(sample, capsys):
+    (sample / "theme/pages/interview.mp4").write_bytes(_mp4(b"\0\0\0\x10\xa9day2026", media_first=True))
+    assert _build(sample) == 0
+    assert (sample / "site/interview.mp4").is_file()
+    capsys.readouterr()
