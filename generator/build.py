@@ -97,11 +97,14 @@ def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withd
     try:
         with _signals_interrupt():
             pages_pool.build(config)
-    except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: site/ as it was, and no half-built copy beside it
-        plugin.ended = True
+    except KeyboardInterrupt:
+        # Ctrl-C, SIGTERM, SIGHUP: no half-built copy beside site/, and site/ as it was less what
+        # shows a story withheld today, as after any failed build (rt12: it was kept whole, and
+        # a site deployed by hand after a stopped build still showed a story revoked since).
         if plugin.swap is not None:
-            plugin.swap.discard()
-            plugin.swap = None
+            plugin.on_build_error(KeyboardInterrupt())
+        plugin.ended = True
+        print(f"the build was interrupted: {_kept(root, result, plugin)}", file=sys.stderr)
         raise
     except (Abort, MkDocsException) as exc:
         plugin.ended = True  # handled here, not again in the plugin's `on_shutdown`

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,9 @@ class CheckResult(HasProblems):
     grades: dict[str, float] = field(default_factory=dict)  # reading grade by slug
     today: dt.date | None = None  # the date the consent gate took for today
     committed_on: dt.date | None = None  # the date of the project's last commit, where it is in git
+    # When the check began reading the project (time.time_ns()): of two builds of one site at once,
+    # the one that read it later is the one site/ keeps (publish.SiteSwap.commit, rt12).
+    started_ns: int = 0
 
     @property
     def problems(self) -> list[Problem]:
@@ -65,6 +69,7 @@ def run_check(
 
 def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade_max: float,
                today: dt.date | None, keep: bool) -> CheckResult:
+    started = time.time_ns()
     try:
         cache, refused = Cache.for_project(Path(root), enabled=use_cache), None
     except FlywheelError as exc:
@@ -113,7 +118,7 @@ def _run_check(root: Path, as_of: dt.date | None, use_cache: bool, reading_grade
     cache.close()
     if keep:
         project.settle_lines()
-    return CheckResult(project, gate, grades, today, committed)
+    return CheckResult(project, gate, grades, today, committed, started_ns=started)
 
 
 def _history_unreadable(why: str) -> Problem:

@@ -315,6 +315,7 @@ def _cmd_build(args) -> int:
     result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
     failing = result.errors + (result.warnings if args.strict else [])
     emit(result, "text", sys.stderr if not failing else sys.stdout)
+    late = _late_schedules(args.root, result)
     if failing:
         why = f"{len(result.errors)} error(s)" if result.errors else f"--strict treats the {len(failing)} warning(s) as errors"
         reason = replacement_due(folders["site_dir"], result)
@@ -333,7 +334,26 @@ def _cmd_build(args) -> int:
         os.environ["FLYWHEEL_PROGRESS"] = "1"  # the plugin counts rendered pages on the same line
     build_site(args.root, result, strict=args.strict, cache=not args.no_cache)
     print(f"built {site} in {time.monotonic() - started:.1f} s (as of {result.gate.as_of})")
+    if late and args.strict:
+        print(f"build failed: --strict treats the {len(late)} schedule warning(s) as errors ({site} was written)",
+              file=sys.stderr)
+        return EXIT_ERRORS
     return EXIT_OK
+
+
+def _late_schedules(root: Path, result) -> list[tuple[str, str]]:
+    """The project's GitHub workflows that build the site too long after the practice's midnight
+    (schedule.py), each printed as a warning (and a GitHub annotation in GitHub Actions)."""
+    from .schedule import late_schedules
+
+    practice = result.project.practice
+    zone = practice.data.timezone if practice is not None else None
+    late = late_schedules(root, zone, (result.today or result.gate.as_of).year)
+    for path, why in late:
+        print(f"{path}: warning: {why} [schedule-after-midnight]", file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(f"::warning file={path},title=schedule-after-midnight::{why}")
+    return late
 
 
 def cmd_serve(args) -> int:
@@ -377,8 +397,11 @@ def cmd_export(args) -> int:
     # Withdrawal always deploys: with errors, a first export is written without the pieces that
     # have them; a previous one loses what shows a story withheld today (below).
     if result.ok or first_export_due(args.root, args.out):
+        from .build import _signals_interrupt
+
         try:
-            out = export_site(result, args.root, args.out)
+            with _signals_interrupt():  # SIGTERM and SIGHUP stop it as Ctrl-C does: its clean-up runs
+                out = export_site(result, args.root, args.out)
         except ExportRefused as refused:
             for found in refused.problems:
                 print(found.format(), file=sys.stderr)
@@ -394,6 +417,11 @@ def cmd_export(args) -> int:
                   "nothing new was written", file=sys.stderr)
         except OSError as exc:  # a file where a folder should be, no permission, a full disk
             print(f"error: cannot write the export into {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: a stopped export withdraws as a failed one does (rt12)
+            if deleted := withdraw_export(result, args.root, args.out):
+                print(f"the export was interrupted: deleted {len(deleted)} file(s) of the previous export that "
+                      "showed stories withheld today", file=sys.stderr)
+            raise
         else:
             if not result.ok:
                 print(f"export failed ({len(result.errors)} error(s)): written to {args.out} without the pieces "

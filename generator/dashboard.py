@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from .campaigns import campaign_uri
 from .check import CheckResult
 from .gate import practice_towns, reviewer_names
+from .leaks import withheld_quoted
 from .measure import Measures, Vocabulary, read_measures
 from .questions import THRESHOLD, Document, GuideIndex
 from .render import champion_uri, guide_uri, line_uri, page_url, story_uri
@@ -62,6 +63,7 @@ def vocabulary(result: CheckResult, pages: dict[str, dict[str, Any]], site_url: 
         base if base.endswith("/") else base + "/",
         reviewer_names(result.project),
         practice_towns(result.project),
+        withheld_quoted(result),
     )
 
 

@@ -390,6 +390,13 @@ def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
     ]
     if champion is not None:
         parts.append((plain_shown(champion.data.bio), at(("champion",))))
+    # Its address, and its champion's page's where the story credits the champion by name (the
+    # page exists then): `/stories/<slug>/`, `/champions/<id>/`, read as words: the address bar,
+    # the sitemap and every link show them (rt12). An id names a person, so it is read as a name
+    # is written ("maria-lopez" as "Maria Lopez").
+    parts.append((story.id.replace("-", " "), 1))
+    if champion_named(story, project) is not None:
+        parts.append((data.champion.replace("-", " ").title(), at(("champion",))))
     return parts
 
 
@@ -410,6 +417,7 @@ def scan_key(story: Entry[Story], project: Project, names: frozenset[str]) -> tu
             [doc.body, doc.body_line],
         ],
         "bio": [champion.data.bio, at(("champion",))] if champion is not None else None,
+        "addresses": [story.id, data.champion if champion_named(story, project) is not None else None, at(("champion",))],
         "allowed": sorted(names),
         # What the practice's towns are worked out from (`practice_towns`, a function of these
         # two texts and the code): a warm check then never loads the town lists to key a scan.

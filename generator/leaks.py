@@ -1513,6 +1513,69 @@ def _png_unpacked(kind: bytes, chunk: bytes) -> list[bytes]:
         return []
 
 
+def _png_texts(data: bytes, at: int) -> list[bytes]:
+    """The text chunks of the PNG starting at `at` in `data` (zTXt and compressed iTXt
+    unpacked), its chunks walked by their lengths to its end."""
+    found, at = [], at + 8
+    while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
+        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        chunk = data[at + 8 : at + 8 + size]
+        if kind in _PNG_TEXT:
+            found += [chunk, *_png_unpacked(kind, chunk)]
+        if kind == b"IEND":  # text chunks may follow the picture's data
+            break
+        at += 12 + size
+    return found
+
+
+_FONTS = (b"\0\1\0\0", b"OTTO", b"true", b"wOFF")
+_FONT_TABLES_MAX = 256  # tables read in one font: a real one has a few dozen
+
+
+def _font_names(data: bytes) -> list[bytes]:
+    """The strings of a TrueType, OpenType or WOFF font's `name` table, and a WOFF's metadata
+    block, as UTF-8 (`picture_metadata`'s comment)."""
+    woff = data[:4] == b"wOFF"
+    count = int.from_bytes(data[12:14] if woff else data[4:6], "big")
+    found = []
+    for index in range(min(count, _FONT_TABLES_MAX)):
+        at = 44 + 20 * index if woff else 12 + 16 * index
+        entry = data[at : at + (20 if woff else 16)]
+        if entry[:4] != b"name":
+            continue
+        offset, size = int.from_bytes(entry[4:8] if woff else entry[8:12], "big"), int.from_bytes(entry[8:12] if woff else entry[12:16], "big")
+        table = data[offset : offset + min(size, _METADATA_MAX)]
+        if woff and size < int.from_bytes(entry[12:16], "big"):
+            table = _inflated(table)
+        found.append(_name_strings(table))
+    if woff and (size := int.from_bytes(data[28:32], "big")):
+        offset = int.from_bytes(data[24:28], "big")
+        found.append(_inflated(data[offset : offset + min(size, _METADATA_MAX)]))
+    return found
+
+
+def _inflated(packed: bytes) -> bytes:
+    try:
+        return zlib.decompressobj().decompress(packed, _METADATA_MAX)
+    except zlib.error:
+        return packed
+
+
+def _name_strings(table: bytes) -> bytes:
+    """A `name` table's strings, each decoded as its platform writes it (UTF-16 big-endian for
+    Unicode and Windows, Mac Roman read as Latin-1 for Macintosh), one a line."""
+    count, start = int.from_bytes(table[2:4], "big"), int.from_bytes(table[4:6], "big")
+    out = []
+    for index in range(min(count, 1024)):
+        record = table[6 + 12 * index : 18 + 12 * index]
+        if len(record) < 12:
+            break
+        platform, size, offset = int.from_bytes(record[:2], "big"), int.from_bytes(record[8:10], "big"), int.from_bytes(record[10:12], "big")
+        raw = table[start + offset : start + offset + size]
+        out.append(raw.decode("latin-1") if platform == 1 else raw.decode("utf-16-be", "replace"))
+    return "\n".join(out).encode("utf-8")
+
+
 def picture_metadata(data: bytes) -> str:
     """The text a picture's or a recording's metadata carries, which any viewer's "info" shows:
     a JPEG's APPn segments (EXIF, XMP, IPTC), a PNG's text chunks and EXIF (zTXt and compressed
@@ -1534,15 +1597,7 @@ def picture_metadata(data: bytes) -> str:
                 found.append(data[at + 4 : at + 2 + size])
             at += 2 + size
     elif data[:8] == _PNG:
-        at = 8
-        while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
-            size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
-            chunk = data[at + 8 : at + 8 + size]
-            if kind in _PNG_TEXT:
-                found += [chunk, *_png_unpacked(kind, chunk)]
-            if kind == b"IEND":  # text chunks may follow the picture's data
-                break
-            at += 12 + size
+        found += _png_texts(data, 0)
     elif data[:4] in (b"RIFF", b"FORM") and data[8:12] != b"WEBP":  # WAV, AVI, AIFF (rt11)
         found += _riff_metadata(io.BytesIO(data))
     elif data[:4] == _EBML:  # WebM, MKV, MKA (rt11)
@@ -1588,6 +1643,18 @@ def picture_metadata(data: bytes) -> str:
         while at >= 0 and seen < 4:
             found.append(data[at : at + 65536])
             at, seen = data.find(mark, at + 8), seen + 1
+    # A PNG wherever it is (rt12): an icon (`.ico`, `.icns`) holds its pictures as PNGs after a
+    # header of its own, and a viewer opening the picture shows its text chunks. Its eight-byte
+    # signature holds no compressed data by chance; at most four a file. One search a binary file.
+    at, seen = data.find(_PNG, 1), 0
+    while at >= 0 and seen < 4:
+        found += _png_texts(data, at)
+        at, seen = data.find(_PNG, at + 8), seen + 1
+    # A font's names (rt12): its family, designer, copyright and description, which every font
+    # viewer and a system's font dialog show, in its `name` table, in a TrueType or OpenType font
+    # as it is and in a WOFF packed (and a WOFF's own metadata, packed XML).
+    if data[:4] in _FONTS:
+        found += _font_names(data)
     # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, before or after the media
     # (within the first chunk `_carried_in` reads, 8 MiB). Looked for only in a file that starts
     # as one: two searches cost 20 ms over 5 MB of another kind of file.
@@ -1749,12 +1816,14 @@ def _gif_metadata(data: bytes) -> list[bytes]:
 
 def carried_text(data: bytes) -> str:
     """The text a binary file carries: every run of words (`_WORD_RUN`) with the bytes around
-    it, as UTF-8, and as UTF-16 read letter by letter when NUL bytes are common; NUL bytes are
-    dropped, as a reader that opens the file never sees them. A picture's metadata is read
-    whole (`picture_metadata`)."""
-    views = [data]
-    if data.count(0) * 4 > len(data):
+    it, as UTF-8, and as UTF-16 read letter by letter when NUL bytes are common (as UTF-32 when
+    they are most of it, rt12); NUL bytes are dropped, as a reader that opens the file never
+    sees them. A picture's metadata is read whole (`picture_metadata`)."""
+    views, nuls = [data], data.count(0)
+    if nuls * 4 > len(data):
         views += [data[0::2], data[1::2]]
+    if nuls * 3 > len(data) * 2:  # UTF-32 without a mark (rt12): a Latin letter is three NULs and itself
+        views += [data[phase::4] for phase in range(4)]
     parts = []
     for view in views:
         spans: list[list[int]] = []
@@ -1994,8 +2063,8 @@ def _attached_texts(stream: bytes, budget: list[int]) -> list[str]:
 # -333 does), each in the font `Tf` chose, which maps its codes to letters through its
 # `/ToUnicode` map (a font subset names its glyphs by number: LibreOffice, Chrome and Word
 # write `<0102>` for "Ai") or, without one, as Latin-1 letters. Positioning operators start
-# a line. Text a font draws under another encoding, or paths drawn as letters, are not read
-# (as a picture's pixels are not).
+# a line. A simple font's `/Differences` are read too (`_pdf_differences`, rt12); paths drawn
+# as letters, and glyphs a font draws unlike their names, are not read (as a picture's pixels are not).
 _PDF_OBJECT = re.compile(rb"(\d+)\s+\d+\s+obj\b")
 _PDF_REFERENCE = rb"(\d+)\s+\d+\s+R"
 _PDF_FONTS = re.compile(rb"/Font\s*(?:<<(.*?)>>|" + _PDF_REFERENCE + rb")", re.DOTALL)
@@ -2051,13 +2120,93 @@ def _pdf_page_text(data: bytes, pages: list[tuple[bytes, bytes, int]], packed: l
                 if int(number) not in fonts.setdefault(name, []):
                     fonts[name].append(int(number))
     maps: dict[int, _PdfFont | None] = {}
+    drawn: dict[int, _PdfFont] = {}  # a font's glyphs as its encoding names them, where its ToUnicode map may say otherwise
     for number in {number for numbers in fonts.values() for number in numbers}:
-        found = _PDF_TO_UNICODE.search(bodies.get(number, b""))
+        body = bodies.get(number, b"")
+        found = _PDF_TO_UNICODE.search(body)
         maps[number] = _pdf_font(streams.get(int(found.group(1)), b"")) if found else None
+        if b"/Encoding" in body and (renamed := _pdf_differences(body, bodies)) is not None:
+            if maps[number] is None:
+                maps[number] = renamed
+            else:
+                drawn[number] = renamed
     readings = max((len(numbers) for numbers in fonts.values()), default=1)
-    return "\n".join(xml) + "\n" + "\n".join(_pdf_shown(stream, {name: maps[numbers[min(reading, len(numbers) - 1)]]
+    return "\n".join(xml) + "\n" + "\n".join(_pdf_shown(stream, {name: each[numbers[min(reading, len(numbers) - 1)]]
                                          for name, numbers in fonts.items()})
+                     for each in ((maps, {**maps, **drawn}) if drawn else (maps,))
                      for stream in texts for reading in range(min(readings, _PDF_FONTS_MAX)))
+
+
+# A simple font's encoding may give its codes other glyphs (`/Encoding <</Differences [65 /P
+# /r]>>`, or an encoding object so holding them): TeX, a symbol font exported by Word and every
+# Type 3 font write one. A viewer draws the glyph the name says (a standard font's, or a Type 3
+# font's procedure of that name) and copies and finds the letter the name means (rt12: rt11 read
+# the codes as Latin-1, "AB" where the page showed "Pr"). A glyph's name is its letter, `uniXXXX`
+# or `uXXXX`, a name from the list below, a letter with its mark's name (`eacute`), or any of
+# these with a variant after a dot (`a.sc`) or joined by underscores (`f_i`); other names (`g12`)
+# say nothing of what is drawn, and their codes are read as Latin-1.
+_PDF_DIFFERENCES = re.compile(rb"/Differences\s*\[([^\]]*)\]")
+_PDF_ENCODING_REFERENCE = re.compile(rb"/Encoding\s*" + _PDF_REFERENCE)
+_PDF_DIFFERENCE = re.compile(rb"(\d+)|/([^\s/\[\]()<>{}%]+)")
+_GLYPH_NAMES = {
+    "space": " ", "nbspace": " ", "exclam": "!", "quotedbl": '"', "numbersign": "#", "dollar": "$", "percent": "%",
+    "ampersand": "&", "quotesingle": "'", "quoteright": "\u2019", "quoteleft": "\u2018", "parenleft": "(",
+    "parenright": ")", "asterisk": "*", "plus": "+", "comma": ",", "hyphen": "-", "minus": "-", "period": ".",
+    "slash": "/", "colon": ":", "semicolon": ";", "less": "<", "equal": "=", "greater": ">", "question": "?",
+    "at": "@", "bracketleft": "[", "backslash": "\\", "bracketright": "]", "underscore": "_", "endash": "\u2013",
+    "emdash": "\u2014", "quotedblleft": "\u201c", "quotedblright": "\u201d", "bullet": "\u2022", "ellipsis": "...",
+    "fi": "fi", "fl": "fl", "ff": "ff", "ffi": "ffi", "ffl": "ffl", "germandbls": "ss", "ae": "ae", "AE": "AE",
+    "oe": "oe", "OE": "OE", "oslash": "o", "Oslash": "O", "lslash": "l", "Lslash": "L", "dotlessi": "i",
+    "eth": "d", "Eth": "D", "thorn": "th", "Thorn": "Th",
+    **{name: str(digit) for digit, name in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"))},
+}
+_GLYPH_MARKED = re.compile(r"([A-Za-z])(?:acute|grave|circumflex|dieresis|tilde|ring|cedilla|caron|macron|breve"
+                           r"|ogonek|dotaccent|hungarumlaut|commaaccent)")
+_GLYPH_UNICODE = re.compile(r"uni((?:[0-9A-F]{4})+)|u([0-9A-F]{4,6})")
+
+
+def _pdf_differences(body: bytes, bodies: dict[int, bytes]) -> _PdfFont | None:
+    """The letters a simple font's `/Differences` give its one-byte codes (`_PDF_DIFFERENCES`'
+    comment), as a map `_pdf_decoded` reads; None when it renames no glyph to a known name."""
+    if (reference := _PDF_ENCODING_REFERENCE.search(body)) is not None:
+        body = bodies.get(int(reference.group(1)), b"")
+    if (differences := _PDF_DIFFERENCES.search(body)) is None:
+        return None
+    table, code = {}, 0
+    for number, name in _PDF_DIFFERENCE.findall(differences.group(1)):
+        if number:
+            code = int(number)
+            continue
+        if b"#" in name:
+            name = _PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), name)
+        if 0 <= code <= 255 and (letters := _glyph_letters(name.decode("latin-1"))) is not None:
+            table[code] = letters
+        code += 1
+    if not table:
+        return None
+    return {bytes([code]): letters for code, letters in table.items()}, [1], table
+
+
+def _glyph_letters(name: str) -> str | None:
+    """The letters a glyph's name means (`_PDF_DIFFERENCES`' comment), or None."""
+    out = []
+    for part in name.split(".", 1)[0].split("_"):
+        if len(part) == 1 and part.isascii() and part.isalnum():
+            out.append(part)
+        elif (letters := _GLYPH_NAMES.get(part)) is not None:
+            out.append(letters)
+        elif (marked := _GLYPH_MARKED.fullmatch(part)) is not None:
+            out.append(marked.group(1))  # the checks read a letter's mark as nothing
+        elif (code := _GLYPH_UNICODE.fullmatch(part)) is not None:
+            digits = code.group(1) or code.group(2)
+            points = [int(digits[at : at + 4], 16) for at in range(0, len(digits), 4)] if code.group(1) else [int(digits, 16)]
+            if any(point > 0x10FFFF or 0xD800 <= point <= 0xDFFF for point in points):
+                return None
+            out.append("".join(map(chr, points)))
+        else:
+            return None
+    return "".join(out) or None
 
 
 # A font's ToUnicode map, the widths of its codes (longest first) and, when every code is one
@@ -2321,6 +2470,9 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
                 return f"it holds {member}, named for withheld story {slug}"
     except Unreadable:
         return "it cannot be read, so it cannot be checked"
+    if rel.casefold().endswith(_PICTURE_SUFFIXES + _MOVIE_SUFFIXES) and records_position(path):
+        return ("it records where it was taken (a GPS position in its metadata), which no one approved "
+                "publishing; remove it (`exiftool -gps:all= FILE`, or `-location:all=` for a video)")
     if text is None:
         return None
     if traces := story_traces(text, withheld):
@@ -2328,3 +2480,55 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
     if quoted_traces(text, quoted):
         return "it quotes a withheld story"
     return None
+
+
+# A picture's EXIF or XMP may record where it was taken (a phone writes it by default): a
+# champion's photo taken at home gives the home's position to anyone who downloads it, and the
+# proof the patient approved shows the picture, not its metadata (rt12). Read in the pictures
+# docs_dir and the theme folder publish, as a viewer's "info" shows it.
+_PICTURE_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".apng", ".webp", ".tif", ".tiff", ".heic", ".heif",
+                     ".avif", ".jxl", ".dng", ".gif")
+_TIFF_ENTRIES_MAX = 512  # entries read in one EXIF directory: a camera writes a few dozen
+# A phone's video records it too: QuickTime's `\xa9xyz` box ("+41.8781-087.6298/", what iPhones
+# and Android's recorder write) or Apple's `com.apple.quicktime.location.ISO6709` key, and XMP's.
+_MOVIE_SUFFIXES = (".mp4", ".m4v", ".mov", ".3gp", ".3g2")
+_MOVIE_POSITIONS = (b"\xa9xyz", b"location.ISO6709", b"GPSLatitude")
+
+
+def records_position(path: Path) -> bool:
+    """Whether the picture at `path` records a position: an EXIF GPS directory (wherever a TIFF
+    header starts one, four at most) holding a latitude or a longitude, or XMP's `GPSLatitude`
+    or `GPSLongitude`. False for a file that cannot be read (the static-file check says so)."""
+    try:
+        with os.fdopen(open_regular(path)[0], "rb") as handle:
+            if path.name.casefold().endswith(_MOVIE_SUFFIXES):  # its tag boxes, wherever they are
+                return any(mark in box for box in _mp4_metadata(handle) for mark in _MOVIE_POSITIONS)
+            data = handle.read(GZIP_READ_MAX)
+    except OSError:
+        return False
+    if b"GPSLatitude" in data or b"GPSLongitude" in data:  # XMP's, as text
+        return True
+    for mark in _TIFF_HEADERS:
+        at, seen = data.find(mark), 0
+        while at >= 0 and seen < 4:
+            if _tiff_gps(data, at):
+                return True
+            at, seen = data.find(mark, at + 8), seen + 1
+    return False
+
+
+def _tiff_gps(data: bytes, at: int) -> bool:
+    """Whether the EXIF at `at` (its TIFF header) points at a GPS directory (tag 0x8825) that
+    holds a latitude (2) or a longitude (4)."""
+    order = "little" if data[at : at + 2] == b"II" else "big"
+
+    def number(offset: int, size: int) -> int:
+        return int.from_bytes(data[at + offset : at + offset + size], order)
+
+    directory = number(4, 4)
+    for index in range(min(number(directory, 2), _TIFF_ENTRIES_MAX)):
+        entry = directory + 2 + 12 * index
+        if number(entry, 2) == 0x8825:
+            gps = number(entry + 8, 4)
+            return any(number(gps + 2 + 12 * each, 2) in (2, 4) for each in range(min(number(gps, 2), 64)))
+    return False

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import Problem, did_you_mean, problem
 from .load import read_bytes
@@ -89,6 +90,7 @@ class Vocabulary:
     base_path: str = "/"  # site_url's path: '/practice/' when the site is served below a folder
     staff: frozenset[str] = frozenset()  # the practice's reviewers: a question may name them
     towns: frozenset[str] = frozenset()  # the practice's own towns (gate.practice_towns), likewise
+    withheld: Any = None  # what no row may quote of the withheld stories (leaks.withheld_quoted), or None
 
     def page_of_path(self) -> dict[str, str]:
         return {path: page for page, path in self.pages.items()}
@@ -376,6 +378,19 @@ def _read_questions(file: _File, vocabulary: Vocabulary, measures: Measures, wee
                 "and ask whoever exports the file to leave such questions out",
             )
             continue
+        if vocabulary.withheld is not None and _quotes_withheld(question, vocabulary.withheld):
+            # The report quotes every question (rt12: one repeating a withheld story's title or
+            # pull quote, as its champion told it on the phone, was printed in the report as asked).
+            file.error(
+                "question-quotes-withheld",
+                "the question quotes a story the consent gate withholds, or names a champion no published "
+                "story credits: the row is left out",
+                line=line,
+                column="question",
+                hint="ask whoever exports the file to leave the question out, or write it as patients ask it "
+                "in their own words",
+            )
+            continue
         counts = _counts(file, line, row, ("count",))
         if counts is None:
             continue
@@ -386,6 +401,16 @@ def _read_questions(file: _File, vocabulary: Vocabulary, measures: Measures, wee
         source = row["source"].strip().lower()
         if source:
             measures.question_sources.setdefault(key, set()).add(source[:40])
+
+
+def _quotes_withheld(question: str, withheld) -> bool:
+    """Whether the question shows what a page may not (`leaks.quoted_traces`, read as the text
+    of a page is)."""
+    import html
+
+    from .leaks import quoted_traces
+
+    return quoted_traces(f"<p>{html.escape(question)}</p>", withheld)
 
 
 def _identifying(question: str, vocabulary: Vocabulary) -> list[str]:

@@ -80,7 +80,7 @@ from .paths import (
     refuse_published,
     safe_join,
 )
-from .publish import SiteSwap
+from .publish import SiteSwap, stamp_file
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
 from .shown import copy_of, file_digest, files_by_size
@@ -465,6 +465,22 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._named_templates = set()
         if command == "serve":
             hold_entries()  # the check on every save reads its cache file only when it changed
+        if command == "build":
+            self._stop_on_signals()
+
+    def _stop_on_signals(self) -> None:
+        """SIGTERM and SIGHUP (`docker stop`, a process manager, a closed terminal) stop a build
+        as Ctrl-C does, where nothing else handles them: MkDocs then runs `on_shutdown`, which
+        withdraws (rt12: under plain `mkdocs build` they ended the process at once, and site/
+        kept a story revoked since). Put back in `on_shutdown`."""
+        import signal
+
+        self._signals = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if sig is not None and signal.getsignal(sig) == signal.SIG_DFL:
+                self._signals[sig] = signal.signal(sig, _interrupted)
 
     @event_priority(101)  # before Material's info plugin (100), which ends the process
     def _on_config_first(self, config):
@@ -603,7 +619,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._name_sources(root)
         config.extra_css = [STYLESHEET, *[css for css in config.extra_css if css != STYLESHEET]]
         if self.command == "build":
-            self.swap = SiteSwap(Path(config.site_dir))
+            self.swap = SiteSwap(Path(config.site_dir), result.started_ns, stamp_file(root, Path(config.site_dir)))
             config.site_dir = str(self.swap.staging)
             self.warnings = CountHandler()
             self.warnings.setLevel(logging.WARNING)
@@ -1244,6 +1260,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             log.error("flywheel: strict mode fails this build, but site/ is written anyway: %s", reason)
         # Deleting the previous site of thousands of pages takes as long as reusing them.
         swap.commit(background=self.site is not None and len(self.site.pages) > BACKGROUND_DELETE_PAGES)
+        if swap.superseded:  # another build of this site read the project after this one did (publish.py)
+            log.warning("flywheel: another build that read the project after this one did has written site/ "
+                        "meanwhile; it is kept, and this build's pages were discarded")
         if self.failed and self.fail_after_withdrawal:
             self.withdrawing, self.rewritten = [], True
             raise PluginError("\n".join(self.failed) + "\nsite/ was written without what cannot be published, "
@@ -1387,6 +1406,11 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """MkDocs calls this however the build ended. A plugin or extension that ends the
         process (`sys.exit`) goes past MkDocs' error handling, so neither `on_post_build` nor
         `on_build_error` ran: the build failed all the same, and a withdrawal due still lands."""
+        import signal
+
+        for sig, handler in getattr(self, "_signals", {}).items():
+            signal.signal(sig, handler)
+        self._signals = {}
         if self.command == "build" and not getattr(self, "ended", True):
             log.error("flywheel: the build ended before it finished (interrupted, or MkDocs or another plugin "
                       "ended the process)")
@@ -1414,6 +1438,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 ", ".join(due),
                 len(deleted),
             )
+
+
+def _interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _cache_outside_a_cache(config, root: Path) -> str | None:

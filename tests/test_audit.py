@@ -1072,8 +1072,12 @@ def test_a_checkout_kept_in_the_site_folder_is_never_deleted(sample, capsys):
 def test_a_build_deletes_only_the_leftovers_it_names(tmp_path):
     """A killed build's staging and old folders are removed by the next; a folder of the
     practice's own whose name merely looks like one is not."""
+    import subprocess
+
     site = tmp_path / "site"
-    made = [".site.staging-41", ".site.old.trash-41-0a1b2c3d", ".site.staging.trash-7-deadbeef"]
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # a build's pid that no process has now (one still running keeps its folders: rt12)
+    made = [f".site.staging-{ended.pid}", ".site.old.trash-41-0a1b2c3d", ".site.staging.trash-7-deadbeef"]
     kept = [".site.backup-2024", ".site.old-backup", ".site.staging-notes", ".site.draft-1"]
     for name in made + kept:
         (tmp_path / name).mkdir()
