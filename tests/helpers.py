@@ -226,3 +226,26 @@ def init_project(tmp_path: Path, *extra: str) -> Path:
     target = tmp_path / "oak"
     assert main(["init", str(target), *INIT_OPTIONS, *extra]) == 0
     return target
+
+
+def add_guides(root: Path, count: int) -> None:
+    """`count` short spine guides: a build long enough to be stopped in the middle."""
+    for i in range(count):
+        (root / f"content/guides/spine/extra-{i}.md").write_text(
+            f"---\ntitle: Extra {i}\nsummary: s\nservice_line: spine\ntopic: low-back-pain\nstage: learn\n"
+            f"reviewed_by: R\nreviewed_on: 2026-09-01\n---\nBody {i}.\n"
+        )
+
+
+def build_under_way(argv: list[str], root: Path, staged: str = ".site.staging-*/*", **popen):
+    """Start the build `argv` and return its process once its staging folder holds what `staged`
+    matches: a build to stop in the middle."""
+    import subprocess
+    import time
+
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen)
+    deadline = time.monotonic() + 60
+    while not any(root.glob(staged)):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be stopped"
+        time.sleep(0.01)
+    return proc

@@ -160,24 +160,15 @@ def test_a_build_stopped_by_sigterm_while_pages_render_takes_a_revoked_story_off
     render into the staging folder."""
     import os
     import signal
-    import subprocess
     import sys
-    import time
 
-    from helpers import revoke_finding_answers, site_shows
+    from helpers import add_guides, build_under_way, revoke_finding_answers, site_shows
 
     assert _build(sample) == 0
     revoke_finding_answers(sample)
-    for i in range(400):  # a build long enough to be stopped in the middle
-        (sample / f"content/guides/spine/extra-{i}.md").write_text(
-            f"---\ntitle: Extra {i}\nsummary: s\nservice_line: spine\ntopic: low-back-pain\nstage: learn\n"
-            f"reviewed_by: R\nreviewed_on: 2026-09-01\n---\nBody {i}.\n")
-    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "--root", str(sample), "--as-of", AS_OF,
-                             "--no-cache"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not any(sample.glob(".site.staging-*/*")):
-        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be stopped"
-        time.sleep(0.01)
+    add_guides(sample, 400)  # a build long enough to be stopped in the middle
+    proc = build_under_way([sys.executable, "-m", "generator.cli", "build", "--root", str(sample), "--as-of", AS_OF,
+                            "--no-cache"], sample)
     os.kill(proc.pid, signal.SIGTERM)
     assert proc.wait(60) == 130
     assert not (sample / "site/stories/finding-answers").exists()
@@ -311,26 +302,16 @@ def test_plain_mkdocs_build_stopped_by_sigterm_takes_a_revoked_story_off_the_sit
     (MkDocs then runs `on_shutdown`, which withdraws)."""
     import os
     import signal
-    import subprocess
     import sys
-    import time
     from pathlib import Path
 
-    from helpers import revoke_finding_answers, site_shows
+    from helpers import add_guides, build_under_way, revoke_finding_answers, site_shows
 
     assert _build(sample) == 0
     revoke_finding_answers(sample)
-    for i in range(400):  # a build long enough to be stopped in the middle
-        (sample / f"content/guides/spine/extra-{i}.md").write_text(
-            f"---\ntitle: Extra {i}\nsummary: s\nservice_line: spine\ntopic: low-back-pain\nstage: learn\n"
-            f"reviewed_by: R\nreviewed_on: 2026-09-01\n---\nBody {i}.\n")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "mkdocs"), "build"], cwd=sample,
-                            env={**os.environ, "FLYWHEEL_AS_OF": AS_OF},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not any(sample.glob(".site.staging-*/*")):
-        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be stopped"
-        time.sleep(0.01)
+    add_guides(sample, 400)  # a build long enough to be stopped in the middle
+    proc = build_under_way([str(Path(sys.executable).parent / "mkdocs"), "build"], sample, cwd=sample,
+                           env={**os.environ, "FLYWHEEL_AS_OF": AS_OF})
     os.kill(proc.pid, signal.SIGTERM)
     proc.wait(60)
     assert not (sample / "site/stories/finding-answers").exists()

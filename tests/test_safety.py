@@ -6,14 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import yaml
-from helpers import copy_base, copy_sample, site_settings, site_texts, tree_digest
+from helpers import (
+    add_guides,
+    build_under_way,
+    copy_base,
+    copy_sample,
+    site_settings,
+    site_texts,
+    tree_digest,
+)
 
 from generator.check import run_check
 from generator.cli import main
@@ -167,25 +173,13 @@ def _cmdline(pid: str) -> str:
         return ""
 
 
-def _add_guides(root: Path, count: int) -> None:
-    for i in range(count):
-        (root / f"content/guides/spine/extra-{i}.md").write_text(
-            f"---\ntitle: Extra {i}\nsummary: s\nservice_line: spine\ntopic: low-back-pain\nstage: learn\n"
-            f"reviewed_by: R\nreviewed_on: 2026-09-01\n---\nBody {i}.\n"
-        )
-
-
 def test_killed_build_leaves_previous_site_complete(tmp_path):
     root = copy_sample(tmp_path)
     assert main(["build", "--root", str(root), "--as-of", AS_OF.isoformat()]) == 0
     before = tree_digest(root / "site")
-    _add_guides(root, 150)  # enough pages that the build takes a moment to kill
-    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--as-of", AS_OF.isoformat()],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not any(root.glob(".site.staging-*/**/*.html")):
-        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be killed"
-        time.sleep(0.01)
+    add_guides(root, 150)  # enough pages that the build takes a moment to kill
+    proc = build_under_way([sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--as-of", AS_OF.isoformat()],
+                           root, ".site.staging-*/**/*.html")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert tree_digest(root / "site") == before
@@ -209,17 +203,13 @@ def test_a_stopped_build_leaves_the_site_and_nothing_beside_it(tmp_path, sig):
     root = copy_sample(tmp_path)
     assert main(["build", "--root", str(root), "--as-of", AS_OF.isoformat()]) == 0
     before = tree_digest(root / "site")
-    _add_guides(root, 400)  # a build long enough to be stopped in the middle
+    add_guides(root, 400)  # a build long enough to be stopped in the middle
     # A shell that starts a job in the background (a CI runner, `nohup ... &`) has it ignore
     # SIGINT, and Python keeps an ignored SIGINT ignored: the build is started as a terminal
     # starts it, with SIGINT's default.
-    proc = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--as-of",
-                             AS_OF.isoformat(), "--no-cache"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.monotonic() + 60
-    while not any(root.glob(".site.staging-*/*")):
-        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it could be stopped"
-        time.sleep(0.01)
+    proc = build_under_way([sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--as-of",
+                            AS_OF.isoformat(), "--no-cache"], root,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.kill(proc.pid, sig)
     assert proc.wait(60) == 130
     assert tree_digest(root / "site") == before
