@@ -15,7 +15,7 @@ import yaml
 
 from .check import CheckResult
 from .errors import FlywheelError, Problem, did_you_mean, problem
-from .gate import revoked_form, widened
+from .gate import NARROW_ONLY, revoked_form, widened
 from .shown import story_fingerprint
 from .terms import DEFAULT_PURPOSE
 from .project import Entry, Project
@@ -169,8 +169,7 @@ def write_record(
     if (wider := widened(record_id, SimpleNamespace(**fields), project)) is not None:
         # The gate would withhold the story at once: the form, as committed, allows less.
         raise FlywheelError([problem(
-            "consent-widened", story.path, f"{wider[1]}: a record may narrow what its signed form allows, never "
-            "widen it, and no record was written",
+            "consent-widened", story.path, f"{wider[1]}: {NARROW_ONLY}, and no record was written",
             hint="give the form's own terms, or, for a wider authorization the patient signed, its new reference "
                  "with --form-ref")])
     folder = project.root / CONSENT_DIR

@@ -88,6 +88,9 @@ def _revoked_on(record_id: str, record, project: Project) -> dt.date | None:
     return min(days, default=None)
 
 
+NARROW_ONLY = "a record may narrow what its signed form allows, never widen it"
+
+
 def widened(record_id: str, record, project: Project) -> tuple[str, str] | None:
     """(field, why) when `record` authorizes more than a committed version of a record naming the
     same signed form and story did (`history.read_history`'s terms), or None.
@@ -132,7 +135,7 @@ def _consent_reasons(
         return [("consent-other-story", f"consent {record_id} covers the story '{record.story}', not this one")]
     reasons = []
     if (wider := widened(record_id, record, project)) is not None:
-        reasons.append(("consent-widened", wider[1] + "; a record may narrow what its signed form allows, never widen it"))
+        reasons.append(("consent-widened", f"{wider[1]}; {NARROW_ONLY}"))
     # Another file of consent/ names this story but cannot be read as a record: it may be the
     # revocation (below), so the story waits until the file is fixed.
     for path, words in project.unusable_consents.items():
@@ -500,8 +503,8 @@ def consent_gate(
         if (wider := widened(record_id, entry.data, project)) is not None:
             key, why = wider
             gate.problems.append(problem(
-                "consent-widened", entry.path, why + ": a record may narrow what its signed form allows, never widen it, "
-                "so its story stays withheld", line=entry.line(key), field=key,
+                "consent-widened", entry.path, f"{why}: {NARROW_ONLY}, so its story stays withheld",
+                line=entry.line(key), field=key,
                 hint="put the committed value back; a wider authorization is a new form the patient signs, recorded "
                      "under a new id with its own form_ref (flywheel consent record)"))
     broken = {p.path for p in project.errors}

@@ -164,10 +164,10 @@ def read_history(root: Path) -> History | None:
     for version in _read_versions(log):
         if version.revoked_on is not None:
             revoked[version.record] = min(version.revoked_on, revoked.get(version.record, version.revoked_on))
-            if version.story:
-                stories.setdefault(version.record, {})[version.story] = None
-            if version.form_ref:
-                forms.setdefault(version.record, {})[version.form_ref] = None
+        if version.story:  # every story and form any version names, as the lines above give them
+            stories.setdefault(version.record, {})[version.story] = None
+        if version.form_ref:
+            forms.setdefault(version.record, {})[version.form_ref] = None
         if version.story and version.form_ref:
             terms.setdefault(form_key(version.form_ref, version.story), []).append(version)
     return History({record: (day, tuple(stories.get(record, ())), tuple(forms.get(record, ()))) for record, day in revoked.items()},
