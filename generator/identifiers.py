@@ -453,6 +453,19 @@ def _latin(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith("LATIN")
 
 
+@functools.lru_cache(maxsize=256)
+def _allowed_words(allowed_names: frozenset[str]) -> frozenset[str]:
+    """The single words `scan` takes as no finding for `allowed_names`: each word of each
+    name, with and without its letters' marks ("José" allows "Jose", and back), and the
+    nicknames of those ("Robert" allows "Bob" and "Rob", "Liz" allows "Elizabeth"). Worked out
+    once per set of names: a story's nine parts, and every story of one champion, share it."""
+    from . import identifier_names
+
+    _, allowed = identifier_names.allowed_words(allowed_names)
+    allowed |= {word.translate(_UNMARKED) for word in allowed}
+    return allowed | _nicknames_of(allowed)
+
+
 @functools.cache
 def _nicknames_of(allowed: frozenset[str]) -> frozenset[str]:
     """The nicknames of the allowed given names and the given names of allowed nicknames
@@ -487,9 +500,7 @@ def scan(
     if "&" in text:  # "614&#45;555&#45;0144", "gus&#64;example.com", "Zip:&nbsp;85701"
         text = _ENTITY.sub(lambda match: html.unescape(match.group()), text)
     text = _as_seen(text)
-    _, allowed = identifier_names.allowed_words(frozenset(allowed_names))
-    allowed |= {word.translate(_UNMARKED) for word in allowed}  # "José" allows "Jose", and back
-    allowed |= _nicknames_of(frozenset(allowed))  # "Robert" allows "Bob" and "Rob", "Liz" allows "Elizabeth"
+    allowed = _allowed_words(frozenset(allowed_names))
     taken = bytearray(len(text))
     newlines = [match.start() for match in _NEWLINE.finditer(text)]
     findings: dict[tuple[str, int, str], Finding] = {}
