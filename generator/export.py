@@ -50,7 +50,7 @@ from .paths import (
 from .render import RenderedSite, render_site
 from .shown import copy_of, file_digest, files_by_size
 from .validate import CONSENT_DIR
-from .withdraw import scrub, unpublished_pieces, unpublished_stories
+from .withdraw import scrub, unpublished_pieces, unpublished_stories, withdrawals_due
 
 MARKER = ".flywheel-export"
 
@@ -82,6 +82,10 @@ def _withdrawal_due(result: CheckResult, root: Path, out: Path, quoted: Quoted) 
         return True
     withheld = frozenset(unpublished_stories(result))
     if _previous_settings_showing(target, withheld, quoted)[1]:
+        return True
+    # What a site is judged by (withdraw.withdrawals_due): a story page, a champion's page or
+    # name, or a champion's photo, by address or by bytes, that today's gate no longer publishes.
+    if withdrawals_due(docs, result, quoted):
         return True
     for folder in (docs, target / "overrides"):
         if not folder.is_dir() or folder.is_symlink():
@@ -277,7 +281,9 @@ def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], qu
 
 def withdraw_export(result: CheckResult, root: Path, out: Path) -> list[str]:
     """After a failed export: delete from the previous export (a folder `export` made) every
-    file that shows or links to a story withheld today; what it deleted, relative to it."""
+    file that shows or links to a story withheld today, or shows what a site loses on a failed
+    build (withdraw.withdrawals_due: a champion's page or name, or a photo, no longer
+    allowed); what it deleted, relative to it."""
     try:
         target = refuse_published(out, root, "export")
     except FlywheelError:
@@ -301,7 +307,8 @@ def withdraw_export(result: CheckResult, root: Path, out: Path) -> list[str]:
             (target / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
                                                encoding="utf-8")
         rewritten = ["mkdocs.yml"]
-    return rewritten + scrub(docs, slugs, quoted) + (
+    due = sorted(set(slugs) | set(withdrawals_due(docs, result, quoted)))
+    return rewritten + scrub(docs, due, quoted) + (
         [f"overrides/{rel}" for rel in scrub(overrides, slugs, quoted)]
         if overrides.is_dir() and not overrides.is_symlink() else []
     )

@@ -19,6 +19,7 @@ looks for such traces:
 from __future__ import annotations
 
 import functools
+import html
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ from .leaks import (
     file_text,
     named_for,
     named_for_a_name,
+    photo_site_path,
     quoted_by_story,
     quoted_traces,
     story_traces,
@@ -40,14 +42,27 @@ from .leaks import (
 from .paths import _CHECKOUTS
 
 
+# What a page of the site is named for its address: `<slug>/`, `<slug>.html`, and in an
+# export's docs/ (which `withdrawals_due` reads as it reads a site) `<slug>.md`.
+_PAGE_SUFFIXES = (".html", ".md")
+
+
+def _page_name(entry: Path) -> str:
+    name = entry.name
+    for suffix in _PAGE_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name
+
+
 def _story_slugs_in(site_dir: Path) -> set[str]:
-    """Slugs of the story pages a built site holds (`stories/<slug>/` or `stories/<slug>.html`)."""
+    """Slugs of the story pages a built site holds (`stories/<slug>/`, `stories/<slug>.html`, or
+    an export's `stories/<slug>.md`)."""
     folder = site_dir / "stories"
     if not folder.is_dir():
         return set()
     slugs = set()
     for entry in folder.iterdir():
-        name = entry.name.removesuffix(".html")
+        name = _page_name(entry)
         if name != "index" and not name.startswith("."):
             slugs.add(name)
     return slugs
@@ -134,7 +149,7 @@ def _credit_traces(site_dir: Path, result: CheckResult) -> set[str]:
     if folder.is_dir():
         named = set(link(result, campaign=False).champions)
         for entry in folder.iterdir():
-            champion = entry.name.removesuffix(".html")
+            champion = _page_name(entry)
             if champion != "index" and not champion.startswith(".") and champion not in named:
                 due.add(f"champions/{champion}")
     project = result.project
@@ -142,7 +157,8 @@ def _credit_traces(site_dir: Path, result: CheckResult) -> set[str]:
         if decision.kind != "story" or not decision.published or decision.credit != ANONYMOUS_CREDIT:
             continue
         champion = project.champions.get(project.stories[decision.slug].data.champion)
-        pages = (site_dir / "stories" / decision.slug / "index.html", site_dir / "stories" / f"{decision.slug}.html")
+        pages = (site_dir / "stories" / decision.slug / "index.html",
+                 *(site_dir / "stories" / f"{decision.slug}{suffix}" for suffix in _PAGE_SUFFIXES))
         if champion and any(champion.data.name in _read(page) for page in pages if page.is_file()):
             due.add(decision.slug)
     return due
@@ -150,21 +166,77 @@ def _credit_traces(site_dir: Path, result: CheckResult) -> set[str]:
 
 def _photo_traces(site_dir: Path, result: CheckResult) -> set[str]:
     """Champion photos the site holds that no published story may show today (the `photo`
-    consent withdrawn, or every story of the champion withheld), by their address in the site.
-    A build that passes leaves them out (`leaks.unconsented_photos`); a failed one kept them,
-    and the story page showing a photo whose permission was withdrawn was no trace at all."""
+    consent withdrawn, or every story of the champion withheld), by their address in the site
+    and by their bytes (a copy of the picture under another name, which a guide showed while the
+    consent allowed it: `leaks.unconsented_photo_digests`). A build that passes leaves them out
+    (`leaks.unconsented_photos`); a failed one kept them, and the story page showing a photo
+    whose permission was withdrawn was no trace at all."""
     from .errors import FlywheelError
-    from .leaks import unconsented_photos
+    from .leaks import unconsented_photo_digests, unconsented_photos
     from .paths import static_sources
+    from .shown import file_digest
 
     try:
         site_url = static_sources(result.project.root)[1]
     except FlywheelError:  # mkdocs.yml unreadable: site-relative photos are still found
         site_url = None
-    photos = unconsented_photos(result, site_url)
-    if not photos:
+    photos, pictures = unconsented_photos(result, site_url), unconsented_photo_digests(result)
+    if not photos and not pictures:
         return set()
-    return {rel for path in _files(site_dir) if (rel := path.relative_to(site_dir).as_posix()).casefold() in photos}
+    # Only a file the size of a champion's photo can be a copy of one: the rest are not read.
+    sizes = set()
+    for name in result.project.photo_files if pictures else ():
+        try:
+            sizes.add(os.stat(name).st_size)
+        except OSError:
+            continue
+    found = set()
+    for path in _files(site_dir):
+        rel = path.relative_to(site_dir).as_posix()
+        if rel.casefold() in photos:
+            found.add(rel)
+            continue
+        try:
+            size = os.lstat(path).st_size
+        except OSError:
+            continue
+        if size in sizes and (file_digest(path) or "") in pictures:
+            found.add(rel)
+    return found
+
+
+# The champion's photo as a story page shows it (templates/story.md.j2), in a built page or an
+# exported one.
+_SHOWN_PHOTO = re.compile(r'<p class="fw-photo"><img src="([^"]*)"')
+
+
+def _story_pages(site_dir: Path, slug: str) -> list[str]:
+    """The markup of the site's page (or an export's) for the story `slug`, as each is there."""
+    pages = []
+    for page in (site_dir / "stories" / slug / "index.html",
+                 *(site_dir / "stories" / f"{slug}{suffix}" for suffix in _PAGE_SUFFIXES)):
+        try:
+            pages.append(page.read_text(encoding="utf-8", errors="replace"))
+        except OSError:  # none, a folder: nothing shown
+            continue
+    return pages
+
+
+def _shown_photos(site_dir: Path, result: CheckResult, published: set[str]) -> set[str]:
+    """The photos the site's pages of published stories show that today's gate shows with none
+    of them: by their address in the site where the site holds the file, else the story's slug.
+    `_photo_traces` finds a photo by the champion's `photo` as it is now; once the patient took
+    the permission back and the photo's address and file were taken out of the project, only
+    the previous page still says which picture it showed."""
+    due = set()
+    for slug in _story_slugs_in(site_dir) & published:
+        if result.gate.decisions[slug].show_photo:
+            continue  # the photo it shows today is approved with the story (its fingerprint)
+        for markup in _story_pages(site_dir, slug):
+            for match in _SHOWN_PHOTO.finditer(markup):
+                where = photo_site_path(html.unescape(match.group(1)), None)
+                due.add(where if where and (site_dir / where).is_file() else slug)
+    return due
 
 
 def withdrawals_due(site_dir: Path, result: CheckResult, quoted: Quoted | None = None) -> list[str]:
@@ -178,6 +250,7 @@ def withdrawals_due(site_dir: Path, result: CheckResult, quoted: Quoted | None =
     due = {slug for slug in _story_slugs_in(site_dir) if slug not in published}
     due |= _credit_traces(site_dir, result)
     due |= _photo_traces(site_dir, result)
+    due |= _shown_photos(site_dir, result, published)
     watch = unpublished_stories(result) - due
     if watch and quoted is None:  # the caller's index (`withheld_quoted`), made once a build
         quoted = withheld_quoted(result)

@@ -332,3 +332,136 @@ def test_an_export_never_carries_a_hook(tmp_path, capsys):
     config.write_text(config.read_text() + "hooks:\n  - ../hooks/seo.py\n")
     code, err = _export(root, out, capsys)
     assert code == 1 and "[config-runs-code]" in err and not out.exists()
+
+
+# A champion's photo whose permission the patient withdrew, while the story stays published:
+# a failed build takes it off site/ (withdraw.withdrawals_due); a failed export kept it in the
+# previous export, which the other renderer deploys, for as long as the unrelated error stood.
+PHOTO_STORY, PHOTO_RECORD = "walking-again-after-my-heart-attack", "consent/C-2026-011.yml"
+
+
+def _with_photo(root, capsys, copy: str | None = None, address: str = "img/daniel.jpg") -> bytes:
+    """Daniel (walking-again's champion, full name and photo allowed) given a photo, approved
+    as the proof shows it; `copy`: the same picture under another name, shown by a guide;
+    `address`: the champion's `photo` (site-absolute, the story page shows it)."""
+    champions = root / "content/champions.yml"
+    data = yaml.safe_load(champions.read_text())
+    data["daniel-o"]["photo"] = address
+    champions.write_text(yaml.safe_dump(data, sort_keys=False))
+    picture = b"\xff\xd8 a fictional photo of a fictional champion"
+    (root / "theme/pages/img").mkdir(parents=True)
+    (root / "theme/pages/img/daniel.jpg").write_bytes(picture)
+    if copy:
+        (root / "theme/pages" / copy).write_bytes(picture)
+        _append(root, "content/guides/cardiology/heart-failure-daily-weights.md", f"![Our walking group](/{copy})")
+    _approve(root, capsys)
+    return picture
+
+
+def _approve(root, capsys) -> None:
+    """The patient approves the story's proof as it is now: its fingerprint recorded."""
+    capsys.readouterr()
+    assert main(["consent", "fingerprint", "--root", str(root), PHOTO_STORY]) == 0
+    fingerprint = capsys.readouterr().out.split()[0]
+    record = root / PHOTO_RECORD
+    record.write_text(re.sub(r"approved_fingerprint: \S+", f"approved_fingerprint: {fingerprint}", record.read_text()))
+
+
+def _photo_taken_out(root, capsys) -> None:
+    """The patient takes the photo's permission back, and the team does all it should: the
+    permission off the record, the photo's address and file out of the project, the story
+    approved again without it; and an unrelated guide breaks in the same change."""
+    _withdraw_photo(root)
+    champions = root / "content/champions.yml"
+    data = yaml.safe_load(champions.read_text())
+    del data["daniel-o"]["photo"]
+    champions.write_text(yaml.safe_dump(data, sort_keys=False))
+    (root / "theme/pages/img/daniel.jpg").unlink()
+    _approve(root, capsys)
+    broken = root / "content/guides/thyroid/thyroid-ultrasound.md"
+    broken.write_text(broken.read_text().replace("stage: learn", "stage: lern", 1))
+
+
+def _withdraw_photo(root) -> None:
+    record = root / PHOTO_RECORD
+    record.write_text(record.read_text().replace("identifiers: [full_name, photo]", "identifiers: [full_name]"))
+
+
+def _files_holding(out, data: bytes) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and data in p.read_bytes())
+
+
+@pytest.mark.parametrize("copy", [None, "img/walking-group.jpg"], ids=["its-address", "a-copy-under-another-name"])
+def test_a_failed_export_withdraws_a_photo_whose_permission_was_withdrawn(tmp_path, capsys, copy):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    picture = _with_photo(root, capsys, copy)
+    assert _export(root, out, capsys)[0] == 0
+    assert _files_holding(out, picture) == sorted(["docs/img/daniel.jpg"] + ([f"docs/{copy}"] if copy else []))
+    _withdraw_photo(root)
+    broken = root / "content/guides/thyroid/thyroid-ultrasound.md"  # and an unrelated guide breaks
+    broken.write_text(broken.read_text().replace("stage: learn", "stage: lern", 1))
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "previous export" in err
+    assert _files_holding(out, picture) == []
+    assert not [p for p in (out / "docs").rglob("*.md") if "daniel.jpg" in p.read_text() or (copy and copy in p.read_text())]
+    assert (out / f"docs/stories/{PHOTO_STORY}.md").is_file()  # the story itself is still published
+    assert (out / "docs/sleep/index.md").is_file()  # and the rest of the previous export stays
+
+
+def test_an_export_that_shows_a_withheld_story_still_withdraws_a_photo_the_previous_one_showed(tmp_path, capsys):
+    """`_withdrawal_due`: an export whose new pages show a withheld story is refused, keeping the
+    previous one, unless that one shows what today's gate withholds; a withdrawn photo counts."""
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    picture = _with_photo(root, capsys)
+    assert _export(root, out, capsys)[0] == 0
+    _withdraw_photo(root)
+    _append(root, GUIDE, "Read [Daniel's story](../../stories/a-racing-heart/).")  # a-racing-heart: revoked
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "without the text of the pages named above" in err
+    assert _files_holding(out, picture) == [] and (out / f"docs/stories/{PHOTO_STORY}.md").is_file()
+
+
+def test_a_site_s_withdrawal_finds_a_copy_of_a_withdrawn_photo_under_another_name(tmp_path, capsys):
+    """What a failed build takes off site/ when even its lenient rebuild fails (withdraw.scrub):
+    the copy a guide showed while the permission stood is the same picture."""
+    import datetime as dt
+
+    from generator.check import run_check
+    from generator.withdraw import withdrawals_due
+
+    root = copy_sample(tmp_path)
+    picture = _with_photo(root, capsys, "img/walking-group.jpg")
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    assert _files_holding(root / "site", picture) == ["img/daniel.jpg", "img/walking-group.jpg"]
+    _withdraw_photo(root)
+    due = withdrawals_due(root / "site", run_check(root, dt.date(2026, 11, 22)))
+    assert {"img/daniel.jpg", "img/walking-group.jpg"} <= set(due)
+
+
+def test_a_failed_build_withdraws_a_photo_taken_out_of_the_project(tmp_path, capsys):
+    """With the photo's address gone from champions.yml, only the previous story page still
+    says which picture it showed (`withdraw._shown_photos`): a failed build kept that page and
+    the picture on site/ as long as the unrelated error stood."""
+    root = copy_sample(tmp_path)
+    picture = _with_photo(root, capsys, address="/img/daniel.jpg")
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    page = root / f"site/stories/{PHOTO_STORY}/index.html"
+    assert 'class="fw-photo"><img src="/img/daniel.jpg"' in page.read_text()
+    _photo_taken_out(root, capsys)
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1
+    assert _files_holding(root / "site", picture) == []
+    assert not [p for p in (root / "site").rglob("*.html") if "daniel.jpg" in p.read_text()]
+    assert page.is_file()  # rebuilt from today's content, without the photo
+
+
+def test_a_failed_export_withdraws_a_photo_taken_out_of_the_project(tmp_path, capsys):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    picture = _with_photo(root, capsys, address="/img/daniel.jpg")
+    assert _export(root, out, capsys)[0] == 0
+    assert 'class="fw-photo"><img src="/img/daniel.jpg"' in (out / f"docs/stories/{PHOTO_STORY}.md").read_text()
+    _photo_taken_out(root, capsys)
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "previous export" in err
+    assert _files_holding(out, picture) == []
+    assert not [p for p in (out / "docs").rglob("*.md") if "daniel.jpg" in p.read_text()]
+
