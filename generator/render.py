@@ -29,7 +29,7 @@ from .gate import ANONYMOUS_CREDIT
 from .link import Cluster, NextStep, SiteModel, link, next_step, with_campaign
 from .project import Entry
 from .schema import CareStep, Guide, Practice, ServiceLine, Story
-from .shown import body_html
+from .shown import body_html, page_version
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -470,6 +470,8 @@ class _Renderer:
         photo = (
             safe_src(champion.data.photo) if champion is not None and decision.show_photo else None
         )
+        record = self.project.consents.get(story.consent or "")
+        approved = page_version(record.data.approved_fingerprint) if decision.published and record is not None else None
         step = self._step(story.service_line, story.next_step, entry.id, story.topic)
         crumbs = self._crumbs(("Patient stories", stories_index_uri()), (story.title, None))
         image = None
@@ -493,6 +495,7 @@ class _Renderer:
                 else None
             ),
             photo=photo,
+            approved=approved,
             body_html=body_html(entry, self.project),  # the HTML the consent fingerprint covers
             pillar=cluster.pillar if cluster else None,
             line_page=_relative(line_uri(story.service_line), uri),

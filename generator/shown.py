@@ -196,6 +196,15 @@ def story_fingerprint(story: Entry[Story], project: Project) -> str:
     return fingerprint_fields(shown_fields(story, project))
 
 
+def page_version(fingerprint: str) -> str:
+    """What a published story's page carries to say which approved version it shows
+    (`data-approved` on its body, templates/story.md.j2), read back when a failed build decides
+    whether the previous site still shows only what the patient approves now
+    (withdraw._versions_shown). Derived from the approved fingerprint, never the fingerprint
+    itself: that is a consent record's own value, which no page may show (leaks.consent_secrets)."""
+    return hashlib.sha256(f"flywheel page version\n{fingerprint}".encode()).hexdigest()[:16]
+
+
 def v2_fingerprint(story: Entry[Story], project: Project) -> str:
     """Contract v2's first fingerprint (`V2_FIELDS`: the service line and topic by slug, the
     photo by address only). Records carrying it were approved without the names the page

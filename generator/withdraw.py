@@ -210,6 +210,9 @@ def _photo_traces(site_dir: Path, result: CheckResult) -> set[str]:
 _SHOWN_PHOTO = re.compile(r'<p class="fw-photo"><img src="([^"]*)"')
 
 
+_APPROVED = re.compile(r'<div class="fw-story-body" data-approved="([0-9a-f]{16})"')
+
+
 def _story_pages(site_dir: Path, slug: str) -> list[str]:
     """The markup of the site's page (or an export's) for the story `slug`, as each is there."""
     pages = []
@@ -220,6 +223,27 @@ def _story_pages(site_dir: Path, slug: str) -> list[str]:
         except OSError:  # none, a folder: nothing shown
             continue
     return pages
+
+
+def _versions_shown(site_dir: Path, result: CheckResult, published: set[str]) -> set[str]:
+    """Published stories whose page in the site shows a version other than the one their
+    consent approves now (`shown.page_version`, which each story page carries): the story was
+    edited, or what its page shows about the patient changed, and the patient approved the new
+    version. The old one is no longer what the record covers, and a failed build kept it (the
+    sentence the patient asked to have taken out, the old picture), as long as the unrelated
+    error stood. A page that says no version (built before pages carried one) is one too."""
+    from .shown import page_version
+
+    project, due = result.project, set()
+    for slug in _story_slugs_in(site_dir) & published:
+        record = project.consents.get(project.stories[slug].data.consent or "")
+        if record is None:
+            continue  # published, so it has one; the gate decides that, not this
+        expected = page_version(record.data.approved_fingerprint)
+        for markup in _story_pages(site_dir, slug):
+            if expected not in _APPROVED.findall(markup):
+                due.add(slug)
+    return due
 
 
 def _shown_photos(site_dir: Path, result: CheckResult, published: set[str]) -> set[str]:
@@ -251,6 +275,7 @@ def withdrawals_due(site_dir: Path, result: CheckResult, quoted: Quoted | None =
     due |= _credit_traces(site_dir, result)
     due |= _photo_traces(site_dir, result)
     due |= _shown_photos(site_dir, result, published)
+    due |= _versions_shown(site_dir, result, published)
     watch = unpublished_stories(result) - due
     if watch and quoted is None:  # the caller's index (`withheld_quoted`), made once a build
         quoted = withheld_quoted(result)

@@ -465,3 +465,54 @@ def test_a_failed_export_withdraws_a_photo_taken_out_of_the_project(tmp_path, ca
     assert _files_holding(out, picture) == []
     assert not [p for p in (out / "docs").rglob("*.md") if "daniel.jpg" in p.read_text()]
 
+
+# A sentence the patient asked to have taken out: the team edits the story and the patient
+# approves the new version (its fingerprint recorded) in a change that also breaks a guide.
+TAKEN_OUT = "Some of us still meet for coffee."
+
+
+def _sentence_taken_out(root, capsys) -> None:
+    story = root / "content/stories/cardiology/walking-again-after-my-heart-attack.md"
+    story.write_text(story.read_text().replace(f" {TAKEN_OUT}", ""))
+    _approve(root, capsys)
+    broken = root / "content/guides/thyroid/thyroid-ultrasound.md"
+    broken.write_text(broken.read_text().replace("stage: learn", "stage: lern", 1))
+
+
+def _site_text(folder) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in folder.rglob("*") if p.is_file() and p.suffix in (".html", ".md", ".json", ".xml"))
+
+
+def test_a_failed_build_never_keeps_a_version_the_patient_no_longer_approves(tmp_path, capsys):
+    """The previous page showed the version the record approved then; the record now approves
+    another (`withdraw._versions_shown`, by the version each story page carries). The failed
+    build kept the old page, the sentence in it, for as long as the unrelated error stood."""
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    page = root / f"site/stories/{PHOTO_STORY}/index.html"
+    assert TAKEN_OUT in page.read_text() and 'data-approved="' in page.read_text()
+    _sentence_taken_out(root, capsys)
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 1
+    assert TAKEN_OUT not in _site_text(root / "site")
+    assert "I take my medicines" in page.read_text()  # the version approved now is published
+
+
+def test_a_failed_export_never_keeps_a_version_the_patient_no_longer_approves(tmp_path, capsys):
+    root, out = copy_sample(tmp_path), tmp_path / "export"
+    assert _export(root, out, capsys)[0] == 0
+    assert TAKEN_OUT in (out / f"docs/stories/{PHOTO_STORY}.md").read_text()
+    _sentence_taken_out(root, capsys)
+    code, err = _export(root, out, capsys)
+    assert code == 1 and "previous export" in err
+    assert TAKEN_OUT not in _site_text(out / "docs")
+
+
+def test_a_page_version_is_never_the_fingerprint(tmp_path, capsys):
+    """A record's approved fingerprint is looked for in every page as a consent secret
+    (leaks.consent_secrets): the version a page carries is derived from it, never it."""
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-22"]) == 0
+    fingerprint = re.search(r"approved_fingerprint: sha256:(\w+)", (root / PHOTO_RECORD).read_text()).group(1)
+    versions = re.findall(r'data-approved="(\w+)"', _site_text(root / "site"))
+    assert len(set(versions)) == 5  # each published story's page, and only theirs
+    assert not any(v in fingerprint for v in versions) and fingerprint[:16] not in _site_text(root / "site")
