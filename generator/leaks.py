@@ -1528,13 +1528,15 @@ def _png_texts(data: bytes, at: int) -> list[bytes]:
     return found
 
 
-_FONTS = (b"\0\1\0\0", b"OTTO", b"true", b"wOFF")
+_FONTS = (b"\0\1\0\0", b"OTTO", b"true", b"wOFF", b"wOF2")
 _FONT_TABLES_MAX = 256  # tables read in one font: a real one has a few dozen
 
 
 def _font_names(data: bytes) -> list[bytes]:
-    """The strings of a TrueType, OpenType or WOFF font's `name` table, and a WOFF's metadata
-    block, as UTF-8 (`picture_metadata`'s comment)."""
+    """The strings of a TrueType, OpenType, WOFF or WOFF2 font's `name` table, and a WOFF's or
+    WOFF2's metadata block, as UTF-8 (`picture_metadata`'s comment)."""
+    if data[:4] == b"wOF2":
+        return _woff2_names(data)
     woff = data[:4] == b"wOFF"
     count = int.from_bytes(data[12:14] if woff else data[4:6], "big")
     found = []
@@ -1559,6 +1561,92 @@ def _inflated(packed: bytes) -> bytes:
         return zlib.decompressobj().decompress(packed, _METADATA_MAX)
     except zlib.error:
         return packed
+
+
+# WOFF2 (rt13): the tables are packed together in one Brotli stream after a directory whose
+# entries name a table by its index in the format's list of known tags (the `name` table is 5)
+# or by the tag itself (index 63), and give its length, or its transformed length where the
+# table is transformed (`glyf` and `loca` unless their transform version is 3, any other table
+# unless it is 0). https://www.w3.org/TR/WOFF2/
+_WOFF2_NAME, _WOFF2_GLYF_LOCA, _WOFF2_OWN_TAG = 5, (10, 11), 63
+_WOFF2_UNPACKED_MAX = GZIP_READ_MAX  # what a WOFF2's tables are unpacked to at most to reach its names
+
+
+def _woff2_names(data: bytes) -> list[bytes]:
+    """The strings of a WOFF2 font's `name` tables (one a font of a collection) and its
+    metadata block, each unpacked with Brotli as far as it needs. A directory that cannot be
+    read gives what was read before it."""
+    count, packed_size = int.from_bytes(data[12:14], "big"), int.from_bytes(data[20:24], "big")
+    names, at, offset = [], 48, 0
+    try:
+        for _ in range(min(count, _FONT_TABLES_MAX)):
+            flags, at = data[at], at + 1
+            index = flags & 0x3F
+            tag = data[at : at + 4] if index == _WOFF2_OWN_TAG else None
+            at += 4 if tag is not None else 0
+            length, at = _uint_base128(data, at)
+            glyf_or_loca = index in _WOFF2_GLYF_LOCA or tag in (b"glyf", b"loca")
+            if (flags >> 6) != (3 if glyf_or_loca else 0):
+                length, at = _uint_base128(data, at)
+            if index == _WOFF2_NAME or tag == b"name":
+                names.append((offset, length))
+            offset += length
+        if data[4:8] == b"ttcf":  # a collection: its fonts' lists of tables come before the stream
+            fonts, at = _uint_255(data, at + 4)
+            for _ in range(min(fonts, _FONT_TABLES_MAX)):
+                tables, at = _uint_255(data, at)
+                at += 4
+                for _ in range(min(tables, _FONT_TABLES_MAX)):
+                    _, at = _uint_255(data, at)
+    except IndexError:
+        names = []  # where the stream starts is not known: only the metadata is read
+    found = []
+    names = [(start, size) for start, size in names if start < _WOFF2_UNPACKED_MAX]
+    if names:
+        end = min(max(start + size for start, size in names), _WOFF2_UNPACKED_MAX)
+        tables = _unbrotli(data[at : at + packed_size], end)
+        found += [_name_strings(tables[start : start + min(size, _METADATA_MAX)]) for start, size in names]
+    if (size := int.from_bytes(data[32:36], "big")) and (start := int.from_bytes(data[28:32], "big")):
+        found.append(_unbrotli(data[start : start + min(size, _METADATA_MAX)], _METADATA_MAX))
+    return found
+
+
+def _uint_base128(data: bytes, at: int) -> tuple[int, int]:
+    """WOFF2's UIntBase128 at `at` (at most five bytes, seven bits each), and where it ends."""
+    value = 0
+    for at in range(at, at + 5):
+        value = (value << 7) | (data[at] & 0x7F)
+        if not data[at] & 0x80:
+            return value, at + 1
+    raise IndexError("a UIntBase128 longer than five bytes")
+
+
+def _uint_255(data: bytes, at: int) -> tuple[int, int]:
+    """WOFF2's 255UInt16 at `at`, and where it ends."""
+    code = data[at]
+    if code == 253:
+        return int.from_bytes(data[at + 1 : at + 3], "big"), at + 3
+    if code in (254, 255):
+        return data[at + 1] + (506 if code == 254 else 253), at + 2
+    return code, at + 1
+
+
+def _unbrotli(packed: bytes, size: int) -> bytes:
+    """The first `size` bytes `packed` unpacks to with Brotli, or fewer where it ends or breaks
+    first: a font's tables are read only as far as its names, and never past `size` (a stream
+    of a few bytes can unpack to gigabytes)."""
+    import brotli  # loaded only when a WOFF2 or its metadata is read
+
+    out, unpack = bytearray(), brotli.Decompressor()
+    try:
+        out += unpack.process(packed, output_buffer_limit=size)
+        while len(out) < size and not unpack.is_finished() and not unpack.can_accept_more_data():
+            if not (more := unpack.process(b"", output_buffer_limit=size - len(out))):
+                break
+            out += more
+    except brotli.error:
+        pass
+    return bytes(out[:size])
 
 
 def _name_strings(table: bytes) -> bytes:
@@ -1652,7 +1740,8 @@ def picture_metadata(data: bytes) -> str:
         at, seen = data.find(_PNG, at + 8), seen + 1
     # A font's names (rt12): its family, designer, copyright and description, which every font
     # viewer and a system's font dialog show, in its `name` table, in a TrueType or OpenType font
-    # as it is and in a WOFF packed (and a WOFF's own metadata, packed XML).
+    # as it is, in a WOFF packed with zlib and in a WOFF2 with Brotli (rt13), and a WOFF's or a
+    # WOFF2's own metadata, packed XML.
     if data[:4] in _FONTS:
         found += _font_names(data)
     # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, before or after the media

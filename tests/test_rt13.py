@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from helpers import site_shows
@@ -133,3 +134,65 @@ def test_addresses_that_name_only_what_the_consent_allows_are_published(sample, 
     assert "/media/champions/maria.png" in page and "/spine/csf-leak/" in page
     assert (sample / "site/media/champions/maria.png").is_file()
 
+
+FONTS = Path(__file__).parent / "fixtures/fonts"
+LEFT_OUT = "Static file '{}' left out of the site: it quotes a withheld story"
+
+
+def _woff2_own_tag(designer: str) -> bytes:
+    """A WOFF2 whose one table is a `name` table named by its tag (index 63), not by its
+    index in the format's list of known tags: what a reader that looks only for index 5 misses."""
+    import brotli
+
+    family, person = b"\0H\0a\0n\0d\0o\0u\0t", designer.encode("utf-16-be")
+    records = struct.pack(">6H", 3, 1, 0x409, 1, len(family), 0) + struct.pack(">6H", 3, 1, 0x409, 9, len(person), len(family))
+    table = struct.pack(">3H", 0, 2, 6 + len(records)) + records + family + person
+    packed = brotli.compress(table)
+    entry = bytes([63]) + b"name" + bytes([len(table)])  # a length below 128 is one byte
+    head = struct.pack(">4sIIHHIIHHIIIII", b"wOF2", 0x00010000, 48 + len(entry) + len(packed), 1, 0,
+                       12 + 16 + len(table), len(packed), 1, 0, 0, 0, 0, 0, 0)
+    return head + entry + packed
+
+
+@pytest.mark.parametrize("name, data", [
+    ("handout.woff2", (FONTS / "designer_withheld_champion.woff2").read_bytes()),
+    ("handout.woff2", (FONTS / "metadata_credits_withheld_champion.woff2").read_bytes()),
+    ("handout.woff2", _woff2_own_tag("Priya Kumar")),
+], ids=["name-table", "metadata", "name-by-its-tag"])
+def test_a_woff2_whose_names_name_a_withheld_champion_is_left_out(sample, name, data, capsys):
+    """rt13 (an rt12 leftover): a WOFF2 packs its tables and its metadata with Brotli, which
+    Flywheel could not unpack; a WOFF2 in the theme folder whose designer (or whose metadata's
+    credit) is Priya Kumar (her only story has no consent) was published unread, while the
+    same font as a TTF, OTF or WOFF was left out."""
+    (sample / "theme/pages" / name).write_bytes(data)
+    assert _build(sample) == 0
+    assert not (sample / "site" / name).exists()
+    assert LEFT_OUT.format(name) in capsys.readouterr().err
+
+
+def test_a_woff2_whose_names_name_no_withheld_champion_is_published(sample, capsys):
+    (sample / "theme/pages/handout.woff2").write_bytes((FONTS / "designer_no_champion.woff2").read_bytes())
+    assert _build(sample) == 0
+    assert (sample / "site/handout.woff2").is_file()
+    capsys.readouterr()
+
+
+def test_a_woff2_that_unpacks_to_gigabytes_is_read_only_as_far_as_its_names():
+    """The Brotli stream of a WOFF2 is unpacked only as far as its `name` table ends, and never
+    past 64 MiB: a directory claiming a table of 4 GiB before it, over a stream of a few hundred
+    bytes that unpacks to 256 MiB, is not unpacked at all, and one whose name table ends past
+    64 MiB is unpacked that far, in bounded time."""
+    import time
+
+    import brotli
+
+    from generator import leaks
+
+    packed = brotli.compress(b"\0" * (256 * 1024 * 1024), quality=1)
+    entries = bytes([10 | 0xC0]) + bytes([0x8F, 0xFF, 0xFF, 0xFF, 0x7F]) + bytes([5, 0x10])  # glyf 4 GiB, name 16 bytes
+    head = struct.pack(">4sIIHHIIHHIIIII", b"wOF2", 0x00010000, 0, 2, 0, 0, len(packed), 1, 0, 0, 0, 0, 0, 0)
+    started = time.process_time()
+    assert leaks._font_names(head + entries + packed) == []
+    entries = bytes([10 | 0xC0]) + bytes([0x9F, 0xFF, 0xFF, 0x7F]) + bytes([5, 0x84, 0x80, 0x80, 0])  # 64 MiB, 8 MiB
+    assert leaks._font_names(head + entries + packed) == [b""]
+    assert time.process_time() - started < 5
