@@ -22,6 +22,8 @@ from .shown import (
     address_words,
     body_html,
     legacy_fingerprint,
+    photo_digest,
+    photo_metadata,
     plain_shown,
     story_fingerprint,
     v2_fingerprint,
@@ -416,6 +418,9 @@ def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
     # address) and each link's in the body (`/media/lopez-family-letter.pdf`), at its line.
     if (photo := photo_shown(story, project)) is not None:
         parts.append((address_words(photo), at(("champion",))))
+        # And what the photo's file says of itself (EXIF, XMP, text chunks): the consent covers
+        # the picture, and a name or town written into it is published with it (rt13).
+        parts += [(text, at(("champion",))) for text in photo_metadata(photo, project)]
     for link in dict.fromkeys(links):
         found = doc.body.find(link)
         line = doc.body_line + doc.body.count("\n", 0, found) if found >= 0 else doc.body_line
@@ -441,9 +446,10 @@ def scan_key(story: Entry[Story], project: Project, names: frozenset[str]) -> tu
         ],
         "bio": [champion.data.bio, at(("champion",))] if champion is not None else None,
         "addresses": [story.id, data.champion if champion_named(story, project) is not None else None, at(("champion",))],
-        # The photo's address where it is shown (the links are the body's, above), read as
-        # words since rt13: a key without it is one of an older reading.
-        "photo": photo_shown(story, project),
+        # The photo's address where it is shown (the links are the body's, above) and the
+        # digest of the file served for it (its metadata is scanned), both read since rt13: a
+        # key without them is one of an older reading.
+        "photo": [photo, photo_digest(photo, project)] if (photo := photo_shown(story, project)) else None,
         "allowed": sorted(names),
         # What the practice's towns are worked out from (`practice_towns`, a function of these
         # two texts and the code): a warm check then never loads the town lists to key a scan.

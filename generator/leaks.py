@@ -1753,6 +1753,114 @@ def picture_metadata(data: bytes) -> str:
     return _metadata_texts(found)
 
 
+# The text values a picture's metadata holds, for the identifier scan of a champion's photo
+# (rt13). `picture_metadata` keeps whole segments, a thumbnail's bytes among them, which read
+# as words at random and cost the scan a second a photo; these are the values alone.
+_XMP = re.compile(rb"<x:xmpmeta\b.{0,1048576}?</x:xmpmeta>", re.S)
+_XML_VALUE = re.compile(r"""(?:\s([\w.-]+:?[\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'))|>([^<]+)<""")
+_XML_NOT_SHOWN = {"xmlns", "rdf:about", "x:xmptk", "rdf:parseType", "xml:lang"}
+_EXIF_TEXT, _EXIF_UNDEFINED, _EXIF_IFD = 2, 7, 0x8769
+_EXIF_WINDOWS = range(0x9C9B, 0x9CA0)  # XPTitle, XPComment, XPAuthor, XPKeywords, XPSubject: UTF-16
+_EXIF_USER_COMMENT = 0x9286
+_IPTC = re.compile(rb"\x1c\x02[\x05-\xff](..)", re.S)  # a dataset of IPTC's application record
+
+
+def picture_texts(data: bytes) -> list[str]:
+    """The text values of a picture's metadata, each as written: EXIF's text tags in its first
+    directory and its Exif directory (wherever a TIFF header starts one, four at most), the
+    attribute values and element text of XMP packets (namespace declarations left out), IPTC's
+    datasets, a PNG's text chunks (unpacked) and a JPEG's comments."""
+    texts: list[str] = []
+    if data[:2] == b"\xff\xd8":  # a JPEG's metadata is in its segments, before the picture's data
+        data = data[: _jpeg_segments(data, texts)]
+    for mark in _TIFF_HEADERS:
+        at, seen = data.find(mark), 0
+        while at >= 0 and seen < 4:
+            texts += _exif_texts(data, at)
+            at, seen = data.find(mark, at + 8), seen + 1
+    packets = [match.group() for match in _XMP.finditer(data[:GZIP_READ_MAX])]
+    for value in _png_values(data, data.find(_PNG)) if data.startswith(_PNG) else ():
+        if b"<x:xmpmeta" in value:
+            packets += [match.group() for match in _XMP.finditer(value)]
+        else:
+            texts.append(value.decode("utf-8", "replace"))
+    for packet in packets[:4]:
+        for name, double, single, text in _XML_VALUE.findall(packet.decode("utf-8", "replace")):
+            if name.partition(":")[0] != "xmlns" and name not in _XML_NOT_SHOWN:
+                texts.append(html_lib.unescape(double or single or text))
+    return [text for text in dict.fromkeys(texts) if text.strip()]
+
+
+def _png_values(data: bytes, at: int) -> list[bytes]:
+    """The values of the text chunks of the PNG at `at`, without their keywords (unpacked)."""
+    found, at = [], at + 8
+    while at + 8 <= len(data) and len(found) < 64:
+        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        chunk = data[at + 8 : at + 8 + size]
+        if kind == b"tEXt":
+            found.append(chunk.partition(b"\0")[2])
+        elif kind == b"iTXt" and b"\0" in chunk and chunk[chunk.index(b"\0") + 1 : chunk.index(b"\0") + 2] == b"\0":
+            # Not packed: keyword, NUL, the flag and method bytes, language, NUL, keyword translated, NUL.
+            found.append(chunk[chunk.index(b"\0") + 3 :].split(b"\0", 2)[-1])
+        elif kind in (b"zTXt", b"iTXt"):
+            found += _png_unpacked(kind, chunk)
+        if kind == b"IEND":
+            break
+        at += 12 + size
+    return found
+
+
+def _jpeg_segments(data: bytes, texts: list[str]) -> int:
+    """Add a JPEG's comments and IPTC datasets to `texts`, and return where its segments end."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker, size = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker == 0xDA or size < 2:  # start of scan: the picture's data follows
+            break
+        if marker == 0xFE:  # a comment
+            texts.append(data[at + 4 : at + 2 + size].decode("utf-8", "replace"))
+        elif marker == 0xED:  # Photoshop's segment, IPTC's datasets in it
+            segment = data[at + 4 : at + 2 + size]
+            texts += [segment[m.end() : m.end() + int.from_bytes(m.group(1), "big")].decode("utf-8", "replace")
+                      for m in _IPTC.finditer(segment)]
+        at += 2 + size
+    return at
+
+
+def _exif_texts(data: bytes, at: int) -> list[str]:
+    """The text tags of the EXIF whose TIFF header is at `at`: ASCII values, Windows' UTF-16
+    ones (XPAuthor...) and the user comment, in its first directory and its Exif directory."""
+    order = "little" if data[at : at + 2] == b"II" else "big"
+
+    def number(offset: int, size: int) -> int:
+        return int.from_bytes(data[at + offset : at + offset + size], order)
+
+    texts, directories, seen = [], [number(4, 4)], set()
+    while directories and len(seen) < 4:
+        directory = directories.pop()
+        if directory in seen or not 0 < directory < len(data) - at:
+            continue
+        seen.add(directory)
+        for index in range(min(number(directory, 2), _TIFF_ENTRIES_MAX)):
+            entry = directory + 2 + 12 * index
+            tag, kind, count = number(entry, 2), number(entry + 2, 2), number(entry + 4, 4)
+            if tag == _EXIF_IFD:
+                directories.append(number(entry + 8, 4))
+                continue
+            if kind not in (1, _EXIF_TEXT, _EXIF_UNDEFINED) or count > _METADATA_MAX:
+                continue
+            start = at + entry + 8 if count <= 4 else at + number(entry + 8, 4)
+            value = data[start : start + count]
+            if tag in _EXIF_WINDOWS:
+                texts.append(value.decode("utf-16-le", "replace").replace("\0", " "))
+            elif tag == _EXIF_USER_COMMENT:
+                codec = "utf-16-le" if value[:8] == b"UNICODE\0" else "utf-8"
+                texts.append(value[8:].decode(codec, "replace").replace("\0", " "))
+            elif kind == _EXIF_TEXT:
+                texts.append(value.replace(b"\0", b" ").decode("utf-8", "replace"))
+    return texts
+
+
 def _metadata_texts(found: list[bytes]) -> str:
     """Metadata `found` as text: NUL bytes as spaces, and, where it holds one (as UTF-16 of a
     Latin letter does), as UTF-16 both ways."""

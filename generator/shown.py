@@ -162,6 +162,29 @@ def photo_bytes(photo: str, project: Project) -> bytes | None:
         return None
 
 
+_PHOTO_READ_MAX = 8 * 1024 * 1024  # where a picture's metadata is looked for, as a static file's
+
+
+def photo_metadata(photo: str, project: Project) -> list[str]:
+    """The text values the metadata of the file the site serves for a champion photo holds
+    (EXIF's `Artist` and `ImageDescription`, XMP's `dc:creator` and `photoshop:City`, IPTC's,
+    a PNG's text chunks: `leaks.picture_texts`), each on one line; none when the site serves
+    no file for it. Anyone who saves the picture reads them, so the identifier scan does (rt13)."""
+    from .leaks import picture_texts
+    from .load import open_regular
+
+    served = _served(photo_files(photo, project) or [])
+    if served is None:
+        return []
+    try:
+        fd, _ = open_regular(served)
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(_PHOTO_READ_MAX)
+    except OSError:
+        return []
+    return [" ".join(text.split()) for text in picture_texts(data)]
+
+
 def file_digest(path: Path) -> str | None:
     """`sha256:<hex>` of a regular file's bytes, or None when there is none to read (absent,
     a folder, a pipe, no permission)."""

@@ -27,17 +27,23 @@ def _build(sample) -> int:
 
 def _png() -> bytes:
     """A 1x1 PNG with no metadata."""
+    return _png_with()
+
+
+def _png_with(*text: bytes) -> bytes:
+    """A 1x1 PNG with a chunk `text` (kind, data) before its picture's data, when given."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) + (chunk(*text) if text else b"")
     return b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", zlib.compress(b"\0\xff\xff\xff")) + chunk(b"IEND", b"")
 
 
-def _approved(sample, *, slug: str = "finding-answers", photo: str | None = None, link: str | None = None) -> None:
+def _approved(sample, *, slug: str = "finding-answers", photo: str | None = None, link: str | None = None,
+              picture: bytes | None = None) -> None:
     """The published story finding-answers (Maria, first name only), filed as `slug`, its
-    champion shown with the photo at `photo` (the file in docs_dir, `photo` added to the
-    consent) or its body linking to `link`; the record naming the story and carrying the
+    champion shown with the photo at `photo` (the file in docs_dir, `picture` or a plain PNG,
+    `photo` added to the consent) or its body linking to `link`; the record naming the story and carrying the
     fingerprint its proof shows now, as compliance records one for a story so changed."""
     from generator.check import run_check
     from generator.shown import story_fingerprint
@@ -55,7 +61,7 @@ def _approved(sample, *, slug: str = "finding-answers", photo: str | None = None
         champions.write_text(champions.read_text().replace("  name: Maria\n", f"  name: Maria\n  photo: {photo}\n", 1))
         served = sample / "theme/pages" / photo.lstrip("/")
         served.parent.mkdir(parents=True, exist_ok=True)
-        served.write_bytes(_png())
+        served.write_bytes(picture or _png())
         changed = changed.replace("identifiers: [first_name]", "identifiers: [first_name, photo]")
     record.write_text(changed)
     project = run_check(sample).project
@@ -196,3 +202,58 @@ def test_a_woff2_that_unpacks_to_gigabytes_is_read_only_as_far_as_its_names():
     entries = bytes([10 | 0xC0]) + bytes([0x9F, 0xFF, 0xFF, 0x7F]) + bytes([5, 0x84, 0x80, 0x80, 0])  # 64 MiB, 8 MiB
     assert leaks._font_names(head + entries + packed) == [b""]
     assert time.process_time() - started < 5
+
+
+def _jpeg(*tags: tuple[int, str], xmp: str = "") -> bytes:
+    """A JPEG whose EXIF holds `tags` (tag number, text), and an XMP packet when given."""
+    at, entries, values = 8 + 2 + 12 * len(tags) + 4, b"", b""
+    for tag, text in tags:
+        value = text.encode() + b"\0"
+        entries += struct.pack("<HHII", tag, 2, len(value), at + len(values))
+        values += value.ljust(len(value) + len(value) % 2, b"\0")
+    exif = b"Exif\0\0II*\0" + struct.pack("<IH", 8, len(tags)) + entries + b"\0\0\0\0" + values
+    segments = b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+    if xmp:
+        packet = b"http://ns.adobe.com/xap/1.0/\0" + xmp.encode()
+        segments += b"\xff\xe1" + struct.pack(">H", len(packet) + 2) + packet
+    return b"\xff\xd8" + segments + b"\xff\xda\0\x02" + b"\0" * 16 + b"\xff\xd9"
+
+
+# What a phone writes (make, model, software, the time) and what an editor adds (its XMP, with
+# namespace addresses, its own name and dates): nothing of these names or places the patient.
+_PHONE = ((0x10F, "Apple"), (0x110, "iPhone 15 Pro"), (0x131, "17.1.2"), (0x132, "2026:03:12 10:15:00"))
+_EDITOR = ('<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 7.0-c000 1.000000">'
+           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""'
+           ' xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"'
+           ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmp:CreatorTool="Adobe Photoshop Lightroom Classic 12.0 (Windows)"'
+           ' xmp:ModifyDate="2026-03-12T10:15:00-06:00" {more}><dc:format>image/jpeg</dc:format>'
+           '</rdf:Description></rdf:RDF></x:xmpmeta>')
+
+
+@pytest.mark.parametrize("picture, kind", [
+    (_jpeg(*_PHONE, (0x13B, "Maria Lopez")), "a name of a person"),  # EXIF Artist: the phone's owner
+    (_jpeg(*_PHONE, (0x10E, "Maria Lopez after her last visit")), "a name of a person"),  # ImageDescription
+    (_jpeg(*_PHONE, xmp=_EDITOR.format(more='photoshop:City="Elmwood"')), "a town, city or county"),
+    (_png_with(b"tEXt", b"Author\0Maria Lopez"), "a name of a person"),
+], ids=["exif-artist", "exif-description", "xmp-city", "png-author"])
+def test_a_photo_whose_metadata_names_more_than_the_consent_allows_is_withheld(sample, picture, kind, capsys):
+    """rt13: the consent allows Maria's first name and her photo; the photo's file says who
+    took it or who is in it (`Artist`, a caption, an editor's `photoshop:City`), as a phone set
+    up with its owner's name writes it. The page showed the picture and the file was served as
+    it was: anyone who saved it read her surname or her town. The static-file checks read a
+    picture's metadata for champions no published story credits, never for the surname of one
+    credited by first name, which Flywheel does not know."""
+    name = "/media/champions/maria.png" if picture.startswith(b"\x89PNG") else "/media/champions/maria.jpg"
+    _approved(sample, photo=name, picture=picture)
+    capsys.readouterr()
+    _build(sample)
+    err = capsys.readouterr().err
+    assert f"content/stories/spine/finding-answers.md:5: warning: {kind}" in err
+    assert _shows_any(sample, "Lopez", "Elmwood", "media/champions/maria", "stories/finding-answers") == []
+
+
+def test_a_photo_whose_metadata_is_a_cameras_and_an_editors_is_published(sample, capsys):
+    _approved(sample, photo="/media/champions/maria.jpg", picture=_jpeg(*_PHONE, xmp=_EDITOR.format(more="")))
+    assert _build(sample) == 0
+    assert "finding-answers" not in capsys.readouterr().err
+    assert (sample / "site/media/champions/maria.jpg").is_file()
