@@ -384,7 +384,8 @@ def photo_shown(story: Entry[Story], project: Project) -> str | None:
     champion = project.champions.get(story.data.champion)
     if record is None or record.data.story != story.id or champion is None:
         return None
-    return champion.data.photo if "photo" in record.data.identifiers and champion.data.photo else None
+    shown = "photo" in record.data.identifiers and champion.data.photo
+    return champion.data.photo if shown else None
 
 
 def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
@@ -449,7 +450,9 @@ def scan_key(story: Entry[Story], project: Project, names: frozenset[str]) -> tu
         # The photo's address where it is shown (the links are the body's, above) and the
         # digest of the file served for it (its metadata is scanned), both read since rt13: a
         # key without them is one of an older reading.
-        "photo": [photo, photo_digest(photo, project)] if (photo := photo_shown(story, project)) else None,
+        "photo": (
+            [photo, photo_digest(photo, project)] if (photo := photo_shown(story, project)) else None
+        ),
         "allowed": sorted(names),
         # What the practice's towns are worked out from (`practice_towns`, a function of these
         # two texts and the code): a warm check then never loads the town lists to key a scan.

@@ -1569,7 +1569,7 @@ def _inflated(packed: bytes) -> bytes:
 # table is transformed (`glyf` and `loca` unless their transform version is 3, any other table
 # unless it is 0). https://www.w3.org/TR/WOFF2/
 _WOFF2_NAME, _WOFF2_GLYF_LOCA, _WOFF2_OWN_TAG = 5, (10, 11), 63
-_WOFF2_UNPACKED_MAX = GZIP_READ_MAX  # what a WOFF2's tables are unpacked to at most to reach its names
+_WOFF2_UNPACKED_MAX = GZIP_READ_MAX  # how far a WOFF2's tables are unpacked to reach its names
 
 
 def _woff2_names(data: bytes) -> list[bytes]:
@@ -1605,8 +1605,9 @@ def _woff2_names(data: bytes) -> list[bytes]:
     if names:
         end = min(max(start + size for start, size in names), _WOFF2_UNPACKED_MAX)
         tables = _unbrotli(data[at : at + packed_size], end)
-        found += [_name_strings(tables[start : start + min(size, _METADATA_MAX)]) for start, size in names]
-    if (size := int.from_bytes(data[32:36], "big")) and (start := int.from_bytes(data[28:32], "big")):
+        found += [_name_strings(tables[begin : begin + min(size, _METADATA_MAX)]) for begin, size in names]
+    size, start = int.from_bytes(data[32:36], "big"), int.from_bytes(data[28:32], "big")
+    if size and start:
         found.append(_unbrotli(data[start : start + min(size, _METADATA_MAX)], _METADATA_MAX))
     return found
 
@@ -1799,9 +1800,10 @@ def _png_values(data: bytes, at: int) -> list[bytes]:
         chunk = data[at + 8 : at + 8 + size]
         if kind == b"tEXt":
             found.append(chunk.partition(b"\0")[2])
-        elif kind == b"iTXt" and b"\0" in chunk and chunk[chunk.index(b"\0") + 1 : chunk.index(b"\0") + 2] == b"\0":
-            # Not packed: keyword, NUL, the flag and method bytes, language, NUL, keyword translated, NUL.
-            found.append(chunk[chunk.index(b"\0") + 3 :].split(b"\0", 2)[-1])
+        elif kind == b"iTXt" and chunk.partition(b"\0")[2][:1] == b"\0":
+            # Not packed: keyword, NUL, the flag and method bytes, language, NUL, keyword
+            # translated, NUL, then the text.
+            found.append(chunk.partition(b"\0")[2][2:].split(b"\0", 2)[-1])
         elif kind in (b"zTXt", b"iTXt"):
             found += _png_unpacked(kind, chunk)
         if kind == b"IEND":
@@ -1821,8 +1823,9 @@ def _jpeg_segments(data: bytes, texts: list[str]) -> int:
             texts.append(data[at + 4 : at + 2 + size].decode("utf-8", "replace"))
         elif marker == 0xED:  # Photoshop's segment, IPTC's datasets in it
             segment = data[at + 4 : at + 2 + size]
-            texts += [segment[m.end() : m.end() + int.from_bytes(m.group(1), "big")].decode("utf-8", "replace")
-                      for m in _IPTC.finditer(segment)]
+            for match in _IPTC.finditer(segment):
+                value = segment[match.end() : match.end() + int.from_bytes(match.group(1), "big")]
+                texts.append(value.decode("utf-8", "replace"))
         at += 2 + size
     return at
 

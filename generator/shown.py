@@ -285,15 +285,20 @@ _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d
 
 def address_words(address: str) -> str:
     """An address (a link's, a photo's, a story's slug) as the words a reader takes from it:
-    percent-escapes decoded, its host left out (an address on another host is found in the
-    text as one), and its path, query and fragment split at every separator and between a
-    lower-case letter and a capital (`media/maria-lopez.jpg` and `MariaLopez.jpg` both read
-    "... maria lopez"), for the identifier scan to find the names, towns and dates in it
-    (rt13). A date keeps its hyphens, and one written as eight digits is given them."""
-    split = urllib.parse.urlsplit(address.strip())
+    percent-escapes decoded, a file's type left out, and its host, path, query and fragment
+    split at every separator and between a lower-case letter and a capital
+    (`media/maria-lopez.jpg`, `MariaLopez.jpg` and a photo kept on her own site,
+    `https://maria-lopez.example/`, all read "... maria lopez ..."), for the identifier scan to
+    find the names, towns and dates in it (rt13). A date keeps its hyphens, and one written as
+    eight digits is given them."""
+    try:
+        split = urllib.parse.urlsplit(address.strip())
+        host = split.hostname or ""
+    except ValueError:  # "https://[maria-lopez" names no host a browser would go to: read it all
+        split, host = urllib.parse.SplitResult("", "", address, "", ""), ""
     # A file's type is no word of its name ("maria.png" would read as Maria Png, a full name).
     path = _FILE_TYPE.sub("", split.path)
-    shown = urllib.parse.unquote(" ".join((path, split.query, split.fragment)))
+    shown = urllib.parse.unquote(" ".join((host, path, split.query, split.fragment)))
     shown = _DIGIT_JOINER.sub("-", _COMPACT_DATE.sub(r" \1-\2-\3 ", shown))
     return " ".join(_ADDRESS_GAP.sub(" ", _CAMEL.sub(" ", shown)).split())
 

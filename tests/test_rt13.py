@@ -59,9 +59,10 @@ def _approved(sample, *, slug: str = "finding-answers", photo: str | None = None
     if photo:
         champions = sample / "content/champions.yml"
         champions.write_text(champions.read_text().replace("  name: Maria\n", f"  name: Maria\n  photo: {photo}\n", 1))
-        served = sample / "theme/pages" / photo.lstrip("/")
-        served.parent.mkdir(parents=True, exist_ok=True)
-        served.write_bytes(picture or _png())
+        if photo.startswith("/"):
+            served = sample / "theme/pages" / photo.lstrip("/")
+            served.parent.mkdir(parents=True, exist_ok=True)
+            served.write_bytes(picture or _png())
         changed = changed.replace("identifiers: [first_name]", "identifiers: [first_name, photo]")
     record.write_text(changed)
     project = run_check(sample).project
@@ -78,7 +79,8 @@ def _shows_any(sample, *needles: str) -> list[str]:
     "/media/maria-lopez/portrait.png",  # in a folder's
     "/media/MariaLopez.png",  # run together, as a camera app or an export names it
     "/media/maria%20lopez.png",  # percent-escaped, as a browser's address bar shows it decoded
-], ids=["file-name", "folder-name", "run-together", "escaped"])
+    "https://maria-lopez.example/portrait.png",  # kept on her own site: its host's name
+], ids=["file-name", "folder-name", "run-together", "escaped", "other-host"])
 def test_a_photo_whose_address_names_more_than_the_consent_allows_is_withheld(sample, photo, capsys):
     """rt13: the consent allows Maria's first name and her photo; the photo's file is
     `maria-lopez.png`. The scan read the story's text and (rt12) its slug and the champion's
