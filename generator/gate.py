@@ -11,6 +11,7 @@ import difflib
 import json
 import re
 import unicodedata
+import urllib.parse
 
 from .decisions import Decision, Gate
 from .errors import Problem, problem
@@ -21,6 +22,7 @@ from .schema import Story
 from .shown import (
     address_words,
     body_html,
+    linked_addresses,
     legacy_fingerprint,
     photo_digest,
     photo_metadata,
@@ -426,6 +428,11 @@ def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
         found = doc.body.find(link)
         line = doc.body_line + doc.body.count("\n", 0, found) if found >= 0 else doc.body_line
         parts.append((address_words(link), line))
+        # And what a file on the site it links to says of itself (a picture's EXIF, XMP...);
+        # an address ending in "/" is a page's, no file's.
+        site_link = urllib.parse.urljoin(f"/stories/{story.id}/", link)
+        if not urllib.parse.urlsplit(site_link).path.endswith("/"):
+            parts += [(text, line) for text in photo_metadata(site_link, project)]
     return parts
 
 
@@ -453,6 +460,8 @@ def scan_key(story: Entry[Story], project: Project, names: frozenset[str]) -> tu
         "photo": (
             [photo, photo_digest(photo, project)] if (photo := photo_shown(story, project)) else None
         ),
+        # The files on the site the body links to, by their bytes (their metadata is scanned).
+        "linked": [[link, photo_digest(link, project)] for link in linked_addresses(story, project)],
         "allowed": sorted(names),
         # What the practice's towns are worked out from (`practice_towns`, a function of these
         # two texts and the code): a warm check then never loads the town lists to key a scan.

@@ -166,10 +166,12 @@ _PHOTO_READ_MAX = 8 * 1024 * 1024  # where a picture's metadata is looked for, a
 
 
 def photo_metadata(photo: str, project: Project) -> list[str]:
-    """The text values the metadata of the file the site serves for a champion photo holds
-    (EXIF's `Artist` and `ImageDescription`, XMP's `dc:creator` and `photoshop:City`, IPTC's,
-    a PNG's text chunks: `leaks.picture_texts`), each on one line; none when the site serves
-    no file for it. Anyone who saves the picture reads them, so the identifier scan does (rt13)."""
+    """The text values the metadata of the file the site serves at a photo's address (or any
+    other address on the site) holds: EXIF's `Artist` and `ImageDescription`, XMP's
+    `dc:creator` and `photoshop:City`, IPTC's, a PNG's text chunks (`leaks.picture_texts`),
+    each on one line; none when the site serves no file there. Anyone who saves the file reads
+    them, so the identifier scan does, for the champion's photo and each file a story links to
+    (rt13)."""
     from .leaks import picture_texts
     from .load import open_regular
 
@@ -281,6 +283,18 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _FILE_TYPE = re.compile(r"\.[A-Za-z0-9]{1,5}\Z")
 # A date written as eight digits, as phones name photos (`IMG_20260312_101500.jpg`).
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+# A link's address in sanitized HTML (nh3 writes every attribute in double quotes).
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
+def linked_addresses(story: Entry[Story], project: Project) -> list[str]:
+    """The site addresses the story's body links to, relative ones resolved against the
+    story's page (`/stories/<slug>/`), each once, in order."""
+    base = f"/stories/{story.id}/"
+    links = (html.unescape(link) for link in _HREF.findall(body_html(story, project)))
+    return list(dict.fromkeys(urllib.parse.urljoin(base, link) for link in links))
 
 
 def address_words(address: str) -> str:
