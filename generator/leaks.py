@@ -1147,7 +1147,47 @@ def unconsented_photo_digests(result: CheckResult) -> dict[str, str]:
                     allowed.add(digest)
                 else:
                     found[digest] = champion_id
+    for _, digest, who in _withheld_linked_media(result):
+        found.setdefault(digest, who)
     return {digest: champion for digest, champion in found.items() if digest not in allowed}
+
+
+def _withheld_linked_media(result: CheckResult) -> list[tuple[str, str, str]]:
+    """Each picture, video or recording on the site that a withheld story's body links to and
+    no published story links to, and whose name no published guide's text holds (rt13): its
+    address, `sha256:<hex>` of its file and whose it is ("maria-l (linked from withheld story
+    finding-answers)"). The patient's own pictures, attached to a story they revoked, stayed on
+    the site, as their photo did before rt4. A file a published page may still link to stays
+    (a guide shares handouts; pictures and recordings only, since those are the patient's)."""
+    from .shown import linked_addresses, photo_digest
+
+    project, gate = result.project, result.gate
+    withheld: dict[str, str] = {}
+    published: set[str] = set()
+    for decision in gate.decisions.values():
+        story = project.stories.get(decision.slug) if decision.kind == "story" else None
+        if story is None:
+            continue
+        for link in linked_addresses(story, project):
+            if not urlsplit(link).path.casefold().endswith(_PICTURE_SUFFIXES + _MOVIE_SUFFIXES + _RECORDING_SUFFIXES):
+                continue
+            if decision.published:
+                published.add(link)
+            else:
+                withheld.setdefault(link, story.id)
+    if not withheld:
+        return []
+    guides = [e.doc.body for e in project.guides.values() if gate.is_published(e.id)]
+    found = []
+    for link, slug in withheld.items():
+        name = posixpath.basename(urlsplit(link).path)
+        # As typed in the guide (case kept: joining and case-folding every guide's text cost
+        # 76 ms a call at 4,000 guides; looking for a name in each, 8 ms).
+        if link in published or any(name in body or decoded(name) in body for body in guides):
+            continue
+        if (digest := photo_digest(link, project)).startswith("sha256:"):
+            found.append((link, digest, f"{project.stories[slug].data.champion} (linked from withheld story {slug})"))
+    return found
 
 
 def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict[str, str]:
@@ -1172,6 +1212,14 @@ def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict
         path = photo_site_path(photo, site_url) or photo_site_path(photo, photo)
         if path:
             found[path.casefold()] = champion_id
+    shown_paths = {
+        path.casefold()
+        for champion_id in shown
+        if (photo := project.champions[champion_id].data.photo) and (path := photo_site_path(photo, site_url))
+    }
+    for link, _, who in _withheld_linked_media(result):
+        if (path := photo_site_path(link, site_url)) and path.casefold() not in shown_paths:
+            found.setdefault(path.casefold(), who)
     return found
 
 
@@ -2692,6 +2740,7 @@ _TIFF_ENTRIES_MAX = 512  # entries read in one EXIF directory: a camera writes a
 # A phone's video records it too: QuickTime's `\xa9xyz` box ("+41.8781-087.6298/", what iPhones
 # and Android's recorder write) or Apple's `com.apple.quicktime.location.ISO6709` key, and XMP's.
 _MOVIE_SUFFIXES = (".mp4", ".m4v", ".mov", ".3gp", ".3g2")
+_RECORDING_SUFFIXES = (".mp3", ".m4a", ".wav", ".ogg", ".oga", ".opus", ".flac", ".aac", ".webm", ".mkv", ".avi")
 _MOVIE_POSITIONS = (b"\xa9xyz", b"location.ISO6709", b"GPSLatitude")
 
 

@@ -285,3 +285,47 @@ def test_a_linked_picture_whose_metadata_is_a_cameras_is_published(sample, capsy
     assert _build(sample) == 0
     assert "finding-answers" not in capsys.readouterr().err
     assert "/media/finish-line.jpg" in (sample / "site/stories/finding-answers/index.html").read_text()
+
+
+@pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
+def test_a_picture_only_a_revoked_story_links_to_leaves_the_site_with_it(sample, command, capsys):
+    """rt13: a story linking to the patient's own picture (`[me at the finish line](...)`),
+    then revoked: its page left the site, the picture stayed at `/media/finish-line.jpg` for
+    anyone who had the address (a search engine, a shared link), as the champion's photo did
+    before rt4."""
+    from helpers import revoke_finding_answers
+
+    (sample / "theme/pages/media").mkdir(parents=True)
+    (sample / "theme/pages/media/finish-line.jpg").write_bytes(_jpeg(*_PHONE))
+    _approved(sample, link="/media/finish-line.jpg")
+    assert _build(sample) == 0
+    assert (sample / "site/media/finish-line.jpg").is_file()
+    revoke_finding_answers(sample)
+    if command == "mkdocs":
+        import os
+        import subprocess
+        import sys
+
+        env = {**os.environ, "FLYWHEEL_AS_OF": AS_OF}
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    else:
+        _build(sample)
+    assert not (sample / "site/media/finish-line.jpg").exists()
+    assert _shows_any(sample, "finish-line", "stories/finding-answers") == []
+    capsys.readouterr()
+
+
+def test_a_picture_a_published_guide_names_stays_when_a_story_linking_to_it_is_revoked(sample, capsys):
+    from helpers import revoke_finding_answers
+
+    (sample / "theme/pages/media").mkdir(parents=True)
+    (sample / "theme/pages/media/finish-line.jpg").write_bytes(_jpeg(*_PHONE))
+    _approved(sample, link="/media/finish-line.jpg")
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + "\n\n[The finish line](/media/finish-line.jpg)\n")
+    revoke_finding_answers(sample)
+    _build(sample)
+    assert (sample / "site/media/finish-line.jpg").is_file()
+    assert _shows_any(sample, "stories/finding-answers") == []
+    capsys.readouterr()
