@@ -22,8 +22,8 @@ from .schema import Story
 from .shown import (
     address_words,
     body_html,
-    linked_addresses,
     legacy_fingerprint,
+    linked_addresses,
     photo_digest,
     photo_metadata,
     plain_shown,

@@ -1663,10 +1663,10 @@ def _woff2_names(data: bytes) -> list[bytes]:
 def _uint_base128(data: bytes, at: int) -> tuple[int, int]:
     """WOFF2's UIntBase128 at `at` (at most five bytes, seven bits each), and where it ends."""
     value = 0
-    for at in range(at, at + 5):
-        value = (value << 7) | (data[at] & 0x7F)
-        if not data[at] & 0x80:
-            return value, at + 1
+    for end in range(at, at + 5):
+        value = (value << 7) | (data[end] & 0x7F)
+        if not data[end] & 0x80:
+            return value, end + 1
     raise IndexError("a UIntBase128 longer than five bytes")
 
 
@@ -1805,13 +1805,13 @@ def picture_metadata(data: bytes) -> str:
 # The text values a picture's metadata holds, for the identifier scan of a champion's photo
 # (rt13). `picture_metadata` keeps whole segments, a thumbnail's bytes among them, which read
 # as words at random and cost the scan a second a photo; these are the values alone.
-_XMP = re.compile(rb"<x:xmpmeta\b.{0,1048576}?</x:xmpmeta>", re.S)
+_XMP = re.compile(rb"<x:xmpmeta\b.{0,1048576}?</x:xmpmeta>", re.DOTALL)
 _XML_VALUE = re.compile(r"""(?:\s([\w.-]+:?[\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'))|>([^<]+)<""")
 _XML_NOT_SHOWN = {"xmlns", "rdf:about", "x:xmptk", "rdf:parseType", "xml:lang"}
 _EXIF_TEXT, _EXIF_UNDEFINED, _EXIF_IFD = 2, 7, 0x8769
 _EXIF_WINDOWS = range(0x9C9B, 0x9CA0)  # XPTitle, XPComment, XPAuthor, XPKeywords, XPSubject: UTF-16
 _EXIF_USER_COMMENT = 0x9286
-_IPTC = re.compile(rb"\x1c\x02[\x05-\xff](..)", re.S)  # a dataset of IPTC's application record
+_IPTC = re.compile(rb"\x1c\x02[\x05-\xff](..)", re.DOTALL)  # a dataset of IPTC's application record
 
 
 def picture_texts(data: bytes) -> list[str]:

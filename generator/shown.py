@@ -312,7 +312,7 @@ def address_words(address: str) -> str:
         split, host = urllib.parse.SplitResult("", "", address, "", ""), ""
     # A file's type is no word of its name ("maria.png" would read as Maria Png, a full name).
     path = _FILE_TYPE.sub("", split.path)
-    shown = urllib.parse.unquote(" ".join((host, path, split.query, split.fragment)))
+    shown = urllib.parse.unquote(f"{host} {path} {split.query} {split.fragment}")
     shown = _DIGIT_JOINER.sub("-", _COMPACT_DATE.sub(r" \1-\2-\3 ", shown))
     return " ".join(_ADDRESS_GAP.sub(" ", _CAMEL.sub(" ", shown)).split())
 
