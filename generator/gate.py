@@ -11,6 +11,7 @@ import difflib
 import json
 import re
 import unicodedata
+import urllib.parse
 
 from .decisions import Decision, Gate
 from .errors import Problem, problem
@@ -19,12 +20,16 @@ from .identifiers import SCAN_KEY_VERSION, scan_story
 from .project import Entry, Project
 from .schema import Story
 from .shown import (
+    address_words,
     body_html,
     legacy_fingerprint,
+    linked_addresses,
+    photo_digest,
+    photo_metadata,
     plain_shown,
     story_fingerprint,
     v2_fingerprint,
-    visible_text,
+    visible_parts,
 )
 
 EXPIRY_WARNING_DAYS = 30
@@ -375,6 +380,16 @@ def practice_towns(project: Project) -> frozenset[str]:
     return towns_named(practice.data.name, practice.data.address) if practice is not None else frozenset()
 
 
+def photo_shown(story: Entry[Story], project: Project) -> str | None:
+    """The address of the champion's photo where the story's consent lets it be shown, or None."""
+    record = project.consents.get(story.data.consent or "")
+    champion = project.champions.get(story.data.champion)
+    if record is None or record.data.story != story.id or champion is None:
+        return None
+    shown = "photo" in record.data.identifiers and champion.data.photo
+    return champion.data.photo if shown else None
+
+
 def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
     """Every part of the story a reader sees, as they see it, with the file line it starts on.
 
@@ -383,23 +398,41 @@ def scan_parts(story: Entry[Story], project: Project) -> list[tuple[str, int]]:
     data, doc = story.data, story.doc
     champion = project.champions.get(data.champion)
     at = doc.line_of
+    shown, links = visible_parts(body_html(story, project))
     parts = [
         (plain_shown(data.title), at(("title",))),
         (plain_shown(data.summary), at(("summary",))),
         (plain_shown(data.pull_quote), at(("pull_quote",))),
         (plain_shown(data.material_connection), at(("material_connection",))),
         (plain_shown(doc.body), doc.body_line),
-        (visible_text(body_html(story, project)), doc.body_line),
+        (shown, doc.body_line),
     ]
     if champion is not None:
         parts.append((plain_shown(champion.data.bio), at(("champion",))))
     # Its address, and its champion's page's where the story credits the champion by name (the
     # page exists then): `/stories/<slug>/`, `/champions/<id>/`, read as words: the address bar,
     # the sitemap and every link show them (rt12). An id names a person, so it is read as a name
-    # is written ("maria-lopez" as "Maria Lopez").
-    parts.append((story.id.replace("-", " "), 1))
+    # is written ("maria-lopez" as "Maria Lopez"). A date in either keeps its hyphens (rt13).
+    parts.append((address_words(story.id), 1))
     if champion_named(story, project) is not None:
-        parts.append((data.champion.replace("-", " ").title(), at(("champion",))))
+        parts.append((address_words(data.champion).title(), at(("champion",))))
+    # The addresses of the files the page shows or links to, read as words too (rt13): the
+    # photo's (`/media/maria-lopez.jpg` in the page, the sharing image and the served file's
+    # address) and each link's in the body (`/media/lopez-family-letter.pdf`), at its line.
+    if (photo := photo_shown(story, project)) is not None:
+        parts.append((address_words(photo), at(("champion",))))
+        # And what the photo's file says of itself (EXIF, XMP, text chunks): the consent covers
+        # the picture, and a name or town written into it is published with it (rt13).
+        parts += [(text, at(("champion",))) for text in photo_metadata(photo, project)]
+    for link in dict.fromkeys(links):
+        found = doc.body.find(link)
+        line = doc.body_line + doc.body.count("\n", 0, found) if found >= 0 else doc.body_line
+        parts.append((address_words(link), line))
+        # And what a file on the site it links to says of itself (a picture's EXIF, XMP...);
+        # an address ending in "/" is a page's, no file's.
+        site_link = urllib.parse.urljoin(f"/stories/{story.id}/", link)
+        if not urllib.parse.urlsplit(site_link).path.endswith("/"):
+            parts += [(text, line) for text in photo_metadata(site_link, project)]
     return parts
 
 
@@ -421,6 +454,14 @@ def scan_key(story: Entry[Story], project: Project, names: frozenset[str]) -> tu
         ],
         "bio": [champion.data.bio, at(("champion",))] if champion is not None else None,
         "addresses": [story.id, data.champion if champion_named(story, project) is not None else None, at(("champion",))],
+        # The photo's address where it is shown (the links are the body's, above) and the
+        # digest of the file served for it (its metadata is scanned), both read since rt13: a
+        # key without them is one of an older reading.
+        "photo": (
+            [photo, photo_digest(photo, project)] if (photo := photo_shown(story, project)) else None
+        ),
+        # The files on the site the body links to, by their bytes (their metadata is scanned).
+        "linked": [[link, photo_digest(link, project)] for link in linked_addresses(story, project)],
         "allowed": sorted(names),
         # What the practice's towns are worked out from (`practice_towns`, a function of these
         # two texts and the code): a warm check then never loads the town lists to key a scan.

@@ -1147,7 +1147,47 @@ def unconsented_photo_digests(result: CheckResult) -> dict[str, str]:
                     allowed.add(digest)
                 else:
                     found[digest] = champion_id
+    for _, digest, who in _withheld_linked_media(result):
+        found.setdefault(digest, who)
     return {digest: champion for digest, champion in found.items() if digest not in allowed}
+
+
+def _withheld_linked_media(result: CheckResult) -> list[tuple[str, str, str]]:
+    """Each picture, video or recording on the site that a withheld story's body links to and
+    no published story links to, and whose name no published guide's text holds (rt13): its
+    address, `sha256:<hex>` of its file and whose it is ("maria-l (linked from withheld story
+    finding-answers)"). The patient's own pictures, attached to a story they revoked, stayed on
+    the site, as their photo did before rt4. A file a published page may still link to stays
+    (a guide shares handouts; pictures and recordings only, since those are the patient's)."""
+    from .shown import linked_addresses, photo_digest
+
+    project, gate = result.project, result.gate
+    withheld: dict[str, str] = {}
+    published: set[str] = set()
+    for decision in gate.decisions.values():
+        story = project.stories.get(decision.slug) if decision.kind == "story" else None
+        if story is None:
+            continue
+        for link in linked_addresses(story, project):
+            if not urlsplit(link).path.casefold().endswith(_PICTURE_SUFFIXES + _MOVIE_SUFFIXES + _RECORDING_SUFFIXES):
+                continue
+            if decision.published:
+                published.add(link)
+            else:
+                withheld.setdefault(link, story.id)
+    if not withheld:
+        return []
+    guides = [e.doc.body for e in project.guides.values() if gate.is_published(e.id)]
+    found = []
+    for link, slug in withheld.items():
+        name = posixpath.basename(urlsplit(link).path)
+        # As typed in the guide (case kept: joining and case-folding every guide's text cost
+        # 76 ms a call at 4,000 guides; looking for a name in each, 8 ms).
+        if link in published or any(name in body or decoded(name) in body for body in guides):
+            continue
+        if (digest := photo_digest(link, project)).startswith("sha256:"):
+            found.append((link, digest, f"{project.stories[slug].data.champion} (linked from withheld story {slug})"))
+    return found
 
 
 def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict[str, str]:
@@ -1172,6 +1212,14 @@ def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict
         path = photo_site_path(photo, site_url) or photo_site_path(photo, photo)
         if path:
             found[path.casefold()] = champion_id
+    shown_paths = {
+        path.casefold()
+        for champion_id in shown
+        if (photo := project.champions[champion_id].data.photo) and (path := photo_site_path(photo, site_url))
+    }
+    for link, _, who in _withheld_linked_media(result):
+        if (path := photo_site_path(link, site_url)) and path.casefold() not in shown_paths:
+            found.setdefault(path.casefold(), who)
     return found
 
 
@@ -1528,13 +1576,15 @@ def _png_texts(data: bytes, at: int) -> list[bytes]:
     return found
 
 
-_FONTS = (b"\0\1\0\0", b"OTTO", b"true", b"wOFF")
+_FONTS = (b"\0\1\0\0", b"OTTO", b"true", b"wOFF", b"wOF2")
 _FONT_TABLES_MAX = 256  # tables read in one font: a real one has a few dozen
 
 
 def _font_names(data: bytes) -> list[bytes]:
-    """The strings of a TrueType, OpenType or WOFF font's `name` table, and a WOFF's metadata
-    block, as UTF-8 (`picture_metadata`'s comment)."""
+    """The strings of a TrueType, OpenType, WOFF or WOFF2 font's `name` table, and a WOFF's or
+    WOFF2's metadata block, as UTF-8 (`picture_metadata`'s comment)."""
+    if data[:4] == b"wOF2":
+        return _woff2_names(data)
     woff = data[:4] == b"wOFF"
     count = int.from_bytes(data[12:14] if woff else data[4:6], "big")
     found = []
@@ -1559,6 +1609,93 @@ def _inflated(packed: bytes) -> bytes:
         return zlib.decompressobj().decompress(packed, _METADATA_MAX)
     except zlib.error:
         return packed
+
+
+# WOFF2 (rt13): the tables are packed together in one Brotli stream after a directory whose
+# entries name a table by its index in the format's list of known tags (the `name` table is 5)
+# or by the tag itself (index 63), and give its length, or its transformed length where the
+# table is transformed (`glyf` and `loca` unless their transform version is 3, any other table
+# unless it is 0). https://www.w3.org/TR/WOFF2/
+_WOFF2_NAME, _WOFF2_GLYF_LOCA, _WOFF2_OWN_TAG = 5, (10, 11), 63
+_WOFF2_UNPACKED_MAX = GZIP_READ_MAX  # how far a WOFF2's tables are unpacked to reach its names
+
+
+def _woff2_names(data: bytes) -> list[bytes]:
+    """The strings of a WOFF2 font's `name` tables (one a font of a collection) and its
+    metadata block, each unpacked with Brotli as far as it needs. A directory that cannot be
+    read gives what was read before it."""
+    count, packed_size = int.from_bytes(data[12:14], "big"), int.from_bytes(data[20:24], "big")
+    names, at, offset = [], 48, 0
+    try:
+        for _ in range(min(count, _FONT_TABLES_MAX)):
+            flags, at = data[at], at + 1
+            index = flags & 0x3F
+            tag = data[at : at + 4] if index == _WOFF2_OWN_TAG else None
+            at += 4 if tag is not None else 0
+            length, at = _uint_base128(data, at)
+            glyf_or_loca = index in _WOFF2_GLYF_LOCA or tag in (b"glyf", b"loca")
+            if (flags >> 6) != (3 if glyf_or_loca else 0):
+                length, at = _uint_base128(data, at)
+            if index == _WOFF2_NAME or tag == b"name":
+                names.append((offset, length))
+            offset += length
+        if data[4:8] == b"ttcf":  # a collection: its fonts' lists of tables come before the stream
+            fonts, at = _uint_255(data, at + 4)
+            for _ in range(min(fonts, _FONT_TABLES_MAX)):
+                tables, at = _uint_255(data, at)
+                at += 4
+                for _ in range(min(tables, _FONT_TABLES_MAX)):
+                    _, at = _uint_255(data, at)
+    except IndexError:
+        names = []  # where the stream starts is not known: only the metadata is read
+    found = []
+    names = [(start, size) for start, size in names if start < _WOFF2_UNPACKED_MAX]
+    if names:
+        end = min(max(start + size for start, size in names), _WOFF2_UNPACKED_MAX)
+        tables = _unbrotli(data[at : at + packed_size], end)
+        found += [_name_strings(tables[begin : begin + min(size, _METADATA_MAX)]) for begin, size in names]
+    size, start = int.from_bytes(data[32:36], "big"), int.from_bytes(data[28:32], "big")
+    if size and start:
+        found.append(_unbrotli(data[start : start + min(size, _METADATA_MAX)], _METADATA_MAX))
+    return found
+
+
+def _uint_base128(data: bytes, at: int) -> tuple[int, int]:
+    """WOFF2's UIntBase128 at `at` (at most five bytes, seven bits each), and where it ends."""
+    value = 0
+    for end in range(at, at + 5):
+        value = (value << 7) | (data[end] & 0x7F)
+        if not data[end] & 0x80:
+            return value, end + 1
+    raise IndexError("a UIntBase128 longer than five bytes")
+
+
+def _uint_255(data: bytes, at: int) -> tuple[int, int]:
+    """WOFF2's 255UInt16 at `at`, and where it ends."""
+    code = data[at]
+    if code == 253:
+        return int.from_bytes(data[at + 1 : at + 3], "big"), at + 3
+    if code in (254, 255):
+        return data[at + 1] + (506 if code == 254 else 253), at + 2
+    return code, at + 1
+
+
+def _unbrotli(packed: bytes, size: int) -> bytes:
+    """The first `size` bytes `packed` unpacks to with Brotli, or fewer where it ends or breaks
+    first: a font's tables are read only as far as its names, and never past `size` (a stream
+    of a few bytes can unpack to gigabytes)."""
+    import brotli  # loaded only when a WOFF2 or its metadata is read
+
+    out, unpack = bytearray(), brotli.Decompressor()
+    try:
+        out += unpack.process(packed, output_buffer_limit=size)
+        while len(out) < size and not unpack.is_finished() and not unpack.can_accept_more_data():
+            if not (more := unpack.process(b"", output_buffer_limit=size - len(out))):
+                break
+            out += more
+    except brotli.error:
+        pass
+    return bytes(out[:size])
 
 
 def _name_strings(table: bytes) -> bytes:
@@ -1652,7 +1789,8 @@ def picture_metadata(data: bytes) -> str:
         at, seen = data.find(_PNG, at + 8), seen + 1
     # A font's names (rt12): its family, designer, copyright and description, which every font
     # viewer and a system's font dialog show, in its `name` table, in a TrueType or OpenType font
-    # as it is and in a WOFF packed (and a WOFF's own metadata, packed XML).
+    # as it is, in a WOFF packed with zlib and in a WOFF2 with Brotli (rt13), and a WOFF's or a
+    # WOFF2's own metadata, packed XML.
     if data[:4] in _FONTS:
         found += _font_names(data)
     # MP4, M4A, MOV: the tags (`©ART`) are in a `udta` or `ilst` box, before or after the media
@@ -1662,6 +1800,116 @@ def picture_metadata(data: bytes) -> str:
         if (at := data.find(box)) >= 0:
             found.append(data[at : at + 65536])
     return _metadata_texts(found)
+
+
+# The text values a picture's metadata holds, for the identifier scan of a champion's photo
+# (rt13). `picture_metadata` keeps whole segments, a thumbnail's bytes among them, which read
+# as words at random and cost the scan a second a photo; these are the values alone.
+_XMP = re.compile(rb"<x:xmpmeta\b.{0,1048576}?</x:xmpmeta>", re.DOTALL)
+_XML_VALUE = re.compile(r"""(?:\s([\w.-]+:?[\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'))|>([^<]+)<""")
+_XML_NOT_SHOWN = {"xmlns", "rdf:about", "x:xmptk", "rdf:parseType", "xml:lang"}
+_EXIF_TEXT, _EXIF_UNDEFINED, _EXIF_IFD = 2, 7, 0x8769
+_EXIF_WINDOWS = range(0x9C9B, 0x9CA0)  # XPTitle, XPComment, XPAuthor, XPKeywords, XPSubject: UTF-16
+_EXIF_USER_COMMENT = 0x9286
+_IPTC = re.compile(rb"\x1c\x02[\x05-\xff](..)", re.DOTALL)  # a dataset of IPTC's application record
+
+
+def picture_texts(data: bytes) -> list[str]:
+    """The text values of a picture's metadata, each as written: EXIF's text tags in its first
+    directory and its Exif directory (wherever a TIFF header starts one, four at most), the
+    attribute values and element text of XMP packets (namespace declarations left out), IPTC's
+    datasets, a PNG's text chunks (unpacked) and a JPEG's comments."""
+    texts: list[str] = []
+    if data[:2] == b"\xff\xd8":  # a JPEG's metadata is in its segments, before the picture's data
+        data = data[: _jpeg_segments(data, texts)]
+    for mark in _TIFF_HEADERS:
+        at, seen = data.find(mark), 0
+        while at >= 0 and seen < 4:
+            texts += _exif_texts(data, at)
+            at, seen = data.find(mark, at + 8), seen + 1
+    packets = [match.group() for match in _XMP.finditer(data[:GZIP_READ_MAX])]
+    for value in _png_values(data, data.find(_PNG)) if data.startswith(_PNG) else ():
+        if b"<x:xmpmeta" in value:
+            packets += [match.group() for match in _XMP.finditer(value)]
+        else:
+            texts.append(value.decode("utf-8", "replace"))
+    for packet in packets[:4]:
+        for name, double, single, text in _XML_VALUE.findall(packet.decode("utf-8", "replace")):
+            if name.partition(":")[0] != "xmlns" and name not in _XML_NOT_SHOWN:
+                texts.append(html_lib.unescape(double or single or text))
+    return [text for text in dict.fromkeys(texts) if text.strip()]
+
+
+def _png_values(data: bytes, at: int) -> list[bytes]:
+    """The values of the text chunks of the PNG at `at`, without their keywords (unpacked)."""
+    found, at = [], at + 8
+    while at + 8 <= len(data) and len(found) < 64:
+        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        chunk = data[at + 8 : at + 8 + size]
+        if kind == b"tEXt":
+            found.append(chunk.partition(b"\0")[2])
+        elif kind == b"iTXt" and chunk.partition(b"\0")[2][:1] == b"\0":
+            # Not packed: keyword, NUL, the flag and method bytes, language, NUL, keyword
+            # translated, NUL, then the text.
+            found.append(chunk.partition(b"\0")[2][2:].split(b"\0", 2)[-1])
+        elif kind in (b"zTXt", b"iTXt"):
+            found += _png_unpacked(kind, chunk)
+        if kind == b"IEND":
+            break
+        at += 12 + size
+    return found
+
+
+def _jpeg_segments(data: bytes, texts: list[str]) -> int:
+    """Add a JPEG's comments and IPTC datasets to `texts`, and return where its segments end."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker, size = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker == 0xDA or size < 2:  # start of scan: the picture's data follows
+            break
+        if marker == 0xFE:  # a comment
+            texts.append(data[at + 4 : at + 2 + size].decode("utf-8", "replace"))
+        elif marker == 0xED:  # Photoshop's segment, IPTC's datasets in it
+            segment = data[at + 4 : at + 2 + size]
+            for match in _IPTC.finditer(segment):
+                value = segment[match.end() : match.end() + int.from_bytes(match.group(1), "big")]
+                texts.append(value.decode("utf-8", "replace"))
+        at += 2 + size
+    return at
+
+
+def _exif_texts(data: bytes, at: int) -> list[str]:
+    """The text tags of the EXIF whose TIFF header is at `at`: ASCII values, Windows' UTF-16
+    ones (XPAuthor...) and the user comment, in its first directory and its Exif directory."""
+    order = "little" if data[at : at + 2] == b"II" else "big"
+
+    def number(offset: int, size: int) -> int:
+        return int.from_bytes(data[at + offset : at + offset + size], order)
+
+    texts, directories, seen = [], [number(4, 4)], set()
+    while directories and len(seen) < 4:
+        directory = directories.pop()
+        if directory in seen or not 0 < directory < len(data) - at:
+            continue
+        seen.add(directory)
+        for index in range(min(number(directory, 2), _TIFF_ENTRIES_MAX)):
+            entry = directory + 2 + 12 * index
+            tag, kind, count = number(entry, 2), number(entry + 2, 2), number(entry + 4, 4)
+            if tag == _EXIF_IFD:
+                directories.append(number(entry + 8, 4))
+                continue
+            if kind not in (1, _EXIF_TEXT, _EXIF_UNDEFINED) or count > _METADATA_MAX:
+                continue
+            start = at + entry + 8 if count <= 4 else at + number(entry + 8, 4)
+            value = data[start : start + count]
+            if tag in _EXIF_WINDOWS:
+                texts.append(value.decode("utf-16-le", "replace").replace("\0", " "))
+            elif tag == _EXIF_USER_COMMENT:
+                codec = "utf-16-le" if value[:8] == b"UNICODE\0" else "utf-8"
+                texts.append(value[8:].decode(codec, "replace").replace("\0", " "))
+            elif kind == _EXIF_TEXT:
+                texts.append(value.replace(b"\0", b" ").decode("utf-8", "replace"))
+    return texts
 
 
 def _metadata_texts(found: list[bytes]) -> str:
@@ -2492,6 +2740,7 @@ _TIFF_ENTRIES_MAX = 512  # entries read in one EXIF directory: a camera writes a
 # A phone's video records it too: QuickTime's `\xa9xyz` box ("+41.8781-087.6298/", what iPhones
 # and Android's recorder write) or Apple's `com.apple.quicktime.location.ISO6709` key, and XMP's.
 _MOVIE_SUFFIXES = (".mp4", ".m4v", ".mov", ".3gp", ".3g2")
+_RECORDING_SUFFIXES = (".mp3", ".m4a", ".wav", ".ogg", ".oga", ".opus", ".flac", ".aac", ".webm", ".mkv", ".avi")
 _MOVIE_POSITIONS = (b"\xa9xyz", b"location.ISO6709", b"GPSLatitude")
 
 

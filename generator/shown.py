@@ -18,6 +18,8 @@ import hashlib
 import html
 import json
 import os
+import re
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -160,6 +162,31 @@ def photo_bytes(photo: str, project: Project) -> bytes | None:
         return None
 
 
+_PHOTO_READ_MAX = 8 * 1024 * 1024  # where a picture's metadata is looked for, as a static file's
+
+
+def photo_metadata(photo: str, project: Project) -> list[str]:
+    """The text values the metadata of the file the site serves at a photo's address (or any
+    other address on the site) holds: EXIF's `Artist` and `ImageDescription`, XMP's
+    `dc:creator` and `photoshop:City`, IPTC's, a PNG's text chunks (`leaks.picture_texts`),
+    each on one line; none when the site serves no file there. Anyone who saves the file reads
+    them, so the identifier scan does, for the champion's photo and each file a story links to
+    (rt13)."""
+    from .leaks import picture_texts
+    from .load import open_regular
+
+    served = _served(photo_files(photo, project) or [])
+    if served is None:
+        return []
+    try:
+        fd, _ = open_regular(served)
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(_PHOTO_READ_MAX)
+    except OSError:
+        return []
+    return [" ".join(text.split()) for text in picture_texts(data)]
+
+
 def file_digest(path: Path) -> str | None:
     """`sha256:<hex>` of a regular file's bytes, or None when there is none to read (absent,
     a folder, a pipe, no permission)."""
@@ -227,6 +254,7 @@ class _Visible(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.addresses: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("p", "li", "br", "h2", "h3", "h4", "blockquote", "tr", "td", "th", "pre"):
@@ -234,6 +262,8 @@ class _Visible(HTMLParser):
         for name, value in attrs:
             if name in ("href", "title", "alt", "src") and value:
                 self.parts.append(f" {value} ")
+            if name in ("href", "src") and value:
+                self.addresses.append(value)
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
@@ -242,10 +272,58 @@ class _Visible(HTMLParser):
 def visible_text(fragment: str) -> str:
     """The text of an HTML fragment as a reader sees it (entities decoded), link addresses
     included, with block boundaries kept as line breaks."""
+    return visible_parts(fragment)[0]
+
+
+def visible_parts(fragment: str) -> tuple[str, list[str]]:
+    """`visible_text` of an HTML fragment, and the addresses its links lead to, in order."""
     parser = _Visible()
     parser.feed(fragment)
     parser.close()
-    return "".join(parser.parts)
+    return "".join(parser.parts), parser.addresses
+
+
+# An address read as words (`address_words`): a run of characters that are not letters or
+# digits, an underscore, or a hyphen beside a letter is a gap; a hyphen, dot or underscore
+# between two digits is a date's and stays a hyphen ("2026_03_12" as "2026-03-12").
+_ADDRESS_GAP = re.compile(r"[^\w-]+|_+|(?<!\d)-+|-+(?!\d)")
+_DIGIT_JOINER = re.compile(r"(?<=\d)[._](?=\d)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_FILE_TYPE = re.compile(r"\.[A-Za-z0-9]{1,5}\Z")
+# A date written as eight digits, as phones name photos (`IMG_20260312_101500.jpg`).
+_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+# A link's address in sanitized HTML (nh3 writes every attribute in double quotes).
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
+def linked_addresses(story: Entry[Story], project: Project) -> list[str]:
+    """The site addresses the story's body links to, relative ones resolved against the
+    story's page (`/stories/<slug>/`), each once, in order."""
+    base = f"/stories/{story.id}/"
+    links = (html.unescape(link) for link in _HREF.findall(body_html(story, project)))
+    return list(dict.fromkeys(urllib.parse.urljoin(base, link) for link in links))
+
+
+def address_words(address: str) -> str:
+    """An address (a link's, a photo's, a story's slug) as the words a reader takes from it:
+    percent-escapes decoded, a file's type left out, and its host, path, query and fragment
+    split at every separator and between a lower-case letter and a capital
+    (`media/maria-lopez.jpg`, `MariaLopez.jpg` and a photo kept on her own site,
+    `https://maria-lopez.example/`, all read "... maria lopez ..."), for the identifier scan to
+    find the names, towns and dates in it (rt13). A date keeps its hyphens, and one written as
+    eight digits is given them."""
+    try:
+        split = urllib.parse.urlsplit(address.strip())
+        host = split.hostname or ""
+    except ValueError:  # "https://[maria-lopez" names no host a browser would go to: read it all
+        split, host = urllib.parse.SplitResult("", "", address, "", ""), ""
+    # A file's type is no word of its name ("maria.png" would read as Maria Png, a full name).
+    path = _FILE_TYPE.sub("", split.path)
+    shown = urllib.parse.unquote(f"{host} {path} {split.query} {split.fragment}")
+    shown = _DIGIT_JOINER.sub("-", _COMPACT_DATE.sub(r" \1-\2-\3 ", shown))
+    return " ".join(_ADDRESS_GAP.sub(" ", _CAMEL.sub(" ", shown)).split())
 
 
 def plain_shown(value: str) -> str:
