@@ -120,7 +120,11 @@ def read_history(root: Path) -> History | None:
     # A checkout another user owns is read too: git refused it, and the history was none (rt9).
     # Each version printed whole (`_WHOLE_FILE`), for `_read_versions`; the lines a commit added
     # are the `+` lines as with no context at all.
-    log = git_output(Path(root), "log", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
+    # Every commit and every merge read (rt14): `git log` given paths follows a merge down the one
+    # parent whose consent/ it kept (`--full-history` follows both: a branch's revocation, merged
+    # with the older side kept, was never read), prints no merge's diff (`-m`: one revoked while
+    # resolving a merge was never read) and, under `log.showRoot = false`, no first commit's (`--root`).
+    log = git_output(Path(root), "log", "--full-history", "-m", "--root", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
                      "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", _WHOLE_FILE, "--", *RECORDS, CHAMPIONS,
                      errors="replace", any_owner=True, timeout=TIMEOUT_S)
     revoked: dict[str, dt.date] = {}
@@ -232,8 +236,14 @@ def _read_versions(log: str):
     A record's file is the authorization's transcript, not the authorization: the signed form
     (`form_ref`) is. An `expires_on` moved later, a channel or an identifier added, a signature
     date moved, all in place under the same form, would publish what the patient never signed;
-    every committed version naming the form and story is what the patient signed (gate.widened)."""
+    every committed version naming the form and story is what the patient signed (gate.widened).
+    A version is read once: a merge's diff against each parent (`-m`) shows again versions its
+    parents' commits showed."""
+    seen: set[tuple[str, str]] = set()
     for record, text in _versions(log):
+        if (record, text) in seen:
+            continue
+        seen.add((record, text))
         try:
             data = yaml.load(text, Loader=_YAML)  # a safe loader, in C: 0.08 ms a record, Python's 2 ms
         except yaml.YAMLError:

@@ -1,0 +1,151 @@
+"""Red team rt14's routes around the consent gate and the history reader, each written as the attack.
+
+Every test here failed before its fix (see docs/security.md, the table of properties, attacks
+and tests). Each builds the fictional sample site in a real git repository, commits a revocation,
+takes it out of the record again, and looks at the site written to disk.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from helpers import git
+
+from generator.cli import main
+
+AS_OF = "2026-11-22"
+RECORD = "consent/C-2026-014.yml"  # the sample's published story finding-answers
+STORY_PAGE = "site/stories/finding-answers"
+UNDONE = "was revoked on 2026-11-20 in a commit of this file"
+
+
+def _git(root, *args: str) -> None:
+    git(root, *args, when="2026-11-21T12:00:00+00:00")
+
+
+def _build(sample) -> int:
+    return main(["build", "--root", str(sample), "--as-of", AS_OF])
+
+
+def _withheld(sample, capsys) -> None:
+    """The build fails naming the undone revocation, and writes the site without the story."""
+    assert _build(sample) == 1
+    assert UNDONE in capsys.readouterr().out
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / STORY_PAGE).exists()
+
+
+def _revoke(record) -> str:
+    """Revoke the record in the working tree; the text it had."""
+    text = record.read_text()
+    record.write_text(text.replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    return text
+
+
+@pytest.fixture
+def published(sample, monkeypatch):
+    """The sample in git, the story published."""
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    _git(sample, "init", "-q", "-b", "main")
+    _git(sample, "add", "-A")
+    _git(sample, "commit", "-qm", "published")
+    return sample
+
+
+def test_a_revocation_on_a_branch_a_merge_resolved_with_the_older_side_is_still_read(published, capsys):
+    """rt14: `git log` given paths simplifies history: a merge whose consent/ is the same as one
+    parent's is followed down that parent only, and every commit of the other side is left out.
+    Compliance revoked the consent on main while a pull request's branch edited the record's
+    purpose; the branch merged main in, resolving the conflict with its own side (the record
+    without the revocation), and was then merged into main. The commit holding the revocation
+    was never read, and the story was published again with a passing build."""
+    record = published / RECORD
+    _git(published, "checkout", "-qb", "reword")
+    edited = record.read_text().replace("purpose: ", "purpose: Reworded. ")
+    record.write_text(edited)
+    _git(published, "commit", "-qam", "purpose reworded")
+    _git(published, "checkout", "-q", "main")
+    _revoke(record)
+    _git(published, "commit", "-qam", "the patient revoked consent")
+    _git(published, "checkout", "-q", "reword")
+    _git(published, "merge", "-q", "-s", "ours", "-m", "merge main: kept our side of consent/", "main")
+    _git(published, "checkout", "-q", "main")
+    _git(published, "merge", "-q", "--no-ff", "-m", "merge reword", "reword")
+    assert "revoked_on: null" in record.read_text()
+    _withheld(published, capsys)
+
+
+@pytest.mark.parametrize("settings", ["", "[log]\n\tdiffMerges = combined\n"], ids=["plain", "combined"])
+def test_a_revocation_made_in_a_merge_s_resolution_is_still_read(published, monkeypatch, tmp_path, settings, capsys):
+    """rt14: `git log -p` prints no diff for a merge commit. Compliance revoked the consent while
+    resolving a merge (the revocation is in the merge commit alone, in no parent); a later
+    commit took it out again, and the story was published again with a passing build. Under
+    `log.diffMerges = combined` in git's settings, `-m` prints a combined diff (`@@@` hunks, two
+    columns of marks), which the history reader cannot read: the format is named."""
+    if settings:
+        (tmp_path / "gitconfig").write_text(settings)
+        monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    record = published / RECORD
+    _git(published, "checkout", "-qb", "side")
+    guide = published / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + "\n\nOne more line.\n")
+    _git(published, "commit", "-qam", "a guide edited")
+    _git(published, "checkout", "-q", "main")
+    _git(published, "merge", "-q", "--no-ff", "--no-commit", "side")
+    text = _revoke(record)
+    _git(published, "add", "-A")
+    _git(published, "commit", "-qm", "merge side; the patient revoked consent")
+    record.write_text(text)
+    _git(published, "commit", "-qam", "record copied back from the template")
+    _withheld(published, capsys)
+
+
+def test_a_revocation_in_the_first_commit_is_read_whatever_git_s_settings_say(sample, monkeypatch, tmp_path, capsys):
+    """rt14: `log.showRoot = false` (in a CI image's or an editor's git config, or a
+    GIT_CONFIG_GLOBAL a CI job sets) makes `git log -p` print no diff for the first commit. The
+    practice imported its records into a new repository with the revocation already in them,
+    and a later commit took it out: the story was published again with a passing build."""
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    settings = tmp_path / "gitconfig"
+    settings.write_text("[log]\n\tshowRoot = false\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(settings))
+    record = sample / RECORD
+    text = _revoke(record)
+    _git(sample, "init", "-q")
+    _git(sample, "add", "-A")
+    _git(sample, "commit", "-qm", "records imported")
+    record.write_text(text)
+    _git(sample, "commit", "-qam", "the revocation taken out")
+    _withheld(sample, capsys)
+
+
+def _revoked_then_undone(published) -> None:
+    record = published / RECORD
+    text = _revoke(record)
+    _git(published, "commit", "-qam", "the patient revoked consent")
+    record.write_text(text)
+    _git(published, "commit", "-qam", "the revocation taken out")
+
+
+def test_a_graft_file_hides_no_revocation(published, capsys):
+    """rt14: git still reads `.git/info/grafts` (deprecated, never committed, but a CI step or an
+    old tool can write it): a graft giving the last commit no parents cut the history `git log`
+    read to that commit, no revocation in it, and the checkout was not shallow, so not even a
+    warning. The story, its revocation undone, was published again with a passing build."""
+    _revoked_then_undone(published)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=published, capture_output=True, text=True, check=True)
+    (published / ".git/info/grafts").write_text(head.stdout)
+    _withheld(published, capsys)
+
+
+@pytest.mark.parametrize("variable", ["GIT_LITERAL_PATHSPECS"])
+def test_a_pathspec_setting_in_the_environment_hides_no_revocation(published, monkeypatch, variable, capsys):
+    """rt14: GIT_LITERAL_PATHSPECS=1 (set by editors' git integrations and by tools that pass
+    file names to git, and so left in a CI job's or a pre-commit hook's environment) makes git read
+    `:(glob,icase)consent/**/*.yml` as a file of that very name: `git log` printed nothing, read
+    as "no revocation was ever committed", and the story, its revocation undone, was published
+    again with a passing build; the champions file's history was lost with it."""
+    _revoked_then_undone(published)
+    monkeypatch.setenv(variable, "1")
+    _withheld(published, capsys)
