@@ -15,6 +15,7 @@ on the editor's machine, sees the whole history.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -44,6 +45,8 @@ _REVOKED_ALONE = re.compile(r"""^\+\s*(?:["']?revoked_on["']?\s*:|\?\s+["']?revo
 _DATE_ALONE = re.compile(r"""^\+(?:\s+|\s*:\s+)["']?(\d{4}-\d{2}-\d{2})\b""")
 
 
+# The same, in a repository of consent/'s own (`own_repositories`), whose paths start below it.
+_OWN_RECORDS = (":(glob,icase)**/*.yml", ":(glob,icase)**/*.yaml")
 CHAMPIONS = "content/champions.yml"
 # Only the records' own files: git log -p --text over a large picture or archive committed
 # under consent/ could outlast the timeout, and a history not read is no history (below).
@@ -124,9 +127,12 @@ def read_history(root: Path) -> History | None:
     # parent whose consent/ it kept (`--full-history` follows both: a branch's revocation, merged
     # with the older side kept, was never read), prints no merge's diff (`-m`: one revoked while
     # resolving a merge was never read) and, under `log.showRoot = false`, no first commit's (`--root`).
-    log = git_output(Path(root), "log", "--full-history", "-m", "--root", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
-                     "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", _WHOLE_FILE, "--", *RECORDS, CHAMPIONS,
-                     errors="replace", any_owner=True, timeout=TIMEOUT_S)
+    log = _log(Path(root), *RECORDS, CHAMPIONS)
+    # consent/ kept in a repository of its own (a submodule, so that compliance alone reads the
+    # records): the site's history holds only its commit ids, and its revocations are in its own (rt14).
+    for folder in own_repositories(Path(root)):
+        more = _log(folder, *_OWN_RECORDS)
+        log = None if log is None or more is None else log + "\n" + more
     revoked: dict[str, dt.date] = {}
     stories: dict[str, dict[str, None]] = {}
     forms: dict[str, dict[str, None]] = {}
@@ -178,12 +184,33 @@ def read_history(root: Path) -> History | None:
                    "\n".join(champions), terms)
 
 
+def _log(folder: Path, *paths: str) -> str | None:
+    """`git log -p` of `paths` in the repository at `folder`, as `read_history` reads it."""
+    return git_output(folder, "log", "--full-history", "-m", "--root", "--no-renames", "--no-color", "--no-ext-diff",
+                      "--no-textconv", "--text", "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", _WHOLE_FILE,
+                      "--", *paths, errors="replace", any_owner=True, timeout=TIMEOUT_S)
+
+
+def own_repositories(root: Path) -> list[Path]:
+    """The folders of consent/ that are git repositories of their own (a submodule's `.git`
+    file, a repository's `.git` folder), consent/ itself first: their records' history is theirs."""
+    found = []
+    for folder, subfolders, files in os.walk(Path(root) / CONSENT_DIR):
+        if ".git" in subfolders or ".git" in files:
+            found.append(Path(folder))
+        subfolders[:] = sorted(name for name in subfolders if name != ".git")
+    return found
+
+
 def shallow(root: Path) -> bool:
-    """Whether this checkout holds only part of its history (a shallow clone: CI's checkout
-    fetches one commit unless told otherwise), so that a revocation taken out of a record in an
-    earlier commit cannot be read."""
-    output = git_output(Path(root), "rev-parse", "--is-shallow-repository", any_owner=True)
-    return (output or "").strip() == "true"
+    """Whether this checkout, or a repository of its own in consent/, holds only part of its
+    history (a shallow clone: CI's checkout fetches one commit unless told otherwise, and a
+    submodule's too), so that a revocation taken out of a record in an earlier commit cannot be read."""
+    for folder in (Path(root), *own_repositories(Path(root))):
+        output = git_output(folder, "rev-parse", "--is-shallow-repository", any_owner=True)
+        if (output or "").strip() == "true":
+            return True
+    return False
 
 
 def unreadable_checkout(root: Path) -> bool:

@@ -149,3 +149,29 @@ def test_a_pathspec_setting_in_the_environment_hides_no_revocation(published, mo
     _revoked_then_undone(published)
     monkeypatch.setenv(variable, "1")
     _withheld(published, capsys)
+
+
+def test_a_revocation_committed_in_a_consent_submodule_is_still_read(sample, monkeypatch, tmp_path, capsys):
+    """rt14: compliance keeps consent/ in a repository of its own, a git submodule of the site's
+    (so that only they can read and write the records). The site's history holds only the
+    submodule's commit ids, so the history reader found no record at all: a revocation
+    committed in the records' repository and taken out again published the story with a passing
+    build."""
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    records = tmp_path / "records"
+    (sample / "consent").rename(records)
+    _git(records, "init", "-q")
+    _git(records, "add", "-A")
+    _git(records, "commit", "-qm", "records")
+    record = records / RECORD.removeprefix("consent/")
+    text = _revoke(record)
+    _git(records, "commit", "-qam", "the patient revoked consent")
+    record.write_text(text)
+    _git(records, "commit", "-qam", "the revocation taken out")
+    _git(sample, "init", "-q")
+    _git(sample, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(records), "consent")
+    _git(sample, "add", "-A")
+    _git(sample, "commit", "-qm", "published")
+    assert "revoked_on: null" in (sample / RECORD).read_text()
+    _withheld(sample, capsys)
+
