@@ -14,7 +14,7 @@ import unicodedata
 
 from .decisions import Decision, Gate
 from .errors import Problem, problem
-from .history import form_key
+from .history import ANY_STORY, form_key
 from .identifiers import SCAN_KEY_VERSION, scan_story
 from .project import Entry, Project
 from .schema import Story
@@ -99,9 +99,20 @@ def widened(record_id: str, record, project: Project) -> tuple[str, str] | None:
     published a story past the date the patient signed for; a channel or an identifier added
     published what they never allowed; a signature date moved later took the record out of reach
     of a revocation made after the real signature (rule 4), and moved earlier started it before
-    the patient signed. Narrowing is always allowed; anything wider needs a newly signed form."""
-    for was in project.committed_terms.get(form_key(record.form_ref, record.story), ()):
+    the patient signed. Narrowing is always allowed; anything wider needs a newly signed form.
+
+    A version of the form naming another story counts too where it is a version of this very
+    record, or its story is no longer one of the project's (rt14): the story renamed (its slug, the
+    record's `story` with it) or its record copied under a new id for the new slug, the terms
+    widened in the same commit, was compared with nothing and published. A form covering two
+    stories the project holds, each its own record, may allow each its own terms."""
+    same = project.committed_terms.get(form_key(record.form_ref, record.story), [])
+    renamed = [was for was in project.committed_terms.get(form_key(record.form_ref, ANY_STORY), ())
+               if was.story != record.story and (was.record == record_id or was.story not in project.stories)]
+    for was in [*same, *renamed]:
         where = f"a commit of consent/{was.record}.yml" if was.record != record_id else "an earlier commit of this file"
+        if was.story != record.story:
+            where += f" (naming the story '{was.story}')"
         form = f"the signed form {record.form_ref.strip()}"
         if was.expires_on is not None and record.expires_on > was.expires_on:
             return "expires_on", (f"consent {record_id} expires on {record.expires_on}, but {where} recorded "

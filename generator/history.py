@@ -55,6 +55,11 @@ RECORDS = (f":(glob,icase){CONSENT_DIR}/**/*.yml", f":(glob,icase){CONSENT_DIR}/
 TIMEOUT_S = 120
 
 
+# History.terms also holds each form's versions whatever story they named, under this in place of
+# a slug (no slug holds it).
+ANY_STORY = "*"
+
+
 def form_key(form_ref: str, story: str) -> str:
     """The key of a signed form and a story it covers (gate.Revocations, History.terms): the
     form's reference as a reader of the record's diff takes it, case and spaces aside. A zero-width
@@ -180,6 +185,7 @@ def read_history(root: Path) -> History | None:
             forms.setdefault(version.record, {})[version.form_ref] = None
         if version.story and version.form_ref:
             terms.setdefault(form_key(version.form_ref, version.story), []).append(version)
+            terms.setdefault(form_key(version.form_ref, ANY_STORY), []).append(version)  # whatever story (gate.widened)
     return History({record: (day, tuple(stories.get(record, ())), tuple(forms.get(record, ()))) for record, day in revoked.items()},
                    "\n".join(champions), terms)
 

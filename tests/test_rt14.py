@@ -7,6 +7,7 @@ takes it out of the record again, and looks at the site written to disk.
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -175,3 +176,45 @@ def test_a_revocation_committed_in_a_consent_submodule_is_still_read(sample, mon
     assert "revoked_on: null" in (sample / RECORD).read_text()
     _withheld(sample, capsys)
 
+
+@pytest.mark.parametrize("record_id", ["C-2026-014", "C-2026-099"], ids=["renamed in place", "copied under a new id"])
+def test_a_story_renamed_with_its_consent_widened_is_withheld(published, record_id, capsys):
+    """rt14: stop 42 holds a record to every committed version naming the same signed form and
+    story. The story's slug renamed (`git mv`, the record's `story` with it, or the record copied
+    under a new id for the new slug) in the commit that added `town` to what the same signed form
+    allows: no committed version named the new slug, so nothing was compared, and the story was
+    published with the patient's town allowed and a passing build."""
+    slug = "finding-answers-again"
+    _git(published, "mv", "content/stories/spine/finding-answers.md", f"content/stories/spine/{slug}.md")
+    story = published / f"content/stories/spine/{slug}.md"
+    story.write_text(story.read_text().replace("consent: C-2026-014", f"consent: {record_id}"))
+    old = published / RECORD
+    text = old.read_text().replace("story: finding-answers", f"story: {slug}")
+    old.unlink()
+    record = published / f"consent/{record_id}.yml"
+    record.write_text(text.replace("identifiers: [first_name]", "identifiers: [first_name, town]"))
+    assert main(["consent", "fingerprint", "--root", str(published), slug]) == 0
+    fingerprint = capsys.readouterr().out.split()[0]
+    record.write_text(re.sub(r"approved_fingerprint: \S+", f"approved_fingerprint: {fingerprint}", record.read_text()))
+    _git(published, "add", "-A")
+    _git(published, "commit", "-qm", "story renamed; the town allowed")
+    assert _build(published) == 1
+    out = capsys.readouterr().out
+    assert f"consent {record_id} allows town in identifiers, which" in out and "(naming the story 'finding-answers')" in out
+    assert "[consent-widened]" in out
+    assert (published / "site/index.html").is_file()
+    assert not (published / f"site/stories/{slug}").exists()
+
+
+def test_a_story_renamed_with_its_consent_kept_is_published(published, capsys):
+    """The route above's near miss: a story renamed with its record's terms as signed builds."""
+    slug = "finding-answers-again"
+    _git(published, "mv", "content/stories/spine/finding-answers.md", f"content/stories/spine/{slug}.md")
+    record = published / RECORD
+    record.write_text(record.read_text().replace("story: finding-answers", f"story: {slug}"))
+    assert main(["consent", "fingerprint", "--root", str(published), slug]) == 0
+    fingerprint = capsys.readouterr().out.split()[0]
+    record.write_text(re.sub(r"approved_fingerprint: \S+", f"approved_fingerprint: {fingerprint}", record.read_text()))
+    _git(published, "commit", "-qam", "story renamed")
+    assert _build(published) == 0
+    assert (published / f"site/stories/{slug}/index.html").is_file()
