@@ -33,8 +33,9 @@ ANONYMOUS_CREDIT = "a patient champion"
 # story slug -> (record id, revoked on, the slug the record names when it is not this one); and
 # `form:` + a revoked record's `form_ref` and a story it named (`form_key`) -> (record id,
 # revoked on, None): a signed form once revoked authorizes that story no more (rt11). One form
-# may cover several stories (each its own record); a revocation of one ends no other. No slug
-# holds a colon.
+# may cover several stories (each its own record); a revocation of one ends no other. And
+# `form:*:` + that `form_ref` (`history.ANY_STORY`) -> (record id, revoked on, the story it was
+# revoked for): a story renamed keeps its form's revocation (rt14). No slug holds a colon.
 Revocations = dict[str, list[tuple[str, dt.date, str | None]]]
 
 
@@ -55,7 +56,7 @@ def _revocations(project: Project) -> Revocations:
     it counts against every story whose slug is close to what it names, until it names one."""
     found: Revocations = {}
     committed = project.committed_revocations
-    revoked, forms = [], []
+    revoked, forms, any_story = [], [], []
     for record_id, entry in project.consents.items():
         if (revoked_on := _revoked_on(record_id, entry.data, project)) is not None:
             _, stories, refs = committed.get(record_id, (None, (), ()))
@@ -63,6 +64,8 @@ def _revocations(project: Project) -> Revocations:
             revoked += [(record_id, revoked_on, story) for story in named]
             forms += [(record_id, revoked_on, form_key(ref, story))
                       for ref in dict.fromkeys([entry.data.form_ref, *refs]) for story in named]
+            any_story += [(record_id, revoked_on, form_key(ref, ANY_STORY), story)
+                          for ref in dict.fromkeys([entry.data.form_ref, *refs]) for story in named]
     # A record whose file is gone, or no longer a record, still revoked what it named; and a
     # record's revocation counts against every story any commit of it named (rt11: one pointed
     # at another slug took its revocation off the story it was made for), and every form.
@@ -70,8 +73,12 @@ def _revocations(project: Project) -> Revocations:
         if record_id not in project.consents:
             revoked += [(record_id, day, story) for story in stories]
             forms += [(record_id, day, form_key(ref, story)) for ref in refs for story in stories]
+            any_story += [(record_id, day, form_key(ref, ANY_STORY), story) for ref in refs for story in stories]
     for record_id, revoked_on, key in forms:
         found.setdefault(key, []).append((record_id, revoked_on, None))
+    # And by the form alone, with the story it was revoked for: a story renamed (rt14, below).
+    for record_id, revoked_on, key, story in any_story:
+        found.setdefault(key, []).append((record_id, revoked_on, story))
     for record_id, revoked_on, story in revoked:
         if story in project.stories:
             found.setdefault(story, []).append((record_id, revoked_on, None))
@@ -193,6 +200,18 @@ def _consent_reasons(
         if other_id != record_id and revoked_on <= ended_by and not any(code == "consent-revoked" for code, _ in reasons):
             why = (f"consent {record_id} names the signed form of consent {other_id} ({record.form_ref}), revoked on "
                    f"{revoked_on}{_by_commit(revoked_on, as_of, today, committed_on)}; a new authorization needs a newly signed form")
+            reasons.append(("consent-revoked", why))
+            break
+    # So is a record naming that form for a new slug, the story renamed (rt14: the record copied
+    # under a new id for it, the revoked one kept or deleted, published the story): a revocation
+    # for a story the project no longer holds ends every story its form is named for. A form
+    # covering two stories the project holds still has each revoked on its own.
+    for other_id, revoked_on, named in revocations.get(form_key(record.form_ref, ANY_STORY), ()):
+        if (other_id != record_id and named not in project.stories and revoked_on <= ended_by
+                and not any(code == "consent-revoked" for code, _ in reasons)):
+            why = (f"consent {record_id} names the signed form of consent {other_id} ({record.form_ref}), revoked on "
+                   f"{revoked_on}{_by_commit(revoked_on, as_of, today, committed_on)} for the story '{named}', which "
+                   "is no longer one of the project's; a new authorization needs a newly signed form")
             reasons.append(("consent-revoked", why))
             break
     if "website" not in record.scope:

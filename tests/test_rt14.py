@@ -218,3 +218,35 @@ def test_a_story_renamed_with_its_consent_kept_is_published(published, capsys):
     _git(published, "commit", "-qam", "story renamed")
     assert _build(published) == 0
     assert (published / f"site/stories/{slug}/index.html").is_file()
+
+
+@pytest.mark.parametrize("old_record", ["kept", "deleted"])
+def test_a_revoked_story_renamed_with_its_record_copied_is_withheld(published, old_record, capsys):
+    """rt14: the patient revoked consent; the story was then renamed to a slug nothing like its
+    own (`git mv`) and its record copied under a new id for the new slug, the same signed form,
+    no revocation, the fingerprint taken again; the revoked record kept or deleted. rt11's rule
+    (a revoked form authorizes its story no more) and rule 4 (another record of this story
+    revoked) both look the story up by its slug: neither held the new one, and the story was
+    published again (with a passing build where the old record was deleted)."""
+    record = published / RECORD
+    text = _revoke(record)
+    _git(published, "commit", "-qam", "the patient revoked consent")
+    slug = "steady-steps"
+    _git(published, "mv", "content/stories/spine/finding-answers.md", f"content/stories/spine/{slug}.md")
+    story = published / f"content/stories/spine/{slug}.md"
+    story.write_text(story.read_text().replace("consent: C-2026-014", "consent: C-2026-099"))
+    if old_record == "deleted":
+        record.unlink()
+    copy = published / "consent/C-2026-099.yml"
+    copy.write_text(text.replace("story: finding-answers", f"story: {slug}"))
+    assert main(["consent", "fingerprint", "--root", str(published), slug]) == 0
+    fingerprint = capsys.readouterr().out.split()[0]
+    copy.write_text(re.sub(r"approved_fingerprint: \S+", f"approved_fingerprint: {fingerprint}", copy.read_text()))
+    _git(published, "add", "-A")
+    _git(published, "commit", "-qm", "story renamed, its record copied")
+    _build(published)
+    said = capsys.readouterr()
+    assert (published / "site/index.html").is_file()
+    assert not (published / f"site/stories/{slug}").exists()
+    assert ("consent C-2026-099 names the signed form of consent C-2026-014 (esign/8841), revoked on 2026-11-20 "
+            "for the story 'finding-answers', which is no longer one of the project's") in said.out + said.err
