@@ -148,8 +148,11 @@ def read_history(root: Path) -> History | None:
         return History({}, "", {})
     if "\x00" in log:  # a record saved as UTF-16 or UTF-32 (rt6): its lines read with the NULs dropped
         log = log.replace("\x00", "")
-    record, in_champions, after_key = None, False, False
+    record, in_champions, after_key, committed = None, False, False, None
     for line in log.splitlines():
+        if line.startswith(_COMMITTED):
+            committed, record, after_key = _commit_day(line), None, False
+            continue
         if after_key and record is not None and (match := _DATE_ALONE.match(line)):
             line = f"+revoked_on: {match.group(1)}"
         after_key = bool(_REVOKED_ALONE.match(line))
@@ -169,8 +172,10 @@ def read_history(root: Path) -> History | None:
             if match := _REVOKED.search(line):  # on the same line as the story, in a flow mapping
                 try:
                     day = dt.date.fromisoformat(match.group(1))
-                except ValueError:  # 2026-02-30: never a date the gate read either
-                    continue
+                except ValueError:  # 2026-02-30: the patient's word all the same, made by the commit's day (rt14)
+                    if committed is None:
+                        continue
+                    day = committed
                 revoked[record] = min(day, revoked.get(record, day))
     # Every version read whole as YAML too: a revocation written as YAML allows and no line
     # shows (`revoked_on: &a 2026-11-20`, a block scalar `>-` with the date below it, a date and
@@ -193,7 +198,7 @@ def read_history(root: Path) -> History | None:
 def _log(folder: Path, *paths: str) -> str | None:
     """`git log -p` of `paths` in the repository at `folder`, as `read_history` reads it."""
     return git_output(folder, "log", "--full-history", "-m", "--root", "--no-renames", "--no-color", "--no-ext-diff",
-                      "--no-textconv", "--text", "--src-prefix=a/", "--dst-prefix=b/", "--format=", "-p", _WHOLE_FILE,
+                      "--no-textconv", "--text", "--src-prefix=a/", "--dst-prefix=b/", f"--format={_COMMITTED}%ct", "-p", _WHOLE_FILE,
                       "--", *paths, errors="replace", any_owner=True, timeout=TIMEOUT_S)
 
 
@@ -234,11 +239,13 @@ def _versions(log: str):
     """(record id, text) of each file version a `git log -p` with whole-file hunks shows: the
     lines each hunk keeps and adds, counted from its header, so no line of a record is ever
     read as a header of the diff."""
-    lines, at, record = log.split("\n"), 0, None
+    lines, at, record, committed = log.split("\n"), 0, None, None
     while at < len(lines):
         line = lines[at]
         at += 1
-        if line.startswith("diff --git "):
+        if line.startswith(_COMMITTED):
+            committed, record = _commit_day(line), None
+        elif line.startswith("diff --git "):
             record = None
         elif line.startswith("+++ "):
             match = None if line.rstrip("\t\"").endswith("/" + CHAMPIONS) else _FILE.match(line)
@@ -259,7 +266,7 @@ def _versions(log: str):
                     kept.append(line[1:])
                 else:
                     old -= 1
-            yield record, "\n".join(kept)
+            yield record, "\n".join(kept), committed
             record = None
 
 
@@ -272,22 +279,25 @@ def _read_versions(log: str):
     every committed version naming the form and story is what the patient signed (gate.widened).
     A version is read once: a merge's diff against each parent (`-m`) shows again versions its
     parents' commits showed."""
-    seen: set[tuple[str, str]] = set()
-    for record, text in _versions(log):
-        if (record, text) in seen:
-            continue
-        seen.add((record, text))
-        try:
-            data = yaml.load(text, Loader=_YAML)  # a safe loader, in C: 0.08 ms a record, Python's 2 ms
-        except yaml.YAMLError:
-            continue
+    read: dict[tuple[str, str], object] = {}
+    seen: set[Version] = set()
+    for record, text, committed in _versions(log):
+        if (record, text) not in read:
+            try:
+                read[record, text] = yaml.load(text, Loader=_YAML)  # a safe loader, in C: 0.08 ms a record
+            except (yaml.YAMLError, ValueError, OverflowError):  # `2026-02-30` is a ValueError (rt14: every build stopped)
+                read[record, text] = None
+        data = read[record, text]
         if not isinstance(data, dict):
             continue
         story, form = data.get("story"), data.get("form_ref")
-        yield Version(record, story.strip() if isinstance(story, str) else None,
-                      str(form) if form not in (None, "") else None, _day(data.get("signed_on")),
-                      _day(data.get("expires_on")), _words(data.get("scope")), _words(data.get("identifiers")),
-                      _day(data.get("revoked_on")))
+        version = Version(record, story.strip() if isinstance(story, str) else None,
+                          str(form) if form not in (None, "") else None, _day(data.get("signed_on")),
+                          _day(data.get("expires_on")), _words(data.get("scope")), _words(data.get("identifiers")),
+                          _revocation_day(data.get("revoked_on"), committed))
+        if version not in seen:
+            seen.add(version)
+            yield version
 
 
 def _day(value: object) -> dt.date | None:
@@ -304,10 +314,34 @@ def _day(value: object) -> dt.date | None:
         return None
 
 
+def _revocation_day(value: object, committed: dt.date | None) -> dt.date | None:
+    """A version's revocation: its date, or, where it is written as no date the gate reads
+    (`20261120`, `2026/11/20`, `20 November 2026`, `2026-02-30`, `yes`), the day of the commit that
+    holds it (rt14). The gate refused such a record as an error that withheld the story; an editor
+    "fixing" the error by emptying the field published it again, the revocation read as none. A
+    value with no digit (`no`, `none`) is not taken for a revocation: it would be final."""
+    if (day := _day(value)) is not None:
+        return day
+    if value is True or (isinstance(value, (str, int)) and not isinstance(value, bool) and re.search(r"\d", str(value))):
+        return committed
+    return None
+
+
+def _commit_day(line: str) -> dt.date | None:
+    """The day (UTC) of the commit whose `_COMMITTED` line this is."""
+    try:
+        return dt.datetime.fromtimestamp(int(line[len(_COMMITTED):].strip()), dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 def _words(value: object) -> frozenset[str]:
     """A list field's values (one value for a list of one, as the schema reads it)."""
     return frozenset(str(v).strip() for v in (value if isinstance(value, list) else [value] if value else []))
 
 
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The line `git log` prints before each commit's diff: its time, for a revocation written as no
+# date (`_revocation_day`). No line of a diff starts so.
+_COMMITTED = "committed-at "
 _LEADING_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")

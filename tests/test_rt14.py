@@ -250,3 +250,43 @@ def test_a_revoked_story_renamed_with_its_record_copied_is_withheld(published, o
     assert not (published / f"site/stories/{slug}").exists()
     assert ("consent C-2026-099 names the signed form of consent C-2026-014 (esign/8841), revoked on 2026-11-20 "
             "for the story 'finding-answers', which is no longer one of the project's") in said.out + said.err
+
+
+@pytest.mark.parametrize("written", ["20261120", "2026/11/20", "'20 November 2026'", "2026-11-31", "yes"])
+def test_a_revocation_written_as_no_date_and_then_emptied_still_withholds(published, written, capsys):
+    """rt14: compliance revoked the consent writing the date as the gate reads no date (ISO's
+    basic form, slashes, words, a day the month lacks, `yes`). The record was an error, and the
+    story withheld; an editor "fixed" the error by emptying the field, and the history, which read
+    only dates, held no revocation: the story was published again with a passing build. The
+    revocation now counts from the day of the commit that made it."""
+    record = published / RECORD
+    text = record.read_text()
+    record.write_text(text.replace("revoked_on: null", f"revoked_on: {written}"))
+    _git(published, "commit", "-qam", "the patient revoked consent")
+    record.write_text(text)
+    _git(published, "commit", "-qam", "an error fixed")
+    assert _build(published) == 1
+    out = capsys.readouterr().out
+    assert "was revoked on 2026-11-21 in a commit of this file" in out  # the commit's day
+    assert (published / "site/index.html").is_file()
+    assert not (published / STORY_PAGE).exists()
+
+
+def test_a_day_the_month_lacks_once_committed_stops_no_withdrawal(published, capsys):
+    """rt14: `expires_on: 2028-02-30` committed once to another record (and fixed the next
+    commit): PyYAML raises ValueError, not a YAML error, for a day the month lacks, and the
+    history reader let it through, so every later `flywheel build` stopped with a traceback and
+    left site/ as it was: a revocation committed after it never reached the site."""
+    assert _build(published) == 0
+    assert (published / STORY_PAGE).is_dir()
+    other = published / "consent/C-2026-011.yml"
+    text = other.read_text()
+    other.write_text(re.sub(r"expires_on: \S+", "expires_on: 2028-02-30", text))
+    _git(published, "commit", "-qam", "a typo")
+    other.write_text(text)
+    _git(published, "commit", "-qam", "the typo fixed")
+    _revoke(published / RECORD)
+    _git(published, "commit", "-qam", "the patient revoked consent")
+    assert _build(published) == 0
+    assert (published / "site/index.html").is_file()
+    assert not (published / STORY_PAGE).exists()
