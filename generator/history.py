@@ -290,11 +290,13 @@ def _read_versions(log: str):
         data = read[record, text]
         if not isinstance(data, dict):
             continue
-        story, form = data.get("story"), data.get("form_ref")
+        # Only a field's scalars are read (`_scalar`): a version's aliases (`&f [*e, *e, ...]`, nine
+        # levels deep), never expanded by YAML, were expanded by `str` into gigabytes (rt14).
+        story, form = _scalar(data.get("story")), _scalar(data.get("form_ref"))
         version = Version(record, story.strip() if isinstance(story, str) else None,
-                          str(form) if form not in (None, "") else None, _day(data.get("signed_on")),
-                          _day(data.get("expires_on")), _words(data.get("scope")), _words(data.get("identifiers")),
-                          _revocation_day(data.get("revoked_on"), committed))
+                          str(form) if form not in (None, "") else None, _day(_scalar(data.get("signed_on"))),
+                          _day(_scalar(data.get("expires_on"))), _words(data.get("scope")),
+                          _words(data.get("identifiers")), _revocation_day(_scalar(data.get("revoked_on")), committed))
         if version not in seen:
             seen.add(version)
             yield version
@@ -335,9 +337,16 @@ def _commit_day(line: str) -> dt.date | None:
         return None
 
 
+def _scalar(value: object) -> object:
+    """`value` where it is one value (text, a number, a date, true or false), else None."""
+    return value if isinstance(value, (str, int, float, dt.date)) else None
+
+
 def _words(value: object) -> frozenset[str]:
-    """A list field's values (one value for a list of one, as the schema reads it)."""
-    return frozenset(str(v).strip() for v in (value if isinstance(value, list) else [value] if value else []))
+    """A list field's values (one value for a list of one, as the schema reads it); a value that
+    is no scalar is none (`_scalar`)."""
+    values = value if isinstance(value, list) else [value] if value else []
+    return frozenset(str(v).strip() for v in values if _scalar(v) is not None)
 
 
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
