@@ -23,6 +23,7 @@ from typing import NamedTuple
 import yaml
 
 from .leaks import as_seen
+from .load import MAX_FILE_BYTES
 from .paths import git_output
 
 CONSENT_DIR = "consent"
@@ -282,6 +283,8 @@ def _read_versions(log: str):
     read: dict[tuple[str, str], object] = {}
     seen: set[Version] = set()
     for record, text, committed in _versions(log):
+        if len(text) > MAX_FILE_BYTES:  # never a record the gate reads; YAML took minutes and gigabytes (rt14)
+            read[record, text] = None
         if (record, text) not in read:
             try:
                 read[record, text] = yaml.load(text, Loader=_YAML)  # a safe loader, in C: 0.08 ms a record
