@@ -342,3 +342,29 @@ def test_a_record_in_a_pull_request_s_commits_stops_no_withdrawal(published, tex
     assert done.returncode == 0, done.stderr[-2000:]
     assert (published / "site/index.html").is_file()
     assert not (published / STORY_PAGE).exists()
+
+
+@pytest.mark.parametrize(("date", "zone"), [("@300000000000 +0000", None), ("@253402300000 +0000", "Pacific/Kiritimati")],
+                         ids=["after 9999", "9999 ahead of UTC"])
+def test_a_commit_dated_past_the_year_9999_still_has_its_history_read(sample, monkeypatch, date, zone, capsys):
+    """rt14: git takes any committer date (`GIT_COMMITTER_DATE=@300000000000`, the year 11476).
+    The commit clock read it as no date, which the check took for "not a repository": the
+    history was never read, and a revocation taken out of the record published the story again
+    with a passing build. A commit dated 9999-12-31 in a practice ahead of UTC stopped every
+    check (OverflowError) before any withdrawal."""
+    monkeypatch.setenv("FLYWHEEL_TEST_COMMITS", "1")
+    if zone:
+        practice = sample / "practice.yml"
+        practice.write_text(practice.read_text().replace("timezone: America/Chicago", f"timezone: {zone}"))
+    _git(sample, "init", "-q")
+    _git(sample, "add", "-A")
+    _git(sample, "commit", "-qm", "published")
+    assert _build(sample) == 0 and (sample / STORY_PAGE).is_dir()
+    _revoked_then_undone(sample)
+    guide = sample / "content/guides/cardiology/afib-guide.md"
+    guide.write_text(guide.read_text() + "\n\nOne more line.\n")
+    git(sample, "commit", "-qam", "a guide edited", when=date)
+    _build(sample)
+    assert UNDONE in capsys.readouterr().out
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / STORY_PAGE).exists()
