@@ -555,11 +555,13 @@ def git_output(root: Path, *args: str, errors: str = "strict", any_owner: bool =
     command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", "-c", "log.diffMerges=separate",
                *owner, "--no-pager", "-C", str(root), *args]
     try:
-        done = subprocess.run(command, capture_output=True, encoding="utf-8", errors=errors, timeout=timeout, check=False,
-                              env=_git_environment())
+        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=_git_environment())
+        # Decoded as printed: a text stream's universal newlines read a lone carriage return as
+        # a line's end, and a record written with them (an old Mac editor's) came out of its
+        # diff's hunk line by line, its revocation outside any (rt14).
+        return done.stdout.decode("utf-8", errors) if done.returncode == 0 else None
     except (OSError, subprocess.TimeoutExpired, UnicodeDecodeError):
         return None
-    return done.stdout if done.returncode == 0 else None
 
 
 # Variables that make git read another repository, other objects or other settings than the

@@ -368,3 +368,19 @@ def test_a_commit_dated_past_the_year_9999_still_has_its_history_read(sample, mo
     assert UNDONE in capsys.readouterr().out
     assert (sample / "site/index.html").is_file()
     assert not (sample / STORY_PAGE).exists()
+
+
+def test_a_revocation_in_a_record_with_old_mac_line_ends_is_still_read(published, capsys):
+    """rt14: a record saved with carriage returns alone ending its lines (an old Mac editor's, or
+    an e-signature export's): YAML reads it as lines, and the gate withheld the story. Git's diff
+    shows it as one line, and the history reader read git's output as a text stream, whose
+    universal newlines cut that line at every carriage return: its revocation fell outside the
+    diff's hunk and was never read, so once taken out it published the story again."""
+    record = published / RECORD
+    text = record.read_text()
+    revoked = text.replace("revoked_on: null", "revoked_on: 2026-11-20")
+    record.write_bytes(revoked.replace("\n", "\r").encode())
+    _git(published, "commit", "-qam", "the patient revoked consent")
+    record.write_text(text)
+    _git(published, "commit", "-qam", "saved again")
+    _withheld(published, capsys)
