@@ -139,6 +139,12 @@ def read_history(root: Path) -> History | None:
     for folder in own_repositories(Path(root)):
         more = _log(folder, *_OWN_RECORDS)
         log = None if log is None or more is None else log + "\n" + more
+    # And the commits of every branch and tag the checkout holds that the one checked out lacks,
+    # for their revocations only (rt14): an older commit built again (a deploy re-run, a
+    # rollback to last week's tag) held none made since, and published a revoked story. Their
+    # terms are not the signed form's: a draft on a branch narrows nothing yet.
+    elsewhere = _log(Path(root), *RECORDS, CHAMPIONS, revisions=("--all", "--not", "HEAD"))
+    checked_out, log = log, None if log is None or elsewhere is None else log + "\n" + elsewhere
     revoked: dict[str, dt.date] = {}
     stories: dict[str, dict[str, None]] = {}
     forms: dict[str, dict[str, None]] = {}
@@ -182,6 +188,7 @@ def read_history(root: Path) -> History | None:
     # shows (`revoked_on: &a 2026-11-20`, a block scalar `>-` with the date below it, a date and
     # time) was read by the gate, and once taken out of the file it published the story again.
     terms: dict[str, list[Version]] = {}
+    signed = set(_read_versions(checked_out))
     for version in _read_versions(log):
         if version.revoked_on is not None:
             revoked[version.record] = min(version.revoked_on, revoked.get(version.record, version.revoked_on))
@@ -189,16 +196,17 @@ def read_history(root: Path) -> History | None:
             stories.setdefault(version.record, {})[version.story] = None
         if version.form_ref:
             forms.setdefault(version.record, {})[version.form_ref] = None
-        if version.story and version.form_ref:
+        if version.story and version.form_ref and version in signed:
             terms.setdefault(form_key(version.form_ref, version.story), []).append(version)
             terms.setdefault(form_key(version.form_ref, ANY_STORY), []).append(version)  # whatever story (gate.widened)
     return History({record: (day, tuple(stories.get(record, ())), tuple(forms.get(record, ()))) for record, day in revoked.items()},
                    "\n".join(champions), terms)
 
 
-def _log(folder: Path, *paths: str) -> str | None:
-    """`git log -p` of `paths` in the repository at `folder`, as `read_history` reads it."""
-    return git_output(folder, "log", "--full-history", "-m", "--root", "--no-renames", "--no-color", "--no-ext-diff",
+def _log(folder: Path, *paths: str, revisions: tuple[str, ...] = ()) -> str | None:
+    """`git log -p` of `paths` in the repository at `folder`, as `read_history` reads it: of the
+    commit checked out and its history, or of `revisions`."""
+    return git_output(folder, "log", *revisions, "--full-history", "-m", "--root", "--no-renames", "--no-color", "--no-ext-diff",
                       "--no-textconv", "--text", "--src-prefix=a/", "--dst-prefix=b/", f"--format={_COMMITTED}%ct", "-p", _WHOLE_FILE,
                       "--", *paths, errors="replace", any_owner=True, timeout=TIMEOUT_S)
 

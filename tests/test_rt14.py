@@ -384,3 +384,16 @@ def test_a_revocation_in_a_record_with_old_mac_line_ends_is_still_read(published
     record.write_text(text)
     _git(published, "commit", "-qam", "saved again")
     _withheld(published, capsys)
+
+
+def test_an_older_commit_built_again_still_withholds_a_story_revoked_since(published, capsys):
+    """rt14: a deploy re-run from an older workflow run, or a rollback to last week's commit or
+    tag, checks out a commit made before the revocation: its record says nothing of it, and the
+    history reader read only that commit's ancestors, so the story was published again with a
+    passing build. The revocation, on the branch the checkout also holds, is read now."""
+    before = subprocess.run(["git", "rev-parse", "HEAD"], cwd=published, capture_output=True, text=True, check=True)
+    _revoke(published / RECORD)
+    _git(published, "commit", "-qam", "the patient revoked consent")
+    _git(published, "checkout", "-q", before.stdout.strip())
+    assert "revoked_on: null" in (published / RECORD).read_text()
+    _withheld(published, capsys)
