@@ -133,18 +133,19 @@ def read_history(root: Path) -> History | None:
     # parent whose consent/ it kept (`--full-history` follows both: a branch's revocation, merged
     # with the older side kept, was never read), prints no merge's diff (`-m`: one revoked while
     # resolving a merge was never read) and, under `log.showRoot = false`, no first commit's (`--root`).
-    log = _log(Path(root), *RECORDS, CHAMPIONS)
-    # consent/ kept in a repository of its own (a submodule, so that compliance alone reads the
-    # records): the site's history holds only its commit ids, and its revocations are in its own (rt14).
-    for folder in own_repositories(Path(root)):
-        more = _log(folder, *_OWN_RECORDS)
-        log = None if log is None or more is None else log + "\n" + more
     # And the commits of every branch and tag the checkout holds that the one checked out lacks,
     # for their revocations only (rt14): an older commit built again (a deploy re-run, a
     # rollback to last week's tag) held none made since, and published a revoked story. Their
     # terms are not the signed form's: a draft on a branch narrows nothing yet.
-    elsewhere = _log(Path(root), *RECORDS, CHAMPIONS, revisions=("--all", "--not", "HEAD"))
-    checked_out, log = log, None if log is None or elsewhere is None else log + "\n" + elsewhere
+    others = ("--all", "--not", "HEAD")
+    checked_out = _log(Path(root), *RECORDS, CHAMPIONS)
+    elsewhere = _log(Path(root), *RECORDS, CHAMPIONS, revisions=others)
+    # consent/ kept in a repository of its own (a submodule, so that compliance alone reads the
+    # records): the site's history holds only its commit ids, and its revocations are in its own (rt14).
+    for folder in own_repositories(Path(root)):
+        checked_out = _joined(checked_out, _log(folder, *_OWN_RECORDS))
+        elsewhere = _joined(elsewhere, _log(folder, *_OWN_RECORDS, revisions=others))
+    log = _joined(checked_out, elsewhere)
     revoked: dict[str, dt.date] = {}
     stories: dict[str, dict[str, None]] = {}
     forms: dict[str, dict[str, None]] = {}
@@ -201,6 +202,11 @@ def read_history(root: Path) -> History | None:
             terms.setdefault(form_key(version.form_ref, ANY_STORY), []).append(version)  # whatever story (gate.widened)
     return History({record: (day, tuple(stories.get(record, ())), tuple(forms.get(record, ()))) for record, day in revoked.items()},
                    "\n".join(champions), terms)
+
+
+def _joined(log: str | None, more: str | None) -> str | None:
+    """Two logs as one; None when either could not be read."""
+    return None if log is None or more is None else log + "\n" + more
 
 
 def _log(folder: Path, *paths: str, revisions: tuple[str, ...] = ()) -> str | None:

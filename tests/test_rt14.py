@@ -154,7 +154,8 @@ def test_a_pathspec_setting_in_the_environment_hides_no_revocation(published, mo
     _withheld(published, capsys)
 
 
-def test_a_revocation_committed_in_a_consent_submodule_is_still_read(sample, monkeypatch, tmp_path, capsys):
+@pytest.mark.parametrize("rolled_back", [False, True], ids=["undone", "older commit checked out"])
+def test_a_revocation_committed_in_a_consent_submodule_is_still_read(sample, monkeypatch, tmp_path, rolled_back, capsys):
     """rt14: compliance keeps consent/ in a repository of its own, a git submodule of the site's
     (so that only they can read and write the records). The site's history holds only the
     submodule's commit ids, so the history reader found no record at all: a revocation
@@ -169,10 +170,13 @@ def test_a_revocation_committed_in_a_consent_submodule_is_still_read(sample, mon
     record = records / RECORD.removeprefix("consent/")
     text = _revoke(record)
     _git(records, "commit", "-qam", "the patient revoked consent")
-    record.write_text(text)
-    _git(records, "commit", "-qam", "the revocation taken out")
+    if not rolled_back:
+        record.write_text(text)
+        _git(records, "commit", "-qam", "the revocation taken out")
     _git(sample, "init", "-q")
     _git(sample, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(records), "consent")
+    if rolled_back:  # the submodule at the commit before the revocation, as an older site commit pins it
+        _git(sample / "consent", "checkout", "-q", "HEAD~1")
     _git(sample, "add", "-A")
     _git(sample, "commit", "-qm", "published")
     assert "revoked_on: null" in (sample / RECORD).read_text()
