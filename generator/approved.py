@@ -59,7 +59,8 @@ def approved_version(project: Project, story: Entry[Story], record: Entry[Consen
         if text is None:
             continue
         try:
-            doc = markdown_document(text.replace("\r\n", "\n"), story.path)
+            # Line ends as the loader reads them (`git_output` keeps them as printed).
+            doc = markdown_document(text.replace("\r\n", "\n").replace("\r", "\n"), story.path)
             old = Entry(story.id, Story.model_validate(doc.data), doc)
         except (FlywheelError, ValueError):
             continue

@@ -42,6 +42,10 @@ def clock() -> dt.datetime:
     return dt.datetime.now(UTC)
 
 
+# The commit clock of a commit whose date cannot be held: the earliest moment, which moves no date.
+_NO_MOMENT = dt.datetime.fromtimestamp(0, UTC)
+
+
 def last_commit_moment(root: Path) -> dt.datetime | None:
     """When the commit checked out at `root` was made, by its committer's clock; None outside
     git, without git, or when git cannot tell. A commit records when its revocations were on
@@ -53,7 +57,10 @@ def last_commit_moment(root: Path) -> dt.datetime | None:
     try:
         return dt.datetime.fromtimestamp(int(out.strip()), UTC) if out else None
     except (ValueError, OverflowError, OSError):
-        return None
+        # A commit dated past the year 9999 (git takes any number: `GIT_COMMITTER_DATE=@300000000000`)
+        # is a repository all the same: read as "not one", its consent history went unread and an
+        # undone revocation was published (rt14). A clock that says nothing moves no date.
+        return _NO_MOMENT if out and out.strip().isdigit() else None
 
 
 def today_in(zone: dt.tzinfo | None, now: dt.datetime | None = None) -> dt.date:
@@ -89,4 +96,7 @@ def committed_on(root: Path, zone_name: str | None) -> dt.date | None:
     check.py: a warm `flywheel check` asks it without loading the checker (70 ms of imports)."""
     moment = last_commit_moment(root)
     zone = time_zone(zone_name) if zone_name else None
-    return today_in(zone, moment) if moment else None
+    try:
+        return today_in(zone, moment) if moment else None
+    except OverflowError:  # 9999-12-31 in a zone ahead of UTC: no day Python holds (rt14: every check stopped)
+        return _NO_MOMENT.date()

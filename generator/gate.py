@@ -15,7 +15,7 @@ import urllib.parse
 
 from .decisions import Decision, Gate
 from .errors import Problem, problem
-from .history import form_key
+from .history import ANY_STORY, form_key
 from .identifiers import SCAN_KEY_VERSION, scan_story
 from .project import Entry, Project
 from .schema import Story
@@ -38,8 +38,9 @@ ANONYMOUS_CREDIT = "a patient champion"
 # story slug -> (record id, revoked on, the slug the record names when it is not this one); and
 # `form:` + a revoked record's `form_ref` and a story it named (`form_key`) -> (record id,
 # revoked on, None): a signed form once revoked authorizes that story no more (rt11). One form
-# may cover several stories (each its own record); a revocation of one ends no other. No slug
-# holds a colon.
+# may cover several stories (each its own record); a revocation of one ends no other. And
+# `form:*:` + that `form_ref` (`history.ANY_STORY`) -> (record id, revoked on, the story it was
+# revoked for): a story renamed keeps its form's revocation (rt14). No slug holds a colon.
 Revocations = dict[str, list[tuple[str, dt.date, str | None]]]
 
 
@@ -60,7 +61,7 @@ def _revocations(project: Project) -> Revocations:
     it counts against every story whose slug is close to what it names, until it names one."""
     found: Revocations = {}
     committed = project.committed_revocations
-    revoked, forms = [], []
+    revoked, forms, any_story = [], [], []
     for record_id, entry in project.consents.items():
         if (revoked_on := _revoked_on(record_id, entry.data, project)) is not None:
             _, stories, refs = committed.get(record_id, (None, (), ()))
@@ -68,6 +69,8 @@ def _revocations(project: Project) -> Revocations:
             revoked += [(record_id, revoked_on, story) for story in named]
             forms += [(record_id, revoked_on, form_key(ref, story))
                       for ref in dict.fromkeys([entry.data.form_ref, *refs]) for story in named]
+            any_story += [(record_id, revoked_on, form_key(ref, ANY_STORY), story)
+                          for ref in dict.fromkeys([entry.data.form_ref, *refs]) for story in named]
     # A record whose file is gone, or no longer a record, still revoked what it named; and a
     # record's revocation counts against every story any commit of it named (rt11: one pointed
     # at another slug took its revocation off the story it was made for), and every form.
@@ -75,8 +78,12 @@ def _revocations(project: Project) -> Revocations:
         if record_id not in project.consents:
             revoked += [(record_id, day, story) for story in stories]
             forms += [(record_id, day, form_key(ref, story)) for ref in refs for story in stories]
+            any_story += [(record_id, day, form_key(ref, ANY_STORY), story) for ref in refs for story in stories]
     for record_id, revoked_on, key in forms:
         found.setdefault(key, []).append((record_id, revoked_on, None))
+    # And by the form alone, with the story it was revoked for: a story renamed (rt14, below).
+    for record_id, revoked_on, key, story in any_story:
+        found.setdefault(key, []).append((record_id, revoked_on, story))
     for record_id, revoked_on, story in revoked:
         if story in project.stories:
             found.setdefault(story, []).append((record_id, revoked_on, None))
@@ -104,9 +111,20 @@ def widened(record_id: str, record, project: Project) -> tuple[str, str] | None:
     published a story past the date the patient signed for; a channel or an identifier added
     published what they never allowed; a signature date moved later took the record out of reach
     of a revocation made after the real signature (rule 4), and moved earlier started it before
-    the patient signed. Narrowing is always allowed; anything wider needs a newly signed form."""
-    for was in project.committed_terms.get(form_key(record.form_ref, record.story), ()):
+    the patient signed. Narrowing is always allowed; anything wider needs a newly signed form.
+
+    A version of the form naming another story counts too where it is a version of this very
+    record, or its story is no longer one of the project's (rt14): the story renamed (its slug, the
+    record's `story` with it) or its record copied under a new id for the new slug, the terms
+    widened in the same commit, was compared with nothing and published. A form covering two
+    stories the project holds, each its own record, may allow each its own terms."""
+    same = project.committed_terms.get(form_key(record.form_ref, record.story), [])
+    renamed = [was for was in project.committed_terms.get(form_key(record.form_ref, ANY_STORY), ())
+               if was.story != record.story and (was.record == record_id or was.story not in project.stories)]
+    for was in [*same, *renamed]:
         where = f"a commit of consent/{was.record}.yml" if was.record != record_id else "an earlier commit of this file"
+        if was.story != record.story:
+            where += f" (naming the story '{was.story}')"
         form = f"the signed form {record.form_ref.strip()}"
         if was.expires_on is not None and record.expires_on > was.expires_on:
             return "expires_on", (f"consent {record_id} expires on {record.expires_on}, but {where} recorded "
@@ -187,6 +205,18 @@ def _consent_reasons(
         if other_id != record_id and revoked_on <= ended_by and not any(code == "consent-revoked" for code, _ in reasons):
             why = (f"consent {record_id} names the signed form of consent {other_id} ({record.form_ref}), revoked on "
                    f"{revoked_on}{_by_commit(revoked_on, as_of, today, committed_on)}; a new authorization needs a newly signed form")
+            reasons.append(("consent-revoked", why))
+            break
+    # So is a record naming that form for a new slug, the story renamed (rt14: the record copied
+    # under a new id for it, the revoked one kept or deleted, published the story): a revocation
+    # for a story the project no longer holds ends every story its form is named for. A form
+    # covering two stories the project holds still has each revoked on its own.
+    for other_id, revoked_on, named in revocations.get(form_key(record.form_ref, ANY_STORY), ()):
+        if (other_id != record_id and named not in project.stories and revoked_on <= ended_by
+                and not any(code == "consent-revoked" for code, _ in reasons)):
+            why = (f"consent {record_id} names the signed form of consent {other_id} ({record.form_ref}), revoked on "
+                   f"{revoked_on}{_by_commit(revoked_on, as_of, today, committed_on)} for the story '{named}', which "
+                   "is no longer one of the project's; a new authorization needs a newly signed form")
             reasons.append(("consent-revoked", why))
             break
     if "website" not in record.scope:

@@ -550,31 +550,43 @@ def git_output(root: Path, *args: str, errors: str = "strict", any_owner: bool =
     # A checkout another user owns (CI's container job running as root over the runner's
     # checkout) is refused by git as "dubious ownership", and its history read as none (rt9).
     owner = ["-c", "safe.directory=*"] if any_owner else []
-    command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", *owner, "--no-pager", "-C",
-               str(root), *args]
+    # A merge's diff under `-m` in the one format history.py reads (`log.diffMerges` may name a
+    # combined one, whose hunks it cannot, rt14).
+    command = [git, "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", "-c", "log.diffMerges=separate",
+               *owner, "--no-pager", "-C", str(root), *args]
     try:
-        done = subprocess.run(command, capture_output=True, encoding="utf-8", errors=errors, timeout=timeout, check=False,
-                              env=_git_environment())
+        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False, env=_git_environment())
+        # Decoded as printed: a text stream's universal newlines read a lone carriage return as
+        # a line's end, and a record written with them (an old Mac editor's) came out of its
+        # diff's hunk line by line, its revocation outside any (rt14).
+        return done.stdout.decode("utf-8", errors) if done.returncode == 0 else None
     except (OSError, subprocess.TimeoutExpired, UnicodeDecodeError):
         return None
-    return done.stdout if done.returncode == 0 else None
 
 
 # Variables that make git read another repository, other objects or other settings than the
 # checkout at `root` (a CI step's leftover GIT_DIR read another project's history: no
 # revocation in it, and an undone one published). GIT_INDEX_FILE stays: a pre-commit hook's
 # `git commit -a` stages into its own index, which `git ls-files` must read.
+# Nor variables that change what a pathspec or a diff means (rt14): GIT_LITERAL_PATHSPECS=1, which
+# editors' git integrations set, read `:(glob,icase)consent/**/*.yml` as one file of that name
+# (no history at all), and GIT_DIFF_OPTS outranks `--unified`, cutting the whole-file versions.
 _GIT_REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
                   "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_REPLACE_REF_BASE",
-                  "GIT_GRAFT_FILE", "GIT_SHALLOW_FILE", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")
+                  "GIT_GRAFT_FILE", "GIT_SHALLOW_FILE", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+                  "GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS",
+                  "GIT_DIFF_OPTS")
 
 
 def _git_environment() -> dict[str, str]:
     """This process's environment less `_GIT_REDIRECTS` and GIT_CONFIG_KEY_n/VALUE_n, with
-    replacement objects off (`git replace` can show a commit as another)."""
+    replacement objects off (`git replace` can show a commit as another) and no graft file:
+    `.git/info/grafts`, which git still honours, can give a commit other parents or none, and a
+    history so cut held no revocation and read as whole, not shallow (rt14)."""
     kept = {name: value for name, value in os.environ.items()
             if name not in _GIT_REDIRECTS and not name.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))}
     kept["GIT_NO_REPLACE_OBJECTS"] = "1"
+    kept["GIT_GRAFT_FILE"] = os.devnull
     return kept
 
 

@@ -14,6 +14,7 @@ import hmac
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -450,11 +451,15 @@ def test_a_history_changed_under_unchanged_files_is_a_fresh_check(tmp_path, caps
     record.write_bytes(before)
     commit("the revocation taken out")
     git(root, "checkout", "-q", "-", when="2026-11-21T12:00:00+00:00")
+    # The branch deleted, its commits reachable by id only: a revocation on a branch the checkout
+    # holds counts on every commit built (rt14), so the history changes only with the reset below.
+    revoked = subprocess.run(["git", "rev-parse", "other"], cwd=root, capture_output=True, text=True, check=True)
+    git(root, "branch", "-qD", "other", when="2026-11-21T12:00:00+00:00")
     assert record.read_bytes() == before
     check(root, capsys)
     check(root, capsys)
     runs = len(fresh_runs)
     assert "walking-again" not in withheld(check(root, capsys)[1]) and len(fresh_runs) == runs  # replayed
-    git(root, "reset", "-q", "--soft", "other", when="2026-11-21T12:00:00+00:00")
+    git(root, "reset", "-q", "--soft", revoked.stdout.strip(), when="2026-11-21T12:00:00+00:00")
     assert withheld(check(root, capsys)[1])["walking-again"] == ["consent-revoked"]
     assert len(fresh_runs) == runs + 1
