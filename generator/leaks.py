@@ -28,6 +28,7 @@ import tarfile
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -1561,19 +1562,49 @@ def _png_unpacked(kind: bytes, chunk: bytes) -> list[bytes]:
         return []
 
 
+def _png_chunks(data: bytes, at: int) -> Iterator[tuple[bytes, bytes]]:
+    """(type, data) of each chunk of the PNG starting at `at` in `data`, walked by their
+    lengths to its end (`IEND`: text chunks may follow the picture's data)."""
+    at += 8
+    while at + 8 <= len(data):
+        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        yield kind, data[at + 8 : at + 8 + size]
+        if kind == b"IEND":
+            return
+        at += 12 + size
+
+
 def _png_texts(data: bytes, at: int) -> list[bytes]:
     """The text chunks of the PNG starting at `at` in `data` (zTXt and compressed iTXt
-    unpacked), its chunks walked by their lengths to its end."""
-    found, at = [], at + 8
-    while at + 8 <= len(data) and sum(map(len, found)) < _METADATA_MAX:
-        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
-        chunk = data[at + 8 : at + 8 + size]
+    unpacked)."""
+    found: list[bytes] = []
+    for kind, chunk in _png_chunks(data, at):
+        if sum(map(len, found)) >= _METADATA_MAX:
+            break
         if kind in _PNG_TEXT:
             found += [chunk, *_png_unpacked(kind, chunk)]
-        if kind == b"IEND":  # text chunks may follow the picture's data
-            break
-        at += 12 + size
     return found
+
+
+def _tiff_numbers(data: bytes, at: int) -> Callable[[int, int], int]:
+    """`number(offset, size)`: the unsigned number of `size` bytes at `offset` from the TIFF
+    header at `at` in `data`, in the byte order the header names ("II" little-endian, "MM" big)."""
+    order = "little" if data[at : at + 2] == b"II" else "big"
+
+    def number(offset: int, size: int) -> int:
+        return int.from_bytes(data[at + offset : at + offset + size], order)
+
+    return number
+
+
+def _tiff_headers(data: bytes) -> Iterator[int]:
+    """Where a TIFF header with its first directory right after it (EXIF's: eight bytes no
+    compressed data holds by chance) starts in `data`, four at most of each byte order."""
+    for mark in _TIFF_HEADERS:
+        at, seen = data.find(mark), 0
+        while at >= 0 and seen < 4:
+            yield at
+            at, seen = data.find(mark, at + 8), seen + 1
 
 
 _FONTS = (b"\0\1\0\0", b"OTTO", b"true", b"wOFF", b"wOF2")
@@ -1775,11 +1806,7 @@ def picture_metadata(data: bytes) -> str:
     # TIFF (and a camera's raw file) is one, other containers carry one (rt10). A TIFF header
     # with its first directory right after it (eight bytes no compressed data holds by chance)
     # starts 64 KiB read as metadata; at most four a file. Two searches a binary file.
-    for mark in _TIFF_HEADERS:
-        at, seen = data.find(mark), 0
-        while at >= 0 and seen < 4:
-            found.append(data[at : at + 65536])
-            at, seen = data.find(mark, at + 8), seen + 1
+    found += [data[at : at + 65536] for at in _tiff_headers(data)]
     # A PNG wherever it is (rt12): an icon (`.ico`, `.icns`) holds its pictures as PNGs after a
     # header of its own, and a viewer opening the picture shows its text chunks. Its eight-byte
     # signature holds no compressed data by chance; at most four a file. One search a binary file.
@@ -1822,11 +1849,8 @@ def picture_texts(data: bytes) -> list[str]:
     texts: list[str] = []
     if data[:2] == b"\xff\xd8":  # a JPEG's metadata is in its segments, before the picture's data
         data = data[: _jpeg_segments(data, texts)]
-    for mark in _TIFF_HEADERS:
-        at, seen = data.find(mark), 0
-        while at >= 0 and seen < 4:
-            texts += _exif_texts(data, at)
-            at, seen = data.find(mark, at + 8), seen + 1
+    for at in _tiff_headers(data):
+        texts += _exif_texts(data, at)
     packets = [match.group() for match in _XMP.finditer(data[:GZIP_READ_MAX])]
     for value in _png_values(data, data.find(_PNG)) if data.startswith(_PNG) else ():
         if b"<x:xmpmeta" in value:
@@ -1842,10 +1866,10 @@ def picture_texts(data: bytes) -> list[str]:
 
 def _png_values(data: bytes, at: int) -> list[bytes]:
     """The values of the text chunks of the PNG at `at`, without their keywords (unpacked)."""
-    found, at = [], at + 8
-    while at + 8 <= len(data) and len(found) < 64:
-        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
-        chunk = data[at + 8 : at + 8 + size]
+    found: list[bytes] = []
+    for kind, chunk in _png_chunks(data, at):
+        if len(found) >= 64:
+            break
         if kind == b"tEXt":
             found.append(chunk.partition(b"\0")[2])
         elif kind == b"iTXt" and chunk.partition(b"\0")[2][:1] == b"\0":
@@ -1854,9 +1878,6 @@ def _png_values(data: bytes, at: int) -> list[bytes]:
             found.append(chunk.partition(b"\0")[2][2:].split(b"\0", 2)[-1])
         elif kind in (b"zTXt", b"iTXt"):
             found += _png_unpacked(kind, chunk)
-        if kind == b"IEND":
-            break
-        at += 12 + size
     return found
 
 
@@ -1881,11 +1902,7 @@ def _jpeg_segments(data: bytes, texts: list[str]) -> int:
 def _exif_texts(data: bytes, at: int) -> list[str]:
     """The text tags of the EXIF whose TIFF header is at `at`: ASCII values, Windows' UTF-16
     ones (XPAuthor...) and the user comment, in its first directory and its Exif directory."""
-    order = "little" if data[at : at + 2] == b"II" else "big"
-
-    def number(offset: int, size: int) -> int:
-        return int.from_bytes(data[at + offset : at + offset + size], order)
-
+    number = _tiff_numbers(data, at)
     texts, directories, seen = [], [number(4, 4)], set()
     while directories and len(seen) < 4:
         directory = directories.pop()
@@ -2757,23 +2774,13 @@ def records_position(path: Path) -> bool:
         return False
     if b"GPSLatitude" in data or b"GPSLongitude" in data:  # XMP's, as text
         return True
-    for mark in _TIFF_HEADERS:
-        at, seen = data.find(mark), 0
-        while at >= 0 and seen < 4:
-            if _tiff_gps(data, at):
-                return True
-            at, seen = data.find(mark, at + 8), seen + 1
-    return False
+    return any(_tiff_gps(data, at) for at in _tiff_headers(data))
 
 
 def _tiff_gps(data: bytes, at: int) -> bool:
     """Whether the EXIF at `at` (its TIFF header) points at a GPS directory (tag 0x8825) that
     holds a latitude (2) or a longitude (4)."""
-    order = "little" if data[at : at + 2] == b"II" else "big"
-
-    def number(offset: int, size: int) -> int:
-        return int.from_bytes(data[at + offset : at + offset + size], order)
-
+    number = _tiff_numbers(data, at)
     directory = number(4, 4)
     for index in range(min(number(directory, 2), _TIFF_ENTRIES_MAX)):
         entry = directory + 2 + 12 * index
