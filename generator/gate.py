@@ -201,22 +201,18 @@ def _consent_reasons(
             break
     # A record of this story naming the signed form of a revoked record of it (a copy, `signed_on`
     # moved past the revocation: no new form was signed) is ended by that revocation too (rt11), once.
-    for other_id, revoked_on, _ in revocations.get(form_key(record.form_ref, story.id), ()):
-        if other_id != record_id and revoked_on <= ended_by and not any(code == "consent-revoked" for code, _ in reasons):
-            why = (f"consent {record_id} names the signed form of consent {other_id} ({record.form_ref}), revoked on "
-                   f"{revoked_on}{_by_commit(revoked_on, as_of, today, committed_on)}; a new authorization needs a newly signed form")
-            reasons.append(("consent-revoked", why))
-            break
     # So is a record naming that form for a new slug, the story renamed (rt14: the record copied
     # under a new id for it, the revoked one kept or deleted, published the story): a revocation
     # for a story the project no longer holds ends every story its form is named for. A form
     # covering two stories the project holds still has each revoked on its own.
-    for other_id, revoked_on, named in revocations.get(form_key(record.form_ref, ANY_STORY), ()):
-        if (other_id != record_id and named not in project.stories and revoked_on <= ended_by
-                and not any(code == "consent-revoked" for code, _ in reasons)):
+    this_story = [(other_id, day, None) for other_id, day, _ in revocations.get(form_key(record.form_ref, story.id), ())]
+    renamed = [found for found in revocations.get(form_key(record.form_ref, ANY_STORY), ()) if found[2] not in project.stories]
+    for other_id, revoked_on, named in [*this_story, *renamed]:
+        if other_id != record_id and revoked_on <= ended_by and not any(code == "consent-revoked" for code, _ in reasons):
+            gone = f" for the story '{named}', which is no longer one of the project's" if named is not None else ""
             why = (f"consent {record_id} names the signed form of consent {other_id} ({record.form_ref}), revoked on "
-                   f"{revoked_on}{_by_commit(revoked_on, as_of, today, committed_on)} for the story '{named}', which "
-                   "is no longer one of the project's; a new authorization needs a newly signed form")
+                   f"{revoked_on}{_by_commit(revoked_on, as_of, today, committed_on)}{gone}; a new authorization needs a "
+                   "newly signed form")
             reasons.append(("consent-revoked", why))
             break
     if "website" not in record.scope:

@@ -157,8 +157,7 @@ def _credit_traces(site_dir: Path, result: CheckResult) -> set[str]:
         if decision.kind != "story" or not decision.published or decision.credit != ANONYMOUS_CREDIT:
             continue
         champion = project.champions.get(project.stories[decision.slug].data.champion)
-        pages = (site_dir / "stories" / decision.slug / "index.html",
-                 *(site_dir / "stories" / f"{decision.slug}{suffix}" for suffix in _PAGE_SUFFIXES))
+        pages = _story_page_files(site_dir, decision.slug)
         if champion and any(champion.data.name in _read(page) for page in pages if page.is_file()):
             due.add(decision.slug)
     return due
@@ -213,11 +212,17 @@ _SHOWN_PHOTO = re.compile(r'<p class="fw-photo"><img src="([^"]*)"')
 _APPROVED = re.compile(r'<div class="fw-story-body" data-approved="([0-9a-f]{16})"')
 
 
+def _story_page_files(site_dir: Path, slug: str) -> tuple[Path, ...]:
+    """Where the site's page for the story `slug` is: `stories/<slug>/index.html`, or
+    `stories/<slug>.html`, or an export's `stories/<slug>.md`."""
+    return (site_dir / "stories" / slug / "index.html",
+            *(site_dir / "stories" / f"{slug}{suffix}" for suffix in _PAGE_SUFFIXES))
+
+
 def _story_pages(site_dir: Path, slug: str) -> list[str]:
     """The markup of the site's page (or an export's) for the story `slug`, as each is there."""
     pages = []
-    for page in (site_dir / "stories" / slug / "index.html",
-                 *(site_dir / "stories" / f"{slug}{suffix}" for suffix in _PAGE_SUFFIXES)):
+    for page in _story_page_files(site_dir, slug):
         try:
             pages.append(page.read_text(encoding="utf-8", errors="replace"))
         except OSError:  # none, a folder: nothing shown
