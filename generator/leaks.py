@@ -1160,6 +1160,14 @@ def _withheld_linked_media(result: CheckResult) -> list[tuple[str, str, str]]:
     finding-answers)"). The patient's own pictures, attached to a story they revoked, stayed on
     the site, as their photo did before rt4. A file a published page may still link to stays
     (a guide shares handouts; pictures and recordings only, since those are the patient's)."""
+    project, gate = result.project, result.gate
+    if project.withheld_media is None or project.withheld_media[0] is not gate:
+        project.withheld_media = (gate, _linked_media_of(result))
+    return project.withheld_media[1]
+
+
+def _linked_media_of(result: CheckResult) -> list[tuple[str, str, str]]:
+    """`_withheld_linked_media`, worked out."""
     from .shown import linked_addresses, photo_digest
 
     project, gate = result.project, result.gate

@@ -90,6 +90,9 @@ class Project(HasProblems):
     # snapshot watches them, since a photo's bytes decide whether its stories are published.
     photo_digests: dict[str, str] = field(default_factory=dict, repr=False)
     photo_files: set[str] = field(default_factory=set, repr=False)
+    # leaks._withheld_linked_media for one gate's decisions (the gate, then its answer): every
+    # check of published files asks it, and it reads every story's links.
+    withheld_media: tuple | None = field(default=None, repr=False)
 
     def settle_lines(self) -> None:
         """Every document's key lines as a dict (`load.settled`): for a process that keeps the
