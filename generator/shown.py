@@ -294,8 +294,10 @@ _FILE_TYPE = re.compile(r"\.[A-Za-z0-9]{1,5}\Z")
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
-# A link's address in sanitized HTML (nh3 writes every attribute in double quotes).
-_HREF = re.compile(r'\shref="([^"]*)"')
+# An address in sanitized HTML (nh3 writes every attribute in double quotes): a link's, and a
+# picture's should the allow-list ever keep one. The same two `visible_parts` reads for the
+# scan, so the scan's cache key (`gate.scan_key`) hashes every file whose metadata it scans.
+_HREF = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
 def linked_addresses(story: Entry[Story], project: Project) -> list[str]:

@@ -8,6 +8,7 @@ and tests). The sample site and every name in it are fictional.
 from __future__ import annotations
 
 import re
+import urllib.parse
 import struct
 import zlib
 from pathlib import Path
@@ -330,3 +331,22 @@ def test_a_picture_a_published_guide_names_stays_when_a_story_linking_to_it_is_r
     assert (sample / "site/media/finish-line.jpg").is_file()
     assert _shows_any(sample, "stories/finding-answers") == []
     capsys.readouterr()
+
+
+def test_the_scan_key_hashes_every_file_the_scan_reads(sample, monkeypatch):
+    """The scan reads the metadata of every file the body links to or shows (`visible_parts`:
+    `href` and `src`), and its cache key hashed those `linked_addresses` found (`href` alone).
+    They agreed only because the sanitizer keeps no picture: should its allow-list keep one, a
+    picture's EXIF edited to name the patient would have been judged by the cached scan of the
+    file as it was."""
+    import datetime as dt
+
+    from generator import shown
+    from generator.check import run_check
+
+    fragment = '<p><a href="letter.pdf">a letter</a> <img src="/media/finish-line.jpg" alt="me"></p>'
+    monkeypatch.setattr(shown, "body_html", lambda story, project: fragment)
+    project = run_check(sample, dt.date(2026, 3, 1), use_cache=False).project
+    story = next(iter(project.stories.values()))
+    scanned = [urllib.parse.urljoin(f"/stories/{story.id}/", link) for link in shown.visible_parts(fragment)[1]]
+    assert shown.linked_addresses(story, project) == scanned == [f"/stories/{story.id}/letter.pdf", "/media/finish-line.jpg"]
