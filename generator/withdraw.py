@@ -171,7 +171,7 @@ def _photo_traces(site_dir: Path, result: CheckResult) -> set[str]:
     (`leaks.unconsented_photos`); a failed one kept them, and the story page showing a photo
     whose permission was withdrawn was no trace at all."""
     from .errors import FlywheelError
-    from .leaks import unconsented_photo_digests, unconsented_photos
+    from .leaks import packed_digests, unconsented_photo_digests, unconsented_photos
     from .paths import static_sources
     from .shown import file_digest
 
@@ -200,6 +200,11 @@ def _photo_traces(site_dir: Path, result: CheckResult) -> set[str]:
         except OSError:
             continue
         if size in sizes and (file_digest(path) or "") in pictures:
+            found.add(rel)
+        # An archive holding the picture (`downloads/photos.zip`, under any name), which a
+        # passing build leaves out as the photo itself (`leaks.packed_digests`): a failed export
+        # kept it. Only archives are unpacked; every other file costs one read of its head.
+        elif pictures and any(digest in pictures for digest in packed_digests(path)):
             found.add(rel)
     return found
 

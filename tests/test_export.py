@@ -438,6 +438,42 @@ def test_a_site_s_withdrawal_finds_a_copy_of_a_withdrawn_photo_under_another_nam
     assert {"img/daniel.jpg", "img/walking-group.jpg"} <= set(due)
 
 
+def _zipped(picture: bytes) -> bytes:
+    """The picture packed in a zip, compressed: its bytes are nowhere in the archive's."""
+    import io
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("photos/walking-group.jpg", picture * 4)
+    return packed.getvalue()
+
+
+@pytest.mark.parametrize("name", ["downloads/photos.zip", "downloads/photos"], ids=["zip", "no-extension"])
+@pytest.mark.parametrize("command", ["build", "export"])
+def test_a_failed_build_or_export_withdraws_an_archive_holding_a_withdrawn_photo(tmp_path, capsys, command, name):
+    """A passing build leaves out an archive holding a champion's photo no story may show
+    (`leaks.packed_digests`), but a failed export found withdrawn photos only by their address
+    and bytes: a `photos.zip` exported while the permission stood stayed in the kept export for
+    as long as an unrelated guide stayed broken. (A failed build already rebuilt leniently, the
+    photo's own address being a trace, and that rebuild left the archive out.)"""
+    root = copy_sample(tmp_path)
+    picture = _with_photo(root, capsys) * 4
+    (root / "theme/pages/img/daniel.jpg").write_bytes(picture)
+    (root / "theme/pages/downloads").mkdir()
+    (root / "theme/pages" / name).write_bytes(_zipped(picture[: len(picture) // 4]))
+    _approve(root, capsys)
+    out = root / "site" if command == "build" else tmp_path / "export"
+    kept = out / name if command == "build" else out / "docs" / name
+    assert (main(["build", "--root", str(root), "--as-of", "2026-11-22"]) if command == "build" else _export(root, out, capsys)[0]) == 0
+    assert kept.is_file()
+    _withdraw_photo(root)
+    broken = root / "content/guides/thyroid/thyroid-ultrasound.md"
+    broken.write_text(broken.read_text().replace("stage: learn", "stage: lern", 1))
+    assert (main(["build", "--root", str(root), "--as-of", "2026-11-22"]) if command == "build" else _export(root, out, capsys)[0]) == 1
+    assert not kept.exists()
+
+
 def test_a_failed_build_withdraws_a_photo_taken_out_of_the_project(tmp_path, capsys):
     """With the photo's address gone from champions.yml, only the previous story page still
     says which picture it showed (`withdraw._shown_photos`): a failed build kept that page and
