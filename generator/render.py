@@ -120,6 +120,8 @@ def template_environment() -> jinja2.Environment:
     env.filters["tel"] = tel
     env.filters["json"] = lambda value: markupsafe.Markup(json.dumps(value, ensure_ascii=False))
     env.filters["html"] = html_text
+    # Text in raw HTML as Python-Markdown writes text: `&`, `<` and `>` escaped, quotes kept.
+    env.filters["text"] = lambda value: markupsafe.Markup(html.escape(value, quote=False))
     env.filters["longdate"] = lambda d: f"{d:%B} {d.day}, {d.year}"
     return env
 
@@ -498,7 +500,8 @@ class _Renderer:
             approved=approved,
             body_html=body_html(entry, self.project),  # the HTML the consent fingerprint covers
             pillar=cluster.pillar if cluster else None,
-            line_page=_relative(line_uri(story.service_line), uri),
+            line_page=line_uri(story.service_line),
+            stories_index=stories_index_uri(),
             crumbs_ld=self._breadcrumb_ld(crumbs, uri),
             meta=self._meta("story", step, crumbs, image),
             step=step,
