@@ -199,12 +199,12 @@ def _photo_traces(site_dir: Path, result: CheckResult) -> set[str]:
             size = os.lstat(path).st_size
         except OSError:
             continue
-        if size in sizes and (file_digest(path) or "") in pictures:
-            found.add(rel)
-        # An archive holding the picture (`downloads/photos.zip`, under any name), which a
-        # passing build leaves out as the photo itself (`leaks.packed_digests`): a failed export
-        # kept it. Only archives are unpacked; every other file costs one read of its head.
-        elif pictures and any(digest in pictures for digest in packed_digests(path)):
+        # A copy of the picture, or an archive holding it (`downloads/photos.zip`, under any
+        # name), which a passing build leaves out as the photo itself (`leaks.packed_digests`):
+        # a failed export kept it. Only archives are unpacked; any other file costs one read of
+        # its head.
+        if (size in sizes and (file_digest(path) or "") in pictures) or (
+                pictures and any(digest in pictures for digest in packed_digests(path))):
             found.add(rel)
     return found
 

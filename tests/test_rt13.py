@@ -8,8 +8,8 @@ and tests). The sample site and every name in it are fictional.
 from __future__ import annotations
 
 import re
-import urllib.parse
 import struct
+import urllib.parse
 import zlib
 from pathlib import Path
 
