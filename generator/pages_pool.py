@@ -314,7 +314,7 @@ class _Spool:
         self.folder = tempfile.mkdtemp(prefix=f"{self.PREFIX}{os.getpid()}-")
         self._owner = os.getpid()
         self._writer: tuple[int, Any] | None = None  # (pid, file) of this process's spool file
-        self._readers: dict[str, Any] = {}
+        self._readers: dict[tuple[int, str], Any] = {}  # (pid, name) -> a file this process opened
 
     @classmethod
     def _remove_stale(cls) -> None:
@@ -351,12 +351,22 @@ class _Spool:
         return handle.name, offset, len(data)
 
     def get(self, where: tuple[str, int, int]) -> Any:
+        """The value `put` left at `where`. Each process reads through files it opened itself,
+        at the offset given (`os.pread`): a file object inherited by a worker forked later
+        shares its position with this process's, and a `seek` then `read` in each at once read
+        another page's bytes (forkmap's workers are forked afresh as they go)."""
         name, offset, size = where
-        handle = self._readers.get(name)
+        key = (os.getpid(), name)
+        handle = self._readers.get(key)
         if handle is None:
-            handle = self._readers[name] = open(name, "rb")  # noqa: SIM115
-        handle.seek(offset)
-        return pickle.loads(handle.read(size))
+            handle = self._readers[key] = open(name, "rb")  # noqa: SIM115
+        data = b""
+        while len(data) < size:
+            part = os.pread(handle.fileno(), size - len(data), offset + len(data))
+            if not part:
+                raise EOFError(f"{name} ends before byte {offset + size}")
+            data += part
+        return pickle.loads(data)
 
     def close(self) -> None:
         """In the build's own process (a worker's copy has nothing to delete): close what this

@@ -58,6 +58,21 @@ def test_pages_on_two_cores_give_mkdocs_own_site_byte_for_byte(tmp_path, monkeyp
     assert any(name.endswith("search_index.json") for name in expected)
 
 
+def test_workers_forked_afresh_read_the_spool_right_and_give_the_same_site(tmp_path, monkeypatch):
+    """forkmap forks a fresh worker every RENEW_AFTER pages (a worker's memory grows as it
+    goes). A worker forked after this process had read the spool inherited its open file, and
+    with it the file's position: a `seek` and `read` in each at once read another page's bytes
+    (an UnpicklingError at 50,000 pieces). Forced here every few pages."""
+    from generator import forkmap
+
+    root = corpus(tmp_path)
+    expected = mkdocs_alone(root)
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
+    monkeypatch.setattr(forkmap, "RENEW_AFTER", 3)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF, "--no-cache"]) == 0
+    assert relative_digest(root / "site") == expected
+
+
 def test_a_warning_in_a_worker_prints_once_names_its_source_and_counts_for_strict(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
     root = copy_sample(tmp_path)
