@@ -30,7 +30,7 @@ from .leaks import (
     file_text,
     link_targets,
     named_for,
-    packed_digests,
+    photo_held,
     posing_as_a_story,
     quoted_traces,
     segments,
@@ -48,7 +48,7 @@ from .paths import (
     refuse_published,
 )
 from .render import RenderedSite, render_site
-from .shown import copy_of, file_digest, files_by_size
+from .shown import copy_of, files_by_size
 from .validate import CONSENT_DIR
 from .withdraw import scrub, unpublished_pieces, unpublished_stories, withdrawals_due
 
@@ -269,8 +269,7 @@ def _left_out(static: Path, photos: dict[str, str], withheld: frozenset[str], qu
             if link_leads(path, root, static):  # a link into consent/ or out of the project (rt5), as the build
                 left_out.append(name)
                 continue
-            picture = bool(pictures) and not path.is_dir() and (
-                (file_digest(path) or "") in pictures or any(d in pictures for d in packed_digests(path)))
+            picture = not path.is_dir() and photo_held(path, pictures) is not None
             record = not path.is_dir() and copy_of(path, records)
             if picture or record or rel.casefold() in photos or posing_as_a_story(rel) or static_leak(path, rel, withheld, quoted):
                 left_out.append(name)

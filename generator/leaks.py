@@ -1452,6 +1452,19 @@ def office_text(xml: str) -> str | None:
     return None
 
 
+def photo_held(path: Path, pictures: dict[str, str], *, whole: bool = True) -> str | None:
+    """The champion whose photo `path` is, or holds packed (`packed_digests`: `patients.zip`,
+    under any name), among `pictures` (`unconsented_photo_digests`), else None. With `whole`
+    False the file's own bytes are not hashed (a caller that knows its size is no photo's)."""
+    if not pictures:
+        return None
+    from .shown import file_digest
+
+    if whole and (champion := pictures.get(file_digest(path) or "")):
+        return champion
+    return next((pictures[digest] for digest in packed_digests(path) if digest in pictures), None)
+
+
 def packed_digests(path: Path) -> list[str]:
     """`sha256:<hex>` of every file a packed file or an archive at `path` holds once unpacked
     (gzip, bzip2, xz and zlib streams, zip and tar members, nested up to _PACK_DEPTH, within

@@ -55,7 +55,7 @@ from .leaks import (
     carried_picture,
     consent_secrets,
     named_for,
-    packed_digests,
+    photo_held,
     posing_as_a_story,
     quoted_index,
     quoted_traces,
@@ -83,7 +83,7 @@ from .paths import (
 from .publish import SiteSwap, stamp_file
 from .render import GeneratedPage, RenderedSite, render_site
 from .rerender import PreviewRenders, stored_render
-from .shown import copy_of, file_digest, files_by_size
+from .shown import copy_of, files_by_size
 from .theme_files import compiled_once, list_installed_once
 from .third_parties import entries_under, site_files, third_party_problems
 from .validate import CONSENT_DIR
@@ -755,8 +755,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 continue
             if not any(os.path.abspath(source).startswith(r + os.sep) for r in roots):
                 continue  # the theme's own files (Material's and Flywheel's)
-            if pictures and (champion := pictures.get(file_digest(Path(source)) or "") or next(
-                    (pictures[d] for d in packed_digests(Path(source)) if d in pictures), None)):
+            if champion := photo_held(Path(source), pictures):
                 why = f"it is the photo of champion {champion}, which no published story may show"
             elif record := copy_of(Path(source), records):
                 why = f"it is a copy of {record}, and consent records are never published"
@@ -1326,8 +1325,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         records = files_by_size(self._root(config) / CONSENT_DIR)
         for rel in sorted(unchecked):
             path = site_dir / rel
-            if pictures and (champion := pictures.get(file_digest(path) or "") or next(
-                    (pictures[d] for d in packed_digests(path) if d in pictures), None)):
+            if champion := photo_held(path, pictures):
                 why = f"it is the photo of champion {champion}, which no published story may show"
             elif record := copy_of(path, records):
                 why = f"it is a copy of {record}, and consent records are never published"

@@ -171,9 +171,8 @@ def _photo_traces(site_dir: Path, result: CheckResult) -> set[str]:
     (`leaks.unconsented_photos`); a failed one kept them, and the story page showing a photo
     whose permission was withdrawn was no trace at all."""
     from .errors import FlywheelError
-    from .leaks import packed_digests, unconsented_photo_digests, unconsented_photos
+    from .leaks import photo_held, unconsented_photo_digests, unconsented_photos
     from .paths import static_sources
-    from .shown import file_digest
 
     try:
         site_url = static_sources(result.project.root)[1]
@@ -203,8 +202,7 @@ def _photo_traces(site_dir: Path, result: CheckResult) -> set[str]:
         # name), which a passing build leaves out as the photo itself (`leaks.packed_digests`):
         # a failed export kept it. Only archives are unpacked; any other file costs one read of
         # its head.
-        if (size in sizes and (file_digest(path) or "") in pictures) or (
-                pictures and any(digest in pictures for digest in packed_digests(path))):
+        if photo_held(path, pictures, whole=size in sizes) is not None:
             found.add(rel)
     return found
 
