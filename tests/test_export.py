@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -449,7 +450,8 @@ def _zipped(picture: bytes) -> bytes:
     return packed.getvalue()
 
 
-@pytest.mark.parametrize("name", ["downloads/photos.zip", "downloads/photos"], ids=["zip", "no-extension"])
+@pytest.mark.parametrize("name", ["downloads/photos.zip", "downloads/photos", "downloads/photos.zip.gz"],
+                         ids=["zip", "no-extension", "nested"])
 @pytest.mark.parametrize("command", ["build", "export"])
 def test_a_failed_build_or_export_withdraws_an_archive_holding_a_withdrawn_photo(tmp_path, capsys, command, name):
     """A passing build leaves out an archive holding a champion's photo no story may show
@@ -461,7 +463,8 @@ def test_a_failed_build_or_export_withdraws_an_archive_holding_a_withdrawn_photo
     picture = _with_photo(root, capsys) * 4
     (root / "theme/pages/img/daniel.jpg").write_bytes(picture)
     (root / "theme/pages/downloads").mkdir()
-    (root / "theme/pages" / name).write_bytes(_zipped(picture[: len(picture) // 4]))
+    packed = _zipped(picture[: len(picture) // 4])
+    (root / "theme/pages" / name).write_bytes(gzip.compress(packed) if name.endswith(".gz") else packed)
     _approve(root, capsys)
     out = root / "site" if command == "build" else tmp_path / "export"
     kept = out / name if command == "build" else out / "docs" / name

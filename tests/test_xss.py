@@ -190,6 +190,11 @@ def test_plain_text_fields_are_escaped_wherever_the_theme_prints_them(tmp_path):
     jsonld = json.loads(guide_page.select_one('script[type="application/ld+json"]').string)
     assert jsonld["name"] == f"Title {HOSTILE}" and jsonld["about"]["name"] == HOSTILE
     assert story_page.title.get_text() == f"Title {HOSTILE} - Riverbend Family Health"
+    # The pillar's topic list is written as HTML, not Markdown (stop 44): the guide's title and
+    # summary in it are text, every character as typed.
+    pillar = BeautifulSoup((root / "site/cardiology/chest-pain/index.html").read_text(), "html.parser")
+    listed = [li.get_text() for li in pillar.select("#in-this-topic + ul > li")]
+    assert f"Title {HOSTILE} — {f'Summary {HOSTILE}'[:160]}" in listed, listed
     assert (
         story_page.select_one('meta[name="description"]')["content"] == f"Summary {HOSTILE}"[:160]
     )
