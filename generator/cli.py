@@ -720,5 +720,34 @@ def _date_set_elsewhere(root: Path) -> tuple[dt.date | None, str | None]:
         return None, f"{name} must be a date written YYYY-MM-DD, got '{shown}'; the gate used the practice's today"
 
 
+def run() -> None:
+    """The `flywheel` program: `main`, then an exit that does what Python's own does at exit
+    except free every object one by one, which the system does at once. After a rebuild at
+    5,000 pieces that freeing took 0.4-0.5 s of 3.4 (the build's heap: the stored render, the
+    page cache's index, the navigation), a seventh of the command, with nothing left to do.
+
+    Python's exit is kept whole where the shortcut could lose anything: when a thread other
+    than this one runs (a preview's server: Python waits for it at exit), when this Python has
+    no way to run the exit handlers first (they join worker processes, remove temporary
+    folders, flush logs), and under a profiler or tracer (`python -m cProfile` writes its
+    figures once this returns). Output is flushed first; an output closed early (`| head`) is
+    no error of the command's. Tests call `main`, never this."""
+    code = main()
+    import atexit
+    import threading
+
+    run_handlers = getattr(atexit, "_run_exitfuncs", None)
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    if threading.active_count() != 1 or run_handlers is None or watched or not isinstance(code, int):
+        sys.exit(code)
+    run_handlers()  # logging's shutdown (flushes and closes its handlers), worker joins, finalizers
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed by the reader (a pipe into `head`) or by a handler
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -337,3 +337,37 @@ def test_an_output_path_that_cannot_be_written_is_an_error_not_a_traceback(root,
     assert code == 1
     assert err.startswith("error: cannot write the ")
     assert blocker.read_text() == "not a folder\n"
+
+
+# The program's exit (`cli.run`) skips freeing every object one by one. What Python's exit does
+# besides must still happen: the command's whole output, its exit code, and every exit handler
+# (they join worker processes and remove temporary folders).
+_PROGRAM = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('exit handler ran', file=sys.stderr))\n"
+    "from generator.cli import run\n"
+    "sys.argv = ['flywheel', *sys.argv[1:]]\n"
+    "run()\n"
+)
+
+
+@pytest.mark.parametrize("broken, code", [(False, 0), (True, 1)])
+def test_the_program_exits_with_its_code_its_whole_output_and_its_exit_handlers(root, broken, code):
+    if broken:
+        add_case(root, "guide_yaml_syntax.md")
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROGRAM, "check", "--root", str(root), "--format", "json", *AS_OF],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == code, proc.stderr
+    report = json.loads(proc.stdout)  # all of it: a lost buffer is a JSON error here
+    assert report["ok"] is not broken
+    assert proc.stderr.count("exit handler ran") == 1
+
+
+def test_the_program_exits_2_on_a_usage_error_and_runs_its_exit_handlers(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", _PROGRAM, "check", "--root", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "is not a Flywheel project" in proc.stderr
+    assert "exit handler ran" in proc.stderr
