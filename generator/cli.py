@@ -311,6 +311,10 @@ def _cmd_build(args) -> int:
             pass
         raise
     site = f"{shown_path(Path(folders['site_dir']).resolve(), Path(args.root).resolve())}/"  # "site/"
+    if not args.no_cache:
+        from .page_cache import verify_ahead
+
+        verify_ahead(args.root)  # the stored pages, hashed on the other core while the check runs
     _progress("checking content and consent…")
     result = run_check(args.root, args.as_of, use_cache=not args.no_cache, reading_grade_max=args.reading_grade_max)
     failing = result.errors + (result.warnings if args.strict else [])

@@ -265,3 +265,93 @@ def test_a_page_left_out_is_left_out_again_from_the_cache(tmp_path, capsys):
         assert not site_shows(root / "site", sentence)
     assert sites[0] == sites[1] == sites[2]
 
+
+
+# The stored pages hashed ahead by a forked process (`page_cache.verify_ahead`) while the check
+# runs. A fresh `flywheel` process has one thread and forks; pytest's worker may run others, so
+# these tests say there is one, and assert that the fork's answer was used.
+@pytest.fixture
+def ahead(monkeypatch):
+    from generator import page_cache
+
+    monkeypatch.setattr(page_cache.threading, "active_count", lambda: 1)
+    taken = []
+    verified = page_cache._verified_ahead
+
+    def recorded(folder):
+        found = verified(folder)
+        taken.append(found)
+        return found
+
+    monkeypatch.setattr(page_cache, "_verified_ahead", recorded)
+    return taken
+
+
+def test_pages_hashed_ahead_give_the_fresh_site_and_an_edited_one_is_not_used(corpus, ahead):
+    fresh = site_of(corpus, "--no-cache")
+    assert site_of(corpus) == fresh  # cold: nothing stored to hash yet
+    assert ahead == [None]
+    guide = sorted((corpus / "content/guides").rglob("guide-1.md"))[0]
+    guide.write_text(guide.read_text() + "\nWalk and rest each day, a new sentence.\n")
+    warm = site_of(corpus)
+    assert len(ahead[-1]) > 100  # the rebuild took the fork's names
+    assert site_of(corpus, "--no-cache") == warm
+    # A stored page edited in place (a post-processor writing site/, which links to it) is
+    # hashed ahead as no longer its name, so it is read and refused as before: a miss.
+    for blob in (corpus / ".flywheel-cache/pages").glob("*.html"):
+        blob.write_text(blob.read_text().replace("</body>", "<p>Story 3: a withheld story</p></body>"))
+    assert site_of(corpus) == warm
+    assert ahead[-1] == set()
+
+
+def test_a_stored_page_that_is_a_symbolic_link_is_not_taken_as_hashed_ahead(corpus, ahead, tmp_path):
+    site_of(corpus)
+    blobs = sorted((corpus / ".flywheel-cache/pages").glob("*.html"))
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(blobs[0].read_bytes())
+    blobs[0].unlink()
+    blobs[0].symlink_to(outside)
+    from generator.page_cache import _verified_ahead, verify_ahead
+
+    verify_ahead(corpus)
+    found = _verified_ahead(corpus / ".flywheel-cache/pages")
+    assert blobs[0].stem not in found and blobs[1].stem in found
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_page_hashed_ahead_where_links_fail_is_copied_checked_or_the_build_fails(corpus, ahead, monkeypatch, capsys,
+                                                                                   changed):
+    """Where the site's folder cannot hard-link the stored page (another file system), it is
+    copied, and the copy's bytes are checked then: a stored page changed after it was hashed
+    ahead fails the build, which keeps the previous site, instead of publishing it."""
+    fresh = site_of(corpus, "--no-cache")
+    site_of(corpus)
+    before = tree_digest(corpus / "site")
+    from generator import page_cache
+
+    hashed_ahead = page_cache._verified_ahead  # the fixture's, which records what it gave
+    blobs = corpus / ".flywheel-cache/pages"
+
+    def hashed_then_changed(folder):
+        found = hashed_ahead(folder)
+        if changed:  # after the fork hashed it, before the page is placed
+            page = next(b for b in sorted(blobs.glob("*.html")) if b.stem in found and b"Story 3" not in b.read_bytes())
+            # Written whole and moved over it: the live site's page, the same file, stays as it was.
+            other = page.with_suffix(".tmp")
+            other.write_bytes(page.read_bytes().replace(b"</body>", b"<p>Story 3: a withheld story</p></body>"))
+            other.replace(page)
+        return found
+
+    def no_links(source, destination, **kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(page_cache, "_verified_ahead", hashed_then_changed)
+    monkeypatch.setattr(page_cache.os, "link", no_links)
+    if changed:
+        capsys.readouterr()
+        assert main(["build", "--root", str(corpus), "--as-of", AS_OF]) == 1
+        assert "changed or went while this build ran" in capsys.readouterr().err
+        assert tree_digest(corpus / "site") == before
+    else:
+        assert site_of(corpus) == fresh
+    assert ahead[-1]  # the build took the fork's names
