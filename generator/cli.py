@@ -734,8 +734,8 @@ def run() -> None:
     than this one runs (a preview's server: Python waits for it at exit), when this Python has
     no way to run the exit handlers first (they join worker processes, remove temporary
     folders, flush logs), and under a profiler or tracer (`python -m cProfile` writes its
-    figures once this returns). Output is flushed first; an output closed early (`| head`) is
-    no error of the command's. Tests call `main`, never this."""
+    figures once this returns). Output is flushed first, and output that cannot be written
+    ends the program with status 120, as Python's exit does. Tests call `main`, never this."""
     code = main()
     import atexit
     import threading
@@ -748,8 +748,17 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # closed by the reader (a pipe into `head`) or by a handler
+        except ValueError:  # closed already: nothing waits in it
             pass
+        except OSError as exc:
+            # Output that never arrived (a full disk, a reader gone): Python's own exit says
+            # so with status 120, whatever the command's, and so does this one. A report cut
+            # short under status 0 would pass a CI job that never read it.
+            try:
+                print(f"flywheel: the output could not be written: {exc}", file=sys.__stderr__, flush=True)
+            except (OSError, ValueError, AttributeError):
+                pass
+            os._exit(120)
     os._exit(code)
 
 

@@ -371,3 +371,15 @@ def test_the_program_exits_2_on_a_usage_error_and_runs_its_exit_handlers(tmp_pat
     assert proc.returncode == 2
     assert "is not a Flywheel project" in proc.stderr
     assert "exit handler ran" in proc.stderr
+
+
+def test_the_program_says_so_and_exits_120_when_its_output_cannot_be_written(root):
+    """As Python's own exit does (a full disk, `> /dev/full`): exit 0 with the report lost
+    would pass a CI job that never read it. Buffered output, as without PYTHONUNBUFFERED."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-c", _PROGRAM, "consent", "status", "--root", str(root)],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, env=env)
+    assert proc.returncode == 120
+    assert "No space left on device" in proc.stderr
+    assert "exit handler ran" in proc.stderr
