@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import signal
 import sysconfig
 import tempfile
 import threading
@@ -138,11 +139,11 @@ def verify_ahead(root: Path) -> None:
     try:
         if not folder.is_dir():
             return
-        results = tempfile.TemporaryFile(prefix="flywheel-verified-")  # noqa: SIM115 (closed when collected)
+        results = tempfile.TemporaryFile(prefix="flywheel-verified-", buffering=0)  # noqa: SIM115 (closed when collected)
         parent, pid = os.getpid(), os.fork()
     except OSError:
         return
-    if pid == 0:  # the child: hash, write the names that match, and go
+    if pid == 0:  # the child: hash, write each name that matches as it goes, and end
         code = 1
         try:
             from .forkmap import die_with_parent
@@ -158,8 +159,7 @@ def verify_ahead(root: Path) -> None:
                     if len(name) == 69 and name.endswith(".html") and blob.is_file(follow_symlinks=False):
                         with open(blob.path, "rb") as handle:
                             if hashlib.file_digest(handle, "sha256").hexdigest() == name[:64]:
-                                results.write(name[:64].encode("ascii") + b"\n")
-            results.flush()
+                                results.write(name[:64].encode("ascii") + b"\n")  # one whole line a write
             code = 0
         finally:
             os._exit(code)
@@ -167,17 +167,21 @@ def verify_ahead(root: Path) -> None:
 
 
 def _verified_ahead(folder: Path) -> set[str] | None:
-    """The names `verify_ahead` found good in `folder`, once its process is done; None without one."""
+    """The names `verify_ahead` has found good in `folder` so far; None without its process.
+    One still hashing is stopped, not waited for: a folder of stored pages planted by a pull
+    request (gigabytes, or a million files) would otherwise hold the build. What it had not
+    reached is hashed by `get`, as without it."""
     pending = _ahead.pop(os.path.realpath(folder), None)
     if pending is None:
         return None
     pid, results = pending
     try:
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            return None
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
         results.seek(0)
-        return set(results.read().decode("ascii").split())
+        return {line for line in results.read().decode("ascii").split("\n") if len(line) == 64}
     except (OSError, UnicodeDecodeError):
         return None
     finally:
@@ -191,8 +195,8 @@ class PageCache:
         self.folder, self.blobs, self._key, self.salt = folder, folder / BLOBS, key, salt
         self.entries: dict[str, dict] = {}
         self.used: dict[str, dict] = {}
-        self.verified = _verified_ahead(self.blobs)
         self._load()
+        self.verified = _verified_ahead(self.blobs)  # after the index: the fork has had longer
 
     @classmethod
     def open(cls, root: Path, config, files, nav, inputs: Any) -> PageCache | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
+import time
 from importlib.metadata import EntryPoint
 
 import pytest
@@ -311,10 +313,13 @@ def test_a_stored_page_that_is_a_symbolic_link_is_not_taken_as_hashed_ahead(corp
     outside.write_bytes(blobs[0].read_bytes())
     blobs[0].unlink()
     blobs[0].symlink_to(outside)
-    from generator.page_cache import _verified_ahead, verify_ahead
+    from generator import page_cache
 
-    verify_ahead(corpus)
-    found = _verified_ahead(corpus / ".flywheel-cache/pages")
+    page_cache.verify_ahead(corpus)
+    folder = corpus / ".flywheel-cache/pages"
+    pid = page_cache._ahead[os.path.realpath(folder)][0]
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # done hashing, left for _verified_ahead to reap
+    found = page_cache._verified_ahead(folder)
     assert blobs[0].stem not in found and blobs[1].stem in found
 
 
@@ -355,3 +360,26 @@ def test_a_page_hashed_ahead_where_links_fail_is_copied_checked_or_the_build_fai
     else:
         assert site_of(corpus) == fresh
     assert ahead[-1]  # the build took the fork's names
+
+
+def test_a_build_does_not_wait_for_the_stored_pages_still_being_hashed_ahead(corpus, ahead, monkeypatch):
+    """A pull request can plant gigabytes of stored pages, or a million files: the build stops
+    the hashing process where it is and hashes what it had not reached as before."""
+    fresh = site_of(corpus, "--no-cache")
+    site_of(corpus)
+    from generator import page_cache
+
+    real = page_cache.hashlib.file_digest
+    hashed = []
+
+    def slow_after_two(handle, name):  # runs in the forked process
+        hashed.append(1)
+        if len(hashed) == 3:
+            time.sleep(20)
+        return real(handle, name)
+
+    monkeypatch.setattr(page_cache.hashlib, "file_digest", slow_after_two)
+    started = time.monotonic()
+    assert site_of(corpus) == fresh
+    assert len(ahead[-1]) == 2  # what it had hashed when the build needed the answer
+    assert time.monotonic() - started < 20
