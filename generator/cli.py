@@ -258,6 +258,8 @@ def cmd_build(args) -> int:
     try:
         return _cmd_build(args)
     finally:
+        if "generator.page_cache" in sys.modules:  # what `verify_ahead` started and no build took
+            sys.modules["generator.page_cache"].drop_ahead()
         _tell_github_actions_the_site(args.root)
 
 

@@ -172,9 +172,11 @@ def _verified_ahead(folder: Path) -> set[str] | None:
     request (gigabytes, or a million files) would otherwise hold the build. What it had not
     reached is hashed by `get`, as without it."""
     pending = _ahead.pop(os.path.realpath(folder), None)
-    if pending is None:
-        return None
-    pid, results = pending
+    return None if pending is None else _ended(*pending)
+
+
+def _ended(pid: int, results) -> set[str] | None:
+    """What a hashing process wrote, once it has ended or been stopped."""
     try:
         done, _ = os.waitpid(pid, os.WNOHANG)
         if done == 0:
@@ -186,6 +188,14 @@ def _verified_ahead(folder: Path) -> set[str] | None:
         return None
     finally:
         results.close()
+
+
+def drop_ahead() -> None:
+    """Stop and reap the hashing processes no build took the answer of (the check failed,
+    the build stopped early), so that none is left behind by a process that goes on (the
+    preview, a test session)."""
+    while _ahead:
+        _ended(*_ahead.popitem()[1])
 
 
 class PageCache:

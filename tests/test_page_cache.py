@@ -383,3 +383,24 @@ def test_a_build_does_not_wait_for_the_stored_pages_still_being_hashed_ahead(cor
     assert site_of(corpus) == fresh
     assert len(ahead[-1]) == 2  # what it had hashed when the build needed the answer
     assert time.monotonic() - started < 20
+
+
+def test_a_build_stopped_by_the_check_leaves_no_hashing_process_behind(corpus, ahead, monkeypatch):
+    site_of(corpus)
+    from generator import page_cache
+
+    started = []
+    real = page_cache.verify_ahead
+
+    def recorded(root):
+        real(root)
+        started.extend(pid for pid, _ in page_cache._ahead.values())
+
+    monkeypatch.setattr(page_cache, "verify_ahead", recorded)
+    guide = sorted((corpus / "content/guides").rglob("guide-1.md"))[0]
+    guide.write_text(guide.read_text().replace("title:", "title: [unclosed", 1))
+    assert main(["build", "--root", str(corpus), "--as-of", AS_OF]) == 1
+    assert started and not page_cache._ahead
+    for pid in started:
+        with pytest.raises(ChildProcessError):  # reaped: no process, not even a zombie
+            os.waitpid(pid, os.WNOHANG)
