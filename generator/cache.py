@@ -22,6 +22,7 @@ import hmac
 import json
 import math
 import os
+import re
 import secrets
 import sys
 import tempfile
@@ -127,11 +128,20 @@ def installed_code_version() -> str:
     installed: set[str] = set()
     for folder in sys.path:
         try:
-            installed.update(n for n in os.listdir(folder or ".") if n.endswith((".dist-info", ".egg-info")))
+            installed.update(n for n in os.listdir(folder or ".") if n.endswith((".dist-info", ".egg-info"))
+                             and not _flywheel_metadata(n))
         except OSError:
             continue
     digest.update("\n".join(sorted(installed)).encode())
     return digest.hexdigest()
+
+
+def _flywheel_metadata(name: str) -> bool:
+    """Whether a `.dist-info` or `.egg-info` folder is Flywheel's own, whose code the version
+    hashes file by file: its metadata folder differs with how it was installed (the checkout's
+    `flywheel.egg-info` is on the path only with PYTHONPATH=<checkout>), and counted, it made
+    one install's builds miss every page the other had stored."""
+    return re.split(r"[-.]", name, maxsplit=1)[0].lower() == "flywheel"
 
 
 def _machine_key(root: Path | None = None) -> bytes | None:

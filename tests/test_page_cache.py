@@ -404,3 +404,22 @@ def test_a_build_stopped_by_the_check_leaves_no_hashing_process_behind(corpus, a
     for pid in started:
         with pytest.raises(ChildProcessError):  # reaped: no process, not even a zombie
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_code_version_is_the_same_with_the_checkout_on_the_import_path(tmp_path, monkeypatch):
+    """`PYTHONPATH=<checkout>` puts the checkout's `flywheel.egg-info` on the path: counted, it
+    made every page stored by the installed command a miss. Another distribution still counts."""
+    from generator import cache
+
+    cache.installed_code_version.cache_clear()
+    plain = cache.installed_code_version()
+    checkout = tmp_path / "checkout"
+    (checkout / "flywheel.egg-info").mkdir(parents=True)
+    (checkout / "flywheel-0.9.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(checkout))
+    cache.installed_code_version.cache_clear()
+    assert cache.installed_code_version() == plain
+    (checkout / "flywheel_sdk-1.0.dist-info").mkdir()  # another distribution, not Flywheel
+    cache.installed_code_version.cache_clear()
+    assert cache.installed_code_version() != plain
+    cache.installed_code_version.cache_clear()
