@@ -33,7 +33,6 @@ import os
 import signal
 import sysconfig
 import tempfile
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -131,10 +130,12 @@ def verify_ahead(root: Path) -> None:
     fork is taken before the check, in a small process with no other thread; the check's own
     pools are unaffected. `PageCache` takes the answer if it opens that folder: the names of
     the stored pages whose bytes hashed to their name (regular files only), each checked as
-    `get` would have. Without it (one core, a thread running, no folder, the process failed),
-    `get` hashes as before."""
+    `get` would have. Without it (no second process by `forkmap.workers`' rules: one core,
+    FLYWHEEL_WORKERS=1, a thread running; no folder; the process failed), `get` hashes as before."""
+    from .forkmap import die_with_parent, workers
+
     folder = Path(root) / CACHE_DIR / BLOBS
-    if os.environ.get("FLYWHEEL_NO_CACHE") or (os.cpu_count() or 1) < 2 or threading.active_count() != 1:
+    if os.environ.get("FLYWHEEL_NO_CACHE") or workers(2, 2) < 2:
         return
     try:
         if not folder.is_dir():
@@ -146,8 +147,6 @@ def verify_ahead(root: Path) -> None:
     if pid == 0:  # the child: hash, write each name that matches as it goes, and end
         code = 1
         try:
-            from .forkmap import die_with_parent
-
             die_with_parent(parent)
             # Not the command's output: a caller reading it to its end waits for no hashing.
             null = os.open(os.devnull, os.O_RDWR)

@@ -274,9 +274,11 @@ def test_a_page_left_out_is_left_out_again_from_the_cache(tmp_path, capsys):
 # these tests say there is one, and assert that the fork's answer was used.
 @pytest.fixture
 def ahead(monkeypatch):
+    import threading
+
     from generator import page_cache
 
-    monkeypatch.setattr(page_cache.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     taken = []
     verified = page_cache._verified_ahead
 
@@ -304,6 +306,15 @@ def test_pages_hashed_ahead_give_the_fresh_site_and_an_edited_one_is_not_used(co
         blob.write_text(blob.read_text().replace("</body>", "<p>Story 3: a withheld story</p></body>"))
     assert site_of(corpus) == warm
     assert ahead[-1] == set()
+
+
+def test_on_one_core_no_process_hashes_ahead(corpus, ahead, monkeypatch):
+    """FLYWHEEL_WORKERS=1 builds on one core (`forkmap.workers`), hashing included."""
+    site_of(corpus)
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "1")
+    fresh = site_of(corpus, "--no-cache")
+    assert site_of(corpus) == fresh
+    assert ahead[-1] is None
 
 
 def test_a_stored_page_that_is_a_symbolic_link_is_not_taken_as_hashed_ahead(corpus, ahead, tmp_path):
