@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -73,7 +72,7 @@ class Prefetch:
     leaving the `with` block files the rest and ends the workers. The pool is started only after the files are listed and ended before
     the check goes on to fork its scan pool."""
 
-    def __init__(self, cache: Cache, jobs: list[tuple[str, str, bool]]):
+    def __init__(self, cache: Cache, jobs: list[tuple[str, str, bool]], processes: int = 1):
         self.cache, self.count = cache, len(jobs)
         self._index = {path: i for i, (path, _, _) in enumerate(jobs)}
         self._filed = 0
@@ -82,7 +81,7 @@ class Prefetch:
         if jobs:
             context = multiprocessing.get_context("fork")
             self._pool = ProcessPoolExecutor(
-                max_workers=os.cpu_count(),
+                max_workers=processes,
                 mp_context=context,
                 initializer=die_with_parent,
                 initargs=(os.getpid(),),
@@ -118,7 +117,13 @@ class Prefetch:
 def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) -> Prefetch:
     """Start computing the cache entries of files whose frontmatter the cache does not hold
     yet; use the result as a context manager around the loading of those files."""
-    if not cache.enabled or len(guides) + len(stories) < MIN_FILES or not _may_fork():
+    if not cache.enabled or len(guides) + len(stories) < MIN_FILES:
+        return Prefetch(cache, [])
+    # As many processes as every other pool (`forkmap.workers`): FLYWHEEL_WORKERS, else the
+    # cores this process may run on, none while another thread runs. `os.cpu_count()` counted
+    # the machine's cores, not the container's share of them, and ignored FLYWHEEL_WORKERS=1.
+    processes = workers(len(guides) + len(stories), MIN_FILES)
+    if processes < 2:
         return Prefetch(cache, [])
     jobs = []
     for paths, is_story in ((guides, False), (stories, True)):
@@ -126,13 +131,7 @@ def prefetch(cache: Cache, root: Path, guides: list[Path], stories: list[Path]) 
             jobs.append((str(path), str(root), is_story))
     if len(jobs) - _cached_share(cache, jobs) < MIN_FILES:
         return Prefetch(cache, [])
-    return Prefetch(cache, jobs)
-
-
-def _may_fork() -> bool:
-    """More than one core, and no other thread (a preview server's) whose locks a forked
-    worker could inherit held: the pools only save time, so when in doubt, none."""
-    return (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+    return Prefetch(cache, jobs, processes)
 
 
 def _cached_share(cache: Cache, jobs: list[tuple[str, str, bool]]) -> int:
@@ -171,7 +170,7 @@ def prefetch_scans(project, reviewers: frozenset[str]) -> int:
     from .gate import allowed_names, champion_named, scan_key
 
     cache = project.cache
-    if not cache.enabled or len(project.stories) < MIN_SCANS or not _may_fork():
+    if not cache.enabled or len(project.stories) < MIN_SCANS or workers(len(project.stories), MIN_SCANS) < 2:
         return 0
 
     def job(slug: str) -> tuple[str, str, frozenset[str]]:

@@ -76,7 +76,7 @@ def mode(request, monkeypatch):
     if request.param == "pooled":
         monkeypatch.setattr(prefetch, "MIN_FILES", 1)
         monkeypatch.setattr(prefetch, "MIN_SCANS", 1)
-        monkeypatch.setattr(os, "cpu_count", lambda: 2)
+        monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
     return request.param
 
 
@@ -122,6 +122,20 @@ def test_a_synthetic_library_checks_the_same_three_ways(library, capsys, mode, m
     assert json.loads(out)["summary"]["published"]["stories"] > 20
     if mode == "pooled":  # the cold check filled the cache in both pools
         assert [pooled[0].count, pooled[1]] == [150, 30]
+
+
+def test_flywheel_workers_1_checks_in_one_process(library, capsys, monkeypatch):
+    """FLYWHEEL_WORKERS=1 (a profile, a one-core CI runner) holds for the check's pools as for
+    the build's: the check's pools took every core whatever it said."""
+    monkeypatch.setattr(prefetch, "MIN_FILES", 1)
+    monkeypatch.setattr(prefetch, "MIN_SCANS", 1)
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "1")
+    pooled: list = []
+    for name in ("prefetch", "prefetch_scans"):
+        real = getattr(prefetch, name)
+        monkeypatch.setattr(prefetch, name, lambda *a, real=real: pooled.append(real(*a)) or pooled[-1])
+    three_ways(library, capsys)
+    assert pooled and pooled[0].count == 0 and pooled[1] == 0
 
 
 def test_edited_guide_and_story_texts_are_never_served_stale(library, capsys, mode):

@@ -4,6 +4,7 @@ workers (the scan pool forks only when no other thread runs), and an error ends 
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def guides(tmp_path, monkeypatch) -> tuple[Path, list[Path], Cache]:
     root = copy_base(tmp_path)
     many_guides(root, 40)
     monkeypatch.setattr(prefetch_module, "MIN_FILES", 1)
-    monkeypatch.setattr(prefetch_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "2")
     cache = Cache(tmp_path / "cache", root)
     return root, sorted((root / "content/guides").rglob("*.md"), key=str), cache
 
@@ -60,3 +61,27 @@ def test_without_enough_new_files_there_is_no_pool(guides, monkeypatch):
         reach(paths[0])
         assert threading.active_count() == 1
     assert not cache.holds(yaml_key(paths[0], root))
+
+
+def test_flywheel_workers_1_means_no_pool(guides, monkeypatch):
+    root, paths, cache = guides
+    monkeypatch.setenv("FLYWHEEL_WORKERS", "1")
+    pool = prefetch_module.prefetch(cache, root, paths, [])
+    with pool:
+        assert pool.count == 0 and threading.active_count() == 1
+    assert not cache.holds(yaml_key(paths[0], root))
+
+
+def test_the_pool_counts_the_cores_this_process_may_run_on(guides, monkeypatch):
+    """A container given one core of a large machine: `os.cpu_count()` says 64, the
+    process's affinity one. The pool asked the machine, and forked 64 processes."""
+    root, paths, cache = guides
+    monkeypatch.delenv("FLYWHEEL_WORKERS")
+    monkeypatch.setattr(prefetch_module.os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    pool = prefetch_module.prefetch(cache, root, paths, [])
+    assert pool.count == 0
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    pool = prefetch_module.prefetch(cache, root, paths, [])
+    with pool:
+        assert pool.count == len(paths) and pool._pool._max_workers == 3
