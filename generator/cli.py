@@ -726,6 +726,38 @@ def _date_set_elsewhere(root: Path) -> tuple[dt.date | None, str | None]:
         return None, f"{name} must be a date written YYYY-MM-DD, got '{shown}'; the gate used the practice's today"
 
 
+class _Kept:
+    """sys.stdout or sys.stderr for the `flywheel` program: a write or flush that fails (a
+    full disk, a reader that has gone: `2>/dev/full`, `| head -1`) is noted, not raised, and
+    the program ends with status 120 (`run`). Raised, it stopped the command where it stood:
+    `flywheel build 2>/dev/full` printed the check's warnings before the site was written,
+    so the build ended there, and a story revoked since the last build stayed on the site."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self.lost: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            self.lost = self.lost or exc
+            return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            self.lost = self.lost or exc
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def run() -> None:
     """The `flywheel` program: `main`, then an exit that does what Python's own does at exit
     except free every object one by one, which the system does at once. After a rebuild at
@@ -736,31 +768,38 @@ def run() -> None:
     than this one runs (a preview's server: Python waits for it at exit), when this Python has
     no way to run the exit handlers first (they join worker processes, remove temporary
     folders, flush logs), and under a profiler or tracer (`python -m cProfile` writes its
-    figures once this returns). Output is flushed first, and output that cannot be written
-    ends the program with status 120, as Python's exit does. Tests call `main`, never this."""
+    figures once this returns). Output that cannot be written, at the end or on the way
+    (`_Kept`), ends the program with status 120, as Python's exit does for the end, and the
+    command runs to its end first. Tests call `main`, never this."""
+    kept = [_Kept(stream) for stream in (sys.stdout, sys.stderr) if stream is not None]
+    if len(kept) == 2:
+        sys.stdout, sys.stderr = kept
     code = main()
     import atexit
     import threading
 
     run_handlers = getattr(atexit, "_run_exitfuncs", None)
     watched = sys.getprofile() is not None or sys.gettrace() is not None
-    if threading.active_count() != 1 or run_handlers is None or watched or not isinstance(code, int):
-        sys.exit(code)
-    run_handlers()  # logging's shutdown (flushes and closes its handlers), worker joins, finalizers
-    for stream in (sys.stdout, sys.stderr):
+    whole = threading.active_count() != 1 or run_handlers is None or watched or not isinstance(code, int)
+    if not whole:
+        run_handlers()  # logging's shutdown (flushes and closes its handlers), worker joins, finalizers
+    for stream in kept:
         try:
             stream.flush()
         except ValueError:  # closed already: nothing waits in it
             pass
-        except OSError as exc:
-            # Output that never arrived (a full disk, a reader gone): Python's own exit says
-            # so with status 120, whatever the command's, and so does this one. A report cut
-            # short under status 0 would pass a CI job that never read it.
-            try:
-                print(f"flywheel: the output could not be written: {exc}", file=sys.__stderr__, flush=True)
-            except (OSError, ValueError, AttributeError):
-                pass
-            os._exit(120)
+    lost = next((stream.lost for stream in kept if stream.lost is not None), None)
+    if lost is not None:
+        # Output that never arrived: Python's own exit says so with status 120, whatever the
+        # command's, and so does this one. A report cut short under status 0 would pass a CI
+        # job that never read it.
+        try:
+            print(f"flywheel: the output could not be written: {lost}", file=sys.__stderr__, flush=True)
+        except (OSError, ValueError, AttributeError):
+            pass
+        code = 120
+    if whole:
+        sys.exit(code)
     os._exit(code)
 
 

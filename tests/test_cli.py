@@ -10,7 +10,7 @@ import sys
 
 import pytest
 import yaml
-from helpers import add_case, copy_base, tree_digest
+from helpers import add_case, copy_base, copy_sample, site_texts, tree_digest
 
 from generator.cli import main
 
@@ -383,3 +383,39 @@ def test_the_program_says_so_and_exits_120_when_its_output_cannot_be_written(roo
     assert proc.returncode == 120
     assert "No space left on device" in proc.stderr
     assert "exit handler ran" in proc.stderr
+
+
+def _program_with_lost_output(argv: list[str], stdout, stderr) -> subprocess.CompletedProcess:
+    """The program with its output unbuffered (PYTHONUNBUFFERED=1, as in many CI runners), so
+    a write that cannot be made fails where it is made, in the middle of the command."""
+    return subprocess.run([sys.executable, "-c", _PROGRAM, *argv], stdout=stdout, stderr=stderr,
+                          text=True, timeout=180, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def test_a_report_that_cannot_be_written_ends_with_120_and_no_traceback(root):
+    with open("/dev/full", "w") as full:
+        proc = _program_with_lost_output(["check", "--root", str(root), "--format", "json", *AS_OF],
+                                         full, subprocess.PIPE)
+    assert proc.returncode == 120
+    assert "the output could not be written: [Errno 28] No space left on device" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "exit handler ran" in proc.stderr
+
+
+@pytest.mark.parametrize("lost", ["stderr", "both"])
+def test_a_revocation_reaches_the_site_when_the_output_cannot_be_written(tmp_path, lost):
+    """A confused CI setup: the build's log sent to a full disk (or a reader that is gone).
+    The check prints its warnings before the site is written; that failed write stopped the
+    build there, and the story revoked since the last build stayed on the site."""
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), *AS_OF]) == 0
+    assert (root / "site/stories/finding-answers/index.html").exists()
+    record = root / "consent/C-2026-014.yml"
+    record.write_text(record.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+    with open("/dev/full", "w") as full:
+        proc = _program_with_lost_output(["build", "--root", str(root), *AS_OF],
+                                         full if lost == "both" else subprocess.DEVNULL, full)
+    assert proc.returncode == 120
+    assert not (root / "site/stories/finding-answers").exists()
+    texts = site_texts(root / "site")
+    assert texts and not any("I finally felt heard" in text for text in texts.values())
