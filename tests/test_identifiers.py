@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import yaml
 from helpers import copy_base
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.check import run_check
 from generator.identifiers import findings_key, scan, scan_story
@@ -2407,3 +2410,62 @@ def test_scan_v43_s_capitals_and_lower_case_rules_leave_words_alone(text):
 ])  # fmt: skip
 def test_scan_v43_reads_sault_ste_marie_with_marks_as_a_town(text):
     assert {f.kind for f in scan(text)} == {"town"}
+
+
+# The context phrases found where a word starts, by the regex engine itself (`_by_first_letter`,
+# `_context_phrases`), and ages in words looked for only in texts that hold one of their parts:
+# each a quicker way to the same matches, so each is compared with the plain way. The texts
+# glue phrases to words, marks, digits, underscores and letters of other scripts on both sides.
+_PHRASE_PIECES = [
+    "license plate", "licence", "record", " number", " #", "#", "rx", "lot", "reg:", "reg is", "mrn", "ssn",
+    "ninety-two", "Nineties", "one hundred", "a  hundred", "nonagenarian", "Centenarians", "hundred",
+    "van plates", "mini", "my ", "x", "_", "-", "'", "é", "ǅ", "²", "٣", "9", " ", "\n", ".", ":", "\u00a0",
+]
+
+
+def _context_the_plain_way(lowered: str) -> list[tuple[tuple[int, int], str]]:
+    """The phrases as the scan found them before (scan v43): one flat alternation, in the same
+    order, searched at every character, and a phrase touching a word on its left skipped."""
+    from generator import identifier_shapes as shapes
+
+    flat = re.compile(
+        "(?:" + "|".join(a for phrases in shapes._CONTEXT_PHRASES.values() for a in shapes._alternatives(phrases))
+        + ")" + shapes._CONTEXT_END
+    )
+    found, position = [], 0
+    while (match := flat.search(lowered, position)) is not None:
+        if not shapes._free_before(lowered, match.start()):
+            position = match.start() + 1
+            continue
+        found.append((match.span(), match.group()))
+        position = match.end()
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PHRASE_PIECES), max_size=14).map("".join))
+def test_context_phrases_are_those_of_the_plain_search(text):
+    from generator import identifier_shapes as shapes
+
+    lowered = text.translate(shapes._ASCII_LOWER)
+    assert [(m.span(), m.group()) for m in shapes._context_phrases(lowered)] == _context_the_plain_way(lowered)
+
+
+@pytest.mark.parametrize("text", [
+    "licence 123", "my licence plate is 4DRS221", "minivan plates", "xlicense number 1", "_rx 1", "ǅrx 1",
+    "reg:rx 12345", "record #rx 4", "²record number 5", "lot #4 lot #5", "", "r", "record",
+])
+def test_context_phrases_at_the_edges_are_those_of_the_plain_search(text):
+    from generator import identifier_shapes as shapes
+
+    lowered = text.translate(shapes._ASCII_LOWER)
+    assert [(m.span(), m.group()) for m in shapes._context_phrases(lowered)] == _context_the_plain_way(lowered)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_every_age_in_words_holds_a_part_the_scan_looks_for_first(data):
+    from generator import identifier_shapes as shapes
+
+    found = data.draw(st.from_regex(shapes._AGE_WORD, fullmatch=True))
+    assert any(part in found for part in shapes._AGE_WORD_PARTS), found
