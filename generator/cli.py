@@ -728,7 +728,7 @@ def _date_set_elsewhere(root: Path) -> tuple[dt.date | None, str | None]:
 
 class _Kept:
     """sys.stdout or sys.stderr for the `flywheel` program: a write or flush that fails (a
-    full disk, a reader that has gone: `2>/dev/full`, `| head -1`) is noted, not raised, and
+    full disk, `2>/dev/full`, a pipe whose reader has gone) is noted, not raised, and
     the program ends with status 120 (`run`). Raised, it stopped the command where it stood:
     `flywheel build 2>/dev/full` printed the check's warnings before the site was written,
     so the build ended there, and a story revoked since the last build stayed on the site."""

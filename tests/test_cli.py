@@ -419,3 +419,18 @@ def test_a_revocation_reaches_the_site_when_the_output_cannot_be_written(tmp_pat
     assert not (root / "site/stories/finding-answers").exists()
     texts = site_texts(root / "site")
     assert texts and not any("I finally felt heard" in text for text in texts.values())
+
+
+def test_a_report_sent_to_a_pipe_whose_reader_has_gone_ends_with_120(root):
+    """`flywheel check --format json | jq ...` where jq has already exited: a broken pipe,
+    said in one line, not a traceback, and not status 0."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = _program_with_lost_output(["check", "--root", str(root), "--format", "json", *AS_OF],
+                                         write_end, subprocess.PIPE)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 120
+    assert "the output could not be written: [Errno 32] Broken pipe" in proc.stderr
+    assert "Traceback" not in proc.stderr
