@@ -272,11 +272,7 @@ class PageCache:
             return None
         data: bytes | None = None
         if self.verified is None or entry["sha"] not in self.verified:
-            try:
-                data = (self.blobs / f"{entry['sha']}.html").read_bytes()
-            except (OSError, ValueError):
-                return None
-            if hashlib.sha256(data).hexdigest() != entry["sha"]:
+            if (data := self._stored(entry["sha"])) is None:
                 return None
         if not isinstance(entry.get("resources"), list):
             return None
@@ -285,6 +281,14 @@ class PageCache:
             return None
         self.used[key] = entry
         return entry, data
+
+    def _stored(self, sha: str) -> bytes | None:
+        """The stored page named `sha`, if it is there and its bytes hash to that name."""
+        try:
+            data = (self.blobs / f"{sha}.html").read_bytes()
+        except (OSError, ValueError):
+            return None
+        return data if hashlib.sha256(data).hexdigest() == sha else None
 
     def place(self, sha: str, data: bytes | None, destination: str) -> None:
         """Put a reused page into the site being built: a hard link to the stored file where
@@ -301,16 +305,11 @@ class PageCache:
                     os.makedirs(os.path.dirname(destination), exist_ok=True)
             except OSError:
                 break
-        if data is None:
-            try:
-                data = (self.blobs / f"{sha}.html").read_bytes()
-            except OSError:
-                data = b""
-            if hashlib.sha256(data).hexdigest() != sha:
-                from mkdocs.exceptions import BuildError
+        if data is None and (data := self._stored(sha)) is None:
+            from mkdocs.exceptions import BuildError
 
-                raise BuildError(f"a stored page ({CACHE_DIR}/{BLOBS}/{sha}.html) changed or went while this build "
-                                 "ran; build again, or with --no-cache")
+            raise BuildError(f"a stored page ({CACHE_DIR}/{BLOBS}/{sha}.html) changed or went while this build "
+                             "ran; build again, or with --no-cache")
         os.makedirs(os.path.dirname(destination), exist_ok=True)
         with open(destination, "wb") as handle:
             handle.write(data)
