@@ -271,9 +271,9 @@ class PageCache:
         if not isinstance(entry, dict) or not isinstance(entry.get("sha"), str):
             return None
         data: bytes | None = None
-        if self.verified is None or entry["sha"] not in self.verified:
-            if (data := self._stored(entry["sha"])) is None:
-                return None
+        hashed_ahead = self.verified is not None and entry["sha"] in self.verified
+        if not hashed_ahead and (data := self._stored(entry["sha"])) is None:
+            return None
         if not isinstance(entry.get("resources"), list):
             return None
         render = entry.get("render")
