@@ -289,11 +289,13 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         """A template's error as one naming the template, never a traceback: what the sandbox
         refused, what is not there, what cannot be parsed."""
         error = sys.exc_info()[1]
+        if isinstance(error, TemplateFailed):
+            raise error  # said where it happened: a template this one imported (`_SandboxTemplate`)
         # Not only Jinja's own errors: a filter given what it cannot take (Material's
         # `palette | first` with `palette: 5` in mkdocs.yml) raised a TypeError, which ended
         # the build with a traceback and, in a fresh checkout, no site. A plugin's error (a
         # build Flywheel stops on purpose) stays as it is.
-        if not isinstance(error, Exception) or (isinstance(error, PluginError) and not isinstance(error, TemplateFailed)):
+        if not isinstance(error, Exception) or isinstance(error, PluginError):
             return super().handle_exception(source)
         names, tb = [], error.__traceback__
         while tb is not None:
@@ -311,6 +313,20 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         raise TemplateFailed(f"flywheel: {where}: {said}.{why}") from None
 
 
+class _SandboxTemplate(jinja2.Template):
+    """A template of the sandbox, whose module (the macros another template imports, or a
+    plugin reads: Material's search plugin translates with `partials/language.html`'s) fails
+    as its rendering does, with an error naming it (`_Sandbox.handle_exception`). Jinja makes
+    a module outside its error handling: what the sandbox refused there was a traceback."""
+
+    def make_module(self, vars=None, shared: bool = False, locals=None):
+        try:
+            return super().make_module(vars, shared, locals)
+        except Exception:  # said as the template's error, as a render says it
+            self.environment.handle_exception()
+            raise  # pragma: no cover - handle_exception always raises
+
+
 # Values whose safety depends on more than their type (a bound `str.format`, a plugin's method).
 _CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.BuiltinMethodType)
 
@@ -323,6 +339,7 @@ def sandboxed(env: jinja2.Environment) -> jinja2.Environment:
     if isinstance(env, _Sandbox):
         return env
     env.__class__ = _Sandbox
+    env.template_class = _SandboxTemplate
     env.plain_attributes = {}  # (types, name) -> readable as it is (`_Sandbox.getattr`)
     env.globals["range"] = jinja2.sandbox.safe_range
     env.binop_table = dict(_Sandbox.default_binop_table)
@@ -330,6 +347,28 @@ def sandboxed(env: jinja2.Environment) -> jinja2.Environment:
     if env.cache is not None:
         env.cache.clear()
     return env
+
+
+def sandbox_every_env(theme, root: Path) -> None:
+    """Make every Jinja environment `theme` hands out the sandbox, reading the theme's
+    templates through `_NoLinksIntoContent`, as `on_env` makes the pages'. Material's search
+    plugin (and its blog plugin) asks the theme for an environment of its own to read its
+    translations, `partials/language.html` and the `partials/languages/` file it imports, as it
+    starts: before any page and before `on_env`. The practice's theme folder may override
+    both, and in MkDocs' ordinary environment such an override ran any Python at every build
+    (rt6's route, through another door)."""
+    if getattr(theme.get_env, "flywheel_sandbox", False):
+        return
+    make_env = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        env = make_env()
+        if not isinstance(env.loader, _NoLinksIntoContent):
+            env.loader = _NoLinksIntoContent(env.loader, root, theme.custom_dir)
+        return sandboxed(env)
+
+    get_env.flywheel_sandbox = True
+    theme.get_env = get_env
 
 
 def as_of_date(configured: str | dt.date | None) -> dt.date | None:
@@ -488,7 +527,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         Material's latest release, zips the whole working folder (consent records, withheld
         stories) for a bug report and ends the process with `sys.exit`, past MkDocs' error
         handling, so under plain `mkdocs build` no withdrawal ran (config_code.py says why)."""
-        if self.command == "serve":  # before Material's search plugin reads its translations
+        # Before Material's search plugin reads its translations (its `on_config`): every
+        # environment, and so every template compiled into the preview's bytecode, is the sandbox.
+        sandbox_every_env(config.theme, self._root(config))
+        if self.command == "serve":
             compiled_once(config.theme, self._bytecode)
         settings = _read_config(Path(config.config_file_path)) if config.config_file_path else {}
         if lists_info_plugin(settings):
@@ -770,7 +812,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """The frame's fragments, links kept out of content, the sandbox. (The preview's `env`
         keeps its compiled templates between rebuilds: `compiled_once`, from `on_config`.)"""
         env.globals["fw_fragment"] = fragments(overridden_fragments(config))
-        env.loader = _NoLinksIntoContent(env.loader, self._root(config), config.theme.custom_dir)
+        if not isinstance(env.loader, _NoLinksIntoContent):  # the theme's, from `sandbox_every_env`
+            env.loader = _NoLinksIntoContent(env.loader, self._root(config), config.theme.custom_dir)
         env = sandboxed(env)
         self._page_templates(env, files)
         return env

@@ -321,7 +321,9 @@ def _theme_404(root: Path, content: str) -> None:
     (root / "overrides/404.html").write_text('{% extends "main.html" %}\n{% block content %}' + content + "{% endblock %}\n")
 
 
-@pytest.mark.parametrize("template", [
+# What a template of the practice's theme folder might try (red team rt6), each leaving MARKER
+# where it runs, or reading what the build withholds.
+ESCAPES = [
     "{{ lipsum.__globals__['os'].system('touch MARKER') }}",  # a Jinja global's module
     "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
     # an ordinary environment MkDocs' theme makes on request, outside the sandbox
@@ -333,7 +335,10 @@ def _theme_404(root: Path, content: str) -> None:
     ("{% for name, p in config.plugins.items() if name == 'flywheel' %}"
      "{{ p.checked.project.consents['C-2026-017'].data.form_ref }}{% endfor %}"),
     "{{ config.plugins.flywheel.__dict__['checked'].project.consents['C-2026-017'].data.form_ref }}",
-])
+]
+
+
+@pytest.mark.parametrize("template", ESCAPES)
 def test_a_theme_template_runs_no_code_and_reads_nothing_the_build_withholds(tmp_path, capsys, template):
     """red team rt6: MkDocs renders the theme's templates with an ordinary Jinja environment, in
     which a template reaches any Python module through a global's `__globals__` and any object
@@ -348,6 +353,73 @@ def test_a_theme_template_runs_no_code_and_reads_nothing_the_build_withholds(tmp
     assert not (root / MARKER).exists(), "the code ran"
     assert not (root / "site").exists() or not any(
         "esign/8120" in path.read_text(errors="replace") for path in (root / "site").rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize("partial", ["partials/language.html", "partials/languages/en.html"])
+@pytest.mark.parametrize("command", ["flywheel build", "mkdocs build"])
+@pytest.mark.parametrize("template", [ESCAPES[0], ESCAPES[2], ESCAPES[5]])
+def test_the_translations_material_reads_for_its_plugins_run_in_the_sandbox_too(tmp_path, capsys, partial, command,
+                                                                                   template):
+    """Material's search plugin reads its translations (`partials/language.html`, which imports
+    `partials/languages/<language>.html`) as it starts, in an environment it asks MkDocs' theme
+    for, before any page and before `on_env`: an override of either in the practice's theme
+    folder ran a shell command at every build, outside the sandbox the pages are rendered in.
+    Every environment the theme hands out is now the sandbox, and what it refuses there is an
+    error naming the template, not a traceback; a story revoked meanwhile still leaves the site."""
+    import material
+    import yaml
+
+    root = copy_sample(tmp_path)
+    assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
+    assert "Learning to live with heart failure" in (root / "site/index.html").read_text()
+    record = root / "consent/C-2026-012.yml"
+    record.write_text(yaml.safe_dump({**yaml.safe_load(record.read_text()), "revoked_on": "2026-11-20"}, sort_keys=False))
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    shipped = (Path(material.__file__).parent / "templates" / partial).read_text()
+    (root / "overrides" / partial).parent.mkdir(parents=True)
+    (root / "overrides" / partial).write_text(template.replace("MARKER", str(root / MARKER)) + "\n" + shipped)
+    if command == "flywheel build":
+        code, output = _build(root, capsys)
+    else:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, env=_env(), capture_output=True,
+                              text=True, check=False)
+        code, output = done.returncode, done.stdout + done.stderr
+    assert not (root / MARKER).exists(), "the code ran"
+    assert code == 1 and f"template {partial}" in output and "Traceback" not in output, output
+    shown = [path for path in (root / "site").rglob("*") if path.is_file()
+             and any(trace in path.read_text(errors="replace") for trace in
+                     ("Learning to live with heart failure", "learning-to-live-with-heart-failure", "esign/8120"))]
+    assert shown == []
+    assert (root / "site/spine/index.html").is_file()  # the rest of the site stays
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_every_environment_the_theme_hands_out_is_the_sandbox(tmp_path, monkeypatch, command):
+    """Whichever plugin asks MkDocs' theme for a Jinja environment once Flywheel's settings are
+    read (Material's search and blog plugins for their translations, its tags plugin for its
+    listings, in `on_env` before Flywheel's own if listed first), it gets the sandbox, reading
+    the theme folder as the pages' environment does: not only the environment pages render in."""
+    from mkdocs.config import load_config
+
+    from generator.mkdocs_plugin import TemplateFailed, _NoLinksIntoContent, _Sandbox
+
+    root = copy_sample(tmp_path)
+    monkeypatch.setenv("FLYWHEEL_AS_OF", AS_OF)
+    config = load_config(str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command=command, dirty=False)
+    try:
+        config = config.plugins.on_config(config)
+        for env in (config.theme.get_env(), config.theme.get_env()):
+            assert isinstance(env, _Sandbox) and isinstance(env.loader, _NoLinksIntoContent)
+            # Material's own translations still read, as its search plugin reads them.
+            assert env.get_template("partials/language.html", None, {"config": config}).module.t("search.config.lang") == "en"
+            with pytest.raises(TemplateFailed, match="Templates may read the page"):
+                env.from_string("{% set x = lipsum.__globals__['os'] %}").module  # noqa: B018 - made, as a plugin makes it
+            with pytest.raises(TemplateFailed, match="Templates may read the page"):
+                env.from_string("{{ config.plugins.run_event('post_build', None) }}").render(config=config)
+    finally:
+        config.plugins.on_shutdown()
 
 
 def test_the_sandbox_keeps_the_site_as_it_was(tmp_path, capsys):
