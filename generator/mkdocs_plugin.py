@@ -1125,6 +1125,29 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self.count_rendered()
         return self._with_policy(output, f"page {page.file.src_uri}", config)
 
+    @event_priority(100)  # first: no other plugin is handed the template made outside the sandbox
+    def on_pre_template(self, template, template_name: str, config):
+        """MkDocs makes each `extra_templates` file of docs_dir into a template with
+        `jinja2.Template(source)`: Jinja's ordinary environment, where a template listed there
+        ran any Python as MkDocs rendered it, and the build passed (red team, stop 47). Such a
+        template is made again from its file here, in a sandbox of Jinja's defaults (what
+        `jinja2.Template` gives it); compiling runs none of its code. The theme's templates come
+        from the sandbox already (`sandbox_every_env`)."""
+        if isinstance(template.environment, _Sandbox):
+            return template
+        file = self.files.get_file_from_path(template_name) if self.files is not None else None
+        if file is None:  # MkDocs read it from docs_dir: never expected, and then never rendered
+            logging.getLogger(QUOTING_LOG).error(
+                "flywheel: template %s was made outside Jinja's sandbox and its source was not found; "
+                "it was left out", template_name)
+            return sandboxed(jinja2.Environment()).from_string("")
+        env = sandboxed(jinja2.Environment(loader=jinja2.DictLoader({template_name: file.content_string})))
+        try:
+            return env.get_template(template_name)
+        except TemplateFailed as error:  # cannot be parsed: said as MkDocs' own reading said it
+            logging.getLogger(QUOTING_LOG).error("%s; it was left out", error)
+            return sandboxed(jinja2.Environment()).from_string("")
+
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
         """The pages rendered from templates alone (the 404 page, the sitemap, `extra_templates`)
         get the checks every page gets: a practice's own `404.html` in its theme folder, or an

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import REPO, copy_sample, free_port
 
 from generator.cli import main
@@ -367,7 +368,6 @@ def test_the_translations_material_reads_for_its_plugins_run_in_the_sandbox_too(
     Every environment the theme hands out is now the sandbox, and what it refuses there is an
     error naming the template, not a traceback; a story revoked meanwhile still leaves the site."""
     import material
-    import yaml
 
     root = copy_sample(tmp_path)
     assert main(["build", "--root", str(root), "--as-of", AS_OF]) == 0
@@ -420,6 +420,40 @@ def test_every_environment_the_theme_hands_out_is_the_sandbox(tmp_path, monkeypa
                 env.from_string("{{ config.plugins.run_event('post_build', None) }}").render(config=config)
     finally:
         config.plugins.on_shutdown()
+
+
+@pytest.mark.parametrize("command", ["flywheel build", "mkdocs build"])
+@pytest.mark.parametrize("template", [ESCAPES[0], ESCAPES[1], ESCAPES[5]])
+def test_an_extra_template_runs_no_code(tmp_path, capsys, command, template):
+    """MkDocs makes each `extra_templates` file of docs_dir into a template with
+    `jinja2.Template(source)`, Jinja's ordinary environment: a template listed there ran a shell
+    command at every build, which then passed (red team, stop 47), and such a command can copy
+    a withheld story into site/ after every check. It is made again in the sandbox, from the same
+    source, before any plugin renders it; a plain extra template still renders as before."""
+    root = copy_sample(tmp_path)
+    (root / "theme/pages/extra.html").write_text(
+        "<!doctype html><html><head><title>x</title></head><body>"
+        + template.replace("MARKER", str(root / MARKER)) + "ok</body></html>\n")
+    _append(root, "extra_templates: [extra.html]")
+    if command == "flywheel build":
+        code, output = _build(root, capsys)
+    else:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, env=_env(), capture_output=True,
+                              text=True, check=False)
+        code, output = done.returncode, done.stdout + done.stderr
+    assert not (root / MARKER).exists(), "the code ran"
+    assert code == 1 and "template extra.html" in output and "Traceback" not in output, output
+    assert not (root / "site/extra.html").exists() or "ok" not in (root / "site/extra.html").read_text()
+
+
+def test_an_extra_template_still_renders_in_the_sandbox(tmp_path, capsys):
+    root = copy_sample(tmp_path)
+    (root / "theme/pages/plain.html").write_text(
+        "<!doctype html><html><head><title>x</title></head><body>{{ 6 * 7 }}: {{ config.site_name }}</body></html>\n")
+    _append(root, "extra_templates: [plain.html]")
+    code, output = _build(root, capsys)
+    assert code == 0, output
+    assert f"42: {yaml.safe_load((root / 'mkdocs.yml').read_text())['site_name']}" in (root / "site/plain.html").read_text()
 
 
 def test_the_sandbox_keeps_the_site_as_it_was(tmp_path, capsys):
