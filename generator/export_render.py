@@ -38,9 +38,9 @@ def confine_snippets(config: dict, root: Path, static: Path) -> None:
     for name, options in extension_settings(config):
         if name.split(":")[0] != _SNIPPETS:
             continue
-        if options.get("url_download"):
+        if _flag(options, "url_download", False) is not False:
             _refuse("url_download: true downloads text from the web each time the export is rendered")
-        if options.get("restrict_base_path", True) is False:
+        if _flag(options, "restrict_base_path", True) is not True:
             _refuse("restrict_base_path: false lets a page include any file, outside base_path too")
         bases = options.get("base_path", ["."])
         exported = []
@@ -62,7 +62,7 @@ def snippets_outside(config: dict, root: Path, docs_dir: Path) -> str | None:
     for name, options in extension_settings(config):
         if name.split(":")[0] != _SNIPPETS:
             continue
-        if options.get("restrict_base_path", True) is False:
+        if _flag(options, "restrict_base_path", True) is not True:
             return "restrict_base_path: false lets a page include any file, outside base_path too"
         bases = options.get("base_path", ["."])
         for base in [bases] if isinstance(bases, str) else bases if isinstance(bases, list) else [None]:
@@ -74,6 +74,20 @@ def snippets_outside(config: dict, root: Path, docs_dir: Path) -> str | None:
                 if found := guarded_link_in(folder, root):
                     return f"base_path {base!r} holds {found[0]}, a link {found[1]}"
     return None
+
+
+def _flag(options: dict, key: str, default: bool) -> bool | None:
+    """A yes-or-no option as Python-Markdown hands it to the extension (`parseBoolValue`: "no",
+    "off", 0 and null turn `restrict_base_path` off as surely as `false`: the stop 47 red team's
+    `restrict_base_path: "no"` included any file), or None where it cannot be read so."""
+    from markdown.util import parseBoolValue
+
+    if key not in options:
+        return default
+    try:
+        return bool(parseBoolValue(options[key], preserve_none=True))
+    except ValueError:
+        return None
 
 
 def _set_options(config: dict, name: str, options: dict) -> None:

@@ -278,7 +278,9 @@ def _with_extensions(root, text: str) -> None:
     "      base_path: [theme/pages]\n      restrict_base_path: false\n",
     "      base_path: [theme/pages]\n      url_download: true\n",
     "      check_paths: false\n",  # base_path defaults to the renderer's folder
-], ids=["rt1", "parent", "relative", "unrestricted", "download", "default"])
+    "      base_path: [theme/pages]\n      restrict_base_path: 'no'\n",  # false to Python-Markdown (stop 47)
+    "      base_path: [theme/pages]\n      url_download: 'on'\n",
+], ids=["rt1", "parent", "relative", "unrestricted", "download", "default", "unrestricted-no", "download-on"])
 def test_an_export_never_lets_the_renderer_read_files_outside_it(tmp_path, capsys, snippets):
     """What a transclusion reads is read again at every render: a story revoked after the
     export would still be copied in from the project."""

@@ -220,6 +220,11 @@ def test_what_materials_documentation_writes_keeps_building(sample, capsys):
 @pytest.mark.parametrize("options", [
     "", "\n      base_path: [.]", "\n      base_path: content",
     "\n      base_path: [theme/pages]\n      restrict_base_path: false",
+    # Python-Markdown reads these as false too (stop 47's red team: each included any file)
+    "\n      base_path: [theme/pages]\n      restrict_base_path: 'no'",
+    "\n      base_path: [theme/pages]\n      restrict_base_path: 'off'",
+    "\n      base_path: [theme/pages]\n      restrict_base_path: 0",
+    "\n      base_path: [theme/pages]\n      restrict_base_path: null",
 ])
 def test_snippets_in_a_build_read_only_docs_dir(sample, capsys, monkeypatch, options):
     """Red team rt4: with `pymdownx.snippets` (base_path the working folder by default), a guide
