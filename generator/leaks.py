@@ -98,7 +98,7 @@ def link_targets(markdown: str) -> list[str]:
 
 def segments(address: str) -> set[str]:
     """The path segments of an address, decoded, without `.md`/`.html`, lower-cased."""
-    text = decoded(address).casefold()
+    text = decoded(address).translate(_URL_INVISIBLE).casefold()
     return {part.removesuffix(".md").removesuffix(".html") for part in _SEGMENT_SPLIT.split(text) if part}
 
 
@@ -122,6 +122,8 @@ def strip_unpublished_links(html: str, slugs: frozenset[str]) -> tuple[str, list
     return _LINKED.sub(replace, html), removed
 
 
+_URL_INVISIBLE = {9: None, 10: None, 13: None}  # tab, line feed, carriage return: a URL parser drops them
+
 # A browser reads `stories/./<slug>`, `stories//<slug>` and a backslash as `stories/<slug>`.
 _STORY_ADDRESS = re.compile(r"stories(?:[/\\]\.?)*[/\\]([a-z0-9][a-z0-9-]*)(?![a-z0-9-])")
 
@@ -134,8 +136,13 @@ def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list
     text = decoded(_without_marks(html))
     text = text.lower() if text.isascii() else text.casefold()  # the same, for ASCII
     found = set(_STORY_ADDRESS.findall(text))
+    if "stories" in text:
+        # A browser removes tabs and line breaks from an address (`href="stories/a-rac&#10;ing-heart/"`).
+        found.update(_STORY_ADDRESS.findall(text.translate(_URL_INVISIBLE)))
     if "<" in text and "stories" in text:  # `stories/a-rac<b>ing</b>-heart/` reads as one address
         found.update(_STORY_ADDRESS.findall(_INLINE_TAG_LOWER.sub("", text)))  # lower case already
+        if _embedded_inside(text):  # `stories/a-rac<img alt="">ing-heart/`
+            found.update(_STORY_ADDRESS.findall(_EMBEDDED_JOINED.sub("", text)))
     shown, carried = _hidden_and_carried(html)
     if shown is not None:  # `stories/a-rac<span hidden>x</span>ing-heart`
         found.update(story_traces(shown, story_slugs, depth))
@@ -283,23 +290,94 @@ def data_payloads(html: str) -> list[bytes]:
 
 
 MIN_QUOTED = 24  # shorter titles and quotes are too likely to occur by chance ("My story")
-_TAG = re.compile(r"<[^>]*>")
+# What an HTML5 parser (a browser's, lexbor's) reads as a tag: `<` before a letter, `/`, `!` or
+# `?`. Before anything else (`atrial < fibrillation and ... thinner.>`) `<` is text, and so is what
+# follows it: read as a tag, the words were dropped (stop 47's red team).
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+
+
+def _names(names: str) -> str:
+    """A pattern matching exactly one of `names` (space-separated), written as a tree of their
+    letters, so that a tag's name is told apart in a few steps, whatever the number of names."""
+    tree: dict = {}
+    for name in names.split():
+        node = tree
+        for letter in name:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(letter) + pattern(child) for letter, child in sorted(node.items()) if letter]
+        if "" in node:
+            branches.append("")
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return pattern(tree)
+
+
 # Inline elements (and comments) sit inside a word without parting it: `rac<em>ing</em>`,
-# `rac<wbr>ing` and `rac<!-- -->ing` all read "racing". Every other tag parts words. The names
-# are written as a tree, and matched without regard to case only in a text holding a tag in
-# capitals (Material writes none): 0.04 ms a page against 0.13 ms for a list of names read so.
+# `rac<wbr>ing` and `rac<!-- -->ing` all read "racing"; so do a name HTML does not define
+# (`rac<x-a>ing</x-a>`: a custom element is inline), an end tag nothing opened (`rac</x>ing`: the
+# parser drops it) and what the parser reads as a comment (`<!>`, `<?x>`, `</ x>`). These were read
+# as parting words, a browser and Material's search index showed them whole, and a guide published
+# a withheld story with every word so cut (stop 47's red team). What parts words is the name of an
+# element HTML, SVG or MathML defines that is not inline: a paragraph, a cell, a list item, a line
+# break, an image, a control (`_PARTING`). Matched without regard to case only in a text holding a
+# tag in capitals (Material writes none).
 _INLINE_NAMES = (
-    r"(?:a(?:bbr|cronym)?|b(?:d[io]|ig|link)?|c(?:ite|ode)|d(?:ata|el|fn)|em|font|i(?:ns)?|kbd"
-    r"|label|mark|nobr|output|q|r(?:b|tc|uby)|s(?:amp|mall|pan|trike|trong|u[bp])?|t(?:ime|t|span)|u"
-    r"|var|wbr)"
+    "a abbr acronym b bdi bdo big blink cite code data del dfn em font i ins kbd label mark nobr output q "
+    "rb rtc ruby s samp small span strike strong sub sup time tt tspan u var wbr"
 )
-_INLINE_TAG = re.compile(rf"<(?:!--.*?--|/?(?i:{_INLINE_NAMES})\b[^>]*)>", re.DOTALL)
-_INLINE_TAG_LOWER = re.compile(rf"<(?:!--.*?--|/?{_INLINE_NAMES}\b[^>]*)>", re.DOTALL)
+# Defined elements that a browser shows as a box, a picture, a line break or nothing at all
+# between two letters, or drops where they stand (`<body>` inside a paragraph), and SVG's and
+# MathML's, which are unknown, and so inline, outside `<svg>` and `<math>`: read as parting words,
+# and, where a page holds one, read again as parting none (`rac<img alt="">ing`, `rac<br>ing`,
+# `rac<button></button>ing`, `rac<text>ing` read "racing" to a reader too).
+_EMBEDDED_NAMES = (
+    "applet area audio base basefont bgsound body br button canvas datalist embed frame head html iframe "
+    "image img input keygen link map marquee math meta meter noembed noframes noscript object param picture "
+    "progress rp rt script select slot source style svg template textarea title track video "
+    "altglyph annotation annotation-xml circle clippath defs desc ellipse filter foreignobject g line "
+    "lineargradient marker mask menclose merror metadata mfrac mi mmultiscripts mn mo mover mpadded mphantom "
+    "mroot mrow ms mspace msqrt mstyle msub msubsup msup mtable mtd mtext mtr munder munderover path pattern "
+    "polygon polyline radialgradient rect semantics stop switch symbol text textpath use view"
+)
+# Elements a browser always shows as a block, a list item or a table's part: words part at them.
+_BLOCK_NAMES = (
+    "address article aside blockquote caption center col colgroup dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr legend li listing main menu nav "
+    "ol optgroup option p plaintext pre search section summary table tbody td tfoot th thead tr ul xmp"
+)
+
+
+def _joining_tag(parting: str, flags: int) -> re.Pattern:
+    """Every tag that parts no word, given the names that do."""
+    return re.compile(rf"<(?:!--.*?--|[!?][^>]*|/(?![A-Za-z])[^>]*|/?(?!{parting}(?=[\s/>]))[A-Za-z][^>]*)>",
+                      re.DOTALL | flags)
+
+
+_PARTING = _names(f"{_EMBEDDED_NAMES} {_BLOCK_NAMES}")
+_INLINE_TAG = _joining_tag(f"(?i:{_PARTING})", 0)
+_INLINE_TAG_LOWER = _joining_tag(_PARTING, 0)
+# The second reading, where a page holds an element of _EMBEDDED_NAMES: only blocks part words.
+_EMBEDDED_TAG = re.compile(rf"</?(?i:{_names(_EMBEDDED_NAMES)})(?=[\s/>])[^>]*>")
+_EMBEDDED_JOINED = _joining_tag(f"(?i:{_names(_BLOCK_NAMES)})", 0)
 _CAPITAL_TAG = re.compile(r"</?[A-Z]")
 
 
-def _without_inline_tags(text: str) -> str:
-    """`text` without its inline tags and comments (`_INLINE_TAG`)."""
+def _embedded_inside(text: str) -> bool:
+    """Whether `text` holds an element of _EMBEDDED_NAMES, and so is read a second time with them
+    parting no word (`_words(text, embedded=True)`). Every page MkDocs writes holds one (`<meta>`,
+    `<input>`): finding the few that stand inside a word costs as much as the second reading
+    (stop 47: 0.5 s against 0.6 s for the benchmark's 3,116 readings at 1,000 pieces)."""
+    return "<" in text and _EMBEDDED_TAG.search(text) is not None
+
+
+def _without_inline_tags(text: str, embedded: bool = False) -> str:
+    """`text` without the tags that part no word (`_INLINE_TAG`); with `embedded`, without those
+    of _EMBEDDED_NAMES too (`_EMBEDDED_JOINED`)."""
+    if embedded:
+        return _EMBEDDED_JOINED.sub("", text)
     return (_INLINE_TAG if _CAPITAL_TAG.search(text) else _INLINE_TAG_LOWER).sub("", text)
 
 
@@ -445,11 +523,11 @@ _ASCII_WORDS = bytes(
 ) + bytes(range(128, 256))
 
 
-def _words(text: str) -> list[str]:
+def _words(text: str, embedded: bool = False) -> list[str]:
     """Lower-case words, punctuation and markup dropped, read `as_seen`: how a quotation is
-    recognised."""
+    recognised. With `embedded`, the elements of _EMBEDDED_NAMES part no word either."""
     if "<" in text:
-        text = _TAG.sub(" ", _without_inline_tags(text))
+        text = _TAG.sub(" ", _without_inline_tags(text, embedded))
     text = as_seen(_without_marks(html_lib.unescape(text)))
     if "&" in text:  # "A racing heart & a steady plan" is read "and" (rt7)
         text = text.replace("&", " and ")
@@ -598,12 +676,12 @@ _WHOLE = tuple(re.compile(pattern) for pattern in (
 _INLINE_MARK = "\ue000"  # where an inline tag was, in `_segments`
 
 
-def _segments(html: str):
+def _segments(html: str, embedded: bool = False):
     """The texts a reader sees whole, read as `_words` reads them: each block's (the text
     between two tags other than inline ones: a paragraph, a heading, a list item), and each
     inline element's in it (a run of inline tags between two letters parts no word:
-    `rac<em>ing</em>` is one text)."""
-    pattern = _INLINE_TAG if _CAPITAL_TAG.search(html) else _INLINE_TAG_LOWER
+    `rac<em>ing</em>` is one text). With `embedded`, as `_words` reads them so."""
+    pattern = _EMBEDDED_JOINED if embedded else _INLINE_TAG if _CAPITAL_TAG.search(html) else _INLINE_TAG_LOWER
     for block in _TAG.split(pattern.sub(_INLINE_MARK, html)):
         if _INLINE_MARK not in block:
             yield block
@@ -622,11 +700,11 @@ def _segments(html: str):
         yield current
 
 
-def _units(html: str):
+def _units(html: str, embedded: bool = False):
     """Every text `html` shows as a whole, and every quotation, emphasis or link text in one
     (`_WHOLE`): each block's and inline element's text (`_segments`), each attribute's value
     and each comment (`_raw_markup`)."""
-    for segment in (*_segments(html), *_raw_markup(html)):
+    for segment in (*_segments(html, embedded), *_raw_markup(html)):
         yield segment
         text = html_lib.unescape(segment) if "&" in segment else segment
         for pattern in _WHOLE:
@@ -634,7 +712,7 @@ def _units(html: str):
                 yield next(group for group in match.groups() if group is not None)
 
 
-def _shows_whole(html: str, word_lists: tuple[list[str], ...], index: Quoted) -> bool:
+def _shows_whole(html: str, word_lists: tuple[list[str], ...], index: Quoted, embedded: bool = False) -> bool:
     """Whether the page shows a short text of `index` as a whole (`_units`). Read only where
     `word_lists` (the page's words and its markup's) hold one of those texts in a row, found in
     C: most pages never do."""
@@ -648,7 +726,7 @@ def _shows_whole(html: str, word_lists: tuple[list[str], ...], index: Quoted) ->
         for n, found in index.short.items()
     ):
         return False
-    for unit in _units(html):
+    for unit in _units(html, embedded):
         words = tuple(_words(unit))
         if words in index.short.get(len(words), ()):
             return True
@@ -700,6 +778,12 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     words = _words(html)
     if _quotes(words, index):
         return True
+    # Read again with images, controls, line breaks and the elements a browser drops or hides
+    # parting no word (`_EMBEDDED_NAMES`), where the page holds one.
+    if embedded := _embedded_inside(html):
+        joined = _words(html, embedded=True)
+        if _quotes(joined, index) or (index.short and _shows_whole(html, (joined,), index, embedded=True)):
+            return True
     markup = _markup_text(html)
     marked = _words(markup) if markup else []
     if marked and _quotes(marked, index):
@@ -738,6 +822,8 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     if shown is not None:
         shown_words = _words(shown)
         if _quotes(shown_words, index) or (index.short and _shows_whole(shown, (shown_words,), index)):
+            return True
+        if _embedded_inside(shown) and _quotes(_words(shown, embedded=True), index):
             return True
     if index.pictures and carried_picture(html, index.pictures):
         return True
