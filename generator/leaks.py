@@ -780,7 +780,7 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
         return True
     # Read again with images, controls, line breaks and the elements a browser drops or hides
     # parting no word (`_EMBEDDED_NAMES`), where the page holds one.
-    if embedded := _embedded_inside(html):
+    if _embedded_inside(html):
         joined = _words(html, embedded=True)
         if _quotes(joined, index) or (index.short and _shows_whole(html, (joined,), index, embedded=True)):
             return True
