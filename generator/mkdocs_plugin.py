@@ -951,6 +951,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 left_out("converted from Markdown", exc, "fix the source or the extension's settings in mkdocs.yml")
                 page.content, page.toc, page._title_from_render = shown(), get_toc([]), None
                 page.present_anchor_ids, page.links_to_anchors = set(), {}
+                # Its HTML blocks are not put back into the notice (`on_page_content`), which
+                # converted the page again, unguarded: the same error, as a traceback (stop 47).
+                page._flywheel_blocks = None
             finally:
                 del page.render
 
@@ -996,9 +999,16 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 logging.disable(logging.CRITICAL)  # its warnings were given by the first pass
                 try:
                     page.render(config, files)
+                    html = page.content
+                except Exception as exc:  # noqa: BLE001 - an extension's, as on the first pass (`on_pre_page`)
+                    logging.disable(previous)
+                    logging.getLogger(QUOTING_LOG).error(
+                        "flywheel: Doc file '%s' could not be converted from Markdown (%s: %s); it was left out: "
+                        "fix the source or the extension's settings in mkdocs.yml", page.file.src_uri,
+                        type(exc).__name__, exc)
+                    html = f"<p>{LEFT_OUT}</p>"
                 finally:
                     logging.disable(previous)
-                html = page.content
         if self.checked is None or self.preview:
             return html
         html, removed = strip_unpublished_links(html, self._unpublished())

@@ -75,3 +75,32 @@ def test_a_guide_quoting_a_withheld_story_cut_by_undefined_tags_stops_the_build(
     for path, text in site_texts(sample / "site").items():
         plain = text.replace("</x>", "")
         assert "bird trapped in my chest" not in plain and "racing heart, and a steady" not in plain, path
+
+
+def _revoked(sample) -> None:
+    record = sample / "consent/C-2026-012.yml"
+    record.write_text(record.read_text().replace("revoked_on: null", "revoked_on: 2026-11-20"))
+
+
+@pytest.mark.parametrize("command", ["flywheel build", "mkdocs build"])
+def test_a_guide_markdown_cannot_convert_in_a_fresh_checkout_still_deploys_a_revocation(sample, command):
+    """A line of two thousand asterisks either side of a letter makes Python-Markdown recurse too
+    deep. The page was left out on its first conversion, but Flywheel converted it again to put
+    its HTML blocks back, unguarded: `mkdocs build` ended with a traceback, and `flywheel build`
+    in CI's fresh checkout wrote no site at all, so a story revoked meanwhile stayed live."""
+    import subprocess
+    import sys
+
+    guide = sample / "content/guides/cardiology/notes-from-the-clinic.md"
+    guide.write_text(FRONTMATTER + "\nIntro paragraph.\n\n" + "*" * 2000 + "x" + "*" * 2000 + "\n")
+    _revoked(sample)
+    if command == "flywheel build":
+        assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    else:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=sample, capture_output=True, text=True,
+                              env={**__import__("os").environ, "FLYWHEEL_AS_OF": AS_OF}, check=False)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert "notes-from-the-clinic" in done.stderr
+    assert (sample / "site/index.html").is_file()
+    assert not (sample / "site/stories/learning-to-live-with-heart-failure").exists()
+    assert "Learning to live with heart failure" not in (sample / "site/index.html").read_text()
