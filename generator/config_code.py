@@ -138,6 +138,14 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
             "into the site as a site of its own: their hooks and tags run, unchecked, and their pages "
             "never pass the consent gate (a docs_dir of content/stories publishes every story)",
             "remove the projects plugin; build other sites separately"))
+    if any(name in _REWRITES_PAGES for name in _plugin_names(data.get("plugins"))):
+        found.append(_problem(
+            where, _line_of(tree, "plugins"), "the privacy plugin rewrites pages and files after Flywheel "
+            "has checked them, from settings in mkdocs.yml (`links_attr_map`, `assets_fetch_dir`) and files in its "
+            "cache folder, which a pull request can commit: a withheld story's title, address or e-sign reference "
+            "was published with a passing build",
+            "remove the privacy plugin: Flywheel's own third-party check and Content-Security-Policy keep pages "
+            "from loading anything from a host practice.yml does not list"))
     if lists_info_plugin(data):
         found.append(_problem(
             where, _line_of(tree, "plugins"), "the info plugin packs the whole project, consent records "
@@ -159,6 +167,9 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
 # Material's projects plugin (red team rt4): each sub-project's mkdocs.yml is read and built by
 # MkDocs as it stands, into a folder of site/.
 _BUILDS_PROJECTS = frozenset({"projects", "material/projects"})
+# Material's privacy plugin (stop 47's red team): it rewrites pages, templates and assets in its own
+# `on_post_page`, `on_post_template` and `on_post_build`, after Flywheel's checks.
+_REWRITES_PAGES = frozenset({"privacy", "material/privacy"})
 # Material's info plugin: a bug report's zip of everything under the working folder.
 _PACKS_THE_PROJECT = frozenset({"info", "material/info"})
 

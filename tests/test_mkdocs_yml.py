@@ -169,6 +169,28 @@ def test_the_projects_plugin_is_refused(sample, capsys, monkeypatch, plugin):
     assert not (sample / "projects/archive" / MARKER).exists()
 
 
+@pytest.mark.parametrize("plugin", [
+    "  - privacy:\n      links: false\n      assets_exclude: ['unpkg.com/*']",
+    "  - material/privacy:\n      assets: false\n      links_attr_map:\n        data-ref: esign/8120",
+    "  - material/group:\n      enabled: true\n      plugins:\n        - privacy:\n            links: false",
+])
+def test_the_privacy_plugin_is_refused(sample, capsys, plugin):
+    """Stop 47's red team: Material's privacy plugin rewrites pages and files after Flywheel has
+    checked them. With `links_attr_map` it stamped a withheld story's title, address and e-sign
+    reference into every link of the 404 page; with a stylesheet it "downloaded" from its cache
+    folder (committed with the pull request) written over a page's own, it published them in a
+    stylesheet every page loads; each with a passing build and no warning."""
+    (sample / ".cache/plugin/privacy/assets/external/cdn.example.net").mkdir(parents=True)
+    (sample / ".cache/plugin/privacy/assets/external/cdn.example.net/x.css").write_text(
+        "/* A racing heart, and a steady plan. Consent form esign/8120. See stories/a-racing-heart/ */ body{}\n")
+    _append(sample, "extra_css: [https://cdn.example.net/x.css]")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      campaign_params: true", "      campaign_params: true\n" + plugin, 1))
+    _assert_refused(sample, capsys, "plugins:")
+    assert not [path for path in (sample / "site").rglob("*") if path.is_file() and "esign/8120" in path.read_text(
+        errors="replace")]
+
+
 def test_a_parent_mkdocs_yml_cannot_carry_code(sample, capsys):
     """INHERIT: MkDocs reads the parent with the same loader and merges its hooks."""
     (sample / "hooks").mkdir()
