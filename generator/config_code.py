@@ -164,6 +164,9 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
     return found
 
 
+# Where `!!python/name:` may name a function: the helpers Markdown extensions document for it
+# (Material's emoji, pymdownx's fences, slugs and arithmatex, Python-Markdown's toc slugify).
+NAMED_FROM = ("pymdownx.", "material.extensions.", "markdown.extensions.")
 # Material's projects plugin (red team rt4): each sub-project's mkdocs.yml is read and built by
 # MkDocs as it stands, into a folder of site/.
 _BUILDS_PROJECTS = frozenset({"projects", "material/projects"})
@@ -207,6 +210,21 @@ def _name_refused(name: str, project: Path) -> str | None:
     if (module := _from_project(name, project)) is not None:
         return (f"`!!python/name:{name}` imports {shown_path(module, project)}, in the repository, "
                 "and Flywheel never runs code from the repository")
+    # Any installed function an extension calls with a page's text may do what its name says:
+    # shutil's `rmtree`, as `material.plugins.blog.plugin` imports it, deleted the folder a
+    # heading named (stop 47's red team), and Flywheel's own functions delete files too. Only a
+    # Markdown extension's own helpers are named, where they are defined.
+    where, _, attribute = name.rpartition(".")
+    if not where.startswith(NAMED_FROM):
+        return (f"`!!python/name:{name}` names a function outside the Markdown extensions' own modules "
+                f"({', '.join(p.rstrip('.') for p in NAMED_FROM)}), which an extension would call with the page's text")
+    try:
+        defined = getattr(getattr(importlib.import_module(where), attribute), "__module__", None) or ""
+    except Exception:  # noqa: BLE001 - whatever importing an installed module raises: MkDocs would too
+        return f"`!!python/name:{name}` names nothing this machine has installed"
+    if not defined.startswith(NAMED_FROM):
+        return (f"`!!python/name:{name}` is {defined or 'a value'}'s, imported into {where}: name the function "
+                "where a Markdown extension defines it")
     return None
 
 

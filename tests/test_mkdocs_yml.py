@@ -142,6 +142,27 @@ def test_a_name_from_the_standard_library_is_refused(sample, capsys):
     assert "standard library" in output
 
 
+@pytest.mark.parametrize("name", [
+    "material.plugins.blog.plugin.rmtree",  # shutil's, imported by an installed package (stop 47)
+    "jinja2.loaders.import_module",  # importlib's
+    "generator.withdraw.scrub",  # Flywheel's own, which deletes files
+    "mkdocs.utils.write_file",
+])
+def test_a_name_is_refused_unless_it_is_a_markdown_extensions_own_function(sample, capsys, name):
+    """Stop 47's red team: the standard library was refused by the name's first part only, so
+    `!!python/name:material.plugins.blog.plugin.rmtree` (shutil's `rmtree`, as the blog plugin
+    imports it) passed, and toc called it with a heading's text: the build deleted the folder so
+    named. A name must be a function of a Markdown extension's own modules (pymdownx,
+    `material.extensions`, `markdown.extensions`), defined there."""
+    (sample / "victim").mkdir()
+    (sample / "victim/keep.txt").write_text("kept")
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - admonition\n", f"  - admonition\n  - toc:\n      slugify: !!python/name:{name}\n"))
+    _assert_refused(sample, capsys, name)
+    assert (sample / "victim/keep.txt").is_file()
+
+
 def test_an_unknown_tag_is_refused(sample, capsys):
     _append(sample, "extra:\n  a: !custom value")
     _assert_refused(sample, capsys, "!custom")
