@@ -23,6 +23,7 @@ package (`material.extensions.emoji.twemoji`, `pymdownx.superfences.fence_code_f
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import sysconfig
 from importlib.metadata import entry_points
@@ -66,7 +67,28 @@ def config_code_problems(root: Path) -> list[Problem]:
         if not isinstance(parent, str):
             break
         config_file = config_file.parent / parent
+        if why := _inherit_refused(config_file, project):
+            found.append(problem("config-reads-content", where, f"INHERIT: {parent} {why}: MkDocs would merge its "
+                                 "values into the settings every template can read", line=_line_of(tree, "INHERIT"),
+                                 hint="keep shared settings in a file of their own, in the project and outside "
+                                      "its content folders"))
+            break
     return found
+
+
+def _inherit_refused(parent: Path, project: Path) -> str | None:
+    """Why the file an INHERIT names may not be read as settings, or None: one of a content
+    folder or a folder Flywheel writes (stop 47's red team: `INHERIT: consent/C-2026-017.yml` put
+    a revoked story's record in `config`, and a template printed its e-sign reference and
+    fingerprint reversed, past the page checks), or one outside the project."""
+    from .paths import CONTENT_FOLDERS, GENERATED_FOLDERS
+
+    real = Path(os.path.realpath(parent))
+    for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS, "practice.yml"):
+        folder = Path(os.path.realpath(project / name))
+        if real == folder or real.is_relative_to(folder):
+            return f"is in {name}"
+    return None if real.is_relative_to(project) else "is outside the project"
 
 
 def refuse_config_code(root: Path) -> None:

@@ -212,6 +212,37 @@ def test_the_privacy_plugin_is_refused(sample, capsys, plugin):
         errors="replace")]
 
 
+@pytest.mark.parametrize("parent", ["consent/C-2026-017.yml", "content/champions.yml", "../outside.yml",
+                                    ".flywheel-cache/base.yml"])
+def test_settings_never_inherit_a_content_file(sample, capsys, parent):
+    """Stop 47's red team: `INHERIT: consent/C-2026-017.yml` merged a revoked story's consent
+    record into `config`, and the theme's footer printed `config.form_ref` and the approved
+    fingerprint reversed on every page, past the page checks, with a passing build. The file an
+    INHERIT names must be the project's own settings: no content folder, no folder Flywheel
+    writes, nothing outside the project."""
+    (sample.parent / "outside.yml").write_text("extra:\n  note: shared\n")
+    (sample / ".flywheel-cache").mkdir(exist_ok=True)
+    (sample / ".flywheel-cache/base.yml").write_text("extra:\n  note: shared\n")
+    config = sample / "mkdocs.yml"
+    config.write_text(f"INHERIT: {parent}\n" + config.read_text().replace(
+        "  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (sample / "overrides").mkdir()
+    (sample / "overrides/main.html").write_text(
+        '{% extends "base.html" %}{% block footer %}{{ super() }}<p>{{ config.form_ref|reverse|join }}</p>{% endblock %}')
+    code, output = _build(sample, capsys)
+    assert code == 1 and "[config-reads-content]" in output and "mkdocs.yml:1: error: INHERIT" in output, output
+    assert not [path for path in (sample / "site").rglob("*.html") if "0218/ngise" in path.read_text()]
+
+
+def test_settings_may_inherit_a_file_of_their_own(sample, capsys):
+    (sample / "settings").mkdir()
+    (sample / "settings/base.yml").write_text("extra:\n  note: shared\n")
+    config = sample / "mkdocs.yml"
+    config.write_text("INHERIT: settings/base.yml\n" + config.read_text())
+    code, output = _build(sample, capsys)
+    assert code == 0, output
+
+
 def test_a_parent_mkdocs_yml_cannot_carry_code(sample, capsys):
     """INHERIT: MkDocs reads the parent with the same loader and merges its hooks."""
     (sample / "hooks").mkdir()
