@@ -61,7 +61,8 @@ def config_code_problems(root: Path) -> list[Problem]:
             break  # paths.py and MkDocs report a file that cannot be read
         if tree is None or not isinstance(data, dict):
             break
-        here = _tag_problems(tree, where, project) + _setting_problems(tree, data, where, project)
+        here = (_tag_problems(tree, where, project) + _setting_problems(tree, data, where, project)
+                + _path_problems(tree, data, where))
         found += sorted(here, key=lambda p: p.line or 0)
         parent = data.get("INHERIT")
         if not isinstance(parent, str):
@@ -202,6 +203,46 @@ _PACKS_THE_PROJECT = frozenset({"info", "material/info"})
 def lists_info_plugin(settings: dict) -> bool:
     """Whether mkdocs.yml's settings list Material's info plugin (in a group plugin too)."""
     return any(name in _PACKS_THE_PROJECT for name in _plugin_names(settings.get("plugins")))
+
+
+def _plugin_settings(plugins: object) -> list[tuple[str, dict]]:
+    """(name, options) of every plugin `plugins:` lists, and of those the group plugin lists."""
+    items = plugins.items() if isinstance(plugins, dict) else [
+        next(iter(item.items())) if isinstance(item, dict) and item else (item, None)
+        for item in (plugins if isinstance(plugins, list) else [])
+    ]
+    found = []
+    for name, options in items:
+        if isinstance(name, str):
+            found.append((name, options if isinstance(options, dict) else {}))
+        if isinstance(options, dict):
+            found += _plugin_settings(options.get("plugins"))
+    return found
+
+
+# Material's plugins' settings that name where they write (or read) a file, joined to site_dir or
+# docs_dir as written: `export_file: /home/ci/.cache/flywheel/key` wrote over any file the build
+# may write, and `blog_dir: ../../consent` wrote the blog's index page into consent/ (stop 47).
+_PATH_SETTINGS = {
+    "tags": ("export_file",),
+    "blog": ("blog_dir", "post_dir", "authors_file", "post_url_format", "archive_url_format",
+             "categories_url_format", "authors_profiles_url_format", "pagination_url_format"),
+}
+
+
+def _path_problems(tree: yaml.Node, data: dict, where: str) -> list[Problem]:
+    """A problem for each such setting that leads out of the folder it is joined to."""
+    found = []
+    for name, options in _plugin_settings(data.get("plugins")):
+        for key in _PATH_SETTINGS.get(name.removeprefix("material/"), ()):
+            value = options.get(key)
+            if isinstance(value, str) and (value.startswith(("/", "\\")) or ":" in value.split("/")[0]
+                                           or ".." in value.replace("\\", "/").split("/")):
+                found.append(problem(
+                    "config-path-outside", where, f"the {name} plugin's {key}: {value} leads out of the site's "
+                    "folders, and the plugin would write (or read) a file there", line=_line_of(tree, "plugins"),
+                    hint=f"write {key} as a path inside the site, without '..'"))
+    return found
 
 
 def _plugin_names(plugins: object) -> list[str]:

@@ -597,3 +597,23 @@ def test_an_extension_installed_or_removed_while_flywheel_runs_is_seen(tmp_path,
     assert "flywheel-test-ext" in _installed_extensions()
     shutil.rmtree(dist)
     assert "flywheel-test-ext" not in _installed_extensions()
+
+
+@pytest.mark.parametrize("plugin", [
+    "  - tags:\n      export_file: OUTSIDE/tags.json",
+    "  - material/blog:\n      blog_dir: ../../consent",
+    "  - material/group:\n      enabled: true\n      plugins:\n        - tags:\n            export_file: ../../escaped.json",
+])
+def test_a_plugin_setting_cannot_write_outside_the_site(sample, capsys, plugin):
+    """Stop 47's red team: Material's tags plugin joins `export_file` to site_dir as written, so an
+    absolute path wrote its export over any file the build may write (the key that signs this
+    machine's caches among them), and its blog plugin wrote its index page into `consent/` with
+    `blog_dir: ../../consent`. Both are refused before MkDocs reads the file."""
+    outside = sample.parent / "outside"
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      campaign_params: true", "      campaign_params: true\n" + plugin.replace("OUTSIDE", str(outside)), 1))
+    code, output = _build(sample, capsys)
+    assert code == 1 and "[config-path-outside]" in output, output
+    assert not outside.exists() and not (sample.parent / "escaped.json").exists()
+    assert not (sample / "consent/index.md").exists()
