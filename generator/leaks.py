@@ -141,7 +141,7 @@ def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list
         found.update(_STORY_ADDRESS.findall(text.translate(_URL_INVISIBLE)))
     if "<" in text and "stories" in text:  # `stories/a-rac<b>ing</b>-heart/` reads as one address
         found.update(_STORY_ADDRESS.findall(_INLINE_TAG_LOWER.sub("", text)))  # lower case already
-        if _embedded_inside(text):  # `stories/a-rac<img alt="">ing-heart/`
+        if _EMBEDDED_TAG.search(text):  # `stories/a-rac<img alt="">ing-heart/`
             found.update(_STORY_ADDRESS.findall(_EMBEDDED_JOINED.sub("", text)))
     shown, carried = _hidden_and_carried(html)
     if shown is not None:  # `stories/a-rac<span hidden>x</span>ing-heart`
@@ -365,14 +365,6 @@ _EMBEDDED_JOINED = _joining_tag(f"(?i:{_names(_BLOCK_NAMES)})", 0)
 _CAPITAL_TAG = re.compile(r"</?[A-Z]")
 
 
-def _embedded_inside(text: str) -> bool:
-    """Whether `text` holds an element of _EMBEDDED_NAMES, and so is read a second time with them
-    parting no word (`_words(text, embedded=True)`). Every page MkDocs writes holds one (`<meta>`,
-    `<input>`): finding the few that stand inside a word costs as much as the second reading
-    (stop 47: 0.5 s against 0.6 s for the benchmark's 3,116 readings at 1,000 pieces)."""
-    return "<" in text and _EMBEDDED_TAG.search(text) is not None
-
-
 def _without_inline_tags(text: str, embedded: bool = False) -> str:
     """`text` without the tags that part no word (`_INLINE_TAG`); with `embedded`, without those
     of _EMBEDDED_NAMES too (`_EMBEDDED_JOINED`)."""
@@ -528,9 +520,36 @@ def _words(text: str, embedded: bool = False) -> list[str]:
     recognised. With `embedded`, the elements of _EMBEDDED_NAMES part no word either."""
     if "<" in text:
         text = _TAG.sub(" ", _without_inline_tags(text, embedded))
+    return _split(_as_read(text))
+
+
+_EMBEDDED_MARK = "\0"  # where an element of _EMBEDDED_NAMES was, in `_readings`
+
+
+def _readings(text: str) -> tuple[list[str], list[str] | None]:
+    """`_words(text)`, and `_words(text, embedded=True)` where the page holds an element of
+    _EMBEDDED_NAMES and that reading gives other words (else None), made from one reading of
+    the text: every page MkDocs writes holds one (`<meta>`, `<input>`), and in few does one
+    stand inside a word, so the second reading costs a split, not a reading."""
+    if "<" not in text or _EMBEDDED_TAG.search(text) is None:
+        return _words(text), None
+    read = _as_read(_TAG.sub(" ", _EMBEDDED_TAG.sub(_EMBEDDED_MARK, _without_inline_tags(text))))
+    words = _split(read.replace(_EMBEDDED_MARK, " "))
+    joined = _split(read.replace(_EMBEDDED_MARK, ""))
+    return words, (joined if joined != words else None)
+
+
+def _as_read(text: str) -> str:
+    """Text without its tags, as a reader reads it: references decoded, marks as spaces,
+    `as_seen`, `&` read "and"."""
     text = as_seen(_without_marks(html_lib.unescape(text)))
     if "&" in text:  # "A racing heart & a steady plan" is read "and" (rt7)
         text = text.replace("&", " and ")
+    return text
+
+
+def _split(text: str) -> list[str]:
+    """`_as_read` text's lower-case words."""
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     # Accents go too, however typed: NFKC joins a letter and its accent into one letter (`á`),
@@ -775,15 +794,14 @@ def quoted_traces(html: str, index: Quoted) -> bool:
 
 
 def _quoted(html: str, index: Quoted, depth: int) -> bool:
-    words = _words(html)
+    words, joined = _readings(html)
     if _quotes(words, index):
         return True
     # Read again with images, controls, line breaks and the elements a browser drops or hides
-    # parting no word (`_EMBEDDED_NAMES`), where the page holds one.
-    if _embedded_inside(html):
-        joined = _words(html, embedded=True)
-        if _quotes(joined, index) or (index.short and _shows_whole(html, (joined,), index, embedded=True)):
-            return True
+    # parting no word (`_EMBEDDED_NAMES`), where that reads other words.
+    if joined is not None and (_quotes(joined, index) or (index.short and _shows_whole(html, (joined,), index,
+                                                                                          embedded=True))):
+        return True
     markup = _markup_text(html)
     marked = _words(markup) if markup else []
     if marked and _quotes(marked, index):
@@ -820,10 +838,10 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     # comments are those read above, less some).
     shown, carried = _hidden_and_carried(html)
     if shown is not None:
-        shown_words = _words(shown)
+        shown_words, shown_joined = _readings(shown)
         if _quotes(shown_words, index) or (index.short and _shows_whole(shown, (shown_words,), index)):
             return True
-        if _embedded_inside(shown) and _quotes(_words(shown, embedded=True), index):
+        if shown_joined is not None and _quotes(shown_joined, index):
             return True
     if index.pictures and carried_picture(html, index.pictures):
         return True
