@@ -30,8 +30,10 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, PluginCollection, event_priority
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 from mkdocs.theme import Theme
 from mkdocs.utils import CountHandler
 
@@ -271,6 +273,15 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     def is_safe_attribute(self, obj, attr: str, value) -> bool:
         if isinstance(obj, FlywheelPlugin) and attr != "config":
             return False
+        # MkDocs' own objects are read, never asked to do anything: `page.file.generated(config,
+        # dest, abs_src_path=...)` made a file of any path, whose `content_string` read it and
+        # whose `copy_file()` wrote it into the site or, with `..`, anywhere (stop 47's second
+        # red team: a withheld story and its consent record published, `.git/config` rewritten).
+        # Settings keep their readers (`config.extra.get("x")`).
+        if isinstance(obj, _MKDOCS_OBJECTS) and (
+            attr in _READS_FILES or (callable(value) and not (isinstance(obj, Config) and attr in _READERS))
+        ):
+            return False
         # An ordinary environment renders outside the sandbox: MkDocs' theme makes one on request.
         if (isinstance(obj, Theme) and attr == "get_env") or isinstance(
             getattr(value, "__self__", value), (jinja2.Environment, jinja2.Template)
@@ -327,6 +338,11 @@ class _SandboxTemplate(jinja2.Template):
             raise  # pragma: no cover - handle_exception always raises
 
 
+# MkDocs' pages, files, navigation, settings and theme, whose methods read and write files, and
+# the attributes of theirs that read one when read (`File.content_string`).
+_MKDOCS_OBJECTS = (StructureItem, File, Files, Navigation, TableOfContents, AnchorLink, Config, Theme)
+_READS_FILES = frozenset({"content_string", "content_bytes"})
+_READERS = frozenset({"get", "items", "keys", "values"})
 # Values whose safety depends on more than their type (a bound `str.format`, a plugin's method).
 _CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.BuiltinMethodType)
 

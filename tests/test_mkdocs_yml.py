@@ -535,6 +535,39 @@ def test_an_extra_template_still_renders_in_the_sandbox(tmp_path, capsys):
     assert f"42: {yaml.safe_load((root / 'mkdocs.yml').read_text())['site_name']}" in (root / "site/plain.html").read_text()
 
 
+@pytest.mark.parametrize("template", [
+    # MkDocs' File: a classmethod making a file of any path, then copying it into the site
+    ("{% set f = page.file.generated(config, 'records/s.txt', abs_src_path=ROOT ~ "
+     "'content/stories/cardiology/a-racing-heart.md') %}{{ f.copy_file() or '' }}"),
+    "{% set f = page.file.generated(config, '../../MARKER', content='x') %}{{ f.copy_file() or '' }}",
+    # reading any file through a File made so, or the page's own source again
+    ("{{ page.file.generated(config, 'x.txt', abs_src_path=ROOT ~ 'consent/C-2026-017.yml').content_string "
+     "| reverse | join }}"),
+    "{{ page.read_source(config) }}",
+    "{{ config.load_dict({'site_dir': ROOT ~ 'elsewhere'}) }}",  # the build's settings, changed
+])
+def test_a_theme_template_reads_and_writes_no_file_through_mkdocs_objects(tmp_path, capsys, template):
+    """Stop 47's second red team: the sandbox let a template call the methods of MkDocs' own
+    objects. `page.file.generated(config, dest, abs_src_path=...)` makes a file of any path,
+    `.content_string` reads it and `.copy_file()` writes it into the site, or, with `..` in
+    `dest`, anywhere: a withheld story and its consent record were copied into site/ with a
+    passing build, a revoked story's page written back after the revocation, and `.git/config`
+    rewritten to run a command. A template reads MkDocs' pages, files, navigation and settings,
+    and calls none of their methods."""
+    root = copy_sample(tmp_path)
+    body = template.replace("ROOT", repr(str(root) + "/")).replace("MARKER", MARKER)
+    _theme_404(root, "<h1>Not found</h1>")
+    (root / "overrides/main.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}{{ super() }}<p>' + body + "</p>{% endblock %}\n")
+    code, output = _build(root, capsys)
+    assert code == 1 and "template main.html" in output, output
+    assert not (root / "elsewhere").exists()
+    assert not (root.parent / MARKER).exists() and not (root / MARKER).exists(), "a file was written"
+    assert not (root / "site/records").exists()
+    assert not [path for path in (root / "site").rglob("*") if path.is_file() and (
+        "0218/ngise" in path.read_text(errors="replace") or "bird trapped" in path.read_text(errors="replace"))]
+
+
 def test_the_sandbox_keeps_the_site_as_it_was(tmp_path, capsys):
     """Material's templates and Flywheel's own read nothing the sandbox refuses: the sample
     builds, and a template may still read the plugin's settings."""
