@@ -34,7 +34,7 @@ import yaml
 from .cache import while_installed
 from .errors import FlywheelError, Problem, problem
 from .load import read_settings_text
-from .paths import _Tolerant, extension_settings, shown_path
+from .paths import _Tolerant, extension_settings, inherited, shown_path
 
 _PYTHON = "tag:yaml.org,2002:python/"
 _NAME = _PYTHON + "name:"
@@ -67,7 +67,7 @@ def config_code_problems(root: Path) -> list[Problem]:
         parent = data.get("INHERIT")
         if not isinstance(parent, str):
             break
-        config_file = config_file.parent / parent
+        config_file = inherited(config_file, parent)
         if why := _inherit_refused(config_file, project):
             found.append(problem("config-reads-content", where, f"INHERIT: {parent} {why}: MkDocs would merge its "
                                  "values into the settings every template can read", line=_line_of(tree, "INHERIT"),

@@ -121,8 +121,16 @@ def _read_config_file(config_file: Path, depth: int, config_dir: Path, inputs: l
         raise FlywheelError(f"{config_file.name} is not a mapping, so where the site is published is unknown")
     parent = data.get("INHERIT")
     if isinstance(parent, str) and depth < 5:
-        return _merged(_read_config(config_file.parent / parent, depth + 1, config_dir, inputs), data)
+        return _merged(_read_config(inherited(config_file, parent), depth + 1, config_dir, inputs), data)
     return data
+
+
+def inherited(config_file: Path, parent: str) -> Path:
+    """The file `INHERIT: <parent>` in `config_file` names, found as MkDocs finds it: its path
+    joined to the folder of `config_file` and normalised as text, so `link/../shared.yml` is
+    `shared.yml` beside it, whatever `link` points at. Followed through the link, the checks
+    read a decoy where MkDocs read a file carrying a `!!python` tag (stop 47's second red team)."""
+    return Path(os.path.normpath(os.path.join(os.path.dirname(config_file), parent)))
 
 
 def _merged(parent: dict, child: dict) -> dict:

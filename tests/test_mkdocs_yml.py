@@ -234,6 +234,26 @@ def test_settings_never_inherit_a_content_file(sample, capsys, parent):
     assert not [path for path in (sample / "site").rglob("*.html") if "0218/ngise" in path.read_text()]
 
 
+@pytest.mark.parametrize("parent, code", [("shared.yml", "[config-runs-code]"),
+                                          ("consent/C-2026-017.yml", "[config-reads-content]")])
+def test_an_inherit_through_a_link_is_read_where_mkdocs_reads_it(sample, capsys, parent, code):
+    """Stop 47's second red team: MkDocs finds `INHERIT: lnk/../shared.yml` by normalising the
+    path as text (`shared.yml` beside mkdocs.yml), while the checks followed the link `lnk` first
+    (to `theme/x/y`) and read a clean decoy at `theme/x/shared.yml`: the file MkDocs read ran a
+    shell command, or was a consent record, with a passing build."""
+    (sample / "theme/x/y").mkdir(parents=True)
+    (sample / "theme/x/consent").mkdir()
+    (sample / "theme/x/shared.yml").write_text("extra:\n  note: decoy\n")
+    (sample / "theme/x/consent/C-2026-017.yml").write_text("extra: {}\n")
+    (sample / "lnk").symlink_to("theme/x/y", target_is_directory=True)
+    (sample / "shared.yml").write_text(f"extra:\n  a: !!python/object/apply:os.system {_touch(sample)}\n")
+    config = sample / "mkdocs.yml"
+    config.write_text(f"INHERIT: lnk/../{parent}\n" + config.read_text())
+    code_, output = _build(sample, capsys)
+    assert code_ == 1 and code in output, output
+    assert not (sample / MARKER).exists(), "the code ran"
+
+
 def test_settings_may_inherit_a_file_of_their_own(sample, capsys):
     (sample / "settings").mkdir()
     (sample / "settings/base.yml").write_text("extra:\n  note: shared\n")
