@@ -293,7 +293,12 @@ MIN_QUOTED = 24  # shorter titles and quotes are too likely to occur by chance (
 # What an HTML5 parser (a browser's, lexbor's) reads as a tag: `<` before a letter, `/`, `!` or
 # `?`. Before anything else (`atrial < fibrillation and ... thinner.>`) `<` is text, and so is what
 # follows it: read as a tag, the words were dropped (stop 47's red team).
-_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+# A tag's attributes run to the first `>` outside a quoted value: `<x title="a>b">` is one tag to
+# a browser, and read as ending at its first `>`, it cut `rac<x title="a>b">ing` into two words
+# for the checks only (stop 47's second red team). Possessive: a tag never closed is no tag here,
+# and its text is read (a browser hides it; reading more is the safe side).
+_ATTRIBUTES = r"""(?:=\s*"[^"]*"|=\s*'[^']*'|[^>])*+"""
+_TAG = re.compile(rf"<(?:[A-Za-z/]{_ATTRIBUTES}|[!?][^>]*)>")
 
 
 def _names(names: str) -> str:
@@ -352,7 +357,7 @@ _BLOCK_NAMES = (
 
 def _joining_tag(parting: str, flags: int) -> re.Pattern:
     """Every tag that parts no word, given the names that do."""
-    return re.compile(rf"<(?:!--.*?--|[!?][^>]*|/(?![A-Za-z])[^>]*|/?(?!{parting}(?=[\s/>]))[A-Za-z][^>]*)>",
+    return re.compile(rf"<(?:!--.*?--|[!?][^>]*|/(?![A-Za-z])[^>]*|/?(?!{parting}(?=[\s/>]))[A-Za-z]{_ATTRIBUTES})>",
                       re.DOTALL | flags)
 
 
@@ -360,7 +365,7 @@ _PARTING = _names(f"{_EMBEDDED_NAMES} {_BLOCK_NAMES}")
 _INLINE_TAG = _joining_tag(f"(?i:{_PARTING})", 0)
 _INLINE_TAG_LOWER = _joining_tag(_PARTING, 0)
 # The second reading, where a page holds an element of _EMBEDDED_NAMES: only blocks part words.
-_EMBEDDED_TAG = re.compile(rf"</?(?i:{_names(_EMBEDDED_NAMES)})(?=[\s/>])[^>]*>")
+_EMBEDDED_TAG = re.compile(rf"</?(?i:{_names(_EMBEDDED_NAMES)})(?=[\s/>]){_ATTRIBUTES}>")
 _EMBEDDED_JOINED = _joining_tag(f"(?i:{_names(_BLOCK_NAMES)})", 0)
 _CAPITAL_TAG = re.compile(r"</?[A-Z]")
 

@@ -31,7 +31,9 @@ reviewed_on: 2026-04-22
 # whole: an end tag nothing opened, an element HTML does not define (a custom element is inline),
 # what the parser reads as a comment, an image or a control with nothing to show, a line break.
 CUTS = ["</x>", "<x-a></x-a>", "<x>", "<!>", "<?x>", "</ x>", '<img alt="">', "<button></button>", "<input>",
-        "<br>", "<P-X></P-X>", "<span-x>", "<wbr/>"]
+        "<br>", "<P-X></P-X>", "<span-x>", "<wbr/>",
+        # a `>` inside a quoted value ends no tag (stop 47's second red team)
+        '<x title="a>b">', "<x title='a>b'>", '<span title = "a>b">', '<img alt="a>b">', '</x title="a>b">']
 
 
 def _cut(text: str, cut: str) -> str:
