@@ -106,3 +106,38 @@ def test_a_guide_markdown_cannot_convert_in_a_fresh_checkout_still_deploys_a_rev
     assert (sample / "site/index.html").is_file()
     assert not (sample / "site/stories/learning-to-live-with-heart-failure").exists()
     assert "Learning to live with heart failure" not in (sample / "site/index.html").read_text()
+
+
+WRITER = '''
+import os
+
+from mkdocs.plugins import BasePlugin
+
+
+class Writer(BasePlugin):
+    """An installed plugin listed after Flywheel, writing into the site once the pages are checked."""
+
+    def on_post_build(self, config):
+        with open(os.path.join(config.site_dir, "notes.html"), "w", encoding="utf-8") as handle:
+            handle.write("<html><body><h1>A racing heart, and a steady plan</h1></body></html>")
+'''
+
+
+def test_what_a_plugin_listed_after_flywheel_writes_into_the_site_is_read(sample, tmp_path, monkeypatch, capsys):
+    """Material's privacy plugin is refused since stop 47; what any other plugin writes into the
+    site after Flywheel's checks is still read before the site is committed (rt10, rt11), here
+    with a plugin installed for the test: a page quoting a withheld story is taken off."""
+    folder = tmp_path / "site-packages"
+    folder.mkdir()
+    (folder / "flywheel_test_writer.py").write_text(WRITER)
+    dist = folder / "flywheel_test_writer-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: flywheel-test-writer\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[mkdocs.plugins]\nflywheel-test-writer = flywheel_test_writer:Writer\n")
+    monkeypatch.syspath_prepend(str(folder))
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      campaign_params: true", "      campaign_params: true\n  - flywheel-test-writer", 1))
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert not (sample / "site/notes.html").exists()
+    assert "File 'notes.html', written into the site by another plugin, left out of the site" in capsys.readouterr().err
