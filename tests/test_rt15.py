@@ -135,6 +135,11 @@ def test_what_a_plugin_listed_after_flywheel_writes_into_the_site_is_read(sample
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: flywheel-test-writer\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text("[mkdocs.plugins]\nflywheel-test-writer = flywheel_test_writer:Writer\n")
     monkeypatch.syspath_prepend(str(folder))
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.plugins import get_plugins
+
+    # MkDocs lists the installed plugins once a process, as its settings' schema is made.
+    monkeypatch.setattr(MkDocsConfig.plugins, "installed_plugins", get_plugins())
     config = sample / "mkdocs.yml"
     config.write_text(config.read_text().replace(
         "      campaign_params: true", "      campaign_params: true\n  - flywheel-test-writer", 1))
