@@ -248,17 +248,7 @@ def _path_problems(tree: yaml.Node, data: dict, where: str) -> list[Problem]:
 def _plugin_names(plugins: object) -> list[str]:
     """Every plugin name `plugins:` lists (a list of names or one-key mappings, or a mapping),
     and those Material's group plugin lists under its own `plugins:`."""
-    items = plugins.items() if isinstance(plugins, dict) else [
-        next(iter(item.items())) if isinstance(item, dict) and item else (item, None)
-        for item in (plugins if isinstance(plugins, list) else [])
-    ]
-    names = []
-    for name, options in items:
-        if isinstance(name, str):
-            names.append(name)
-        if isinstance(options, dict):
-            names += _plugin_names(options.get("plugins"))
-    return names
+    return [name for name, _ in _plugin_settings(plugins)]
 
 
 def _name_refused(name: str, project: Path) -> str | None:

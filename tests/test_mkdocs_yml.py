@@ -50,6 +50,16 @@ def _build(root: Path, capsys) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
+def _build_by(command: str, root: Path, capsys) -> tuple[int, str]:
+    """`flywheel build` in this process, or plain `mkdocs build` in a child: the exit status and
+    everything printed."""
+    if command == "flywheel build":
+        return _build(root, capsys)
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, env=_env(), capture_output=True,
+                          text=True, check=False)
+    return done.returncode, done.stdout + done.stderr
+
+
 def _append(root: Path, text: str, name: str = "mkdocs.yml") -> None:
     config = root / name
     config.write_text(config.read_text() + "\n" + text + "\n")
@@ -478,12 +488,7 @@ def test_the_translations_material_reads_for_its_plugins_run_in_the_sandbox_too(
     shipped = (Path(material.__file__).parent / "templates" / partial).read_text()
     (root / "overrides" / partial).parent.mkdir(parents=True)
     (root / "overrides" / partial).write_text(template.replace("MARKER", str(root / MARKER)) + "\n" + shipped)
-    if command == "flywheel build":
-        code, output = _build(root, capsys)
-    else:
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, env=_env(), capture_output=True,
-                              text=True, check=False)
-        code, output = done.returncode, done.stdout + done.stderr
+    code, output = _build_by(command, root, capsys)
     assert not (root / MARKER).exists(), "the code ran"
     assert code == 1 and f"template {partial}" in output and "Traceback" not in output, output
     shown = [path for path in (root / "site").rglob("*") if path.is_file()
@@ -534,12 +539,7 @@ def test_an_extra_template_runs_no_code(tmp_path, capsys, command, template):
         "<!doctype html><html><head><title>x</title></head><body>"
         + template.replace("MARKER", str(root / MARKER)) + "ok</body></html>\n")
     _append(root, "extra_templates: [extra.html]")
-    if command == "flywheel build":
-        code, output = _build(root, capsys)
-    else:
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, env=_env(), capture_output=True,
-                              text=True, check=False)
-        code, output = done.returncode, done.stdout + done.stderr
+    code, output = _build_by(command, root, capsys)
     assert not (root / MARKER).exists(), "the code ran"
     assert code == 1 and "template extra.html" in output and "Traceback" not in output, output
     assert not (root / "site/extra.html").exists() or "ok" not in (root / "site/extra.html").read_text()
