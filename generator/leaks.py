@@ -370,11 +370,8 @@ _EMBEDDED_JOINED = _joining_tag(f"(?i:{_names(_BLOCK_NAMES)})", 0)
 _CAPITAL_TAG = re.compile(r"</?[A-Z]")
 
 
-def _without_inline_tags(text: str, embedded: bool = False) -> str:
-    """`text` without the tags that part no word (`_INLINE_TAG`); with `embedded`, without those
-    of _EMBEDDED_NAMES too (`_EMBEDDED_JOINED`)."""
-    if embedded:
-        return _EMBEDDED_JOINED.sub("", text)
+def _without_inline_tags(text: str) -> str:
+    """`text` without the tags that part no word (`_INLINE_TAG`)."""
     return (_INLINE_TAG if _CAPITAL_TAG.search(text) else _INLINE_TAG_LOWER).sub("", text)
 
 
@@ -520,11 +517,11 @@ _ASCII_WORDS = bytes(
 ) + bytes(range(128, 256))
 
 
-def _words(text: str, embedded: bool = False) -> list[str]:
+def _words(text: str) -> list[str]:
     """Lower-case words, punctuation and markup dropped, read `as_seen`: how a quotation is
-    recognised. With `embedded`, the elements of _EMBEDDED_NAMES part no word either."""
+    recognised."""
     if "<" in text:
-        text = _TAG.sub(" ", _without_inline_tags(text, embedded))
+        text = _TAG.sub(" ", _without_inline_tags(text))
     return _split(_as_read(text))
 
 
@@ -532,10 +529,10 @@ _EMBEDDED_MARK = "\0"  # where an element of _EMBEDDED_NAMES was, in `_readings`
 
 
 def _readings(text: str) -> tuple[list[str], list[str] | None]:
-    """`_words(text)`, and `_words(text, embedded=True)` where the page holds an element of
-    _EMBEDDED_NAMES and that reading gives other words (else None), made from one reading of
-    the text: every page MkDocs writes holds one (`<meta>`, `<input>`), and in few does one
-    stand inside a word, so the second reading costs a split, not a reading."""
+    """`_words(text)`, and the words read with the elements of _EMBEDDED_NAMES parting none
+    either, where the page holds one and that reading gives other words (else None), made from
+    one reading of the text: every page MkDocs writes holds one (`<meta>`, `<input>`), and in few
+    does one stand inside a word, so the second reading costs a split, not a reading."""
     if "<" not in text or _EMBEDDED_TAG.search(text) is None:
         return _words(text), None
     read = _as_read(_TAG.sub(" ", _EMBEDDED_TAG.sub(_EMBEDDED_MARK, _without_inline_tags(text))))
@@ -704,7 +701,8 @@ def _segments(html: str, embedded: bool = False):
     """The texts a reader sees whole, read as `_words` reads them: each block's (the text
     between two tags other than inline ones: a paragraph, a heading, a list item), and each
     inline element's in it (a run of inline tags between two letters parts no word:
-    `rac<em>ing</em>` is one text). With `embedded`, as `_words` reads them so."""
+    `rac<em>ing</em>` is one text). With `embedded`, the elements of _EMBEDDED_NAMES part none
+    either, as in `_readings`' second reading."""
     pattern = _EMBEDDED_JOINED if embedded else _INLINE_TAG if _CAPITAL_TAG.search(html) else _INLINE_TAG_LOWER
     for block in _TAG.split(pattern.sub(_INLINE_MARK, html)):
         if _INLINE_MARK not in block:

@@ -138,7 +138,6 @@ def quotes_by_definition(words: list[str], index: leaks.Quoted) -> bool:
 @given(pages)
 def test_words_are_read_as_defined(text):
     assert leaks._words(text) == words_by_definition(text)
-    assert leaks._words(text, embedded=True) == words_by_definition(text, embedded=True)
     words, joined = leaks._readings(text)
     assert words == words_by_definition(text)
     assert joined == (None if words_by_definition(text, embedded=True) == words else
