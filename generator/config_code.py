@@ -82,12 +82,11 @@ def _inherit_refused(parent: Path, project: Path) -> str | None:
     folder or a folder Flywheel writes (stop 47's red team: `INHERIT: consent/C-2026-017.yml` put
     a revoked story's record in `config`, and a template printed its e-sign reference and
     fingerprint reversed, past the page checks), or one outside the project."""
-    from .paths import CONTENT_FOLDERS, GENERATED_FOLDERS
+    from .paths import _guarded
 
     real = Path(os.path.realpath(parent))
-    for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS, "practice.yml"):
-        folder = Path(os.path.realpath(project / name))
-        if real == folder or real.is_relative_to(folder):
+    for name, folder in _guarded(project).items():  # mkdocs.yml itself is an INHERIT loop, said elsewhere
+        if name != "mkdocs.yml" and (real == folder or real.is_relative_to(folder)):
             return f"is in {name}"
     return None if real.is_relative_to(project) else "is outside the project"
 
