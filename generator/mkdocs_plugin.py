@@ -1167,12 +1167,9 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 "flywheel: template %s was made outside Jinja's sandbox and its source was not found; "
                 "it was left out", template_name)
             return sandboxed(jinja2.Environment()).from_string("")
+        # MkDocs parsed the same source already (one it cannot parse it skips with a warning).
         env = sandboxed(jinja2.Environment(loader=jinja2.DictLoader({template_name: file.content_string})))
-        try:
-            return env.get_template(template_name)
-        except TemplateFailed as error:  # cannot be parsed: said as MkDocs' own reading said it
-            logging.getLogger(QUOTING_LOG).error("%s; it was left out", error)
-            return sandboxed(jinja2.Environment()).from_string("")
+        return env.get_template(template_name)
 
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
         """The pages rendered from templates alone (the 404 page, the sitemap, `extra_templates`)
