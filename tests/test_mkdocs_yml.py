@@ -524,6 +524,11 @@ def test_every_environment_the_theme_hands_out_is_the_sandbox(tmp_path, monkeypa
                 env.from_string("{{ config.plugins.run_event('post_build', None) }}").render(config=config)
     finally:
         config.plugins.on_shutdown()
+        # Stopped after `on_config`, the plugin still holds the sample's generated pages, and
+        # MkDocs keeps this configuration and its plugins for the next build in the process: they
+        # are let go as a build lets them go once read, so that a test counting the pages alive
+        # in this process (test_pages_pool.py) counts only its own.
+        config.plugins["flywheel"].release_sources()
 
 
 @pytest.mark.parametrize("command", ["flywheel build", "mkdocs build"])
