@@ -267,6 +267,11 @@ def _name_refused(name: str, project: Path) -> str | None:
     # heading named (stop 47's red team), and Flywheel's own functions delete files too. Only a
     # Markdown extension's own helpers are named, where they are defined.
     where, _, attribute = name.rpartition(".")
+    if any(part.startswith("_") for part in name.split(".")):
+        # A module's private helpers are no extension's documented setting, and one reads a file
+        # (`material.extensions.emoji._load`, stop 48).
+        return (f"`!!python/name:{name}` names a private part of a module; name a function the "
+                "extension documents")
     if not where.startswith(NAMED_FROM):
         return (f"`!!python/name:{name}` names a function outside the Markdown extensions' own modules "
                 f"({', '.join(p.rstrip('.') for p in NAMED_FROM)}), which an extension would call with the page's text")
