@@ -208,6 +208,10 @@ def test_short_titles_are_found_as_defined(text):
     # Each "data:" read to the end of the page: over a minute each on the first version.
     "<p>" + "data:" * 200_000,
     "<p>" + "data:image/svg+xml;base64," * 50_000,
+    # Each `<` tried as a tag to the end of a page with no `>` after it: minutes each (stop 48).
+    "<p>a racing heart " + "<a" * 100_000,
+    "<p>racing " + "<img" * 100_000,
+    "<p>racing " + "<!--" * 100_000,
 ])
 def test_the_page_readings_take_time_in_proportion_to_the_page(page):
     """A page built to make the readings of `quoted_traces` and `story_traces` read it again
