@@ -143,7 +143,7 @@ def write_record(
         # The gate would end the new record at once: its form is one the patient revoked.
         raise FlywheelError([problem(
             "consent-form-revoked", story.path,
-            f"the signed form {form_ref} was revoked on {ended[1]} under consent {ended[0]}: a record naming it "
+            f"the signed form given with --form-ref was revoked on {ended[1]} under consent {ended[0]}: a record naming it "
             "authorizes nothing, and no record was written",
             hint="a new authorization needs a newly signed form: give its reference with --form-ref")])
     if not RECORD_ID_PATTERN.match(record_id):

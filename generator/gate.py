@@ -125,7 +125,9 @@ def widened(record_id: str, record, project: Project) -> tuple[str, str] | None:
         where = f"a commit of consent/{was.record}.yml" if was.record != record_id else "an earlier commit of this file"
         if was.story != record.story:
             where += f" (naming the story '{was.story}')"
-        form = f"the signed form {record.form_ref.strip()}"
+        # The form is named by its record, never by its reference: `form_ref` is a word no page may
+        # show (`leaks.consent_secrets`), and check's output becomes CI's annotations (stop 48).
+        form = "the signed form it names"
         if was.expires_on is not None and record.expires_on > was.expires_on:
             return "expires_on", (f"consent {record_id} expires on {record.expires_on}, but {where} recorded "
                                   f"{was.expires_on} for {form}")
@@ -210,7 +212,7 @@ def _consent_reasons(
     for other_id, revoked_on, named in [*this_story, *renamed]:
         if other_id != record_id and revoked_on <= ended_by and not any(code == "consent-revoked" for code, _ in reasons):
             gone = f" for the story '{named}', which is no longer one of the project's" if named is not None else ""
-            why = (f"consent {record_id} names the signed form of consent {other_id} ({record.form_ref}), revoked on "
+            why = (f"consent {record_id} names the signed form of consent {other_id}, revoked on "
                    f"{revoked_on}{_by_commit(revoked_on, as_of, today, committed_on)}{gone}; a new authorization needs a "
                    "newly signed form")
             reasons.append(("consent-revoked", why))
