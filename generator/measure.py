@@ -378,15 +378,19 @@ def _read_questions(file: _File, vocabulary: Vocabulary, measures: Measures, wee
                 "and ask whoever exports the file to leave such questions out",
             )
             continue
-        if vocabulary.withheld is not None and _quotes_withheld(question, vocabulary.withheld):
-            # The report quotes every question (rt12: one repeating a withheld story's title or
-            # pull quote, as its champion told it on the phone, was printed in the report as asked).
+        # The report quotes every question (rt12: one repeating a withheld story's title or pull
+        # quote, as its champion told it on the phone, was printed in the report as asked), and
+        # lists each question's sources (stop 48: a withheld title or an e-sign reference as the
+        # `source` reached report.json).
+        if vocabulary.withheld is not None and (quoting := next(
+                (column for column in ("question", "source") if _quotes_withheld(row[column], vocabulary.withheld)),
+                None)):
             file.error(
                 "question-quotes-withheld",
-                "the question quotes a story the consent gate withholds, or names a champion no published "
+                f"the {quoting} quotes a story the consent gate withholds, or names a champion no published "
                 "story credits: the row is left out",
                 line=line,
-                column="question",
+                column=quoting,
                 hint="ask whoever exports the file to leave the question out, or write it as patients ask it "
                 "in their own words",
             )

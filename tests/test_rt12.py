@@ -392,6 +392,30 @@ def test_a_question_quoting_a_withheld_story_never_reaches_the_report(sample, qu
     assert "question-quotes-withheld" in err or "question-identifier" in err
 
 
+@pytest.mark.parametrize("source", [
+    "Tired for years, and it was my thyroid",  # the withheld story's title
+    "A steady plan beats a racing heart.",  # the revoked story's pull quote
+    "esign/8120",  # the revoked story's signed form
+])
+def test_a_source_quoting_a_withheld_story_never_reaches_the_report(sample, source, capsys):
+    """Stop 48's red team: the report lists each question's sources, and only the question was
+    read for a withheld story; a `source` cell holding a withheld title, pull quote or e-sign
+    reference was written into report.json."""
+    import shutil
+
+    from helpers import REPO
+
+    shutil.copytree(REPO / "questions", sample / "questions")
+    with (sample / "questions/asked-2026.csv").open("a") as handle:
+        handle.write(f'2026-11-16,thyroid,Is a thyroid test fasting?,30,"{source}"\n')
+    main(["report", "--root", str(sample), "--as-of", AS_OF])
+    err = capsys.readouterr().err
+    for name in ("index.html", "report.json"):
+        text = (sample / "report" / name).read_text().lower()
+        assert source.lower().split(",")[0] not in text and "8120" not in text
+    assert "question-quotes-withheld" in err and "source" in err
+
+
 def _exif(gps: bool) -> bytes:
     """EXIF (a little-endian TIFF) whose first directory holds a camera model and, with `gps`,
     a GPS directory with a latitude and a longitude (as a phone writes one)."""
