@@ -97,7 +97,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "bad-question": (Severity.ERROR, "A question must be text of at most 300 characters."),
     "question-identifier": (Severity.ERROR, ("A question holds what could identify a person (the story scan's "
                                              "kinds, the practice's reviewers allowed); the row is left out and never quoted.")),
-    "question-quotes-withheld": (Severity.ERROR, ("A question quotes a story the consent gate withholds, or names a "
+    "question-quotes-withheld": (Severity.ERROR, ("A question (or its source) quotes a story the consent gate withholds, or names a "
                                                   "champion no published story credits; the row is left out and never quoted.")),
     "no-site-url": (Severity.ERROR, "`flywheel campaign links` needs `site_url` in mkdocs.yml to print full addresses."),
 }
