@@ -21,7 +21,11 @@ code depends on the HTML around it), is refused when it holds:
 - an address that runs code: `javascript:`, `vbscript:` or `data:text/html`, in any attribute
   or Markdown link, read as a browser reads it (references decoded, tabs, newlines and
   controls inside the scheme dropped, any case); any `data:` address shown in an iframe (an
-  SVG document runs its scripts there); an SVG animation that sets an `on...` attribute.
+  SVG document runs its scripts there); an SVG animation that sets an `on...` attribute;
+- a `style=` attribute that draws text somewhere other than where it is written (`order`,
+  a reversed flex direction, `float`, `position`, grid placement, `direction`, a transform...),
+  or written with CSS escapes or comments: a quotation written second half first and put back
+  in order by the browser is read in halves by every check (stop 48's red team).
 
 An image can show any words, a data: SVG or a picture of text alike: no text check reads
 them, and the reviewers of a pull request do.
@@ -46,6 +50,13 @@ _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s
 _CODE_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 _FRAMES = frozenset({"iframe", "frame"})  # a data: document in one runs its own scripts
 _HIDDEN = re.compile(r"[\x00-\x20\x7f]+")  # what a browser drops from, or skips before, a scheme
+# CSS properties that draw an element's text away from where it is written (in a value read as
+# `_as_read` reads it: no spaces, lower case).
+_MOVES_TEXT = re.compile(
+    r"(?:^|[;{])(order|float|position|direction|unicode-bidi|writing-mode|flex-direction|flex-flow|flex-wrap"
+    r"|grid(?:-[a-z-]+)?|transform|translate|rotate|scale|columns|column-count|inset(?:-[a-z-]+)?|top|left"
+    r"|right|bottom|text-indent|display):"
+)
 
 
 def _as_read(value: str) -> str:
@@ -77,6 +88,8 @@ def _attribute_reason(name: str, value: str, element: str = "") -> str | None:
     read = _as_read(value)
     if read.startswith(_CODE_SCHEMES):
         return f"a {name}= address that runs code"
+    if local == "style" and ("\\" in read or "/*" in read or _MOVES_TEXT.search(read)):
+        return "a style= attribute that moves text, or written with CSS escapes (the page would show words out of order)"
     if local == "attributename" and read.startswith("on"):
         return "an SVG animation that sets an event handler"
     if element in _FRAMES and local in ("src", "data") and read.startswith("data:"):

@@ -582,7 +582,7 @@ def consent_gate(
         if slug in project.placeholders:
             reasons.append(("placeholder", "it still holds a TODO placeholder"))
         if slug in project.running_code:
-            reasons.append(("guide-runs-code", "its text holds code (a script, an event handler or a javascript: address)"))
+            reasons.append(("guide-runs-code", "its text holds code (a script, an event handler or a javascript: address) or a style that moves text"))
         if guide.path in broken:
             reasons.append(("source-errors", f"{guide.path} has errors"))
         gate.decisions[slug] = Decision(slug, "guide", guide.path, not reasons, tuple(reasons))

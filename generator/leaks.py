@@ -158,9 +158,14 @@ def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list
 # `object`, `video`, `audio`, `canvas`, `iframe`); ruby's annotations (`rt`, `rp`); SVG and
 # MathML, which can draw text out of sight. Text hidden inside a quotation stops no reader.
 # And Flywheel's own classes that hide (flywheel.css), which a guide may use as any template does.
+# And what a browser's own stylesheet never shows in a page's body (stop 48's red team: a filler
+# word in each kept a quotation from being read whole): a second `title`, `datalist`, `noembed`,
+# `noframes`, a `dialog` not open, a `popover` not shown, `script` and `style`; and what a closed
+# `details` holds beside its summary (`_as_shown`).
 _HIDES = (
     "[hidden], [style], template, noscript, rt, rp, svg, math, object, video, audio, canvas, iframe, "
-    ".fw-visually-hidden, .fw-print-only"
+    ".fw-visually-hidden, .fw-print-only, "
+    "title, datalist, noembed, noframes, dialog:not([open]), [popover], script, style"
 )
 _OWN_CLASSES = ("fw-visually-hidden", "fw-print-only")
 # Where Flywheel's templates hide words themselves: the header's phone link, a care card's
@@ -175,12 +180,25 @@ _OWN_HIDDEN = re.compile(
     r'(?: <span class="fw-next-step__phone">or call <a href="tel:[^"<>]*">[^<]*</a></span>)?'
     r'<span class="fw-print-only"> [^<]*</span></div>'
 )
-# Markup that shows its text backwards: `<bdo dir="rtl">nalp ydaets</bdo>` reads "steady plan".
-_REVERSES = '[style*="bidi-override" i], bdo[dir="rtl" i]'
+# Markup that shows its text backwards: `<bdo dir="rtl">nalp ydaets</bdo>` reads "steady plan";
+# a `bdo` with no `dir` takes its parent's direction, and `isolate-override` overrides as
+# `bidi-override` does (stop 48's red team). Read backwards as well, whatever its direction.
+_REVERSES = '[style*="override" i], bdo'
 _HIDING_TAG = re.compile(
-    r"<(?:t(?:emplate|ext)|noscript|r[tp]|foreignobject|math|object|video|audio|canvas|iframe|bdo)\b"
+    r"<(?:t(?:emplate|ext)|noscript|r[tp]|foreignobject|math|object|video|audio|canvas|iframe|bdo"
+    r"|datalist|noembed|noframes|dialog|details|summary|caption|tfoot|style)\b"
+    r"|</t(?:body|r)\s*>\s*<thead\b|dir\s*=\s*[\"']?rtl"
+    # A script inside running text (every page has its own scripts, between tags).
+    r"|[^\s>]\s*<script\b|</script\s*>\s*[^\s<]"
 )
-_HIDING_ATTRIBUTES = (re.compile(r"hidden(?=[\s=/>])"), re.compile(r"style(?=[\s=/>])"))
+# A table's text the parser moves out of it, before it (`<table>text<tr>`): the reader sees it
+# there, not where it is written (stop 48's red team). In a lower-case copy.
+_FOSTERED = re.compile(
+    r"(?:<t(?:able|body|head|foot|r)\b[^>]*>|</(?:t[dhr]|tbody|thead|tfoot|caption|colgroup)\s*>)\s*"
+    r"(?:[^<\s]|<(?!/|t[dhr]\b|tbody|thead|tfoot|caption|colgroup|col\b|script|template|style|!--))"
+)
+_HIDING_ATTRIBUTES = (re.compile(r"hidden(?=[\s=/>])"), re.compile(r"style(?=[\s=/>])"),
+                      re.compile(r"popover(?=[\s=/>])"))
 # The right-to-left override character shows what follows it backwards, up to the character
 # that pops it, the next tag or the end of the line.
 _OVERRIDE_REFERENCE = re.compile(r"&#(?:x0*202e|0*8238)(?![\da-f])|&rlo;")
@@ -201,7 +219,9 @@ def _may_hide(low: str) -> bool:
     """Whether the page (lower case) may hold markup of `_HIDES` or `_REVERSES`: one of its tags
     (or SVG's `text`), `hidden` or `style` as the name of an attribute, or the right-to-left
     override (as a character, or a character reference)."""
-    if _HIDING_TAG.search(low) or "\u202e" in low or _OVERRIDE_REFERENCE.search(low):
+    if _HIDING_TAG.search(low) or "\u202e" in low or _OVERRIDE_REFERENCE.search(low) or _FOSTERED.search(low):
+        return True
+    if low.count("<title") > ("<head" in low):  # a title beside the page's own
         return True
     own = sum(low.count(name) for name in _OWN_CLASSES)
     if own and own > len(_OWN_HIDDEN.findall(low)):
@@ -224,17 +244,82 @@ def _as_shown(html: str) -> str | None:
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
+    # In the order a browser draws it first (`_in_shown_order`), read as a second text where a
+    # style moved something: the elements `[style]` are all hidden below, and one that moves
+    # its text without hiding any would be read only as it is written.
+    moved = _in_shown_order(tree)
+    ordered = tree.html if moved == "styled" else None
     reversing = {node.mem_id for node in tree.css(_REVERSES)}
     hidden = [node for node in tree.css(_HIDES) if node.mem_id not in reversing]
     for node in hidden:
         node.decompose()
+    closed = tree.css("details:not([open])")
+    for node in closed:  # all but its first summary
+        kept = False
+        for child in list(node.iter(include_text=True)):
+            if child.tag == "summary" and not kept:
+                kept = True
+            else:
+                child.decompose()
     reversed_nodes = tree.css(_REVERSES)  # now without what they hid
     for node in reversed_nodes:
         node.replace_with(node.text(deep=True)[::-1])
-    shown = tree.html or ""
+    shown = (tree.html or "") + (f"\n<hr>\n{ordered}" if ordered else "")
     if "\u202e" in shown:
         return _OVERRIDDEN.sub(lambda match: match.group(1)[::-1], shown)
-    return shown if hidden or reversed_nodes else None
+    fostered = bool(_FOSTERED.search(html.lower())) if "<t" in html.lower() else False
+    return shown if hidden or closed or moved or reversed_nodes or fostered else None
+
+
+_ORDER = re.compile(r"(?:^|[;\s])order\s*:\s*([+-]?\d{1,9})", re.IGNORECASE)
+
+
+def _in_shown_order(tree) -> str | None:
+    """Put the parts of `tree` a browser draws in another order than they are written in the
+    order they are drawn (stop 48's red team: a quotation in two halves written second half
+    first): a table's caption and head first and its foot last, a `details`' summary first, the
+    children of a flex box whose style reverses it, or orders them, or of an element written
+    right to left (a table's cells too) the other way round or in their `order`: "styled" when a
+    style moved any, "moved" when only markup did, else None. Grid areas, floats and positions
+    can draw text in any order and are not read (a guide may not use them: `active_content`)."""
+    moved = None
+    for table in tree.css("table"):
+        parts = [node for node in table.iter() if node.tag in ("caption", "colgroup", "thead", "tbody", "tr", "tfoot")]
+        rank = {"caption": 0, "colgroup": 1, "thead": 2, "tfoot": 4}
+        shown = sorted(parts, key=lambda node: rank.get(node.tag, 3))
+        if shown != parts:
+            _rewrite(table, shown)
+            moved = "moved"
+    for details in tree.css("details"):
+        children = list(details.iter(include_text=True))
+        first = next((index for index, node in enumerate(children) if node.tag == "summary"), 0)
+        if first:
+            _rewrite(details, [children[first], *children[:first], *children[first + 1 :]])
+            moved = moved or "moved"
+    for box in tree.css('[style*="reverse" i], [dir="rtl" i], [style*="rtl" i]'):
+        rows = [box] if box.tag == "tr" else []
+        rows += box.css("tr")
+        for row in {row.mem_id: row for row in rows}.values():
+            _rewrite(row, list(row.iter(include_text=True))[::-1])
+        _rewrite(box, list(box.iter(include_text=True))[::-1])
+        moved = "styled"
+    for parent in {node.parent.mem_id: node.parent for node in tree.css('[style*="order" i]') if node.parent}.values():
+        children = list(parent.iter(include_text=True))
+        ranks = [int(found.group(1)) if (found := _ORDER.search(node.attributes.get("style") or "")) else 0
+                 for node in children]
+        if ranks != sorted(ranks):
+            _rewrite(parent, [node for _, _, node in sorted(zip(ranks, range(len(children)), children))])
+            moved = "styled"
+    return moved
+
+
+def _rewrite(parent, children: list) -> None:
+    """Give `parent` `children` (its own) in this order, a space between each two."""
+    for child in children:
+        parent.insert_child(child)
+        parent.insert_child(" ")
+    for child in children:
+        child.decompose()
 
 
 _DATA_DEPTH = 3  # documents inside documents read this deep; deeper, they count as a trace
@@ -1456,10 +1541,74 @@ def file_text(path: Path) -> str | None:
             else:
                 data += handle.read()
                 text = bytes_text(data)
+                if text is not None and (decoded := _decoded_readings(path.name, data, text)):
+                    text = "\n".join([text, *decoded])
             members = _zip_texts(handle, [GZIP_READ_MAX], 0)
     except (OSError, zlib.error) as error:
         raise Unreadable(path) from error
     return "\n".join([text or "", *members]) if members else text
+
+
+# Text files whose app shows their text decoded (stop 48's red team: each published a withheld
+# story read as other words): a calendar's or a contact card's lines folded anywhere, a space or
+# tab starting each continuation (RFC 5545, 6350); a mail or a saved web page (MHTML), whose parts
+# are in base64 or quoted-printable; RTF, whose escapes (`\'61`) and groups (`ra{\b0 cing}`)
+# cut words. Each is read a second time as its app shows it.
+_FOLDED_SUFFIXES = (".ics", ".ical", ".icalendar", ".ifb", ".vcs", ".vcf", ".vcard")
+_MIME_SUFFIXES = (".eml", ".mht", ".mhtml", ".mime", ".nws")
+_MIME_HEADER = re.compile(rb"^(?:mime-version|content-type|content-transfer-encoding)[ \t]*:", re.IGNORECASE | re.MULTILINE)
+_UNFOLD = re.compile(r"\r?\n[ \t]")
+
+
+def _decoded_readings(name: str, data: bytes, text: str) -> list[str]:
+    """The text of the file named `name` (its bytes and its text) as its app shows it, where
+    that differs from the text: unfolded, its MIME parts decoded, its RTF read (`striprtf`).
+    Raises Unreadable for a MIME part that cannot be read (as `file_text` does)."""
+    low, head = name.casefold(), data[:SNIFF_BYTES]
+    found = []
+    if ("\n " in text or "\n\t" in text) and (low.endswith(_FOLDED_SUFFIXES) or b"BEGIN:V" in head.upper()):
+        found.append(_UNFOLD.sub("", text))
+    if low.endswith(_MIME_SUFFIXES) or _MIME_HEADER.search(head):
+        found += _mime_texts(data)
+    if head.lstrip()[:5] == b"{\\rtf":
+        from striprtf.striprtf import rtf_to_text
+
+        try:
+            found.append(rtf_to_text(text, errors="replace"))
+        except Exception as error:  # noqa: BLE001 - whatever a malformed file makes it raise: unreadable
+            raise Unreadable(name) from error
+    return found
+
+
+def _mime_texts(data: bytes) -> list[str]:
+    """Every header and part of the mail or MHTML file `data`, decoded as a mail program or a
+    browser decodes them (Python's `email`): encoded words, base64, quoted-printable, the part's
+    character set; a part that is not text read as a `data:` document is."""
+    import email
+    import email.policy
+
+    texts = []
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        for part in message.walk():
+            texts += [str(value) for value in part.values()]
+            if part.is_multipart():
+                continue
+            payload = part.get_payload(decode=True)
+            if not payload:
+                continue
+            if part.get_content_maintype() == "text":
+                try:
+                    texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+                except LookupError:
+                    texts.append(payload.decode("utf-8", "replace"))
+            elif (inner := carried_document(payload)) is not None:
+                texts.append(inner)
+    except Unreadable:
+        raise
+    except Exception as error:  # noqa: BLE001 - a malformed message, whatever `email` raises: unreadable
+        raise Unreadable("a MIME part") from error
+    return texts
 
 
 # Packed files a reader unpacks with the tools every system has. A gzip, bzip2 or xz file may
