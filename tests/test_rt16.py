@@ -159,3 +159,16 @@ def test_pages_a_browser_draws_in_another_form_stop_the_build(sample, capsys):
     for path, text in site_texts(sample / "site").items():
         assert "bird trapped" not in text and "racing heart, and a steady" not in text, path
         assert HALF_A not in text, path
+
+
+def test_a_guide_that_moves_its_text_with_a_style_is_withheld(sample, capsys):
+    """The guide holding the reversed story behind a direction override never reaches the
+    site: withheld at check time, as a guide holding a script is."""
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + f'\n<span style="unicode-bidi: bidi-override; direction: rtl">'
+                     f"{TITLE[::-1]}</span>\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert "guide-runs-code" in err and "afib-blood-thinners.md" in err
+    for path, text in site_texts(sample / "site").items():
+        assert TITLE[::-1] not in text and "nalp ydaets" not in text, path
