@@ -329,6 +329,14 @@ _PLATFORM_SPACED_AT = re.compile(
     f"(?<![\\w])(?:{_each(_PLATFORMS)})[ \\t]{{1,3}}@[ \\t]{{1,3}}([a-z][\\w.-]{{1,29}}[a-z0-9_])"
 )
 _DOTTED = re.compile(r"[a-z]\.[a-z]")
+# A handle before "on" and the platform (scan v44, stop 48's red team): "I'm chemowarrior52 on
+# Instagram", "search \"kidneymom_52\" on TikTok". It must hold a digit or "_" ("I read it on
+# Instagram", "covid on TikTok" are none), and start with a letter ("2hrs on TikTok").
+_ON_PLATFORM = re.compile(f"on[ \\t]{{1,3}}(?:{_each(_PLATFORMS)})\\b")  # a literal first: fast
+_HANDLE_BEFORE = re.compile(r"(?<![\w@.$-])[\"“']?(?:u/)?([a-z][\w.-]{1,29}[a-z0-9_])[\"”']?\Z")
+# A Cash App "$cashtag" ("My Cash App is $MariaO52"): a dollar sign before a letter is no sum.
+# Letters and digits only, as Cash App allows (`$FLYWHEEL_AS_OF` is a shell's variable).
+_CASHTAG = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9]{2,19})(?![\w-])")
 
 # Insurers and state plans whose name goes before "ID" on a member card (lower case, as
 # `_CONTEXT` reads); a plan's name alone is no context ("Aetna paid for it").
@@ -652,6 +660,20 @@ def named_numbers(text: str) -> Iterator[Span]:
         for match in _PLATFORM_SPACED_AT.finditer(lowered):
             if _is_handle(text[match.start(1) : match.end(1)]) and _free_after(text, match.end()):
                 yield "url", *match.span(1)
+    if " on " in lowered:
+        for match in _ON_PLATFORM.finditer(lowered):
+            before = lowered[max(0, match.start() - 44) : match.start()]
+            if before[-1:] not in (" ", "\t"):
+                continue
+            handle = _HANDLE_BEFORE.search(before.rstrip(" \t"))
+            if handle is not None and ("_" in handle.group(1) or any(ch.isdigit() for ch in handle.group(1))):
+                offset = match.start() - len(before)
+                yield "url", offset + handle.start(1), offset + handle.end(1)
+    if "$" in text:
+        for match in _CASHTAG.finditer(text):
+            tag = match.group(1)
+            if any(ch.isdigit() for ch in tag) or "cash" in lowered[max(0, match.start() - 40) : match.start()]:
+                yield "url", *match.span()
 
 
 def _context_phrases(lowered: str) -> Iterator[re.Match]:
@@ -1006,6 +1028,10 @@ _MONTH_AS_TIME = {
 _SHORT_DATE = re.compile(r"\d(?<!\d\d)\d?/(?:\d\d?|(?:19|20)\d\d)(?![\d/])")
 _SHORT_DATE_BEFORE = {
     "on", "since", "until", "by", "born", "dated", "admitted", "discharged",
+    # A chart's labels, as a story copies them (scan v44, stop 48's red team): "Admitted: 03/03.
+    # Discharged: 03/09.", "Admission 3/3; discharge 3/9", "Died 3/9", "My surgery date: 1/5".
+    "admitted:", "discharged:", "admission", "admission:", "discharge", "discharge:", "d/c", "d/c:",
+    "died", "died:", "date:",
     "dob", "dob:", "d.o.b.", "d.o.b.:", "birthday", "birthday:", "birthdate", "birthdate:",
     "birthday,", "anniversary,",  # "My birthday, 8/14, I spent in the ICU"
 } | DAYS | {f"{day}," for day in DAYS}  # "The scan was on Tuesday 5/2"
@@ -1060,6 +1086,16 @@ _BORN_SHORT_YEAR = re.compile(
 )
 # "At 92 I didn't", and "at 92 i didn't" as a story typed without capitals has it.
 _AGE_AT_AFTER = re.compile(r",|\s+(?:[Ii](?!\.\w)|he|she|we|my|his|her|and|when)\b")
+# "Still gardening at 92!", "still dancing at 94." (scan v44, stop 48's red team): a sentence
+# ending on the age, after "still".
+_AGE_AT_END = re.compile(r"\s{0,2}(?:[.!]|\Z)")
+# A reading is at a number too ("my oxygen was at 92 when they checked", "my pulse at 110 and
+# rising": scan v44's clean sentences), and is no one's age.
+_MEASURED = frozenset({
+    "oxygen", "o2", "spo2", "sats", "sat", "saturation", "pulse", "rate", "sugar", "sugars", "glucose",
+    "a1c", "pressure", "bp", "weight", "temp", "temperature", "level", "levels", "reading", "readings",
+    "score", "count", "hr", "percent", "dose", "speed",
+})  # fmt: skip
 _AGE_WORDS = {
     "am", "i'm", "i’m", "be", "being", "turn", "turned", "turning", "aged", "age", "reached",
     "pushing",
@@ -1297,7 +1333,9 @@ def _age_context(text: str, start: int, end: int) -> bool:
         or (last.endswith(("'s", "’s")) and last[:-2] in _PERSON_WORDS)
         or (last == "to" and previous in ("lived", "live", "it"))
         or (last == "of" and previous in ("woman", "man", "lady", "gentleman", "age"))  # age of 93
-        or (last == "at" and bool(_AGE_AT_AFTER.match(text, end)))
+        or (last == "at" and not _MEASURED.intersection(words) and bool(_AGE_AT_AFTER.match(text, end)))
+        or (last == "at" and "still" in _words_before(text, start, 5) and not _MEASURED.intersection(words)
+            and bool(_AGE_AT_END.match(text, end)))
         or (last == "at" and _died_at(_words_before(text, start, 7)[:-1]) and bool(_DIED_AT_AFTER.match(text, end)))
         # "im 94" typed without its apostrophe; "IM" is an injection ("IM 90 units")
         or (last == "im" and text[max(0, start - 4) : start].rstrip()[-2:] in ("im", "Im"))
@@ -1389,6 +1427,18 @@ def _a_facility_on(text: str, start: int) -> bool:
     words = [word.strip(",.").removesuffix("'s").removesuffix("’s") for word in _words_before(text, start, 8)]
     return bool(_FACILITY_WORDS.intersection(words[-3:])) and not _HOME_WORDS.intersection(words)
 _STREET_ON = re.compile(rf"on\s(?:[A-Z][a-z'’-]{{1,30}}\s{{1,2}}){{1,3}}(?:{_SUFFIX_ALONE})\b")
+# "We live on Elm St. near the park", "our house is on Oak Dr." (scan v44, stop 48's red team):
+# the short suffixes that also write a title ("St. Luke's", "Dr. Patel") count where no name
+# follows them ("on Tuesday Dr. Patel called" is none).
+_STREET_ON_SHORT = re.compile(
+    r"on\s(?:[A-Z][a-z'’-]{1,30}\s{1,2}){1,3}(?:St|Dr|Ct|Pl)\b(?!\.?\s{1,2}[A-Z])"
+)
+# In lower case after living on it: "i live on elm st by the old mill" ("living on easy street"
+# is an idiom).
+_LIVES_ON_LOWER = re.compile(
+    r"liv(?:e|es|ed|ing)\s{1,2}on\s{1,2}(?!easy\s)([a-z][a-z'’-]{1,20})\s{1,2}"
+    r"(?:st|dr|ct|pl|street|avenue|ave|road|rd|drive|lane|ln|boulevard|blvd|court|place|terrace|circle|trail)\b"
+)
 # A house number spelt out after "at": "we live at forty Elm Road", "at twenty-two Maple Street".
 _SPELT_NUMBER = (
     r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -1468,9 +1518,14 @@ def addresses(text: str) -> Iterator[Span]:
             and not _a_size(match.group())
         ):
             yield "street-address", *match.span()
-    for match in _STREET_ON.finditer(text):
-        if _free_before(text, match.start()) and not _a_facility_on(text, match.start()):
-            yield "street-address", match.start() + 3, match.end()
+    for pattern in (_STREET_ON, _STREET_ON_SHORT):
+        for match in pattern.finditer(text):
+            if _free_before(text, match.start()) and not _a_facility_on(text, match.start()):
+                yield "street-address", match.start() + 3, match.end()
+    if " on " in text:
+        for match in _LIVES_ON_LOWER.finditer(text):
+            if _free_before(text, match.start(), "-"):
+                yield "street-address", match.start(1), match.end()
     for match in _STREET_LOWER.finditer(text):
         if (
             _free_before(text, match.start(), "$.,/-")
