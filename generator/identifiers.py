@@ -342,11 +342,25 @@ _IDIOM_NAMES = frozenset({"sam", "nature", "time", "luck", "frost", "winter", "m
 _POSSESSIVE_BEFORE = re.compile(r"(?i:my|our|his|her|their|your)[\s,]{1,3}\Z")
 
 
+# Days, places of care and events named with a name, which a story names often and which name
+# no one, with a possessive too ("our Christmas Eve"): stop 48's red team's false alarms.
+_NAMED_THING = re.compile(
+    r"(?<![\w'’-])(?i:christmas\s{1,3}eve|new\s{1,3}year['’]?s\s{1,3}eve|valentine['’]?s\s{1,3}day|"
+    r"md\s{1,3}anderson|susan\s{1,3}g\.?\s{1,3}komen|boston\s{1,3}marathon)(?![\w'’-])"
+)
+_NAMED_THING_NAMES = frozenset({"eve", "valentine's day", "valentine’s day", "anderson", "susan g. komen",
+                                "susan g komen", "boston marathon"})
+
+
 def _in_idiom(text: str, start: int, end: int) -> bool:
     """Whether the name at `start`..`end` is part of one of `_IDIOM`'s figures of speech that
     no possessive makes a person. Read in a few characters around the name only, with marks
     folded ("Uncle Sám"; same length), so a long text costs no more than a short one."""
     word = text[start:end].lower()
+    if word in _NAMED_THING_NAMES:
+        window_at = max(0, start - 16)
+        return any(window_at + match.start() <= start and end <= window_at + match.end()
+                   for match in _NAMED_THING.finditer(text[window_at : end + 16]))
     if word not in _IDIOM_NAMES and word.translate(_UNMARKED) not in _IDIOM_NAMES:
         return False  # most names: one set lookup ("Sám" folded only when it is no such name)
     at = max(0, start - 28)
