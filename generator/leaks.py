@@ -321,13 +321,16 @@ def _in_shown_order(tree) -> str | None:
         if first:
             _rewrite(details, [children[first], *children[:first], *children[first + 1 :]])
             moved = moved or "moved"
-    for box in tree.css('[style*="reverse" i], [dir="rtl" i], [style*="rtl" i]'):
-        rows = [box] if box.tag == "tr" else []
-        rows += box.css("tr")
-        for row in {row.mem_id: row for row in rows}.values():
-            _rewrite(row, list(row.iter(include_text=True))[::-1])
-        _rewrite(box, list(box.iter(include_text=True))[::-1])
-        moved = "styled"
+    boxes = tree.css('[style*="reverse" i], [dir="rtl" i], [style*="rtl" i]')
+    for box in boxes:  # a flex box's items; a table's parts keep their order (its cells turn, below)
+        if box.tag not in _TABLE_PARTS:
+            _rewrite(box, list(box.iter(include_text=True))[::-1])
+            moved = "styled"
+    if boxes:
+        for row in tree.css("tr"):
+            if _right_to_left(row):  # once, whichever of its ancestors sets the direction
+                _rewrite(row, list(row.iter(include_text=True))[::-1])
+                moved = "styled"
     for parent in {node.parent.mem_id: node.parent for node in tree.css('[style*="order" i]') if node.parent}.values():
         children = list(parent.iter(include_text=True))
         ranks = [int(found.group(1)) if (found := _ORDER.search(node.attributes.get("style") or "")) else 0
@@ -336,6 +339,25 @@ def _in_shown_order(tree) -> str | None:
             _rewrite(parent, [node for _, _, node in sorted(zip(ranks, range(len(children)), children))])
             moved = "styled"
     return moved
+
+
+_TABLE_PARTS = frozenset({"table", "caption", "colgroup", "thead", "tbody", "tfoot", "tr"})
+_DIRECTION = re.compile(r"(?:^|[;\s])direction\s*:\s*(rtl|ltr)", re.IGNORECASE)
+
+
+def _right_to_left(node) -> bool:
+    """Whether `node` is laid out right to left: the nearest of it and its ancestors (256 at
+    most) whose `dir` or style sets a direction says so."""
+    for _ in range(256):
+        if node is None:
+            return False
+        attributes = node.attributes
+        if "dir" in attributes:
+            return (attributes["dir"] or "").strip().lower() == "rtl"
+        if (found := _DIRECTION.search(attributes.get("style") or "")) is not None:
+            return found.group(1).lower() == "rtl"
+        node = node.parent
+    return False
 
 
 def _rewrite(parent, children: list) -> None:

@@ -71,6 +71,9 @@ def test_text_shown_backwards_is_read_forwards(markup):
     '<div style="display:flex"><span style="order:2">{b}</span> <span style="order:1">{a}</span></div>',
     '<table dir="rtl"><tr><td>{b}</td><td>{a}</td></tr></table>',
     '<div dir="rtl" style="display:flex"><span>{b}</span><span>{a}</span></div>',
+    # the nearest direction counts once, however many ancestors set it
+    '<div dir="rtl"><div dir="rtl"><table><tr><td>{b}</td><td>{a}</td></tr></table></div></div>',
+    '<table><tr dir="rtl"><td>{b}</td><td>{a}</td></tr></table>',
 ])
 def test_a_quotation_drawn_in_another_order_than_written_is_read_as_drawn(markup):
     """Two halves of ten words each, written second half first, drawn first half first."""
