@@ -1626,7 +1626,7 @@ def _decoded_readings(name: str, data: bytes, text: str) -> list[str]:
 
         try:
             found.append(rtf_to_text(text, errors="replace"))
-        except Exception as error:  # noqa: BLE001 - whatever a malformed file makes it raise: unreadable
+        except Exception as error:  # whatever a malformed file makes it raise: unreadable
             raise Unreadable(name) from error
     return found
 
@@ -1657,7 +1657,7 @@ def _mime_texts(data: bytes) -> list[str]:
                 texts.append(inner)
     except Unreadable:
         raise
-    except Exception as error:  # noqa: BLE001 - a malformed message, whatever `email` raises: unreadable
+    except Exception as error:  # a malformed message, whatever `email` raises: unreadable
         raise Unreadable("a MIME part") from error
     return texts
 
