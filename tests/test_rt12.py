@@ -377,19 +377,24 @@ def test_a_question_quoting_a_withheld_story_never_reaches_the_report(sample, qu
     those that could identify a person; one repeating a withheld story's title or pull quote
     (as its champion told it on the phone) was printed in report/index.html and report.json
     as asked."""
+    texts, err = _report_with(sample, f'2026-11-16,thyroid,"{question}",30,phone\n', capsys)
+    for text in texts:
+        assert question.split(",")[0].split(" - ")[0] not in text and "Priya" not in text
+    assert "question-quotes-withheld" in err or "question-identifier" in err
+
+
+def _report_with(sample, row: str, capsys) -> tuple[list[str], str]:
+    """The report's two files, and what `flywheel report` said, with `row` added to the
+    repository's questions."""
     import shutil
 
     from helpers import REPO
 
     shutil.copytree(REPO / "questions", sample / "questions")
     with (sample / "questions/asked-2026.csv").open("a") as handle:
-        handle.write(f'2026-11-16,thyroid,"{question}",30,phone\n')
+        handle.write(row)
     main(["report", "--root", str(sample), "--as-of", AS_OF])
-    err = capsys.readouterr().err
-    for name in ("index.html", "report.json"):
-        text = (sample / "report" / name).read_text()
-        assert question.split(",")[0].split(" - ")[0] not in text and "Priya" not in text
-    assert "question-quotes-withheld" in err or "question-identifier" in err
+    return [(sample / "report" / name).read_text() for name in ("index.html", "report.json")], capsys.readouterr().err
 
 
 @pytest.mark.parametrize("source", [
@@ -401,18 +406,9 @@ def test_a_source_quoting_a_withheld_story_never_reaches_the_report(sample, sour
     """Stop 48's red team: the report lists each question's sources, and only the question was
     read for a withheld story; a `source` cell holding a withheld title, pull quote or e-sign
     reference was written into report.json."""
-    import shutil
-
-    from helpers import REPO
-
-    shutil.copytree(REPO / "questions", sample / "questions")
-    with (sample / "questions/asked-2026.csv").open("a") as handle:
-        handle.write(f'2026-11-16,thyroid,Is a thyroid test fasting?,30,"{source}"\n')
-    main(["report", "--root", str(sample), "--as-of", AS_OF])
-    err = capsys.readouterr().err
-    for name in ("index.html", "report.json"):
-        text = (sample / "report" / name).read_text().lower()
-        assert source.lower().split(",")[0] not in text and "8120" not in text
+    texts, err = _report_with(sample, f'2026-11-16,thyroid,Is a thyroid test fasting?,30,"{source}"\n', capsys)
+    for text in texts:
+        assert source.lower().split(",")[0] not in text.lower() and "8120" not in text
     assert "question-quotes-withheld" in err and "source" in err
 
 

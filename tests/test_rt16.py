@@ -11,15 +11,12 @@ import base64
 
 import pytest
 from helpers import site_texts
+from test_rt15 import AS_OF, PASSAGE, TITLE  # the sample's revoked story a-racing-heart
 
 from generator.active_content import code_in
 from generator.cli import main
 from generator.leaks import quoted_index, quoted_traces
 
-AS_OF = "2026-11-22"
-TITLE = "A racing heart, and a steady plan"  # the sample's story a-racing-heart, withheld (revoked)
-PASSAGE = ("Out of nowhere my heart started racing and fluttering, like a bird trapped in my chest. "
-           "I was not in pain, but I felt dizzy and out of breath.")
 WORDS = PASSAGE.split(" ")
 HALF_A, HALF_B = " ".join(WORDS[:10]), " ".join(WORDS[10:20])  # ten words each: no run of twelve alone
 INDEX = quoted_index([TITLE], [tuple(word.strip(",.").lower() for word in WORDS[:12]),
