@@ -128,9 +128,12 @@ _URL_INVISIBLE = {9: None, 10: None, 13: None}  # tab, line feed, carriage retur
 _STORY_ADDRESS = re.compile(r"stories(?:[/\\]\.?)*[/\\]([a-z0-9][a-z0-9-]*)(?![a-z0-9-])")
 
 
-def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list[str]:
+def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0, shown: bool = False) -> list[str]:
     """Withheld story slugs whose page address still appears anywhere in `html`: one pass over
-    the page, whatever the number of withheld stories."""
+    the page, whatever the number of withheld stories. `shown`: `html` is a page as shown
+    already (`_as_shown`), read as it is (stop 48's red team: read as shown again, a closed
+    `details` or a right-to-left paragraph was shown again and again, to a RecursionError or,
+    the text doubling each time, all memory)."""
     if not story_slugs:
         return []
     text = decoded(_without_marks(html))
@@ -143,9 +146,11 @@ def story_traces(html: str, story_slugs: frozenset[str], depth: int = 0) -> list
         found.update(_STORY_ADDRESS.findall(_INLINE_TAG_LOWER.sub("", text)))  # lower case already
         if _EMBEDDED_TAG.search(text):  # `stories/a-rac<img alt="">ing-heart/`
             found.update(_STORY_ADDRESS.findall(_EMBEDDED_JOINED.sub("", text)))
-    shown, carried = _hidden_and_carried(html)
-    if shown is not None:  # `stories/a-rac<span hidden>x</span>ing-heart`
-        found.update(story_traces(shown, story_slugs, depth))
+    if shown:
+        return sorted(found & story_slugs)
+    as_shown, carried = _hidden_and_carried(html)
+    if as_shown is not None:  # `stories/a-rac<span hidden>x</span>ing-heart`
+        found.update(story_traces(as_shown, story_slugs, depth, shown=True))
     for inner in carried:  # too deep to read, or unreadable, a document counts as every address
         found.update(story_traces(inner, story_slugs, depth + 1)
                      if depth < _DATA_DEPTH and inner != UNREADABLE_DOCUMENT else story_slugs)

@@ -172,3 +172,17 @@ def test_a_guide_that_moves_its_text_with_a_style_is_withheld(sample, capsys):
     assert "guide-runs-code" in err and "afib-blood-thinners.md" in err
     for path, text in site_texts(sample / "site").items():
         assert TITLE[::-1] not in text and "nalp ydaets" not in text, path
+
+
+def test_a_guide_with_a_closed_details_or_a_right_to_left_paragraph_builds(sample, capsys):
+    """Stop 48's second red team: the address check read a page as shown, then read what it
+    showed as shown again; a closed `details` or a `dir="rtl"` paragraph is still there after,
+    so any guide holding one ended the build with a RecursionError, or used all memory (the
+    text doubled each time), and no revocation could deploy."""
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + '\n<details><summary>More about heat</summary><p>Drink water.</p></details>\n'
+                     '\n<p dir="rtl">שלום</p>\n\n<p dir="auto">Hello</p>\n')
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    capsys.readouterr()
+    page = next(path for path, text in site_texts(sample / "site").items() if "More about heat" in text)
+    assert page.endswith("index.html")
