@@ -1322,12 +1322,12 @@ def withheld_quoted(result: CheckResult) -> Quoted:
                         unconsented_photo_digests(result), consent_secrets(result), unconsented_initials(result))
 
 
-_CHAMPION_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?["']?(name|bio)["']?[ \t]*:[ \t]*(.*)$""", re.MULTILINE)
-_CHAMPION_FLOW = re.compile(r"""[{,][ \t]*["']?(name|bio)["']?[ \t]*:[ \t]*([^,}\n]*)""")
+_CHAMPION_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?["']?(name|bio|photo)["']?[ \t]*:[ \t]*(.*)$""", re.MULTILINE)
+_CHAMPION_FLOW = re.compile(r"""[{,][ \t]*["']?(name|bio|photo)["']?[ \t]*:[ \t]*([^,}\n]*)""")
 
 
 def unusable_champion_values(result: CheckResult, key: str) -> list[str]:
-    """Every `key` ("name" or "bio") that content/champions.yml holds when part of it cannot be
+    """Every `key` ("name", "bio" or "photo") that content/champions.yml holds when part of it cannot be
     used: read as YAML where it parses, and line by line where it does not (`name: ...`, flow
     mappings too). A file with a YAML error, a key twice or one entry the schema refuses loaded
     no champion of it, so every story of theirs was withheld, but no page check knew their
@@ -1453,9 +1453,25 @@ def unconsented_photo_digests(result: CheckResult) -> dict[str, str]:
                     allowed.add(digest)
                 else:
                     found[digest] = champion_id
+    for photo in _former_photos(result):
+        digest = photo_digest(photo, project)
+        if digest.startswith("sha256:"):
+            found.setdefault(digest, FORMER_CHAMPION)
     for _, digest, who in _withheld_linked_media(result):
         found.setdefault(digest, who)
     return {digest: champion for digest, champion in found.items() if digest not in allowed}
+
+
+FORMER_CHAMPION = "a champion the champions file no longer gives this photo"
+
+
+def _former_photos(result: CheckResult) -> list[str]:
+    """Photo addresses the champions file gave a champion in a commit, or gives where it cannot
+    be used, that no champion of the file gives now: a champion deleted, or given another photo,
+    when her consent was revoked, left the old picture published (stop 48's red team). One a
+    champion gives now is judged by that champion's consent."""
+    current = {entry.data.photo for entry in result.project.champions.values() if entry.data.photo}
+    return [photo for photo in unusable_champion_values(result, "photo") if photo not in current]
 
 
 def _withheld_linked_media(result: CheckResult) -> list[tuple[str, str, str]]:
@@ -1531,6 +1547,10 @@ def unconsented_photos(result: CheckResult, site_url: str | None = None) -> dict
         for champion_id in shown
         if (photo := project.champions[champion_id].data.photo) and (path := photo_site_path(photo, site_url))
     }
+    for photo in _former_photos(result):
+        path = photo_site_path(photo, site_url) or photo_site_path(photo, photo)
+        if path and path.casefold() not in shown_paths:
+            found.setdefault(path.casefold(), FORMER_CHAMPION)
     for link, _, who in _withheld_linked_media(result):
         if (path := photo_site_path(link, site_url)) and path.casefold() not in shown_paths:
             found.setdefault(path.casefold(), who)
@@ -1542,8 +1562,11 @@ def photo_site_path(photo: str, site_url: str | None = None) -> str | None:
     (normalised, so it never leaves the site), or None for a file on another host. An
     address on the site's own host (`site_url`) is one of its files too."""
     if photo.startswith(("http://", "https://", "//")):
-        own = urlsplit(site_url) if site_url else None
-        address = urlsplit(photo if not photo.startswith("//") else "https:" + photo)
+        try:
+            own = urlsplit(site_url) if site_url else None
+            address = urlsplit(photo if not photo.startswith("//") else "https:" + photo)
+        except ValueError:  # `https://[cdn...`: no browser loads it (the schema refuses it too)
+            return None
         if own is None or (address.hostname or "").casefold() != (own.hostname or "").casefold():
             return None  # another host's file: not in this site
         base = own.path.rstrip("/") + "/"

@@ -58,6 +58,22 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def _photo_address(value: Any) -> Any:
+    """A champion photo's address: no control character (a NUL stopped `os.stat`), and one an
+    address parser reads (`https://[cdn...` stopped the withdrawal with a ValueError: stop 48's
+    red team)."""
+    if isinstance(value, str):
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise PydanticCustomError("bad_photo", "expected a photo address without control characters")
+        from urllib.parse import urlsplit
+
+        try:
+            urlsplit(value)
+        except ValueError as error:
+            raise PydanticCustomError("bad_photo", "expected a photo address: {why}", {"why": str(error)}) from None
+    return value
+
+
 def _empty_to_none(value: Any) -> Any:
     return None if value == "" else value
 
@@ -194,7 +210,8 @@ class Champion(Schema):
 
     name: Text = Field(description="Display name; shown only as the consent's identifiers allow.")
     bio: str = Field("", description="A short bio (at most 160 characters).")
-    photo: str | None = Field(None, description="Site-relative path of a photo; shown only with `photo` consent.")
+    photo: Annotated[str | None, BeforeValidator(_photo_address)] = Field(
+        None, description="Site-relative path of a photo; shown only with `photo` consent.")
 
 
 class Emergency(Schema):

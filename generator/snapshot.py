@@ -114,7 +114,7 @@ def photo_stats(paths) -> Tree:
     for path in sorted(paths):
         try:
             found[path] = _stat_key(os.stat(path))
-        except (FileNotFoundError, NotADirectoryError):
+        except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL in it
             found[path] = None
         except OSError as error:
             raise _Unreadable(path) from error
