@@ -91,6 +91,8 @@ def test_a_photo_address_no_parser_reads_is_an_error_and_the_revocation_deploys(
         main([*command, "--root", str(root), "--as-of", AS_OF])
         said = capsys.readouterr()
         assert "Traceback" not in said.err + said.out, command
+        # Stories by slug only: a champion's page or photo address may spell her name.
+        assert "champions/ana" not in said.err + said.out and "img/ana.png" not in said.err + said.out, command
     assert not (root / "site/stories/walking-again").exists()
     assert not (root / "site/img/ana.png").exists()
 
