@@ -27,6 +27,7 @@ import stat
 from pathlib import Path
 
 from .check import CheckResult
+from .schema import SLUG_PATTERN
 from .leaks import (
     Quoted,
     Unreadable,
@@ -129,6 +130,12 @@ def unpublished_stories(result: CheckResult) -> set[str]:
     known = {slug for slug, (kind, _, _) in project.raw.items() if kind == "story"}
     known |= {slug for slug, (kind, _) in project.invalid.items() if kind == "story"}
     known |= set(project.stories)  # a duplicated story slug is in `raw` or `invalid` already
+    # And every story a committed consent record ever named: a story deleted with its record
+    # left its address in a guide's link, which a published build kept (stop 48's red team).
+    known |= {version.story for versions in project.committed_terms.values() for version in versions
+              if isinstance(version.story, str) and SLUG_PATTERN.fullmatch(version.story)}
+    known |= {story for _, stories, _ in project.committed_revocations.values() for story in stories
+              if isinstance(story, str) and SLUG_PATTERN.fullmatch(story)}
     return {slug for slug in known if not gate.is_published(slug)}
 
 

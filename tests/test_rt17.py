@@ -105,3 +105,22 @@ def test_a_photo_address_with_a_nul_is_an_error_not_a_traceback(published, capsy
         said = capsys.readouterr()
         assert "Traceback" not in said.err + said.out
         assert "ana.photo: expected a photo address without control characters" in said.out + said.err
+
+
+def test_a_deleted_storys_address_leaves_the_guides_that_linked_it(published, capsys):
+    """The story and its record deleted together (the patient asked for it): only stories the
+    project still held were unpublished, so a guide's link to the deleted story's address was
+    kept, with a passing build."""
+    from helpers import site_texts
+
+    root = published
+    guide = next((root / "content/guides").rglob("*.md"))
+    guide.write_text(guide.read_text() + "\nRead how one patient did it: [her story](/stories/walking-again/).\n")
+    _commit(root, "a guide links the story")
+    next((root / "content/stories").rglob("walking-again.md")).unlink()
+    (root / RECORD).unlink()
+    _commit(root, "story and record deleted")
+    main(["build", "--root", str(root), "--as-of", AS_OF])
+    capsys.readouterr()
+    for path, text in site_texts(root / "site").items():
+        assert "walking-again" not in text, path
