@@ -56,7 +56,14 @@ _MOVES_TEXT = re.compile(
     r"(?:^|[;{])(order|float|position|direction|unicode-bidi|writing-mode|flex-direction|flex-flow|flex-wrap"
     r"|grid(?:-[a-z-]+)?|transform|translate|rotate|scale|columns|column-count|inset(?:-[a-z-]+)?|top|left"
     r"|right|bottom|text-indent|display):"
+    # A negative margin or spacing draws a word over or before another (stop 48's second red team).
+    r"|(?:^|[;{])(?:margin[a-z-]*|letter-spacing|word-spacing):[^;]*-"
 )
+# The theme's own layout classes hide or move what they hold (Material's `md-toggle` is never
+# shown, `md-content--post` reverses its children on a phone; Flywheel's `fw-` classes are its
+# templates'): a guide may use Material's button classes only (stop 48's second red team).
+_LAYOUT_CLASS = re.compile(r"(?:md-|fw-|tabbed-)")
+_CONTENT_CLASSES = frozenset({"md-button", "md-button--primary"})
 
 
 def _as_read(value: str) -> str:
@@ -88,6 +95,10 @@ def _attribute_reason(name: str, value: str, element: str = "") -> str | None:
     read = _as_read(value)
     if read.startswith(_CODE_SCHEMES):
         return f"a {name}= address that runs code"
+    if local == "class" or local.startswith("."):
+        classes = value.casefold().split() if local == "class" else [local[1:]]
+        if layout := [name for name in classes if _LAYOUT_CLASS.match(name) and name not in _CONTENT_CLASSES]:
+            return f"a class of the theme's own layout ({layout[0]}), which hides or moves text"
     if local == "style" and ("\\" in read or "/*" in read or _MOVES_TEXT.search(read)):
         return "a style= attribute that moves text, or written with CSS escapes (the page would show words out of order)"
     if local == "attributename" and read.startswith("on"):

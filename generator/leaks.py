@@ -194,7 +194,7 @@ _HIDING_TAG = re.compile(
     r"|datalist|noembed|noframes|dialog|details|summary|caption|tfoot|style)\b"
     r"|</t(?:body|r)\s*>\s*<thead\b"
 )  # every alternative starts with "<", which the engine skips to: 0.01 ms a page
-_RIGHT_TO_LEFT = re.compile(r"dir\s*=\s*[\"']?rtl")  # looked for where "rtl" is
+_RIGHT_TO_LEFT = re.compile(r"dir\s*=\s*[\"']?(?:rtl|auto)")  # looked for where "rtl" or "auto" is
 _SPACE = " \t\n\r\f"
 # A table's text the parser moves out of it, before it (`<table>text<tr>`): the reader sees it
 # there, not where it is written (stop 48's red team). In a lower-case copy.
@@ -249,7 +249,7 @@ def _may_hide(low: str) -> bool:
     override (as a character, or a character reference)."""
     if _HIDING_TAG.search(low) or "\u202e" in low or _OVERRIDE_REFERENCE.search(low) or _FOSTERED.search(low):
         return True
-    if "rtl" in low and _RIGHT_TO_LEFT.search(low) or _script_in_text(low):
+    if ("rtl" in low or "auto" in low) and _RIGHT_TO_LEFT.search(low) or _script_in_text(low):
         return True
     if low.count("<title") > ("<head" in low):  # a title beside the page's own
         return True
@@ -326,8 +326,10 @@ def _in_shown_order(tree) -> str | None:
         if first:
             _rewrite(details, [children[first], *children[:first], *children[first + 1 :]])
             moved = moved or "moved"
-    boxes = tree.css('[style*="reverse" i], [dir="rtl" i], [style*="rtl" i]')
-    for box in boxes:  # a flex box's items; a table's parts keep their order (its cells turn, below)
+    # `dir="auto"` takes the direction of its first strong letter (a right-to-left mark will
+    # do): read as right to left too (stop 48's second red team).
+    boxes = tree.css('[style*="reverse" i], [dir="rtl" i], [dir="auto" i], [style*="rtl" i]')
+    for box in reversed(boxes):  # innermost first: an outer box's rewrite copies the inner one as turned
         if box.tag not in _TABLE_PARTS:
             _rewrite(box, list(box.iter(include_text=True))[::-1])
             moved = "styled"
@@ -358,7 +360,7 @@ def _right_to_left(node) -> bool:
             return False
         attributes = node.attributes
         if "dir" in attributes:
-            return (attributes["dir"] or "").strip().lower() == "rtl"
+            return (attributes["dir"] or "").strip().lower() in ("rtl", "auto")
         if (found := _DIRECTION.search(attributes.get("style") or "")) is not None:
             return found.group(1).lower() == "rtl"
         node = node.parent
@@ -1637,6 +1639,8 @@ _FOLDED_SUFFIXES = (".ics", ".ical", ".icalendar", ".ifb", ".vcs", ".vcf", ".vca
 _MIME_SUFFIXES = (".eml", ".mht", ".mhtml", ".mime", ".nws")
 _MIME_HEADER = re.compile(rb"^(?:mime-version|content-type|content-transfer-encoding)[ \t]*:", re.IGNORECASE | re.MULTILINE)
 _UNFOLD = re.compile(r"\r?\n[ \t]")
+# RTF's hidden text: from `\v` to `\v0` or the end of its group (stop 48's second red team).
+_RTF_HIDDEN = re.compile(r"\\v(?![a-z0-9])[^{}]*?(?=\\v0(?![0-9])|[{}])")
 
 
 def _decoded_readings(name: str, data: bytes, text: str) -> list[str]:
@@ -1645,8 +1649,14 @@ def _decoded_readings(name: str, data: bytes, text: str) -> list[str]:
     Raises Unreadable for a MIME part that cannot be read (as `file_text` does)."""
     low, head = name.casefold(), data[:SNIFF_BYTES]
     found = []
-    if ("\n " in text or "\n\t" in text) and (low.endswith(_FOLDED_SUFFIXES) or b"BEGIN:V" in head.upper()):
-        found.append(_UNFOLD.sub("", text))
+    if ("\n " in text or "\n\t" in text or "=\n" in text or "=\r\n" in text) and (
+            low.endswith(_FOLDED_SUFFIXES) or b"BEGIN:V" in head.upper()):
+        unfolded = _UNFOLD.sub("", text)
+        found.append(unfolded)
+        if "quoted-printable" in unfolded.casefold():  # vCard 2.1's and vCalendar 1.0's values
+            import quopri
+
+            found.append(quopri.decodestring(unfolded.encode("utf-8", "replace")).decode("utf-8", "replace"))
     if low.endswith(_MIME_SUFFIXES) or _MIME_HEADER.search(head):
         found += _mime_texts(data)
     if head.lstrip()[:5] == b"{\\rtf":
@@ -1654,6 +1664,8 @@ def _decoded_readings(name: str, data: bytes, text: str) -> list[str]:
 
         try:
             found.append(rtf_to_text(text, errors="replace"))
+            if _RTF_HIDDEN.search(text):  # `{\v zq}`: hidden text a word processor does not show
+                found.append(rtf_to_text(_RTF_HIDDEN.sub("", text), errors="replace"))
         except Exception as error:  # whatever a malformed file makes it raise: unreadable
             raise Unreadable(name) from error
     return found

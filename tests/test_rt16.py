@@ -71,6 +71,10 @@ def test_text_shown_backwards_is_read_forwards(markup):
     # the nearest direction counts once, however many ancestors set it
     '<div dir="rtl"><div dir="rtl"><table><tr><td>{b}</td><td>{a}</td></tr></table></div></div>',
     '<table><tr dir="rtl"><td>{b}</td><td>{a}</td></tr></table>',
+    # `dir="auto"` turns right to left on a right-to-left mark (stop 48's second red team)
+    '<div class="grid" dir="auto"><p>&rlm;{b}</p><p>{a}</p></div>',
+    # a box inside a box: the inner one turned first, and kept turned by the outer one's turn
+    '<div dir="rtl" style="display:flex"><div dir="rtl" style="display:flex"><span>{b}</span><span>{a}</span></div></div>',
 ])
 def test_a_quotation_drawn_in_another_order_than_written_is_read_as_drawn(markup):
     """Two halves of ten words each, written second half first, drawn first half first."""
@@ -82,10 +86,28 @@ def test_a_quotation_drawn_in_another_order_than_written_is_read_as_drawn(markup
     "order:2", "display: flex; flex-direction: column-reverse", "FLEX-FLOW: row-reverse wrap", "float:right",
     "position:absolute;top:0", "grid-row: 1", "direction:rtl", "unicode-bidi:isolate-override", "transform: scaleX(-1)",
     r"o\72 der:1", "/**/order:1",
+    "margin-left:-65ch", "letter-spacing: -2em",  # a negative margin draws a word before another
 ])
 def test_a_guide_may_not_move_its_text_with_a_style(style):
     assert list(code_in(f'<span style="{style}">x</span>'))
     assert list(code_in(f'Some words {{ style="{style}" }}'))
+
+
+@pytest.mark.parametrize("markup", [
+    '<span class="md-toggle">mm</span>',  # Material never shows it
+    '<div class="md-content--post">',  # Material reverses its children on a phone
+    '<span class="fw-visually-hidden">x</span>', '<p class="note fw-print-only">x</p>', '<div class="tabbed-block">',
+    "Some words { .md-toggle }",
+])
+def test_a_guide_may_not_use_the_themes_layout_classes(markup):
+    """Stop 48's second red team: a filler in `md-toggle` (display: none), or two halves in
+    `md-content--post` (reversed below 76.25em), published a withheld passage, no style needed."""
+    assert list(code_in(markup))
+
+
+def test_a_guide_may_still_use_materials_button_classes():
+    assert not list(code_in('<a class="md-button md-button--primary" href="/book/">Book</a>'))
+    assert not list(code_in("[Book a visit](/book/){ .md-button }"))
 
 
 @pytest.mark.parametrize("style", ["color: #444", "font-weight: bold", "border: 1px solid", "margin-left: 1em"])
@@ -119,6 +141,12 @@ def _static_files() -> dict[str, bytes]:
                      "MIME-Version: 1.0\r\n\r\nSee you soon.\r\n").encode(),  # a mail by its headers, any name
         "story.rtf": ("{\\rtf1\\ansi\\ansicpg1252{\\fonttbl\\f0 Times;}\\f0 " + escaped + "\\par}").encode(),
         "grouped.rtf": ("{\\rtf1\\ansi " + grouped + "\\par}").encode(),
+        # stop 48's second red team: RTF's hidden text as fillers, a vCard 2.1 value in quoted-printable
+        "hidden.rtf": ("{\\rtf1\\ansi " + _filled(PASSAGE, "{\\v zq }") + "\\par}").encode(),
+        "card21.vcf": ("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Clinic\r\nNOTE;ENCODING=QUOTED-PRINTABLE:"
+                       + "=\r\n".join("".join(f"={byte:02X}" for byte in PASSAGE.encode()[at : at + 20])
+                                       for at in range(0, len(PASSAGE.encode()), 20))
+                       + "\r\nEND:VCARD\r\n").encode(),
     }
 
 
@@ -147,6 +175,10 @@ def test_pages_a_browser_draws_in_another_form_stop_the_build(sample, capsys):
         "popover": f"<p>{_filled(PASSAGE, '<span popover>mm</span>')}</p>",
         "bdo": f'<p dir="rtl"><bdo>{PASSAGE[::-1]}</bdo></p>',
         "caption": f"<table><tr><td>{HALF_B}</td></tr><caption>{HALF_A}</caption></table>",
+        # Flywheel's own classes that hide, and the header's phone link copied around a word
+        "own-class": "<p>" + _filled(PASSAGE, '<span class="note fw-print-only"> x</span>') + "</p>",
+        "phone-link": ('<p>A racing <a class="fw-header__phone" href="tel:1"><span class="fw-visually-hidden">'
+                       "Call us on </span>heart</a>, and a steady plan</p>"),
         "order": f'<div style="display:flex"><span style="order:2">{HALF_B}</span> '
                  f'<span style="order:1">{HALF_A}</span></div>',
     }
