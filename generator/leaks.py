@@ -226,18 +226,13 @@ def _script_in_text(low: str) -> bool:
     tags. Found with `str.find`, at a page's few scripts only."""
     at = low.find("<script")
     while at != -1:
-        before = at - 1
-        while before >= 0 and low[before] in _SPACE:
-            before -= 1
-        if before >= 0 and low[before] != ">":
+        if low[max(0, at - 64) : at].rstrip(_SPACE)[-1:] not in ("", ">"):
             return True
         end = low.find("</script", at)
         if end == -1:
             return False
         after = low.find(">", end) + 1
-        while 0 < after < len(low) and low[after] in _SPACE:
-            after += 1
-        if 0 < after < len(low) and low[after] != "<":
+        if after and low[after : after + 64].lstrip(_SPACE)[:1] not in ("", "<"):
             return True
         at = low.find("<script", after)
     return False
