@@ -134,7 +134,10 @@ def widened(record_id: str, record, project: Project) -> tuple[str, str] | None:
         if was.signed_on is not None and record.signed_on != was.signed_on:
             return "signed_on", (f"consent {record_id} is dated {record.signed_on}, but {where} recorded "
                                  f"{was.signed_on} for {form}")
-        for key, now, then in (("scope", record.scope, was.scope), ("identifiers", record.identifiers, was.identifiers)):
+        # A full name allows the first name too: narrowing `full_name` to `first_name` in place
+        # adds nothing (stop 48's red team: it was read as widened, and withheld the story).
+        allowed_then = was.identifiers | ({"first_name"} if "full_name" in was.identifiers else set())
+        for key, now, then in (("scope", record.scope, was.scope), ("identifiers", record.identifiers, allowed_then)):
             if added := sorted(set(now) - then):
                 return key, (f"consent {record_id} allows {', '.join(added)} in {key}, which {where} did not "
                              f"for {form}")

@@ -132,6 +132,20 @@ def test_narrowing_is_always_allowed_and_a_newly_signed_form_may_allow_more(root
     assert result.gate.decisions[STORY].published, result.gate.decisions[STORY].reasons
 
 
+def test_a_full_name_narrowed_to_the_first_name_is_no_widening(root):
+    """Stop 48's red team: `identifiers: [full_name]` changed in place to `[first_name]` (the
+    patient asked to be named by her first name only) was read as adding `first_name`, and
+    withheld the story as widened. A full name allows the first name."""
+    edit_yaml(root / RECORD, identifiers=["full_name"], form_ref="esign/0002")
+    _commit(root, "a new form, the full name allowed")
+    assert run_check(root).gate.decisions[STORY].published
+    edit_yaml(root / RECORD, identifiers=["first_name"])
+    _commit(root, "the patient asked for her first name only")
+    result = run_check(root)
+    assert not [p for p in result.problems if p.code == "consent-widened"], result.problems
+    assert result.gate.decisions[STORY].published, result.gate.decisions[STORY].reasons
+
+
 def test_check_fails_with_the_record_line_and_field(root, capsys):
     edit_yaml(root / RECORD, expires_on="2031-10-02")
     capsys.readouterr()
