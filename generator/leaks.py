@@ -275,9 +275,13 @@ def _as_shown(html: str) -> str | None:
     moved = _in_shown_order(tree)
     ordered = tree.html if moved == "styled" else None
     reversing = {node.mem_id for node in tree.css(_REVERSES)}
+    styled = _styled_by_the_page(tree)  # before its `style` elements go, with the rest of _HIDES
     hidden = [node for node in tree.css(_HIDES) if node.mem_id not in reversing]
     for node in hidden:
         node.decompose()
+    for node in styled:
+        node.decompose()
+    hidden += styled
     closed = tree.css("details:not([open])")
     for node in closed:  # all but its first summary
         kept = False
@@ -294,6 +298,41 @@ def _as_shown(html: str) -> str | None:
         return _OVERRIDDEN.sub(lambda match: match.group(1)[::-1], shown)
     fostered = bool(_FOSTERED.search(html.lower())) if "<t" in html.lower() else False
     return shown if hidden or closed or moved or reversed_nodes or fostered else None
+
+
+# What a page's own stylesheet may do to an element without hiding or moving its text: any other
+# declaration (`display: none`, `font-size: 0`, `color: transparent`, a position...) is read as
+# hiding what the rule selects (stop 48's second red team: `<style>.f{display:none}</style>` in a
+# static page, and a filler in `<span class="f">` after every few words of a passage).
+_HARMLESS_DECLARATION = re.compile(
+    r"\s*(?:(?:font-weight|font-style|font-family|text-decoration(?:-line|-style|-thickness)?|text-align|cursor"
+    r"|list-style(?:-type|-position)?|border(?:-[a-z-]+)?|outline(?:-[a-z-]+)?|padding(?:-[a-z]+)?"
+    r"|margin(?:-[a-z]+)?)\s*:[^;:-]*"
+    r"|(?:color|background(?:-color)?)\s*:(?![^;]*transparent)(?![^;]*rgba?\([^)]*,\s*0(?:\.0*)?\s*\))[^;]*)\s*\Z",
+    re.IGNORECASE,
+)
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def _styled_by_the_page(tree) -> list:
+    """The elements a rule of the page's own `style` elements selects whose declarations are
+    not all `_HARMLESS_DECLARATION`s: read as hidden, as an element with a `style` is. A
+    selector lexbor cannot use (`::after`, `:hover`) is read without its pseudo part."""
+    found: dict[int, object] = {}
+    for style in tree.css("style"):
+        for selectors, body in _RULE.findall(_CSS_COMMENT.sub("", style.text())):
+            if all(_HARMLESS_DECLARATION.match(part) for part in body.split(";") if part.strip()):
+                continue
+            for selector in selectors.split(","):
+                selector = selector.split("::")[0].split(":")[0].strip()
+                if not selector or selector.startswith("@"):
+                    continue
+                try:
+                    found.update((node.mem_id, node) for node in tree.css(selector))
+                except Exception:  # noqa: BLE001, S112 - a selector lexbor cannot read: read as it is
+                    continue
+    return [node for node in found.values() if node.tag not in ("html", "body", "head")]
 
 
 _ORDER = re.compile(r"(?:^|[;\s])order\s*:\s*([+-]?\d{1,9})", re.IGNORECASE)

@@ -141,7 +141,10 @@ def _static_files() -> dict[str, bytes]:
                      "MIME-Version: 1.0\r\n\r\nSee you soon.\r\n").encode(),  # a mail by its headers, any name
         "story.rtf": ("{\\rtf1\\ansi\\ansicpg1252{\\fonttbl\\f0 Times;}\\f0 " + escaped + "\\par}").encode(),
         "grouped.rtf": ("{\\rtf1\\ansi " + grouped + "\\par}").encode(),
-        # stop 48's second red team: RTF's hidden text as fillers, a vCard 2.1 value in quoted-printable
+        # stop 48's second red team: a page's own stylesheet hiding fillers, RTF's hidden text as
+        # fillers, a vCard 2.1 value in quoted-printable
+        "handout.html": ("<!doctype html><html><head><title>Handout</title><style>.f{display:none}</style></head>"
+                         "<body><p>" + _filled(PASSAGE, '<span class="f">zq</span>') + "</p></body></html>").encode(),
         "hidden.rtf": ("{\\rtf1\\ansi " + _filled(PASSAGE, "{\\v zq }") + "\\par}").encode(),
         "card21.vcf": ("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Clinic\r\nNOTE;ENCODING=QUOTED-PRINTABLE:"
                        + "=\r\n".join("".join(f"={byte:02X}" for byte in PASSAGE.encode()[at : at + 20])
