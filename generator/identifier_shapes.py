@@ -1333,9 +1333,9 @@ def _age_context(text: str, start: int, end: int) -> bool:
         or (last.endswith(("'s", "’s")) and last[:-2] in _PERSON_WORDS)
         or (last == "to" and previous in ("lived", "live", "it"))
         or (last == "of" and previous in ("woman", "man", "lady", "gentleman", "age"))  # age of 93
-        or (last == "at" and not _MEASURED.intersection(words) and bool(_AGE_AT_AFTER.match(text, end)))
-        or (last == "at" and "still" in _words_before(text, start, 5) and not _MEASURED.intersection(words)
-            and bool(_AGE_AT_END.match(text, end)))
+        or (last == "at" and not _MEASURED.intersection(words) and (
+            bool(_AGE_AT_AFTER.match(text, end))
+            or ("still" in _words_before(text, start, 5) and bool(_AGE_AT_END.match(text, end)))))
         or (last == "at" and _died_at(_words_before(text, start, 7)[:-1]) and bool(_DIED_AT_AFTER.match(text, end)))
         # "im 94" typed without its apostrophe; "IM" is an injection ("IM 90 units")
         or (last == "im" and text[max(0, start - 4) : start].rstrip()[-2:] in ("im", "Im"))
