@@ -296,7 +296,7 @@ def _as_shown(html: str) -> str | None:
     shown = (tree.html or "") + (f"\n<hr>\n{ordered}" if ordered else "")
     if "\u202e" in shown:
         return _OVERRIDDEN.sub(lambda match: match.group(1)[::-1], shown)
-    fostered = bool(_FOSTERED.search(html.lower())) if "<t" in html.lower() else False
+    fostered = "<t" in (low := html.lower()) and bool(_FOSTERED.search(low))
     return shown if hidden or closed or moved or reversed_nodes or fostered else None
 
 
