@@ -96,7 +96,10 @@ def _attribute_reason(name: str, value: str, element: str = "") -> str | None:
     if read.startswith(_CODE_SCHEMES):
         return f"a {name}= address that runs code"
     if local == "class" or local.startswith("."):
-        classes = value.casefold().split() if local == "class" else [local[1:]]
+        # Read as the browser reads it: `class="&#109;d-toggle"` is `md-toggle` (character
+        # references decoded, as `_as_read` does, but the spaces that part names kept).
+        decoded = html.unescape(html.unescape(value if local == "class" else local[1:]))
+        classes = decoded.casefold().split()
         if layout := [name for name in classes if _LAYOUT_CLASS.match(name) and name not in _CONTENT_CLASSES]:
             return f"a class of the theme's own layout ({layout[0]}), which hides or moves text"
     if local == "style" and ("\\" in read or "/*" in read or _MOVES_TEXT.search(read)):

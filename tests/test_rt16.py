@@ -98,6 +98,7 @@ def test_a_guide_may_not_move_its_text_with_a_style(style):
     '<div class="md-content--post">',  # Material reverses its children on a phone
     '<span class="fw-visually-hidden">x</span>', '<p class="note fw-print-only">x</p>', '<div class="tabbed-block">',
     "Some words { .md-toggle }",
+    '<span class="&#109;d-toggle">mm</span>', '<span class="x&#x20;md-toggle">mm</span>',  # as a browser reads them
 ])
 def test_a_guide_may_not_use_the_themes_layout_classes(markup):
     """Stop 48's second red team: a filler in `md-toggle` (display: none), or two halves in
