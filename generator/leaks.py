@@ -667,6 +667,18 @@ def _look_alikes() -> dict[int, str]:
                     if len(form) == 1:
                         fancy.setdefault(ord(form), latin)
     table.update(fancy)
+    # Letters that look like punctuation (stop 49's red team): `ʼ` (U+02BC, what a Ukrainian
+    # keyboard types for an apostrophe), Lisu's `ꓹ` and `ꓸ` for a comma and a full stop. As
+    # letters they joined the words beside them ("donʼt" was one word, "don't" two), and a
+    # quotation with every comma so typed had no run of twelve words. Each is read as the first
+    # character of the punctuation it looks like, one for one, so positions in the text hold.
+    for char, similar in confusables_data.items():
+        if len(char) != 1 or char.isascii() or not char.isalpha() or ord(char) in table:
+            continue
+        mark = next((e["c"] for e in similar if e["c"].isascii() and e["c"].strip()
+                     and not any(c.isalnum() for c in e["c"])), None)
+        if mark is not None:
+            table[ord(char)] = '"' if mark == "''" else mark[0]
     return table
 
 
@@ -1702,7 +1714,45 @@ def _decoded_readings(name: str, data: bytes, text: str) -> list[str]:
                 found.append(rtf_to_text(_RTF_HIDDEN.sub("", text), errors="replace"))
         except Exception as error:  # whatever a malformed file makes it raise: unreadable
             raise Unreadable(name) from error
+    if len(text) >= _BLOB_MIN and " " not in text.strip():
+        found += _blob_texts(text)
     return found
+
+
+# A text file that is one run of base64, base32, base85 or hex (stop 49's red team: `base64
+# story.md > story.b64` was published whole): `base64 -d` gives the story back. A text of words
+# has spaces; only a file with none, lines aside, is decoded, in each way its letters allow.
+_BLOB_MIN = 24
+
+
+def _blob_texts(text: str) -> list[str]:
+    """What the one-run text `text` holds, decoded from each encoding its characters allow, each
+    reading as `file_text` reads a file (unpacked, or the words a binary carries)."""
+    import base64
+    import binascii
+
+    compact = "".join(text.split())
+    decoders = (
+        lambda t: base64.b64decode(t + "=" * (-len(t) % 4), validate=True),
+        lambda t: base64.urlsafe_b64decode(t + "=" * (-len(t) % 4)) if re.fullmatch(r"[\w-]+=*", t) else None,
+        lambda t: base64.b32decode(t.upper() + "=" * (-len(t) % 8)),
+        bytes.fromhex,
+        base64.b85decode,
+        lambda t: base64.a85decode(t, adobe=t.startswith("<~")),
+    )
+    texts = []
+    for decode in decoders:
+        try:
+            data = decode(compact)
+        except (ValueError, binascii.Error):
+            continue
+        if not data:
+            continue
+        try:
+            texts += _unpacked_texts(data, [GZIP_READ_MAX], 1)
+        except Unreadable:  # by chance a mark of a packing that cannot be read (a minified
+            continue        # stylesheet is base85 too): the file stays, read as it is written
+    return texts
 
 
 def _mime_texts(data: bytes) -> list[str]:
@@ -1740,7 +1790,10 @@ def _mime_texts(data: bytes) -> list[str]:
 # hold several streams one after another (each is unpacked, as gunzip does); a zlib stream's
 # header is two bytes that a text rarely starts with, and one that does not unpack is read as
 # it is. 7z, RAR and zstd files cannot be unpacked here, so they cannot be checked.
-_UNPACKABLE = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd")
+_UNPACKABLE = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd",
+               # LZ4 (frame and legacy), lzip, lzop, compress's `.Z` and pack's `.z` (stop 49's
+               # red team: a `.lz4` of a withheld story was published, its words cut by lengths).
+               b"\x04\x22\x4d\x18", b"\x02\x21\x4c\x18", b"LZIP", b"\x89LZO\x00", b"\x1f\x9d", b"\x1f\x1e")
 # A Brotli file has no mark to know it by and Python cannot unpack one without a package
 # Flywheel does not install; a server that serves precompressed files (nginx's `brotli_static`,
 # Caddy's `precompressed br`) sends `page.html.br` in place of `page.html` to every browser that
@@ -1758,6 +1811,11 @@ def _packing(data: bytes) -> str | None:
         return "bzip2"
     if data[:6] == b"\xfd7zXZ\x00":
         return "xz"
+    # The legacy `.lzma` ("LZMA alone") has no mark, only its header: a properties byte (0x5D from
+    # every tool's default), a power-of-two dictionary size and the unpacked size or all ones
+    # (stop 49's red team: `lzma -c story.md` was published). Bytes a text does not start with.
+    if data[:1] == b"\x5d" and data[1:3] == b"\x00\x00" and len(data) >= 13:
+        return "lzma"
     if len(data) > 1 and data[0] == 0x78 and (data[0] << 8 | data[1]) % 31 == 0:
         return "zlib"
     if data.startswith(_UNPACKABLE) or (data[1:4] == b"\x2a\x4d\x18" and data[0] & 0xF0 == 0x50):
@@ -1770,6 +1828,8 @@ def _decompressor(kind: str):
         return zlib.decompressobj(wbits=31)
     if kind == "zlib":
         return zlib.decompressobj()
+    if kind == "lzma":
+        return lzma.LZMADecompressor(format=lzma.FORMAT_ALONE)
     return bz2.BZ2Decompressor() if kind == "bzip2" else lzma.LZMADecompressor()
 
 
@@ -2297,6 +2357,9 @@ _XML_NOT_SHOWN = {"xmlns", "rdf:about", "x:xmptk", "rdf:parseType", "xml:lang"}
 _EXIF_TEXT, _EXIF_UNDEFINED, _EXIF_IFD = 2, 7, 0x8769
 _EXIF_WINDOWS = range(0x9C9B, 0x9CA0)  # XPTitle, XPComment, XPAuthor, XPKeywords, XPSubject: UTF-16
 _EXIF_USER_COMMENT = 0x9286
+# A camera's and a lens's serial numbers (BodySerialNumber, LensSerialNumber): a device's
+# identifier, written with no label, so read after one for the scan (stop 49's red team).
+_EXIF_SERIALS = (0xA431, 0xA435)
 _IPTC = re.compile(rb"\x1c\x02[\x05-\xff](..)", re.DOTALL)  # a dataset of IPTC's application record
 
 
@@ -2319,7 +2382,8 @@ def picture_texts(data: bytes) -> list[str]:
     for packet in packets[:4]:
         for name, double, single, text in _XML_VALUE.findall(packet.decode("utf-8", "replace")):
             if name.partition(":")[0] != "xmlns" and name not in _XML_NOT_SHOWN:
-                texts.append(html_lib.unescape(double or single or text))
+                value = html_lib.unescape(double or single or text)
+                texts.append(f"serial number {value}" if name.endswith("SerialNumber") else value)
     return [text for text in dict.fromkeys(texts) if text.strip()]
 
 
@@ -2384,7 +2448,8 @@ def _exif_texts(data: bytes, at: int) -> list[str]:
                 codec = "utf-16-le" if value[:8] == b"UNICODE\0" else "utf-8"
                 texts.append(value[8:].decode(codec, "replace").replace("\0", " "))
             elif kind == _EXIF_TEXT:
-                texts.append(value.replace(b"\0", b" ").decode("utf-8", "replace"))
+                text = value.replace(b"\0", b" ").decode("utf-8", "replace")
+                texts.append(f"serial number {text}" if tag in _EXIF_SERIALS else text)
     return texts
 
 
@@ -3185,6 +3250,10 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
         return f"it is named for withheld story {slug}"
     if named_for_a_name(rel, quoted):
         return "its name is the name of a champion no published story credits"
+    if quoted_traces(_address_words(rel), quoted):
+        # "files/out-of-nowhere-my-heart-started-racing-...txt", a folder named for the title:
+        # the address bar, a directory listing and the export show the name (stop 49).
+        return "its name quotes a withheld story"
     if path.is_dir():
         return None
     try:
@@ -3204,6 +3273,14 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
     if quoted_traces(text, quoted):
         return "it quotes a withheld story"
     return None
+
+
+def _address_words(rel: str) -> str:
+    """A file's address as its words: each folder and name on a line of its own, percent escapes
+    decoded and the characters that part words in a name (`-`, `_`, `.`, `+`) read as spaces."""
+    from urllib.parse import unquote
+
+    return "\n".join(re.sub(r"[-_.+~]+", " ", unquote(part)) for part in rel.split("/"))
 
 
 # A picture's EXIF or XMP may record where it was taken (a phone writes it by default): a
