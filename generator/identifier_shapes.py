@@ -347,6 +347,9 @@ _INSURERS = (
 )
 _STRICT_RECORD = re.compile(
     f"rx|prescription|refill|insurance\\s+card|(?:{_each(_INSURERS)})\\s"
+    # a national number has nine digits or more; "the NHS 111 line" is a phone service
+    "|nhs|bsn|pps|aadhaa?r|ohip|tfn|nino|sin|chi|ird|ni\\s|social\\s+ins|national\\s+ins|health\\s+card"
+    "|medicare\\s+card|ehic|ghic"
 )
 _STRICT_DIGITS = 6
 # A hospital bracelet, a queue ticket, a pathology case or a lab specimen ("bracelet number
@@ -418,10 +421,17 @@ _CONTEXT_PHRASES = {
             _each("fingerprint thumbprint voiceprint biometric", r"\s*(?:number|no\.?|#|id)"),
             _each("retina retinal iris palm face facial", r"(?:\s+vein)?\s+scan\s*(?:number|no\.?|#|id)"),
             r"pathology\s+(?:case|accession|specimen)(?:\s*(?:number|no\.?|#|id))?",
+            # Other countries' health and national numbers, each after its name (stop 49's red
+            # team: "NHS no. 4010232137", "BSN 123456782", "PPS number 1234567T"; a Canadian
+            # SIN or health card). Words that are words too ("sin", "chi") need their number word.
+            rf"nhs{_NUMBER}|bsn|ppsn?\s*(?:number|no\.?|#)|aadhaa?r(?:\s+card)?{_NUMBER}|ohip{_NUMBER}|tfn|nino",
+            _each("sin chi ird ni", r"\s*(?:number|no\.?|#)"),
+            r"social\s+insurance(?:\s*(?:number|no\.?|#))?|national\s+insurance(?:\s*(?:number|no\.?|#))?",
+            _each("health medicare ehic ghic", r"\s+card(?:\s*(?:number|no\.?|#))?"),
         )
     ),
     "ssn": rf"ssn|ss\s?#|ss\s+number|social(?:\s+security)?{_NUMBER}|soc\.?\s+sec\.?{_NUMBER}",
-    "phone": _each(r"phone cell mobile fax call text ring dial landline number tel\.? ph")
+    "phone": _each(r"phone cell mobile fax call text ring dial landline number tel\.? ph whatsapp viber")
     + r"|reach\s+(?:me|us)",
     # An online handle named as one ("my username is jsmith61"); the value needs a digit.
     "url": "|".join(
@@ -632,8 +642,8 @@ def named_numbers(text: str) -> Iterator[Span]:
     for match in _context_phrases(lowered):
         kind = next(kind for kind, phrases in _CONTEXT_KINDS if phrases.fullmatch(match.group()))
         if match.start() < searched.get(kind, -1):
-            continue  # inside the window of the same kind's last context word: already read
-        searched[kind] = match.end() + _WINDOW
+            continue  # inside the value the same kind's last context word named: already read
+        searched[kind] = match.end()
         if kind == "url" and _PLATFORM.fullmatch(match.group()):
             handle = _PLATFORM_HANDLE.match(text, match.end())
             if handle is not None and _is_handle(handle.group(1)) and _free_after(text, handle.end()):
@@ -648,14 +658,19 @@ def named_numbers(text: str) -> Iterator[Span]:
                 span = named.span(1)
         if span is None and kind in ("phone", "ssn"):
             span = _spelt_out(lowered, match.end(), kind)
-        if (
-            span is not None
-            and kind in ("record-number", "device-id")
-            and sum(ch.isdigit() for ch in text[span[0] : span[1]]) < _fewest_digits(match.group())
-        ):
-            continue
-        if span is not None:
+        if kind == "record-number" and match.group().startswith(("national", "ni")):
+            nino = _NINO.search(text, match.end(), match.end() + _WINDOW)
+            span = nino.span() if nino is not None else span
+        fewest = _fewest_digits(match.group()) if kind in ("record-number", "device-id") else 0
+        while span is not None and sum(ch.isdigit() for ch in text[span[0] : span[1]]) >= fewest:
+            # Each number is read, however close the next context word (stop 49's red team: the
+            # second of "the hospital's account number is 44-7718-02, and my account number is
+            # 55-8812-03" was read as inside the first's window, and accepting the first by its id
+            # published the patient's), and one named by "and mine is" after it.
             yield kind, *span
+            searched[kind] = span[1]
+            mine = _AND_MINE.match(lowered, span[1])
+            span = _context_value(text, mine.end(), kind) if mine is not None else None
     if "@ " in text:
         for match in _PLATFORM_SPACED_AT.finditer(lowered):
             if _is_handle(text[match.start(1) : match.end(1)]) and _free_after(text, match.end()):
@@ -674,6 +689,16 @@ def named_numbers(text: str) -> Iterator[Span]:
             tag = match.group(1)
             if any(ch.isdigit() for ch in tag) or "cash" in lowered[max(0, match.start() - 40) : match.start()]:
                 yield "url", *match.span()
+
+
+# After a number its context word named, another that is the writer's or a relative's: "and
+# mine is", ", my son's:", "but hers was".
+_AND_MINE = re.compile(
+    r"[ \t]*[,;]?[ \t]*(?:and|but|while|whereas|or)?[ \t]*(?:mine|his|hers|theirs|ours|my[ \t]+[a-z-]+['’]s)"
+    r"(?:[ \t]+(?:is|was|are|were)|[ \t]*:)"
+)
+# A British National Insurance number after its name: "QQ 12 34 56 C".
+_NINO = re.compile(r"(?<![\w-])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w-])", re.IGNORECASE)
 
 
 def _context_phrases(lowered: str) -> Iterator[re.Match]:
@@ -1497,7 +1522,8 @@ _HOME_WORDS = {
     "cabin", "apartment", "property", "land", "address",
 }  # fmt: skip
 _ZIP = re.compile(r"\d(?<!\d\d)\d{4}(?:-\d{4})?")
-_ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:", "zip's", "zip’s", "postcode", "postcode:"}
+_ZIP_WORDS = {"zip", "zipcode", "zip+4", "postal", "zip:", "zip's", "zip’s", "postcode", "postcode:", "eircode",
+              "eircode:", "postcode's", "postcode’s"}
 # A ZIP code typed a digit at a time after a ZIP word: five digits, a space between each.
 _SPACED_ZIP = re.compile(r"\d(?<!\d\d)(?<!\d \d)(?: \d){4}(?! ?\d)")
 # Five digits spelt out, no more ("six oh six one four"), read only after a ZIP word.
@@ -1604,6 +1630,31 @@ def addresses(text: str) -> Iterator[Span]:
             continue
         if end - start == 10 or _zip_context(text, start, end):
             yield "zip", start, end
+    yield from _postcodes(text)
+
+
+# A British postcode or a Canadian postal code (stop 49's red team: "My postcode is LS6 3QT",
+# "Toronto, ON M4C 1B5" were missed), in capitals as they are written, anywhere: a letter, a
+# digit, and an inward part of a digit and two letters (the British leave out C, I, K, M, O and
+# V) is no word of English. In any case, and an Irish Eircode ("D02 X285"), after a ZIP word.
+_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
+_CA_POSTCODE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"
+_EIRCODE = r"[AC-FHKNPRTV-Y]\d[\dW] ?[\dAC-FHKNPRTV-Y]{4}"
+_POSTCODE = re.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE})(?![\w-])")
+_CUED_POSTCODE = re.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE}|{_EIRCODE})(?![\w-])", re.IGNORECASE)
+
+
+def _postcodes(text: str) -> Iterator[Span]:
+    """British and Canadian postcodes in capitals; in any case and Eircodes after a ZIP word,
+    or "code" after "post" ("post code NE1 4ST")."""
+    for match in _POSTCODE.finditer(text):
+        yield "zip", *match.span()
+    lowered = text.lower()
+    if "post" in lowered or "zip" in lowered or "eircode" in lowered:
+        for match in _CUED_POSTCODE.finditer(text):
+            words = [word.strip(",:#") for word in _words_before(text, match.start(), 3)]
+            if _ZIP_WORDS.intersection(words) or ("code" in words and "post" in words):
+                yield "zip", *match.span()
 
 
 def _a_size(street: str) -> bool:

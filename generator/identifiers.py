@@ -39,13 +39,13 @@ KINDS: dict[str, str] = {
     "date": "a full date",
     "age": "an age over 89",
     "street-address": "a street address",
-    "zip": "a ZIP code",
+    "zip": "a ZIP code or postcode",
     "town": "a town, city or county",
     "name": "a name of a person or employer",
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "44"
+SCANNER_VERSION = "45"
 # A birth year this old makes the writer 90 or older this year (identifier_shapes.ages reads
 # "born in 1931"). The year is read once per process, and every scan's cache key carries it.
 BIRTH_YEAR_OF_NINETY = dates.clock().year - 89
