@@ -230,7 +230,10 @@ def _json_written(data: Any) -> tuple[bytes, bool]:
             return orjson.dumps(data, option=options), True
         except TypeError:  # orjson.JSONEncodeError is one
             pass
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), False
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), False
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (`consent/C\xff.yml`), kept as escapes
+        return json.dumps(data, separators=(",", ":")).encode("ascii"), False
 
 
 def _json_data(payload: bytes, by_orjson: bool) -> Any:
@@ -391,7 +394,7 @@ class Cache:
         """The entry's key: the kind and a hash of the exact input, which cannot collide with
         another kind's (the kind is hashed with its length in front of it)."""
         digest = hashlib.blake2b(digest_size=20)
-        digest.update(f"{len(kind)}:{kind}\n".encode())
+        digest.update(f"{len(kind)}:{kind}\n".encode("utf-8", "surrogatepass"))
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 

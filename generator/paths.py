@@ -205,14 +205,29 @@ def default_folders(root: Path) -> dict[str, Path]:
     return _folders_of(Path(root), {})
 
 
+def real(path: Path | str) -> Path:
+    """`Path(path).resolve()`, but a symbolic link that leads to itself (`ln -s campaigns
+    campaigns`, committed) is left where it is, as `os.path.realpath` leaves it, where `resolve`
+    raised RuntimeError and the traceback stopped the withdrawal of a revoked story (stop 49's
+    red team); a path holding a NUL (mkdocs.yml's `docs_dir: "pages\\0"`) is a FlywheelError."""
+    try:
+        return Path(path).resolve()
+    except RuntimeError:
+        return Path(os.path.realpath(path))
+    except ValueError as error:
+        raise FlywheelError(f"the path {os.fsdecode(path)!a} holds a NUL character, which no file name can") from error
+
+
 def _folders_of(root: Path, data: dict) -> dict[str, Path]:
     folders = {}
     for key, default in (("site_dir", "site"), ("docs_dir", "docs")):
         value = data.get(key)
-        folders[key] = (root / (value if isinstance(value, str) and value else default)).resolve()
+        if isinstance(value, str) and "\0" in value:
+            raise FlywheelError(f"mkdocs.yml: {key} holds a NUL character, which no folder's name can")
+        folders[key] = real(root / (value if isinstance(value, str) and value else default))
     theme = data.get("theme")
     if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
-        folders["custom_dir"] = (root / theme["custom_dir"]).resolve()
+        folders["custom_dir"] = real(root / theme["custom_dir"])
     return folders
 
 
@@ -229,7 +244,7 @@ def static_sources(root: Path) -> tuple[list[Path], str | None]:
 
 def protected_folders(root: Path) -> dict[str, Path]:
     """Every folder generated output must stay out of: what is published and what is read."""
-    folders = {name: (Path(root) / name).resolve() for name in CONTENT_FOLDERS}
+    folders = {name: real(Path(root) / name) for name in CONTENT_FOLDERS}
     folders.update(configured_folders(root))
     return folders
 
@@ -240,7 +255,7 @@ def refuse_published(out: Path, root: Path, what: str) -> Path:
     why = _refusal(out, root, what, protected_folders(root))
     if why is not None:
         raise FlywheelError(why)
-    return Path(out).resolve()
+    return real(out)
 
 
 def cache_folder_refused(folder: Path, root: Path) -> str | None:
@@ -251,13 +266,13 @@ def cache_folder_refused(folder: Path, root: Path) -> str | None:
     try:
         folders = protected_folders(root)
     except FlywheelError:
-        folders = {name: (Path(root) / name).resolve() for name in (*CONTENT_FOLDERS, "site", "docs")}
+        folders = {name: real(Path(root) / name) for name in (*CONTENT_FOLDERS, "site", "docs")}
     return _refusal(folder, root, "cache", folders)
 
 
 def _refusal(out: Path, root: Path, what: str, folders: dict[str, Path]) -> str | None:
-    target = Path(out).resolve()
-    project = Path(root).resolve()
+    target = real(out)
+    project = real(root)
     if target == project or project.is_relative_to(target):
         return f"refusing to write the {what} into {out}: that is the project itself or a folder above it"
     for name, folder in folders.items():
@@ -280,9 +295,9 @@ _REMADE = frozenset({".flywheel-cache", "proofs", "report"})
 def _guarded(project: Path) -> dict[str, Path]:
     """What no published folder may be, hold or lie in: the content folders, the folders
     Flywheel writes, `practice.yml` and `mkdocs.yml`, by their real paths."""
-    guarded = {name: (project / name).resolve() for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS)}
-    guarded["practice.yml"] = (project / "practice.yml").resolve()
-    guarded["mkdocs.yml"] = (project / "mkdocs.yml").resolve()
+    guarded = {name: real(project / name) for name in (*CONTENT_FOLDERS, *GENERATED_FOLDERS)}
+    guarded["practice.yml"] = real(project / "practice.yml")
+    guarded["mkdocs.yml"] = real(project / "mkdocs.yml")
     return guarded
 
 
@@ -297,7 +312,7 @@ def link_leads(path: Path, root: Path, folder: Path) -> str | None:
     real = Path(os.path.realpath(path))
     if real.is_relative_to(os.path.realpath(folder)):  # docs_dir holds no guarded folder (check_build_folders)
         return None
-    project = Path(root).resolve()
+    project = real(root)
     for name, inner in _guarded(project).items():
         if real == inner or real.is_relative_to(inner):
             return f"into {name}"
@@ -330,9 +345,9 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
     `replaces` (an export, which leaves site_dir alone), a link into site_dir passes.
     Without `docs_dir` only site_dir is judged: a build with Flywheel's defaults (build.py)
     publishes neither the project's docs_dir nor its theme folder."""
-    project = Path(root).resolve()
+    project = real(root)
     guarded = _guarded(project)
-    site = Path(site_dir).resolve()
+    site = real(site_dir)
     # mkdocs.yml, README.md: the file would become the site. A file git holds, committed and
     # unchanged, comes back with a checkout: refusing it stopped every deploy (`_committed`).
     if site.exists() and not site.is_dir() and not _committed(site, project):
@@ -350,8 +365,8 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
         custom_dir = configured_folders(project).get("custom_dir")
     except FlywheelError:  # mkdocs.yml unreadable: a build with Flywheel's defaults (build.py)
         custom_dir = None
-    checked = [("docs_dir", Path(docs_dir).resolve())] if docs_dir is not None else []
-    checked.append(("site_dir", Path(site_dir).resolve()))
+    checked = [("docs_dir", real(docs_dir))] if docs_dir is not None else []
+    checked.append(("site_dir", real(site_dir)))
     if custom_dir is not None and docs_dir is not None:
         checked.append(("theme's custom_dir", custom_dir))
     for key, folder in checked:
@@ -428,7 +443,7 @@ def links_into_site(site: Path, project: Path) -> list[str]:
     """The folders and files Flywheel guards (`_guarded`), and the files of the content
     folders, that are links leading into `site`: what lies there through them is the
     practice's, so the last resort moves, never deletes."""
-    site, project = Path(site).resolve(), Path(project).resolve()
+    site, project = real(site), real(project)
     found = sorted(name for name, inner in _guarded(project).items()
                    if (project / name).is_symlink() and inner.is_relative_to(site))
     # A content file kept in site/ behind a link (`_link_into`) is the practice's too (rt8).
@@ -522,8 +537,8 @@ def shown_path(path: Path, project: Path) -> str:
 
 def safe_join(base: Path, *parts: str) -> Path:
     """`base/parts...`, refusing any result outside `base` (as Werkzeug's safe_join does)."""
-    base = Path(base).resolve()
-    joined = base.joinpath(*parts).resolve()
+    base = real(base)
+    joined = real(base.joinpath(*parts))
     if not joined.is_relative_to(base) or joined == base:
         raise FlywheelError(f"refusing a path outside {base}: {'/'.join(parts)}")
     return joined

@@ -422,6 +422,9 @@ def last_resort(root: Path, result: CheckResult, config_file: Path | None = None
         settings = _read_config(config_file) if config_file.is_file() else {}
     except FlywheelError:  # a mkdocs.yml that cannot be read: MkDocs' default site/, as deployed
         settings = {}
+    # A folder named with a NUL (`docs_dir: "pages\0"`) is no folder: MkDocs' default in its place,
+    # the others as set (stop 49's red team: the refusal left the revoked story on the site).
+    settings = {key: value for key, value in settings.items() if not (isinstance(value, str) and "\0" in value)}
     try:
         folders = _folders_of(Path(root), settings)
         check_build_folders(root, folders["site_dir"], folders["docs_dir"], any_site=True)
