@@ -1,0 +1,217 @@
+"""Stop 49's red teams, as outside auditors on content of their own: letters that look like
+punctuation, file names, encodings a static file was published in, and identifiers the scan
+missed (a second labelled number, postcodes, other countries' numbers, a camera's serial).
+
+Every test here failed before its fix (see docs/security.md, the table of properties, attacks
+and tests). The sample site and every identifier below are fictional.
+"""
+
+from __future__ import annotations
+
+import base64
+import lzma
+
+import pytest
+from helpers import copy_sample, site_shows
+from test_rt13 import _PHONE, _jpeg
+from test_rt15 import AS_OF, PASSAGE, TITLE  # the sample's revoked story a-racing-heart
+
+from generator.check import run_check
+from generator.cli import main
+from generator.identifiers import scan
+from generator.leaks import _words, picture_texts, static_leak, withheld_quoted
+
+PULL_QUOTE = "A steady plan beats a racing heart."
+STORY = "content/stories/cardiology/a-racing-heart.md"
+
+
+def _commas(text: str, comma: str = "\ua4f9", stop: str = "\ua4f8") -> str:
+    return text.replace(",", comma).replace(".", stop)
+
+
+def test_letters_that_look_like_punctuation_part_words_as_the_punctuation_does():
+    """`ʼ` (U+02BC, a Ukrainian keyboard's apostrophe) and Lisu's `ꓹ` and `ꓸ` are letters: they
+    joined the words beside them, so no run of twelve words was left to find."""
+    assert _words("don\u02bct stop\ua4f9 one evening\ua4f8 Out") == ["don", "t", "stop", "one", "evening", "out"]
+    assert _words(_commas(PASSAGE)) == _words(PASSAGE)
+    assert _words("bankers\u02bc hours") == _words("bankers' hours")
+
+
+def test_a_guide_quoting_a_withheld_story_with_look_alike_punctuation_stops_the_build(tmp_path, capsys):
+    sample = copy_sample(tmp_path)
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + f"\n\n{_commas(PASSAGE)}\n\n> {_commas(PULL_QUOTE)}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "quotes a withheld story" in capsys.readouterr().err
+    assert site_shows(sample / "site", "trapped in my chest") == []
+
+
+@pytest.fixture(scope="module")
+def withheld(tmp_path_factory):
+    """The sample checked on the day its story a-racing-heart is withheld: the story's file, the
+    withheld slugs and what no page may quote."""
+    import datetime as dt
+
+    sample = copy_sample(tmp_path_factory.mktemp("rt18"))
+    result = run_check(sample, dt.date.fromisoformat(AS_OF))
+    slugs = frozenset(slug for slug in result.project.stories if not result.gate.is_published(slug))
+    assert "a-racing-heart" in slugs
+    return sample, slugs, withheld_quoted(result)
+
+
+@pytest.mark.parametrize("rel", [
+    "files/out-of-nowhere-my-heart-started-racing-and-fluttering-like-a-bird-trapped-in-my-chest.txt",
+    "Living with atrial fibrillation and a blood thinner/notes.txt",  # the summary, as a folder
+    "Living%20with%20atrial%20fibrillation%20and%20a%20blood%20thinner",
+    "handouts/living_with_atrial_fibrillation_and_a_blood_thinner.pdf",
+])
+def test_a_file_or_folder_named_with_a_withheld_storys_words_stays_off_the_site(withheld, rel):
+    """A handout saved under the story's title while it was published: after the revocation
+    its contents were checked, and its name, which the address bar, a directory listing and the
+    export show, was published."""
+    sample, slugs, quoted = withheld
+    path = sample / "theme/pages" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix:
+        path.write_text("A handout.")
+    else:
+        path.mkdir()
+    assert static_leak(path, rel, slugs, quoted) == "its name quotes a withheld story"
+    assert static_leak(path, "handouts/heart-rhythm-basics.pdf", slugs, quoted) is None
+
+
+def _packed(story: bytes) -> dict[str, bytes]:
+    return {
+        "story.lzma": lzma.compress(story, format=lzma.FORMAT_ALONE),
+        "story.b64": base64.encodebytes(story),
+        "story.b64url": base64.urlsafe_b64encode(story).rstrip(b"="),
+        "story.b32": base64.b32encode(story),
+        "story.hex": story.hex().encode(),
+        "story.b85": base64.b85encode(story),
+        "story.a85": base64.a85encode(story, wrapcol=76, adobe=True),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_packed(b"x")))
+def test_a_story_packed_or_encoded_in_a_static_file_is_read_unpacked(withheld, name):
+    """`lzma -c story.md`, `base64 story.md`: `lzma -d` and `base64 -d` give the revoked story
+    back whole, and the check read neither."""
+    sample, slugs, quoted = withheld
+    path = sample / "theme/pages/files" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_packed((sample / STORY).read_bytes())[name])
+    assert static_leak(path, f"files/{name}", slugs, quoted) == "it quotes a withheld story"
+
+
+@pytest.mark.parametrize("head", [b"\x04\x22\x4d\x18", b"\x02\x21\x4c\x18", b"LZIP\x01", b"\x89LZO\x00\r\n", b"\x1f\x9d\x90"],
+                         ids=["lz4", "lz4-legacy", "lzip", "lzop", "compress"])
+def test_a_packing_flywheel_cannot_unpack_is_left_out(withheld, head):
+    """A `.lz4` of the story was published: the words its reader of binary files found were
+    cut by the packing's length bytes."""
+    sample, slugs, quoted = withheld
+    path = sample / "theme/pages/files/story.bin"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(head + b"\0" * 8 + TITLE.encode())
+    assert static_leak(path, "files/story.bin", slugs, quoted) == "it cannot be read, so it cannot be checked"
+
+
+@pytest.mark.parametrize("text", [
+    b"d41d8cd98f00b204e9800998ecf8427e\n",  # a checksum: hex, base64 and base32 of no text
+    b"body{margin:0}a{color:#0b5}.note{padding:4px}",  # a minified stylesheet: base85 by chance
+    b"google-site-verification: google1234567890abcdef.html\n",
+])
+def test_files_that_only_look_encoded_are_published(withheld, text):
+    sample, slugs, quoted = withheld
+    path = sample / "theme/pages/files/plain.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text)
+    assert static_leak(path, "files/plain.txt", slugs, quoted) is None
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    """(kind, matched text) of each finding, the text found again from its id."""
+    from generator.identifiers import _allowed_words, _candidates
+
+    return sorted({(kind, text[start:end]) for kind, start, end in _candidates(text, _allowed_words(frozenset()))})
+
+
+@pytest.mark.parametrize("text, second", [
+    ("The hospital's account number for donations is 44-7718-02, and my account number is 55-8812-03.",
+     "55-8812-03"),
+    ("My hospital number is RBH-4477321. My son's hospital number is RBH-5512399.", "RBH-5512399"),
+    ("MRN: 00483920\n\nmy hospital number is RBH-4477321", "RBH-4477321"),
+    ("The ward's number is 01632 960 000 and mine is 07700 900461.", "07700 900461"),
+    ("The clinic's phone is 555-0100, my son's is 555-0199.", "555-0199"),
+])
+def test_a_second_labelled_number_close_to_the_first_is_found(text, second):
+    """The second number was read as inside the first's window and never reported: accepting
+    the first (a hospital's, a ward's) by its id published the patient's."""
+    assert second in [found for _, found in _found(text)]
+    assert len(scan(text)) == 2
+
+
+@pytest.mark.parametrize("text, value", [
+    ("My postcode is LS6 3QT if anyone from the support group wants to send a card.", "LS6 3QT"),
+    ("Toronto, ON M4C 1B5", "M4C 1B5"),
+    ("Postal code: K1A0B1", "K1A0B1"),
+    ("we moved to a bungalow in SW19 8QD last year", "SW19 8QD"),
+    ("my postcode's bt7 1nn", "bt7 1nn"),
+    ("My Eircode is D02 X285, the ambulance still couldn't find us.", "D02 X285"),
+    ("NHS no. 4010232137", "4010232137"),
+    ("my nhs no is 4010232138", "4010232138"),
+    ("BSN 123456782", "123456782"),
+    ("PPS number 1234567T", "1234567T"),
+    ("NI no: AB123456C", "AB123456C"),
+    ("call my mobile, 0412 345 678", "0412 345 678"),
+])
+def test_postcodes_and_other_countries_numbers_are_found(text, value):
+    assert any(found == value for _, found in _found(text)), _found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I take B12 1000 daily.", "My A1C was 6.5 at the last check.", "The NHS 111 line told me to come in.",
+    "I had a sin of omission, 1234 times over.", "We did tai chi 3 times a week.", "Sending love from the COVID 19 ward.",
+])
+def test_look_alikes_of_those_numbers_are_not_identifiers(text):
+    assert scan(text) == []
+
+
+def test_a_cameras_serial_number_in_a_photo_is_a_device_identifier():
+    """A photo's `BodySerialNumber` and `LensSerialNumber` were read, with no label, so the
+    scan took them for no identifier."""
+    texts = picture_texts(_jpeg(*_PHONE, (0xA431, "402033012345"), (0xA435, "0000c1a2b3")))
+    assert [finding.kind for finding in scan("\n".join(texts))].count("device-id") == 2
+    assert scan("\n".join(picture_texts(_jpeg(*_PHONE)))) == []
+
+
+@pytest.mark.parametrize("attack", ["symlink loop", "NUL in docs_dir", "NUL in site_dir", "record name not UTF-8"])
+def test_a_committed_trap_that_made_a_traceback_does_not_hold_back_a_withdrawal(tmp_path, attack, capsys):
+    """A revocation, and in the same pull request `ln -s campaigns campaigns`, `docs_dir:
+    "theme/pages\\0"`, or a copy of a record named `C\\xff.yml`: `Path.resolve`, `os.stat` and the
+    cache's key raised, every command printed a traceback, and the revoked story stayed on site/."""
+    import os
+
+    from test_audit import STORY, _edit_yaml, _traces
+
+    sample = copy_sample(tmp_path)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert _traces(sample, f"stories/{STORY}/")
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    settings = sample / "mkdocs.yml"
+    if attack == "symlink loop":
+        (sample / "campaigns").symlink_to("campaigns")
+    elif attack.startswith("NUL"):
+        key = attack.split()[-1]
+        text = settings.read_text()
+        assert f"\n{key}:" in text or key == "site_dir"
+        settings.write_text(text + f'\n{key}: "theme/pages\\0"\n' if f"\n{key}:" not in text else
+                            "\n".join(f'{key}: "theme/pages\\0"' if line.startswith(f"{key}:") else line
+                                      for line in text.splitlines()) + "\n")
+    else:
+        os.link(sample / "consent/C-2026-011.yml", os.fsencode(sample / "consent") + b"/C\xff.yml")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    for command in (["check", "--format", "json"], ["report"], ["export", str(tmp_path / "out")]):
+        assert main([*command, "--root", str(sample), "--as-of", AS_OF]) in (0, 1), command  # some never read mkdocs.yml
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert _traces(sample, f"stories/{STORY}/") == []
