@@ -675,12 +675,22 @@ def main(argv: list[str] | None = None) -> int:
         or getattr(args, "campaign_command", None)
     )
     handler = HANDLERS[(args.command, action)]
+    # Text typed in another encoding than UTF-8 (`--title $'\xff'`) reaches Python as escapes
+    # that no file can hold: `new` and `consent record` wrote YAML that no longer parsed, and
+    # every build after failed (stop 49's red team).
+    for name, value in vars(args).items():
+        if isinstance(value, str) and not _utf8(value):
+            print(f"flywheel: error: --{name.replace('_', '-')} is not UTF-8 text; type it again in UTF-8",
+                  file=sys.stderr)
+            return EXIT_USAGE
     if args.command in ("init", "schema"):  # these work outside a project
         try:
             return handler(args)
         except FlywheelError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_ERRORS
+        except OSError as exc:
+            return _os_error(exc)
     root: Path = args.root
     if not (root / "content").is_dir() and not (root / "service_lines").is_dir():
         print(
@@ -702,10 +712,29 @@ def main(argv: list[str] | None = None) -> int:
         code = EXIT_ERRORS
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        code = _os_error(exc)
     if bad_date is not None:
         print(f"error: {bad_date}", file=sys.stderr)
         return max(code, EXIT_ERRORS)
     return code
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _os_error(exc: OSError) -> int:
+    """A file a command could not write or read (a read-only folder for `new`, `consent record`,
+    `cms` or `init`: stop 49's red team found tracebacks): the file and why, as an error."""
+    where = os.fsdecode(exc.filename) if exc.filename is not None else None
+    why = exc.strerror or str(exc)
+    print(f"error: {where}: {why}" if where else f"error: {why}", file=sys.stderr)
+    return EXIT_ERRORS
 
 
 def _date_set_elsewhere(root: Path) -> tuple[dt.date | None, str | None]:

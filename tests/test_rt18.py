@@ -215,3 +215,27 @@ def test_a_committed_trap_that_made_a_traceback_does_not_hold_back_a_withdrawal(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert _traces(sample, f"stories/{STORY}/") == []
+
+
+def test_a_file_a_command_cannot_write_is_an_error_not_a_traceback(tmp_path, capsys):
+    """`new guide` into a service line folder that is a file (or read-only, which root never
+    sees) raised NotADirectoryError (PermissionError) out of `main`."""
+    sample = copy_sample(tmp_path)
+    (sample / "content/guides/spine").rename(sample / "spine-guides")
+    (sample / "content/guides/spine").write_text("not a folder")
+    code = main(["new", "guide", "--root", str(sample), "--service-line", "spine", "--topic", "low-back-pain",
+                 "--title", "Stretches for a stiff back", "--stage", "learn"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "content/guides/spine" in err
+
+
+def test_text_typed_in_another_encoding_is_refused_before_anything_is_written(tmp_path, capsys):
+    """`--title $'bad \\xff\\xfe bytes'` wrote a guide whose YAML no longer parsed (exit 0)."""
+    sample = copy_sample(tmp_path)
+    before = sorted(p.name for p in (sample / "content/guides/spine").iterdir())
+    code = main(["new", "guide", "--root", str(sample), "--service-line", "spine", "--topic", "low-back-pain",
+                 "--title", "bad \udcff\udcfe bytes"])
+    assert code == 2
+    assert "--title is not UTF-8 text" in capsys.readouterr().err
+    assert sorted(p.name for p in (sample / "content/guides/spine").iterdir()) == before
