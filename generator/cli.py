@@ -608,8 +608,16 @@ def cmd_init(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    from .paths import real, refuse_published
     from .schemafiles import write_schemas
 
+    # Inside a project, never into what is published or read (stop 49's red team: `--out consent`
+    # wrote six files there and every build after failed; `--out theme/pages` published them).
+    out = real(args.out)
+    project = next((folder for folder in (out, *out.parents)
+                    if (folder / "content").is_dir() or (folder / "service_lines").is_dir()), None)
+    if project is not None and project != out:
+        refuse_published(args.out, project, "schemas")
     written = write_schemas(args.out)
     print(f"wrote {len(written)} schema(s) to {args.out}" if written else f"{args.out} is up to date")
     return EXIT_OK

@@ -239,3 +239,15 @@ def test_text_typed_in_another_encoding_is_refused_before_anything_is_written(tm
     assert code == 2
     assert "--title is not UTF-8 text" in capsys.readouterr().err
     assert sorted(p.name for p in (sample / "content/guides/spine").iterdir()) == before
+
+
+@pytest.mark.parametrize("out", ["consent", "content/guides", "theme/pages/schemas", "site"])
+def test_schemas_are_never_written_where_they_are_published_or_read(tmp_path, out, monkeypatch, capsys):
+    """`flywheel schema --out consent` wrote six files there (every build after failed on their
+    extension); `--out theme/pages` published them."""
+    sample = copy_sample(tmp_path)
+    monkeypatch.chdir(sample)
+    assert main(["schema", "--out", out]) == 1
+    assert "refusing to write the schemas" in capsys.readouterr().err
+    assert not list(sample.rglob("*.schema.json"))
+    assert main(["schema", "--out", "schemas"]) == 0
