@@ -188,8 +188,11 @@ markdown_extensions:
 """
 
 GITIGNORE = """\
-# Generated: never committed. Proofs and reports hold unpublished text.
+# Generated: never committed. Proofs and reports hold unpublished text, and a build's
+# staging folder beside site/ (.site.staging-*, left by a build that could not remove it)
+# may hold pages of a story withheld since.
 site/
+.site.*/
 proofs/
 report/
 .flywheel-cache/

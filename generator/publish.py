@@ -107,11 +107,16 @@ def stamp_file(root: Path, site_dir: Path) -> Path | None:
     folder = cache_folder(root)
     if cache_folder_refused(folder, root) is not None:
         return None
+    path = folder / f"site-built-{hashlib.sha256(os.fsencode(Path(site_dir).resolve())).hexdigest()[:16]}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        # A cache folder that cannot be written (read-only, FLYWHEEL_CACHE_DIR set to one) is no
+        # place for a stamp: the lock's PermissionError stopped every build, blamed on mkdocs.yml
+        # (stop 49's red team).
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o644))
     except OSError:
         return None
-    return folder / f"site-built-{hashlib.sha256(os.fsencode(Path(site_dir).resolve())).hexdigest()[:16]}"
+    return path
 
 
 class _Locked:

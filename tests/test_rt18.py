@@ -251,3 +251,20 @@ def test_schemas_are_never_written_where_they_are_published_or_read(tmp_path, ou
     assert "refusing to write the schemas" in capsys.readouterr().err
     assert not list(sample.rglob("*.schema.json"))
     assert main(["schema", "--out", "schemas"]) == 0
+
+
+def test_a_stamp_the_cache_folder_cannot_hold_does_not_stop_the_build(tmp_path, capsys):
+    """A read-only cache folder (or FLYWHEEL_CACHE_DIR set to one) made the stamp's lock raise
+    PermissionError: every build failed, blamed on mkdocs.yml, and left a staging folder. Root
+    can write anywhere, so here the stamp's place is taken by a folder, which no one can open
+    as a file either."""
+    from generator.publish import stamp_file
+
+    sample = copy_sample(tmp_path)
+    stamp = stamp_file(sample, sample / "site")
+    stamp.unlink(missing_ok=True)
+    stamp.mkdir()
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    assert "Error" not in capsys.readouterr().err
+    assert not list(sample.glob(".site.*"))
+    assert (sample / "site/index.html").is_file()
