@@ -719,7 +719,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         except PluginError:  # a build date that is no date: the practice's today (rt7)
             as_of = None
         try:
-            result = self.result or run_check(root, as_of, use_cache=True)
+            result = self.checked or self.result or run_check(root, as_of, use_cache=True)
         except FlywheelError as exc:
             log.error("flywheel: the build failed before Flywheel ran, and the content could not be checked: %s", exc)
             return
@@ -1502,6 +1502,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             log.error("flywheel: the build ended before it finished (interrupted, or MkDocs or another plugin "
                       "ended the process)")
             self.on_build_error(SystemExit(1))
+        # The check `flywheel build` handed this build is this build's alone: MkDocs keeps this
+        # object for the next build in the process, and a `mkdocs build` after a `flywheel build`
+        # gated the content as it was then (a story revoked since was published; stop 49).
+        self.result = None
 
     def on_build_error(self, error: Exception) -> None:
         self.ended = True
@@ -1509,7 +1513,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         logging.getLogger(QUOTING_LOG).removeHandler(self.quoting)
         if self.swap is None:
-            if self.command == "build" and self.checked is None and not self.traces_sought:
+            # Before this plugin's `on_config`, or after its check and before the staging folder
+            # was made (stop 49's red team: `mkdocs build` stopped by SIGTERM in that window left a
+            # revoked story on site/): the last resort, from the check when there is one.
+            if self.command == "build" and not self.traces_sought:
                 self._withdraw_before_config()
             return
         site_dir = self.swap.site_dir

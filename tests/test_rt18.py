@@ -268,3 +268,31 @@ def test_a_stamp_the_cache_folder_cannot_hold_does_not_stop_the_build(tmp_path, 
     assert "Error" not in capsys.readouterr().err
     assert not list(sample.glob(".site.*"))
     assert (sample / "site/index.html").is_file()
+
+
+def test_mkdocs_build_stopped_between_the_check_and_the_staging_folder_still_withdraws(tmp_path, monkeypatch):
+    """`mkdocs build` stopped by SIGTERM after the check and before the staging folder was made
+    (while the pages' sources were being rendered): `on_build_error` saw no staging folder and
+    returned, and the revoked story stayed on site/. Stopped here in the same place, by a
+    SystemExit from the render, which goes past MkDocs' own error handling as the signal's
+    KeyboardInterrupt does."""
+    from mkdocs.__main__ import cli
+    from test_audit import STORY, _edit_yaml, _traces
+
+    from generator import mkdocs_plugin
+
+    sample = copy_sample(tmp_path)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+
+    def stopped(*args, **kwargs):
+        raise SystemExit(1)
+
+    monkeypatch.setattr(mkdocs_plugin, "stored_render", stopped)
+    monkeypatch.setattr(mkdocs_plugin, "render_site", stopped)
+    monkeypatch.setenv("FLYWHEEL_AS_OF", AS_OF)
+    monkeypatch.chdir(sample)
+    with pytest.raises(SystemExit):
+        cli.main(["build", "-f", str(sample / "mkdocs.yml")], standalone_mode=False)
+    assert _traces(sample, f"stories/{STORY}/") == []
+    assert (sample / "site/spine/index.html").is_file()
