@@ -309,14 +309,14 @@ def link_leads(path: Path, root: Path, folder: Path) -> str | None:
     `consent/` as surely as `custom_dir: consent` would, or to any absolute path (the key that
     signs this machine's caches, `/etc`) (red team rt5), so such a file is left out of the site
     like one that names a withheld story."""
-    real = Path(os.path.realpath(path))
-    if real.is_relative_to(os.path.realpath(folder)):  # docs_dir holds no guarded folder (check_build_folders)
+    target = Path(os.path.realpath(path))
+    if target.is_relative_to(os.path.realpath(folder)):  # docs_dir holds no guarded folder (check_build_folders)
         return None
     project = real(root)
     for name, inner in _guarded(project).items():
-        if real == inner or real.is_relative_to(inner):
+        if target == inner or target.is_relative_to(inner):
             return f"into {name}"
-    return None if real.is_relative_to(project) else "out of the project"
+    return None if target.is_relative_to(project) else "out of the project"
 
 
 def guarded_link_in(folder: Path, root: Path) -> tuple[str, str] | None:
