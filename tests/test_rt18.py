@@ -296,3 +296,22 @@ def test_mkdocs_build_stopped_between_the_check_and_the_staging_folder_still_wit
         cli.main(["build", "-f", str(sample / "mkdocs.yml")], standalone_mode=False)
     assert _traces(sample, f"stories/{STORY}/") == []
     assert (sample / "site/spine/index.html").is_file()
+
+
+@pytest.mark.parametrize("planted", ["hand-written", "link"])
+def test_flywheel_cms_writes_only_over_what_it_wrote(tmp_path, planted, capsys):
+    """`flywheel cms` replaced a hand-written admin/index.html, and wrote through a committed
+    link (here to mkdocs.yml, which it would have replaced with the editor's page)."""
+    sample = copy_sample(tmp_path)
+    assert main(["cms", "--root", str(sample)]) == 0
+    page = sample / "admin/index.html"
+    page.unlink()
+    if planted == "link":
+        page.symlink_to("../mkdocs.yml")
+    else:
+        page.write_text("<!doctype html><p>Our own editor page.</p>\n")
+    settings = (sample / "mkdocs.yml").read_bytes()
+    assert main(["cms", "--root", str(sample)]) == 1
+    assert "refusing to write admin/index.html" in capsys.readouterr().err
+    assert (sample / "mkdocs.yml").read_bytes() == settings
+    assert page.is_symlink() or page.read_text() == "<!doctype html><p>Our own editor page.</p>\n"
