@@ -136,6 +136,8 @@ def _render(root: Path, result: CheckResult, config, plugin, strict: bool, withd
 def _kept(root: Path, result: CheckResult, plugin) -> str:
     """What a failed build left of site/, after the last resort where the plugin had no chance
     to look (`preview: true`, another plugin failing first)."""
+    if getattr(plugin, "replaced", False):  # stopped once its pages were in place (stop 49's red team)
+        return "site/ written by this build before it stopped"
     if not plugin.traces_sought:
         plugin.scrubbed = _withdraw_without_plugin(root, result)
     if plugin.rewritten:

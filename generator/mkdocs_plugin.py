@@ -517,6 +517,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # not pass for this one's (a stale `traces_sought` skipped the last resort).
         self.checked, self.traces_sought, self.scrubbed, self.failed = None, False, [], []
         self.ended = False  # by `on_post_build` or `on_build_error`; else `on_shutdown` sees to it
+        self.replaced = False  # this build's pages are in site/ (`on_post_build`)
         self._named_templates = set()
         if command == "serve":
             hold_entries()  # the check on every save reads its cache file only when it changed
@@ -1347,7 +1348,10 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             self.withdrawing = [reason]
             log.error("flywheel: strict mode fails this build, but site/ is written anyway: %s", reason)
         # Deleting the previous site of thousands of pages takes as long as reusing them.
-        swap.commit(background=self.site is not None and len(self.site.pages) > BACKGROUND_DELETE_PAGES)
+        try:
+            swap.commit(background=self.site is not None and len(self.site.pages) > BACKGROUND_DELETE_PAGES)
+        finally:
+            self.replaced = swap.swapped  # an interrupt after this says site/ was written, not kept
         if swap.superseded:  # another build of this site read the project after this one did (publish.py)
             log.warning("flywheel: another build that read the project after this one did has written site/ "
                         "meanwhile; it is kept, and this build's pages were discarded")

@@ -47,7 +47,14 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _remove(folder: Path, background: bool) -> None:
     if not background or not hasattr(os, "fork"):
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM while the previous site was deleted (stop 49's red team: the rest
+            # of it, a page of a story revoked since among them, stayed beside site/ until the
+            # next build): deleted all the same, then the build stops.
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return
     # A name no later build can take for its staging folder while this one is being deleted.
     trash = folder.with_name(f"{folder.name.rsplit('-', 1)[0]}.trash-{os.getpid()}-{secrets.token_hex(4)}")
@@ -168,6 +175,7 @@ class SiteSwap:
         self.site_dir = site_dir.resolve()
         self.read_at, self.stamp = read_at, stamp
         self.superseded = False  # set by `commit` when a build that read the project later holds site/
+        self.swapped = False  # set once this build's pages are in site/
         parent = self.site_dir.parent
         parent.mkdir(parents=True, exist_ok=True)
         self._recover(parent)
@@ -205,12 +213,14 @@ class SiteSwap:
 
     def _swap(self, background: bool) -> None:
         if self.site_dir.is_dir() and _exchange(self.staging, self.site_dir):
+            self.swapped = True
             _remove(self.staging, background)  # now holds the old site
             return
         old = self.site_dir.parent / f".{self.site_dir.name}.old-{os.getpid()}"
         if self.site_dir.exists():
             os.rename(self.site_dir, old)
         os.rename(self.staging, self.site_dir)
+        self.swapped = True
         if old.is_file():  # a file committed where the site goes (paths._committed)
             old.unlink()
             return

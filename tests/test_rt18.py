@@ -315,3 +315,32 @@ def test_flywheel_cms_writes_only_over_what_it_wrote(tmp_path, planted, capsys):
     assert "refusing to write admin/index.html" in capsys.readouterr().err
     assert (sample / "mkdocs.yml").read_bytes() == settings
     assert page.is_symlink() or page.read_text() == "<!doctype html><p>Our own editor page.</p>\n"
+
+
+def test_a_build_stopped_while_it_deletes_the_previous_site_deletes_it_all_the_same(tmp_path, monkeypatch, capsys):
+    """Ctrl-C right after the swap: the previous site, a page of a story revoked since among
+    its files, stayed in `.site.staging-<pid>` beside site/, and the build said "site/ left
+    as it was" when site/ was this build's. Stopped here by the first deletion of that folder."""
+    import shutil
+
+    from test_audit import STORY, _edit_yaml, _traces
+
+    from generator import publish
+
+    sample = copy_sample(tmp_path)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    delete, stopped = shutil.rmtree, []
+
+    def interrupted(folder, *args, **kwargs):
+        if ".staging-" in str(folder) and (folder / "index.html").exists() and not stopped:
+            stopped.append(folder)
+            raise KeyboardInterrupt
+        return delete(folder, *args, **kwargs)
+
+    monkeypatch.setattr(publish.shutil, "rmtree", interrupted)
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 130
+    assert stopped, "the previous site was never deleted"
+    assert "site/ written by this build before it stopped" in capsys.readouterr().err
+    assert not list(sample.glob(".site.*"))
+    assert _traces(sample, f"stories/{STORY}/") == []
