@@ -1640,7 +1640,12 @@ def addresses(text: str) -> Iterator[Span]:
 _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
 _CA_POSTCODE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"
 _EIRCODE = r"[AC-FHKNPRTV-Y]\d[\dW] ?[\dAC-FHKNPRTV-Y]{4}"
-_POSTCODE = re.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE})(?![\w-])")
+# Written to start at a capital, its look-behind after it: a pattern that starts with a
+# look-behind is tried at every character (1.3 ms against 0.34 ms over 38 KB of stories).
+_POSTCODE = re.compile(
+    r"[A-Z](?<![\w-][A-Z])(?:[A-Z]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
+    r"|(?<=[ABCEGHJ-NPRSTVXY])\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d)(?![\w-])"
+)
 _CUED_POSTCODE = re.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE}|{_EIRCODE})(?![\w-])", re.IGNORECASE)
 
 
