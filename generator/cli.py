@@ -687,8 +687,8 @@ def main(argv: list[str] | None = None) -> int:
     # that no file can hold: `new` and `consent record` wrote YAML that no longer parsed, and
     # every build after failed (stop 49's red team).
     for name, value in vars(args).items():
-        if isinstance(value, str) and not _utf8(value):
-            print(f"flywheel: error: --{name.replace('_', '-')} is not UTF-8 text; type it again in UTF-8",
+        if any(isinstance(text, str) and not _utf8(text) for text in (value if isinstance(value, list) else [value])):
+            print(f"flywheel: error: {_option_of(parser, name)} is not UTF-8 text; type it again in UTF-8",
                   file=sys.stderr)
             return EXIT_USAGE
     if args.command in ("init", "schema"):  # these work outside a project
@@ -726,6 +726,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {bad_date}", file=sys.stderr)
         return max(code, EXIT_ERRORS)
     return code
+
+
+def _option_of(parser: argparse.ArgumentParser, dest: str) -> str:
+    """The option (or argument) that sets `dest`, as typed: `--accept-finding` for
+    `accepted_findings`; looked for in the parser and its commands' parsers."""
+    parsers = [parser]
+    while parsers:
+        for action in parsers.pop()._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+            elif action.dest == dest:
+                return action.option_strings[-1] if action.option_strings else action.metavar or dest
+    return dest
 
 
 def _utf8(text: str) -> bool:

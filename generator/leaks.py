@@ -759,31 +759,76 @@ _EMBEDDED_MARK = "\0"  # where an element of _EMBEDDED_NAMES was, in `_readings`
 
 
 def _readings(text: str) -> tuple[list[str], list[str] | None]:
-    """`_words(text)`, and the words read with the elements of _EMBEDDED_NAMES parting none
-    either, where the page holds one and that reading gives other words (else None), made from
-    one reading of the text: every page MkDocs writes holds one (`<meta>`, `<input>`), and in few
-    does one stand inside a word, so the second reading costs a split, not a reading."""
-    if "<" not in text or _EMBEDDED_TAG.search(text) is None:
-        return _words(text), None
-    read = _as_read(_TAG.sub(" ", _EMBEDDED_TAG.sub(_EMBEDDED_MARK, _without_inline_tags(text))))
-    words = _split(read.replace(_EMBEDDED_MARK, " "))
-    joined = _split(read.replace(_EMBEDDED_MARK, ""))
+    """`_words(text)`, and the words read with the elements of _EMBEDDED_NAMES and the characters
+    of `_dot_like` parting none either, where the page holds one and that reading gives other
+    words (else None), made from one reading of the text: every page MkDocs writes holds an
+    element of the kind (`<meta>`, `<input>`), and in few does one stand inside a word, so the
+    second reading costs a split, not a reading."""
+    embedded = "<" in text and _EMBEDDED_TAG.search(text) is not None
+    if embedded:
+        read = _as_read(_TAG.sub(" ", _EMBEDDED_TAG.sub(_EMBEDDED_MARK, _without_inline_tags(text))))
+    else:
+        read = _as_read(_TAG.sub(" ", _without_inline_tags(text)) if "<" in text else text)
+    dots = not read.isascii() and _dot_like().search(read) is not None
+    if not embedded and not dots:
+        return _split(read), None
+    words = _split(read.replace(_EMBEDDED_MARK, " ") if embedded else read)
+    together = read.replace(_EMBEDDED_MARK, "") if embedded else read
+    joined = _split(_dot_like().sub("", together) if dots else together, dots=False)
     return words, (joined if joined != words else None)
 
 
 def _as_read(text: str) -> str:
     """Text without its tags, as a reader reads it: references decoded, marks as spaces,
-    `as_seen`, `&` read "and"."""
-    text = as_seen(_without_marks(html_lib.unescape(text)))
+    `as_seen` (a Hangul filler kept, as `_dot_like` reads it), `&` read "and"."""
+    text = _without_marks(html_lib.unescape(text))
+    if not text.isascii() and _HANGUL_FILLERS.search(text):
+        text = _HANGUL_FILLERS.sub(_FILLER, text)
+    text = as_seen(text)
     if "&" in text:  # "A racing heart & a steady plan" is read "and" (rt7)
         text = text.replace("&", " and ")
     return text
 
 
-def _split(text: str) -> list[str]:
-    """`_as_read` text's lower-case words."""
+# A Hangul filler is a letter that shows nothing, or a blank, or a box, by the font: `as_seen`
+# drops it (words either side run together), and a browser showed words apart (stop 49's
+# second red team). Read as a modifier letter that shows a dot, which `_dot_like` reads both ways.
+_HANGUL_FILLERS = re.compile("[\u115f\u1160\u3164\uffa0]")
+_FILLER = "\u02d1"
+
+
+@functools.cache
+def _dot_like() -> re.Pattern:
+    """Letters and digits a reader takes for punctuation or a space between words, which the
+    page readings read as joining the words beside them: modifier letters that NFKC leaves as
+    they are (`ˌ`, `ˑ`), and letters and digits of other scripts that Unicode's confusables data
+    gives as punctuation of any script (`ᐧ` a middle dot, Arabic-Indic `٠` a full stop).
+    `"The·doctor·explained"` with each dot one of these was one word; a browser showed three
+    (stop 49's second red team). A page holding one is read with them as spaces (`_split`) and
+    again with them as nothing (`_readings`), since one inside a word is read through by a
+    reader too; the look-alikes of ASCII punctuation are that punctuation already (`as_seen`)."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    word = re.compile(r"\w")
+    found = {chr(code) for code in range(0x80, 0x30000)
+             if unicodedata.category(chr(code)) == "Lm" and unicodedata.normalize("NFKC", chr(code)) == chr(code)}
+    for char, similar in confusables_data.items():
+        if len(char) == 1 and not char.isascii() and word.match(char) and any(
+                e["c"].strip() and not any(c.isalnum() for c in e["c"]) for e in similar):
+            found.add(char)
+    found -= set(_look_alikes())  # read as the punctuation they look like
+    # Dots the confusables data leaves out: Arabic-Indic zero (drawn as a dot), Arabic's baseline
+    # round dot, Canadian syllabics' raised dot, Duployan's high and low dots.
+    found.update("\u0660\u0887\u18df\U0001bc84\U0001bc94", _FILLER)
+    return re.compile("[" + "".join(re.escape(char) for char in sorted(found)) + "]")
+
+
+def _split(text: str, dots: bool = True) -> list[str]:
+    """`_as_read` text's lower-case words; with `dots`, `_dot_like` characters part words."""
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    if dots:
+        text = _dot_like().sub(" ", text)
     # Accents go too, however typed: NFKC joins a letter and its accent into one letter (`á`),
     # which read as another word (rt7: `Fínding ánswers` passed for the title); NFD parts them.
     if not unicodedata.is_normalized("NFD", text):  # a quick check: most pages hold no such letter
@@ -1714,45 +1759,78 @@ def _decoded_readings(name: str, data: bytes, text: str) -> list[str]:
                 found.append(rtf_to_text(_RTF_HIDDEN.sub("", text), errors="replace"))
         except Exception as error:  # whatever a malformed file makes it raise: unreadable
             raise Unreadable(name) from error
-    if len(text) >= _BLOB_MIN and " " not in text.strip():
-        found += _blob_texts(text)
+    found += _blob_texts(text)
     return found
 
 
-# A text file that is one run of base64, base32, base85 or hex (stop 49's red team: `base64
-# story.md > story.b64` was published whole): `base64 -d` gives the story back. A text of words
-# has spaces; only a file with none, lines aside, is decoded, in each way its letters allow.
+# A text file that carries an encoded file (stop 49's red teams: `base64 story.md > story.b64`,
+# the same indented, framed by `begin-base64` as `uuencode -m` writes it, or inside a JSON
+# string; classic uuencode; base32, base85 and hex; rot13): the tool that decodes it gives the
+# story back. Read decoded where the text allows: every run of 64 characters or more of
+# base64's alphabet (lines of it, however indented, count as one run), the whole text when it
+# has no space, uuencode's lines between `begin` and `end`, and the text turned by rot13.
 _BLOB_MIN = 24
+_BASE64_RUN = re.compile(r"(?:[A-Za-z0-9+/_-]{64,}={0,2})|(?:^[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*(?:\r?\n|\Z)){2,}",
+                         re.MULTILINE)
+_UUENCODED = re.compile(r"^begin [0-7]{3,4} [^\n]*\n(.*?)^end\s*$", re.MULTILINE | re.DOTALL)
+_BASE85_MAX = 1 << 20  # Python's base85 decoders read a character at a time: a 22 MB file took 40 s
+_ROT13_MAX = 256 * 1024
 
 
 def _blob_texts(text: str) -> list[str]:
-    """What the one-run text `text` holds, decoded from each encoding its characters allow, each
-    reading as `file_text` reads a file (unpacked, or the words a binary carries)."""
+    """What the encodings `text` carries hold (the comment above), each decoded reading read as
+    `file_text` reads a file when it is text, packed or a document a reader opens (a zip, a
+    PDF); random bytes a decoding gives by chance are not read."""
     import base64
     import binascii
+    import codecs
 
-    compact = "".join(text.split())
-    decoders = (
-        lambda t: base64.b64decode(t + "=" * (-len(t) % 4), validate=True),
-        lambda t: base64.urlsafe_b64decode(t + "=" * (-len(t) % 4)) if re.fullmatch(r"[\w-]+=*", t) else None,
-        lambda t: base64.b32decode(t.upper() + "=" * (-len(t) % 8)),
-        bytes.fromhex,
-        base64.b85decode,
-        lambda t: base64.a85decode(t, adobe=t.startswith("<~")),
-    )
-    texts = []
-    for decode in decoders:
-        try:
-            data = decode(compact)
-        except (ValueError, binascii.Error):
-            continue
-        if not data:
+    runs = ["".join(match.group().split()) for match in _BASE64_RUN.finditer(text)]
+    compact = "".join(text.split()) if len(text) >= _BLOB_MIN and " " not in text.strip() else None
+    decoded: list[bytes] = []
+    for run in dict.fromkeys([*runs, *([compact] if compact else [])]):
+        for decode in (
+            lambda t: base64.b64decode(t + "=" * (-len(t) % 4), validate=True),
+            lambda t: base64.urlsafe_b64decode(t + "=" * (-len(t) % 4)) if re.fullmatch(r"[\w-]+=*", t) else b"",
+            lambda t: base64.b32decode(t.upper() + "=" * (-len(t) % 8)),
+            bytes.fromhex,
+        ):
+            try:
+                decoded.append(decode(run))
+            except (ValueError, binascii.Error):
+                pass
+    if compact and len(compact) <= _BASE85_MAX:
+        for decode in (base64.b85decode, lambda t: base64.a85decode(t, adobe=True) if t.startswith("<~") else b""):
+            try:
+                decoded.append(decode(compact))
+            except (ValueError, binascii.Error):
+                pass
+    for match in _UUENCODED.finditer(text):
+        lines = []
+        for line in match.group(1).splitlines():
+            try:
+                lines.append(binascii.a2b_uu(line))
+            except binascii.Error:
+                break
+        decoded.append(b"".join(lines))
+    # Not a web page's (every page of site/ is read so when a withdrawal looks for what to take off).
+    page = "<html" in text[:1024].lower() or "<!doctype" in text[:1024].lower()
+    texts = [codecs.decode(text, "rot13")] if len(text) <= _ROT13_MAX and not page else []
+    for data in decoded:
+        if not data or not _readable(data):
             continue
         try:
             texts += _unpacked_texts(data, [GZIP_READ_MAX], 1)
-        except Unreadable:  # by chance a mark of a packing that cannot be read (a minified
-            continue        # stylesheet is base85 too): the file stays, read as it is written
+        except Unreadable:  # a packing that cannot be read: the file stays, read as it is written
+            continue
     return texts
+
+
+def _readable(data: bytes) -> bool:
+    """Whether decoded bytes are what a reader opens: text, something packed, a zip or a PDF."""
+    return (_packing(data) is not None or data[:2] == b"PK" or _is_pdf(data)
+            or (b"\0" not in data[:SNIFF_BYTES] and bytes_text(data) is not None
+                and sum(ch.isprintable() or ch.isspace() for ch in data[:512].decode("utf-8", "replace")) > 0.9 * min(len(data), 512)))
 
 
 def _mime_texts(data: bytes) -> list[str]:
@@ -1814,13 +1892,26 @@ def _packing(data: bytes) -> str | None:
     # The legacy `.lzma` ("LZMA alone") has no mark, only its header: a properties byte (0x5D from
     # every tool's default), a power-of-two dictionary size and the unpacked size or all ones
     # (stop 49's red team: `lzma -c story.md` was published). Bytes a text does not start with.
-    if data[:1] == b"\x5d" and data[1:3] == b"\x00\x00" and len(data) >= 13:
+    if _lzma_alone(data):
         return "lzma"
     if len(data) > 1 and data[0] == 0x78 and (data[0] << 8 | data[1]) % 31 == 0:
         return "zlib"
     if data.startswith(_UNPACKABLE) or (data[1:4] == b"\x2a\x4d\x18" and data[0] & 0xF0 == 0x50):
         return "unpackable"  # 7z, RAR, zstd, and zstd's skippable frame (any zstd reader skips it)
     return None
+
+
+def _lzma_alone(data: bytes) -> bool:
+    """Whether `data` starts with a header of the legacy `.lzma` format as liblzma accepts it (any
+    `--lzma1=` options: stop 49's second red team's `lc=4` and 4 KiB dictionary were published):
+    a properties byte below 225, a dictionary of 2^n or 2^n + 2^(n-1) bytes, and an unpacked size
+    below 256 GiB or unknown. A text has no such NUL bytes; the other kinds' marks come first."""
+    if len(data) < 13 or data[0] >= 225:
+        return False
+    dictionary, size = int.from_bytes(data[1:5], "little"), int.from_bytes(data[5:13], "little")
+    top = 1 << (dictionary.bit_length() - 1) if dictionary else 0
+    return (dictionary >= 4096 and dictionary in (top, top | top >> 1)
+            and (size < 1 << 38 or size == (1 << 64) - 1))
 
 
 def _decompressor(kind: str):
@@ -3277,10 +3368,11 @@ def static_leak(path: Path, rel: str, withheld: frozenset[str], quoted: Quoted) 
 
 def _address_words(rel: str) -> str:
     """A file's address as its words: each folder and name on a line of its own, percent escapes
-    decoded and the characters that part words in a name (`-`, `_`, `.`, `+`) read as spaces."""
+    decoded, the characters that part words in a name (`-`, `_`, `.`, `+`, `~`) read as spaces,
+    and camel case parted ("OutOfNowhereMyHeart...": stop 49's second red team)."""
     from urllib.parse import unquote
 
-    return "\n".join(re.sub(r"[-_.+~]+", " ", unquote(part)) for part in rel.split("/"))
+    return "\n".join(re.sub(r"[-_.+~]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", unquote(part)) for part in rel.split("/"))
 
 
 # A picture's EXIF or XMP may record where it was taken (a phone writes it by default): a

@@ -344,3 +344,102 @@ def test_a_build_stopped_while_it_deletes_the_previous_site_deletes_it_all_the_s
     assert "site/ written by this build before it stopped" in capsys.readouterr().err
     assert not list(sample.glob(".site.*"))
     assert _traces(sample, f"stories/{STORY}/") == []
+
+
+# Stop 49's second red team, on this stop's fixes ---------------------------------------------------
+
+SENTENCE = "Out of nowhere my heart started racing and fluttering, like a bird trapped in my chest."
+
+
+@pytest.mark.parametrize("dot", ["\u1427", "\u0660", "\u02cc", "\u02d1", "\u0887", "\u3164", "\uffa0", "\u115f"],
+                         ids=["syllabics-dot", "arabic-zero", "low-vertical", "half-colon", "baseline-dot",
+                              "hangul-filler", "halfwidth-filler", "choseong-filler"])
+def test_a_letter_a_reader_takes_for_a_dot_or_a_space_parts_words(withheld, dot):
+    """`The·doctor·explained` with each dot a letter or digit a browser draws as a dot (or a
+    Hangul filler, which `as_seen` dropped and a browser draws as a blank or a box): one word
+    to the check, twelve to a reader."""
+    _, _, quoted = withheld
+    from generator.leaks import quoted_traces
+
+    assert quoted_traces(f"<p>{SENTENCE.replace(' ', dot)}</p>", quoted)
+    inside = " ".join(word[:2] + dot + word[2:] if len(word) > 3 else word for word in SENTENCE.split(" "))
+    assert quoted_traces(f"<p>{inside}</p>", quoted)  # inside each word, read through
+
+
+def test_a_guide_quoting_with_dots_that_are_letters_stops_the_build(tmp_path, capsys):
+    sample = copy_sample(tmp_path)
+    guide = sample / "content/guides/cardiology/afib-blood-thinners.md"
+    guide.write_text(guide.read_text() + f"\n\n{SENTENCE.replace(' ', chr(0x1427))}\n")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "quotes a withheld story" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("rel", ["OutOfNowhereMyHeartStartedRacingAndFlutteringLikeABirdTrappedInMyChest.txt",
+                                 "out\u1427of\u1427nowhere\u1427my\u1427heart\u1427started\u1427racing\u1427and"
+                                 "\u1427fluttering\u1427like\u1427a\u1427bird.txt"])
+def test_a_name_in_camel_case_or_dotted_with_letters_stays_off_the_site(withheld, rel):
+    sample, slugs, quoted = withheld
+    path = sample / "theme/pages" / rel
+    path.write_text("A handout.")
+    assert static_leak(path, rel, slugs, quoted) == "its name quotes a withheld story"
+
+
+def _wrapped(story: bytes) -> dict[str, bytes]:
+    import binascii
+    import codecs
+
+    encoded = base64.encodebytes(story)
+    return {
+        "framed.txt": b"begin-base64 644 story.md\n" + encoded + b"====\n",
+        "indented.txt": b"".join(b"    " + line + b"\n" for line in encoded.splitlines()),
+        "story.json": b'{"story": "' + base64.b64encode(story) + b'"}',
+        "uu.txt": b"begin 644 story.md\n" + b"".join(binascii.b2a_uu(story[i:i + 45]) for i in range(0, len(story), 45))
+                  + b"`\nend\n",
+        "rot13.txt": codecs.encode(story.decode(), "rot13").encode(),
+        "lc4.lzma": lzma.compress(story, format=lzma.FORMAT_ALONE,
+                                  filters=[{"id": lzma.FILTER_LZMA1, "preset": 6, "lc": 4, "lp": 0}]),
+        "dict4k.lzma": lzma.compress(story, format=lzma.FORMAT_ALONE,
+                                     filters=[{"id": lzma.FILTER_LZMA1, "preset": 6, "dict_size": 4096}]),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_wrapped(b"x")))
+def test_a_story_encoded_in_a_wrapper_or_with_other_options_is_read_decoded(withheld, name):
+    """Base64 framed as `uuencode -m` writes it, indented, or in a JSON string; classic
+    uuencode; rot13; `.lzma` written with other `--lzma1=` options: each was published whole."""
+    sample, slugs, quoted = withheld
+    path = sample / "theme/pages/files" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_wrapped((sample / STORY).read_bytes())[name])
+    assert static_leak(path, f"files/{name}", slugs, quoted) == "it quotes a withheld story"
+
+
+def test_a_large_data_file_is_not_decoded_a_character_at_a_time(withheld, monkeypatch):
+    """A 22 MB minified array of numbers is Ascii85's alphabet: Python's decoder read all of it,
+    and every build took ten times as long. Ascii85 is read only framed as Adobe frames it, and
+    base85 only in files of a megabyte or less."""
+    sample, slugs, quoted = withheld
+    calls = []
+    monkeypatch.setattr(base64, "a85decode", lambda *a, **k: calls.append(a) or b"")
+    monkeypatch.setattr(base64, "b85decode", lambda *a, **k: calls.append(a) or b"")
+    path = sample / "theme/pages/files/data.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[" + ",".join(f"0.{n:06d}" for n in range(200_000)) + "]")
+    assert static_leak(path, "files/data.json", slugs, quoted) is None
+    assert calls == []
+
+
+@pytest.mark.parametrize("argv", [["--accept-finding", "\udcff"], ["--scope", "website"]])
+def test_a_list_of_texts_in_another_encoding_is_refused_too(tmp_path, argv, capsys):
+    """`consent record --accept-finding $'\\xff'` wrote `accepted_findings: ["\\uDCFF"]`, which
+    no longer parsed, and the story was withheld."""
+    sample = copy_sample(tmp_path)
+    before = sorted(p.name for p in (sample / "consent").iterdir())
+    code = main(["consent", "record", "--root", str(sample), "--fingerprint", "sha256:" + "0" * 64,
+                 "--id", "C-2026-099", "--signed-on", "2026-11-01", "--expires-on", "2027-11-01",
+                 "--form-ref", "esign/1", "learning-to-live-with-heart-failure", *argv])
+    if argv[1] == "\udcff":
+        assert code == 2 and "--accept-finding is not UTF-8 text" in capsys.readouterr().err
+    else:
+        assert code == 1  # the fingerprint is not the story's: refused as before, nothing written
+    assert sorted(p.name for p in (sample / "consent").iterdir()) == before
