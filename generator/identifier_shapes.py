@@ -348,7 +348,7 @@ _INSURERS = (
 _STRICT_RECORD = re.compile(
     f"rx|prescription|refill|insurance\\s+card|(?:{_each(_INSURERS)})\\s"
     # a national number has nine digits or more; "the NHS 111 line" is a phone service
-    "|nhs|bsn|pps|aadhaa?r|ohip|tfn|nino|sin|chi|ird|ni\\s|social\\s+ins|national\\s+ins|health\\s+card"
+    "|nhs|bsn|burger|pps|aadhaa?r|ohip|tfn|nino|sin|chi|ird|ni[\\s:]|social\\s+ins|national\\s+ins|health\\s+card"
     "|medicare\\s+card|ehic|ghic"
 )
 _STRICT_DIGITS = 6
@@ -424,14 +424,16 @@ _CONTEXT_PHRASES = {
             # Other countries' health and national numbers, each after its name (stop 49's red
             # team: "NHS no. 4010232137", "BSN 123456782", "PPS number 1234567T"; a Canadian
             # SIN or health card). Words that are words too ("sin", "chi") need their number word.
-            rf"nhs{_NUMBER}|bsn|ppsn?\s*(?:number|no\.?|#)|aadhaa?r(?:\s+card)?{_NUMBER}|ohip{_NUMBER}|tfn|nino",
-            _each("sin chi ird ni", r"\s*(?:number|no\.?|#)"),
+            rf"nhs{_NUMBER}|bsn|burgerservicenummer|ppsn|pps\s*(?:number|no\.?|#)|aadhaa?r(?:\s+card)?{_NUMBER}",
+            rf"ohip{_NUMBER}|tfn|nino",
+            _each("sin chi ird ni", r"(?:\s*(?:number|no\.?|#|:)|\s+is)"),
             r"social\s+insurance(?:\s*(?:number|no\.?|#))?|national\s+insurance(?:\s*(?:number|no\.?|#))?",
             _each("health medicare ehic ghic", r"\s+card(?:\s*(?:number|no\.?|#))?"),
         )
     ),
     "ssn": rf"ssn|ss\s?#|ss\s+number|social(?:\s+security)?{_NUMBER}|soc\.?\s+sec\.?{_NUMBER}",
-    "phone": _each(r"phone cell mobile fax call text ring dial landline number tel\.? ph whatsapp viber")
+    "phone": _each(r"phone cell mobile fax call text ring dial landline number tel\.? ph whatsapp viber signal")
+    + r"|whats\s+app"
     + r"|reach\s+(?:me|us)",
     # An online handle named as one ("my username is jsmith61"); the value needs a digit.
     "url": "|".join(
@@ -515,6 +517,7 @@ _LINK_WORDS = set(
 _VALUE = re.compile(r"\(?[A-Za-z0-9][\w()/+-]{0,30}")
 _DOTTED_SSN = re.compile(r"\d{3}\.\d{2}\.\d{4}(?![\w.])")
 _MORE_DIGITS = re.compile(r" \d[\d-]{1,15}(?![\w])")
+_DOTTED_MORE = re.compile(r"(?:\.\d{2,4}){1,3}(?![\w.])")
 # A phone number grouped as it is read aloud or as other countries write it, after a phone's
 # context word: "07700 900123", "0161 496 0000", "02 9876 5432", "503 555 01 42".
 _PHONE_GROUPS = re.compile(r"(?: \d{2,6}){1,4}(?![\w])")
@@ -533,6 +536,7 @@ _SCORE_WORDS = {
 # between the phone's word and the number.
 _PHONE_LINK_WORDS = {"me", "us", "our", "his", "her", "their"} | {r.lower() for r in RELATIONS}
 _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
+_YEAR_RANGE = re.compile(r"\(?(?:19|20)\d\d[-/](?:(?:19|20)?\d\d)\)?")
 _STOP = re.compile(r"(?<!\bno)(?<!\bNo)(?<!\bNO)(?<!\bnum)[.!?;](?=\s|$)|\n")
 
 
@@ -568,6 +572,8 @@ def _context_value(text: str, end: int, kind: str) -> tuple[int, int] | None:
             if spaced is not None:
                 return spaced
         more = _MORE_DIGITS.match(window, value_end) if digits else None
+        if more is None and digits == len(token) and kind == "record-number":
+            more = _DOTTED_MORE.match(window, value_end)  # "BSN: 1234.56.782", grouped with dots
         if digits and kind == "phone":
             more = _phone_groups(window, value.start(), value_end) or more
         if more is not None:  # "4GHT 921", "555 0166": one identifier written in two groups
@@ -629,8 +635,8 @@ def _is_value(kind: str, token: str, digits: int, after: str) -> bool:
     if kind == "ssn":  # "123-45-6789", "4821", or masked but for its last four: "xxx-xx-4821"
         shown = token.lower().replace("x", "") if token[:3].lower() == "xxx" else token
         return digits in (4, 9) and digits == sum(ch.isalnum() for ch in shown)
-    if _YEAR_ONLY.fullmatch(token):
-        return False
+    if _YEAR_ONLY.fullmatch(token) or _YEAR_RANGE.fullmatch(token):
+        return False  # "a BSN (2008-2012)", "the NHS Long Term Plan 2019-2029"
     return len(token) >= 4 or digits >= 3
 
 
@@ -694,8 +700,8 @@ def named_numbers(text: str) -> Iterator[Span]:
 # After a number its context word named, another that is the writer's or a relative's: "and
 # mine is", ", my son's:", "but hers was".
 _AND_MINE = re.compile(
-    r"[ \t]*[,;]?[ \t]*(?:and|but|while|whereas|or)?[ \t]*(?:mine|his|hers|theirs|ours|my[ \t]+[a-z-]+['’]s)"
-    r"(?:[ \t]+(?:is|was|are|were)|[ \t]*:)"
+    r"[ \t]*[,;]?[ \t]*(?:and|but|while|whereas|or)?[ \t]*"
+    r"(?:mine|his|hers|theirs|ours|my[ \t]+own|my[ \t]+[a-z-]+['’]s)(?:['’]s|[ \t]+(?:is|was|are|were)|[ \t]*[:,])"
 )
 # A British National Insurance number after its name: "QQ 12 34 56 C".
 _NINO = re.compile(r"(?<![\w-])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w-])", re.IGNORECASE)
@@ -1642,9 +1648,12 @@ _CA_POSTCODE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"
 _EIRCODE = r"[AC-FHKNPRTV-Y]\d[\dW] ?[\dAC-FHKNPRTV-Y]{4}"
 # Written to start at a capital, its look-behind after it: a pattern that starts with a
 # look-behind is tried at every character (1.3 ms against 0.34 ms over 38 KB of stories).
+# Without a ZIP word, only as the post writes them, with the space ("T2N0M0" is a tumour's
+# stage, "CD45RA" a cell marker: stop 49's second red team), and not an ordinal or a size
+# after it ("Ward C5 2ND FLOOR", "an M1 2TB").
 _POSTCODE = re.compile(
-    r"[A-Z](?<![\w-][A-Z])(?:[A-Z]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
-    r"|(?<=[ABCEGHJ-NPRSTVXY])\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d)(?![\w-])"
+    r"[A-Z](?<![\w-][A-Z])(?:[A-Z]?\d[A-Z\d]? \d(?!ST|ND|RD|TH|[KMGTP]B)[ABD-HJLNP-UW-Z]{2}"
+    r"|(?<=[ABCEGHJ-NPRSTVXY])\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d)(?![\w-])"
 )
 _CUED_POSTCODE = re.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE}|{_EIRCODE})(?![\w-])", re.IGNORECASE)
 

@@ -443,3 +443,27 @@ def test_a_list_of_texts_in_another_encoding_is_refused_too(tmp_path, argv, caps
     else:
         assert code == 1  # the fingerprint is not the story's: refused as before, nothing written
     assert sorted(p.name for p in (sample / "consent").iterdir()) == before
+
+
+@pytest.mark.parametrize("text", [
+    "My tumour was staged T2N0M0 years ago.", "T1N0M0 and T3N1M0 are early stages.", "My CD45RA T cells were low.",
+    "Ward C5 2ND FLOOR was quiet.", "I bought an M1 2TB laptop for the portal.", "Our nurse has a BSN (2008-2012).",
+    "The NHS Long Term Plan 2019-2029 was mentioned.", "The NHS 2023/2024 winter campaign reached us.",
+    "My health card 2024-2025 renewal letter came.", "There was no signal for 2 days at the cabin.",
+])
+def test_clinical_prose_that_looks_like_a_postcode_or_a_national_number_is_not_one(text):
+    """Scan v45's first rules flagged tumour stages, cell markers, wards, a nursing degree and
+    year ranges after a national number's name: each withheld a consented story."""
+    assert scan(text) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Mijn BSN: 1234.56.782", "1234.56.782"), ("My burgerservicenummer is 123456782", "123456782"),
+    ("My SIN is 046-454-286", "046-454-286"), ("My PPSN is 1234567TA", "1234567TA"), ("My NI: QQ 12 34 56 C", "QQ 12 34 56 C"),
+    ("Find me on Signal at 07700 900123", "07700 900123"), ("Text me on Whats App 07700 900123", "07700 900123"),
+    ("The account number is 44-7718-02; mine, 55-8812-03", "55-8812-03"),
+    ("The account number is 44-7718-02, and my own is 55-8812-03", "55-8812-03"),
+    ("The account number is 44-7718-02, and mine's 55-8812-03", "55-8812-03"),
+])
+def test_national_numbers_and_second_numbers_written_other_ways_are_found(text, value):
+    assert value in [found for _, found in _found(text)]
