@@ -313,6 +313,14 @@ def link_leads(path: Path, root: Path, folder: Path) -> str | None:
     if target.is_relative_to(os.path.realpath(folder)):  # docs_dir holds no guarded folder (check_build_folders)
         return None
     project = real(root)
+    # A folder on the way that is a link to the project or above it (`cwd -> /proc/self/cwd`,
+    # `up -> ..`): the whole project under docs_dir, the old site/ and the theme folder copied a
+    # dozen folders deep (stop 49's second red team: 1,600 files).
+    for step in (Path(path), *Path(path).parents):
+        if step == Path(folder) or not step.is_relative_to(folder):
+            break
+        if step.is_symlink() and project.is_relative_to(os.path.realpath(step)):
+            return "to the project folder or above it"
     for name, inner in _guarded(project).items():
         if target == inner or target.is_relative_to(inner):
             return f"into {name}"
@@ -391,6 +399,25 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
                     f"mkdocs.yml: {key} would {'replace' if key == 'site_dir' else 'publish'} {name}; "
                     "give it a folder of its own, outside the content folders"
                 )
+        if key != "site_dir" and not any_site and (loop := _looping_link(folder)) is not None:  # the last resort walks neither
+            raise FlywheelError(
+                f"{shown_path(loop, project)} is a symbolic link to a folder above it, which MkDocs would walk "
+                f"again inside itself without end ({key}); remove it, or link to a folder beside it"
+            )
+
+
+def _looping_link(folder: Path) -> Path | None:
+    """A link to a folder under `folder` that leads to a folder holding the link (`up -> ..`,
+    `cwd -> /proc/self/cwd`), or None. MkDocs walks docs_dir and the theme folder following links:
+    such a link is a folder inside itself, and two of them (`up -> ..` beside `cwd`) made a walk
+    that doubles at each level, a build that never ends and a revocation that never deploys
+    (stop 49's second red team). Listed without following links: a folder or two of files."""
+    for parent, dirs, _ in os.walk(folder):
+        for name in dirs:
+            path = Path(parent) / name
+            if path.is_symlink() and Path(parent).resolve().is_relative_to(os.path.realpath(path)):
+                return path
+    return None
 
 
 def _link_into(site: Path, project: Path, docs_dir: Path | None) -> str | None:

@@ -467,3 +467,23 @@ def test_clinical_prose_that_looks_like_a_postcode_or_a_national_number_is_not_o
 ])
 def test_national_numbers_and_second_numbers_written_other_ways_are_found(text, value):
     assert value in [found for _, found in _found(text)]
+
+
+@pytest.mark.parametrize("links", [["up"], ["cwd"], ["up", "cwd"]])
+def test_a_link_to_a_folder_above_it_in_docs_dir_is_refused_and_the_withdrawal_lands(tmp_path, links, capsys,
+                                                                                      monkeypatch):
+    """`theme/pages/cwd -> /proc/self/cwd` published the project a dozen folders deep (1,600
+    files); with `up -> ..` beside it MkDocs' walk doubled at each level and the build never
+    ended, so a revocation never deployed."""
+    from test_audit import STORY, _edit_yaml, _traces
+
+    sample = copy_sample(tmp_path)
+    monkeypatch.chdir(sample)  # as CI runs it: /proc/self/cwd is the project
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 0
+    _edit_yaml(sample / "consent/C-2026-012.yml", revoked_on="2026-11-20")
+    for link in links:
+        (sample / "theme/pages" / link).symlink_to(".." if link == "up" else "/proc/self/cwd")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "is a symbolic link to a folder above it" in capsys.readouterr().err
+    assert _traces(sample, f"stories/{STORY}/") == []
+    assert not (sample / "site/up").exists() and not (sample / "site/cwd").exists()
