@@ -401,22 +401,47 @@ def check_build_folders(root: Path, site_dir: Path, docs_dir: Path | None, *, an
                 )
         if key != "site_dir" and not any_site and (loop := _looping_link(folder)) is not None:  # the last resort walks neither
             raise FlywheelError(
-                f"{shown_path(loop, project)} is a symbolic link to a folder above it, which MkDocs would walk "
-                f"again inside itself without end ({key}); remove it, or link to a folder beside it"
+                f"{shown_path(loop, project)} is a symbolic link to a folder above it (or one that makes more than "
+                f"{WALKED_MAX:,} files to walk), which MkDocs would walk without end ({key}); remove it, or link "
+                "to a folder beside it"
             )
 
 
+WALKED_MAX = 20_000  # files and folders MkDocs may reach in docs_dir or the theme folder through links
+
+
 def _looping_link(folder: Path) -> Path | None:
-    """A link to a folder under `folder` that leads to a folder holding the link (`up -> ..`,
-    `cwd -> /proc/self/cwd`), or None. MkDocs walks docs_dir and the theme folder following links:
-    such a link is a folder inside itself, and two of them (`up -> ..` beside `cwd`) made a walk
-    that doubles at each level, a build that never ends and a revocation that never deploys
-    (stop 49's second red team). Listed without following links: a folder or two of files."""
-    for parent, dirs, _ in os.walk(folder):
-        for name in dirs:
-            path = Path(parent) / name
-            if path.is_symlink() and Path(parent).resolve().is_relative_to(os.path.realpath(path)):
+    """A link to a folder, under `folder` or under a folder a link there leads to, that leads to
+    a folder holding it (`up -> ..`, `cwd -> /proc/self/cwd`), or None; walked as MkDocs walks
+    (links followed), each folder's real path against those of the folders above it. MkDocs
+    walks docs_dir and the theme folder following links: such a link is a folder inside itself,
+    and two of them made a walk that doubles at each level, a build that never ends and a
+    revocation that never deploys (stop 49's second red team; its third: one reached through an
+    allowed link to a shared folder). Links that branch without a loop can still make a walk of
+    billions of paths: past WALKED_MAX entries, the link that went past it is the answer."""
+    count = 0
+    pending = [(Path(folder), (os.path.realpath(folder),))]
+    while pending:
+        here, above = pending.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        count += len(entries)
+        for entry in entries:
+            try:
+                if not entry.is_dir():  # follows a link, as MkDocs does
+                    continue
+            except OSError:
+                continue
+            path = Path(entry.path)
+            real = os.path.realpath(path)
+            if any(real == outer or outer.startswith(real + os.sep) for outer in above):
                 return path
+            if count > WALKED_MAX:
+                return path if entry.is_symlink() else next(
+                    (Path(p) for p in reversed([str(here), *map(str, path.parents)]) if Path(p).is_symlink()), path)
+            pending.append((path, (*above, real)))
     return None
 
 

@@ -487,3 +487,25 @@ def test_a_link_to_a_folder_above_it_in_docs_dir_is_refused_and_the_withdrawal_l
     assert "is a symbolic link to a folder above it" in capsys.readouterr().err
     assert _traces(sample, f"stories/{STORY}/") == []
     assert not (sample / "site/up").exists() and not (sample / "site/cwd").exists()
+
+
+@pytest.mark.parametrize("shape", ["loop behind a link", "links that branch"])
+def test_a_walk_without_end_behind_an_allowed_link_is_refused(tmp_path, shape, capsys):
+    """Stop 49's third red team: `theme/pages/shared -> ../../shared-assets` (allowed) and
+    `shared-assets/up -> ..`: the loop check did not follow the allowed link, MkDocs did, and the
+    build ran until it was killed (3.4 GB). Links that branch without a loop (each folder two
+    links to the next, 2^20 paths) make a walk as long."""
+    sample = copy_sample(tmp_path)
+    if shape == "loop behind a link":
+        (sample / "shared-assets/icons").mkdir(parents=True)
+        (sample / "shared-assets/up").symlink_to("..")
+        (sample / "theme/pages/shared").symlink_to("../../shared-assets")
+    else:
+        for level in range(1, 21):
+            (sample / f"dag/d{level}").mkdir(parents=True)
+        for level in range(1, 20):
+            for name in "xy":
+                (sample / f"dag/d{level}/{name}").symlink_to(f"../d{level + 1}")
+        (sample / "theme/pages/dag").symlink_to("../../dag/d1")
+    assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
+    assert "which MkDocs would walk without end" in capsys.readouterr().err
