@@ -1770,22 +1770,26 @@ def _decoded_readings(name: str, data: bytes, text: str) -> list[str]:
 # base64's alphabet (lines of it, however indented, count as one run), the whole text when it
 # has no space, uuencode's lines between `begin` and `end`, and the text turned by rot13.
 _BLOB_MIN = 24
-_BASE64_RUN = re.compile(r"(?:[A-Za-z0-9+/_-]{64,}={0,2})|(?:^[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*(?:\r?\n|\Z)){2,}",
+_BASE64_RUN = re.compile(r"(?:[A-Za-z0-9+/_-]{64,}={0,2})|(?:^[ \t]*[A-Za-z0-9+/_-]{8,}={0,2}[ \t]*(?:\r?\n|\Z)){3,}",
                          re.MULTILINE)
+_HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}[ :]){31,}[0-9a-fA-F]{2}")  # `xxd -p`'s bytes spaced, as `xxd -r -p` reads them
 _UUENCODED = re.compile(r"^begin [0-7]{3,4} [^\n]*\n(.*?)^end\s*$", re.MULTILINE | re.DOTALL)
 _BASE85_MAX = 1 << 20  # Python's base85 decoders read a character at a time: a 22 MB file took 40 s
-_ROT13_MAX = 256 * 1024
+_BLOB_DEPTH = 3  # base64 of base64 of rot13: each decoding is read again, this deep
 
 
-def _blob_texts(text: str) -> list[str]:
+def _blob_texts(text: str, depth: int = 0) -> list[str]:
     """What the encodings `text` carries hold (the comment above), each decoded reading read as
     `file_text` reads a file when it is text, packed or a document a reader opens (a zip, a
-    PDF); random bytes a decoding gives by chance are not read."""
+    PDF), and read again for what it carries in turn; random bytes a decoding gives by chance
+    are not read (a long slug is base64's alphabet too: its bytes, read as text, made a 1.3 MB
+    file's every reading leave the ASCII path, ten times the cost: stop 49's third red team)."""
     import base64
     import binascii
     import codecs
 
     runs = ["".join(match.group().split()) for match in _BASE64_RUN.finditer(text)]
+    runs += [re.sub(r"[ :]", "", match.group()) for match in _HEX_RUN.finditer(text)]
     compact = "".join(text.split()) if len(text) >= _BLOB_MIN and " " not in text.strip() else None
     decoded: list[bytes] = []
     for run in dict.fromkeys([*runs, *([compact] if compact else [])]):
@@ -1815,22 +1819,34 @@ def _blob_texts(text: str) -> list[str]:
         decoded.append(b"".join(lines))
     # Not a web page's (every page of site/ is read so when a withdrawal looks for what to take off).
     page = "<html" in text[:1024].lower() or "<!doctype" in text[:1024].lower()
-    texts = [codecs.decode(text, "rot13")] if len(text) <= _ROT13_MAX and not page else []
+    texts = [codecs.decode(text, "rot13")] if not page else []
     for data in decoded:
         if not data or not _readable(data):
             continue
         try:
-            texts += _unpacked_texts(data, [GZIP_READ_MAX], 1)
+            found = _unpacked_texts(data, [GZIP_READ_MAX], 1)
         except Unreadable:  # a packing that cannot be read: the file stays, read as it is written
             continue
+        texts += found
+        if depth < _BLOB_DEPTH:
+            texts += [inner for one in found for inner in _blob_texts(one, depth + 1)]
     return texts
 
 
 def _readable(data: bytes) -> bool:
-    """Whether decoded bytes are what a reader opens: text, something packed, a zip or a PDF."""
-    return (_packing(data) is not None or data[:2] == b"PK" or _is_pdf(data)
-            or (b"\0" not in data[:SNIFF_BYTES] and bytes_text(data) is not None
-                and sum(ch.isprintable() or ch.isspace() for ch in data[:512].decode("utf-8", "replace")) > 0.9 * min(len(data), 512)))
+    """Whether decoded bytes are what a reader opens: text (UTF-8 without a fault, or from a
+    byte order mark: PowerShell's base64 is of UTF-16), something packed, a zip or a PDF."""
+    if _packing(data) is not None or data[:2] == b"PK" or _is_pdf(data):
+        return True
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return True
+    try:
+        head = data[:2048].decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < 2044:  # not a character cut at the end of the sample
+            return False
+        head = data[: error.start].decode("utf-8")
+    return bool(head) and sum(ch.isprintable() or ch in "\n\r\t" for ch in head) >= 0.95 * len(head)
 
 
 def _mime_texts(data: bytes) -> list[str]:

@@ -509,3 +509,40 @@ def test_a_walk_without_end_behind_an_allowed_link_is_refused(tmp_path, shape, c
         (sample / "theme/pages/dag").symlink_to("../../dag/d1")
     assert main(["build", "--root", str(sample), "--as-of", AS_OF]) == 1
     assert "which MkDocs would walk without end" in capsys.readouterr().err
+
+
+def _nested(story: str) -> dict[str, str]:
+    import codecs
+
+    data = story.encode()
+    wrapped = base64.b64encode(data).decode()
+    return {
+        "utf16": base64.encodebytes(story.encode("utf-16")).decode(),  # PowerShell's [Text.Encoding]::Unicode
+        "base64 of rot13": base64.encodebytes(codecs.encode(story, "rot13").encode()).decode(),
+        "hex of base64": wrapped.encode().hex(),
+        "base64 of base64": base64.b64encode(wrapped.encode()).decode(),
+        "wrapped at 12 under a line": "story data\n" + "\n".join(wrapped[i:i + 12] for i in range(0, len(wrapped), 12)),
+        "hex spaced": " ".join(f"{byte:02x}" for byte in data),
+        "rot13 after 270 KB": "clinic notes " * 21_000 + codecs.encode(story, "rot13"),
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(_nested("x")))
+def test_a_story_encoded_twice_or_spaced_is_read_decoded(withheld, kind):
+    """Stop 49's third red team: base64 of UTF-16, of rot13 or of base64, hex of base64, base64
+    wrapped at 12 columns under a line of words, `xxd -p` hex spaced, and rot13 past 256 KB,
+    each published whole."""
+    sample, slugs, quoted = withheld
+    path = sample / "theme/pages/files/encoded.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_nested((sample / STORY).read_text())[kind])
+    assert static_leak(path, "files/encoded.txt", slugs, quoted) == "it quotes a withheld story"
+
+
+def test_a_long_slug_is_not_read_as_base64_text():
+    """A slug of 64 characters is base64's URL-safe alphabet; its bytes read as text (faults
+    replaced) made a 1.3 MB file's every reading leave the ASCII path, ten times the cost."""
+    from generator.leaks import _blob_texts
+
+    slug = "corp-not-same-origin-after-defaulted-to-same-origin-by-coep-and-dip"
+    assert all(text.isascii() for text in _blob_texts(f'{{"name": "{slug}"}}'))
