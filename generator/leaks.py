@@ -758,12 +758,13 @@ def _words(text: str) -> list[str]:
 _EMBEDDED_MARK = "\0"  # where an element of _EMBEDDED_NAMES was, in `_readings`
 
 
-def _readings(text: str) -> tuple[list[str], list[str] | None]:
+def _readings(text: str) -> tuple[list[str], list[str] | None, bool]:
     """`_words(text)`, and the words read with the elements of _EMBEDDED_NAMES and the characters
     of `_dot_like` parting none either, where the page holds one and that reading gives other
     words (else None), made from one reading of the text: every page MkDocs writes holds an
     element of the kind (`<meta>`, `<input>`), and in few does one stand inside a word, so the
-    second reading costs a split, not a reading."""
+    second reading costs a split, not a reading. The third value: whether a `_dot_like`
+    character stood in the text (`_letters_quote` reads such a page once more)."""
     embedded = "<" in text and _EMBEDDED_TAG.search(text) is not None
     if embedded:
         read = _as_read(_TAG.sub(" ", _EMBEDDED_TAG.sub(_EMBEDDED_MARK, _without_inline_tags(text))))
@@ -771,11 +772,50 @@ def _readings(text: str) -> tuple[list[str], list[str] | None]:
         read = _as_read(_TAG.sub(" ", _without_inline_tags(text)) if "<" in text else text)
     dots = not read.isascii() and _dot_like().search(read) is not None
     if not embedded and not dots:
-        return _split(read), None
+        return _split(read), None, False
     words = _split(read.replace(_EMBEDDED_MARK, " ") if embedded else read)
     together = read.replace(_EMBEDDED_MARK, "") if embedded else read
     joined = _split(_dot_like().sub("", together) if dots else together, dots=False)
-    return words, (joined if joined != words else None)
+    return words, (joined if joined != words else None), dots
+
+
+_LETTERS_KEY = 12  # letters of a run that key it in `_letter_runs`: a run of twelve words has as many
+# A middle dot inside a word, as a dictionary parts syllables (`hosp·ital`): punctuation, so it
+# parts the word for every reading, and a quotation with one in every few words was no run of
+# twelve (stop 49's third red team). Such a page is read by its letters too.
+_MIDDLE_DOT = re.compile("[\u00b7\u0387\u2022\u2027\u2219\u22c5\u2e31\u30fb\uff65](?<=[^\\W\\d_].)(?=[^\\W\\d_])")
+
+
+def _letter_runs(index: Quoted) -> dict[str, list[str]]:
+    """Each run of `index` with its words run together, by its first _LETTERS_KEY letters;
+    made once an index, for the first page that needs it."""
+    table = index.__dict__.get("_letter_runs")
+    if table is None:
+        table = {}
+        for run in index.runs:
+            joined = "".join(run)
+            table.setdefault(joined[:_LETTERS_KEY], []).append(joined)
+        object.__setattr__(index, "_letter_runs", table)
+    return table
+
+
+def _letters_quote(words: list[str], index: Quoted) -> bool:
+    """Whether the letters of `words` (a page read with `_dot_like` characters as spaces), run
+    together, hold a run of twelve story words or a whole text of the index, starting where one
+    of them starts. A dot-like letter both between words and inside them (`Atˑtheˑhospˑital`)
+    cut every run as a space and joined every word as nothing (stop 49's third red team); a
+    quotation's first word starts where a word of the page does, whatever parts the rest."""
+    letters = "".join(words)
+    starts, at = [], 0
+    for word in words:
+        starts.append(at)
+        at += len(word)
+    table = _letter_runs(index) if index.runs else {}
+    for start in starts:
+        runs = table.get(letters[start:start + _LETTERS_KEY])
+        if runs and any(letters.startswith(run, start) for run in runs):
+            return True
+    return any(len(text) >= _LETTERS_KEY and text in letters for text in index.joined)
 
 
 def _as_read(text: str) -> str:
@@ -1072,8 +1112,10 @@ def quoted_traces(html: str, index: Quoted) -> bool:
 
 
 def _quoted(html: str, index: Quoted, depth: int) -> bool:
-    words, joined = _readings(html)
+    words, joined, dots = _readings(html)
     if _quotes(words, index):
+        return True
+    if (dots or (not html.isascii() and _MIDDLE_DOT.search(html))) and _letters_quote(words, index):
         return True
     # Read again with images, controls, line breaks and the elements a browser drops or hides
     # parting no word (`_EMBEDDED_NAMES`), where that reads other words.
@@ -1116,7 +1158,9 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     # comments are those read above, less some).
     shown, carried = _hidden_and_carried(html)
     if shown is not None:
-        shown_words, shown_joined = _readings(shown)
+        shown_words, shown_joined, shown_dots = _readings(shown)
+        if shown_dots and _letters_quote(shown_words, index):
+            return True
         if _quotes(shown_words, index) or (index.short and _shows_whole(shown, (shown_words,), index)):
             return True
         if shown_joined is not None and _quotes(shown_joined, index):

@@ -546,3 +546,32 @@ def test_a_long_slug_is_not_read_as_base64_text():
 
     slug = "corp-not-same-origin-after-defaulted-to-same-origin-by-coep-and-dip"
     assert all(text.isascii() for text in _blob_texts(f'{{"name": "{slug}"}}'))
+
+
+@pytest.mark.parametrize("dot", ["\u02d1", "\u0660", "\u06f0", "\ua78f", "\u1427", "\u3164", "\u0640", "\u00b7", "\u2027",
+                                 "\u30fb"])
+def test_dots_both_between_and_inside_words_hide_no_quotation(withheld, dot):
+    """Stop 49's third red team: `Atˑtheˑhospˑital,ˑanˑECGˑshoˑwed...`: read with the dots as
+    spaces, every run was cut; read with them as nothing, the paragraph was one word. A middle
+    dot inside words with spaces between them (`hosp·ital`, as a dictionary writes it) was
+    missed before this stop too. Such a page is read by its letters, from each word's start."""
+    from generator.leaks import quoted_traces
+
+    _, _, quoted = withheld
+    between = " " if dot in "\u00b7\u2027\u30fb" else dot
+    mixed = between.join(word[: len(word) // 2] + dot + word[len(word) // 2:] if len(word) >= 6 else word
+                         for word in SENTENCE.split(" "))
+    assert quoted_traces(f"<p>{mixed}</p>", quoted)
+    title = between.join(word[:2] + dot + word[2:] if len(word) >= 5 else word for word in TITLE.split(" "))
+    assert quoted_traces(f"<h1>{title}</h1>", quoted)
+    own = between.join(word[:2] + dot + word[2:] for word in "Blood thinners need steady habits and regular checks".split())
+    assert not quoted_traces(f"<p>{own}</p>", quoted)
+
+
+def test_a_file_named_with_dots_between_and_inside_words_stays_off_the_site(withheld):
+    sample, slugs, quoted = withheld
+    rel = "files/A\u02d1steady\u02d1plan\u02d1beats\u02d1a\u02d1ra\u02d1cing\u02d1heart.pdf"
+    path = sample / "theme/pages" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("A handout.")
+    assert static_leak(path, rel, slugs, quoted) == "its name quotes a withheld story"
