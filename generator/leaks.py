@@ -815,7 +815,16 @@ def _letters_quote(words: list[str], index: Quoted) -> bool:
         runs = table.get(letters[start:start + _LETTERS_KEY])
         if runs and any(letters.startswith(run, start) for run in runs):
             return True
-    return any(len(text) >= _LETTERS_KEY and text in letters for text in index.joined)
+    first = set(starts)
+    for text in index.joined:  # titles, summaries, pull quotes, names, secrets, run together
+        if len(text) < _LETTERS_KEY:
+            continue
+        at = letters.find(text)
+        while at != -1:
+            if at in first:
+                return True
+            at = letters.find(text, at + 1)
+    return False
 
 
 def _as_read(text: str) -> str:
