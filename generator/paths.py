@@ -419,29 +419,30 @@ def _looping_link(folder: Path) -> Path | None:
     revocation that never deploys (stop 49's second red team; its third: one reached through an
     allowed link to a shared folder). Links that branch without a loop can still make a walk of
     billions of paths: past WALKED_MAX entries, the link that went past it is the answer."""
-    count = 0
-    pending = [(Path(folder), (os.path.realpath(folder),))]
+    count = 0  # entries reached through a link: a folder of many files of its own is no walk without end
+    pending: list[tuple[Path, tuple[str, ...], Path | None]] = [(Path(folder), (os.path.realpath(folder),), None)]
     while pending:
-        here, above = pending.pop()
+        here, above, link = pending.pop()
         try:
             entries = list(os.scandir(here))
         except OSError:
             continue
-        count += len(entries)
+        if link is not None:
+            count += len(entries)
+            if count > WALKED_MAX:
+                return link
         for entry in entries:
             try:
                 if not entry.is_dir():  # follows a link, as MkDocs does
                     continue
+                linked = entry.is_symlink()
             except OSError:
                 continue
             path = Path(entry.path)
             real = os.path.realpath(path)
             if any(real == outer or outer.startswith(real + os.sep) for outer in above):
                 return path
-            if count > WALKED_MAX:
-                return path if entry.is_symlink() else next(
-                    (Path(p) for p in reversed([str(here), *map(str, path.parents)]) if Path(p).is_symlink()), path)
-            pending.append((path, (*above, real)))
+            pending.append((path, (*above, real), link or (path if linked else None)))
     return None
 
 

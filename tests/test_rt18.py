@@ -572,3 +572,17 @@ def test_a_file_named_with_dots_between_and_inside_words_stays_off_the_site(with
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("A handout.")
     assert static_leak(path, rel, slugs, quoted) == "its name quotes a withheld story"
+
+
+def test_a_folder_of_many_files_of_its_own_is_no_walk_without_end(tmp_path):
+    """Only what links reach counts toward the walk's limit: a gallery of 21,000 pictures in
+    docs_dir, no link among them, was refused by the first version of the check."""
+    from generator.paths import WALKED_MAX, _looping_link
+
+    gallery = tmp_path / "pages/gallery"
+    gallery.mkdir(parents=True)
+    for number in range(WALKED_MAX + 1000):
+        (gallery / f"{number}.jpg").touch()
+    assert _looping_link(tmp_path / "pages") is None
+    (tmp_path / "pages/again").symlink_to("gallery")  # a link to a sibling: reached twice, no loop
+    assert _looping_link(tmp_path / "pages") == tmp_path / "pages/again"  # past the limit through a link
