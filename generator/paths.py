@@ -313,14 +313,6 @@ def link_leads(path: Path, root: Path, folder: Path) -> str | None:
     if target.is_relative_to(os.path.realpath(folder)):  # docs_dir holds no guarded folder (check_build_folders)
         return None
     project = real(root)
-    # A folder on the way that is a link to the project or above it (`cwd -> /proc/self/cwd`,
-    # `up -> ..`): the whole project under docs_dir, the old site/ and the theme folder copied a
-    # dozen folders deep (stop 49's second red team: 1,600 files).
-    for step in (Path(path), *Path(path).parents):
-        if step == Path(folder) or not step.is_relative_to(folder):
-            break
-        if step.is_symlink() and project.is_relative_to(os.path.realpath(step)):
-            return "to the project folder or above it"
     for name, inner in _guarded(project).items():
         if target == inner or target.is_relative_to(inner):
             return f"into {name}"
@@ -420,7 +412,7 @@ def _looping_link(folder: Path) -> Path | None:
     allowed link to a shared folder). Links that branch without a loop can still make a walk of
     billions of paths: past WALKED_MAX entries, the link that went past it is the answer."""
     count = 0  # entries reached through a link: a folder of many files of its own is no walk without end
-    pending: list[tuple[Path, tuple[str, ...], Path | None]] = [(Path(folder), (os.path.realpath(folder),), None)]
+    pending: list[tuple[Path, tuple[Path, ...], Path | None]] = [(Path(folder), (Path(os.path.realpath(folder)),), None)]
     while pending:
         here, above, link = pending.pop()
         try:
@@ -439,8 +431,8 @@ def _looping_link(folder: Path) -> Path | None:
             except OSError:
                 continue
             path = Path(entry.path)
-            real = os.path.realpath(path)
-            if any(real == outer or outer.startswith(real + os.sep) for outer in above):
+            real = Path(os.path.realpath(path))
+            if any(outer.is_relative_to(real) for outer in above):  # `root -> /` too
                 return path
             pending.append((path, (*above, real), link or (path if linked else None)))
     return None
