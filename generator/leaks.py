@@ -786,6 +786,12 @@ _LETTERS_KEY = 12  # letters of a run that key it in `_letter_runs`: a run of tw
 _MIDDLE_DOT = re.compile("[\u00b7\u0387\u2022\u2027\u2219\u22c5\u2e31\u30fb\uff65](?<=[^\\W\\d_].)(?=[^\\W\\d_])")
 
 
+def _letters_due(text: str, dots: bool) -> bool:
+    """Whether a reading of `text` is read by its letters too (`_letters_quote`): it held a
+    `_dot_like` character (`dots`, from `_readings`), or a middle dot stands inside a word."""
+    return dots or (not text.isascii() and _MIDDLE_DOT.search(text) is not None)
+
+
 def _letter_runs(index: Quoted) -> dict[str, list[str]]:
     """Each run of `index` with its words run together, by its first _LETTERS_KEY letters;
     made once an index, for the first page that needs it."""
@@ -1124,7 +1130,7 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     words, joined, dots = _readings(html)
     if _quotes(words, index):
         return True
-    if (dots or (not html.isascii() and _MIDDLE_DOT.search(html))) and _letters_quote(words, index):
+    if _letters_due(html, dots) and _letters_quote(words, index):
         return True
     # Read again with images, controls, line breaks and the elements a browser drops or hides
     # parting no word (`_EMBEDDED_NAMES`), where that reads other words.
@@ -1168,7 +1174,7 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     shown, carried = _hidden_and_carried(html)
     if shown is not None:
         shown_words, shown_joined, shown_dots = _readings(shown)
-        if shown_dots and _letters_quote(shown_words, index):
+        if _letters_due(shown, shown_dots) and _letters_quote(shown_words, index):
             return True
         if _quotes(shown_words, index) or (index.short and _shows_whole(shown, (shown_words,), index)):
             return True
@@ -3439,9 +3445,10 @@ def _address_words(rel: str) -> str:
     """A file's address as its words: each folder and name on a line of its own, percent escapes
     decoded, the characters that part words in a name (`-`, `_`, `.`, `+`, `~`) read as spaces,
     and camel case parted ("OutOfNowhereMyHeart...": stop 49's second red team)."""
-    from urllib.parse import unquote
+    return "\n".join(_NAME_PARTS.sub(" ", unquote(part)) for part in rel.split("/"))
 
-    return "\n".join(re.sub(r"[-_.+~]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", unquote(part)) for part in rel.split("/"))
+
+_NAME_PARTS = re.compile(r"[-_.+~]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 # A picture's EXIF or XMP may record where it was taken (a phone writes it by default): a
