@@ -372,8 +372,8 @@ def test_a_letter_a_reader_takes_for_a_dot_or_a_space_parts_words(withheld, dot)
 
 
 @pytest.mark.parametrize("rel", ["OutOfNowhereMyHeartStartedRacingAndFlutteringLikeABirdTrappedInMyChest.txt",
-                                 "out\u1427of\u1427nowhere\u1427my\u1427heart\u1427started\u1427racing\u1427and"
-                                 "\u1427fluttering\u1427like\u1427a\u1427bird.txt"])
+                                 ("out\u1427of\u1427nowhere\u1427my\u1427heart\u1427started\u1427racing\u1427and"
+                                  "\u1427fluttering\u1427like\u1427a\u1427bird.txt")])
 def test_a_name_in_camel_case_or_dotted_with_letters_stays_off_the_site(withheld, rel):
     sample, slugs, quoted = withheld
     path = sample / "theme/pages" / rel
@@ -561,7 +561,8 @@ def test_dots_both_between_and_inside_words_hide_no_quotation(withheld, dot):
     assert quoted_traces(f"<p>{mixed}</p>", quoted)
     title = between.join(word[:2] + dot + word[2:] if len(word) >= 5 else word for word in TITLE.split(" "))
     assert quoted_traces(f"<h1>{title}</h1>", quoted)
-    own = between.join(word[:2] + dot + word[2:] for word in "Blood thinners need steady habits and regular checks".split())
+    own = between.join(word[:2] + dot + word[2:]
+                       for word in ["Blood", "thinners", "need", "steady", "habits", "and", "regular", "checks"])
     assert not quoted_traces(f"<p>{own}</p>", quoted)
 
 
@@ -586,3 +587,25 @@ def test_a_folder_of_many_files_of_its_own_is_no_walk_without_end(tmp_path):
     assert _looping_link(tmp_path / "pages") is None
     (tmp_path / "pages/again").symlink_to("gallery")  # a link to a sibling: reached twice, no loop
     assert _looping_link(tmp_path / "pages") == tmp_path / "pages/again"  # past the limit through a link
+
+
+def test_middle_dots_inside_words_and_hidden_fillers_between_them_hide_no_quotation(withheld):
+    """Found in the last read: the shown reading (what hiding markup leaves) was read by its
+    letters only for dot-like letters, not for a middle dot inside a word, which the page's own
+    reading is; with a hidden filler between every few words, neither reading held the run."""
+    from generator.leaks import quoted_traces
+
+    _, _, quoted = withheld
+    words = [word[:2] + "\u00b7" + word[2:] if len(word) >= 5 else word for word in SENTENCE.split(" ")]
+    page = " ".join(word + (' <span hidden>zq</span>' if index % 4 == 3 else "") for index, word in enumerate(words))
+    assert quoted_traces(f"<p>{page}</p>", quoted)
+
+
+def test_a_link_to_the_root_folder_is_named_as_the_loop(tmp_path):
+    """Found in the last read: a link to `/` was compared as `/` + `/`, so the loop was named one
+    folder below it (`root/tmp`, no link at all)."""
+    from generator.paths import _looping_link
+
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages/root").symlink_to("/")
+    assert _looping_link(tmp_path / "pages") == tmp_path / "pages/root"
