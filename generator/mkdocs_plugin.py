@@ -180,20 +180,6 @@ def _inclusion(page) -> InclusionLevel:
     return InclusionLevel.UNDEFINED
 
 
-class _TemplateBytecode(jinja2.BytecodeCache):
-    """Compiled templates in memory, for the life of one preview server."""
-
-    def __init__(self) -> None:
-        self.buckets: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.buckets:
-            bucket.bytecode_from_string(self.buckets[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.buckets[bucket.key] = bucket.bytecode_to_string()
-
-
 class FlywheelConfig(Config):
     """The plugin's settings under `plugins: - flywheel:` in mkdocs.yml."""
 
@@ -490,7 +476,6 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         self._written: dict[str, tuple[str, Path]] = {}  # preview: page sources last written, and where
         self._looked_for: str | None = None  # published preview: what the last rebuild's page checks sought
         self._scanned: dict[str, tuple] = {}  # preview: each built file's stat and resources
-        self._bytecode = _TemplateBytecode()  # preview: templates compiled once, not per rebuild
         self._renders = PreviewRenders()  # preview: the last render, for the next save
         self.known_resources: dict[str, list] = {}  # page written by this build -> what it loads
         self._swap_blocks = False  # Flywheel's HTML blocks skip Markdown (html_blocks.py)
@@ -547,8 +532,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         # Before Material's search plugin reads its translations (its `on_config`): every
         # environment, and so every template compiled into the preview's bytecode, is the sandbox.
         sandbox_every_env(config.theme, self._root(config))
-        if self.command == "serve":
-            compiled_once(config.theme, self._bytecode)
+        compiled_once(config.theme)  # a process's builds compile each template once (theme_files.py)
         settings = _read_config(Path(config.config_file_path)) if config.config_file_path else {}
         if lists_info_plugin(settings):
             raise SettingsRefused(
@@ -607,8 +591,7 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 "flywheel: preview is only for `flywheel serve` / `mkdocs serve`, never for a build"
             )
         use_package_theme(config)
-        if self.command == "serve":
-            list_installed_once(config.theme)  # 50 ms of every refresh (theme_files.py)
+        list_installed_once(config.theme)  # 50-150 ms of every build after a process's first (theme_files.py)
         try:
             as_of, bad_date = (None if self.result is not None else as_of_date(self.config.as_of)), None
         except PluginError as exc:
@@ -826,8 +809,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 log.warning("Static file '%s' left out of the site: %s", found.src_uri, why)
 
     def on_env(self, env, config, files):
-        """The frame's fragments, links kept out of content, the sandbox. (The preview's `env`
-        keeps its compiled templates between rebuilds: `compiled_once`, from `on_config`.)"""
+        """The frame's fragments, links kept out of content, the sandbox. (`env` keeps its
+        compiled templates between a process's builds: `compiled_once`, from `on_config`.)"""
         env.globals["fw_fragment"] = fragments(overridden_fragments(config))
         if not isinstance(env.loader, _NoLinksIntoContent):  # the theme's, from `sandbox_every_env`
             env.loader = _NoLinksIntoContent(env.loader, self._root(config), config.theme.custom_dir)

@@ -3,7 +3,7 @@
 It loads the identifier scan's modules and lists in the background once it serves
 (identifiers.warm_up): its start-up check is replayed from the cache and scans nothing, so the
 first story saved after it paid 0.6-1.3 s for them. Every Jinja environment the theme hands
-out keeps its compiled templates (theme_files.compiled_once): Material's search plugin made one
+out keeps its compiled templates for the process's life (theme_files.compiled_once): Material's search plugin made one
 of its own on every save and compiled its translations again."""
 
 from __future__ import annotations
@@ -13,9 +13,14 @@ import sys
 import threading
 
 import jinja2
+import jinja2.sandbox
+import pytest
 from helpers import REPO, copy_sample
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
+
+from generator import theme_files
+from generator.mkdocs_plugin import TemplateFailed, sandboxed
 
 LOADERS = """
 import inspect
@@ -66,34 +71,80 @@ def test_the_preview_warms_the_scan_up_in_the_background_once_it_serves(tmp_path
     assert threading.active_count() == 1, threading.enumerate()  # nothing left for the next test
 
 
-def test_every_environment_the_preview_theme_hands_out_keeps_its_compiled_templates(tmp_path):
+@pytest.mark.parametrize("command", ["serve", "build"])
+def test_every_environment_the_theme_hands_out_keeps_its_compiled_templates(tmp_path, monkeypatch, command):
     """Material's search plugin asks the theme for an environment of its own in `on_config`,
-    before Flywheel's main `on_config`; a template edited while the preview runs is compiled
+    before Flywheel's main `on_config`; a template edited while the process runs is compiled
     again (Jinja compares its source's checksum)."""
+    monkeypatch.setattr(theme_files, "_COMPILED", {})
     root = copy_sample(tmp_path)
     config = load_config(str(root / "mkdocs.yml"))
     plugin = config.plugins["flywheel"]
-    plugin.on_startup(command="serve", dirty=True)
+    plugin.on_startup(command=command, dirty=command == "serve")
     plugin._on_config_first(config)
     env = config.theme.get_env()
-    assert env.bytecode_cache is plugin._bytecode
     custom = tmp_path / "custom"
     custom.mkdir()
     (custom / "note.html").write_text("first {{ 1 + 1 }}")
     loader = jinja2.FileSystemLoader(str(custom))
     env.loader = loader
     assert env.get_template("note.html").render() == "first 2"
-    assert plugin._bytecode.buckets
+    assert len(theme_files._COMPILED) == 1
     again = config.theme.get_env()
     again.loader = loader
+    assert again.get_template("note.html").render() == "first 2"
+    assert len(theme_files._COMPILED) == 1  # reused
     (custom / "note.html").write_text("second {{ 2 + 2 }}")
-    assert again.get_template("note.html").render() == "second 4"
+    third = config.theme.get_env()
+    third.loader = loader
+    assert third.get_template("note.html").render() == "second 4"
 
 
-def test_a_build_keeps_no_compiled_templates(tmp_path):
-    root = copy_sample(tmp_path)
-    config = load_config(str(root / "mkdocs.yml"))
-    plugin = config.plugins["flywheel"]
-    plugin.on_startup(command="build", dirty=False)
-    plugin._on_config_first(config)
-    assert config.theme.get_env().bytecode_cache is None
+RAN = jinja2.sandbox.unsafe(lambda: "ran")  # what a sandbox never calls
+
+
+def test_a_template_compiled_outside_the_sandbox_is_never_run_inside_it(tmp_path, monkeypatch):
+    """The sandbox compiles every call through itself. Bytecode a plain
+    environment compiled, of the same file under the same name, runs unchecked: the kept
+    bytecode is keyed by each environment's compile settings, so the sandbox compiles its own."""
+    monkeypatch.setattr(theme_files, "_COMPILED", {})
+    custom = tmp_path / "custom"
+    custom.mkdir()
+    (custom / "page.html").write_text("{{ x() }}")
+    loader = jinja2.FileSystemLoader(str(custom))
+
+    class Theme:
+        def __init__(self, make):
+            self.get_env = make
+
+    plain = Theme(lambda: jinja2.Environment(loader=loader))
+    theme_files.compiled_once(plain)
+    assert plain.get_env().get_template("page.html").render(x=RAN) == "ran"  # plain Jinja calls it
+    fenced = Theme(lambda: sandboxed(jinja2.Environment(loader=loader)))
+    theme_files.compiled_once(fenced)
+    with pytest.raises(TemplateFailed, match="not safely callable"):
+        fenced.get_env().get_template("page.html").render(x=RAN)
+    assert len(theme_files._COMPILED) == 2  # one each, never shared
+
+
+def test_a_filter_a_plugin_adds_after_the_environment_is_made_is_compiled_for(tmp_path, monkeypatch):
+    """Jinja compiles what a filter is passed (the context, the environment or neither) into
+    the template; a filter added later, or passed differently, is compiled for afresh."""
+    monkeypatch.setattr(theme_files, "_COMPILED", {})
+    custom = tmp_path / "custom"
+    custom.mkdir()
+    (custom / "page.html").write_text("{{ 'a' | shout }}")
+    loader = jinja2.FileSystemLoader(str(custom))
+
+    class Theme:
+        def get_env(self):
+            return jinja2.Environment(loader=loader)
+
+    theme = Theme()
+    theme_files.compiled_once(theme)
+    env = theme.get_env()
+    env.filters["shout"] = str.upper
+    assert env.get_template("page.html").render() == "A"
+    env = theme.get_env()
+    env.filters["shout"] = jinja2.pass_environment(lambda environment, text: f"{text}!")
+    assert env.get_template("page.html").render() == "a!"
