@@ -218,11 +218,24 @@ def measurement_files(root: Path) -> tuple[list[Path], list[Path], list[Path]]:
     return outcomes, views, questions
 
 
+def _folders_saved_as_files(root: Path) -> list[Problem]:
+    """`outcomes` or `questions` saved as a file (an export dropped at the top level under the
+    folder's name): nothing in it would be read, and the report would say there were no
+    measurements at all."""
+    return [
+        problem("unreadable", folder, "is a file where a folder of '.csv' files belongs; nothing in it is read",
+                hint=f"make {folder}/ a folder and put the exported .csv files in it")
+        for folder in (OUTCOMES_DIR, QUESTIONS_DIR)
+        if (root / folder).exists() and not (root / folder).is_dir()
+    ]
+
+
 def read_measures(root: Path, vocabulary: Vocabulary) -> Measures:
     """Read every measurement file under `root`. Problems are collected, never raised; rows
     with problems are skipped, whole files only when refused or unreadable."""
     csv.field_size_limit(MAX_FIELD)
     measures = Measures()
+    measures.problems.extend(_folders_saved_as_files(root))
     outcomes, views, questions = measurement_files(root)
     weeks: dict[str, dt.date | str] = {}
     for path in outcomes:

@@ -398,3 +398,15 @@ def test_a_measurement_file_whose_name_is_not_utf8_is_read_and_named(clinic, cap
     data = json.loads((tmp_path / "report/report.json").read_text(encoding="utf-8"))
     assert "outcomes/pageviews-caf\ufffd.csv" in json.dumps(data, ensure_ascii=False)
     assert data["summary"]["weeks_measured"] == 1
+
+
+@pytest.mark.parametrize("folder", ["outcomes", "questions"])
+def test_a_measurement_folder_saved_as_a_file_is_named_not_ignored(clinic, capsys, folder):
+    # An export saved at the top level under the folder's name was read as no measurements at
+    # all, with exit 0: the report said nothing had been measured.
+    if (clinic / folder).is_dir():
+        shutil.rmtree(clinic / folder)
+    (clinic / folder).write_text("week,question,count\n2026-11-16,Can I drive after a stress test?,4\n")
+    code, _, err = run_report(clinic, capsys)
+    assert code == 1
+    assert f"{folder}: error: is a file where a folder of '.csv' files belongs; nothing in it is read [unreadable]" in err
