@@ -154,13 +154,13 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
             where, _line_of(tree, "hooks"), "hooks: runs Python files from the repository during "
             "the build (after the page checks), and Flywheel never runs code from the repository",
             _HINT_HOOK))
-    if any(name in _BUILDS_PROJECTS for name in _plugin_names(data.get("plugins"))):
+    if any(name in _BUILDS_PROJECTS for name in _plugin_names(data)):
         found.append(_problem(
             where, _line_of(tree, "plugins"), "the projects plugin builds every projects/*/mkdocs.yml "
             "into the site as a site of its own: their hooks and tags run, unchecked, and their pages "
             "never pass the consent gate (a docs_dir of content/stories publishes every story)",
             "remove the projects plugin; build other sites separately"))
-    if any(name in _REWRITES_PAGES for name in _plugin_names(data.get("plugins"))):
+    if any(name in _REWRITES_PAGES for name in _plugin_names(data)):
         found.append(_problem(
             where, _line_of(tree, "plugins"), "the privacy plugin rewrites pages and files after Flywheel "
             "has checked them, from settings in mkdocs.yml (`links_attr_map`, `assets_fetch_dir`) and files in its "
@@ -201,11 +201,18 @@ _PACKS_THE_PROJECT = frozenset({"info", "material/info"})
 
 def lists_info_plugin(settings: dict) -> bool:
     """Whether mkdocs.yml's settings list Material's info plugin (in a group plugin too)."""
-    return any(name in _PACKS_THE_PROJECT for name in _plugin_names(settings.get("plugins")))
+    return any(name in _PACKS_THE_PROJECT for name in _plugin_names(settings))
 
 
-def _plugin_settings(plugins: object) -> list[tuple[str, dict]]:
-    """(name, options) of every plugin `plugins:` lists, and of those the group plugin lists."""
+def _plugin_settings(settings: dict) -> list[tuple[str, dict]]:
+    """(name, options) of every plugin mkdocs.yml's `plugins:` lists, and of those the group
+    plugin lists, each named as MkDocs loads it (`loaded_name`)."""
+    theme = settings.get("theme")
+    theme = theme.get("name") if isinstance(theme, dict) else theme
+    return _listed_plugins(settings.get("plugins"), theme if isinstance(theme, str) else None)
+
+
+def _listed_plugins(plugins: object, theme: str | None) -> list[tuple[str, dict]]:
     items = plugins.items() if isinstance(plugins, dict) else [
         next(iter(item.items())) if isinstance(item, dict) and item else (item, None)
         for item in (plugins if isinstance(plugins, list) else [])
@@ -213,10 +220,30 @@ def _plugin_settings(plugins: object) -> list[tuple[str, dict]]:
     found = []
     for name, options in items:
         if isinstance(name, str):
-            found.append((name, options if isinstance(options, dict) else {}))
+            found.append((loaded_name(name, theme), options if isinstance(options, dict) else {}))
         if isinstance(options, dict):
-            found += _plugin_settings(options.get("plugins"))
+            found += _listed_plugins(options.get("plugins"), theme)
     return found
+
+
+def loaded_name(name: str, theme: str | None) -> str:
+    """The plugin MkDocs loads for `name` under `plugins:` (`Plugins.load_plugin_with_namespace`,
+    as Material's group plugin does too): a leading `/` is dropped ("skip the theme's
+    namespace"), and a bare name is the theme's plugin of that name when the theme has one.
+    Compared as written, `/material/projects` passed every refusal below while MkDocs loaded
+    Material's projects plugin, which ran a `!!python` tag of a nested mkdocs.yml (stop 50's red
+    team); `/material/tags` and `/material/blog` wrote into consent/ and over .git/config."""
+    if "/" in name:
+        return name[1:] if name.startswith("/") else name
+    if theme and f"{theme}/{name}" in _installed_plugins():
+        return f"{theme}/{name}"
+    return name
+
+
+def _installed_plugins() -> frozenset[str]:
+    """Plugin names installed packages register (MkDocs' `mkdocs.plugins` entry points), kept
+    as `_installed_extensions` is."""
+    return while_installed("mkdocs plugins", lambda: frozenset(point.name for point in entry_points(group="mkdocs.plugins")))
 
 
 # Material's plugins' settings that name where they write (or read) a file, joined to site_dir or
@@ -232,7 +259,7 @@ _PATH_SETTINGS = {
 def _path_problems(tree: yaml.Node, data: dict, where: str) -> list[Problem]:
     """A problem for each such setting that leads out of the folder it is joined to."""
     found = []
-    for name, options in _plugin_settings(data.get("plugins")):
+    for name, options in _plugin_settings(data):
         for key in _PATH_SETTINGS.get(name.removeprefix("material/"), ()):
             value = options.get(key)
             if isinstance(value, str) and (value.startswith(("/", "\\")) or ":" in value.split("/")[0]
@@ -244,10 +271,11 @@ def _path_problems(tree: yaml.Node, data: dict, where: str) -> list[Problem]:
     return found
 
 
-def _plugin_names(plugins: object) -> list[str]:
-    """Every plugin name `plugins:` lists (a list of names or one-key mappings, or a mapping),
-    and those Material's group plugin lists under its own `plugins:`."""
-    return [name for name, _ in _plugin_settings(plugins)]
+def _plugin_names(settings: dict) -> list[str]:
+    """Every plugin mkdocs.yml's `plugins:` lists (a list of names or one-key mappings, or a
+    mapping), and those Material's group plugin lists under its own `plugins:`, named as MkDocs
+    loads them."""
+    return [name for name, _ in _plugin_settings(settings)]
 
 
 def _name_refused(name: str, project: Path) -> str | None:

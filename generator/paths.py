@@ -188,7 +188,7 @@ def flywheel_setting(root: Path, key: str) -> object:
         return None
     items = plugins.items() if isinstance(plugins, dict) else [
         next(iter(item.items())) for item in (plugins if isinstance(plugins, list) else []) if isinstance(item, dict) and item]
-    return next((options.get(key) for name, options in items if name == "flywheel" and isinstance(options, dict)), None)
+    return next((options.get(key) for name, options in items if name in ("flywheel", "/flywheel") and isinstance(options, dict)), None)
 
 
 def readable_folders(root: Path) -> dict[str, Path]:

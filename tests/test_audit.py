@@ -2030,7 +2030,8 @@ def test_a_content_file_linked_into_the_site_is_refused_and_kept(sample, capsys,
 
 @pytest.mark.parametrize("command", ["flywheel", "mkdocs"])
 @pytest.mark.parametrize("plugin", ["  - material/info\n", "  - info:\n      archive: false\n",
-                                    "  - material/group:\n      enabled: true\n      plugins:\n        - material/info\n"])
+                                    "  - material/group:\n      enabled: true\n      plugins:\n        - material/info\n",
+                                    "  - /material/info\n"])
 def test_materials_info_plugin_is_refused_before_it_runs_and_a_withdrawal_still_lands(sample, capsys, command, plugin):
     """Material's info plugin, listed by a pull request: in its `on_config`, ahead of Flywheel's,
     it asks GitHub for Material's latest release, zips the whole working folder (consent records

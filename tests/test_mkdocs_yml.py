@@ -184,6 +184,10 @@ def test_an_unknown_tag_is_refused(sample, capsys):
     "  - material/projects",
     "  - projects:\n      concurrency: 1",
     "  - material/group:\n      enabled: true\n      plugins:\n        - material/projects",
+    # MkDocs drops a leading `/` ("skip the theme's namespace") and loads the same plugin: named
+    # so, it passed every refusal, and a nested mkdocs.yml's `!!python` tag ran (stop 50's red team).
+    "  - /material/projects",
+    "  - /material/group:\n      enabled: true\n      plugins:\n        - /material/projects",
 ])
 def test_the_projects_plugin_is_refused(sample, capsys, monkeypatch, plugin):
     """Red team rt4: Material's projects plugin builds every projects/*/mkdocs.yml into a folder
@@ -206,6 +210,7 @@ def test_the_projects_plugin_is_refused(sample, capsys, monkeypatch, plugin):
     "  - privacy:\n      links: false\n      assets_exclude: ['unpkg.com/*']",
     "  - material/privacy:\n      assets: false\n      links_attr_map:\n        data-ref: esign/8120",
     "  - material/group:\n      enabled: true\n      plugins:\n        - privacy:\n            links: false",
+    "  - /material/privacy:\n      assets: false\n      links_attr_map:\n        data-ref: esign/8120",
 ])
 def test_the_privacy_plugin_is_refused(sample, capsys, plugin):
     """Stop 47's red team: Material's privacy plugin rewrites pages and files after Flywheel has
@@ -663,6 +668,8 @@ def test_an_extension_installed_or_removed_while_flywheel_runs_is_seen(tmp_path,
     "  - tags:\n      export_file: OUTSIDE/tags.json",
     "  - material/blog:\n      blog_dir: ../../consent",
     "  - material/group:\n      enabled: true\n      plugins:\n        - tags:\n            export_file: ../../escaped.json",
+    "  - /material/tags:\n      export_file: OUTSIDE/tags.json",
+    "  - /material/blog:\n      blog_dir: ../../consent",
 ])
 def test_a_plugin_setting_cannot_write_outside_the_site(sample, capsys, plugin):
     """Stop 47's red team: Material's tags plugin joins `export_file` to site_dir as written, so an
