@@ -45,7 +45,7 @@ KINDS: dict[str, str] = {
 }
 _NEWLINE = re.compile("\n")
 # Bump when the scanner's answers change for the same text (the cache key carries it).
-SCANNER_VERSION = "45"
+SCANNER_VERSION = "46"
 # A birth year this old makes the writer 90 or older this year (identifier_shapes.ages reads
 # "born in 1931"). The year is read once per process, and every scan's cache key carries it.
 BIRTH_YEAR_OF_NINETY = dates.clock().year - 89
@@ -494,6 +494,29 @@ def _nicknames_of(allowed: frozenset[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+# A line that starts a block of its own in Markdown: a heading, a list item, a quotation, a
+# table row. The line break before it, or after a heading or a table row, ends a block.
+_BLOCK_LINE = re.compile(r"[ \t]*(?:[-*+>#|]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
+def soft_breaks_read(text: str) -> str:
+    """`text` with each line break inside a paragraph read as the space a reader sees (Markdown
+    and HTML show a soft break so), and the same length, so each match keeps its file line. An
+    editor who wraps lines splits "my mobile is 07700" from "900 215" and "14 Larkspur" from
+    "Close": each line alone was no number and no street (held-out corpus G, stop 50). A blank
+    line, and the break before a heading, a list item, a quotation or a table row, or after a
+    heading or a table row, still ends the text there."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    joined = [lines[0]]
+    for before, line in zip(lines, lines[1:], strict=False):
+        soft = (before.strip() and line.strip() and not _BLOCK_LINE.match(line)
+                and not before.lstrip().startswith(("#", "|")))
+        joined += (" " if soft else "\n", line)
+    return "".join(joined)
+
+
 def scan(
     text: str,
     first_line: int = 1,
@@ -510,13 +533,15 @@ def scan(
     from . import identifier_names
 
     # As the reader sees it: `312-555\u200b-0187` (a zero-width space) is a phone number, and
-    # `Rоbert` (a Cyrillic о) a name. Line breaks stay, so lines are the file's.
+    # `Rоbert` (a Cyrillic о) a name. Line breaks stay, so lines are the file's; those inside a
+    # paragraph are then read as spaces (`soft_breaks_read`), in place.
     if "&" in text:  # "614&#45;555&#45;0144", "gus&#64;example.com", "Zip:&nbsp;85701"
         text = _ENTITY.sub(lambda match: html.unescape(match.group()), text)
     text = _as_seen(text)
     allowed = _allowed_words(frozenset(allowed_names))
     taken = bytearray(len(text))
     newlines = [match.start() for match in _NEWLINE.finditer(text)]
+    text = soft_breaks_read(text)
     findings: dict[tuple[str, int, str], Finding] = {}
     ids: dict[tuple[str, str], str] = {}
     for kind, start, end in _candidates(text, allowed):

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.check import run_check
+from generator import identifiers
 from generator.identifiers import findings_key, scan, scan_story
 
 FOUND = [
@@ -2469,3 +2470,47 @@ def test_every_age_in_words_holds_a_part_the_scan_looks_for_first(data):
 
     found = data.draw(st.from_regex(shapes._AGE_WORD, fullmatch=True))
     assert any(part in found for part in shapes._AGE_WORD_PARTS), found
+
+
+# Scan v46, from held-out corpus G (stop 50): the world's trunk "0" numbers and "(0)" after a
+# country code, with no phone word before them, and identifiers an editor's line wrap split.
+@pytest.mark.parametrize("kind, text", [
+    ("phone", "Thanks, 07700 900461."),
+    ("phone", "Thanks, 0161 496 0734."),
+    ("phone", "The only number I memorised was **0412 999 033**."),
+    ("phone", "txt me 0412345678 if u need a chat"),
+    ("phone", "In Lyon my sister answers on 06 12 34 56 78 day or night."),
+    ("phone", "Meine Handynummer ist 0151 2345 6789."),
+    ("phone", "Bel me gerust: 06-12345678."),
+    ("phone", "My host mother, 090-1234-5678, sent a card."),
+    ("phone", "The number is 07700 - 900 - 555, ask for Jo."),
+    ("phone", "I'm on +44 (0) 7700 900 812 most days."),
+    ("phone", "My son's number is +91 98765 43210."),
+    ("phone", "In Madrid my cousin answers on 612 34 56 78."),
+    ("phone", "For the carpool, my mobile is 07700\n900 215, just leave a message."),
+    ("email", "My address for the group is maria.lopez\n@gmail.com, all one word."),
+    ("street-address", "We live at 14 Larkspur\nClose now."),
+])  # fmt: skip
+def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line_wrap(kind, text):
+    assert kind in {f.kind for f in scan(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "In December I started rehab, 0800-1700 every weekday.",
+    "I take 0.5 mg twice a day and walk 10 000 steps.",
+    "My blood pressure went from 0140/090 to 120/80.",
+    "My pill list:\n- Aspirin\n- Metoprolol 25 mg, stopped in June",
+])  # fmt: skip
+def test_scan_v46_s_phone_and_line_rules_leave_ordinary_text_alone(text):
+    assert not scan(text)
+
+
+def test_a_line_wrap_is_read_as_a_space_in_place_and_findings_keep_their_file_lines():
+    text = "First line of the story.\nFor the carpool, my mobile is 07700\n900 215.\n\n- item one\n- item two"
+    read = identifiers.soft_breaks_read(text)
+    assert len(read) == len(text)
+    assert read == "First line of the story. For the carpool, my mobile is 07700 900 215.\n\n- item one\n- item two"
+    assert [(f.kind, f.line) for f in scan(text, 10)] == [("phone", 11)]  # where the number starts
+    # A heading, a list item, a quotation or a table row is a block of its own.
+    for kept in ("## What helped\nGarcia", "Pills:\n- Aspirin", "Pills:\n2. Aspirin", "Note\n> quoted", "| a |\nNext"):
+        assert identifiers.soft_breaks_read(kept) == kept
