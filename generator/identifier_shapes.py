@@ -1680,9 +1680,28 @@ _POSTCODE = re.compile(
 _CUED_POSTCODE = re.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE}|{_EIRCODE})(?![\w-])", re.IGNORECASE)
 
 
+# The rest of the world's postcodes are numbers, read only after a postcode's word (scan v46,
+# held-out corpus G: "Our postcode is 2031", "My PIN code is 560038", "The CEP 01310-100", "Our
+# PLZ is 10437", "3511 LX" were missed): four digits (Australia, New Zealand, South Africa,
+# much of Europe; the Netherlands with two capitals), five, six (India, Singapore), Brazil's
+# 5-3, Japan's 3-4, Sweden's 3 2 and the like.
+_NUMBER_POSTCODE = re.compile(
+    r"(?<![\w.,/$-])(?:\d{4}(?: ?[A-Z]{2}(?![\w-]))?|\d{5,6}|\d{5}-\d{3}|\d{3}-\d{4}|\d{3} \d{2,3})(?![\w-]|[.,/:]\d)"
+)
+_POSTCODE_WORDS = {"plz", "cep", "postleitzahl", "pincode", "pin-code", "〒"}
+_CODE_AFTER = {"post", "postal", "pin", "area"}
+
+
+def _postcode_cue(text: str, start: int) -> bool:
+    words = [word.strip(",:#").lower() for word in _words_before(text, start, 3)]
+    return bool((_ZIP_WORDS | _POSTCODE_WORDS).intersection(words)) or (
+        "code" in words and bool(_CODE_AFTER.intersection(words[: words.index("code")]))
+    )
+
+
 def _postcodes(text: str) -> Iterator[Span]:
     """British and Canadian postcodes in capitals; in any case and Eircodes after a ZIP word,
-    or "code" after "post" ("post code NE1 4ST")."""
+    or "code" after "post" ("post code NE1 4ST"); other countries' numbers after either."""
     for match in _POSTCODE.finditer(text):
         yield "zip", *match.span()
     lowered = text.lower()
@@ -1690,6 +1709,10 @@ def _postcodes(text: str) -> Iterator[Span]:
         for match in _CUED_POSTCODE.finditer(text):
             words = [word.strip(",:#") for word in _words_before(text, match.start(), 3)]
             if _ZIP_WORDS.intersection(words) or ("code" in words and "post" in words):
+                yield "zip", *match.span()
+    if any(cue in lowered for cue in ("post", "zip", "pin", "plz", "cep", "〒")):
+        for match in _NUMBER_POSTCODE.finditer(text):
+            if _postcode_cue(text, match.start()):
                 yield "zip", *match.span()
 
 

@@ -2473,7 +2473,8 @@ def test_every_age_in_words_holds_a_part_the_scan_looks_for_first(data):
 
 
 # Scan v46, from held-out corpus G (stop 50): the world's trunk "0" numbers and "(0)" after a
-# country code, with no phone word before them, and identifiers an editor's line wrap split.
+# country code, with no phone word before them, identifiers an editor's line wrap split, and
+# other countries' postcodes after a postcode's word.
 @pytest.mark.parametrize("kind, text", [
     ("phone", "Thanks, 07700 900461."),
     ("phone", "Thanks, 0161 496 0734."),
@@ -2490,6 +2491,12 @@ def test_every_age_in_words_holds_a_part_the_scan_looks_for_first(data):
     ("phone", "For the carpool, my mobile is 07700\n900 215, just leave a message."),
     ("email", "My address for the group is maria.lopez\n@gmail.com, all one word."),
     ("street-address", "We live at 14 Larkspur\nClose now."),
+    ("zip", "Our postcode is 2031, right by the beach."),
+    ("zip", "My PIN code is 560038 in case the courier needs it."),
+    ("zip", "The CEP 01310-100 is on every letter."),
+    ("zip", "Our PLZ is 10437."),
+    ("zip", "We moved to postcode 3511 LX last spring."),
+    ("zip", "My post code is 6011."),
 ])  # fmt: skip
 def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line_wrap(kind, text):
     assert kind in {f.kind for f in scan(text)}
@@ -2500,6 +2507,9 @@ def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line
     "I take 0.5 mg twice a day and walk 10 000 steps.",
     "My blood pressure went from 0140/090 to 120/80.",
     "My pill list:\n- Aspirin\n- Metoprolol 25 mg, stopped in June",
+    "The postcode lottery paid out 2024 times.",
+    "I walked 2031 steps to the post office.",
+    "My code for the ward door is 1234.",
 ])  # fmt: skip
 def test_scan_v46_s_phone_and_line_rules_leave_ordinary_text_alone(text):
     assert not scan(text)
