@@ -2473,8 +2473,8 @@ def test_every_age_in_words_holds_a_part_the_scan_looks_for_first(data):
 
 
 # Scan v46, from held-out corpus G (stop 50): the world's trunk "0" numbers and "(0)" after a
-# country code, with no phone word before them, identifiers an editor's line wrap split, and
-# other countries' postcodes after a postcode's word.
+# country code, with no phone word before them, identifiers an editor's line wrap split, other
+# countries' postcodes after a postcode's word, and streets as other languages write them.
 @pytest.mark.parametrize("kind, text", [
     ("phone", "Thanks, 07700 900461."),
     ("phone", "Thanks, 0161 496 0734."),
@@ -2497,6 +2497,13 @@ def test_every_age_in_words_holds_a_part_the_scan_looks_for_first(data):
     ("zip", "Our PLZ is 10437."),
     ("zip", "We moved to postcode 3511 LX last spring."),
     ("zip", "My post code is 6011."),
+    ("street-address", "We rented a flat at 55 rue des Lilas for the summer."),
+    ("street-address", "My aunt lives at Lindenstraße 23 in the old town."),
+    ("street-address", "Our flat, Hauptstr. 5, had no lift."),
+    ("street-address", "Post for me went to Bloemstraat 17."),
+    ("street-address", "Our flat is Calle de Alcalá 45, 3º izquierda."),
+    ("street-address", "My parents still live on Rua das Flores, 123."),
+    ("street-address", "We stayed at Via Roma 12 near the hospital."),
 ])  # fmt: skip
 def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line_wrap(kind, text):
     assert kind in {f.kind for f in scan(text)}
@@ -2510,6 +2517,10 @@ def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line
     "The postcode lottery paid out 2024 times.",
     "I walked 2031 steps to the post office.",
     "My code for the ward door is 1234.",
+    "I walked along the Rue de Rivoli with my cane.",
+    "We went to Plaza Mayor on day 3 of the trip.",
+    "I sent my notes via 2 emails.",
+    "We met at Piazza Navona 2 years ago.",
 ])  # fmt: skip
 def test_scan_v46_s_phone_and_line_rules_leave_ordinary_text_alone(text):
     assert not scan(text)
