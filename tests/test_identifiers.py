@@ -2474,7 +2474,8 @@ def test_every_age_in_words_holds_a_part_the_scan_looks_for_first(data):
 
 # Scan v46, from held-out corpus G (stop 50): the world's trunk "0" numbers and "(0)" after a
 # country code, with no phone word before them, identifiers an editor's line wrap split, other
-# countries' postcodes after a postcode's word, and streets as other languages write them.
+# countries' postcodes after a postcode's word, streets as other languages write them, and
+# national numbers under their own names.
 @pytest.mark.parametrize("kind, text", [
     ("phone", "Thanks, 07700 900461."),
     ("phone", "Thanks, 0161 496 0734."),
@@ -2504,6 +2505,12 @@ def test_every_age_in_words_holds_a_part_the_scan_looks_for_first(data):
     ("street-address", "Our flat is Calle de Alcalá 45, 3º izquierda."),
     ("street-address", "My parents still live on Rua das Flores, 123."),
     ("street-address", "We stayed at Via Roma 12 near the hospital."),
+    ("record-number", "My DNI is 12345678Z."),
+    ("record-number", "My CPF is 123.456.789-09 on every form."),
+    ("record-number", "My NHI is ZAA0067."),
+    ("record-number", "Meine Versichertennummer is A123456780."),
+    ("record-number", "My IBAN is GB29 NWBK 6016 1331 9268 19 for the refund."),
+    ("record-number", "My codice fiscale is RSSMRA85T10A562S."),
 ])  # fmt: skip
 def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line_wrap(kind, text):
     assert kind in {f.kind for f in scan(text)}
@@ -2521,6 +2528,8 @@ def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line
     "We went to Plaza Mayor on day 3 of the trip.",
     "I sent my notes via 2 emails.",
     "We met at Piazza Navona 2 years ago.",
+    "The DNI office was closed on Monday.",
+    "The IBAN format confused me.",
 ])  # fmt: skip
 def test_scan_v46_s_phone_and_line_rules_leave_ordinary_text_alone(text):
     assert not scan(text)
