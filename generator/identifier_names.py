@@ -138,11 +138,13 @@ _CARE_CUES = set(
     """.split()
 )
 # A part of a hospital or a campus with its number or letter after it is no town: "the team
-# moved to Building 2", "we went to Suite 300", "I was sent up to Level B".
+# moved to Building 2", "we went to Suite 300", "I was sent up to Level B". Nor is a school
+# year or a step of treatment (scan v46, held-out corpus G: "My daughter is in Year 4 now").
 _NUMBERED_PARTS = set(
     """
     building buildings suite room floor ward unit wing level bay pod tower hall gate lot exit
     bed station terminal door section zone block pavilion annex clinic
+    year grade form class stage phase cycle round
     """.split()
 )
 _NUMBER_OR_LETTER = re.compile(r"\s{1,2}(?:\d|[A-Z](?![\w'’]))")

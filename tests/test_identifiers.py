@@ -2530,6 +2530,9 @@ def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line
     "We met at Piazza Navona 2 years ago.",
     "The DNI office was closed on Monday.",
     "The IBAN format confused me.",
+    "My daughter is in Year 4 now.",
+    "My son is in Year 10 and doing his exams.",
+    "I was in Stage 3 by then.",
 ])  # fmt: skip
 def test_scan_v46_s_phone_and_line_rules_leave_ordinary_text_alone(text):
     assert not scan(text)
