@@ -411,7 +411,15 @@ def _rewrite(parent, children: list) -> None:
 
 
 _DATA_DEPTH = 3  # documents inside documents read this deep; deeper, they count as a trace
-_DATA_URI = re.compile(r"data:([^,\s\"'<>()]{0,200}),([^\"'<>]*)", re.IGNORECASE)
+# An address's payload ends at its quote, a tag, or the next `data:`: a payload as written is
+# text, so the next address in it is read beside it, not inside it. Read inside, each was a
+# document one level deeper: four object keys in a row in a minified script
+# (`{data:a,dataTransfer:n,...}`, `onLoadedData:null,`) were a document nested too deep, which
+# counts as every withheld story's address, and Decap CMS's and mermaid's bundles were left off
+# the site (stop 50's helper H); and a second base64 address after the first one's `)`
+# (`url(data:...;base64,AAAA),url(data:...;base64,...)`) was never decoded at all. Depth now
+# counts only the documents that decoding made.
+_DATA_URI = re.compile(r"data:([^,\s\"'<>()]{0,200}),((?:[^\"'<>d]|d(?!ata:))*)", re.IGNORECASE)
 _BASE64_PART = re.compile(r"[A-Za-z0-9+/=\s]*")
 # A reference to a letter of "data" or to ":" (decimal or hexadecimal, leading zeros allowed).
 _DATA_REFERENCE = re.compile(r"&#(?:0*(?:100|97|116|58)(?!\d)|x0*(?:64|61|74|3a)(?![\da-f]))|&colon;")
@@ -444,8 +452,8 @@ def data_documents(html: str) -> list[str]:
 
 def data_payloads(html: str) -> list[bytes]:
     """The bytes of every `data:` address in `html`, decoded from base64 or percent escapes
-    (character references around it read first). One pass: each address ends at its quote or
-    a tag, and its media type is bounded, so no text is read twice."""
+    (character references around it read first). One pass: each address ends at its quote, a
+    tag or the next address, and its media type is bounded, so no text is read twice."""
     text = html_lib.unescape(html) if "&" in html else html
     found = []
     for match in _DATA_URI.finditer(text):

@@ -1,0 +1,61 @@
+"""Stop 50's red teams (F, I) and helpers (G, H): each test is a route or a false refusal they
+found, and fails on the commit before its fix. The sample site is fictional."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from test_rt18 import withheld  # noqa: F401  (the fixture: the sample with a-racing-heart withheld)
+
+from generator.leaks import static_leak, story_traces
+
+ADDRESS = "example.org/stories/a-racing-heart/"
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _svg(text: str) -> str:
+    return "data:image/svg+xml;base64," + _b64(f'<svg xmlns="http://www.w3.org/2000/svg"><text>{text}</text></svg>')
+
+
+@pytest.mark.parametrize("body", [
+    "var e={codeTextData:x,data:x,definition:b(),htmlFlowData:x,htmlTextData:x,image:b()};\n",
+    "r={crossOrigin:null,data:null,onFormData:null,onLoadedData:null,onLoadedMetadata:null,onLoadEnd:null};\n",
+    '"' + "data:x," * 40 + 'nothing here"',
+])  # fmt: skip
+def test_object_keys_that_read_as_data_addresses_leave_a_script_on_the_site(withheld, body):  # noqa: F811
+    """Helper H: a minified script's keys (`{data:a,...}`, `onLoadedData:null,`) read as `data:`
+    addresses, each inside the one before, four deep: a document nested too deep counts as every
+    withheld story's address, and Decap CMS's bundle (5 MB) and mermaid's were left out of the
+    site as showing a-racing-heart. An address as written ends at the next one now, so only a
+    decoding makes a level."""
+    sample, slugs, quoted = withheld
+    path = sample / "theme/pages/bundle.js"
+    path.write_text(body)
+    assert static_leak(path, "bundle.js", slugs, quoted) is None
+
+
+@pytest.mark.parametrize("body", [
+    "var e={data:x,data:x,data:x,data:x,u:'" + "data:text/plain;base64," + _b64(ADDRESS) + "'};\n",
+    '"' + "data:x," * 20 + "data:text/plain;base64," + _b64(ADDRESS) + '"',
+    '"data:x,%64ata:x,%2564ata:x,%252564ata:x,%25252564ata:x,x"',  # each decoding a level: too deep
+    "var k={data:x,data:x,data:x,data:x}; // " + ADDRESS + "\n",
+])  # fmt: skip
+def test_what_such_keys_carry_or_stand_beside_is_still_read(withheld, body):  # noqa: F811
+    sample, slugs, quoted = withheld
+    path = sample / "theme/pages/bundle.js"
+    path.write_text(body)
+    assert static_leak(path, "bundle.js", slugs, quoted) == "it shows the address of withheld story a-racing-heart"
+
+
+def test_a_second_data_address_after_the_first_ones_bracket_is_read(withheld):  # noqa: F811
+    """Helper H: `url(data:...;base64,AAAA),url(data:...;base64,<the address>)`: the first
+    address's payload ran to the quote and only its base64 was decoded, so the second, in the
+    same attribute, was never read."""
+    _, slugs, _ = withheld
+    page = f'<div style="background:url(data:image/png;base64,AAAA),url({_svg(ADDRESS)})">x</div>'
+    assert story_traces(page, slugs) == ["a-racing-heart"]
+
