@@ -34,7 +34,7 @@ import yaml
 from .cache import while_installed
 from .errors import FlywheelError, Problem, problem
 from .load import read_settings_text
-from .paths import _Tolerant, extension_settings, inherited, shown_path
+from .paths import INHERIT_FILES, INHERIT_TOO_LONG, _Tolerant, extension_settings, inherited, shown_path
 
 _PYTHON = "tag:yaml.org,2002:python/"
 _NAME = _PYTHON + "name:"
@@ -50,15 +50,26 @@ def config_code_problems(root: Path) -> list[Problem]:
     found: list[Problem] = []
     seen: set[Path] = set()
     config_file = project / "mkdocs.yml"
-    while config_file.is_file() and config_file.resolve() not in seen and len(seen) < 10:
+    where, tree = "mkdocs.yml", None
+    while config_file.is_file() and config_file.resolve() not in seen:
+        if len(seen) == INHERIT_FILES:  # MkDocs would read on, unchecked
+            found.append(problem("config-runs-code", where, INHERIT_TOO_LONG, line=_line_of(tree, "INHERIT"),
+                                 hint="merge some of the settings files"))
+            break
         seen.add(config_file.resolve())
-        where = shown_path(config_file.resolve(), project)
+        inheriting, where, line = where, shown_path(config_file.resolve(), project), _line_of(tree, "INHERIT")
         try:
             text = read_settings_text(config_file)
             tree = yaml.compose(text, Loader=yaml.SafeLoader)
             data = yaml.load(text, Loader=_Tolerant) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, OverflowError, RecursionError):
-            break  # paths.py and MkDocs report a file that cannot be read
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
+            if len(seen) > 1:  # mkdocs.yml itself: paths.py and MkDocs report it
+                # MkDocs reads a file Flywheel cannot (UTF-16 with its byte order mark, stop 50's
+                # red team I): unchecked, its `!!python` tags and `hooks:` ran.
+                found.append(problem("config-runs-code", inheriting, f"INHERIT: {where} cannot be read as UTF-8 "
+                                     f"YAML ({type(exc).__name__}), so Flywheel cannot check it for code, and "
+                                     "MkDocs would read it", line=line, hint="save it as UTF-8 YAML"))
+            break
         if tree is None or not isinstance(data, dict):
             break
         here = (_tag_problems(tree, where, project) + _setting_problems(tree, data, where, project)

@@ -120,9 +120,26 @@ def _read_config_file(config_file: Path, depth: int, config_dir: Path, inputs: l
     if not isinstance(data, dict):
         raise FlywheelError(f"{config_file.name} is not a mapping, so where the site is published is unknown")
     parent = data.get("INHERIT")
-    if isinstance(parent, str) and depth < 5:
-        return _merged(_read_config(inherited(config_file, parent), depth + 1, config_dir, inputs), data)
+    if isinstance(parent, str):
+        following = inherited(config_file, parent)
+        chain = [os.path.realpath(name) for kind, name, _ in inputs if kind == "file"]
+        if os.path.realpath(following) in chain:
+            raise FlywheelError(INHERIT_LOOP)
+        if depth + 1 >= INHERIT_FILES:
+            raise FlywheelError(INHERIT_TOO_LONG)
+        return _merged(_read_config(following, depth + 1, config_dir, inputs), data)
     return data
+
+
+# MkDocs follows INHERIT without a limit; Flywheel reads, and checks for code (config_code.py),
+# this many files of the chain and refuses a longer one. It read five and checked ten, and
+# MkDocs read on: a `!!python` tag and `hooks:` in the eleventh file ran under `flywheel build`
+# (stop 50's red team I).
+INHERIT_FILES = 10
+INHERIT_LOOP = ("mkdocs.yml nests too deeply, or its INHERIT chain leads back to itself; "
+                "INHERIT must name another file that does not inherit this one")
+INHERIT_TOO_LONG = (f"mkdocs.yml's INHERIT chain is longer than {INHERIT_FILES} files, and Flywheel reads and "
+                    f"checks {INHERIT_FILES}: MkDocs would read the rest unchecked; merge some of the files")
 
 
 def inherited(config_file: Path, parent: str) -> Path:

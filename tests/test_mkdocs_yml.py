@@ -291,6 +291,40 @@ def test_a_parent_mkdocs_yml_cannot_carry_code(sample, capsys):
     assert "base.yml:1: error: hooks:" in output and "base.yml:4: error:" in output
 
 
+@pytest.mark.parametrize("how", ["eleven files", "utf-16"])
+def test_a_file_deeper_in_the_inherit_chain_than_flywheel_reads_cannot_carry_code(sample, capsys, how):
+    """Stop 50's red team I: MkDocs follows INHERIT without a limit, while Flywheel checked ten
+    files of the chain (and read five for its folders), and stopped, silently, at a file it could
+    not read as UTF-8. A `!!python` tag and `hooks:` in the eleventh file, or in one saved as
+    UTF-16 (which PyYAML reads), ran under `flywheel build` with exit 0; the hook's page events
+    ran after the checks, and the tag's command copied a revoked story into site/."""
+    (sample / "hooks").mkdir()
+    (sample / "hooks/seo.py").write_text(HOOK)
+    (sample / "shared").mkdir()
+    files = 10 if how == "eleven files" else 3
+    for n in range(1, files + 1):
+        (sample / f"shared/s{n}.yml").write_text(f"INHERIT: s{n + 1}.yml\nextra:\n  level{n}: {n}\n")
+    last = f"hooks:\n  - ../hooks/seo.py\nextra:\n  a: !!python/object/apply:os.system {_touch(sample)}\n"
+    target = sample / f"shared/s{files + 1}.yml"
+    if how == "utf-16":
+        target.write_bytes(last.encode("utf-16"))
+    else:
+        target.write_text(last)
+    config = sample / "mkdocs.yml"
+    config.write_text("INHERIT: shared/s1.yml\n" + config.read_text())
+    code, output = _build(sample, capsys)
+    assert code == 1 and not (sample / MARKER).exists(), output
+    _only_flywheels_defaults(sample, output)
+    assert ("s4.yml cannot be read" if how == "utf-16" else "INHERIT chain is longer than 10 files") in output, output
+    assert main(["check", "--root", str(sample), "--as-of", AS_OF]) == 1
+    output = capsys.readouterr().out
+    if how == "utf-16":
+        assert "shared/s3.yml:1: error: INHERIT: shared/s4.yml cannot be read as UTF-8 YAML" in output, output
+    else:
+        assert "shared/s9.yml:1: error: mkdocs.yml's INHERIT chain is longer than 10 files" in output, output
+    assert not (sample / MARKER).exists()
+
+
 def test_flywheel_check_reports_code_in_mkdocs_yml(sample, capsys):
     """CI runs the check first; it reports every setting, by line, in every format."""
     _append(sample, f"hooks:\n  - hooks/seo.py\nextra:\n  a: !!python/object/apply:os.system {_touch(sample)}")
