@@ -843,7 +843,22 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
                 page.meta = {key: value for key, value in page.meta.items() if key != "template"}
                 page._flywheel_left_out = True  # forked page workers inherit it
 
-    def on_files(self, files: Files, config) -> Files:
+    @event_priority(-100)  # after Material's blog plugin (-50), which places each post where its slug says
+    def _on_files_last(self, files: Files, config) -> Files:
+        """Refuse a file any plugin would write outside site_dir (stop 50's red team I: a blog post's
+        `slug: ../../../../../consent/notes` wrote `consent/notes/index.html`, and one more `../`
+        a page outside the project, with a passing build: Material puts the slug into the post's
+        address as it is written)."""
+        inside = os.path.join(os.path.normpath(os.path.abspath(config.site_dir)), "")
+        for file in files:  # 50,000 files: 0.1 s
+            if not os.path.abspath(file.abs_dest_path).startswith(inside):
+                raise PluginError(
+                    f"flywheel: {file.src_uri} would be written to {file.dest_uri}, outside the site's folder; "
+                    "a page's address may not lead out of the site (a blog post's `slug:` with '..'?)"
+                )
+        return files
+
+    def _on_files(self, files: Files, config) -> Files:
         assert self.site is not None
         # Made here, before pages_pool forks its workers, which then share it instead of each
         # touching every page to make its own (tens of megabytes copied at 50,000 pieces).
@@ -896,6 +911,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
             )
         files.append(File.generated(config, STYLESHEET, content=stylesheet()))
         return files
+
+    on_files = CombinedEvent(_on_files, _on_files_last)
 
     def _check_every_page_again(self, files: Files) -> None:
         """A published preview's rebuild is dirty: a page whose source is unchanged is not

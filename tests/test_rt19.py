@@ -59,3 +59,31 @@ def test_a_second_data_address_after_the_first_ones_bracket_is_read(withheld):  
     page = f'<div style="background:url(data:image/png;base64,AAAA),url({_svg(ADDRESS)})">x</div>'
     assert story_traces(page, slugs) == ["a-racing-heart"]
 
+
+@pytest.mark.parametrize("slug", ["../../../../../consent/notes", "../../../../../../outside/x", "clinic-hours"])
+def test_a_blog_posts_slug_cannot_write_outside_the_site(tmp_path, capsys, slug):
+    """Stop 50's red team I: Material's blog plugin (allowed) puts a post's `slug:` into its
+    address as written, so `slug: ../../../../../consent/notes` wrote `consent/notes/index.html`
+    with a passing build, and one more `../` a page outside the project. The build now stops at
+    any file a plugin would write outside the site's folder; an ordinary slug builds."""
+    from helpers import copy_sample
+
+    from generator.cli import main
+
+    sample = copy_sample(tmp_path)
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - search\n", "  - search\n  - material/blog\n", 1))
+    (sample / "theme/pages/blog/posts").mkdir(parents=True)
+    (sample / "theme/pages/blog/index.md").write_text("# News\n")
+    (sample / "theme/pages/blog/posts/hours.md").write_text(
+        f"---\ndate: 2026-01-01\nslug: {slug}\n---\n# Clinic hours\n\nOur clinic opens at eight on weekdays.\n")
+    code = main(["build", "--root", str(sample), "--as-of", "2026-11-22"])
+    err = capsys.readouterr().err
+    written = [p for p in tmp_path.rglob("index.html") if "notes" in p.parts or "outside" in p.parts]
+    assert not written and not (sample / "consent/notes").exists()
+    if slug == "clinic-hours":
+        assert code == 0, err
+        assert (sample / "site/blog/2026/01/01/clinic-hours/index.html").is_file()
+    else:
+        assert code == 1 and "outside the site's folder" in err, err
+        assert "Traceback" not in err
