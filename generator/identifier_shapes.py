@@ -970,12 +970,39 @@ def _vanity(text: str, match: re.Match) -> bool:
 # corpus G of stop 50: "Thanks, 07700 900461." and "txt me 0412345678" were missed).
 _TRUNK_PHONE = re.compile(r"0[1-9]\d{0,11}(?:(?: ?[.-] ?| {1,2}|/)\d{2,8}){0,5}(?!\d)")
 # A Spanish mobile or landline read in pairs: "612 34 56 78", "912 34 56 78".
-_PAIRED_PHONE = re.compile(r"[6-9]\d\d(?: \d\d){3}(?!\d)")
+_PAIRED_PHONE = re.compile(r"[69]\d\d(?: \d\d){3}(?!\d)")
+
+
+# Before a number that is a code, not a phone: a drug's NDC, a batch, a reference.
+_CODE_WORDS = {"ndc", "lot", "batch", "ref", "reference", "code", "sku", "isbn", "cpt", "icd", "item", "model"}
+_GROUP_SEPARATOR = re.compile(r"\D+")
+# A measure after the number ("025 050 075 100 mcg"); not a time word, which a phone may stand
+# before ("answers on 06 12 34 56 78 day or night").
+_MEASURE_AHEAD = re.compile(r"(?i)\s?(?:%|mg|mcg|µg|g\b|kg|lbs?\b|ml|cc\b|iu\b|units?\b|bpm|mm|cm|steps|k?cal"
+                            r"|°|points?\b|tablets|pills)")
+
+
+def _phone_shaped(text: str, match: re.Match) -> bool:
+    """Whether a `_TRUNK_PHONE` or `_PAIRED_PHONE` match is written as a phone is, not as times,
+    doses, dates or a count (stop 50's red team I: "at 08.00 12.00 18.00", "025 050 075 100
+    mcg", "01/02/24-03/04/24", "weeks 06 07 08 09 10", "NDC 0781-1506-10" were read as phones):
+    one separator throughout, no unit after it, no code's word before it, and not a run of
+    numbers counting up."""
+    found = match.group()
+    separators = {part.strip() or " " for part in _GROUP_SEPARATOR.findall(found)}
+    if len(separators) > 1 or _MEASURE_AHEAD.match(text, match.end()):
+        return False
+    if _CODE_WORDS.intersection(word.strip(",:#").lower() for word in _words_before(text, match.start(), 6)):
+        return False
+    groups = [int(group) for group in re.findall(r"\d+", found)]
+    if len(groups) > 2 and all(b == a + 1 for a, b in zip(groups, groups[1:], strict=False)):
+        return False
+    return _free_before(text, match.start(), "+.,$:/-") and _free_after(text, match.end(), "-")
 
 
 def _trunk_phone(text: str, match: re.Match) -> bool:
     digits = sum(ch.isdigit() for ch in match.group())
-    return 10 <= digits <= 12 and _free_before(text, match.start(), "+.,$:/-") and _free_after(text, match.end(), "-")
+    return 10 <= digits <= 12 and _phone_shaped(text, match)
 
 
 def shaped_numbers(text: str) -> Iterator[Span]:
@@ -997,7 +1024,7 @@ def shaped_numbers(text: str) -> Iterator[Span]:
         if _trunk_phone(text, match):
             yield "phone", *match.span()
     for match in _PAIRED_PHONE.finditer(text):
-        if _free_before(text, match.start(), "+.,$:/-") and _free_after(text, match.end(), "-"):
+        if _phone_shaped(text, match):
             yield "phone", *match.span()
     for match in _VANITY.finditer(text) if _VANITY_HINT.search(text) else ():
         if _vanity(text, match):
@@ -1723,15 +1750,20 @@ _CUED_POSTCODE = re.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE}|{_EIRC
 _NUMBER_POSTCODE = re.compile(
     r"(?<![\w.,/$-])(?:\d{4}(?: ?[A-Z]{2}(?![\w-]))?|\d{5,6}|\d{5}-\d{3}|\d{3}-\d{4}|\d{3} \d{2,3})(?![\w-]|[.,/:]\d)"
 )
-_POSTCODE_WORDS = {"plz", "cep", "postleitzahl", "pincode", "pin-code", "〒"}
-_CODE_AFTER = {"post", "postal", "pin", "area"}
+_POSTCODE_WORDS = {"plz", "cep", "postleitzahl", "〒"}
+_CODE_AFTER = {"post", "postal", "area"}
 
 
-def _postcode_cue(text: str, start: int) -> bool:
-    words = [word.strip(",:#").lower() for word in _words_before(text, start, 3)]
-    return bool((_ZIP_WORDS | _POSTCODE_WORDS).intersection(words)) or (
-        "code" in words and bool(_CODE_AFTER.intersection(words[: words.index("code")]))
-    )
+def _postcode_cue(text: str, match: re.Match) -> bool:
+    """A postcode's word before `match`; India's PIN code only before six digits (a card's or a
+    door's PIN is four: red team I)."""
+    words = [word.strip(",:#").lower() for word in _words_before(text, match.start(), 3)]
+    if (_ZIP_WORDS | _POSTCODE_WORDS).intersection(words):
+        return True
+    before = words[: words.index("code")] if "code" in words else []
+    if "pin" in before or "pincode" in words or "pin-code" in words:
+        return sum(ch.isdigit() for ch in match.group()) == 6
+    return bool(_CODE_AFTER.intersection(before))
 
 
 def _postcodes(text: str) -> Iterator[Span]:
@@ -1747,7 +1779,7 @@ def _postcodes(text: str) -> Iterator[Span]:
                 yield "zip", *match.span()
     if any(cue in lowered for cue in ("post", "zip", "pin", "plz", "cep", "〒")):
         for match in _NUMBER_POSTCODE.finditer(text):
-            if _postcode_cue(text, match.start()):
+            if _postcode_cue(text, match):
                 yield "zip", *match.span()
 
 

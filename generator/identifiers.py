@@ -499,22 +499,46 @@ def _nicknames_of(allowed: frozenset[str]) -> frozenset[str]:
 _BLOCK_LINE = re.compile(r"[ \t]*(?:[-*+>#|]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
-def soft_breaks_read(text: str) -> str:
-    """`text` with each line break inside a paragraph read as the space a reader sees (Markdown
-    and HTML show a soft break so), and the same length, so each match keeps its file line. An
-    editor who wraps lines splits "my mobile is 07700" from "900 215" and "14 Larkspur" from
-    "Close": each line alone was no number and no street (held-out corpus G, stop 50). A blank
+def soft_breaks_read(text: str) -> tuple[str, list[int], list[int]]:
+    """`text` with each line break inside a paragraph read as the one space a reader sees
+    (Markdown and HTML show a soft break so), the spaces around it included: a list item's
+    indent, a hard break's two spaces or backslash. An editor who wraps lines splits "my mobile is 07700"
+    from "900 215", "14 Larkspur" from "Close" and "Grace" from "Whitfield": each line alone
+    was no number, no street and no name (held-out corpus G and red team I, stop 50). A blank
     line, and the break before a heading, a list item, a quotation or a table row, or after a
-    heading or a table row, still ends the text there."""
+    heading or a table row, still ends the text there. With it, where the joined text dropped
+    characters: the positions in it (sorted) and how many were dropped before each, for
+    `_in_original`."""
     if "\n" not in text:
-        return text
+        return text, [], []
     lines = text.split("\n")
-    joined = [lines[0]]
+    joined, at, cuts, dropped = [lines[0]], len(lines[0]), [], []
     for before, line in zip(lines, lines[1:], strict=False):
         soft = (before.strip() and line.strip() and not _BLOCK_LINE.match(line)
                 and not before.lstrip().startswith(("#", "|")))
-        joined += (" " if soft else "\n", line)
-    return "".join(joined)
+        if not soft:
+            joined += ("\n", line)
+            at += 1 + len(line)
+            continue
+        # A hard break: two spaces, or CommonMark's backslash, which this Markdown shows as it is.
+        trailing = len(joined[-1]) - len(joined[-1].rstrip(" \t").removesuffix("\\").rstrip(" \t"))
+        if trailing:
+            joined[-1] = joined[-1][: len(joined[-1]) - trailing]
+            at -= trailing
+        kept = line.lstrip(" \t")
+        gone = trailing + (len(line) - len(kept))
+        if gone:
+            cuts.append(at)
+            dropped.append((dropped[-1] if dropped else 0) + gone)
+        joined += (" ", kept)
+        at += 1 + len(kept)
+    return "".join(joined), cuts, dropped
+
+
+def _in_original(position: int, cuts: list[int], dropped: list[int]) -> int:
+    """The position in the text as given of `position` in `soft_breaks_read`'s joined text."""
+    index = bisect.bisect_right(cuts, position) - 1
+    return position + (dropped[index] if index >= 0 else 0)
 
 
 def scan(
@@ -534,14 +558,14 @@ def scan(
 
     # As the reader sees it: `312-555\u200b-0187` (a zero-width space) is a phone number, and
     # `Rоbert` (a Cyrillic о) a name. Line breaks stay, so lines are the file's; those inside a
-    # paragraph are then read as spaces (`soft_breaks_read`), in place.
+    # paragraph are then read as spaces (`soft_breaks_read`), each finding placed on its line.
     if "&" in text:  # "614&#45;555&#45;0144", "gus&#64;example.com", "Zip:&nbsp;85701"
         text = _ENTITY.sub(lambda match: html.unescape(match.group()), text)
     text = _as_seen(text)
     allowed = _allowed_words(frozenset(allowed_names))
-    taken = bytearray(len(text))
     newlines = [match.start() for match in _NEWLINE.finditer(text)]
-    text = soft_breaks_read(text)
+    text, cuts, dropped = soft_breaks_read(text)
+    taken = bytearray(len(text))
     findings: dict[tuple[str, int, str], Finding] = {}
     ids: dict[tuple[str, str], str] = {}
     for kind, start, end in _candidates(text, allowed):
@@ -554,7 +578,7 @@ def scan(
         if end <= start or taken.find(1, start, end) != -1:
             continue  # already reported as a more specific kind
         taken[start:end] = b"\x01" * (end - start)
-        line = first_line + bisect.bisect_left(newlines, start)
+        line = first_line + bisect.bisect_left(newlines, _in_original(start, cuts, dropped))
         matched = text[start:end]
         found_id = ids.get((kind, matched)) or ids.setdefault(
             (kind, matched), finding_id(kind, matched)

@@ -255,10 +255,12 @@ class _Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.addresses: list[str] = []
+        self._broken = False  # a `<br>` was the last thing read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("p", "li", "br", "h2", "h3", "h4", "blockquote", "tr", "td", "th", "pre"):
             self.parts.append("\n")
+        self._broken = tag == "br"
         for name, value in attrs:
             if name in ("href", "title", "alt", "src") and value:
                 self.parts.append(f" {value} ")
@@ -266,6 +268,12 @@ class _Visible(HTMLParser):
                 self.addresses.append(value)
 
     def handle_data(self, data: str) -> None:
+        # A hard line break (`<br />` and the line break Markdown writes after it) is one line
+        # break, as the reader sees it: read as two, a blank line, it ended a name or a number
+        # the break split ("Grace<br />\nWhitfield": stop 50's red team I).
+        if self._broken and data.startswith("\n"):
+            data = data[1:]
+        self._broken = False
         self.parts.append(data)
 
 

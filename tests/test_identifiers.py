@@ -2533,17 +2533,45 @@ def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line
     "My daughter is in Year 4 now.",
     "My son is in Year 10 and doing his exams.",
     "I was in Stage 3 by then.",
+    # Stop 50's red team I, against v46's first phone rules: times, doses, dates, counts, codes.
+    "The NDC on the box was 0781-1506-10.",
+    "I take them at 08.00 12.00 18.00 every day.",
+    "From 01/02/24-03/04/24 I was on the ward.",
+    "My readings were 05 06 07 08 09 mmol by the end.",
+    "In weeks 06 07 08 09 10 I felt worse.",
+    "My scores were 700 12 15 20 on the four tests.",
+    "Doses: 025 050 075 100 mcg.",
+    "Batch 09 12 34 56 78 was recalled.",
+    "My PIN code is 4821.",
 ])  # fmt: skip
 def test_scan_v46_s_phone_and_line_rules_leave_ordinary_text_alone(text):
     assert not scan(text)
 
 
-def test_a_line_wrap_is_read_as_a_space_in_place_and_findings_keep_their_file_lines():
+def test_a_line_wrap_is_read_as_a_space_and_findings_keep_their_file_lines():
     text = "First line of the story.\nFor the carpool, my mobile is 07700\n900 215.\n\n- item one\n- item two"
-    read = identifiers.soft_breaks_read(text)
-    assert len(read) == len(text)
+    read, cuts, dropped = identifiers.soft_breaks_read(text)
     assert read == "First line of the story. For the carpool, my mobile is 07700 900 215.\n\n- item one\n- item two"
+    assert (cuts, dropped) == ([], [])
     assert [(f.kind, f.line) for f in scan(text, 10)] == [("phone", 11)]  # where the number starts
     # A heading, a list item, a quotation or a table row is a block of its own.
     for kept in ("## What helped\nGarcia", "Pills:\n- Aspirin", "Pills:\n2. Aspirin", "Note\n> quoted", "| a |\nNext"):
-        assert identifiers.soft_breaks_read(kept) == kept
+        assert identifiers.soft_breaks_read(kept)[0] == kept
+
+
+@pytest.mark.parametrize("text", [
+    "- my friend Grace\n  Whitfield came every day",  # a list item's next line, indented
+    "my friend Grace  \nWhitfield came every day",  # a hard break's two spaces
+    "my friend Grace\t\n\t\tWhitfield came every day",
+])  # fmt: skip
+def test_the_spaces_around_a_wrapped_line_are_one_space(text):
+    """Stop 50's red team I: a name or a number wrapped inside a list item, or after a hard
+    break, kept the indent or the two spaces, and the scan, which reads one or two spaces
+    between a name's words, missed it: published."""
+    assert identifiers.soft_breaks_read(text)[0].endswith("Grace Whitfield came every day")
+    assert [(f.kind, f.line) for f in scan(text, 5, frozenset({"Grace"}))] == [("name", 5)]
+    wrapped = text.replace("Grace", "07700").replace("Whitfield came", "900461, ring")
+    assert [(f.kind, f.line) for f in scan(wrapped, 5)] == [("phone", 5)]
+    # A finding after the cut is on its own line, however many characters the join dropped.
+    later = text + "\nand later\n\nKevin Murphy too"
+    assert ("name", 9) in [(f.kind, f.line) for f in scan(later, 5, frozenset({"Grace"}))]

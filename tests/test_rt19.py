@@ -87,3 +87,28 @@ def test_a_blog_posts_slug_cannot_write_outside_the_site(tmp_path, capsys, slug)
     else:
         assert code == 1 and "outside the site's folder" in err, err
         assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("wrapped", [
+    "- I could not have done it without my friend Grace\n  Whitfield, who drove me.",  # a list item
+    "I could not have done it without my friend Grace  \nWhitfield, who drove me.",  # a hard break
+    "I could not have done it without my friend Grace\\\nWhitfield, who drove me.",  # a hard break
+    "- She still rings me on 07700\n  900461 every Sunday.",
+])  # fmt: skip
+def test_a_name_or_number_an_editor_wrapped_withholds_the_story(tmp_path, wrapped):
+    """Stop 50's red team I: a full name or a phone number wrapped inside a list item, or after
+    a hard break, was published with a passing build (the story approved as it stood). The
+    story's champion, Grace, is an allowed first name; "Grace Whitfield" is another person."""
+    import datetime as dt
+
+    from helpers import copy_sample
+    from test_audit import AS_OF, STORY, _approve
+
+    from generator.check import run_check
+
+    sample = copy_sample(tmp_path)
+    path = sample / f"content/stories/cardiology/{STORY}.md"
+    path.write_text(path.read_text() + f"\n{wrapped}\n")
+    _approve(sample, STORY, "C-2026-012")
+    decision = run_check(sample, dt.date.fromisoformat(AS_OF)).gate.decisions[STORY]
+    assert "identifier-found" in [rule for rule, _ in decision.reasons], decision.reasons
