@@ -70,7 +70,13 @@ def config_code_problems(root: Path) -> list[Problem]:
                                      f"YAML ({type(exc).__name__}), so Flywheel cannot check it for code, and "
                                      "MkDocs would read it", line=line, hint="save it as UTF-8 YAML"))
             break
-        if tree is None or not isinstance(data, dict):
+        if tree is None:
+            break
+        if not isinstance(data, dict):
+            # A file that is a list or a value, not settings: MkDocs still reads it with the full
+            # loader before it says so, and `flywheel serve` ran its `!!python` tag (stop 50's red
+            # team J: `INHERIT: seq.yml` holding `- !!python/object/apply:os.system [...]`).
+            found += _tag_problems(tree, where, project)
             break
         here = (_tag_problems(tree, where, project) + _setting_problems(tree, data, where, project)
                 + _path_problems(tree, data, where))

@@ -424,6 +424,28 @@ def test_flywheel_serve_refuses_before_mkdocs_reads_the_file(sample):
     assert not (sample / MARKER).exists()
 
 
+@pytest.mark.parametrize("where", ["inherited", "mkdocs.yml"])
+def test_a_settings_file_that_is_a_list_cannot_carry_code(sample, where):
+    """Stop 50's red team J: the check stopped at a settings file whose top level is no mapping
+    before it looked for tags, and MkDocs reads such a file with the full loader before it says
+    so: `flywheel serve` (which checks only for code before MkDocs reads the file) ran the tag."""
+    tagged = f"- !!python/object/apply:os.system {_touch(sample)}\n"
+    if where == "inherited":
+        (sample / "seq.yml").write_text(tagged)
+        (sample / "mkdocs.yml").write_text("INHERIT: seq.yml\n" + (sample / "mkdocs.yml").read_text())
+    else:
+        (sample / "mkdocs.yml").write_text(tagged)
+    try:
+        done = subprocess.run([sys.executable, "-m", "generator.cli", "serve", "--root", str(sample), "--port",
+                               str(free_port()), "--as-of", AS_OF], capture_output=True, text=True, timeout=60, check=False,
+                              cwd=sample, env=_env())
+    except subprocess.TimeoutExpired:
+        pytest.fail("flywheel serve loaded mkdocs.yml and served it")
+    assert done.returncode == 1 and "[config-runs-code]" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (sample / MARKER).exists()
+
+
 def test_a_preview_reload_refuses_a_changed_mkdocs_yml(sample):
     """A branch switched under a running preview: the rebuild reads mkdocs.yml again."""
     built = []
