@@ -185,6 +185,13 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
             "was published with a passing build",
             "remove the privacy plugin: Flywheel's own third-party check and Content-Security-Policy keep pages "
             "from loading anything from a host practice.yml does not list"))
+    if any(name in _WRITES_FROM_CONTENT for name in _plugin_names(data)):
+        found.append(_problem(
+            where, _line_of(tree, "plugins"), "the blog plugin builds pages at addresses made from its settings, "
+            "`.authors.yml` and each post's front matter, as written, and saves their sources as it goes: a post's "
+            "`slug:`, an author's `slug:` or a date format with '..' wrote pages into consent/ and over a story's "
+            "file, before any check could stop it",
+            "remove the blog plugin: publish news as guides, which pass the checks"))
     if lists_info_plugin(data):
         found.append(_problem(
             where, _line_of(tree, "plugins"), "the info plugin packs the whole project, consent records "
@@ -212,6 +219,10 @@ _BUILDS_PROJECTS = frozenset({"projects", "material/projects"})
 # Material's privacy plugin (stop 47's red team): it rewrites pages, templates and assets in its own
 # `on_post_page`, `on_post_template` and `on_post_build`, after Flywheel's checks.
 _REWRITES_PAGES = frozenset({"privacy", "material/privacy"})
+# Material's blog plugin (stop 50's red teams I and J): in its own `on_files` it saves generated
+# pages' sources at paths made from its date formats, `.authors.yml` and posts' front matter,
+# before Flywheel's check of where files are written can run.
+_WRITES_FROM_CONTENT = frozenset({"blog", "material/blog"})
 # Material's info plugin: a bug report's zip of everything under the working folder.
 _PACKS_THE_PROJECT = frozenset({"info", "material/info"})
 

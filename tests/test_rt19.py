@@ -60,33 +60,57 @@ def test_a_second_data_address_after_the_first_ones_bracket_is_read(withheld):  
     assert story_traces(page, slugs) == ["a-racing-heart"]
 
 
-@pytest.mark.parametrize("slug", ["../../../../../consent/notes", "../../../../../../outside/x", "clinic-hours"])
-def test_a_blog_posts_slug_cannot_write_outside_the_site(tmp_path, capsys, slug):
-    """Stop 50's red team I: Material's blog plugin (allowed) puts a post's `slug:` into its
-    address as written, so `slug: ../../../../../consent/notes` wrote `consent/notes/index.html`
-    with a passing build, and one more `../` a page outside the project. The build now stops at
-    any file a plugin would write outside the site's folder; an ordinary slug builds."""
-    from helpers import copy_sample
+@pytest.mark.parametrize("post, extra", [
+    ("slug: ../../../../../consent/notes", ""),  # red team I: consent/notes/index.html
+    ("slug: clinic-hours", "      archive_url_date_format: \"'../../../../../../consent/C-2026-099'\"\n"),  # J
+    ("authors: [grace]", "      authors_profiles: true\n"),  # J: an author's slug over a story's file
+])  # fmt: skip
+def test_materials_blog_plugin_is_refused(tmp_path, capsys, post, extra):
+    """Stop 50's red teams I and J: Material's blog plugin (allowed until then) builds pages at
+    addresses made from a post's `slug:`, an author's `slug:` in `.authors.yml` and its date
+    formats, as written, and saves their sources as it goes: `..` in any of them wrote pages
+    into consent/ (with exit 0, for a post's slug) and over a published story's file, before
+    any check could stop it. It is refused before MkDocs reads mkdocs.yml."""
+    from helpers import copy_sample, tree_digest
 
     from generator.cli import main
 
     sample = copy_sample(tmp_path)
     config = sample / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - search\n", "  - search\n  - material/blog\n", 1))
+    config.write_text(config.read_text().replace("  - search\n", "  - search\n  - material/blog:\n" + extra, 1))
     (sample / "theme/pages/blog/posts").mkdir(parents=True)
     (sample / "theme/pages/blog/index.md").write_text("# News\n")
+    (sample / "theme/pages/blog/.authors.yml").write_text(
+        "authors:\n  grace:\n    name: Overwritten by the blog plugin\n    description: x\n    avatar: x.png\n"
+        "    slug: ../../../../../../content/stories/cardiology/learning-to-live-with-heart-failure\n")
     (sample / "theme/pages/blog/posts/hours.md").write_text(
-        f"---\ndate: 2026-01-01\nslug: {slug}\n---\n# Clinic hours\n\nOur clinic opens at eight on weekdays.\n")
+        f"---\ndate: 2026-01-01\n{post}\n---\n# Clinic hours\n\nOur clinic opens at eight on weekdays.\n")
+    before = tree_digest(sample / "consent", sample / "content")
     code = main(["build", "--root", str(sample), "--as-of", "2026-11-22"])
-    err = capsys.readouterr().err
-    written = [p for p in tmp_path.rglob("index.html") if "notes" in p.parts or "outside" in p.parts]
-    assert not written and not (sample / "consent/notes").exists()
-    if slug == "clinic-hours":
-        assert code == 0, err
-        assert (sample / "site/blog/2026/01/01/clinic-hours/index.html").is_file()
-    else:
-        assert code == 1 and "outside the site's folder" in err, err
-        assert "Traceback" not in err
+    out = capsys.readouterr()
+    assert code == 1 and "[config-runs-code]" in out.out + out.err and "blog plugin" in out.out + out.err
+    assert tree_digest(sample / "consent", sample / "content") == before
+    assert not [p for p in tmp_path.rglob("index.html") if "notes" in p.parts]
+
+
+def test_a_file_a_plugin_would_write_outside_the_site_stops_the_build(tmp_path):
+    """What any plugin adds with an address that leads out of site_dir (as the blog plugin's
+    posts did) stops the build before anything is written."""
+    from helpers import copy_sample
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File, Files
+
+    sample = copy_sample(tmp_path)
+    config = load_config(str(sample / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    plugin = config.plugins["flywheel"]
+    config.plugins._current_plugin = "another plugin"  # as MkDocs sets it while a plugin's event runs
+    inside = File.generated(config, "news/index.html", content="<p>news</p>")
+    assert plugin._on_files_last(Files([inside]), config) is not None
+    outside = File.generated(config, "news/index.html", content="<p>news</p>")
+    outside.abs_dest_path = str(tmp_path / "site/../consent/notes/index.html")
+    with pytest.raises(PluginError, match="outside the site's folder"):
+        plugin._on_files_last(Files([inside, outside]), config)
 
 
 @pytest.mark.parametrize("wrapped", [
