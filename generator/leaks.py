@@ -418,8 +418,11 @@ _DATA_DEPTH = 3  # documents inside documents read this deep; deeper, they count
 # counts as every withheld story's address, and Decap CMS's and mermaid's bundles were left off
 # the site (stop 50's helper H); and a second base64 address after the first one's `)`
 # (`url(data:...;base64,AAAA),url(data:...;base64,...)`) was never decoded at all. Depth now
-# counts only the documents that decoding made.
-_DATA_URI = re.compile(r"data:([^,\s\"'<>()]{0,200}),((?:[^\"'<>d]|d(?!ata:))*)", re.IGNORECASE)
+# counts only the documents that decoding made. Only an address cuts it, `data:` with its media
+# type and comma, where the next match starts, so every character of a payload is in one:
+# the words "data: " alone cut a percent-encoded payload, and the address it carried past them
+# was never read (stop 50's red team J).
+_DATA_URI = re.compile(r"data:([^,\s\"'<>()]{0,200}),((?:[^\"'<>d]|d(?!ata:[^,\s\"'<>()]{0,200},))*)", re.IGNORECASE)
 _BASE64_PART = re.compile(r"[A-Za-z0-9+/=\s]*")
 # A reference to a letter of "data" or to ":" (decimal or hexadecimal, leading zeros allowed).
 _DATA_REFERENCE = re.compile(r"&#(?:0*(?:100|97|116|58)(?!\d)|x0*(?:64|61|74|3a)(?![\da-f]))|&colon;")

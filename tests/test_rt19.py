@@ -51,6 +51,30 @@ def test_what_such_keys_carry_or_stand_beside_is_still_read(withheld, body):  # 
     assert static_leak(path, "bundle.js", slugs, quoted) == "it shows the address of withheld story a-racing-heart"
 
 
+def _newsletter(words: str) -> str:
+    """Stop 50's red team J: a percent-encoded frame whose text says `words`, then a frame of
+    base64, its `data:` written `%64ata:` and its base64 cut by `%20` into runs too short for
+    the static files' own base64 reading, holding a link to the withheld story."""
+    inner = _b64(f'<p><a href="https://{ADDRESS}" target="_top">Read Ana\'s story</a></p>')
+    runs = "%20".join(inner[i : i + 40] for i in range(0, len(inner), 40))
+    payload = (f"%3Cp%3EIssue 4 of our newsletter. Old issues: see {words} below.%3C/p%3E"
+               f"%3Ciframe src=%22%64ata:text/html;base64,{runs}%22%3E%3C/iframe%3E")
+    return f'<!doctype html><title>News</title><h1>News</h1><iframe src="data:text/html,{payload}"></iframe>\n'
+
+
+@pytest.mark.parametrize("words", ["data:", "DATA:", "data:x,", "the archive"])
+def test_words_like_an_address_inside_a_payload_hide_nothing_after_them(withheld, words):  # noqa: F811
+    """The first cut of stop 50 ended a payload at any `data:`, and the words "data: " (no
+    address: a space follows) hid the address after them, published with exit 0 in a static
+    file and in a guide. A payload ends only where the next address starts."""
+    sample, slugs, quoted = withheld
+    page = _newsletter(words)
+    assert story_traces(page, slugs) == ["a-racing-heart"]
+    path = sample / "theme/pages/news.html"
+    path.write_text(page)
+    assert static_leak(path, "news.html", slugs, quoted) == "it shows the address of withheld story a-racing-heart"
+
+
 def test_a_second_data_address_after_the_first_ones_bracket_is_read(withheld):  # noqa: F811
     """Helper H: `url(data:...;base64,AAAA),url(data:...;base64,<the address>)`: the first
     address's payload ran to the quote and only its base64 was decoded, so the second, in the
