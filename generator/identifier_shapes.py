@@ -973,29 +973,49 @@ _TRUNK_PHONE = re.compile(r"0[1-9]\d{0,11}(?:(?: ?[.-] ?| {1,2}|/)\d{2,8}){0,5}(
 _PAIRED_PHONE = re.compile(r"[69]\d\d(?: \d\d){3}(?!\d)")
 
 
-# Before a number that is a code, not a phone: a drug's NDC, a batch, a reference.
-_CODE_WORDS = {"ndc", "lot", "batch", "ref", "reference", "code", "sku", "isbn", "cpt", "icd", "item", "model"}
+# Before a number that is a code, not a phone: a drug's NDC, a batch (anywhere in the six words
+# before it); a code or a reference (just before it: "I used the code on the leaflet and rang
+# 0161 496 0734" is a phone).
+_CODE_WORDS = {"ndc", "lot", "batch", "sku", "isbn", "cpt", "icd"}
+_NEAR_CODE_WORDS = {"code", "ref", "reference", "item", "model"}
+# Before a row of numbers that are measures or a count, not a phone ("My PHQ-9 scores since May:
+# 09 07 05 03 02", "Cycle days 01 05 09 14 21", "My pulse on the monitor read 065 072 068 070").
+_MEASURED_WORDS = {"score", "scores", "reading", "readings", "level", "levels", "result", "results", "value",
+                   "values", "pulse", "weight", "weights", "days", "weeks", "cycle", "cycles", "doses", "dose"}
 _GROUP_SEPARATOR = re.compile(r"\D+")
-# A measure after the number ("025 050 075 100 mcg"); not a time word, which a phone may stand
-# before ("answers on 06 12 34 56 78 day or night").
+# A measure after the number ("025 050 075 100 mcg"), or a count of days ("01 02 04 08 16 days");
+# not a time word alone, which a phone may stand before ("answers on 06 12 34 56 78 day or night").
 _MEASURE_AHEAD = re.compile(r"(?i)\s?(?:%|mg|mcg|µg|g\b|kg|lbs?\b|ml|cc\b|iu\b|units?\b|bpm|mm|cm|steps|k?cal"
-                            r"|°|points?\b|tablets|pills)")
+                            r"|°|points?\b|tablets|pills|days\b|weeks\b|months\b|hours\b|minutes\b|times\b)")
 
 
 def _phone_shaped(text: str, match: re.Match) -> bool:
     """Whether a `_TRUNK_PHONE` or `_PAIRED_PHONE` match is written as a phone is, not as times,
-    doses, dates or a count (stop 50's red team I: "at 08.00 12.00 18.00", "025 050 075 100
-    mcg", "01/02/24-03/04/24", "weeks 06 07 08 09 10", "NDC 0781-1506-10" were read as phones):
-    one separator throughout, no unit after it, no code's word before it, and not a run of
-    numbers counting up."""
+    doses, dates, scores or a count (stop 50's red teams I and J: "at 08.00 12.00 18.00", "at
+    0600 1400 2200", "025 050 075 100 mcg", "01/02/24-03/04/24", "weeks 06 07 08 09 10",
+    "scores 09 07 05 03 02", "NDC 0781-1506-10" were read as phones): one separator throughout,
+    no measure after it, no code's or measure's word before it, not a run of numbers counting
+    up or (each as long) down, not times of day (every group four digits, each an hour and minutes), and not
+    zero-padded values (two groups after the first that are short and start with 0: a phone
+    has its trunk "0" first, a London number's last four digits may start with one)."""
     found = match.group()
     separators = {part.strip() or " " for part in _GROUP_SEPARATOR.findall(found)}
     if len(separators) > 1 or _MEASURE_AHEAD.match(text, match.end()):
         return False
-    if _CODE_WORDS.intersection(word.strip(",:#").lower() for word in _words_before(text, match.start(), 6)):
+    before = [word.strip(",:#").lower() for word in _words_before(text, match.start(), 6)]
+    if _CODE_WORDS.intersection(before) or _MEASURED_WORDS.intersection(before):
         return False
-    groups = [int(group) for group in re.findall(r"\d+", found)]
-    if len(groups) > 2 and all(b == a + 1 for a, b in zip(groups, groups[1:], strict=False)):
+    if _NEAR_CODE_WORDS.intersection(before[-2:]):
+        return False
+    written = re.findall(r"\d+", found)
+    groups = [int(group) for group in written]
+    steps = list(zip(groups, groups[1:], strict=False))
+    counting_down = len({len(group) for group in written}) == 1 and all(b < a for a, b in steps)
+    if len(groups) > 2 and (all(b == a + 1 for a, b in steps) or counting_down):
+        return False
+    if len(written) > 1 and all(len(group) == 4 and group[:2] < "24" and group[2:] < "60" for group in written):
+        return False
+    if sum(len(group) <= 3 and group.startswith("0") for group in written[1:]) >= 2:
         return False
     return _free_before(text, match.start(), "+.,$:/-") and _free_after(text, match.end(), "-")
 
@@ -1601,6 +1621,11 @@ _ZIP_AFTER = re.compile(r"(?i)\W{0,3}(?:area|zip|postal|as\s+my\s+zip)\b")
 # "Bloemstraat 17", "Kirchweg 4a"), a French street after its number ("55 rue des Lilas",
 # "12 avenue de la Gare"), and a Spanish, Portuguese or Italian one before its number ("Calle
 # de Alcalá 45", "Rua das Flores, 123", "Via Roma 12"). Each needs its capital and its number.
+# The same as two words: "Berliner Straße 12", "Alte Allee 4".
+_TWO_WORD_STREET = re.compile(
+    r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{2,30} (?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Damm|Ufer|Chaussee)"
+    r" \d{1,4}[a-z]?(?![\w-])"
+)
 _JOINED_STREET = re.compile(
     r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{1,30}(?:straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|straat|laan|gracht"
     r"|plein|steeg|kade|vej|gade|gatan|vägen|veien|gata) \d{1,4}[a-z]?(?![\w-])"
@@ -1610,20 +1635,22 @@ _FRENCH_STREET = re.compile(
     r" (?:de la |de l'|du |des |de |d')?[A-ZÉÈ][\w'-]{1,30}"
 )
 _LATIN_STREET = re.compile(
-    r"(?<![\w-])(?:Calle|Avenida|Paseo|Plaza|Camino|Carrer|Rua|Travessa|Praça|Largo|Via|Viale|Piazza|Corso)"
+    r"(?<![\w-])(?:Calle|Avenida|Avda\.|Av\.|C/|Paseo|Plaza|Camino|Carrer|Rua|Travessa|Praça|Largo|Via|Viale|Piazza"
+    r"|Corso)"
     r" (?:de la |del |de |da |do |das |dos |di |della )?[A-ZÁÉÍÓÚÑÇ][\w'-]{1,30}(?: [A-ZÁÉÍÓÚÑÇ][\w'-]{1,30})?"
     r",? (?:n\.?º ?|nº ?|n\. ?)?\d{1,4}(?![\w-]|[.,/]\d)"
 )
 _FOREIGN_STREET_HINT = re.compile(r"(?:straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|aat|laan|gracht|plein|steeg|kade|vej|gade"
+                                  r"|Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Damm|Ufer|Chaussee"
                                   r"|gatan|vägen|veien|gata) \d|\d,? (?:rue|avenue|boulevard|bd|chemin|allée|impasse"
-                                  r"|place|quai|cours) |(?:Calle|Avenida|Paseo|Plaza|Camino|Carrer|Rua|Travessa|Praça"
+                                  r"|place|quai|cours) |(?:Calle|Avenida|Avda\.|Av\.|C/|Paseo|Plaza|Camino|Carrer|Rua|Travessa|Praça"
                                   r"|Largo|Via|Viale|Piazza|Corso) ")
 
 
 def addresses(text: str) -> Iterator[Span]:
     """Street addresses, P.O. boxes and ZIP codes."""
     if _FOREIGN_STREET_HINT.search(text):
-        for pattern in (_JOINED_STREET, _FRENCH_STREET, _LATIN_STREET):
+        for pattern in (_JOINED_STREET, _TWO_WORD_STREET, _FRENCH_STREET, _LATIN_STREET):
             for match in pattern.finditer(text):
                 if not _UNIT_AHEAD.match(text, match.end()):  # "Piazza Navona 2 years ago"
                     yield "street-address", *match.span()
@@ -1748,9 +1775,11 @@ _CUED_POSTCODE = re.compile(rf"(?<![\w-])(?:{_UK_POSTCODE}|{_CA_POSTCODE}|{_EIRC
 # much of Europe; the Netherlands with two capitals), five, six (India, Singapore), Brazil's
 # 5-3, Japan's 3-4, Sweden's 3 2 and the like.
 _NUMBER_POSTCODE = re.compile(
-    r"(?<![\w.,/$-])(?:\d{4}(?: ?[A-Z]{2}(?![\w-]))?|\d{5,6}|\d{5}-\d{3}|\d{3}-\d{4}|\d{3} \d{2,3})(?![\w-]|[.,/:]\d)"
+    r"(?<![\w.,/$-])(?:\d{4}(?: ?[A-Z]{2}(?![\w-]))?|\d{5,6}|\d{5}-\d{3}|\d{3}-\d{4}|\d{3} \d{2,3}|\d{2}-\d{3})"
+    r"(?![\w-]|[.,/:]\d)"
 )
-_POSTCODE_WORDS = {"plz", "cep", "postleitzahl", "〒"}
+_POSTCODE_WORDS = {"plz", "cep", "postleitzahl", "〒", "c.p.", "cap", "pocztowy", "postnummer", "postnr",
+                   "postinumero", "irányítószám"}
 _CODE_AFTER = {"post", "postal", "area"}
 
 
@@ -1777,7 +1806,7 @@ def _postcodes(text: str) -> Iterator[Span]:
             words = [word.strip(",:#") for word in _words_before(text, match.start(), 3)]
             if _ZIP_WORDS.intersection(words) or ("code" in words and "post" in words):
                 yield "zip", *match.span()
-    if any(cue in lowered for cue in ("post", "zip", "pin", "plz", "cep", "〒")):
+    if any(cue in lowered for cue in ("post", "zip", "pin", "plz", "cep", "〒", "c.p.", "cap", "poczt", "irány")):
         for match in _NUMBER_POSTCODE.finditer(text):
             if _postcode_cue(text, match):
                 yield "zip", *match.span()

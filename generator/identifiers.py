@@ -496,7 +496,10 @@ def _nicknames_of(allowed: frozenset[str]) -> frozenset[str]:
 
 # A line that starts a block of its own in Markdown: a heading, a list item, a quotation, a
 # table row. The line break before it, or after a heading or a table row, ends a block.
-_BLOCK_LINE = re.compile(r"[ \t]*(?:[-*+>#|]|\d{1,9}[.)])(?:[ \t]|$)")
+# An ordered item needs its text on the line: a wrapped line that is a number ending a sentence
+# ("> > 900461.") goes on its paragraph (red team J).
+_BLOCK_LINE = re.compile(r"[ \t]*(?:[-*+>#|](?:[ \t]|$)|\d{1,9}[.)][ \t]+\S)")
+_QUOTE_PREFIX = re.compile(r"(?:[ \t]*>)+[ \t]?")
 
 
 def soft_breaks_read(text: str) -> tuple[str, list[int], list[int]]:
@@ -506,7 +509,8 @@ def soft_breaks_read(text: str) -> tuple[str, list[int], list[int]]:
     from "900 215", "14 Larkspur" from "Close" and "Grace" from "Whitfield": each line alone
     was no number, no street and no name (held-out corpus G and red team I, stop 50). A blank
     line, and the break before a heading, a list item, a quotation or a table row, or after a
-    heading or a table row, still ends the text there. With it, where the joined text dropped
+    heading or a table row, still ends the text there; inside a quotation, a line as deep in
+    it goes on its paragraph. With it, where the joined text dropped
     characters: the positions in it (sorted) and how many were dropped before each, for
     `_in_original`."""
     if "\n" not in text:
@@ -514,7 +518,14 @@ def soft_breaks_read(text: str) -> tuple[str, list[int], list[int]]:
     lines = text.split("\n")
     joined, at, cuts, dropped = [lines[0]], len(lines[0]), [], []
     for before, line in zip(lines, lines[1:], strict=False):
-        soft = (before.strip() and line.strip() and not _BLOCK_LINE.match(line)
+        # Inside a quotation, lines that carry its `>` as deep as the one before go on its
+        # paragraph (red team J: "> text me on 07700" / "> 900461").
+        quoted, quoted_before = _QUOTE_PREFIX.match(line), _QUOTE_PREFIX.match(before)
+        skip = 0
+        if quoted and quoted_before and quoted.group().count(">") == quoted_before.group().count(">"):
+            skip, before = quoted.end(), before[quoted_before.end():]
+        body = line[skip:]
+        soft = (before.strip() and body.strip() and not _BLOCK_LINE.match(body)
                 and not before.lstrip().startswith(("#", "|")))
         if not soft:
             joined += ("\n", line)
@@ -525,7 +536,7 @@ def soft_breaks_read(text: str) -> tuple[str, list[int], list[int]]:
         if trailing:
             joined[-1] = joined[-1][: len(joined[-1]) - trailing]
             at -= trailing
-        kept = line.lstrip(" \t")
+        kept = body.lstrip(" \t")
         gone = trailing + (len(line) - len(kept))
         if gone:
             cuts.append(at)

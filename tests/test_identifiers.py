@@ -2511,6 +2511,17 @@ def test_every_age_in_words_holds_a_part_the_scan_looks_for_first(data):
     ("record-number", "Meine Versichertennummer is A123456780."),
     ("record-number", "My IBAN is GB29 NWBK 6016 1331 9268 19 for the refund."),
     ("record-number", "My codice fiscale is RSSMRA85T10A562S."),
+    # Stop 50's red team J, against the rules above.
+    ("phone", "> text me on 07700\n> 900461 if you like."),
+    ("phone", "> > Call me on 07700\n> > 900461."),
+    ("phone", "I used the code on the leaflet and rang 0161 496 0734."),
+    ("phone", "Call 020 7946 0958 any time."),
+    ("zip", "C.P. 28013, Madrid."),
+    ("zip", "Our CAP is 00184 in Rome."),
+    ("zip", "Kod pocztowy 00-950 Warszawa."),
+    ("street-address", "I live at Berliner Straße 12 with my sister."),
+    ("street-address", "Vivo en C/ Alcalá 45 con mi madre."),
+    ("street-address", "We live at Av. Paulista 1578."),
 ])  # fmt: skip
 def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line_wrap(kind, text):
     assert kind in {f.kind for f in scan(text)}
@@ -2543,6 +2554,16 @@ def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line
     "Doses: 025 050 075 100 mcg.",
     "Batch 09 12 34 56 78 was recalled.",
     "My PIN code is 4821.",
+    "Doses at 0600 1400 2200 every day.",
+    "My night feeds were at 0200 0500 0800.",
+    "My PHQ-9 scores since May: 09 07 05 03 02.",
+    "Scores at each visit: 08 06 05 03 01",
+    "My pulse on the monitor read 065 072 068 070 on four mornings.",
+    "Cycle days 01 05 09 14 21 were the worst.",
+    "My weight in stones went 015 012 010 009.",
+    "Pill box: 01 02 04 08 16 days.",
+    "The Big Ring 3 race was fun.",
+    "Our cap is 5 mg a day.",
 ])  # fmt: skip
 def test_scan_v46_s_phone_and_line_rules_leave_ordinary_text_alone(text):
     assert not scan(text)
