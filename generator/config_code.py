@@ -34,7 +34,14 @@ import yaml
 from .cache import while_installed
 from .errors import FlywheelError, Problem, problem
 from .load import read_settings_text
-from .paths import INHERIT_FILES, INHERIT_TOO_LONG, _Tolerant, extension_settings, inherited, shown_path
+from .paths import (
+    INHERIT_FILES,
+    INHERIT_TOO_LONG,
+    _Tolerant,
+    extension_settings,
+    inherited,
+    shown_path,
+)
 
 _PYTHON = "tag:yaml.org,2002:python/"
 _NAME = _PYTHON + "name:"
@@ -262,7 +269,7 @@ def loaded_name(name: str, theme: str | None) -> str:
     Material's projects plugin, which ran a `!!python` tag of a nested mkdocs.yml (stop 50's red
     team); `/material/tags` and `/material/blog` wrote into consent/ and over .git/config."""
     if "/" in name:
-        return name[1:] if name.startswith("/") else name
+        return name.removeprefix("/")
     if theme and f"{theme}/{name}" in _installed_plugins():
         return f"{theme}/{name}"
     return name

@@ -10,6 +10,7 @@ end)` spans; `identifiers.scan` decides which to keep.
 from __future__ import annotations
 
 import functools
+import itertools
 import gzip
 import ipaddress
 import json
@@ -1009,7 +1010,7 @@ def _phone_shaped(text: str, match: re.Match) -> bool:
         return False
     written = re.findall(r"\d+", found)
     groups = [int(group) for group in written]
-    steps = list(zip(groups, groups[1:], strict=False))
+    steps = list(itertools.pairwise(groups))
     counting_down = len({len(group) for group in written}) == 1 and all(b < a for a, b in steps)
     if len(groups) > 2 and (all(b == a + 1 for a, b in steps) or counting_down):
         return False

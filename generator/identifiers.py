@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import hashlib
 import html
 import json
@@ -517,7 +518,7 @@ def soft_breaks_read(text: str) -> tuple[str, list[int], list[int]]:
         return text, [], []
     lines = text.split("\n")
     joined, at, cuts, dropped = [lines[0]], len(lines[0]), [], []
-    for before, line in zip(lines, lines[1:], strict=False):
+    for before, line in itertools.pairwise(lines):
         # Inside a quotation, lines that carry its `>` as deep as the one before go on its
         # paragraph (red team J: "> text me on 07700" / "> 900461").
         quoted, quoted_before = _QUOTE_PREFIX.match(line), _QUOTE_PREFIX.match(before)

@@ -11,8 +11,8 @@ from helpers import copy_base
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.check import run_check
 from generator import identifiers
+from generator.check import run_check
 from generator.identifiers import findings_key, scan, scan_story
 
 FOUND = [
