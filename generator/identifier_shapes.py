@@ -1622,14 +1622,11 @@ _ZIP_AFTER = re.compile(r"(?i)\W{0,3}(?:area|zip|postal|as\s+my\s+zip)\b")
 # "Bloemstraat 17", "Kirchweg 4a"), a French street after its number ("55 rue des Lilas",
 # "12 avenue de la Gare"), and a Spanish, Portuguese or Italian one before its number ("Calle
 # de Alcalá 45", "Rua das Flores, 123", "Via Roma 12"). Each needs its capital and its number.
-# The same as two words: "Berliner Straße 12", "Alte Allee 4".
-_TWO_WORD_STREET = re.compile(
-    r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{2,30} (?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Damm|Ufer|Chaussee)"
-    r" \d{1,4}[a-z]?(?![\w-])"
-)
+# Or as two words: "Berliner Straße 12", "Alte Allee 4". One pattern for both: one pass.
 _JOINED_STREET = re.compile(
-    r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{1,30}(?:straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|straat|laan|gracht"
-    r"|plein|steeg|kade|vej|gade|gatan|vägen|veien|gata) \d{1,4}[a-z]?(?![\w-])"
+    r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{1,30}(?:(?:straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|straat|laan|gracht"
+    r"|plein|steeg|kade|vej|gade|gatan|vägen|veien|gata)| (?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Damm|Ufer"
+    r"|Chaussee)) \d{1,4}[a-z]?(?![\w-])"
 )
 _FRENCH_STREET = re.compile(
     r"(?<![\w.,/-])\d{1,4}(?: ?(?:bis|ter))?,? (?:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|cours)"
@@ -1641,20 +1638,30 @@ _LATIN_STREET = re.compile(
     r" (?:de la |del |de |da |do |das |dos |di |della )?[A-ZÁÉÍÓÚÑÇ][\w'-]{1,30}(?: [A-ZÁÉÍÓÚÑÇ][\w'-]{1,30})?"
     r",? (?:n\.?º ?|nº ?|n\. ?)?\d{1,4}(?![\w-]|[.,/]\d)"
 )
-_FOREIGN_STREET_HINT = re.compile(r"(?:straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|aat|laan|gracht|plein|steeg|kade|vej|gade"
-                                  r"|Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Damm|Ufer|Chaussee"
-                                  r"|gatan|vägen|veien|gata) \d|\d,? (?:rue|avenue|boulevard|bd|chemin|allée|impasse"
-                                  r"|place|quai|cours) |(?:Calle|Avenida|Avda\.|Av\.|C/|Paseo|Plaza|Camino|Carrer|Rua|Travessa|Praça"
-                                  r"|Largo|Via|Viale|Piazza|Corso) ")
+
+
+_FOREIGN_STREETS = (
+    (_JOINED_STREET, ("str", "Str", "weg", "Weg", "gasse", "Gasse", "allee", "Allee", "platz", "Platz", "damm", "Damm",
+                      "ufer", "Ufer", "Chaussee", "laan", "gracht", "plein", "steeg", "kade", "vej", "gade", "gat",
+                      "väg", "veien")),
+    (_FRENCH_STREET, (" rue ", " avenue ", " boulevard ", " bd ", " chemin ", " allée ", " impasse ", " place ",
+                      " quai ", " cours ")),
+    (_LATIN_STREET, ("Calle ", "Avenida ", "Avda. ", "Av. ", "C/ ", "Paseo ", "Plaza ", "Camino ", "Carrer ", "Rua ",
+                     "Travessa ", "Praça ", "Largo ", "Via ", "Viale ", "Piazza ", "Corso ")),
+)
 
 
 def addresses(text: str) -> Iterator[Span]:
     """Street addresses, P.O. boxes and ZIP codes."""
-    if _FOREIGN_STREET_HINT.search(text):
-        for pattern in (_JOINED_STREET, _TWO_WORD_STREET, _FRENCH_STREET, _LATIN_STREET):
-            for match in pattern.finditer(text):
-                if not _UNIT_AHEAD.match(text, match.end()):  # "Piazza Navona 2 years ago"
-                    yield "street-address", *match.span()
+    # Each pattern only where a word it needs is in the text, found with `in` (memchr): one
+    # pattern of all their first words (a hint) cost more than the patterns themselves, 0.59 s
+    # against 0.34 s over 2,000 stories, trying at every letter; the words cost 0.1 s.
+    for pattern, words in _FOREIGN_STREETS:
+        if not any(word in text for word in words):
+            continue
+        for match in pattern.finditer(text):
+            if not _UNIT_AHEAD.match(text, match.end()):  # "Piazza Navona 2 years ago"
+                yield "street-address", *match.span()
     for match in _STREET.finditer(text):
         if (
             _free_before(text, match.start(), "$.,/-")
