@@ -178,27 +178,10 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
             where, _line_of(tree, "hooks"), "hooks: runs Python files from the repository during "
             "the build (after the page checks), and Flywheel never runs code from the repository",
             _HINT_HOOK))
-    if any(name in _BUILDS_PROJECTS for name in _plugin_names(data)):
-        found.append(_problem(
-            where, _line_of(tree, "plugins"), "the projects plugin builds every projects/*/mkdocs.yml "
-            "into the site as a site of its own: their hooks and tags run, unchecked, and their pages "
-            "never pass the consent gate (a docs_dir of content/stories publishes every story)",
-            "remove the projects plugin; build other sites separately"))
-    if any(name in _REWRITES_PAGES for name in _plugin_names(data)):
-        found.append(_problem(
-            where, _line_of(tree, "plugins"), "the privacy plugin rewrites pages and files after Flywheel "
-            "has checked them, from settings in mkdocs.yml (`links_attr_map`, `assets_fetch_dir`) and files in its "
-            "cache folder, which a pull request can commit: a withheld story's title, address or e-sign reference "
-            "was published with a passing build",
-            "remove the privacy plugin: Flywheel's own third-party check and Content-Security-Policy keep pages "
-            "from loading anything from a host practice.yml does not list"))
-    if any(name in _WRITES_FROM_CONTENT for name in _plugin_names(data)):
-        found.append(_problem(
-            where, _line_of(tree, "plugins"), "the blog plugin builds pages at addresses made from its settings, "
-            "`.authors.yml` and each post's front matter, as written, and saves their sources as it goes: a post's "
-            "`slug:`, an author's `slug:` or a date format with '..' wrote pages into consent/ and over a story's "
-            "file, before any check could stop it",
-            "remove the blog plugin: publish news as guides, which pass the checks"))
+    names = set(_plugin_names(data))
+    for refused, why, hint in _REFUSED_PLUGINS:
+        if names & refused:
+            found.append(_problem(where, _line_of(tree, "plugins"), why, hint))
     if lists_info_plugin(data):
         found.append(_problem(
             where, _line_of(tree, "plugins"), "the info plugin packs the whole project, consent records "
@@ -232,6 +215,21 @@ _REWRITES_PAGES = frozenset({"privacy", "material/privacy"})
 _WRITES_FROM_CONTENT = frozenset({"blog", "material/blog"})
 # Material's info plugin: a bug report's zip of everything under the working folder.
 _PACKS_THE_PROJECT = frozenset({"info", "material/info"})
+# Each refused plugin: why, and what to do instead.
+_REFUSED_PLUGINS = (
+    (_BUILDS_PROJECTS, "the projects plugin builds every projects/*/mkdocs.yml into the site as a site of its own: "
+     "their hooks and tags run, unchecked, and their pages never pass the consent gate (a docs_dir of "
+     "content/stories publishes every story)", "remove the projects plugin; build other sites separately"),
+    (_REWRITES_PAGES, "the privacy plugin rewrites pages and files after Flywheel has checked them, from settings in "
+     "mkdocs.yml (`links_attr_map`, `assets_fetch_dir`) and files in its cache folder, which a pull request can "
+     "commit: a withheld story's title, address or e-sign reference was published with a passing build",
+     "remove the privacy plugin: Flywheel's own third-party check and Content-Security-Policy keep pages from "
+     "loading anything from a host practice.yml does not list"),
+    (_WRITES_FROM_CONTENT, "the blog plugin builds pages at addresses made from its settings, `.authors.yml` and each "
+     "post's front matter, as written, and saves their sources as it goes: a post's `slug:`, an author's `slug:` or "
+     "a date format with '..' wrote pages into consent/ and over a story's file, before any check could stop it",
+     "remove the blog plugin: publish news as guides, which pass the checks"),
+)
 
 
 def lists_info_plugin(settings: dict) -> bool:

@@ -103,24 +103,29 @@ def test_every_environment_the_theme_hands_out_keeps_its_compiled_templates(tmp_
 RAN = jinja2.sandbox.unsafe(lambda: "ran")  # what a sandbox never calls
 
 
+class _Theme:
+    """What `compiled_once` wraps: a theme that hands out environments."""
+
+    def __init__(self, make) -> None:
+        self.get_env = make
+
+
+def _page(tmp_path, text: str) -> jinja2.FileSystemLoader:
+    (tmp_path / "custom").mkdir()
+    (tmp_path / "custom/page.html").write_text(text)
+    return jinja2.FileSystemLoader(str(tmp_path / "custom"))
+
+
 def test_a_template_compiled_outside_the_sandbox_is_never_run_inside_it(tmp_path, monkeypatch):
     """The sandbox compiles every call through itself. Bytecode a plain
     environment compiled, of the same file under the same name, runs unchecked: the kept
     bytecode is keyed by each environment's compile settings, so the sandbox compiles its own."""
     monkeypatch.setattr(theme_files, "_COMPILED", {})
-    custom = tmp_path / "custom"
-    custom.mkdir()
-    (custom / "page.html").write_text("{{ x() }}")
-    loader = jinja2.FileSystemLoader(str(custom))
-
-    class Theme:
-        def __init__(self, make):
-            self.get_env = make
-
-    plain = Theme(lambda: jinja2.Environment(loader=loader))
+    loader = _page(tmp_path, "{{ x() }}")
+    plain = _Theme(lambda: jinja2.Environment(loader=loader))
     theme_files.compiled_once(plain)
     assert plain.get_env().get_template("page.html").render(x=RAN) == "ran"  # plain Jinja calls it
-    fenced = Theme(lambda: sandboxed(jinja2.Environment(loader=loader)))
+    fenced = _Theme(lambda: sandboxed(jinja2.Environment(loader=loader)))
     theme_files.compiled_once(fenced)
     with pytest.raises(TemplateFailed, match="not safely callable"):
         fenced.get_env().get_template("page.html").render(x=RAN)
@@ -131,16 +136,8 @@ def test_a_filter_a_plugin_adds_after_the_environment_is_made_is_compiled_for(tm
     """Jinja compiles what a filter is passed (the context, the environment or neither) into
     the template; a filter added later, or passed differently, is compiled for afresh."""
     monkeypatch.setattr(theme_files, "_COMPILED", {})
-    custom = tmp_path / "custom"
-    custom.mkdir()
-    (custom / "page.html").write_text("{{ 'a' | shout }}")
-    loader = jinja2.FileSystemLoader(str(custom))
-
-    class Theme:
-        def get_env(self):
-            return jinja2.Environment(loader=loader)
-
-    theme = Theme()
+    loader = _page(tmp_path, "{{ 'a' | shout }}")
+    theme = _Theme(lambda: jinja2.Environment(loader=loader))
     theme_files.compiled_once(theme)
     env = theme.get_env()
     env.filters["shout"] = str.upper
