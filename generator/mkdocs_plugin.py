@@ -848,13 +848,15 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         """Refuse a file any plugin would write outside site_dir (stop 50's red team I: a blog post's
         `slug: ../../../../../consent/notes` wrote `consent/notes/index.html`, and one more `../`
         a page outside the project, with a passing build: Material puts the slug into the post's
-        address as it is written)."""
+        address as it is written; the blog plugin is refused now, in config_code.py, as it also
+        saves pages' sources before this runs)."""
         inside = os.path.join(os.path.normpath(os.path.abspath(config.site_dir)), "")
-        for file in files:  # 50,000 files: 0.1 s
+        for file in files:  # 50,000 files: 0.03 s
             if not os.path.abspath(file.abs_dest_path).startswith(inside):
                 raise PluginError(
                     f"flywheel: {file.src_uri} would be written to {file.dest_uri}, outside the site's folder; "
-                    "a page's address may not lead out of the site (a blog post's `slug:` with '..'?)"
+                    "a file's address may not lead out of the site (a plugin's setting or a page's front matter "
+                    "with '..'?)"
                 )
         return files
 

@@ -68,8 +68,9 @@ def _named(obj) -> tuple:
 def _compile_settings(env: jinja2.Environment) -> tuple:
     """Everything in `env` that Jinja's lexer, parser, optimiser and code generator read: the
     class (the sandbox compiles calls and operators through itself), delimiters and
-    whitespace, extensions, finalize, autoescape, and each filter's and test's name and what
-    it is passed. Two environments with the same settings compile a source to the same code."""
+    whitespace, extensions, finalize, autoescape, each filter's and test's name, function and
+    what it is passed, and the policies. Two environments with the same settings compile a
+    source to the same code."""
     passed = jinja2.utils._PassArg.from_obj
     text = tuple(
         getattr(env, name)
@@ -88,8 +89,11 @@ def _compile_settings(env: jinja2.Environment) -> tuple:
         tuple(sorted(getattr(env, "intercepted_unops", ()))),
         None if env.finalize is None else (_named(env.finalize), passed(env.finalize)),
         env.autoescape if isinstance(env.autoescape, bool) else _named(env.autoescape),
-        tuple(sorted((name, passed(func)) for name, func in env.filters.items())),
-        tuple(sorted((name, passed(func)) for name, func in env.tests.items())),
+        # The function too: the optimiser calls a filter on constants as it compiles
+        # (`{{ "a" | upper }}` is compiled as "A"), so two filters of one name compile differently.
+        tuple(sorted((name, _named(func), passed(func)) for name, func in env.filters.items())),
+        tuple(sorted((name, _named(func), passed(func)) for name, func in env.tests.items())),
+        tuple(sorted((name, _named(value) if callable(value) else repr(value)) for name, value in env.policies.items())),
     )
 
 
