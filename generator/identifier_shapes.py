@@ -10,9 +10,9 @@ end)` spans; `identifiers.scan` decides which to keep.
 from __future__ import annotations
 
 import functools
-import itertools
 import gzip
 import ipaddress
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -967,8 +967,9 @@ def _vanity(text: str, match: re.Match) -> bool:
 # phone: "07700 900461" and "0161 496 0734" (UK), "0412 345 678" (Australia), "06 12 34 56 78"
 # (France), "090-1234-5678" (Japan), "0151 2345 6789" (Germany), "06-12345678" (the
 # Netherlands), or all ten digits run together. Ten to twelve digits in all: a date or a time
-# range has fewer ("06.12.2024", "0800-1700"). Found only after a phone's word before (held-out
-# corpus G of stop 50: "Thanks, 07700 900461." and "txt me 0412345678" were missed).
+# range has fewer ("06.12.2024", "0800-1700"). Read with no phone's word before it: only such a
+# word found them before (held-out corpus G of stop 50: "Thanks, 07700 900461." and "txt me
+# 0412345678" were missed).
 _TRUNK_PHONE = re.compile(r"0[1-9]\d{0,11}(?:(?: ?[.-] ?| {1,2}|/)\d{2,8}){0,5}(?!\d)")
 # A Spanish mobile or landline read in pairs: "612 34 56 78", "912 34 56 78".
 _PAIRED_PHONE = re.compile(r"[69]\d\d(?: \d\d){3}(?!\d)")
@@ -1786,16 +1787,18 @@ _NUMBER_POSTCODE = re.compile(
     r"(?<![\w.,/$-])(?:\d{4}(?: ?[A-Z]{2}(?![\w-]))?|\d{5,6}|\d{5}-\d{3}|\d{3}-\d{4}|\d{3} \d{2,3}|\d{2}-\d{3})"
     r"(?![\w-]|[.,/:]\d)"
 )
-_POSTCODE_WORDS = {"plz", "cep", "postleitzahl", "〒", "c.p.", "cap", "pocztowy", "postnummer", "postnr",
-                   "postinumero", "irányítószám"}
-_CODE_AFTER = {"post", "postal", "area"}
+_POSTCODE_WORDS = {"plz", "cep", "postleitzahl", "〒", "pocztowy", "postnummer", "postnr", "postinumero",
+                   "irányítószám"}
+_CAPITAL_POSTCODE_WORDS = {"CAP", "C.P."}  # in capitals only: "a daily cap of 2000 steps" is none
+_CODE_AFTER = {"post", "postal"}
 
 
 def _postcode_cue(text: str, match: re.Match) -> bool:
     """A postcode's word before `match`; India's PIN code only before six digits (a card's or a
     door's PIN is four: red team I)."""
-    words = [word.strip(",:#").lower() for word in _words_before(text, match.start(), 3)]
-    if (_ZIP_WORDS | _POSTCODE_WORDS).intersection(words):
+    written = [word.strip(",:#") for word in text[max(0, match.start() - _WINDOW) : match.start()].split()[-3:]]
+    words = [word.lower() for word in written]
+    if (_ZIP_WORDS | _POSTCODE_WORDS).intersection(words) or _CAPITAL_POSTCODE_WORDS.intersection(written):
         return True
     before = words[: words.index("code")] if "code" in words else []
     if "pin" in before or "pincode" in words or "pin-code" in words:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import hashlib
 import html
+import itertools
 import json
 import re
 import sys

@@ -2564,6 +2564,8 @@ def test_scan_v46_finds_the_worlds_phone_numbers_and_identifiers_split_by_a_line
     "Pill box: 01 02 04 08 16 days.",
     "The Big Ring 3 race was fun.",
     "Our cap is 5 mg a day.",
+    "I set a daily cap of 2000 steps.",
+    "My area code is 0161 and the clinic is nearby.",
 ])  # fmt: skip
 def test_scan_v46_s_phone_and_line_rules_leave_ordinary_text_alone(text):
     assert not scan(text)
