@@ -190,14 +190,40 @@ def _setting_problems(tree: yaml.Node, data: dict, where: str, project: Path) ->
             "no withdrawal deploys while it is listed",
             "remove the info plugin; make a bug report from a copy of the project with fictional content"))
     for name, _ in extension_settings(data):
-        if name in _installed_extensions():
-            continue
-        if (module := _from_project(name, project)) is not None:
-            found.append(_problem(
-                where, _line_of(tree, "markdown_extensions"), f"the Markdown extension '{name}' would be "
-                f"imported from {shown_path(module, project)}, in the repository, and Flywheel never runs "
-                "code from the repository", "install the extension as a package, or remove it"))
+        if why := _extension_refused(name, project):
+            found.append(_problem(where, _line_of(tree, "markdown_extensions"), why,
+                                  "install the extension as a package, or remove it"))
     return found
+
+
+def _extension_refused(name: str, project: Path) -> str | None:
+    """Why Python-Markdown may not load the extension `name`, or None. A name no installed package
+    registers is imported as a module, and `module:name` calls that name of it with the options:
+    `"cProfile:run": {statement: ...}` ran any Python, `"os:replace"` moved a file into consent/
+    and `"os:rename"` installed a git hook, and `this` ran a module by importing it, each while
+    MkDocs read mkdocs.yml (stop 50's red team K). So the module must be installed and not of
+    the standard library, and what `module:name` names must be an extension's class."""
+    if name in _installed_extensions():
+        return None
+    module, _, attribute = name.partition(":")
+    top = module.split(".")[0]
+    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
+        return (f"the Markdown extension '{name}' names a module of Python's standard library, which "
+                "Python-Markdown would import and call with the extension's options")
+    if (found := _from_project(name, project)) is not None:
+        return (f"the Markdown extension '{name}' would be imported from {shown_path(found, project)}, in the "
+                "repository, and Flywheel never runs code from the repository")
+    if attribute:
+        import markdown
+
+        try:
+            named = getattr(importlib.import_module(module), attribute)
+        except Exception:  # noqa: BLE001 - MkDocs says what it cannot load
+            return None
+        if not (isinstance(named, type) and issubclass(named, markdown.Extension)):
+            return (f"the Markdown extension '{name}' names {attribute}, which is no Markdown extension's class: "
+                    "Python-Markdown would call it with the extension's options")
+    return None
 
 
 # Where `!!python/name:` may name a function: the helpers Markdown extensions document for it

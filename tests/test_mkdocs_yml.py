@@ -325,6 +325,53 @@ def test_a_file_deeper_in_the_inherit_chain_than_flywheel_reads_cannot_carry_cod
     assert not (sample / MARKER).exists()
 
 
+@pytest.mark.parametrize("extension", [
+    '"cProfile:run":\n      statement: "import pathlib; pathlib.Path(\'{marker}\').write_text(\'ran\')"',
+    '"os:system":\n      command: "touch {marker}"',
+    '"shutil:copyfile":\n      src: {root}/mkdocs.yml\n      dst: {marker}',
+    '"os:replace":\n      src: {root}/mkdocs.yml\n      dst: {root}/consent/C-2026-099.yml',  # paths of the copy only
+    "this",  # imported, a module runs: the Zen of Python was printed
+    '"markdown.util:code_escape":\n      text: x',  # an installed function, no extension's class
+])  # fmt: skip
+def test_a_markdown_extension_name_cannot_run_a_function(sample, capsys, extension):
+    """Stop 50's red team K: a `markdown_extensions` entry no installed package registers is
+    imported as a module by Python-Markdown, and `module:name` calls that name with the options,
+    while MkDocs reads mkdocs.yml: `"cProfile:run"` ran any Python (a withheld story copied into
+    site/ after a build with exit 0, a revocation put back), `"os:replace"` and `"os:rename"`
+    moved files into consent/ and .git/hooks/, under `build`, `mkdocs build`, `export` and `serve`.
+    A standard library module, and a `module:name` that is no extension's class, are refused."""
+    _append(sample, "markdown_extensions:\n  - " + extension.format(marker=sample / MARKER, root=sample))
+    config = (sample / "mkdocs.yml").read_text()
+    # one markdown_extensions key: the appended list replaces the sample's
+    assert config.count("markdown_extensions:") == 2
+    (sample / "mkdocs.yml").write_text(config.replace("markdown_extensions:", "sample_extensions:", 1))
+    output = _assert_refused(sample, capsys)
+    assert "Markdown extension" in output, output
+    assert not (sample / "consent/C-2026-099.yml").exists() and (sample / "mkdocs.yml").exists()
+    assert "Beautiful is better than ugly" not in output
+
+
+@pytest.mark.parametrize("extension", ["toc", "markdown.extensions.toc", '"markdown.extensions.toc:TocExtension"',
+                                       "pymdownx.superfences", "md_in_html"])
+def test_markdown_extensions_as_their_documentation_names_them_build(sample, capsys, extension):
+    _append(sample, "markdown_extensions:\n  - tables\n  - " + extension)
+    config = (sample / "mkdocs.yml").read_text()
+    (sample / "mkdocs.yml").write_text(config.replace("markdown_extensions:", "sample_extensions:", 1))
+    code, output = _build(sample, capsys)
+    assert code == 0, output
+
+
+def test_an_option_an_extension_does_not_know_is_an_error_without_a_traceback(sample, capsys, caplog):
+    """Stop 50's red team K: `toc: {bogus_option: 1}` printed MkDocs' message with eleven lines of
+    Python-Markdown's frames."""
+    config = sample / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      permalink: false\n", "      permalink: false\n      bogus_option: 1\n", 1))
+    code, output = _build(sample, capsys)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert code == 1 and "Failed to load extension 'toc'" in logged and "KeyError: 'bogus_option'" in logged, logged
+    assert 'File "' not in logged + output and "Traceback" not in logged + output
+
+
 def test_flywheel_check_reports_code_in_mkdocs_yml(sample, capsys):
     """CI runs the check first; it reports every setting, by line, in every format."""
     _append(sample, f"hooks:\n  - hooks/seo.py\nextra:\n  a: !!python/object/apply:os.system {_touch(sample)}")
