@@ -32,6 +32,22 @@ from .paths import check_build_folders, configured_folders, site_folders
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin MkDocs < 2; the banner only confuses
 
 
+class _WithoutFrames(logging.Filter):
+    """MkDocs' message for a setting it cannot load carries the traceback of the failure
+    (`toc: {bogus_option: 1}` printed eleven lines of Python-Markdown's frames, stop 50's red
+    team K): the message keeps its first line and the error, without the frames."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if '\n  File "' in message:
+            kept = [line for line in message.splitlines() if line.strip() and not line.startswith(" ")]
+            record.msg, record.args = "\n".join(kept), None
+        return True
+
+
+logging.getLogger("mkdocs.config").addFilter(_WithoutFrames())
+
+
 def _config(root: Path, strict: bool, as_of: dt.date, **overrides):
     config_file = root / "mkdocs.yml"
     if not config_file.exists():
