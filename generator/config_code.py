@@ -206,8 +206,7 @@ def _extension_refused(name: str, project: Path) -> str | None:
     if name in _installed_extensions():
         return None
     module, _, attribute = name.partition(":")
-    top = module.split(".")[0]
-    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
+    if _in_standard_library(module):
         return (f"the Markdown extension '{name}' names a module of Python's standard library, which "
                 "Python-Markdown would import and call with the extension's options")
     if (found := _from_project(name, project)) is not None:
@@ -337,13 +336,18 @@ def _plugin_names(settings: dict) -> list[str]:
     return [name for name, _ in _plugin_settings(settings)]
 
 
+def _in_standard_library(name: str) -> bool:
+    """Whether the dotted name `name` is of a module of Python's standard library."""
+    top = name.split(".")[0]
+    return top in sys.stdlib_module_names or top in sys.builtin_module_names
+
+
 def _name_refused(name: str, project: Path) -> str | None:
     """Why `!!python/name:<name>` may not be read, or None. Reading it imports the module; an
     extension then calls the function, with a page's text (a fence's `format`, toc's
     `slugify`). Python's standard library holds the functions that run programs and code
     (`os.system`, `subprocess.run`, `builtins.exec`), and no Markdown setting needs them."""
-    top = name.split(".")[0]
-    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
+    if _in_standard_library(name):
         return (f"`!!python/name:{name}` names a function of Python's standard library, which an "
                 "extension would call with the page's text; the standard library's run programs")
     if (module := _from_project(name, project)) is not None:

@@ -24,7 +24,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import jinja2
-import jinja2.bccache
 import jinja2.sandbox
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
