@@ -735,12 +735,13 @@ def test_export_from_a_project_called_docs_never_deletes_the_project(tmp_path, c
         return {k: v for k, v in tree_digest(root).items() if "/.flywheel-cache/" not in k}
 
     before = before_digest()
+    previous = os.getcwd()
     os.chdir(root)
     try:
         for out in ("..", "/", ".", str(root / "content")):
             assert main(["export", out, "--root", str(root)]) == 1
     finally:
-        os.chdir(tmp_path)
+        os.chdir(previous)  # not tmp_path: pytest deletes a passing test's folder as it ends
     assert before_digest() == before
     other = tmp_path / "not-ours"
     other.mkdir()
