@@ -82,7 +82,7 @@ def build_site(
     errors: the site is rendered without the pieces that have them, only so that stories
     withheld today leave the site (withdraw.py). With `cache`,
     pages whose every input is unchanged since a previous build are reused (page_cache.py)."""
-    release_word_lists()  # the check is done: nothing scans identifiers while pages render
+    release_word_lists(len(result.project.guides) + len(result.project.stories))  # nothing scans while pages render
     try:
         config, plugin = _config(root, strict, result.gate.as_of)
     except FlywheelError as exc:

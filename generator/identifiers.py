@@ -600,13 +600,21 @@ def scan(
     return sorted(findings.values(), key=lambda f: (f.line, f.kind, f.id))
 
 
-def release_word_lists() -> None:
+RELEASE_FROM = 5_000  # pieces: a smaller site's build has room for the word lists
+
+
+def release_word_lists(pieces: int) -> None:
     """Let go of the word lists the scan reads (pyspellchecker's 160,000 words with their
-    counts: about 20 MB): a build scans nothing once its check is done, and at 50,000 pieces
-    its peak memory had less than that to spare. A scan after this reads them again (0.23 s);
-    the preview, which checks again on every save, never calls this. A check that scanned
-    nothing (every scan cached) never loaded the scan's modules, and they are not loaded here
-    (importing them: 0.04 s of a rebuild from compiled modules, 0.15 s without)."""
+    counts: about 20 MB) after the check of a site of `pieces` pieces, from RELEASE_FROM up: a
+    build scans nothing once its check is done, and at 50,000 pieces its peak memory had less
+    than that to spare. A scan after this reads them again (0.15-0.25 s), which a smaller site
+    is spared: the test suite builds sample sites in one process a thousand times and more,
+    and read the lists again for every one. The preview, which checks again on every save,
+    never calls this. A check that scanned nothing (every scan cached) never loaded the scan's
+    modules, and they are not loaded here (importing them: 0.04 s of a rebuild from compiled
+    modules, 0.15 s without)."""
+    if pieces < RELEASE_FROM:
+        return
     if (shapes := sys.modules.get(f"{__package__}.identifier_shapes")) is not None:
         shapes.word_counts.cache_clear()
         shapes.english_words.cache_clear()

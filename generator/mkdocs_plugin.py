@@ -612,7 +612,8 @@ class FlywheelPlugin(BasePlugin[FlywheelConfig]):
         if self.command == "serve":
             _GATED_ON[str(root)] = _practice_zone(result), practice_today(result.project)
         if self.command == "build":
-            release_word_lists()  # `mkdocs build` scans nothing more (build.py does this for `flywheel build`)
+            # `mkdocs build` scans nothing more (build.py does this for `flywheel build`)
+            release_word_lists(len(result.project.guides) + len(result.project.stories))
         if not result.ok and self.command == "serve":
             return self._show_problems(result, config)
         self.checked, self.withdrawing, self.scrubbed, self.problems_shown = result, [], [], False

@@ -2598,3 +2598,17 @@ def test_the_spaces_around_a_wrapped_line_are_one_space(text):
     # A finding after the cut is on its own line, however many characters the join dropped.
     later = text + "\nand later\n\nKevin Murphy too"
     assert ("name", 9) in [(f.kind, f.line) for f in scan(later, 5, frozenset({"Grace"}))]
+
+
+def test_the_word_lists_are_let_go_after_the_check_of_a_large_site_only():
+    """A build lets go of the scan's word lists (about 20 MB) where its memory is tight, at
+    RELEASE_FROM pieces and up; a smaller site's keeps them, so the next build in the process
+    (the test suite's, a thousand and more) does not read them again."""
+    from generator import identifier_shapes
+    from generator.identifiers import RELEASE_FROM, release_word_lists
+
+    identifier_shapes.word_counts()
+    release_word_lists(RELEASE_FROM - 1)
+    assert identifier_shapes.word_counts.cache_info().currsize == 1
+    release_word_lists(RELEASE_FROM)
+    assert identifier_shapes.word_counts.cache_info().currsize == 0
