@@ -621,7 +621,7 @@ class Quoted:
     short: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
     short_heads: frozenset[tuple[str, str]] = frozenset()
     short_keys: frozenset[str] = frozenset()  # the rarest word of each (`_rarity`)
-    vocabulary: frozenset[str] = frozenset()  # every word of the runs
+    vocabulary: frozenset[str] = frozenset()  # every word of the runs and of `texts`
     # Full names of champions no published story credits (`unconsented_names`), looked for
     # anywhere, however short, by their number of words: a patient's name is theirs alone.
     names: dict[int, frozenset[tuple[str, ...]]] = field(default_factory=dict)
@@ -930,10 +930,65 @@ def passages(bodies: list[str], shown: list[str]) -> list[tuple[str, ...]]:
     as the story's page would."""
     runs: set[tuple[str, ...]] = set()
     for text in bodies:
-        runs.update(_each_run(_words(text)))
+        for words in _and_without_numbers(_words(text)):
+            runs.update(_each_run(words))
     for text in shown if runs else ():
-        runs.difference_update(_each_run(_words(text)))
+        for words in _and_without_numbers(_words(text)):
+            runs.difference_update(_each_run(words))
     return sorted(runs)
+
+
+def _and_without_numbers(words: list[str]) -> list[list[str]]:
+    """`words`, and, where they hold a digit, the words without their digits: how a page read
+    past its footnote markers (`_past_markers`) is compared with a story's own numbers."""
+    if not any(map(_HAS_DIGIT.search, words)):
+        return [words]
+    return [words, _without_digits(" ".join(words)).split()]
+
+
+# Footnote markers typed into a quotation (stop 51's red team L): `live<sup>1</sup> with`,
+# `live¹ with`, `live [1] with`, `live1 with`, `[sic]`, `<kbd>1</kbd>`. A reader reads past them;
+# to the check each was a word, and one in every ten words left no run of twelve, nor a title
+# whole, so a guide published a withheld story's passages and a revoked one's title with exit 0.
+_DIGITS = re.compile(r"\d+")
+_HAS_DIGIT = re.compile(r"\d")
+_ALONE = re.compile(b"(?<=\x01)\x00(?=\x01)")
+_KEEP = bytes([1, 1, 0]) + bytes(253)  # `marked` as `itertools.compress` reads it: 2 is a word dropped
+
+
+def _without_digits(text: str) -> str:
+    """`text` without its digits (ASCII text, as most pages are, in one C call)."""
+    if text.isascii():
+        return text.encode("ascii").translate(None, b"0123456789").decode("ascii")
+    return _DIGITS.sub("", text)
+
+
+def _past_markers(words: list[str], index: Quoted) -> bool:
+    """Whether `words`, read past footnote markers, hold a name, a text or a run of `index`:
+    every digit dropped (`_and_without_numbers` reads the stories so too) for all three, and for
+    runs also a word no withheld text or run holds where it stands alone between two that do
+    (`[sic]`, `[ibid]`). Only runs: twelve words of a story in its order with such words between
+    are its passage, while a title with one word dropped is often a guide's own ("Living with
+    atrial fibrillation and a daily blood thinner", found by stop 51's red team M). A marker
+    that is itself a word of the stories (`(a)` in a site whose stories say "a") is read as a
+    word, as it is written; a marker in markup (`<sup>b</sup>`) is dropped by `_without_markers`."""
+    text = " ".join(words)
+    numbered = _HAS_DIGIT.search(text) is not None
+    if numbered:
+        words = _without_digits(text).split()
+        if _holds(words, index.names) or (index.name_gaps and not index.name_gaps.isdisjoint(zip(words, words[2:]))):
+            return True
+        if _holds_text(words, index):
+            return True
+    if not index.runs:
+        return False
+    among = bytes(map(index.vocabulary.__contains__, words))
+    marked = _ALONE.sub(b"\x02", among)  # each such word, one byte for one, in C
+    if marked == among:
+        return numbered and _holds_run(words, index, among)
+    kept = list(itertools.compress(words, marked.translate(_KEEP)))
+    return _holds_run(kept, index, marked.replace(b"\x02", b""))
+
 
 
 def _each_run(words: list[str]):
@@ -968,7 +1023,9 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
     for text in texts:
         words = tuple(_words(text))
         if _is_long(words):
-            index.setdefault(words[:2], []).append(words)
+            for form in _and_without_numbers(list(words)):
+                if len(form) >= 3:
+                    index.setdefault(tuple(form[:2]), []).append(tuple(form))
         elif len(words) >= 2:
             short.setdefault(len(words), set()).add(words)
     gaps = set()
@@ -993,7 +1050,8 @@ def quoted_index(texts: list[str], runs: list[tuple[str, ...]] = (), names: list
         {n: frozenset(found) for n, found in short.items()},
         frozenset(words[:2] for found in short.values() for words in found),
         frozenset(max(words, key=_rarity) for found in short.values() for words in found),
-        frozenset(itertools.chain.from_iterable(runs)),
+        frozenset(itertools.chain.from_iterable(runs)) | frozenset(itertools.chain.from_iterable(
+            words for needles in index.values() for words in needles)),
         {n: frozenset(found) for n, found in named.items()},
         frozenset(gaps),
         frozenset(pictures),
@@ -1134,23 +1192,76 @@ def quoted_traces(html: str, index: Quoted) -> bool:
     tag is still one; or shows a short text of the index as a whole (`_shows_whole`)."""
     if not index:
         return False
-    return _quoted(html, index, depth=0)
+    return _quoted(html, index, depth=0) or ((plain := _without_markers(html)) is not None
+                                             and _quoted(plain, index, depth=0))
+
+
+# Footnote markers in markup, each read as nothing (stop 51's red teams L and M): a superscript
+# or subscript element of a few characters (`months<sup>a</sup>`, a footnote's `<sup
+# id="fnref:1"><a ...>1</a></sup>`), a link to a place in the page whose text is a number or a
+# letter (`racing<a href="#n1">b</a>`), and a number, a letter, `sic` or `ibid` in square
+# brackets (not round ones: every page's own scripts hold `(0)` and `(e)`).
+# Markup parts no word (`rac<em>ing</em>` is "racing"), so a letter so typed onto a word made it
+# another word, and a short title with one after it was no longer shown whole.
+_SUP_OR_SUB = re.compile(r"<(su[bp])\b[^>]*>(?:[^<]|<(?!/?su[bp]\b)[^>]*>){0,160}?</\1\s*>", re.IGNORECASE)
+_SUP_OR_SUB_OPEN = re.compile(r"<[sS][uU][bBpP]")  # found by its "<" (a literal first: fast)
+_BRACKETED = re.compile(r"\[(?:\d{1,3}|[a-zA-Z]|sic|ibid\.?)\]", re.IGNORECASE)
+_SHORT_LINK_END = re.compile(r">\s{0,3}(?:\d{1,3}|[a-zA-Z])\s{0,3}</[aA]\s*>")
+_NOTE_LINK = re.compile(r"<a\b[^>]*\bhref\s*=\s*[\"']?#[^>]*$", re.IGNORECASE)
+
+
+@functools.cache
+def _marker_characters() -> re.Pattern:
+    """Superscript and subscript characters (`¹`, `ᵃ`, `ª`, `₂`): NFKC reads each as the digit or
+    letter it shows, which a marker typed onto a word joined to it."""
+    ranges: list[list[int]] = []
+    for code in range(0xA0, 0x20000):
+        if unicodedata.decomposition(chr(code)).startswith(("<super>", "<sub>")):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    # As ranges: a class of each character one by one cost 1 ms a page, as ranges 0.05 ms.
+    return re.compile("[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges) + "]")
+
+
+def _without_markers(html: str) -> str | None:
+    """`html` without its footnote markers, or None where it has none: most pages have none,
+    and are read once. Each kind is looked for by what starts it, in C: a pattern of all
+    three, run over every page, cost 0.4 ms a page."""
+    plain = _SUP_OR_SUB.sub(" ", html) if _SUP_OR_SUB_OPEN.search(html) else html
+    if "[" in plain:
+        plain = _BRACKETED.sub(" ", plain)
+    cuts = []
+    for end in _SHORT_LINK_END.finditer(plain):
+        start = plain.rfind("<", 0, end.start())
+        if start >= 0 and _NOTE_LINK.match(plain, start, end.start()):
+            cuts.append((start, end.end()))
+    for start, stop in reversed(cuts):
+        plain = plain[:start] + " " + plain[stop:]
+    # Each such character has a compatibility form, so a page NFKC leaves as it is holds none
+    # (a quick check in C; the class searched over a page cost 0.2 ms).
+    if not plain.isascii() and not unicodedata.is_normalized("NFKC", plain):
+        plain = _marker_characters().sub(" ", plain)
+    return plain if plain != html else None
 
 
 def _quoted(html: str, index: Quoted, depth: int) -> bool:
     words, joined, dots = _readings(html)
     if _quotes(words, index):
         return True
+    if _past_markers(words, index):
+        return True
     if _letters_due(html, dots) and _letters_quote(words, index):
         return True
     # Read again with images, controls, line breaks and the elements a browser drops or hides
     # parting no word (`_EMBEDDED_NAMES`), where that reads other words.
-    if joined is not None and (_quotes(joined, index) or (index.short and _shows_whole(html, (joined,), index,
-                                                                                          embedded=True))):
+    if joined is not None and (_quotes(joined, index) or _past_markers(joined, index) or (
+            index.short and _shows_whole(html, (joined,), index, embedded=True))):
         return True
     markup = _markup_text(html)
     marked = _words(markup) if markup else []
-    if marked and _quotes(marked, index):
+    if marked and (_quotes(marked, index) or _past_markers(marked, index)):
         return True
     # An address's percent escapes (`?q=A%20racing%20heart...`, `?name=Priya%20Kumar`) are
     # shown decoded, by the status bar, the address bar and the search engine linked to, and
@@ -1187,9 +1298,10 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
         shown_words, shown_joined, shown_dots = _readings(shown)
         if _letters_due(shown, shown_dots) and _letters_quote(shown_words, index):
             return True
-        if _quotes(shown_words, index) or (index.short and _shows_whole(shown, (shown_words,), index)):
+        if _quotes(shown_words, index) or _past_markers(shown_words, index) or (
+                index.short and _shows_whole(shown, (shown_words,), index)):
             return True
-        if shown_joined is not None and _quotes(shown_joined, index):
+        if shown_joined is not None and (_quotes(shown_joined, index) or _past_markers(shown_joined, index)):
             return True
     if index.pictures and carried_picture(html, index.pictures):
         return True
@@ -1365,38 +1477,51 @@ def carried_picture(html: str, pictures: frozenset[str]) -> bool:
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:
-    """Whether `words` hold a run or a text of `index`: the page's runs of words are made and
-    looked up in C, and a text is compared in full only where its first two words occur, on a
-    page holding its first three."""
-    texts, runs = index.texts, index.runs
+    """Whether `words` hold a name, a secret, a run or a text of `index`: the page's runs of
+    words are made and looked up in C, and a text is compared in full only where its first two
+    words occur, on a page holding its first three."""
     if _holds(words, index.names) or _holds(words, index.secrets):
         return True
     if index.joined and _spaced(words, index.joined):
         return True
     if index.name_gaps and not index.name_gaps.isdisjoint(zip(words, words[2:])):
         return True
-    # Every run of PASSAGE_WORDS words in the page, made and looked up in C, in the stretches
-    # of the page whose every word is one of the runs' (found in C too): Material's markup, the
-    # navigation and most of a guide's own words are none of a story's.
-    if runs:
+    return _runs_or_texts(words, index)
+
+
+def _runs_or_texts(words: list[str], index: Quoted) -> bool:
+    """Whether `words` hold a run or a text of `index`."""
+    return _holds_run(words, index) or _holds_text(words, index)
+
+
+def _holds_run(words: list[str], index: Quoted, among: bytes | None = None) -> bool:
+    """Whether `words` hold a run of `index` (`among`: which of them are words of the index,
+    where the caller has it). Every run of PASSAGE_WORDS words in the page, made and looked up
+    in C, in the stretches of the page whose every word is one of the runs' (found in C too):
+    Material's markup, the navigation and most of a guide's own words are none of a story's."""
+    if not index.runs:
+        return False
+    if among is None:
         among = bytes(map(index.vocabulary.__contains__, words))
-        for stretch in _STRETCH.finditer(among):
-            if not runs.isdisjoint(_each_run(words[stretch.start() : stretch.end()])):
-                return True
-    # A text is compared only where its first three words stand (texts have three or more),
-    # found in C: where the page holds the first word of one, each of its word triples is
-    # looked up, and the positions of those that begin a text are read from the bytes made.
+    return any(not index.runs.isdisjoint(_each_run(words[stretch.start() : stretch.end()]))
+               for stretch in _STRETCH.finditer(among))
+
+
+def _holds_text(words: list[str], index: Quoted) -> bool:
+    """Whether `words` hold a text of `index`. A text is compared only where its first three
+    words stand (texts have three or more), found in C: where the page holds the first word of
+    one, each of its word triples is looked up, and the positions of those that begin a text
+    are read from the bytes made."""
     if _first_words(index.heads).isdisjoint(words):
         return False
     begins = bytes(map(index.heads.__contains__, zip(words, words[1:], words[2:])))
     at = begins.find(1)
     while at >= 0:
-        for needle in texts.get((words[at], words[at + 1]), ()):
+        for needle in index.texts.get((words[at], words[at + 1]), ()):
             if tuple(words[at : at + len(needle)]) == needle:
                 return True
         at = begins.find(1, at + 1)
     return False
-
 
 SPACED_LETTERS = 4  # this many one-letter words in a row are one word spaced out, not chance
 _SPACED = re.compile(b"\x01{%d,}" % SPACED_LETTERS)
