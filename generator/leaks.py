@@ -1094,6 +1094,7 @@ _WHOLE = tuple(re.compile(pattern) for pattern in (
 
 
 _INLINE_MARK = "\ue000"  # where an inline tag was, in `_segments`
+_APART = re.compile(r"<(?:br|img|input)\b[^>]*>", re.IGNORECASE)
 
 
 def _segments(html: str, embedded: bool = False):
@@ -1125,7 +1126,12 @@ def _units(html: str, embedded: bool = False):
     """Every text `html` shows as a whole, and every quotation, emphasis or link text in one
     (`_WHOLE`): each block's and inline element's text (`_segments`), each attribute's value
     and each comment (`_raw_markup`)."""
-    for segment in (*_segments(html, embedded), *_raw_markup(html)):
+    # A line break, an image or a control between two words shows them apart, as a space does:
+    # `## Back to the<br>workshop` is a heading showing the title whole (stop 51's red team M;
+    # each element ended a text, so the heading was two). Read once more with each a space,
+    # only on a page holding one (and only past `_shows_whole`'s checks: few pages get here).
+    spaced = (_segments(_APART.sub(" ", html), embedded) if _APART.search(html) else ())
+    for segment in (*_segments(html, embedded), *spaced, *_raw_markup(html)):
         yield segment
         text = html_lib.unescape(segment) if "&" in segment else segment
         for pattern in _WHOLE:

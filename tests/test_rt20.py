@@ -149,3 +149,22 @@ def test_a_story_s_summary_with_a_number_put_in_is_still_its_summary(withheld, p
     number: the guide is to say it in its own words."""
     _, _, quoted = withheld
     assert quoted_traces(page, quoted)
+
+
+@pytest.mark.parametrize("page", [
+    "<h2>Back to the<br>workshop</h2>",
+    "<blockquote><strong>Back to<br>the workshop</strong></blockquote>",
+    '<h2>Back to the <img src="x.png" alt=""> workshop</h2>',
+    '<p>Back to the <input type="checkbox"> workshop</p>',
+])  # fmt: skip
+def test_a_short_title_cut_by_a_line_break_or_an_image_is_shown_whole(withheld, page):  # noqa: F811
+    """Stop 51's red team M: a withheld story's short title, too short to be looked for in
+    running text, is looked for where the page shows it as a whole; a `<br>` (or an empty image,
+    a control) between its words ended that text, and the heading showed it with exit 0."""
+    _, _, quoted = withheld
+    assert quoted_traces(page, quoted)
+
+
+def test_a_line_break_after_a_short_title_in_running_text_is_no_quotation(withheld):  # noqa: F811
+    _, _, quoted = withheld
+    assert not quoted_traces("<p>We talked about getting back to the<br>workshop schedule after surgery.</p>", quoted)
