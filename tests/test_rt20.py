@@ -106,9 +106,9 @@ PASSAGE_LETTERS = ("<p>One evening, a few months{a} after I finished cardiac reh
     "<p>Thanks to Priya<sup>a</sup> Kumar for testing this guide.</p>",
     "<p>Thanks to Priya Kumar1 for testing this guide.</p>",
     # A marker and a word cut by hidden markup, each read past alone, together
-    '<p>One evening, a few mo<span hidden>zq</span>nths after I finished cardiac<sup>1</sup> rehab, I was'
-    ' si<span hidden>zq</span>tting on the couch watching<sup>1</sup> a ball game. Out of no<span hidden>zq</span>where'
-    ' my heart started racing<sup>1</sup> and fluttering.</p>',
+    ('<p>One evening, a few mo<span hidden>zq</span>nths after I finished cardiac<sup>1</sup> rehab, I was'
+     ' si<span hidden>zq</span>tting on the couch watching<sup>1</sup> a ball game. Out of no<span hidden>zq</span>where'
+     ' my heart started racing<sup>1</sup> and fluttering.</p>'),
     '<h2>A ra<span hidden>zq</span>cing heart<sup>1</sup>, and a steady plan</h2>',
 ])  # fmt: skip
 def test_a_marker_in_markup_or_typed_onto_a_word_is_read_past(withheld, page):  # noqa: F811
@@ -124,8 +124,8 @@ def test_a_marker_in_markup_or_typed_onto_a_word_is_read_past(withheld, page):  
     "<h2>Living with atrial fibrillation and a daily blood thinner</h2>",
     "<h2>Living with atrial fibrillation and a 5 mg blood thinner</h2>",
     "<p>Most people take apixaban 5 mg twice a day, about 12 hours apart.</p>",
-    "<p>For many people, one simple blood test changed everything: a TSH result above 4.5 mIU/L is checked"
-    " again in 6 to 8 weeks.</p>",
+    ("<p>For many people, one simple blood test changed everything: a TSH result above 4.5 mIU/L is checked"
+     " again in 6 to 8 weeks.</p>"),
     "<p>A steady treatment plan beats a racing heart.</p>",
     "<h2>Tired for years, and it was my overactive thyroid</h2>",
     "<p>See note [1]. Step (2) is to take 1 tablet.<sup>3</sup></p>",
