@@ -990,7 +990,6 @@ def _past_markers(words: list[str], index: Quoted) -> bool:
     return _holds_run(kept, index, marked.replace(b"\x02", b""))
 
 
-
 def _each_run(words: list[str]):
     """Every run of PASSAGE_WORDS words in `words`, as tuples made in C."""
     return zip(*(words[k:] for k in range(PASSAGE_WORDS)))
