@@ -976,9 +976,7 @@ def _past_markers(words: list[str], index: Quoted) -> bool:
     numbered = _HAS_DIGIT.search(text) is not None
     if numbered:
         words = _without_digits(text).split()
-        if _holds(words, index.names) or (index.name_gaps and not index.name_gaps.isdisjoint(zip(words, words[2:]))):
-            return True
-        if _holds_text(words, index):
+        if _holds_name(words, index) or _holds_text(words, index):
             return True
     if not index.runs:
         return False
@@ -1255,18 +1253,16 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
     words, joined, dots = _readings(html)
     if _quotes(words, index):
         return True
-    if _past_markers(words, index):
-        return True
     if _letters_due(html, dots) and _letters_quote(words, index):
         return True
     # Read again with images, controls, line breaks and the elements a browser drops or hides
     # parting no word (`_EMBEDDED_NAMES`), where that reads other words.
-    if joined is not None and (_quotes(joined, index) or _past_markers(joined, index) or (
+    if joined is not None and (_quotes(joined, index) or (
             index.short and _shows_whole(html, (joined,), index, embedded=True))):
         return True
     markup = _markup_text(html)
     marked = _words(markup) if markup else []
-    if marked and (_quotes(marked, index) or _past_markers(marked, index)):
+    if marked and _quotes(marked, index):
         return True
     # An address's percent escapes (`?q=A%20racing%20heart...`, `?name=Priya%20Kumar`) are
     # shown decoded, by the status bar, the address bar and the search engine linked to, and
@@ -1303,10 +1299,10 @@ def _quoted(html: str, index: Quoted, depth: int) -> bool:
         shown_words, shown_joined, shown_dots = _readings(shown)
         if _letters_due(shown, shown_dots) and _letters_quote(shown_words, index):
             return True
-        if _quotes(shown_words, index) or _past_markers(shown_words, index) or (
+        if _quotes(shown_words, index) or (
                 index.short and _shows_whole(shown, (shown_words,), index)):
             return True
-        if shown_joined is not None and (_quotes(shown_joined, index) or _past_markers(shown_joined, index)):
+        if shown_joined is not None and _quotes(shown_joined, index):
             return True
     if index.pictures and carried_picture(html, index.pictures):
         return True
@@ -1482,21 +1478,21 @@ def carried_picture(html: str, pictures: frozenset[str]) -> bool:
 
 
 def _quotes(words: list[str], index: Quoted) -> bool:
-    """Whether `words` hold a name, a secret, a run or a text of `index`: the page's runs of
-    words are made and looked up in C, and a text is compared in full only where its first two
-    words occur, on a page holding its first three."""
-    if _holds(words, index.names) or _holds(words, index.secrets):
+    """Whether `words` hold a name, a secret, a run or a text of `index`, as they are or read
+    past footnote markers (`_past_markers`): the page's runs of words are made and looked up
+    in C, and a text is compared in full only where its first two words occur, on a page
+    holding its first three. Every reading of a page is compared here, so every one is read
+    past markers (a percent-encoded `[1]` too)."""
+    if _holds(words, index.secrets) or _holds_name(words, index):
         return True
     if index.joined and _spaced(words, index.joined):
         return True
-    if index.name_gaps and not index.name_gaps.isdisjoint(zip(words, words[2:])):
-        return True
-    return _runs_or_texts(words, index)
+    return _holds_run(words, index) or _holds_text(words, index) or _past_markers(words, index)
 
 
-def _runs_or_texts(words: list[str], index: Quoted) -> bool:
-    """Whether `words` hold a run or a text of `index`."""
-    return _holds_run(words, index) or _holds_text(words, index)
+def _holds_name(words: list[str], index: Quoted) -> bool:
+    """Whether `words` hold a full name of `index`, or its first and last with a word between."""
+    return _holds(words, index.names) or bool(index.name_gaps) and not index.name_gaps.isdisjoint(zip(words, words[2:]))
 
 
 def _holds_run(words: list[str], index: Quoted, among: bytes | None = None) -> bool:

@@ -168,3 +168,12 @@ def test_a_short_title_cut_by_a_line_break_or_an_image_is_shown_whole(withheld, 
 def test_a_line_break_after_a_short_title_in_running_text_is_no_quotation(withheld):  # noqa: F811
     _, _, quoted = withheld
     assert not quoted_traces("<p>We talked about getting back to the<br>workshop schedule after surgery.</p>", quoted)
+
+
+def test_a_marker_in_a_reading_of_decoded_text_is_read_past_too(withheld):  # noqa: F811
+    """Every reading of a page is read past markers where it is compared (`leaks._quotes`), not
+    only the four readings the fix first named: a link's percent-encoded query, shown decoded
+    by the status bar, held a title with `[1]` in it (`%5B1%5D`), which no reading read past."""
+    _, _, quoted = withheld
+    page = '<a href="/search/?q=A%20racing%20heart%5B1%5D%2C%20and%20a%20steady%20plan">search</a>'
+    assert quoted_traces(page, quoted)
