@@ -1246,7 +1246,18 @@ def _without_markers(html: str) -> str | None:
     # (a quick check in C; the class searched over a page cost 0.2 ms).
     if not plain.isascii() and not unicodedata.is_normalized("NFKC", plain):
         plain = _marker_characters().sub(" ", plain)
+    # And typed as a character reference (`racing&#x1d43;`), which the readings decode.
+    if "&" in plain and _MARKER_REFERENCE.search(plain):
+        plain = _MARKER_REFERENCE.sub(_unless_marker, plain)
     return plain if plain != html else None
+
+
+_MARKER_REFERENCE = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|sup[123]|ord[fm]);?")
+
+
+def _unless_marker(reference: re.Match) -> str:
+    """A character reference, or a space where it stands for a superscript or subscript."""
+    return " " if _marker_characters().fullmatch(html_lib.unescape(reference.group())) else reference.group()
 
 
 def _quoted(html: str, index: Quoted, depth: int) -> bool:

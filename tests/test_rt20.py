@@ -177,3 +177,16 @@ def test_a_marker_in_a_reading_of_decoded_text_is_read_past_too(withheld):  # no
     _, _, quoted = withheld
     page = '<a href="/search/?q=A%20racing%20heart%5B1%5D%2C%20and%20a%20steady%20plan">search</a>'
     assert quoted_traces(page, quoted)
+
+
+@pytest.mark.parametrize("marker", ["&#x1d43;", "&#7491;", "&ordf;", "&#X2082"])
+def test_a_superscript_marker_typed_as_a_character_reference_is_read_past(withheld, marker):  # noqa: F811
+    """Found in the final read: a superscript letter typed onto a word as a character reference
+    (`racing&#x1d43;`) is the letter `racingᵃ` is once decoded, and was read as one word with it."""
+    _, _, quoted = withheld
+    assert quoted_traces(f"<h2>A racing heart{marker}, and a steady plan</h2>", quoted)
+
+
+def test_character_references_that_are_no_markers_are_kept(withheld):  # noqa: F811
+    _, _, quoted = withheld
+    assert not quoted_traces("<p>A racing&#x2d;car &amp; a steady&#160;hand &#169; 2026</p>", quoted)
